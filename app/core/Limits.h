@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace interlock {
+
+// Configurable limits with safe defaults (DESIGN.md "Errors").
+struct Limits {
+    qint64 maxBodyBytes = 1024 * 1024;
+    int maxWaitSeconds = 60;
+    int maxPendingPerSession = 1000;
+    int defaultExpiresSeconds = 900;
+    int maxExpiresSeconds = 7 * 24 * 3600;
+    int maxListLimit = 500;
+    int maxEventsPerPoll = 500;
+};
+
+} // namespace interlock

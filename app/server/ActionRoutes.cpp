@@ -1,0 +1,170 @@
+#include "ActionService.h"
+#include "RouteSupport.h"
+#include "Store.h"
+#include "WaitHub.h"
+#include "core/DecisionRequest.h"
+#include "core/FieldReader.h"
+
+#include <QJsonArray>
+
+namespace interlock {
+
+namespace {
+const QStringList &knownStatuses()
+{
+    static const QStringList s{QStringLiteral("pending"), QStringLiteral("approved"),
+                               QStringLiteral("rejected"), QStringLiteral("expired"),
+                               QStringLiteral("cancelled")};
+    return s;
+}
+
+QString encodeCursor(std::pair<int, qint64> c)
+{
+    return QString::fromLatin1(QByteArray::number(c.first).append(':').append(QByteArray::number(c.second))
+                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::optional<std::pair<int, qint64>> decodeCursor(const QString &text)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding |
+                                                                             QByteArray::AbortOnBase64DecodingErrors);
+    const QList<QByteArray> parts = decoded.decoded.split(':');
+    bool ok1 = false, ok2 = false;
+    if (!decoded || parts.size() != 2)
+        return std::nullopt;
+    const int score = parts[0].toInt(&ok1);
+    const qint64 seq = parts[1].toLongLong(&ok2);
+    if (!ok1 || !ok2)
+        return std::nullopt;
+    return std::make_pair(score, seq);
+}
+
+ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q)
+{
+    q->status = req.query.queryItemValue(QStringLiteral("status"));
+    if (!q->status.isEmpty() && !knownStatuses().contains(q->status))
+        return ApiError::invalidField(QStringLiteral("status"), QStringLiteral("'status' must be one of: ") +
+                                                                    knownStatuses().join(QStringLiteral(", ")));
+    q->agent = req.query.queryItemValue(QStringLiteral("agent"));
+    q->kind = req.query.queryItemValue(QStringLiteral("kind"));
+    qint64 riskMin = 0, limit = 0;
+    if (ApiError e = readQueryInt(req, QStringLiteral("risk_min"), 0, 100, 0, &riskMin); e.isError())
+        return e;
+    if (ApiError e = readQueryInt(req, QStringLiteral("limit"), 1, limits.maxListLimit, 100, &limit); e.isError())
+        return e;
+    q->riskMin = int(riskMin);
+    q->limit = int(limit);
+    const QString cursor = req.query.queryItemValue(QStringLiteral("cursor"));
+    if (!cursor.isEmpty()) {
+        q->after = decodeCursor(cursor);
+        if (!q->after)
+            return ApiError::invalidField(QStringLiteral("cursor"), QStringLiteral("'cursor' is not one this server "
+                                                                                   "handed out."));
+    }
+    return {};
+}
+
+ApiError readIdempotencyKey(const HttpRequest &req, QString *key)
+{
+    const QByteArray raw = req.header("idempotency-key");
+    *key = QString::fromUtf8(raw);
+    if (raw.isEmpty())
+        return {};
+    if (raw.size() > 255 || !FieldReader::checkText(*key, 255, FieldReader::Text::SingleLine).isEmpty())
+        return ApiError::invalidField(QStringLiteral("Idempotency-Key"),
+                                      QStringLiteral("Idempotency-Key must be at most 255 printable characters."));
+    return {};
+}
+} // namespace
+
+void addActionRoutes(Router &router, ApiContext &api)
+{
+    const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
+    QList<Role> sessionOrUsers = users;
+    sessionOrUsers.append(Role::Session);
+
+    router.add("POST", QStringLiteral("/v1/actions"), Access::only({Role::Session}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   QString key;
+                   if (ApiError e = readIdempotencyKey(req, &key); e.isError())
+                       return reply->sendError(e);
+                   QJsonObject body;
+                   if (!readJsonBody(req, *reply, &body))
+                       return;
+                   const auto r = api.actions.submit(who, body, key);
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   QList<std::pair<QByteArray, QByteArray>> headers;
+                   if (r.replayed)
+                       headers.append(std::make_pair(QByteArray("Idempotent-Replayed"), QByteArray("true")));
+                   reply->sendJson(201, r.action, headers);
+               });
+
+    router.add("GET", QStringLiteral("/v1/actions"), Access::only(users),
+               [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
+                   ActionQuery q;
+                   if (ApiError e = readListQuery(req, api.limits, &q); e.isError())
+                       return reply->sendError(e);
+                   const ActionPage page = api.store.actions(q);
+                   QJsonArray list;
+                   for (const QJsonObject &a : page.actions)
+                       list.append(a);
+                   reply->sendJson(200, {{QStringLiteral("actions"), list},
+                                         {QStringLiteral("next_cursor"),
+                                          page.next ? QJsonValue(encodeCursor(*page.next)) : QJsonValue()}});
+               });
+
+    router.add("GET", QStringLiteral("/v1/actions/{id}"), Access::only(sessionOrUsers),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   const auto r = api.actions.visible(who, req.params.value(0));
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   reply->sendJson(200, r.action);
+               });
+
+    router.add("GET", QStringLiteral("/v1/actions/{id}/decision"), Access::only({Role::Session}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   const QString id = req.params.value(0);
+                   const auto r = api.actions.visible(who, id);
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   int waitMs = 0;
+                   if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
+                       return reply->sendError(e);
+                   auto respond = [&api, id](HttpReply &out) {
+                       out.sendJson(200, api.actions.collectDecision(id));
+                   };
+                   if (waitMs > 0 && ActionService::isPending(r.action)) {
+                       api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs, respond);
+                       return;
+                   }
+                   respond(*reply);
+               });
+
+    router.add("POST", QStringLiteral("/v1/actions/{id}/decision"), Access::only({Role::Reviewer, Role::Admin}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   QJsonObject body;
+                   if (!readJsonBody(req, *reply, &body))
+                       return;
+                   DecisionRequest decision;
+                   if (ApiError e = DecisionRequest::parse(body, &decision); e.isError())
+                       return reply->sendError(e);
+                   const auto r = api.actions.decide(who, req.params.value(0), decision);
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   reply->sendJson(200, r.action);
+               });
+
+    router.add("POST", QStringLiteral("/v1/actions/{id}/receipt"), Access::only({Role::Session}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   QJsonObject body;
+                   if (!readJsonBody(req, *reply, &body))
+                       return;
+                   const auto r = api.actions.receipt(who, req.params.value(0), body);
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   reply->sendJson(200, r.action);
+               });
+}
+
+} // namespace interlock

@@ -1,0 +1,351 @@
+#include "ActionService.h"
+
+#include "RiskEngine.h"
+#include "Tokens.h"
+#include "core/ActionSubmission.h"
+#include "core/CanonicalJson.h"
+#include "core/Clock.h"
+#include "core/FieldReader.h"
+#include "core/RiskLevel.h"
+#include "core/Timestamp.h"
+
+#include <QJsonArray>
+#include <QRegularExpression>
+
+namespace interlock {
+
+namespace {
+const QString kStatus = QStringLiteral("status");
+const QString kVersion = QStringLiteral("version");
+const QString kPending = QStringLiteral("pending");
+
+QString str(const QJsonObject &o, const QString &key)
+{
+    return o.value(key).toString();
+}
+
+QJsonObject approvedPayload(const QJsonObject &action)
+{
+    const QJsonValue edited = action.value(QStringLiteral("approved_payload"));
+    return edited.isObject() ? edited.toObject() : action.value(QStringLiteral("payload")).toObject();
+}
+} // namespace
+
+QString actorOf(const Principal &who)
+{
+    return who.isSession() ? QStringLiteral("session:") + who.sessionId : who.name;
+}
+
+ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
+                             const RiskEngine &risk, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_clock(clock)
+    , m_limits(limits)
+    , m_risk(risk)
+{
+    m_expiryTimer.setSingleShot(true);
+    connect(&m_expiryTimer, &QTimer::timeout, this, &ActionService::expireDue);
+    connect(&m_clock, &Clock::jumped, this, &ActionService::expireIfDue);
+    scheduleExpiry(m_store.nextPendingExpiry());
+}
+
+bool ActionService::isPending(const QJsonObject &action)
+{
+    return action.value(kStatus).toString() == kPending;
+}
+
+Transition ActionService::transition(const QString &event, const QString &audit,
+                                     const QString &actor, const QJsonObject &action) const
+{
+    QJsonObject data{{kStatus, action.value(kStatus)},
+                     {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
+                     {QStringLiteral("risk_level"),
+                      action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level"))},
+                     {kVersion, action.value(kVersion)}};
+    return Transition{event, data, audit, actor, m_clock.nowMs()};
+}
+
+bool ActionService::write(QJsonObject &action, const Transition &t)
+{
+    const int expected = action.value(kVersion).toInt();
+    action.insert(kVersion, expected + 1);
+    Transition withVersion = t;
+    withVersion.eventData.insert(kVersion, expected + 1);
+    withVersion.eventData.insert(kStatus, action.value(kStatus));
+    if (!m_store.updateAction(action, expected, withVersion))
+        return false;
+    Q_EMIT actionChanged(str(action, QStringLiteral("id")), str(action, QStringLiteral("session_id")));
+    return true;
+}
+
+ActionService::Outcome ActionService::submit(const Principal &who, const QJsonObject &body,
+                                             const QString &idempotencyKey)
+{
+    ActionSubmission s;
+    if (const ApiError e = ActionSubmission::parse(body, m_limits, &s); e.isError())
+        return {{}, false, e};
+    const auto session = m_store.session(who.sessionId);
+    if (!session)
+        return {{}, false, ApiError::sessionKilled()};
+
+    const RiskAssessment risk = m_risk.assess(s.kind, s.payload, s.agentScore, s.agentReasons);
+    const qint64 now = m_clock.nowMs();
+    const qint64 expiresAt = now + qint64(s.expiresInSeconds) * 1000;
+    QJsonObject doc{{QStringLiteral("id"), newId("act")},
+                    {kVersion, 1},
+                    {QStringLiteral("session_id"), session->id},
+                    {QStringLiteral("agent"), session->agent},
+                    {QStringLiteral("kind"), s.kind},
+                    {QStringLiteral("title"), s.title},
+                    {QStringLiteral("summary"), s.summary},
+                    {QStringLiteral("target"), s.target},
+                    {QStringLiteral("payload"), s.payload},
+                    {QStringLiteral("payload_sha256"), QString::fromLatin1(sha256Hex(canonicalJson(s.payload)))},
+                    {QStringLiteral("risk"), risk.toJson()},
+                    {QStringLiteral("required_approvals"), risk.requiredApprovals()},
+                    {QStringLiteral("approvals"), QJsonArray()},
+                    {kStatus, kPending},
+                    {QStringLiteral("decision"), QJsonValue::Null},
+                    {QStringLiteral("created_at"), toRfc3339(now)},
+                    {QStringLiteral("expires_at"), toRfc3339(expiresAt)},
+                    {QStringLiteral("delivered_at"), QJsonValue::Null},
+                    {QStringLiteral("execution"), QJsonValue::Null}};
+    if (s.diff)
+        doc.insert(QStringLiteral("diff"), *s.diff);
+    else
+        doc.insert(QStringLiteral("changes"), s.changes);
+
+    const QByteArray bodyHash = sha256Hex(canonicalJson(body));
+    const InsertOutcome r = m_store.insertAction(
+        doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession,
+        transition(QStringLiteral("action.created"), QStringLiteral("action.submit"), actorOf(who),
+                   doc));
+    if (r.error.isError() || r.replayed)
+        return {r.replayed ? current(r.action) : QJsonObject(), r.replayed, r.error};
+    if (!m_nextExpiry || expiresAt < *m_nextExpiry)
+        scheduleExpiry(expiresAt);
+    Q_EMIT actionChanged(str(doc, QStringLiteral("id")), session->id);
+    return {doc, false, {}};
+}
+
+QJsonObject ActionService::current(QJsonObject action)
+{
+    if (!isPending(action))
+        return action;
+    const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
+    if (!expiresAt || *expiresAt > m_clock.nowMs())
+        return action;
+    action.insert(kStatus, QStringLiteral("expired"));
+    if (!write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.expire"),
+                                  QStringLiteral("system"), action))) {
+        // Someone else changed it first: return what is stored now.
+        return m_store.action(str(action, QStringLiteral("id"))).value_or(action);
+    }
+    return action;
+}
+
+ActionService::Outcome ActionService::visible(const Principal &who, const QString &id)
+{
+    const auto action = m_store.action(id);
+    const bool mine = action && who.isSession() && str(*action, QStringLiteral("session_id")) == who.sessionId;
+    if (!action || !(who.isUser() || mine))
+        return {{}, false, ApiError::notFound(QStringLiteral("No action with id '%1'.").arg(id))};
+    return {current(*action), false, {}};
+}
+
+ActionService::Outcome ActionService::decide(const Principal &who, const QString &id,
+                                             const DecisionRequest &request)
+{
+    Outcome found = visible(who, id);
+    if (found.error.isError())
+        return found;
+    QJsonObject action = found.action;
+    if (!isPending(action)) {
+        return {action, false,
+                ApiError::conflict(QStringLiteral("already_decided"),
+                                   QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
+    }
+    if (request.version && *request.version != action.value(kVersion).toInt()) {
+        return {action, false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed since you loaded it (version "
+                                                  "%1 is current).")
+                                       .arg(action.value(kVersion).toInt()))};
+    }
+    const auto session = m_store.session(str(action, QStringLiteral("session_id")));
+    if (request.kind != DecisionRequest::Kind::Reject && session && !session->owner.isEmpty() &&
+        session->owner == who.name) {
+        return {action, false,
+                ApiError{403, QStringLiteral("self_approval"),
+                         QStringLiteral("You own the session that submitted this action, so "
+                                        "another reviewer must approve it."),
+                         {}}};
+    }
+
+    const qint64 now = m_clock.nowMs();
+    const QString at = toRfc3339(now);
+    QJsonObject decision{{QStringLiteral("kind"), DecisionRequest::kindName(request.kind)},
+                         {QStringLiteral("by"), who.name},
+                         {QStringLiteral("comment"), request.comment.isEmpty() ? QJsonValue() : QJsonValue(request.comment)},
+                         {QStringLiteral("at"), at}};
+    QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
+    QString audit = QStringLiteral("action.") + DecisionRequest::kindName(request.kind);
+
+    if (request.kind == DecisionRequest::Kind::Reject) {
+        action.insert(kStatus, QStringLiteral("rejected"));
+        action.insert(QStringLiteral("decision"), decision);
+    } else {
+        for (const QJsonValue &a : std::as_const(approvals)) {
+            if (a.toObject().value(QStringLiteral("by")).toString() == who.name &&
+                request.kind == DecisionRequest::Kind::Approve) {
+                return {action, false,
+                        ApiError::conflict(QStringLiteral("already_approved"),
+                                           QStringLiteral("You already approved this action; "
+                                                          "another reviewer must add theirs."))};
+            }
+        }
+        if (request.kind == DecisionRequest::Kind::Edit) {
+            // The edited payload is scored again and earlier approvals (of another payload) lapse.
+            const RiskAssessment edited = m_risk.assess(str(action, QStringLiteral("kind")), request.payload, 0, {});
+            const int required = qMax(action.value(QStringLiteral("required_approvals")).toInt(),
+                                      edited.requiredApprovals());
+            action.insert(QStringLiteral("required_approvals"), required);
+            action.insert(QStringLiteral("approved_payload"), request.payload);
+            action.insert(QStringLiteral("approved_payload_sha256"),
+                          QString::fromLatin1(sha256Hex(canonicalJson(request.payload))));
+            action.insert(QStringLiteral("approved_risk"), edited.toJson());
+            approvals = QJsonArray();
+        }
+        approvals.append(QJsonObject{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}});
+        action.insert(QStringLiteral("approvals"), approvals);
+        if (approvals.size() >= action.value(QStringLiteral("required_approvals")).toInt()) {
+            action.insert(kStatus, QStringLiteral("approved"));
+            if (action.contains(QStringLiteral("approved_payload")))
+                decision.insert(QStringLiteral("kind"), QStringLiteral("edit"));
+            action.insert(QStringLiteral("decision"), decision);
+        }
+    }
+    const QString event = isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
+    if (!write(action, transition(event, audit, who.name, action))) {
+        return {action, false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed while deciding; reload it."))};
+    }
+    return {action, false, {}};
+}
+
+QJsonObject ActionService::collectDecision(const QString &id)
+{
+    QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
+    const QString status = str(action, kStatus);
+    const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    QJsonObject view{{kStatus, status},
+                     {QStringLiteral("decision"), QJsonValue::Null},
+                     {QStringLiteral("payload"), QJsonValue::Null},
+                     {QStringLiteral("payload_sha256"), QJsonValue::Null},
+                     {QStringLiteral("comment"), QJsonValue::Null}};
+    if (status != QLatin1String("approved") && status != QLatin1String("rejected"))
+        return view;
+    view.insert(QStringLiteral("decision"), decision.value(QStringLiteral("kind")));
+    view.insert(QStringLiteral("comment"), decision.value(QStringLiteral("comment")));
+    if (status == QLatin1String("approved")) {
+        const QJsonObject payload = approvedPayload(action);
+        view.insert(QStringLiteral("payload"), payload);
+        view.insert(QStringLiteral("payload_sha256"), QString::fromLatin1(sha256Hex(canonicalJson(payload))));
+    }
+    if (action.value(QStringLiteral("delivered_at")).isNull()) {
+        action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
+        write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
+                                 QStringLiteral("session:") + str(action, QStringLiteral("session_id")), action));
+    }
+    return view;
+}
+
+ActionService::Outcome ActionService::receipt(const Principal &who, const QString &id,
+                                              const QJsonObject &body)
+{
+    Outcome found = visible(who, id);
+    if (found.error.isError())
+        return found;
+    FieldReader r(body);
+    r.allowOnly({QStringLiteral("outcome"), QStringLiteral("payload_sha256"), QStringLiteral("detail")});
+    const QString outcome = r.string(QStringLiteral("outcome"), true, 16).value_or(QString());
+    if (r.ok() && outcome != QLatin1String("succeeded") && outcome != QLatin1String("failed"))
+        r.fail(QStringLiteral("outcome"), QStringLiteral("'outcome' must be succeeded or failed."));
+    const QString hash = r.string(QStringLiteral("payload_sha256"), true, 64).value_or(QString());
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
+    if (r.ok() && !hex.match(hash).hasMatch())
+        r.fail(QStringLiteral("payload_sha256"), QStringLiteral("'payload_sha256' must be 64 lower-case hex digits."));
+    const QString detail = r.string(QStringLiteral("detail"), false, 4000, FieldReader::Text::MultiLine).value_or(QString());
+    if (!r.ok())
+        return {{}, false, r.error()};
+
+    QJsonObject action = found.action;
+    if (!action.value(QStringLiteral("execution")).isNull()) {
+        return {action, false,
+                ApiError::conflict(QStringLiteral("already_recorded"),
+                                   QStringLiteral("A receipt for this action was already recorded."))};
+    }
+    const bool approved = str(action, kStatus) == QLatin1String("approved");
+    const QString approvedHash = QString::fromLatin1(sha256Hex(canonicalJson(approvedPayload(action))));
+    QString violation;
+    if (!approved)
+        violation = QStringLiteral("executed an action that was %1, not approved").arg(str(action, kStatus));
+    else if (hash != approvedHash)
+        violation = QStringLiteral("executed a payload that differs from the approved one");
+    QJsonObject execution{{QStringLiteral("outcome"), outcome},
+                          {QStringLiteral("payload_sha256"), hash},
+                          {QStringLiteral("at"), toRfc3339(m_clock.nowMs())},
+                          {QStringLiteral("violation"), !violation.isEmpty()}};
+    if (!detail.isEmpty())
+        execution.insert(QStringLiteral("detail"), detail);
+    if (!violation.isEmpty())
+        execution.insert(QStringLiteral("violation_reason"), violation);
+    action.insert(QStringLiteral("execution"), execution);
+    Transition t = violation.isEmpty()
+                       ? transition(QStringLiteral("action.updated"), QStringLiteral("action.receipt"), actorOf(who), action)
+                       : transition(QStringLiteral("receipt.violation"), QStringLiteral("receipt.violation"), actorOf(who), action);
+    if (!violation.isEmpty())
+        t.eventData.insert(QStringLiteral("message"), violation);
+    if (!write(action, t))
+        return {{}, false, ApiError::conflict(QStringLiteral("version_conflict"), QStringLiteral("The action changed; retry."))};
+    return {action, false, {}};
+}
+
+int ActionService::expireDue()
+{
+    int expired = 0;
+    for (;;) {
+        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_clock.nowMs(), 200);
+        int batch = 0;
+        for (const QJsonObject &a : due) {
+            if (!isPending(current(a)))
+                ++batch;
+        }
+        expired += batch;
+        if (due.size() < 200 || batch == 0)
+            break;
+    }
+    scheduleExpiry(m_store.nextPendingExpiry());
+    return expired;
+}
+
+void ActionService::expireIfDue()
+{
+    if (m_nextExpiry && *m_nextExpiry <= m_clock.nowMs())
+        expireDue();
+}
+
+void ActionService::scheduleExpiry(std::optional<qint64> at)
+{
+    m_nextExpiry = at;
+    if (!at) {
+        m_expiryTimer.stop();
+        return;
+    }
+    const qint64 delay = std::clamp<qint64>(*at - m_clock.nowMs(), 0, 3600 * 1000);
+    m_expiryTimer.start(int(delay));
+}
+
+} // namespace interlock

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "Principal.h"
+#include "Store.h"
+#include "core/DecisionRequest.h"
+#include "core/Limits.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace interlock {
+
+class Clock;
+class RiskEngine;
+
+// Every transition of an action, with its rules (DESIGN.md "Lifecycle"), independent of HTTP.
+// Reads go through current(), which expires an overdue pending action first: expiry is
+// fail-closed even when the timer is late.
+class ActionService : public QObject
+{
+    Q_OBJECT
+public:
+    ActionService(Store &store, Clock &clock, const Limits &limits, const RiskEngine &risk,
+                  QObject *parent = nullptr);
+
+    struct Outcome {
+        QJsonObject action;
+        bool replayed = false;
+        ApiError error;
+    };
+
+    Outcome submit(const Principal &who, const QJsonObject &body, const QString &idempotencyKey);
+    // The action if `who` may see it: its own session or a user role; else 404.
+    Outcome visible(const Principal &who, const QString &id);
+    Outcome decide(const Principal &who, const QString &id, const DecisionRequest &request);
+    Outcome receipt(const Principal &who, const QString &id, const QJsonObject &body);
+    // The agent's view of the decision; marks the action delivered on first fetch of a decision.
+    QJsonObject collectDecision(const QString &id);
+
+    static bool isPending(const QJsonObject &action);
+    int expireDue();
+    void expireIfDue();
+
+Q_SIGNALS:
+    void actionChanged(const QString &actionId, const QString &sessionId);
+
+private:
+    QJsonObject current(QJsonObject action);
+    bool write(QJsonObject &action, const Transition &t);
+    Transition transition(const QString &event, const QString &audit, const QString &actor,
+                          const QJsonObject &action) const;
+    void scheduleExpiry(std::optional<qint64> at);
+
+    Store &m_store;
+    Clock &m_clock;
+    const Limits &m_limits;
+    const RiskEngine &m_risk;
+    QTimer m_expiryTimer;
+    std::optional<qint64> m_nextExpiry;
+};
+
+QString actorOf(const Principal &who);
+
+} // namespace interlock

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "Router.h"
+#include "core/Limits.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <memory>
+
+namespace interlock {
+
+class ActionService;
+class Authenticator;
+class Clock;
+class HttpServerAdapter;
+class RiskEngine;
+class SessionService;
+class Store;
+class WaitHub;
+
+// The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
+// the main thread in interlockd); nothing in it is shared across threads.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+public:
+    // clock: business time; nullptr uses the system clock. Not owned.
+    explicit ApiServer(const QString &databasePath, const Limits &limits = {},
+                       Clock *clock = nullptr, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    bool open(QString *error);
+    // Returns the bound port or 0 with *error set.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+
+    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
+    QString createToken(Role role, const QString &name);
+
+    const Router &router() const { return m_router; }
+    Store &store() { return *m_store; }
+    WaitHub &waitHub() { return *m_hub; }
+    ActionService &actions() { return *m_actions; }
+
+private:
+    void dispatch(HttpRequest &&request, HttpReplyPtr reply);
+    void registerRoutes();
+
+    Limits m_limits;
+    std::unique_ptr<Clock> m_ownClock;
+    Clock *m_clock;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<RiskEngine> m_risk;
+    std::unique_ptr<Authenticator> m_auth;
+    WaitHub *m_hub = nullptr;
+    ActionService *m_actions = nullptr;
+    SessionService *m_sessions = nullptr;
+    std::unique_ptr<struct ApiContext> m_context;
+    HttpServerAdapter *m_http = nullptr;
+    Router m_router;
+};
+
+} // namespace interlock

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "HttpExchange.h"
+#include "Principal.h"
+
+namespace interlock {
+
+class Store;
+
+// Resolves "Authorization: Bearer <token>" to a Principal. A session token whose session is no
+// longer active is refused with 403 session_killed.
+class Authenticator
+{
+public:
+    explicit Authenticator(Store &store);
+    ApiError authenticate(const HttpRequest &request, Principal *out) const;
+
+private:
+    Store &m_store;
+};
+
+} // namespace interlock

@@ -1,0 +1,142 @@
+#include "HttpServerAdapter.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace interlock {
+
+namespace {
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    default: return "OTHER";
+    }
+}
+
+HttpRequest convert(const QHttpServerRequest &r)
+{
+    HttpRequest out;
+    out.method = methodName(r.method());
+    out.path = r.url().path();
+    out.query = r.query();
+    for (const auto &h : r.headers())
+        out.headers.insert(h.first.toLower(), h.second);
+    out.body = r.body();
+    return out;
+}
+} // namespace
+
+HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
+    : m_responder(std::move(responder))
+    , m_socket(socket)
+{
+    if (socket) {
+        connect(socket, &QTcpSocket::disconnected, this, &HttpReply::clientGone);
+        connect(socket, &QObject::destroyed, this, &HttpReply::clientGone);
+    }
+}
+
+HttpReply::~HttpReply() = default;
+
+bool HttpReply::isOpen() const
+{
+    return !m_sent && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+}
+
+void HttpReply::send(int status, const QByteArray &contentType, const QByteArray &body,
+                     const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
+{
+    if (!isOpen())
+        return;
+    m_sent = true;
+    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(status));
+    m_responder->writeHeader("Content-Type", contentType);
+    m_responder->writeHeader("Content-Length", QByteArray::number(body.size()));
+    m_responder->writeHeader("Cache-Control", "no-store");
+    m_responder->writeHeader("X-Content-Type-Options", "nosniff");
+    for (const auto &h : extraHeaders)
+        m_responder->writeHeader(h.first, h.second);
+    m_responder->writeBody(body);
+}
+
+void HttpReply::sendJson(int status, const QJsonObject &body,
+                         const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
+{
+    send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
+         extraHeaders);
+}
+
+void HttpReply::sendError(const ApiError &error)
+{
+    sendJson(error.status, error.toJson());
+}
+
+class HttpServerAdapter::Impl : public QAbstractHttpServer
+{
+public:
+    explicit Impl(Dispatch dispatch)
+        : m_dispatch(std::move(dispatch))
+    {
+    }
+
+protected:
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        auto responder = std::make_unique<QHttpServerResponder>(makeResponder(request, socket));
+        m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(responder), socket)));
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
+#else
+    // Qt 6.5+: the responder is handed in by reference and can be moved out for long-polls.
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
+    {
+        auto owned = std::make_unique<QHttpServerResponder>(std::move(responder));
+        QTcpSocket *socket = qobject_cast<QTcpSocket *>(owned->socket());
+        m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(owned), socket)));
+        return true;
+    }
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
+    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &&) override {}
+#else
+    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &) override {}
+#endif
+#endif
+
+private:
+    Dispatch m_dispatch;
+};
+
+HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, QObject *parent)
+    : QObject(parent)
+    , m_impl(std::make_unique<Impl>(std::move(dispatch)))
+{
+}
+
+HttpServerAdapter::~HttpServerAdapter() = default;
+
+quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    auto *tcp = new QTcpServer(m_impl.get());
+    if (!tcp->listen(address, port)) {
+        *error = tcp->errorString();
+        delete tcp;
+        return 0;
+    }
+    m_impl->bind(tcp);
+    return tcp->serverPort();
+}
+
+} // namespace interlock

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "HttpExchange.h"
+
+#include <QHostAddress>
+#include <functional>
+
+namespace interlock {
+
+// The only class that knows QHttpServer's API, which changes between Qt 6.4 and 6.8
+// (DESIGN.md "Platform facts"). It turns every request into an HttpRequest plus an HttpReply
+// and hands both to one dispatch function.
+class HttpServerAdapter : public QObject
+{
+    Q_OBJECT
+public:
+    using Dispatch = std::function<void(HttpRequest &&, HttpReplyPtr)>;
+
+    explicit HttpServerAdapter(Dispatch dispatch, QObject *parent = nullptr);
+    ~HttpServerAdapter() override;
+
+    // Returns the bound port, or 0 with *error set.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+
+private:
+    class Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace interlock

@@ -1,0 +1,20 @@
+#pragma once
+
+#include "core/Role.h"
+
+#include <QString>
+
+namespace interlock {
+
+// Who is calling: resolved from the bearer token for every request.
+struct Principal {
+    bool authenticated = false;
+    Role role = Role::Agent;
+    QString name;      // token name; the agent's name for a session token
+    QString sessionId; // session tokens only
+
+    bool isSession() const { return authenticated && role == Role::Session; }
+    bool isUser() const { return authenticated && isUserRole(role); }
+};
+
+} // namespace interlock

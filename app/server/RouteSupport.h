@@ -1,0 +1,36 @@
+#pragma once
+
+#include "Router.h"
+#include "core/Limits.h"
+
+namespace interlock {
+
+class ActionService;
+class Clock;
+class SessionService;
+class Store;
+class WaitHub;
+
+// What route handlers work with.
+struct ApiContext {
+    Store &store;
+    Clock &clock;
+    const Limits &limits;
+    ActionService &actions;
+    SessionService &sessions;
+    WaitHub &hub;
+};
+
+// Parses the JSON object body; on error sends it and returns false.
+bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out);
+// Reads an integer query parameter within [min, max]; absent gives `fallback`.
+ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 min, qint64 max,
+                      qint64 fallback, qint64 *out);
+// `wait` in seconds (fractions allowed) up to limits.maxWaitSeconds, as milliseconds.
+ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs);
+
+void addSessionRoutes(Router &router, ApiContext &api);
+void addActionRoutes(Router &router, ApiContext &api);
+void addEventRoutes(Router &router, ApiContext &api);
+
+} // namespace interlock

@@ -1,0 +1,49 @@
+#include "Router.h"
+
+namespace interlock {
+
+namespace {
+bool matches(const QString &pattern, const QString &path, QStringList *params)
+{
+    const QStringList want = pattern.split(QLatin1Char('/'));
+    const QStringList got = path.split(QLatin1Char('/'));
+    if (want.size() != got.size())
+        return false;
+    QStringList captured;
+    for (qsizetype i = 0; i < want.size(); ++i) {
+        if (want[i].startsWith(QLatin1Char('{'))) {
+            if (got[i].isEmpty())
+                return false;
+            captured.append(got[i]);
+        } else if (want[i] != got[i]) {
+            return false;
+        }
+    }
+    *params = captured;
+    return true;
+}
+} // namespace
+
+void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler)
+{
+    m_routes.append(Route{method, pattern, std::move(access), std::move(handler)});
+}
+
+Router::Match Router::match(const QByteArray &method, const QString &path) const
+{
+    Match m;
+    for (const Route &route : m_routes) {
+        QStringList params;
+        if (!matches(route.pattern, path, &params))
+            continue;
+        m.pathKnown = true;
+        if (route.method == method) {
+            m.route = &route;
+            m.params = params;
+            return m;
+        }
+    }
+    return m;
+}
+
+} // namespace interlock

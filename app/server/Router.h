@@ -1,0 +1,49 @@
+#pragma once
+
+#include "HttpExchange.h"
+#include "Principal.h"
+
+#include <QList>
+#include <functional>
+
+namespace interlock {
+
+// Who may call a route. A route with no roles and anonymous=false accepts any valid token.
+struct Access {
+    bool anonymous = false;
+    QList<Role> roles;
+
+    static Access anyone() { return {true, {}}; }
+    static Access anyToken() { return {false, {}}; }
+    static Access only(QList<Role> roles) { return {false, std::move(roles)}; }
+    bool allows(Role role) const { return roles.isEmpty() || roles.contains(role); }
+};
+
+using Handler = std::function<void(const HttpRequest &, const Principal &, HttpReplyPtr)>;
+
+struct Route {
+    QByteArray method;
+    QString pattern; // e.g. /v1/actions/{id}/decision
+    Access access;
+    Handler handler;
+};
+
+// Matches method + path against registered patterns; {name} matches one path segment.
+class Router
+{
+public:
+    void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
+
+    struct Match {
+        const Route *route = nullptr;
+        bool pathKnown = false; // some route has this path, with another method
+        QStringList params;
+    };
+    Match match(const QByteArray &method, const QString &path) const;
+    const QList<Route> &routes() const { return m_routes; }
+
+private:
+    QList<Route> m_routes;
+};
+
+} // namespace interlock

@@ -1,0 +1,509 @@
+#include "SqliteStore.h"
+
+#include "core/CanonicalJson.h"
+#include "core/Timestamp.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+#include <QVariant>
+
+namespace interlock {
+
+namespace {
+const char *const kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT "
+    "NULL, session_id TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER)",
+    "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, agent TEXT NOT NULL, owner TEXT, "
+    "description TEXT, supervised INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT "
+    "NULL)",
+    "CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
+    "UNIQUE, session_id TEXT NOT NULL, agent TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT "
+    "NULL, risk_score INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+    "expires_at INTEGER NOT NULL, idem_key TEXT, idem_hash TEXT, doc TEXT NOT NULL)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS actions_idem ON actions(session_id, idem_key) WHERE "
+    "idem_key IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS actions_queue ON actions(status, risk_score DESC, seq)",
+    "CREATE INDEX IF NOT EXISTS actions_session ON actions(session_id, status)",
+    "CREATE INDEX IF NOT EXISTS actions_expiry ON actions(expires_at) WHERE status = 'pending'",
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
+    "at INTEGER NOT NULL, session_id TEXT, action_id TEXT, data TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, seq)",
+    "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT "
+    "NOT NULL, type TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash "
+    "TEXT NOT NULL)",
+};
+
+QJsonObject parseDoc(const QVariant &v)
+{
+    return QJsonDocument::fromJson(v.toByteArray()).object();
+}
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+SessionRecord sessionFrom(const QSqlQuery &q)
+{
+    SessionRecord s;
+    s.id = q.value(0).toString();
+    s.agent = q.value(1).toString();
+    s.owner = q.value(2).toString();
+    s.description = q.value(3).toString();
+    s.supervised = q.value(4).toBool();
+    s.status = q.value(5).toString();
+    s.createdAt = q.value(6).toLongLong();
+    s.pending = q.value(7).toInt();
+    return s;
+}
+
+const char kSessionColumns[] =
+    "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "
+    "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending') FROM "
+    "sessions s ";
+} // namespace
+
+// RAII transaction: rolls back unless commit() succeeded, and then also restores the in-memory
+// head of the audit chain, so a failed transition leaves no trace.
+class SqliteStore::Transaction
+{
+public:
+    explicit Transaction(SqliteStore &store)
+        : m_store(store)
+        , m_db(QSqlDatabase::database(store.m_connection))
+        , m_seq(store.m_auditSeq)
+        , m_head(store.m_auditHead)
+        , m_open(m_db.transaction())
+    {
+    }
+    ~Transaction()
+    {
+        if (m_committed)
+            return;
+        if (m_open)
+            m_db.rollback();
+        m_store.m_auditSeq = m_seq;
+        m_store.m_auditHead = m_head;
+    }
+    bool commit()
+    {
+        m_committed = m_open && m_db.commit();
+        m_open = m_open && !m_committed;
+        return m_committed;
+    }
+
+private:
+    SqliteStore &m_store;
+    QSqlDatabase m_db;
+    qint64 m_seq;
+    QByteArray m_head;
+    bool m_open;
+    bool m_committed = false;
+};
+
+SqliteStore::SqliteStore(QString path)
+    : m_path(std::move(path))
+    , m_connection(QStringLiteral("interlock-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
+SqliteStore::~SqliteStore()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connection, false);
+        if (db.isValid())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+bool SqliteStore::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (!q.exec(sql)) {
+        qWarning("SQLite: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+        return false;
+    }
+    return true;
+}
+
+bool SqliteStore::open(QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        *error = QStringLiteral("cannot open database %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
+    // PRAGMAs outside any transaction.
+    {
+        QSqlQuery mode(db);
+        const bool wal = mode.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && mode.next() &&
+                         mode.value(0).toString() == QLatin1String("wal");
+        mode.finish();
+        if (!wal) {
+            *error = QStringLiteral("cannot switch %1 to WAL mode (is it a SQLite database on a "
+                                    "local disk?)")
+                         .arg(m_path);
+            return false;
+        }
+    }
+    if (!exec(QStringLiteral("PRAGMA synchronous=FULL")) ||
+        !exec(QStringLiteral("PRAGMA foreign_keys=ON"))) {
+        *error = QStringLiteral("cannot configure %1").arg(m_path);
+        return false;
+    }
+    Transaction tx(*this);
+    for (const char *statement : kSchema) {
+        if (!exec(QString::fromLatin1(statement))) {
+            *error = QStringLiteral("cannot create the schema in %1: %2")
+                         .arg(m_path, db.lastError().text());
+            return false;
+        }
+    }
+    exec(QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')"));
+    if (!tx.commit()) {
+        *error = QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
+    QSqlQuery head(db);
+    head.setForwardOnly(true);
+    if (head.exec(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) &&
+        head.next()) {
+        m_auditSeq = head.value(0).toLongLong();
+        m_auditHead = head.value(1).toByteArray();
+    } else {
+        m_auditSeq = 0;
+        m_auditHead = QByteArray(64, '0');
+    }
+    return true;
+}
+
+bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
+                              const QString &subject, const QJsonObject &data)
+{
+    const qint64 seq = m_auditSeq + 1;
+    const QJsonObject entry{{QStringLiteral("seq"), seq},
+                            {QStringLiteral("at"), at},
+                            {QStringLiteral("actor"), actor},
+                            {QStringLiteral("type"), type},
+                            {QStringLiteral("subject"), subject},
+                            {QStringLiteral("data"), data}};
+    const QByteArray hash = sha256Hex(m_auditHead + canonicalJson(entry));
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, prev_hash, "
+                             "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(seq);
+    q.addBindValue(at);
+    q.addBindValue(actor);
+    q.addBindValue(type);
+    q.addBindValue(subject);
+    q.addBindValue(compact(data));
+    q.addBindValue(m_auditHead);
+    q.addBindValue(hash);
+    if (!q.exec())
+        return false;
+    // A rolled-back Transaction puts the previous head back.
+    m_auditSeq = seq;
+    m_auditHead = hash;
+    return true;
+}
+
+bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
+                                  const QString &actionId, const QString &subject)
+{
+    if (!t.eventType.isEmpty()) {
+        QSqlQuery q(QSqlDatabase::database(m_connection));
+        q.prepare(QStringLiteral("INSERT INTO events(type, at, session_id, action_id, data) VALUES "
+                                 "(?, ?, ?, ?, ?)"));
+        q.addBindValue(t.eventType);
+        q.addBindValue(t.at);
+        q.addBindValue(sessionId.isEmpty() ? QVariant() : QVariant(sessionId));
+        q.addBindValue(actionId.isEmpty() ? QVariant() : QVariant(actionId));
+        q.addBindValue(compact(t.eventData));
+        if (!q.exec())
+            return false;
+    }
+    if (t.auditType.isEmpty())
+        return true;
+    return appendAudit(t.at, t.actor, t.auditType, subject, t.eventData);
+}
+
+bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
+                              const QString &actor)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(*this);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO tokens(hash, name, role, session_id, created_at) VALUES "
+                             "(?, ?, ?, ?, ?)"));
+    q.addBindValue(hash);
+    q.addBindValue(token.name);
+    q.addBindValue(roleName(token.role));
+    q.addBindValue(token.sessionId.isEmpty() ? QVariant() : QVariant(token.sessionId));
+    q.addBindValue(at);
+    const QJsonObject data{{QStringLiteral("name"), token.name},
+                           {QStringLiteral("role"), roleName(token.role)}};
+    if (q.exec() && appendAudit(at, actor, QStringLiteral("token.create"), token.name, data) &&
+        tx.commit())
+        return true;
+    return false;
+}
+
+std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral(
+        "SELECT name, role, session_id, revoked_at IS NOT NULL FROM tokens WHERE hash = ?"));
+    q.addBindValue(hash);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    const auto role = parseRole(q.value(1).toString());
+    if (!role)
+        return std::nullopt;
+    return TokenRecord{q.value(0).toString(), *role, q.value(2).toString(), q.value(3).toBool()};
+}
+
+bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
+                                const Transition &transition)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(*this);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
+                             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(s.id);
+    q.addBindValue(s.agent);
+    q.addBindValue(s.owner);
+    q.addBindValue(s.description);
+    q.addBindValue(s.supervised ? 1 : 0);
+    q.addBindValue(s.status);
+    q.addBindValue(s.createdAt);
+    QSqlQuery t(db);
+    t.prepare(QStringLiteral("INSERT INTO tokens(hash, name, role, session_id, created_at) VALUES "
+                             "(?, ?, 'session', ?, ?)"));
+    t.addBindValue(tokenHash);
+    t.addBindValue(s.agent);
+    t.addBindValue(s.id);
+    t.addBindValue(s.createdAt);
+    if (q.exec() && t.exec() && writeTransition(transition, s.id, {}, s.id) && tx.commit())
+        return true;
+    return false;
+}
+
+std::optional<SessionRecord> SqliteStore::session(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return sessionFrom(q);
+}
+
+QList<SessionRecord> SqliteStore::sessions(const QString &status)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QString::fromLatin1(kSessionColumns) +
+              QStringLiteral("WHERE (?1 = '' OR s.status = ?1) ORDER BY s.created_at DESC, s.id"));
+    q.addBindValue(status);
+    QList<SessionRecord> out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(sessionFrom(q));
+    }
+    return out;
+}
+
+InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &idempotencyKey,
+                                        const QByteArray &bodyHash, int maxPending,
+                                        const Transition &transition)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
+    // Each query lives in its own scope: a statement still open would block the COMMIT below.
+    if (!idempotencyKey.isEmpty()) {
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral(
+            "SELECT idem_hash, doc FROM actions WHERE session_id = ? AND idem_key = ?"));
+        q.addBindValue(sessionId);
+        q.addBindValue(idempotencyKey);
+        if (q.exec() && q.next()) {
+            if (q.value(0).toByteArray() != bodyHash) {
+                return {{}, false,
+                        ApiError{422, QStringLiteral("idempotency_mismatch"),
+                                 QStringLiteral("This Idempotency-Key was already used with a "
+                                                "different request body."),
+                                 QStringLiteral("Idempotency-Key")}};
+            }
+            return {parseDoc(q.value(1)), true, {}};
+        }
+    }
+    int pending = 0;
+    {
+        QSqlQuery count(db);
+        count.prepare(QStringLiteral(
+            "SELECT count(*) FROM actions WHERE session_id = ? AND status = 'pending'"));
+        count.addBindValue(sessionId);
+        if (count.exec() && count.next())
+            pending = count.value(0).toInt();
+    }
+    if (pending >= maxPending) {
+        return {{}, false,
+                ApiError::rateLimited(QStringLiteral("This session already has %1 pending actions; "
+                                                     "wait for decisions before submitting more.")
+                                          .arg(maxPending))};
+    }
+
+    Transaction tx(*this);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO actions(id, session_id, agent, kind, status, risk_score, version, created_at, "
+        "expires_at, idem_key, idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(doc.value(QStringLiteral("id")).toString());
+    q.addBindValue(sessionId);
+    q.addBindValue(doc.value(QStringLiteral("agent")).toString());
+    q.addBindValue(doc.value(QStringLiteral("kind")).toString());
+    q.addBindValue(doc.value(QStringLiteral("status")).toString());
+    q.addBindValue(doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
+    q.addBindValue(doc.value(QStringLiteral("version")).toInt());
+    q.addBindValue(transition.at);
+    q.addBindValue(fromRfc3339(doc.value(QStringLiteral("expires_at")).toString()).value_or(0));
+    q.addBindValue(idempotencyKey.isEmpty() ? QVariant() : QVariant(idempotencyKey));
+    q.addBindValue(idempotencyKey.isEmpty() ? QVariant() : QVariant(bodyHash));
+    q.addBindValue(compact(doc));
+    const QString id = doc.value(QStringLiteral("id")).toString();
+    if (q.exec() && writeTransition(transition, sessionId, id, id) && tx.commit())
+        return {doc, false, {}};
+    return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
+}
+
+std::optional<QJsonObject> SqliteStore::action(const QString &id)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT doc FROM actions WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec() || !q.next())
+        return std::nullopt;
+    return parseDoc(q.value(0));
+}
+
+ActionPage SqliteStore::actions(const ActionQuery &query)
+{
+    QString sql = QStringLiteral("SELECT doc, risk_score, seq FROM actions WHERE risk_score >= ?");
+    QVariantList binds{query.riskMin};
+    const auto filter = [&](const QString &column, const QString &value) {
+        if (!value.isEmpty()) {
+            sql += QStringLiteral(" AND ") + column + QStringLiteral(" = ?");
+            binds.append(value);
+        }
+    };
+    filter(QStringLiteral("status"), query.status);
+    filter(QStringLiteral("agent"), query.agent);
+    filter(QStringLiteral("kind"), query.kind);
+    filter(QStringLiteral("session_id"), query.sessionId);
+    if (query.after) {
+        sql += QStringLiteral(" AND (risk_score < ? OR (risk_score = ? AND seq > ?))");
+        binds << query.after->first << query.after->first << query.after->second;
+    }
+    sql += QStringLiteral(" ORDER BY risk_score DESC, seq ASC LIMIT ?");
+    binds.append(query.limit + 1);
+
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(sql);
+    for (const QVariant &b : std::as_const(binds))
+        q.addBindValue(b);
+    ActionPage page;
+    if (!q.exec())
+        return page;
+    std::pair<int, qint64> last{0, 0};
+    while (q.next()) {
+        if (page.actions.size() == query.limit) {
+            page.next = last;
+            break;
+        }
+        page.actions.append(parseDoc(q.value(0)));
+        last = {q.value(1).toInt(), q.value(2).toLongLong()};
+    }
+    return page;
+}
+
+bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
+                               const Transition &transition)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(*this);
+    const QString id = doc.value(QStringLiteral("id")).toString();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("UPDATE actions SET status = ?, risk_score = ?, version = ?, doc = ? "
+                             "WHERE id = ? AND version = ?"));
+    q.addBindValue(doc.value(QStringLiteral("status")).toString());
+    q.addBindValue(doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
+    q.addBindValue(doc.value(QStringLiteral("version")).toInt());
+    q.addBindValue(compact(doc));
+    q.addBindValue(id);
+    q.addBindValue(expectedVersion);
+    if (q.exec() && q.numRowsAffected() == 1 &&
+        writeTransition(transition, doc.value(QStringLiteral("session_id")).toString(), id, id) &&
+        tx.commit())
+        return true;
+    return false;
+}
+
+QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT doc FROM actions WHERE status = 'pending' AND expires_at <= ? "
+                             "ORDER BY expires_at LIMIT ?"));
+    q.addBindValue(nowMs);
+    q.addBindValue(limit);
+    QList<QJsonObject> out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(parseDoc(q.value(0)));
+    }
+    return out;
+}
+
+std::optional<qint64> SqliteStore::nextPendingExpiry()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT min(expires_at) FROM actions WHERE status = 'pending'")) &&
+        q.next() && !q.value(0).isNull())
+        return q.value(0).toLongLong();
+    return std::nullopt;
+}
+
+QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QStringLiteral("SELECT seq, type, at, session_id, action_id, data FROM events WHERE "
+                             "seq > ? AND (? = '' OR session_id = ?) ORDER BY seq LIMIT ?"));
+    q.addBindValue(after);
+    q.addBindValue(sessionId);
+    q.addBindValue(sessionId);
+    q.addBindValue(limit);
+    QList<EventRecord> out;
+    if (q.exec()) {
+        while (q.next()) {
+            out.append(EventRecord{q.value(0).toLongLong(), q.value(1).toString(),
+                                   q.value(2).toLongLong(), q.value(3).toString(),
+                                   q.value(4).toString(), parseDoc(q.value(5))});
+        }
+    }
+    return out;
+}
+
+qint64 SqliteStore::lastEventSeq()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    if (q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
+} // namespace interlock

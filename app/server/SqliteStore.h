@@ -1,0 +1,55 @@
+#pragma once
+
+#include "Store.h"
+
+#include <QSqlDatabase>
+
+namespace interlock {
+
+// SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
+// Not thread-safe: the server uses it from its own thread only.
+class SqliteStore final : public Store
+{
+public:
+    explicit SqliteStore(QString path);
+    ~SqliteStore() override;
+
+    bool open(QString *error) override;
+
+    bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
+                     const QString &actor) override;
+    std::optional<TokenRecord> token(const QByteArray &hash) override;
+
+    bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
+                       const Transition &transition) override;
+    std::optional<SessionRecord> session(const QString &id) override;
+    QList<SessionRecord> sessions(const QString &status) override;
+
+    InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
+                               const QByteArray &bodyHash, int maxPending,
+                               const Transition &transition) override;
+    std::optional<QJsonObject> action(const QString &id) override;
+    ActionPage actions(const ActionQuery &query) override;
+    bool updateAction(const QJsonObject &doc, int expectedVersion,
+                      const Transition &transition) override;
+    QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) override;
+    std::optional<qint64> nextPendingExpiry() override;
+
+    QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) override;
+    qint64 lastEventSeq() override;
+
+private:
+    class Transaction;
+    bool exec(const QString &sql);
+    bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
+                         const QString &subject);
+    bool appendAudit(qint64 at, const QString &actor, const QString &type, const QString &subject,
+                     const QJsonObject &data);
+
+    QString m_path;
+    QString m_connection;
+    QByteArray m_auditHead;
+    qint64 m_auditSeq = 0;
+};
+
+} // namespace interlock

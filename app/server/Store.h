@@ -1,0 +1,112 @@
+#pragma once
+
+#include "core/ApiError.h"
+#include "core/Role.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <optional>
+
+namespace interlock {
+
+struct TokenRecord {
+    QString name;
+    Role role = Role::Agent;
+    QString sessionId; // session tokens only
+    bool revoked = false;
+};
+
+struct SessionRecord {
+    QString id;
+    QString agent;
+    QString owner;
+    QString description;
+    QString status; // active | killed | terminated | ended
+    bool supervised = false;
+    qint64 createdAt = 0;
+    int pending = 0; // filled by reads
+
+    QJsonObject toJson() const;
+};
+
+struct EventRecord {
+    qint64 seq = 0;
+    QString type;
+    qint64 at = 0;
+    QString sessionId;
+    QString actionId;
+    QJsonObject data;
+
+    QJsonObject toJson() const;
+};
+
+// What a transition writes beside the state change, in the same transaction.
+struct Transition {
+    QString eventType;  // e.g. action.decided; empty for none
+    QJsonObject eventData;
+    QString auditType;  // e.g. action.approve
+    QString actor;      // token name of who caused it, or "system"
+    qint64 at = 0;      // business time of the transition
+};
+
+struct ActionQuery {
+    QString status;
+    int riskMin = 0;
+    QString agent;
+    QString kind;
+    QString sessionId;
+    int limit = 100;
+    // keyset cursor: after (score, seq) in order score DESC, seq ASC
+    std::optional<std::pair<int, qint64>> after;
+};
+
+struct ActionPage {
+    QList<QJsonObject> actions;
+    std::optional<std::pair<int, qint64>> next;
+};
+
+struct InsertOutcome {
+    QJsonObject action;
+    bool replayed = false; // an earlier submission with the same Idempotency-Key
+    ApiError error;
+};
+
+// Storage of tokens, sessions, actions, events and the audit chain. One implementation per
+// backend (SQLite now; PostgreSQL later), all held to the same behaviour by the tests.
+// Actions are stored as their API JSON (`doc`) with indexed columns beside it; every update is a
+// compare-and-swap on `version`, written with its event and audit entry in one transaction.
+class Store
+{
+public:
+    virtual ~Store() = default;
+
+    virtual bool open(QString *error) = 0;
+
+    virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
+                             const QString &actor) = 0;
+    virtual std::optional<TokenRecord> token(const QByteArray &hash) = 0;
+
+    virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
+                               const Transition &transition) = 0;
+    virtual std::optional<SessionRecord> session(const QString &id) = 0;
+    virtual QList<SessionRecord> sessions(const QString &status) = 0;
+
+    // Inserts a new action (doc holds id, session_id, status, risk, version…). With an
+    // idempotency key already used by this session, returns the stored action (replayed) when
+    // bodyHash matches, else 422 idempotency_mismatch. Refuses past maxPending with 429.
+    virtual InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
+                                       const QByteArray &bodyHash, int maxPending,
+                                       const Transition &transition) = 0;
+    virtual std::optional<QJsonObject> action(const QString &id) = 0;
+    virtual ActionPage actions(const ActionQuery &query) = 0;
+    // Writes doc if the stored version is still expectedVersion (doc carries the new version).
+    virtual bool updateAction(const QJsonObject &doc, int expectedVersion,
+                              const Transition &transition) = 0;
+    virtual QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) = 0;
+    virtual std::optional<qint64> nextPendingExpiry() = 0;
+
+    virtual QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) = 0;
+    virtual qint64 lastEventSeq() = 0;
+};
+
+} // namespace interlock

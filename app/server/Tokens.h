@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace interlock {
+
+// Opaque bearer tokens: 256 random bits, URL-safe; the server keeps only their SHA-256.
+QString newToken();
+QByteArray tokenHash(const QString &token);
+// Random identifiers such as act_3k9… and ses_…
+QString newId(const char *prefix);
+
+} // namespace interlock
+
+namespace interlock {
+class Store;
+enum class Role;
+// Creates a token for a person or an enrolling agent; returns it (shown once) or an empty string.
+QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor);
+} // namespace interlock
