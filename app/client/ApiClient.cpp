@@ -1,0 +1,92 @@
+#include "ApiClient.h"
+
+#include <QBuffer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+
+namespace interlock {
+
+QString ApiResult::describe() const
+{
+    if (status == 0)
+        return QStringLiteral("cannot reach the server: %1").arg(networkError);
+    const ApiError e = error();
+    if (e.code.isEmpty())
+        return QStringLiteral("the server answered HTTP %1").arg(status);
+    return QStringLiteral("%1 (%2, HTTP %3)").arg(e.message, e.code).arg(status);
+}
+
+ApiClient::ApiClient(const QUrl &baseUrl, const QString &token, QObject *parent)
+    : QObject(parent)
+    , m_base(baseUrl)
+    , m_token(token)
+    , m_nam(new QNetworkAccessManager(this))
+{
+}
+
+QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
+                               const std::optional<QJsonObject> &body, const Headers &headers, int timeoutMs)
+{
+    QUrl url = m_base;
+    const qsizetype q = pathAndQuery.indexOf(QLatin1Char('?'));
+    QString basePath = url.path();
+    if (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    url.setPath(basePath + (q < 0 ? pathAndQuery : pathAndQuery.left(q)));
+    if (q >= 0)
+        url.setQuery(pathAndQuery.mid(q + 1));
+    QNetworkRequest request(url);
+    request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : 30000);
+    if (!m_token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
+    for (const auto &h : headers)
+        request.setRawHeader(h.first, h.second);
+    QByteArray data;
+    if (body) {
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        data = QJsonDocument(*body).toJson(QJsonDocument::Compact);
+    }
+    return m_nam->sendCustomRequest(request, method, data);
+}
+
+ApiResult ApiClient::resultOf(QNetworkReply *reply)
+{
+    ApiResult r;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray raw = reply->readAll();
+    if (r.status == 0)
+        r.networkError = reply->errorString();
+    r.body = QJsonDocument::fromJson(raw).object();
+    for (const auto &pair : reply->rawHeaderPairs())
+        r.headers.insert(pair.first.toLower(), pair.second);
+    return r;
+}
+
+void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
+                        const std::optional<QJsonObject> &body, std::function<void(const ApiResult &)> done,
+                        const Headers &headers, int timeoutMs)
+{
+    QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
+    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+        reply->deleteLater();
+        done(resultOf(reply));
+    });
+}
+
+ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
+                          const std::optional<QJsonObject> &body, const Headers &headers, int timeoutMs)
+{
+    QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
+    if (!reply->isFinished()) {
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    ApiResult r = resultOf(reply);
+    reply->deleteLater();
+    return r;
+}
+
+} // namespace interlock

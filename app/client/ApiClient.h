@@ -1,0 +1,61 @@
+#pragma once
+
+#include "core/ApiError.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace interlock {
+
+struct ApiResult {
+    int status = 0;        // HTTP status; 0 when the server was not reached
+    QJsonObject body;
+    QString networkError;  // set when status is 0
+    QHash<QByteArray, QByteArray> headers; // lower-case names
+
+    bool ok() const { return status >= 200 && status < 300; }
+    ApiError error() const { return ApiError::fromJson(status, body); }
+    // One line for a person: the server's message, or why the server was not reached.
+    QString describe() const;
+};
+
+// REST API v1 client over QNetworkAccessManager. Each instance has its own connection pool.
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    using Headers = QList<std::pair<QByteArray, QByteArray>>;
+
+    explicit ApiClient(const QUrl &baseUrl, const QString &token = {}, QObject *parent = nullptr);
+
+    void setToken(const QString &token) { m_token = token; }
+    QString token() const { return m_token; }
+    QUrl baseUrl() const { return m_base; }
+
+    // Asynchronous: `done` runs in this object's thread. timeoutMs 0 means 30 s.
+    void request(const QByteArray &method, const QString &pathAndQuery,
+                 const std::optional<QJsonObject> &body, std::function<void(const ApiResult &)> done,
+                 const Headers &headers = {}, int timeoutMs = 0);
+    // Blocking, for command-line tools: runs a local event loop until the reply is complete.
+    ApiResult call(const QByteArray &method, const QString &pathAndQuery,
+                   const std::optional<QJsonObject> &body = std::nullopt, const Headers &headers = {},
+                   int timeoutMs = 0);
+
+private:
+    QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
+                        const std::optional<QJsonObject> &body, const Headers &headers, int timeoutMs);
+    static ApiResult resultOf(QNetworkReply *reply);
+
+    QUrl m_base;
+    QString m_token;
+    QNetworkAccessManager *m_nam;
+};
+
+} // namespace interlock

@@ -1,0 +1,55 @@
+#include "CtlCommon.h"
+#include "interlock_config.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <functional>
+#include <map>
+
+using namespace interlock::ctl;
+
+namespace {
+const char kHelp[] =
+    "Usage: interlockctl COMMAND [OPTIONS]\n"
+    "Command line for Interlock, the human-in-the-loop approval queue for AI agents.\n\n"
+    "Commands:\n"
+    "  token create   create a token offline in a database file (--db FILE --role ROLE --name NAME)\n"
+    "  session open   open an agent session with an enrollment token; prints shell exports\n"
+    "  submit         submit an action (session token); prints its id\n"
+    "  wait ID        wait for the decision; prints the approved payload\n"
+    "  list           list actions, highest risk first\n"
+    "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
+    "  bench submit   measure submit throughput and decision delivery latency\n\n"
+    "Every command takes --help. Server and token come from --server/--token or\n"
+    "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
+    "Exit codes: 0 done (approved), 1 failed, 2 usage error, 3 rejected,\n"
+    "            4 expired or cancelled, 5 timed out while still pending.\n";
+}
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("interlockctl"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
+    const QStringList args = QCoreApplication::arguments();
+    const QString command = args.value(1);
+    if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h") ||
+        command == QLatin1String("help")) {
+        std::fputs(kHelp, command.isEmpty() ? stderr : stdout);
+        return command.isEmpty() ? Usage : Ok;
+    }
+    if (command == QLatin1String("--version")) {
+        std::printf("interlockctl %s\n", INTERLOCK_VERSION);
+        return Ok;
+    }
+    static const std::map<QString, std::function<int(const QStringList &)>> commands{
+        {QStringLiteral("token"), tokenCommand},   {QStringLiteral("session"), sessionCommand},
+        {QStringLiteral("submit"), submitCommand}, {QStringLiteral("wait"), waitCommand},
+        {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
+        {QStringLiteral("bench"), benchCommand},
+    };
+    const auto it = commands.find(command);
+    if (it == commands.end())
+        return fail(QStringLiteral("unknown command '%1' (see 'interlockctl --help')").arg(command), Usage);
+    return it->second(args);
+}
