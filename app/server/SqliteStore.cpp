@@ -309,8 +309,10 @@ QList<SessionRecord> SqliteStore::sessions(const QString &status)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QString::fromLatin1(kSessionColumns) +
-              QStringLiteral("WHERE (?1 = '' OR s.status = ?1) ORDER BY s.created_at DESC, s.id"));
-    q.addBindValue(status);
+              (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
+              QStringLiteral("ORDER BY s.created_at DESC, s.id"));
+    if (!status.isEmpty())
+        q.addBindValue(status);
     QList<SessionRecord> out;
     if (q.exec()) {
         while (q.next())
@@ -481,11 +483,12 @@ std::optional<qint64> SqliteStore::nextPendingExpiry()
 QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT seq, type, at, session_id, action_id, data FROM events WHERE "
-                             "seq > ? AND (? = '' OR session_id = ?) ORDER BY seq LIMIT ?"));
+    q.prepare(QStringLiteral("SELECT seq, type, at, session_id, action_id, data FROM events WHERE seq > ?") +
+              (sessionId.isEmpty() ? QString() : QStringLiteral(" AND session_id = ?")) +
+              QStringLiteral(" ORDER BY seq LIMIT ?"));
     q.addBindValue(after);
-    q.addBindValue(sessionId);
-    q.addBindValue(sessionId);
+    if (!sessionId.isEmpty())
+        q.addBindValue(sessionId);
     q.addBindValue(limit);
     QList<EventRecord> out;
     if (q.exec()) {

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "client/ApiClient.h"
+#include "core/Clock.h"
+#include "core/Limits.h"
+#include "core/Role.h"
+#include "server/ApiServer.h"
+
+#include <QTemporaryDir>
+#include <map>
+#include <memory>
+
+namespace interlock::test {
+
+// A real ApiServer on 127.0.0.1 (random port) over a real SQLite file in a temporary folder,
+// with one token per role. Requests made with call() go over real HTTP on loopback; the nested
+// event loop of the blocking client also runs the server, which lives in the same thread.
+class TestServer
+{
+public:
+    struct Options {
+        bool manualClock = false;
+        Limits limits;
+    };
+    TestServer();
+    explicit TestServer(const Options &options);
+    ~TestServer();
+
+    QUrl url() const;
+    quint16 port() const { return m_port; }
+    QString dbPath() const;
+    QString token(Role role) const { return m_tokens.at(role); }
+    ApiServer &server() { return *m_server; }
+    ManualClock *clock() { return m_manual.get(); }
+
+    ApiResult call(const QString &token, const QByteArray &method, const QString &path,
+                   const std::optional<QJsonObject> &body = std::nullopt,
+                   const ApiClient::Headers &headers = {});
+    // Opens a session with the enrollment token: {session id, session token}.
+    std::pair<QString, QString> openSession(const QString &agent, const QString &owner = {});
+    // Submits `body` with a session token; returns the new action's id (empty on failure).
+    QString submit(const QString &sessionToken, const QJsonObject &body);
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<ManualClock> m_manual;
+    std::unique_ptr<ApiServer> m_server;
+    quint16 m_port = 0;
+    std::map<Role, QString> m_tokens;
+};
+
+// A typical valid submission.
+QJsonObject sampleAction(const QString &kind = QStringLiteral("shell.exec"),
+                         const QString &title = QStringLiteral("List the build folder"));
+
+// Sends exact bytes over a fresh TCP connection and reads one HTTP response.
+struct RawResponse {
+    int status = 0; // 0: no (complete) response
+    QByteArray body;
+    QJsonObject json() const;
+};
+RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 10000);
+// Builds a request with Content-Length set.
+QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                      const QList<QByteArray> &headers);
+
+} // namespace interlock::test
