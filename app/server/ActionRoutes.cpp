@@ -132,7 +132,10 @@ void addActionRoutes(Router &router, ApiContext &api)
                    if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
                        return reply->sendError(e);
                    auto respond = [&api, id](HttpReply &out) {
-                       out.sendJson(200, api.actions.collectDecision(id));
+                       bool undelivered = false;
+                       out.sendJson(200, api.actions.decisionView(id, &undelivered));
+                       if (undelivered)
+                           api.actions.markDelivered(id);
                    };
                    if (waitMs > 0 && ActionService::isPending(r.action)) {
                        api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs, respond);

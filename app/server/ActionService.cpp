@@ -235,9 +235,10 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     return {action, false, {}};
 }
 
-QJsonObject ActionService::collectDecision(const QString &id)
+QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
 {
-    QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
+    *undelivered = false;
+    const QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
     const QString status = str(action, kStatus);
     const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
     QJsonObject view{{kStatus, status},
@@ -254,12 +255,18 @@ QJsonObject ActionService::collectDecision(const QString &id)
         view.insert(QStringLiteral("payload"), payload);
         view.insert(QStringLiteral("payload_sha256"), QString::fromLatin1(sha256Hex(canonicalJson(payload))));
     }
-    if (action.value(QStringLiteral("delivered_at")).isNull()) {
-        action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
-        write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
-                                 QStringLiteral("session:") + str(action, QStringLiteral("session_id")), action));
-    }
+    *undelivered = action.value(QStringLiteral("delivered_at")).isNull();
     return view;
+}
+
+void ActionService::markDelivered(const QString &id)
+{
+    QJsonObject action = m_store.action(id).value_or(QJsonObject());
+    if (action.isEmpty() || !action.value(QStringLiteral("delivered_at")).isNull())
+        return;
+    action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
+    write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
+                             QStringLiteral("session:") + str(action, QStringLiteral("session_id")), action));
 }
 
 ActionService::Outcome ActionService::receipt(const Principal &who, const QString &id,

@@ -34,8 +34,10 @@ public:
     Outcome visible(const Principal &who, const QString &id);
     Outcome decide(const Principal &who, const QString &id, const DecisionRequest &request);
     Outcome receipt(const Principal &who, const QString &id, const QJsonObject &body);
-    // The agent's view of the decision; marks the action delivered on first fetch of a decision.
-    QJsonObject collectDecision(const QString &id);
+    // The agent's view of the decision. *undelivered is set when it carries a decision that was
+    // never fetched before: answer the agent first, then call markDelivered().
+    QJsonObject decisionView(const QString &id, bool *undelivered);
+    void markDelivered(const QString &id);
 
     static bool isPending(const QJsonObject &action);
     int expireDue();

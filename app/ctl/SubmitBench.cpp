@@ -1,0 +1,230 @@
+#include "SubmitBench.h"
+
+#include "CtlCommon.h"
+#include "server/ApiServer.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <QEventLoop>
+#include <QSemaphore>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace interlock::ctl {
+
+namespace {
+// The server under test, in its own thread with its own event loop, as in the console.
+class ServerThread : public QThread
+{
+public:
+    explicit ServerThread(QString db)
+        : m_db(std::move(db))
+    {
+    }
+    void run() override
+    {
+        ApiServer server(m_db);
+        QString error;
+        if (server.open(&error))
+            port = server.listen(QHostAddress::LocalHost, 0, &error);
+        if (port) {
+            agentToken = server.createToken(Role::Agent, QStringLiteral("bench-agent"));
+            reviewerToken = server.createToken(Role::Reviewer, QStringLiteral("bench-reviewer"));
+        }
+        ready.release();
+        if (port)
+            exec();
+    }
+    QSemaphore ready;
+    quint16 port = 0;
+    QString agentToken;
+    QString reviewerToken;
+
+private:
+    QString m_db;
+};
+
+QJsonObject benchAction(int n)
+{
+    return {{QStringLiteral("kind"), QStringLiteral("email.delete")},
+            {QStringLiteral("title"), QStringLiteral("Delete newsletter #%1").arg(n)},
+            {QStringLiteral("summary"), QStringLiteral("Clean-up of promotional mail older than 30 days.")},
+            {QStringLiteral("target"), QStringLiteral("mail://carol@example.com/INBOX")},
+            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("mailbox"), QStringLiteral("carol")},
+                                                    {QStringLiteral("message_ids"), QJsonArray{QString::number(n), QString::number(n + 1)}}}}};
+}
+
+QString fmt(double v, int decimals = 0)
+{
+    return QLocale(QLocale::English).toString(v, 'f', decimals);
+}
+} // namespace
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t index = size_t(std::max(0.0, std::ceil(p * double(values.size())) - 1));
+    return values[std::min(index, values.size() - 1)];
+}
+
+SubmitBench::SubmitBench(Options options)
+    : m_options(std::move(options))
+{
+}
+
+double SubmitBench::rawCommitsPerSecond(const QString &path, int commits) const
+{
+    double rate = 0;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench-raw"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            return 0;
+        QSqlQuery q(db);
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        q.finish();
+        q.exec(QStringLiteral("PRAGMA synchronous=FULL"));
+        q.exec(QStringLiteral("CREATE TABLE t (id INTEGER PRIMARY KEY, doc TEXT NOT NULL)"));
+        const QString doc = QString::fromUtf8(QJsonDocument(benchAction(1)).toJson(QJsonDocument::Compact));
+        q.prepare(QStringLiteral("INSERT INTO t(doc) VALUES (?)"));
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < commits; ++i) {
+            db.transaction();
+            q.addBindValue(doc);
+            q.exec();
+            db.commit();
+        }
+        rate = commits / (double(timer.nsecsElapsed()) / 1e9);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("bench-raw"));
+    return rate;
+}
+
+int SubmitBench::run()
+{
+    QTemporaryDir dir(QDir(m_options.dir).absoluteFilePath(QStringLiteral("interlock-bench-XXXXXX")));
+    if (!dir.isValid())
+        return fail(QStringLiteral("cannot create a folder in %1").arg(m_options.dir));
+    std::fprintf(stderr, "measuring the raw SQLite ceiling…\n");
+    const double ceiling = rawCommitsPerSecond(dir.filePath(QStringLiteral("raw.db")), 5000);
+
+    ServerThread server(dir.filePath(QStringLiteral("bench.db")));
+    server.start();
+    server.ready.acquire();
+    if (!server.port)
+        return fail(QStringLiteral("the benchmark server did not start"));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(server.port));
+
+    // One connection per agent and per reviewer lane.
+    std::vector<std::unique_ptr<ApiClient>> agents, reviewers;
+    ApiClient enroll(url, server.agentToken);
+    for (int i = 0; i < m_options.agents; ++i) {
+        const ApiResult r = enroll.call("POST", QStringLiteral("/v1/sessions"), QJsonObject{{QStringLiteral("agent"), QStringLiteral("bench-%1").arg(i)}});
+        if (r.status != 201)
+            return fail(QStringLiteral("cannot open a session: ") + r.describe());
+        agents.push_back(std::make_unique<ApiClient>(url, r.body.value(QStringLiteral("token")).toString()));
+        reviewers.push_back(std::make_unique<ApiClient>(url, server.reviewerToken));
+    }
+
+    std::fprintf(stderr, "submitting %d actions from %d agents…\n", m_options.actions, m_options.agents);
+    std::vector<double> submitMs;
+    submitMs.reserve(size_t(m_options.actions));
+    std::vector<std::vector<QString>> ids(size_t(m_options.agents));
+    int started = 0, done = 0, failures = 0;
+    QEventLoop loop;
+    std::function<void(int)> submitNext = [&](int lane) {
+        if (started >= m_options.actions)
+            return;
+        const int n = ++started;
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        agents[size_t(lane)]->request("POST", QStringLiteral("/v1/actions"), benchAction(n), [&, lane, timer](const ApiResult &r) {
+            submitMs.push_back(double(timer->nsecsElapsed()) / 1e6);
+            if (r.status == 201)
+                ids[size_t(lane)].push_back(r.body.value(QStringLiteral("id")).toString());
+            else
+                ++failures;
+            if (++done == m_options.actions)
+                loop.quit();
+            submitNext(lane);
+        });
+    };
+    QElapsedTimer wall;
+    wall.start();
+    for (int lane = 0; lane < m_options.agents; ++lane)
+        submitNext(lane);
+    loop.exec();
+    const double submitSeconds = double(wall.nsecsElapsed()) / 1e9;
+
+    std::fprintf(stderr, "timing %d decision deliveries…\n", m_options.deliveries);
+    std::vector<double> deliveryMs;
+    int deliveriesStarted = 0, deliveriesDone = 0;
+    std::vector<size_t> nextIndex(size_t(m_options.agents), 0);
+    std::function<void(int)> deliverNext = [&](int lane) {
+        if (deliveriesStarted >= m_options.deliveries || nextIndex[size_t(lane)] >= ids[size_t(lane)].size())
+            return;
+        ++deliveriesStarted;
+        const QString id = ids[size_t(lane)][nextIndex[size_t(lane)]++];
+        auto sent = std::make_shared<QElapsedTimer>();
+        agents[size_t(lane)]->request("GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(id), std::nullopt,
+                                      [&, lane, sent](const ApiResult &r) {
+                                          if (r.body.value(QStringLiteral("status")).toString() == QLatin1String("approved") && sent->isValid())
+                                              deliveryMs.push_back(double(sent->nsecsElapsed()) / 1e6);
+                                          else
+                                              ++failures;
+                                          if (++deliveriesDone == m_options.deliveries)
+                                              loop.quit();
+                                          deliverNext(lane);
+                                      },
+                                      {}, 40000);
+        // Give the long-poll time to park, then approve; latency counts from sending the approval.
+        QTimer::singleShot(3, &loop, [&, lane, id, sent] {
+            sent->start();
+            reviewers[size_t(lane)]->request("POST", QStringLiteral("/v1/actions/%1/decision").arg(id),
+                                             QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}}, [](const ApiResult &) {});
+        });
+    };
+    for (int lane = 0; lane < m_options.agents; ++lane)
+        deliverNext(lane);
+    if (deliveriesStarted > 0)
+        loop.exec();
+
+    server.quit();
+    server.wait();
+
+    const double rate = double(m_options.actions - failures) / submitSeconds;
+    const double p99Delivery = percentile(deliveryMs, 0.99);
+    out(QStringLiteral("\nInterlock bench submit: %1 agents, %2 actions, %3 deliveries, %4 cores, database in %5\n")
+            .arg(m_options.agents).arg(m_options.actions).arg(deliveryMs.size()).arg(QThread::idealThreadCount()).arg(dir.path()));
+    out(QStringLiteral("| %1 | %2 |").arg(QStringLiteral("measure"), -44).arg(QStringLiteral("value"), 14));
+    out(QStringLiteral("|%1|%2|").arg(QString(46, QLatin1Char('-')), QString(16, QLatin1Char('-'))));
+    const auto row = [](const QString &k, const QString &v) { out(QStringLiteral("| %1 | %2 |").arg(k, -44).arg(v, 14)); };
+    row(QStringLiteral("ceiling: raw SQLite commits/s (WAL, FULL)"), fmt(ceiling));
+    row(QStringLiteral("durable submits/s (HTTP, 201 after commit)"), fmt(rate));
+    row(QStringLiteral("submits/s as share of the ceiling"), fmt(100 * rate / ceiling, 1) + QLatin1Char('%'));
+    row(QStringLiteral("submit latency p50 (ms)"), fmt(percentile(submitMs, 0.5), 2));
+    row(QStringLiteral("submit latency p99 (ms)"), fmt(percentile(submitMs, 0.99), 2));
+    row(QStringLiteral("decision delivery p50 (ms)"), fmt(percentile(deliveryMs, 0.5), 2));
+    row(QStringLiteral("decision delivery p99 (ms)"), fmt(p99Delivery, 2));
+    row(QStringLiteral("failed requests"), QString::number(failures));
+    const bool throughputOk = rate >= 2000 || rate >= ceiling / 2;
+    out(QStringLiteral("\ntarget: >= 2,000 submits/s or >= 50% of the ceiling: %1; delivery p99 < 5 ms: %2")
+            .arg(throughputOk ? QStringLiteral("met") : QStringLiteral("MISSED"), p99Delivery < 5 ? QStringLiteral("met") : QStringLiteral("MISSED")));
+    return failures == 0 ? Ok : Failed;
+}
+
+} // namespace interlock::ctl
