@@ -9,16 +9,14 @@
 using namespace interlock;
 using namespace interlock::test;
 
-class TestActions : public QObject
-{
+class TestActions : public QObject {
     Q_OBJECT
 
 private:
     static QString id(const ApiResult &r) { return r.body.value(QStringLiteral("id")).toString(); }
 
 private Q_SLOTS:
-    void submittedActionHasServerFields()
-    {
+    void submittedActionHasServerFields() {
         TestServer s;
         const auto [sessionId, token] = s.openSession(QStringLiteral("builder"));
         const ApiResult r = s.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
@@ -30,7 +28,8 @@ private Q_SLOTS:
         QCOMPARE(a.value(QStringLiteral("agent")).toString(), QStringLiteral("builder"));
         QCOMPARE(a.value(QStringLiteral("version")).toInt(), 1);
         QCOMPARE(a.value(QStringLiteral("payload_sha256")).toString(),
-                 QString::fromLatin1(sha256Hex(canonicalJson(sampleAction().value(QStringLiteral("payload"))))));
+                 QString::fromLatin1(
+                     sha256Hex(canonicalJson(sampleAction().value(QStringLiteral("payload"))))));
         const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
         QVERIFY(risk.value(QStringLiteral("score")).toInt() >= 10); // never below the agent's
         QVERIFY(!risk.value(QStringLiteral("level")).toString().isEmpty());
@@ -41,27 +40,31 @@ private Q_SLOTS:
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/actions/") + id(r)).body, a);
     }
 
-    void agentScoreIsAFloor()
-    {
+    void agentScoreIsAFloor() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
         body.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 80}});
         const ApiResult r = s.call(session.second, "POST", QStringLiteral("/v1/actions"), body);
-        QCOMPARE(r.body.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt(), 80);
-        QCOMPARE(r.body.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString(), QStringLiteral("critical"));
+        QCOMPARE(
+            r.body.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt(),
+            80);
+        QCOMPARE(r.body.value(QStringLiteral("risk"))
+                     .toObject()
+                     .value(QStringLiteral("level"))
+                     .toString(),
+                 QStringLiteral("critical"));
         QCOMPARE(r.body.value(QStringLiteral("required_approvals")).toInt(), 2);
     }
 
-    void serverOwnedFieldsAreRefused_data()
-    {
+    void serverOwnedFieldsAreRefused_data() {
         QTest::addColumn<QString>("field");
-        for (const char *f : {"id", "status", "version", "session_id", "agent", "payload_sha256", "required_approvals",
-                              "approvals", "decision", "created_at", "expires_at", "delivered_at", "execution"})
+        for (const char *f : {"id", "status", "version", "session_id", "agent", "payload_sha256",
+                              "required_approvals", "approvals", "decision", "created_at",
+                              "expires_at", "delivered_at", "execution"})
             QTest::newRow(f) << QString::fromLatin1(f);
     }
-    void serverOwnedFieldsAreRefused()
-    {
+    void serverOwnedFieldsAreRefused() {
         QFETCH(QString, field);
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
@@ -71,11 +74,14 @@ private Q_SLOTS:
         QCOMPARE(r.status, 422);
         QCOMPARE(r.error().code, QStringLiteral("invalid_field"));
         QCOMPARE(r.error().field, field);
-        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions")).body.value(QStringLiteral("actions")).toArray().size(), 0);
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions"))
+                     .body.value(QStringLiteral("actions"))
+                     .toArray()
+                     .size(),
+                 0);
     }
 
-    void sessionSeesOnlyItsOwnActions()
-    {
+    void sessionSeesOnlyItsOwnActions() {
         TestServer s;
         const auto a = s.openSession(QStringLiteral("a"));
         const auto b = s.openSession(QStringLiteral("b"));
@@ -85,35 +91,43 @@ private Q_SLOTS:
         const ApiResult other = s.call(a.second, "GET", QStringLiteral("/v1/actions/") + theirs);
         QCOMPARE(other.status, 404);
         QCOMPARE(other.error().code, QStringLiteral("not_found"));
-        QCOMPARE(s.call(a.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(theirs)).status, 404);
+        QCOMPARE(
+            s.call(a.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(theirs)).status,
+            404);
         QCOMPARE(s.call(a.second, "GET", QStringLiteral("/v1/actions")).status, 403);
     }
 
-    void idempotencyKey()
-    {
+    void idempotencyKey() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const ApiClient::Headers key{{"Idempotency-Key", "retry-42"}};
-        const ApiResult first = s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
+        const ApiResult first =
+            s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
         QCOMPARE(first.status, 201);
-        const ApiResult again = s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
+        const ApiResult again =
+            s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
         QCOMPARE(again.status, 201);
         QCOMPARE(again.body, first.body);
         QCOMPARE(again.headers.value("idempotent-replayed"), QByteArray("true"));
-        const ApiResult other = s.call(session.second, "POST", QStringLiteral("/v1/actions"),
-                                       sampleAction(QStringLiteral("fs.delete"), QStringLiteral("Other")), key);
+        const ApiResult other =
+            s.call(session.second, "POST", QStringLiteral("/v1/actions"),
+                   sampleAction(QStringLiteral("fs.delete"), QStringLiteral("Other")), key);
         QCOMPARE(other.status, 422);
         QCOMPARE(other.error().code, QStringLiteral("idempotency_mismatch"));
         // The same key in another session is another action.
         const auto session2 = s.openSession(QStringLiteral("b"));
-        const ApiResult elsewhere = s.call(session2.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
+        const ApiResult elsewhere =
+            s.call(session2.second, "POST", QStringLiteral("/v1/actions"), sampleAction(), key);
         QCOMPARE(elsewhere.status, 201);
         QVERIFY(id(elsewhere) != id(first));
-        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions")).body.value(QStringLiteral("actions")).toArray().size(), 2);
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions"))
+                     .body.value(QStringLiteral("actions"))
+                     .toArray()
+                     .size(),
+                 2);
     }
 
-    void twoReviewersAtOnceExactlyOneWins()
-    {
+    void twoReviewersAtOnceExactlyOneWins() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -123,65 +137,82 @@ private Q_SLOTS:
         QList<int> statuses;
         const auto collect = [&](const ApiResult &r) { statuses.append(r.status); };
         const QString path = QStringLiteral("/v1/actions/%1/decision").arg(action);
-        first.request("POST", path, QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}}, collect);
-        second.request("POST", path, QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")}, {QStringLiteral("comment"), QStringLiteral("no")}}, collect);
+        first.request("POST", path,
+                      QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}},
+                      collect);
+        second.request("POST", path,
+                       QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                                   {QStringLiteral("comment"), QStringLiteral("no")}},
+                       collect);
         QTRY_COMPARE(statuses.size(), 2);
         std::sort(statuses.begin(), statuses.end());
         QCOMPARE(statuses, (QList<int>{200, 409}));
-        const ApiResult after = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action);
+        const ApiResult after =
+            s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action);
         QVERIFY(after.body.value(QStringLiteral("status")).toString() != QLatin1String("pending"));
         // A decided action never changes its decision.
-        const ApiResult late = s.call(s.token(Role::Admin), "POST", path, QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
+        const ApiResult late =
+            s.call(s.token(Role::Admin), "POST", path,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
         QCOMPARE(late.status, 409);
         QCOMPARE(late.error().code, QStringLiteral("already_decided"));
     }
 
-    void staleVersionIsAConflict()
-    {
+    void staleVersionIsAConflict() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
-        const ApiResult r = s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
-                                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}, {QStringLiteral("version"), 7}});
+        const ApiResult r = s.call(
+            s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
+            QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                        {QStringLiteral("version"), 7}});
         QCOMPARE(r.status, 409);
         QCOMPARE(r.error().code, QStringLiteral("version_conflict"));
     }
 
-    void longPollReturnsOnDecision()
-    {
+    void longPollReturnsOnDecision() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
         ApiClient agent(s.url(), session.second);
         std::optional<ApiResult> polled;
-        agent.request("GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
-                      [&](const ApiResult &r) { polled = r; }, {}, 40000);
+        agent.request(
+            "GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
+            [&](const ApiResult &r) { polled = r; }, {}, 40000);
         QTRY_COMPARE(s.server().waitHub().waiting(), 1);
         QVERIFY(!polled);
         QElapsedTimer sinceDecision;
         sinceDecision.start();
-        QCOMPARE(s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
-                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}}).status, 200);
+        QCOMPARE(s.call(s.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(action),
+                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}})
+                     .status,
+                 200);
         // Woken by the decision, not by its 30 s wait: it arrives approved.
         QTRY_VERIFY_WITH_TIMEOUT(polled.has_value(), 5000);
         qInfo("long-poll answered %lld ms after the decision was sent", sinceDecision.elapsed());
         QCOMPARE(polled->status, 200);
-        QCOMPARE(polled->body.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
-        QCOMPARE(polled->body.value(QStringLiteral("decision")).toString(), QStringLiteral("approve"));
-        QCOMPARE(polled->body.value(QStringLiteral("payload")).toObject(), sampleAction().value(QStringLiteral("payload")).toObject());
+        QCOMPARE(polled->body.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("approved"));
+        QCOMPARE(polled->body.value(QStringLiteral("decision")).toString(),
+                 QStringLiteral("approve"));
+        QCOMPARE(polled->body.value(QStringLiteral("payload")).toObject(),
+                 sampleAction().value(QStringLiteral("payload")).toObject());
         QCOMPARE(s.server().waitHub().waiting(), 0);
         // Fetching the decision marked it delivered.
-        QVERIFY(!s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action).body.value(QStringLiteral("delivered_at")).isNull());
+        QVERIFY(!s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action)
+                     .body.value(QStringLiteral("delivered_at"))
+                     .isNull());
     }
 
-    void longPollReturnsPendingAfterWait()
-    {
+    void longPollReturnsPendingAfterWait() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
         QElapsedTimer t;
         t.start();
-        const ApiResult r = s.call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision?wait=0.3").arg(action));
+        const ApiResult r = s.call(session.second, "GET",
+                                   QStringLiteral("/v1/actions/%1/decision?wait=0.3").arg(action));
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
         QVERIFY(r.body.value(QStringLiteral("decision")).isNull());
@@ -190,8 +221,7 @@ private Q_SLOTS:
         QCOMPARE(s.server().waitHub().waiting(), 0);
     }
 
-    void expiryIsFailClosed()
-    {
+    void expiryIsFailClosed() {
         TestServer s(TestServer::Options{true, {}});
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
@@ -199,24 +229,28 @@ private Q_SLOTS:
         const QString action = s.submit(session.second, body);
         ApiClient agent(s.url(), session.second);
         std::optional<ApiResult> polled;
-        agent.request("GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
-                      [&](const ApiResult &r) { polled = r; }, {}, 40000);
+        agent.request(
+            "GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
+            [&](const ApiResult &r) { polled = r; }, {}, 40000);
         QTRY_COMPARE(s.server().waitHub().waiting(), 1);
         s.clock()->advance(59 * 1000);
-        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action).body.value(QStringLiteral("status")).toString(),
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + action)
+                     .body.value(QStringLiteral("status"))
+                     .toString(),
                  QStringLiteral("pending"));
         s.clock()->advance(2 * 1000);
         QTRY_VERIFY(polled.has_value());
-        QCOMPARE(polled->body.value(QStringLiteral("status")).toString(), QStringLiteral("expired"));
+        QCOMPARE(polled->body.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("expired"));
         QVERIFY(polled->body.value(QStringLiteral("payload")).isNull());
-        const ApiResult approve = s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
-                                         QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
+        const ApiResult approve = s.call(
+            s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
+            QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
         QCOMPARE(approve.status, 409);
         QCOMPARE(approve.error().code, QStringLiteral("already_decided"));
     }
 
-    void expiryWithoutAnyTimerStillHolds()
-    {
+    void expiryWithoutAnyTimerStillHolds() {
         // Even with no timer or clock signal, a read past expires_at sees `expired`.
         TestServer s(TestServer::Options{true, {}});
         const auto session = s.openSession(QStringLiteral("a"));
@@ -227,12 +261,12 @@ private Q_SLOTS:
             const QSignalBlocker block(s.clock());
             s.clock()->advance(6000);
         }
-        const ApiResult r = s.call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action));
+        const ApiResult r =
+            s.call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action));
         QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("expired"));
     }
 
-    void criticalNeedsTwoDistinctReviewers()
-    {
+    void criticalNeedsTwoDistinctReviewers() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
@@ -252,45 +286,54 @@ private Q_SLOTS:
         QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
     }
 
-    void ownerCannotApproveOwnSession()
-    {
+    void ownerCannotApproveOwnSession() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"), QStringLiteral("reviewer-user"));
         const QString action = s.submit(session.second, sampleAction());
-        const ApiResult r = s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
-                                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
+        const ApiResult r = s.call(
+            s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
+            QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
         QCOMPARE(r.status, 403);
         QCOMPARE(r.error().code, QStringLiteral("self_approval"));
     }
 
-    void editApprovesTheEditedPayloadAndKeepsBoth()
-    {
+    void editApprovesTheEditedPayloadAndKeepsBoth() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
         const QJsonObject edited{{QStringLiteral("command"), QStringLiteral("ls build/")}};
-        const ApiResult r = s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(action),
-                                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")}, {QStringLiteral("payload"), edited}});
+        const ApiResult r = s.call(s.token(Role::Reviewer), "POST",
+                                   QStringLiteral("/v1/actions/%1/decision").arg(action),
+                                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")},
+                                               {QStringLiteral("payload"), edited}});
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.body.value(QStringLiteral("decision")).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("edit"));
-        QCOMPARE(r.body.value(QStringLiteral("payload")).toObject(), sampleAction().value(QStringLiteral("payload")).toObject());
+        QCOMPARE(r.body.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("kind"))
+                     .toString(),
+                 QStringLiteral("edit"));
+        QCOMPARE(r.body.value(QStringLiteral("payload")).toObject(),
+                 sampleAction().value(QStringLiteral("payload")).toObject());
         QCOMPARE(r.body.value(QStringLiteral("approved_payload")).toObject(), edited);
-        const ApiResult d = s.call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action));
+        const ApiResult d =
+            s.call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action));
         QCOMPARE(d.body.value(QStringLiteral("payload")).toObject(), edited);
-        QCOMPARE(d.body.value(QStringLiteral("payload_sha256")).toString(), QString::fromLatin1(sha256Hex(canonicalJson(edited))));
+        QCOMPARE(d.body.value(QStringLiteral("payload_sha256")).toString(),
+                 QString::fromLatin1(sha256Hex(canonicalJson(edited))));
     }
 
-    void rejectNeedsAReasonAndReachesTheAgent()
-    {
+    void rejectNeedsAReasonAndReachesTheAgent() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
         const QString path = QStringLiteral("/v1/actions/%1/decision").arg(action);
-        ApiResult r = s.call(s.token(Role::Reviewer), "POST", path, QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")}});
+        ApiResult r = s.call(s.token(Role::Reviewer), "POST", path,
+                             QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")}});
         QCOMPARE(r.status, 422);
         QCOMPARE(r.error().field, QStringLiteral("comment"));
         r = s.call(s.token(Role::Reviewer), "POST", path,
-                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")}, {QStringLiteral("comment"), QStringLiteral("wrong host")}});
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                               {QStringLiteral("comment"), QStringLiteral("wrong host")}});
         QCOMPARE(r.status, 200);
         const ApiResult d = s.call(session.second, "GET", path);
         QCOMPARE(d.body.value(QStringLiteral("status")).toString(), QStringLiteral("rejected"));
@@ -298,37 +341,52 @@ private Q_SLOTS:
         QVERIFY(d.body.value(QStringLiteral("payload")).isNull());
     }
 
-    void receiptsAreBoundToTheApprovedPayload()
-    {
+    void receiptsAreBoundToTheApprovedPayload() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString good = s.submit(session.second, sampleAction());
         const QString bad = s.submit(session.second, sampleAction());
         const QString never = s.submit(session.second, sampleAction());
         for (const QString &a : {good, bad})
-            s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(a), QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
-        const QString hash = QString::fromLatin1(sha256Hex(canonicalJson(sampleAction().value(QStringLiteral("payload")))));
+            s.call(s.token(Role::Reviewer), "POST",
+                   QStringLiteral("/v1/actions/%1/decision").arg(a),
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
+        const QString hash = QString::fromLatin1(
+            sha256Hex(canonicalJson(sampleAction().value(QStringLiteral("payload")))));
         const auto receipt = [&](const QString &a, const QString &h) {
             return s.call(session.second, "POST", QStringLiteral("/v1/actions/%1/receipt").arg(a),
-                          QJsonObject{{QStringLiteral("outcome"), QStringLiteral("succeeded")}, {QStringLiteral("payload_sha256"), h}});
+                          QJsonObject{{QStringLiteral("outcome"), QStringLiteral("succeeded")},
+                                      {QStringLiteral("payload_sha256"), h}});
         };
         ApiResult r = receipt(good, hash);
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.body.value(QStringLiteral("execution")).toObject().value(QStringLiteral("violation")).toBool(), false);
+        QCOMPARE(r.body.value(QStringLiteral("execution"))
+                     .toObject()
+                     .value(QStringLiteral("violation"))
+                     .toBool(),
+                 false);
         QCOMPARE(receipt(good, hash).status, 409);
         r = receipt(bad, QString(64, QLatin1Char('a')));
-        QCOMPARE(r.body.value(QStringLiteral("execution")).toObject().value(QStringLiteral("violation")).toBool(), true);
+        QCOMPARE(r.body.value(QStringLiteral("execution"))
+                     .toObject()
+                     .value(QStringLiteral("violation"))
+                     .toBool(),
+                 true);
         r = receipt(never, hash);
-        QCOMPARE(r.body.value(QStringLiteral("execution")).toObject().value(QStringLiteral("violation")).toBool(), true);
+        QCOMPARE(r.body.value(QStringLiteral("execution"))
+                     .toObject()
+                     .value(QStringLiteral("violation"))
+                     .toBool(),
+                 true);
         const ApiResult events = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events"));
         int violations = 0;
         for (const QJsonValue &e : events.body.value(QStringLiteral("events")).toArray())
-            violations += e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("receipt.violation");
+            violations += e.toObject().value(QStringLiteral("type")).toString() ==
+                          QLatin1String("receipt.violation");
         QCOMPARE(violations, 2);
     }
 
-    void listIsRiskFirstThenOldestAndPages()
-    {
+    void listIsRiskFirstThenOldestAndPages() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QStringList expected;
@@ -341,47 +399,59 @@ private Q_SLOTS:
         QString cursor;
         int pages = 0;
         do {
-            const ApiResult r = s.call(s.token(Role::Reviewer), "GET",
-                                       QStringLiteral("/v1/actions?status=pending&limit=2") + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
+            const ApiResult r =
+                s.call(s.token(Role::Reviewer), "GET",
+                       QStringLiteral("/v1/actions?status=pending&limit=2") +
+                           (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
             QCOMPARE(r.status, 200);
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
-                order.append(QString::number(v.toObject().value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt()));
+                order.append(QString::number(v.toObject()
+                                                 .value(QStringLiteral("risk"))
+                                                 .toObject()
+                                                 .value(QStringLiteral("score"))
+                                                 .toInt()));
             cursor = r.body.value(QStringLiteral("next_cursor")).toString();
             ++pages;
         } while (!cursor.isEmpty());
         QCOMPARE(pages, 3);
-        QCOMPARE(order, (QStringList{QStringLiteral("90"), QStringLiteral("60"), QStringLiteral("60"), QStringLiteral("35"), QStringLiteral("30")}));
-        const ApiResult high = s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions?risk_min=50"));
+        QCOMPARE(order,
+                 (QStringList{QStringLiteral("90"), QStringLiteral("60"), QStringLiteral("60"),
+                              QStringLiteral("35"), QStringLiteral("30")}));
+        const ApiResult high =
+            s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions?risk_min=50"));
         QCOMPARE(high.body.value(QStringLiteral("actions")).toArray().size(), 3);
     }
 
-    void eventsLongPollWakesOnNewAction()
-    {
+    void eventsLongPollWakesOnNewAction() {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
-        const qint64 head = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events")).body.value(QStringLiteral("next")).toInteger();
+        const qint64 head = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events"))
+                                .body.value(QStringLiteral("next"))
+                                .toInteger();
         ApiClient console(s.url(), s.token(Role::Reviewer));
         std::optional<ApiResult> polled;
-        console.request("GET", QStringLiteral("/v1/events?after=%1&wait=30").arg(head), std::nullopt,
-                        [&](const ApiResult &r) { polled = r; }, {}, 40000);
+        console.request(
+            "GET", QStringLiteral("/v1/events?after=%1&wait=30").arg(head), std::nullopt,
+            [&](const ApiResult &r) { polled = r; }, {}, 40000);
         QTRY_COMPARE(s.server().waitHub().waiting(), 1);
         const QString action = s.submit(session.second, sampleAction());
         QTRY_VERIFY(polled.has_value());
         const QJsonArray events = polled->body.value(QStringLiteral("events")).toArray();
         QCOMPARE(events.size(), 1);
-        QCOMPARE(events.first().toObject().value(QStringLiteral("type")).toString(), QStringLiteral("action.created"));
+        QCOMPARE(events.first().toObject().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("action.created"));
         QCOMPARE(events.first().toObject().value(QStringLiteral("action_id")).toString(), action);
         QVERIFY(polled->body.value(QStringLiteral("next")).toInteger() > head);
     }
 
-    void sessionListShowsPendingCounts()
-    {
+    void sessionListShowsPendingCounts() {
         TestServer s;
         const auto a = s.openSession(QStringLiteral("mailbot"), QStringLiteral("carol"));
         s.openSession(QStringLiteral("builder"));
         s.submit(a.second, sampleAction());
         s.submit(a.second, sampleAction());
-        const ApiResult r = s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions?status=active"));
+        const ApiResult r =
+            s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions?status=active"));
         const QJsonArray sessions = r.body.value(QStringLiteral("sessions")).toArray();
         QCOMPARE(sessions.size(), 2);
         bool found = false;
@@ -396,18 +466,22 @@ private Q_SLOTS:
             QCOMPARE(o.value(QStringLiteral("pending")).toInt(), 2);
         }
         QVERIFY(found);
-        QCOMPARE(s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions?status=killed")).body.value(QStringLiteral("sessions")).toArray().size(), 0);
+        QCOMPARE(s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions?status=killed"))
+                     .body.value(QStringLiteral("sessions"))
+                     .toArray()
+                     .size(),
+                 0);
     }
 
-    void pendingLimitPerSession()
-    {
+    void pendingLimitPerSession() {
         Limits limits;
         limits.maxPendingPerSession = 3;
         TestServer s(TestServer::Options{false, limits});
         const auto session = s.openSession(QStringLiteral("a"));
         for (int i = 0; i < 3; ++i)
             QVERIFY(!s.submit(session.second, sampleAction()).isEmpty());
-        const ApiResult r = s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        const ApiResult r =
+            s.call(session.second, "POST", QStringLiteral("/v1/actions"), sampleAction());
         QCOMPARE(r.status, 429);
         QCOMPARE(r.error().code, QStringLiteral("rate_limited"));
     }

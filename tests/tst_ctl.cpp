@@ -15,14 +15,12 @@ struct Run {
 };
 } // namespace
 
-class TestCtl : public QObject
-{
+class TestCtl : public QObject {
     Q_OBJECT
 
 private:
     // Runs interlockctl asynchronously so the in-process server keeps serving meanwhile.
-    Run ctl(const QStringList &args, const QString &token = {}, const QByteArray &input = {})
-    {
+    Run ctl(const QStringList &args, const QString &token = {}, const QByteArray &input = {}) {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("INTERLOCK_URL"), m_server->url().toString());
@@ -39,21 +37,24 @@ private:
         }
         if (!QTest::qWaitFor([&p] { return p.state() == QProcess::NotRunning; }, 20000))
             qWarning("interlockctl %s did not finish", qPrintable(args.join(QLatin1Char(' '))));
-        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+        return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+                QString::fromUtf8(p.readAllStandardError())};
     }
 
-    QString sessionToken()
-    {
-        const Run r = ctl({QStringLiteral("session"), QStringLiteral("open"), QStringLiteral("--agent"), QStringLiteral("cli-agent")},
+    QString sessionToken() {
+        const Run r = ctl({QStringLiteral("session"), QStringLiteral("open"),
+                           QStringLiteral("--agent"), QStringLiteral("cli-agent")},
                           m_server->token(Role::Agent));
-        const auto m = QRegularExpression(QStringLiteral("INTERLOCK_SESSION_TOKEN='([^']+)'")).match(r.out);
+        const auto m =
+            QRegularExpression(QStringLiteral("INTERLOCK_SESSION_TOKEN='([^']+)'")).match(r.out);
         return m.captured(1);
     }
 
-    QString submit(const QString &token)
-    {
-        const Run r = ctl({QStringLiteral("submit"), QStringLiteral("--kind"), QStringLiteral("shell.exec"), QStringLiteral("--title"),
-                           QStringLiteral("Restart the worker"), QStringLiteral("--payload"), QStringLiteral(R"({"command":"systemctl restart worker"})")},
+    QString submit(const QString &token) {
+        const Run r = ctl({QStringLiteral("submit"), QStringLiteral("--kind"),
+                           QStringLiteral("shell.exec"), QStringLiteral("--title"),
+                           QStringLiteral("Restart the worker"), QStringLiteral("--payload"),
+                           QStringLiteral(R"({"command":"systemctl restart worker"})")},
                           token);
         return r.out.trimmed();
     }
@@ -61,26 +62,30 @@ private:
 private Q_SLOTS:
     void init() { m_server = std::make_unique<TestServer>(); }
 
-    void tokenCreateWorksOfflineAndPrintsOnlyTheToken()
-    {
+    void tokenCreateWorksOfflineAndPrintsOnlyTheToken() {
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("sub/new.db"));
-        const Run r = ctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db, QStringLiteral("--role"),
-                           QStringLiteral("reviewer"), QStringLiteral("--name"), QStringLiteral("dana")});
+        const Run r =
+            ctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
+                 QStringLiteral("--role"), QStringLiteral("reviewer"), QStringLiteral("--name"),
+                 QStringLiteral("dana")});
         QCOMPARE(r.exitCode, 0);
-        QVERIFY(QRegularExpression(QStringLiteral("^ilk_[A-Za-z0-9_-]{43}\\n$")).match(r.out).hasMatch());
+        QVERIFY(QRegularExpression(QStringLiteral("^ilk_[A-Za-z0-9_-]{43}\\n$"))
+                    .match(r.out)
+                    .hasMatch());
         QVERIFY(r.err.isEmpty());
         QFile dbFile(db);
         QVERIFY(dbFile.open(QIODevice::ReadOnly));
-        QVERIFY2(!dbFile.readAll().contains(r.out.trimmed().toUtf8()), "the database must hold only the hash");
-        const Run bad = ctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db, QStringLiteral("--role"),
+        QVERIFY2(!dbFile.readAll().contains(r.out.trimmed().toUtf8()),
+                 "the database must hold only the hash");
+        const Run bad = ctl({QStringLiteral("token"), QStringLiteral("create"),
+                             QStringLiteral("--db"), db, QStringLiteral("--role"),
                              QStringLiteral("god"), QStringLiteral("--name"), QStringLiteral("x")});
         QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.startsWith(QStringLiteral("interlockctl: --role must be one of")));
     }
 
-    void submitWaitApprove()
-    {
+    void submitWaitApprove() {
         const QString token = sessionToken();
         QVERIFY(!token.isEmpty());
         const QString id = submit(token);
@@ -89,7 +94,8 @@ private Q_SLOTS:
         QCOMPARE(list.exitCode, 0);
         QVERIFY(list.out.contains(id));
         QVERIFY(list.out.contains(QStringLiteral("Restart the worker")));
-        const Run decide = ctl({QStringLiteral("decide"), id, QStringLiteral("approve")}, m_server->token(Role::Reviewer));
+        const Run decide = ctl({QStringLiteral("decide"), id, QStringLiteral("approve")},
+                               m_server->token(Role::Reviewer));
         QCOMPARE(decide.exitCode, 0);
         QVERIFY(decide.out.contains(QStringLiteral("approved")));
         const Run wait = ctl({QStringLiteral("wait"), id}, token);
@@ -97,72 +103,91 @@ private Q_SLOTS:
         QCOMPARE(wait.out.trimmed(), QStringLiteral(R"({"command":"systemctl restart worker"})"));
     }
 
-    void waitExitCodes()
-    {
+    void waitExitCodes() {
         const QString token = sessionToken();
         const QString rejected = submit(token);
-        QCOMPARE(ctl({QStringLiteral("decide"), rejected, QStringLiteral("reject")}, m_server->token(Role::Reviewer)).exitCode, 2);
-        QCOMPARE(ctl({QStringLiteral("decide"), rejected, QStringLiteral("reject"), QStringLiteral("--comment"), QStringLiteral("wrong host")},
-                     m_server->token(Role::Reviewer)).exitCode, 0);
+        QCOMPARE(ctl({QStringLiteral("decide"), rejected, QStringLiteral("reject")},
+                     m_server->token(Role::Reviewer))
+                     .exitCode,
+                 2);
+        QCOMPARE(ctl({QStringLiteral("decide"), rejected, QStringLiteral("reject"),
+                      QStringLiteral("--comment"), QStringLiteral("wrong host")},
+                     m_server->token(Role::Reviewer))
+                     .exitCode,
+                 0);
         const Run r = ctl({QStringLiteral("wait"), rejected}, token);
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains(QStringLiteral("wrong host")));
 
-        const Run expired = ctl({QStringLiteral("submit"), QStringLiteral("--kind"), QStringLiteral("shell.exec"), QStringLiteral("--title"),
-                                 QStringLiteral("x"), QStringLiteral("--expires-in"), QStringLiteral("1"), QStringLiteral("--wait")},
-                                token);
+        const Run expired =
+            ctl({QStringLiteral("submit"), QStringLiteral("--kind"), QStringLiteral("shell.exec"),
+                 QStringLiteral("--title"), QStringLiteral("x"), QStringLiteral("--expires-in"),
+                 QStringLiteral("1"), QStringLiteral("--wait")},
+                token);
         QCOMPARE(expired.exitCode, 4);
         QVERIFY(expired.err.contains(QStringLiteral("expired")));
 
         const QString pending = submit(token);
-        const Run timeout = ctl({QStringLiteral("wait"), pending, QStringLiteral("--timeout"), QStringLiteral("1")}, token);
+        const Run timeout =
+            ctl({QStringLiteral("wait"), pending, QStringLiteral("--timeout"), QStringLiteral("1")},
+                token);
         QCOMPARE(timeout.exitCode, 5);
     }
 
-    void editFromAFile()
-    {
+    void editFromAFile() {
         const QString token = sessionToken();
         const QString id = submit(token);
         QTemporaryFile payload;
         QVERIFY(payload.open());
         payload.write(R"({"command":"systemctl reload worker"})");
         payload.flush();
-        const Run edit = ctl({QStringLiteral("decide"), id, QStringLiteral("edit"), QStringLiteral("--payload"), QLatin1Char('@') + payload.fileName()},
+        const Run edit = ctl({QStringLiteral("decide"), id, QStringLiteral("edit"),
+                              QStringLiteral("--payload"), QLatin1Char('@') + payload.fileName()},
                              m_server->token(Role::Reviewer));
         QCOMPARE(edit.exitCode, 0);
-        QCOMPARE(ctl({QStringLiteral("wait"), id}, token).out.trimmed(), QStringLiteral(R"({"command":"systemctl reload worker"})"));
+        QCOMPARE(ctl({QStringLiteral("wait"), id}, token).out.trimmed(),
+                 QStringLiteral(R"({"command":"systemctl reload worker"})"));
     }
 
-    void submitFromStdin()
-    {
+    void submitFromStdin() {
         const QString token = sessionToken();
-        const Run r = ctl({QStringLiteral("submit"), QStringLiteral("-"), QStringLiteral("--json")}, token,
-                          // (not a raw string: moc 6.4 misreads '#' inside one)
-                          "{\"kind\":\"message.post\",\"title\":\"Answer in #help\",\"payload\":{\"channel\":\"#help\","
-                          "\"visibility\":\"public\",\"text\":\"hi\"}}");
+        const Run r =
+            ctl({QStringLiteral("submit"), QStringLiteral("-"), QStringLiteral("--json")}, token,
+                // (not a raw string: moc 6.4 misreads '#' inside one)
+                "{\"kind\":\"message.post\",\"title\":\"Answer in "
+                "#help\",\"payload\":{\"channel\":\"#help\","
+                "\"visibility\":\"public\",\"text\":\"hi\"}}");
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains(QStringLiteral("\"kind\": \"message.post\"")));
     }
 
-    void errorsAreOneLineOnStderr_data()
-    {
+    void errorsAreOneLineOnStderr_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<bool>("withToken");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
         QTest::newRow("no command") << QStringList{} << false << 2 << "Usage:";
-        QTest::newRow("unknown command") << QStringList{QStringLiteral("launch")} << false << 2 << "unknown command 'launch'";
-        QTest::newRow("unknown option") << QStringList{QStringLiteral("list"), QStringLiteral("--colour")} << false << 2 << "Unknown option";
-        QTest::newRow("no token") << QStringList{QStringLiteral("list")} << false << 1 << "unauthenticated";
-        QTest::newRow("bad payload json") << QStringList{QStringLiteral("submit"), QStringLiteral("--payload"), QStringLiteral("{")} << true << 2
-                                          << "--payload: not valid JSON";
-        QTest::newRow("unknown action") << QStringList{QStringLiteral("decide"), QStringLiteral("act_none"), QStringLiteral("approve")} << true << 1
-                                        << "not_found";
-        QTest::newRow("server down") << QStringList{QStringLiteral("list"), QStringLiteral("--server"), QStringLiteral("http://127.0.0.1:1")} << true
-                                     << 1 << "cannot reach the server";
+        QTest::newRow("unknown command")
+            << QStringList{QStringLiteral("launch")} << false << 2 << "unknown command 'launch'";
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("list"), QStringLiteral("--colour")} << false << 2
+            << "Unknown option";
+        QTest::newRow("no token") << QStringList{QStringLiteral("list")} << false << 1
+                                  << "unauthenticated";
+        QTest::newRow("bad payload json")
+            << QStringList{QStringLiteral("submit"), QStringLiteral("--payload"),
+                           QStringLiteral("{")}
+            << true << 2 << "--payload: not valid JSON";
+        QTest::newRow("unknown action")
+            << QStringList{QStringLiteral("decide"), QStringLiteral("act_none"),
+                           QStringLiteral("approve")}
+            << true << 1 << "not_found";
+        QTest::newRow("server down")
+            << QStringList{QStringLiteral("list"), QStringLiteral("--server"),
+                           QStringLiteral("http://127.0.0.1:1")}
+            << true << 1 << "cannot reach the server";
     }
-    void errorsAreOneLineOnStderr()
-    {
+    void errorsAreOneLineOnStderr() {
         QFETCH(QStringList, args);
         QFETCH(bool, withToken);
         QFETCH(int, exitCode);
@@ -174,16 +199,18 @@ private Q_SLOTS:
             QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
     }
 
-    void helpTellsTheTruth()
-    {
+    void helpTellsTheTruth() {
         const Run top = ctl({QStringLiteral("--help")});
         QCOMPARE(top.exitCode, 0);
-        for (const char *cmd : {"token create", "session open", "submit", "wait", "list", "decide", "bench submit"})
+        for (const char *cmd :
+             {"token create", "session open", "submit", "wait", "list", "decide", "bench submit"})
             QVERIFY2(top.out.contains(QString::fromLatin1(cmd)), cmd);
         for (const char *cmd : {"token", "session", "submit", "wait", "list", "decide", "bench"}) {
             const Run sub = ctl({QString::fromLatin1(cmd), QStringLiteral("--help")});
             QCOMPARE(sub.exitCode, 0);
-            QVERIFY2(sub.out.startsWith(QStringLiteral("Usage: interlockctl ") + QString::fromLatin1(cmd)), qPrintable(sub.out));
+            QVERIFY2(sub.out.startsWith(QStringLiteral("Usage: interlockctl ") +
+                                        QString::fromLatin1(cmd)),
+                     qPrintable(sub.out));
         }
     }
 

@@ -12,38 +12,37 @@ using namespace interlock::test;
 
 namespace {
 // Starts interlockd on a free loopback port and returns its URL (empty on failure).
-QUrl startDaemon(QProcess &process, const QString &db)
-{
+QUrl startDaemon(QProcess &process, const QString &db) {
     process.setProgram(QStringLiteral(INTERLOCKD_PATH));
-    process.setArguments({QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    process.setArguments(
+        {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     process.start();
     if (!process.waitForStarted(10000))
         return {};
     QByteArray out;
     while (!out.contains('\n') && process.waitForReadyRead(10000))
         out += process.readAllStandardOutput();
-    const auto m = QRegularExpression(QStringLiteral("listening on (http://\\S+)")).match(QString::fromUtf8(out));
+    const auto m = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
+                       .match(QString::fromUtf8(out));
     return m.hasMatch() ? QUrl(m.captured(1)) : QUrl();
 }
 
-QString ctlToken(const QString &db, const char *role)
-{
+QString ctlToken(const QString &db, const char *role) {
     QProcess ctl;
-    ctl.start(QStringLiteral(INTERLOCKCTL_PATH), {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
-                                                  QStringLiteral("--role"), QString::fromLatin1(role), QStringLiteral("--name"),
-                                                  QStringLiteral("durability-") + QString::fromLatin1(role)});
+    ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
+              {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
+               QStringLiteral("--role"), QString::fromLatin1(role), QStringLiteral("--name"),
+               QStringLiteral("durability-") + QString::fromLatin1(role)});
     ctl.waitForFinished(10000);
     return QString::fromUtf8(ctl.readAllStandardOutput()).trimmed();
 }
 } // namespace
 
-class TestDurability : public QObject
-{
+class TestDurability : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void acknowledgedActionsSurviveSigkill()
-    {
+    void acknowledgedActionsSurviveSigkill() {
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("d.db"));
         const QString agent = ctlToken(db, "agent");
@@ -54,7 +53,9 @@ private Q_SLOTS:
         const QUrl url = startDaemon(daemon, db);
         QVERIFY2(url.isValid(), qPrintable(daemon.readAllStandardError()));
         ApiClient enroll(url, agent);
-        const ApiResult opened = enroll.call("POST", QStringLiteral("/v1/sessions"), QJsonObject{{QStringLiteral("agent"), QStringLiteral("flood")}});
+        const ApiResult opened =
+            enroll.call("POST", QStringLiteral("/v1/sessions"),
+                        QJsonObject{{QStringLiteral("agent"), QStringLiteral("flood")}});
         QCOMPARE(opened.status, 201);
         ApiClient agentClient(url, opened.body.value(QStringLiteral("token")).toString());
 
@@ -68,15 +69,16 @@ private Q_SLOTS:
                 return;
             QJsonObject body = sampleAction();
             body.insert(QStringLiteral("title"), QStringLiteral("flood #%1").arg(++sent));
-            agentClient.request("POST", QStringLiteral("/v1/actions"), body, [&](const ApiResult &r) {
-                if (r.status == 201 && !killed)
-                    acknowledged.insert(r.body.value(QStringLiteral("id")).toString(), r.body);
-                if (!killed && acknowledged.size() >= 150) {
-                    killed = true;
-                    ::kill(pid_t(daemon.processId()), SIGKILL);
-                }
-                sendOne();
-            });
+            agentClient.request(
+                "POST", QStringLiteral("/v1/actions"), body, [&](const ApiResult &r) {
+                    if (r.status == 201 && !killed)
+                        acknowledged.insert(r.body.value(QStringLiteral("id")).toString(), r.body);
+                    if (!killed && acknowledged.size() >= 150) {
+                        killed = true;
+                        ::kill(pid_t(daemon.processId()), SIGKILL);
+                    }
+                    sendOne();
+                });
         };
         for (int i = 0; i < 8; ++i)
             sendOne();
@@ -92,7 +94,9 @@ private Q_SLOTS:
         QHash<QString, QJsonObject> stored;
         QString cursor;
         do {
-            const ApiResult page = reader.call("GET", QStringLiteral("/v1/actions?limit=500") + (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
+            const ApiResult page = reader.call(
+                "GET", QStringLiteral("/v1/actions?limit=500") +
+                           (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor));
             QCOMPARE(page.status, 200);
             for (const QJsonValue &v : page.body.value(QStringLiteral("actions")).toArray())
                 stored.insert(v.toObject().value(QStringLiteral("id")).toString(), v.toObject());
@@ -100,7 +104,8 @@ private Q_SLOTS:
         } while (!cursor.isEmpty());
         QVERIFY(stored.size() >= acknowledged.size());
         for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
-            QVERIFY2(stored.contains(it.key()), qPrintable(it.key() + QStringLiteral(" was acknowledged but is gone")));
+            QVERIFY2(stored.contains(it.key()),
+                     qPrintable(it.key() + QStringLiteral(" was acknowledged but is gone")));
             QCOMPARE(stored.value(it.key()), it.value());
         }
         restarted.terminate();
@@ -108,8 +113,7 @@ private Q_SLOTS:
         QCOMPARE(restarted.exitCode(), 0);
     }
 
-    void refusesAnUnusableDatabase()
-    {
+    void refusesAnUnusableDatabase() {
         QTemporaryDir dir;
         const QString notADb = dir.filePath(QStringLiteral("junk.db"));
         QFile f(notADb);
@@ -117,16 +121,18 @@ private Q_SLOTS:
         f.write(QByteArray(8192, 'j'));
         f.close();
         QProcess daemon;
-        daemon.start(QStringLiteral(INTERLOCKD_PATH), {QStringLiteral("--db"), notADb, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+        daemon.start(QStringLiteral(INTERLOCKD_PATH),
+                     {QStringLiteral("--db"), notADb, QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:0")});
         QVERIFY(daemon.waitForFinished(10000));
         QCOMPARE(daemon.exitCode(), 1);
         QVERIFY(daemon.readAllStandardError().contains("interlockd:"));
     }
 
-    void rejectsABadListenAddress()
-    {
+    void rejectsABadListenAddress() {
         QProcess daemon;
-        daemon.start(QStringLiteral(INTERLOCKD_PATH), {QStringLiteral("--listen"), QStringLiteral("nowhere")});
+        daemon.start(QStringLiteral(INTERLOCKD_PATH),
+                     {QStringLiteral("--listen"), QStringLiteral("nowhere")});
         QVERIFY(daemon.waitForFinished(10000));
         QCOMPARE(daemon.exitCode(), 2);
     }

@@ -8,19 +8,18 @@
 using namespace interlock;
 using namespace interlock::test;
 
-class TestOpenApi : public QObject
-{
+class TestOpenApi : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void documentAndServerAgree()
-    {
+    void documentAndServerAgree() {
         QFile file(QStringLiteral(SOURCE_DIR "/docs/api/openapi.yaml"));
         QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
         QSet<QString> documented;
         QString path;
         static const QRegularExpression pathLine(QStringLiteral("^  (/\\S+):\\s*$"));
-        static const QRegularExpression methodLine(QStringLiteral("^    (get|post|put|patch|delete):\\s*$"));
+        static const QRegularExpression methodLine(
+            QStringLiteral("^    (get|post|put|patch|delete):\\s*$"));
         bool inPaths = false;
         while (!file.atEnd()) {
             const QString line = QString::fromUtf8(file.readLine()).chopped(1);
@@ -40,9 +39,11 @@ private Q_SLOTS:
         for (const Route &r : s.server().router().routes())
             served.insert(QString::fromLatin1(r.method) + QLatin1Char(' ') + r.pattern);
         for (const QString &route : std::as_const(served))
-            QVERIFY2(documented.contains(route), qPrintable(route + QStringLiteral(" is served but not in openapi.yaml")));
+            QVERIFY2(documented.contains(route),
+                     qPrintable(route + QStringLiteral(" is served but not in openapi.yaml")));
         for (const QString &route : std::as_const(documented))
-            QVERIFY2(served.contains(route), qPrintable(route + QStringLiteral(" is in openapi.yaml but not served")));
+            QVERIFY2(served.contains(route),
+                     qPrintable(route + QStringLiteral(" is in openapi.yaml but not served")));
     }
 };
 

@@ -7,8 +7,19 @@ using namespace interlock;
 using namespace interlock::test;
 
 namespace {
-enum Caller { None, Bad, Agent, OwnSession, OtherSession, Reviewer, Oncall, Manager, Admin, CallerCount };
-const char *const kCallerNames[] = {"none", "bad", "agent", "own-session", "other-session",
+enum Caller {
+    None,
+    Bad,
+    Agent,
+    OwnSession,
+    OtherSession,
+    Reviewer,
+    Oncall,
+    Manager,
+    Admin,
+    CallerCount
+};
+const char *const kCallerNames[] = {"none",     "bad",    "agent",   "own-session", "other-session",
                                     "reviewer", "oncall", "manager", "admin"};
 
 struct Endpoint {
@@ -20,13 +31,11 @@ struct Endpoint {
 };
 } // namespace
 
-class TestRoles : public QObject
-{
+class TestRoles : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         m_server = std::make_unique<TestServer>();
         const auto own = m_server->openSession(QStringLiteral("agent-a"));
         const auto other = m_server->openSession(QStringLiteral("agent-b"));
@@ -44,8 +53,7 @@ private Q_SLOTS:
         QVERIFY(!m_ownAction.isEmpty());
     }
 
-    void access_data()
-    {
+    void access_data() {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QJsonObject>("body");
@@ -55,42 +63,95 @@ private Q_SLOTS:
 
         // Bodies are chosen so that an allowed caller changes nothing: a decision with a stale
         // version (409) and a receipt with a bad outcome (422).
-        const QJsonObject staleDecision{{QStringLiteral("decision"), QStringLiteral("approve")}, {QStringLiteral("version"), 999}};
-        const QJsonObject badReceipt{{QStringLiteral("outcome"), QStringLiteral("maybe")}, {QStringLiteral("payload_sha256"), QString(64, QLatin1Char('0'))}};
-        //                                                       none bad  agent own  other rev  oncl mgr  admin
+        const QJsonObject staleDecision{{QStringLiteral("decision"), QStringLiteral("approve")},
+                                        {QStringLiteral("version"), 999}};
+        const QJsonObject badReceipt{
+            {QStringLiteral("outcome"), QStringLiteral("maybe")},
+            {QStringLiteral("payload_sha256"), QString(64, QLatin1Char('0'))}};
+        //                                                       none bad  agent own  other rev oncl
+        //                                                       mgr  admin
         const Endpoint endpoints[] = {
-            {"health", "GET", QStringLiteral("/v1/health"), {}, {200, 200, 200, 200, 200, 200, 200, 200, 200}},
-            {"me", "GET", QStringLiteral("/v1/me"), {}, {401, 401, 200, 200, 200, 200, 200, 200, 200}},
-            {"open-session", "POST", QStringLiteral("/v1/sessions"), QJsonObject{{QStringLiteral("agent"), QStringLiteral("x")}},
+            {"health",
+             "GET",
+             QStringLiteral("/v1/health"),
+             {},
+             {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+            {"me",
+             "GET",
+             QStringLiteral("/v1/me"),
+             {},
+             {401, 401, 200, 200, 200, 200, 200, 200, 200}},
+            {"open-session",
+             "POST",
+             QStringLiteral("/v1/sessions"),
+             QJsonObject{{QStringLiteral("agent"), QStringLiteral("x")}},
              {401, 401, 201, 403, 403, 403, 403, 403, 201}},
-            {"list-sessions", "GET", QStringLiteral("/v1/sessions"), {}, {401, 401, 403, 403, 403, 200, 200, 200, 200}},
-            {"session-events", "GET", QStringLiteral("/v1/sessions/{S}/events"), {}, {401, 401, 403, 200, 404, 200, 200, 200, 200}},
-            {"submit", "POST", QStringLiteral("/v1/actions"), sampleAction(), {401, 401, 403, 201, 201, 403, 403, 403, 403}},
-            {"list-actions", "GET", QStringLiteral("/v1/actions"), {}, {401, 401, 403, 403, 403, 200, 200, 200, 200}},
-            {"get-action", "GET", QStringLiteral("/v1/actions/{A}"), {}, {401, 401, 403, 200, 404, 200, 200, 200, 200}},
-            {"collect-decision", "GET", QStringLiteral("/v1/actions/{A}/decision"), {}, {401, 401, 403, 200, 404, 403, 403, 403, 403}},
-            {"decide", "POST", QStringLiteral("/v1/actions/{A}/decision"), staleDecision, {401, 401, 403, 403, 403, 409, 403, 403, 409}},
-            {"receipt", "POST", QStringLiteral("/v1/actions/{A}/receipt"), badReceipt, {401, 401, 403, 422, 404, 403, 403, 403, 403}},
-            {"events", "GET", QStringLiteral("/v1/events"), {}, {401, 401, 403, 403, 403, 200, 200, 200, 200}},
+            {"list-sessions",
+             "GET",
+             QStringLiteral("/v1/sessions"),
+             {},
+             {401, 401, 403, 403, 403, 200, 200, 200, 200}},
+            {"session-events",
+             "GET",
+             QStringLiteral("/v1/sessions/{S}/events"),
+             {},
+             {401, 401, 403, 200, 404, 200, 200, 200, 200}},
+            {"submit",
+             "POST",
+             QStringLiteral("/v1/actions"),
+             sampleAction(),
+             {401, 401, 403, 201, 201, 403, 403, 403, 403}},
+            {"list-actions",
+             "GET",
+             QStringLiteral("/v1/actions"),
+             {},
+             {401, 401, 403, 403, 403, 200, 200, 200, 200}},
+            {"get-action",
+             "GET",
+             QStringLiteral("/v1/actions/{A}"),
+             {},
+             {401, 401, 403, 200, 404, 200, 200, 200, 200}},
+            {"collect-decision",
+             "GET",
+             QStringLiteral("/v1/actions/{A}/decision"),
+             {},
+             {401, 401, 403, 200, 404, 403, 403, 403, 403}},
+            {"decide",
+             "POST",
+             QStringLiteral("/v1/actions/{A}/decision"),
+             staleDecision,
+             {401, 401, 403, 403, 403, 409, 403, 403, 409}},
+            {"receipt",
+             "POST",
+             QStringLiteral("/v1/actions/{A}/receipt"),
+             badReceipt,
+             {401, 401, 403, 422, 404, 403, 403, 403, 403}},
+            {"events",
+             "GET",
+             QStringLiteral("/v1/events"),
+             {},
+             {401, 401, 403, 403, 403, 200, 200, 200, 200}},
         };
         for (const Endpoint &e : endpoints) {
             for (int c = 0; c < CallerCount; ++c) {
                 QTest::addRow("%s/%s", e.name, kCallerNames[c])
-                    << e.method << e.path << e.body.value_or(QJsonObject()) << e.body.has_value() << c << e.expected[c];
+                    << e.method << e.path << e.body.value_or(QJsonObject()) << e.body.has_value()
+                    << c << e.expected[c];
             }
         }
     }
 
-    void access()
-    {
+    void access() {
         QFETCH(QByteArray, method);
         QFETCH(QString, path);
         QFETCH(QJsonObject, body);
         QFETCH(bool, hasBody);
         QFETCH(int, caller);
         QFETCH(int, expected);
-        path.replace(QStringLiteral("{S}"), m_ownSession).replace(QStringLiteral("{A}"), m_ownAction);
-        const ApiResult r = m_server->call(m_tokens[caller], method, path, hasBody ? std::optional(body) : std::nullopt);
+        path.replace(QStringLiteral("{S}"), m_ownSession)
+            .replace(QStringLiteral("{A}"), m_ownAction);
+        const ApiResult r = m_server->call(m_tokens[caller], method, path,
+                                           hasBody ? std::optional(body) : std::nullopt);
         QCOMPARE(r.status, expected);
         if (expected >= 400) {
             // Every refusal carries the documented error shape.
@@ -103,14 +164,14 @@ private Q_SLOTS:
         }
     }
 
-    void meNamesTheCaller()
-    {
+    void meNamesTheCaller() {
         const ApiResult r = m_server->call(m_tokens[OwnSession], "GET", QStringLiteral("/v1/me"));
         QCOMPARE(r.body.value(QStringLiteral("role")).toString(), QStringLiteral("session"));
         QCOMPARE(r.body.value(QStringLiteral("session_id")).toString(), m_ownSession);
         const ApiResult rev = m_server->call(m_tokens[Reviewer], "GET", QStringLiteral("/v1/me"));
         QCOMPARE(rev.body.value(QStringLiteral("role")).toString(), QStringLiteral("reviewer"));
-        QCOMPARE(rev.body.value(QStringLiteral("name")).toString(), QStringLiteral("reviewer-user"));
+        QCOMPARE(rev.body.value(QStringLiteral("name")).toString(),
+                 QStringLiteral("reviewer-user"));
     }
 
 private:

@@ -15,9 +15,9 @@ class QNetworkReply;
 namespace interlock {
 
 struct ApiResult {
-    int status = 0;        // HTTP status; 0 when the server was not reached
+    int status = 0; // HTTP status; 0 when the server was not reached
     QJsonObject body;
-    QString networkError;  // set when status is 0
+    QString networkError;                  // set when status is 0
     QHash<QByteArray, QByteArray> headers; // lower-case names
 
     bool ok() const { return status >= 200 && status < 300; }
@@ -27,8 +27,7 @@ struct ApiResult {
 };
 
 // REST API v1 client over QNetworkAccessManager. Each instance has its own connection pool.
-class ApiClient : public QObject
-{
+class ApiClient : public QObject {
     Q_OBJECT
 public:
     using Headers = QList<std::pair<QByteArray, QByteArray>>;
@@ -41,16 +40,18 @@ public:
 
     // Asynchronous: `done` runs in this object's thread. timeoutMs 0 means 30 s.
     void request(const QByteArray &method, const QString &pathAndQuery,
-                 const std::optional<QJsonObject> &body, std::function<void(const ApiResult &)> done,
-                 const Headers &headers = {}, int timeoutMs = 0);
+                 const std::optional<QJsonObject> &body,
+                 std::function<void(const ApiResult &)> done, const Headers &headers = {},
+                 int timeoutMs = 0);
     // Blocking, for command-line tools: runs a local event loop until the reply is complete.
     ApiResult call(const QByteArray &method, const QString &pathAndQuery,
-                   const std::optional<QJsonObject> &body = std::nullopt, const Headers &headers = {},
-                   int timeoutMs = 0);
+                   const std::optional<QJsonObject> &body = std::nullopt,
+                   const Headers &headers = {}, int timeoutMs = 0);
 
 private:
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
-                        const std::optional<QJsonObject> &body, const Headers &headers, int timeoutMs);
+                        const std::optional<QJsonObject> &body, const Headers &headers,
+                        int timeoutMs);
     static ApiResult resultOf(QNetworkReply *reply);
 
     QUrl m_base;

@@ -9,8 +9,7 @@ namespace interlock {
 namespace {
 constexpr int kMaxTextBytes = 512 * 1024;
 
-void readChanges(FieldReader &reader, const QJsonArray &changes)
-{
+void readChanges(FieldReader &reader, const QJsonArray &changes) {
     for (qsizetype i = 0; i < changes.size() && reader.ok(); ++i) {
         const QString key = QStringLiteral("changes[%1]").arg(i);
         if (!changes.at(i).isObject()) {
@@ -29,27 +28,33 @@ void readChanges(FieldReader &reader, const QJsonArray &changes)
 }
 } // namespace
 
-QStringList ActionSubmission::serverOwnedFields()
-{
-    return {QStringLiteral("id"),           QStringLiteral("version"),
-            QStringLiteral("session_id"),   QStringLiteral("agent"),
-            QStringLiteral("payload_sha256"), QStringLiteral("required_approvals"),
-            QStringLiteral("approvals"),    QStringLiteral("status"),
-            QStringLiteral("decision"),     QStringLiteral("created_at"),
-            QStringLiteral("expires_at"),   QStringLiteral("delivered_at"),
-            QStringLiteral("execution"),    QStringLiteral("approved_payload")};
+QStringList ActionSubmission::serverOwnedFields() {
+    return {QStringLiteral("id"),
+            QStringLiteral("version"),
+            QStringLiteral("session_id"),
+            QStringLiteral("agent"),
+            QStringLiteral("payload_sha256"),
+            QStringLiteral("required_approvals"),
+            QStringLiteral("approvals"),
+            QStringLiteral("status"),
+            QStringLiteral("decision"),
+            QStringLiteral("created_at"),
+            QStringLiteral("expires_at"),
+            QStringLiteral("delivered_at"),
+            QStringLiteral("execution"),
+            QStringLiteral("approved_payload")};
 }
 
 ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
-                                 ActionSubmission *out)
-{
+                                 ActionSubmission *out) {
     FieldReader r(body);
     r.allowOnly({QStringLiteral("kind"), QStringLiteral("title"), QStringLiteral("summary"),
                  QStringLiteral("target"), QStringLiteral("payload"), QStringLiteral("changes"),
                  QStringLiteral("diff"), QStringLiteral("risk"), QStringLiteral("expires_in")},
                 serverOwnedFields());
 
-    static const QRegularExpression kindPattern(QStringLiteral("^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$"));
+    static const QRegularExpression kindPattern(
+        QStringLiteral("^[a-z][a-z0-9_-]*(\\.[a-z0-9_-]+)*$"));
     out->kind = r.string(QStringLiteral("kind"), true, 64).value_or(QString());
     if (r.ok() && !kindPattern.match(out->kind).hasMatch())
         r.fail(QStringLiteral("kind"), QStringLiteral("'kind' must look like 'acl.change': lower-"
@@ -65,13 +70,15 @@ ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
     out->diff = r.string(QStringLiteral("diff"), false, int(limits.maxBodyBytes),
                          FieldReader::Text::MultiLine);
     if (r.ok() && out->diff && !out->changes.isEmpty())
-        r.fail(QStringLiteral("diff"), QStringLiteral("Send either 'changes' or 'diff', not both."));
+        r.fail(QStringLiteral("diff"),
+               QStringLiteral("Send either 'changes' or 'diff', not both."));
 
     if (const auto risk = r.object(QStringLiteral("risk"), false)) {
         FieldReader rr(*risk, QStringLiteral("risk"));
         rr.allowOnly({QStringLiteral("score"), QStringLiteral("reasons")});
         out->agentScore = int(rr.integer(QStringLiteral("score"), false, 0, 100).value_or(0));
-        const QJsonArray reasons = rr.array(QStringLiteral("reasons"), false, 50).value_or(QJsonArray());
+        const QJsonArray reasons =
+            rr.array(QStringLiteral("reasons"), false, 50).value_or(QJsonArray());
         for (qsizetype i = 0; i < reasons.size() && rr.ok(); ++i) {
             const QString key = QStringLiteral("reasons[%1]").arg(i);
             if (!reasons.at(i).isString()) {
@@ -87,9 +94,9 @@ ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
         }
         r.adopt(rr);
     }
-    out->expiresInSeconds = int(r.integer(QStringLiteral("expires_in"), false, 1,
-                                          limits.maxExpiresSeconds)
-                                    .value_or(limits.defaultExpiresSeconds));
+    out->expiresInSeconds =
+        int(r.integer(QStringLiteral("expires_in"), false, 1, limits.maxExpiresSeconds)
+                .value_or(limits.defaultExpiresSeconds));
     return r.error();
 }
 

@@ -18,8 +18,8 @@ struct ActionSubmission {
     QString summary;
     QString target;
     QJsonObject payload;
-    QJsonArray changes;            // [{path, language?, before?, after?}]
-    std::optional<QString> diff;   // unified diff text, alternative to changes
+    QJsonArray changes;          // [{path, language?, before?, after?}]
+    std::optional<QString> diff; // unified diff text, alternative to changes
     int agentScore = 0;
     QStringList agentReasons;
     int expiresInSeconds = 0;

@@ -4,18 +4,19 @@
 
 namespace interlock {
 
-QString DecisionRequest::kindName(Kind kind)
-{
+QString DecisionRequest::kindName(Kind kind) {
     switch (kind) {
-    case Kind::Approve: return QStringLiteral("approve");
-    case Kind::Edit: return QStringLiteral("edit");
-    case Kind::Reject: return QStringLiteral("reject");
+    case Kind::Approve:
+        return QStringLiteral("approve");
+    case Kind::Edit:
+        return QStringLiteral("edit");
+    case Kind::Reject:
+        return QStringLiteral("reject");
     }
     return {};
 }
 
-ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
-{
+ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out) {
     FieldReader r(body);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
                  QStringLiteral("version")});

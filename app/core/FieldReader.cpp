@@ -6,8 +6,7 @@
 
 namespace interlock {
 
-ApiError parseJsonObject(const QByteArray &body, QJsonObject *out)
-{
+ApiError parseJsonObject(const QByteArray &body, QJsonObject *out) {
     QStringDecoder decoder(QStringDecoder::Utf8);
     const QString decoded = decoder(body);
     if (decoder.hasError())
@@ -29,29 +28,23 @@ ApiError parseJsonObject(const QByteArray &body, QJsonObject *out)
 
 FieldReader::FieldReader(const QJsonObject &object, QString prefix)
     : m_object(object)
-    , m_prefix(std::move(prefix))
-{
-}
+    , m_prefix(std::move(prefix)) {}
 
-QString FieldReader::path(const QString &key) const
-{
+QString FieldReader::path(const QString &key) const {
     return m_prefix.isEmpty() ? key : m_prefix + QLatin1Char('.') + key;
 }
 
-void FieldReader::fail(const QString &key, const QString &message)
-{
+void FieldReader::fail(const QString &key, const QString &message) {
     if (ok())
         m_error = ApiError::invalidField(path(key), message);
 }
 
-void FieldReader::adopt(const FieldReader &nested)
-{
+void FieldReader::adopt(const FieldReader &nested) {
     if (ok() && !nested.ok())
         m_error = nested.error();
 }
 
-void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serverOwned)
-{
+void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serverOwned) {
     for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
         if (serverOwned.contains(it.key()))
             fail(it.key(), QStringLiteral("'%1' is set by the server and cannot be submitted.")
@@ -61,8 +54,7 @@ void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serve
     }
 }
 
-const QJsonValue *FieldReader::present(const QString &key, bool required)
-{
+const QJsonValue *FieldReader::present(const QString &key, bool required) {
     if (!ok())
         return nullptr;
     const auto it = m_object.constFind(key);
@@ -75,14 +67,13 @@ const QJsonValue *FieldReader::present(const QString &key, bool required)
     return &m_current;
 }
 
-QString FieldReader::checkText(const QString &value, int maxLength, Text text)
-{
+QString FieldReader::checkText(const QString &value, int maxLength, Text text) {
     if (value.size() > maxLength)
         return QStringLiteral("is longer than %1 characters").arg(maxLength);
     for (const QChar c : value) {
-        const bool allowedControl = text == Text::MultiLine &&
-                                    (c == QLatin1Char('\n') || c == QLatin1Char('\t') ||
-                                     c == QLatin1Char('\r'));
+        const bool allowedControl =
+            text == Text::MultiLine &&
+            (c == QLatin1Char('\n') || c == QLatin1Char('\t') || c == QLatin1Char('\r'));
         if ((c.unicode() < 0x20 || c.unicode() == 0x7f) && !allowedControl)
             return QStringLiteral("contains a control character");
     }
@@ -90,8 +81,7 @@ QString FieldReader::checkText(const QString &value, int maxLength, Text text)
 }
 
 std::optional<QString> FieldReader::string(const QString &key, bool required, int maxLength,
-                                           Text text)
-{
+                                           Text text) {
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
@@ -113,24 +103,23 @@ std::optional<QString> FieldReader::string(const QString &key, bool required, in
 }
 
 std::optional<qint64> FieldReader::integer(const QString &key, bool required, qint64 min,
-                                           qint64 max)
-{
+                                           qint64 max) {
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
     const double d = v->toDouble(std::nan(""));
     if (!v->isDouble() || std::isnan(d) || d != std::floor(d) || d < double(min) ||
         d > double(max)) {
-        fail(key,
-             QStringLiteral("'%1' must be a whole number from %2 to %3.").arg(path(key)).arg(min).arg(
-                 max));
+        fail(key, QStringLiteral("'%1' must be a whole number from %2 to %3.")
+                      .arg(path(key))
+                      .arg(min)
+                      .arg(max));
         return std::nullopt;
     }
     return qint64(d);
 }
 
-std::optional<bool> FieldReader::boolean(const QString &key)
-{
+std::optional<bool> FieldReader::boolean(const QString &key) {
     const QJsonValue *v = present(key, false);
     if (!v)
         return std::nullopt;
@@ -141,8 +130,7 @@ std::optional<bool> FieldReader::boolean(const QString &key)
     return v->toBool();
 }
 
-std::optional<QJsonObject> FieldReader::object(const QString &key, bool required)
-{
+std::optional<QJsonObject> FieldReader::object(const QString &key, bool required) {
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
@@ -153,8 +141,7 @@ std::optional<QJsonObject> FieldReader::object(const QString &key, bool required
     return v->toObject();
 }
 
-std::optional<QJsonArray> FieldReader::array(const QString &key, bool required, int maxItems)
-{
+std::optional<QJsonArray> FieldReader::array(const QString &key, bool required, int maxItems) {
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;

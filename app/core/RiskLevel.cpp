@@ -2,8 +2,7 @@
 
 namespace interlock {
 
-RiskLevel levelForScore(int score)
-{
+RiskLevel levelForScore(int score) {
     if (score >= 75)
         return RiskLevel::Critical;
     if (score >= 50)
@@ -13,13 +12,16 @@ RiskLevel levelForScore(int score)
     return RiskLevel::Low;
 }
 
-QString levelName(RiskLevel level)
-{
+QString levelName(RiskLevel level) {
     switch (level) {
-    case RiskLevel::Low: return QStringLiteral("low");
-    case RiskLevel::Medium: return QStringLiteral("medium");
-    case RiskLevel::High: return QStringLiteral("high");
-    case RiskLevel::Critical: return QStringLiteral("critical");
+    case RiskLevel::Low:
+        return QStringLiteral("low");
+    case RiskLevel::Medium:
+        return QStringLiteral("medium");
+    case RiskLevel::High:
+        return QStringLiteral("high");
+    case RiskLevel::Critical:
+        return QStringLiteral("critical");
     }
     return {};
 }

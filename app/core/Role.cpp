@@ -4,37 +4,39 @@
 
 namespace interlock {
 
-QString roleName(Role role)
-{
+QString roleName(Role role) {
     switch (role) {
-    case Role::Agent: return QStringLiteral("agent");
-    case Role::Reviewer: return QStringLiteral("reviewer");
-    case Role::Oncall: return QStringLiteral("oncall");
-    case Role::Manager: return QStringLiteral("manager");
-    case Role::Admin: return QStringLiteral("admin");
-    case Role::Session: return QStringLiteral("session");
+    case Role::Agent:
+        return QStringLiteral("agent");
+    case Role::Reviewer:
+        return QStringLiteral("reviewer");
+    case Role::Oncall:
+        return QStringLiteral("oncall");
+    case Role::Manager:
+        return QStringLiteral("manager");
+    case Role::Admin:
+        return QStringLiteral("admin");
+    case Role::Session:
+        return QStringLiteral("session");
     }
     return {};
 }
 
-std::optional<Role> parseRole(const QString &name)
-{
-    for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin,
-                   Role::Session}) {
+std::optional<Role> parseRole(const QString &name) {
+    for (Role r :
+         {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin, Role::Session}) {
         if (roleName(r) == name)
             return r;
     }
     return std::nullopt;
 }
 
-QStringList creatableRoleNames()
-{
+QStringList creatableRoleNames() {
     return {QStringLiteral("agent"), QStringLiteral("reviewer"), QStringLiteral("oncall"),
             QStringLiteral("manager"), QStringLiteral("admin")};
 }
 
-bool isUserRole(Role role)
-{
+bool isUserRole(Role role) {
     return role == Role::Reviewer || role == Role::Oncall || role == Role::Manager ||
            role == Role::Admin;
 }

@@ -7,37 +7,54 @@
 namespace interlock::ctl {
 
 namespace {
-QString shortText(QString s, int width)
-{
+QString shortText(QString s, int width) {
     s.replace(QLatin1Char('\n'), QLatin1Char(' '));
     return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
 }
 } // namespace
 
-int submitCommand(const QStringList &args)
-{
+int submitCommand(const QStringList &args) {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Action JSON file, or - for stdin (instead of the flags)."), QStringLiteral("[FILE]"));
-    parser.addOption({QStringLiteral("kind"), QStringLiteral("Action kind, e.g. shell.exec."), QStringLiteral("KIND")});
-    parser.addOption({QStringLiteral("title"), QStringLiteral("One-line title."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("summary"), QStringLiteral("Longer description."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("target"), QStringLiteral("What the action touches, e.g. drive://corp/data."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("payload"), QStringLiteral("Payload as JSON, or @FILE."), QStringLiteral("JSON")});
-    parser.addOption({QStringLiteral("risk"), QStringLiteral("The agent's own risk score, 0-100."), QStringLiteral("N")});
-    parser.addOption({QStringLiteral("expires-in"), QStringLiteral("Seconds until the action expires unapproved."), QStringLiteral("S")});
-    parser.addOption({QStringLiteral("idempotency-key"), QStringLiteral("Makes retries safe: the same key returns the same action."), QStringLiteral("KEY")});
-    parser.addOption({QStringLiteral("wait"), QStringLiteral("Then wait for the decision, as 'interlockctl wait'.")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the whole action as JSON instead of its id.")});
+    parser.addPositionalArgument(
+        QStringLiteral("file"),
+        QStringLiteral("Action JSON file, or - for stdin (instead of the flags)."),
+        QStringLiteral("[FILE]"));
+    parser.addOption({QStringLiteral("kind"), QStringLiteral("Action kind, e.g. shell.exec."),
+                      QStringLiteral("KIND")});
+    parser.addOption(
+        {QStringLiteral("title"), QStringLiteral("One-line title."), QStringLiteral("TEXT")});
+    parser.addOption(
+        {QStringLiteral("summary"), QStringLiteral("Longer description."), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("target"),
+                      QStringLiteral("What the action touches, e.g. drive://corp/data."),
+                      QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("payload"), QStringLiteral("Payload as JSON, or @FILE."),
+                      QStringLiteral("JSON")});
+    parser.addOption({QStringLiteral("risk"), QStringLiteral("The agent's own risk score, 0-100."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("expires-in"),
+                      QStringLiteral("Seconds until the action expires unapproved."),
+                      QStringLiteral("S")});
+    parser.addOption({QStringLiteral("idempotency-key"),
+                      QStringLiteral("Makes retries safe: the same key returns the same action."),
+                      QStringLiteral("KEY")});
+    parser.addOption({QStringLiteral("wait"),
+                      QStringLiteral("Then wait for the decision, as 'interlockctl wait'.")});
+    parser.addOption({QStringLiteral("json"),
+                      QStringLiteral("Print the whole action as JSON instead of its id.")});
     int code = Ok;
-    if (!parseArguments(parser, args, QStringLiteral("Submits an action with a session token and prints its id."), &code))
+    if (!parseArguments(parser, args,
+                        QStringLiteral("Submits an action with a session token and prints its id."),
+                        &code))
         return code;
 
     QJsonObject body;
     QString error;
     const QStringList pos = parser.positionalArguments().mid(1);
     if (!pos.isEmpty()) {
-        const QString src = pos.first() == QLatin1String("-") ? pos.first() : QLatin1Char('@') + pos.first();
+        const QString src =
+            pos.first() == QLatin1String("-") ? pos.first() : QLatin1Char('@') + pos.first();
         if (!readJsonArgument(src, &body, &error))
             return fail(error, Usage);
     }
@@ -55,14 +72,20 @@ int submitCommand(const QStringList &args)
             return fail(QStringLiteral("--payload: ") + error, Usage);
         body.insert(QStringLiteral("payload"), payload);
     }
-    for (const auto &[option, field] : {std::pair{"risk", "risk"}, std::pair{"expires-in", "expires_in"}}) {
+    for (const auto &[option, field] :
+         {std::pair{"risk", "risk"}, std::pair{"expires-in", "expires_in"}}) {
         if (!parser.isSet(QString::fromLatin1(option)))
             continue;
         bool ok = false;
         const int v = parser.value(QString::fromLatin1(option)).toInt(&ok);
         if (!ok)
-            return fail(QStringLiteral("--%1 must be a whole number").arg(QString::fromLatin1(option)), Usage);
-        body.insert(QString::fromLatin1(field), QString::fromLatin1(field) == QLatin1String("risk") ? QJsonValue(QJsonObject{{QStringLiteral("score"), v}}) : QJsonValue(v));
+            return fail(
+                QStringLiteral("--%1 must be a whole number").arg(QString::fromLatin1(option)),
+                Usage);
+        body.insert(QString::fromLatin1(field),
+                    QString::fromLatin1(field) == QLatin1String("risk")
+                        ? QJsonValue(QJsonObject{{QStringLiteral("score"), v}})
+                        : QJsonValue(v));
     }
     if (!body.contains(QStringLiteral("payload")))
         body.insert(QStringLiteral("payload"), QJsonObject());
@@ -70,96 +93,130 @@ int submitCommand(const QStringList &args)
     ApiClient client(serverUrl(parser), token(parser));
     ApiClient::Headers headers;
     if (parser.isSet(QStringLiteral("idempotency-key")))
-        headers.append({"Idempotency-Key", parser.value(QStringLiteral("idempotency-key")).toUtf8()});
+        headers.append(
+            {"Idempotency-Key", parser.value(QStringLiteral("idempotency-key")).toUtf8()});
     const ApiResult r = client.call("POST", QStringLiteral("/v1/actions"), body, headers);
     if (!r.ok())
         return fail(QStringLiteral("submit failed: ") + r.describe() +
-                    (r.error().field.isEmpty() ? QString() : QStringLiteral(" [field: %1]").arg(r.error().field)));
+                    (r.error().field.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" [field: %1]").arg(r.error().field)));
     const QString id = r.body.value(QStringLiteral("id")).toString();
-    out(parser.isSet(QStringLiteral("json")) ? QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented)) : id);
+    out(parser.isSet(QStringLiteral("json"))
+            ? QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented))
+            : id);
     return parser.isSet(QStringLiteral("wait")) ? waitForDecision(client, id, 0) : Ok;
 }
 
-int waitForDecision(ApiClient &client, const QString &id, int timeoutS)
-{
-    const qint64 deadline = timeoutS > 0 ? QDateTime::currentMSecsSinceEpoch() + qint64(timeoutS) * 1000 : 0;
+int waitForDecision(ApiClient &client, const QString &id, int timeoutS) {
+    const qint64 deadline =
+        timeoutS > 0 ? QDateTime::currentMSecsSinceEpoch() + qint64(timeoutS) * 1000 : 0;
     for (;;) {
         int wait = 60;
         if (deadline) {
             const qint64 left = deadline - QDateTime::currentMSecsSinceEpoch();
             if (left <= 0)
-                return fail(QStringLiteral("%1 is still pending after %2 s").arg(id).arg(timeoutS), TimedOut);
+                return fail(QStringLiteral("%1 is still pending after %2 s").arg(id).arg(timeoutS),
+                            TimedOut);
             wait = int(qMin<qint64>(60, (left + 999) / 1000));
         }
-        const ApiResult r = client.call("GET", QStringLiteral("/v1/actions/%1/decision?wait=%2").arg(id).arg(wait),
-                                        std::nullopt, {}, (wait + 15) * 1000);
+        const ApiResult r =
+            client.call("GET", QStringLiteral("/v1/actions/%1/decision?wait=%2").arg(id).arg(wait),
+                        std::nullopt, {}, (wait + 15) * 1000);
         if (!r.ok())
             return fail(QStringLiteral("wait failed: ") + r.describe());
         const QString status = r.body.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("approved")) {
-            out(QString::fromUtf8(QJsonDocument(r.body.value(QStringLiteral("payload")).toObject()).toJson(QJsonDocument::Compact)));
+            out(QString::fromUtf8(QJsonDocument(r.body.value(QStringLiteral("payload")).toObject())
+                                      .toJson(QJsonDocument::Compact)));
             return Ok;
         }
         if (status == QLatin1String("rejected"))
-            return fail(QStringLiteral("%1 was rejected: %2").arg(id, r.body.value(QStringLiteral("comment")).toString()), Rejected);
+            return fail(QStringLiteral("%1 was rejected: %2")
+                            .arg(id, r.body.value(QStringLiteral("comment")).toString()),
+                        Rejected);
         if (status != QLatin1String("pending"))
-            return fail(QStringLiteral("%1 is %2; do not run it").arg(id, status), ExpiredOrCancelled);
+            return fail(QStringLiteral("%1 is %2; do not run it").arg(id, status),
+                        ExpiredOrCancelled);
     }
 }
 
-int waitCommand(const QStringList &args)
-{
+int waitCommand(const QStringList &args) {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."), QStringLiteral("ID"));
-    parser.addOption({QStringLiteral("timeout"), QStringLiteral("Give up after S seconds (exit 5); default: wait until decided."), QStringLiteral("S")});
+    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."),
+                                 QStringLiteral("ID"));
+    parser.addOption(
+        {QStringLiteral("timeout"),
+         QStringLiteral("Give up after S seconds (exit 5); default: wait until decided."),
+         QStringLiteral("S")});
     int code = Ok;
-    if (!parseArguments(parser, args,
-                        QStringLiteral("Waits for the decision on an action (session token). Prints the approved payload "
-                                       "and exits 0; exits 3 when rejected, 4 when expired or cancelled, 5 on --timeout."),
-                        &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral(
+                "Waits for the decision on an action (session token). Prints the approved payload "
+                "and exits 0; exits 3 when rejected, 4 when expired or cancelled, 5 on --timeout."),
+            &code))
         return code;
     const QStringList pos = parser.positionalArguments().mid(1);
     if (pos.size() != 1)
         return fail(QStringLiteral("usage: interlockctl wait ID [--timeout S]"), Usage);
     bool ok = true;
-    const int timeout = parser.isSet(QStringLiteral("timeout")) ? parser.value(QStringLiteral("timeout")).toInt(&ok) : 0;
+    const int timeout = parser.isSet(QStringLiteral("timeout"))
+                            ? parser.value(QStringLiteral("timeout")).toInt(&ok)
+                            : 0;
     if (!ok || timeout < 0)
         return fail(QStringLiteral("--timeout must be a whole number of seconds"), Usage);
     ApiClient client(serverUrl(parser), token(parser));
     return waitForDecision(client, pos.first(), timeout);
 }
 
-int listCommand(const QStringList &args)
-{
+int listCommand(const QStringList &args) {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addOption({QStringLiteral("status"), QStringLiteral("pending (default), approved, rejected, expired, cancelled or all."), QStringLiteral("STATUS"), QStringLiteral("pending")});
-    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N actions (default 50)."), QStringLiteral("N"), QStringLiteral("50")});
+    parser.addOption(
+        {QStringLiteral("status"),
+         QStringLiteral("pending (default), approved, rejected, expired, cancelled or all."),
+         QStringLiteral("STATUS"), QStringLiteral("pending")});
+    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most N actions (default 50)."),
+                      QStringLiteral("N"), QStringLiteral("50")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the server's JSON.")});
     int code = Ok;
-    if (!parseArguments(parser, args, QStringLiteral("Lists actions, highest risk first (reviewer, oncall, manager or admin token)."), &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral(
+                "Lists actions, highest risk first (reviewer, oncall, manager or admin token)."),
+            &code))
         return code;
     QUrlQuery q;
     if (parser.value(QStringLiteral("status")) != QLatin1String("all"))
         q.addQueryItem(QStringLiteral("status"), parser.value(QStringLiteral("status")));
     q.addQueryItem(QStringLiteral("limit"), parser.value(QStringLiteral("limit")));
     ApiClient client(serverUrl(parser), token(parser));
-    const ApiResult r = client.call("GET", QStringLiteral("/v1/actions?") + q.toString(QUrl::FullyEncoded));
+    const ApiResult r =
+        client.call("GET", QStringLiteral("/v1/actions?") + q.toString(QUrl::FullyEncoded));
     if (!r.ok())
         return fail(QStringLiteral("list failed: ") + r.describe());
     if (parser.isSet(QStringLiteral("json"))) {
         out(QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented)));
         return Ok;
     }
-    out(QStringLiteral("%1  %2  %3  %4  %5  %6").arg(QStringLiteral("ID"), -28).arg(QStringLiteral("RISK"), -12)
-            .arg(QStringLiteral("STATUS"), -9).arg(QStringLiteral("AGENT"), -16).arg(QStringLiteral("KIND"), -14).arg(QStringLiteral("TITLE")));
+    out(QStringLiteral("%1  %2  %3  %4  %5  %6")
+            .arg(QStringLiteral("ID"), -28)
+            .arg(QStringLiteral("RISK"), -12)
+            .arg(QStringLiteral("STATUS"), -9)
+            .arg(QStringLiteral("AGENT"), -16)
+            .arg(QStringLiteral("KIND"), -14)
+            .arg(QStringLiteral("TITLE")));
     for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray()) {
         const QJsonObject a = v.toObject();
         const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
         out(QStringLiteral("%1  %2  %3  %4  %5  %6")
                 .arg(a.value(QStringLiteral("id")).toString(), -28)
-                .arg(QStringLiteral("%1 %2").arg(risk.value(QStringLiteral("score")).toInt()).arg(risk.value(QStringLiteral("level")).toString()), -12)
+                .arg(QStringLiteral("%1 %2")
+                         .arg(risk.value(QStringLiteral("score")).toInt())
+                         .arg(risk.value(QStringLiteral("level")).toString()),
+                     -12)
                 .arg(a.value(QStringLiteral("status")).toString(), -9)
                 .arg(shortText(a.value(QStringLiteral("agent")).toString(), 16), -16)
                 .arg(shortText(a.value(QStringLiteral("kind")).toString(), 14), -14)
@@ -168,22 +225,36 @@ int listCommand(const QStringList &args)
     return Ok;
 }
 
-int decideCommand(const QStringList &args)
-{
+int decideCommand(const QStringList &args) {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."), QStringLiteral("ID"));
-    parser.addPositionalArgument(QStringLiteral("decision"), QStringLiteral("approve, reject or edit."), QStringLiteral("approve|reject|edit"));
-    parser.addOption({QStringLiteral("comment"), QStringLiteral("Why (required to reject)."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("payload"), QStringLiteral("The edited payload for 'edit': JSON or @FILE."), QStringLiteral("JSON")});
-    parser.addOption({QStringLiteral("version"), QStringLiteral("Refuse if the action changed since this version."), QStringLiteral("N")});
+    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."),
+                                 QStringLiteral("ID"));
+    parser.addPositionalArgument(QStringLiteral("decision"),
+                                 QStringLiteral("approve, reject or edit."),
+                                 QStringLiteral("approve|reject|edit"));
+    parser.addOption({QStringLiteral("comment"), QStringLiteral("Why (required to reject)."),
+                      QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("payload"),
+                      QStringLiteral("The edited payload for 'edit': JSON or @FILE."),
+                      QStringLiteral("JSON")});
+    parser.addOption({QStringLiteral("version"),
+                      QStringLiteral("Refuse if the action changed since this version."),
+                      QStringLiteral("N")});
     int code = Ok;
-    if (!parseArguments(parser, args, QStringLiteral("Approves, edits-then-approves or rejects an action (reviewer or admin token)."), &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral(
+                "Approves, edits-then-approves or rejects an action (reviewer or admin token)."),
+            &code))
         return code;
     const QStringList pos = parser.positionalArguments().mid(1);
-    static const QStringList kinds{QStringLiteral("approve"), QStringLiteral("reject"), QStringLiteral("edit")};
+    static const QStringList kinds{QStringLiteral("approve"), QStringLiteral("reject"),
+                                   QStringLiteral("edit")};
     if (pos.size() != 2 || !kinds.contains(pos.at(1)))
-        return fail(QStringLiteral("usage: interlockctl decide ID approve|reject|edit [--comment TEXT] [--payload JSON]"), Usage);
+        return fail(QStringLiteral("usage: interlockctl decide ID approve|reject|edit [--comment "
+                                   "TEXT] [--payload JSON]"),
+                    Usage);
     QJsonObject body{{QStringLiteral("decision"), pos.at(1)}};
     if (parser.isSet(QStringLiteral("comment")))
         body.insert(QStringLiteral("comment"), parser.value(QStringLiteral("comment")));
@@ -201,7 +272,8 @@ int decideCommand(const QStringList &args)
     if (parser.isSet(QStringLiteral("version")))
         body.insert(QStringLiteral("version"), parser.value(QStringLiteral("version")).toInt());
     ApiClient client(serverUrl(parser), token(parser));
-    const ApiResult r = client.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(pos.at(0)), body);
+    const ApiResult r =
+        client.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(pos.at(0)), body);
     if (!r.ok())
         return fail(QStringLiteral("decide failed: ") + r.describe());
     const QJsonArray approvals = r.body.value(QStringLiteral("approvals")).toArray();

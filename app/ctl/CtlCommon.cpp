@@ -8,10 +8,10 @@
 namespace interlock::ctl {
 
 bool parseArguments(QCommandLineParser &parser, const QStringList &args, const QString &synopsis,
-                    int *exitCode)
-{
+                    int *exitCode) {
     parser.setApplicationDescription(synopsis);
-    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show this help."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
     parser.addOption(help);
     if (!parser.parse(args)) {
         std::fprintf(stderr, "interlockctl: %s (see '%s --help')\n", qPrintable(parser.errorText()),
@@ -21,7 +21,8 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &args, const Q
     }
     if (parser.isSet(help)) {
         QString text = parser.helpText();
-        text.replace(QStringLiteral("Usage: ") + args.value(0), QStringLiteral("Usage: interlockctl ") + args.value(1));
+        text.replace(QStringLiteral("Usage: ") + args.value(0),
+                     QStringLiteral("Usage: interlockctl ") + args.value(1));
         std::fputs(qPrintable(text), stdout);
         *exitCode = Ok;
         return false;
@@ -29,52 +30,49 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &args, const Q
     return true;
 }
 
-void addConnectionOptions(QCommandLineParser &parser)
-{
-    parser.addOption({QStringLiteral("server"),
-                      QStringLiteral("Server URL (default: $INTERLOCK_URL or http://127.0.0.1:7878)."),
-                      QStringLiteral("URL")});
-    parser.addOption({QStringLiteral("token"),
-                      QStringLiteral("Bearer token (default: $INTERLOCK_TOKEN, then $INTERLOCK_SESSION_TOKEN)."),
-                      QStringLiteral("TOKEN")});
+void addConnectionOptions(QCommandLineParser &parser) {
+    parser.addOption(
+        {QStringLiteral("server"),
+         QStringLiteral("Server URL (default: $INTERLOCK_URL or http://127.0.0.1:7878)."),
+         QStringLiteral("URL")});
+    parser.addOption(
+        {QStringLiteral("token"),
+         QStringLiteral("Bearer token (default: $INTERLOCK_TOKEN, then $INTERLOCK_SESSION_TOKEN)."),
+         QStringLiteral("TOKEN")});
 }
 
-QUrl serverUrl(const QCommandLineParser &parser)
-{
+QUrl serverUrl(const QCommandLineParser &parser) {
     if (parser.isSet(QStringLiteral("server")))
         return QUrl(parser.value(QStringLiteral("server")));
     const QString env = qEnvironmentVariable("INTERLOCK_URL");
     return QUrl(env.isEmpty() ? QStringLiteral("http://127.0.0.1:7878") : env);
 }
 
-QString token(const QCommandLineParser &parser)
-{
+QString token(const QCommandLineParser &parser) {
     if (parser.isSet(QStringLiteral("token")))
         return parser.value(QStringLiteral("token"));
     const QString env = qEnvironmentVariable("INTERLOCK_TOKEN");
     return env.isEmpty() ? qEnvironmentVariable("INTERLOCK_SESSION_TOKEN") : env;
 }
 
-int fail(const QString &message, int code)
-{
+int fail(const QString &message, int code) {
     std::fprintf(stderr, "interlockctl: %s\n", qPrintable(message));
     return code;
 }
 
-void out(const QString &text)
-{
+void out(const QString &text) {
     std::fputs(text.toUtf8().constData(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
 
-bool readJsonArgument(const QString &value, QJsonObject *out, QString *error)
-{
+bool readJsonArgument(const QString &value, QJsonObject *out, QString *error) {
     QByteArray data;
     if (value == QLatin1String("-") || value.startsWith(QLatin1Char('@'))) {
         QFile file;
-        const bool ok = value == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
-                                                   : (file.setFileName(value.mid(1)), file.open(QIODevice::ReadOnly));
+        const bool ok = value == QLatin1String("-")
+                            ? file.open(stdin, QIODevice::ReadOnly)
+                            : (file.setFileName(value.mid(1)), file.open(QIODevice::ReadOnly));
         if (!ok) {
             *error = QStringLiteral("cannot read %1: %2").arg(value, file.errorString());
             return false;
@@ -87,7 +85,9 @@ bool readJsonArgument(const QString &value, QJsonObject *out, QString *error)
     const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         *error = parseError.error != QJsonParseError::NoError
-                     ? QStringLiteral("not valid JSON: %1 at offset %2").arg(parseError.errorString()).arg(parseError.offset)
+                     ? QStringLiteral("not valid JSON: %1 at offset %2")
+                           .arg(parseError.errorString())
+                           .arg(parseError.offset)
                      : QStringLiteral("expected a JSON object");
         return false;
     }

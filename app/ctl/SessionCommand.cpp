@@ -2,17 +2,22 @@
 
 namespace interlock::ctl {
 
-int sessionCommand(const QStringList &args)
-{
+int sessionCommand(const QStringList &args) {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addPositionalArgument(QStringLiteral("open"), QStringLiteral("The only sub-command: open a session."));
-    parser.addOption({QStringLiteral("agent"), QStringLiteral("The agent's name."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("owner"), QStringLiteral("The person responsible for the agent."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("description"), QStringLiteral("What the agent is doing."), QStringLiteral("TEXT")});
+    parser.addPositionalArgument(QStringLiteral("open"),
+                                 QStringLiteral("The only sub-command: open a session."));
+    parser.addOption(
+        {QStringLiteral("agent"), QStringLiteral("The agent's name."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("owner"),
+                      QStringLiteral("The person responsible for the agent."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("description"), QStringLiteral("What the agent is doing."),
+                      QStringLiteral("TEXT")});
     int code = Ok;
     if (!parseArguments(parser, args,
-                        QStringLiteral("Opens an agent session with an enrollment (agent) token and prints shell lines to use it:\n"
+                        QStringLiteral("Opens an agent session with an enrollment (agent) token "
+                                       "and prints shell lines to use it:\n"
                                        "  eval \"$(interlockctl session open --agent NAME)\""),
                         &code))
         return code;
@@ -29,9 +34,13 @@ int sessionCommand(const QStringList &args)
     const ApiResult r = client.call("POST", QStringLiteral("/v1/sessions"), body);
     if (!r.ok())
         return fail(QStringLiteral("session open failed: ") + r.describe());
-    out(QStringLiteral("export INTERLOCK_URL='%1'\nexport INTERLOCK_SESSION_ID='%2'\nexport INTERLOCK_SESSION_TOKEN='%3'")
+    out(QStringLiteral("export INTERLOCK_URL='%1'\nexport INTERLOCK_SESSION_ID='%2'\nexport "
+                       "INTERLOCK_SESSION_TOKEN='%3'")
             .arg(client.baseUrl().toString(),
-                 r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toString(),
+                 r.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("id"))
+                     .toString(),
                  r.body.value(QStringLiteral("token")).toString()));
     return Ok;
 }

@@ -8,27 +8,38 @@
 
 namespace interlock::ctl {
 
-int tokenCommand(const QStringList &args)
-{
+int tokenCommand(const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("create"), QStringLiteral("The only sub-command: create a token."));
-    parser.addOption({QStringLiteral("db"), QStringLiteral("The server's SQLite database file (created if missing)."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("role"), QStringLiteral("One of: ") + creatableRoleNames().join(QStringLiteral(", ")) + QLatin1Char('.'),
+    parser.addPositionalArgument(QStringLiteral("create"),
+                                 QStringLiteral("The only sub-command: create a token."));
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("The server's SQLite database file (created if missing)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("role"),
+                      QStringLiteral("One of: ") + creatableRoleNames().join(QStringLiteral(", ")) +
+                          QLatin1Char('.'),
                       QStringLiteral("ROLE")});
-    parser.addOption({QStringLiteral("name"), QStringLiteral("Who the token is for (shown in the audit log)."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("name"),
+                      QStringLiteral("Who the token is for (shown in the audit log)."),
+                      QStringLiteral("NAME")});
     int code = Ok;
-    if (!parseArguments(parser,
-                        args,
-                        QStringLiteral("Creates a token directly in the database file, offline, and prints only the token. "
-                                       "The database keeps only its SHA-256; the token cannot be shown again."),
-                        &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral("Creates a token directly in the database file, offline, and prints "
+                           "only the token. "
+                           "The database keeps only its SHA-256; the token cannot be shown again."),
+            &code))
         return code;
     const QStringList pos = parser.positionalArguments();
     if (pos.value(1) != QLatin1String("create") || pos.size() != 2)
-        return fail(QStringLiteral("usage: interlockctl token create --db FILE --role ROLE --name NAME"), Usage);
+        return fail(
+            QStringLiteral("usage: interlockctl token create --db FILE --role ROLE --name NAME"),
+            Usage);
     const auto role = parseRole(parser.value(QStringLiteral("role")));
     if (!role || !creatableRoleNames().contains(parser.value(QStringLiteral("role"))))
-        return fail(QStringLiteral("--role must be one of: ") + creatableRoleNames().join(QStringLiteral(", ")), Usage);
+        return fail(QStringLiteral("--role must be one of: ") +
+                        creatableRoleNames().join(QStringLiteral(", ")),
+                    Usage);
     const QString name = parser.value(QStringLiteral("name")).trimmed();
     if (name.isEmpty() || name.size() > 128)
         return fail(QStringLiteral("--name is required (at most 128 characters)"), Usage);
@@ -41,7 +52,8 @@ int tokenCommand(const QStringList &args)
     QString error;
     if (!store.open(&error))
         return fail(error);
-    const QString token = issueToken(store, *role, name, QDateTime::currentMSecsSinceEpoch(), QStringLiteral("interlockctl"));
+    const QString token = issueToken(store, *role, name, QDateTime::currentMSecsSinceEpoch(),
+                                     QStringLiteral("interlockctl"));
     if (token.isEmpty())
         return fail(QStringLiteral("could not store the token in %1").arg(db));
     out(token);

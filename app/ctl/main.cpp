@@ -13,7 +13,8 @@ const char kHelp[] =
     "Usage: interlockctl COMMAND [OPTIONS]\n"
     "Command line for Interlock, the human-in-the-loop approval queue for AI agents.\n\n"
     "Commands:\n"
-    "  token create   create a token offline in a database file (--db FILE --role ROLE --name NAME)\n"
+    "  token create   create a token offline in a database file (--db FILE --role ROLE --name "
+    "NAME)\n"
     "  session open   open an agent session with an enrollment token; prints shell exports\n"
     "  submit         submit an action (session token); prints its id\n"
     "  wait ID        wait for the decision; prints the approved payload\n"
@@ -26,8 +27,7 @@ const char kHelp[] =
     "            4 expired or cancelled, 5 timed out while still pending.\n";
 }
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlockctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -50,6 +50,7 @@ int main(int argc, char *argv[])
     };
     const auto it = commands.find(command);
     if (it == commands.end())
-        return fail(QStringLiteral("unknown command '%1' (see 'interlockctl --help')").arg(command), Usage);
+        return fail(QStringLiteral("unknown command '%1' (see 'interlockctl --help')").arg(command),
+                    Usage);
     return it->second(args);
 }

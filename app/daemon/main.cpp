@@ -1,6 +1,6 @@
+#include "interlock_config.h"
 #include "server/ApiServer.h"
 #include "server/ListenAddress.h"
-#include "interlock_config.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -12,8 +12,7 @@
 
 using namespace interlock;
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlock"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -27,17 +26,24 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QString defaultDb = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                               QStringLiteral("/interlock.db");
-    QCommandLineOption db(QStringLiteral("db"), QStringLiteral("SQLite database file, created on first start (default: %1).").arg(defaultDb),
-                          QStringLiteral("FILE"), defaultDb);
-    QCommandLineOption listen(QStringLiteral("listen"),
-                              QStringLiteral("Address to listen on (default: 127.0.0.1:7878). Port 0 picks a free port. "
-                                             "Listening beyond loopback must be asked for explicitly."),
-                              QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7878"));
-    QCommandLineOption maxBody(QStringLiteral("max-body"), QStringLiteral("Largest accepted request body in bytes (default: 1048576)."),
-                               QStringLiteral("BYTES"), QStringLiteral("1048576"));
-    QCommandLineOption maxPending(QStringLiteral("max-pending"),
-                                  QStringLiteral("Most pending actions one session may have (default: 1000)."),
-                                  QStringLiteral("N"), QStringLiteral("1000"));
+    QCommandLineOption db(
+        QStringLiteral("db"),
+        QStringLiteral("SQLite database file, created on first start (default: %1).")
+            .arg(defaultDb),
+        QStringLiteral("FILE"), defaultDb);
+    QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Address to listen on (default: 127.0.0.1:7878). Port 0 picks a free port. "
+                       "Listening beyond loopback must be asked for explicitly."),
+        QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:7878"));
+    QCommandLineOption maxBody(
+        QStringLiteral("max-body"),
+        QStringLiteral("Largest accepted request body in bytes (default: 1048576)."),
+        QStringLiteral("BYTES"), QStringLiteral("1048576"));
+    QCommandLineOption maxPending(
+        QStringLiteral("max-pending"),
+        QStringLiteral("Most pending actions one session may have (default: 1000)."),
+        QStringLiteral("N"), QStringLiteral("1000"));
     parser.addOptions({db, listen, maxBody, maxPending});
     parser.process(app);
 
@@ -51,7 +57,8 @@ int main(int argc, char *argv[])
     limits.maxBodyBytes = parser.value(maxBody).toLongLong(&ok1);
     limits.maxPendingPerSession = parser.value(maxPending).toInt(&ok2);
     if (!ok1 || limits.maxBodyBytes < 1024 || !ok2 || limits.maxPendingPerSession < 1) {
-        std::fprintf(stderr, "interlockd: --max-body must be at least 1024 and --max-pending at least 1\n");
+        std::fprintf(stderr,
+                     "interlockd: --max-body must be at least 1024 and --max-pending at least 1\n");
         return 2;
     }
 
@@ -65,11 +72,13 @@ int main(int argc, char *argv[])
     }
     const quint16 port = server.listen(address->first, address->second, &error);
     if (!port) {
-        std::fprintf(stderr, "interlockd: cannot listen on %s: %s\n", qPrintable(parser.value(listen)), qPrintable(error));
+        std::fprintf(stderr, "interlockd: cannot listen on %s: %s\n",
+                     qPrintable(parser.value(listen)), qPrintable(error));
         return 1;
     }
     std::printf("interlockd %s listening on http://%s:%u (database %s)\n", INTERLOCK_VERSION,
-                qPrintable(address->first.toString()), port, qPrintable(QFileInfo(dbPath).absoluteFilePath()));
+                qPrintable(address->first.toString()), port,
+                qPrintable(QFileInfo(dbPath).absoluteFilePath()));
     std::fflush(stdout);
 
     const auto quit = [](int) { QCoreApplication::quit(); };

@@ -10,24 +10,24 @@
 namespace interlock {
 
 namespace {
-const QStringList &knownStatuses()
-{
+const QStringList &knownStatuses() {
     static const QStringList s{QStringLiteral("pending"), QStringLiteral("approved"),
                                QStringLiteral("rejected"), QStringLiteral("expired"),
                                QStringLiteral("cancelled")};
     return s;
 }
 
-QString encodeCursor(std::pair<int, qint64> c)
-{
-    return QString::fromLatin1(QByteArray::number(c.first).append(':').append(QByteArray::number(c.second))
-                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+QString encodeCursor(std::pair<int, qint64> c) {
+    return QString::fromLatin1(
+        QByteArray::number(c.first)
+            .append(':')
+            .append(QByteArray::number(c.second))
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-std::optional<std::pair<int, qint64>> decodeCursor(const QString &text)
-{
-    const auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::Base64UrlEncoding |
-                                                                             QByteArray::AbortOnBase64DecodingErrors);
+std::optional<std::pair<int, qint64>> decodeCursor(const QString &text) {
+    const auto decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     const QList<QByteArray> parts = decoded.decoded.split(':');
     bool ok1 = false, ok2 = false;
     if (!decoded || parts.size() != 2)
@@ -39,18 +39,21 @@ std::optional<std::pair<int, qint64>> decodeCursor(const QString &text)
     return std::make_pair(score, seq);
 }
 
-ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q)
-{
+ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q) {
     q->status = req.query.queryItemValue(QStringLiteral("status"));
     if (!q->status.isEmpty() && !knownStatuses().contains(q->status))
-        return ApiError::invalidField(QStringLiteral("status"), QStringLiteral("'status' must be one of: ") +
-                                                                    knownStatuses().join(QStringLiteral(", ")));
+        return ApiError::invalidField(QStringLiteral("status"),
+                                      QStringLiteral("'status' must be one of: ") +
+                                          knownStatuses().join(QStringLiteral(", ")));
     q->agent = req.query.queryItemValue(QStringLiteral("agent"));
     q->kind = req.query.queryItemValue(QStringLiteral("kind"));
     qint64 riskMin = 0, limit = 0;
-    if (ApiError e = readQueryInt(req, QStringLiteral("risk_min"), 0, 100, 0, &riskMin); e.isError())
+    if (ApiError e = readQueryInt(req, QStringLiteral("risk_min"), 0, 100, 0, &riskMin);
+        e.isError())
         return e;
-    if (ApiError e = readQueryInt(req, QStringLiteral("limit"), 1, limits.maxListLimit, 100, &limit); e.isError())
+    if (ApiError e =
+            readQueryInt(req, QStringLiteral("limit"), 1, limits.maxListLimit, 100, &limit);
+        e.isError())
         return e;
     q->riskMin = int(riskMin);
     q->limit = int(limit);
@@ -58,27 +61,28 @@ ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery
     if (!cursor.isEmpty()) {
         q->after = decodeCursor(cursor);
         if (!q->after)
-            return ApiError::invalidField(QStringLiteral("cursor"), QStringLiteral("'cursor' is not one this server "
-                                                                                   "handed out."));
+            return ApiError::invalidField(QStringLiteral("cursor"),
+                                          QStringLiteral("'cursor' is not one this server "
+                                                         "handed out."));
     }
     return {};
 }
 
-ApiError readIdempotencyKey(const HttpRequest &req, QString *key)
-{
+ApiError readIdempotencyKey(const HttpRequest &req, QString *key) {
     const QByteArray raw = req.header("idempotency-key");
     *key = QString::fromUtf8(raw);
     if (raw.isEmpty())
         return {};
-    if (raw.size() > 255 || !FieldReader::checkText(*key, 255, FieldReader::Text::SingleLine).isEmpty())
-        return ApiError::invalidField(QStringLiteral("Idempotency-Key"),
-                                      QStringLiteral("Idempotency-Key must be at most 255 printable characters."));
+    if (raw.size() > 255 ||
+        !FieldReader::checkText(*key, 255, FieldReader::Text::SingleLine).isEmpty())
+        return ApiError::invalidField(
+            QStringLiteral("Idempotency-Key"),
+            QStringLiteral("Idempotency-Key must be at most 255 printable characters."));
     return {};
 }
 } // namespace
 
-void addActionRoutes(Router &router, ApiContext &api)
-{
+void addActionRoutes(Router &router, ApiContext &api) {
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
     QList<Role> sessionOrUsers = users;
     sessionOrUsers.append(Role::Session);
@@ -96,7 +100,8 @@ void addActionRoutes(Router &router, ApiContext &api)
                        return reply->sendError(r.error);
                    QList<std::pair<QByteArray, QByteArray>> headers;
                    if (r.replayed)
-                       headers.append(std::make_pair(QByteArray("Idempotent-Replayed"), QByteArray("true")));
+                       headers.append(
+                           std::make_pair(QByteArray("Idempotent-Replayed"), QByteArray("true")));
                    reply->sendJson(201, r.action, headers);
                });
 
@@ -109,9 +114,10 @@ void addActionRoutes(Router &router, ApiContext &api)
                    QJsonArray list;
                    for (const QJsonObject &a : page.actions)
                        list.append(a);
-                   reply->sendJson(200, {{QStringLiteral("actions"), list},
-                                         {QStringLiteral("next_cursor"),
-                                          page.next ? QJsonValue(encodeCursor(*page.next)) : QJsonValue()}});
+                   reply->sendJson(
+                       200, {{QStringLiteral("actions"), list},
+                             {QStringLiteral("next_cursor"),
+                              page.next ? QJsonValue(encodeCursor(*page.next)) : QJsonValue()}});
                });
 
     router.add("GET", QStringLiteral("/v1/actions/{id}"), Access::only(sessionOrUsers),
@@ -138,13 +144,15 @@ void addActionRoutes(Router &router, ApiContext &api)
                            api.actions.markDelivered(id);
                    };
                    if (waitMs > 0 && ActionService::isPending(r.action)) {
-                       api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs, respond);
+                       api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs,
+                                    respond);
                        return;
                    }
                    respond(*reply);
                });
 
-    router.add("POST", QStringLiteral("/v1/actions/{id}/decision"), Access::only({Role::Reviewer, Role::Admin}),
+    router.add("POST", QStringLiteral("/v1/actions/{id}/decision"),
+               Access::only({Role::Reviewer, Role::Admin}),
                [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
                    QJsonObject body;
                    if (!readJsonBody(req, *reply, &body))

@@ -19,20 +19,18 @@ const QString kStatus = QStringLiteral("status");
 const QString kVersion = QStringLiteral("version");
 const QString kPending = QStringLiteral("pending");
 
-QString str(const QJsonObject &o, const QString &key)
-{
+QString str(const QJsonObject &o, const QString &key) {
     return o.value(key).toString();
 }
 
-QJsonObject approvedPayload(const QJsonObject &action)
-{
+QJsonObject approvedPayload(const QJsonObject &action) {
     const QJsonValue edited = action.value(QStringLiteral("approved_payload"));
-    return edited.isObject() ? edited.toObject() : action.value(QStringLiteral("payload")).toObject();
+    return edited.isObject() ? edited.toObject()
+                             : action.value(QStringLiteral("payload")).toObject();
 }
 } // namespace
 
-QString actorOf(const Principal &who)
-{
+QString actorOf(const Principal &who) {
     return who.isSession() ? QStringLiteral("session:") + who.sessionId : who.name;
 }
 
@@ -42,32 +40,29 @@ ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
     , m_store(store)
     , m_clock(clock)
     , m_limits(limits)
-    , m_risk(risk)
-{
+    , m_risk(risk) {
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, &ActionService::expireDue);
     connect(&m_clock, &Clock::jumped, this, &ActionService::expireIfDue);
     scheduleExpiry(m_store.nextPendingExpiry());
 }
 
-bool ActionService::isPending(const QJsonObject &action)
-{
+bool ActionService::isPending(const QJsonObject &action) {
     return action.value(kStatus).toString() == kPending;
 }
 
 Transition ActionService::transition(const QString &event, const QString &audit,
-                                     const QString &actor, const QJsonObject &action) const
-{
-    QJsonObject data{{kStatus, action.value(kStatus)},
-                     {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
-                     {QStringLiteral("risk_level"),
-                      action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level"))},
-                     {kVersion, action.value(kVersion)}};
+                                     const QString &actor, const QJsonObject &action) const {
+    QJsonObject data{
+        {kStatus, action.value(kStatus)},
+        {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
+        {QStringLiteral("risk_level"),
+         action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level"))},
+        {kVersion, action.value(kVersion)}};
     return Transition{event, data, audit, actor, m_clock.nowMs()};
 }
 
-bool ActionService::write(QJsonObject &action, const Transition &t)
-{
+bool ActionService::write(QJsonObject &action, const Transition &t) {
     const int expected = action.value(kVersion).toInt();
     action.insert(kVersion, expected + 1);
     Transition withVersion = t;
@@ -75,13 +70,13 @@ bool ActionService::write(QJsonObject &action, const Transition &t)
     withVersion.eventData.insert(kStatus, action.value(kStatus));
     if (!m_store.updateAction(action, expected, withVersion))
         return false;
-    Q_EMIT actionChanged(str(action, QStringLiteral("id")), str(action, QStringLiteral("session_id")));
+    Q_EMIT actionChanged(str(action, QStringLiteral("id")),
+                         str(action, QStringLiteral("session_id")));
     return true;
 }
 
 ActionService::Outcome ActionService::submit(const Principal &who, const QJsonObject &body,
-                                             const QString &idempotencyKey)
-{
+                                             const QString &idempotencyKey) {
     ActionSubmission s;
     if (const ApiError e = ActionSubmission::parse(body, m_limits, &s); e.isError())
         return {{}, false, e};
@@ -101,7 +96,8 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
                     {QStringLiteral("summary"), s.summary},
                     {QStringLiteral("target"), s.target},
                     {QStringLiteral("payload"), s.payload},
-                    {QStringLiteral("payload_sha256"), QString::fromLatin1(sha256Hex(canonicalJson(s.payload)))},
+                    {QStringLiteral("payload_sha256"),
+                     QString::fromLatin1(sha256Hex(canonicalJson(s.payload)))},
                     {QStringLiteral("risk"), risk.toJson()},
                     {QStringLiteral("required_approvals"), risk.requiredApprovals()},
                     {QStringLiteral("approvals"), QJsonArray()},
@@ -117,10 +113,10 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
         doc.insert(QStringLiteral("changes"), s.changes);
 
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
-    const InsertOutcome r = m_store.insertAction(
-        doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession,
-        transition(QStringLiteral("action.created"), QStringLiteral("action.submit"), actorOf(who),
-                   doc));
+    const InsertOutcome r =
+        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession,
+                             transition(QStringLiteral("action.created"),
+                                        QStringLiteral("action.submit"), actorOf(who), doc));
     if (r.error.isError() || r.replayed)
         return {r.replayed ? current(r.action) : QJsonObject(), r.replayed, r.error};
     if (!m_nextExpiry || expiresAt < *m_nextExpiry)
@@ -129,8 +125,7 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     return {doc, false, {}};
 }
 
-QJsonObject ActionService::current(QJsonObject action)
-{
+QJsonObject ActionService::current(QJsonObject action) {
     if (!isPending(action))
         return action;
     const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
@@ -145,26 +140,26 @@ QJsonObject ActionService::current(QJsonObject action)
     return action;
 }
 
-ActionService::Outcome ActionService::visible(const Principal &who, const QString &id)
-{
+ActionService::Outcome ActionService::visible(const Principal &who, const QString &id) {
     const auto action = m_store.action(id);
-    const bool mine = action && who.isSession() && str(*action, QStringLiteral("session_id")) == who.sessionId;
+    const bool mine =
+        action && who.isSession() && str(*action, QStringLiteral("session_id")) == who.sessionId;
     if (!action || !(who.isUser() || mine))
         return {{}, false, ApiError::notFound(QStringLiteral("No action with id '%1'.").arg(id))};
     return {current(*action), false, {}};
 }
 
 ActionService::Outcome ActionService::decide(const Principal &who, const QString &id,
-                                             const DecisionRequest &request)
-{
+                                             const DecisionRequest &request) {
     Outcome found = visible(who, id);
     if (found.error.isError())
         return found;
     QJsonObject action = found.action;
     if (!isPending(action)) {
         return {action, false,
-                ApiError::conflict(QStringLiteral("already_decided"),
-                                   QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
+                ApiError::conflict(
+                    QStringLiteral("already_decided"),
+                    QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
     }
     if (request.version && *request.version != action.value(kVersion).toInt()) {
         return {action, false,
@@ -177,7 +172,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     if (request.kind != DecisionRequest::Kind::Reject && session && !session->owner.isEmpty() &&
         session->owner == who.name) {
         return {action, false,
-                ApiError{403, QStringLiteral("self_approval"),
+                ApiError{403,
+                         QStringLiteral("self_approval"),
                          QStringLiteral("You own the session that submitted this action, so "
                                         "another reviewer must approve it."),
                          {}}};
@@ -187,7 +183,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     const QString at = toRfc3339(now);
     QJsonObject decision{{QStringLiteral("kind"), DecisionRequest::kindName(request.kind)},
                          {QStringLiteral("by"), who.name},
-                         {QStringLiteral("comment"), request.comment.isEmpty() ? QJsonValue() : QJsonValue(request.comment)},
+                         {QStringLiteral("comment"),
+                          request.comment.isEmpty() ? QJsonValue() : QJsonValue(request.comment)},
                          {QStringLiteral("at"), at}};
     QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
     QString audit = QStringLiteral("action.") + DecisionRequest::kindName(request.kind);
@@ -207,7 +204,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
         }
         if (request.kind == DecisionRequest::Kind::Edit) {
             // The edited payload is scored again and earlier approvals (of another payload) lapse.
-            const RiskAssessment edited = m_risk.assess(str(action, QStringLiteral("kind")), request.payload, 0, {});
+            const RiskAssessment edited =
+                m_risk.assess(str(action, QStringLiteral("kind")), request.payload, 0, {});
             const int required = qMax(action.value(QStringLiteral("required_approvals")).toInt(),
                                       edited.requiredApprovals());
             action.insert(QStringLiteral("required_approvals"), required);
@@ -226,17 +224,18 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
             action.insert(QStringLiteral("decision"), decision);
         }
     }
-    const QString event = isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
+    const QString event =
+        isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
     if (!write(action, transition(event, audit, who.name, action))) {
-        return {action, false,
-                ApiError::conflict(QStringLiteral("version_conflict"),
-                                   QStringLiteral("The action changed while deciding; reload it."))};
+        return {
+            action, false,
+            ApiError::conflict(QStringLiteral("version_conflict"),
+                               QStringLiteral("The action changed while deciding; reload it."))};
     }
     return {action, false, {}};
 }
 
-QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
-{
+QJsonObject ActionService::decisionView(const QString &id, bool *undelivered) {
     *undelivered = false;
     const QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
     const QString status = str(action, kStatus);
@@ -253,52 +252,59 @@ QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
     if (status == QLatin1String("approved")) {
         const QJsonObject payload = approvedPayload(action);
         view.insert(QStringLiteral("payload"), payload);
-        view.insert(QStringLiteral("payload_sha256"), QString::fromLatin1(sha256Hex(canonicalJson(payload))));
+        view.insert(QStringLiteral("payload_sha256"),
+                    QString::fromLatin1(sha256Hex(canonicalJson(payload))));
     }
     *undelivered = action.value(QStringLiteral("delivered_at")).isNull();
     return view;
 }
 
-void ActionService::markDelivered(const QString &id)
-{
+void ActionService::markDelivered(const QString &id) {
     QJsonObject action = m_store.action(id).value_or(QJsonObject());
     if (action.isEmpty() || !action.value(QStringLiteral("delivered_at")).isNull())
         return;
     action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
     write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
-                             QStringLiteral("session:") + str(action, QStringLiteral("session_id")), action));
+                             QStringLiteral("session:") + str(action, QStringLiteral("session_id")),
+                             action));
 }
 
 ActionService::Outcome ActionService::receipt(const Principal &who, const QString &id,
-                                              const QJsonObject &body)
-{
+                                              const QJsonObject &body) {
     Outcome found = visible(who, id);
     if (found.error.isError())
         return found;
     FieldReader r(body);
-    r.allowOnly({QStringLiteral("outcome"), QStringLiteral("payload_sha256"), QStringLiteral("detail")});
+    r.allowOnly(
+        {QStringLiteral("outcome"), QStringLiteral("payload_sha256"), QStringLiteral("detail")});
     const QString outcome = r.string(QStringLiteral("outcome"), true, 16).value_or(QString());
     if (r.ok() && outcome != QLatin1String("succeeded") && outcome != QLatin1String("failed"))
         r.fail(QStringLiteral("outcome"), QStringLiteral("'outcome' must be succeeded or failed."));
     const QString hash = r.string(QStringLiteral("payload_sha256"), true, 64).value_or(QString());
     static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
     if (r.ok() && !hex.match(hash).hasMatch())
-        r.fail(QStringLiteral("payload_sha256"), QStringLiteral("'payload_sha256' must be 64 lower-case hex digits."));
-    const QString detail = r.string(QStringLiteral("detail"), false, 4000, FieldReader::Text::MultiLine).value_or(QString());
+        r.fail(QStringLiteral("payload_sha256"),
+               QStringLiteral("'payload_sha256' must be 64 lower-case hex digits."));
+    const QString detail =
+        r.string(QStringLiteral("detail"), false, 4000, FieldReader::Text::MultiLine)
+            .value_or(QString());
     if (!r.ok())
         return {{}, false, r.error()};
 
     QJsonObject action = found.action;
     if (!action.value(QStringLiteral("execution")).isNull()) {
-        return {action, false,
-                ApiError::conflict(QStringLiteral("already_recorded"),
-                                   QStringLiteral("A receipt for this action was already recorded."))};
+        return {
+            action, false,
+            ApiError::conflict(QStringLiteral("already_recorded"),
+                               QStringLiteral("A receipt for this action was already recorded."))};
     }
     const bool approved = str(action, kStatus) == QLatin1String("approved");
-    const QString approvedHash = QString::fromLatin1(sha256Hex(canonicalJson(approvedPayload(action))));
+    const QString approvedHash =
+        QString::fromLatin1(sha256Hex(canonicalJson(approvedPayload(action))));
     QString violation;
     if (!approved)
-        violation = QStringLiteral("executed an action that was %1, not approved").arg(str(action, kStatus));
+        violation = QStringLiteral("executed an action that was %1, not approved")
+                        .arg(str(action, kStatus));
     else if (hash != approvedHash)
         violation = QStringLiteral("executed a payload that differs from the approved one");
     QJsonObject execution{{QStringLiteral("outcome"), outcome},
@@ -311,17 +317,21 @@ ActionService::Outcome ActionService::receipt(const Principal &who, const QStrin
         execution.insert(QStringLiteral("violation_reason"), violation);
     action.insert(QStringLiteral("execution"), execution);
     Transition t = violation.isEmpty()
-                       ? transition(QStringLiteral("action.updated"), QStringLiteral("action.receipt"), actorOf(who), action)
-                       : transition(QStringLiteral("receipt.violation"), QStringLiteral("receipt.violation"), actorOf(who), action);
+                       ? transition(QStringLiteral("action.updated"),
+                                    QStringLiteral("action.receipt"), actorOf(who), action)
+                       : transition(QStringLiteral("receipt.violation"),
+                                    QStringLiteral("receipt.violation"), actorOf(who), action);
     if (!violation.isEmpty())
         t.eventData.insert(QStringLiteral("message"), violation);
     if (!write(action, t))
-        return {{}, false, ApiError::conflict(QStringLiteral("version_conflict"), QStringLiteral("The action changed; retry."))};
+        return {{},
+                false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed; retry."))};
     return {action, false, {}};
 }
 
-int ActionService::expireDue()
-{
+int ActionService::expireDue() {
     int expired = 0;
     for (;;) {
         const QList<QJsonObject> due = m_store.pendingExpiredAt(m_clock.nowMs(), 200);
@@ -338,14 +348,12 @@ int ActionService::expireDue()
     return expired;
 }
 
-void ActionService::expireIfDue()
-{
+void ActionService::expireIfDue() {
     if (m_nextExpiry && *m_nextExpiry <= m_clock.nowMs())
         expireDue();
 }
 
-void ActionService::scheduleExpiry(std::optional<qint64> at)
-{
+void ActionService::scheduleExpiry(std::optional<qint64> at) {
     m_nextExpiry = at;
     if (!at) {
         m_expiryTimer.stop();

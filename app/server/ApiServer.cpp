@@ -2,6 +2,7 @@
 
 #include "ActionService.h"
 #include "Authenticator.h"
+#include "CommitGroup.h"
 #include "HttpServerAdapter.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
@@ -15,69 +16,76 @@
 namespace interlock {
 
 namespace {
-bool isJsonContentType(const QByteArray &value)
-{
+bool isJsonContentType(const QByteArray &value) {
     const QByteArray mime = value.split(';').first().trimmed().toLower();
     return mime == "application/json";
 }
 } // namespace
 
-ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *clock, QObject *parent)
+ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *clock,
+                     QObject *parent)
     : QObject(parent)
     , m_limits(limits)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
     , m_store(std::make_unique<SqliteStore>(databasePath))
     , m_risk(std::make_unique<RiskEngine>())
-    , m_auth(std::make_unique<Authenticator>(*m_store))
-{
+    , m_auth(std::make_unique<Authenticator>(*m_store)) {}
+
+ApiServer::~ApiServer() {
+    // The children use the members (store, clock): stop taking requests, drop parked long-polls,
+    // commit what is pending, then the services; only then may the members go.
+    delete m_http;
+    delete m_hub;
+    delete m_commits;
+    delete m_sessions;
+    delete m_actions;
 }
 
-ApiServer::~ApiServer() = default;
-
-bool ApiServer::open(QString *error)
-{
+bool ApiServer::open(QString *error) {
     if (!m_store->open(error))
         return false;
     m_hub = new WaitHub(this);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, this);
     m_sessions = new SessionService(*m_store, *m_clock, this);
-    connect(m_actions, &ActionService::actionChanged, this, [this](const QString &actionId, const QString &sessionId) {
-        m_hub->wake(QStringLiteral("action:") + actionId);
-        m_hub->wake(QStringLiteral("session:") + sessionId);
-        m_hub->wake(QStringLiteral("events"));
-    });
+    connect(m_actions, &ActionService::actionChanged, this,
+            [this](const QString &actionId, const QString &sessionId) {
+                m_hub->wake(QStringLiteral("action:") + actionId);
+                m_hub->wake(QStringLiteral("session:") + sessionId);
+                m_hub->wake(QStringLiteral("events"));
+            });
     connect(m_sessions, &SessionService::sessionChanged, this, [this](const QString &sessionId) {
         m_hub->wake(QStringLiteral("session:") + sessionId);
         m_hub->wake(QStringLiteral("events"));
     });
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     registerRoutes();
-    m_http = new HttpServerAdapter([this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
-                                   this);
+    m_commits = new CommitGroup(*m_store, this);
+    m_http = new HttpServerAdapter(
+        [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
+        m_commits, this);
     return true;
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
-{
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error) {
     return m_http->listen(address, port, error);
 }
 
-QString ApiServer::createToken(Role role, const QString &name)
-{
+QString ApiServer::createToken(Role role, const QString &name) {
     return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
 }
 
-void ApiServer::registerRoutes()
-{
+void ApiServer::registerRoutes() {
     m_router.add("GET", QStringLiteral("/v1/health"), Access::anyone(),
                  [](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
-                     reply->sendJson(200, {{QStringLiteral("status"), QStringLiteral("ok")},
-                                           {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
+                     reply->sendJson(
+                         200, {{QStringLiteral("status"), QStringLiteral("ok")},
+                               {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
                  });
     m_router.add("GET", QStringLiteral("/v1/me"), Access::anyToken(),
                  [](const HttpRequest &, const Principal &who, HttpReplyPtr reply) {
-                     QJsonObject me{{QStringLiteral("name"), who.name}, {QStringLiteral("role"), roleName(who.role)}};
+                     QJsonObject me{{QStringLiteral("name"), who.name},
+                                    {QStringLiteral("role"), roleName(who.role)}};
                      if (who.isSession())
                          me.insert(QStringLiteral("session_id"), who.sessionId);
                      reply->sendJson(200, me);
@@ -87,16 +95,17 @@ void ApiServer::registerRoutes()
     addEventRoutes(m_router, *m_context);
 }
 
-void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
-{
+void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply) {
     const Router::Match match = m_router.match(request.method, request.path);
     if (!match.route) {
         if (match.pathKnown)
-            return reply->sendError({405, QStringLiteral("method_not_allowed"),
+            return reply->sendError({405,
+                                     QStringLiteral("method_not_allowed"),
                                      QStringLiteral("%1 is not supported on %2.")
                                          .arg(QString::fromLatin1(request.method), request.path),
                                      {}});
-        return reply->sendError(ApiError::notFound(QStringLiteral("There is no endpoint at %1.").arg(request.path)));
+        return reply->sendError(
+            ApiError::notFound(QStringLiteral("There is no endpoint at %1.").arg(request.path)));
     }
     if (request.body.size() > m_limits.maxBodyBytes)
         return reply->sendError(ApiError::payloadTooLarge(m_limits.maxBodyBytes));
@@ -108,9 +117,11 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
         if (!match.route->access.allows(who.role))
             return reply->sendError(ApiError::forbidden(
                 QStringLiteral("A %1 token cannot use %2 %3.")
-                    .arg(roleName(who.role), QString::fromLatin1(request.method), match.route->pattern)));
+                    .arg(roleName(who.role), QString::fromLatin1(request.method),
+                         match.route->pattern)));
     }
-    if (request.method == "POST" && !request.body.isEmpty() && !isJsonContentType(request.header("content-type")))
+    if (request.method == "POST" && !request.body.isEmpty() &&
+        !isJsonContentType(request.header("content-type")))
         return reply->sendError(ApiError::unsupportedMediaType());
     m_actions->expireIfDue();
     request.params = match.params;

@@ -12,6 +12,7 @@ namespace interlock {
 class ActionService;
 class Authenticator;
 class Clock;
+class CommitGroup;
 class HttpServerAdapter;
 class RiskEngine;
 class SessionService;
@@ -20,8 +21,7 @@ class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
 // the main thread in interlockd); nothing in it is shared across threads.
-class ApiServer : public QObject
-{
+class ApiServer : public QObject {
     Q_OBJECT
 public:
     // clock: business time; nullptr uses the system clock. Not owned.
@@ -40,6 +40,7 @@ public:
     Store &store() { return *m_store; }
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
+    const CommitGroup &commits() const { return *m_commits; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -54,6 +55,7 @@ private:
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
+    CommitGroup *m_commits = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
     Router m_router;

@@ -9,11 +9,12 @@ namespace interlock {
 namespace {
 // Answers with events after `after` (optionally of one session); with none yet and a wait,
 // parks until the topic is woken or the wait runs out.
-void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply, const QString &sessionId)
-{
+void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
+                 const QString &sessionId) {
     qint64 after = 0;
     int waitMs = 0;
-    ApiError e = readQueryInt(req, QStringLiteral("after"), 0, std::numeric_limits<qint64>::max() / 2, 0, &after);
+    ApiError e = readQueryInt(req, QStringLiteral("after"), 0,
+                              std::numeric_limits<qint64>::max() / 2, 0, &after);
     if (!e.isError())
         e = readWait(req, api.limits, &waitMs);
     if (e.isError())
@@ -29,7 +30,8 @@ void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply, co
         r.sendJson(200, {{QStringLiteral("events"), out}, {QStringLiteral("next"), next}});
     };
     if (waitMs > 0 && api.store.events(after, sessionId, 1).isEmpty()) {
-        const QString topic = sessionId.isEmpty() ? QStringLiteral("events") : QStringLiteral("session:") + sessionId;
+        const QString topic =
+            sessionId.isEmpty() ? QStringLiteral("events") : QStringLiteral("session:") + sessionId;
         api.hub.park(topic, std::move(reply), waitMs, respond);
         return;
     }
@@ -37,8 +39,7 @@ void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply, co
 }
 } // namespace
 
-void addEventRoutes(Router &router, ApiContext &api)
-{
+void addEventRoutes(Router &router, ApiContext &api) {
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
     QList<Role> sessionOrUsers = users;
     sessionOrUsers.append(Role::Session);
@@ -52,7 +53,8 @@ void addEventRoutes(Router &router, ApiContext &api)
                [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
                    const QString id = req.params.value(0);
                    if ((who.isSession() && who.sessionId != id) || !api.store.session(id))
-                       return reply->sendError(ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
+                       return reply->sendError(
+                           ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
                    serveEvents(api, req, std::move(reply), id);
                });
 }

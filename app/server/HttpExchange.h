@@ -8,6 +8,7 @@
 #include <QPointer>
 #include <QUrlQuery>
 #include <memory>
+#include <optional>
 
 class QHttpServerResponder;
 class QTcpSocket;
@@ -16,24 +17,36 @@ namespace interlock {
 
 // A request as the API sees it, independent of the QHttpServer version.
 struct HttpRequest {
-    QByteArray method;                    // "GET", "POST", …
-    QString path;                         // decoded path, no query
+    QByteArray method; // "GET", "POST", …
+    QString path;      // decoded path, no query
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
-    QStringList params;                   // filled by the router from {placeholders}
+    QStringList params; // filled by the router from {placeholders}
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
+};
+
+class HttpReply;
+
+// Decides whether a reply may leave now. While the store holds uncommitted changes, replies are
+// held and released only after the commit (see CommitGroup): nobody is told about a change
+// that a crash could still undo.
+class ReplyGate {
+public:
+    virtual ~ReplyGate() = default;
+    virtual bool holding() const = 0;
+    virtual void hold(HttpReply *reply) = 0;
 };
 
 // One response still owed to a client. It may be kept past the handler (long-poll); once the
 // client disconnects it turns into a no-op and emits clientGone(), so nothing is ever written to
 // a socket that Qt has deleted.
-class HttpReply : public QObject
-{
+class HttpReply : public QObject {
     Q_OBJECT
 public:
-    HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket);
+    HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+              ReplyGate *gate = nullptr);
     ~HttpReply() override;
 
     bool isOpen() const;
@@ -44,18 +57,34 @@ public:
     void sendError(const ApiError &error);
     bool sent() const { return m_sent; }
 
+    // For the gate: write the held response (or `replacement` instead, when the commit failed).
+    void release(const ApiError &replacement = {});
+    // For HttpReplyPtr: delete now, or once the held response has been released.
+    void dispose();
+
 Q_SIGNALS:
     void clientGone();
 
 private:
+    struct Response {
+        int status;
+        QByteArray contentType;
+        QByteArray body;
+        QList<std::pair<QByteArray, QByteArray>> headers;
+    };
+    void write(const Response &response);
+
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
+    ReplyGate *m_gate;
+    std::optional<Response> m_held;
     bool m_sent = false;
+    bool m_disposed = false;
 };
 
-struct DeleteLater {
-    void operator()(QObject *o) const { o->deleteLater(); }
+struct DisposeReply {
+    void operator()(HttpReply *reply) const { reply->dispose(); }
 };
-using HttpReplyPtr = std::unique_ptr<HttpReply, DeleteLater>;
+using HttpReplyPtr = std::unique_ptr<HttpReply, DisposeReply>;
 
 } // namespace interlock

@@ -10,22 +10,28 @@
 namespace interlock {
 
 namespace {
-QByteArray methodName(QHttpServerRequest::Method m)
-{
+QByteArray methodName(QHttpServerRequest::Method m) {
     switch (m) {
-    case QHttpServerRequest::Method::Get: return "GET";
-    case QHttpServerRequest::Method::Put: return "PUT";
-    case QHttpServerRequest::Method::Delete: return "DELETE";
-    case QHttpServerRequest::Method::Post: return "POST";
-    case QHttpServerRequest::Method::Head: return "HEAD";
-    case QHttpServerRequest::Method::Options: return "OPTIONS";
-    case QHttpServerRequest::Method::Patch: return "PATCH";
-    default: return "OTHER";
+    case QHttpServerRequest::Method::Get:
+        return "GET";
+    case QHttpServerRequest::Method::Put:
+        return "PUT";
+    case QHttpServerRequest::Method::Delete:
+        return "DELETE";
+    case QHttpServerRequest::Method::Post:
+        return "POST";
+    case QHttpServerRequest::Method::Head:
+        return "HEAD";
+    case QHttpServerRequest::Method::Options:
+        return "OPTIONS";
+    case QHttpServerRequest::Method::Patch:
+        return "PATCH";
+    default:
+        return "OTHER";
     }
 }
 
-HttpRequest convert(const QHttpServerRequest &r)
-{
+HttpRequest convert(const QHttpServerRequest &r) {
     HttpRequest out;
     out.method = methodName(r.method());
     out.path = r.url().path();
@@ -37,10 +43,11 @@ HttpRequest convert(const QHttpServerRequest &r)
 }
 } // namespace
 
-HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket)
+HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
+                     ReplyGate *gate)
     : m_responder(std::move(responder))
     , m_socket(socket)
-{
+    , m_gate(gate) {
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, &HttpReply::clientGone);
         connect(socket, &QObject::destroyed, this, &HttpReply::clientGone);
@@ -49,63 +56,91 @@ HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket
 
 HttpReply::~HttpReply() = default;
 
-bool HttpReply::isOpen() const
-{
+bool HttpReply::isOpen() const {
     return !m_sent && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
 void HttpReply::send(int status, const QByteArray &contentType, const QByteArray &body,
-                     const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
-{
+                     const QList<std::pair<QByteArray, QByteArray>> &extraHeaders) {
     if (!isOpen())
         return;
     m_sent = true;
-    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(status));
-    m_responder->writeHeader("Content-Type", contentType);
-    m_responder->writeHeader("Content-Length", QByteArray::number(body.size()));
+    Response response{status, contentType, body, extraHeaders};
+    if (m_gate && m_gate->holding()) {
+        m_held = std::move(response);
+        m_gate->hold(this);
+        return;
+    }
+    write(response);
+}
+
+void HttpReply::write(const Response &r) {
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(r.status));
+    m_responder->writeHeader("Content-Type", r.contentType);
+    m_responder->writeHeader("Content-Length", QByteArray::number(r.body.size()));
     m_responder->writeHeader("Cache-Control", "no-store");
     m_responder->writeHeader("X-Content-Type-Options", "nosniff");
-    for (const auto &h : extraHeaders)
+    for (const auto &h : r.headers)
         m_responder->writeHeader(h.first, h.second);
-    m_responder->writeBody(body);
+    m_responder->writeBody(r.body);
+}
+
+void HttpReply::release(const ApiError &replacement) {
+    if (m_held) {
+        const Response held = std::move(*m_held);
+        m_held.reset();
+        if (replacement.isError())
+            write(Response{replacement.status,
+                           "application/json",
+                           QJsonDocument(replacement.toJson()).toJson(QJsonDocument::Compact),
+                           {}});
+        else
+            write(held);
+    }
+    if (m_disposed)
+        deleteLater();
+}
+
+void HttpReply::dispose() {
+    m_disposed = true;
+    if (!m_held)
+        deleteLater();
 }
 
 void HttpReply::sendJson(int status, const QJsonObject &body,
-                         const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
-{
+                         const QList<std::pair<QByteArray, QByteArray>> &extraHeaders) {
     send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
          extraHeaders);
 }
 
-void HttpReply::sendError(const ApiError &error)
-{
+void HttpReply::sendError(const ApiError &error) {
     sendJson(error.status, error.toJson());
 }
 
-class HttpServerAdapter::Impl : public QAbstractHttpServer
-{
+class HttpServerAdapter::Impl : public QAbstractHttpServer {
 public:
-    explicit Impl(Dispatch dispatch)
+    Impl(Dispatch dispatch, ReplyGate *gate)
         : m_dispatch(std::move(dispatch))
-    {
-    }
+        , m_gate(gate) {}
 
 protected:
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
-    {
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override {
         auto responder = std::make_unique<QHttpServerResponder>(makeResponder(request, socket));
-        m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(responder), socket)));
+        m_dispatch(convert(request),
+                   HttpReplyPtr(new HttpReply(std::move(responder), socket, m_gate)));
         return true;
     }
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
 #else
     // Qt 6.5+: the responder is handed in by reference and can be moved out for long-polls.
-    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
-    {
+    bool handleRequest(const QHttpServerRequest &request,
+                       QHttpServerResponder &responder) override {
         auto owned = std::make_unique<QHttpServerResponder>(std::move(responder));
         QTcpSocket *socket = qobject_cast<QTcpSocket *>(owned->socket());
-        m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(owned), socket)));
+        m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(owned), socket, m_gate)));
         return true;
     }
 #if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
@@ -117,18 +152,16 @@ protected:
 
 private:
     Dispatch m_dispatch;
+    ReplyGate *m_gate;
 };
 
-HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, QObject *parent)
+HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject *parent)
     : QObject(parent)
-    , m_impl(std::make_unique<Impl>(std::move(dispatch)))
-{
-}
+    , m_impl(std::make_unique<Impl>(std::move(dispatch), gate)) {}
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 
-quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
-{
+quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error) {
     auto *tcp = new QTcpServer(m_impl.get());
     if (!tcp->listen(address, port)) {
         *error = tcp->errorString();

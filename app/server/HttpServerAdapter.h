@@ -10,13 +10,13 @@ namespace interlock {
 // The only class that knows QHttpServer's API, which changes between Qt 6.4 and 6.8
 // (DESIGN.md "Platform facts"). It turns every request into an HttpRequest plus an HttpReply
 // and hands both to one dispatch function.
-class HttpServerAdapter : public QObject
-{
+class HttpServerAdapter : public QObject {
     Q_OBJECT
 public:
     using Dispatch = std::function<void(HttpRequest &&, HttpReplyPtr)>;
 
-    explicit HttpServerAdapter(Dispatch dispatch, QObject *parent = nullptr);
+    // gate may be null: replies then always leave at once.
+    HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
     // Returns the bound port, or 0 with *error set.

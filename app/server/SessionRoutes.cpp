@@ -6,8 +6,7 @@
 
 namespace interlock {
 
-void addSessionRoutes(Router &router, ApiContext &api)
-{
+void addSessionRoutes(Router &router, ApiContext &api) {
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
 
     router.add("POST", QStringLiteral("/v1/sessions"), Access::only({Role::Agent, Role::Admin}),
@@ -25,12 +24,13 @@ void addSessionRoutes(Router &router, ApiContext &api)
     router.add("GET", QStringLiteral("/v1/sessions"), Access::only(users),
                [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
                    const QString status = req.query.queryItemValue(QStringLiteral("status"));
-                   static const QStringList known{QStringLiteral("active"), QStringLiteral("killed"),
-                                                  QStringLiteral("terminated"), QStringLiteral("ended")};
+                   static const QStringList known{
+                       QStringLiteral("active"), QStringLiteral("killed"),
+                       QStringLiteral("terminated"), QStringLiteral("ended")};
                    if (!status.isEmpty() && !known.contains(status)) {
                        return reply->sendError(ApiError::invalidField(
-                           QStringLiteral("status"),
-                           QStringLiteral("'status' must be one of: ") + known.join(QStringLiteral(", "))));
+                           QStringLiteral("status"), QStringLiteral("'status' must be one of: ") +
+                                                         known.join(QStringLiteral(", "))));
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))

@@ -18,7 +18,7 @@ const char *const kSchema[] = {
     "NULL, session_id TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER)",
     "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, agent TEXT NOT NULL, owner TEXT, "
     "description TEXT, supervised INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT "
-    "NULL)",
+    "NULL, pending INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
     "UNIQUE, session_id TEXT NOT NULL, agent TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT "
     "NULL, risk_score INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, "
@@ -36,18 +36,15 @@ const char *const kSchema[] = {
     "TEXT NOT NULL)",
 };
 
-QJsonObject parseDoc(const QVariant &v)
-{
+QJsonObject parseDoc(const QVariant &v) {
     return QJsonDocument::fromJson(v.toByteArray()).object();
 }
 
-QByteArray compact(const QJsonObject &o)
-{
+QByteArray compact(const QJsonObject &o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-SessionRecord sessionFrom(const QSqlQuery &q)
-{
+SessionRecord sessionFrom(const QSqlQuery &q) {
     SessionRecord s;
     s.id = q.value(0).toString();
     s.agent = q.value(1).toString();
@@ -61,57 +58,95 @@ SessionRecord sessionFrom(const QSqlQuery &q)
 }
 
 const char kSessionColumns[] =
-    "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "
-    "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending') FROM "
-    "sessions s ";
+    "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, s.pending "
+    "FROM sessions s ";
 } // namespace
 
 // RAII transaction: rolls back unless commit() succeeded, and then also restores the in-memory
-// head of the audit chain, so a failed transition leaves no trace.
-class SqliteStore::Transaction
-{
+// head of the audit chain, so a failed transition leaves no trace. In group-commit mode it is a
+// savepoint inside the group's open transaction: just as atomic, but made durable by
+// commitGroup() together with the other transitions of the group.
+class SqliteStore::Transaction {
 public:
     explicit Transaction(SqliteStore &store)
         : m_store(store)
-        , m_db(QSqlDatabase::database(store.m_connection))
         , m_seq(store.m_auditSeq)
-        , m_head(store.m_auditHead)
-        , m_open(m_db.transaction())
-    {
+        , m_head(store.m_auditHead) {
+        if (!store.m_onGroupOpened) {
+            m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
+            return;
+        }
+        if (!store.m_groupOpen) {
+            if (!store.statement(QStringLiteral("BEGIN IMMEDIATE")))
+                return;
+            store.m_groupOpen = true;
+            store.m_groupSeq = store.m_auditSeq;
+            store.m_groupHead = store.m_auditHead;
+            store.m_onGroupOpened();
+        }
+        m_open = store.statement(QStringLiteral("SAVEPOINT transition"));
     }
-    ~Transaction()
-    {
+    ~Transaction() {
         if (m_committed)
             return;
-        if (m_open)
-            m_db.rollback();
+        if (m_open) {
+            if (m_store.m_onGroupOpened) {
+                m_store.statement(QStringLiteral("ROLLBACK TO transition"));
+                m_store.statement(QStringLiteral("RELEASE transition"));
+            } else {
+                m_store.statement(QStringLiteral("ROLLBACK"));
+            }
+        }
         m_store.m_auditSeq = m_seq;
         m_store.m_auditHead = m_head;
     }
-    bool commit()
-    {
-        m_committed = m_open && m_db.commit();
-        m_open = m_open && !m_committed;
+    bool commit() {
+        const QString sql = m_store.m_onGroupOpened ? QStringLiteral("RELEASE transition")
+                                                    : QStringLiteral("COMMIT");
+        m_committed = m_open && m_store.statement(sql);
         return m_committed;
     }
 
 private:
     SqliteStore &m_store;
-    QSqlDatabase m_db;
     qint64 m_seq;
     QByteArray m_head;
-    bool m_open;
+    bool m_open = false;
     bool m_committed = false;
 };
 
-SqliteStore::SqliteStore(QString path)
-    : m_path(std::move(path))
-    , m_connection(QStringLiteral("interlock-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
-{
+bool SqliteStore::statement(const QString &sql) {
+    QSqlQuery &q = prepared(sql);
+    const bool ok = q.exec();
+    if (!ok)
+        qWarning("SQLite: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+    q.finish();
+    return ok;
 }
 
-SqliteStore::~SqliteStore()
-{
+void SqliteStore::setGroupCommit(std::function<void()> onGroupOpened) {
+    m_onGroupOpened = std::move(onGroupOpened);
+}
+
+bool SqliteStore::commitGroup() {
+    if (!m_groupOpen)
+        return true;
+    m_groupOpen = false;
+    if (statement(QStringLiteral("COMMIT")))
+        return true;
+    statement(QStringLiteral("ROLLBACK"));
+    m_auditSeq = m_groupSeq;
+    m_auditHead = m_groupHead;
+    return false;
+}
+
+SqliteStore::SqliteStore(QString path)
+    : m_path(std::move(path))
+    , m_connection(QStringLiteral("interlock-") +
+                   QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+
+SqliteStore::~SqliteStore() {
+    m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
         if (db.isValid())
@@ -120,8 +155,7 @@ SqliteStore::~SqliteStore()
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-bool SqliteStore::exec(const QString &sql)
-{
+bool SqliteStore::exec(const QString &sql) {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (!q.exec(sql)) {
         qWarning("SQLite: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -130,8 +164,28 @@ bool SqliteStore::exec(const QString &sql)
     return true;
 }
 
-bool SqliteStore::open(QString *error)
-{
+QSqlQuery &SqliteStore::prepared(const QString &sql) {
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection));
+        q->setForwardOnly(true);
+        if (!q->prepare(sql))
+            qWarning("SQLite: cannot prepare %s: %s", qPrintable(sql),
+                     qPrintable(q->lastError().text()));
+        it = m_statements.emplace(sql, std::move(q)).first;
+    }
+    return *it->second;
+}
+
+bool SqliteStore::adjustPending(const QString &sessionId, int delta) {
+    QSqlQuery &q =
+        prepared(QStringLiteral("UPDATE sessions SET pending = pending + ? WHERE id = ?"));
+    q.addBindValue(delta);
+    q.addBindValue(sessionId);
+    return q.exec();
+}
+
+bool SqliteStore::open(QString *error) {
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
@@ -167,7 +221,8 @@ bool SqliteStore::open(QString *error)
     }
     exec(QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')"));
     if (!tx.commit()) {
-        *error = QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
+        *error =
+            QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
     QSqlQuery head(db);
@@ -184,19 +239,14 @@ bool SqliteStore::open(QString *error)
 }
 
 bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
-                              const QString &subject, const QJsonObject &data)
-{
+                              const QString &subject, const QJsonObject &data) {
     const qint64 seq = m_auditSeq + 1;
-    const QJsonObject entry{{QStringLiteral("seq"), seq},
-                            {QStringLiteral("at"), at},
-                            {QStringLiteral("actor"), actor},
-                            {QStringLiteral("type"), type},
-                            {QStringLiteral("subject"), subject},
-                            {QStringLiteral("data"), data}};
+    const QJsonObject entry{{QStringLiteral("seq"), seq},         {QStringLiteral("at"), at},
+                            {QStringLiteral("actor"), actor},     {QStringLiteral("type"), type},
+                            {QStringLiteral("subject"), subject}, {QStringLiteral("data"), data}};
     const QByteArray hash = sha256Hex(m_auditHead + canonicalJson(entry));
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, prev_hash, "
-                             "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    QSqlQuery &q = prepared(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, "
+                                           "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(seq);
     q.addBindValue(at);
     q.addBindValue(actor);
@@ -214,12 +264,10 @@ bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &ty
 }
 
 bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
-                                  const QString &actionId, const QString &subject)
-{
+                                  const QString &actionId, const QString &subject) {
     if (!t.eventType.isEmpty()) {
-        QSqlQuery q(QSqlDatabase::database(m_connection));
-        q.prepare(QStringLiteral("INSERT INTO events(type, at, session_id, action_id, data) VALUES "
-                                 "(?, ?, ?, ?, ?)"));
+        QSqlQuery &q = prepared(QStringLiteral(
+            "INSERT INTO events(type, at, session_id, action_id, data) VALUES (?, ?, ?, ?, ?)"));
         q.addBindValue(t.eventType);
         q.addBindValue(t.at);
         q.addBindValue(sessionId.isEmpty() ? QVariant() : QVariant(sessionId));
@@ -234,8 +282,7 @@ bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
 }
 
 bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
-                              const QString &actor)
-{
+                              const QString &actor) {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     QSqlQuery q(db);
@@ -254,23 +301,22 @@ bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, 
     return false;
 }
 
-std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral(
+std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash) {
+    QSqlQuery &q = prepared(QStringLiteral(
         "SELECT name, role, session_id, revoked_at IS NOT NULL FROM tokens WHERE hash = ?"));
     q.addBindValue(hash);
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    const auto role = parseRole(q.value(1).toString());
-    if (!role)
-        return std::nullopt;
-    return TokenRecord{q.value(0).toString(), *role, q.value(2).toString(), q.value(3).toBool()};
+    std::optional<TokenRecord> out;
+    if (q.exec() && q.next()) {
+        if (const auto role = parseRole(q.value(1).toString()))
+            out = TokenRecord{q.value(0).toString(), *role, q.value(2).toString(),
+                              q.value(3).toBool()};
+    }
+    q.finish();
+    return out;
 }
 
 bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                                const Transition &transition)
-{
+                                const Transition &transition) {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     QSqlQuery q(db);
@@ -295,18 +341,18 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
     return false;
 }
 
-std::optional<SessionRecord> SqliteStore::session(const QString &id)
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
+std::optional<SessionRecord> SqliteStore::session(const QString &id) {
+    QSqlQuery &q =
+        prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
     q.addBindValue(id);
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    return sessionFrom(q);
+    std::optional<SessionRecord> out;
+    if (q.exec() && q.next())
+        out = sessionFrom(q);
+    q.finish();
+    return out;
 }
 
-QList<SessionRecord> SqliteStore::sessions(const QString &status)
-{
+QList<SessionRecord> SqliteStore::sessions(const QString &status) {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QString::fromLatin1(kSessionColumns) +
               (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
@@ -323,47 +369,42 @@ QList<SessionRecord> SqliteStore::sessions(const QString &status)
 
 InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &idempotencyKey,
                                         const QByteArray &bodyHash, int maxPending,
-                                        const Transition &transition)
-{
+                                        const Transition &transition) {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
     // Each query lives in its own scope: a statement still open would block the COMMIT below.
     if (!idempotencyKey.isEmpty()) {
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral(
+        QSqlQuery &q = prepared(QStringLiteral(
             "SELECT idem_hash, doc FROM actions WHERE session_id = ? AND idem_key = ?"));
         q.addBindValue(sessionId);
         q.addBindValue(idempotencyKey);
-        if (q.exec() && q.next()) {
-            if (q.value(0).toByteArray() != bodyHash) {
-                return {{}, false,
+        const bool found = q.exec() && q.next();
+        const QByteArray storedHash = found ? q.value(0).toByteArray() : QByteArray();
+        const QVariant storedDoc = found ? q.value(1) : QVariant();
+        q.finish();
+        if (found) {
+            if (storedHash != bodyHash) {
+                return {{},
+                        false,
                         ApiError{422, QStringLiteral("idempotency_mismatch"),
                                  QStringLiteral("This Idempotency-Key was already used with a "
                                                 "different request body."),
                                  QStringLiteral("Idempotency-Key")}};
             }
-            return {parseDoc(q.value(1)), true, {}};
+            return {parseDoc(storedDoc), true, {}};
         }
     }
-    int pending = 0;
-    {
-        QSqlQuery count(db);
-        count.prepare(QStringLiteral(
-            "SELECT count(*) FROM actions WHERE session_id = ? AND status = 'pending'"));
-        count.addBindValue(sessionId);
-        if (count.exec() && count.next())
-            pending = count.value(0).toInt();
-    }
-    if (pending >= maxPending) {
-        return {{}, false,
+    const auto owner = session(sessionId);
+    if (owner && owner->pending >= maxPending) {
+        return {{},
+                false,
                 ApiError::rateLimited(QStringLiteral("This session already has %1 pending actions; "
                                                      "wait for decisions before submitting more.")
                                           .arg(maxPending))};
     }
 
     Transaction tx(*this);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral(
+    QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO actions(id, session_id, agent, kind, status, risk_score, version, created_at, "
         "expires_at, idem_key, idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
@@ -371,7 +412,8 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     q.addBindValue(doc.value(QStringLiteral("agent")).toString());
     q.addBindValue(doc.value(QStringLiteral("kind")).toString());
     q.addBindValue(doc.value(QStringLiteral("status")).toString());
-    q.addBindValue(doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
+    q.addBindValue(
+        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
     q.addBindValue(doc.value(QStringLiteral("version")).toInt());
     q.addBindValue(transition.at);
     q.addBindValue(fromRfc3339(doc.value(QStringLiteral("expires_at")).toString()).value_or(0));
@@ -379,23 +421,24 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     q.addBindValue(idempotencyKey.isEmpty() ? QVariant() : QVariant(bodyHash));
     q.addBindValue(compact(doc));
     const QString id = doc.value(QStringLiteral("id")).toString();
-    if (q.exec() && writeTransition(transition, sessionId, id, id) && tx.commit())
+    const bool pending = doc.value(QStringLiteral("status")).toString() == QLatin1String("pending");
+    if (q.exec() && (!pending || adjustPending(sessionId, 1)) &&
+        writeTransition(transition, sessionId, id, id) && tx.commit())
         return {doc, false, {}};
     return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
 }
 
-std::optional<QJsonObject> SqliteStore::action(const QString &id)
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT doc FROM actions WHERE id = ?"));
+std::optional<QJsonObject> SqliteStore::action(const QString &id) {
+    QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM actions WHERE id = ?"));
     q.addBindValue(id);
-    if (!q.exec() || !q.next())
-        return std::nullopt;
-    return parseDoc(q.value(0));
+    std::optional<QJsonObject> out;
+    if (q.exec() && q.next())
+        out = parseDoc(q.value(0));
+    q.finish();
+    return out;
 }
 
-ActionPage SqliteStore::actions(const ActionQuery &query)
-{
+ActionPage SqliteStore::actions(const ActionQuery &query) {
     QString sql = QStringLiteral("SELECT doc, risk_score, seq FROM actions WHERE risk_score >= ?");
     QVariantList binds{query.riskMin};
     const auto filter = [&](const QString &column, const QString &value) {
@@ -435,29 +478,40 @@ ActionPage SqliteStore::actions(const ActionQuery &query)
 }
 
 bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
-                               const Transition &transition)
-{
+                               const Transition &transition) {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     const QString id = doc.value(QStringLiteral("id")).toString();
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("UPDATE actions SET status = ?, risk_score = ?, version = ?, doc = ? "
-                             "WHERE id = ? AND version = ?"));
+    QString before;
+    {
+        QSqlQuery &old = prepared(QStringLiteral("SELECT status FROM actions WHERE id = ?"));
+        old.addBindValue(id);
+        if (old.exec() && old.next())
+            before = old.value(0).toString();
+        old.finish();
+    }
+    const QString after = doc.value(QStringLiteral("status")).toString();
+    const int pendingDelta =
+        (after == QLatin1String("pending")) - (before == QLatin1String("pending"));
+    const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
+    QSqlQuery &q =
+        prepared(QStringLiteral("UPDATE actions SET status = ?, risk_score = ?, version = "
+                                "?, doc = ? WHERE id = ? AND version = ?"));
     q.addBindValue(doc.value(QStringLiteral("status")).toString());
-    q.addBindValue(doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
+    q.addBindValue(
+        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
     q.addBindValue(doc.value(QStringLiteral("version")).toInt());
     q.addBindValue(compact(doc));
     q.addBindValue(id);
     q.addBindValue(expectedVersion);
     if (q.exec() && q.numRowsAffected() == 1 &&
-        writeTransition(transition, doc.value(QStringLiteral("session_id")).toString(), id, id) &&
-        tx.commit())
+        (pendingDelta == 0 || adjustPending(sessionId, pendingDelta)) &&
+        writeTransition(transition, sessionId, id, id) && tx.commit())
         return true;
     return false;
 }
 
-QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit)
-{
+QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit) {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("SELECT doc FROM actions WHERE status = 'pending' AND expires_at <= ? "
                              "ORDER BY expires_at LIMIT ?"));
@@ -471,8 +525,7 @@ QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit)
     return out;
 }
 
-std::optional<qint64> SqliteStore::nextPendingExpiry()
-{
+std::optional<qint64> SqliteStore::nextPendingExpiry() {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (q.exec(QStringLiteral("SELECT min(expires_at) FROM actions WHERE status = 'pending'")) &&
         q.next() && !q.value(0).isNull())
@@ -480,10 +533,10 @@ std::optional<qint64> SqliteStore::nextPendingExpiry()
     return std::nullopt;
 }
 
-QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit)
-{
+QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit) {
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QStringLiteral("SELECT seq, type, at, session_id, action_id, data FROM events WHERE seq > ?") +
+    q.prepare(QStringLiteral(
+                  "SELECT seq, type, at, session_id, action_id, data FROM events WHERE seq > ?") +
               (sessionId.isEmpty() ? QString() : QStringLiteral(" AND session_id = ?")) +
               QStringLiteral(" ORDER BY seq LIMIT ?"));
     q.addBindValue(after);
@@ -501,8 +554,7 @@ QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, i
     return out;
 }
 
-qint64 SqliteStore::lastEventSeq()
-{
+qint64 SqliteStore::lastEventSeq() {
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) && q.next())
         return q.value(0).toLongLong();

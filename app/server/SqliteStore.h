@@ -3,13 +3,15 @@
 #include "Store.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
+#include <memory>
+#include <unordered_map>
 
 namespace interlock {
 
 // SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
 // Not thread-safe: the server uses it from its own thread only.
-class SqliteStore final : public Store
-{
+class SqliteStore final : public Store {
 public:
     explicit SqliteStore(QString path);
     ~SqliteStore() override;
@@ -38,9 +40,18 @@ public:
     QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) override;
     qint64 lastEventSeq() override;
 
+    void setGroupCommit(std::function<void()> onGroupOpened) override;
+    bool hasUncommitted() const override { return m_groupOpen; }
+    bool commitGroup() override;
+
 private:
     class Transaction;
     bool exec(const QString &sql);
+    // A cached prepared statement (addresses stay valid). A SELECT must be finish()ed after
+    // reading, or it would keep the next COMMIT from completing.
+    QSqlQuery &prepared(const QString &sql);
+    bool adjustPending(const QString &sessionId, int delta);
+    bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
                          const QString &subject);
     bool appendAudit(qint64 at, const QString &actor, const QString &type, const QString &subject,
@@ -48,8 +59,13 @@ private:
 
     QString m_path;
     QString m_connection;
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     QByteArray m_auditHead;
     qint64 m_auditSeq = 0;
+    std::function<void()> m_onGroupOpened;
+    bool m_groupOpen = false;
+    QByteArray m_groupHead;
+    qint64 m_groupSeq = 0;
 };
 
 } // namespace interlock

@@ -4,8 +4,7 @@
 
 namespace interlock {
 
-QJsonObject SessionRecord::toJson() const
-{
+QJsonObject SessionRecord::toJson() const {
     QJsonObject o{{QStringLiteral("id"), id},
                   {QStringLiteral("agent"), agent},
                   {QStringLiteral("owner"), owner.isEmpty() ? QJsonValue() : QJsonValue(owner)},
@@ -18,8 +17,7 @@ QJsonObject SessionRecord::toJson() const
     return o;
 }
 
-QJsonObject EventRecord::toJson() const
-{
+QJsonObject EventRecord::toJson() const {
     QJsonObject o = data;
     o.insert(QStringLiteral("seq"), seq);
     o.insert(QStringLiteral("type"), type);

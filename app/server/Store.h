@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <functional>
 #include <optional>
 
 namespace interlock {
@@ -42,11 +43,11 @@ struct EventRecord {
 
 // What a transition writes beside the state change, in the same transaction.
 struct Transition {
-    QString eventType;  // e.g. action.decided; empty for none
+    QString eventType; // e.g. action.decided; empty for none
     QJsonObject eventData;
-    QString auditType;  // e.g. action.approve
-    QString actor;      // token name of who caused it, or "system"
-    qint64 at = 0;      // business time of the transition
+    QString auditType; // e.g. action.approve
+    QString actor;     // token name of who caused it, or "system"
+    qint64 at = 0;     // business time of the transition
 };
 
 struct ActionQuery {
@@ -75,8 +76,7 @@ struct InsertOutcome {
 // backend (SQLite now; PostgreSQL later), all held to the same behaviour by the tests.
 // Actions are stored as their API JSON (`doc`) with indexed columns beside it; every update is a
 // compare-and-swap on `version`, written with its event and audit entry in one transaction.
-class Store
-{
+class Store {
 public:
     virtual ~Store() = default;
 
@@ -107,6 +107,15 @@ public:
 
     virtual QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) = 0;
     virtual qint64 lastEventSeq() = 0;
+
+    // Group commit. Once enabled, each transition is still atomic on its own, but transitions
+    // join one open transaction that commitGroup() makes durable with one sync;
+    // onGroupOpened fires when the first transition of a group begins. Until the group is
+    // committed nothing it wrote may be reported to anyone (see CommitGroup).
+    virtual void setGroupCommit(std::function<void()> onGroupOpened) = 0;
+    virtual bool hasUncommitted() const = 0;
+    // On failure everything since the group opened is rolled back.
+    virtual bool commitGroup() = 0;
 };
 
 } // namespace interlock

@@ -1,0 +1,55 @@
+#include "CommitGroup.h"
+
+#include "Store.h"
+
+#include <QTimer>
+
+namespace interlock {
+
+CommitGroup::CommitGroup(Store &store, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+{
+    m_store.setGroupCommit([this] {
+        if (m_flushScheduled)
+            return;
+        m_flushScheduled = true;
+        QTimer::singleShot(0, this, &CommitGroup::flush);
+    });
+}
+
+CommitGroup::~CommitGroup()
+{
+    flush();
+    m_store.setGroupCommit({});
+}
+
+bool CommitGroup::holding() const
+{
+    return m_store.hasUncommitted();
+}
+
+void CommitGroup::hold(HttpReply *reply)
+{
+    m_held.append(reply);
+}
+
+void CommitGroup::flush()
+{
+    m_flushScheduled = false;
+    const bool hadGroup = m_store.hasUncommitted();
+    const bool committed = m_store.commitGroup();
+    if (hadGroup)
+        ++m_groups;
+    const ApiError failure = committed ? ApiError{}
+                                       : ApiError::internal(QStringLiteral("The change could not be stored; nothing was changed. Retry."));
+    if (!committed)
+        qWarning("interlock: a group commit failed; %lld replies become errors", qint64(m_held.size()));
+    const QList<QPointer<HttpReply>> held = std::exchange(m_held, {});
+    for (const QPointer<HttpReply> &reply : held) {
+        if (reply)
+            reply->release(failure);
+    }
+}
+
+} // namespace interlock
