@@ -9,14 +9,16 @@
 using namespace interlock;
 using namespace interlock::test;
 
-class TestActions : public QObject {
+class TestActions : public QObject
+{
     Q_OBJECT
 
 private:
     static QString id(const ApiResult &r) { return r.body.value(QStringLiteral("id")).toString(); }
 
 private Q_SLOTS:
-    void submittedActionHasServerFields() {
+    void submittedActionHasServerFields()
+    {
         TestServer s;
         const auto [sessionId, token] = s.openSession(QStringLiteral("builder"));
         const ApiResult r = s.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
@@ -40,7 +42,8 @@ private Q_SLOTS:
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/actions/") + id(r)).body, a);
     }
 
-    void agentScoreIsAFloor() {
+    void agentScoreIsAFloor()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
@@ -57,14 +60,16 @@ private Q_SLOTS:
         QCOMPARE(r.body.value(QStringLiteral("required_approvals")).toInt(), 2);
     }
 
-    void serverOwnedFieldsAreRefused_data() {
+    void serverOwnedFieldsAreRefused_data()
+    {
         QTest::addColumn<QString>("field");
         for (const char *f : {"id", "status", "version", "session_id", "agent", "payload_sha256",
                               "required_approvals", "approvals", "decision", "created_at",
                               "expires_at", "delivered_at", "execution"})
             QTest::newRow(f) << QString::fromLatin1(f);
     }
-    void serverOwnedFieldsAreRefused() {
+    void serverOwnedFieldsAreRefused()
+    {
         QFETCH(QString, field);
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
@@ -81,7 +86,8 @@ private Q_SLOTS:
                  0);
     }
 
-    void sessionSeesOnlyItsOwnActions() {
+    void sessionSeesOnlyItsOwnActions()
+    {
         TestServer s;
         const auto a = s.openSession(QStringLiteral("a"));
         const auto b = s.openSession(QStringLiteral("b"));
@@ -97,7 +103,8 @@ private Q_SLOTS:
         QCOMPARE(s.call(a.second, "GET", QStringLiteral("/v1/actions")).status, 403);
     }
 
-    void idempotencyKey() {
+    void idempotencyKey()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const ApiClient::Headers key{{"Idempotency-Key", "retry-42"}};
@@ -127,7 +134,8 @@ private Q_SLOTS:
                  2);
     }
 
-    void twoReviewersAtOnceExactlyOneWins() {
+    void twoReviewersAtOnceExactlyOneWins()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -158,7 +166,8 @@ private Q_SLOTS:
         QCOMPARE(late.error().code, QStringLiteral("already_decided"));
     }
 
-    void staleVersionIsAConflict() {
+    void staleVersionIsAConflict()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -170,7 +179,8 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, QStringLiteral("version_conflict"));
     }
 
-    void longPollReturnsOnDecision() {
+    void longPollReturnsOnDecision()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -205,7 +215,8 @@ private Q_SLOTS:
                      .isNull());
     }
 
-    void longPollReturnsPendingAfterWait() {
+    void longPollReturnsPendingAfterWait()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -221,7 +232,8 @@ private Q_SLOTS:
         QCOMPARE(s.server().waitHub().waiting(), 0);
     }
 
-    void expiryIsFailClosed() {
+    void expiryIsFailClosed()
+    {
         TestServer s(TestServer::Options{true, {}});
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
@@ -250,7 +262,8 @@ private Q_SLOTS:
         QCOMPARE(approve.error().code, QStringLiteral("already_decided"));
     }
 
-    void expiryWithoutAnyTimerStillHolds() {
+    void expiryWithoutAnyTimerStillHolds()
+    {
         // Even with no timer or clock signal, a read past expires_at sees `expired`.
         TestServer s(TestServer::Options{true, {}});
         const auto session = s.openSession(QStringLiteral("a"));
@@ -266,7 +279,8 @@ private Q_SLOTS:
         QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("expired"));
     }
 
-    void criticalNeedsTwoDistinctReviewers() {
+    void criticalNeedsTwoDistinctReviewers()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
@@ -286,7 +300,8 @@ private Q_SLOTS:
         QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
     }
 
-    void ownerCannotApproveOwnSession() {
+    void ownerCannotApproveOwnSession()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"), QStringLiteral("reviewer-user"));
         const QString action = s.submit(session.second, sampleAction());
@@ -297,7 +312,8 @@ private Q_SLOTS:
         QCOMPARE(r.error().code, QStringLiteral("self_approval"));
     }
 
-    void editApprovesTheEditedPayloadAndKeepsBoth() {
+    void editApprovesTheEditedPayloadAndKeepsBoth()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -322,7 +338,8 @@ private Q_SLOTS:
                  QString::fromLatin1(sha256Hex(canonicalJson(edited))));
     }
 
-    void rejectNeedsAReasonAndReachesTheAgent() {
+    void rejectNeedsAReasonAndReachesTheAgent()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(session.second, sampleAction());
@@ -341,7 +358,8 @@ private Q_SLOTS:
         QVERIFY(d.body.value(QStringLiteral("payload")).isNull());
     }
 
-    void receiptsAreBoundToTheApprovedPayload() {
+    void receiptsAreBoundToTheApprovedPayload()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const QString good = s.submit(session.second, sampleAction());
@@ -386,7 +404,8 @@ private Q_SLOTS:
         QCOMPARE(violations, 2);
     }
 
-    void listIsRiskFirstThenOldestAndPages() {
+    void listIsRiskFirstThenOldestAndPages()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         QStringList expected;
@@ -422,7 +441,8 @@ private Q_SLOTS:
         QCOMPARE(high.body.value(QStringLiteral("actions")).toArray().size(), 3);
     }
 
-    void eventsLongPollWakesOnNewAction() {
+    void eventsLongPollWakesOnNewAction()
+    {
         TestServer s;
         const auto session = s.openSession(QStringLiteral("a"));
         const qint64 head = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events"))
@@ -444,7 +464,8 @@ private Q_SLOTS:
         QVERIFY(polled->body.value(QStringLiteral("next")).toInteger() > head);
     }
 
-    void sessionListShowsPendingCounts() {
+    void sessionListShowsPendingCounts()
+    {
         TestServer s;
         const auto a = s.openSession(QStringLiteral("mailbot"), QStringLiteral("carol"));
         s.openSession(QStringLiteral("builder"));
@@ -473,7 +494,8 @@ private Q_SLOTS:
                  0);
     }
 
-    void pendingLimitPerSession() {
+    void pendingLimitPerSession()
+    {
         Limits limits;
         limits.maxPendingPerSession = 3;
         TestServer s(TestServer::Options{false, limits});

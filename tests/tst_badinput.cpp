@@ -11,34 +11,40 @@ using namespace interlock;
 using namespace interlock::test;
 
 namespace {
-QByteArray json(const QJsonObject &o) {
+QByteArray json(const QJsonObject &o)
+{
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-QByteArray withField(const QString &key, const QJsonValue &value) {
+QByteArray withField(const QString &key, const QJsonValue &value)
+{
     QJsonObject o = sampleAction();
     o.insert(key, value);
     return json(o);
 }
 
-QByteArray without(const QString &key) {
+QByteArray without(const QString &key)
+{
     QJsonObject o = sampleAction();
     o.remove(key);
     return json(o);
 }
 } // namespace
 
-class TestBadInput : public QObject {
+class TestBadInput : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         m_server = std::make_unique<TestServer>();
         const auto session = m_server->openSession(QStringLiteral("fuzzed"));
         m_session = session.second;
     }
 
-    void documentedErrors_data() {
+    void documentedErrors_data()
+    {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QByteArray>("path");
         QTest::addColumn<QByteArray>("body");
@@ -206,7 +212,8 @@ private Q_SLOTS:
                                          << ct << agent << 422 << invalidField << "id";
     }
 
-    void documentedErrors() {
+    void documentedErrors()
+    {
         QFETCH(QByteArray, method);
         QFETCH(QByteArray, path);
         QFETCH(QByteArray, body);
@@ -228,7 +235,8 @@ private Q_SLOTS:
         QCOMPARE(error.value(QStringLiteral("field")).toString(), field);
     }
 
-    void badAuthorizationHeaders_data() {
+    void badAuthorizationHeaders_data()
+    {
         QTest::addColumn<QByteArray>("header");
         QTest::newRow("basic") << QByteArray("Authorization: Basic YWxpY2U6c2VjcmV0");
         QTest::newRow("empty bearer") << QByteArray("Authorization: Bearer ");
@@ -237,7 +245,8 @@ private Q_SLOTS:
         QTest::newRow("huge token") << QByteArray("Authorization: Bearer " + QByteArray(4000, 'A'));
         QTest::newRow("binary token") << QByteArray("Authorization: Bearer \x01\x02\xff");
     }
-    void badAuthorizationHeaders() {
+    void badAuthorizationHeaders()
+    {
         QFETCH(QByteArray, header);
         const RawResponse r = rawHttp(m_server->port(), rawRequest("GET", "/v1/me", {}, {header}));
         QCOMPARE(r.status, 401);
@@ -249,7 +258,8 @@ private Q_SLOTS:
                  QStringLiteral("unauthenticated"));
     }
 
-    void garbageBurstLeavesServerHealthy() {
+    void garbageBurstLeavesServerHealthy()
+    {
         auto *rng = QRandomGenerator::global();
         QList<QByteArray> garbage{
             "\r\n\r\n",
@@ -291,7 +301,8 @@ private Q_SLOTS:
         QVERIFY(!m_server->submit(m_session, sampleAction()).isEmpty());
     }
 
-    void clientLeavingALongPollIsForgotten() {
+    void clientLeavingALongPollIsForgotten()
+    {
         const QString action = m_server->submit(m_session, sampleAction());
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, m_server->port());

@@ -21,7 +21,8 @@ private:
     {
         int n = -1;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("outside"));
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("outside"));
             db.setDatabaseName(path);
             if (db.open()) {
                 QSqlQuery q(db);
@@ -33,7 +34,10 @@ private:
         return n;
     }
 
-    static TokenRecord user(const QString &name) { return TokenRecord{name, Role::Reviewer, {}, false}; }
+    static TokenRecord user(const QString &name)
+    {
+        return TokenRecord{name, Role::Reviewer, {}, false};
+    }
 
 private Q_SLOTS:
     void nothingIsVisibleBeforeTheGroupCommits()
@@ -46,10 +50,13 @@ private Q_SLOTS:
         CommitGroup group(store);
         QVERIFY(!group.holding());
 
-        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1, QStringLiteral("t")));
-        QVERIFY(store.insertToken(tokenHash(QStringLiteral("b")), user(QStringLiteral("b")), 2, QStringLiteral("t")));
+        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1,
+                                  QStringLiteral("t")));
+        QVERIFY(store.insertToken(tokenHash(QStringLiteral("b")), user(QStringLiteral("b")), 2,
+                                  QStringLiteral("t")));
         QVERIFY(group.holding());
-        QVERIFY(store.token(tokenHash(QStringLiteral("a")))); // the server itself sees its own writes
+        QVERIFY(
+            store.token(tokenHash(QStringLiteral("a")))); // the server itself sees its own writes
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 0);
 
         group.flush();
@@ -66,7 +73,8 @@ private Q_SLOTS:
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);
-        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1, QStringLiteral("t")));
+        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1,
+                                  QStringLiteral("t")));
         QTRY_VERIFY(!group.holding());
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 1);
     }
@@ -79,15 +87,19 @@ private Q_SLOTS:
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);
-        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1, QStringLiteral("t")));
+        QVERIFY(store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1,
+                                  QStringLiteral("t")));
         // Same hash again: the primary key refuses it; only this transition is undone.
-        QVERIFY(!store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("dup")), 2, QStringLiteral("t")));
-        QVERIFY(store.insertToken(tokenHash(QStringLiteral("c")), user(QStringLiteral("c")), 3, QStringLiteral("t")));
+        QVERIFY(!store.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("dup")), 2,
+                                   QStringLiteral("t")));
+        QVERIFY(store.insertToken(tokenHash(QStringLiteral("c")), user(QStringLiteral("c")), 3,
+                                  QStringLiteral("t")));
         group.flush();
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 2);
         QCOMPARE(countFromOutside(path, QStringLiteral("audit")), 2);
 
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("chain"));
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("chain"));
         db.setDatabaseName(path);
         QVERIFY(db.open());
         {

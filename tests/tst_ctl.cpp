@@ -15,12 +15,14 @@ struct Run {
 };
 } // namespace
 
-class TestCtl : public QObject {
+class TestCtl : public QObject
+{
     Q_OBJECT
 
 private:
     // Runs interlockctl asynchronously so the in-process server keeps serving meanwhile.
-    Run ctl(const QStringList &args, const QString &token = {}, const QByteArray &input = {}) {
+    Run ctl(const QStringList &args, const QString &token = {}, const QByteArray &input = {})
+    {
         QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("INTERLOCK_URL"), m_server->url().toString());
@@ -41,7 +43,8 @@ private:
                 QString::fromUtf8(p.readAllStandardError())};
     }
 
-    QString sessionToken() {
+    QString sessionToken()
+    {
         const Run r = ctl({QStringLiteral("session"), QStringLiteral("open"),
                            QStringLiteral("--agent"), QStringLiteral("cli-agent")},
                           m_server->token(Role::Agent));
@@ -50,7 +53,8 @@ private:
         return m.captured(1);
     }
 
-    QString submit(const QString &token) {
+    QString submit(const QString &token)
+    {
         const Run r = ctl({QStringLiteral("submit"), QStringLiteral("--kind"),
                            QStringLiteral("shell.exec"), QStringLiteral("--title"),
                            QStringLiteral("Restart the worker"), QStringLiteral("--payload"),
@@ -62,7 +66,8 @@ private:
 private Q_SLOTS:
     void init() { m_server = std::make_unique<TestServer>(); }
 
-    void tokenCreateWorksOfflineAndPrintsOnlyTheToken() {
+    void tokenCreateWorksOfflineAndPrintsOnlyTheToken()
+    {
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("sub/new.db"));
         const Run r =
@@ -85,7 +90,8 @@ private Q_SLOTS:
         QVERIFY(bad.err.startsWith(QStringLiteral("interlockctl: --role must be one of")));
     }
 
-    void submitWaitApprove() {
+    void submitWaitApprove()
+    {
         const QString token = sessionToken();
         QVERIFY(!token.isEmpty());
         const QString id = submit(token);
@@ -103,7 +109,8 @@ private Q_SLOTS:
         QCOMPARE(wait.out.trimmed(), QStringLiteral(R"({"command":"systemctl restart worker"})"));
     }
 
-    void waitExitCodes() {
+    void waitExitCodes()
+    {
         const QString token = sessionToken();
         const QString rejected = submit(token);
         QCOMPARE(ctl({QStringLiteral("decide"), rejected, QStringLiteral("reject")},
@@ -134,7 +141,8 @@ private Q_SLOTS:
         QCOMPARE(timeout.exitCode, 5);
     }
 
-    void editFromAFile() {
+    void editFromAFile()
+    {
         const QString token = sessionToken();
         const QString id = submit(token);
         QTemporaryFile payload;
@@ -149,7 +157,8 @@ private Q_SLOTS:
                  QStringLiteral(R"({"command":"systemctl reload worker"})"));
     }
 
-    void submitFromStdin() {
+    void submitFromStdin()
+    {
         const QString token = sessionToken();
         const Run r =
             ctl({QStringLiteral("submit"), QStringLiteral("-"), QStringLiteral("--json")}, token,
@@ -161,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(QStringLiteral("\"kind\": \"message.post\"")));
     }
 
-    void errorsAreOneLineOnStderr_data() {
+    void errorsAreOneLineOnStderr_data()
+    {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<bool>("withToken");
         QTest::addColumn<int>("exitCode");
@@ -187,7 +197,8 @@ private Q_SLOTS:
                            QStringLiteral("http://127.0.0.1:1")}
             << true << 1 << "cannot reach the server";
     }
-    void errorsAreOneLineOnStderr() {
+    void errorsAreOneLineOnStderr()
+    {
         QFETCH(QStringList, args);
         QFETCH(bool, withToken);
         QFETCH(int, exitCode);
@@ -199,7 +210,8 @@ private Q_SLOTS:
             QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
     }
 
-    void helpTellsTheTruth() {
+    void helpTellsTheTruth()
+    {
         const Run top = ctl({QStringLiteral("--help")});
         QCOMPARE(top.exitCode, 0);
         for (const char *cmd :

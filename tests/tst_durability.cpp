@@ -12,7 +12,8 @@ using namespace interlock::test;
 
 namespace {
 // Starts interlockd on a free loopback port and returns its URL (empty on failure).
-QUrl startDaemon(QProcess &process, const QString &db) {
+QUrl startDaemon(QProcess &process, const QString &db)
+{
     process.setProgram(QStringLiteral(INTERLOCKD_PATH));
     process.setArguments(
         {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
@@ -27,7 +28,8 @@ QUrl startDaemon(QProcess &process, const QString &db) {
     return m.hasMatch() ? QUrl(m.captured(1)) : QUrl();
 }
 
-QString ctlToken(const QString &db, const char *role) {
+QString ctlToken(const QString &db, const char *role)
+{
     QProcess ctl;
     ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
               {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
@@ -38,11 +40,13 @@ QString ctlToken(const QString &db, const char *role) {
 }
 } // namespace
 
-class TestDurability : public QObject {
+class TestDurability : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void acknowledgedActionsSurviveSigkill() {
+    void acknowledgedActionsSurviveSigkill()
+    {
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("d.db"));
         const QString agent = ctlToken(db, "agent");
@@ -113,7 +117,8 @@ private Q_SLOTS:
         QCOMPARE(restarted.exitCode(), 0);
     }
 
-    void refusesAnUnusableDatabase() {
+    void refusesAnUnusableDatabase()
+    {
         QTemporaryDir dir;
         const QString notADb = dir.filePath(QStringLiteral("junk.db"));
         QFile f(notADb);
@@ -129,7 +134,8 @@ private Q_SLOTS:
         QVERIFY(daemon.readAllStandardError().contains("interlockd:"));
     }
 
-    void rejectsABadListenAddress() {
+    void rejectsABadListenAddress()
+    {
         QProcess daemon;
         daemon.start(QStringLiteral(INTERLOCKD_PATH),
                      {QStringLiteral("--listen"), QStringLiteral("nowhere")});

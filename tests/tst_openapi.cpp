@@ -8,11 +8,13 @@
 using namespace interlock;
 using namespace interlock::test;
 
-class TestOpenApi : public QObject {
+class TestOpenApi : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void documentAndServerAgree() {
+    void documentAndServerAgree()
+    {
         QFile file(QStringLiteral(SOURCE_DIR "/docs/api/openapi.yaml"));
         QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
         QSet<QString> documented;

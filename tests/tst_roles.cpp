@@ -31,11 +31,13 @@ struct Endpoint {
 };
 } // namespace
 
-class TestRoles : public QObject {
+class TestRoles : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         m_server = std::make_unique<TestServer>();
         const auto own = m_server->openSession(QStringLiteral("agent-a"));
         const auto other = m_server->openSession(QStringLiteral("agent-b"));
@@ -53,7 +55,8 @@ private Q_SLOTS:
         QVERIFY(!m_ownAction.isEmpty());
     }
 
-    void access_data() {
+    void access_data()
+    {
         QTest::addColumn<QByteArray>("method");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QJsonObject>("body");
@@ -141,7 +144,8 @@ private Q_SLOTS:
         }
     }
 
-    void access() {
+    void access()
+    {
         QFETCH(QByteArray, method);
         QFETCH(QString, path);
         QFETCH(QJsonObject, body);
@@ -164,7 +168,8 @@ private Q_SLOTS:
         }
     }
 
-    void meNamesTheCaller() {
+    void meNamesTheCaller()
+    {
         const ApiResult r = m_server->call(m_tokens[OwnSession], "GET", QStringLiteral("/v1/me"));
         QCOMPARE(r.body.value(QStringLiteral("role")).toString(), QStringLiteral("session"));
         QCOMPARE(r.body.value(QStringLiteral("session_id")).toString(), m_ownSession);

@@ -13,11 +13,13 @@
 
 using namespace interlock;
 
-class TestValidation : public QObject {
+class TestValidation : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void submission_data() {
+    void submission_data()
+    {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("field"); // empty: valid
         QTest::newRow("minimal") << QByteArray(R"({"kind":"shell.exec","title":"t","payload":{}})")
@@ -60,7 +62,8 @@ private Q_SLOTS:
             << QByteArray(R"({"kind":"a","title":"t","payload":{},"status":"approved"})")
             << "status";
     }
-    void submission() {
+    void submission()
+    {
         QFETCH(QByteArray, body);
         QFETCH(QString, field);
         QJsonObject object;
@@ -73,7 +76,8 @@ private Q_SLOTS:
             QCOMPARE(e.status, 422);
     }
 
-    void defaultsAndBounds() {
+    void defaultsAndBounds()
+    {
         ActionSubmission s;
         QJsonObject o;
         parseJsonObject(R"({"kind":"a","title":"t","payload":{}})", &o);
@@ -85,7 +89,8 @@ private Q_SLOTS:
         QCOMPARE(ActionSubmission::parse(o, limits, &s).field, QStringLiteral("expires_in"));
     }
 
-    void decision_data() {
+    void decision_data()
+    {
         QTest::addColumn<QByteArray>("body");
         QTest::addColumn<QString>("field");
         QTest::newRow("approve") << QByteArray(R"({"decision":"approve"})") << "";
@@ -99,7 +104,8 @@ private Q_SLOTS:
             << QByteArray(R"({"decision":"approve","version":0})") << "version";
         QTest::newRow("extra") << QByteArray(R"({"decision":"approve","by":"ceo"})") << "by";
     }
-    void decision() {
+    void decision()
+    {
         QFETCH(QByteArray, body);
         QFETCH(QString, field);
         QJsonObject o;
@@ -108,7 +114,8 @@ private Q_SLOTS:
         QCOMPARE(DecisionRequest::parse(o, &d).field, field);
     }
 
-    void canonicalJsonSortsKeysAndIsCompact() {
+    void canonicalJsonSortsKeysAndIsCompact()
+    {
         const QJsonObject o =
             QJsonDocument::fromJson(R"({"b":1,"a":{"d":[1,"x"],"c":"é"}})").object();
         QCOMPARE(canonicalJson(o), QByteArray(R"({"a":{"c":"é","d":[1,"x"]},"b":1})"));
@@ -120,7 +127,8 @@ private Q_SLOTS:
         QCOMPARE(canonicalJson(QJsonValue(QStringLiteral("x"))), QByteArray("\"x\""));
     }
 
-    void riskLevels_data() {
+    void riskLevels_data()
+    {
         QTest::addColumn<int>("score");
         QTest::addColumn<QString>("level");
         QTest::newRow("0") << 0 << "low";
@@ -132,20 +140,23 @@ private Q_SLOTS:
         QTest::newRow("75") << 75 << "critical";
         QTest::newRow("100") << 100 << "critical";
     }
-    void riskLevels() {
+    void riskLevels()
+    {
         QFETCH(int, score);
         QFETCH(QString, level);
         QCOMPARE(levelName(levelForScore(score)), level);
     }
 
-    void timestampsRoundTrip() {
+    void timestampsRoundTrip()
+    {
         const qint64 ms = 1795487718123;
         QCOMPARE(toRfc3339(ms), QStringLiteral("2026-11-24T02:35:18.123Z"));
         QCOMPARE(fromRfc3339(toRfc3339(ms)).value_or(0), ms);
         QVERIFY(!fromRfc3339(QStringLiteral("yesterday")));
     }
 
-    void listenAddresses_data() {
+    void listenAddresses_data()
+    {
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("valid");
         QTest::addColumn<quint16>("port");
@@ -156,7 +167,8 @@ private Q_SLOTS:
         QTest::newRow("port too big") << "127.0.0.1:70000" << false << quint16(0);
         QTest::newRow("hostname") << "example.org:80" << false << quint16(0);
     }
-    void listenAddresses() {
+    void listenAddresses()
+    {
         QFETCH(QString, text);
         QFETCH(bool, valid);
         QFETCH(quint16, port);

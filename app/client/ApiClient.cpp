@@ -8,7 +8,8 @@
 
 namespace interlock {
 
-QString ApiResult::describe() const {
+QString ApiResult::describe() const
+{
     if (status == 0)
         return QStringLiteral("cannot reach the server: %1").arg(networkError);
     const ApiError e = error();
@@ -21,11 +22,13 @@ ApiClient::ApiClient(const QUrl &baseUrl, const QString &token, QObject *parent)
     : QObject(parent)
     , m_base(baseUrl)
     , m_token(token)
-    , m_nam(new QNetworkAccessManager(this)) {}
+    , m_nam(new QNetworkAccessManager(this))
+{}
 
 QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
                                const std::optional<QJsonObject> &body, const Headers &headers,
-                               int timeoutMs) {
+                               int timeoutMs)
+{
     QUrl url = m_base;
     const qsizetype q = pathAndQuery.indexOf(QLatin1Char('?'));
     QString basePath = url.path();
@@ -49,7 +52,8 @@ QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQ
     return m_nam->sendCustomRequest(request, method, data);
 }
 
-ApiResult ApiClient::resultOf(QNetworkReply *reply) {
+ApiResult ApiClient::resultOf(QNetworkReply *reply)
+{
     ApiResult r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray raw = reply->readAll();
@@ -64,7 +68,8 @@ ApiResult ApiClient::resultOf(QNetworkReply *reply) {
 void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
                         const std::optional<QJsonObject> &body,
                         std::function<void(const ApiResult &)> done, const Headers &headers,
-                        int timeoutMs) {
+                        int timeoutMs)
+{
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
@@ -74,7 +79,8 @@ void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
 
 ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
                           const std::optional<QJsonObject> &body, const Headers &headers,
-                          int timeoutMs) {
+                          int timeoutMs)
+{
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     if (!reply->isFinished()) {
         QEventLoop loop;

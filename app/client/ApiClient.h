@@ -27,7 +27,8 @@ struct ApiResult {
 };
 
 // REST API v1 client over QNetworkAccessManager. Each instance has its own connection pool.
-class ApiClient : public QObject {
+class ApiClient : public QObject
+{
     Q_OBJECT
 public:
     using Headers = QList<std::pair<QByteArray, QByteArray>>;

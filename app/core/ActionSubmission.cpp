@@ -9,7 +9,8 @@ namespace interlock {
 namespace {
 constexpr int kMaxTextBytes = 512 * 1024;
 
-void readChanges(FieldReader &reader, const QJsonArray &changes) {
+void readChanges(FieldReader &reader, const QJsonArray &changes)
+{
     for (qsizetype i = 0; i < changes.size() && reader.ok(); ++i) {
         const QString key = QStringLiteral("changes[%1]").arg(i);
         if (!changes.at(i).isObject()) {
@@ -28,7 +29,8 @@ void readChanges(FieldReader &reader, const QJsonArray &changes) {
 }
 } // namespace
 
-QStringList ActionSubmission::serverOwnedFields() {
+QStringList ActionSubmission::serverOwnedFields()
+{
     return {QStringLiteral("id"),
             QStringLiteral("version"),
             QStringLiteral("session_id"),
@@ -46,7 +48,8 @@ QStringList ActionSubmission::serverOwnedFields() {
 }
 
 ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
-                                 ActionSubmission *out) {
+                                 ActionSubmission *out)
+{
     FieldReader r(body);
     r.allowOnly({QStringLiteral("kind"), QStringLiteral("title"), QStringLiteral("summary"),
                  QStringLiteral("target"), QStringLiteral("payload"), QStringLiteral("changes"),

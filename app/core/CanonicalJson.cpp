@@ -7,7 +7,8 @@
 
 namespace interlock {
 
-QByteArray canonicalJson(const QJsonValue &value) {
+QByteArray canonicalJson(const QJsonValue &value)
+{
     // QJsonObject keeps its keys sorted, so compact serialisation is already canonical.
     if (value.isObject())
         return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
@@ -18,7 +19,8 @@ QByteArray canonicalJson(const QJsonValue &value) {
     return wrapped.mid(1, wrapped.size() - 2);
 }
 
-QByteArray sha256Hex(const QByteArray &bytes) {
+QByteArray sha256Hex(const QByteArray &bytes)
+{
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex();
 }
 

@@ -4,15 +4,18 @@
 
 namespace interlock {
 
-qint64 SystemClock::nowMs() const {
+qint64 SystemClock::nowMs() const
+{
     return QDateTime::currentMSecsSinceEpoch();
 }
 
 ManualClock::ManualClock(qint64 startMs, QObject *parent)
     : Clock(parent)
-    , m_now(startMs) {}
+    , m_now(startMs)
+{}
 
-void ManualClock::advance(qint64 ms) {
+void ManualClock::advance(qint64 ms)
+{
     m_now += ms;
     Q_EMIT jumped();
 }

@@ -6,7 +6,8 @@ namespace interlock {
 
 // Source of business time (expiry, timestamps). Tests inject a ManualClock so that
 // nothing waits on the wall clock to see time pass.
-class Clock : public QObject {
+class Clock : public QObject
+{
     Q_OBJECT
 public:
     using QObject::QObject;
@@ -17,14 +18,16 @@ Q_SIGNALS:
     void jumped();
 };
 
-class SystemClock final : public Clock {
+class SystemClock final : public Clock
+{
     Q_OBJECT
 public:
     using Clock::Clock;
     qint64 nowMs() const override;
 };
 
-class ManualClock final : public Clock {
+class ManualClock final : public Clock
+{
     Q_OBJECT
 public:
     explicit ManualClock(qint64 startMs, QObject *parent = nullptr);

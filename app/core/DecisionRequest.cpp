@@ -4,7 +4,8 @@
 
 namespace interlock {
 
-QString DecisionRequest::kindName(Kind kind) {
+QString DecisionRequest::kindName(Kind kind)
+{
     switch (kind) {
     case Kind::Approve:
         return QStringLiteral("approve");
@@ -16,7 +17,8 @@ QString DecisionRequest::kindName(Kind kind) {
     return {};
 }
 
-ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out) {
+ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
+{
     FieldReader r(body);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
                  QStringLiteral("version")});

@@ -6,7 +6,8 @@
 
 namespace interlock {
 
-ApiError parseJsonObject(const QByteArray &body, QJsonObject *out) {
+ApiError parseJsonObject(const QByteArray &body, QJsonObject *out)
+{
     QStringDecoder decoder(QStringDecoder::Utf8);
     const QString decoded = decoder(body);
     if (decoder.hasError())
@@ -28,23 +29,28 @@ ApiError parseJsonObject(const QByteArray &body, QJsonObject *out) {
 
 FieldReader::FieldReader(const QJsonObject &object, QString prefix)
     : m_object(object)
-    , m_prefix(std::move(prefix)) {}
+    , m_prefix(std::move(prefix))
+{}
 
-QString FieldReader::path(const QString &key) const {
+QString FieldReader::path(const QString &key) const
+{
     return m_prefix.isEmpty() ? key : m_prefix + QLatin1Char('.') + key;
 }
 
-void FieldReader::fail(const QString &key, const QString &message) {
+void FieldReader::fail(const QString &key, const QString &message)
+{
     if (ok())
         m_error = ApiError::invalidField(path(key), message);
 }
 
-void FieldReader::adopt(const FieldReader &nested) {
+void FieldReader::adopt(const FieldReader &nested)
+{
     if (ok() && !nested.ok())
         m_error = nested.error();
 }
 
-void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serverOwned) {
+void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serverOwned)
+{
     for (auto it = m_object.constBegin(); it != m_object.constEnd(); ++it) {
         if (serverOwned.contains(it.key()))
             fail(it.key(), QStringLiteral("'%1' is set by the server and cannot be submitted.")
@@ -54,7 +60,8 @@ void FieldReader::allowOnly(const QStringList &allowed, const QStringList &serve
     }
 }
 
-const QJsonValue *FieldReader::present(const QString &key, bool required) {
+const QJsonValue *FieldReader::present(const QString &key, bool required)
+{
     if (!ok())
         return nullptr;
     const auto it = m_object.constFind(key);
@@ -67,7 +74,8 @@ const QJsonValue *FieldReader::present(const QString &key, bool required) {
     return &m_current;
 }
 
-QString FieldReader::checkText(const QString &value, int maxLength, Text text) {
+QString FieldReader::checkText(const QString &value, int maxLength, Text text)
+{
     if (value.size() > maxLength)
         return QStringLiteral("is longer than %1 characters").arg(maxLength);
     for (const QChar c : value) {
@@ -81,7 +89,8 @@ QString FieldReader::checkText(const QString &value, int maxLength, Text text) {
 }
 
 std::optional<QString> FieldReader::string(const QString &key, bool required, int maxLength,
-                                           Text text) {
+                                           Text text)
+{
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
@@ -103,7 +112,8 @@ std::optional<QString> FieldReader::string(const QString &key, bool required, in
 }
 
 std::optional<qint64> FieldReader::integer(const QString &key, bool required, qint64 min,
-                                           qint64 max) {
+                                           qint64 max)
+{
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
@@ -119,7 +129,8 @@ std::optional<qint64> FieldReader::integer(const QString &key, bool required, qi
     return qint64(d);
 }
 
-std::optional<bool> FieldReader::boolean(const QString &key) {
+std::optional<bool> FieldReader::boolean(const QString &key)
+{
     const QJsonValue *v = present(key, false);
     if (!v)
         return std::nullopt;
@@ -130,7 +141,8 @@ std::optional<bool> FieldReader::boolean(const QString &key) {
     return v->toBool();
 }
 
-std::optional<QJsonObject> FieldReader::object(const QString &key, bool required) {
+std::optional<QJsonObject> FieldReader::object(const QString &key, bool required)
+{
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;
@@ -141,7 +153,8 @@ std::optional<QJsonObject> FieldReader::object(const QString &key, bool required
     return v->toObject();
 }
 
-std::optional<QJsonArray> FieldReader::array(const QString &key, bool required, int maxItems) {
+std::optional<QJsonArray> FieldReader::array(const QString &key, bool required, int maxItems)
+{
     const QJsonValue *v = present(key, required);
     if (!v)
         return std::nullopt;

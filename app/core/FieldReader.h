@@ -15,7 +15,8 @@ ApiError parseJsonObject(const QByteArray &body, QJsonObject *out);
 
 // Reads typed fields out of an untrusted JSON object, keeping the first error. Every getter
 // returns nullopt/empty on error or absence, so callers read everything and check ok() once.
-class FieldReader {
+class FieldReader
+{
 public:
     enum class Text { SingleLine, MultiLine };
 

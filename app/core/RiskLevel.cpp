@@ -2,7 +2,8 @@
 
 namespace interlock {
 
-RiskLevel levelForScore(int score) {
+RiskLevel levelForScore(int score)
+{
     if (score >= 75)
         return RiskLevel::Critical;
     if (score >= 50)
@@ -12,7 +13,8 @@ RiskLevel levelForScore(int score) {
     return RiskLevel::Low;
 }
 
-QString levelName(RiskLevel level) {
+QString levelName(RiskLevel level)
+{
     switch (level) {
     case RiskLevel::Low:
         return QStringLiteral("low");

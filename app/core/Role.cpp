@@ -4,7 +4,8 @@
 
 namespace interlock {
 
-QString roleName(Role role) {
+QString roleName(Role role)
+{
     switch (role) {
     case Role::Agent:
         return QStringLiteral("agent");
@@ -22,7 +23,8 @@ QString roleName(Role role) {
     return {};
 }
 
-std::optional<Role> parseRole(const QString &name) {
+std::optional<Role> parseRole(const QString &name)
+{
     for (Role r :
          {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin, Role::Session}) {
         if (roleName(r) == name)
@@ -31,12 +33,14 @@ std::optional<Role> parseRole(const QString &name) {
     return std::nullopt;
 }
 
-QStringList creatableRoleNames() {
+QStringList creatableRoleNames()
+{
     return {QStringLiteral("agent"), QStringLiteral("reviewer"), QStringLiteral("oncall"),
             QStringLiteral("manager"), QStringLiteral("admin")};
 }
 
-bool isUserRole(Role role) {
+bool isUserRole(Role role)
+{
     return role == Role::Reviewer || role == Role::Oncall || role == Role::Manager ||
            role == Role::Admin;
 }

@@ -4,7 +4,8 @@
 
 namespace interlock {
 
-ApiError SessionRequest::parse(const QJsonObject &body, SessionRequest *out) {
+ApiError SessionRequest::parse(const QJsonObject &body, SessionRequest *out)
+{
     FieldReader r(body);
     r.allowOnly({QStringLiteral("agent"), QStringLiteral("owner"), QStringLiteral("description"),
                  QStringLiteral("supervised")},

@@ -7,13 +7,15 @@
 namespace interlock::ctl {
 
 namespace {
-QString shortText(QString s, int width) {
+QString shortText(QString s, int width)
+{
     s.replace(QLatin1Char('\n'), QLatin1Char(' '));
     return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
 }
 } // namespace
 
-int submitCommand(const QStringList &args) {
+int submitCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     addConnectionOptions(parser);
     parser.addPositionalArgument(
@@ -108,7 +110,8 @@ int submitCommand(const QStringList &args) {
     return parser.isSet(QStringLiteral("wait")) ? waitForDecision(client, id, 0) : Ok;
 }
 
-int waitForDecision(ApiClient &client, const QString &id, int timeoutS) {
+int waitForDecision(ApiClient &client, const QString &id, int timeoutS)
+{
     const qint64 deadline =
         timeoutS > 0 ? QDateTime::currentMSecsSinceEpoch() + qint64(timeoutS) * 1000 : 0;
     for (;;) {
@@ -141,7 +144,8 @@ int waitForDecision(ApiClient &client, const QString &id, int timeoutS) {
     }
 }
 
-int waitCommand(const QStringList &args) {
+int waitCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     addConnectionOptions(parser);
     parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."),
@@ -171,7 +175,8 @@ int waitCommand(const QStringList &args) {
     return waitForDecision(client, pos.first(), timeout);
 }
 
-int listCommand(const QStringList &args) {
+int listCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     addConnectionOptions(parser);
     parser.addOption(
@@ -225,7 +230,8 @@ int listCommand(const QStringList &args) {
     return Ok;
 }
 
-int decideCommand(const QStringList &args) {
+int decideCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     addConnectionOptions(parser);
     parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("The action id."),

@@ -3,7 +3,8 @@
 
 namespace interlock::ctl {
 
-int benchCommand(const QStringList &args) {
+int benchCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("submit"),
                                  QStringLiteral("The benchmark to run (submit)."));

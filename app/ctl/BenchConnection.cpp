@@ -17,7 +17,8 @@ BenchConnection::BenchConnection(quint16 port, QString token, QObject *parent)
     });
 }
 
-void BenchConnection::request(const QByteArray &method, const QString &path, const QJsonObject *body, Done done)
+void BenchConnection::request(const QByteArray &method, const QString &path,
+                              const QJsonObject *body, Done done)
 {
     m_done = std::move(done);
     QByteArray data = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact) : QByteArray();

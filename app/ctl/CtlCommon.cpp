@@ -8,7 +8,8 @@
 namespace interlock::ctl {
 
 bool parseArguments(QCommandLineParser &parser, const QStringList &args, const QString &synopsis,
-                    int *exitCode) {
+                    int *exitCode)
+{
     parser.setApplicationDescription(synopsis);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help."));
@@ -30,7 +31,8 @@ bool parseArguments(QCommandLineParser &parser, const QStringList &args, const Q
     return true;
 }
 
-void addConnectionOptions(QCommandLineParser &parser) {
+void addConnectionOptions(QCommandLineParser &parser)
+{
     parser.addOption(
         {QStringLiteral("server"),
          QStringLiteral("Server URL (default: $INTERLOCK_URL or http://127.0.0.1:7878)."),
@@ -41,32 +43,37 @@ void addConnectionOptions(QCommandLineParser &parser) {
          QStringLiteral("TOKEN")});
 }
 
-QUrl serverUrl(const QCommandLineParser &parser) {
+QUrl serverUrl(const QCommandLineParser &parser)
+{
     if (parser.isSet(QStringLiteral("server")))
         return QUrl(parser.value(QStringLiteral("server")));
     const QString env = qEnvironmentVariable("INTERLOCK_URL");
     return QUrl(env.isEmpty() ? QStringLiteral("http://127.0.0.1:7878") : env);
 }
 
-QString token(const QCommandLineParser &parser) {
+QString token(const QCommandLineParser &parser)
+{
     if (parser.isSet(QStringLiteral("token")))
         return parser.value(QStringLiteral("token"));
     const QString env = qEnvironmentVariable("INTERLOCK_TOKEN");
     return env.isEmpty() ? qEnvironmentVariable("INTERLOCK_SESSION_TOKEN") : env;
 }
 
-int fail(const QString &message, int code) {
+int fail(const QString &message, int code)
+{
     std::fprintf(stderr, "interlockctl: %s\n", qPrintable(message));
     return code;
 }
 
-void out(const QString &text) {
+void out(const QString &text)
+{
     std::fputs(text.toUtf8().constData(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
 
-bool readJsonArgument(const QString &value, QJsonObject *out, QString *error) {
+bool readJsonArgument(const QString &value, QJsonObject *out, QString *error)
+{
     QByteArray data;
     if (value == QLatin1String("-") || value.startsWith(QLatin1Char('@'))) {
         QFile file;

@@ -2,7 +2,8 @@
 
 namespace interlock::ctl {
 
-int sessionCommand(const QStringList &args) {
+int sessionCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     addConnectionOptions(parser);
     parser.addPositionalArgument(QStringLiteral("open"),

@@ -25,13 +25,16 @@ namespace interlock::ctl {
 
 namespace {
 // The server under test, in its own thread with its own event loop, as in the console.
-class ServerThread : public QThread {
+class ServerThread : public QThread
+{
 public:
     ServerThread(QString db, int maxPending)
-        : m_db(std::move(db)) {
+        : m_db(std::move(db))
+    {
         m_limits.maxPendingPerSession = maxPending;
     }
-    void run() override {
+    void run() override
+    {
         ApiServer server(m_db, m_limits);
         QString error;
         if (server.open(&error))
@@ -56,7 +59,8 @@ private:
     Limits m_limits;
 };
 
-QJsonObject benchAction(int n) {
+QJsonObject benchAction(int n)
+{
     return {{QStringLiteral("kind"), QStringLiteral("email.delete")},
             {QStringLiteral("title"), QStringLiteral("Delete newsletter #%1").arg(n)},
             {QStringLiteral("summary"),
@@ -68,12 +72,14 @@ QJsonObject benchAction(int n) {
                           QJsonArray{QString::number(n), QString::number(n + 1)}}}}};
 }
 
-QString fmt(double v, int decimals = 0) {
+QString fmt(double v, int decimals = 0)
+{
     return QLocale(QLocale::English).toString(v, 'f', decimals);
 }
 } // namespace
 
-double percentile(std::vector<double> values, double p) {
+double percentile(std::vector<double> values, double p)
+{
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
@@ -82,9 +88,11 @@ double percentile(std::vector<double> values, double p) {
 }
 
 SubmitBench::SubmitBench(Options options)
-    : m_options(std::move(options)) {}
+    : m_options(std::move(options))
+{}
 
-double SubmitBench::rawCommitsPerSecond(const QString &path, int commits) const {
+double SubmitBench::rawCommitsPerSecond(const QString &path, int commits) const
+{
     double rate = 0;
     {
         QSqlDatabase db =
@@ -116,7 +124,8 @@ double SubmitBench::rawCommitsPerSecond(const QString &path, int commits) const 
     return rate;
 }
 
-int SubmitBench::run() {
+int SubmitBench::run()
+{
     QTemporaryDir dir(
         QDir(m_options.dir).absoluteFilePath(QStringLiteral("interlock-bench-XXXXXX")));
     if (!dir.isValid())

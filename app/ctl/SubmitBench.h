@@ -8,7 +8,8 @@ namespace interlock::ctl {
 // `interlockctl bench submit`: durable submit throughput and latency, and decision delivery
 // latency (approve sent -> the waiting agent's long-poll returns), against a fresh server running
 // in its own thread, next to the raw SQLite ceiling of the same disk.
-class SubmitBench {
+class SubmitBench
+{
 public:
     struct Options {
         int agents = 16;

@@ -8,7 +8,8 @@
 
 namespace interlock::ctl {
 
-int tokenCommand(const QStringList &args) {
+int tokenCommand(const QStringList &args)
+{
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("create"),
                                  QStringLiteral("The only sub-command: create a token."));

@@ -27,7 +27,8 @@ const char kHelp[] =
     "            4 expired or cancelled, 5 timed out while still pending.\n";
 }
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlockctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));

@@ -12,7 +12,8 @@
 
 using namespace interlock;
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlock"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));

@@ -10,14 +10,16 @@
 namespace interlock {
 
 namespace {
-const QStringList &knownStatuses() {
+const QStringList &knownStatuses()
+{
     static const QStringList s{QStringLiteral("pending"), QStringLiteral("approved"),
                                QStringLiteral("rejected"), QStringLiteral("expired"),
                                QStringLiteral("cancelled")};
     return s;
 }
 
-QString encodeCursor(std::pair<int, qint64> c) {
+QString encodeCursor(std::pair<int, qint64> c)
+{
     return QString::fromLatin1(
         QByteArray::number(c.first)
             .append(':')
@@ -25,7 +27,8 @@ QString encodeCursor(std::pair<int, qint64> c) {
             .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-std::optional<std::pair<int, qint64>> decodeCursor(const QString &text) {
+std::optional<std::pair<int, qint64>> decodeCursor(const QString &text)
+{
     const auto decoded = QByteArray::fromBase64Encoding(
         text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     const QList<QByteArray> parts = decoded.decoded.split(':');
@@ -39,7 +42,8 @@ std::optional<std::pair<int, qint64>> decodeCursor(const QString &text) {
     return std::make_pair(score, seq);
 }
 
-ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q) {
+ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q)
+{
     q->status = req.query.queryItemValue(QStringLiteral("status"));
     if (!q->status.isEmpty() && !knownStatuses().contains(q->status))
         return ApiError::invalidField(QStringLiteral("status"),
@@ -68,7 +72,8 @@ ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery
     return {};
 }
 
-ApiError readIdempotencyKey(const HttpRequest &req, QString *key) {
+ApiError readIdempotencyKey(const HttpRequest &req, QString *key)
+{
     const QByteArray raw = req.header("idempotency-key");
     *key = QString::fromUtf8(raw);
     if (raw.isEmpty())
@@ -82,7 +87,8 @@ ApiError readIdempotencyKey(const HttpRequest &req, QString *key) {
 }
 } // namespace
 
-void addActionRoutes(Router &router, ApiContext &api) {
+void addActionRoutes(Router &router, ApiContext &api)
+{
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
     QList<Role> sessionOrUsers = users;
     sessionOrUsers.append(Role::Session);

@@ -19,18 +19,21 @@ const QString kStatus = QStringLiteral("status");
 const QString kVersion = QStringLiteral("version");
 const QString kPending = QStringLiteral("pending");
 
-QString str(const QJsonObject &o, const QString &key) {
+QString str(const QJsonObject &o, const QString &key)
+{
     return o.value(key).toString();
 }
 
-QJsonObject approvedPayload(const QJsonObject &action) {
+QJsonObject approvedPayload(const QJsonObject &action)
+{
     const QJsonValue edited = action.value(QStringLiteral("approved_payload"));
     return edited.isObject() ? edited.toObject()
                              : action.value(QStringLiteral("payload")).toObject();
 }
 } // namespace
 
-QString actorOf(const Principal &who) {
+QString actorOf(const Principal &who)
+{
     return who.isSession() ? QStringLiteral("session:") + who.sessionId : who.name;
 }
 
@@ -40,19 +43,22 @@ ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
     , m_store(store)
     , m_clock(clock)
     , m_limits(limits)
-    , m_risk(risk) {
+    , m_risk(risk)
+{
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, &ActionService::expireDue);
     connect(&m_clock, &Clock::jumped, this, &ActionService::expireIfDue);
     scheduleExpiry(m_store.nextPendingExpiry());
 }
 
-bool ActionService::isPending(const QJsonObject &action) {
+bool ActionService::isPending(const QJsonObject &action)
+{
     return action.value(kStatus).toString() == kPending;
 }
 
 Transition ActionService::transition(const QString &event, const QString &audit,
-                                     const QString &actor, const QJsonObject &action) const {
+                                     const QString &actor, const QJsonObject &action) const
+{
     QJsonObject data{
         {kStatus, action.value(kStatus)},
         {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
@@ -62,7 +68,8 @@ Transition ActionService::transition(const QString &event, const QString &audit,
     return Transition{event, data, audit, actor, m_clock.nowMs()};
 }
 
-bool ActionService::write(QJsonObject &action, const Transition &t) {
+bool ActionService::write(QJsonObject &action, const Transition &t)
+{
     const int expected = action.value(kVersion).toInt();
     action.insert(kVersion, expected + 1);
     Transition withVersion = t;
@@ -76,7 +83,8 @@ bool ActionService::write(QJsonObject &action, const Transition &t) {
 }
 
 ActionService::Outcome ActionService::submit(const Principal &who, const QJsonObject &body,
-                                             const QString &idempotencyKey) {
+                                             const QString &idempotencyKey)
+{
     ActionSubmission s;
     if (const ApiError e = ActionSubmission::parse(body, m_limits, &s); e.isError())
         return {{}, false, e};
@@ -125,7 +133,8 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     return {doc, false, {}};
 }
 
-QJsonObject ActionService::current(QJsonObject action) {
+QJsonObject ActionService::current(QJsonObject action)
+{
     if (!isPending(action))
         return action;
     const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
@@ -140,7 +149,8 @@ QJsonObject ActionService::current(QJsonObject action) {
     return action;
 }
 
-ActionService::Outcome ActionService::visible(const Principal &who, const QString &id) {
+ActionService::Outcome ActionService::visible(const Principal &who, const QString &id)
+{
     const auto action = m_store.action(id);
     const bool mine =
         action && who.isSession() && str(*action, QStringLiteral("session_id")) == who.sessionId;
@@ -150,7 +160,8 @@ ActionService::Outcome ActionService::visible(const Principal &who, const QStrin
 }
 
 ActionService::Outcome ActionService::decide(const Principal &who, const QString &id,
-                                             const DecisionRequest &request) {
+                                             const DecisionRequest &request)
+{
     Outcome found = visible(who, id);
     if (found.error.isError())
         return found;
@@ -235,7 +246,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     return {action, false, {}};
 }
 
-QJsonObject ActionService::decisionView(const QString &id, bool *undelivered) {
+QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
+{
     *undelivered = false;
     const QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
     const QString status = str(action, kStatus);
@@ -259,7 +271,8 @@ QJsonObject ActionService::decisionView(const QString &id, bool *undelivered) {
     return view;
 }
 
-void ActionService::markDelivered(const QString &id) {
+void ActionService::markDelivered(const QString &id)
+{
     QJsonObject action = m_store.action(id).value_or(QJsonObject());
     if (action.isEmpty() || !action.value(QStringLiteral("delivered_at")).isNull())
         return;
@@ -270,7 +283,8 @@ void ActionService::markDelivered(const QString &id) {
 }
 
 ActionService::Outcome ActionService::receipt(const Principal &who, const QString &id,
-                                              const QJsonObject &body) {
+                                              const QJsonObject &body)
+{
     Outcome found = visible(who, id);
     if (found.error.isError())
         return found;
@@ -331,7 +345,8 @@ ActionService::Outcome ActionService::receipt(const Principal &who, const QStrin
     return {action, false, {}};
 }
 
-int ActionService::expireDue() {
+int ActionService::expireDue()
+{
     int expired = 0;
     for (;;) {
         const QList<QJsonObject> due = m_store.pendingExpiredAt(m_clock.nowMs(), 200);
@@ -348,12 +363,14 @@ int ActionService::expireDue() {
     return expired;
 }
 
-void ActionService::expireIfDue() {
+void ActionService::expireIfDue()
+{
     if (m_nextExpiry && *m_nextExpiry <= m_clock.nowMs())
         expireDue();
 }
 
-void ActionService::scheduleExpiry(std::optional<qint64> at) {
+void ActionService::scheduleExpiry(std::optional<qint64> at)
+{
     m_nextExpiry = at;
     if (!at) {
         m_expiryTimer.stop();

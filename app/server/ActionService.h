@@ -16,7 +16,8 @@ class RiskEngine;
 // Every transition of an action, with its rules (DESIGN.md "Lifecycle"), independent of HTTP.
 // Reads go through current(), which expires an overdue pending action first: expiry is
 // fail-closed even when the timer is late.
-class ActionService : public QObject {
+class ActionService : public QObject
+{
     Q_OBJECT
 public:
     ActionService(Store &store, Clock &clock, const Limits &limits, const RiskEngine &risk,

@@ -16,7 +16,8 @@
 namespace interlock {
 
 namespace {
-bool isJsonContentType(const QByteArray &value) {
+bool isJsonContentType(const QByteArray &value)
+{
     const QByteArray mime = value.split(';').first().trimmed().toLower();
     return mime == "application/json";
 }
@@ -30,9 +31,11 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_clock(clock ? clock : m_ownClock.get())
     , m_store(std::make_unique<SqliteStore>(databasePath))
     , m_risk(std::make_unique<RiskEngine>())
-    , m_auth(std::make_unique<Authenticator>(*m_store)) {}
+    , m_auth(std::make_unique<Authenticator>(*m_store))
+{}
 
-ApiServer::~ApiServer() {
+ApiServer::~ApiServer()
+{
     // The children use the members (store, clock): stop taking requests, drop parked long-polls,
     // commit what is pending, then the services; only then may the members go.
     delete m_http;
@@ -42,7 +45,8 @@ ApiServer::~ApiServer() {
     delete m_actions;
 }
 
-bool ApiServer::open(QString *error) {
+bool ApiServer::open(QString *error)
+{
     if (!m_store->open(error))
         return false;
     m_hub = new WaitHub(this);
@@ -67,15 +71,18 @@ bool ApiServer::open(QString *error) {
     return true;
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error) {
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
+{
     return m_http->listen(address, port, error);
 }
 
-QString ApiServer::createToken(Role role, const QString &name) {
+QString ApiServer::createToken(Role role, const QString &name)
+{
     return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
 }
 
-void ApiServer::registerRoutes() {
+void ApiServer::registerRoutes()
+{
     m_router.add("GET", QStringLiteral("/v1/health"), Access::anyone(),
                  [](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
                      reply->sendJson(
@@ -95,7 +102,8 @@ void ApiServer::registerRoutes() {
     addEventRoutes(m_router, *m_context);
 }
 
-void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply) {
+void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
+{
     const Router::Match match = m_router.match(request.method, request.path);
     if (!match.route) {
         if (match.pathKnown)

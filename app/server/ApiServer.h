@@ -21,7 +21,8 @@ class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
 // the main thread in interlockd); nothing in it is shared across threads.
-class ApiServer : public QObject {
+class ApiServer : public QObject
+{
     Q_OBJECT
 public:
     // clock: business time; nullptr uses the system clock. Not owned.

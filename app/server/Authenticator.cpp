@@ -6,9 +6,11 @@
 namespace interlock {
 
 Authenticator::Authenticator(Store &store)
-    : m_store(store) {}
+    : m_store(store)
+{}
 
-ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const {
+ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
+{
     const QByteArray header = request.header("authorization");
     if (header.isEmpty())
         return ApiError::unauthenticated(QStringLiteral("Send 'Authorization: Bearer <token>'."));

@@ -9,7 +9,8 @@ class Store;
 
 // Resolves "Authorization: Bearer <token>" to a Principal. A session token whose session is no
 // longer active is refused with 403 session_killed.
-class Authenticator {
+class Authenticator
+{
 public:
     explicit Authenticator(Store &store);
     ApiError authenticate(const HttpRequest &request, Principal *out) const;

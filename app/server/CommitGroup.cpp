@@ -41,10 +41,13 @@ void CommitGroup::flush()
     const bool committed = m_store.commitGroup();
     if (hadGroup)
         ++m_groups;
-    const ApiError failure = committed ? ApiError{}
-                                       : ApiError::internal(QStringLiteral("The change could not be stored; nothing was changed. Retry."));
+    const ApiError failure =
+        committed ? ApiError{}
+                  : ApiError::internal(QStringLiteral(
+                        "The change could not be stored; nothing was changed. Retry."));
     if (!committed)
-        qWarning("interlock: a group commit failed; %lld replies become errors", qint64(m_held.size()));
+        qWarning("interlock: a group commit failed; %lld replies become errors",
+                 qint64(m_held.size()));
     const QList<QPointer<HttpReply>> held = std::exchange(m_held, {});
     for (const QPointer<HttpReply> &reply : held) {
         if (reply)

@@ -10,7 +10,8 @@ namespace {
 // Answers with events after `after` (optionally of one session); with none yet and a wait,
 // parks until the topic is woken or the wait runs out.
 void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
-                 const QString &sessionId) {
+                 const QString &sessionId)
+{
     qint64 after = 0;
     int waitMs = 0;
     ApiError e = readQueryInt(req, QStringLiteral("after"), 0,
@@ -39,7 +40,8 @@ void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
 }
 } // namespace
 
-void addEventRoutes(Router &router, ApiContext &api) {
+void addEventRoutes(Router &router, ApiContext &api)
+{
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
     QList<Role> sessionOrUsers = users;
     sessionOrUsers.append(Role::Session);

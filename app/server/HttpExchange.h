@@ -32,7 +32,8 @@ class HttpReply;
 // Decides whether a reply may leave now. While the store holds uncommitted changes, replies are
 // held and released only after the commit (see CommitGroup): nobody is told about a change
 // that a crash could still undo.
-class ReplyGate {
+class ReplyGate
+{
 public:
     virtual ~ReplyGate() = default;
     virtual bool holding() const = 0;
@@ -42,7 +43,8 @@ public:
 // One response still owed to a client. It may be kept past the handler (long-poll); once the
 // client disconnects it turns into a no-op and emits clientGone(), so nothing is ever written to
 // a socket that Qt has deleted.
-class HttpReply : public QObject {
+class HttpReply : public QObject
+{
     Q_OBJECT
 public:
     HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,

@@ -10,7 +10,8 @@
 namespace interlock {
 
 namespace {
-QByteArray methodName(QHttpServerRequest::Method m) {
+QByteArray methodName(QHttpServerRequest::Method m)
+{
     switch (m) {
     case QHttpServerRequest::Method::Get:
         return "GET";
@@ -31,7 +32,8 @@ QByteArray methodName(QHttpServerRequest::Method m) {
     }
 }
 
-HttpRequest convert(const QHttpServerRequest &r) {
+HttpRequest convert(const QHttpServerRequest &r)
+{
     HttpRequest out;
     out.method = methodName(r.method());
     out.path = r.url().path();
@@ -47,7 +49,8 @@ HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket
                      ReplyGate *gate)
     : m_responder(std::move(responder))
     , m_socket(socket)
-    , m_gate(gate) {
+    , m_gate(gate)
+{
     if (socket) {
         connect(socket, &QTcpSocket::disconnected, this, &HttpReply::clientGone);
         connect(socket, &QObject::destroyed, this, &HttpReply::clientGone);
@@ -56,12 +59,14 @@ HttpReply::HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket
 
 HttpReply::~HttpReply() = default;
 
-bool HttpReply::isOpen() const {
+bool HttpReply::isOpen() const
+{
     return !m_sent && m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
 }
 
 void HttpReply::send(int status, const QByteArray &contentType, const QByteArray &body,
-                     const QList<std::pair<QByteArray, QByteArray>> &extraHeaders) {
+                     const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
+{
     if (!isOpen())
         return;
     m_sent = true;
@@ -74,7 +79,8 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     write(response);
 }
 
-void HttpReply::write(const Response &r) {
+void HttpReply::write(const Response &r)
+{
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
     m_responder->writeStatusLine(QHttpServerResponder::StatusCode(r.status));
@@ -87,7 +93,8 @@ void HttpReply::write(const Response &r) {
     m_responder->writeBody(r.body);
 }
 
-void HttpReply::release(const ApiError &replacement) {
+void HttpReply::release(const ApiError &replacement)
+{
     if (m_held) {
         const Response held = std::move(*m_held);
         m_held.reset();
@@ -103,31 +110,37 @@ void HttpReply::release(const ApiError &replacement) {
         deleteLater();
 }
 
-void HttpReply::dispose() {
+void HttpReply::dispose()
+{
     m_disposed = true;
     if (!m_held)
         deleteLater();
 }
 
 void HttpReply::sendJson(int status, const QJsonObject &body,
-                         const QList<std::pair<QByteArray, QByteArray>> &extraHeaders) {
+                         const QList<std::pair<QByteArray, QByteArray>> &extraHeaders)
+{
     send(status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact),
          extraHeaders);
 }
 
-void HttpReply::sendError(const ApiError &error) {
+void HttpReply::sendError(const ApiError &error)
+{
     sendJson(error.status, error.toJson());
 }
 
-class HttpServerAdapter::Impl : public QAbstractHttpServer {
+class HttpServerAdapter::Impl : public QAbstractHttpServer
+{
 public:
     Impl(Dispatch dispatch, ReplyGate *gate)
         : m_dispatch(std::move(dispatch))
-        , m_gate(gate) {}
+        , m_gate(gate)
+    {}
 
 protected:
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override {
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
         auto responder = std::make_unique<QHttpServerResponder>(makeResponder(request, socket));
         m_dispatch(convert(request),
                    HttpReplyPtr(new HttpReply(std::move(responder), socket, m_gate)));
@@ -136,8 +149,8 @@ protected:
     void missingHandler(const QHttpServerRequest &, QTcpSocket *) override {}
 #else
     // Qt 6.5+: the responder is handed in by reference and can be moved out for long-polls.
-    bool handleRequest(const QHttpServerRequest &request,
-                       QHttpServerResponder &responder) override {
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
+    {
         auto owned = std::make_unique<QHttpServerResponder>(std::move(responder));
         QTcpSocket *socket = qobject_cast<QTcpSocket *>(owned->socket());
         m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(owned), socket, m_gate)));
@@ -157,11 +170,13 @@ private:
 
 HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject *parent)
     : QObject(parent)
-    , m_impl(std::make_unique<Impl>(std::move(dispatch), gate)) {}
+    , m_impl(std::make_unique<Impl>(std::move(dispatch), gate))
+{}
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 
-quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error) {
+quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+{
     auto *tcp = new QTcpServer(m_impl.get());
     if (!tcp->listen(address, port)) {
         *error = tcp->errorString();

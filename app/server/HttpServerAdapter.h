@@ -10,7 +10,8 @@ namespace interlock {
 // The only class that knows QHttpServer's API, which changes between Qt 6.4 and 6.8
 // (DESIGN.md "Platform facts"). It turns every request into an HttpRequest plus an HttpReply
 // and hands both to one dispatch function.
-class HttpServerAdapter : public QObject {
+class HttpServerAdapter : public QObject
+{
     Q_OBJECT
 public:
     using Dispatch = std::function<void(HttpRequest &&, HttpReplyPtr)>;

@@ -2,7 +2,8 @@
 
 namespace interlock {
 
-std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text) {
+std::optional<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text)
+{
     const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
     if (colon <= 0)
         return std::nullopt;

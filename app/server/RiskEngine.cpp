@@ -12,7 +12,8 @@ struct KindWeight {
     const char *message;
 };
 
-const QHash<QString, KindWeight> &kindWeights() {
+const QHash<QString, KindWeight> &kindWeights()
+{
     static const QHash<QString, KindWeight> table{
         {QStringLiteral("shell.exec"), {30, "runs a shell command"}},
         {QStringLiteral("fs.write"), {20, "writes a file"}},
@@ -28,25 +29,29 @@ const QHash<QString, KindWeight> &kindWeights() {
     return table;
 }
 
-QJsonObject reason(const QString &rule, int weight, const QString &message) {
+QJsonObject reason(const QString &rule, int weight, const QString &message)
+{
     return {{QStringLiteral("rule"), rule},
             {QStringLiteral("weight"), weight},
             {QStringLiteral("message"), message}};
 }
 } // namespace
 
-QJsonObject RiskAssessment::toJson() const {
+QJsonObject RiskAssessment::toJson() const
+{
     return {{QStringLiteral("score"), score},
             {QStringLiteral("level"), levelName(levelForScore(score))},
             {QStringLiteral("reasons"), reasons}};
 }
 
-int RiskAssessment::requiredApprovals() const {
+int RiskAssessment::requiredApprovals() const
+{
     return levelForScore(score) == RiskLevel::Critical ? 2 : 1;
 }
 
 RiskAssessment RiskEngine::assess(const QString &kind, const QJsonObject &payload, int agentScore,
-                                  const QStringList &agentReasons) const {
+                                  const QStringList &agentReasons) const
+{
     Q_UNUSED(payload)
     RiskAssessment out;
     int sum = 0;

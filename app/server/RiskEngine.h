@@ -17,7 +17,8 @@ struct RiskAssessment {
 // Server-side, deterministic scoring. This is the baseline of the foundation: a weight per
 // conventional kind, unknown kinds at least medium, and the agent's own score as a floor. The
 // rule-file engine with detectors (issue "Risk engine") replaces the kind table.
-class RiskEngine {
+class RiskEngine
+{
 public:
     virtual ~RiskEngine() = default;
     virtual RiskAssessment assess(const QString &kind, const QJsonObject &payload, int agentScore,

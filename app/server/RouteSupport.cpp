@@ -4,7 +4,8 @@
 
 namespace interlock {
 
-bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out) {
+bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out)
+{
     const ApiError e = parseJsonObject(request.body, out);
     if (e.isError()) {
         reply.sendError(e);
@@ -14,7 +15,8 @@ bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out
 }
 
 ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 min, qint64 max,
-                      qint64 fallback, qint64 *out) {
+                      qint64 fallback, qint64 *out)
+{
     if (!request.query.hasQueryItem(name)) {
         *out = fallback;
         return {};
@@ -32,7 +34,8 @@ ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 mi
     return {};
 }
 
-ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs) {
+ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs)
+{
     *waitMs = 0;
     if (!request.query.hasQueryItem(QStringLiteral("wait")))
         return {};

@@ -3,7 +3,8 @@
 namespace interlock {
 
 namespace {
-bool matches(const QString &pattern, const QString &path, QStringList *params) {
+bool matches(const QString &pattern, const QString &path, QStringList *params)
+{
     const QStringList want = pattern.split(QLatin1Char('/'));
     const QStringList got = path.split(QLatin1Char('/'));
     if (want.size() != got.size())
@@ -23,11 +24,13 @@ bool matches(const QString &pattern, const QString &path, QStringList *params) {
 }
 } // namespace
 
-void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler) {
+void Router::add(const QByteArray &method, const QString &pattern, Access access, Handler handler)
+{
     m_routes.append(Route{method, pattern, std::move(access), std::move(handler)});
 }
 
-Router::Match Router::match(const QByteArray &method, const QString &path) const {
+Router::Match Router::match(const QByteArray &method, const QString &path) const
+{
     Match m;
     for (const Route &route : m_routes) {
         QStringList params;

@@ -29,7 +29,8 @@ struct Route {
 };
 
 // Matches method + path against registered patterns; {name} matches one path segment.
-class Router {
+class Router
+{
 public:
     void add(const QByteArray &method, const QString &pattern, Access access, Handler handler);
 

@@ -6,7 +6,8 @@
 
 namespace interlock {
 
-void addSessionRoutes(Router &router, ApiContext &api) {
+void addSessionRoutes(Router &router, ApiContext &api)
+{
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
 
     router.add("POST", QStringLiteral("/v1/sessions"), Access::only({Role::Agent, Role::Admin}),

@@ -10,9 +10,11 @@ namespace interlock {
 SessionService::SessionService(Store &store, Clock &clock, QObject *parent)
     : QObject(parent)
     , m_store(store)
-    , m_clock(clock) {}
+    , m_clock(clock)
+{}
 
-SessionService::Opened SessionService::open(const Principal &who, const QJsonObject &body) {
+SessionService::Opened SessionService::open(const Principal &who, const QJsonObject &body)
+{
     SessionRequest request;
     if (const ApiError e = SessionRequest::parse(body, &request); e.isError())
         return {{}, {}, e};

@@ -10,7 +10,8 @@ namespace interlock {
 class Clock;
 
 // Opening and listing agent sessions. (Kill and stop-all come with the emergency-stop issue.)
-class SessionService : public QObject {
+class SessionService : public QObject
+{
     Q_OBJECT
 public:
     SessionService(Store &store, Clock &clock, QObject *parent = nullptr);

@@ -36,15 +36,18 @@ const char *const kSchema[] = {
     "TEXT NOT NULL)",
 };
 
-QJsonObject parseDoc(const QVariant &v) {
+QJsonObject parseDoc(const QVariant &v)
+{
     return QJsonDocument::fromJson(v.toByteArray()).object();
 }
 
-QByteArray compact(const QJsonObject &o) {
+QByteArray compact(const QJsonObject &o)
+{
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
-SessionRecord sessionFrom(const QSqlQuery &q) {
+SessionRecord sessionFrom(const QSqlQuery &q)
+{
     SessionRecord s;
     s.id = q.value(0).toString();
     s.agent = q.value(1).toString();
@@ -66,12 +69,14 @@ const char kSessionColumns[] =
 // head of the audit chain, so a failed transition leaves no trace. In group-commit mode it is a
 // savepoint inside the group's open transaction: just as atomic, but made durable by
 // commitGroup() together with the other transitions of the group.
-class SqliteStore::Transaction {
+class SqliteStore::Transaction
+{
 public:
     explicit Transaction(SqliteStore &store)
         : m_store(store)
         , m_seq(store.m_auditSeq)
-        , m_head(store.m_auditHead) {
+        , m_head(store.m_auditHead)
+    {
         if (!store.m_onGroupOpened) {
             m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
             return;
@@ -86,7 +91,8 @@ public:
         }
         m_open = store.statement(QStringLiteral("SAVEPOINT transition"));
     }
-    ~Transaction() {
+    ~Transaction()
+    {
         if (m_committed)
             return;
         if (m_open) {
@@ -100,7 +106,8 @@ public:
         m_store.m_auditSeq = m_seq;
         m_store.m_auditHead = m_head;
     }
-    bool commit() {
+    bool commit()
+    {
         const QString sql = m_store.m_onGroupOpened ? QStringLiteral("RELEASE transition")
                                                     : QStringLiteral("COMMIT");
         m_committed = m_open && m_store.statement(sql);
@@ -115,7 +122,8 @@ private:
     bool m_committed = false;
 };
 
-bool SqliteStore::statement(const QString &sql) {
+bool SqliteStore::statement(const QString &sql)
+{
     QSqlQuery &q = prepared(sql);
     const bool ok = q.exec();
     if (!ok)
@@ -124,11 +132,13 @@ bool SqliteStore::statement(const QString &sql) {
     return ok;
 }
 
-void SqliteStore::setGroupCommit(std::function<void()> onGroupOpened) {
+void SqliteStore::setGroupCommit(std::function<void()> onGroupOpened)
+{
     m_onGroupOpened = std::move(onGroupOpened);
 }
 
-bool SqliteStore::commitGroup() {
+bool SqliteStore::commitGroup()
+{
     if (!m_groupOpen)
         return true;
     m_groupOpen = false;
@@ -143,9 +153,11 @@ bool SqliteStore::commitGroup() {
 SqliteStore::SqliteStore(QString path)
     : m_path(std::move(path))
     , m_connection(QStringLiteral("interlock-") +
-                   QUuid::createUuid().toString(QUuid::WithoutBraces)) {}
+                   QUuid::createUuid().toString(QUuid::WithoutBraces))
+{}
 
-SqliteStore::~SqliteStore() {
+SqliteStore::~SqliteStore()
+{
     m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -155,7 +167,8 @@ SqliteStore::~SqliteStore() {
     QSqlDatabase::removeDatabase(m_connection);
 }
 
-bool SqliteStore::exec(const QString &sql) {
+bool SqliteStore::exec(const QString &sql)
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (!q.exec(sql)) {
         qWarning("SQLite: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
@@ -164,7 +177,8 @@ bool SqliteStore::exec(const QString &sql) {
     return true;
 }
 
-QSqlQuery &SqliteStore::prepared(const QString &sql) {
+QSqlQuery &SqliteStore::prepared(const QString &sql)
+{
     auto it = m_statements.find(sql);
     if (it == m_statements.end()) {
         auto q = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection));
@@ -177,7 +191,8 @@ QSqlQuery &SqliteStore::prepared(const QString &sql) {
     return *it->second;
 }
 
-bool SqliteStore::adjustPending(const QString &sessionId, int delta) {
+bool SqliteStore::adjustPending(const QString &sessionId, int delta)
+{
     QSqlQuery &q =
         prepared(QStringLiteral("UPDATE sessions SET pending = pending + ? WHERE id = ?"));
     q.addBindValue(delta);
@@ -185,7 +200,8 @@ bool SqliteStore::adjustPending(const QString &sessionId, int delta) {
     return q.exec();
 }
 
-bool SqliteStore::open(QString *error) {
+bool SqliteStore::open(QString *error)
+{
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
@@ -239,7 +255,8 @@ bool SqliteStore::open(QString *error) {
 }
 
 bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
-                              const QString &subject, const QJsonObject &data) {
+                              const QString &subject, const QJsonObject &data)
+{
     const qint64 seq = m_auditSeq + 1;
     const QJsonObject entry{{QStringLiteral("seq"), seq},         {QStringLiteral("at"), at},
                             {QStringLiteral("actor"), actor},     {QStringLiteral("type"), type},
@@ -264,7 +281,8 @@ bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &ty
 }
 
 bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
-                                  const QString &actionId, const QString &subject) {
+                                  const QString &actionId, const QString &subject)
+{
     if (!t.eventType.isEmpty()) {
         QSqlQuery &q = prepared(QStringLiteral(
             "INSERT INTO events(type, at, session_id, action_id, data) VALUES (?, ?, ?, ?, ?)"));
@@ -281,27 +299,30 @@ bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
     return appendAudit(t.at, t.actor, t.auditType, subject, t.eventData);
 }
 
-bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
-                              const QString &actor) {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(*this);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO tokens(hash, name, role, session_id, created_at) VALUES "
-                             "(?, ?, ?, ?, ?)"));
+bool SqliteStore::insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at)
+{
+    QSqlQuery &q = prepared(QStringLiteral(
+        "INSERT INTO tokens(hash, name, role, session_id, created_at) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(hash);
     q.addBindValue(token.name);
     q.addBindValue(roleName(token.role));
     q.addBindValue(token.sessionId.isEmpty() ? QVariant() : QVariant(token.sessionId));
     q.addBindValue(at);
-    const QJsonObject data{{QStringLiteral("name"), token.name},
-                           {QStringLiteral("role"), roleName(token.role)}};
-    if (q.exec() && appendAudit(at, actor, QStringLiteral("token.create"), token.name, data) &&
-        tx.commit())
-        return true;
-    return false;
+    return q.exec();
 }
 
-std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash) {
+bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
+                              const QString &actor)
+{
+    Transaction tx(*this);
+    const QJsonObject data{{QStringLiteral("name"), token.name},
+                           {QStringLiteral("role"), roleName(token.role)}};
+    return insertTokenRow(hash, token, at) &&
+           appendAudit(at, actor, QStringLiteral("token.create"), token.name, data) && tx.commit();
+}
+
+std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
+{
     QSqlQuery &q = prepared(QStringLiteral(
         "SELECT name, role, session_id, revoked_at IS NOT NULL FROM tokens WHERE hash = ?"));
     q.addBindValue(hash);
@@ -316,7 +337,8 @@ std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash) {
 }
 
 bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                                const Transition &transition) {
+                                const Transition &transition)
+{
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     QSqlQuery q(db);
@@ -329,19 +351,15 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
     q.addBindValue(s.supervised ? 1 : 0);
     q.addBindValue(s.status);
     q.addBindValue(s.createdAt);
-    QSqlQuery t(db);
-    t.prepare(QStringLiteral("INSERT INTO tokens(hash, name, role, session_id, created_at) VALUES "
-                             "(?, ?, 'session', ?, ?)"));
-    t.addBindValue(tokenHash);
-    t.addBindValue(s.agent);
-    t.addBindValue(s.id);
-    t.addBindValue(s.createdAt);
-    if (q.exec() && t.exec() && writeTransition(transition, s.id, {}, s.id) && tx.commit())
+    const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
+    if (q.exec() && insertTokenRow(tokenHash, sessionToken, s.createdAt) &&
+        writeTransition(transition, s.id, {}, s.id) && tx.commit())
         return true;
     return false;
 }
 
-std::optional<SessionRecord> SqliteStore::session(const QString &id) {
+std::optional<SessionRecord> SqliteStore::session(const QString &id)
+{
     QSqlQuery &q =
         prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
     q.addBindValue(id);
@@ -352,7 +370,8 @@ std::optional<SessionRecord> SqliteStore::session(const QString &id) {
     return out;
 }
 
-QList<SessionRecord> SqliteStore::sessions(const QString &status) {
+QList<SessionRecord> SqliteStore::sessions(const QString &status)
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QString::fromLatin1(kSessionColumns) +
               (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
@@ -369,7 +388,8 @@ QList<SessionRecord> SqliteStore::sessions(const QString &status) {
 
 InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &idempotencyKey,
                                         const QByteArray &bodyHash, int maxPending,
-                                        const Transition &transition) {
+                                        const Transition &transition)
+{
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
     // Each query lives in its own scope: a statement still open would block the COMMIT below.
@@ -428,7 +448,8 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
 }
 
-std::optional<QJsonObject> SqliteStore::action(const QString &id) {
+std::optional<QJsonObject> SqliteStore::action(const QString &id)
+{
     QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM actions WHERE id = ?"));
     q.addBindValue(id);
     std::optional<QJsonObject> out;
@@ -438,7 +459,8 @@ std::optional<QJsonObject> SqliteStore::action(const QString &id) {
     return out;
 }
 
-ActionPage SqliteStore::actions(const ActionQuery &query) {
+ActionPage SqliteStore::actions(const ActionQuery &query)
+{
     QString sql = QStringLiteral("SELECT doc, risk_score, seq FROM actions WHERE risk_score >= ?");
     QVariantList binds{query.riskMin};
     const auto filter = [&](const QString &column, const QString &value) {
@@ -478,7 +500,8 @@ ActionPage SqliteStore::actions(const ActionQuery &query) {
 }
 
 bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
-                               const Transition &transition) {
+                               const Transition &transition)
+{
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     const QString id = doc.value(QStringLiteral("id")).toString();
@@ -511,7 +534,8 @@ bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
     return false;
 }
 
-QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit) {
+QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit)
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral("SELECT doc FROM actions WHERE status = 'pending' AND expires_at <= ? "
                              "ORDER BY expires_at LIMIT ?"));
@@ -525,7 +549,8 @@ QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit) {
     return out;
 }
 
-std::optional<qint64> SqliteStore::nextPendingExpiry() {
+std::optional<qint64> SqliteStore::nextPendingExpiry()
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (q.exec(QStringLiteral("SELECT min(expires_at) FROM actions WHERE status = 'pending'")) &&
         q.next() && !q.value(0).isNull())
@@ -533,7 +558,8 @@ std::optional<qint64> SqliteStore::nextPendingExpiry() {
     return std::nullopt;
 }
 
-QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit) {
+QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, int limit)
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.prepare(QStringLiteral(
                   "SELECT seq, type, at, session_id, action_id, data FROM events WHERE seq > ?") +
@@ -554,7 +580,8 @@ QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, i
     return out;
 }
 
-qint64 SqliteStore::lastEventSeq() {
+qint64 SqliteStore::lastEventSeq()
+{
     QSqlQuery q(QSqlDatabase::database(m_connection));
     if (q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) && q.next())
         return q.value(0).toLongLong();

@@ -11,7 +11,8 @@ namespace interlock {
 
 // SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
 // Not thread-safe: the server uses it from its own thread only.
-class SqliteStore final : public Store {
+class SqliteStore final : public Store
+{
 public:
     explicit SqliteStore(QString path);
     ~SqliteStore() override;
@@ -51,6 +52,7 @@ private:
     // reading, or it would keep the next COMMIT from completing.
     QSqlQuery &prepared(const QString &sql);
     bool adjustPending(const QString &sessionId, int delta);
+    bool insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
                          const QString &subject);

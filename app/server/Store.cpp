@@ -4,7 +4,8 @@
 
 namespace interlock {
 
-QJsonObject SessionRecord::toJson() const {
+QJsonObject SessionRecord::toJson() const
+{
     QJsonObject o{{QStringLiteral("id"), id},
                   {QStringLiteral("agent"), agent},
                   {QStringLiteral("owner"), owner.isEmpty() ? QJsonValue() : QJsonValue(owner)},
@@ -17,7 +18,8 @@ QJsonObject SessionRecord::toJson() const {
     return o;
 }
 
-QJsonObject EventRecord::toJson() const {
+QJsonObject EventRecord::toJson() const
+{
     QJsonObject o = data;
     o.insert(QStringLiteral("seq"), seq);
     o.insert(QStringLiteral("type"), type);

@@ -76,7 +76,8 @@ struct InsertOutcome {
 // backend (SQLite now; PostgreSQL later), all held to the same behaviour by the tests.
 // Actions are stored as their API JSON (`doc`) with indexed columns beside it; every update is a
 // compare-and-swap on `version`, written with its event and audit entry in one transaction.
-class Store {
+class Store
+{
 public:
     virtual ~Store() = default;
 

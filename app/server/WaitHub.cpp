@@ -11,14 +11,16 @@ struct WaitHub::Waiter {
     QTimer timer;
 };
 
-WaitHub::~WaitHub() {
+WaitHub::~WaitHub()
+{
     for (auto &list : m_topics) {
         for (Waiter *w : list)
             delete w;
     }
 }
 
-void WaitHub::park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond) {
+void WaitHub::park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond)
+{
     auto *w = new Waiter;
     w->topic = topic;
     w->reply = std::move(reply);
@@ -30,7 +32,8 @@ void WaitHub::park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond
     w->timer.start(waitMs);
 }
 
-void WaitHub::finish(Waiter *w, bool respond) {
+void WaitHub::finish(Waiter *w, bool respond)
+{
     auto it = m_topics.find(w->topic);
     if (it == m_topics.end())
         return;
@@ -44,7 +47,8 @@ void WaitHub::finish(Waiter *w, bool respond) {
     delete w; // the reply itself is deleted later (HttpReplyPtr)
 }
 
-void WaitHub::wake(const QString &topic) {
+void WaitHub::wake(const QString &topic)
+{
     // Take the whole list first: a respond() may park a new waiter under the same topic, which
     // must wait for the next wake.
     const std::list<Waiter *> waiters = m_topics.take(topic);
@@ -57,7 +61,8 @@ void WaitHub::wake(const QString &topic) {
     }
 }
 
-int WaitHub::waiting() const {
+int WaitHub::waiting() const
+{
     int n = 0;
     for (const auto &list : m_topics)
         n += int(list.size());

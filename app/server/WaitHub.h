@@ -14,7 +14,8 @@ namespace interlock {
 // Parks long-poll replies under a topic ("action:<id>", "events", "session:<id>"). A parked reply
 // is answered by its respond() callback when its topic is woken or its wait runs out, whichever
 // comes first; a client that leaves is dropped without a write.
-class WaitHub : public QObject {
+class WaitHub : public QObject
+{
     Q_OBJECT
 public:
     using Respond = std::function<void(HttpReply &)>;

@@ -10,9 +10,11 @@
 namespace interlock::test {
 
 TestServer::TestServer()
-    : TestServer(Options{}) {}
+    : TestServer(Options{})
+{}
 
-TestServer::TestServer(const Options &options) {
+TestServer::TestServer(const Options &options)
+{
     if (options.manualClock)
         m_manual = std::make_unique<ManualClock>(
             QDateTime(QDate(2026, 11, 24), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch());
@@ -29,22 +31,26 @@ TestServer::TestServer(const Options &options) {
 
 TestServer::~TestServer() = default;
 
-QUrl TestServer::url() const {
+QUrl TestServer::url() const
+{
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
 }
 
-QString TestServer::dbPath() const {
+QString TestServer::dbPath() const
+{
     return m_dir.filePath(QStringLiteral("interlock.db"));
 }
 
 ApiResult TestServer::call(const QString &token, const QByteArray &method, const QString &path,
                            const std::optional<QJsonObject> &body,
-                           const ApiClient::Headers &headers) {
+                           const ApiClient::Headers &headers)
+{
     ApiClient client(url(), token);
     return client.call(method, path, body, headers);
 }
 
-std::pair<QString, QString> TestServer::openSession(const QString &agent, const QString &owner) {
+std::pair<QString, QString> TestServer::openSession(const QString &agent, const QString &owner)
+{
     QJsonObject body{{QStringLiteral("agent"), agent}};
     if (!owner.isEmpty())
         body.insert(QStringLiteral("owner"), owner);
@@ -56,14 +62,16 @@ std::pair<QString, QString> TestServer::openSession(const QString &agent, const 
         r.body.value(QStringLiteral("token")).toString()};
 }
 
-QString TestServer::submit(const QString &sessionToken, const QJsonObject &body) {
+QString TestServer::submit(const QString &sessionToken, const QJsonObject &body)
+{
     const ApiResult r = call(sessionToken, "POST", QStringLiteral("/v1/actions"), body);
     if (r.status != 201)
         qWarning("submit failed: %s", qPrintable(r.describe()));
     return r.body.value(QStringLiteral("id")).toString();
 }
 
-QJsonObject sampleAction(const QString &kind, const QString &title) {
+QJsonObject sampleAction(const QString &kind, const QString &title)
+{
     return {{QStringLiteral("kind"), kind},
             {QStringLiteral("title"), title},
             {QStringLiteral("summary"), QStringLiteral("Looks at what the last build produced.")},
@@ -76,12 +84,14 @@ QJsonObject sampleAction(const QString &kind, const QString &title) {
             {QStringLiteral("expires_in"), 900}};
 }
 
-QJsonObject RawResponse::json() const {
+QJsonObject RawResponse::json() const
+{
     return QJsonDocument::fromJson(body).object();
 }
 
 QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,
-                      const QList<QByteArray> &headers) {
+                      const QList<QByteArray> &headers)
+{
     QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
     for (const QByteArray &h : headers)
         out += h + "\r\n";
@@ -89,7 +99,8 @@ QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QB
     return out;
 }
 
-RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs) {
+RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
+{
     QTcpSocket socket;
     QByteArray received;
     RawResponse response;

@@ -15,7 +15,8 @@ namespace interlock::test {
 // A real ApiServer on 127.0.0.1 (random port) over a real SQLite file in a temporary folder,
 // with one token per role. Requests made with call() go over real HTTP on loopback; the nested
 // event loop of the blocking client also runs the server, which lives in the same thread.
-class TestServer {
+class TestServer
+{
 public:
     struct Options {
         bool manualClock = false;
