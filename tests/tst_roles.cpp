@@ -89,6 +89,12 @@ private Q_SLOTS:
              QStringLiteral("/v1/sessions"),
              QJsonObject{{QStringLiteral("agent"), QStringLiteral("x")}},
              {401, 401, 201, 403, 403, 403, 403, 403, 201}},
+            // clang-format off
+            {"get-session", "GET", QStringLiteral("/v1/sessions/{S}"), {}, {401, 401, 403, 200, 404, 200, 200, 200, 200}},
+            {"kill-unknown", "POST", QStringLiteral("/v1/sessions/ses_none/kill"), QJsonObject{}, {401, 401, 403, 403, 403, 404, 404, 403, 404}},
+            {"terminated-bad-body", "POST", QStringLiteral("/v1/sessions/{S}/terminated"),
+             QJsonObject{{QStringLiteral("exit_code"), QStringLiteral("x")}}, {401, 401, 403, 422, 422, 403, 403, 403, 403}},
+            // clang-format on
             {"list-sessions",
              "GET",
              QStringLiteral("/v1/sessions"),

@@ -129,6 +129,22 @@ std::optional<qint64> FieldReader::integer(const QString &key, bool required, qi
     return qint64(d);
 }
 
+std::optional<double> FieldReader::number(const QString &key, bool required, double min, double max)
+{
+    const QJsonValue *v = present(key, required);
+    if (!v)
+        return std::nullopt;
+    const double d = v->toDouble(std::nan(""));
+    if (!v->isDouble() || !(d >= min && d <= max)) {
+        fail(key, QStringLiteral("'%1' must be a number from %2 to %3.")
+                      .arg(path(key))
+                      .arg(min)
+                      .arg(max));
+        return std::nullopt;
+    }
+    return d;
+}
+
 std::optional<bool> FieldReader::boolean(const QString &key)
 {
     const QJsonValue *v = present(key, false);

@@ -29,6 +29,7 @@ public:
     std::optional<QString> string(const QString &key, bool required, int maxLength,
                                   Text text = Text::SingleLine);
     std::optional<qint64> integer(const QString &key, bool required, qint64 min, qint64 max);
+    std::optional<double> number(const QString &key, bool required, double min, double max);
     std::optional<bool> boolean(const QString &key);
     std::optional<QJsonObject> object(const QString &key, bool required);
     std::optional<QJsonArray> array(const QString &key, bool required, int maxItems);

@@ -59,9 +59,12 @@ bool ApiServer::open(QString *error)
                 m_hub->wake(QStringLiteral("events"));
             });
     connect(m_sessions, &SessionService::sessionChanged, this, [this](const QString &sessionId) {
-        m_hub->wake(QStringLiteral("session:") + sessionId);
+        if (!sessionId.isEmpty())
+            m_hub->wake(QStringLiteral("session:") + sessionId);
         m_hub->wake(QStringLiteral("events"));
     });
+    connect(m_sessions, &SessionService::actionCancelled, this,
+            [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     registerRoutes();
     m_commits = new CommitGroup(*m_store, this);
@@ -120,8 +123,12 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
 
     Principal who;
     if (!match.route->access.anonymous) {
-        if (ApiError e = m_auth->authenticate(request, &who); e.isError())
-            return reply->sendError(e);
+        if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {
+            const bool allowed = match.route->access.closedSession && who.sessionClosed &&
+                                 e.code == QLatin1String("session_killed");
+            if (!allowed)
+                return reply->sendError(e);
+        }
         if (!match.route->access.allows(who.role))
             return reply->sendError(ApiError::forbidden(
                 QStringLiteral("A %1 token cannot use %2 %3.")

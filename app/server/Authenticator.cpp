@@ -19,18 +19,22 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
     const QString token = QString::fromLatin1(header.mid(7).trimmed());
     const auto record = m_store.token(tokenHash(token));
-    if (!record || record->revoked)
+    if (!record)
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
     if (record->role == Role::Session) {
+        // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
         const auto session = m_store.session(record->sessionId);
         if (!session)
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
-        if (session->status == QLatin1String("killed") ||
-            session->status == QLatin1String("terminated"))
+        if (session->status != QLatin1String("active")) {
+            *out = Principal{true, Role::Session, record->name, record->sessionId, true};
+            if (session->status == QLatin1String("ended"))
+                return ApiError::forbidden(QStringLiteral("This session has ended."));
             return ApiError::sessionKilled();
-        if (session->status != QLatin1String("active"))
-            return ApiError::forbidden(QStringLiteral("This session has ended."));
+        }
     }
+    if (record->revoked)
+        return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
     *out = Principal{true, record->role, record->name, record->sessionId};
     return {};
 }

@@ -8,7 +8,8 @@ namespace interlock {
 class Store;
 
 // Resolves "Authorization: Bearer <token>" to a Principal. A session token whose session is no
-// longer active is refused with 403 session_killed.
+// longer active yields 403 session_killed (or forbidden once ended), with *out still filled in
+// and sessionClosed set, so a route that allows it can accept it.
 class Authenticator
 {
 public:

@@ -10,8 +10,9 @@ namespace interlock {
 struct Principal {
     bool authenticated = false;
     Role role = Role::Agent;
-    QString name;      // token name; the agent's name for a session token
-    QString sessionId; // session tokens only
+    QString name;               // token name; the agent's name for a session token
+    QString sessionId;          // session tokens only
+    bool sessionClosed = false; // a session token whose session was killed or has ended
 
     bool isSession() const { return authenticated && role == Role::Session; }
     bool isUser() const { return authenticated && isUserRole(role); }

@@ -12,10 +12,14 @@ namespace interlock {
 struct Access {
     bool anonymous = false;
     QList<Role> roles;
+    // The token of a killed session is refused (403 session_killed) everywhere but on routes that
+    // set this: the supervisor reports the termination with it.
+    bool closedSession = false;
 
-    static Access anyone() { return {true, {}}; }
-    static Access anyToken() { return {false, {}}; }
-    static Access only(QList<Role> roles) { return {false, std::move(roles)}; }
+    static Access anyone() { return {true, {}, false}; }
+    static Access anyToken() { return {false, {}, false}; }
+    static Access only(QList<Role> roles) { return {false, std::move(roles), false}; }
+    static Access closedSessionToo() { return {false, {Role::Session}, true}; }
     bool allows(Role role) const { return roles.isEmpty() || roles.contains(role); }
 };
 

@@ -38,6 +38,69 @@ void addSessionRoutes(Router &router, ApiContext &api)
                        list.append(s.toJson());
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
+
+    // POST bodies here are optional: an emergency stop must work with an empty request.
+    const auto optionalBody = [](const HttpRequest &req, HttpReply &reply, QJsonObject *out) {
+        return req.body.trimmed().isEmpty() || readJsonBody(req, reply, out);
+    };
+
+    router.add(
+        "GET", QStringLiteral("/v1/sessions/{id}"),
+        Access::only({Role::Session, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin}),
+        [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            const QString id = req.params.value(0);
+            const auto s = api.store.session(id);
+            if (!s || (who.isSession() && who.sessionId != id))
+                return reply->sendError(
+                    ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
+            reply->sendJson(200, {{QStringLiteral("session"), s->toJson()}});
+        });
+
+    router.add(
+        "POST", QStringLiteral("/v1/sessions/{id}/kill"),
+        Access::only({Role::Reviewer, Role::Oncall, Role::Admin}),
+        [&api, optionalBody](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!optionalBody(req, *reply, &body))
+                return;
+            const QString id = req.params.value(0);
+            const auto ended = api.sessions.kill(who, {id}, body);
+            if (ended.error.isError())
+                return reply->sendError(ended.error);
+            // Killing a session that is no longer active changes nothing and says so.
+            const auto now = api.store.session(id);
+            reply->sendJson(200,
+                            {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+        });
+
+    router.add(
+        "POST", QStringLiteral("/v1/stop-all"), Access::only({Role::Oncall, Role::Admin}),
+        [&api, optionalBody](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!optionalBody(req, *reply, &body))
+                return;
+            const auto ended = api.sessions.kill(who, {}, body);
+            if (ended.error.isError())
+                return reply->sendError(ended.error);
+            reply->sendJson(200,
+                            {{QStringLiteral("killed"), ended.result.sessions.size()},
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+        });
+
+    router.add(
+        "POST", QStringLiteral("/v1/sessions/{id}/terminated"), Access::closedSessionToo(),
+        [&api, optionalBody](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!optionalBody(req, *reply, &body))
+                return;
+            const auto ended = api.sessions.finish(who, req.params.value(0), body);
+            if (ended.error.isError())
+                return reply->sendError(ended.error);
+            reply->sendJson(200,
+                            {{QStringLiteral("session"), ended.result.sessions.value(0).toJson()},
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+        });
 }
 
 } // namespace interlock

@@ -9,7 +9,8 @@ namespace interlock {
 
 class Clock;
 
-// Opening and listing agent sessions. (Kill and stop-all come with the emergency-stop issue.)
+// Opening agent sessions and ending them: kill (one), stop-all, and the supervisor's report that
+// the process tree is gone (terminated) or that the agent exited by itself (ended).
 class SessionService : public QObject
 {
     Q_OBJECT
@@ -23,8 +24,20 @@ public:
     };
     Opened open(const Principal &who, const QJsonObject &body);
 
+    struct Ended {
+        SessionsEnded result;
+        ApiError error;
+    };
+    // ids empty: every active session (stop-all).
+    Ended kill(const Principal &who, const QStringList &ids, const QJsonObject &body);
+    Ended finish(const Principal &who, const QString &id, const QJsonObject &body);
+
 Q_SIGNALS:
     void sessionChanged(const QString &sessionId);
+    void actionCancelled(const QString &actionId, const QString &sessionId);
+
+private:
+    void announce(const SessionsEnded &ended);
 
 private:
     Store &m_store;

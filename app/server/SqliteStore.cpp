@@ -18,7 +18,7 @@ const char *const kSchema[] = {
     "NULL, session_id TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER)",
     "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, agent TEXT NOT NULL, owner TEXT, "
     "description TEXT, supervised INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT "
-    "NULL, pending INTEGER NOT NULL DEFAULT 0)",
+    "NULL, pending INTEGER NOT NULL DEFAULT 0, stop TEXT)",
     "CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
     "UNIQUE, session_id TEXT NOT NULL, agent TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT "
     "NULL, risk_score INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, "
@@ -57,12 +57,13 @@ SessionRecord sessionFrom(const QSqlQuery &q)
     s.status = q.value(5).toString();
     s.createdAt = q.value(6).toLongLong();
     s.pending = q.value(7).toInt();
+    s.stop = parseDoc(q.value(8));
     return s;
 }
 
-const char kSessionColumns[] =
-    "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, s.pending "
-    "FROM sessions s ";
+const char kSessionColumns[] = "SELECT s.id, s.agent, s.owner, s.description, s.supervised, "
+                               "s.status, s.created_at, s.pending, "
+                               "s.stop FROM sessions s ";
 } // namespace
 
 // RAII transaction: rolls back unless commit() succeeded, and then also restores the in-memory
@@ -383,6 +384,122 @@ QList<SessionRecord> SqliteStore::sessions(const QString &status)
         while (q.next())
             out.append(sessionFrom(q));
     }
+    return out;
+}
+
+bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
+                               const QJsonObject &stop, qint64 at, const QString &actor,
+                               QStringList *cancelled)
+{
+    QSqlQuery &update = prepared(
+        QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
+    update.addBindValue(status);
+    update.addBindValue(compact(stop));
+    update.addBindValue(s.id);
+    QSqlQuery &revoke = prepared(QStringLiteral(
+        "UPDATE tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"));
+    revoke.addBindValue(at);
+    revoke.addBindValue(s.id);
+    if (!update.exec() || !revoke.exec())
+        return false;
+    QList<QJsonObject> pending;
+    {
+        QSqlQuery &q = prepared(
+            QStringLiteral("SELECT doc FROM actions WHERE session_id = ? AND status = 'pending'"));
+        q.addBindValue(s.id);
+        if (!q.exec())
+            return false;
+        while (q.next())
+            pending.append(parseDoc(q.value(0)));
+        q.finish();
+    }
+    for (QJsonObject doc : std::as_const(pending)) {
+        const int version = doc.value(QStringLiteral("version")).toInt();
+        doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
+        doc.insert(QStringLiteral("version"), version + 1);
+        const QString id = doc.value(QStringLiteral("id")).toString();
+        QSqlQuery &q = prepared(QStringLiteral(
+            "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
+        q.addBindValue(version + 1);
+        q.addBindValue(compact(doc));
+        q.addBindValue(id);
+        const Transition event{QStringLiteral("action.updated"),
+                               {{QStringLiteral("status"), QStringLiteral("cancelled")},
+                                {QStringLiteral("version"), version + 1},
+                                {QStringLiteral("kind"), doc.value(QStringLiteral("kind"))}},
+                               {},
+                               actor,
+                               at};
+        if (!q.exec() || !writeTransition(event, s.id, id, id))
+            return false;
+        cancelled->append(id);
+    }
+    return true;
+}
+
+std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
+                                                       const QString &reason, const Transition &t)
+{
+    Transaction tx(*this);
+    QList<SessionRecord> targets;
+    if (ids.isEmpty()) {
+        targets = sessions(QStringLiteral("active"));
+    } else {
+        for (const QString &id : ids) {
+            if (const auto s = session(id); s && s->status == QLatin1String("active"))
+                targets.append(*s);
+        }
+    }
+    SessionsEnded out;
+    for (const SessionRecord &s : std::as_const(targets)) {
+        QJsonObject stop{{QStringLiteral("killed_at"), toRfc3339(t.at)},
+                         {QStringLiteral("killed_by"), t.actor},
+                         {QStringLiteral("reason"), reason}};
+        QStringList cancelled;
+        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor, &cancelled))
+            return std::nullopt;
+        const QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
+                               {QStringLiteral("reason"), reason},
+                               {QStringLiteral("cancelled"), cancelled.size()}};
+        if (!writeTransition(Transition{QStringLiteral("session.killed"), data,
+                                        QStringLiteral("session.kill"), t.actor, t.at},
+                             s.id, {}, s.id))
+            return std::nullopt;
+        out.cancelledActions += cancelled;
+    }
+    if (!t.eventType.isEmpty()) {
+        Transition all = t;
+        all.eventData.insert(QStringLiteral("killed"), targets.size());
+        all.eventData.insert(QStringLiteral("cancelled"), out.cancelledActions.size());
+        if (!writeTransition(all, {}, {}, QString()))
+            return std::nullopt;
+    }
+    if (!tx.commit())
+        return std::nullopt;
+    for (const SessionRecord &s : std::as_const(targets))
+        out.sessions.append(session(s.id).value_or(s));
+    return out;
+}
+
+std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const QString &status,
+                                                        const QJsonObject &info,
+                                                        const Transition &t)
+{
+    Transaction tx(*this);
+    const auto s = session(id);
+    if (!s)
+        return std::nullopt;
+    QJsonObject stop = s->stop;
+    for (auto it = info.constBegin(); it != info.constEnd(); ++it)
+        stop.insert(it.key(), it.value());
+    stop.insert(status == QLatin1String("ended") ? QStringLiteral("ended_at")
+                                                 : QStringLiteral("terminated_at"),
+                toRfc3339(t.at));
+    SessionsEnded out;
+    if (!closeSession(*s, status, stop, t.at, t.actor, &out.cancelledActions) ||
+        !writeTransition(t, id, {}, id) || !tx.commit())
+        return std::nullopt;
+    out.sessions.append(session(id).value_or(*s));
     return out;
 }
 

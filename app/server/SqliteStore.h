@@ -27,6 +27,11 @@ public:
                        const Transition &transition) override;
     std::optional<SessionRecord> session(const QString &id) override;
     QList<SessionRecord> sessions(const QString &status) override;
+    std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
+                                              const Transition &t) override;
+    std::optional<SessionsEnded> finishSession(const QString &id, const QString &status,
+                                               const QJsonObject &info,
+                                               const Transition &t) override;
 
     InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
                                const QByteArray &bodyHash, int maxPending,
@@ -53,6 +58,9 @@ private:
     QSqlQuery &prepared(const QString &sql);
     bool adjustPending(const QString &sessionId, int delta);
     bool insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at);
+    // Within a transaction: revoke the session's tokens and cancel its pending actions.
+    bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
+                      qint64 at, const QString &actor, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
                          const QString &subject);

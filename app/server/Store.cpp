@@ -15,6 +15,8 @@ QJsonObject SessionRecord::toJson() const
                   {QStringLiteral("pending"), pending}};
     if (!description.isEmpty())
         o.insert(QStringLiteral("description"), description);
+    for (auto it = stop.constBegin(); it != stop.constEnd(); ++it)
+        o.insert(it.key(), it.value());
     return o;
 }
 

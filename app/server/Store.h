@@ -25,9 +25,17 @@ struct SessionRecord {
     QString status; // active | killed | terminated | ended
     bool supervised = false;
     qint64 createdAt = 0;
-    int pending = 0; // filled by reads
+    int pending = 0;  // filled by reads
+    QJsonObject stop; // killed_at, killed_by, reason, terminated_at, exit_code, signal, reaped,
+                      // kill_latency_ms, ended_at: merged into the API JSON
 
     QJsonObject toJson() const;
+};
+
+// What ending sessions did, for the reply and the wake-ups.
+struct SessionsEnded {
+    QList<SessionRecord> sessions; // as they are now
+    QStringList cancelledActions;  // pending actions that became `cancelled`
 };
 
 struct EventRecord {
@@ -91,6 +99,16 @@ public:
                                const Transition &transition) = 0;
     virtual std::optional<SessionRecord> session(const QString &id) = 0;
     virtual QList<SessionRecord> sessions(const QString &status) = 0;
+    // Kills the given active sessions (all active ones when ids is empty) in one transaction:
+    // status `killed`, their tokens revoked, their pending actions `cancelled`, one
+    // session.killed event and audit entry each (plus t, e.g. stop.all, when t.eventType is set).
+    virtual std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
+                                                      const Transition &t) = 0;
+    // killed -> terminated (the supervisor confirms the process tree is gone), or
+    // active -> ended (the agent exited by itself: token revoked, pending cancelled).
+    virtual std::optional<SessionsEnded> finishSession(const QString &id, const QString &status,
+                                                       const QJsonObject &info,
+                                                       const Transition &t) = 0;
 
     // Inserts a new action (doc holds id, session_id, status, risk, version…). With an
     // idempotency key already used by this session, returns the stored action (replayed) when
