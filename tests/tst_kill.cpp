@@ -23,7 +23,8 @@ private:
     static QStringList statusesOf(TestServer &s, const QString &sessionId)
     {
         QStringList out;
-        const ApiResult r = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions?limit=500"));
+        const ApiResult r =
+            s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions?limit=500"));
         for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray()) {
             if (v.toObject().value(QStringLiteral("session_id")).toString() == sessionId)
                 out.append(v.toObject().value(QStringLiteral("status")).toString());
@@ -38,32 +39,43 @@ private Q_SLOTS:
         const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
         const QString a1 = s.submit(token, sampleAction(QStringLiteral("email.delete")));
         const QString a2 = s.submit(token, sampleAction(QStringLiteral("email.delete")));
-        const ApiResult kill = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id),
-                                      QJsonObject{{QStringLiteral("reason"), QStringLiteral("she typed stop")}});
+        const ApiResult kill =
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id),
+                   QJsonObject{{QStringLiteral("reason"), QStringLiteral("she typed stop")}});
         QCOMPARE(kill.status, 200);
         QCOMPARE(kill.body.value(QStringLiteral("cancelled")).toInt(), 2);
         const QJsonObject session = kill.body.value(QStringLiteral("session")).toObject();
         QCOMPARE(session.value(QStringLiteral("status")).toString(), QStringLiteral("killed"));
-        QCOMPARE(session.value(QStringLiteral("reason")).toString(), QStringLiteral("she typed stop"));
-        QCOMPARE(session.value(QStringLiteral("killed_by")).toString(), QStringLiteral("oncall-user"));
+        QCOMPARE(session.value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("she typed stop"));
+        QCOMPARE(session.value(QStringLiteral("killed_by")).toString(),
+                 QStringLiteral("oncall-user"));
         QCOMPARE(session.value(QStringLiteral("pending")).toInt(), 0);
 
         // Every further request with the session's token: 403 session_killed.
         const QList<std::pair<QByteArray, QString>> calls{
-            {"POST", QStringLiteral("/v1/actions")}, {"GET", QStringLiteral("/v1/me")},
-            {"GET", QStringLiteral("/v1/actions/") + a1}, {"GET", QStringLiteral("/v1/actions/%1/decision").arg(a1)},
-            {"GET", QStringLiteral("/v1/sessions/%1/events").arg(id)}, {"GET", QStringLiteral("/v1/sessions/") + id}};
+            {"POST", QStringLiteral("/v1/actions")},
+            {"GET", QStringLiteral("/v1/me")},
+            {"GET", QStringLiteral("/v1/actions/") + a1},
+            {"GET", QStringLiteral("/v1/actions/%1/decision").arg(a1)},
+            {"GET", QStringLiteral("/v1/sessions/%1/events").arg(id)},
+            {"GET", QStringLiteral("/v1/sessions/") + id}};
         for (const auto &[method, path] : calls) {
-            const ApiResult r = s.call(token, method, path, method == "POST" ? std::optional(sampleAction()) : std::nullopt);
+            const ApiResult r =
+                s.call(token, method, path,
+                       method == "POST" ? std::optional(sampleAction()) : std::nullopt);
             QCOMPARE(r.status, 403);
             QCOMPARE(r.error().code, QStringLiteral("session_killed"));
         }
-        QCOMPARE(statusesOf(s, id), (QStringList{QStringLiteral("cancelled"), QStringLiteral("cancelled")}));
-        const ApiResult late = s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(a2), approve());
+        QCOMPARE(statusesOf(s, id),
+                 (QStringList{QStringLiteral("cancelled"), QStringLiteral("cancelled")}));
+        const ApiResult late = s.call(s.token(Role::Reviewer), "POST",
+                                      QStringLiteral("/v1/actions/%1/decision").arg(a2), approve());
         QCOMPARE(late.status, 409);
         QCOMPARE(late.error().code, QStringLiteral("already_decided"));
         // Killing again changes nothing.
-        const ApiResult again = s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
+        const ApiResult again =
+            s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
         QCOMPARE(again.status, 200);
         QCOMPARE(again.body.value(QStringLiteral("cancelled")).toInt(), 0);
     }
@@ -73,22 +85,31 @@ private Q_SLOTS:
         TestServer s;
         const auto [id, token] = s.openSession(QStringLiteral("a"));
         const QString action = s.submit(token, sampleAction());
-        const qint64 head = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events")).body.value(QStringLiteral("next")).toInteger();
+        const qint64 head = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events"))
+                                .body.value(QStringLiteral("next"))
+                                .toInteger();
         ApiClient agent(s.url(), token), supervisor(s.url(), token);
         std::optional<ApiResult> decision, events;
-        agent.request("GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
-                      [&](const ApiResult &r) { decision = r; }, {}, 40000);
-        supervisor.request("GET", QStringLiteral("/v1/sessions/%1/events?after=%2&wait=30").arg(id).arg(head), std::nullopt,
-                           [&](const ApiResult &r) { events = r; }, {}, 40000);
+        agent.request(
+            "GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(action), std::nullopt,
+            [&](const ApiResult &r) { decision = r; }, {}, 40000);
+        supervisor.request(
+            "GET", QStringLiteral("/v1/sessions/%1/events?after=%2&wait=30").arg(id).arg(head),
+            std::nullopt, [&](const ApiResult &r) { events = r; }, {}, 40000);
         QTRY_COMPARE(s.server().waitHub().waiting(), 2);
-        QCOMPARE(s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id)).status, 200);
+        QCOMPARE(
+            s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .status,
+            200);
         QTRY_VERIFY(decision && events);
-        QCOMPARE(decision->body.value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(decision->body.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("cancelled"));
         QVERIFY(decision->body.value(QStringLiteral("payload")).isNull());
         QStringList types;
         for (const QJsonValue &e : events->body.value(QStringLiteral("events")).toArray())
             types.append(e.toObject().value(QStringLiteral("type")).toString());
-        QVERIFY2(types.contains(QStringLiteral("session.killed")), qPrintable(types.join(QLatin1Char(','))));
+        QVERIFY2(types.contains(QStringLiteral("session.killed")),
+                 qPrintable(types.join(QLatin1Char(','))));
         QCOMPARE(s.server().waitHub().waiting(), 0);
     }
 
@@ -106,24 +127,29 @@ private Q_SLOTS:
                 return;
             ++sent;
             const bool sentAfterKill = killed;
-            agent.request("POST", QStringLiteral("/v1/actions"), sampleAction(), [&, sentAfterKill](const ApiResult &r) {
-                ++answered;
-                if (r.status == 201) {
-                    QVERIFY2(!sentAfterKill, "a submission sent after the kill returned was accepted");
-                    const QString a = r.body.value(QStringLiteral("id")).toString();
-                    acknowledged.append(a);
-                    // A reviewer keeps approving while the flood goes on.
-                    reviewer.request("POST", QStringLiteral("/v1/actions/%1/decision").arg(a), approve(), [](const ApiResult &) {});
-                } else if (r.error().code == QLatin1String("session_killed")) {
-                    ++refusedAfterKill;
-                }
-                flood();
-            });
+            agent.request(
+                "POST", QStringLiteral("/v1/actions"), sampleAction(),
+                [&, sentAfterKill](const ApiResult &r) {
+                    ++answered;
+                    if (r.status == 201) {
+                        QVERIFY2(!sentAfterKill,
+                                 "a submission sent after the kill returned was accepted");
+                        const QString a = r.body.value(QStringLiteral("id")).toString();
+                        acknowledged.append(a);
+                        // A reviewer keeps approving while the flood goes on.
+                        reviewer.request("POST", QStringLiteral("/v1/actions/%1/decision").arg(a),
+                                         approve(), [](const ApiResult &) {});
+                    } else if (r.error().code == QLatin1String("session_killed")) {
+                        ++refusedAfterKill;
+                    }
+                    flood();
+                });
         };
         for (int i = 0; i < 6; ++i)
             flood();
         QTRY_VERIFY(acknowledged.size() >= 40);
-        const ApiResult kill = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
+        const ApiResult kill =
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
         killed = true;
         QCOMPARE(kill.status, 200);
         QTRY_COMPARE_WITH_TIMEOUT(answered, sent, 20000);
@@ -134,12 +160,18 @@ private Q_SLOTS:
         QCOMPARE(statuses.size(), acknowledged.size());
         QVERIFY(!statuses.contains(QStringLiteral("pending")));
         QVERIFY(statuses.contains(QStringLiteral("cancelled")));
-        const ApiResult after = s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions?status=approved&limit=500"));
+        const ApiResult after = s.call(s.token(Role::Admin), "GET",
+                                       QStringLiteral("/v1/actions?status=approved&limit=500"));
         for (const QJsonValue &v : after.body.value(QStringLiteral("actions")).toArray()) {
             const QJsonObject a = v.toObject();
             if (a.value(QStringLiteral("session_id")).toString() == id)
-                QVERIFY(a.value(QStringLiteral("decision")).toObject().value(QStringLiteral("at")).toString() <=
-                        kill.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("killed_at")).toString());
+                QVERIFY(a.value(QStringLiteral("decision"))
+                            .toObject()
+                            .value(QStringLiteral("at"))
+                            .toString() <= kill.body.value(QStringLiteral("session"))
+                                               .toObject()
+                                               .value(QStringLiteral("killed_at"))
+                                               .toString());
         }
     }
 
@@ -151,20 +183,32 @@ private Q_SLOTS:
             sessions.append(s.openSession(QStringLiteral("agent-%1").arg(i)));
             s.submit(sessions.last().second, sampleAction());
         }
-        QCOMPARE(s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/stop-all")).status, 403);
-        QCOMPARE(s.call(s.token(Role::Manager), "POST", QStringLiteral("/v1/stop-all")).status, 403);
-        const ApiResult r = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"), QJsonObject{});
+        QCOMPARE(s.call(s.token(Role::Reviewer), "POST", QStringLiteral("/v1/stop-all")).status,
+                 403);
+        QCOMPARE(s.call(s.token(Role::Manager), "POST", QStringLiteral("/v1/stop-all")).status,
+                 403);
+        const ApiResult r =
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"), QJsonObject{});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.value(QStringLiteral("killed")).toInt(), 4);
         QCOMPARE(r.body.value(QStringLiteral("cancelled")).toInt(), 4);
         for (const auto &session : sessions)
-            QCOMPARE(s.call(session.second, "GET", QStringLiteral("/v1/me")).error().code, QStringLiteral("session_killed"));
-        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions?status=active")).body.value(QStringLiteral("sessions")).toArray().size(), 0);
-        const ApiResult again = s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/stop-all"));
+            QCOMPARE(s.call(session.second, "GET", QStringLiteral("/v1/me")).error().code,
+                     QStringLiteral("session_killed"));
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions?status=active"))
+                     .body.value(QStringLiteral("sessions"))
+                     .toArray()
+                     .size(),
+                 0);
+        const ApiResult again =
+            s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/stop-all"));
         QCOMPARE(again.body.value(QStringLiteral("killed")).toInt(), 0);
         bool sawStopAll = false;
-        for (const QJsonValue &e : s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events")).body.value(QStringLiteral("events")).toArray())
-            sawStopAll |= e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("stop.all");
+        for (const QJsonValue &e : s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events"))
+                                       .body.value(QStringLiteral("events"))
+                                       .toArray())
+            sawStopAll |=
+                e.toObject().value(QStringLiteral("type")).toString() == QLatin1String("stop.all");
         QVERIFY(sawStopAll);
     }
 
@@ -175,27 +219,41 @@ private Q_SLOTS:
         // Before a kill, a report means the agent exited by itself.
         const auto other = s.openSession(QStringLiteral("b"));
         s.submit(other.second, sampleAction());
-        ApiResult r = s.call(other.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(other.first),
-                             QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
+        ApiResult r = s.call(
+            other.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(other.first),
+            QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("ended"));
+        QCOMPARE(r.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("ended"));
         QCOMPARE(r.body.value(QStringLiteral("cancelled")).toInt(), 1);
         QCOMPARE(s.call(other.second, "GET", QStringLiteral("/v1/me")).status, 403);
 
-        QCOMPARE(s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id)).status, 200);
+        QCOMPARE(
+            s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .status,
+            200);
         r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
-                   QJsonObject{{QStringLiteral("signal"), 9}, {QStringLiteral("reaped"), 21}, {QStringLiteral("kill_latency_ms"), 3.5}});
+                   QJsonObject{{QStringLiteral("signal"), 9},
+                               {QStringLiteral("reaped"), 21},
+                               {QStringLiteral("kill_latency_ms"), 3.5}});
         QCOMPARE(r.status, 200);
         const QJsonObject session = r.body.value(QStringLiteral("session")).toObject();
         QCOMPARE(session.value(QStringLiteral("status")).toString(), QStringLiteral("terminated"));
         QCOMPARE(session.value(QStringLiteral("reaped")).toInt(), 21);
         QCOMPARE(session.value(QStringLiteral("kill_latency_ms")).toDouble(), 3.5);
         QVERIFY(!session.value(QStringLiteral("killed_at")).toString().isEmpty());
-        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id), QJsonObject{});
+        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+                   QJsonObject{});
         QCOMPARE(r.status, 409);
         // Another session cannot report for this one.
         const auto third = s.openSession(QStringLiteral("c"));
-        QCOMPARE(s.call(third.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id), QJsonObject{}).status, 404);
+        QCOMPARE(s.call(third.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+                        QJsonObject{})
+                     .status,
+                 404);
     }
 };
 

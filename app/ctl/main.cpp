@@ -20,6 +20,7 @@ const char kHelp[] =
     "  wait ID        wait for the decision; prints the approved payload\n"
     "  list           list actions, highest risk first\n"
     "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
+    "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
     "  bench submit   measure submit throughput and decision delivery latency\n\n"
     "Every command takes --help. Server and token come from --server/--token or\n"
     "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
@@ -47,7 +48,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("token"), tokenCommand},   {QStringLiteral("session"), sessionCommand},
         {QStringLiteral("submit"), submitCommand}, {QStringLiteral("wait"), waitCommand},
         {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
-        {QStringLiteral("bench"), benchCommand},
+        {QStringLiteral("bench"), benchCommand},   {QStringLiteral("run"), runCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())

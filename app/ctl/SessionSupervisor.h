@@ -1,0 +1,60 @@
+#pragma once
+
+#include "ProcessTree.h"
+#include "client/ApiClient.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+class QSocketNotifier;
+
+namespace interlock::ctl {
+
+// `interlockctl run`: opens a session, runs the agent under it and kills the agent's whole
+// process tree the moment the session is killed, without the agent's cooperation, then reports
+// `terminated` with the measured latency. With a dead-man time it also kills the agent when the
+// server cannot be reached for that long (fail closed).
+class SessionSupervisor : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        QUrl server;
+        QString enrollmentToken;
+        QString agent;
+        QString owner;
+        QString description;
+        int graceMs = 0;
+        int deadManSeconds = 0;
+        QStringList command;
+    };
+    explicit SessionSupervisor(Options options, QObject *parent = nullptr);
+    ~SessionSupervisor() override;
+
+    // Runs until the agent is gone; returns the supervisor's exit code.
+    int run();
+
+private:
+    void poll();
+    void onEvents(const ApiResult &result);
+    void killAgent(const QString &why);
+    void agentExited();
+    void report(const QJsonObject &body);
+    void finish(int code);
+    void setUpSignals();
+
+    Options m_options;
+    ProcessTree m_tree;
+    std::unique_ptr<ApiClient> m_client;
+    QString m_sessionId;
+    qint64 m_after = 0;
+    QElapsedTimer m_lastContact;
+    QTimer m_reapTimer;
+    QTimer m_retryTimer;
+    QSocketNotifier *m_signals = nullptr;
+    bool m_done = false;
+    int m_exitCode = 1;
+};
+
+} // namespace interlock::ctl
