@@ -1,50 +1,68 @@
 #include "CtlCommon.h"
+#include "KillBench.h"
 #include "SubmitBench.h"
 
 namespace interlock::ctl {
 
+namespace {
+bool readInt(const QCommandLineParser &parser, const char *name, int min, int max, int *out)
+{
+    bool ok = false;
+    *out = parser.value(QString::fromLatin1(name)).toInt(&ok);
+    return ok && *out >= min && *out <= max;
+}
+} // namespace
+
 int benchCommand(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("submit"),
-                                 QStringLiteral("The benchmark to run (submit)."));
-    parser.addOption({QStringLiteral("agents"),
-                      QStringLiteral("Concurrent agent sessions (default 16)."),
-                      QStringLiteral("N"), QStringLiteral("16")});
-    parser.addOption({QStringLiteral("actions"),
-                      QStringLiteral("Actions to submit in total (default 20000)."),
-                      QStringLiteral("N"), QStringLiteral("20000")});
-    parser.addOption({QStringLiteral("deliveries"),
-                      QStringLiteral("Approve-to-agent deliveries to time (default 2000)."),
-                      QStringLiteral("N"), QStringLiteral("2000")});
+    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("submit or kill."),
+                                 QStringLiteral("submit|kill"));
+    const auto option = [&](const char *name, const char *help, const char *fallback) {
+        parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
+                          QString::fromLatin1(fallback)});
+    };
+    option("agents", "submit: concurrent agent sessions (default 16).", "16");
+    option("actions", "submit: actions to submit in total (default 20000).", "20000");
+    option("deliveries", "submit: approve-to-agent deliveries to time (default 2000).", "2000");
+    option("sessions", "kill: supervised agents (default 50).", "50");
+    option("procs", "kill: processes in each agent's tree (default 20).", "20");
     parser.addOption({QStringLiteral("dir"),
                       QStringLiteral("Folder for the fresh databases, on the disk to measure "
                                      "(default: the current folder)."),
                       QStringLiteral("DIR"), QStringLiteral(".")});
     int code = Ok;
-    if (!parseArguments(parser, args,
-                        QStringLiteral("Benchmarks a fresh in-process server over loopback HTTP "
-                                       "and prints a table with the machine's own "
-                                       "ceiling measured in the same run (raw SQLite commits/s "
-                                       "with the server's pragmas on the same disk)."),
-                        &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral("Benchmarks a fresh in-process server over loopback HTTP and "
+                           "prints a table with the machine's own ceiling or floor "
+                           "measured in the same run.\n"
+                           "  submit: durable submits/s and latency, decision delivery "
+                           "latency; ceiling: raw SQLite commits/s on the same disk.\n"
+                           "  kill: kill-to-reaped latency of supervised agents; floor: "
+                           "the same trees killed directly."),
+            &code))
         return code;
-    if (parser.positionalArguments().mid(1) != QStringList{QStringLiteral("submit")})
-        return fail(QStringLiteral("usage: interlockctl bench submit [--agents N] [--actions N] "
-                                   "[--deliveries N] [--dir DIR]"),
+    const QStringList which = parser.positionalArguments().mid(1);
+    if (which == QStringList{QStringLiteral("kill")}) {
+        KillBench::Options k;
+        k.dir = parser.value(QStringLiteral("dir"));
+        if (!readInt(parser, "sessions", 1, 500, &k.sessions) ||
+            !readInt(parser, "procs", 1, 500, &k.procs))
+            return fail(QStringLiteral("--sessions and --procs must be 1-500"), Usage);
+        return KillBench(k).run();
+    }
+    if (which != QStringList{QStringLiteral("submit")})
+        return fail(QStringLiteral("usage: interlockctl bench submit|kill [OPTIONS] (see --help)"),
                     Usage);
     SubmitBench::Options o;
-    bool ok1 = false, ok2 = false, ok3 = false;
-    o.agents = parser.value(QStringLiteral("agents")).toInt(&ok1);
-    o.actions = parser.value(QStringLiteral("actions")).toInt(&ok2);
-    o.deliveries = parser.value(QStringLiteral("deliveries")).toInt(&ok3);
     o.dir = parser.value(QStringLiteral("dir"));
-    if (!ok1 || !ok2 || !ok3 || o.agents < 1 || o.agents > 256 || o.actions < o.agents ||
-        o.deliveries < 1 || o.deliveries > o.actions)
-        return fail(
-            QStringLiteral(
-                "--agents must be 1-256, --actions at least --agents, --deliveries 1 to --actions"),
-            Usage);
+    if (!readInt(parser, "agents", 1, 256, &o.agents) ||
+        !readInt(parser, "actions", o.agents, 10000000, &o.actions) ||
+        !readInt(parser, "deliveries", 1, o.actions, &o.deliveries))
+        return fail(QStringLiteral("--agents must be 1-256, --actions at least --agents, "
+                                   "--deliveries 1 to --actions"),
+                    Usage);
     return SubmitBench(o).run();
 }
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/prctl.h>
@@ -41,7 +42,58 @@ bool writeFile(const QString &path, const QByteArray &data)
     return f.open(QIODevice::WriteOnly) && f.write(data) == data.size();
 }
 
-// ppid of every process, from /proc/<pid>/stat ("pid (comm) state ppid …"; comm may hold spaces).
+// Reads a small /proc or cgroup file with plain syscalls: this runs in the kill loop.
+QByteArray readSmallFile(const QByteArray &path)
+{
+    QByteArray out;
+    const int fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return out;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = ::read(fd, buffer, sizeof buffer)) > 0)
+        out.append(buffer, n);
+    ::close(fd);
+    return out;
+}
+
+QList<pid_t> parsePids(const QByteArray &text)
+{
+    QList<pid_t> out;
+    for (const QByteArray &token : text.simplified().split(' ')) {
+        bool ok = false;
+        const pid_t pid = pid_t(token.toInt(&ok));
+        if (ok)
+            out.append(pid);
+    }
+    return out;
+}
+
+// Children of every thread of pid, from /proc/<pid>/task/<tid>/children (zombies included).
+QList<pid_t> childrenOf(pid_t pid)
+{
+    QList<pid_t> out;
+    const QByteArray taskDir = "/proc/" + QByteArray::number(pid) + "/task";
+    DIR *dir = ::opendir(taskDir.constData());
+    if (!dir)
+        return out;
+    while (const dirent *entry = ::readdir(dir)) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        out += parsePids(readSmallFile(taskDir + '/' + entry->d_name + "/children"));
+    }
+    ::closedir(dir);
+    return out;
+}
+
+bool haveChildrenFiles()
+{
+    static const bool have =
+        QFile::exists(QStringLiteral("/proc/%1/task/%1/children").arg(getpid()));
+    return have;
+}
+
+// Fallback without children files: ppid of every process, from /proc/<pid>/stat.
 QHash<pid_t, pid_t> parentMap()
 {
     QHash<pid_t, pid_t> parents;
@@ -52,15 +104,12 @@ QHash<pid_t, pid_t> parentMap()
         const pid_t pid = pid_t(entry.toInt(&ok));
         if (!ok)
             continue;
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
+        const QByteArray line = readSmallFile("/proc/" + entry.toLatin1() + "/stat");
         const qsizetype close = line.lastIndexOf(')');
         if (close < 0)
             continue;
         const QList<QByteArray> fields = line.mid(close + 2).split(' ');
-        if (fields.size() > 1 && fields[0] != "Z")
+        if (fields.size() > 1)
             parents.insert(pid, pid_t(fields[1].toInt()));
     }
     return parents;
@@ -160,28 +209,29 @@ bool ProcessTree::reap()
 
 QList<pid_t> ProcessTree::descendants() const
 {
-    const QHash<pid_t, pid_t> parents = parentMap();
-    QHash<pid_t, QList<pid_t>> children;
-    for (auto it = parents.cbegin(); it != parents.cend(); ++it)
-        children[it.value()].append(it.key());
     QSet<pid_t> found;
     QList<pid_t> queue{getpid()};
+    QHash<pid_t, QList<pid_t>> children;
+    if (!haveChildrenFiles()) {
+        const QHash<pid_t, pid_t> parents = parentMap();
+        for (auto it = parents.cbegin(); it != parents.cend(); ++it)
+            children[it.value()].append(it.key());
+    }
     while (!queue.isEmpty()) {
-        for (pid_t child : children.value(queue.takeFirst())) {
+        const pid_t pid = queue.takeFirst();
+        for (pid_t child : haveChildrenFiles() ? childrenOf(pid) : children.value(pid)) {
             if (!found.contains(child)) {
                 found.insert(child);
                 queue.append(child);
             }
         }
     }
+    // A descendant that escaped the tree (a root agent can re-parent nothing, but can leave its
+    // process group) is still in the cgroup.
     if (!m_cgroup.isEmpty()) {
-        QFile procs(m_cgroup + QStringLiteral("/cgroup.procs"));
-        if (procs.open(QIODevice::ReadOnly)) {
-            for (const QByteArray &line : procs.readAll().split('\n')) {
-                if (!line.isEmpty() && parents.contains(pid_t(line.toInt())))
-                    found.insert(pid_t(line.toInt()));
-            }
-        }
+        for (pid_t pid :
+             parsePids(readSmallFile((m_cgroup + QStringLiteral("/cgroup.procs")).toLocal8Bit())))
+            found.insert(pid);
     }
     return QList<pid_t>(found.cbegin(), found.cend());
 }
@@ -220,11 +270,14 @@ int ProcessTree::killAll(int graceMs)
             waitForChild(2);
         }
     }
+    signalAll(SIGKILL);
     for (;;) {
-        signalAll(SIGKILL);
         reap();
-        if (descendants().isEmpty())
+        const QList<pid_t> left = descendants();
+        if (left.isEmpty())
             break;
+        for (pid_t pid : left) // forked meanwhile, or escaped the group: again, one by one
+            ::kill(pid, SIGKILL);
         waitForChild(1);
     }
     // Zombies re-parented to us while we reaped their parents: collect them until no child is left.

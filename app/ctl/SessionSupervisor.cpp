@@ -8,6 +8,7 @@
 #include <QSocketNotifier>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -143,6 +144,13 @@ void SessionSupervisor::killAgent(const QString &why)
     m_reapTimer.stop();
     const int reaped = m_tree.killAll(m_options.graceMs);
     const double ms = double(latency.nsecsElapsed()) / 1e6;
+    if (qEnvironmentVariableIsSet("INTERLOCK_BENCH_CLOCK")) {
+        // For `bench kill`: when the last process was reaped, on the clock the bench reads too.
+        timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        std::fprintf(stderr, "reaped-at-monotonic-ns=%lld\n",
+                     qint64(now.tv_sec) * 1000000000LL + now.tv_nsec);
+    }
     std::fprintf(stderr, "interlockctl: %s; killed the agent: %d processes reaped in %.2f ms\n",
                  qPrintable(why), reaped, ms);
     QJsonObject body{{QStringLiteral("reaped"), reaped}, {QStringLiteral("kill_latency_ms"), ms}};

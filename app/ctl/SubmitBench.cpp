@@ -1,6 +1,8 @@
 #include "SubmitBench.h"
 
 #include "BenchConnection.h"
+#include "BenchReport.h"
+#include "BenchServer.h"
 #include "CtlCommon.h"
 #include "server/ApiServer.h"
 #include "server/CommitGroup.h"
@@ -24,41 +26,6 @@
 namespace interlock::ctl {
 
 namespace {
-// The server under test, in its own thread with its own event loop, as in the console.
-class ServerThread : public QThread
-{
-public:
-    ServerThread(QString db, int maxPending)
-        : m_db(std::move(db))
-    {
-        m_limits.maxPendingPerSession = maxPending;
-    }
-    void run() override
-    {
-        ApiServer server(m_db, m_limits);
-        QString error;
-        if (server.open(&error))
-            port = server.listen(QHostAddress::LocalHost, 0, &error);
-        if (port) {
-            agentToken = server.createToken(Role::Agent, QStringLiteral("bench-agent"));
-            reviewerToken = server.createToken(Role::Reviewer, QStringLiteral("bench-reviewer"));
-        }
-        ready.release();
-        if (port)
-            exec();
-        syncs = server.commits().groups();
-    }
-    QSemaphore ready;
-    quint16 port = 0;
-    qint64 syncs = 0; // group commits over the whole run, read after the thread finished
-    QString agentToken;
-    QString reviewerToken;
-
-private:
-    QString m_db;
-    Limits m_limits;
-};
-
 QJsonObject benchAction(int n)
 {
     return {{QStringLiteral("kind"), QStringLiteral("email.delete")},
@@ -72,20 +39,7 @@ QJsonObject benchAction(int n)
                           QJsonArray{QString::number(n), QString::number(n + 1)}}}}};
 }
 
-QString fmt(double v, int decimals = 0)
-{
-    return QLocale(QLocale::English).toString(v, 'f', decimals);
-}
 } // namespace
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const size_t index = size_t(std::max(0.0, std::ceil(p * double(values.size())) - 1));
-    return values[std::min(index, values.size() - 1)];
-}
 
 SubmitBench::SubmitBench(Options options)
     : m_options(std::move(options))
@@ -134,7 +88,7 @@ int SubmitBench::run()
     const double ceiling = rawCommitsPerSecond(dir.filePath(QStringLiteral("raw.db")), 5000);
 
     // Every agent keeps all its actions pending until the delivery phase.
-    ServerThread server(dir.filePath(QStringLiteral("bench.db")), m_options.actions);
+    BenchServer server(dir.filePath(QStringLiteral("bench.db")), m_options.actions);
     server.start();
     server.ready.acquire();
     if (!server.port)
@@ -238,33 +192,32 @@ int SubmitBench::run()
 
     const double rate = double(m_options.actions - failures) / submitSeconds;
     const double p99Delivery = percentile(deliveryMs, 0.99);
-    out(QStringLiteral("\nInterlock bench submit: %1 agents, %2 actions, %3 deliveries, %4 cores, "
-                       "database in %5\n")
+    printTable(
+        QStringLiteral("Interlock bench submit: %1 agents, %2 actions, %3 deliveries, %4 cores, "
+                       "database in %5")
             .arg(m_options.agents)
             .arg(m_options.actions)
             .arg(deliveryMs.size())
             .arg(QThread::idealThreadCount())
-            .arg(dir.path()));
-    out(QStringLiteral("| %1 | %2 |")
-            .arg(QStringLiteral("measure"), -44)
-            .arg(QStringLiteral("value"), 14));
-    out(QStringLiteral("|%1|%2|").arg(QString(46, QLatin1Char('-')),
-                                      QString(16, QLatin1Char('-'))));
-    const auto row = [](const QString &k, const QString &v) {
-        out(QStringLiteral("| %1 | %2 |").arg(k, -44).arg(v, 14));
-    };
-    row(QStringLiteral("ceiling: raw SQLite commits/s (WAL, FULL)"), fmt(ceiling));
-    row(QStringLiteral("durable submits/s (HTTP, 201 after commit)"), fmt(rate));
-    row(QStringLiteral("submits/s as share of the ceiling"),
-        fmt(100 * rate / ceiling, 1) + QLatin1Char('%'));
-    row(QStringLiteral("submit latency p50 (ms)"), fmt(percentile(submitMs, 0.5), 2));
-    row(QStringLiteral("submit latency p99 (ms)"), fmt(percentile(submitMs, 0.99), 2));
-    row(QStringLiteral("submit latency max (ms)"), fmt(percentile(submitMs, 1.0), 2));
-    row(QStringLiteral("decision delivery p50 (ms)"), fmt(percentile(deliveryMs, 0.5), 2));
-    row(QStringLiteral("decision delivery p99 (ms)"), fmt(p99Delivery, 2));
-    row(QStringLiteral("decision delivery max (ms)"), fmt(percentile(deliveryMs, 1.0), 2));
-    row(QStringLiteral("group commits (one sync each), whole run"), fmt(double(server.syncs)));
-    row(QStringLiteral("failed requests"), QString::number(failures));
+            .arg(dir.path()),
+        {
+            {QStringLiteral("ceiling: raw SQLite commits/s (WAL, FULL)"), formatNumber(ceiling)},
+            {QStringLiteral("durable submits/s (HTTP, 201 after commit)"), formatNumber(rate)},
+            {QStringLiteral("submits/s as share of the ceiling"),
+             formatNumber(100 * rate / ceiling, 1) + QLatin1Char('%')},
+            {QStringLiteral("submit latency p50 (ms)"), formatNumber(percentile(submitMs, 0.5), 2)},
+            {QStringLiteral("submit latency p99 (ms)"),
+             formatNumber(percentile(submitMs, 0.99), 2)},
+            {QStringLiteral("submit latency max (ms)"), formatNumber(percentile(submitMs, 1.0), 2)},
+            {QStringLiteral("decision delivery p50 (ms)"),
+             formatNumber(percentile(deliveryMs, 0.5), 2)},
+            {QStringLiteral("decision delivery p99 (ms)"), formatNumber(p99Delivery, 2)},
+            {QStringLiteral("decision delivery max (ms)"),
+             formatNumber(percentile(deliveryMs, 1.0), 2)},
+            {QStringLiteral("group commits (one sync each), whole run"),
+             formatNumber(double(server.syncs))},
+            {QStringLiteral("failed requests"), QString::number(failures)},
+        });
     const bool throughputOk = rate >= 2000 || rate >= ceiling / 2;
     out(QStringLiteral(
             "\ntarget: >= 2,000 submits/s or >= 50% of the ceiling: %1; delivery p99 < 5 ms: %2")

@@ -26,6 +26,4 @@ private:
     Options m_options;
 };
 
-double percentile(std::vector<double> values, double p);
-
 } // namespace interlock::ctl

@@ -1,0 +1,37 @@
+#include "BenchReport.h"
+
+#include "CtlCommon.h"
+
+#include <QLocale>
+#include <algorithm>
+#include <cmath>
+
+namespace interlock::ctl {
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t index = size_t(std::max(0.0, std::ceil(p * double(values.size())) - 1));
+    return values[std::min(index, values.size() - 1)];
+}
+
+QString formatNumber(double value, int decimals)
+{
+    return QLocale(QLocale::English).toString(value, 'f', decimals);
+}
+
+void printTable(const QString &title, const std::vector<std::pair<QString, QString>> &rows)
+{
+    out(QLatin1Char('\n') + title + QLatin1Char('\n'));
+    out(QStringLiteral("| %1 | %2 |")
+            .arg(QStringLiteral("measure"), -50)
+            .arg(QStringLiteral("value"), 14));
+    out(QStringLiteral("|%1|%2|").arg(QString(52, QLatin1Char('-')),
+                                      QString(16, QLatin1Char('-'))));
+    for (const auto &[key, value] : rows)
+        out(QStringLiteral("| %1 | %2 |").arg(key, -50).arg(value, 14));
+}
+
+} // namespace interlock::ctl

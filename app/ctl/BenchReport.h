@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QString>
+#include <utility>
+#include <vector>
+
+namespace interlock::ctl {
+
+// Nearest-rank percentile (p in 0..1; 1 is the maximum) of unsorted values; 0 when empty.
+double percentile(std::vector<double> values, double p);
+QString formatNumber(double value, int decimals = 0);
+// Prints a two-column Markdown table to stdout.
+void printTable(const QString &title, const std::vector<std::pair<QString, QString>> &rows);
+
+} // namespace interlock::ctl
