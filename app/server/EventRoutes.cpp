@@ -14,8 +14,12 @@ void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
 {
     qint64 after = 0;
     int waitMs = 0;
-    ApiError e = readQueryInt(req, QStringLiteral("after"), 0,
+    // after=-1: "from now": no events, just the current head to follow from.
+    ApiError e = readQueryInt(req, QStringLiteral("after"), -1,
                               std::numeric_limits<qint64>::max() / 2, 0, &after);
+    if (!e.isError() && after == -1)
+        return reply->sendJson(200, {{QStringLiteral("events"), QJsonArray()},
+                                     {QStringLiteral("next"), api.store.lastEventSeq()}});
     if (!e.isError())
         e = readWait(req, api.limits, &waitMs);
     if (e.isError())

@@ -66,17 +66,14 @@ const char kSessionColumns[] = "SELECT s.id, s.agent, s.owner, s.description, s.
                                "s.stop FROM sessions s ";
 } // namespace
 
-// RAII transaction: rolls back unless commit() succeeded, and then also restores the in-memory
-// head of the audit chain, so a failed transition leaves no trace. In group-commit mode it is a
-// savepoint inside the group's open transaction: just as atomic, but made durable by
-// commitGroup() together with the other transitions of the group.
+// RAII transaction: rolls back unless commit() succeeded, so a failed transition leaves no trace.
+// In group-commit mode it is a savepoint inside the group's open transaction: just as atomic, but
+// made durable by commitGroup() together with the other transitions of the group.
 class SqliteStore::Transaction
 {
 public:
     explicit Transaction(SqliteStore &store)
         : m_store(store)
-        , m_seq(store.m_auditSeq)
-        , m_head(store.m_auditHead)
     {
         if (!store.m_onGroupOpened) {
             m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
@@ -86,8 +83,6 @@ public:
             if (!store.statement(QStringLiteral("BEGIN IMMEDIATE")))
                 return;
             store.m_groupOpen = true;
-            store.m_groupSeq = store.m_auditSeq;
-            store.m_groupHead = store.m_auditHead;
             store.m_onGroupOpened();
         }
         m_open = store.statement(QStringLiteral("SAVEPOINT transition"));
@@ -104,8 +99,6 @@ public:
                 m_store.statement(QStringLiteral("ROLLBACK"));
             }
         }
-        m_store.m_auditSeq = m_seq;
-        m_store.m_auditHead = m_head;
     }
     bool commit()
     {
@@ -117,8 +110,6 @@ public:
 
 private:
     SqliteStore &m_store;
-    qint64 m_seq;
-    QByteArray m_head;
     bool m_open = false;
     bool m_committed = false;
 };
@@ -146,8 +137,6 @@ bool SqliteStore::commitGroup()
     if (statement(QStringLiteral("COMMIT")))
         return true;
     statement(QStringLiteral("ROLLBACK"));
-    m_auditSeq = m_groupSeq;
-    m_auditHead = m_groupHead;
     return false;
 }
 
@@ -242,27 +231,31 @@ bool SqliteStore::open(QString *error)
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
-    QSqlQuery head(db);
-    head.setForwardOnly(true);
-    if (head.exec(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) &&
-        head.next()) {
-        m_auditSeq = head.value(0).toLongLong();
-        m_auditHead = head.value(1).toByteArray();
-    } else {
-        m_auditSeq = 0;
-        m_auditHead = QByteArray(64, '0');
-    }
     return true;
 }
 
 bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
                               const QString &subject, const QJsonObject &data)
 {
-    const qint64 seq = m_auditSeq + 1;
+    // The head is read inside the write transaction (SQLite's write lock is held), never cached:
+    // other processes append to the same chain (interlockctl token create, a second server).
+    qint64 seq = 1;
+    QByteArray previous(64, '0');
+    {
+        QSqlQuery &head =
+            prepared(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+        if (!head.exec())
+            return false;
+        if (head.next()) {
+            seq = head.value(0).toLongLong() + 1;
+            previous = head.value(1).toByteArray();
+        }
+        head.finish();
+    }
     const QJsonObject entry{{QStringLiteral("seq"), seq},         {QStringLiteral("at"), at},
                             {QStringLiteral("actor"), actor},     {QStringLiteral("type"), type},
                             {QStringLiteral("subject"), subject}, {QStringLiteral("data"), data}};
-    const QByteArray hash = sha256Hex(m_auditHead + canonicalJson(entry));
+    const QByteArray hash = sha256Hex(previous + canonicalJson(entry));
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, "
                                            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(seq);
@@ -271,14 +264,9 @@ bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &ty
     q.addBindValue(type);
     q.addBindValue(subject);
     q.addBindValue(compact(data));
-    q.addBindValue(m_auditHead);
+    q.addBindValue(previous);
     q.addBindValue(hash);
-    if (!q.exec())
-        return false;
-    // A rolled-back Transaction puts the previous head back.
-    m_auditSeq = seq;
-    m_auditHead = hash;
-    return true;
+    return q.exec();
 }
 
 bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,

@@ -70,12 +70,8 @@ private:
     QString m_path;
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
-    QByteArray m_auditHead;
-    qint64 m_auditSeq = 0;
     std::function<void()> m_onGroupOpened;
     bool m_groupOpen = false;
-    QByteArray m_groupHead;
-    qint64 m_groupSeq = 0;
 };
 
 } // namespace interlock
