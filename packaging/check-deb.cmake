@@ -10,7 +10,10 @@ if(NOT n EQUAL 1)
     message(FATAL_ERROR "expected one .deb, found: ${debs}")
 endif()
 execute_process(COMMAND dpkg-deb --contents ${debs} OUTPUT_VARIABLE contents RESULT_VARIABLE rc)
-foreach(path ./usr/bin/interlockd ./usr/bin/interlockctl ./usr/lib/systemd/system/interlockd.service)
+foreach(path ./usr/bin/interlock ./usr/bin/interlockd ./usr/bin/interlockctl ./usr/lib/systemd/system/interlockd.service
+             ./usr/share/applications/io.github.interlock.Interlock.desktop
+             ./usr/share/metainfo/io.github.interlock.Interlock.metainfo.xml
+             ./usr/share/icons/hicolor/scalable/apps/io.github.interlock.Interlock.svg)
     string(FIND "${contents}" "${path}" at)
     if(at EQUAL -1)
         message(FATAL_ERROR "${path} is missing from ${debs}:\n${contents}")

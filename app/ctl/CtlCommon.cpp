@@ -43,6 +43,29 @@ void addConnectionOptions(QCommandLineParser &parser)
          QStringLiteral("TOKEN")});
 }
 
+void addSessionOptions(QCommandLineParser &parser)
+{
+    parser.addOption(
+        {QStringLiteral("agent"), QStringLiteral("The agent's name."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("owner"),
+                      QStringLiteral("The person responsible for the agent."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("description"), QStringLiteral("What the agent is doing."),
+                      QStringLiteral("TEXT")});
+}
+
+QJsonObject sessionBody(const QCommandLineParser &parser, bool supervised)
+{
+    QJsonObject body{{QStringLiteral("agent"), parser.value(QStringLiteral("agent"))}};
+    for (const QString &field : {QStringLiteral("owner"), QStringLiteral("description")}) {
+        if (parser.isSet(field))
+            body.insert(field, parser.value(field));
+    }
+    if (supervised)
+        body.insert(QStringLiteral("supervised"), true);
+    return body;
+}
+
 QUrl serverUrl(const QCommandLineParser &parser)
 {
     if (parser.isSet(QStringLiteral("server")))

@@ -15,6 +15,9 @@ enum Exit { Ok = 0, Failed = 1, Usage = 2, Rejected = 3, ExpiredOrCancelled = 4,
 bool parseArguments(QCommandLineParser &parser, const QStringList &args, const QString &synopsis,
                     int *exitCode);
 void addConnectionOptions(QCommandLineParser &parser);
+// --agent, --owner, --description, and the POST /v1/sessions body they make.
+void addSessionOptions(QCommandLineParser &parser);
+QJsonObject sessionBody(const QCommandLineParser &parser, bool supervised);
 // --server / INTERLOCK_URL (default http://127.0.0.1:7878) and --token / INTERLOCK_TOKEN /
 // INTERLOCK_SESSION_TOKEN.
 QUrl serverUrl(const QCommandLineParser &parser);

@@ -2,9 +2,9 @@
 
 #include "BenchConnection.h"
 #include "BenchReport.h"
-#include "BenchServer.h"
 #include "CtlCommon.h"
 #include "ProcessTree.h"
+#include "server/ServerThread.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -105,19 +105,21 @@ int KillBench::run()
         floorMs.push_back(double(t.nsecsElapsed()) / 1e6);
     }
 
-    BenchServer server(dir.filePath(QStringLiteral("bench.db")), 1000);
+    Limits limits;
+    limits.maxPendingPerSession = 1000;
+    ServerThread server(dir.filePath(QStringLiteral("bench.db")), QHostAddress::LocalHost, 0,
+                        limits);
     server.start();
-    server.ready.acquire();
-    if (!server.port)
+    if (!server.waitUntilReady())
         return fail(QStringLiteral("the benchmark server did not start"));
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(server.port);
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(server.port());
 
     std::fprintf(stderr, "starting %d supervised agents of %d processes each…\n",
                  m_options.sessions, m_options.procs);
     std::vector<std::unique_ptr<QProcess>> supervisors;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("INTERLOCK_URL"), url);
-    env.insert(QStringLiteral("INTERLOCK_TOKEN"), server.agentToken);
+    env.insert(QStringLiteral("INTERLOCK_TOKEN"), server.agentToken());
     env.insert(QStringLiteral("INTERLOCK_BENCH_CLOCK"), QStringLiteral("1"));
     for (int i = 0; i < m_options.sessions; ++i) {
         auto p = std::make_unique<QProcess>();
@@ -139,7 +141,7 @@ int KillBench::run()
         return fail(QStringLiteral("the supervised agents did not all start"));
 
     std::fprintf(stderr, "killing them one by one…\n");
-    BenchConnection oncall(server.port, server.oncallToken);
+    BenchConnection oncall(server.port(), server.oncallToken());
     std::vector<double> killMs, supervisorMs;
     int acceptedAfterKill = 0, survivors = 0, failures = 0;
     for (int i = 0; i < m_options.sessions; ++i) {
@@ -147,7 +149,7 @@ int KillBench::run()
         ready.open(QIODevice::ReadOnly);
         const QList<QByteArray> idAndToken = ready.readAll().trimmed().split(' ');
         const QString sessionId = QString::fromUtf8(idAndToken.value(0));
-        BenchConnection agent(server.port, QString::fromUtf8(idAndToken.value(1)));
+        BenchConnection agent(server.port(), QString::fromUtf8(idAndToken.value(1)));
         QProcess &supervisor = *supervisors[size_t(i)];
 
         const qint64 sentNs = monotonicNs();

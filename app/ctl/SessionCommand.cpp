@@ -8,13 +8,7 @@ int sessionCommand(const QStringList &args)
     addConnectionOptions(parser);
     parser.addPositionalArgument(QStringLiteral("open"),
                                  QStringLiteral("The only sub-command: open a session."));
-    parser.addOption(
-        {QStringLiteral("agent"), QStringLiteral("The agent's name."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("owner"),
-                      QStringLiteral("The person responsible for the agent."),
-                      QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("description"), QStringLiteral("What the agent is doing."),
-                      QStringLiteral("TEXT")});
+    addSessionOptions(parser);
     int code = Ok;
     if (!parseArguments(parser, args,
                         QStringLiteral("Opens an agent session with an enrollment (agent) token "
@@ -26,11 +20,7 @@ int sessionCommand(const QStringList &args)
         return fail(QStringLiteral("usage: interlockctl session open --agent NAME"), Usage);
     if (!parser.isSet(QStringLiteral("agent")))
         return fail(QStringLiteral("--agent NAME is required"), Usage);
-    QJsonObject body{{QStringLiteral("agent"), parser.value(QStringLiteral("agent"))}};
-    if (parser.isSet(QStringLiteral("owner")))
-        body.insert(QStringLiteral("owner"), parser.value(QStringLiteral("owner")));
-    if (parser.isSet(QStringLiteral("description")))
-        body.insert(QStringLiteral("description"), parser.value(QStringLiteral("description")));
+    const QJsonObject body = sessionBody(parser, false);
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r = client.call("POST", QStringLiteral("/v1/sessions"), body);
     if (!r.ok())

@@ -60,13 +60,7 @@ int SessionSupervisor::run()
         return fail(
             QStringLiteral("run: cannot become a child subreaper (Linux 3.4 or later is needed)"));
     ApiClient enroll(m_options.server, m_options.enrollmentToken);
-    QJsonObject body{{QStringLiteral("agent"), m_options.agent},
-                     {QStringLiteral("supervised"), true}};
-    if (!m_options.owner.isEmpty())
-        body.insert(QStringLiteral("owner"), m_options.owner);
-    if (!m_options.description.isEmpty())
-        body.insert(QStringLiteral("description"), m_options.description);
-    const ApiResult opened = enroll.call("POST", QStringLiteral("/v1/sessions"), body);
+    const ApiResult opened = enroll.call("POST", QStringLiteral("/v1/sessions"), m_options.session);
     if (!opened.ok())
         return fail(QStringLiteral("run: cannot open a session: ") + opened.describe());
     m_sessionId = opened.body.value(QStringLiteral("session"))
@@ -88,7 +82,8 @@ int SessionSupervisor::run()
         return fail(QStringLiteral("run: ") + error);
     }
     std::fprintf(stderr, "interlockctl: agent %s running as pid %d in session %s%s\n",
-                 qPrintable(m_options.agent), int(m_tree.pid()), qPrintable(m_sessionId),
+                 qPrintable(m_options.session.value(QStringLiteral("agent")).toString()),
+                 int(m_tree.pid()), qPrintable(m_sessionId),
                  m_tree.inCgroup() ? " (own cgroup)" : "");
     setUpSignals();
     m_lastContact.start();
@@ -197,13 +192,7 @@ int runCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     addConnectionOptions(parser);
-    parser.addOption(
-        {QStringLiteral("agent"), QStringLiteral("The agent's name."), QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("owner"),
-                      QStringLiteral("The person responsible for the agent."),
-                      QStringLiteral("NAME")});
-    parser.addOption({QStringLiteral("description"), QStringLiteral("What the agent is doing."),
-                      QStringLiteral("TEXT")});
+    addSessionOptions(parser);
     parser.addOption(
         {QStringLiteral("grace-ms"),
          QStringLiteral(
@@ -233,14 +222,12 @@ int runCommand(const QStringList &args)
     SessionSupervisor::Options o;
     o.server = serverUrl(parser);
     o.enrollmentToken = token(parser);
-    o.agent = parser.value(QStringLiteral("agent"));
-    o.owner = parser.value(QStringLiteral("owner"));
-    o.description = parser.value(QStringLiteral("description"));
+    o.session = sessionBody(parser, true);
     o.command = parser.positionalArguments().mid(1);
     bool ok1 = false, ok2 = false;
     o.graceMs = parser.value(QStringLiteral("grace-ms")).toInt(&ok1);
     o.deadManSeconds = parser.value(QStringLiteral("dead-man")).toInt(&ok2);
-    if (o.agent.isEmpty() || o.command.isEmpty())
+    if (!parser.isSet(QStringLiteral("agent")) || o.command.isEmpty())
         return fail(QStringLiteral("usage: interlockctl run --agent NAME [--grace-ms N] "
                                    "[--dead-man S] -- CMD [ARGS…]"),
                     Usage);

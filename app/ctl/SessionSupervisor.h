@@ -22,9 +22,7 @@ public:
     struct Options {
         QUrl server;
         QString enrollmentToken;
-        QString agent;
-        QString owner;
-        QString description;
+        QJsonObject session; // the POST /v1/sessions body
         int graceMs = 0;
         int deadManSeconds = 0;
         QStringList command;

@@ -2,10 +2,9 @@
 
 #include "BenchConnection.h"
 #include "BenchReport.h"
-#include "BenchServer.h"
 #include "CtlCommon.h"
 #include "server/ApiServer.h"
-#include "server/CommitGroup.h"
+#include "server/ServerThread.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -88,16 +87,18 @@ int SubmitBench::run()
     const double ceiling = rawCommitsPerSecond(dir.filePath(QStringLiteral("raw.db")), 5000);
 
     // Every agent keeps all its actions pending until the delivery phase.
-    BenchServer server(dir.filePath(QStringLiteral("bench.db")), m_options.actions);
+    Limits limits;
+    limits.maxPendingPerSession = m_options.actions;
+    ServerThread server(dir.filePath(QStringLiteral("bench.db")), QHostAddress::LocalHost, 0,
+                        limits);
     server.start();
-    server.ready.acquire();
-    if (!server.port)
+    if (!server.waitUntilReady())
         return fail(QStringLiteral("the benchmark server did not start"));
-    const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(server.port));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
 
     // Sessions are opened through the ordinary client; the load goes through BenchConnection.
     std::vector<std::unique_ptr<BenchConnection>> agents;
-    ApiClient enroll(url, server.agentToken);
+    ApiClient enroll(url, server.agentToken());
     for (int i = 0; i < m_options.agents; ++i) {
         const ApiResult r =
             enroll.call("POST", QStringLiteral("/v1/sessions"),
@@ -105,9 +106,9 @@ int SubmitBench::run()
         if (r.status != 201)
             return fail(QStringLiteral("cannot open a session: ") + r.describe());
         agents.push_back(std::make_unique<BenchConnection>(
-            server.port, r.body.value(QStringLiteral("token")).toString()));
+            server.port(), r.body.value(QStringLiteral("token")).toString()));
     }
-    BenchConnection reviewer(server.port, server.reviewerToken);
+    BenchConnection reviewer(server.port(), server.reviewerToken());
 
     std::fprintf(stderr, "submitting %d actions from %d agents…\n", m_options.actions,
                  m_options.agents);
@@ -215,7 +216,7 @@ int SubmitBench::run()
             {QStringLiteral("decision delivery max (ms)"),
              formatNumber(percentile(deliveryMs, 1.0), 2)},
             {QStringLiteral("group commits (one sync each), whole run"),
-             formatNumber(double(server.syncs))},
+             formatNumber(double(server.syncs()))},
             {QStringLiteral("failed requests"), QString::number(failures)},
         });
     const bool throughputOk = rate >= 2000 || rate >= ceiling / 2;

@@ -1,0 +1,111 @@
+#include "interlock_config.h"
+#include "server/ServerThread.h"
+#include "ui/ConsoleBackend.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTimer>
+#include <cstdio>
+#include <memory>
+
+using namespace interlock;
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("interlock"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Interlock"));
+    QApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.interlock.Interlock"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Interlock console: review what AI agents want to do, approve or reject it, "
+                       "and stop any agent at once.\n"
+                       "With no --server it starts its own server on 127.0.0.1 (database in the "
+                       "user's data folder)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QString defaultDb = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                              QStringLiteral("/interlock.db");
+    parser.addOptions({
+        {QStringLiteral("server"),
+         QStringLiteral("Connect to this interlockd instead of starting one."),
+         QStringLiteral("URL")},
+        {QStringLiteral("token"), QStringLiteral("Token for --server (default: $INTERLOCK_TOKEN)."),
+         QStringLiteral("TOKEN")},
+        {QStringLiteral("db"),
+         QStringLiteral("Database of the embedded server (default: %1).").arg(defaultDb),
+         QStringLiteral("FILE"), defaultDb},
+        {QStringLiteral("port"),
+         QStringLiteral(
+             "Port of the embedded server on 127.0.0.1 (default 7878; 0 picks a free one)."),
+         QStringLiteral("PORT"), QStringLiteral("7878")},
+        {QStringLiteral("screenshot"),
+         QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
+         QStringLiteral("FILE")},
+    });
+    parser.process(app);
+
+    std::unique_ptr<ServerThread> embedded;
+    QUrl url;
+    QString token;
+    if (parser.isSet(QStringLiteral("server"))) {
+        url = QUrl(parser.value(QStringLiteral("server")));
+        token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
+                                                      : qEnvironmentVariable("INTERLOCK_TOKEN");
+        if (!url.isValid() || token.isEmpty()) {
+            std::fprintf(
+                stderr,
+                "interlock: --server needs a valid URL and a token (--token or INTERLOCK_TOKEN)\n");
+            return 2;
+        }
+    } else {
+        bool ok = false;
+        const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
+        if (!ok || port > 65535) {
+            std::fprintf(stderr, "interlock: --port must be 0-65535\n");
+            return 2;
+        }
+        const QString db = parser.value(QStringLiteral("db"));
+        QDir().mkpath(QFileInfo(db).absolutePath());
+        embedded = std::make_unique<ServerThread>(db, QHostAddress::LocalHost, quint16(port));
+        embedded->start();
+        if (!embedded->waitUntilReady()) {
+            std::fprintf(stderr, "interlock: cannot start the embedded server: %s\n",
+                         qPrintable(embedded->error()));
+            return 1;
+        }
+        url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(embedded->port()));
+        token = embedded->adminToken();
+        std::printf("interlock: embedded server on %s (database %s)\n", qPrintable(url.toString()),
+                    qPrintable(db));
+        std::fflush(stdout);
+    }
+
+    ui::ConsoleBackend backend(url, token);
+    ui::MainWindow window(&backend);
+    if (embedded)
+        window.setEnrollment(url.toString(), embedded->agentToken());
+    window.resize(1280, 800);
+    window.show();
+    backend.start();
+
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        const QString file = parser.value(QStringLiteral("screenshot"));
+        QObject::connect(&backend, &ui::ConsoleBackend::loaded, &window, [&window, file] {
+            QTimer::singleShot(300, &window, [&window, file] {
+                const bool ok = window.grab().save(file);
+                std::fprintf(ok ? stdout : stderr,
+                             ok ? "interlock: wrote %s\n" : "interlock: cannot write %s\n",
+                             qPrintable(file));
+                QApplication::exit(ok ? 0 : 1);
+            });
+        });
+    }
+    return app.exec();
+}

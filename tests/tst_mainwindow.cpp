@@ -1,0 +1,215 @@
+// The console's main window, offscreen, against a real server on loopback.
+#include "support/TestServer.h"
+#include "ui/ActionQueueModel.h"
+#include "ui/ConsoleBackend.h"
+#include "ui/MainWindow.h"
+#include "ui/Prompts.h"
+#include "ui/SessionListModel.h"
+
+#include <QAction>
+#include <QLabel>
+#include <QTableView>
+#include <QtTest>
+
+using namespace interlock;
+using namespace interlock::test;
+using namespace interlock::ui;
+
+namespace {
+QString serverStatus(TestServer &s, const QString &path)
+{
+    return s.call(s.token(Role::Admin), "GET", path)
+        .body.value(QStringLiteral("status"))
+        .toString();
+}
+
+QString sessionStatus(TestServer &s, const QString &id)
+{
+    return s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+        .body.value(QStringLiteral("session"))
+        .toObject()
+        .value(QStringLiteral("status"))
+        .toString();
+}
+
+QString panelStatus(MainWindow &w, const QString &sessionId)
+{
+    QAbstractItemModel *m = w.sessionsView()->model();
+    for (int r = 0; r < m->rowCount(); ++r) {
+        if (m->index(r, 0).data(SessionListModel::IdRole).toString() == sessionId)
+            return m->index(r, SessionListModel::Status).data().toString();
+    }
+    return {};
+}
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<ConsoleBackend> m_backend;
+    std::unique_ptr<MainWindow> m_window;
+
+private Q_SLOTS:
+    void init()
+    {
+        m_server = std::make_unique<TestServer>();
+        m_backend = std::make_unique<ConsoleBackend>(m_server->url(), m_server->token(Role::Admin));
+        m_window = std::make_unique<MainWindow>(m_backend.get());
+        m_window->show();
+        m_backend->start();
+        QTRY_VERIFY(m_backend->isConnected());
+    }
+    void cleanup()
+    {
+        m_window.reset();
+        m_backend.reset();
+        m_server.reset();
+    }
+
+    void actionsArriveLiveInTriageOrder()
+    {
+        const auto [id, token] = m_server->openSession(QStringLiteral("a"));
+        QJsonObject low = sampleAction();
+        m_server->submit(token, low);
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 1);
+        QJsonObject high =
+            sampleAction(QStringLiteral("acl.change"), QStringLiteral("Grant read to everyone"));
+        high.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 80}});
+        const QString highId = m_server->submit(token, high);
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 2);
+        QCOMPARE(
+            m_window->queueView()->model()->index(0, 0).data(ActionQueueModel::IdRole).toString(),
+            highId);
+        QVERIFY(m_window->connectionText().startsWith(QStringLiteral("Connected")));
+    }
+
+    void approveWithCtrlReturnThenTheNextIsSelected()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        const QString first = m_server->submit(session.second, sampleAction());
+        const QString second = m_server->submit(session.second, sampleAction());
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 2);
+        m_window->queueView()->setCurrentIndex(m_window->queueView()->model()->index(0, 0));
+        const QString selected = m_window->selectedActionId();
+        QCOMPARE(m_window->approveAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Return));
+        m_window->approveAction()->trigger();
+        QTRY_COMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + selected),
+                     QStringLiteral("approved"));
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 1);
+        QCOMPARE(m_window->selectedActionId(), selected == first ? second : first);
+    }
+
+    void rejectNeedsAReason()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        const QString action = m_server->submit(session.second, sampleAction());
+        QTRY_COMPARE(m_window->selectedActionId(), action);
+        Prompts::setNextReason(std::nullopt); // cancelled: nothing is sent
+        m_window->rejectAction()->trigger();
+        QCOMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + action),
+                 QStringLiteral("pending"));
+        Prompts::setNextReason(QStringLiteral("wrong host"));
+        m_window->rejectAction()->trigger();
+        QTRY_COMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + action),
+                     QStringLiteral("rejected"));
+        QCOMPARE(
+            m_server
+                ->call(session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action))
+                .body.value(QStringLiteral("comment"))
+                .toString(),
+            QStringLiteral("wrong host"));
+    }
+
+    void emergencyStopKillsAtOnceAndShowsTermination()
+    {
+        const int dialogsBefore = Prompts::shown();
+        const auto [id, token] = m_server->openSession(QStringLiteral("mail-cleaner"));
+        m_server->submit(token, sampleAction(QStringLiteral("email.delete")));
+        QTRY_VERIFY(!m_window->selectedActionId().isEmpty());
+        QCOMPARE(m_window->emergencyStopAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_K));
+        QVERIFY(m_window->emergencyStopAction()->isEnabled());
+        m_window->emergencyStopAction()->trigger();
+        QTRY_COMPARE(sessionStatus(*m_server, id), QStringLiteral("killed"));
+        QCOMPARE(Prompts::shown(), dialogsBefore); // no dialog in the way
+        QTRY_COMPARE(panelStatus(*m_window, id), QStringLiteral("killed"));
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(),
+                     0); // its pending action was cancelled
+        // The supervisor's report turns into a confirmation.
+        QCOMPARE(m_server
+                     ->call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+                            QJsonObject{{QStringLiteral("signal"), 9},
+                                        {QStringLiteral("reaped"), 20},
+                                        {QStringLiteral("kill_latency_ms"), 4.2}})
+                     .status,
+                 200);
+        QTRY_COMPARE(panelStatus(*m_window, id), QStringLiteral("terminated ✓ (4.2 ms)"));
+    }
+
+    void killFromTheSessionsPanel()
+    {
+        const auto [id, token] = m_server->openSession(QStringLiteral("idle-agent"));
+        QTRY_COMPARE(m_window->sessionsView()->model()->rowCount(), 1);
+        QVERIFY(!m_window->killSessionAction()->isEnabled());
+        m_window->sessionsView()->setCurrentIndex(m_window->sessionsView()->model()->index(0, 0));
+        QVERIFY(m_window->killSessionAction()->isEnabled());
+        m_window->killSessionAction()->trigger();
+        QTRY_COMPARE(sessionStatus(*m_server, id), QStringLiteral("killed"));
+        QTRY_VERIFY(!m_window->killSessionAction()->isEnabled());
+    }
+
+    void stopAllTakesOneConfirmation()
+    {
+        QList<QString> ids;
+        for (int i = 0; i < 3; ++i)
+            ids.append(m_server->openSession(QStringLiteral("agent-%1").arg(i)).first);
+        QCOMPARE(m_window->stopAllAction()->shortcut(),
+                 QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+        Prompts::setNextConfirm(false);
+        m_window->stopAllAction()->trigger();
+        QCOMPARE(sessionStatus(*m_server, ids.first()), QStringLiteral("active"));
+        Prompts::setNextConfirm(true);
+        m_window->stopAllAction()->trigger();
+        for (const QString &id : ids)
+            QTRY_COMPARE(sessionStatus(*m_server, id), QStringLiteral("killed"));
+        QTRY_COMPARE(panelStatus(*m_window, ids.last()), QStringLiteral("killed"));
+    }
+
+    void agentTextIsNeverRichText()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        QJsonObject hostile =
+            sampleAction(QStringLiteral("message.post"),
+                         QStringLiteral("<img src=x onerror=alert(1)><b>urgent</b>"));
+        hostile.insert(QStringLiteral("summary"),
+                       QStringLiteral("<a href='http://evil'>click</a>"));
+        m_server->submit(session.second, hostile);
+        QTRY_VERIFY(!m_window->selectedActionId().isEmpty());
+        bool shown = false;
+        for (QLabel *label : m_window->findChildren<QLabel *>()) {
+            if (label->text().contains(QStringLiteral("<b>urgent</b>"))) {
+                shown = true;
+                QCOMPARE(label->textFormat(), Qt::PlainText);
+            }
+        }
+        QVERIFY2(shown, "the title is shown literally");
+    }
+
+    void disconnectedMeansNoDecisionButtons()
+    {
+        ConsoleBackend offline(QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("ilk_x"));
+        MainWindow window(&offline);
+        window.show();
+        offline.start();
+        QTRY_VERIFY(window.connectionText().startsWith(QStringLiteral("Reconnecting")));
+        QVERIFY(!window.approveAction()->isEnabled());
+        QVERIFY(!window.rejectAction()->isEnabled());
+        QVERIFY(!window.emergencyStopAction()->isEnabled());
+        QVERIFY(!window.stopAllAction()->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

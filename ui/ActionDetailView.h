@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+
+namespace interlock::ui {
+
+// One action as a reviewer reads it: title, agent and session, target, the risk badge with every
+// reason, summary, the exact payload and the proposed changes. Everything an agent wrote is shown
+// as plain text, never interpreted.
+class ActionDetailView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ActionDetailView(QWidget *parent = nullptr);
+    void show(const QJsonObject &action);
+    void clear();
+
+    QString riskText() const; // for tests and accessibility
+
+private:
+    QLabel *m_title;
+    QLabel *m_meta;
+    QLabel *m_risk;
+    QLabel *m_reasons;
+    QPlainTextEdit *m_summary;
+    QPlainTextEdit *m_payload;
+    QPlainTextEdit *m_changes;
+};
+
+} // namespace interlock::ui

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QJsonObject>
+
+namespace interlock::ui {
+
+// Every action the console knows, one row each, as the server sent it. Agent-supplied text is
+// only ever returned as plain QString data; views render it as plain text.
+class ActionQueueModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column {
+        Risk,
+        Age,
+        ExpiresIn,
+        Agent,
+        Kind,
+        Title,
+        Target,
+        Approvals,
+        Status,
+        ColumnCount
+    };
+    enum Roles {
+        ActionRole = Qt::UserRole + 1,
+        IdRole,
+        SessionRole,
+        StatusRole,
+        ScoreRole,
+        CreatedRole
+    };
+
+    explicit ActionQueueModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    void reset(const QList<QJsonObject> &actions);
+    void upsert(const QJsonObject &action);
+    QJsonObject action(const QString &id) const;
+    // "Now" for the age and time-left columns; the window ticks it.
+    void setNow(qint64 msSinceEpoch);
+
+private:
+    QString ago(qint64 ms) const;
+
+    QList<QJsonObject> m_actions;
+    QList<qint64> m_created; // parsed once
+    QList<qint64> m_expires;
+    QHash<QString, int> m_rows;
+    qint64 m_now = 0;
+};
+
+} // namespace interlock::ui

@@ -1,0 +1,205 @@
+#include "ConsoleBackend.h"
+
+#include "ActionQueueModel.h"
+#include "SessionListModel.h"
+
+#include <QJsonArray>
+#include <QTimer>
+
+namespace interlock::ui {
+
+ConsoleBackend::ConsoleBackend(const QUrl &server, const QString &token, QObject *parent)
+    : QObject(parent)
+    , m_client(server, token)
+    , m_stream(m_client)
+    , m_actions(new ActionQueueModel(this))
+    , m_sessions(new SessionListModel(this))
+{
+    connect(&m_stream, &EventStream::resynced, this, [this] {
+        reloadActions();
+        reloadSessions();
+    });
+    connect(&m_stream, &EventStream::eventsArrived, this, &ConsoleBackend::onEvents);
+    connect(&m_stream, &EventStream::stateChanged, this,
+            [this](EventStream::State state, const QString &detail) {
+                switch (state) {
+                case EventStream::State::Connected:
+                    Q_EMIT connectionChanged(
+                        true, tr("Connected to %1").arg(m_client.baseUrl().toString()));
+                    break;
+                case EventStream::State::Reconnecting:
+                    Q_EMIT connectionChanged(false, tr("Reconnecting… (%1)").arg(detail));
+                    break;
+                case EventStream::State::Refused:
+                    Q_EMIT connectionChanged(false, tr("Refused by the server: %1").arg(detail));
+                    break;
+                case EventStream::State::Connecting:
+                    Q_EMIT connectionChanged(false, tr("Connecting…"));
+                    break;
+                }
+            });
+}
+
+ConsoleBackend::~ConsoleBackend() = default;
+
+void ConsoleBackend::start()
+{
+    Q_EMIT connectionChanged(false, tr("Connecting to %1…").arg(m_client.baseUrl().toString()));
+    m_stream.start();
+}
+
+QString ConsoleBackend::explain(const ApiResult &r)
+{
+    if (r.status == 0)
+        return tr("The server could not be reached (%1).").arg(r.networkError);
+    const QString code = r.error().code;
+    if (code == QLatin1String("already_decided"))
+        return tr("Someone else decided this action first; nothing was changed.");
+    if (code == QLatin1String("already_approved"))
+        return tr("You already approved this action; a second reviewer must approve it too.");
+    if (code == QLatin1String("self_approval"))
+        return tr(
+            "You own the session that submitted this action, so another reviewer must approve it.");
+    if (code == QLatin1String("forbidden"))
+        return tr("Your token is not allowed to do this.");
+    if (code == QLatin1String("version_conflict"))
+        return tr("The action changed while you looked at it; check it again.");
+    return r.error().message.isEmpty() ? tr("The server answered HTTP %1.").arg(r.status)
+                                       : r.error().message;
+}
+
+void ConsoleBackend::reloadActions(const QString &cursor)
+{
+    if (cursor.isEmpty())
+        m_loading.clear();
+    m_client.request(
+        "GET",
+        QStringLiteral("/v1/actions?limit=500") +
+            (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor),
+        std::nullopt, [this](const ApiResult &r) {
+            if (!r.ok())
+                return Q_EMIT outcome(explain(r), true);
+            for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
+                m_loading.append(v.toObject());
+            const QString next = r.body.value(QStringLiteral("next_cursor")).toString();
+            if (!next.isEmpty())
+                return reloadActions(next);
+            m_actions->reset(std::exchange(m_loading, {}));
+            Q_EMIT loaded();
+        });
+}
+
+void ConsoleBackend::reloadSessions()
+{
+    m_sessionsReloadQueued = false;
+    m_client.request(
+        "GET", QStringLiteral("/v1/sessions"), std::nullopt, [this](const ApiResult &r) {
+            if (!r.ok())
+                return;
+            QList<QJsonObject> list;
+            for (const QJsonValue &v : r.body.value(QStringLiteral("sessions")).toArray())
+                list.append(v.toObject());
+            m_sessions->reset(list);
+        });
+}
+
+void ConsoleBackend::fetchAction(const QString &id)
+{
+    m_client.request("GET", QStringLiteral("/v1/actions/") + id, std::nullopt,
+                     [this](const ApiResult &r) {
+                         if (r.ok())
+                             m_actions->upsert(r.body);
+                     });
+}
+
+void ConsoleBackend::onEvents(const QJsonArray &events)
+{
+    QStringList actions;
+    bool sessionsChanged = false;
+    for (const QJsonValue &v : events) {
+        const QJsonObject e = v.toObject();
+        const QString id = e.value(QStringLiteral("action_id")).toString();
+        if (!id.isEmpty() && !actions.contains(id))
+            actions.append(id);
+        // Pending counts and session states live in the sessions list.
+        sessionsChanged = true;
+    }
+    for (const QString &id : std::as_const(actions))
+        fetchAction(id);
+    if (sessionsChanged && !m_sessionsReloadQueued) {
+        m_sessionsReloadQueued = true;
+        QTimer::singleShot(0, this, &ConsoleBackend::reloadSessions);
+    }
+}
+
+void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, const QString &done)
+{
+    if (!isConnected())
+        return Q_EMIT outcome(tr("Not connected: the decision was not sent."), true);
+    const QString title = m_actions->action(actionId).value(QStringLiteral("title")).toString();
+    m_client.request(
+        "POST", QStringLiteral("/v1/actions/%1/decision").arg(actionId), body,
+        [this, done, title](const ApiResult &r) {
+            if (!r.ok())
+                return Q_EMIT outcome(explain(r), true);
+            m_actions->upsert(r.body);
+            const QString status = r.body.value(QStringLiteral("status")).toString();
+            if (status == QLatin1String("pending"))
+                Q_EMIT outcome(tr("Your approval of “%1” is recorded; it needs %2 approvals.")
+                                   .arg(title)
+                                   .arg(r.body.value(QStringLiteral("required_approvals")).toInt()),
+                               false);
+            else
+                Q_EMIT outcome(done.arg(title), false);
+        });
+}
+
+void ConsoleBackend::approve(const QString &actionId)
+{
+    decide(actionId, {{QStringLiteral("decision"), QStringLiteral("approve")}},
+           tr("Approved “%1”."));
+}
+
+void ConsoleBackend::reject(const QString &actionId, const QString &reason)
+{
+    decide(actionId,
+           {{QStringLiteral("decision"), QStringLiteral("reject")},
+            {QStringLiteral("comment"), reason}},
+           tr("Rejected “%1”."));
+}
+
+void ConsoleBackend::killSession(const QString &sessionId)
+{
+    m_client.request(
+        "POST", QStringLiteral("/v1/sessions/%1/kill").arg(sessionId),
+        QJsonObject{{QStringLiteral("reason"), tr("emergency stop from the console")}},
+        [this](const ApiResult &r) {
+            if (!r.ok())
+                return Q_EMIT outcome(tr("The kill failed: %1").arg(explain(r)), true);
+            const QJsonObject session = r.body.value(QStringLiteral("session")).toObject();
+            m_sessions->upsert(session); // shown the moment the server answers
+            Q_EMIT outcome(tr("Killed the session of %1; %n pending action(s) cancelled.", nullptr,
+                              r.body.value(QStringLiteral("cancelled")).toInt())
+                               .arg(session.value(QStringLiteral("agent")).toString()),
+                           false);
+        });
+}
+
+void ConsoleBackend::stopAll()
+{
+    m_client.request(
+        "POST", QStringLiteral("/v1/stop-all"),
+        QJsonObject{{QStringLiteral("reason"), tr("stop all agents from the console")}},
+        [this](const ApiResult &r) {
+            if (!r.ok())
+                return Q_EMIT outcome(tr("Stop all failed: %1").arg(explain(r)), true);
+            reloadSessions();
+            Q_EMIT outcome(
+                tr("Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.")
+                    .arg(r.body.value(QStringLiteral("killed")).toInt())
+                    .arg(r.body.value(QStringLiteral("cancelled")).toInt()),
+                false);
+        });
+}
+
+} // namespace interlock::ui

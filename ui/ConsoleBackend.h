@@ -1,0 +1,56 @@
+#pragma once
+
+#include "client/ApiClient.h"
+#include "client/EventStream.h"
+
+#include <QObject>
+
+namespace interlock::ui {
+
+class ActionQueueModel;
+class SessionListModel;
+
+// What the console does, without widgets: loads the queue and the sessions, follows the event
+// feed, sends decisions and kills, and reports every outcome in plain words.
+class ConsoleBackend : public QObject
+{
+    Q_OBJECT
+public:
+    ConsoleBackend(const QUrl &server, const QString &token, QObject *parent = nullptr);
+    ~ConsoleBackend() override;
+
+    ActionQueueModel *actions() const { return m_actions; }
+    SessionListModel *sessions() const { return m_sessions; }
+    bool isConnected() const { return m_stream.state() == EventStream::State::Connected; }
+    QUrl server() const { return m_client.baseUrl(); }
+
+    void start();
+    void approve(const QString &actionId);
+    void reject(const QString &actionId, const QString &reason);
+    void killSession(const QString &sessionId);
+    void stopAll();
+
+    // A person's sentence for a failed call.
+    static QString explain(const ApiResult &result);
+
+Q_SIGNALS:
+    void outcome(const QString &message, bool isError);
+    void connectionChanged(bool connected, const QString &text);
+    void loaded();
+
+private:
+    void reloadActions(const QString &cursor = {});
+    void reloadSessions();
+    void onEvents(const QJsonArray &events);
+    void fetchAction(const QString &id);
+    void decide(const QString &actionId, const QJsonObject &body, const QString &done);
+
+    ApiClient m_client;
+    EventStream m_stream;
+    ActionQueueModel *m_actions;
+    SessionListModel *m_sessions;
+    QList<QJsonObject> m_loading;
+    bool m_sessionsReloadQueued = false;
+};
+
+} // namespace interlock::ui

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QComboBox;
+
+namespace interlock::ui {
+
+class ActionDetailView;
+class ActionFilterModel;
+class ConsoleBackend;
+
+// The console's main window: the queue, the selected action's detail, the decision buttons,
+// a red emergency stop that is always visible, and the sessions panel.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(ConsoleBackend *backend, QWidget *parent = nullptr);
+
+    // Shown by "Connect an agent…" (embedded server only).
+    void setEnrollment(const QString &url, const QString &token);
+
+    QString selectedActionId() const;
+    QTableView *queueView() const { return m_queue; }
+    QTableView *sessionsView() const { return m_sessions; }
+    QAction *approveAction() const { return m_approve; }
+    QAction *rejectAction() const { return m_reject; }
+    QAction *emergencyStopAction() const { return m_emergencyStop; }
+    QAction *stopAllAction() const { return m_stopAll; }
+    QAction *killSessionAction() const { return m_killSession; }
+    QString connectionText() const;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void showSelected();
+    void updateEnabled();
+    void approveSelected();
+    void rejectSelected();
+    void killSelectedSession();
+    void killSessionInPanel();
+    void stopAll();
+    void moveSelection(int delta);
+    void showOutcome(const QString &message, bool isError);
+    void showConnectAgent();
+
+    ConsoleBackend *m_backend;
+    ActionFilterModel *m_filter;
+    QTableView *m_queue;
+    QTableView *m_sessions;
+    ActionDetailView *m_detail;
+    QLineEdit *m_search;
+    QComboBox *m_status;
+    QLabel *m_connection;
+    QAction *m_approve = nullptr;
+    QAction *m_reject = nullptr;
+    QAction *m_emergencyStop = nullptr;
+    QAction *m_stopAll = nullptr;
+    QAction *m_killSession = nullptr;
+    QAction *m_connectAgent = nullptr;
+    QString m_enrollmentUrl;
+    QString m_enrollmentToken;
+    bool m_connected = false;
+};
+
+} // namespace interlock::ui

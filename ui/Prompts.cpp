@@ -1,0 +1,60 @@
+#include "Prompts.h"
+
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QPushButton>
+
+namespace interlock::ui {
+
+namespace {
+std::optional<bool> g_nextConfirm;
+std::optional<std::optional<QString>> g_nextReason;
+int g_shown = 0;
+} // namespace
+
+bool Prompts::confirm(QWidget *parent, const QString &title, const QString &text,
+                      const QString &yes)
+{
+    if (g_nextConfirm)
+        return *std::exchange(g_nextConfirm, std::nullopt);
+    ++g_shown;
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::NoButton, parent);
+    box.setTextFormat(Qt::PlainText);
+    QPushButton *yesButton = box.addButton(yes, QMessageBox::DestructiveRole);
+    box.addButton(QMessageBox::Cancel);
+    box.setDefaultButton(yesButton);
+    box.exec();
+    return box.clickedButton() == yesButton;
+}
+
+std::optional<QString> Prompts::reason(QWidget *parent, const QString &title, const QString &label)
+{
+    if (g_nextReason)
+        return *std::exchange(g_nextReason, std::nullopt);
+    ++g_shown;
+    for (;;) {
+        bool ok = false;
+        const QString text = QInputDialog::getMultiLineText(parent, title, label, {}, &ok);
+        if (!ok)
+            return std::nullopt;
+        if (!text.trimmed().isEmpty())
+            return text.trimmed();
+    }
+}
+
+void Prompts::setNextConfirm(bool answer)
+{
+    g_nextConfirm = answer;
+}
+
+void Prompts::setNextReason(std::optional<QString> answer)
+{
+    g_nextReason = std::move(answer);
+}
+
+int Prompts::shown()
+{
+    return g_shown;
+}
+
+} // namespace interlock::ui

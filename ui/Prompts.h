@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QString>
+#include <optional>
+
+class QWidget;
+
+namespace interlock::ui {
+
+// The console's modal questions, with a seam for tests: a queued answer is used instead of
+// showing the dialog, so GUI tests never hang on a modal.
+class Prompts
+{
+public:
+    // Default button is `yes`: confirming is one Enter away.
+    static bool confirm(QWidget *parent, const QString &title, const QString &text,
+                        const QString &yes);
+    // A required reason (empty answers are refused); nullopt when cancelled.
+    static std::optional<QString> reason(QWidget *parent, const QString &title,
+                                         const QString &label);
+
+    static void setNextConfirm(bool answer);
+    static void setNextReason(std::optional<QString> answer);
+    static int shown(); // dialogs actually shown (tests check that none was)
+};
+
+} // namespace interlock::ui
