@@ -390,15 +390,21 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
     revoke.addBindValue(s.id);
     if (!update.exec() || !revoke.exec())
         return false;
+    // Pending actions, and approved ones the agent never collected: with the token revoked they
+    // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
     QList<QJsonObject> pending;
     {
-        QSqlQuery &q = prepared(
-            QStringLiteral("SELECT doc FROM actions WHERE session_id = ? AND status = 'pending'"));
+        QSqlQuery &q = prepared(QStringLiteral(
+            "SELECT doc FROM actions WHERE session_id = ? AND status IN ('pending', 'approved')"));
         q.addBindValue(s.id);
         if (!q.exec())
             return false;
-        while (q.next())
-            pending.append(parseDoc(q.value(0)));
+        while (q.next()) {
+            const QJsonObject doc = parseDoc(q.value(0));
+            if (doc.value(QStringLiteral("status")).toString() == QLatin1String("pending") ||
+                doc.value(QStringLiteral("delivered_at")).isNull())
+                pending.append(doc);
+        }
         q.finish();
     }
     for (QJsonObject doc : std::as_const(pending)) {
