@@ -234,7 +234,7 @@ private Q_SLOTS:
 
     void expiryIsFailClosed()
     {
-        TestServer s(TestServer::Options{true, {}});
+        TestServer s(TestServer::Options{true, {}, {}});
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
         body.insert(QStringLiteral("expires_in"), 60);
@@ -265,7 +265,7 @@ private Q_SLOTS:
     void expiryWithoutAnyTimerStillHolds()
     {
         // Even with no timer or clock signal, a read past expires_at sees `expired`.
-        TestServer s(TestServer::Options{true, {}});
+        TestServer s(TestServer::Options{true, {}, {}});
         const auto session = s.openSession(QStringLiteral("a"));
         QJsonObject body = sampleAction();
         body.insert(QStringLiteral("expires_in"), 5);
@@ -435,7 +435,7 @@ private Q_SLOTS:
         QCOMPARE(pages, 3);
         QCOMPARE(order,
                  (QStringList{QStringLiteral("90"), QStringLiteral("60"), QStringLiteral("60"),
-                              QStringLiteral("35"), QStringLiteral("30")}));
+                              QStringLiteral("35"), QStringLiteral("15")}));
         const ApiResult high =
             s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions?risk_min=50"));
         QCOMPARE(high.body.value(QStringLiteral("actions")).toArray().size(), 3);
@@ -500,7 +500,7 @@ private Q_SLOTS:
     {
         Limits limits;
         limits.maxPendingPerSession = 3;
-        TestServer s(TestServer::Options{false, limits});
+        TestServer s(TestServer::Options{false, limits, {}});
         const auto session = s.openSession(QStringLiteral("a"));
         for (int i = 0; i < 3; ++i)
             QVERIFY(!s.submit(session.second, sampleAction()).isEmpty());

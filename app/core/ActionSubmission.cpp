@@ -97,9 +97,8 @@ ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
         }
         r.adopt(rr);
     }
-    out->expiresInSeconds =
-        int(r.integer(QStringLiteral("expires_in"), false, 1, limits.maxExpiresSeconds)
-                .value_or(limits.defaultExpiresSeconds));
+    out->expiresInSeconds = int(
+        r.integer(QStringLiteral("expires_in"), false, 1, limits.maxExpiresSeconds).value_or(0));
     return r.error();
 }
 

@@ -22,7 +22,7 @@ struct ActionSubmission {
     std::optional<QString> diff; // unified diff text, alternative to changes
     int agentScore = 0;
     QStringList agentReasons;
-    int expiresInSeconds = 0;
+    int expiresInSeconds = 0; // 0: not given (the policy's deadline for the level applies)
 
     // On error returns it and leaves *out unspecified.
     static ApiError parse(const QJsonObject &body, const Limits &limits, ActionSubmission *out);

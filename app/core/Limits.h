@@ -9,7 +9,6 @@ struct Limits {
     qint64 maxBodyBytes = 1024 * 1024;
     int maxWaitSeconds = 60;
     int maxPendingPerSession = 1000;
-    int defaultExpiresSeconds = 900;
     int maxExpiresSeconds = 7 * 24 * 3600;
     int maxListLimit = 500;
     int maxEventsPerPoll = 500;

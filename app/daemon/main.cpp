@@ -1,6 +1,7 @@
 #include "interlock_config.h"
 #include "server/ApiServer.h"
 #include "server/ListenAddress.h"
+#include "server/RiskEngine.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -45,7 +46,11 @@ int main(int argc, char *argv[])
         QStringLiteral("max-pending"),
         QStringLiteral("Most pending actions one session may have (default: 1000)."),
         QStringLiteral("N"), QStringLiteral("1000"));
-    parser.addOptions({db, listen, maxBody, maxPending});
+    QCommandLineOption rules(
+        QStringLiteral("rules"),
+        QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
+        QStringLiteral("FILE"));
+    parser.addOptions({db, listen, maxBody, maxPending, rules});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -67,6 +72,16 @@ int main(int argc, char *argv[])
     QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
     QString error;
+    if (parser.isSet(rules)) {
+        auto engine = RiskEngine::fromFile(parser.value(rules), &error);
+        if (!engine) {
+            std::fprintf(stderr, "interlockd: bad risk rules: %s\n", qPrintable(error));
+            return 1;
+        }
+        std::printf("interlockd: %d risk rules from %s\n", engine->ruleCount(),
+                    qPrintable(parser.value(rules)));
+        server.setRiskEngine(std::move(engine));
+    }
     if (!server.open(&error)) {
         std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
         return 1;

@@ -92,9 +92,17 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     if (!session)
         return {{}, false, ApiError::sessionKilled()};
 
-    const RiskAssessment risk = m_risk.assess(s.kind, s.payload, s.agentScore, s.agentReasons);
+    QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
+    for (const QJsonValue &c : std::as_const(s.changes))
+        text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
+    const RiskAssessment risk =
+        m_risk.assess(RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons});
     const qint64 now = m_clock.nowMs();
-    const qint64 expiresAt = now + qint64(s.expiresInSeconds) * 1000;
+    // The policy's deadline for the level is the longest an action may wait; an agent may ask for
+    // less.
+    const int expiresIn = s.expiresInSeconds > 0 ? qMin(s.expiresInSeconds, risk.deadlineSeconds)
+                                                 : risk.deadlineSeconds;
+    const qint64 expiresAt = now + qint64(expiresIn) * 1000;
     QJsonObject doc{{QStringLiteral("id"), newId("act")},
                     {kVersion, 1},
                     {QStringLiteral("session_id"), session->id},
@@ -107,7 +115,7 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
                     {QStringLiteral("payload_sha256"),
                      QString::fromLatin1(sha256Hex(canonicalJson(s.payload)))},
                     {QStringLiteral("risk"), risk.toJson()},
-                    {QStringLiteral("required_approvals"), risk.requiredApprovals()},
+                    {QStringLiteral("required_approvals"), risk.requiredApprovals},
                     {QStringLiteral("approvals"), QJsonArray()},
                     {kStatus, kPending},
                     {QStringLiteral("decision"), QJsonValue::Null},
@@ -119,6 +127,17 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
         doc.insert(QStringLiteral("diff"), *s.diff);
     else
         doc.insert(QStringLiteral("changes"), s.changes);
+    if (m_risk.policy().autoApproveLow && risk.level == RiskLevel::Low) {
+        // Decided by the policy, never in a person's name.
+        doc.insert(kStatus, QStringLiteral("approved"));
+        doc.insert(QStringLiteral("auto_approved"), true);
+        doc.insert(
+            QStringLiteral("decision"),
+            QJsonObject{{QStringLiteral("kind"), QStringLiteral("approve")},
+                        {QStringLiteral("by"), QStringLiteral("policy")},
+                        {QStringLiteral("comment"), QStringLiteral("auto-approved: low risk")},
+                        {QStringLiteral("at"), toRfc3339(now)}});
+    }
 
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
     const InsertOutcome r =
@@ -216,9 +235,14 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
         if (request.kind == DecisionRequest::Kind::Edit) {
             // The edited payload is scored again and earlier approvals (of another payload) lapse.
             const RiskAssessment edited =
-                m_risk.assess(str(action, QStringLiteral("kind")), request.payload, 0, {});
+                m_risk.assess(RiskInput{str(action, QStringLiteral("kind")),
+                                        request.payload,
+                                        str(action, QStringLiteral("target")),
+                                        {},
+                                        0,
+                                        {}});
             const int required = qMax(action.value(QStringLiteral("required_approvals")).toInt(),
-                                      edited.requiredApprovals());
+                                      edited.requiredApprovals);
             action.insert(QStringLiteral("required_approvals"), required);
             action.insert(QStringLiteral("approved_payload"), request.payload);
             action.insert(QStringLiteral("approved_payload_sha256"),

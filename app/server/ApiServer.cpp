@@ -30,7 +30,7 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
     , m_store(std::make_unique<SqliteStore>(databasePath))
-    , m_risk(std::make_unique<RiskEngine>())
+    , m_risk(RiskEngine::builtIn())
     , m_auth(std::make_unique<Authenticator>(*m_store))
 {}
 
@@ -77,6 +77,12 @@ bool ApiServer::open(QString *error)
 quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     return m_http->listen(address, port, error);
+}
+
+void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
+{
+    Q_ASSERT(!m_actions); // before open()
+    m_risk = std::move(engine);
 }
 
 QString ApiServer::createToken(Role role, const QString &name)

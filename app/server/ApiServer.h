@@ -30,6 +30,8 @@ public:
                        Clock *clock = nullptr, QObject *parent = nullptr);
     ~ApiServer() override;
 
+    // Replaces the built-in risk rules; call before open().
+    void setRiskEngine(std::unique_ptr<RiskEngine> engine);
     bool open(QString *error);
     // Returns the bound port or 0 with *error set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);

@@ -1,83 +1,110 @@
 #include "RiskEngine.h"
 
-#include "core/RiskLevel.h"
+#include "RiskRules.h"
 
-#include <QHash>
+#include <QFile>
+#include <QJsonDocument>
 
 namespace interlock {
-
-namespace {
-struct KindWeight {
-    int weight;
-    const char *message;
-};
-
-const QHash<QString, KindWeight> &kindWeights()
-{
-    static const QHash<QString, KindWeight> table{
-        {QStringLiteral("shell.exec"), {30, "runs a shell command"}},
-        {QStringLiteral("fs.write"), {20, "writes a file"}},
-        {QStringLiteral("fs.delete"), {40, "deletes files"}},
-        {QStringLiteral("acl.change"), {40, "changes who can access a resource"}},
-        {QStringLiteral("message.post"), {20, "posts a message other people will read"}},
-        {QStringLiteral("email.send"), {20, "sends e-mail"}},
-        {QStringLiteral("email.delete"), {30, "deletes e-mail"}},
-        {QStringLiteral("sql.exec"), {30, "runs a SQL statement"}},
-        {QStringLiteral("http.request"), {15, "makes an HTTP request"}},
-        {QStringLiteral("git.push"), {25, "pushes to a git remote"}},
-    };
-    return table;
-}
-
-QJsonObject reason(const QString &rule, int weight, const QString &message)
-{
-    return {{QStringLiteral("rule"), rule},
-            {QStringLiteral("weight"), weight},
-            {QStringLiteral("message"), message}};
-}
-} // namespace
 
 QJsonObject RiskAssessment::toJson() const
 {
     return {{QStringLiteral("score"), score},
-            {QStringLiteral("level"), levelName(levelForScore(score))},
+            {QStringLiteral("level"), levelName(level)},
             {QStringLiteral("reasons"), reasons}};
 }
 
-int RiskAssessment::requiredApprovals() const
+RiskEngine::RiskEngine() = default;
+RiskEngine::~RiskEngine() = default;
+
+int RiskEngine::ruleCount() const
 {
-    return levelForScore(score) == RiskLevel::Critical ? 2 : 1;
+    return int(m_rules.size());
 }
 
-RiskAssessment RiskEngine::assess(const QString &kind, const QJsonObject &payload, int agentScore,
-                                  const QStringList &agentReasons) const
+std::unique_ptr<RiskEngine> RiskEngine::fromFile(const QString &path, QString *error)
 {
-    Q_UNUSED(payload)
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("%1: %2").arg(path, file.errorString());
+        return nullptr;
+    }
+    auto engine = fromJson(file.readAll(), error);
+    if (!engine)
+        *error = path + QStringLiteral(": ") + *error;
+    return engine;
+}
+
+std::unique_ptr<RiskEngine> RiskEngine::builtIn()
+{
+    QFile file(QStringLiteral(":/risk/rules.json"));
+    QString error;
+    std::unique_ptr<RiskEngine> engine =
+        file.open(QIODevice::ReadOnly) ? fromJson(file.readAll(), &error) : nullptr;
+    if (!engine)
+        qFatal("the built-in risk rules are broken: %s", qPrintable(error));
+    return engine;
+}
+
+std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        const int line = int(json.left(parseError.offset).count('\n')) + 1;
+        *error = QStringLiteral("line %1: %2").arg(line).arg(parseError.errorString());
+        return nullptr;
+    }
+    if (!doc.isObject()) {
+        *error = QStringLiteral("the rules file must be a JSON object");
+        return nullptr;
+    }
+    std::unique_ptr<RiskEngine> engine(new RiskEngine);
+    RulesReader reader(doc.object());
+    if (!reader.read(&engine->m_rules, &engine->m_policy, &engine->m_internalDomains,
+                     &engine->m_broad, error))
+        return nullptr;
+    for (const Rule &rule : std::as_const(engine->m_rules)) {
+        for (const QString &kind : rule.kinds) {
+            if (!engine->m_knownKinds.contains(kind))
+                engine->m_knownKinds.append(kind);
+        }
+    }
+    return engine;
+}
+
+RiskAssessment RiskEngine::assess(const RiskInput &input) const
+{
     RiskAssessment out;
+    const DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad};
     int sum = 0;
-    const auto it = kindWeights().constFind(kind);
-    if (it != kindWeights().constEnd()) {
-        sum += it->weight;
-        out.reasons.append(reason(QStringLiteral("kind.baseline"), it->weight,
-                                  kind + QLatin1Char(' ') + QString::fromLatin1(it->message)));
-    } else {
-        sum += 25;
-        out.reasons.append(reason(QStringLiteral("kind.unknown"), 25,
-                                  QStringLiteral("'%1' is not a known kind, so it is scored as at "
-                                                 "least medium")
-                                      .arg(kind)));
+    for (const Rule &rule : m_rules) {
+        if (!rule.kinds.isEmpty() && !rule.kinds.contains(input.kind))
+            continue;
+        for (const Finding &f : detect(rule, context)) {
+            sum += f.weight;
+            out.reasons.append(QJsonObject{{QStringLiteral("rule"), f.rule},
+                                           {QStringLiteral("weight"), f.weight},
+                                           {QStringLiteral("message"), f.message}});
+        }
     }
     out.score = qMin(100, sum);
-    if (agentScore > out.score) {
-        const QString why = agentReasons.isEmpty()
-                                ? QStringLiteral("the agent rated this action %1").arg(agentScore)
-                                : QStringLiteral("the agent rated this action %1: %2")
-                                      .arg(agentScore)
-                                      .arg(agentReasons.join(QStringLiteral("; ")));
+    if (input.agentScore > out.score) {
+        const QString why =
+            input.agentReasons.isEmpty()
+                ? QStringLiteral("the agent rated this action %1").arg(input.agentScore)
+                : QStringLiteral("the agent rated this action %1: %2")
+                      .arg(input.agentScore)
+                      .arg(input.agentReasons.join(QStringLiteral("; ")));
         out.reasons.append(
-            reason(QStringLiteral("agent.self_assessment"), agentScore - out.score, why));
-        out.score = agentScore;
+            QJsonObject{{QStringLiteral("rule"), QStringLiteral("agent.self_assessment")},
+                        {QStringLiteral("weight"), input.agentScore - out.score},
+                        {QStringLiteral("message"), why}});
+        out.score = input.agentScore;
     }
+    out.level = levelForScore(out.score);
+    out.requiredApprovals = m_policy.requiredApprovals[int(out.level)];
+    out.deadlineSeconds = m_policy.deadlineSeconds[int(out.level)];
     return out;
 }
 

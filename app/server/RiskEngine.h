@@ -1,28 +1,68 @@
 #pragma once
 
+#include "core/RiskLevel.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QStringList>
+#include <memory>
 
 namespace interlock {
 
-struct RiskAssessment {
-    int score = 0;
-    QJsonArray reasons; // [{rule, weight, message}]
-
-    QJsonObject toJson() const;
-    int requiredApprovals() const; // critical needs two distinct reviewers
+// The policy that follows from the level (rules.json "policy").
+struct RiskPolicy {
+    int requiredApprovals[4] = {1, 1, 1, 2}; // by RiskLevel
+    int deadlineSeconds[4] = {86400, 3600, 1800, 900};
+    bool autoApproveLow = false;
 };
 
-// Server-side, deterministic scoring. This is the baseline of the foundation: a weight per
-// conventional kind, unknown kinds at least medium, and the agent's own score as a floor. The
-// rule-file engine with detectors (issue "Risk engine") replaces the kind table.
+struct RiskInput {
+    QString kind;
+    QJsonObject payload;
+    QString target;
+    QString text; // summary, diff and changes: searched for secrets
+    int agentScore = 0;
+    QStringList agentReasons;
+};
+
+struct RiskAssessment {
+    int score = 0;
+    RiskLevel level = RiskLevel::Low;
+    QJsonArray reasons; // [{rule, weight, message}]
+    int requiredApprovals = 1;
+    int deadlineSeconds = 900;
+
+    QJsonObject toJson() const;
+};
+
+// Server-side, deterministic, explainable scoring (DESIGN.md "Risk"). Every weight, pattern,
+// threshold and message lives in a rules file (resources/risk/rules.json, docs/risk-rules.md);
+// the code holds the detectors they parameterise. Each matching rule adds {rule, weight,
+// message} naming the concrete fact; the score is their sum (at most 100) and never lower than
+// the agent's own.
 class RiskEngine
 {
 public:
-    virtual ~RiskEngine() = default;
-    virtual RiskAssessment assess(const QString &kind, const QJsonObject &payload, int agentScore,
-                                  const QStringList &agentReasons) const;
+    ~RiskEngine();
+    // nullptr with *error naming the line (malformed JSON) or the rule at fault.
+    static std::unique_ptr<RiskEngine> fromJson(const QByteArray &json, QString *error);
+    static std::unique_ptr<RiskEngine> fromFile(const QString &path, QString *error);
+    static std::unique_ptr<RiskEngine> builtIn(); // the shipped resources/risk/rules.json
+
+    RiskAssessment assess(const RiskInput &input) const;
+    const RiskPolicy &policy() const { return m_policy; }
+    int ruleCount() const;
+
+    struct Rule;
+
+private:
+    RiskEngine();
+    QList<Rule> m_rules;
+    QStringList m_knownKinds;
+    QStringList m_internalDomains;
+    QList<QRegularExpression> m_broad;
+    RiskPolicy m_policy;
 };
 
 } // namespace interlock

@@ -1,5 +1,7 @@
 #include "TestServer.h"
 
+#include "server/RiskEngine.h"
+
 #include <QDateTime>
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -20,6 +22,12 @@ TestServer::TestServer(const Options &options)
             QDateTime(QDate(2026, 11, 24), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch());
     m_server = std::make_unique<ApiServer>(dbPath(), options.limits, m_manual.get());
     QString error;
+    if (!options.riskRules.isEmpty()) {
+        auto engine = RiskEngine::fromJson(options.riskRules, &error);
+        if (!engine)
+            qFatal("bad test rules: %s", qPrintable(error));
+        m_server->setRiskEngine(std::move(engine));
+    }
     if (!m_server->open(&error))
         qFatal("cannot open test database: %s", qPrintable(error));
     m_port = m_server->listen(QHostAddress::LocalHost, 0, &error);

@@ -21,6 +21,7 @@ public:
     struct Options {
         bool manualClock = false;
         Limits limits;
+        QByteArray riskRules; // a rules file's content; empty: the built-in rules
     };
     TestServer();
     explicit TestServer(const Options &options);
