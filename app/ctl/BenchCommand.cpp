@@ -1,5 +1,6 @@
 #include "CtlCommon.h"
 #include "KillBench.h"
+#include "RiskBench.h"
 #include "SubmitBench.h"
 
 namespace interlock::ctl {
@@ -16,8 +17,9 @@ bool readInt(const QCommandLineParser &parser, const char *name, int min, int ma
 int benchCommand(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("submit or kill."),
-                                 QStringLiteral("submit|kill"));
+    parser.addPositionalArgument(QStringLiteral("benchmark"),
+                                 QStringLiteral("submit, kill or risk."),
+                                 QStringLiteral("submit|kill|risk"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
@@ -27,6 +29,7 @@ int benchCommand(const QStringList &args)
     option("deliveries", "submit: approve-to-agent deliveries to time (default 2000).", "2000");
     option("sessions", "kill: supervised agents (default 50).", "50");
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
+    option("rounds", "risk: passes over the corpus (default 2000).", "2000");
     parser.addOption({QStringLiteral("dir"),
                       QStringLiteral("Folder for the fresh databases, on the disk to measure "
                                      "(default: the current folder)."),
@@ -40,7 +43,9 @@ int benchCommand(const QStringList &args)
                            "  submit: durable submits/s and latency, decision delivery "
                            "latency; ceiling: raw SQLite commits/s on the same disk.\n"
                            "  kill: kill-to-reaped latency of supervised agents; floor: "
-                           "the same trees killed directly."),
+                           "the same trees killed directly.\n"
+                           "  risk: scoring throughput over the risk corpus; reference: "
+                           "parsing the same JSON."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
@@ -52,9 +57,16 @@ int benchCommand(const QStringList &args)
             return fail(QStringLiteral("--sessions and --procs must be 1-500"), Usage);
         return KillBench(k).run();
     }
+    if (which == QStringList{QStringLiteral("risk")}) {
+        int rounds = 0;
+        if (!readInt(parser, "rounds", 1, 1000000, &rounds))
+            return fail(QStringLiteral("--rounds must be 1-1000000"), Usage);
+        return runRiskBench(rounds);
+    }
     if (which != QStringList{QStringLiteral("submit")})
-        return fail(QStringLiteral("usage: interlockctl bench submit|kill [OPTIONS] (see --help)"),
-                    Usage);
+        return fail(
+            QStringLiteral("usage: interlockctl bench submit|kill|risk [OPTIONS] (see --help)"),
+            Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));
     if (!readInt(parser, "agents", 1, 256, &o.agents) ||
