@@ -197,6 +197,34 @@ private Q_SLOTS:
         QVERIFY2(shown, "the title is shown literally");
     }
 
+    void aReceiptViolationStaysUntilAcknowledged()
+    {
+        const auto [id, token] = m_server->openSession(QStringLiteral("rogue"));
+        const QString action =
+            m_server->submit(token, sampleAction(QStringLiteral("shell.exec"),
+                                                 QStringLiteral("Restart the worker")));
+        QTRY_COMPARE(m_window->selectedActionId(), action);
+        QVERIFY(!m_window->alertVisible());
+        // Never approved, yet the agent says it ran it.
+        QCOMPARE(m_server
+                     ->call(token, "POST", QStringLiteral("/v1/actions/%1/receipt").arg(action),
+                            QJsonObject{
+                                {QStringLiteral("outcome"), QStringLiteral("succeeded")},
+                                {QStringLiteral("payload_sha256"), QString(64, QLatin1Char('b'))}})
+                     .status,
+                 200);
+        QTRY_VERIFY(m_window->alertVisible());
+        QVERIFY2(m_window->alertText().contains(QStringLiteral("rogue")),
+                 qPrintable(m_window->alertText()));
+        QVERIFY(m_window->alertText().contains(QStringLiteral("not approved")));
+        // It stays: later traffic does not clear it.
+        m_server->submit(token, sampleAction());
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 2);
+        QVERIFY(m_window->alertVisible());
+        m_window->acknowledgeAlert();
+        QVERIFY(!m_window->alertVisible());
+    }
+
     void disconnectedMeansNoDecisionButtons()
     {
         ConsoleBackend offline(QUrl(QStringLiteral("http://127.0.0.1:1")), QStringLiteral("ilk_x"));

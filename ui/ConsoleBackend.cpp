@@ -121,6 +121,16 @@ void ConsoleBackend::onEvents(const QJsonArray &events)
         const QString id = e.value(QStringLiteral("action_id")).toString();
         if (!id.isEmpty() && !actions.contains(id))
             actions.append(id);
+        if (e.value(QStringLiteral("type")).toString() == QLatin1String("receipt.violation")) {
+            const QJsonObject action = m_actions->action(id);
+            Q_EMIT violation(tr("%1 (%2) reported running “%3”: %4")
+                                 .arg(action.value(QStringLiteral("agent")).toString(),
+                                      e.value(QStringLiteral("session_id")).toString(),
+                                      action.value(QStringLiteral("title")).toString().isEmpty()
+                                          ? id
+                                          : action.value(QStringLiteral("title")).toString(),
+                                      e.value(QStringLiteral("message")).toString()));
+        }
         // Pending counts and session states live in the sessions list.
         sessionsChanged = true;
     }

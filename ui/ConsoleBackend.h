@@ -37,6 +37,8 @@ Q_SIGNALS:
     void outcome(const QString &message, bool isError);
     void connectionChanged(bool connected, const QString &text);
     void loaded();
+    // An agent reported running something other than what was approved (receipt.violation).
+    void violation(const QString &message);
 
 private:
     void reloadActions(const QString &cursor = {});

@@ -14,6 +14,7 @@
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFontDatabase>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -65,6 +66,7 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
             m_queue->setCurrentIndex(m_filter->index(0, 0));
     });
     connect(backend, &ConsoleBackend::outcome, this, &MainWindow::showOutcome);
+    connect(backend, &ConsoleBackend::violation, this, &MainWindow::raiseAlert);
     connect(backend, &ConsoleBackend::connectionChanged, this,
             [this](bool connected, const QString &text) {
                 m_connected = connected;
@@ -197,7 +199,29 @@ void MainWindow::buildLayout()
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    setCentralWidget(splitter);
+
+    // A receipt violation is an alert that stays until someone acknowledges it.
+    m_alert = new QWidget(this);
+    m_alert->setObjectName(QStringLiteral("violationAlert"));
+    m_alert->setStyleSheet(QStringLiteral(
+        "#violationAlert { background: #7f1d1d; } QLabel { color: white; font-weight: bold; }"));
+    m_alert->setAttribute(Qt::WA_StyledBackground);
+    auto *alertLayout = new QHBoxLayout(m_alert);
+    m_alertText = new QLabel(m_alert);
+    m_alertText->setTextFormat(Qt::PlainText);
+    m_alertText->setWordWrap(true);
+    auto *acknowledge = new QPushButton(tr("Acknowledge"), m_alert);
+    connect(acknowledge, &QPushButton::clicked, this, &MainWindow::acknowledgeAlert);
+    alertLayout->addWidget(m_alertText, 1);
+    alertLayout->addWidget(acknowledge);
+    m_alert->hide();
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_alert);
+    centralLayout->addWidget(splitter, 1);
+    setCentralWidget(central);
 
     auto *panel = new QWidget(this);
     auto *panelLayout = new QVBoxLayout(panel);
@@ -314,6 +338,32 @@ void MainWindow::showOutcome(const QString &message, bool isError)
     statusBar()->setStyleSheet(isError ? QStringLiteral("QStatusBar { color: #b91c1c; }")
                                        : QString());
     statusBar()->showMessage(message, isError ? 15000 : 6000);
+}
+
+void MainWindow::raiseAlert(const QString &message)
+{
+    m_alerts.append(message);
+    m_alertText->setText(
+        m_alerts.size() == 1
+            ? tr("Receipt violation: %1").arg(message)
+            : tr("%1 receipt violations; latest: %2").arg(m_alerts.size()).arg(message));
+    m_alert->show();
+}
+
+void MainWindow::acknowledgeAlert()
+{
+    m_alerts.clear();
+    m_alert->hide();
+}
+
+QString MainWindow::alertText() const
+{
+    return m_alertText->text();
+}
+
+bool MainWindow::alertVisible() const
+{
+    return !m_alert->isHidden();
 }
 
 void MainWindow::setEnrollment(const QString &url, const QString &token)

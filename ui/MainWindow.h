@@ -34,6 +34,10 @@ public:
     QAction *stopAllAction() const { return m_stopAll; }
     QAction *killSessionAction() const { return m_killSession; }
     QString connectionText() const;
+    // The receipt-violation alert: stays until acknowledged.
+    QString alertText() const;
+    bool alertVisible() const;
+    void acknowledgeAlert();
 
 private:
     void buildActions();
@@ -48,6 +52,7 @@ private:
     void moveSelection(int delta);
     void showOutcome(const QString &message, bool isError);
     void showConnectAgent();
+    void raiseAlert(const QString &message);
 
     ConsoleBackend *m_backend;
     ActionFilterModel *m_filter;
@@ -57,6 +62,9 @@ private:
     QLineEdit *m_search;
     QComboBox *m_status;
     QLabel *m_connection;
+    QWidget *m_alert = nullptr;
+    QLabel *m_alertText = nullptr;
+    QStringList m_alerts;
     QAction *m_approve = nullptr;
     QAction *m_reject = nullptr;
     QAction *m_emergencyStop = nullptr;
