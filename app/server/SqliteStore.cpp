@@ -1,4 +1,4 @@
-#include "SqliteStore.h"
+#include "SqliteSupport.h"
 
 #include "core/CanonicalJson.h"
 #include "core/Timestamp.h"
@@ -10,6 +10,8 @@
 #include <QVariant>
 
 namespace interlock {
+
+using namespace sqlite;
 
 namespace {
 const char *const kSchema[] = {
@@ -36,83 +38,7 @@ const char *const kSchema[] = {
     "TEXT NOT NULL)",
 };
 
-QJsonObject parseDoc(const QVariant &v)
-{
-    return QJsonDocument::fromJson(v.toByteArray()).object();
-}
-
-QByteArray compact(const QJsonObject &o)
-{
-    return QJsonDocument(o).toJson(QJsonDocument::Compact);
-}
-
-SessionRecord sessionFrom(const QSqlQuery &q)
-{
-    SessionRecord s;
-    s.id = q.value(0).toString();
-    s.agent = q.value(1).toString();
-    s.owner = q.value(2).toString();
-    s.description = q.value(3).toString();
-    s.supervised = q.value(4).toBool();
-    s.status = q.value(5).toString();
-    s.createdAt = q.value(6).toLongLong();
-    s.pending = q.value(7).toInt();
-    s.stop = parseDoc(q.value(8));
-    return s;
-}
-
-const char kSessionColumns[] = "SELECT s.id, s.agent, s.owner, s.description, s.supervised, "
-                               "s.status, s.created_at, s.pending, "
-                               "s.stop FROM sessions s ";
 } // namespace
-
-// RAII transaction: rolls back unless commit() succeeded, so a failed transition leaves no trace.
-// In group-commit mode it is a savepoint inside the group's open transaction: just as atomic, but
-// made durable by commitGroup() together with the other transitions of the group.
-class SqliteStore::Transaction
-{
-public:
-    explicit Transaction(SqliteStore &store)
-        : m_store(store)
-    {
-        if (!store.m_onGroupOpened) {
-            m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
-            return;
-        }
-        if (!store.m_groupOpen) {
-            if (!store.statement(QStringLiteral("BEGIN IMMEDIATE")))
-                return;
-            store.m_groupOpen = true;
-            store.m_onGroupOpened();
-        }
-        m_open = store.statement(QStringLiteral("SAVEPOINT transition"));
-    }
-    ~Transaction()
-    {
-        if (m_committed)
-            return;
-        if (m_open) {
-            if (m_store.m_onGroupOpened) {
-                m_store.statement(QStringLiteral("ROLLBACK TO transition"));
-                m_store.statement(QStringLiteral("RELEASE transition"));
-            } else {
-                m_store.statement(QStringLiteral("ROLLBACK"));
-            }
-        }
-    }
-    bool commit()
-    {
-        const QString sql = m_store.m_onGroupOpened ? QStringLiteral("RELEASE transition")
-                                                    : QStringLiteral("COMMIT");
-        m_committed = m_open && m_store.statement(sql);
-        return m_committed;
-    }
-
-private:
-    SqliteStore &m_store;
-    bool m_open = false;
-    bool m_committed = false;
-};
 
 bool SqliteStore::statement(const QString &sql)
 {
@@ -322,178 +248,6 @@ std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
                               q.value(3).toBool()};
     }
     q.finish();
-    return out;
-}
-
-bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                                const Transition &transition)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    Transaction tx(*this);
-    QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
-                             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(s.id);
-    q.addBindValue(s.agent);
-    q.addBindValue(s.owner);
-    q.addBindValue(s.description);
-    q.addBindValue(s.supervised ? 1 : 0);
-    q.addBindValue(s.status);
-    q.addBindValue(s.createdAt);
-    const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
-    if (q.exec() && insertTokenRow(tokenHash, sessionToken, s.createdAt) &&
-        writeTransition(transition, s.id, {}, s.id) && tx.commit())
-        return true;
-    return false;
-}
-
-std::optional<SessionRecord> SqliteStore::session(const QString &id)
-{
-    QSqlQuery &q =
-        prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
-    q.addBindValue(id);
-    std::optional<SessionRecord> out;
-    if (q.exec() && q.next())
-        out = sessionFrom(q);
-    q.finish();
-    return out;
-}
-
-QList<SessionRecord> SqliteStore::sessions(const QString &status)
-{
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(QString::fromLatin1(kSessionColumns) +
-              (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
-              QStringLiteral("ORDER BY s.created_at DESC, s.id"));
-    if (!status.isEmpty())
-        q.addBindValue(status);
-    QList<SessionRecord> out;
-    if (q.exec()) {
-        while (q.next())
-            out.append(sessionFrom(q));
-    }
-    return out;
-}
-
-bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
-                               const QJsonObject &stop, qint64 at, const QString &actor,
-                               QStringList *cancelled)
-{
-    QSqlQuery &update = prepared(
-        QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
-    update.addBindValue(status);
-    update.addBindValue(compact(stop));
-    update.addBindValue(s.id);
-    QSqlQuery &revoke = prepared(QStringLiteral(
-        "UPDATE tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"));
-    revoke.addBindValue(at);
-    revoke.addBindValue(s.id);
-    if (!update.exec() || !revoke.exec())
-        return false;
-    // Pending actions, and approved ones the agent never collected: with the token revoked they
-    // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
-    QList<QJsonObject> pending;
-    {
-        QSqlQuery &q = prepared(QStringLiteral(
-            "SELECT doc FROM actions WHERE session_id = ? AND status IN ('pending', 'approved')"));
-        q.addBindValue(s.id);
-        if (!q.exec())
-            return false;
-        while (q.next()) {
-            const QJsonObject doc = parseDoc(q.value(0));
-            if (doc.value(QStringLiteral("status")).toString() == QLatin1String("pending") ||
-                doc.value(QStringLiteral("delivered_at")).isNull())
-                pending.append(doc);
-        }
-        q.finish();
-    }
-    for (QJsonObject doc : std::as_const(pending)) {
-        const int version = doc.value(QStringLiteral("version")).toInt();
-        doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
-        doc.insert(QStringLiteral("version"), version + 1);
-        const QString id = doc.value(QStringLiteral("id")).toString();
-        QSqlQuery &q = prepared(QStringLiteral(
-            "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
-        q.addBindValue(version + 1);
-        q.addBindValue(compact(doc));
-        q.addBindValue(id);
-        const Transition event{QStringLiteral("action.updated"),
-                               {{QStringLiteral("status"), QStringLiteral("cancelled")},
-                                {QStringLiteral("version"), version + 1},
-                                {QStringLiteral("kind"), doc.value(QStringLiteral("kind"))}},
-                               {},
-                               actor,
-                               at};
-        if (!q.exec() || !writeTransition(event, s.id, id, id))
-            return false;
-        cancelled->append(id);
-    }
-    return true;
-}
-
-std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
-                                                       const QString &reason, const Transition &t)
-{
-    Transaction tx(*this);
-    QList<SessionRecord> targets;
-    if (ids.isEmpty()) {
-        targets = sessions(QStringLiteral("active"));
-    } else {
-        for (const QString &id : ids) {
-            if (const auto s = session(id); s && s->status == QLatin1String("active"))
-                targets.append(*s);
-        }
-    }
-    SessionsEnded out;
-    for (const SessionRecord &s : std::as_const(targets)) {
-        QJsonObject stop{{QStringLiteral("killed_at"), toRfc3339(t.at)},
-                         {QStringLiteral("killed_by"), t.actor},
-                         {QStringLiteral("reason"), reason}};
-        QStringList cancelled;
-        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor, &cancelled))
-            return std::nullopt;
-        const QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
-                               {QStringLiteral("reason"), reason},
-                               {QStringLiteral("cancelled"), cancelled.size()}};
-        if (!writeTransition(Transition{QStringLiteral("session.killed"), data,
-                                        QStringLiteral("session.kill"), t.actor, t.at},
-                             s.id, {}, s.id))
-            return std::nullopt;
-        out.cancelledActions += cancelled;
-    }
-    if (!t.eventType.isEmpty()) {
-        Transition all = t;
-        all.eventData.insert(QStringLiteral("killed"), targets.size());
-        all.eventData.insert(QStringLiteral("cancelled"), out.cancelledActions.size());
-        if (!writeTransition(all, {}, {}, QString()))
-            return std::nullopt;
-    }
-    if (!tx.commit())
-        return std::nullopt;
-    for (const SessionRecord &s : std::as_const(targets))
-        out.sessions.append(session(s.id).value_or(s));
-    return out;
-}
-
-std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const QString &status,
-                                                        const QJsonObject &info,
-                                                        const Transition &t)
-{
-    Transaction tx(*this);
-    const auto s = session(id);
-    if (!s)
-        return std::nullopt;
-    QJsonObject stop = s->stop;
-    for (auto it = info.constBegin(); it != info.constEnd(); ++it)
-        stop.insert(it.key(), it.value());
-    stop.insert(status == QLatin1String("ended") ? QStringLiteral("ended_at")
-                                                 : QStringLiteral("terminated_at"),
-                toRfc3339(t.at));
-    SessionsEnded out;
-    if (!closeSession(*s, status, stop, t.at, t.actor, &out.cancelledActions) ||
-        !writeTransition(t, id, {}, id) || !tx.commit())
-        return std::nullopt;
-    out.sessions.append(session(id).value_or(*s));
     return out;
 }
 

@@ -1,0 +1,182 @@
+#include "SqliteSupport.h"
+
+#include "core/Timestamp.h"
+
+// Session lifecycle in the SQLite store: open, kill (one or all), and the end of a session.
+namespace interlock {
+
+using namespace sqlite;
+
+bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
+                                const Transition &transition)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    Transaction tx(*this);
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
+                             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(s.id);
+    q.addBindValue(s.agent);
+    q.addBindValue(s.owner);
+    q.addBindValue(s.description);
+    q.addBindValue(s.supervised ? 1 : 0);
+    q.addBindValue(s.status);
+    q.addBindValue(s.createdAt);
+    const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
+    if (q.exec() && insertTokenRow(tokenHash, sessionToken, s.createdAt) &&
+        writeTransition(transition, s.id, {}, s.id) && tx.commit())
+        return true;
+    return false;
+}
+
+std::optional<SessionRecord> SqliteStore::session(const QString &id)
+{
+    QSqlQuery &q =
+        prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
+    q.addBindValue(id);
+    std::optional<SessionRecord> out;
+    if (q.exec() && q.next())
+        out = sessionFrom(q);
+    q.finish();
+    return out;
+}
+
+QList<SessionRecord> SqliteStore::sessions(const QString &status)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.prepare(QString::fromLatin1(kSessionColumns) +
+              (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
+              QStringLiteral("ORDER BY s.created_at DESC, s.id"));
+    if (!status.isEmpty())
+        q.addBindValue(status);
+    QList<SessionRecord> out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(sessionFrom(q));
+    }
+    return out;
+}
+
+bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
+                               const QJsonObject &stop, qint64 at, const QString &actor,
+                               QStringList *cancelled)
+{
+    QSqlQuery &update = prepared(
+        QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
+    update.addBindValue(status);
+    update.addBindValue(compact(stop));
+    update.addBindValue(s.id);
+    QSqlQuery &revoke = prepared(QStringLiteral(
+        "UPDATE tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"));
+    revoke.addBindValue(at);
+    revoke.addBindValue(s.id);
+    if (!update.exec() || !revoke.exec())
+        return false;
+    // Pending actions, and approved ones the agent never collected: with the token revoked they
+    // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
+    QList<QJsonObject> pending;
+    {
+        QSqlQuery &q = prepared(QStringLiteral(
+            "SELECT doc FROM actions WHERE session_id = ? AND status IN ('pending', 'approved')"));
+        q.addBindValue(s.id);
+        if (!q.exec())
+            return false;
+        while (q.next()) {
+            const QJsonObject doc = parseDoc(q.value(0));
+            if (doc.value(QStringLiteral("status")).toString() == QLatin1String("pending") ||
+                doc.value(QStringLiteral("delivered_at")).isNull())
+                pending.append(doc);
+        }
+        q.finish();
+    }
+    for (QJsonObject doc : std::as_const(pending)) {
+        const int version = doc.value(QStringLiteral("version")).toInt();
+        doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
+        doc.insert(QStringLiteral("version"), version + 1);
+        const QString id = doc.value(QStringLiteral("id")).toString();
+        QSqlQuery &q = prepared(QStringLiteral(
+            "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
+        q.addBindValue(version + 1);
+        q.addBindValue(compact(doc));
+        q.addBindValue(id);
+        const Transition event{QStringLiteral("action.updated"),
+                               {{QStringLiteral("status"), QStringLiteral("cancelled")},
+                                {QStringLiteral("version"), version + 1},
+                                {QStringLiteral("kind"), doc.value(QStringLiteral("kind"))}},
+                               {},
+                               actor,
+                               at};
+        if (!q.exec() || !writeTransition(event, s.id, id, id))
+            return false;
+        cancelled->append(id);
+    }
+    return true;
+}
+
+std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
+                                                       const QString &reason, const Transition &t)
+{
+    Transaction tx(*this);
+    QList<SessionRecord> targets;
+    if (ids.isEmpty()) {
+        targets = sessions(QStringLiteral("active"));
+    } else {
+        for (const QString &id : ids) {
+            if (const auto s = session(id); s && s->status == QLatin1String("active"))
+                targets.append(*s);
+        }
+    }
+    SessionsEnded out;
+    for (const SessionRecord &s : std::as_const(targets)) {
+        QJsonObject stop{{QStringLiteral("killed_at"), toRfc3339(t.at)},
+                         {QStringLiteral("killed_by"), t.actor},
+                         {QStringLiteral("reason"), reason}};
+        QStringList cancelled;
+        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor, &cancelled))
+            return std::nullopt;
+        const QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
+                               {QStringLiteral("reason"), reason},
+                               {QStringLiteral("cancelled"), cancelled.size()}};
+        if (!writeTransition(Transition{QStringLiteral("session.killed"), data,
+                                        QStringLiteral("session.kill"), t.actor, t.at},
+                             s.id, {}, s.id))
+            return std::nullopt;
+        out.cancelledActions += cancelled;
+    }
+    if (!t.eventType.isEmpty()) {
+        Transition all = t;
+        all.eventData.insert(QStringLiteral("killed"), targets.size());
+        all.eventData.insert(QStringLiteral("cancelled"), out.cancelledActions.size());
+        if (!writeTransition(all, {}, {}, QString()))
+            return std::nullopt;
+    }
+    if (!tx.commit())
+        return std::nullopt;
+    for (const SessionRecord &s : std::as_const(targets))
+        out.sessions.append(session(s.id).value_or(s));
+    return out;
+}
+
+std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const QString &status,
+                                                        const QJsonObject &info,
+                                                        const Transition &t)
+{
+    Transaction tx(*this);
+    const auto s = session(id);
+    if (!s)
+        return std::nullopt;
+    QJsonObject stop = s->stop;
+    for (auto it = info.constBegin(); it != info.constEnd(); ++it)
+        stop.insert(it.key(), it.value());
+    stop.insert(status == QLatin1String("ended") ? QStringLiteral("ended_at")
+                                                 : QStringLiteral("terminated_at"),
+                toRfc3339(t.at));
+    SessionsEnded out;
+    if (!closeSession(*s, status, stop, t.at, t.actor, &out.cancelledActions) ||
+        !writeTransition(t, id, {}, id) || !tx.commit())
+        return std::nullopt;
+    out.sessions.append(session(id).value_or(*s));
+    return out;
+}
+
+} // namespace interlock
