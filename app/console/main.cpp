@@ -16,7 +16,17 @@ using namespace interlock;
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
+    // --help and --version must work in a terminal without a display.
+    bool infoOnly = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        infoOnly |=
+            a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version";
+    }
+    std::unique_ptr<QCoreApplication> application =
+        infoOnly ? std::make_unique<QCoreApplication>(argc, argv)
+                 : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication &app = *application;
     QApplication::setApplicationName(QStringLiteral("interlock"));
     QApplication::setApplicationDisplayName(QStringLiteral("Interlock"));
     QApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -107,5 +117,5 @@ int main(int argc, char *argv[])
             });
         });
     }
-    return app.exec();
+    return QApplication::exec();
 }
