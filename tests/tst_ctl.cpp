@@ -215,10 +215,10 @@ private Q_SLOTS:
         const Run top = ctl({QStringLiteral("--help")});
         QCOMPARE(top.exitCode, 0);
         for (const char *cmd : {"token create", "session open", "submit", "wait", "list", "decide",
-                                "run -- CMD", "bench submit", "bench kill"})
+                                "run -- CMD", "audit verify", "bench submit", "bench kill"})
             QVERIFY2(top.out.contains(QString::fromLatin1(cmd)), cmd);
         for (const char *cmd :
-             {"token", "session", "submit", "wait", "list", "decide", "run", "bench"}) {
+             {"token", "session", "submit", "wait", "list", "decide", "run", "audit", "bench"}) {
             const Run sub = ctl({QString::fromLatin1(cmd), QStringLiteral("--help")});
             QCOMPARE(sub.exitCode, 0);
             QVERIFY2(sub.out.startsWith(QStringLiteral("Usage: interlockctl ") +

@@ -21,6 +21,7 @@ const char kHelp[] =
     "  list           list actions, highest risk first\n"
     "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
     "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
+    "  audit verify   check the audit log's hash chain in a database file, offline\n"
     "  bench submit   measure submit throughput and decision delivery latency\n"
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
     "  bench risk     measure risk scoring throughput\n\n"
@@ -51,6 +52,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("submit"), submitCommand}, {QStringLiteral("wait"), waitCommand},
         {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
         {QStringLiteral("bench"), benchCommand},   {QStringLiteral("run"), runCommand},
+        {QStringLiteral("audit"), auditCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())

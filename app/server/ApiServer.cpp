@@ -109,6 +109,7 @@ void ApiServer::registerRoutes()
     addSessionRoutes(m_router, *m_context);
     addActionRoutes(m_router, *m_context);
     addEventRoutes(m_router, *m_context);
+    addAuditRoutes(m_router, *m_context);
 }
 
 void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)

@@ -32,5 +32,6 @@ ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs)
 void addSessionRoutes(Router &router, ApiContext &api);
 void addActionRoutes(Router &router, ApiContext &api);
 void addEventRoutes(Router &router, ApiContext &api);
+void addAuditRoutes(Router &router, ApiContext &api);
 
 } // namespace interlock

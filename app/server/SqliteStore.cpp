@@ -160,41 +160,6 @@ bool SqliteStore::open(QString *error)
     return true;
 }
 
-bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
-                              const QString &subject, const QJsonObject &data)
-{
-    // The head is read inside the write transaction (SQLite's write lock is held), never cached:
-    // other processes append to the same chain (interlockctl token create, a second server).
-    qint64 seq = 1;
-    QByteArray previous(64, '0');
-    {
-        QSqlQuery &head =
-            prepared(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
-        if (!head.exec())
-            return false;
-        if (head.next()) {
-            seq = head.value(0).toLongLong() + 1;
-            previous = head.value(1).toByteArray();
-        }
-        head.finish();
-    }
-    const QJsonObject entry{{QStringLiteral("seq"), seq},         {QStringLiteral("at"), at},
-                            {QStringLiteral("actor"), actor},     {QStringLiteral("type"), type},
-                            {QStringLiteral("subject"), subject}, {QStringLiteral("data"), data}};
-    const QByteArray hash = sha256Hex(previous + canonicalJson(entry));
-    QSqlQuery &q = prepared(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, "
-                                           "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    q.addBindValue(seq);
-    q.addBindValue(at);
-    q.addBindValue(actor);
-    q.addBindValue(type);
-    q.addBindValue(subject);
-    q.addBindValue(compact(data));
-    q.addBindValue(previous);
-    q.addBindValue(hash);
-    return q.exec();
-}
-
 bool SqliteStore::writeTransition(const Transition &t, const QString &sessionId,
                                   const QString &actionId, const QString &subject)
 {

@@ -46,6 +46,9 @@ public:
     QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) override;
     qint64 lastEventSeq() override;
 
+    QList<AuditEntry> auditEntries(qint64 after, int limit) override;
+    AuditVerdict verifyAudit() override;
+
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;

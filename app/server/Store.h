@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditChain.h"
 #include "core/ApiError.h"
 #include "core/Role.h"
 
@@ -126,6 +127,10 @@ public:
 
     virtual QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) = 0;
     virtual qint64 lastEventSeq() = 0;
+
+    // The hash-chained audit log (written with every transition), in seq order.
+    virtual QList<AuditEntry> auditEntries(qint64 after, int limit) = 0;
+    virtual AuditVerdict verifyAudit() = 0;
 
     // Group commit. Once enabled, each transition is still atomic on its own, but transitions
     // join one open transaction that commitGroup() makes durable with one sync;

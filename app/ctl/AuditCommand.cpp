@@ -1,0 +1,49 @@
+#include "CtlCommon.h"
+#include "server/SqliteStore.h"
+
+#include <QFileInfo>
+
+namespace interlock::ctl {
+
+int auditCommand(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("verify"),
+                                 QStringLiteral("The only sub-command: verify the audit chain."));
+    parser.addOption({QStringLiteral("db"), QStringLiteral("The server's SQLite database file."),
+                      QStringLiteral("FILE")});
+    int code = Ok;
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral("Walks the hash-chained audit log in a database file, offline, and "
+                           "reports ok with the head hash "
+                           "(exit 0) or the first entry that was altered, removed or reordered "
+                           "(exit 1). Compare the head "
+                           "with one recorded earlier to also detect entries cut off the end."),
+            &code))
+        return code;
+    if (parser.positionalArguments().mid(1) != QStringList{QStringLiteral("verify")} ||
+        !parser.isSet(QStringLiteral("db")))
+        return fail(QStringLiteral("usage: interlockctl audit verify --db FILE"), Usage);
+    const QString db = parser.value(QStringLiteral("db"));
+    if (!QFileInfo(db).isFile())
+        return fail(QStringLiteral("audit verify: no database at %1").arg(db), Usage);
+    SqliteStore store(db);
+    QString error;
+    if (!store.open(&error))
+        return fail(QStringLiteral("audit verify: ") + error);
+    const AuditVerdict verdict = store.verifyAudit();
+    if (!verdict.ok)
+        return fail(
+            QStringLiteral(
+                "audit verify: NOT INTACT: %1 (first bad entry: %2; %3 entries verified before it)")
+                .arg(verdict.reason)
+                .arg(verdict.firstBadSeq)
+                .arg(verdict.entries));
+    out(QStringLiteral("ok: %1 entries, head %2")
+            .arg(verdict.entries)
+            .arg(QString::fromLatin1(verdict.head)));
+    return Ok;
+}
+
+} // namespace interlock::ctl

@@ -1,0 +1,84 @@
+#include "AuditChain.h"
+#include "SqliteSupport.h"
+
+// The audit chain in the SQLite store: appending inside a transition, reading and verifying.
+namespace interlock {
+
+using namespace sqlite;
+
+namespace {
+AuditEntry entryFrom(const QSqlQuery &q)
+{
+    return AuditEntry{q.value(0).toLongLong(),  q.value(1).toLongLong(), q.value(2).toString(),
+                      q.value(3).toString(),    q.value(4).toString(),   parseDoc(q.value(5)),
+                      q.value(6).toByteArray(), q.value(7).toByteArray()};
+}
+
+const char kAuditColumns[] =
+    "SELECT seq, at, actor, type, subject, data, prev_hash, hash FROM audit ";
+} // namespace
+
+bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &type,
+                              const QString &subject, const QJsonObject &data)
+{
+    // The head is read inside the write transaction (SQLite's write lock is held), never cached:
+    // other processes append to the same chain (interlockctl token create, a second server).
+    AuditEntry entry{1, at, actor, type, subject, data, genesisHash(), {}};
+    {
+        QSqlQuery &head =
+            prepared(QStringLiteral("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+        if (!head.exec())
+            return false;
+        if (head.next()) {
+            entry.seq = head.value(0).toLongLong() + 1;
+            entry.prevHash = head.value(1).toByteArray();
+        }
+        head.finish();
+    }
+    entry.hash = entry.computeHash();
+    QSqlQuery &q = prepared(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, "
+                                           "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.addBindValue(entry.seq);
+    q.addBindValue(at);
+    q.addBindValue(actor);
+    q.addBindValue(type);
+    q.addBindValue(subject);
+    q.addBindValue(compact(data));
+    q.addBindValue(entry.prevHash);
+    q.addBindValue(entry.hash);
+    return q.exec();
+}
+
+QList<AuditEntry> SqliteStore::auditEntries(qint64 after, int limit)
+{
+    QSqlQuery &q = prepared(QString::fromLatin1(kAuditColumns) +
+                            QStringLiteral("WHERE seq > ? ORDER BY seq LIMIT ?"));
+    q.addBindValue(after);
+    q.addBindValue(limit);
+    QList<AuditEntry> out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(entryFrom(q));
+    }
+    q.finish();
+    return out;
+}
+
+AuditVerdict SqliteStore::verifyAudit()
+{
+    // A fresh forward-only statement that streams the whole table.
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    AuditVerifier verifier;
+    if (!q.exec(QString::fromLatin1(kAuditColumns) + QStringLiteral("ORDER BY seq"))) {
+        AuditVerdict v;
+        v.ok = false;
+        v.reason = QStringLiteral("cannot read the audit table: ") + q.lastError().text();
+        return v;
+    }
+    while (q.next() && verifier.add(entryFrom(q))) {
+    }
+    return verifier.verdict();
+}
+
+} // namespace interlock
