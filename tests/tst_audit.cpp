@@ -15,16 +15,11 @@ namespace {
 // Runs SQL on the database file through its own connection, as an attacker with file access would.
 void tamper(const QString &path, const QStringList &statements)
 {
-    {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("tamper"));
-        db.setDatabaseName(path);
-        QVERIFY(db.open());
+    withOutsideConnection(path, [&](QSqlDatabase &db) {
         QSqlQuery q(db);
         for (const QString &sql : statements)
             QVERIFY2(q.exec(sql), qPrintable(sql));
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("tamper"));
+    });
 }
 
 std::pair<int, QString> ctlVerify(const QString &db)

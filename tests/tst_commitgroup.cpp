@@ -3,6 +3,7 @@
 #include "server/CommitGroup.h"
 #include "server/SqliteStore.h"
 #include "server/Tokens.h"
+#include "support/TestServer.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -20,17 +21,11 @@ private:
     static int countFromOutside(const QString &path, const QString &table)
     {
         int n = -1;
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("outside"));
-            db.setDatabaseName(path);
-            if (db.open()) {
-                QSqlQuery q(db);
-                if (q.exec(QStringLiteral("SELECT count(*) FROM ") + table) && q.next())
-                    n = q.value(0).toInt();
-            }
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("outside"));
+        interlock::test::withOutsideConnection(path, [&](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT count(*) FROM ") + table) && q.next())
+                n = q.value(0).toInt();
+        });
         return n;
     }
 
@@ -38,27 +33,22 @@ private:
     // Returns the number of linked entries, or -1 at the first break.
     static int chainLength(const QString &path)
     {
-        int n = 0;
-        {
-            QSqlDatabase db =
-                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("chain"));
-            db.setDatabaseName(path);
-            if (!db.open())
-                return -1;
+        int n = -1;
+        interlock::test::withOutsideConnection(path, [&](QSqlDatabase &db) {
             QSqlQuery q(db);
             if (!q.exec(QStringLiteral("SELECT seq, prev_hash, hash FROM audit ORDER BY seq")))
-                return -1;
+                return;
             QByteArray previous(64, '0');
+            n = 0;
             while (q.next()) {
                 if (q.value(0).toLongLong() != n + 1 || q.value(1).toByteArray() != previous) {
                     n = -1;
-                    break;
+                    return;
                 }
                 previous = q.value(2).toByteArray();
                 ++n;
             }
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("chain"));
+        });
         return n;
     }
 

@@ -32,10 +32,7 @@ RiskInput inputFor(const QJsonObject &action)
     const ApiError e = ActionSubmission::parse(action, Limits{}, &s);
     if (e.isError())
         qWarning("corpus action is not a valid submission: %s", qPrintable(e.message));
-    QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
-    for (const QJsonValue &c : std::as_const(s.changes))
-        text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
-    return RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons};
+    return RiskInput::from(s);
 }
 } // namespace
 

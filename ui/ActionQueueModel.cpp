@@ -56,8 +56,6 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     const QJsonObject &a = m_actions.at(index.row());
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     switch (role) {
-    case ActionRole:
-        return QVariant::fromValue(a);
     case IdRole:
         return a.value(QStringLiteral("id")).toString();
     case SessionRole:

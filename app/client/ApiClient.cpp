@@ -1,6 +1,5 @@
 #include "ApiClient.h"
 
-#include <QBuffer>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>

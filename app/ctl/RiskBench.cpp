@@ -26,11 +26,7 @@ int runRiskBench(int rounds)
         ActionSubmission s;
         if (ActionSubmission::parse(action, Limits{}, &s).isError())
             continue;
-        QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
-        for (const QJsonValue &c : std::as_const(s.changes))
-            text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
-        inputs.push_back(
-            RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons});
+        inputs.push_back(RiskInput::from(s));
         bodies.push_back(QJsonDocument(action).toJson(QJsonDocument::Compact));
     }
     const size_t n = inputs.size() * size_t(rounds);

@@ -92,11 +92,7 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     if (!session)
         return {{}, false, ApiError::sessionKilled()};
 
-    QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
-    for (const QJsonValue &c : std::as_const(s.changes))
-        text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
-    const RiskAssessment risk =
-        m_risk.assess(RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons});
+    const RiskAssessment risk = m_risk.assess(RiskInput::from(s));
     const qint64 now = m_clock.nowMs();
     // The policy's deadline for the level is the longest an action may wait; an agent may ask for
     // less.

@@ -57,7 +57,6 @@ public:
     void sendJson(int status, const QJsonObject &body,
                   const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     void sendError(const ApiError &error);
-    bool sent() const { return m_sent; }
 
     // For the gate: write the held response (or `replacement` instead, when the commit failed).
     void release(const ApiError &replacement = {});

@@ -1,6 +1,7 @@
 #include "RiskEngine.h"
 
 #include "RiskRules.h"
+#include "core/ActionSubmission.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -12,6 +13,14 @@ QJsonObject RiskAssessment::toJson() const
     return {{QStringLiteral("score"), score},
             {QStringLiteral("level"), levelName(level)},
             {QStringLiteral("reasons"), reasons}};
+}
+
+RiskInput RiskInput::from(const ActionSubmission &s)
+{
+    QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
+    for (const QJsonValue &c : s.changes)
+        text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
+    return RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons};
 }
 
 RiskEngine::RiskEngine() = default;

@@ -17,6 +17,8 @@ struct RiskPolicy {
     bool autoApproveLow = false;
 };
 
+struct ActionSubmission;
+
 struct RiskInput {
     QString kind;
     QJsonObject payload;
@@ -24,6 +26,9 @@ struct RiskInput {
     QString text; // summary, diff and changes: searched for secrets
     int agentScore = 0;
     QStringList agentReasons;
+
+    // Everything a submission says, with summary, diff and changes as the text to search.
+    static RiskInput from(const ActionSubmission &submission);
 };
 
 struct RiskAssessment {

@@ -97,6 +97,20 @@ QJsonObject RawResponse::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
+void withOutsideConnection(const QString &path, const std::function<void(QSqlDatabase &)> &work)
+{
+    const QString name = QStringLiteral("outside");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        if (db.open())
+            work(db);
+        else
+            qWarning("cannot open %s from outside", qPrintable(path));
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
 QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,
                       const QList<QByteArray> &headers)
 {

@@ -6,7 +6,9 @@
 #include "core/Role.h"
 #include "server/ApiServer.h"
 
+#include <QSqlDatabase>
 #include <QTemporaryDir>
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -61,6 +63,9 @@ struct RawResponse {
     QJsonObject json() const;
 };
 RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 10000);
+// Runs `work` on a second connection to the database file, as another process would see it.
+void withOutsideConnection(const QString &path, const std::function<void(QSqlDatabase &)> &work);
+
 // Builds a request with Content-Length set.
 QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,
                       const QList<QByteArray> &headers);
