@@ -96,6 +96,9 @@ private Q_SLOTS:
              QJsonObject{{QStringLiteral("exit_code"), QStringLiteral("x")}}, {401, 401, 403, 422, 422, 403, 403, 403, 403}},
             {"audit", "GET", QStringLiteral("/v1/audit"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             {"audit-verify", "GET", QStringLiteral("/v1/audit/verify"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
+            {"history", "GET", QStringLiteral("/v1/history"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
+            {"history-export", "GET", QStringLiteral("/v1/history/export?format=json"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
+            {"stats", "GET", QStringLiteral("/v1/stats"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             // clang-format on
             {"list-sessions",
              "GET",

@@ -18,30 +18,6 @@ const QStringList &knownStatuses()
     return s;
 }
 
-QString encodeCursor(std::pair<int, qint64> c)
-{
-    return QString::fromLatin1(
-        QByteArray::number(c.first)
-            .append(':')
-            .append(QByteArray::number(c.second))
-            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::optional<std::pair<int, qint64>> decodeCursor(const QString &text)
-{
-    const auto decoded = QByteArray::fromBase64Encoding(
-        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    const QList<QByteArray> parts = decoded.decoded.split(':');
-    bool ok1 = false, ok2 = false;
-    if (!decoded || parts.size() != 2)
-        return std::nullopt;
-    const int score = parts[0].toInt(&ok1);
-    const qint64 seq = parts[1].toLongLong(&ok2);
-    if (!ok1 || !ok2)
-        return std::nullopt;
-    return std::make_pair(score, seq);
-}
-
 ApiError readListQuery(const HttpRequest &req, const Limits &limits, ActionQuery *q)
 {
     q->status = req.query.queryItemValue(QStringLiteral("status"));

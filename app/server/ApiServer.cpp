@@ -110,6 +110,7 @@ void ApiServer::registerRoutes()
     addActionRoutes(m_router, *m_context);
     addEventRoutes(m_router, *m_context);
     addAuditRoutes(m_router, *m_context);
+    addHistoryRoutes(m_router, *m_context);
 }
 
 void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)

@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QUrlQuery>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -57,6 +58,12 @@ public:
     void sendJson(int status, const QJsonObject &body,
                   const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     void sendError(const ApiError &error);
+    // A response of unknown length (chunked transfer encoding), produced piece by piece: `next`
+    // is called whenever the socket has room and returns the next piece; an empty piece ends
+    // the response. Memory stays bounded by one piece plus the socket's buffer.
+    void stream(int status, const QByteArray &contentType,
+                const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
+                std::function<QByteArray()> next);
 
     // For the gate: write the held response (or `replacement` instead, when the commit failed).
     void release(const ApiError &replacement = {});
@@ -74,6 +81,8 @@ private:
         QList<std::pair<QByteArray, QByteArray>> headers;
     };
     void write(const Response &response);
+    void pump();
+    void endStream();
 
     std::unique_ptr<QHttpServerResponder> m_responder;
     QPointer<QTcpSocket> m_socket;
@@ -81,6 +90,7 @@ private:
     std::optional<Response> m_held;
     bool m_sent = false;
     bool m_disposed = false;
+    std::function<QByteArray()> m_next; // set while streaming
 };
 
 struct DisposeReply {

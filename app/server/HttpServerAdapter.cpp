@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace interlock {
 
@@ -113,7 +114,60 @@ void HttpReply::release(const ApiError &replacement)
 void HttpReply::dispose()
 {
     m_disposed = true;
-    if (!m_held)
+    if (!m_held && !m_next)
+        deleteLater();
+}
+
+void HttpReply::stream(int status, const QByteArray &contentType,
+                       const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
+                       std::function<QByteArray()> next)
+{
+    if (!isOpen())
+        return;
+    m_sent = true;
+    m_next = std::move(next);
+    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(status));
+    m_responder->writeHeader("Content-Type", contentType);
+    m_responder->writeHeader("Transfer-Encoding", "chunked");
+    m_responder->writeHeader("Cache-Control", "no-store");
+    m_responder->writeHeader("X-Content-Type-Options", "nosniff");
+    for (const auto &h : extraHeaders)
+        m_responder->writeHeader(h.first, h.second);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpReply::pump);
+    connect(this, &HttpReply::clientGone, this, &HttpReply::endStream);
+    QTimer::singleShot(0, this, &HttpReply::pump);
+}
+
+void HttpReply::pump()
+{
+    constexpr qint64 kSocketBudget = 512 * 1024;
+    if (!m_next)
+        return;
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return endStream();
+    if (m_gate && m_gate->holding()) {
+        // Never read what a commit in progress could still undo: come back after it.
+        QTimer::singleShot(0, this, &HttpReply::pump);
+        return;
+    }
+    while (m_next && m_socket->bytesToWrite() < kSocketBudget) {
+        const QByteArray piece = m_next();
+        if (piece.isEmpty()) {
+            m_responder->writeBody(QByteArrayLiteral("0\r\n\r\n"));
+            return endStream();
+        }
+        m_responder->writeBody(QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n");
+    }
+}
+
+void HttpReply::endStream()
+{
+    if (!m_next)
+        return;
+    m_next = nullptr;
+    if (m_socket)
+        disconnect(m_socket, &QTcpSocket::bytesWritten, this, &HttpReply::pump);
+    if (m_disposed)
         deleteLater();
 }
 

@@ -34,6 +34,30 @@ ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 mi
     return {};
 }
 
+QString encodeCursor(std::pair<qint64, qint64> c)
+{
+    return QString::fromLatin1(
+        QByteArray::number(c.first)
+            .append(':')
+            .append(QByteArray::number(c.second))
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::optional<std::pair<qint64, qint64>> decodeCursor(const QString &text)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    const QList<QByteArray> parts = decoded.decoded.split(':');
+    bool ok1 = false, ok2 = false;
+    if (!decoded || parts.size() != 2)
+        return std::nullopt;
+    const qint64 first = parts[0].toLongLong(&ok1);
+    const qint64 second = parts[1].toLongLong(&ok2);
+    if (!ok1 || !ok2)
+        return std::nullopt;
+    return std::make_pair(first, second);
+}
+
 ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs)
 {
     *waitMs = 0;

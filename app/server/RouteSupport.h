@@ -29,9 +29,14 @@ ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 mi
 // `wait` in seconds (fractions allowed) up to limits.maxWaitSeconds, as milliseconds.
 ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs);
 
+// Keyset cursors handed to clients: two numbers, opaque to them.
+QString encodeCursor(std::pair<qint64, qint64> position);
+std::optional<std::pair<qint64, qint64>> decodeCursor(const QString &text);
+
 void addSessionRoutes(Router &router, ApiContext &api);
 void addActionRoutes(Router &router, ApiContext &api);
 void addEventRoutes(Router &router, ApiContext &api);
 void addAuditRoutes(Router &router, ApiContext &api);
+void addHistoryRoutes(Router &router, ApiContext &api);
 
 } // namespace interlock

@@ -106,7 +106,8 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
                                {},
                                actor,
                                at};
-        if (!q.exec() || !writeTransition(event, s.id, id, id))
+        if (!q.exec() || !writeHistoryColumns(doc, at, actor) ||
+            !writeTransition(event, s.id, id, id))
             return false;
         cancelled->append(id);
     }

@@ -151,7 +151,12 @@ bool SqliteStore::open(QString *error)
             return false;
         }
     }
-    exec(QStringLiteral("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')"));
+    if (!migrateHistory()) {
+        *error = QStringLiteral("cannot add the history columns to %1: %2")
+                     .arg(m_path, db.lastError().text());
+        return false;
+    }
+    exec(QStringLiteral("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')"));
     if (!tx.commit()) {
         *error =
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
@@ -272,7 +277,8 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     q.addBindValue(compact(doc));
     const QString id = doc.value(QStringLiteral("id")).toString();
     const bool pending = doc.value(QStringLiteral("status")).toString() == QLatin1String("pending");
-    if (q.exec() && (!pending || adjustPending(sessionId, 1)) &&
+    if (q.exec() && (pending ? adjustPending(sessionId, 1)
+                             : writeHistoryColumns(doc, transition.at, transition.actor)) &&
         writeTransition(transition, sessionId, id, id) && tx.commit())
         return {doc, false, {}};
     return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
@@ -359,6 +365,8 @@ bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
     q.addBindValue(expectedVersion);
     if (q.exec() && q.numRowsAffected() == 1 &&
         (pendingDelta == 0 || adjustPending(sessionId, pendingDelta)) &&
+        (after == QLatin1String("pending") ||
+         writeHistoryColumns(doc, transition.at, transition.actor)) &&
         writeTransition(transition, sessionId, id, id) && tx.commit())
         return true;
     return false;

@@ -49,6 +49,9 @@ public:
     QList<AuditEntry> auditEntries(qint64 after, int limit) override;
     AuditVerdict verifyAudit() override;
 
+    HistoryPage history(const HistoryQuery &query) override;
+    StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to) override;
+
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
@@ -65,6 +68,9 @@ private:
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
                       qint64 at, const QString &actor, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
+    bool migrateHistory();
+    // Within a transaction: the history columns of an action that is no longer pending.
+    bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
                          const QString &subject);
     bool appendAudit(qint64 at, const QString &actor, const QString &type, const QString &subject,

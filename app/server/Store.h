@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditChain.h"
+#include "History.h"
 #include "core/ApiError.h"
 #include "core/Role.h"
 
@@ -131,6 +132,10 @@ public:
     // The hash-chained audit log (written with every transition), in seq order.
     virtual QList<AuditEntry> auditEntries(qint64 after, int limit) = 0;
     virtual AuditVerdict verifyAudit() = 0;
+
+    // Decided actions, newest decision first (see HistoryQuery), and the grouped statistics.
+    virtual HistoryPage history(const HistoryQuery &query) = 0;
+    virtual StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to) = 0;
 
     // Group commit. Once enabled, each transition is still atomic on its own, but transitions
     // join one open transaction that commitGroup() makes durable with one sync;

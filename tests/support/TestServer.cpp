@@ -133,13 +133,38 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
             return false;
         const QByteArray head = received.left(end);
         qsizetype length = -1;
+        bool chunked = false;
         for (const QByteArray &line : head.split('\n')) {
             if (line.toLower().startsWith("content-length:"))
                 length = line.mid(15).trimmed().toLongLong();
+            if (line.toLower().startsWith("transfer-encoding:") && line.contains("chunked"))
+                chunked = true;
+        }
+        if (chunked) {
+            QByteArray body;
+            qsizetype at = end + 4;
+            for (;;) {
+                const qsizetype lineEnd = received.indexOf("\r\n", at);
+                if (lineEnd < 0)
+                    return false;
+                bool ok = false;
+                const qsizetype size = received.mid(at, lineEnd - at).toLongLong(&ok, 16);
+                if (!ok || received.size() < lineEnd + 2 + size + 2)
+                    return false;
+                if (size == 0)
+                    break;
+                body += received.mid(lineEnd + 2, size);
+                at = lineEnd + 2 + size + 2;
+            }
+            response.status = head.mid(9, 3).toInt();
+            response.head = head;
+            response.body = body;
+            return true;
         }
         if (length < 0 || received.size() < end + 4 + length)
             return false;
         response.status = head.mid(9, 3).toInt();
+        response.head = head;
         response.body = received.mid(end + 4, length);
         return true;
     };

@@ -58,8 +58,9 @@ QJsonObject sampleAction(const QString &kind = QStringLiteral("shell.exec"),
 
 // Sends exact bytes over a fresh TCP connection and reads one HTTP response.
 struct RawResponse {
-    int status = 0; // 0: no (complete) response
-    QByteArray body;
+    int status = 0;  // 0: no (complete) response
+    QByteArray head; // status line and headers
+    QByteArray body; // de-chunked when the response used chunked transfer encoding
     QJsonObject json() const;
 };
 RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 10000);

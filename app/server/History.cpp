@@ -1,0 +1,262 @@
+#include "History.h"
+
+#include "core/Timestamp.h"
+
+#include <QDate>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <cmath>
+
+namespace interlock {
+
+namespace {
+const double kBucketBase = std::log(1.05);
+
+const QStringList &outcomes()
+{
+    static const QStringList list{QStringLiteral("approved"), QStringLiteral("edited"),
+                                  QStringLiteral("rejected"), QStringLiteral("expired"),
+                                  QStringLiteral("cancelled")};
+    return list;
+}
+
+bool isHumanDecision(const QString &outcome)
+{
+    return outcome == QLatin1String("approved") || outcome == QLatin1String("edited") ||
+           outcome == QLatin1String("rejected");
+}
+
+// Bucket -> count, for percentiles.
+using Histogram = QMap<int, qint64>;
+
+std::optional<qint64> percentile(const Histogram &h, double p)
+{
+    qint64 total = 0;
+    for (qint64 c : h)
+        total += c;
+    if (total == 0)
+        return std::nullopt;
+    const qint64 rank = qMax<qint64>(1, qint64(std::ceil(p * double(total))));
+    qint64 seen = 0;
+    for (auto it = h.cbegin(); it != h.cend(); ++it) {
+        seen += it.value();
+        if (seen >= rank)
+            return ttdBucketValue(it.key());
+    }
+    return ttdBucketValue(h.lastKey());
+}
+
+QJsonValue msValue(std::optional<qint64> v)
+{
+    return v ? QJsonValue(double(*v)) : QJsonValue();
+}
+
+struct Tally {
+    QHash<QString, qint64> byOutcome;
+    Histogram ttd;
+    qint64 total = 0;
+};
+
+QJsonArray tallyList(const QList<StatsGroup> &groups, bool reviewers)
+{
+    QMap<QString, Tally> tallies;
+    for (const StatsGroup &g : groups) {
+        if (reviewers && !isHumanDecision(g.outcome))
+            continue;
+        Tally &t = tallies[g.key];
+        t.byOutcome[g.outcome] += g.count;
+        t.total += g.count;
+        if (isHumanDecision(g.outcome))
+            t.ttd[g.bucket] += g.count;
+    }
+    QJsonArray out;
+    for (auto it = tallies.cbegin(); it != tallies.cend(); ++it) {
+        QJsonObject row{{QStringLiteral("name"), it.key()},
+                        {reviewers ? QStringLiteral("decisions") : QStringLiteral("actions"),
+                         double(it->total)},
+                        {QStringLiteral("p50_ms"), msValue(percentile(it->ttd, 0.5))},
+                        {QStringLiteral("p90_ms"), msValue(percentile(it->ttd, 0.9))}};
+        for (const QString &o : outcomes()) {
+            if (!reviewers || isHumanDecision(o))
+                row.insert(o, double(it->byOutcome.value(o)));
+        }
+        out.append(row);
+    }
+    return out;
+}
+
+struct DisplayBin {
+    const char *label;
+    qint64 maxMs; // inclusive upper bound; -1 for the open last bin
+};
+const DisplayBin kBins[] = {
+    {"< 1 min", 60'000},   {"1-5 min", 300'000},   {"5-15 min", 900'000}, {"15-60 min", 3'600'000},
+    {"1-4 h", 14'400'000}, {"4-24 h", 86'400'000}, {"> 1 day", -1},
+};
+} // namespace
+
+QString historyOutcome(const QJsonObject &action)
+{
+    const QString status = action.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("approved")) {
+        const QString kind = action.value(QStringLiteral("decision"))
+                                 .toObject()
+                                 .value(QStringLiteral("kind"))
+                                 .toString();
+        return kind == QLatin1String("edit") ? QStringLiteral("edited")
+                                             : QStringLiteral("approved");
+    }
+    if (outcomes().contains(status))
+        return status;
+    return {};
+}
+
+HistoryColumns historyColumns(const QJsonObject &action, qint64 createdAt, qint64 at,
+                              const QString &actor)
+{
+    HistoryColumns c;
+    c.outcome = historyOutcome(action);
+    if (c.outcome.isEmpty())
+        return c;
+    const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    qint64 decidedAt = at;
+    if (const auto when = fromRfc3339(decision.value(QStringLiteral("at")).toString()))
+        decidedAt = *when;
+    const QString by = decision.value(QStringLiteral("by")).toString();
+    c.decidedAt = decidedAt;
+    c.decidedBy = by.isEmpty() ? actor : by;
+    c.ttdMs = qMax<qint64>(0, decidedAt - createdAt);
+    c.ttdBucket = ttdBucket(*c.ttdMs);
+    return c;
+}
+
+int ttdBucket(qint64 ms)
+{
+    if (ms <= 0)
+        return 0;
+    return 1 + int(std::floor(std::log(double(ms)) / kBucketBase));
+}
+
+qint64 ttdBucketValue(int bucket)
+{
+    if (bucket <= 0)
+        return 0;
+    // Geometric middle of [1.05^(b-1), 1.05^b).
+    return qint64(std::llround(std::exp((double(bucket) - 0.5) * kBucketBase)));
+}
+
+QJsonObject statsJson(const StatsRows &rows, std::optional<qint64> from, std::optional<qint64> to)
+{
+    QMap<qint64, QHash<QString, qint64>> days;
+    QHash<QString, qint64> totals;
+    qint64 total = 0;
+    for (const StatsGroup &g : rows.byDay) {
+        days[g.key.toLongLong()][g.outcome] += g.count;
+        totals[g.outcome] += g.count;
+        total += g.count;
+    }
+    QJsonObject outcomeTotals;
+    for (const QString &o : outcomes())
+        outcomeTotals.insert(o, double(totals.value(o)));
+    QJsonArray byDay;
+    const QDate epoch(1970, 1, 1);
+    for (auto it = days.cbegin(); it != days.cend(); ++it) {
+        QJsonObject day{{QStringLiteral("day"), epoch.addDays(it.key()).toString(Qt::ISODate)}};
+        for (const QString &o : outcomes())
+            day.insert(o, double(it->value(o)));
+        byDay.append(day);
+    }
+
+    Histogram ttd;
+    for (const StatsGroup &g : rows.byReviewer) {
+        if (isHumanDecision(g.outcome))
+            ttd[g.bucket] += g.count;
+    }
+    qint64 decided = 0;
+    QList<qint64> binCounts(std::size(kBins), 0);
+    for (auto it = ttd.cbegin(); it != ttd.cend(); ++it) {
+        decided += it.value();
+        const qint64 v = ttdBucketValue(it.key());
+        for (size_t i = 0; i < std::size(kBins); ++i) {
+            if (kBins[i].maxMs < 0 || v <= kBins[i].maxMs) {
+                binCounts[i] += it.value();
+                break;
+            }
+        }
+    }
+    QJsonArray histogram;
+    for (size_t i = 0; i < std::size(kBins); ++i) {
+        histogram.append(
+            QJsonObject{{QStringLiteral("label"), QString::fromUtf8(kBins[i].label)},
+                        {QStringLiteral("max_ms"),
+                         kBins[i].maxMs < 0 ? QJsonValue() : QJsonValue(double(kBins[i].maxMs))},
+                        {QStringLiteral("count"), double(binCounts[i])}});
+    }
+    return {
+        {QStringLiteral("from"), from ? QJsonValue(toRfc3339(*from)) : QJsonValue()},
+        {QStringLiteral("to"), to ? QJsonValue(toRfc3339(*to)) : QJsonValue()},
+        {QStringLiteral("total"), double(total)},
+        {QStringLiteral("outcomes"), outcomeTotals},
+        {QStringLiteral("by_day"), byDay},
+        {QStringLiteral("time_to_decision"),
+         QJsonObject{{QStringLiteral("decisions"), double(decided)},
+                     {QStringLiteral("p50_ms"), msValue(percentile(ttd, 0.5))},
+                     {QStringLiteral("p90_ms"), msValue(percentile(ttd, 0.9))},
+                     {QStringLiteral("precision"), QStringLiteral("within 2.5 %")},
+                     {QStringLiteral("histogram"), histogram}}},
+        {QStringLiteral("reviewers"), tallyList(rows.byReviewer, true)},
+        {QStringLiteral("agents"), tallyList(rows.byAgent, false)},
+    };
+}
+
+QByteArray historyItemJson(const HistoryRow &row)
+{
+    const QJsonObject extra{{QStringLiteral("outcome"), row.outcome},
+                            {QStringLiteral("decided_at"), toRfc3339(row.decidedAt)},
+                            {QStringLiteral("decided_by"), row.decidedBy},
+                            {QStringLiteral("time_to_decision_ms"), double(row.ttdMs)}};
+    const QByteArray fields = QJsonDocument(extra).toJson(QJsonDocument::Compact);
+    QByteArray out = row.doc.trimmed();
+    if (!out.endsWith('}') || out.size() < 2)
+        return fields;
+    out.chop(1);
+    if (out.size() > 1)
+        out += ',';
+    out += QByteArrayView(fields).sliced(1); // without its '{'
+    return out;
+}
+
+QByteArray historyCsvHeader()
+{
+    return QByteArrayLiteral("id,decided_at,created_at,agent,session_id,kind,title,target,"
+                             "risk_score,risk_level,outcome,decided_by,approvals,comment,"
+                             "time_to_decision_ms,payload_sha256\r\n");
+}
+
+QByteArray historyCsvLine(const QStringList &fields)
+{
+    QByteArray line;
+    line.reserve(512);
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (i)
+            line += ',';
+        QString f = fields[i];
+        if (!f.isEmpty() && QStringLiteral("=+-@\t\r").contains(f.front()) &&
+            !(f.front() == u'-' && f.size() > 1 && f[1].isDigit()))
+            f.prepend(u'\'');
+        const bool quote =
+            f.contains(u',') || f.contains(u'"') || f.contains(u'\n') || f.contains(u'\r');
+        if (quote) {
+            f.replace(u'"', QStringLiteral("\"\""));
+            line += '"' + f.toUtf8() + '"';
+        } else {
+            line += f.toUtf8();
+        }
+    }
+    line += "\r\n";
+    return line;
+}
+
+} // namespace interlock

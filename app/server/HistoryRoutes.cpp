@@ -1,0 +1,201 @@
+// GET /v1/history, /v1/history/export and /v1/stats (managers and admins).
+#include "RouteSupport.h"
+#include "Store.h"
+
+#include "core/Timestamp.h"
+
+#include <QDate>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimeZone>
+
+namespace interlock {
+
+namespace {
+const QStringList kOutcomes{QStringLiteral("approved"), QStringLiteral("edited"),
+                            QStringLiteral("rejected"), QStringLiteral("expired"),
+                            QStringLiteral("cancelled")};
+
+// `from`/`to` as RFC 3339 times or plain dates (UTC); a plain `to` date includes that day.
+ApiError readTime(const HttpRequest &req, const QString &name, bool endOfDay,
+                  std::optional<qint64> *out)
+{
+    const QString text = req.query.queryItemValue(name);
+    if (text.isEmpty())
+        return {};
+    if (const auto t = fromRfc3339(text)) {
+        *out = *t;
+        return {};
+    }
+    const QDate day = QDate::fromString(text, Qt::ISODate);
+    if (day.isValid() && text.size() == 10) {
+        *out = day.addDays(endOfDay ? 1 : 0).startOfDay(Qt::UTC).toMSecsSinceEpoch();
+        return {};
+    }
+    return ApiError::invalidField(
+        name, QStringLiteral("'%1' must be an RFC 3339 time or a date like 2026-11-24.").arg(name));
+}
+
+ApiError readText(const HttpRequest &req, const QString &name, QString *out)
+{
+    *out = req.query.queryItemValue(name, QUrl::FullyDecoded);
+    if (out->size() > 200)
+        return ApiError::invalidField(name, QStringLiteral("'%1' is too long.").arg(name));
+    return {};
+}
+
+ApiError readRange(const HttpRequest &req, HistoryQuery *q)
+{
+    ApiError e = readTime(req, QStringLiteral("from"), false, &q->from);
+    if (!e.isError())
+        e = readTime(req, QStringLiteral("to"), true, &q->to);
+    return e;
+}
+
+ApiError readHistoryQuery(const HttpRequest &req, int maxLimit, HistoryQuery *q)
+{
+    qint64 riskMin = 0, limit = 0;
+    ApiError e = readRange(req, q);
+    if (!e.isError())
+        e = readText(req, QStringLiteral("agent"), &q->agent);
+    if (!e.isError())
+        e = readText(req, QStringLiteral("reviewer"), &q->reviewer);
+    if (!e.isError())
+        e = readText(req, QStringLiteral("kind"), &q->kind);
+    if (!e.isError())
+        e = readText(req, QStringLiteral("status"), &q->outcome);
+    if (!e.isError() && !q->outcome.isEmpty() && !kOutcomes.contains(q->outcome)) {
+        e = ApiError::invalidField(QStringLiteral("status"),
+                                   QStringLiteral("'status' must be one of %1.")
+                                       .arg(kOutcomes.join(QStringLiteral(", "))));
+    }
+    if (!e.isError())
+        e = readQueryInt(req, QStringLiteral("risk_min"), 0, 100, 0, &riskMin);
+    if (!e.isError())
+        e = readQueryInt(req, QStringLiteral("limit"), 1, maxLimit, 50, &limit);
+    if (e.isError())
+        return e;
+    q->riskMin = int(riskMin);
+    q->limit = int(limit);
+    const QString cursor = req.query.queryItemValue(QStringLiteral("cursor"));
+    if (!cursor.isEmpty()) {
+        q->before = decodeCursor(cursor);
+        if (!q->before)
+            return ApiError::invalidField(
+                QStringLiteral("cursor"),
+                QStringLiteral("'cursor' is not one this server handed out."));
+    }
+    return {};
+}
+
+// Produces the export piece by piece, one keyset page per piece.
+class ExportProducer
+{
+public:
+    ExportProducer(Store &store, HistoryQuery query, bool csv)
+        : m_store(store)
+        , m_query(std::move(query))
+        , m_csv(csv)
+    {
+        m_query.limit = 2000;
+        m_query.csvFields = csv;
+    }
+
+    QByteArray next()
+    {
+        if (m_done)
+            return {};
+        QByteArray piece;
+        if (!m_started) {
+            m_started = true;
+            piece = m_csv ? historyCsvHeader() : QByteArrayLiteral("{\"actions\":[");
+        }
+        const HistoryPage page = m_store.history(m_query);
+        piece.reserve(piece.size() + page.rows.size() * (m_csv ? 300 : 1500));
+        for (const HistoryRow &row : page.rows) {
+            if (m_csv) {
+                piece += historyCsvLine(row.csv);
+            } else {
+                if (m_rows > 0)
+                    piece += ',';
+                piece += historyItemJson(row);
+            }
+            ++m_rows;
+        }
+        if (page.next) {
+            m_query.before = page.next;
+        } else {
+            m_done = true;
+            if (!m_csv)
+                piece += "]}\n";
+        }
+        return piece;
+    }
+
+private:
+    Store &m_store;
+    HistoryQuery m_query;
+    bool m_csv;
+    bool m_started = false;
+    bool m_done = false;
+    qint64 m_rows = 0;
+};
+} // namespace
+
+void addHistoryRoutes(Router &router, ApiContext &api)
+{
+    const Access managers = Access::only({Role::Manager, Role::Admin});
+
+    router.add("GET", QStringLiteral("/v1/history"), managers,
+               [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
+                   HistoryQuery q;
+                   if (const ApiError e = readHistoryQuery(req, api.limits.maxListLimit, &q);
+                       e.isError())
+                       return reply->sendError(e);
+                   const HistoryPage page = api.store.history(q);
+                   QByteArray body = "{\"actions\":[";
+                   for (qsizetype i = 0; i < page.rows.size(); ++i) {
+                       if (i)
+                           body += ',';
+                       body += historyItemJson(page.rows[i]);
+                   }
+                   body += "],\"next_cursor\":";
+                   body += page.next ? QJsonDocument(QJsonArray{encodeCursor(*page.next)})
+                                           .toJson(QJsonDocument::Compact)
+                                           .sliced(1)
+                                           .chopped(1)
+                                     : QByteArray("null");
+                   body += '}';
+                   reply->send(200, "application/json", body);
+               });
+
+    router.add(
+        "GET", QStringLiteral("/v1/history/export"), managers,
+        [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
+            HistoryQuery q;
+            if (const ApiError e = readHistoryQuery(req, api.limits.maxListLimit, &q); e.isError())
+                return reply->sendError(e);
+            const QString format = req.query.queryItemValue(QStringLiteral("format")).toLower();
+            if (!format.isEmpty() && format != QLatin1String("csv") &&
+                format != QLatin1String("json")) {
+                return reply->sendError(ApiError::invalidField(
+                    QStringLiteral("format"), QStringLiteral("'format' must be csv or json.")));
+            }
+            const bool csv = format != QLatin1String("json");
+            auto producer = std::make_shared<ExportProducer>(api.store, q, csv);
+            const QByteArray file = csv ? "interlock-history.csv" : "interlock-history.json";
+            reply->stream(200, csv ? "text/csv; charset=utf-8" : "application/json",
+                          {{"Content-Disposition", "attachment; filename=\"" + file + '"'}},
+                          [producer] { return producer->next(); });
+        });
+
+    router.add("GET", QStringLiteral("/v1/stats"), managers,
+               [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
+                   HistoryQuery q;
+                   if (const ApiError e = readRange(req, &q); e.isError())
+                       return reply->sendError(e);
+                   reply->sendJson(200, statsJson(api.store.statsRows(q.from, q.to), q.from, q.to));
+               });
+}
+
+} // namespace interlock

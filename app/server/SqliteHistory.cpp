@@ -1,0 +1,220 @@
+// The SQLite store's history: the indexed columns of decided actions, history pages and the
+// grouped statistics.
+#include "SqliteSupport.h"
+
+#include "core/Timestamp.h"
+
+#include <QJsonArray>
+
+namespace interlock {
+
+using namespace sqlite;
+
+namespace {
+const char *const kHistorySchema[] = {
+    "CREATE INDEX IF NOT EXISTS actions_decided ON actions(decided_at) WHERE decided_at IS NOT "
+    "NULL",
+    "CREATE INDEX IF NOT EXISTS actions_decided_agent ON actions(agent, decided_at) WHERE "
+    "decided_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS actions_decided_by ON actions(decided_by, decided_at) WHERE "
+    "decided_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS actions_stats ON actions(decided_at, outcome, decided_by, agent, "
+    "ttd_bucket) WHERE decided_at IS NOT NULL",
+};
+
+const char *const kHistoryColumns[] = {"outcome TEXT", "decided_at INTEGER", "decided_by TEXT",
+                                       "ttd_ms INTEGER", "ttd_bucket INTEGER"};
+
+// The WHERE clause shared by pages, exports and statistics.
+struct Where {
+    QString sql = QStringLiteral(" WHERE decided_at IS NOT NULL");
+    QVariantList binds;
+
+    void add(const QString &condition, const QVariant &value)
+    {
+        sql += QStringLiteral(" AND ") + condition;
+        binds.append(value);
+    }
+    void addIf(const QString &column, const QString &value)
+    {
+        if (!value.isEmpty())
+            add(column + QStringLiteral(" = ?"), value);
+    }
+};
+
+Where whereFor(const HistoryQuery &q)
+{
+    Where w;
+    if (q.from)
+        w.add(QStringLiteral("decided_at >= ?"), *q.from);
+    if (q.to)
+        w.add(QStringLiteral("decided_at < ?"), *q.to);
+    w.addIf(QStringLiteral("agent"), q.agent);
+    w.addIf(QStringLiteral("decided_by"), q.reviewer);
+    w.addIf(QStringLiteral("outcome"), q.outcome);
+    w.addIf(QStringLiteral("kind"), q.kind);
+    if (q.riskMin > 0)
+        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
+    return w;
+}
+
+QString approversOf(const QVariant &approvalsJson)
+{
+    QStringList names;
+    const QJsonArray list = QJsonDocument::fromJson(approvalsJson.toByteArray()).array();
+    for (const QJsonValue &a : list)
+        names.append(a.toObject().value(QStringLiteral("by")).toString());
+    return names.join(u';');
+}
+} // namespace
+
+bool SqliteStore::migrateHistory()
+{
+    // Databases from before the history columns get them, filled from the stored JSON.
+    bool present = false;
+    {
+        QSqlQuery info(QSqlDatabase::database(m_connection));
+        info.exec(QStringLiteral("PRAGMA table_info(actions)"));
+        while (info.next())
+            present = present || info.value(1).toString() == QLatin1String("outcome");
+    }
+    if (!present) {
+        for (const char *column : kHistoryColumns) {
+            if (!exec(QStringLiteral("ALTER TABLE actions ADD COLUMN ") +
+                      QString::fromLatin1(column)))
+                return false;
+        }
+        // Expired and cancelled actions carry no decision time: their deadline stands in.
+        QList<std::pair<QJsonObject, qint64>> decided;
+        {
+            QSqlQuery q(QSqlDatabase::database(m_connection));
+            q.exec(QStringLiteral("SELECT doc, expires_at FROM actions WHERE status != 'pending'"));
+            while (q.next())
+                decided.append({parseDoc(q.value(0)), q.value(1).toLongLong()});
+        }
+        for (const auto &[doc, fallbackAt] : std::as_const(decided)) {
+            if (!writeHistoryColumns(doc, fallbackAt, QStringLiteral("system")))
+                return false;
+        }
+    }
+    for (const char *statement : kHistorySchema) {
+        if (!exec(QString::fromLatin1(statement)))
+            return false;
+    }
+    return true;
+}
+
+bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor)
+{
+    const qint64 createdAt =
+        fromRfc3339(doc.value(QStringLiteral("created_at")).toString()).value_or(at);
+    const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
+    if (c.outcome.isEmpty())
+        return true;
+    // The first decision keeps its time and decider; a later cancel (approved but never
+    // collected when the session was killed) changes only the outcome.
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_by = "
+        "COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, "
+        "?) WHERE id = ?"));
+    q.addBindValue(c.outcome);
+    q.addBindValue(*c.decidedAt);
+    q.addBindValue(c.decidedBy);
+    q.addBindValue(*c.ttdMs);
+    q.addBindValue(*c.ttdBucket);
+    q.addBindValue(doc.value(QStringLiteral("id")).toString());
+    return q.exec();
+}
+
+HistoryPage SqliteStore::history(const HistoryQuery &query)
+{
+    Where w = whereFor(query);
+    if (query.before) {
+        w.sql += QStringLiteral(" AND (decided_at < ? OR (decided_at = ? AND seq < ?))");
+        w.binds << query.before->first << query.before->first << query.before->second;
+    }
+    const QString columns =
+        query.csvFields
+            ? QStringLiteral(
+                  "seq, decided_at, id, created_at, agent, session_id, kind, "
+                  "json_extract(doc, '$.title'), json_extract(doc, '$.target'), risk_score, "
+                  "json_extract(doc, '$.risk.level'), outcome, decided_by, "
+                  "json_extract(doc, '$.approvals'), json_extract(doc, '$.decision.comment'), "
+                  "ttd_ms, COALESCE(json_extract(doc, '$.approved_payload_sha256'), "
+                  "json_extract(doc, '$.payload_sha256'))")
+            : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
+    QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
+                            w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
+    for (const QVariant &b : std::as_const(w.binds))
+        q.addBindValue(b);
+    q.addBindValue(query.limit + 1);
+    HistoryPage page;
+    if (!q.exec()) {
+        qWarning("SQLite history: %s", qPrintable(q.lastError().text()));
+        return page;
+    }
+    page.rows.reserve(query.limit);
+    while (q.next()) {
+        if (page.rows.size() == query.limit) {
+            page.next = std::make_pair(page.rows.last().decidedAt, page.rows.last().seq);
+            break;
+        }
+        HistoryRow row;
+        row.seq = q.value(0).toLongLong();
+        row.decidedAt = q.value(1).toLongLong();
+        if (query.csvFields) {
+            row.csv = {q.value(2).toString(),
+                       toRfc3339(row.decidedAt),
+                       toRfc3339(q.value(3).toLongLong()),
+                       q.value(4).toString(),
+                       q.value(5).toString(),
+                       q.value(6).toString(),
+                       q.value(7).toString(),
+                       q.value(8).toString(),
+                       q.value(9).toString(),
+                       q.value(10).toString(),
+                       q.value(11).toString(),
+                       q.value(12).toString(),
+                       approversOf(q.value(13)),
+                       q.value(14).toString(),
+                       q.value(15).toString(),
+                       q.value(16).toString()};
+        } else {
+            row.doc = q.value(2).toByteArray();
+            row.outcome = q.value(3).toString();
+            row.decidedBy = q.value(4).toString();
+            row.ttdMs = q.value(5).toLongLong();
+        }
+        page.rows.append(std::move(row));
+    }
+    q.finish();
+    return page;
+}
+
+StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint64> to)
+{
+    HistoryQuery range;
+    range.from = from;
+    range.to = to;
+    const Where w = whereFor(range);
+    const auto grouped = [&](const QString &key, bool withBucket) {
+        const QString bucket = withBucket ? QStringLiteral("ttd_bucket") : QStringLiteral("0");
+        QSqlQuery &q = prepared(QStringLiteral("SELECT ") + key + QStringLiteral(", outcome, ") +
+                                bucket + QStringLiteral(", count(*) FROM actions") + w.sql +
+                                QStringLiteral(" GROUP BY 1, 2, 3"));
+        for (const QVariant &b : std::as_const(w.binds))
+            q.addBindValue(b);
+        QList<StatsGroup> out;
+        if (q.exec()) {
+            while (q.next())
+                out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
+                            q.value(3).toLongLong()});
+        }
+        q.finish();
+        return out;
+    };
+    return {grouped(QStringLiteral("decided_at / 86400000"), false),
+            grouped(QStringLiteral("decided_by"), true), grouped(QStringLiteral("agent"), true)};
+}
+
+} // namespace interlock

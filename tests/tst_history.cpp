@@ -1,0 +1,355 @@
+// History, export and statistics over real HTTP against a real SQLite file, with an injected
+// clock so every time to decision is known exactly.
+#include "support/TestServer.h"
+
+#include "core/Timestamp.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QtTest>
+
+using namespace interlock;
+using namespace interlock::test;
+
+namespace {
+const qint64 kMinute = 60'000;
+
+QJsonObject decision(const QString &kind, const QString &comment = {},
+                     const QJsonObject &payload = {})
+{
+    QJsonObject d{{QStringLiteral("decision"), kind}};
+    if (!comment.isEmpty())
+        d.insert(QStringLiteral("comment"), comment);
+    if (!payload.isEmpty())
+        d.insert(QStringLiteral("payload"), payload);
+    return d;
+}
+
+QStringList ids(const QJsonArray &actions)
+{
+    QStringList out;
+    for (const QJsonValue &a : actions)
+        out.append(a.toObject().value(QStringLiteral("id")).toString());
+    return out;
+}
+
+QJsonObject byId(const QJsonArray &actions, const QString &id)
+{
+    for (const QJsonValue &a : actions) {
+        if (a.toObject().value(QStringLiteral("id")).toString() == id)
+            return a.toObject();
+    }
+    return {};
+}
+
+bool within(double value, double expected, double fraction)
+{
+    return std::abs(value - expected) <= expected * fraction;
+}
+} // namespace
+
+class TestHistory : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    QString m_reviewer; // the reviewer token's name
+    QString m_approved, m_rejected, m_edited, m_expired, m_pending, m_cancelled;
+    qint64 m_start = 0;
+
+    ApiResult get(const QString &path)
+    {
+        return m_server->call(m_server->token(Role::Manager), "GET", path);
+    }
+    RawResponse raw(const QString &path)
+    {
+        return rawHttp(m_server->port(), rawRequest("GET", path.toUtf8(), {},
+                                                    {"Authorization: Bearer " +
+                                                     m_server->token(Role::Manager).toUtf8()}));
+    }
+    void decide(const QString &id, const QJsonObject &body)
+    {
+        const ApiResult r = m_server->call(m_server->token(Role::Reviewer), "POST",
+                                           QStringLiteral("/v1/actions/%1/decision").arg(id), body);
+        QVERIFY2(r.ok(), qPrintable(r.describe()));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        TestServer::Options options;
+        options.manualClock = true;
+        options.limits.maxPendingPerSession = 5000;
+        m_server = std::make_unique<TestServer>(options);
+        TestServer &s = *m_server;
+        ManualClock &clock = *s.clock();
+        m_start = clock.nowMs();
+        m_reviewer = s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/me"))
+                         .body.value(QStringLiteral("name"))
+                         .toString();
+        QVERIFY(!m_reviewer.isEmpty());
+        const auto [mailer, mailerToken] = s.openSession(QStringLiteral("mailer"));
+        const auto [poster, posterToken] = s.openSession(QStringLiteral("poster"));
+
+        m_approved = s.submit(mailerToken, sampleAction());
+        clock.advance(2 * kMinute);
+        decide(m_approved, decision(QStringLiteral("approve")));
+
+        m_rejected =
+            s.submit(posterToken, sampleAction(QStringLiteral("message.post"),
+                                               QStringLiteral("=HYPERLINK(\"http://evil\")")));
+        clock.advance(10 * kMinute);
+        decide(m_rejected, decision(QStringLiteral("reject"),
+                                    QStringLiteral("Wrong, see \"ticket 12\", line 2")));
+
+        m_edited = s.submit(mailerToken, sampleAction());
+        clock.advance(kMinute);
+        decide(m_edited,
+               decision(QStringLiteral("edit"), {},
+                        QJsonObject{{QStringLiteral("command"), QStringLiteral("ls build/")}}));
+
+        m_expired = s.submit(mailerToken, sampleAction());
+        clock.advance(16 * kMinute); // past the 900 s the agent asked for
+        QCOMPARE(
+            s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions/%1").arg(m_expired))
+                .body.value(QStringLiteral("status"))
+                .toString(),
+            QStringLiteral("expired"));
+        QJsonObject longer = sampleAction();
+        longer.insert(QStringLiteral("expires_in"), 3600);
+        m_pending = s.submit(mailerToken, longer);
+
+        m_cancelled = s.submit(posterToken, sampleAction());
+        clock.advance(kMinute);
+        QVERIFY(s.call(s.token(Role::Oncall), "POST",
+                       QStringLiteral("/v1/sessions/%1/kill").arg(poster))
+                    .ok());
+    }
+
+    void historyHoldsEveryDecidedActionNewestFirst()
+    {
+        const ApiResult r = get(QStringLiteral("/v1/history"));
+        QCOMPARE(r.status, 200);
+        const QJsonArray actions = r.body.value(QStringLiteral("actions")).toArray();
+        QCOMPARE(ids(actions),
+                 (QStringList{m_cancelled, m_expired, m_edited, m_rejected, m_approved}));
+        QVERIFY(r.body.value(QStringLiteral("next_cursor")).isNull());
+
+        const QJsonObject approved = byId(actions, m_approved);
+        QCOMPARE(approved.value(QStringLiteral("outcome")).toString(), QStringLiteral("approved"));
+        QCOMPARE(approved.value(QStringLiteral("decided_by")).toString(), m_reviewer);
+        QCOMPARE(approved.value(QStringLiteral("time_to_decision_ms")).toInteger(), 2 * kMinute);
+        QCOMPARE(approved.value(QStringLiteral("decided_at")).toString(),
+                 approved.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("at"))
+                     .toString());
+
+        const QJsonObject edited = byId(actions, m_edited);
+        QCOMPARE(edited.value(QStringLiteral("outcome")).toString(), QStringLiteral("edited"));
+        // What the agent asked for and what was approved are both there.
+        QCOMPARE(edited.value(QStringLiteral("payload"))
+                     .toObject()
+                     .value(QStringLiteral("command"))
+                     .toString(),
+                 QStringLiteral("ls -la build/"));
+        QCOMPARE(edited.value(QStringLiteral("approved_payload"))
+                     .toObject()
+                     .value(QStringLiteral("command"))
+                     .toString(),
+                 QStringLiteral("ls build/"));
+
+        const QJsonObject rejected = byId(actions, m_rejected);
+        QCOMPARE(rejected.value(QStringLiteral("time_to_decision_ms")).toInteger(), 10 * kMinute);
+        QCOMPARE(rejected.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("comment"))
+                     .toString(),
+                 QStringLiteral("Wrong, see \"ticket 12\", line 2"));
+        QCOMPARE(byId(actions, m_expired).value(QStringLiteral("decided_by")).toString(),
+                 QStringLiteral("system"));
+        QCOMPARE(byId(actions, m_cancelled).value(QStringLiteral("outcome")).toString(),
+                 QStringLiteral("cancelled"));
+    }
+
+    void filters_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("status") << QStringLiteral("status=rejected") << QStringList{m_rejected};
+        QTest::newRow("agent") << QStringLiteral("agent=poster")
+                               << QStringList{m_cancelled, m_rejected};
+        QTest::newRow("reviewer") << QStringLiteral("reviewer=") + m_reviewer
+                                  << QStringList{m_edited, m_rejected, m_approved};
+        QTest::newRow("kind") << QStringLiteral("kind=message.post") << QStringList{m_rejected};
+        QTest::newRow("from") << QStringLiteral("from=") + toRfc3339(m_start + 3 * kMinute)
+                              << QStringList{m_cancelled, m_expired, m_edited, m_rejected};
+        QTest::newRow("to") << QStringLiteral("to=") + toRfc3339(m_start + 3 * kMinute)
+                            << QStringList{m_approved};
+        QTest::newRow("combined") << QStringLiteral("agent=mailer&status=edited&reviewer=") +
+                                         m_reviewer
+                                  << QStringList{m_edited};
+        QTest::newRow("none") << QStringLiteral("agent=nobody") << QStringList{};
+    }
+    void filters()
+    {
+        QFETCH(QString, query);
+        QFETCH(QStringList, expected);
+        const ApiResult r = get(QStringLiteral("/v1/history?") + query);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(ids(r.body.value(QStringLiteral("actions")).toArray()), expected);
+    }
+
+    void cursorPagingVisitsEachActionOnce()
+    {
+        QStringList seen;
+        QString cursor;
+        int pages = 0;
+        do {
+            const ApiResult r = get(QStringLiteral("/v1/history?limit=2") +
+                                    (cursor.isEmpty() ? QString() : "&cursor=" + cursor));
+            QCOMPARE(r.status, 200);
+            seen += ids(r.body.value(QStringLiteral("actions")).toArray());
+            cursor = r.body.value(QStringLiteral("next_cursor")).toString();
+            ++pages;
+        } while (!cursor.isEmpty() && pages < 10);
+        QCOMPARE(pages, 3);
+        QCOMPARE(seen, (QStringList{m_cancelled, m_expired, m_edited, m_rejected, m_approved}));
+    }
+
+    void badParametersAreNamed_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("status") << QStringLiteral("status=maybe") << QStringLiteral("status");
+        QTest::newRow("from") << QStringLiteral("from=yesterday") << QStringLiteral("from");
+        QTest::newRow("to") << QStringLiteral("to=2026-13-01") << QStringLiteral("to");
+        QTest::newRow("cursor") << QStringLiteral("cursor=%%%") << QStringLiteral("cursor");
+        QTest::newRow("limit") << QStringLiteral("limit=0") << QStringLiteral("limit");
+        QTest::newRow("risk") << QStringLiteral("risk_min=101") << QStringLiteral("risk_min");
+        QTest::newRow("agent") << QStringLiteral("agent=") + QString(300, u'a')
+                               << QStringLiteral("agent");
+    }
+    void badParametersAreNamed()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, field);
+        for (const QString &path :
+             {QStringLiteral("/v1/history?"), QStringLiteral("/v1/history/export?")}) {
+            const ApiResult r = get(path + query);
+            QCOMPARE(r.status, 422);
+            QCOMPARE(r.error().field, field);
+        }
+        const ApiResult format = get(QStringLiteral("/v1/history/export?format=xml"));
+        QCOMPARE(format.status, 422);
+        QCOMPARE(format.error().field, QStringLiteral("format"));
+    }
+
+    void csvExportIsStreamedAndSafeForSpreadsheets()
+    {
+        const RawResponse r = raw(QStringLiteral("/v1/history/export?format=csv"));
+        QCOMPARE(r.status, 200);
+        QVERIFY2(r.head.toLower().contains("transfer-encoding: chunked"), r.head.constData());
+        QVERIFY(r.head.contains("text/csv"));
+        const QList<QByteArray> lines = r.body.trimmed().split('\n');
+        QCOMPARE(lines.size(), 6);
+        QVERIFY(lines[0].startsWith("id,decided_at,created_at,agent"));
+        QByteArray rejected;
+        for (const QByteArray &line : lines) {
+            if (line.startsWith(m_rejected.toUtf8()))
+                rejected = line;
+        }
+        // The agent's formula is quoted and defused; the comment's quotes are doubled.
+        QVERIFY2(rejected.contains(",\"'=HYPERLINK(\"\"http://evil\"\")\","), rejected.constData());
+        QVERIFY2(rejected.contains("\"Wrong, see \"\"ticket 12\"\", line 2\""),
+                 rejected.constData());
+        QVERIFY(rejected.contains(",600000,"));
+        QVERIFY(rejected.contains(m_reviewer.toUtf8()));
+    }
+
+    void jsonExportEqualsTheHistory()
+    {
+        const RawResponse r = raw(QStringLiteral("/v1/history/export?format=json&agent=mailer"));
+        QCOMPARE(r.status, 200);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(r.body, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonArray exported = doc.object().value(QStringLiteral("actions")).toArray();
+        const QJsonArray listed = get(QStringLiteral("/v1/history?agent=mailer"))
+                                      .body.value(QStringLiteral("actions"))
+                                      .toArray();
+        QCOMPARE(exported.size(), 3);
+        QCOMPARE(exported, listed);
+    }
+
+    void statsCountAndTime()
+    {
+        const ApiResult r = get(QStringLiteral("/v1/stats"));
+        QCOMPARE(r.status, 200);
+        const QJsonObject outcomes = r.body.value(QStringLiteral("outcomes")).toObject();
+        for (const char *o : {"approved", "edited", "rejected", "expired", "cancelled"})
+            QCOMPARE(outcomes.value(QLatin1String(o)).toInt(), 1);
+        QCOMPARE(r.body.value(QStringLiteral("total")).toInt(), 5);
+        const QJsonObject ttd = r.body.value(QStringLiteral("time_to_decision")).toObject();
+        QCOMPARE(ttd.value(QStringLiteral("decisions")).toInt(), 3);
+        // 1, 2 and 10 minutes: p50 is 2 minutes and p90 10 minutes, within 2.5 %.
+        QVERIFY2(within(ttd.value(QStringLiteral("p50_ms")).toDouble(), 2 * kMinute, 0.025),
+                 qPrintable(QString::number(ttd.value(QStringLiteral("p50_ms")).toDouble())));
+        QVERIFY(within(ttd.value(QStringLiteral("p90_ms")).toDouble(), 10 * kMinute, 0.025));
+        int histogramTotal = 0;
+        for (const QJsonValue &bin : ttd.value(QStringLiteral("histogram")).toArray())
+            histogramTotal += bin.toObject().value(QStringLiteral("count")).toInt();
+        QCOMPARE(histogramTotal, 3);
+
+        const QJsonArray reviewers = r.body.value(QStringLiteral("reviewers")).toArray();
+        QCOMPARE(reviewers.size(), 1);
+        QCOMPARE(reviewers[0].toObject().value(QStringLiteral("name")).toString(), m_reviewer);
+        QCOMPARE(reviewers[0].toObject().value(QStringLiteral("decisions")).toInt(), 3);
+        QCOMPARE(reviewers[0].toObject().value(QStringLiteral("rejected")).toInt(), 1);
+        const QJsonArray agents = r.body.value(QStringLiteral("agents")).toArray();
+        QCOMPARE(agents.size(), 2);
+        QCOMPARE(agents[0].toObject().value(QStringLiteral("name")).toString(),
+                 QStringLiteral("mailer"));
+        QCOMPARE(agents[0].toObject().value(QStringLiteral("actions")).toInt(), 3);
+        QCOMPARE(agents[1].toObject().value(QStringLiteral("cancelled")).toInt(), 1);
+        int byDay = 0;
+        for (const QJsonValue &day : r.body.value(QStringLiteral("by_day")).toArray()) {
+            for (const char *o : {"approved", "edited", "rejected", "expired", "cancelled"})
+                byDay += day.toObject().value(QLatin1String(o)).toInt();
+        }
+        QCOMPARE(byDay, 5);
+        // A range that ends before the rejection holds only the approval.
+        const ApiResult early =
+            get(QStringLiteral("/v1/stats?to=") + toRfc3339(m_start + 3 * kMinute));
+        QCOMPARE(early.body.value(QStringLiteral("total")).toInt(), 1);
+    }
+
+    void exportStreamsPastOnePage()
+    {
+        // 2,300 actions cancelled at once by a kill: more than one page of the export.
+        TestServer &s = *m_server;
+        const auto [id, token] = s.openSession(QStringLiteral("flood"));
+        for (int i = 0; i < 2300; ++i)
+            QVERIFY(!s.submit(token, sampleAction()).isEmpty());
+        QVERIFY(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .ok());
+        const RawResponse r = raw(QStringLiteral("/v1/history/export?format=csv&agent=flood"));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.count('\n'), 2301);
+        QSet<QByteArray> unique;
+        for (const QByteArray &line : r.body.split('\n'))
+            unique.insert(line.left(line.indexOf(',')));
+        QCOMPARE(unique.size(), 2302); // header, 2,300 ids, the empty tail
+        const RawResponse json = raw(QStringLiteral("/v1/history/export?format=json"));
+        QCOMPARE(QJsonDocument::fromJson(json.body)
+                     .object()
+                     .value(QStringLiteral("actions"))
+                     .toArray()
+                     .size(),
+                 2305);
+    }
+};
+
+QTEST_MAIN(TestHistory)
+#include "tst_history.moc"
