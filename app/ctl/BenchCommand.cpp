@@ -1,4 +1,5 @@
 #include "CtlCommon.h"
+#include "HistoryBench.h"
 #include "KillBench.h"
 #include "RiskBench.h"
 #include "SubmitBench.h"
@@ -18,8 +19,8 @@ int benchCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill or risk."),
-                                 QStringLiteral("submit|kill|risk"));
+                                 QStringLiteral("submit, kill, risk or history."),
+                                 QStringLiteral("submit|kill|risk|history"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
@@ -30,6 +31,11 @@ int benchCommand(const QStringList &args)
     option("sessions", "kill: supervised agents (default 50).", "50");
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
     option("rounds", "risk: passes over the corpus (default 2000).", "2000");
+    option("repeats", "history: requests per timed page (default 30).", "30");
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("history: a database made by 'interlockctl history "
+                                     "generate'."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("dir"),
                       QStringLiteral("Folder for the fresh databases, on the disk to measure "
                                      "(default: the current folder)."),
@@ -45,7 +51,10 @@ int benchCommand(const QStringList &args)
                            "  kill: kill-to-reaped latency of supervised agents; floor: "
                            "the same trees killed directly.\n"
                            "  risk: scoring throughput over the risk corpus; reference: "
-                           "parsing the same JSON."),
+                           "parsing the same JSON.\n"
+                           "  history --db FILE: history pages, stats, CSV/JSON export and "
+                           "audit verify over a generated database; ceilings: the same rows "
+                           "read straight from SQLite, the same entries only hashed."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
@@ -63,9 +72,17 @@ int benchCommand(const QStringList &args)
             return fail(QStringLiteral("--rounds must be 1-1000000"), Usage);
         return runRiskBench(rounds);
     }
+    if (which == QStringList{QStringLiteral("history")}) {
+        int repeats = 0;
+        if (!parser.isSet(QStringLiteral("db")) || !readInt(parser, "repeats", 1, 10000, &repeats))
+            return fail(QStringLiteral("usage: interlockctl bench history --db FILE [--repeats N]"),
+                        Usage);
+        return runHistoryBench(parser.value(QStringLiteral("db")), repeats);
+    }
     if (which != QStringList{QStringLiteral("submit")})
         return fail(
-            QStringLiteral("usage: interlockctl bench submit|kill|risk [OPTIONS] (see --help)"),
+            QStringLiteral(
+                "usage: interlockctl bench submit|kill|risk|history [OPTIONS] (see --help)"),
             Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));

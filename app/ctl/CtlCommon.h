@@ -37,6 +37,7 @@ int decideCommand(const QStringList &args);
 int benchCommand(const QStringList &args);
 int runCommand(const QStringList &args);
 int auditCommand(const QStringList &args);
+int historyCommand(const QStringList &args);
 
 // Long-polls the decision of an action until it is final or timeoutS passes (0: forever).
 int waitForDecision(ApiClient &client, const QString &id, int timeoutS);

@@ -22,9 +22,11 @@ const char kHelp[] =
     "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
     "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
     "  audit verify   check the audit log's hash chain in a database file, offline\n"
+    "  history generate  write a synthetic history of decided actions (--db FILE)\n"
     "  bench submit   measure submit throughput and decision delivery latency\n"
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
-    "  bench risk     measure risk scoring throughput\n\n"
+    "  bench risk     measure risk scoring throughput\n"
+    "  bench history  measure history pages, stats, export and verify (--db FILE)\n\n"
     "Every command takes --help. Server and token come from --server/--token or\n"
     "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
     "Exit codes: 0 done (approved), 1 failed, 2 usage error, 3 rejected,\n"
@@ -52,7 +54,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("submit"), submitCommand}, {QStringLiteral("wait"), waitCommand},
         {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
         {QStringLiteral("bench"), benchCommand},   {QStringLiteral("run"), runCommand},
-        {QStringLiteral("audit"), auditCommand},
+        {QStringLiteral("audit"), auditCommand},   {QStringLiteral("history"), historyCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())

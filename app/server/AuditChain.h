@@ -38,7 +38,9 @@ class AuditVerifier
 {
 public:
     // False once the chain is broken; later entries are then ignored.
-    bool add(const AuditEntry &entry);
+    bool add(const AuditEntry &entry) { return add(entry, entry.computeHash() == entry.hash); }
+    // The same, with the entry's hash already checked (verifiers that hash on several threads).
+    bool add(const AuditEntry &entry, bool hashMatches);
     AuditVerdict verdict() const { return m_verdict; }
 
 private:

@@ -30,7 +30,8 @@ void addAuditRoutes(Router &router, ApiContext &api)
 
     router.add("GET", QStringLiteral("/v1/audit/verify"), managers,
                [&api](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
-                   reply->sendJson(200, api.store.verifyAudit().toJson());
+                   replyFromReader(api, std::move(reply),
+                                   [](Store &reader) { return reader.verifyAudit().toJson(); });
                });
 }
 

@@ -211,20 +211,47 @@ QJsonObject statsJson(const StatsRows &rows, std::optional<qint64> from, std::op
     };
 }
 
+namespace {
+// A JSON string literal for server-made text (names, outcomes); escapes what JSON requires.
+void appendJsonString(QByteArray &out, const QString &text)
+{
+    QString escaped;
+    escaped.reserve(text.size() + 2);
+    escaped += u'"';
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if (u == u'"' || u == u'\\') {
+            escaped += u'\\';
+            escaped += c;
+        } else if (u < 0x20) {
+            escaped += QStringLiteral("\\u%1").arg(int(u), 4, 16, QLatin1Char('0'));
+        } else {
+            escaped += c;
+        }
+    }
+    escaped += u'"';
+    out += escaped.toUtf8();
+}
+} // namespace
+
 QByteArray historyItemJson(const HistoryRow &row)
 {
-    const QJsonObject extra{{QStringLiteral("outcome"), row.outcome},
-                            {QStringLiteral("decided_at"), toRfc3339(row.decidedAt)},
-                            {QStringLiteral("decided_by"), row.decidedBy},
-                            {QStringLiteral("time_to_decision_ms"), double(row.ttdMs)}};
-    const QByteArray fields = QJsonDocument(extra).toJson(QJsonDocument::Compact);
     QByteArray out = row.doc.trimmed();
     if (!out.endsWith('}') || out.size() < 2)
-        return fields;
+        out = QByteArrayLiteral("{}");
     out.chop(1);
+    out.reserve(out.size() + 160);
     if (out.size() > 1)
         out += ',';
-    out += QByteArrayView(fields).sliced(1); // without its '{'
+    out += "\"outcome\":";
+    appendJsonString(out, row.outcome);
+    out += ",\"decided_at\":\"";
+    out += toRfc3339(row.decidedAt).toLatin1();
+    out += "\",\"decided_by\":";
+    appendJsonString(out, row.decidedBy);
+    out += ",\"time_to_decision_ms\":";
+    out += QByteArray::number(row.ttdMs);
+    out += '}';
     return out;
 }
 

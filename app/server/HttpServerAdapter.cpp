@@ -156,7 +156,9 @@ void HttpReply::pump()
             m_responder->writeBody(QByteArrayLiteral("0\r\n\r\n"));
             return endStream();
         }
-        m_responder->writeBody(QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n");
+        m_responder->writeBody(QByteArray::number(piece.size(), 16) + "\r\n");
+        m_responder->writeBody(piece);
+        m_responder->writeBody("\r\n", 2);
     }
 }
 

@@ -1,6 +1,9 @@
 #include "RouteSupport.h"
 
+#include "Store.h"
 #include "core/FieldReader.h"
+
+#include <QThreadPool>
 
 namespace interlock {
 
@@ -32,6 +35,33 @@ ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 mi
     }
     *out = v;
     return {};
+}
+
+void replyFromReader(ApiContext &api, HttpReplyPtr reply,
+                     std::function<QJsonObject(Store &reader)> work)
+{
+    // The reply stays alive until disposed, which only happens back on the server's thread.
+    HttpReply *target = reply.release();
+    const Store *store = &api.store;
+    QThreadPool::globalInstance()->start([store, target, work = std::move(work)] {
+        QString error;
+        QJsonObject result;
+        ApiError failure;
+        if (const std::unique_ptr<Store> reader = store->openReader(&error))
+            result = work(*reader);
+        else
+            failure = ApiError::internal(QStringLiteral("Cannot read the database: ") + error);
+        QMetaObject::invokeMethod(
+            target,
+            [target, result, failure] {
+                if (failure.isError())
+                    target->sendError(failure);
+                else
+                    target->sendJson(200, result);
+                target->dispose();
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 QString encodeCursor(std::pair<qint64, qint64> c)

@@ -29,6 +29,12 @@ ApiError readQueryInt(const HttpRequest &request, const QString &name, qint64 mi
 // `wait` in seconds (fractions allowed) up to limits.maxWaitSeconds, as milliseconds.
 ApiError readWait(const HttpRequest &request, const Limits &limits, int *waitMs);
 
+// Runs `work` on a worker thread over a read-only store of its own and sends what it returns
+// as a 200 JSON reply: long reads (verify, stats) never hold up the server's thread, so a kill
+// is never queued behind them.
+void replyFromReader(ApiContext &api, HttpReplyPtr reply,
+                     std::function<QJsonObject(Store &reader)> work);
+
 // Keyset cursors handed to clients: two numbers, opaque to them.
 QString encodeCursor(std::pair<qint64, qint64> position);
 std::optional<std::pair<qint64, qint64>> decodeCursor(const QString &text);

@@ -18,12 +18,18 @@ const char *const kHistorySchema[] = {
     "decided_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS actions_decided_by ON actions(decided_by, decided_at) WHERE "
     "decided_at IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS actions_stats ON actions(decided_at, outcome, decided_by, agent, "
-    "ttd_bucket) WHERE decided_at IS NOT NULL",
+    // The statistics group in index order, so they stream without sorting.
+    "CREATE INDEX IF NOT EXISTS stats_day ON actions(decided_day, outcome, decided_at) WHERE "
+    "decided_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS stats_reviewer ON actions(decided_by, outcome, ttd_bucket, "
+    "decided_at) WHERE decided_at IS NOT NULL",
+    "CREATE INDEX IF NOT EXISTS stats_agent ON actions(agent, outcome, ttd_bucket, decided_at) "
+    "WHERE decided_at IS NOT NULL",
 };
 
-const char *const kHistoryColumns[] = {"outcome TEXT", "decided_at INTEGER", "decided_by TEXT",
-                                       "ttd_ms INTEGER", "ttd_bucket INTEGER"};
+const char *const kHistoryColumns[] = {"outcome TEXT",       "decided_at INTEGER",
+                                       "decided_by TEXT",    "ttd_ms INTEGER",
+                                       "ttd_bucket INTEGER", "decided_day INTEGER"};
 
 // The WHERE clause shared by pages, exports and statistics.
 struct Where {
@@ -58,14 +64,6 @@ Where whereFor(const HistoryQuery &q)
     return w;
 }
 
-QString approversOf(const QVariant &approvalsJson)
-{
-    QStringList names;
-    const QJsonArray list = QJsonDocument::fromJson(approvalsJson.toByteArray()).array();
-    for (const QJsonValue &a : list)
-        names.append(a.toObject().value(QStringLiteral("by")).toString());
-    return names.join(u';');
-}
 } // namespace
 
 bool SqliteStore::migrateHistory()
@@ -114,11 +112,13 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     // The first decision keeps its time and decider; a later cancel (approved but never
     // collected when the session was killed) changes only the outcome.
     QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_by = "
-        "COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, "
+        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
+        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, "
+        "?), ttd_bucket = COALESCE(ttd_bucket, "
         "?) WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
+    q.addBindValue(*c.decidedAt / 86'400'000);
     q.addBindValue(c.decidedBy);
     q.addBindValue(*c.ttdMs);
     q.addBindValue(*c.ttdBucket);
@@ -130,18 +130,22 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
 {
     Where w = whereFor(query);
     if (query.before) {
-        w.sql += QStringLiteral(" AND (decided_at < ? OR (decided_at = ? AND seq < ?))");
+        // Written so the index seeks to the cursor: the plain OR form makes SQLite sort every
+        // row before the cursor on every page.
+        w.sql += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
         w.binds << query.before->first << query.before->first << query.before->second;
     }
     const QString columns =
         query.csvFields
             ? QStringLiteral(
-                  "seq, decided_at, id, created_at, agent, session_id, kind, "
-                  "json_extract(doc, '$.title'), json_extract(doc, '$.target'), risk_score, "
-                  "json_extract(doc, '$.risk.level'), outcome, decided_by, "
-                  "json_extract(doc, '$.approvals'), json_extract(doc, '$.decision.comment'), "
-                  "ttd_ms, COALESCE(json_extract(doc, '$.approved_payload_sha256'), "
-                  "json_extract(doc, '$.payload_sha256'))")
+                  // One json_extract with several paths parses the document once.
+                  "seq, decided_at, id, "
+                  "strftime('%Y-%m-%dT%H:%M:%fZ', decided_at / 1000.0, 'unixepoch'), "
+                  "strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch'), agent, "
+                  "session_id, kind, risk_score, "
+                  "outcome, decided_by, ttd_ms, json_extract(doc, '$.title', '$.target', "
+                  "'$.risk.level', '$.approvals', '$.decision.comment', "
+                  "'$.approved_payload_sha256', '$.payload_sha256')")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                             w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
@@ -163,22 +167,27 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
         row.seq = q.value(0).toLongLong();
         row.decidedAt = q.value(1).toLongLong();
         if (query.csvFields) {
+            const QJsonArray doc = QJsonDocument::fromJson(q.value(12).toByteArray()).array();
+            QStringList approvers;
+            for (const QJsonValue &a : doc.at(3).toArray())
+                approvers.append(a.toObject().value(QStringLiteral("by")).toString());
+            const QJsonValue approvedSha = doc.at(5);
             row.csv = {q.value(2).toString(),
-                       toRfc3339(row.decidedAt),
-                       toRfc3339(q.value(3).toLongLong()),
+                       q.value(3).toString(),
                        q.value(4).toString(),
                        q.value(5).toString(),
                        q.value(6).toString(),
                        q.value(7).toString(),
+                       doc.at(0).toString(),
+                       doc.at(1).toString(),
                        q.value(8).toString(),
+                       doc.at(2).toString(),
                        q.value(9).toString(),
                        q.value(10).toString(),
+                       approvers.join(u';'),
+                       doc.at(4).toString(),
                        q.value(11).toString(),
-                       q.value(12).toString(),
-                       approversOf(q.value(13)),
-                       q.value(14).toString(),
-                       q.value(15).toString(),
-                       q.value(16).toString()};
+                       approvedSha.isString() ? approvedSha.toString() : doc.at(6).toString()};
         } else {
             row.doc = q.value(2).toByteArray();
             row.outcome = q.value(3).toString();
@@ -197,24 +206,38 @@ StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint6
     range.from = from;
     range.to = to;
     const Where w = whereFor(range);
-    const auto grouped = [&](const QString &key, bool withBucket) {
-        const QString bucket = withBucket ? QStringLiteral("ttd_bucket") : QStringLiteral("0");
-        QSqlQuery &q = prepared(QStringLiteral("SELECT ") + key + QStringLiteral(", outcome, ") +
-                                bucket + QStringLiteral(", count(*) FROM actions") + w.sql +
-                                QStringLiteral(" GROUP BY 1, 2, 3"));
-        for (const QVariant &b : std::as_const(w.binds))
+    // Each query walks one index in its GROUP BY order (INDEXED BY: the planner would
+    // otherwise pick the decided_at range and sort a million rows).
+    const auto grouped = [&](const QString &key, const char *index, bool withBucket) {
+        Where where = w;
+        if (!withBucket) {
+            if (from)
+                where.add(QStringLiteral("decided_day >= ?"), *from / 86'400'000);
+            if (to)
+                where.add(QStringLiteral("decided_day <= ?"), *to / 86'400'000);
+        }
+        const QString sql =
+            withBucket ? QStringLiteral("SELECT %1, outcome, ttd_bucket, count(*) FROM actions "
+                                        "INDEXED BY %3%2 GROUP BY %1, outcome, ttd_bucket")
+                       : QStringLiteral("SELECT %1, outcome, 0, count(*) FROM actions INDEXED BY "
+                                        "%3%2 GROUP BY %1, outcome");
+        QSqlQuery &q = prepared(sql.arg(key, where.sql, QString::fromLatin1(index)));
+        for (const QVariant &b : std::as_const(where.binds))
             q.addBindValue(b);
         QList<StatsGroup> out;
         if (q.exec()) {
             while (q.next())
                 out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
                             q.value(3).toLongLong()});
+        } else {
+            qWarning("SQLite stats: %s", qPrintable(q.lastError().text()));
         }
         q.finish();
         return out;
     };
-    return {grouped(QStringLiteral("decided_at / 86400000"), false),
-            grouped(QStringLiteral("decided_by"), true), grouped(QStringLiteral("agent"), true)};
+    return {grouped(QStringLiteral("decided_day"), "stats_day", false),
+            grouped(QStringLiteral("decided_by"), "stats_reviewer", true),
+            grouped(QStringLiteral("agent"), "stats_agent", true)};
 }
 
 } // namespace interlock

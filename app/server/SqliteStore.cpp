@@ -66,8 +66,9 @@ bool SqliteStore::commitGroup()
     return false;
 }
 
-SqliteStore::SqliteStore(QString path)
+SqliteStore::SqliteStore(QString path, Mode mode)
     : m_path(std::move(path))
+    , m_mode(mode)
     , m_connection(QStringLiteral("interlock-") +
                    QUuid::createUuid().toString(QUuid::WithoutBraces))
 {}
@@ -81,6 +82,14 @@ SqliteStore::~SqliteStore()
             db.close();
     }
     QSqlDatabase::removeDatabase(m_connection);
+}
+
+std::unique_ptr<Store> SqliteStore::openReader(QString *error) const
+{
+    auto reader = std::make_unique<SqliteStore>(m_path, Mode::ReadOnly);
+    if (!reader->open(error))
+        return nullptr;
+    return reader;
 }
 
 bool SqliteStore::exec(const QString &sql)
@@ -124,6 +133,14 @@ bool SqliteStore::open(QString *error)
     if (!db.open()) {
         *error = QStringLiteral("cannot open database %1: %2").arg(m_path, db.lastError().text());
         return false;
+    }
+    if (m_mode == Mode::ReadOnly) {
+        // A reader never changes the schema or the data.
+        if (!exec(QStringLiteral("PRAGMA query_only=1"))) {
+            *error = QStringLiteral("cannot open %1 for reading").arg(m_path);
+            return false;
+        }
+        return true;
     }
     // PRAGMAs outside any transaction.
     {
@@ -277,8 +294,9 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     q.addBindValue(compact(doc));
     const QString id = doc.value(QStringLiteral("id")).toString();
     const bool pending = doc.value(QStringLiteral("status")).toString() == QLatin1String("pending");
-    if (q.exec() && (pending ? adjustPending(sessionId, 1)
-                             : writeHistoryColumns(doc, transition.at, transition.actor)) &&
+    if (q.exec() &&
+        (pending ? adjustPending(sessionId, 1)
+                 : writeHistoryColumns(doc, transition.at, transition.actor)) &&
         writeTransition(transition, sessionId, id, id) && tx.commit())
         return {doc, false, {}};
     return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
@@ -310,7 +328,8 @@ ActionPage SqliteStore::actions(const ActionQuery &query)
     filter(QStringLiteral("kind"), query.kind);
     filter(QStringLiteral("session_id"), query.sessionId);
     if (query.after) {
-        sql += QStringLiteral(" AND (risk_score < ? OR (risk_score = ? AND seq > ?))");
+        // Seeks to the cursor (the plain OR form would sort everything before it).
+        sql += QStringLiteral(" AND risk_score <= ? AND (risk_score < ? OR seq > ?)");
         binds << query.after->first << query.after->first << query.after->second;
     }
     sql += QStringLiteral(" ORDER BY risk_score DESC, seq ASC LIMIT ?");

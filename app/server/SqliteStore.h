@@ -14,10 +14,12 @@ namespace interlock {
 class SqliteStore final : public Store
 {
 public:
-    explicit SqliteStore(QString path);
+    enum class Mode { ReadWrite, ReadOnly };
+    explicit SqliteStore(QString path, Mode mode = Mode::ReadWrite);
     ~SqliteStore() override;
 
     bool open(QString *error) override;
+    std::unique_ptr<Store> openReader(QString *error) const override;
 
     bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                      const QString &actor) override;
@@ -77,6 +79,7 @@ private:
                      const QJsonObject &data);
 
     QString m_path;
+    Mode m_mode;
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     std::function<void()> m_onGroupOpened;

@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace interlock {
@@ -92,6 +93,9 @@ public:
     virtual ~Store() = default;
 
     virtual bool open(QString *error) = 0;
+    // A second, read-only store on the same data, for long reads (verify, stats) off the
+    // server's thread. Call it in the thread that will use it; null with `error` on failure.
+    virtual std::unique_ptr<Store> openReader(QString *error) const = 0;
 
     virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                              const QString &actor) = 0;
