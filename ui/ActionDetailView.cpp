@@ -1,11 +1,15 @@
 #include "ActionDetailView.h"
 
+#include "diff/DiffView.h"
+
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSet>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace interlock::ui {
@@ -29,28 +33,50 @@ QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
     return box;
 }
 
-// A plain unified rendering of `changes` (the diff view of the console issue replaces it).
-QString changesText(const QJsonObject &action)
+QString grantLines(const QJsonArray &grants)
 {
-    if (action.contains(QStringLiteral("diff")))
-        return action.value(QStringLiteral("diff")).toString();
-    QString out;
-    for (const QJsonValue &v : action.value(QStringLiteral("changes")).toArray()) {
-        const QJsonObject c = v.toObject();
-        out +=
-            QStringLiteral("--- a/%1\n+++ b/%1\n").arg(c.value(QStringLiteral("path")).toString());
-        for (const QString &line : c.value(QStringLiteral("before"))
-                                       .toString()
-                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-            out += QLatin1Char('-') + line + QLatin1Char('\n');
-        for (const QString &line : c.value(QStringLiteral("after"))
-                                       .toString()
-                                       .split(QLatin1Char('\n'), Qt::SkipEmptyParts))
-            out += QLatin1Char('+') + line + QLatin1Char('\n');
+    QStringList lines;
+    for (const QJsonValue &g : grants) {
+        const QJsonObject o = g.toObject();
+        lines.append(QStringLiteral("%1  %2").arg(o.value(QStringLiteral("principal")).toString(),
+                                                  o.value(QStringLiteral("access")).toString()));
     }
-    return out;
+    lines.sort();
+    return lines.join(u'\n') + u'\n';
 }
 } // namespace
+
+// What stands out before the diff: who gains access, or where a message goes.
+static QString exposureOf(const QJsonObject &action)
+{
+    const QString kind = action.value(QStringLiteral("kind")).toString();
+    const QJsonObject p = action.value(QStringLiteral("payload")).toObject();
+    if (kind == QLatin1String("acl.change")) {
+        QSet<QString> before;
+        for (const QString &l : grantLines(p.value(QStringLiteral("grants_before")).toArray())
+                                    .split(u'\n', Qt::SkipEmptyParts))
+            before.insert(l);
+        QStringList gains;
+        for (const QString &l : grantLines(p.value(QStringLiteral("grants_after")).toArray())
+                                    .split(u'\n', Qt::SkipEmptyParts)) {
+            if (!before.contains(l))
+                gains.append(l.simplified());
+        }
+        return gains.isEmpty()
+                   ? ActionDetailView::tr("Nobody gains access.")
+                   : ActionDetailView::tr("Gains access: %1").arg(gains.join(QStringLiteral(", ")));
+    }
+    if (kind == QLatin1String("message.post")) {
+        const QString visibility = p.value(QStringLiteral("visibility")).toString();
+        const QString channel = p.value(QStringLiteral("channel")).toString();
+        if (visibility == QLatin1String("public"))
+            return ActionDetailView::tr("PUBLIC post to %1: anyone can read it").arg(channel);
+        return ActionDetailView::tr("%1 post to %2").arg(visibility, channel);
+    }
+    return {};
+}
+
+namespace {} // namespace
 
 ActionDetailView::ActionDetailView(QWidget *parent)
     : QWidget(parent)
@@ -59,8 +85,10 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     , m_risk(plainLabel(this))
     , m_reasons(plainLabel(this))
     , m_summary(plainBox(this, false))
+    , m_exposure(plainLabel(this))
     , m_payload(plainBox(this, true))
-    , m_changes(plainBox(this, true))
+    , m_tabs(new QTabWidget(this))
+    , m_diff(new DiffView(this))
 {
     QFont big = m_title->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -78,21 +106,26 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Summary"), this));
     layout->addWidget(m_summary);
-    layout->addWidget(new QLabel(tr("Payload (what the agent will run)"), this));
-    layout->addWidget(m_payload, 2);
-    layout->addWidget(new QLabel(tr("Changes"), this));
-    layout->addWidget(m_changes, 3);
+    QFont bold = m_exposure->font();
+    bold.setBold(true);
+    m_exposure->setFont(bold);
+    layout->addWidget(m_exposure);
+    m_tabs->addTab(m_diff, tr("Changes"));
+    m_tabs->addTab(m_payload, tr("Payload (what the agent will run)"));
+    layout->addWidget(m_tabs, 5);
     clear();
 }
 
 void ActionDetailView::clear()
 {
     m_title->setText(tr("Select an action"));
-    for (QLabel *l : {m_meta, m_risk, m_reasons})
+    for (QLabel *l : {m_meta, m_risk, m_reasons, m_exposure})
         l->clear();
+    m_exposure->hide();
     m_risk->setStyleSheet({});
-    for (QPlainTextEdit *e : {m_summary, m_payload, m_changes})
+    for (QPlainTextEdit *e : {m_summary, m_payload})
         e->clear();
+    m_diff->clear();
 }
 
 void ActionDetailView::show(const QJsonObject &a)
@@ -130,7 +163,31 @@ void ActionDetailView::show(const QJsonObject &a)
     m_payload->setPlainText(
         QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
                               .toJson(QJsonDocument::Indented)));
-    m_changes->setPlainText(changesText(a));
+    const QString exposure = exposureOf(a);
+    m_exposure->setText(exposure);
+    m_exposure->setVisible(!exposure.isEmpty());
+    const QString kind = a.value(QStringLiteral("kind")).toString();
+    const QJsonObject p = a.value(QStringLiteral("payload")).toObject();
+    if (kind == QLatin1String("acl.change")) {
+        m_diff->setTexts(tr("grants on %1").arg(p.value(QStringLiteral("resource")).toString()),
+                         grantLines(p.value(QStringLiteral("grants_before")).toArray()),
+                         grantLines(p.value(QStringLiteral("grants_after")).toArray()));
+        m_tabs->setCurrentWidget(m_diff);
+    } else if (kind == QLatin1String("message.post")) {
+        m_diff->setTexts(tr("message to %1").arg(p.value(QStringLiteral("channel")).toString()),
+                         QString(), p.value(QStringLiteral("text")).toString());
+        m_tabs->setCurrentWidget(m_diff);
+    } else {
+        m_diff->setAction(a);
+        const bool hasChanges = a.value(QStringLiteral("diff")).isString() ||
+                                !a.value(QStringLiteral("changes")).toArray().isEmpty();
+        m_tabs->setCurrentWidget(hasChanges ? static_cast<QWidget *>(m_diff) : m_payload);
+    }
+}
+
+QString ActionDetailView::exposureText() const
+{
+    return m_exposure->text();
 }
 
 QString ActionDetailView::riskText() const

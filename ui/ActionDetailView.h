@@ -5,6 +5,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QTabWidget;
 
 namespace interlock::ui {
 
@@ -20,6 +21,8 @@ public:
     void clear();
 
     QString riskText() const; // for tests and accessibility
+    QString exposureText() const;
+    class DiffView *diffView() const { return m_diff; }
 
 private:
     QLabel *m_title;
@@ -27,8 +30,10 @@ private:
     QLabel *m_risk;
     QLabel *m_reasons;
     QPlainTextEdit *m_summary;
+    QLabel *m_exposure; // acl.change: who gains access; message.post: where it goes
     QPlainTextEdit *m_payload;
-    QPlainTextEdit *m_changes;
+    QTabWidget *m_tabs;
+    class DiffView *m_diff;
 };
 
 } // namespace interlock::ui

@@ -290,6 +290,12 @@ void MainWindow::moveSelection(int delta)
     m_queue->setCurrentIndex(m_filter->index(row, 0));
 }
 
+void MainWindow::selectFirstAction()
+{
+    if (m_filter->rowCount() > 0)
+        m_queue->setCurrentIndex(m_filter->index(0, 0));
+}
+
 void MainWindow::approveSelected()
 {
     if (const QString id = selectedActionId(); !id.isEmpty())

@@ -26,6 +26,7 @@ public:
     void setEnrollment(const QString &url, const QString &token);
 
     QString selectedActionId() const;
+    void selectFirstAction();
     QTableView *queueView() const { return m_queue; }
     QTableView *sessionsView() const { return m_sessions; }
     QAction *approveAction() const { return m_approve; }

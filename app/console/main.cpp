@@ -1,6 +1,8 @@
 #include "interlock_config.h"
 #include "server/ServerThread.h"
+#include "ui/ActionQueueModel.h"
 #include "ui/ConsoleBackend.h"
+#include "ui/DemoAgents.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -8,6 +10,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
 #include <memory>
@@ -55,6 +58,13 @@ int main(int argc, char *argv[])
          QStringLiteral(
              "Port of the embedded server on 127.0.0.1 (default 7878; 0 picks a free one)."),
          QStringLiteral("PORT"), QStringLiteral("7878")},
+        {QStringLiteral("demo"),
+         QStringLiteral("Start the embedded server on a fresh temporary database and let demo "
+                        "agents submit a realistic scenario (forum post, access change, bulk "
+                        "e-mail deletion, code edit, shell, SQL).")},
+        {QStringLiteral("lang"),
+         QStringLiteral("Language of the console, e.g. de or en (default: the system's)."),
+         QStringLiteral("LANG")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
          QStringLiteral("FILE")},
@@ -62,6 +72,7 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     std::unique_ptr<ServerThread> embedded;
+    QTemporaryDir demoDir;
     QUrl url;
     QString token;
     if (parser.isSet(QStringLiteral("server"))) {
@@ -81,7 +92,18 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "interlock: --port must be 0-65535\n");
             return 2;
         }
-        const QString db = parser.value(QStringLiteral("db"));
+        const bool demo = parser.isSet(QStringLiteral("demo"));
+        if (demo && parser.isSet(QStringLiteral("server"))) {
+            std::fprintf(stderr, "interlock: --demo runs its own server; drop --server\n");
+            return 2;
+        }
+        if (demo && !demoDir.isValid()) {
+            std::fprintf(stderr, "interlock: cannot create a temporary folder for --demo\n");
+            return 1;
+        }
+        const QString db = demo && !parser.isSet(QStringLiteral("db"))
+                               ? demoDir.filePath(QStringLiteral("demo.db"))
+                               : parser.value(QStringLiteral("db"));
         QDir().mkpath(QFileInfo(db).absolutePath());
         embedded = std::make_unique<ServerThread>(db, QHostAddress::LocalHost, quint16(port));
         embedded->start();
@@ -104,11 +126,37 @@ int main(int argc, char *argv[])
     window.resize(1280, 800);
     window.show();
     backend.start();
+    std::unique_ptr<ui::DemoAgents> demoAgents;
+    if (embedded && parser.isSet(QStringLiteral("demo"))) {
+        demoAgents = std::make_unique<ui::DemoAgents>(url, embedded->agentToken());
+        QObject::connect(
+            demoAgents.get(), &ui::DemoAgents::finished, &window,
+            [](int submitted, const QString &error) {
+                if (!error.isEmpty())
+                    std::fprintf(stderr, "interlock: demo agents: %s\n", qPrintable(error));
+                else
+                    std::printf("interlock: demo agents submitted %d actions\n", submitted);
+                std::fflush(stdout);
+            });
+        demoAgents->start();
+    }
 
     if (parser.isSet(QStringLiteral("screenshot"))) {
+        // Once the queue is loaded (and, with --demo, once every demo action is in it), select
+        // the top action, let its diff build, then grab the window.
         const QString file = parser.value(QStringLiteral("screenshot"));
-        QObject::connect(&backend, &ui::ConsoleBackend::loaded, &window, [&window, file] {
-            QTimer::singleShot(300, &window, [&window, file] {
+        auto *poll = new QTimer(&window);
+        poll->setInterval(50);
+        int waited = 0;
+        QObject::connect(poll, &QTimer::timeout, &window, [&, poll, file]() mutable {
+            const bool demoDone =
+                !demoAgents || (demoAgents->isFinished() &&
+                                backend.actions()->rowCount() >= demoAgents->submitted());
+            if ((!backend.isConnected() || !demoDone) && (waited += 50) < 10000)
+                return;
+            poll->stop();
+            window.selectFirstAction();
+            QTimer::singleShot(400, &window, [&window, file] {
                 const bool ok = window.grab().save(file);
                 std::fprintf(ok ? stdout : stderr,
                              ok ? "interlock: wrote %s\n" : "interlock: cannot write %s\n",
@@ -116,6 +164,8 @@ int main(int argc, char *argv[])
                 QApplication::exit(ok ? 0 : 1);
             });
         });
+        QObject::connect(&backend, &ui::ConsoleBackend::loaded, poll,
+                         static_cast<void (QTimer::*)()>(&QTimer::start));
     }
     return QApplication::exec();
 }

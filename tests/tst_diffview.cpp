@@ -1,0 +1,196 @@
+// The diff model and both views over .diff fixtures and computed diffs, offscreen.
+#include "ui/diff/DiffModel.h"
+#include "ui/diff/DiffView.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTextBlock>
+#include <QtTest>
+
+using namespace interlock::ui;
+using Kind = DiffLine::Kind;
+
+namespace {
+QString fixture(const char *name)
+{
+    QFile f(QStringLiteral(SOURCE_DIR "/tests/data/diff/") + QLatin1String(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", name);
+    return QString::fromUtf8(f.readAll());
+}
+
+QString changedWords(const DiffLine &line)
+{
+    QStringList words;
+    for (const auto &[start, length] : line.changes)
+        words.append(line.text.mid(start, length));
+    return words.join(u'|');
+}
+
+const DiffLine *find(const DiffFile &file, Kind kind, const QString &text)
+{
+    for (const DiffLine &l : file.lines) {
+        if (l.kind == kind && l.text == text)
+            return &l;
+    }
+    return nullptr;
+}
+} // namespace
+
+class TestDiffView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void parsesUnifiedFixture()
+    {
+        const DiffDocument doc = parseUnifiedDiff(fixture("python-edit.diff"));
+        QCOMPARE(doc.files.size(), 2);
+        const DiffFile &py = doc.files[0];
+        QCOMPARE(py.path, QStringLiteral("service.py"));
+        QCOMPARE(py.language, QStringLiteral("Python"));
+        QCOMPARE(py.added, 9);
+        QCOMPARE(py.removed, 6);
+        // Numbers on both sides follow the hunk header.
+        const DiffLine *def = find(py, Kind::Context, QStringLiteral("def load_config(path):"));
+        QVERIFY(def);
+        QCOMPARE(def->oldNumber, 4);
+        QCOMPARE(def->newNumber, 6);
+        // Intra-line: only the changed words are marked.
+        const DiffLine *oldRetry =
+            find(py, Kind::Removed, QStringLiteral("def retry(fn, attempts=3):"));
+        const DiffLine *newRetry =
+            find(py, Kind::Added, QStringLiteral("def retry(fn, attempts=3, delay=0.5):"));
+        QVERIFY(oldRetry && newRetry);
+        QCOMPARE(changedWords(*oldRetry), QString());
+        QCOMPARE(changedWords(*newRetry), QStringLiteral(", delay=0.5"));
+        const DiffLine *except = find(py, Kind::Added, QStringLiteral("        except OSError:"));
+        QCOMPARE(changedWords(*except), QStringLiteral("OSError"));
+        QCOMPARE(doc.files[1].path, QStringLiteral("README.md"));
+        QCOMPARE(doc.files[1].lines.last().kind, Kind::Note);
+    }
+
+    void newFileFromDevNull()
+    {
+        const DiffDocument doc = parseUnifiedDiff(fixture("new-file.diff"));
+        QCOMPARE(doc.files.size(), 1);
+        QCOMPARE(doc.files[0].path, QStringLiteral("notes.txt"));
+        QCOMPARE(doc.files[0].added, 2);
+    }
+
+    void computedDiffHasHunksWithContext()
+    {
+        QStringList before, after;
+        for (int i = 1; i <= 40; ++i)
+            before.append(QStringLiteral("line %1").arg(i));
+        after = before;
+        after[4] = QStringLiteral("line five");
+        after[30] = QStringLiteral("line thirty-one");
+        after.insert(31, QStringLiteral("inserted"));
+        const DiffDocument doc =
+            diffOfTexts(QStringLiteral("a.txt"), {}, before.join(u'\n'), after.join(u'\n'));
+        const DiffFile &f = doc.files[0];
+        QCOMPARE(f.added, 3);
+        QCOMPARE(f.removed, 2);
+        QStringList hunks;
+        for (const DiffLine &l : f.lines) {
+            if (l.kind == Kind::Hunk)
+                hunks.append(l.text);
+        }
+        QCOMPARE(hunks, (QStringList{QStringLiteral("@@ -2,7 +2,7 @@"),
+                                     QStringLiteral("@@ -28,7 +28,8 @@")}));
+        const DiffLine *changed = find(f, Kind::Added, QStringLiteral("line five"));
+        QCOMPARE(changedWords(*changed), QStringLiteral("five"));
+        QCOMPARE(changed->newNumber, 5);
+    }
+
+    void emptySideAndIdenticalTexts()
+    {
+        const DiffDocument added =
+            diffOfTexts(QStringLiteral("m"), {}, {}, QStringLiteral("a\nb\n"));
+        QCOMPARE(added.files[0].added, 2);
+        QCOMPARE(added.files[0].removed, 0);
+        const DiffDocument removed =
+            diffOfTexts(QStringLiteral("m"), {}, QStringLiteral("a\nb"), {});
+        QCOMPARE(removed.files[0].removed, 2);
+        const DiffDocument same =
+            diffOfTexts(QStringLiteral("m"), {}, QStringLiteral("a\n"), QStringLiteral("a\n"));
+        QCOMPARE(same.files[0].lines.size(), 0);
+    }
+
+    void sideBySideRowsStayAligned()
+    {
+        const DiffDocument doc = parseUnifiedDiff(fixture("python-edit.diff"));
+        const auto [left, right] = renderSideBySide(doc);
+        QCOMPARE(left.rows.size(), right.rows.size());
+        QCOMPARE(left.text.count(u'\n'), right.text.count(u'\n'));
+        int fillers = 0;
+        for (size_t i = 0; i < left.rows.size(); ++i) {
+            // A removed row faces an added row or a filler, never context.
+            if (left.rows[i].kind == Kind::Removed)
+                QVERIFY(right.rows[i].kind == Kind::Added || right.rows[i].filler);
+            fillers += left.rows[i].filler + right.rows[i].filler;
+        }
+        QCOMPARE(fillers, 9 - 6 + 1 - 0); // service.py: 3 more added lines; README: 1 added
+    }
+
+    void viewShowsBothModes()
+    {
+        DiffView view;
+        view.resize(700, 160); // small enough that README.md starts below the fold
+        view.show();
+        QSignalSpy shown(&view, &DiffView::shown);
+        QJsonObject action{{QStringLiteral("diff"), fixture("python-edit.diff")}};
+        view.setAction(action);
+        QVERIFY(view.isBuilding());
+        QVERIFY(shown.wait(5000));
+        QVERIFY(!view.isBuilding());
+        QCOMPARE(view.document().files.size(), 2);
+        const QString unified = view.unifiedView()->toPlainText();
+        QVERIFY(unified.contains(QStringLiteral("│+    raise RuntimeError")));
+        QCOMPARE(view.unifiedView()->document()->blockCount(),
+                 int(view.unifiedView()->rows().size()));
+        view.setMode(DiffView::Mode::SideBySide);
+        QCOMPARE(view.oldView()->document()->blockCount(),
+                 view.newView()->document()->blockCount());
+        QVERIFY(view.oldView()->isVisible());
+        QVERIFY(!view.unifiedView()->isVisible());
+        // Per-file navigation moves to README.md.
+        view.nextFile(1);
+        QTRY_COMPARE(view.oldView()->fileAtTop(), 1);
+    }
+
+    void hostileTextStaysPlain()
+    {
+        DiffView view;
+        QSignalSpy shown(&view, &DiffView::shown);
+        view.setTexts(QStringLiteral("<b>x</b>"), QString(),
+                      QStringLiteral("<img src=x onerror=alert(1)><a href='y'>click</a>\n"));
+        QVERIFY(shown.wait(5000));
+        QVERIFY(view.unifiedView()->toPlainText().contains(QStringLiteral("<img src=x")));
+    }
+
+    void largeDiffIsBuiltOffTheGuiThread()
+    {
+        QString before, after;
+        for (int i = 0; i < 10000; ++i) {
+            before += QStringLiteral("value_%1 = compute(%1)\n").arg(i);
+            after += (i % 7 == 0 ? QStringLiteral("value_%1 = compute(%1, cached=True)\n")
+                                 : QStringLiteral("value_%1 = compute(%1)\n"))
+                         .arg(i);
+        }
+        DiffView view;
+        view.show();
+        QSignalSpy shown(&view, &DiffView::shown);
+        QElapsedTimer gui;
+        gui.start();
+        view.setTexts(QStringLiteral("big.py"), before, after);
+        // setTexts returns at once; the work happens on a worker thread.
+        QVERIFY2(gui.elapsed() < 100, qPrintable(QString::number(gui.elapsed())));
+        QVERIFY(shown.wait(20000));
+        QCOMPARE(view.document().files[0].added, 1429);
+    }
+};
+
+QTEST_MAIN(TestDiffView)
+#include "tst_diffview.moc"

@@ -1,0 +1,100 @@
+#include "DiffTextView.h"
+
+#include <QFontDatabase>
+#include <QPainter>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextLayout>
+
+namespace interlock::ui {
+
+namespace {
+QColor rowColor(const DiffTextView::Row &row, bool dark)
+{
+    if (row.filler)
+        return dark ? QColor(40, 40, 40) : QColor(240, 240, 240);
+    switch (row.kind) {
+    case DiffLine::Kind::Added:
+        return dark ? QColor(30, 70, 40) : QColor(221, 255, 221);
+    case DiffLine::Kind::Removed:
+        return dark ? QColor(85, 35, 35) : QColor(255, 221, 221);
+    case DiffLine::Kind::Hunk:
+        return dark ? QColor(35, 50, 80) : QColor(226, 236, 250);
+    default:
+        return {};
+    }
+}
+
+QColor wordColor(const DiffTextView::Row &row, bool dark)
+{
+    return row.kind == DiffLine::Kind::Added ? (dark ? QColor(40, 120, 60) : QColor(160, 240, 160))
+                                             : (dark ? QColor(140, 50, 50) : QColor(255, 170, 170));
+}
+} // namespace
+
+DiffTextView::DiffTextView(QWidget *parent)
+    : QPlainTextEdit(parent)
+{
+    setReadOnly(true);
+    setLineWrapMode(QPlainTextEdit::NoWrap);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setUndoRedoEnabled(false);
+}
+
+void DiffTextView::setRows(const QString &text, std::vector<Row> rows, int gutter)
+{
+    m_rows = std::move(rows);
+    m_gutter = gutter;
+    setPlainText(text);
+}
+
+void DiffTextView::showFile(int file)
+{
+    for (size_t i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].file == file) {
+            verticalScrollBar()->setValue(int(i));
+            return;
+        }
+    }
+}
+
+int DiffTextView::fileAtTop() const
+{
+    const int top = firstVisibleBlock().blockNumber();
+    return top >= 0 && size_t(top) < m_rows.size() ? m_rows[size_t(top)].file : -1;
+}
+
+void DiffTextView::paintEvent(QPaintEvent *event)
+{
+    {
+        QPainter painter(viewport());
+        const bool dark = palette().color(QPalette::Base).lightness() < 128;
+        const QPointF offset = contentOffset();
+        const int width = viewport()->width();
+        for (QTextBlock block = firstVisibleBlock(); block.isValid(); block = block.next()) {
+            const QRectF r = blockBoundingGeometry(block).translated(offset);
+            if (r.top() > event->rect().bottom())
+                break;
+            const size_t index = size_t(block.blockNumber());
+            if (index >= m_rows.size())
+                break;
+            const Row &row = m_rows[index];
+            const QColor bg = rowColor(row, dark);
+            if (bg.isValid())
+                painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
+            if (row.changes.isEmpty() || !block.layout() || block.layout()->lineCount() == 0)
+                continue;
+            const QTextLine line = block.layout()->lineAt(0);
+            for (const auto &[start, length] : row.changes) {
+                const qreal x1 = line.cursorToX(m_gutter + start);
+                const qreal x2 = line.cursorToX(m_gutter + start + length);
+                painter.fillRect(QRectF(r.left() + x1, r.top(), x2 - x1, r.height()),
+                                 wordColor(row, dark));
+            }
+        }
+    }
+    QPlainTextEdit::paintEvent(event);
+}
+
+} // namespace interlock::ui

@@ -1,0 +1,287 @@
+#include "DiffView.h"
+
+#include <QAction>
+#include <QButtonGroup>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPointer>
+#include <QScrollBar>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QThreadPool>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace interlock::ui {
+
+namespace {
+using Kind = DiffLine::Kind;
+
+QString number(int n, int width)
+{
+    return n > 0 ? QString::number(n).rightJustified(width) : QString(width, u' ');
+}
+
+void appendRow(DiffRendering &r, const QString &gutter, const QString &text, Kind kind, int file,
+               const QList<std::pair<int, int>> &changes = {}, bool filler = false)
+{
+    if (!r.rows.empty())
+        r.text += u'\n';
+    r.text += gutter;
+    r.text += text;
+    r.rows.push_back({kind, filler, changes, file});
+}
+
+QString fileHeader(const DiffFile &f)
+{
+    return QStringLiteral("━━ %1   +%2 −%3").arg(f.path).arg(f.added).arg(f.removed);
+}
+} // namespace
+
+DiffRendering renderUnified(const DiffDocument &doc)
+{
+    DiffRendering r;
+    r.gutter = 14;
+    const QString blank(r.gutter, u' ');
+    for (int f = 0; f < doc.files.size(); ++f) {
+        const DiffFile &file = doc.files[f];
+        appendRow(r, QString(), fileHeader(file), Kind::Note, f);
+        for (const DiffLine &l : file.lines) {
+            if (l.kind == Kind::Hunk || l.kind == Kind::Note) {
+                appendRow(r, blank, l.text, l.kind, f);
+                continue;
+            }
+            const QChar sign = l.kind == Kind::Added ? u'+' : l.kind == Kind::Removed ? u'-' : u' ';
+            // gutter: "  old   new │ s" is 14 characters; the sign is part of it
+            appendRow(r,
+                      number(l.oldNumber, 5) + u' ' + number(l.newNumber, 5) +
+                          QStringLiteral(" │") + sign,
+                      l.text, l.kind, f, l.changes);
+        }
+    }
+    if (doc.truncated)
+        appendRow(r, QString(), QObject::tr("… the rest of this diff is too large to show"),
+                  Kind::Note, -1);
+    return r;
+}
+
+std::pair<DiffRendering, DiffRendering> renderSideBySide(const DiffDocument &doc)
+{
+    DiffRendering left, right;
+    left.gutter = right.gutter = 8;
+    const QString blank(8, u' ');
+    const auto gutter = [](int n) -> QString { return number(n, 6) + QStringLiteral("│ "); };
+    for (int f = 0; f < doc.files.size(); ++f) {
+        const DiffFile &file = doc.files[f];
+        appendRow(left, QString(), fileHeader(file), Kind::Note, f);
+        appendRow(right, QString(), fileHeader(file), Kind::Note, f);
+        const QList<DiffLine> &lines = file.lines;
+        qsizetype i = 0;
+        while (i < lines.size()) {
+            const DiffLine &l = lines[i];
+            if (l.kind == Kind::Removed || l.kind == Kind::Added) {
+                qsizetype removedEnd = i;
+                while (removedEnd < lines.size() && lines[removedEnd].kind == Kind::Removed)
+                    ++removedEnd;
+                qsizetype addedEnd = removedEnd;
+                while (addedEnd < lines.size() && lines[addedEnd].kind == Kind::Added)
+                    ++addedEnd;
+                const qsizetype removed = removedEnd - i, added = addedEnd - removedEnd;
+                for (qsizetype k = 0; k < qMax(removed, added); ++k) {
+                    if (k < removed) {
+                        const DiffLine &o = lines[i + k];
+                        appendRow(left, gutter(o.oldNumber), o.text, Kind::Removed, f, o.changes);
+                    } else {
+                        appendRow(left, blank, QString(), Kind::Context, f, {}, true);
+                    }
+                    if (k < added) {
+                        const DiffLine &n = lines[removedEnd + k];
+                        appendRow(right, gutter(n.newNumber), n.text, Kind::Added, f, n.changes);
+                    } else {
+                        appendRow(right, blank, QString(), Kind::Context, f, {}, true);
+                    }
+                }
+                i = addedEnd;
+                continue;
+            }
+            if (l.kind == Kind::Hunk || l.kind == Kind::Note) {
+                appendRow(left, blank, l.text, l.kind, f);
+                appendRow(right, blank, l.text, l.kind, f);
+            } else {
+                appendRow(left, gutter(l.oldNumber), l.text, l.kind, f);
+                appendRow(right, gutter(l.newNumber), l.text, l.kind, f);
+            }
+            ++i;
+        }
+    }
+    return {std::move(left), std::move(right)};
+}
+
+struct DiffView::Built {
+    DiffDocument doc;
+    DiffRendering unified;
+    DiffRendering left;
+    DiffRendering right;
+};
+
+DiffView::DiffView(QWidget *parent)
+    : QWidget(parent)
+    , m_built(std::make_shared<Built>())
+    , m_files(new QComboBox(this))
+    , m_summary(new QLabel(this))
+    , m_unifiedButton(new QToolButton(this))
+    , m_sideButton(new QToolButton(this))
+    , m_stack(new QStackedWidget(this))
+    , m_unified(new DiffTextView(this))
+    , m_old(new DiffTextView(this))
+    , m_new(new DiffTextView(this))
+{
+    m_summary->setTextFormat(Qt::PlainText);
+    m_files->setToolTip(tr("Files in this change ([ and ] move between them)"));
+    m_unifiedButton->setText(tr("Unified"));
+    m_sideButton->setText(tr("Side by side"));
+    for (QToolButton *b : {m_unifiedButton, m_sideButton})
+        b->setCheckable(true);
+    m_unifiedButton->setChecked(true);
+    m_unifiedButton->setToolTip(tr("One column with removed and added lines (Ctrl+1)"));
+    m_sideButton->setToolTip(tr("Old and new next to each other (Ctrl+2)"));
+    auto *group = new QButtonGroup(this);
+    group->addButton(m_unifiedButton);
+    group->addButton(m_sideButton);
+    connect(m_unifiedButton, &QToolButton::clicked, this, [this] { setMode(Mode::Unified); });
+    connect(m_sideButton, &QToolButton::clicked, this, [this] { setMode(Mode::SideBySide); });
+    connect(m_files, &QComboBox::activated, this, [this](int index) {
+        m_unified->showFile(index);
+        m_old->showFile(index);
+    });
+
+    const auto shortcut = [this](const QKeySequence &key, std::function<void()> run) {
+        auto *a = new QAction(this);
+        a->setShortcut(key);
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(a, &QAction::triggered, this, std::move(run));
+        addAction(a);
+    };
+    shortcut(QKeySequence(Qt::Key_BracketRight), [this] { nextFile(1); });
+    shortcut(QKeySequence(Qt::Key_BracketLeft), [this] { nextFile(-1); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_1), [this] { setMode(Mode::Unified); });
+    shortcut(QKeySequence(Qt::CTRL | Qt::Key_2), [this] { setMode(Mode::SideBySide); });
+
+    auto *side = new QSplitter(this);
+    side->addWidget(m_old);
+    side->addWidget(m_new);
+    // The two sides scroll together.
+    connect(m_old->verticalScrollBar(), &QScrollBar::valueChanged, m_new->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_new->verticalScrollBar(), &QScrollBar::valueChanged, m_old->verticalScrollBar(),
+            &QScrollBar::setValue);
+    m_stack->addWidget(m_unified);
+    m_stack->addWidget(side);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_files, 1);
+    bar->addWidget(m_summary);
+    bar->addWidget(m_unifiedButton);
+    bar->addWidget(m_sideButton);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_stack, 1);
+}
+
+DiffView::~DiffView() = default;
+
+const DiffDocument &DiffView::document() const
+{
+    return m_built->doc;
+}
+
+void DiffView::setAction(const QJsonObject &action)
+{
+    build([action] { return diffForAction(action); });
+}
+
+void DiffView::setTexts(const QString &path, const QString &before, const QString &after)
+{
+    build([=] { return diffOfTexts(path, {}, before, after); });
+}
+
+void DiffView::clear()
+{
+    build([] { return DiffDocument(); });
+}
+
+void DiffView::build(std::function<DiffDocument()> make)
+{
+    const quint64 generation = ++m_generation;
+    m_building = true;
+    m_summary->setText(tr("Building the diff…"));
+    QPointer<DiffView> self(this);
+    QThreadPool::globalInstance()->start([self, generation, make = std::move(make)] {
+        auto built = std::make_shared<Built>();
+        built->doc = make();
+        built->unified = renderUnified(built->doc);
+        std::tie(built->left, built->right) = renderSideBySide(built->doc);
+        // `self` is only read back on the GUI thread, where the view lives.
+        QMetaObject::invokeMethod(
+            QCoreApplication::instance(),
+            [self, generation, built] {
+                if (self)
+                    self->apply(generation, built);
+            },
+            Qt::QueuedConnection);
+    });
+}
+
+void DiffView::apply(quint64 generation, std::shared_ptr<Built> built)
+{
+    if (generation != m_generation)
+        return; // a newer action was selected meanwhile
+    m_built = std::move(built);
+    m_unified->setRows(m_built->unified.text, m_built->unified.rows, m_built->unified.gutter);
+    m_old->setRows(m_built->left.text, m_built->left.rows, m_built->left.gutter);
+    m_new->setRows(m_built->right.text, m_built->right.rows, m_built->right.gutter);
+    m_files->clear();
+    for (const DiffFile &f : m_built->doc.files)
+        m_files->addItem(QStringLiteral("%1  (+%2 −%3)").arg(f.path).arg(f.added).arg(f.removed));
+    m_files->setVisible(m_built->doc.files.size() > 0);
+    m_building = false;
+    updateSummary();
+    Q_EMIT shown();
+}
+
+void DiffView::updateSummary()
+{
+    const DiffDocument &doc = m_built->doc;
+    if (doc.files.isEmpty())
+        m_summary->setText(tr("No file changes"));
+    else
+        m_summary->setText(tr("%n file(s), +%1 −%2", nullptr, int(doc.files.size()))
+                               .arg(doc.added())
+                               .arg(doc.removed()));
+}
+
+void DiffView::setMode(Mode mode)
+{
+    m_mode = mode;
+    m_stack->setCurrentIndex(mode == Mode::Unified ? 0 : 1);
+    m_unifiedButton->setChecked(mode == Mode::Unified);
+    m_sideButton->setChecked(mode == Mode::SideBySide);
+}
+
+void DiffView::nextFile(int delta)
+{
+    const int count = int(m_built->doc.files.size());
+    if (count == 0)
+        return;
+    DiffTextView *view = m_mode == Mode::Unified ? m_unified : m_old;
+    const int current = qMax(0, view->fileAtTop());
+    const int next = qBound(0, current + delta, count - 1);
+    m_files->setCurrentIndex(next);
+    m_unified->showFile(next);
+    m_old->showFile(next);
+}
+
+} // namespace interlock::ui
