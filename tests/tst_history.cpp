@@ -190,6 +190,12 @@ private Q_SLOTS:
                                          m_reviewer
                                   << QStringList{m_edited};
         QTest::newRow("none") << QStringLiteral("agent=nobody") << QStringList{};
+        // A plain `to` date includes that whole (UTC) day.
+        const QString today =
+            QDateTime::fromMSecsSinceEpoch(m_start, Qt::UTC).date().toString(Qt::ISODate);
+        QTest::newRow("to-date-includes-the-day")
+            << QStringLiteral("to=") + today + QStringLiteral("&from=") + today
+            << QStringList{m_cancelled, m_expired, m_edited, m_rejected, m_approved};
     }
     void filters()
     {

@@ -46,6 +46,13 @@ void ConsoleBackend::start()
 {
     Q_EMIT connectionChanged(false, tr("Connecting to %1…").arg(m_client.baseUrl().toString()));
     m_stream.start();
+    m_client.request("GET", QStringLiteral("/v1/me"), std::nullopt, [this](const ApiResult &r) {
+        if (!r.ok())
+            return;
+        m_role = r.body.value(QStringLiteral("role")).toString();
+        m_name = r.body.value(QStringLiteral("name")).toString();
+        Q_EMIT roleKnown(m_role);
+    });
 }
 
 QString ConsoleBackend::explain(const ApiResult &r)

@@ -23,6 +23,10 @@ public:
     SessionListModel *sessions() const { return m_sessions; }
     bool isConnected() const { return m_stream.state() == EventStream::State::Connected; }
     QUrl server() const { return m_client.baseUrl(); }
+    ApiClient &client() { return m_client; }
+    // The signed-in token's role (reviewer, oncall, manager, admin), once known.
+    QString role() const { return m_role; }
+    QString userName() const { return m_name; }
 
     void start();
     void approve(const QString &actionId);
@@ -37,6 +41,7 @@ Q_SIGNALS:
     void outcome(const QString &message, bool isError);
     void connectionChanged(bool connected, const QString &text);
     void loaded();
+    void roleKnown(const QString &role);
     // An agent reported running something other than what was approved (receipt.violation).
     void violation(const QString &message);
 
@@ -53,6 +58,8 @@ private:
     SessionListModel *m_sessions;
     QList<QJsonObject> m_loading;
     bool m_sessionsReloadQueued = false;
+    QString m_role;
+    QString m_name;
 };
 
 } // namespace interlock::ui

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "history/HistoryView.h"
+
 #include "ActionDetailView.h"
 #include "ActionFilterModel.h"
 #include "ActionQueueModel.h"
@@ -24,6 +26,8 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -50,6 +54,7 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
 
     connect(m_queue->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::showSelected);
+    connect(backend, &ConsoleBackend::roleKnown, this, &MainWindow::setRole);
     connect(m_filter, &QAbstractItemModel::dataChanged, this, &MainWindow::showSelected);
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, [this] {
         // The decided action left the pending view: the next one is selected.
@@ -220,7 +225,11 @@ void MainWindow::buildLayout()
     centralLayout->setContentsMargins(0, 0, 0, 0);
     centralLayout->setSpacing(0);
     centralLayout->addWidget(m_alert);
-    centralLayout->addWidget(splitter, 1);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(splitter, tr("Queue"));
+    m_tabs->tabBar()->setVisible(false); // one tab until the role allows History
+    centralLayout->addWidget(m_tabs, 1);
     setCentralWidget(central);
 
     auto *panel = new QWidget(this);
@@ -271,12 +280,13 @@ void MainWindow::updateEnabled()
         current.isValid() &&
         current.data(ActionQueueModel::StatusRole).toString() == QLatin1String("pending");
     // While disconnected no decision button pretends to work.
-    m_approve->setEnabled(m_connected && pending);
-    m_reject->setEnabled(m_connected && pending);
-    m_emergencyStop->setEnabled(m_connected && current.isValid());
-    m_stopAll->setEnabled(m_connected);
+    const bool canAct = m_connected && !m_readOnly;
+    m_approve->setEnabled(canAct && pending);
+    m_reject->setEnabled(canAct && pending);
+    m_emergencyStop->setEnabled(canAct && current.isValid());
+    m_stopAll->setEnabled(canAct);
     const QModelIndex session = m_sessions->currentIndex();
-    m_killSession->setEnabled(m_connected && session.isValid() &&
+    m_killSession->setEnabled(canAct && session.isValid() &&
                               session.data(SessionListModel::StateRole).toString() ==
                                   QLatin1String("active"));
 }
@@ -288,6 +298,31 @@ void MainWindow::moveSelection(int delta)
         return;
     const int row = qBound(0, m_queue->currentIndex().row() + delta, rows - 1);
     m_queue->setCurrentIndex(m_filter->index(row, 0));
+}
+
+void MainWindow::setRole(const QString &role)
+{
+    const bool manager = role == QLatin1String("manager");
+    const bool historyRole = manager || role == QLatin1String("admin");
+    m_readOnly = manager;
+    for (QAction *a : {m_approve, m_reject, m_emergencyStop, m_stopAll, m_killSession})
+        a->setVisible(!m_readOnly);
+    if (QWidget *stop = findChild<QWidget *>(QStringLiteral("emergencyStop")))
+        stop->setVisible(!m_readOnly);
+    if (historyRole && !m_history) {
+        m_history = new HistoryView(m_backend->client(), this);
+        m_tabs->addTab(m_history, tr("History"));
+        m_tabs->tabBar()->setVisible(true);
+        m_history->apply();
+    }
+    if (m_readOnly)
+        statusBar()->showMessage(tr("Read-only: signed in as manager"), 0);
+    updateEnabled();
+}
+
+bool MainWindow::historyAvailable() const
+{
+    return m_history != nullptr;
 }
 
 void MainWindow::selectFirstAction()

@@ -7,6 +7,7 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QComboBox;
+class QTabWidget;
 
 namespace interlock::ui {
 
@@ -24,6 +25,13 @@ public:
 
     // Shown by "Connect an agent…" (embedded server only).
     void setEnrollment(const QString &url, const QString &token);
+
+    // Shapes the window for the token's role: a manager gets a read-only queue (no decision or
+    // kill buttons) and the History tab; a reviewer or on-call gets no History.
+    void setRole(const QString &role);
+    bool historyAvailable() const;
+    class HistoryView *historyView() const { return m_history; }
+    QTabWidget *tabs() const { return m_tabs; }
 
     QString selectedActionId() const;
     void selectFirstAction();
@@ -56,6 +64,9 @@ private:
     void raiseAlert(const QString &message);
 
     ConsoleBackend *m_backend;
+    QTabWidget *m_tabs = nullptr;
+    class HistoryView *m_history = nullptr;
+    bool m_readOnly = false;
     ActionFilterModel *m_filter;
     QTableView *m_queue;
     QTableView *m_sessions;

@@ -51,6 +51,44 @@ QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQ
     return m_nam->sendCustomRequest(request, method, data);
 }
 
+QNetworkReply *ApiClient::download(const QString &pathAndQuery, QIODevice *sink,
+                                   std::function<void(qint64 bytes)> progress,
+                                   std::function<void(const ApiResult &)> done)
+{
+    QNetworkReply *reply = send("GET", pathAndQuery, std::nullopt, {}, 120000);
+    auto written = std::make_shared<qint64>(0);
+    connect(reply, &QNetworkReply::readyRead, this, [reply, sink, progress, written] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status != 200)
+            return; // an error body is read whole at the end
+        const QByteArray piece = reply->readAll();
+        if (sink->write(piece) != piece.size()) {
+            reply->abort();
+            return;
+        }
+        *written += piece.size();
+        if (progress)
+            progress(*written);
+    });
+    connect(reply, &QNetworkReply::finished, this, [reply, sink, done, written] {
+        reply->deleteLater();
+        ApiResult r;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (r.status == 200) {
+            const QByteArray rest = reply->readAll();
+            if (sink->write(rest) != rest.size() || reply->error() != QNetworkReply::NoError) {
+                r.status = 0;
+                r.networkError = reply->error() != QNetworkReply::NoError ? reply->errorString()
+                                                                          : sink->errorString();
+            }
+        } else {
+            r = resultOf(reply);
+        }
+        done(r);
+    });
+    return reply;
+}
+
 ApiResult ApiClient::resultOf(QNetworkReply *reply)
 {
     ApiResult r;

@@ -11,6 +11,7 @@
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QIODevice;
 
 namespace interlock {
 
@@ -48,6 +49,13 @@ public:
     ApiResult call(const QByteArray &method, const QString &pathAndQuery,
                    const std::optional<QJsonObject> &body = std::nullopt,
                    const Headers &headers = {}, int timeoutMs = 0);
+
+    // Streams a GET's body into `sink` as it arrives (exports of any size, never held in memory).
+    // `progress` gets the bytes written so far; `done` the result (its body is empty on
+    // success; on an HTTP error it is the server's error). Returns the reply, for abort().
+    QNetworkReply *download(const QString &pathAndQuery, QIODevice *sink,
+                            std::function<void(qint64 bytes)> progress,
+                            std::function<void(const ApiResult &)> done);
 
 private:
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,

@@ -23,13 +23,15 @@ ApiError readTime(const HttpRequest &req, const QString &name, bool endOfDay,
     const QString text = req.query.queryItemValue(name);
     if (text.isEmpty())
         return {};
-    if (const auto t = fromRfc3339(text)) {
-        *out = *t;
-        return {};
-    }
+    // A plain date first: an RFC 3339 parser may take it as midnight, and `to` means the
+    // whole day.
     const QDate day = QDate::fromString(text, Qt::ISODate);
     if (day.isValid() && text.size() == 10) {
         *out = day.addDays(endOfDay ? 1 : 0).startOfDay(Qt::UTC).toMSecsSinceEpoch();
+        return {};
+    }
+    if (const auto t = fromRfc3339(text)) {
+        *out = *t;
         return {};
     }
     return ApiError::invalidField(

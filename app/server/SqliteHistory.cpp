@@ -12,8 +12,10 @@ using namespace sqlite;
 
 namespace {
 const char *const kHistorySchema[] = {
-    "CREATE INDEX IF NOT EXISTS actions_decided ON actions(decided_at) WHERE decided_at IS NOT "
-    "NULL",
+    // History pages in decision order; risk_score rides along so a risk filter never has to
+    // read the table row.
+    "CREATE INDEX IF NOT EXISTS history_order ON actions(decided_at, risk_score) WHERE "
+    "decided_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS actions_decided_agent ON actions(agent, decided_at) WHERE "
     "decided_at IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS actions_decided_by ON actions(decided_by, decided_at) WHERE "

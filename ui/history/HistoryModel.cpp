@@ -1,0 +1,157 @@
+#include "HistoryModel.h"
+
+#include "client/ApiClient.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QJsonArray>
+
+namespace interlock::ui {
+
+HistoryModel::HistoryModel(ApiClient &client, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_client(client)
+{}
+
+void HistoryModel::setQuery(const QString &query)
+{
+    beginResetModel();
+    m_query = query;
+    m_items.clear();
+    m_next.clear();
+    endResetModel();
+    load({});
+}
+
+void HistoryModel::load(const QString &cursor)
+{
+    m_loading = true;
+    const quint64 generation = ++m_generation;
+    QString path = QStringLiteral("/v1/history?limit=200");
+    if (!m_query.isEmpty())
+        path += u'&' + m_query;
+    if (!cursor.isEmpty())
+        path += QStringLiteral("&cursor=") + cursor;
+    m_client.request("GET", path, std::nullopt, [this, generation](const ApiResult &r) {
+        if (generation != m_generation)
+            return; // a newer query replaced this one
+        m_loading = false;
+        if (!r.ok()) {
+            Q_EMIT failed(r.describe());
+            return;
+        }
+        const QJsonArray actions = r.body.value(QStringLiteral("actions")).toArray();
+        m_next = r.body.value(QStringLiteral("next_cursor")).toString();
+        if (!actions.isEmpty()) {
+            beginInsertRows({}, int(m_items.size()), int(m_items.size() + actions.size() - 1));
+            for (const QJsonValue &a : actions)
+                m_items.append(a.toObject());
+            endInsertRows();
+        }
+        Q_EMIT pageLoaded();
+    });
+}
+
+int HistoryModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+int HistoryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString HistoryModel::duration(qint64 ms)
+{
+    if (ms < 1000)
+        return tr("%1 ms").arg(ms);
+    const qint64 s = ms / 1000;
+    if (s < 60)
+        return tr("%1 s").arg(s);
+    if (s < 3600)
+        return tr("%1 min %2 s").arg(s / 60).arg(s % 60);
+    return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
+}
+
+QVariant HistoryModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size())
+        return {};
+    const QJsonObject &a = m_items[index.row()];
+    const QString outcome = a.value(QStringLiteral("outcome")).toString();
+    if (role == Qt::ForegroundRole && index.column() == Outcome) {
+        if (outcome == QLatin1String("rejected"))
+            return QColor(0xb9, 0x1c, 0x1c);
+        if (outcome == QLatin1String("approved") || outcome == QLatin1String("edited"))
+            return QColor(0x15, 0x80, 0x3d);
+        return QColor(0x6b, 0x72, 0x80);
+    }
+    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+        return {};
+    const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
+    switch (index.column()) {
+    case Decided:
+        return QDateTime::fromString(a.value(QStringLiteral("decided_at")).toString(),
+                                     Qt::ISODateWithMs)
+            .toLocalTime()
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Outcome:
+        return outcome;
+    case Risk:
+        return QStringLiteral("%1 %2")
+            .arg(risk.value(QStringLiteral("score")).toInt())
+            .arg(risk.value(QStringLiteral("level")).toString());
+    case Agent:
+        return a.value(QStringLiteral("agent")).toString();
+    case Kind:
+        return a.value(QStringLiteral("kind")).toString();
+    case Title:
+        return a.value(QStringLiteral("title")).toString();
+    case DecidedBy:
+        return a.value(QStringLiteral("decided_by")).toString();
+    case TimeToDecision:
+        return duration(qint64(a.value(QStringLiteral("time_to_decision_ms")).toDouble()));
+    default:
+        return {};
+    }
+}
+
+QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Decided:
+        return tr("Decided");
+    case Outcome:
+        return tr("Outcome");
+    case Risk:
+        return tr("Risk");
+    case Agent:
+        return tr("Agent");
+    case Kind:
+        return tr("Kind");
+    case Title:
+        return tr("Title");
+    case DecidedBy:
+        return tr("Decided by");
+    case TimeToDecision:
+        return tr("Time to decision");
+    default:
+        return {};
+    }
+}
+
+bool HistoryModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_loading && !m_next.isEmpty();
+}
+
+void HistoryModel::fetchMore(const QModelIndex &parent)
+{
+    if (canFetchMore(parent))
+        load(m_next);
+}
+
+} // namespace interlock::ui
