@@ -2,9 +2,11 @@
 #include "support/TestServer.h"
 #include "ui/ActionQueueModel.h"
 #include "ui/ConsoleBackend.h"
+#include "ui/EditDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/Prompts.h"
 #include "ui/SessionListModel.h"
+#include "ui/diff/DiffView.h"
 
 #include <QAction>
 #include <QLabel>
@@ -121,6 +123,54 @@ private Q_SLOTS:
                 .body.value(QStringLiteral("comment"))
                 .toString(),
             QStringLiteral("wrong host"));
+    }
+
+    void editApprovesTheEditedPayload()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        const QString action = m_server->submit(session.second, sampleAction());
+        QTRY_COMPARE(m_window->selectedActionId(), action);
+        QCOMPARE(m_window->editAction()->shortcut(), QKeySequence(Qt::Key_E));
+        Prompts::setNextEdit(std::nullopt); // cancelled: nothing is sent
+        m_window->editAction()->trigger();
+        QCOMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + action),
+                 QStringLiteral("pending"));
+        const QJsonObject edited{{QStringLiteral("command"), QStringLiteral("ls build/")}};
+        Prompts::setNextEdit(edited);
+        m_window->editAction()->trigger();
+        QTRY_COMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + action),
+                     QStringLiteral("approved"));
+        const ApiResult decision = m_server->call(
+            session.second, "GET", QStringLiteral("/v1/actions/%1/decision").arg(action));
+        QCOMPARE(decision.body.value(QStringLiteral("decision")).toString(),
+                 QStringLiteral("edit"));
+        QCOMPARE(decision.body.value(QStringLiteral("payload")).toObject(), edited);
+    }
+
+    void editDialogValidatesAndDiffs()
+    {
+        const QJsonObject action{
+            {QStringLiteral("title"), QStringLiteral("t")},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("command"), QStringLiteral("rm -rf /tmp/x")}}}};
+        EditDialog dialog(action);
+        QVERIFY(!dialog.canAccept()); // unchanged
+        QVERIFY(dialog.statusText().startsWith(QStringLiteral("No change yet")));
+        dialog.editor()->setPlainText(
+            QStringLiteral("{\n  \"command\": \"rm -rf /tmp/x\",\n  oops\n}"));
+        QVERIFY(!dialog.canAccept());
+        QVERIFY2(dialog.statusText().startsWith(QStringLiteral("Line 3, column")),
+                 qPrintable(dialog.statusText()));
+        dialog.editor()->setPlainText(QStringLiteral("[1, 2]"));
+        QVERIFY(dialog.statusText().contains(QStringLiteral("JSON object")));
+        dialog.editor()->setPlainText(QStringLiteral("{\"command\": \"rm -rf /tmp/x/cache\"}"));
+        QVERIFY(dialog.canAccept());
+        QCOMPARE(dialog.payload().value(QStringLiteral("command")).toString(),
+                 QStringLiteral("rm -rf /tmp/x/cache"));
+        DiffView *diff = dialog.findChild<DiffView *>();
+        QVERIFY(diff);
+        QTRY_COMPARE(diff->document().files.value(0).added, 1);
+        QCOMPARE(diff->document().files.value(0).removed, 1);
     }
 
     void emergencyStopKillsAtOnceAndShowsTermination()

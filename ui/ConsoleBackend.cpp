@@ -177,6 +177,16 @@ void ConsoleBackend::approve(const QString &actionId)
            tr("Approved “%1”."));
 }
 
+void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload)
+{
+    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
+                     {QStringLiteral("payload"), payload}};
+    const QJsonObject seen = m_actions->action(actionId);
+    if (seen.contains(QStringLiteral("version")))
+        body.insert(QStringLiteral("version"), seen.value(QStringLiteral("version")));
+    decide(actionId, body, tr("Approved an edited “%1”."));
+}
+
 void ConsoleBackend::reject(const QString &actionId, const QString &reason)
 {
     decide(actionId,

@@ -31,6 +31,8 @@ public:
     void start();
     void approve(const QString &actionId);
     void reject(const QString &actionId, const QString &reason);
+    // Approves `payload` instead of the agent's (sends decision "edit" with the version seen).
+    void edit(const QString &actionId, const QJsonObject &payload);
     void killSession(const QString &sessionId);
     void stopAll();
 

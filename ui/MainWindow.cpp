@@ -94,6 +94,11 @@ void MainWindow::buildActions()
     m_approve->setToolTip(tr("Approve the selected action as it is (Ctrl+Return)"));
     connect(m_approve, &QAction::triggered, this, &MainWindow::approveSelected);
 
+    m_edit = new QAction(tr("&Edit…"), this);
+    m_edit->setShortcut(QKeySequence(Qt::Key_E));
+    m_edit->setToolTip(tr("Edit the payload, then approve your version (E)"));
+    connect(m_edit, &QAction::triggered, this, &MainWindow::editSelected);
+
     m_reject = new QAction(tr("&Reject…"), this);
     m_reject->setShortcut(QKeySequence(Qt::Key_R));
     m_reject->setToolTip(tr("Reject the selected action with a reason (R)"));
@@ -130,7 +135,7 @@ void MainWindow::buildActions()
     connect(m_connectAgent, &QAction::triggered, this, &MainWindow::showConnectAgent);
 
     QMenu *queue = menuBar()->addMenu(tr("&Queue"));
-    queue->addActions({m_approve, m_reject, next, previous, find});
+    queue->addActions({m_approve, m_edit, m_reject, next, previous, find});
     QMenu *agents = menuBar()->addMenu(tr("&Agents"));
     agents->addActions({m_emergencyStop, m_stopAll, m_killSession});
     agents->addSeparator();
@@ -144,6 +149,7 @@ void MainWindow::buildLayout()
     toolbar->setMovable(false);
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolbar->addAction(m_approve);
+    toolbar->addAction(m_edit);
     toolbar->addAction(m_reject);
     toolbar->addSeparator();
     m_search->setPlaceholderText(tr("Filter: agent, kind, title, target (Ctrl+F)"));
@@ -283,6 +289,7 @@ void MainWindow::updateEnabled()
     const bool canAct = m_connected && !m_readOnly;
     m_approve->setEnabled(canAct && pending);
     m_reject->setEnabled(canAct && pending);
+    m_edit->setEnabled(canAct && pending);
     m_emergencyStop->setEnabled(canAct && current.isValid());
     m_stopAll->setEnabled(canAct);
     const QModelIndex session = m_sessions->currentIndex();
@@ -305,7 +312,7 @@ void MainWindow::setRole(const QString &role)
     const bool manager = role == QLatin1String("manager");
     const bool historyRole = manager || role == QLatin1String("admin");
     m_readOnly = manager;
-    for (QAction *a : {m_approve, m_reject, m_emergencyStop, m_stopAll, m_killSession})
+    for (QAction *a : {m_approve, m_edit, m_reject, m_emergencyStop, m_stopAll, m_killSession})
         a->setVisible(!m_readOnly);
     if (QWidget *stop = findChild<QWidget *>(QStringLiteral("emergencyStop")))
         stop->setVisible(!m_readOnly);
@@ -335,6 +342,15 @@ void MainWindow::approveSelected()
 {
     if (const QString id = selectedActionId(); !id.isEmpty())
         m_backend->approve(id);
+}
+
+void MainWindow::editSelected()
+{
+    const QString id = selectedActionId();
+    if (id.isEmpty())
+        return;
+    if (const auto payload = Prompts::edit(this, m_backend->actions()->action(id)))
+        m_backend->edit(id, *payload);
 }
 
 void MainWindow::rejectSelected()

@@ -39,6 +39,7 @@ public:
     QTableView *sessionsView() const { return m_sessions; }
     QAction *approveAction() const { return m_approve; }
     QAction *rejectAction() const { return m_reject; }
+    QAction *editAction() const { return m_edit; }
     QAction *emergencyStopAction() const { return m_emergencyStop; }
     QAction *stopAllAction() const { return m_stopAll; }
     QAction *killSessionAction() const { return m_killSession; }
@@ -55,6 +56,7 @@ private:
     void updateEnabled();
     void approveSelected();
     void rejectSelected();
+    void editSelected();
     void killSelectedSession();
     void killSessionInPanel();
     void stopAll();
@@ -79,6 +81,7 @@ private:
     QStringList m_alerts;
     QAction *m_approve = nullptr;
     QAction *m_reject = nullptr;
+    QAction *m_edit = nullptr;
     QAction *m_emergencyStop = nullptr;
     QAction *m_stopAll = nullptr;
     QAction *m_killSession = nullptr;

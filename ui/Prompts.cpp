@@ -1,5 +1,7 @@
 #include "Prompts.h"
 
+#include "EditDialog.h"
+
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QPushButton>
@@ -9,6 +11,7 @@ namespace interlock::ui {
 namespace {
 std::optional<bool> g_nextConfirm;
 std::optional<std::optional<QString>> g_nextReason;
+std::optional<std::optional<QJsonObject>> g_nextEdit;
 int g_shown = 0;
 } // namespace
 
@@ -40,6 +43,22 @@ std::optional<QString> Prompts::reason(QWidget *parent, const QString &title, co
         if (!text.trimmed().isEmpty())
             return text.trimmed();
     }
+}
+
+std::optional<QJsonObject> Prompts::edit(QWidget *parent, const QJsonObject &action)
+{
+    if (g_nextEdit)
+        return *std::exchange(g_nextEdit, std::nullopt);
+    ++g_shown;
+    EditDialog dialog(action, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.payload();
+}
+
+void Prompts::setNextEdit(std::optional<QJsonObject> payload)
+{
+    g_nextEdit = std::move(payload);
 }
 
 void Prompts::setNextConfirm(bool answer)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
 #include <optional>
 
@@ -19,7 +20,11 @@ public:
     static std::optional<QString> reason(QWidget *parent, const QString &title,
                                          const QString &label);
 
+    // The Edit… dialog: the edited payload, or nullopt when cancelled.
+    static std::optional<QJsonObject> edit(QWidget *parent, const QJsonObject &action);
+
     static void setNextConfirm(bool answer);
+    static void setNextEdit(std::optional<QJsonObject> payload);
     static void setNextReason(std::optional<QString> answer);
     static int shown(); // dialogs actually shown (tests check that none was)
 };

@@ -202,10 +202,14 @@ int runHistoryBench(const QString &db, int repeats)
         QStringLiteral("history page: agent + status + last 90 days, 50 rows"),
         QStringLiteral("/v1/history?agent=agent-07&status=rejected&from=%1&limit=50").arg(since90),
         repeats);
+    timeRepeated(QStringLiteral("history page: risk >= 90 (matches none), last 30 days"),
+                 QStringLiteral("/v1/history?risk_min=90&limit=100&from=") +
+                     toRfc3339(now - 30LL * 86'400'000),
+                 repeats);
     timeRepeated(QStringLiteral("history page: one reviewer, 50 rows"),
                  QStringLiteral("/v1/history?reviewer=chen&limit=50"), repeats);
-    timeRepeated(QStringLiteral("history page: risk >= 50, last 30 days, 100 rows"),
-                 QStringLiteral("/v1/history?risk_min=50&limit=100&from=") +
+    timeRepeated(QStringLiteral("history page: risk >= 40, last 30 days, 100 rows"),
+                 QStringLiteral("/v1/history?risk_min=40&limit=100&from=") +
                      toRfc3339(now - 30LL * 86'400'000),
                  repeats);
     timeRepeated(QStringLiteral("stats: whole history"), QStringLiteral("/v1/stats"),

@@ -12,6 +12,8 @@ using namespace sqlite;
 
 namespace {
 const char *const kHistorySchema[] = {
+    // Replaced by history_order (an early build of this schema had it).
+    "DROP INDEX IF EXISTS actions_decided",
     // History pages in decision order; risk_score rides along so a risk filter never has to
     // read the table row.
     "CREATE INDEX IF NOT EXISTS history_order ON actions(decided_at, risk_score) WHERE "
