@@ -3,9 +3,12 @@
 #include "support/TestServer.h"
 
 #include "core/Timestamp.h"
+#include "server/SqliteStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace interlock;
@@ -328,6 +331,34 @@ private Q_SLOTS:
         const ApiResult early =
             get(QStringLiteral("/v1/stats?to=") + toRfc3339(m_start + 3 * kMinute));
         QCOMPARE(early.body.value(QStringLiteral("total")).toInt(), 1);
+    }
+
+    void olderDatabasesAreMigrated()
+    {
+        // A copy of the database as an older version wrote it: without the export columns.
+        QTemporaryDir dir;
+        const QString copy = dir.filePath(QStringLiteral("old.db"));
+        withOutsideConnection(m_server->dbPath(), [&](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("VACUUM INTO '%1'").arg(copy)));
+        });
+        withOutsideConnection(copy, [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            for (const char *column : {"h_title", "h_comment", "h_sha"})
+                QVERIFY(q.exec(QStringLiteral("ALTER TABLE actions DROP COLUMN ") +
+                               QLatin1String(column)));
+        });
+        SqliteStore store(copy);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        HistoryQuery q;
+        q.outcome = QStringLiteral("rejected");
+        q.csvFields = true;
+        const HistoryPage page = store.history(q);
+        QCOMPARE(page.rows.size(), 1);
+        QCOMPARE(page.rows[0].csv.value(6), QStringLiteral("=HYPERLINK(\"http://evil\")"));
+        QCOMPARE(page.rows[0].csv.value(13), QStringLiteral("Wrong, see \"ticket 12\", line 2"));
+        QCOMPARE(page.rows[0].csv.value(15).size(), 64);
     }
 
     void exportStreamsPastOnePage()

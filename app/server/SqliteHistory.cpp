@@ -5,6 +5,7 @@
 #include "core/Timestamp.h"
 
 #include <QJsonArray>
+#include <QSet>
 
 namespace interlock {
 
@@ -31,9 +32,12 @@ const char *const kHistorySchema[] = {
     "WHERE decided_at IS NOT NULL",
 };
 
-const char *const kHistoryColumns[] = {"outcome TEXT",       "decided_at INTEGER",
-                                       "decided_by TEXT",    "ttd_ms INTEGER",
-                                       "ttd_bucket INTEGER", "decided_day INTEGER"};
+const char *const kHistoryColumns[] = {
+    "outcome TEXT", "decided_at INTEGER", "decided_by TEXT", "ttd_ms INTEGER", "ttd_bucket INTEGER",
+    "decided_day INTEGER",
+    // Copies for the CSV export, which then parses no JSON per row.
+    "h_title TEXT", "h_target TEXT", "h_level TEXT", "h_comment TEXT", "h_approvers TEXT",
+    "h_sha TEXT"};
 
 // The WHERE clause shared by pages, exports and statistics.
 struct Where {
@@ -72,32 +76,42 @@ Where whereFor(const HistoryQuery &q)
 
 bool SqliteStore::migrateHistory()
 {
-    // Databases from before the history columns get them, filled from the stored JSON.
-    bool present = false;
+    // Databases from before (some of) the history columns get them, filled from the JSON.
+    QSet<QString> present;
     {
         QSqlQuery info(QSqlDatabase::database(m_connection));
         info.exec(QStringLiteral("PRAGMA table_info(actions)"));
         while (info.next())
-            present = present || info.value(1).toString() == QLatin1String("outcome");
+            present.insert(info.value(1).toString());
     }
-    if (!present) {
-        for (const char *column : kHistoryColumns) {
-            if (!exec(QStringLiteral("ALTER TABLE actions ADD COLUMN ") +
-                      QString::fromLatin1(column)))
-                return false;
-        }
+    bool added = false;
+    for (const char *column : kHistoryColumns) {
+        const QString definition = QString::fromLatin1(column);
+        if (present.contains(definition.section(u' ', 0, 0)))
+            continue;
+        if (!exec(QStringLiteral("ALTER TABLE actions ADD COLUMN ") + definition))
+            return false;
+        added = true;
+    }
+    if (added) {
         // Expired and cancelled actions carry no decision time: their deadline stands in.
-        QList<std::pair<QJsonObject, qint64>> decided;
-        {
-            QSqlQuery q(QSqlDatabase::database(m_connection));
-            q.exec(QStringLiteral("SELECT doc, expires_at FROM actions WHERE status != 'pending'"));
-            while (q.next())
-                decided.append({parseDoc(q.value(0)), q.value(1).toLongLong()});
-        }
-        for (const auto &[doc, fallbackAt] : std::as_const(decided)) {
-            if (!writeHistoryColumns(doc, fallbackAt, QStringLiteral("system")))
-                return false;
-        }
+        QSqlQuery q(QSqlDatabase::database(m_connection));
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral("SELECT doc, expires_at FROM actions WHERE status != 'pending'"));
+        QList<std::pair<QJsonObject, qint64>> batch;
+        const auto flush = [&] {
+            for (const auto &[doc, fallbackAt] : std::as_const(batch)) {
+                if (!writeHistoryColumns(doc, fallbackAt, QStringLiteral("system")))
+                    return false;
+            }
+            batch.clear();
+            return true;
+        };
+        while (q.next())
+            batch.append({parseDoc(q.value(0)), q.value(1).toLongLong()});
+        q.finish();
+        if (!flush())
+            return false;
     }
     for (const char *statement : kHistorySchema) {
         if (!exec(QString::fromLatin1(statement)))
@@ -117,15 +131,28 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     // collected when the session was killed) changes only the outcome.
     QSqlQuery &q = prepared(QStringLiteral(
         "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
-        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, "
-        "?), ttd_bucket = COALESCE(ttd_bucket, "
-        "?) WHERE id = ?"));
+        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
+        "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
+        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ? WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
     q.addBindValue(*c.decidedAt / 86'400'000);
     q.addBindValue(c.decidedBy);
     q.addBindValue(*c.ttdMs);
     q.addBindValue(*c.ttdBucket);
+    const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
+    QStringList approvers;
+    for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
+        approvers.append(a.toObject().value(QStringLiteral("by")).toString());
+    const QJsonValue approvedSha = doc.value(QStringLiteral("approved_payload_sha256"));
+    q.addBindValue(doc.value(QStringLiteral("title")).toString());
+    q.addBindValue(doc.value(QStringLiteral("target")).toString());
+    q.addBindValue(
+        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString());
+    q.addBindValue(decision.value(QStringLiteral("comment")).toString());
+    q.addBindValue(approvers.join(u';'));
+    q.addBindValue(approvedSha.isString() ? approvedSha.toString()
+                                          : doc.value(QStringLiteral("payload_sha256")).toString());
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
     return q.exec();
 }
@@ -142,14 +169,12 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
     const QString columns =
         query.csvFields
             ? QStringLiteral(
-                  // One json_extract with several paths parses the document once.
+                  // Plain columns only: no JSON is parsed per row.
                   "seq, decided_at, id, "
                   "strftime('%Y-%m-%dT%H:%M:%fZ', decided_at / 1000.0, 'unixepoch'), "
                   "strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch'), agent, "
-                  "session_id, kind, risk_score, "
-                  "outcome, decided_by, ttd_ms, json_extract(doc, '$.title', '$.target', "
-                  "'$.risk.level', '$.approvals', '$.decision.comment', "
-                  "'$.approved_payload_sha256', '$.payload_sha256')")
+                  "session_id, kind, h_title, h_target, risk_score, h_level, outcome, decided_by, "
+                  "h_approvers, h_comment, ttd_ms, h_sha")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                             w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
@@ -171,27 +196,9 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
         row.seq = q.value(0).toLongLong();
         row.decidedAt = q.value(1).toLongLong();
         if (query.csvFields) {
-            const QJsonArray doc = QJsonDocument::fromJson(q.value(12).toByteArray()).array();
-            QStringList approvers;
-            for (const QJsonValue &a : doc.at(3).toArray())
-                approvers.append(a.toObject().value(QStringLiteral("by")).toString());
-            const QJsonValue approvedSha = doc.at(5);
-            row.csv = {q.value(2).toString(),
-                       q.value(3).toString(),
-                       q.value(4).toString(),
-                       q.value(5).toString(),
-                       q.value(6).toString(),
-                       q.value(7).toString(),
-                       doc.at(0).toString(),
-                       doc.at(1).toString(),
-                       q.value(8).toString(),
-                       doc.at(2).toString(),
-                       q.value(9).toString(),
-                       q.value(10).toString(),
-                       approvers.join(u';'),
-                       doc.at(4).toString(),
-                       q.value(11).toString(),
-                       approvedSha.isString() ? approvedSha.toString() : doc.at(6).toString()};
+            row.csv.reserve(16);
+            for (int i = 2; i < 18; ++i)
+                row.csv.append(q.value(i).toString());
         } else {
             row.doc = q.value(2).toByteArray();
             row.outcome = q.value(3).toString();
