@@ -1,10 +1,12 @@
 // The diff model and both views over .diff fixtures and computed diffs, offscreen.
 #include "ui/diff/DiffModel.h"
 #include "ui/diff/DiffView.h"
+#include "ui/diff/SyntaxColors.h"
 
 #include <QFile>
 #include <QSignalSpy>
 #include <QTextBlock>
+#include <QTextLayout>
 #include <QtTest>
 
 using namespace interlock::ui;
@@ -168,6 +170,48 @@ private Q_SLOTS:
                       QStringLiteral("<img src=x onerror=alert(1)><a href='y'>click</a>\n"));
         QVERIFY(shown.wait(5000));
         QVERIFY(view.unifiedView()->toPlainText().contains(QStringLiteral("<img src=x")));
+    }
+
+    void parsesHighlighterHtml()
+    {
+        const QByteArray html =
+            "<html><body><pre>\n<span style=\"font-weight:bold;\">def</span> f(x):\n"
+            "    <span style=\"color:#898887;\"># a &lt;b&gt; &amp; &quot;c&quot;</span>\n"
+            "</pre></body></html>";
+        const QList<LineSpans> lines = SyntaxColors::parseHtml(html);
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0].size(), 1);
+        QCOMPARE(lines[0][0].start, 0);
+        QCOMPARE(lines[0][0].length, 3);
+        QVERIFY(lines[0][0].bold);
+        QCOMPARE(lines[1][0].start, 4);
+        QCOMPARE(lines[1][0].length, QStringLiteral("# a <b> & \"c\"").size());
+        QCOMPARE(lines[1][0].color, QColor(QStringLiteral("#898887")));
+    }
+
+    void pythonGetsSyntaxColoursUnderTheDiff()
+    {
+        if (SyntaxColors::program().isEmpty())
+            QSKIP("no KSyntaxHighlighting command-line highlighter (scripts/setup installs it)");
+        DiffView view;
+        view.resize(900, 600);
+        view.show();
+        view.setAction({{QStringLiteral("diff"), fixture("python-edit.diff")}});
+        // "def" on the row of `def load_config(path):` is drawn bold by the Python definition,
+        // while the row keeps its diff background (painted separately, under the text).
+        DiffTextView *v = view.unifiedView();
+        const auto defIsBold = [v] {
+            for (QTextBlock b = v->document()->begin(); b.isValid(); b = b.next()) {
+                if (!b.text().endsWith(QStringLiteral("def load_config(path):")))
+                    continue;
+                for (const QTextLayout::FormatRange &f : b.layout()->formats()) {
+                    if (b.text().mid(f.start, f.length) == QLatin1String("def"))
+                        return f.format.fontWeight() == QFont::Bold;
+                }
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(defIsBold(), 15000);
     }
 
     void largeDiffIsBuiltOffTheGuiThread()

@@ -165,6 +165,9 @@ void ActionDetailView::show(const QJsonObject &a)
                               .toJson(QJsonDocument::Indented)));
     const QString exposure = exposureOf(a);
     m_exposure->setText(exposure);
+    m_exposure->setStyleSheet(exposure.startsWith(tr("Nobody"))
+                                  ? QString()
+                                  : QStringLiteral("QLabel { color: #b91c1c; }"));
     m_exposure->setVisible(!exposure.isEmpty());
     const QString kind = a.value(QStringLiteral("kind")).toString();
     const QJsonObject p = a.value(QStringLiteral("payload")).toObject();

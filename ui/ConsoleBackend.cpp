@@ -75,22 +75,31 @@ QString ConsoleBackend::explain(const ApiResult &r)
                                        : r.error().message;
 }
 
-void ConsoleBackend::reloadActions(const QString &cursor)
+// The queue holds every pending action (page after page) and, for the other status views, the
+// first 200 actions of each decided status; the full record is the History tab's job, so a
+// database with a million decided actions still opens at once.
+void ConsoleBackend::reloadActions(const QString &cursor, int stage)
 {
-    if (cursor.isEmpty())
+    static const QStringList stages{QStringLiteral("pending"), QStringLiteral("approved"),
+                                    QStringLiteral("rejected"), QStringLiteral("expired"),
+                                    QStringLiteral("cancelled")};
+    if (cursor.isEmpty() && stage == 0)
         m_loading.clear();
+    const QString status = stages.value(stage);
     m_client.request(
         "GET",
-        QStringLiteral("/v1/actions?limit=500") +
+        QStringLiteral("/v1/actions?status=%1&limit=%2").arg(status).arg(stage == 0 ? 500 : 200) +
             (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor),
-        std::nullopt, [this](const ApiResult &r) {
+        std::nullopt, [this, stage](const ApiResult &r) {
             if (!r.ok())
                 return Q_EMIT outcome(explain(r), true);
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
                 m_loading.append(v.toObject());
             const QString next = r.body.value(QStringLiteral("next_cursor")).toString();
-            if (!next.isEmpty())
-                return reloadActions(next);
+            if (stage == 0 && !next.isEmpty())
+                return reloadActions(next, 0);
+            if (stage + 1 < stages.size())
+                return reloadActions({}, stage + 1);
             m_actions->reset(std::exchange(m_loading, {}));
             Q_EMIT loaded();
         });

@@ -48,7 +48,7 @@ Q_SIGNALS:
     void violation(const QString &message);
 
 private:
-    void reloadActions(const QString &cursor = {});
+    void reloadActions(const QString &cursor = {}, int stage = 0);
     void reloadSessions();
     void onEvents(const QJsonArray &events);
     void fetchAction(const QString &id);

@@ -255,6 +255,7 @@ void MainWindow::buildLayout()
     dock->setWidget(panel);
     dock->setFeatures(QDockWidget::DockWidgetMovable);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
+    resizeDocks({dock}, {150}, Qt::Vertical); // the queue and the diff get the room
 
     statusBar()->addPermanentWidget(m_connection);
 }
@@ -330,6 +331,30 @@ void MainWindow::setRole(const QString &role)
 bool MainWindow::historyAvailable() const
 {
     return m_history != nullptr;
+}
+
+bool MainWindow::selectAction(const QString &text)
+{
+    if (text.isEmpty())
+        return false;
+    for (int r = 0; r < m_filter->rowCount(); ++r) {
+        if (m_filter->index(r, ActionQueueModel::Title).data().toString().contains(text)) {
+            m_queue->setCurrentIndex(m_filter->index(r, 0));
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::showTab(const QString &name)
+{
+    if (name == QLatin1String("queue") || !m_history)
+        m_tabs->setCurrentIndex(0);
+    else {
+        m_tabs->setCurrentWidget(m_history);
+        if (name == QLatin1String("charts"))
+            m_history->showCharts();
+    }
 }
 
 void MainWindow::selectFirstAction()

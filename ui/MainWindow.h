@@ -35,6 +35,10 @@ public:
 
     QString selectedActionId() const;
     void selectFirstAction();
+    // Selects the first queued action whose title contains `text`; false if none does.
+    bool selectAction(const QString &text);
+    // queue, history or charts (the History tab's charts).
+    void showTab(const QString &name);
     QTableView *queueView() const { return m_queue; }
     QTableView *sessionsView() const { return m_sessions; }
     QAction *approveAction() const { return m_approve; }

@@ -65,6 +65,12 @@ int main(int argc, char *argv[])
         {QStringLiteral("lang"),
          QStringLiteral("Language of the console, e.g. de or en (default: the system's)."),
          QStringLiteral("LANG")},
+        {QStringLiteral("select"),
+         QStringLiteral("With --screenshot: select the first action whose title contains TEXT."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("tab"),
+         QStringLiteral("With --screenshot: show this tab (queue, history or charts)."),
+         QStringLiteral("TAB"), QStringLiteral("queue")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
          QStringLiteral("FILE")},
@@ -155,8 +161,10 @@ int main(int argc, char *argv[])
             if ((!backend.isConnected() || !demoDone) && (waited += 50) < 10000)
                 return;
             poll->stop();
-            window.selectFirstAction();
-            QTimer::singleShot(400, &window, [&window, file] {
+            if (!window.selectAction(parser.value(QStringLiteral("select"))))
+                window.selectFirstAction();
+            window.showTab(parser.value(QStringLiteral("tab")));
+            QTimer::singleShot(1500, &window, [&window, file] {
                 const bool ok = window.grab().save(file);
                 std::fprintf(ok ? stdout : stderr,
                              ok ? "interlock: wrote %s\n" : "interlock: cannot write %s\n",

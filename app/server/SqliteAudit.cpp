@@ -1,5 +1,6 @@
 #include "AuditChain.h"
 #include "SqliteSupport.h"
+#include "core/CanonicalJson.h"
 
 #include <thread>
 #include <vector>
@@ -90,8 +91,22 @@ AuditVerdict SqliteStore::verifyAudit()
     batch.reserve(kBatch);
     const auto check = [](Pending *begin, Pending *end) {
         for (Pending *p = begin; p != end; ++p) {
-            p->entry.data = QJsonDocument::fromJson(p->data).object();
-            p->hashMatches = p->entry.computeHash() == p->entry.hash;
+            // Fast path: the stored data is the canonical text it was hashed as, so the
+            // entry's canonical form can be assembled around it without parsing. Anything
+            // that does not match is checked the slow way (parse, re-serialise), so a valid
+            // entry stored in another spelling still verifies and an altered one still fails.
+            const AuditEntry &e = p->entry;
+            const QByteArray canonical = "{\"actor\":" + canonicalJson(e.actor) +
+                                         ",\"at\":" + QByteArray::number(e.at) +
+                                         ",\"data\":" + p->data +
+                                         ",\"seq\":" + QByteArray::number(e.seq) +
+                                         ",\"subject\":" + canonicalJson(e.subject) +
+                                         ",\"type\":" + canonicalJson(e.type) + '}';
+            p->hashMatches = sha256Hex(e.prevHash + canonical) == e.hash;
+            if (!p->hashMatches) {
+                p->entry.data = QJsonDocument::fromJson(p->data).object();
+                p->hashMatches = p->entry.computeHash() == p->entry.hash;
+            }
         }
     };
     bool more = true;

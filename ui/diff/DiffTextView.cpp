@@ -5,6 +5,7 @@
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextLayout>
+#include <QTimer>
 
 namespace interlock::ui {
 
@@ -44,9 +45,54 @@ DiffTextView::DiffTextView(QWidget *parent)
 
 void DiffTextView::setRows(const QString &text, std::vector<Row> rows, int gutter)
 {
+    m_syntax.clear();
+    m_nextRow = 0;
     m_rows = std::move(rows);
     m_gutter = gutter;
     setPlainText(text);
+}
+
+void DiffTextView::applySyntax(std::vector<QList<SyntaxSpan>> perRow)
+{
+    m_syntax = std::move(perRow);
+    m_nextRow = 0;
+    QTimer::singleShot(0, this, &DiffTextView::applySome);
+}
+
+void DiffTextView::applySome()
+{
+    constexpr size_t kRowsPerPass = 400;
+    QTextDocument *doc = document();
+    QTextBlock block = doc->findBlockByNumber(int(m_nextRow));
+    const size_t end = qMin(m_syntax.size(), m_nextRow + kRowsPerPass);
+    for (; m_nextRow < end && block.isValid(); ++m_nextRow, block = block.next()) {
+        const QList<SyntaxSpan> &spans = m_syntax[m_nextRow];
+        if (spans.isEmpty())
+            continue;
+        QList<QTextLayout::FormatRange> ranges;
+        ranges.reserve(spans.size());
+        for (const SyntaxSpan &s : spans) {
+            QTextLayout::FormatRange r;
+            r.start = m_gutter + s.start;
+            r.length = s.length;
+            if (s.color.isValid())
+                r.format.setForeground(s.color);
+            if (s.bold)
+                r.format.setFontWeight(QFont::Bold);
+            if (s.italic)
+                r.format.setFontItalic(true);
+            ranges.append(r);
+        }
+        block.layout()->setFormats(ranges);
+        doc->markContentsDirty(block.position(), block.length());
+    }
+    if (m_nextRow < m_syntax.size() && block.isValid())
+        QTimer::singleShot(0, this, &DiffTextView::applySome);
+    else {
+        m_nextRow = m_syntax.size();
+        viewport()->update();
+        Q_EMIT highlighted();
+    }
 }
 
 void DiffTextView::showFile(int file)

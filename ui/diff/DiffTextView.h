@@ -1,6 +1,7 @@
 #pragma once
 
 #include "DiffModel.h"
+#include "SyntaxColors.h"
 
 #include <QPlainTextEdit>
 #include <vector>
@@ -20,6 +21,8 @@ public:
         bool filler = false;                // side by side: a gap opposite an added/removed row
         QList<std::pair<int, int>> changes; // in the row's text, after the gutter
         int file = -1;                      // index of the file the row belongs to
+        int sideLine = -1; // index among its file's old-side or new-side lines (syntax colours)
+        bool oldSide = false;
     };
 
     explicit DiffTextView(QWidget *parent = nullptr);
@@ -31,12 +34,24 @@ public:
     // Scrolls so that the first row of `file` is at the top.
     void showFile(int file);
     int fileAtTop() const;
+    // Syntax colours per row (character formats over the row's text), applied a few hundred
+    // rows per event-loop pass so a large diff never blocks the window; highlighted() follows.
+    void applySyntax(std::vector<QList<SyntaxSpan>> perRow);
+    bool isHighlighting() const { return m_nextRow < m_syntax.size(); }
+    const std::vector<QList<SyntaxSpan>> &syntax() const { return m_syntax; }
+
+Q_SIGNALS:
+    void highlighted();
 
 protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    void applySome();
+
     std::vector<Row> m_rows;
+    std::vector<QList<SyntaxSpan>> m_syntax;
+    size_t m_nextRow = 0;
     int m_gutter = 0;
 };
 

@@ -25,13 +25,14 @@ QString number(int n, int width)
 }
 
 void appendRow(DiffRendering &r, const QString &gutter, const QString &text, Kind kind, int file,
-               const QList<std::pair<int, int>> &changes = {}, bool filler = false)
+               const QList<std::pair<int, int>> &changes = {}, bool filler = false,
+               int sideLine = -1, bool oldSide = false)
 {
     if (!r.rows.empty())
         r.text += u'\n';
     r.text += gutter;
     r.text += text;
-    r.rows.push_back({kind, filler, changes, file});
+    r.rows.push_back({kind, filler, changes, file, sideLine, oldSide});
 }
 
 QString fileHeader(const DiffFile &f)
@@ -48,17 +49,22 @@ DiffRendering renderUnified(const DiffDocument &doc)
     for (int f = 0; f < doc.files.size(); ++f) {
         const DiffFile &file = doc.files[f];
         appendRow(r, QString(), fileHeader(file), Kind::Note, f);
+        int oldLine = 0, newLine = 0;
         for (const DiffLine &l : file.lines) {
             if (l.kind == Kind::Hunk || l.kind == Kind::Note) {
                 appendRow(r, blank, l.text, l.kind, f);
                 continue;
             }
+            const bool old = l.kind == Kind::Removed;
+            const int sideLine = old ? oldLine++ : newLine++;
+            if (l.kind == Kind::Context)
+                ++oldLine;
             const QChar sign = l.kind == Kind::Added ? u'+' : l.kind == Kind::Removed ? u'-' : u' ';
             // gutter: "  old   new │ s" is 14 characters; the sign is part of it
             appendRow(r,
                       number(l.oldNumber, 5) + u' ' + number(l.newNumber, 5) +
                           QStringLiteral(" │") + sign,
-                      l.text, l.kind, f, l.changes);
+                      l.text, l.kind, f, l.changes, false, sideLine, old);
         }
     }
     if (doc.truncated)
@@ -78,6 +84,7 @@ std::pair<DiffRendering, DiffRendering> renderSideBySide(const DiffDocument &doc
         appendRow(left, QString(), fileHeader(file), Kind::Note, f);
         appendRow(right, QString(), fileHeader(file), Kind::Note, f);
         const QList<DiffLine> &lines = file.lines;
+        int oldLine = 0, newLine = 0;
         qsizetype i = 0;
         while (i < lines.size()) {
             const DiffLine &l = lines[i];
@@ -92,13 +99,15 @@ std::pair<DiffRendering, DiffRendering> renderSideBySide(const DiffDocument &doc
                 for (qsizetype k = 0; k < qMax(removed, added); ++k) {
                     if (k < removed) {
                         const DiffLine &o = lines[i + k];
-                        appendRow(left, gutter(o.oldNumber), o.text, Kind::Removed, f, o.changes);
+                        appendRow(left, gutter(o.oldNumber), o.text, Kind::Removed, f, o.changes,
+                                  false, oldLine++, true);
                     } else {
                         appendRow(left, blank, QString(), Kind::Context, f, {}, true);
                     }
                     if (k < added) {
                         const DiffLine &n = lines[removedEnd + k];
-                        appendRow(right, gutter(n.newNumber), n.text, Kind::Added, f, n.changes);
+                        appendRow(right, gutter(n.newNumber), n.text, Kind::Added, f, n.changes,
+                                  false, newLine++, false);
                     } else {
                         appendRow(right, blank, QString(), Kind::Context, f, {}, true);
                     }
@@ -110,8 +119,9 @@ std::pair<DiffRendering, DiffRendering> renderSideBySide(const DiffDocument &doc
                 appendRow(left, blank, l.text, l.kind, f);
                 appendRow(right, blank, l.text, l.kind, f);
             } else {
-                appendRow(left, gutter(l.oldNumber), l.text, l.kind, f);
-                appendRow(right, gutter(l.newNumber), l.text, l.kind, f);
+                appendRow(left, gutter(l.oldNumber), l.text, l.kind, f, {}, false, oldLine++, true);
+                appendRow(right, gutter(l.newNumber), l.text, l.kind, f, {}, false, newLine++,
+                          false);
             }
             ++i;
         }
@@ -137,6 +147,7 @@ DiffView::DiffView(QWidget *parent)
     , m_unified(new DiffTextView(this))
     , m_old(new DiffTextView(this))
     , m_new(new DiffTextView(this))
+    , m_colors(new SyntaxColors(this))
 {
     m_summary->setTextFormat(Qt::PlainText);
     m_files->setToolTip(tr("Files in this change ([ and ] move between them)"));
@@ -250,6 +261,54 @@ void DiffView::apply(quint64 generation, std::shared_ptr<Built> built)
     m_building = false;
     updateSummary();
     Q_EMIT shown();
+    colour(generation);
+}
+
+// Each file's old and new side go through the syntax highlighter once; the spans are then
+// handed to every view row that shows one of those lines.
+void DiffView::colour(quint64 generation)
+{
+    if (!m_colors->available())
+        return;
+    const DiffDocument &doc = m_built->doc;
+    for (int f = 0; f < doc.files.size(); ++f) {
+        const DiffFile &file = doc.files[f];
+        if (file.language.isEmpty())
+            continue;
+        QStringList oldLines, newLines;
+        for (const DiffLine &l : file.lines) {
+            if (l.kind == Kind::Context || l.kind == Kind::Removed)
+                oldLines.append(l.text);
+            if (l.kind == Kind::Context || l.kind == Kind::Added)
+                newLines.append(l.text);
+        }
+        for (const bool old : {true, false}) {
+            m_colors->highlight(file.language, old ? oldLines : newLines,
+                                [this, generation, f, old](QList<LineSpans> spans) {
+                                    if (generation == m_generation)
+                                        applyColours(f, old, spans);
+                                });
+        }
+    }
+}
+
+void DiffView::applyColours(int file, bool oldSide, const QList<LineSpans> &spans)
+{
+    for (DiffTextView *view : {m_unified, m_old, m_new}) {
+        std::vector<QList<SyntaxSpan>> perRow = view->syntax();
+        perRow.resize(view->rows().size());
+        bool any = false;
+        for (size_t r = 0; r < view->rows().size(); ++r) {
+            const DiffTextView::Row &row = view->rows()[r];
+            if (row.file == file && row.oldSide == oldSide && row.sideLine >= 0 &&
+                row.sideLine < spans.size()) {
+                perRow[r] = spans[row.sideLine];
+                any = true;
+            }
+        }
+        if (any)
+            view->applySyntax(std::move(perRow));
+    }
 }
 
 void DiffView::updateSummary()

@@ -56,6 +56,8 @@ private:
     void build(std::function<DiffDocument()> make);
     void apply(quint64 generation, std::shared_ptr<Built> built);
     void updateSummary();
+    void colour(quint64 generation);
+    void applyColours(int file, bool oldSide, const QList<LineSpans> &spans);
 
     Mode m_mode = Mode::Unified;
     quint64 m_generation = 0;
@@ -69,6 +71,7 @@ private:
     DiffTextView *m_unified;
     DiffTextView *m_old;
     DiffTextView *m_new;
+    SyntaxColors *m_colors;
 };
 
 } // namespace interlock::ui

@@ -99,7 +99,10 @@ void HistoryCharts::setStats(const QJsonObject &stats)
     dayChart->addSeries(series);
     auto *x = new QBarCategoryAxis;
     x->append(categories);
-    x->setLabelsAngle(-60);
+    x->setLabelsAngle(-90);
+    QFont small = x->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    x->setLabelsFont(small);
     auto *y = new QValueAxis;
     y->setLabelFormat(QStringLiteral("%d"));
     dayChart->addAxis(x, Qt::AlignBottom);

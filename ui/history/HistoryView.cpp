@@ -110,6 +110,10 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(HistoryModel::Title, QHeaderView::Stretch);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &HistoryView::showSelected);
+    connect(m_model, &HistoryModel::pageLoaded, this, [this] {
+        if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
+            m_table->setCurrentIndex(m_model->index(0, 0));
+    });
     connect(m_model, &HistoryModel::failed, this,
             [this](const QString &message) { m_export->setText(tr("History: %1").arg(message)); });
 
@@ -129,6 +133,7 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     split->setStretchFactor(1, 2);
 
     auto *tabs = new QTabWidget(this);
+    m_tabs = tabs;
     tabs->addTab(split, tr("Decisions"));
     tabs->addTab(m_charts, tr("Charts"));
 
@@ -224,6 +229,11 @@ void HistoryView::showSelected()
     const QString submitted = pretty(a.value(QStringLiteral("payload")));
     m_diff->setTexts(QStringLiteral("payload.json"), submitted,
                      edited ? pretty(a.value(QStringLiteral("approved_payload"))) : submitted);
+}
+
+void HistoryView::showCharts()
+{
+    m_tabs->setCurrentWidget(m_charts);
 }
 
 QString HistoryView::decisionText() const

@@ -37,6 +37,7 @@ public:
     QString filterQuery() const;
     void exportTo(const QString &path, const QString &format);
     void verify();
+    void showCharts();
 
     HistoryModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -74,6 +75,7 @@ private:
     QLabel *m_verify;
     QLabel *m_export;
     QPushButton *m_exportButton;
+    QTabWidget *m_tabs = nullptr;
 };
 
 } // namespace interlock::ui
