@@ -4,6 +4,7 @@
 #include "ui/diff/SyntaxColors.h"
 
 #include <QFile>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTextBlock>
 #include <QTextLayout>
@@ -104,6 +105,41 @@ private Q_SLOTS:
         const DiffLine *changed = find(f, Kind::Added, QStringLiteral("line five"));
         QCOMPARE(changedWords(*changed), QStringLiteral("five"));
         QCOMPARE(changed->newNumber, 5);
+    }
+
+    void editScriptRebuildsBothSides()
+    {
+        // Random texts with many repeated lines (the hard case for unique-line anchoring):
+        // the old side of the diff must be exactly `before`, the new side exactly `after`.
+        QRandomGenerator rng(7);
+        DiffLimits all;
+        all.contextLines = 1'000'000;
+        for (int round = 0; round < 300; ++round) {
+            QStringList a, b;
+            const int n = int(rng.bounded(40)), m = int(rng.bounded(40));
+            for (int i = 0; i < n; ++i)
+                a.append(QString::number(rng.bounded(round % 2 ? 4 : 60)));
+            for (int i = 0; i < m; ++i)
+                b.append(QString::number(rng.bounded(round % 2 ? 4 : 60)));
+            const DiffDocument doc =
+                diffOfTexts(QStringLiteral("r"), {}, a.join(u'\n'), b.join(u'\n'), all);
+            QStringList oldSide, newSide;
+            int oldNo = 0, newNo = 0;
+            for (const DiffLine &l : doc.files[0].lines) {
+                if (l.kind == Kind::Context || l.kind == Kind::Removed) {
+                    oldSide.append(l.text);
+                    QCOMPARE(l.oldNumber, ++oldNo);
+                }
+                if (l.kind == Kind::Context || l.kind == Kind::Added) {
+                    newSide.append(l.text);
+                    QCOMPARE(l.newNumber, ++newNo);
+                }
+            }
+            if (a != b) {
+                QCOMPARE(oldSide, a);
+                QCOMPARE(newSide, b);
+            }
+        }
     }
 
     void emptySideAndIdenticalTexts()

@@ -8,6 +8,7 @@
 #include "server/ListenAddress.h"
 #include "support/TestServer.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QtTest>
 
@@ -152,6 +153,18 @@ private Q_SLOTS:
         QCOMPARE(toRfc3339(ms), QStringLiteral("2026-11-24T02:35:18.123Z"));
         QCOMPARE(fromRfc3339(toRfc3339(ms)).value_or(0), ms);
         QVERIFY(!fromRfc3339(QStringLiteral("yesterday")));
+        // The fast path agrees with QDateTime across the calendar, leap days included.
+        for (qint64 t = -2'000'000'000'000LL; t < 5'000'000'000'000LL; t += 7'777'777'777LL) {
+            const QString text = toRfc3339(t);
+            QCOMPARE(fromRfc3339(text).value_or(0), t);
+            QCOMPARE(fromRfc3339(text).value_or(0),
+                     QDateTime::fromString(text, Qt::ISODateWithMs).toMSecsSinceEpoch());
+        }
+        QCOMPARE(fromRfc3339(QStringLiteral("2024-02-29T12:00:00.000Z")).value_or(0),
+                 QDateTime(QDate(2024, 2, 29), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch());
+        QVERIFY(!fromRfc3339(QStringLiteral("2023-02-29T12:00:00.000Z")));
+        // Other valid RFC 3339 forms still parse (through QDateTime).
+        QCOMPARE(fromRfc3339(QStringLiteral("2026-11-24T03:35:18.123+01:00")).value_or(0), ms);
     }
 
     void listenAddresses_data()

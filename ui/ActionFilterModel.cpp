@@ -19,38 +19,53 @@ void ActionFilterModel::setStatus(const QString &status)
 
 void ActionFilterModel::setText(const QString &text)
 {
-    m_text = text.trimmed();
+    m_text = text.trimmed().toLower();
     invalidateFilter();
 }
 
-bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+void ActionFilterModel::setMinimumLevel(int rank)
 {
-    const QModelIndex first = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (!m_status.isEmpty() && first.data(ActionQueueModel::StatusRole).toString() != m_status)
+    m_minLevel = rank;
+    invalidateFilter();
+}
+
+void ActionFilterModel::setAgent(const QString &agent)
+{
+    m_agent = agent;
+    invalidateFilter();
+}
+
+void ActionFilterModel::setKind(const QString &kind)
+{
+    m_kind = kind;
+    invalidateFilter();
+}
+
+// Both read the model's row summaries directly: no QVariant, no JSON, per row.
+bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
+{
+    const auto *model = static_cast<const ActionQueueModel *>(sourceModel());
+    const ActionQueueModel::Row &r = model->row(sourceRow);
+    if (!m_status.isEmpty() && r.status != m_status)
         return false;
-    if (m_text.isEmpty())
-        return true;
-    for (int c : {ActionQueueModel::Agent, ActionQueueModel::Kind, ActionQueueModel::Title,
-                  ActionQueueModel::Target}) {
-        if (sourceModel()
-                ->index(sourceRow, c, sourceParent)
-                .data()
-                .toString()
-                .contains(m_text, Qt::CaseInsensitive))
-            return true;
-    }
-    return false;
+    if (r.levelRank < m_minLevel)
+        return false;
+    if (!m_agent.isEmpty() && r.agent != m_agent)
+        return false;
+    if (!m_kind.isEmpty() && r.kind != m_kind)
+        return false;
+    return m_text.isEmpty() || r.haystack.contains(m_text);
 }
 
 bool ActionFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
     // Whatever column the view sorts by, the queue order is the same: it is a triage order.
-    const int l = left.data(ActionQueueModel::ScoreRole).toInt(),
-              r = right.data(ActionQueueModel::ScoreRole).toInt();
-    if (l != r)
-        return l > r;
-    return left.data(ActionQueueModel::CreatedRole).toLongLong() <
-           right.data(ActionQueueModel::CreatedRole).toLongLong();
+    const auto *model = static_cast<const ActionQueueModel *>(sourceModel());
+    const ActionQueueModel::Row &l = model->row(left.row());
+    const ActionQueueModel::Row &r = model->row(right.row());
+    if (l.score != r.score)
+        return l.score > r.score;
+    return l.created < r.created;
 }
 
 } // namespace interlock::ui

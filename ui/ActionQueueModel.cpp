@@ -6,6 +6,7 @@
 #include <QColor>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace interlock::ui {
 
@@ -49,57 +50,85 @@ QString ActionQueueModel::ago(qint64 ms) const
     return tr("%n d", nullptr, int(s / 86400));
 }
 
+int ActionQueueModel::levelRank(const QString &level)
+{
+    if (level == QLatin1String("critical"))
+        return 3;
+    if (level == QLatin1String("high"))
+        return 2;
+    if (level == QLatin1String("medium"))
+        return 1;
+    return 0;
+}
+
+ActionQueueModel::Row ActionQueueModel::summarise(const QJsonObject &a)
+{
+    Row r;
+    const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
+    r.id = a.value(QStringLiteral("id")).toString();
+    r.session = a.value(QStringLiteral("session_id")).toString();
+    r.status = a.value(QStringLiteral("status")).toString();
+    r.level = risk.value(QStringLiteral("level")).toString();
+    r.levelRank = levelRank(r.level);
+    r.score = risk.value(QStringLiteral("score")).toInt();
+    r.agent = a.value(QStringLiteral("agent")).toString();
+    r.kind = a.value(QStringLiteral("kind")).toString();
+    r.title = a.value(QStringLiteral("title")).toString();
+    r.target = a.value(QStringLiteral("target")).toString();
+    r.summary = a.value(QStringLiteral("summary")).toString();
+    r.haystack = (r.agent + u'\n' + r.kind + u'\n' + r.title + u'\n' + r.target).toLower();
+    r.approvals = int(a.value(QStringLiteral("approvals")).toArray().size());
+    r.required = a.value(QStringLiteral("required_approvals")).toInt();
+    r.version = a.value(QStringLiteral("version")).toInt();
+    r.created = fromRfc3339(a.value(QStringLiteral("created_at")).toString()).value_or(0);
+    r.expires = fromRfc3339(a.value(QStringLiteral("expires_at")).toString()).value_or(0);
+    return r;
+}
+
 QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QJsonObject &a = m_actions.at(index.row());
-    const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
+    const Row &r = m_summary.at(index.row());
     switch (role) {
     case IdRole:
-        return a.value(QStringLiteral("id")).toString();
+        return r.id;
     case SessionRole:
-        return a.value(QStringLiteral("session_id")).toString();
+        return r.session;
     case StatusRole:
-        return a.value(QStringLiteral("status")).toString();
+        return r.status;
     case ScoreRole:
-        return risk.value(QStringLiteral("score")).toInt();
+        return r.score;
     case CreatedRole:
-        return m_created.at(index.row());
+        return r.created;
     default:
         break;
     }
     if (role == Qt::ForegroundRole && index.column() == Risk)
-        return QBrush(levelColor(risk.value(QStringLiteral("level")).toString()));
+        return QBrush(levelColor(r.level));
     if (role == Qt::ToolTipRole && index.column() == Title)
-        return a.value(QStringLiteral("summary")).toString();
+        return r.summary;
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
     case Risk:
-        return QStringLiteral("%1 %2")
-            .arg(risk.value(QStringLiteral("score")).toInt())
-            .arg(risk.value(QStringLiteral("level")).toString());
+        return QStringLiteral("%1 %2").arg(r.score).arg(r.level);
     case Age:
-        return ago(m_now - m_created.at(index.row()));
+        return ago(m_now - r.created);
     case ExpiresIn:
-        return a.value(QStringLiteral("status")).toString() == QLatin1String("pending")
-                   ? ago(m_expires.at(index.row()) - m_now)
-                   : QString();
+        return r.status == QLatin1String("pending") ? ago(r.expires - m_now) : QString();
     case Agent:
-        return a.value(QStringLiteral("agent")).toString();
+        return r.agent;
     case Kind:
-        return a.value(QStringLiteral("kind")).toString();
+        return r.kind;
     case Title:
-        return a.value(QStringLiteral("title")).toString();
+        return r.title;
     case Target:
-        return a.value(QStringLiteral("target")).toString();
+        return r.target;
     case Approvals:
-        return tr("%1 of %2")
-            .arg(a.value(QStringLiteral("approvals")).toArray().size())
-            .arg(a.value(QStringLiteral("required_approvals")).toInt());
+        return tr("%1 of %2").arg(r.approvals).arg(r.required);
     case Status:
-        return a.value(QStringLiteral("status")).toString();
+        return r.status;
     default:
         return {};
     }
@@ -136,42 +165,38 @@ QVariant ActionQueueModel::headerData(int section, Qt::Orientation orientation, 
 void ActionQueueModel::reset(const QList<QJsonObject> &actions)
 {
     beginResetModel();
-    m_actions.clear();
-    m_created.clear();
-    m_expires.clear();
+    m_actions = actions;
+    m_summary.clear();
+    m_summary.reserve(actions.size());
     m_rows.clear();
+    m_rows.reserve(actions.size());
     for (const QJsonObject &a : actions) {
-        m_rows.insert(a.value(QStringLiteral("id")).toString(), int(m_actions.size()));
-        m_actions.append(a);
-        m_created.append(fromRfc3339(a.value(QStringLiteral("created_at")).toString()).value_or(0));
-        m_expires.append(fromRfc3339(a.value(QStringLiteral("expires_at")).toString()).value_or(0));
+        m_summary.append(summarise(a));
+        m_rows.insert(m_summary.last().id, int(m_summary.size() - 1));
     }
     endResetModel();
 }
 
 void ActionQueueModel::upsert(const QJsonObject &action)
 {
-    const QString id = action.value(QStringLiteral("id")).toString();
-    if (id.isEmpty())
+    Row r = summarise(action);
+    if (r.id.isEmpty())
         return;
-    const auto it = m_rows.constFind(id);
+    const auto it = m_rows.constFind(r.id);
     if (it != m_rows.constEnd()) {
         // Never go back to an older version (events and reloads may cross).
-        if (m_actions[*it].value(QStringLiteral("version")).toInt() >
-            action.value(QStringLiteral("version")).toInt())
+        if (m_summary[*it].version > r.version)
             return;
         m_actions[*it] = action;
+        m_summary[*it] = std::move(r);
         Q_EMIT dataChanged(index(*it, 0), index(*it, ColumnCount - 1));
         return;
     }
     const int row = int(m_actions.size());
     beginInsertRows({}, row, row);
-    m_rows.insert(id, row);
+    m_rows.insert(r.id, row);
     m_actions.append(action);
-    m_created.append(
-        fromRfc3339(action.value(QStringLiteral("created_at")).toString()).value_or(0));
-    m_expires.append(
-        fromRfc3339(action.value(QStringLiteral("expires_at")).toString()).value_or(0));
+    m_summary.append(std::move(r));
     endInsertRows();
 }
 

@@ -167,6 +167,13 @@ void MainWindow::buildLayout()
     connect(m_status, &QComboBox::currentIndexChanged, this,
             [this] { m_filter->setStatus(m_status->currentData().toString()); });
     toolbar->addWidget(m_status);
+    auto *level = new QComboBox(this);
+    level->setToolTip(tr("Show only actions at or above this risk level"));
+    for (const QString &label :
+         {tr("Any risk"), tr("Medium and up"), tr("High and up"), tr("Critical only")})
+        level->addItem(label);
+    connect(level, &QComboBox::currentIndexChanged, m_filter, &ActionFilterModel::setMinimumLevel);
+    toolbar->addWidget(level);
 
     // The emergency stop is a big red button at the right end, always visible.
     auto *spacer = new QWidget(this);

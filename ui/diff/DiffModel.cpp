@@ -90,6 +90,101 @@ void markPair(DiffLine &removed, DiffLine &added)
         added.changes.clear();
 }
 
+struct Op {
+    Kind kind;
+    int oldIndex, newIndex; // 0-based, -1 for none
+};
+
+// Edit script of x[aLo, aHi) against y[bLo, bHi) (line ids), appended to `ops`. Patience
+// style: lines that occur exactly once on both sides anchor the diff (their longest increasing
+// run), and only the gaps between anchors go to the O(NP) algorithm of dtl. Large files with
+// scattered edits stay near-linear, and moved blocks read the way a person expects.
+void lineDiff(const std::vector<int> &x, const std::vector<int> &y, int aLo, int aHi, int bLo,
+              int bHi, std::vector<Op> &ops)
+{
+    // Common prefix and suffix.
+    while (aLo < aHi && bLo < bHi && x[size_t(aLo)] == y[size_t(bLo)])
+        ops.push_back({Kind::Context, aLo++, bLo++});
+    int suffix = 0;
+    while (aHi - suffix > aLo && bHi - suffix > bLo &&
+           x[size_t(aHi - suffix - 1)] == y[size_t(bHi - suffix - 1)])
+        ++suffix;
+    const int aEnd = aHi - suffix, bEnd = bHi - suffix;
+    const auto tail = [&] {
+        for (int k = 0; k < suffix; ++k)
+            ops.push_back({Kind::Context, aEnd + k, bEnd + k});
+    };
+    if (aLo == aEnd || bLo == bEnd) {
+        for (int i = aLo; i < aEnd; ++i)
+            ops.push_back({Kind::Removed, i, -1});
+        for (int j = bLo; j < bEnd; ++j)
+            ops.push_back({Kind::Added, -1, j});
+        return tail();
+    }
+    // Lines unique on both sides of this range.
+    QHash<int, std::pair<int, int>> countA, countB; // id -> (count, position)
+    for (int i = aLo; i < aEnd; ++i) {
+        auto &c = countA[x[size_t(i)]];
+        c = {c.first + 1, i};
+    }
+    for (int j = bLo; j < bEnd; ++j) {
+        auto &c = countB[y[size_t(j)]];
+        c = {c.first + 1, j};
+    }
+    std::vector<std::pair<int, int>> pairs; // (a position, b position), in a order
+    for (int i = aLo; i < aEnd; ++i) {
+        const auto a = countA.value(x[size_t(i)]);
+        const auto b = countB.value(x[size_t(i)], {0, 0});
+        if (a.first == 1 && b.first == 1)
+            pairs.push_back({i, b.second});
+    }
+    if (pairs.empty()) {
+        std::vector<int> xs(x.begin() + aLo, x.begin() + aEnd),
+            ys(y.begin() + bLo, y.begin() + bEnd);
+        dtl::Diff<int, std::vector<int>> diff(xs, ys);
+        diff.compose();
+        int oi = aLo, ni = bLo;
+        for (const auto &[value, info] : diff.getSes().getSequence()) {
+            Q_UNUSED(value);
+            if (info.type == dtl::SES_COMMON)
+                ops.push_back({Kind::Context, oi++, ni++});
+            else if (info.type == dtl::SES_DELETE)
+                ops.push_back({Kind::Removed, oi++, -1});
+            else
+                ops.push_back({Kind::Added, -1, ni++});
+        }
+        return tail();
+    }
+    // Longest increasing run of b positions (patience sorting).
+    std::vector<int> tops, back(pairs.size(), -1), topIndex;
+    for (size_t k = 0; k < pairs.size(); ++k) {
+        const int v = pairs[k].second;
+        const auto it = std::lower_bound(tops.begin(), tops.end(), v);
+        const size_t pile = size_t(it - tops.begin());
+        if (it == tops.end()) {
+            tops.push_back(v);
+            topIndex.push_back(int(k));
+        } else {
+            *it = v;
+            topIndex[pile] = int(k);
+        }
+        back[k] = pile > 0 ? topIndex[pile - 1] : -1;
+    }
+    std::vector<std::pair<int, int>> anchors;
+    for (int k = topIndex.back(); k >= 0; k = back[size_t(k)])
+        anchors.push_back(pairs[size_t(k)]);
+    std::reverse(anchors.begin(), anchors.end());
+    int a = aLo, b = bLo;
+    for (const auto &[ai, bi] : anchors) {
+        lineDiff(x, y, a, ai, b, bi, ops);
+        ops.push_back({Kind::Context, ai, bi});
+        a = ai + 1;
+        b = bi + 1;
+    }
+    lineDiff(x, y, a, aEnd, b, bEnd, ops);
+    tail();
+}
+
 DiffLine hunkLine(int oldStart, int oldCount, int newStart, int newCount)
 {
     DiffLine h;
@@ -177,24 +272,9 @@ DiffDocument diffOfTexts(const QString &path, const QString &language, const QSt
         x.push_back(idOf(l));
     for (const QString &l : std::as_const(b))
         y.push_back(idOf(l));
-    dtl::Diff<int, std::vector<int>> diff(x, y);
-    diff.onHuge();
-    diff.compose();
-    struct Op {
-        Kind kind;
-        int oldIndex, newIndex; // 0-based, -1 for none
-    };
     std::vector<Op> ops;
-    int oi = 0, ni = 0;
-    for (const auto &[value, info] : diff.getSes().getSequence()) {
-        Q_UNUSED(value);
-        if (info.type == dtl::SES_COMMON)
-            ops.push_back({Kind::Context, oi++, ni++});
-        else if (info.type == dtl::SES_DELETE)
-            ops.push_back({Kind::Removed, oi++, -1});
-        else
-            ops.push_back({Kind::Added, -1, ni++});
-    }
+    ops.reserve(x.size() + y.size());
+    lineDiff(x, y, 0, int(x.size()), 0, int(y.size()), ops);
     // Within each run of changes, removals come first (as in every unified diff), so that
     // removed and added lines pair up for the intra-line marks.
     for (size_t i = 0; i < ops.size();) {
