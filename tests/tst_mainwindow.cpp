@@ -11,6 +11,7 @@
 #include <QAction>
 #include <QLabel>
 #include <QTableView>
+#include <QTranslator>
 #include <QtTest>
 
 using namespace interlock;
@@ -145,6 +146,31 @@ private Q_SLOTS:
         QCOMPARE(decision.body.value(QStringLiteral("decision")).toString(),
                  QStringLiteral("edit"));
         QCOMPARE(decision.body.value(QStringLiteral("payload")).toObject(), edited);
+    }
+
+    void germanTranslationCoversTheWindow()
+    {
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(QM_DIR "/interlock_de.qm")));
+        QVERIFY(german.isEmpty() == false);
+        QCoreApplication::installTranslator(&german);
+        MainWindow window(m_backend.get());
+        QCOMPARE(window.approveAction()->text(), QStringLiteral("&Freigeben"));
+        QCOMPARE(window.emergencyStopAction()->text(), QStringLiteral("■ Notstopp"));
+        QCOMPARE(window.stopAllAction()->text(), QStringLiteral("Alle Agenten stoppen …"));
+        QCOMPARE(window.queueView()->model()->headerData(0, Qt::Horizontal).toString(),
+                 QStringLiteral("Risiko"));
+        QCoreApplication::removeTranslator(&german);
+    }
+
+    void germanTranslationIsComplete()
+    {
+        QFile ts(QStringLiteral(SOURCE_DIR "/translations/interlock_de.ts"));
+        QVERIFY(ts.open(QIODevice::ReadOnly));
+        const QByteArray text = ts.readAll();
+        QVERIFY(text.count("<message") > 150);
+        QCOMPARE(text.count("type=\"unfinished\""), 0);
+        QCOMPARE(text.count("<translation></translation>"), 0);
     }
 
     void editDialogValidatesAndDiffs()

@@ -2,126 +2,222 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Labels</name>
+    <message>
+        <location filename="../ui/Labels.cpp" line="8"/>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="10"/>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="12"/>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="14"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="21"/>
+        <source>pending</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="23"/>
+        <source>approved</source>
+        <translation>freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="25"/>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="27"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="29"/>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../ui/Labels.cpp" line="31"/>
+        <source>edited</source>
+        <translation>bearbeitet</translation>
+    </message>
+</context>
+<context>
+    <name>QObject</name>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="71"/>
+        <source>… the rest of this diff is too large to show</source>
+        <translation>… der Rest dieses Diffs ist zu groß für die Anzeige</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="102"/>
         <source>Risk</source>
-        <translation type="unfinished"></translation>
+        <translation>Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="103"/>
+        <source>Why</source>
+        <translation>Warum</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="108"/>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="115"/>
+        <source>Payload (what the agent will run)</source>
+        <translation>Nutzdaten (was der Agent ausführt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="114"/>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="67"/>
+        <source>Nobody gains access.</source>
+        <translation>Niemand erhält Zugriff.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="68"/>
+        <source>Gains access: %1</source>
+        <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="74"/>
-        <source>Why</source>
-        <translation type="unfinished"></translation>
+        <source>PUBLIC post to %1: anyone can read it</source>
+        <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="79"/>
-        <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <location filename="../ui/ActionDetailView.cpp" line="75"/>
+        <source>%1 post to %2</source>
+        <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
-        <source>Payload (what the agent will run)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionDetailView.cpp" line="83"/>
-        <source>Changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionDetailView.cpp" line="90"/>
+        <location filename="../ui/ActionDetailView.cpp" line="122"/>
         <source>Select an action</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="101"/>
+        <location filename="../ui/ActionDetailView.cpp" line="135"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="169"/>
+        <source>Nobody</source>
+        <translation>Niemand</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="176"/>
+        <source>grants on %1</source>
+        <translation>Berechtigungen auf %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="181"/>
+        <source>message to %1</source>
+        <translation>Nachricht an %1</translation>
     </message>
 </context>
 <context>
     <name>interlock::ui::ActionQueueModel</name>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="44"/>
-        <source>%n s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <location filename="../ui/ActionQueueModel.cpp" line="46"/>
-        <source>%n min</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <source>%n s</source>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/ActionQueueModel.cpp" line="48"/>
-        <source>%n h</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <source>%n min</source>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="49"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="50"/>
+        <source>%n h</source>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/ActionQueueModel.cpp" line="51"/>
         <source>%n d</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n T</numerusform>
+            <numerusform>%n T</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="98"/>
-        <source>%1 of %2</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="114"/>
-        <source>Risk</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="116"/>
-        <source>Age</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="118"/>
-        <source>Expires in</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="120"/>
-        <source>Agent</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="122"/>
-        <source>Kind</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="124"/>
-        <source>Title</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="126"/>
-        <source>Target</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="128"/>
-        <source>Approvals</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/ActionQueueModel.cpp" line="130"/>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="144"/>
+        <source>Risk</source>
+        <translation>Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="146"/>
+        <source>Age</source>
+        <translation>Alter</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="148"/>
+        <source>Expires in</source>
+        <translation>Läuft ab in</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="150"/>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="152"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="154"/>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="156"/>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="158"/>
+        <source>Approvals</source>
+        <translation>Freigaben</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionQueueModel.cpp" line="160"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
@@ -129,303 +225,746 @@
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="28"/>
         <source>Connected to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbunden mit %1</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="31"/>
         <source>Reconnecting… (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="34"/>
         <source>Refused by the server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="37"/>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde …</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="47"/>
         <source>Connecting to %1…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="54"/>
-        <source>The server could not be reached (%1).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="57"/>
-        <source>Someone else decided this action first; nothing was changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="59"/>
-        <source>You already approved this action; a second reviewer must approve it too.</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="61"/>
-        <source>You own the session that submitted this action, so another reviewer must approve it.</source>
-        <translation type="unfinished"></translation>
+        <source>The server could not be reached (%1).</source>
+        <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="64"/>
-        <source>Your token is not allowed to do this.</source>
-        <translation type="unfinished"></translation>
+        <source>Someone else decided this action first; nothing was changed.</source>
+        <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
         <location filename="../ui/ConsoleBackend.cpp" line="66"/>
+        <source>You already approved this action; a second reviewer must approve it too.</source>
+        <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="68"/>
+        <source>You own the session that submitted this action, so another reviewer must approve it.</source>
+        <translation>Die Sitzung, die diese Aktion eingereicht hat, gehört Ihnen; daher muss jemand anderes sie freigeben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="71"/>
+        <source>Your token is not allowed to do this.</source>
+        <translation>Ihr Token darf das nicht.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
         <source>The action changed while you looked at it; check it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="67"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
         <source>The server answered HTTP %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="126"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="142"/>
         <source>%1 (%2) reported running “%3”: %4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="148"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="164"/>
         <source>Not connected: the decision was not sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="158"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="174"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
-        <translation type="unfinished"></translation>
+        <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="170"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="186"/>
         <source>Approved “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="178"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="196"/>
+        <source>Approved an edited “%1”.</source>
+        <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="204"/>
         <source>Rejected “%1”.</source>
-        <translation type="unfinished"></translation>
+        <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="185"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="211"/>
         <source>emergency stop from the console</source>
-        <translation type="unfinished"></translation>
+        <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="188"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="214"/>
         <source>The kill failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="191"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="217"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
+            <numerusform>Sitzung von %1 beendet; %n offene Aktionen abgebrochen.</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="202"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="228"/>
         <source>stop all agents from the console</source>
-        <translation type="unfinished"></translation>
+        <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="205"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="231"/>
         <source>Stop all failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="208"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="234"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::DiffView</name>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="153"/>
+        <source>Files in this change ([ and ] move between them)</source>
+        <translation>Dateien dieser Änderung ([ und ] wechseln zwischen ihnen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="154"/>
+        <source>Unified</source>
+        <translation>Einspaltig</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="155"/>
+        <source>Side by side</source>
+        <translation>Nebeneinander</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="159"/>
+        <source>One column with removed and added lines (Ctrl+1)</source>
+        <translation>Eine Spalte mit entfernten und hinzugefügten Zeilen (Strg+1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="160"/>
+        <source>Old and new next to each other (Ctrl+2)</source>
+        <translation>Alt und neu nebeneinander (Strg+2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="231"/>
+        <source>Building the diff…</source>
+        <translation>Diff wird erstellt …</translation>
+    </message>
+    <message>
+        <location filename="../ui/diff/DiffView.cpp" line="318"/>
+        <source>No file changes</source>
+        <translation>Keine Dateiänderungen</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/diff/DiffView.cpp" line="320"/>
+        <source>%n file(s), +%1 −%2</source>
+        <translation>
+            <numerusform>%n Datei, +%1 −%2</numerusform>
+            <numerusform>%n Dateien, +%1 −%2</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::EditDialog</name>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="26"/>
+        <source>Edit before approving: %1</source>
+        <translation>Vor der Freigabe bearbeiten: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="31"/>
+        <source>Approve edited</source>
+        <translation>Bearbeitet freigeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="49"/>
+        <source>The payload the agent will run with (JSON). Your edit is scored for risk again; the agent&apos;s version is kept.</source>
+        <translation>Die Nutzdaten, mit denen der Agent arbeitet (JSON). Ihre Bearbeitung wird erneut auf Risiko bewertet; die Fassung des Agenten bleibt erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="73"/>
+        <source>Line %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="77"/>
+        <source>The payload must be a JSON object ({ … }).</source>
+        <translation>Die Nutzdaten müssen ein JSON-Objekt sein ({ … }).</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="97"/>
+        <source>No change yet: edit the payload, or use Approve instead.</source>
+        <translation>Noch keine Änderung: Nutzdaten bearbeiten oder stattdessen „Freigeben“ verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/EditDialog.cpp" line="99"/>
+        <source>Valid JSON. The diff shows your edit against the agent&apos;s version.</source>
+        <translation>Gültiges JSON. Der Diff zeigt Ihre Bearbeitung gegenüber der Fassung des Agenten.</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::HistoryCharts</name>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="34"/>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="36"/>
+        <source>Edited</source>
+        <translation>Bearbeitet</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="38"/>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="40"/>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="41"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="97"/>
+        <source>Decisions per week by outcome</source>
+        <translation>Entscheidungen pro Woche nach Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="98"/>
+        <source>Decisions per day by outcome</source>
+        <translation>Entscheidungen pro Tag nach Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="119"/>
+        <source>Decisions</source>
+        <translation>Entscheidungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="129"/>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="132"/>
+        <source>Time to decision (median %1, 90th percentile %2)</source>
+        <translation>Zeit bis zur Entscheidung (Median %1, 90. Perzentil %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryCharts.cpp" line="153"/>
+        <source>%1 decided actions: %2. Median time to decision %3, 90th percentile %4.</source>
+        <translation>%1 entschiedene Aktionen: %2. Median der Zeit bis zur Entscheidung %3, 90. Perzentil %4.</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::HistoryModel</name>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="69"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="72"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="74"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="75"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="127"/>
+        <source>Decided</source>
+        <translation>Entschieden</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
+        <source>Risk</source>
+        <translation>Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
+        <source>Decided by</source>
+        <translation>Entschieden von</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
+        <source>Time to decision</source>
+        <translation>Zeit bis zur Entscheidung</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::HistoryView</name>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="55"/>
+        <source>Export…</source>
+        <translation>Exportieren …</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="61"/>
+        <source>any agent</source>
+        <translation>alle Agenten</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="62"/>
+        <source>any reviewer</source>
+        <translation>alle Prüfenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="65"/>
+        <source>Any outcome</source>
+        <translation>Jedes Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="66"/>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="67"/>
+        <source>Edited</source>
+        <translation>Bearbeitet</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="68"/>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="69"/>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="70"/>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="73"/>
+        <source>risk ≥ </source>
+        <translation>Risiko ≥ </translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="80"/>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="86"/>
+        <source>Verify integrity</source>
+        <translation>Integrität prüfen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="87"/>
+        <source>Walk the hash-chained audit log on the server and show its head</source>
+        <translation>Die Hash-Kette des Prüfprotokolls auf dem Server durchlaufen und ihren Kopf anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="91"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="93"/>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="119"/>
+        <source>History: %1</source>
+        <translation>Verlauf: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="125"/>
+        <source>What the agent asked for (left) and what was approved (right)</source>
+        <translation>Was der Agent beantragt hat (links) und was freigegeben wurde (rechts)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="138"/>
+        <source>Decisions</source>
+        <translation>Entscheidungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="139"/>
+        <source>Charts</source>
+        <translation>Diagramme</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="214"/>
+        <source>%1 · %2 by %3 at %4, %5 after it was submitted.</source>
+        <translation>%1 · %2 von %3 am %4, %5 nach dem Einreichen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="222"/>
+        <source>Approvals: %1</source>
+        <translation>Freigaben: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="225"/>
+        <source>Comment: %1</source>
+        <translation>Kommentar: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="227"/>
+        <source>The reviewer edited the payload before approving it.</source>
+        <translation>Die Nutzdaten wurden vor der Freigabe bearbeitet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="228"/>
+        <source>No edit: what was decided is exactly what the agent submitted.</source>
+        <translation>Keine Bearbeitung: Entschieden wurde genau das, was der Agent eingereicht hat.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="259"/>
+        <source>Verifying the audit chain…</source>
+        <translation>Prüfprotokoll wird verifiziert …</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="265"/>
+        <source>Could not verify: %1</source>
+        <translation>Prüfung nicht möglich: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="267"/>
+        <source>Intact: %1 audit entries, head hash %2</source>
+        <translation>Unversehrt: %1 Protokolleinträge, Kopf-Hash %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="273"/>
+        <source>NOT INTACT: entry %1: %2. The history may have been altered.</source>
+        <translation>NICHT UNVERSEHRT: Eintrag %1: %2. Der Verlauf wurde möglicherweise verändert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="287"/>
+        <source>Export history</source>
+        <translation>Verlauf exportieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="289"/>
+        <source>CSV (*.csv);;JSON (*.json)</source>
+        <translation>CSV (*.csv);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="303"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="309"/>
+        <source>Exporting…</source>
+        <translation>Exportiere …</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="313"/>
+        <source>Exporting… %1</source>
+        <translation>Exportiere … %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="330"/>
+        <source>Exported %1 to %2</source>
+        <translation>%1 nach %2 exportiert</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="331"/>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="332"/>
+        <source>cannot write the file</source>
+        <translation>Datei kann nicht geschrieben werden</translation>
     </message>
 </context>
 <context>
     <name>interlock::ui::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="46"/>
+        <location filename="../ui/MainWindow.cpp" line="50"/>
         <source>Interlock</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="87"/>
-        <source>&amp;Approve</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="89"/>
-        <source>Approve the selected action as it is (Ctrl+Return)</source>
-        <translation type="unfinished"></translation>
+        <translation>Interlock</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="92"/>
-        <source>&amp;Reject…</source>
-        <translation type="unfinished"></translation>
+        <source>&amp;Approve</source>
+        <translation>&amp;Freigeben</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="94"/>
-        <source>Reject the selected action with a reason (R)</source>
-        <translation type="unfinished"></translation>
+        <source>Approve the selected action as it is (Ctrl+Return)</source>
+        <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="97"/>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten …</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="99"/>
+        <source>Edit the payload, then approve your version (E)</source>
+        <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="102"/>
+        <source>&amp;Reject…</source>
+        <translation>&amp;Ablehnen …</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="104"/>
+        <source>Reject the selected action with a reason (R)</source>
+        <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="107"/>
         <source>■ Emergency stop</source>
-        <translation type="unfinished"></translation>
+        <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="100"/>
+        <location filename="../ui/MainWindow.cpp" line="110"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="103"/>
+        <location filename="../ui/MainWindow.cpp" line="113"/>
         <source>Stop all agents…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="105"/>
-        <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="108"/>
-        <source>Kill session</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="109"/>
-        <source>Kill the session selected in this list</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="112"/>
-        <source>Next action</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="115"/>
-        <source>Previous action</source>
-        <translation type="unfinished"></translation>
+        <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
+        <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="118"/>
+        <source>Kill session</source>
+        <translation>Sitzung beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="119"/>
+        <source>Kill the session selected in this list</source>
+        <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="122"/>
+        <source>Next action</source>
+        <translation>Nächste Aktion</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="125"/>
+        <source>Previous action</source>
+        <translation>Vorherige Aktion</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="128"/>
         <source>Find</source>
-        <translation type="unfinished"></translation>
+        <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="123"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>Connect an agent…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
-        <source>&amp;Queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="129"/>
-        <source>&amp;Agents</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent verbinden …</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="137"/>
+        <source>&amp;Queue</source>
+        <translation>&amp;Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="139"/>
+        <source>&amp;Agents</source>
+        <translation>&amp;Agenten</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="147"/>
         <source>Decisions</source>
-        <translation type="unfinished"></translation>
+        <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="144"/>
+        <location filename="../ui/MainWindow.cpp" line="155"/>
         <source>Filter: agent, kind, title, target (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="150"/>
+        <location filename="../ui/MainWindow.cpp" line="161"/>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="151"/>
+        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>Approved</source>
-        <translation type="unfinished"></translation>
+        <translation>Freigegeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="163"/>
         <source>Rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="153"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>Expired</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="154"/>
+        <location filename="../ui/MainWindow.cpp" line="165"/>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="154"/>
+        <location filename="../ui/MainWindow.cpp" line="165"/>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="213"/>
+        <location filename="../ui/MainWindow.cpp" line="171"/>
+        <source>Show only actions at or above this risk level</source>
+        <translation>Nur Aktionen ab dieser Risikostufe zeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <source>Any risk</source>
+        <translation>Jedes Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <source>Medium and up</source>
+        <translation>Ab mittel</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <source>High and up</source>
+        <translation>Ab hoch</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="173"/>
+        <source>Critical only</source>
+        <translation>Nur kritisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="231"/>
         <source>Acknowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="238"/>
+        <location filename="../ui/MainWindow.cpp" line="243"/>
+        <source>Queue</source>
+        <translation>Warteschlange</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="260"/>
         <source>Agent sessions</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="305"/>
-        <source>Reject action</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="306"/>
-        <source>Why is this action rejected? The agent receives this text.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="328"/>
-        <source>Stop all agents</source>
-        <translation type="unfinished"></translation>
+        <translation>Agentensitzungen</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="329"/>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="334"/>
+        <source>Read-only: signed in as manager</source>
+        <translation>Nur lesen: als Manager angemeldet</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <source>Reject action</source>
+        <translation>Aktion ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="395"/>
+        <source>Why is this action rejected? The agent receives this text.</source>
+        <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="417"/>
+        <source>Stop all agents</source>
+        <translation>Alle Agenten stoppen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="418"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="332"/>
+        <location filename="../ui/MainWindow.cpp" line="421"/>
         <source>Stop all</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="348"/>
+        <location filename="../ui/MainWindow.cpp" line="437"/>
         <source>Receipt violation: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="349"/>
+        <location filename="../ui/MainWindow.cpp" line="438"/>
         <source>%1 receipt violations; latest: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="379"/>
+        <location filename="../ui/MainWindow.cpp" line="468"/>
         <source>Connect an agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="382"/>
+        <location filename="../ui/MainWindow.cpp" line="471"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
-        <translation type="unfinished"></translation>
+        <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
 </context>
 <context>
@@ -433,42 +972,42 @@
     <message>
         <location filename="../ui/SessionListModel.cpp" line="23"/>
         <source>terminated ✓ (%1 ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="27"/>
         <source>killed</source>
-        <translation type="unfinished"></translation>
+        <translation>abgeschossen</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="29"/>
         <source>ended</source>
-        <translation type="unfinished"></translation>
+        <translation>geendet</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="30"/>
         <source>active</source>
-        <translation type="unfinished"></translation>
+        <translation>aktiv</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="72"/>
         <source>Agent</source>
-        <translation type="unfinished"></translation>
+        <translation>Agent</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="74"/>
         <source>Owner</source>
-        <translation type="unfinished"></translation>
+        <translation>Eigentümer</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="76"/>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>Offen</translation>
     </message>
     <message>
         <location filename="../ui/SessionListModel.cpp" line="78"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
 </context>
 </TS>

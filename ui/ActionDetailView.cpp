@@ -1,5 +1,6 @@
 #include "ActionDetailView.h"
 
+#include "Labels.h"
 #include "diff/DiffView.h"
 
 #include <QFontDatabase>
@@ -136,11 +137,11 @@ void ActionDetailView::show(const QJsonObject &a)
                              a.value(QStringLiteral("agent")).toString(),
                              a.value(QStringLiteral("session_id")).toString(),
                              a.value(QStringLiteral("target")).toString(),
-                             a.value(QStringLiteral("status")).toString()));
+                             Labels::status(a.value(QStringLiteral("status")).toString())));
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     const QString level = risk.value(QStringLiteral("level")).toString();
     m_risk->setText(QStringLiteral("%1 · %2")
-                        .arg(level.toUpper())
+                        .arg(Labels::level(level).toUpper())
                         .arg(risk.value(QStringLiteral("score")).toInt()));
     static const QHash<QString, QString> colours{
         {QStringLiteral("critical"), QStringLiteral("#b91c1c")},

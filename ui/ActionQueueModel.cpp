@@ -1,5 +1,6 @@
 #include "ActionQueueModel.h"
 
+#include "Labels.h"
 #include "core/Timestamp.h"
 
 #include <QBrush>
@@ -112,7 +113,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Risk:
-        return QStringLiteral("%1 %2").arg(r.score).arg(r.level);
+        return QStringLiteral("%1 %2").arg(r.score).arg(Labels::level(r.level));
     case Age:
         return ago(m_now - r.created);
     case ExpiresIn:
@@ -128,7 +129,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     case Approvals:
         return tr("%1 of %2").arg(r.approvals).arg(r.required);
     case Status:
-        return r.status;
+        return Labels::status(r.status);
     default:
         return {};
     }

@@ -9,9 +9,11 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QLibraryInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTranslator>
 #include <cstdio>
 #include <memory>
 
@@ -76,6 +78,21 @@ int main(int argc, char *argv[])
          QStringLiteral("FILE")},
     });
     parser.process(app);
+
+    // The console's language: --lang, else the system's; English needs no translation.
+    QTranslator translator, qtTranslator;
+    const QLocale locale = parser.isSet(QStringLiteral("lang"))
+                               ? QLocale(parser.value(QStringLiteral("lang")))
+                               : QLocale::system();
+    if (translator.load(locale, QStringLiteral("interlock"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(&translator);
+    else if (parser.isSet(QStringLiteral("lang")) && locale.language() != QLocale::English)
+        std::fprintf(stderr, "interlock: no %s translation; using English\n",
+                     qPrintable(parser.value(QStringLiteral("lang"))));
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(&qtTranslator);
 
     std::unique_ptr<ServerThread> embedded;
     QTemporaryDir demoDir;

@@ -1,6 +1,7 @@
 #include "HistoryModel.h"
 
 #include "client/ApiClient.h"
+#include "ui/Labels.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -97,11 +98,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             .toLocalTime()
             .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     case Outcome:
-        return outcome;
+        return Labels::status(outcome);
     case Risk:
         return QStringLiteral("%1 %2")
             .arg(risk.value(QStringLiteral("score")).toInt())
-            .arg(risk.value(QStringLiteral("level")).toString());
+            .arg(Labels::level(risk.value(QStringLiteral("level")).toString()));
     case Agent:
         return a.value(QStringLiteral("agent")).toString();
     case Kind:

@@ -3,6 +3,7 @@
 #include "HistoryCharts.h"
 #include "HistoryModel.h"
 #include "client/ApiClient.h"
+#include "ui/Labels.h"
 #include "ui/diff/DiffView.h"
 
 #include <QComboBox>
@@ -212,7 +213,7 @@ void HistoryView::showSelected()
                                           v.toObject().value(QStringLiteral("at")).toString()));
     QString text = tr("%1 · %2 by %3 at %4, %5 after it was submitted.")
                        .arg(a.value(QStringLiteral("title")).toString(),
-                            a.value(QStringLiteral("outcome")).toString(),
+                            Labels::status(a.value(QStringLiteral("outcome")).toString()),
                             a.value(QStringLiteral("decided_by")).toString(),
                             a.value(QStringLiteral("decided_at")).toString(),
                             HistoryModel::duration(

@@ -1,0 +1,35 @@
+#include "Labels.h"
+
+namespace interlock::ui {
+
+QString Labels::level(const QString &level)
+{
+    if (level == QLatin1String("low"))
+        return tr("low");
+    if (level == QLatin1String("medium"))
+        return tr("medium");
+    if (level == QLatin1String("high"))
+        return tr("high");
+    if (level == QLatin1String("critical"))
+        return tr("critical");
+    return level;
+}
+
+QString Labels::status(const QString &status)
+{
+    if (status == QLatin1String("pending"))
+        return tr("pending");
+    if (status == QLatin1String("approved"))
+        return tr("approved");
+    if (status == QLatin1String("rejected"))
+        return tr("rejected");
+    if (status == QLatin1String("expired"))
+        return tr("expired");
+    if (status == QLatin1String("cancelled"))
+        return tr("cancelled");
+    if (status == QLatin1String("edited"))
+        return tr("edited");
+    return status;
+}
+
+} // namespace interlock::ui

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QString>
+
+namespace interlock::ui {
+
+// Words the server sends as identifiers (risk levels, statuses), in the console's language.
+class Labels
+{
+    Q_DECLARE_TR_FUNCTIONS(Labels)
+public:
+    static QString level(const QString &level);
+    static QString status(const QString &status);
+};
+
+} // namespace interlock::ui
