@@ -922,47 +922,47 @@
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <location filename="../ui/MainWindow.cpp" line="399"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="395"/>
+        <location filename="../ui/MainWindow.cpp" line="400"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="417"/>
+        <location filename="../ui/MainWindow.cpp" line="422"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="418"/>
+        <location filename="../ui/MainWindow.cpp" line="423"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="421"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="437"/>
+        <location filename="../ui/MainWindow.cpp" line="442"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="438"/>
+        <location filename="../ui/MainWindow.cpp" line="443"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="468"/>
+        <location filename="../ui/MainWindow.cpp" line="473"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="471"/>
+        <location filename="../ui/MainWindow.cpp" line="476"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
@@ -1008,6 +1008,57 @@
         <location filename="../ui/SessionListModel.cpp" line="78"/>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::TokenVault</name>
+    <message>
+        <location filename="../ui/TokenVault.cpp" line="21"/>
+        <source>No keychain service (such as GNOME Keyring or KWallet) is running, so the token cannot be stored safely.</source>
+        <translation>Es läuft kein Schlüsselbund-Dienst (etwa GNOME Keyring oder KWallet), daher kann das Token nicht sicher gespeichert werden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/TokenVault.cpp" line="26"/>
+        <source>The keychain refused access (%1).</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert (%1).</translation>
+    </message>
+    <message>
+        <location filename="../ui/TokenVault.cpp" line="29"/>
+        <source>The keychain is not available (%1).</source>
+        <translation>Der Schlüsselbund ist nicht verfügbar (%1).</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../app/console/main.cpp" line="122"/>
+        <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
+        <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
+    </message>
+    <message>
+        <location filename="../app/console/main.cpp" line="126"/>
+        <source>The token you enter is kept for this run only.</source>
+        <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
+    </message>
+    <message>
+        <location filename="../app/console/main.cpp" line="130"/>
+        <source>Interlock: sign in</source>
+        <translation>Interlock: Anmelden</translation>
+    </message>
+    <message>
+        <location filename="../app/console/main.cpp" line="132"/>
+        <source>Token for %1:</source>
+        <translation>Token für %1:</translation>
+    </message>
+    <message>
+        <location filename="../app/console/main.cpp" line="187"/>
+        <source>Token saved in your keychain for %1.</source>
+        <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../app/console/main.cpp" line="190"/>
+        <source>The token is kept for this run only.</source>
+        <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
 </context>
 </TS>

@@ -364,6 +364,11 @@ void MainWindow::showTab(const QString &name)
     }
 }
 
+void MainWindow::showNotice(const QString &message)
+{
+    showOutcome(message, false);
+}
+
 void MainWindow::selectFirstAction()
 {
     if (m_filter->rowCount() > 0)

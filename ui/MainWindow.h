@@ -35,6 +35,8 @@ public:
 
     QString selectedActionId() const;
     void selectFirstAction();
+    // A message in the status line (not an error).
+    void showNotice(const QString &message);
     // Selects the first queued action whose title contains `text`; false if none does.
     bool selectAction(const QString &text);
     // queue, history or charts (the History tab's charts).

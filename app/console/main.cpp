@@ -4,11 +4,13 @@
 #include "ui/ConsoleBackend.h"
 #include "ui/DemoAgents.h"
 #include "ui/MainWindow.h"
+#include "ui/TokenVault.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QLibraryInfo>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -51,7 +53,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("server"),
          QStringLiteral("Connect to this interlockd instead of starting one."),
          QStringLiteral("URL")},
-        {QStringLiteral("token"), QStringLiteral("Token for --server (default: $INTERLOCK_TOKEN)."),
+        {QStringLiteral("token"),
+         QStringLiteral("Token for --server (default: $INTERLOCK_TOKEN, else the one saved in the "
+                        "OS keychain for that server, else you are asked and it is saved there)."),
          QStringLiteral("TOKEN")},
         {QStringLiteral("db"),
          QStringLiteral("Database of the embedded server (default: %1).").arg(defaultDb),
@@ -98,15 +102,45 @@ int main(int argc, char *argv[])
     QTemporaryDir demoDir;
     QUrl url;
     QString token;
+    ui::TokenVault vault;
+    bool saveToken = false;
     if (parser.isSet(QStringLiteral("server"))) {
         url = QUrl(parser.value(QStringLiteral("server")));
+        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()) {
+            std::fprintf(stderr, "interlock: --server needs a URL like http://host:7878\n");
+            return 2;
+        }
         token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
                                                       : qEnvironmentVariable("INTERLOCK_TOKEN");
-        if (!url.isValid() || token.isEmpty()) {
-            std::fprintf(
-                stderr,
-                "interlock: --server needs a valid URL and a token (--token or INTERLOCK_TOKEN)\n");
-            return 2;
+        saveToken = !token.isEmpty();
+        if (token.isEmpty()) {
+            // The keychain first; else ask, saying plainly whether the answer can be kept.
+            const ui::TokenVault::Result stored = vault.loadNow(url.toString());
+            if (stored.ok) {
+                token = stored.token;
+            } else {
+                const QString why =
+                    stored.notFound
+                        ? QCoreApplication::translate("main", "No token is saved for %1 yet; it "
+                                                              "will be kept in your keychain.")
+                              .arg(url.toString())
+                        : stored.problem + u' ' +
+                              QCoreApplication::translate(
+                                  "main", "The token you enter is kept for this run only.");
+                bool ok = false;
+                token = QInputDialog::getText(
+                    nullptr, QCoreApplication::translate("main", "Interlock: sign in"),
+                    why + QStringLiteral("\n\n") +
+                        QCoreApplication::translate("main", "Token for %1:").arg(url.toString()),
+                    QLineEdit::Password, {}, &ok);
+                if (!ok || token.trimmed().isEmpty()) {
+                    std::fprintf(stderr, "interlock: no token for %s\n",
+                                 qPrintable(url.toString()));
+                    return 2;
+                }
+                token = token.trimmed();
+                saveToken = stored.notFound;
+            }
         }
     } else {
         bool ok = false;
@@ -149,6 +183,16 @@ int main(int argc, char *argv[])
     window.resize(1280, 800);
     window.show();
     backend.start();
+    if (saveToken) {
+        vault.save(url.toString(), token, [&window, url](const ui::TokenVault::Result &r) {
+            window.showNotice(
+                r.ok ? QCoreApplication::translate("main", "Token saved in your keychain for %1.")
+                           .arg(url.toString())
+                     : r.problem + u' ' +
+                           QCoreApplication::translate("main",
+                                                       "The token is kept for this run only."));
+        });
+    }
     std::unique_ptr<ui::DemoAgents> demoAgents;
     if (embedded && parser.isSet(QStringLiteral("demo"))) {
         demoAgents = std::make_unique<ui::DemoAgents>(url, embedded->agentToken());
