@@ -92,8 +92,9 @@ struct DisplayBin {
     qint64 maxMs; // inclusive upper bound; -1 for the open last bin
 };
 const DisplayBin kBins[] = {
-    {"under 1 min", 60'000},   {"1-5 min", 300'000},   {"5-15 min", 900'000}, {"15-60 min", 3'600'000},
-    {"1-4 h", 14'400'000}, {"4-24 h", 86'400'000}, {"over 1 day", -1},
+    {"under 1 min", 60'000},  {"1-5 min", 300'000},  {"5-15 min", 900'000},
+    {"15-60 min", 3'600'000}, {"1-4 h", 14'400'000}, {"4-24 h", 86'400'000},
+    {"over 1 day", -1},
 };
 } // namespace
 

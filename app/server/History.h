@@ -53,6 +53,9 @@ struct StatsRows {
     QList<StatsGroup> byAgent;    // key = agent
 };
 
+enum StatsPart { StatsByDay = 1, StatsByReviewer = 2, StatsByAgent = 4, StatsAll = 7 };
+using StatsParts = int;
+
 // The columns a decided action gets beside its JSON, so history and stats run on indexes.
 struct HistoryColumns {
     QString outcome; // empty while pending

@@ -96,12 +96,11 @@ AuditVerdict SqliteStore::verifyAudit()
             // that does not match is checked the slow way (parse, re-serialise), so a valid
             // entry stored in another spelling still verifies and an altered one still fails.
             const AuditEntry &e = p->entry;
-            const QByteArray canonical = "{\"actor\":" + canonicalJson(e.actor) +
-                                         ",\"at\":" + QByteArray::number(e.at) +
-                                         ",\"data\":" + p->data +
-                                         ",\"seq\":" + QByteArray::number(e.seq) +
-                                         ",\"subject\":" + canonicalJson(e.subject) +
-                                         ",\"type\":" + canonicalJson(e.type) + '}';
+            const QByteArray canonical =
+                "{\"actor\":" + canonicalJson(e.actor) + ",\"at\":" + QByteArray::number(e.at) +
+                ",\"data\":" + p->data + ",\"seq\":" + QByteArray::number(e.seq) +
+                ",\"subject\":" + canonicalJson(e.subject) + ",\"type\":" + canonicalJson(e.type) +
+                '}';
             p->hashMatches = sha256Hex(e.prevHash + canonical) == e.hash;
             if (!p->hashMatches) {
                 p->entry.data = QJsonDocument::fromJson(p->data).object();

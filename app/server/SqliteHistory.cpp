@@ -211,7 +211,8 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
     return page;
 }
 
-StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint64> to)
+StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint64> to,
+                                 StatsParts parts)
 {
     HistoryQuery range;
     range.from = from;
@@ -246,9 +247,14 @@ StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint6
         q.finish();
         return out;
     };
-    return {grouped(QStringLiteral("decided_day"), "stats_day", false),
-            grouped(QStringLiteral("decided_by"), "stats_reviewer", true),
-            grouped(QStringLiteral("agent"), "stats_agent", true)};
+    StatsRows rows;
+    if (parts & StatsByDay)
+        rows.byDay = grouped(QStringLiteral("decided_day"), "stats_day", false);
+    if (parts & StatsByReviewer)
+        rows.byReviewer = grouped(QStringLiteral("decided_by"), "stats_reviewer", true);
+    if (parts & StatsByAgent)
+        rows.byAgent = grouped(QStringLiteral("agent"), "stats_agent", true);
+    return rows;
 }
 
 } // namespace interlock

@@ -52,7 +52,8 @@ public:
     AuditVerdict verifyAudit() override;
 
     HistoryPage history(const HistoryQuery &query) override;
-    StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to) override;
+    StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
+                        StatsParts parts = StatsAll) override;
 
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }

@@ -139,7 +139,8 @@ public:
 
     // Decided actions, newest decision first (see HistoryQuery), and the grouped statistics.
     virtual HistoryPage history(const HistoryQuery &query) = 0;
-    virtual StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to) = 0;
+    virtual StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
+                                StatsParts parts = StatsAll) = 0;
 
     // Group commit. Once enabled, each transition is still atomic on its own, but transitions
     // join one open transaction that commitGroup() makes durable with one sync;
