@@ -154,6 +154,13 @@ private Q_SLOTS:
         const DiffDocument same =
             diffOfTexts(QStringLiteral("m"), {}, QStringLiteral("a\n"), QStringLiteral("a\n"));
         QCOMPARE(same.files[0].lines.size(), 0);
+        DiffLimits whole;
+        whole.contextLines = 100;
+        whole.wholeWhenUnchanged = true;
+        const DiffDocument shown = diffOfTexts(QStringLiteral("m"), {}, QStringLiteral("a\nb\n"),
+                                               QStringLiteral("a\nb\n"), whole);
+        QCOMPARE(shown.files[0].lines.size(), 3); // one hunk line and both lines as context
+        QCOMPARE(shown.files[0].lines[2].newNumber, 2);
     }
 
     void sideBySideRowsStayAligned()

@@ -289,6 +289,20 @@ DiffDocument diffOfTexts(const QString &path, const QString &language, const QSt
                               [](const Op &op) { return op.kind == Kind::Removed; });
         i = end;
     }
+    // Identical texts with context wide enough to hold them: shown whole, as one hunk.
+    const bool unchanged =
+        std::all_of(ops.begin(), ops.end(), [](const Op &op) { return op.kind == Kind::Context; });
+    if (unchanged && !ops.empty() && limits.wholeWhenUnchanged) {
+        file.lines.append(hunkLine(1, int(ops.size()), 1, int(ops.size())));
+        for (const Op &op : ops)
+            file.lines.append({Kind::Context,
+                               op.oldIndex + 1,
+                               op.newIndex + 1,
+                               clip(a[op.oldIndex], limits),
+                               {}});
+        doc.files.append(std::move(file));
+        return doc;
+    }
     // Hunks: changes with `contextLines` of context around them.
     const int ctx = limits.contextLines;
     const int count = int(ops.size());

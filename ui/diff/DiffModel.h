@@ -41,6 +41,7 @@ struct DiffLimits {
     int maxLines = 200'000;   // lines in all files together
     int maxLineLength = 4000; // longer lines are cut (and marked) for display
     int contextLines = 3;
+    bool wholeWhenUnchanged = false; // identical texts: show them whole instead of nothing
 };
 
 // An action's `changes` ([{path, language?, before, after}]) or `diff` (unified text).

@@ -214,9 +214,15 @@ void DiffView::setAction(const QJsonObject &action)
     build([action] { return diffForAction(action); });
 }
 
-void DiffView::setTexts(const QString &path, const QString &before, const QString &after)
+void DiffView::setTexts(const QString &path, const QString &before, const QString &after,
+                        bool whole)
 {
-    build([=] { return diffOfTexts(path, {}, before, after); });
+    DiffLimits limits;
+    if (whole) {
+        limits.contextLines = 1'000'000;
+        limits.wholeWhenUnchanged = true;
+    }
+    build([=] { return diffOfTexts(path, {}, before, after, limits); });
 }
 
 void DiffView::clear()

@@ -35,7 +35,9 @@ public:
     ~DiffView() override;
 
     void setAction(const QJsonObject &action);
-    void setTexts(const QString &path, const QString &before, const QString &after);
+    // `whole`: every line, changed or not (identical texts too); else changes with context.
+    void setTexts(const QString &path, const QString &before, const QString &after,
+                  bool whole = false);
     void clear();
 
     void setMode(Mode mode);

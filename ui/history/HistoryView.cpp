@@ -228,8 +228,10 @@ void HistoryView::showSelected()
                             : tr("No edit: what was decided is exactly what the agent submitted."));
     m_decision->setText(text);
     const QString submitted = pretty(a.value(QStringLiteral("payload")));
+    // The whole payload on both sides (payloads are small): what was decided, in full.
     m_diff->setTexts(QStringLiteral("payload.json"), submitted,
-                     edited ? pretty(a.value(QStringLiteral("approved_payload"))) : submitted);
+                     edited ? pretty(a.value(QStringLiteral("approved_payload"))) : submitted,
+                     true);
 }
 
 void HistoryView::showCharts()
