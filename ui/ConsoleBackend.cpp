@@ -83,16 +83,22 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
     static const QStringList stages{QStringLiteral("pending"), QStringLiteral("approved"),
                                     QStringLiteral("rejected"), QStringLiteral("expired"),
                                     QStringLiteral("cancelled")};
-    if (cursor.isEmpty() && stage == 0)
+    if (cursor.isEmpty() && stage == 0) {
         m_loading.clear();
+        m_arrivedWhileLoading.clear();
+        m_reloading = true;
+    }
     const QString status = stages.value(stage);
     m_client.request(
         "GET",
         QStringLiteral("/v1/actions?status=%1&limit=%2").arg(status).arg(stage == 0 ? 500 : 200) +
             (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor),
         std::nullopt, [this, stage](const ApiResult &r) {
-            if (!r.ok())
+            if (!r.ok()) {
+                m_reloading = false;
+                m_arrivedWhileLoading.clear();
                 return Q_EMIT outcome(explain(r), true);
+            }
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
                 m_loading.append(v.toObject());
             const QString next = r.body.value(QStringLiteral("next_cursor")).toString();
@@ -101,6 +107,9 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
             if (stage + 1 < stages.size())
                 return reloadActions({}, stage + 1);
             m_actions->reset(std::exchange(m_loading, {}));
+            m_reloading = false;
+            for (const QJsonObject &a : std::exchange(m_arrivedWhileLoading, {}))
+                m_actions->upsert(a); // never older than the snapshot: upsert keeps the newest
             Q_EMIT loaded();
         });
 }
@@ -123,8 +132,13 @@ void ConsoleBackend::fetchAction(const QString &id)
 {
     m_client.request("GET", QStringLiteral("/v1/actions/") + id, std::nullopt,
                      [this](const ApiResult &r) {
-                         if (r.ok())
-                             m_actions->upsert(r.body);
+                         if (!r.ok())
+                             return;
+                         m_actions->upsert(r.body);
+                         // A reload in flight would replace the model with an older snapshot:
+                         // this action is applied again on top of it.
+                         if (m_reloading)
+                             m_arrivedWhileLoading.append(r.body);
                      });
 }
 

@@ -59,6 +59,8 @@ private:
     ActionQueueModel *m_actions;
     SessionListModel *m_sessions;
     QList<QJsonObject> m_loading;
+    QList<QJsonObject> m_arrivedWhileLoading; // live updates during a reload
+    bool m_reloading = false;
     bool m_sessionsReloadQueued = false;
     QString m_role;
     QString m_name;

@@ -81,6 +81,11 @@ private:
         QList<std::pair<QByteArray, QByteArray>> headers;
     };
     void write(const Response &response);
+    // Status and headers, then the body (or, without one, the start of a chunked body).
+    void begin(int status, const QByteArray &contentType,
+               const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
+               std::optional<QByteArray> body);
+    void writeChunk(const QByteArray &piece); // empty: the end of a chunked body
     void pump();
     void endStream();
 

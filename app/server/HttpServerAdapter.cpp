@@ -3,6 +3,9 @@
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#endif
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -80,18 +83,63 @@ void HttpReply::send(int status, const QByteArray &contentType, const QByteArray
     write(response);
 }
 
+// The only code that writes to a QHttpServerResponder: its API changed in Qt 6.8 (headers as
+// QHttpHeaders, chunked writing built in; no more status-line/header/body calls).
+void HttpReply::begin(int status, const QByteArray &contentType,
+                      const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
+                      std::optional<QByteArray> body)
+{
+    const auto code = QHttpServerResponder::StatusCode(status);
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, contentType);
+    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, "no-store");
+    headers.append("X-Content-Type-Options", "nosniff");
+    for (const auto &h : extraHeaders)
+        headers.append(h.first, h.second);
+    if (body)
+        m_responder->write(*body, headers, code); // sets Content-Length
+    else
+        m_responder->writeBeginChunked(headers, code);
+#else
+    m_responder->writeStatusLine(code);
+    m_responder->writeHeader("Content-Type", contentType);
+    if (body)
+        m_responder->writeHeader("Content-Length", QByteArray::number(body->size()));
+    else
+        m_responder->writeHeader("Transfer-Encoding", "chunked");
+    m_responder->writeHeader("Cache-Control", "no-store");
+    m_responder->writeHeader("X-Content-Type-Options", "nosniff");
+    for (const auto &h : extraHeaders)
+        m_responder->writeHeader(h.first, h.second);
+    if (body)
+        m_responder->writeBody(*body);
+#endif
+}
+
+void HttpReply::writeChunk(const QByteArray &piece)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    if (piece.isEmpty())
+        m_responder->writeEndChunked(QByteArray());
+    else
+        m_responder->writeChunk(piece);
+#else
+    if (piece.isEmpty()) {
+        m_responder->writeBody(QByteArrayLiteral("0\r\n\r\n"));
+        return;
+    }
+    m_responder->writeBody(QByteArray::number(piece.size(), 16) + "\r\n");
+    m_responder->writeBody(piece);
+    m_responder->writeBody("\r\n", 2);
+#endif
+}
+
 void HttpReply::write(const Response &r)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return;
-    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(r.status));
-    m_responder->writeHeader("Content-Type", r.contentType);
-    m_responder->writeHeader("Content-Length", QByteArray::number(r.body.size()));
-    m_responder->writeHeader("Cache-Control", "no-store");
-    m_responder->writeHeader("X-Content-Type-Options", "nosniff");
-    for (const auto &h : r.headers)
-        m_responder->writeHeader(h.first, h.second);
-    m_responder->writeBody(r.body);
+    begin(r.status, r.contentType, r.headers, r.body);
 }
 
 void HttpReply::release(const ApiError &replacement)
@@ -126,13 +174,7 @@ void HttpReply::stream(int status, const QByteArray &contentType,
         return;
     m_sent = true;
     m_next = std::move(next);
-    m_responder->writeStatusLine(QHttpServerResponder::StatusCode(status));
-    m_responder->writeHeader("Content-Type", contentType);
-    m_responder->writeHeader("Transfer-Encoding", "chunked");
-    m_responder->writeHeader("Cache-Control", "no-store");
-    m_responder->writeHeader("X-Content-Type-Options", "nosniff");
-    for (const auto &h : extraHeaders)
-        m_responder->writeHeader(h.first, h.second);
+    begin(status, contentType, extraHeaders, std::nullopt);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpReply::pump);
     connect(this, &HttpReply::clientGone, this, &HttpReply::endStream);
     QTimer::singleShot(0, this, &HttpReply::pump);
@@ -152,13 +194,9 @@ void HttpReply::pump()
     }
     while (m_next && m_socket->bytesToWrite() < kSocketBudget) {
         const QByteArray piece = m_next();
-        if (piece.isEmpty()) {
-            m_responder->writeBody(QByteArrayLiteral("0\r\n\r\n"));
+        writeChunk(piece); // an empty piece ends the response
+        if (piece.isEmpty())
             return endStream();
-        }
-        m_responder->writeBody(QByteArray::number(piece.size(), 16) + "\r\n");
-        m_responder->writeBody(piece);
-        m_responder->writeBody("\r\n", 2);
     }
 }
 
