@@ -242,8 +242,7 @@ private Q_SLOTS:
         view.setAction({{QStringLiteral("diff"), fixture("python-edit.diff")}});
         // "def" on the row of `def load_config(path):` is drawn bold by the Python definition,
         // while the row keeps its diff background (painted separately, under the text).
-        DiffTextView *v = view.unifiedView();
-        const auto defIsBold = [v] {
+        const auto defIsBold = [](DiffTextView *v) {
             for (QTextBlock b = v->document()->begin(); b.isValid(); b = b.next()) {
                 if (!b.text().endsWith(QStringLiteral("def load_config(path):")))
                     continue;
@@ -254,7 +253,10 @@ private Q_SLOTS:
             }
             return false;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(defIsBold(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(defIsBold(view.unifiedView()), 15000);
+        // The side-by-side views are filled only when shown, with the colours already made.
+        view.setMode(DiffView::Mode::SideBySide);
+        QTRY_VERIFY(defIsBold(view.newView()));
     }
 
     void largeDiffIsBuiltOffTheGuiThread()

@@ -283,47 +283,47 @@
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="142"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="156"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="164"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="178"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="174"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="188"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="186"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="200"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="196"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="204"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="218"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="211"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="225"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="214"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="228"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="217"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="231"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -331,17 +331,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="228"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="242"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="231"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="245"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="234"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="248"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -349,42 +349,42 @@
 <context>
     <name>interlock::ui::DiffView</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="153"/>
+        <location filename="../ui/diff/DiffView.cpp" line="162"/>
         <source>Files in this change ([ and ] move between them)</source>
         <translation>Dateien dieser Änderung ([ und ] wechseln zwischen ihnen)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="154"/>
+        <location filename="../ui/diff/DiffView.cpp" line="163"/>
         <source>Unified</source>
         <translation>Einspaltig</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="155"/>
+        <location filename="../ui/diff/DiffView.cpp" line="164"/>
         <source>Side by side</source>
         <translation>Nebeneinander</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="159"/>
+        <location filename="../ui/diff/DiffView.cpp" line="168"/>
         <source>One column with removed and added lines (Ctrl+1)</source>
         <translation>Eine Spalte mit entfernten und hinzugefügten Zeilen (Strg+1)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="160"/>
+        <location filename="../ui/diff/DiffView.cpp" line="169"/>
         <source>Old and new next to each other (Ctrl+2)</source>
         <translation>Alt und neu nebeneinander (Strg+2)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="231"/>
+        <location filename="../ui/diff/DiffView.cpp" line="246"/>
         <source>Building the diff…</source>
         <translation>Diff wird erstellt …</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="318"/>
+        <location filename="../ui/diff/DiffView.cpp" line="359"/>
         <source>No file changes</source>
         <translation>Keine Dateiänderungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/diff/DiffView.cpp" line="320"/>
+        <location filename="../ui/diff/DiffView.cpp" line="361"/>
         <source>%n file(s), +%1 −%2</source>
         <translation>
             <numerusform>%n Datei, +%1 −%2</numerusform>
@@ -649,87 +649,87 @@
         <translation>Diagramme</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="214"/>
+        <location filename="../ui/history/HistoryView.cpp" line="208"/>
         <source>%1 · %2 by %3 at %4, %5 after it was submitted.</source>
         <translation>%1 · %2 von %3 am %4, %5 nach dem Einreichen.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="222"/>
+        <location filename="../ui/history/HistoryView.cpp" line="216"/>
         <source>Approvals: %1</source>
         <translation>Freigaben: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="225"/>
+        <location filename="../ui/history/HistoryView.cpp" line="219"/>
         <source>Comment: %1</source>
         <translation>Kommentar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="227"/>
+        <location filename="../ui/history/HistoryView.cpp" line="221"/>
         <source>The reviewer edited the payload before approving it.</source>
         <translation>Die Nutzdaten wurden vor der Freigabe bearbeitet.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="228"/>
+        <location filename="../ui/history/HistoryView.cpp" line="222"/>
         <source>No edit: what was decided is exactly what the agent submitted.</source>
         <translation>Keine Bearbeitung: Entschieden wurde genau das, was der Agent eingereicht hat.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="259"/>
+        <location filename="../ui/history/HistoryView.cpp" line="255"/>
         <source>Verifying the audit chain…</source>
         <translation>Prüfprotokoll wird verifiziert …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="265"/>
+        <location filename="../ui/history/HistoryView.cpp" line="261"/>
         <source>Could not verify: %1</source>
         <translation>Prüfung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="267"/>
+        <location filename="../ui/history/HistoryView.cpp" line="263"/>
         <source>Intact: %1 audit entries, head hash %2</source>
         <translation>Unversehrt: %1 Protokolleinträge, Kopf-Hash %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="273"/>
+        <location filename="../ui/history/HistoryView.cpp" line="269"/>
         <source>NOT INTACT: entry %1: %2. The history may have been altered.</source>
         <translation>NICHT UNVERSEHRT: Eintrag %1: %2. Der Verlauf wurde möglicherweise verändert.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="287"/>
+        <location filename="../ui/history/HistoryView.cpp" line="283"/>
         <source>Export history</source>
         <translation>Verlauf exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="289"/>
+        <location filename="../ui/history/HistoryView.cpp" line="285"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="303"/>
+        <location filename="../ui/history/HistoryView.cpp" line="299"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="309"/>
+        <location filename="../ui/history/HistoryView.cpp" line="305"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="313"/>
+        <location filename="../ui/history/HistoryView.cpp" line="309"/>
         <source>Exporting… %1</source>
         <translation>Exportiere … %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="330"/>
+        <location filename="../ui/history/HistoryView.cpp" line="326"/>
         <source>Exported %1 to %2</source>
         <translation>%1 nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="331"/>
+        <location filename="../ui/history/HistoryView.cpp" line="327"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="332"/>
+        <location filename="../ui/history/HistoryView.cpp" line="328"/>
         <source>cannot write the file</source>
         <translation>Datei kann nicht geschrieben werden</translation>
     </message>
@@ -1031,32 +1031,32 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="122"/>
+        <location filename="../app/console/main.cpp" line="124"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="126"/>
+        <location filename="../app/console/main.cpp" line="128"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="130"/>
+        <location filename="../app/console/main.cpp" line="132"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="132"/>
+        <location filename="../app/console/main.cpp" line="134"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="187"/>
+        <location filename="../app/console/main.cpp" line="189"/>
         <source>Token saved in your keychain for %1.</source>
         <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="190"/>
+        <location filename="../app/console/main.cpp" line="192"/>
         <source>The token is kept for this run only.</source>
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>

@@ -29,18 +29,6 @@ void ActionFilterModel::setMinimumLevel(int rank)
     invalidateFilter();
 }
 
-void ActionFilterModel::setAgent(const QString &agent)
-{
-    m_agent = agent;
-    invalidateFilter();
-}
-
-void ActionFilterModel::setKind(const QString &kind)
-{
-    m_kind = kind;
-    invalidateFilter();
-}
-
 // Both read the model's row summaries directly: no QVariant, no JSON, per row.
 bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
 {
@@ -49,10 +37,6 @@ bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) con
     if (!m_status.isEmpty() && r.status != m_status)
         return false;
     if (r.levelRank < m_minLevel)
-        return false;
-    if (!m_agent.isEmpty() && r.agent != m_agent)
-        return false;
-    if (!m_kind.isEmpty() && r.kind != m_kind)
         return false;
     return m_text.isEmpty() || r.haystack.contains(m_text);
 }

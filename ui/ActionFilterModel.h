@@ -13,9 +13,7 @@ public:
     explicit ActionFilterModel(QObject *parent = nullptr);
     void setStatus(const QString &status); // empty: all
     void setText(const QString &text);
-    void setMinimumLevel(int rank);      // 0 low (all) … 3 critical
-    void setAgent(const QString &agent); // exact; empty: all
-    void setKind(const QString &kind);   // exact; empty: all
+    void setMinimumLevel(int rank); // 0 low (all) … 3 critical
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -25,8 +23,6 @@ private:
     QString m_status = QStringLiteral("pending");
     QString m_text; // lower-cased
     int m_minLevel = 0;
-    QString m_agent;
-    QString m_kind;
 };
 
 } // namespace interlock::ui

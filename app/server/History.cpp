@@ -14,13 +14,17 @@ namespace interlock {
 namespace {
 const double kBucketBase = std::log(1.05);
 
-const QStringList &outcomes()
+} // namespace
+
+const QStringList &historyOutcomes()
 {
     static const QStringList list{QStringLiteral("approved"), QStringLiteral("edited"),
                                   QStringLiteral("rejected"), QStringLiteral("expired"),
                                   QStringLiteral("cancelled")};
     return list;
 }
+
+namespace {
 
 bool isHumanDecision(const QString &outcome)
 {
@@ -78,7 +82,7 @@ QJsonArray tallyList(const QList<StatsGroup> &groups, bool reviewers)
                          double(it->total)},
                         {QStringLiteral("p50_ms"), msValue(percentile(it->ttd, 0.5))},
                         {QStringLiteral("p90_ms"), msValue(percentile(it->ttd, 0.9))}};
-        for (const QString &o : outcomes()) {
+        for (const QString &o : historyOutcomes()) {
             if (!reviewers || isHumanDecision(o))
                 row.insert(o, double(it->byOutcome.value(o)));
         }
@@ -109,7 +113,7 @@ QString historyOutcome(const QJsonObject &action)
         return kind == QLatin1String("edit") ? QStringLiteral("edited")
                                              : QStringLiteral("approved");
     }
-    if (outcomes().contains(status))
+    if (historyOutcomes().contains(status))
         return status;
     return {};
 }
@@ -159,13 +163,13 @@ QJsonObject statsJson(const StatsRows &rows, std::optional<qint64> from, std::op
         total += g.count;
     }
     QJsonObject outcomeTotals;
-    for (const QString &o : outcomes())
+    for (const QString &o : historyOutcomes())
         outcomeTotals.insert(o, double(totals.value(o)));
     QJsonArray byDay;
     const QDate epoch(1970, 1, 1);
     for (auto it = days.cbegin(); it != days.cend(); ++it) {
         QJsonObject day{{QStringLiteral("day"), epoch.addDays(it.key()).toString(Qt::ISODate)}};
-        for (const QString &o : outcomes())
+        for (const QString &o : historyOutcomes())
             day.insert(o, double(it->value(o)));
         byDay.append(day);
     }

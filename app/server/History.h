@@ -65,6 +65,8 @@ struct HistoryColumns {
     std::optional<int> ttdBucket;
 };
 
+// Every outcome a decided action can have, in display order.
+const QStringList &historyOutcomes();
 // approved | edited | rejected | expired | cancelled, or empty for a pending action.
 QString historyOutcome(const QJsonObject &action);
 // Columns for an action that changed at `at` because of `actor`.

@@ -13,9 +13,6 @@
 namespace interlock {
 
 namespace {
-const QStringList kOutcomes{QStringLiteral("approved"), QStringLiteral("edited"),
-                            QStringLiteral("rejected"), QStringLiteral("expired"),
-                            QStringLiteral("cancelled")};
 
 // `from`/`to` as RFC 3339 times or plain dates (UTC); a plain `to` date includes that day.
 ApiError readTime(const HttpRequest &req, const QString &name, bool endOfDay,
@@ -67,10 +64,10 @@ ApiError readHistoryQuery(const HttpRequest &req, int maxLimit, HistoryQuery *q)
         e = readText(req, QStringLiteral("kind"), &q->kind);
     if (!e.isError())
         e = readText(req, QStringLiteral("status"), &q->outcome);
-    if (!e.isError() && !q->outcome.isEmpty() && !kOutcomes.contains(q->outcome)) {
+    if (!e.isError() && !q->outcome.isEmpty() && !historyOutcomes().contains(q->outcome)) {
         e = ApiError::invalidField(QStringLiteral("status"),
                                    QStringLiteral("'status' must be one of %1.")
-                                       .arg(kOutcomes.join(QStringLiteral(", "))));
+                                       .arg(historyOutcomes().join(QStringLiteral(", "))));
     }
     if (!e.isError())
         e = readQueryInt(req, QStringLiteral("risk_min"), 0, 100, 0, &riskMin);

@@ -214,14 +214,6 @@ int DiffDocument::removed() const
     return n;
 }
 
-int DiffDocument::lineCount() const
-{
-    int n = 0;
-    for (const DiffFile &f : files)
-        n += int(f.lines.size());
-    return n;
-}
-
 void markIntraLine(DiffFile &file)
 {
     qsizetype i = 0;
@@ -475,33 +467,6 @@ QString languageForPath(const QString &path)
     if (name == QLatin1String("CMakeLists.txt"))
         return QStringLiteral("CMake");
     return byExtension.value(name.section(u'.', -1).toLower());
-}
-
-QString toUnifiedText(const DiffDocument &doc)
-{
-    QString out;
-    for (const DiffFile &f : doc.files) {
-        out += QStringLiteral("--- a/%1\n+++ b/%1\n").arg(f.path);
-        for (const DiffLine &l : f.lines) {
-            switch (l.kind) {
-            case Kind::Hunk:
-            case Kind::Note:
-                out += l.text;
-                break;
-            case Kind::Added:
-                out += u'+' + l.text;
-                break;
-            case Kind::Removed:
-                out += u'-' + l.text;
-                break;
-            case Kind::Context:
-                out += u' ' + l.text;
-                break;
-            }
-            out += u'\n';
-        }
-    }
-    return out;
 }
 
 } // namespace interlock::ui

@@ -34,7 +34,6 @@ struct DiffDocument {
 
     int added() const;
     int removed() const;
-    int lineCount() const;
 };
 
 struct DiffLimits {
@@ -53,7 +52,5 @@ DiffDocument parseUnifiedDiff(const QString &text, const DiffLimits &limits = {}
 void markIntraLine(DiffFile &file);
 // The KSyntaxHighlighting definition for a file name ("Python" for x.py), or empty.
 QString languageForPath(const QString &path);
-// Unified diff text of a document (what "Copy diff" puts on the clipboard).
-QString toUnifiedText(const DiffDocument &doc);
 
 } // namespace interlock::ui

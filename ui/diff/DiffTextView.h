@@ -37,7 +37,6 @@ public:
     // Syntax colours per row (character formats over the row's text), applied a few hundred
     // rows per event-loop pass so a large diff never blocks the window; highlighted() follows.
     void applySyntax(std::vector<QList<SyntaxSpan>> perRow);
-    bool isHighlighting() const { return m_nextRow < m_syntax.size(); }
     const std::vector<QList<SyntaxSpan>> &syntax() const { return m_syntax; }
 
 Q_SIGNALS:

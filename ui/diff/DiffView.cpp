@@ -134,6 +134,15 @@ struct DiffView::Built {
     DiffRendering unified;
     DiffRendering left;
     DiffRendering right;
+    // Only the mode on screen is put into its text views; the other waits for a mode switch.
+    bool unifiedShown = false;
+    bool sidesShown = false;
+    struct Colours {
+        int file;
+        bool oldSide;
+        QList<LineSpans> spans;
+    };
+    QList<Colours> colours; // as they arrived, for a view filled later
 };
 
 DiffView::DiffView(QWidget *parent)
@@ -257,9 +266,7 @@ void DiffView::apply(quint64 generation, std::shared_ptr<Built> built)
     if (generation != m_generation)
         return; // a newer action was selected meanwhile
     m_built = std::move(built);
-    m_unified->setRows(m_built->unified.text, m_built->unified.rows, m_built->unified.gutter);
-    m_old->setRows(m_built->left.text, m_built->left.rows, m_built->left.gutter);
-    m_new->setRows(m_built->right.text, m_built->right.rows, m_built->right.gutter);
+    showMode();
     m_files->clear();
     for (const DiffFile &f : m_built->doc.files)
         m_files->addItem(QStringLiteral("%1  (+%2 −%3)").arg(f.path).arg(f.added).arg(f.removed));
@@ -300,20 +307,48 @@ void DiffView::colour(quint64 generation)
 
 void DiffView::applyColours(int file, bool oldSide, const QList<LineSpans> &spans)
 {
-    for (DiffTextView *view : {m_unified, m_old, m_new}) {
-        std::vector<QList<SyntaxSpan>> perRow = view->syntax();
-        perRow.resize(view->rows().size());
-        bool any = false;
-        for (size_t r = 0; r < view->rows().size(); ++r) {
-            const DiffTextView::Row &row = view->rows()[r];
-            if (row.file == file && row.oldSide == oldSide && row.sideLine >= 0 &&
-                row.sideLine < spans.size()) {
-                perRow[r] = spans[row.sideLine];
-                any = true;
-            }
+    m_built->colours.append({file, oldSide, spans});
+    if (m_built->unifiedShown)
+        colourView(m_unified, file, oldSide, spans);
+    if (m_built->sidesShown) {
+        colourView(m_old, file, oldSide, spans);
+        colourView(m_new, file, oldSide, spans);
+    }
+}
+
+void DiffView::colourView(DiffTextView *view, int file, bool oldSide, const QList<LineSpans> &spans)
+{
+    std::vector<QList<SyntaxSpan>> perRow = view->syntax();
+    perRow.resize(view->rows().size());
+    bool any = false;
+    for (size_t r = 0; r < view->rows().size(); ++r) {
+        const DiffTextView::Row &row = view->rows()[r];
+        if (row.file == file && row.oldSide == oldSide && row.sideLine >= 0 &&
+            row.sideLine < spans.size()) {
+            perRow[r] = spans[row.sideLine];
+            any = true;
         }
-        if (any)
-            view->applySyntax(std::move(perRow));
+    }
+    if (any)
+        view->applySyntax(std::move(perRow));
+}
+
+// Fills the text views of the current mode from the built diff, once per diff.
+void DiffView::showMode()
+{
+    Built &b = *m_built;
+    const auto fill = [&b, this](DiffTextView *view, const DiffRendering &r) {
+        view->setRows(r.text, r.rows, r.gutter);
+        for (const Built::Colours &c : std::as_const(b.colours))
+            colourView(view, c.file, c.oldSide, c.spans);
+    };
+    if (m_mode == Mode::Unified && !b.unifiedShown) {
+        b.unifiedShown = true;
+        fill(m_unified, b.unified);
+    } else if (m_mode == Mode::SideBySide && !b.sidesShown) {
+        b.sidesShown = true;
+        fill(m_old, b.left);
+        fill(m_new, b.right);
     }
 }
 
@@ -334,6 +369,7 @@ void DiffView::setMode(Mode mode)
     m_stack->setCurrentIndex(mode == Mode::Unified ? 0 : 1);
     m_unifiedButton->setChecked(mode == Mode::Unified);
     m_sideButton->setChecked(mode == Mode::SideBySide);
+    showMode();
 }
 
 void DiffView::nextFile(int delta)

@@ -60,6 +60,8 @@ private:
     void updateSummary();
     void colour(quint64 generation);
     void applyColours(int file, bool oldSide, const QList<LineSpans> &spans);
+    void colourView(DiffTextView *view, int file, bool oldSide, const QList<LineSpans> &spans);
+    void showMode();
 
     Mode m_mode = Mode::Unified;
     quint64 m_generation = 0;

@@ -31,7 +31,6 @@ public:
 
     // The filter part of the query string (e.g. "agent=x&status=rejected"); reloads.
     void setQuery(const QString &query);
-    QString query() const { return m_query; }
     QJsonObject item(int row) const { return m_items.value(row); }
     bool isLoading() const { return m_loading; }
 

@@ -172,12 +172,6 @@ void HistoryView::setFilters(const QString &agent, const QString &reviewer, cons
     m_risk->setValue(riskMin);
 }
 
-void HistoryView::setRange(const QDate &from, const QDate &to)
-{
-    m_from->setDate(from);
-    m_to->setDate(to);
-}
-
 void HistoryView::apply()
 {
     m_model->setQuery(filterQuery());

@@ -48,7 +48,6 @@ public:
     QString exportText() const;
     void setFilters(const QString &agent, const QString &reviewer, const QString &outcome,
                     int riskMin);
-    void setRange(const QDate &from, const QDate &to);
 
 Q_SIGNALS:
     void verified(bool ok);
