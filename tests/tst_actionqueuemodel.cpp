@@ -55,8 +55,10 @@ private Q_SLOTS:
         QAbstractItemModelTester filterTester(
             &filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
-        model.reset({action(QStringLiteral("a"), 10, QStringLiteral("2026-11-24T09:00:00.000Z")),
-                     action(QStringLiteral("b"), 90, QStringLiteral("2026-11-24T09:05:00.000Z"))});
+        model.reset({model.summarise(action(QStringLiteral("a"), 10,
+                                            QStringLiteral("2026-11-24T09:00:00.000Z"))),
+                     model.summarise(action(QStringLiteral("b"), 90,
+                                            QStringLiteral("2026-11-24T09:05:00.000Z")))});
         model.upsert(action(QStringLiteral("c"), 90, QStringLiteral("2026-11-24T09:01:00.000Z")));
         QCOMPARE(model.rowCount(), 3);
         // Risk high to low, then oldest first.
@@ -71,7 +73,8 @@ private Q_SLOTS:
         // An older version arriving late is ignored.
         model.upsert(action(QStringLiteral("c"), 90, QStringLiteral("2026-11-24T09:01:00.000Z"),
                             QStringLiteral("pending"), 2));
-        QCOMPARE(model.action(QStringLiteral("c")).value(QStringLiteral("status")).toString(),
+        QCOMPARE(model.find(QStringLiteral("c"))->status, QStringLiteral("approved"));
+        QCOMPARE(model.fullAction(QStringLiteral("c"))->value(QStringLiteral("status")).toString(),
                  QStringLiteral("approved"));
 
         filter.setStatus({});
@@ -81,14 +84,87 @@ private Q_SLOTS:
         filter.setText({});
         model.setNow(
             QDateTime(QDate(2026, 11, 24), QTime(9, 10), QTimeZone::utc()).toMSecsSinceEpoch());
-        QCOMPARE(model.index(0, ActionQueueModel::Age).data().toString(), QStringLiteral("10 min"));
-        QCOMPARE(model.index(0, ActionQueueModel::Approvals).data().toString(),
+        // The model itself is in triage order; the filter only hides rows.
+        QCOMPARE(order(model),
+                 (QStringList{QStringLiteral("c"), QStringLiteral("b"), QStringLiteral("a")}));
+        const int a = model.rowOf(QStringLiteral("a"));
+        QCOMPARE(a, 2);
+        QCOMPARE(model.index(a, ActionQueueModel::Age).data().toString(), QStringLiteral("10 min"));
+        QCOMPARE(model.index(a, ActionQueueModel::Approvals).data().toString(),
                  QStringLiteral("1 of 2"));
         // Agent text comes out exactly as sent: plain data, nothing interpreted.
-        QCOMPARE(model.index(0, ActionQueueModel::Title).data().toString(),
+        QCOMPARE(model.index(a, ActionQueueModel::Title).data().toString(),
                  QStringLiteral("<b>title</b> a"));
+        // A new risk score moves the row to its place (checked by the model tester too).
+        model.upsert(action(QStringLiteral("a"), 95, QStringLiteral("2026-11-24T09:00:00.000Z"),
+                            QStringLiteral("pending"), 2));
+        QCOMPARE(order(model),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("c"), QStringLiteral("b")}));
+        QCOMPARE(model.rowOf(QStringLiteral("b")), 2);
+        QCOMPARE(model.rowOf(QStringLiteral("nope")), -1);
         model.reset({});
         QCOMPARE(filter.rowCount(), 0);
+    }
+
+    // The queue keeps summaries; full actions only for the most recently seen, and never one
+    // older than the row.
+    void fullActionsAreFewAndNeverStale()
+    {
+        ActionQueueModel model;
+        const QString t0 = QStringLiteral("2026-11-24T09:00:00.000Z");
+        // A snapshot has rows only: the detail must be fetched.
+        model.reset({model.summarise(action(QStringLiteral("s"), 10, t0))});
+        QVERIFY(model.find(QStringLiteral("s")));
+        QVERIFY(!model.fullAction(QStringLiteral("s")));
+        model.upsert(action(QStringLiteral("s"), 10, t0));
+        QVERIFY(model.fullAction(QStringLiteral("s")));
+        // A newer snapshot row makes the kept JSON stale: it is not offered.
+        model.reset(
+            {model.summarise(action(QStringLiteral("s"), 10, t0, QStringLiteral("pending"), 2))});
+        QVERIFY(!model.fullAction(QStringLiteral("s")));
+
+        const int n = ActionQueueModel::FullActionsKept + 50;
+        for (int i = 0; i < n; ++i)
+            model.upsert(action(QStringLiteral("x%1").arg(i), i % 100, t0));
+        int kept = 0;
+        for (int i = 0; i < n; ++i)
+            kept += model.fullAction(QStringLiteral("x%1").arg(i)) ? 1 : 0;
+        QCOMPARE(kept, ActionQueueModel::FullActionsKept);
+        QVERIFY(model.fullAction(QStringLiteral("x%1").arg(n - 1))); // the latest stays
+        QCOMPARE(model.rowCount(), n + 1);
+
+        // Repeated values share one string instead of one copy per row.
+        const ActionQueueModel::Row &a = model.row(1), &b = model.row(2);
+        QCOMPARE(a.status.constData(), b.status.constData());
+        QCOMPARE(a.kind.constData(), b.kind.constData());
+        QCOMPARE(a.session.constData(), b.session.constData());
+    }
+
+    void agentAndKindFilters()
+    {
+        ActionQueueModel model;
+        ActionFilterModel filter;
+        filter.setSourceModel(&model);
+        const QString t0 = QStringLiteral("2026-11-24T09:00:00.000Z");
+        QJsonObject mail = action(QStringLiteral("m"), 50, t0);
+        mail.insert(QStringLiteral("kind"), QStringLiteral("email.delete"));
+        model.upsert(mail);
+        model.upsert(action(QStringLiteral("a"), 40, t0));
+        model.upsert(action(QStringLiteral("b"), 30, t0));
+        QCOMPARE(model.agents(), (QStringList{QStringLiteral("agent-a"), QStringLiteral("agent-b"),
+                                              QStringLiteral("agent-m")}));
+        QCOMPARE(model.kinds(),
+                 (QStringList{QStringLiteral("email.delete"), QStringLiteral("shell.exec")}));
+        filter.setKind(QStringLiteral("shell.exec"));
+        QCOMPARE(order(filter), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        filter.setAgent(QStringLiteral("agent-b"));
+        QCOMPARE(order(filter), (QStringList{QStringLiteral("b")}));
+        filter.setKind(QStringLiteral("email.delete"));
+        QCOMPARE(filter.rowCount(), 0);
+        filter.setAgent({});
+        QCOMPARE(order(filter), (QStringList{QStringLiteral("m")}));
+        filter.setKind({});
+        QCOMPARE(filter.rowCount(), 3);
     }
 
     void sessionStatusReadsAtAGlance()

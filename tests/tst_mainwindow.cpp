@@ -1,15 +1,19 @@
 // The console's main window, offscreen, against a real server on loopback.
 #include "support/TestServer.h"
+#include "ui/ActionDetailView.h"
 #include "ui/ActionQueueModel.h"
 #include "ui/ConsoleBackend.h"
 #include "ui/EditDialog.h"
 #include "ui/MainWindow.h"
 #include "ui/Prompts.h"
+#include "ui/QueueFilterBar.h"
 #include "ui/SessionListModel.h"
 #include "ui/diff/DiffView.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QLabel>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTranslator>
 #include <QtTest>
@@ -299,6 +303,101 @@ private Q_SLOTS:
         QVERIFY(m_window->alertVisible());
         m_window->acknowledgeAlert();
         QVERIFY(!m_window->alertVisible());
+    }
+
+    // The queue keeps summaries; the full action of one that arrived with the snapshot is fetched
+    // when it is selected, and nobody can approve it before it is on screen.
+    void detailIsFetchedBeforeTheActionCanBeApproved()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        QJsonObject submitted = sampleAction();
+        submitted.insert(
+            QStringLiteral("payload"),
+            QJsonObject{{QStringLiteral("command"), QStringLiteral("ls /srv/reports")}});
+        const QString id = m_server->submit(session.second, submitted);
+        ConsoleBackend backend(m_server->url(), m_server->token(Role::Admin));
+        MainWindow window(&backend);
+        window.show();
+        bool approvableAtLoad = true, completeAtLoad = true;
+        QString payloadAtLoad;
+        connect(&backend, &ConsoleBackend::loaded, this, [&] {
+            approvableAtLoad = window.approveAction()->isEnabled();
+            completeAtLoad = window.detailComplete();
+            payloadAtLoad = window.detailView()->payloadText();
+        });
+        QSignalSpy loaded(&backend, &ConsoleBackend::loaded);
+        backend.start();
+        QTRY_COMPARE(loaded.count(), 1);
+        QCOMPARE(window.selectedActionId(), id);
+        QVERIFY(!completeAtLoad);
+        QVERIFY(!approvableAtLoad);
+        QVERIFY2(payloadAtLoad.startsWith(QStringLiteral("Loading")), qPrintable(payloadAtLoad));
+        QTRY_VERIFY(window.detailComplete());
+        QVERIFY(window.detailView()->payloadText().contains(QStringLiteral("ls /srv/reports")));
+        QTRY_VERIFY(window.approveAction()->isEnabled());
+        window.approveAction()->trigger();
+        QTRY_COMPARE(serverStatus(*m_server, QStringLiteral("/v1/actions/") + id),
+                     QStringLiteral("approved"));
+    }
+
+    // A long queue shows its first page (the top of the triage order) at once; when the rest
+    // arrives, the action the reviewer moved to stays selected.
+    void aLongQueueShowsItsTopFirstAndKeepsTheSelection()
+    {
+        const auto session = m_server->openSession(QStringLiteral("bulk"));
+        const int total = 520; // the console loads pages of 500
+        for (int i = 0; i < total; ++i)
+            QVERIFY(!m_server->submit(session.second, sampleAction()).isEmpty());
+        ConsoleBackend backend(m_server->url(), m_server->token(Role::Admin));
+        MainWindow window(&backend);
+        window.show();
+        int rowsAtFirstPage = 0;
+        QString chosen;
+        connect(&backend, &ConsoleBackend::loadProgress, this, [&](int) {
+            if (!chosen.isEmpty())
+                return;
+            rowsAtFirstPage = window.queueView()->model()->rowCount();
+            window.queueView()->setCurrentIndex(window.queueView()->model()->index(3, 0));
+            chosen = window.selectedActionId();
+        });
+        QSignalSpy loaded(&backend, &ConsoleBackend::loaded);
+        backend.start();
+        QTRY_COMPARE(loaded.count(), 1);
+        QCOMPARE(rowsAtFirstPage, 500);
+        QVERIFY(window.statusBar()->currentMessage().isEmpty()); // "Loading…" is gone
+        QCOMPARE(window.queueView()->model()->rowCount(), total);
+        QVERIFY(!chosen.isEmpty());
+        QCOMPARE(window.selectedActionId(), chosen);
+    }
+
+    void agentAndKindFiltersFollowTheQueue()
+    {
+        const auto mail = m_server->openSession(QStringLiteral("mail-cleaner"));
+        const auto shell = m_server->openSession(QStringLiteral("ops-bot"));
+        m_server->submit(mail.second, sampleAction(QStringLiteral("email.delete")));
+        m_server->submit(shell.second, sampleAction(QStringLiteral("shell.exec")));
+        m_server->submit(shell.second, sampleAction(QStringLiteral("sql.exec")));
+        QAbstractItemModel *queue = m_window->queueView()->model();
+        QTRY_COMPARE(queue->rowCount(), 3);
+        QueueFilterBar *bar = m_window->filterBar();
+        QTRY_COMPARE(bar->agent()->count(), 3); // "All agents" and the two
+        QCOMPARE(bar->agent()->itemText(1), QStringLiteral("mail-cleaner"));
+        QTRY_COMPARE(bar->kind()->count(), 4);
+        bar->agent()->setCurrentIndex(bar->agent()->findText(QStringLiteral("ops-bot")));
+        QCOMPARE(queue->rowCount(), 2);
+        bar->kind()->setCurrentIndex(bar->kind()->findText(QStringLiteral("sql.exec")));
+        QCOMPARE(queue->rowCount(), 1);
+        QCOMPARE(queue->index(0, ActionQueueModel::Kind).data().toString(),
+                 QStringLiteral("sql.exec"));
+        // A new agent joins the list without disturbing the choice.
+        const auto late = m_server->openSession(QStringLiteral("late-agent"));
+        m_server->submit(late.second, sampleAction());
+        QTRY_COMPARE(bar->agent()->count(), 4);
+        QCOMPARE(bar->agent()->currentText(), QStringLiteral("ops-bot"));
+        QCOMPARE(queue->rowCount(), 1);
+        bar->agent()->setCurrentIndex(0);
+        bar->kind()->setCurrentIndex(0);
+        QCOMPARE(queue->rowCount(), 4);
     }
 
     void disconnectedMeansNoDecisionButtons()

@@ -110,27 +110,42 @@
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="122"/>
+        <location filename="../ui/ActionDetailView.cpp" line="123"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="135"/>
+        <location filename="../ui/ActionDetailView.cpp" line="145"/>
+        <source>Loading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="146"/>
+        <source>Loading the payload from the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="155"/>
+        <source>The full action could not be loaded: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="163"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="169"/>
+        <location filename="../ui/ActionDetailView.cpp" line="197"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="176"/>
+        <location filename="../ui/ActionDetailView.cpp" line="204"/>
         <source>grants on %1</source>
         <translation>Berechtigungen auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="181"/>
+        <location filename="../ui/ActionDetailView.cpp" line="209"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
@@ -138,7 +153,7 @@
 <context>
     <name>interlock::ui::ActionQueueModel</name>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="46"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="47"/>
         <source>%n s</source>
         <translation>
             <numerusform>%n s</numerusform>
@@ -146,7 +161,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="48"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="49"/>
         <source>%n min</source>
         <translation>
             <numerusform>%n min</numerusform>
@@ -154,7 +169,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="50"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="51"/>
         <source>%n h</source>
         <translation>
             <numerusform>%n h</numerusform>
@@ -162,7 +177,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="51"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="52"/>
         <source>%n d</source>
         <translation>
             <numerusform>%n T</numerusform>
@@ -170,52 +185,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="130"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="145"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="144"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="159"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="146"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="161"/>
         <source>Age</source>
         <translation>Alter</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="148"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="163"/>
         <source>Expires in</source>
         <translation>Läuft ab in</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="150"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="165"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="152"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="167"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="154"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="169"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="156"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="171"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="158"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="173"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="160"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="175"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -223,107 +238,107 @@
 <context>
     <name>interlock::ui::ConsoleBackend</name>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="28"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="27"/>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="31"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
         <source>Reconnecting… (%1)</source>
         <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="34"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
         <source>Refused by the server: %1</source>
         <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="37"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
         <source>Connecting…</source>
         <translation>Verbinde …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="47"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="46"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="61"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="60"/>
         <source>The server could not be reached (%1).</source>
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="64"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="66"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="68"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="67"/>
         <source>You own the session that submitted this action, so another reviewer must approve it.</source>
         <translation>Die Sitzung, die diese Aktion eingereicht hat, gehört Ihnen; daher muss jemand anderes sie freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="71"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="156"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="167"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="178"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="185"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="188"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="196"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="200"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="218"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="218"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="225"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="233"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="228"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="236"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="231"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -331,17 +346,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="242"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="245"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="253"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="248"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="256"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -742,229 +757,310 @@
         <translation>Interlock</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="92"/>
+        <location filename="../ui/MainWindow.cpp" line="81"/>
+        <source>Loading the queue: %L1 actions so far…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="117"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="94"/>
+        <location filename="../ui/MainWindow.cpp" line="119"/>
         <source>Approve the selected action as it is (Ctrl+Return)</source>
         <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="97"/>
+        <location filename="../ui/MainWindow.cpp" line="122"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="99"/>
+        <location filename="../ui/MainWindow.cpp" line="124"/>
         <source>Edit the payload, then approve your version (E)</source>
         <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="102"/>
+        <location filename="../ui/MainWindow.cpp" line="127"/>
         <source>&amp;Reject…</source>
         <translation>&amp;Ablehnen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="104"/>
+        <location filename="../ui/MainWindow.cpp" line="129"/>
         <source>Reject the selected action with a reason (R)</source>
         <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="107"/>
+        <location filename="../ui/MainWindow.cpp" line="132"/>
         <source>■ Emergency stop</source>
         <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="110"/>
+        <location filename="../ui/MainWindow.cpp" line="135"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
         <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="113"/>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
         <source>Stop all agents…</source>
         <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="115"/>
+        <location filename="../ui/MainWindow.cpp" line="140"/>
         <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
         <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="118"/>
+        <location filename="../ui/MainWindow.cpp" line="143"/>
         <source>Kill session</source>
         <translation>Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="119"/>
+        <location filename="../ui/MainWindow.cpp" line="144"/>
         <source>Kill the session selected in this list</source>
         <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="122"/>
+        <location filename="../ui/MainWindow.cpp" line="147"/>
         <source>Next action</source>
         <translation>Nächste Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="125"/>
+        <location filename="../ui/MainWindow.cpp" line="150"/>
         <source>Previous action</source>
         <translation>Vorherige Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="128"/>
+        <location filename="../ui/MainWindow.cpp" line="153"/>
         <source>Find</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="133"/>
+        <location filename="../ui/MainWindow.cpp" line="158"/>
         <source>Connect an agent…</source>
         <translation>Agent verbinden …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="137"/>
+        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="139"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="147"/>
+        <location filename="../ui/MainWindow.cpp" line="172"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="155"/>
         <source>Filter: agent, kind, title, target (Ctrl+F)</source>
-        <translation>Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
+        <translation type="vanished">Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="161"/>
         <source>Pending</source>
-        <translation>Offen</translation>
+        <translation type="vanished">Offen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>Approved</source>
-        <translation>Freigegeben</translation>
+        <translation type="vanished">Freigegeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="163"/>
         <source>Rejected</source>
-        <translation>Abgelehnt</translation>
+        <translation type="vanished">Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>Expired</source>
-        <translation>Abgelaufen</translation>
+        <translation type="vanished">Abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="165"/>
         <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
+        <translation type="vanished">Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="165"/>
         <source>All</source>
-        <translation>Alle</translation>
+        <translation type="vanished">Alle</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="171"/>
         <source>Show only actions at or above this risk level</source>
-        <translation>Nur Aktionen ab dieser Risikostufe zeigen</translation>
+        <translation type="vanished">Nur Aktionen ab dieser Risikostufe zeigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
         <source>Any risk</source>
-        <translation>Jedes Risiko</translation>
+        <translation type="vanished">Jedes Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
         <source>Medium and up</source>
-        <translation>Ab mittel</translation>
+        <translation type="vanished">Ab mittel</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
         <source>High and up</source>
-        <translation>Ab hoch</translation>
+        <translation type="vanished">Ab hoch</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="173"/>
         <source>Critical only</source>
-        <translation>Nur kritisch</translation>
+        <translation type="vanished">Nur kritisch</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231"/>
+        <location filename="../ui/MainWindow.cpp" line="250"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="243"/>
+        <location filename="../ui/MainWindow.cpp" line="262"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="260"/>
+        <location filename="../ui/MainWindow.cpp" line="279"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="329"/>
+        <location filename="../ui/MainWindow.cpp" line="388"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="334"/>
+        <location filename="../ui/MainWindow.cpp" line="393"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="399"/>
+        <location filename="../ui/MainWindow.cpp" line="462"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="400"/>
+        <location filename="../ui/MainWindow.cpp" line="463"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="422"/>
+        <location filename="../ui/MainWindow.cpp" line="485"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="423"/>
+        <location filename="../ui/MainWindow.cpp" line="486"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="489"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="442"/>
+        <location filename="../ui/MainWindow.cpp" line="505"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="443"/>
+        <location filename="../ui/MainWindow.cpp" line="506"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="473"/>
+        <location filename="../ui/MainWindow.cpp" line="536"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="476"/>
+        <location filename="../ui/MainWindow.cpp" line="539"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::QueueFilterBar</name>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="25"/>
+        <source>Filter: agent, kind, title, target (Ctrl+F)</source>
+        <translation type="unfinished">Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="30"/>
+        <source>Pending</source>
+        <translation type="unfinished">Offen</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="31"/>
+        <source>Approved</source>
+        <translation type="unfinished">Freigegeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="32"/>
+        <source>Rejected</source>
+        <translation type="unfinished">Abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="33"/>
+        <source>Expired</source>
+        <translation type="unfinished">Abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="34"/>
+        <source>Cancelled</source>
+        <translation type="unfinished">Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="34"/>
+        <source>All</source>
+        <translation type="unfinished">Alle</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="36"/>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="42"/>
+        <source>Show only actions at or above this risk level</source>
+        <translation type="unfinished">Nur Aktionen ab dieser Risikostufe zeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="44"/>
+        <source>Any risk</source>
+        <translation type="unfinished">Jedes Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="44"/>
+        <source>Medium and up</source>
+        <translation type="unfinished">Ab mittel</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="44"/>
+        <source>High and up</source>
+        <translation type="unfinished">Ab hoch</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="44"/>
+        <source>Critical only</source>
+        <translation type="unfinished">Nur kritisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="48"/>
+        <source>Agent</source>
+        <translation type="unfinished">Agent</translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="49"/>
+        <source>Kind of action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="96"/>
+        <source>All agents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/QueueFilterBar.cpp" line="97"/>
+        <source>All kinds</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

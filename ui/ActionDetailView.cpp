@@ -119,6 +119,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
 
 void ActionDetailView::clear()
 {
+    m_id.clear();
     m_title->setText(tr("Select an action"));
     for (QLabel *l : {m_meta, m_risk, m_reasons, m_exposure})
         l->clear();
@@ -129,8 +130,35 @@ void ActionDetailView::clear()
     m_diff->clear();
 }
 
+void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
+{
+    show(QJsonObject{{QStringLiteral("id"), row.id},
+                     {QStringLiteral("title"), row.title},
+                     {QStringLiteral("kind"), row.kind},
+                     {QStringLiteral("agent"), row.agent},
+                     {QStringLiteral("session_id"), row.session},
+                     {QStringLiteral("target"), row.target},
+                     {QStringLiteral("status"), row.status},
+                     {QStringLiteral("summary"), row.tip},
+                     {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), row.score},
+                                                          {QStringLiteral("level"), row.level}}}});
+    m_reasons->setText(tr("Loading…"));
+    m_payload->setPlainText(tr("Loading the payload from the server…"));
+    m_exposure->hide();
+    m_diff->clear();
+    m_tabs->setCurrentWidget(m_payload);
+}
+
+void ActionDetailView::showUnavailable(const QString &message)
+{
+    m_reasons->clear();
+    m_payload->setPlainText(tr("The full action could not be loaded: %1").arg(message));
+    m_tabs->setCurrentWidget(m_payload);
+}
+
 void ActionDetailView::show(const QJsonObject &a)
 {
+    m_id = a.value(QStringLiteral("id")).toString();
     m_title->setText(a.value(QStringLiteral("title")).toString());
     m_meta->setText(tr("%1 · %2 · session %3 · target %4 · %5")
                         .arg(a.value(QStringLiteral("kind")).toString(),
@@ -192,6 +220,11 @@ void ActionDetailView::show(const QJsonObject &a)
 QString ActionDetailView::exposureText() const
 {
     return m_exposure->text();
+}
+
+QString ActionDetailView::payloadText() const
+{
+    return m_payload->toPlainText();
 }
 
 QString ActionDetailView::riskText() const

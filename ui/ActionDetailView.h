@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ActionQueueModel.h"
+
 #include <QJsonObject>
 #include <QWidget>
 
@@ -18,10 +20,17 @@ class ActionDetailView : public QWidget
 public:
     explicit ActionDetailView(QWidget *parent = nullptr);
     void show(const QJsonObject &action);
+    // What the queue row knows while the full action is on its way from the server.
+    void showLoading(const ActionQueueModel::Row &row);
+    // The full action could not be had (gone, forbidden, server unreachable).
+    void showUnavailable(const QString &message);
     void clear();
+    // The action shown (complete or loading); empty when none.
+    QString actionId() const { return m_id; }
 
     QString riskText() const; // for tests and accessibility
     QString exposureText() const;
+    QString payloadText() const;
     class DiffView *diffView() const { return m_diff; }
 
 private:
@@ -34,6 +43,7 @@ private:
     QPlainTextEdit *m_payload;
     QTabWidget *m_tabs;
     class DiffView *m_diff;
+    QString m_id;
 };
 
 } // namespace interlock::ui

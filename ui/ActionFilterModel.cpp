@@ -7,29 +7,42 @@ namespace interlock::ui {
 ActionFilterModel::ActionFilterModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
-    setDynamicSortFilter(true);
-    sort(0, Qt::AscendingOrder);
+    setDynamicSortFilter(true); // a changed status moves a row out of (or into) the view
 }
 
 void ActionFilterModel::setStatus(const QString &status)
 {
     m_status = status;
-    invalidateFilter();
+    invalidate();
 }
 
 void ActionFilterModel::setText(const QString &text)
 {
     m_text = text.trimmed().toLower();
-    invalidateFilter();
+    invalidate();
 }
 
 void ActionFilterModel::setMinimumLevel(int rank)
 {
     m_minLevel = rank;
-    invalidateFilter();
+    invalidate();
 }
 
-// Both read the model's row summaries directly: no QVariant, no JSON, per row.
+void ActionFilterModel::setAgent(const QString &agent)
+{
+    m_agent = agent;
+    invalidate();
+}
+
+void ActionFilterModel::setKind(const QString &kind)
+{
+    m_kind = kind;
+    invalidate();
+}
+
+// Reads the model's row summaries directly: no QVariant, no JSON, per row. invalidate() rather
+// than invalidateFilter(): the latter reports every removed stretch of rows on its own, and a
+// table over 100,000 rows spends seconds on them; one layout change costs milliseconds.
 bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) const
 {
     const auto *model = static_cast<const ActionQueueModel *>(sourceModel());
@@ -38,18 +51,9 @@ bool ActionFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &) con
         return false;
     if (r.levelRank < m_minLevel)
         return false;
+    if ((!m_agent.isEmpty() && r.agent != m_agent) || (!m_kind.isEmpty() && r.kind != m_kind))
+        return false;
     return m_text.isEmpty() || r.haystack.contains(m_text);
-}
-
-bool ActionFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
-{
-    // Whatever column the view sorts by, the queue order is the same: it is a triage order.
-    const auto *model = static_cast<const ActionQueueModel *>(sourceModel());
-    const ActionQueueModel::Row &l = model->row(left.row());
-    const ActionQueueModel::Row &r = model->row(right.row());
-    if (l.score != r.score)
-        return l.score > r.score;
-    return l.created < r.created;
 }
 
 } // namespace interlock::ui

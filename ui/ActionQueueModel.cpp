@@ -7,7 +7,8 @@
 #include <QColor>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
+
+#include <algorithm>
 
 namespace interlock::ui {
 
@@ -31,7 +32,7 @@ ActionQueueModel::ActionQueueModel(QObject *parent)
 
 int ActionQueueModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_actions.size());
+    return parent.isValid() ? 0 : int(m_order.size());
 }
 
 int ActionQueueModel::columnCount(const QModelIndex &parent) const
@@ -62,21 +63,35 @@ int ActionQueueModel::levelRank(const QString &level)
     return 0;
 }
 
+QString ActionQueueModel::shared(const QString &value)
+{
+    // Bounded: an agent that invents a new value per action only stops sharing, never grows this.
+    constexpr qsizetype poolLimit = 4096;
+    const auto it = m_pool.constFind(value);
+    if (it != m_pool.constEnd())
+        return *it;
+    if (m_pool.size() < poolLimit)
+        m_pool.insert(value);
+    return value;
+}
+
 ActionQueueModel::Row ActionQueueModel::summarise(const QJsonObject &a)
 {
+    constexpr qsizetype tipLength = 240;
     Row r;
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     r.id = a.value(QStringLiteral("id")).toString();
-    r.session = a.value(QStringLiteral("session_id")).toString();
-    r.status = a.value(QStringLiteral("status")).toString();
-    r.level = risk.value(QStringLiteral("level")).toString();
+    r.session = shared(a.value(QStringLiteral("session_id")).toString());
+    r.status = shared(a.value(QStringLiteral("status")).toString());
+    r.level = shared(risk.value(QStringLiteral("level")).toString());
     r.levelRank = levelRank(r.level);
     r.score = risk.value(QStringLiteral("score")).toInt();
-    r.agent = a.value(QStringLiteral("agent")).toString();
-    r.kind = a.value(QStringLiteral("kind")).toString();
+    r.agent = shared(a.value(QStringLiteral("agent")).toString());
+    r.kind = shared(a.value(QStringLiteral("kind")).toString());
     r.title = a.value(QStringLiteral("title")).toString();
     r.target = a.value(QStringLiteral("target")).toString();
-    r.summary = a.value(QStringLiteral("summary")).toString();
+    const QString summary = a.value(QStringLiteral("summary")).toString();
+    r.tip = summary.size() > tipLength ? summary.left(tipLength) + u'…' : summary;
     r.haystack = (r.agent + u'\n' + r.kind + u'\n' + r.title + u'\n' + r.target).toLower();
     r.approvals = int(a.value(QStringLiteral("approvals")).toArray().size());
     r.required = a.value(QStringLiteral("required_approvals")).toInt();
@@ -90,7 +105,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &r = m_summary.at(index.row());
+    const Row &r = row(index.row());
     switch (role) {
     case IdRole:
         return r.id;
@@ -108,7 +123,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == Risk)
         return QBrush(levelColor(r.level));
     if (role == Qt::ToolTipRole && index.column() == Title)
-        return r.summary;
+        return r.tip;
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -163,18 +178,52 @@ QVariant ActionQueueModel::headerData(int section, Qt::Orientation orientation, 
     }
 }
 
-void ActionQueueModel::reset(const QList<QJsonObject> &actions)
+bool ActionQueueModel::triageBefore(const Row &a, const Row &b)
+{
+    if (a.score != b.score)
+        return a.score > b.score;
+    if (a.created != b.created)
+        return a.created < b.created;
+    return a.id < b.id;
+}
+
+int ActionQueueModel::position(int stored) const
+{
+    const Row &r = m_rows.at(stored);
+    const auto it = std::lower_bound(m_order.cbegin(), m_order.cend(), stored,
+                                     [this, &r](int a, int) { return triageBefore(m_rows[a], r); });
+    return it != m_order.cend() && *it == stored ? int(it - m_order.cbegin()) : -1;
+}
+
+void ActionQueueModel::insertAt(int stored)
+{
+    const Row &r = m_rows.at(stored);
+    const auto it = std::lower_bound(m_order.cbegin(), m_order.cend(), stored,
+                                     [this, &r](int a, int) { return triageBefore(m_rows[a], r); });
+    const int at = int(it - m_order.cbegin());
+    beginInsertRows({}, at, at);
+    m_order.insert(at, stored);
+    endInsertRows();
+}
+
+void ActionQueueModel::reset(QList<Row> rows)
 {
     beginResetModel();
-    m_actions = actions;
-    m_summary.clear();
-    m_summary.reserve(actions.size());
-    m_rows.clear();
-    m_rows.reserve(actions.size());
-    for (const QJsonObject &a : actions) {
-        m_summary.append(summarise(a));
-        m_rows.insert(m_summary.last().id, int(m_summary.size() - 1));
+    m_rows = std::move(rows);
+    m_index.clear();
+    m_index.reserve(m_rows.size());
+    m_agents.clear();
+    m_kinds.clear();
+    m_order.resize(m_rows.size());
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        const Row &r = m_rows.at(i);
+        m_order[i] = int(i);
+        m_index.insert(r.id, int(i));
+        m_agents.insert(r.agent);
+        m_kinds.insert(r.kind);
     }
+    std::sort(m_order.begin(), m_order.end(),
+              [this](int a, int b) { return triageBefore(m_rows[a], m_rows[b]); });
     endResetModel();
 }
 
@@ -183,35 +232,79 @@ void ActionQueueModel::upsert(const QJsonObject &action)
     Row r = summarise(action);
     if (r.id.isEmpty())
         return;
-    const auto it = m_rows.constFind(r.id);
-    if (it != m_rows.constEnd()) {
-        // Never go back to an older version (events and reloads may cross).
-        if (m_summary[*it].version > r.version)
-            return;
-        m_actions[*it] = action;
-        m_summary[*it] = std::move(r);
-        Q_EMIT dataChanged(index(*it, 0), index(*it, ColumnCount - 1));
+    const auto it = m_index.constFind(r.id);
+    if (it != m_index.constEnd() && m_rows[*it].version > r.version)
+        return; // never go back to an older version (events and reloads may cross)
+    m_full.insert(r.id, new QJsonObject(action));
+    m_agents.insert(r.agent);
+    m_kinds.insert(r.kind);
+    if (it == m_index.constEnd()) {
+        const int stored = int(m_rows.size());
+        m_index.insert(r.id, stored);
+        m_rows.append(std::move(r));
+        return insertAt(stored);
+    }
+    const int stored = *it;
+    const int at = position(stored);
+    if (!triageBefore(r, m_rows[stored]) && !triageBefore(m_rows[stored], r)) {
+        m_rows[stored] = std::move(r);
+        Q_EMIT dataChanged(index(at, 0), index(at, ColumnCount - 1));
         return;
     }
-    const int row = int(m_actions.size());
-    beginInsertRows({}, row, row);
-    m_rows.insert(r.id, row);
-    m_actions.append(action);
-    m_summary.append(std::move(r));
-    endInsertRows();
+    // Its place in the triage order changed (a new risk score): out, then in where it belongs.
+    beginRemoveRows({}, at, at);
+    m_order.remove(at);
+    endRemoveRows();
+    m_rows[stored] = std::move(r);
+    insertAt(stored);
 }
 
-QJsonObject ActionQueueModel::action(const QString &id) const
+int ActionQueueModel::rowOf(const QString &id) const
 {
-    const auto it = m_rows.constFind(id);
-    return it == m_rows.constEnd() ? QJsonObject() : m_actions.at(*it);
+    const auto it = m_index.constFind(id);
+    return it == m_index.constEnd() ? -1 : position(*it);
+}
+
+const ActionQueueModel::Row *ActionQueueModel::find(const QString &id) const
+{
+    const auto it = m_index.constFind(id);
+    return it == m_index.constEnd() ? nullptr : &m_rows.at(*it);
+}
+
+std::optional<QJsonObject> ActionQueueModel::fullAction(const QString &id) const
+{
+    const Row *r = find(id);
+    const QJsonObject *full = m_full.object(id);
+    if (!r || !full || full->value(QStringLiteral("version")).toInt() != r->version)
+        return std::nullopt;
+    return *full;
+}
+
+namespace {
+QStringList sorted(const QSet<QString> &set)
+{
+    QStringList out(set.cbegin(), set.cend());
+    out.removeAll(QString());
+    out.sort(Qt::CaseInsensitive);
+    return out;
+}
+} // namespace
+
+QStringList ActionQueueModel::agents() const
+{
+    return sorted(m_agents);
+}
+
+QStringList ActionQueueModel::kinds() const
+{
+    return sorted(m_kinds);
 }
 
 void ActionQueueModel::setNow(qint64 msSinceEpoch)
 {
     m_now = msSinceEpoch;
-    if (!m_actions.isEmpty())
-        Q_EMIT dataChanged(index(0, Age), index(int(m_actions.size()) - 1, ExpiresIn),
+    if (!m_order.isEmpty())
+        Q_EMIT dataChanged(index(0, Age), index(int(m_order.size()) - 1, ExpiresIn),
                            {Qt::DisplayRole});
 }
 

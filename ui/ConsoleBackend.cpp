@@ -1,6 +1,5 @@
 #include "ConsoleBackend.h"
 
-#include "ActionQueueModel.h"
 #include "SessionListModel.h"
 
 #include <QJsonArray>
@@ -100,10 +99,16 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
                 return Q_EMIT outcome(explain(r), true);
             }
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
-                m_loading.append(v.toObject());
+                m_loading.append(m_actions->summarise(v.toObject()));
             const QString next = r.body.value(QStringLiteral("next_cursor")).toString();
-            if (stage == 0 && !next.isEmpty())
+            if (stage == 0 && !next.isEmpty()) {
+                // The server sends the triage order, so the first page is the top of the queue:
+                // an empty console shows it at once instead of waiting for the last page.
+                if (m_actions->rowCount() == 0)
+                    m_actions->reset(m_loading);
+                Q_EMIT loadProgress(int(m_loading.size()));
                 return reloadActions(next, 0);
+            }
             if (stage + 1 < stages.size())
                 return reloadActions({}, stage + 1);
             m_actions->reset(std::exchange(m_loading, {}));
@@ -128,12 +133,16 @@ void ConsoleBackend::reloadSessions()
         });
 }
 
-void ConsoleBackend::fetchAction(const QString &id)
+void ConsoleBackend::requestAction(const QString &id)
 {
+    if (id.isEmpty() || m_fetching.contains(id))
+        return;
+    m_fetching.insert(id);
     m_client.request("GET", QStringLiteral("/v1/actions/") + id, std::nullopt,
-                     [this](const ApiResult &r) {
+                     [this, id](const ApiResult &r) {
+                         m_fetching.remove(id);
                          if (!r.ok())
-                             return;
+                             return Q_EMIT actionUnavailable(id, explain(r));
                          m_actions->upsert(r.body);
                          // A reload in flight would replace the model with an older snapshot:
                          // this action is applied again on top of it.
@@ -152,20 +161,18 @@ void ConsoleBackend::onEvents(const QJsonArray &events)
         if (!id.isEmpty() && !actions.contains(id))
             actions.append(id);
         if (e.value(QStringLiteral("type")).toString() == QLatin1String("receipt.violation")) {
-            const QJsonObject action = m_actions->action(id);
+            const ActionQueueModel::Row *row = m_actions->find(id);
+            const QString agent = row ? row->agent : QString();
+            const QString title = row && !row->title.isEmpty() ? row->title : id;
             Q_EMIT violation(tr("%1 (%2) reported running “%3”: %4")
-                                 .arg(action.value(QStringLiteral("agent")).toString(),
-                                      e.value(QStringLiteral("session_id")).toString(),
-                                      action.value(QStringLiteral("title")).toString().isEmpty()
-                                          ? id
-                                          : action.value(QStringLiteral("title")).toString(),
-                                      e.value(QStringLiteral("message")).toString()));
+                                 .arg(agent, e.value(QStringLiteral("session_id")).toString(),
+                                      title, e.value(QStringLiteral("message")).toString()));
         }
         // Pending counts and session states live in the sessions list.
         sessionsChanged = true;
     }
     for (const QString &id : std::as_const(actions))
-        fetchAction(id);
+        requestAction(id);
     if (sessionsChanged && !m_sessionsReloadQueued) {
         m_sessionsReloadQueued = true;
         QTimer::singleShot(0, this, &ConsoleBackend::reloadSessions);
@@ -176,7 +183,8 @@ void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, co
 {
     if (!isConnected())
         return Q_EMIT outcome(tr("Not connected: the decision was not sent."), true);
-    const QString title = m_actions->action(actionId).value(QStringLiteral("title")).toString();
+    const ActionQueueModel::Row *row = m_actions->find(actionId);
+    const QString title = row ? row->title : actionId;
     m_client.request(
         "POST", QStringLiteral("/v1/actions/%1/decision").arg(actionId), body,
         [this, done, title](const ApiResult &r) {
@@ -194,19 +202,19 @@ void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, co
         });
 }
 
-void ConsoleBackend::approve(const QString &actionId)
+void ConsoleBackend::approve(const QString &actionId, int versionSeen)
 {
-    decide(actionId, {{QStringLiteral("decision"), QStringLiteral("approve")}},
+    decide(actionId,
+           {{QStringLiteral("decision"), QStringLiteral("approve")},
+            {QStringLiteral("version"), versionSeen}},
            tr("Approved “%1”."));
 }
 
-void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload)
+void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen)
 {
-    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
-                     {QStringLiteral("payload"), payload}};
-    const QJsonObject seen = m_actions->action(actionId);
-    if (seen.contains(QStringLiteral("version")))
-        body.insert(QStringLiteral("version"), seen.value(QStringLiteral("version")));
+    const QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
+                           {QStringLiteral("payload"), payload},
+                           {QStringLiteral("version"), versionSeen}};
     decide(actionId, body, tr("Approved an edited “%1”."));
 }
 

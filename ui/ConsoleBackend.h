@@ -1,13 +1,14 @@
 #pragma once
 
+#include "ActionQueueModel.h"
 #include "client/ApiClient.h"
 #include "client/EventStream.h"
 
 #include <QObject>
+#include <QSet>
 
 namespace interlock::ui {
 
-class ActionQueueModel;
 class SessionListModel;
 
 // What the console does, without widgets: loads the queue and the sessions, follows the event
@@ -29,11 +30,16 @@ public:
     QString userName() const { return m_name; }
 
     void start();
-    void approve(const QString &actionId);
+    // Approves the version the reviewer saw; if the action changed since, the server refuses.
+    void approve(const QString &actionId, int versionSeen);
     void reject(const QString &actionId, const QString &reason);
-    // Approves `payload` instead of the agent's (sends decision "edit" with the version seen).
-    void edit(const QString &actionId, const QJsonObject &payload);
+    // Approves `payload` instead of the agent's (sends decision "edit" with the version the
+    // reviewer saw, so a change in between is refused rather than approved unseen).
+    void edit(const QString &actionId, const QJsonObject &payload, int versionSeen);
     void killSession(const QString &sessionId);
+    // Fetches one action's full JSON into the model (the queue keeps summaries only); the model's
+    // dataChanged tells when it is there, actionUnavailable when it could not be had.
+    void requestAction(const QString &id);
     void stopAll();
 
     // A person's sentence for a failed call.
@@ -43,22 +49,25 @@ Q_SIGNALS:
     void outcome(const QString &message, bool isError);
     void connectionChanged(bool connected, const QString &text);
     void loaded();
+    // A long first load shows its first page (the top of the queue) at once, then counts up.
+    void loadProgress(int actionsLoaded);
     void roleKnown(const QString &role);
     // An agent reported running something other than what was approved (receipt.violation).
     void violation(const QString &message);
+    void actionUnavailable(const QString &id, const QString &message);
 
 private:
     void reloadActions(const QString &cursor = {}, int stage = 0);
     void reloadSessions();
     void onEvents(const QJsonArray &events);
-    void fetchAction(const QString &id);
     void decide(const QString &actionId, const QJsonObject &body, const QString &done);
 
     ApiClient m_client;
     EventStream m_stream;
     ActionQueueModel *m_actions;
     SessionListModel *m_sessions;
-    QList<QJsonObject> m_loading;
+    QList<ActionQueueModel::Row> m_loading; // summarised page by page as a reload arrives
+    QSet<QString> m_fetching;
     QList<QJsonObject> m_arrivedWhileLoading; // live updates during a reload
     bool m_reloading = false;
     bool m_sessionsReloadQueued = false;

@@ -7,6 +7,7 @@
 #include "ActionQueueModel.h"
 #include "ConsoleBackend.h"
 #include "Prompts.h"
+#include "QueueFilterBar.h"
 #include "SessionListModel.h"
 
 #include <QAction>
@@ -43,8 +44,7 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
     , m_queue(new QTableView(this))
     , m_sessions(new QTableView(this))
     , m_detail(new ActionDetailView(this))
-    , m_search(new QLineEdit(this))
-    , m_status(new QComboBox(this))
+    , m_filterBar(new QueueFilterBar(backend->actions(), m_filter, this))
     , m_connection(new QLabel(this))
 {
     setWindowTitle(tr("Interlock"));
@@ -61,10 +61,30 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
         if (!m_queue->currentIndex().isValid() && m_filter->rowCount() > 0)
             m_queue->setCurrentIndex(m_filter->index(0, 0));
     });
+    // A reload keeps the reviewer's place: the same action stays selected if it is still there.
+    connect(m_filter, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { m_keepSelected = selectedActionId(); });
     connect(m_filter, &QAbstractItemModel::modelReset, this, [this] {
-        if (m_filter->rowCount() > 0)
-            m_queue->setCurrentIndex(m_filter->index(0, 0));
+        const int source = m_backend->actions()->rowOf(std::exchange(m_keepSelected, {}));
+        QModelIndex keep = source < 0
+                               ? QModelIndex()
+                               : m_filter->mapFromSource(m_backend->actions()->index(source, 0));
+        if (!keep.isValid() && m_filter->rowCount() > 0)
+            keep = m_filter->index(0, 0);
+        if (keep.isValid())
+            m_queue->setCurrentIndex(keep);
+        m_fitColumns->start();
         showSelected();
+    });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, m_fitColumns, qOverload<>(&QTimer::start));
+    connect(backend, &ConsoleBackend::loadProgress, this, [this](int count) {
+        m_progress = tr("Loading the queue: %L1 actions so far…").arg(count);
+        statusBar()->showMessage(m_progress, 0);
+    });
+    connect(backend, &ConsoleBackend::loaded, this, [this] {
+        if (!m_progress.isEmpty() && statusBar()->currentMessage() == m_progress)
+            statusBar()->clearMessage();
+        m_progress.clear();
     });
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_queue->currentIndex().isValid())
@@ -72,6 +92,11 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
     });
     connect(backend, &ConsoleBackend::outcome, this, &MainWindow::showOutcome);
     connect(backend, &ConsoleBackend::violation, this, &MainWindow::raiseAlert);
+    connect(backend, &ConsoleBackend::actionUnavailable, this,
+            [this](const QString &id, const QString &message) {
+                if (id == selectedActionId())
+                    m_detail->showUnavailable(message);
+            });
     connect(backend, &ConsoleBackend::connectionChanged, this,
             [this](bool connected, const QString &text) {
                 m_connected = connected;
@@ -127,7 +152,7 @@ void MainWindow::buildActions()
     connect(previous, &QAction::triggered, this, [this] { moveSelection(-1); });
     auto *find = new QAction(tr("Find"), this);
     find->setShortcut(QKeySequence::Find);
-    connect(find, &QAction::triggered, this, [this] { m_search->setFocus(); });
+    connect(find, &QAction::triggered, this, [this] { m_filterBar->search()->setFocus(); });
     addActions({next, previous, find});
 
     m_connectAgent = new QAction(tr("Connect an agent…"), this);
@@ -152,29 +177,6 @@ void MainWindow::buildLayout()
     toolbar->addAction(m_edit);
     toolbar->addAction(m_reject);
     toolbar->addSeparator();
-    m_search->setPlaceholderText(tr("Filter: agent, kind, title, target (Ctrl+F)"));
-    m_search->setClearButtonEnabled(true);
-    m_search->setMaximumWidth(320);
-    connect(m_search, &QLineEdit::textChanged, m_filter, &ActionFilterModel::setText);
-    toolbar->addWidget(m_search);
-    for (const auto &[label, value] :
-         {std::pair{tr("Pending"), QStringLiteral("pending")},
-          std::pair{tr("Approved"), QStringLiteral("approved")},
-          std::pair{tr("Rejected"), QStringLiteral("rejected")},
-          std::pair{tr("Expired"), QStringLiteral("expired")},
-          std::pair{tr("Cancelled"), QStringLiteral("cancelled")}, std::pair{tr("All"), QString()}})
-        m_status->addItem(label, value);
-    connect(m_status, &QComboBox::currentIndexChanged, this,
-            [this] { m_filter->setStatus(m_status->currentData().toString()); });
-    toolbar->addWidget(m_status);
-    auto *level = new QComboBox(this);
-    level->setToolTip(tr("Show only actions at or above this risk level"));
-    for (const QString &label :
-         {tr("Any risk"), tr("Medium and up"), tr("High and up"), tr("Critical only")})
-        level->addItem(label);
-    connect(level, &QComboBox::currentIndexChanged, m_filter, &ActionFilterModel::setMinimumLevel);
-    toolbar->addWidget(level);
-
     // The emergency stop is a big red button at the right end, always visible.
     auto *spacer = new QWidget(this);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -192,18 +194,29 @@ void MainWindow::buildLayout()
         view->setSelectionBehavior(QAbstractItemView::SelectRows);
         view->setSelectionMode(QAbstractItemView::SingleSelection);
         view->verticalHeader()->hide();
+        // One height for every row: the header then keeps no per-row sizes, which a filter over
+        // 100,000 rows would otherwise recompute.
+        view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
         view->setWordWrap(false);
         view->setAlternatingRowColors(true);
         view->horizontalHeader()->setHighlightSections(false);
     }
     m_queue->setModel(m_filter);
-    m_queue->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Column widths follow the contents as actions arrive (measured over the first 200 rows,
+    // at most once per burst) until the reviewer drags one; a filter change never re-measures
+    // (fitting on every change measured 1,000 rows of text each time).
+    m_queue->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_queue->horizontalHeader()->setResizeContentsPrecision(200);
+    m_fitColumns = new QTimer(this);
+    m_fitColumns->setSingleShot(true);
+    m_fitColumns->setInterval(0);
+    connect(m_fitColumns, &QTimer::timeout, this, &MainWindow::fitColumns);
+
     m_queue->horizontalHeader()->setSectionResizeMode(ActionQueueModel::Title,
                                                       QHeaderView::Stretch);
     m_queue->setColumnHidden(ActionQueueModel::Status, true);
-    connect(m_status, &QComboBox::currentIndexChanged, this, [this] {
-        m_queue->setColumnHidden(ActionQueueModel::Status,
-                                 !m_status->currentData().toString().isEmpty());
+    connect(m_filterBar, &QueueFilterBar::statusChanged, this, [this](const QString &status) {
+        m_queue->setColumnHidden(ActionQueueModel::Status, !status.isEmpty());
     });
     m_sessions->setModel(m_backend->sessions());
     m_sessions->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -212,8 +225,14 @@ void MainWindow::buildLayout()
     connect(m_backend->sessions(), &QAbstractItemModel::modelReset, this,
             &MainWindow::updateEnabled);
 
+    auto *queuePane = new QWidget(this);
+    auto *queueLayout = new QVBoxLayout(queuePane);
+    queueLayout->setContentsMargins(0, 0, 0, 0);
+    queueLayout->setSpacing(0);
+    queueLayout->addWidget(m_filterBar);
+    queueLayout->addWidget(m_queue, 1);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->addWidget(m_queue);
+    splitter->addWidget(queuePane);
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -277,14 +296,52 @@ QString MainWindow::connectionText() const
     return m_connection->text();
 }
 
+// The queue keeps summaries; the full action comes from the last few seen or from the server.
+// The detail is rebuilt only when the selection or the action's version changes, not on every
+// tick of the age column.
 void MainWindow::showSelected()
 {
     const QString id = selectedActionId();
-    if (id.isEmpty())
+    const ActionQueueModel::Row *row = m_backend->actions()->find(id);
+    if (!row) {
         m_detail->clear();
-    else
-        m_detail->show(m_backend->actions()->action(id));
+        m_shownId.clear();
+        m_shownVersion = -1;
+    } else if (id != m_shownId || row->version != m_shownVersion) {
+        if (const auto full = m_backend->actions()->fullAction(id)) {
+            m_detail->show(*full);
+            m_shownId = id;
+            m_shownVersion = row->version;
+        } else {
+            if (id != m_detail->actionId())
+                m_detail->showLoading(*row);
+            m_backend->requestAction(id);
+        }
+    }
     updateEnabled();
+}
+
+void MainWindow::fitColumns()
+{
+    if (m_filter->rowCount() == 0)
+        return;
+    QList<int> widths;
+    for (int c = 0; c < ActionQueueModel::ColumnCount; ++c)
+        widths.append(m_queue->columnWidth(c));
+    widths[ActionQueueModel::Title] = 0; // it stretches with the window
+    if (!m_fittedWidths.isEmpty() && widths != m_fittedWidths)
+        return; // the reviewer dragged a column: theirs from now on
+    for (int c = 0; c < ActionQueueModel::ColumnCount; ++c) {
+        if (c != ActionQueueModel::Title)
+            widths[c] = (m_queue->resizeColumnToContents(c), m_queue->columnWidth(c));
+    }
+    m_fittedWidths = widths;
+}
+
+bool MainWindow::detailComplete() const
+{
+    const QString id = selectedActionId();
+    return !id.isEmpty() && id == m_shownId;
 }
 
 void MainWindow::updateEnabled()
@@ -293,11 +350,13 @@ void MainWindow::updateEnabled()
     const bool pending =
         current.isValid() &&
         current.data(ActionQueueModel::StatusRole).toString() == QLatin1String("pending");
+    // Nobody approves what they have not seen: approve and edit wait for the full detail.
+    const bool seen = detailComplete();
     // While disconnected no decision button pretends to work.
     const bool canAct = m_connected && !m_readOnly;
-    m_approve->setEnabled(canAct && pending);
+    m_approve->setEnabled(canAct && pending && seen);
     m_reject->setEnabled(canAct && pending);
-    m_edit->setEnabled(canAct && pending);
+    m_edit->setEnabled(canAct && pending && seen);
     m_emergencyStop->setEnabled(canAct && current.isValid());
     m_stopAll->setEnabled(canAct);
     const QModelIndex session = m_sessions->currentIndex();
@@ -377,8 +436,8 @@ void MainWindow::selectFirstAction()
 
 void MainWindow::approveSelected()
 {
-    if (const QString id = selectedActionId(); !id.isEmpty())
-        m_backend->approve(id);
+    if (detailComplete())
+        m_backend->approve(m_shownId, m_shownVersion);
 }
 
 void MainWindow::editSelected()
@@ -386,8 +445,12 @@ void MainWindow::editSelected()
     const QString id = selectedActionId();
     if (id.isEmpty())
         return;
-    if (const auto payload = Prompts::edit(this, m_backend->actions()->action(id)))
-        m_backend->edit(id, *payload);
+    const auto shown = m_backend->actions()->fullAction(id);
+    if (!shown || !detailComplete())
+        return;
+    const int version = shown->value(QStringLiteral("version")).toInt();
+    if (const auto payload = Prompts::edit(this, *shown))
+        m_backend->edit(id, *payload, version);
 }
 
 void MainWindow::rejectSelected()

@@ -14,6 +14,7 @@ namespace interlock::ui {
 class ActionDetailView;
 class ActionFilterModel;
 class ConsoleBackend;
+class QueueFilterBar;
 
 // The console's main window: the queue, the selected action's detail, the decision buttons,
 // a red emergency stop that is always visible, and the sessions panel.
@@ -42,6 +43,10 @@ public:
     // queue, history or charts (the History tab's charts).
     void showTab(const QString &name);
     QTableView *queueView() const { return m_queue; }
+    QueueFilterBar *filterBar() const { return m_filterBar; }
+    ActionDetailView *detailView() const { return m_detail; }
+    // True when the selected action's full detail is on screen (decisions wait for it).
+    bool detailComplete() const;
     QTableView *sessionsView() const { return m_sessions; }
     QAction *approveAction() const { return m_approve; }
     QAction *rejectAction() const { return m_reject; }
@@ -59,6 +64,7 @@ private:
     void buildActions();
     void buildLayout();
     void showSelected();
+    void fitColumns();
     void updateEnabled();
     void approveSelected();
     void rejectSelected();
@@ -79,8 +85,13 @@ private:
     QTableView *m_queue;
     QTableView *m_sessions;
     ActionDetailView *m_detail;
-    QLineEdit *m_search;
-    QComboBox *m_status;
+    QueueFilterBar *m_filterBar;
+    QString m_shownId; // the action whose full detail is on screen, and its version
+    int m_shownVersion = -1;
+    QString m_keepSelected; // across a model reset
+    QString m_progress;     // the loading message on show, if any
+    class QTimer *m_fitColumns = nullptr;
+    QList<int> m_fittedWidths; // as last fitted; a difference means the reviewer resized one
     QLabel *m_connection;
     QWidget *m_alert = nullptr;
     QLabel *m_alertText = nullptr;

@@ -17,6 +17,10 @@ int historyCommand(const QStringList &args)
     parser.addOption({QStringLiteral("days"),
                       QStringLiteral("Days the history spans, ending now (default 365)."),
                       QStringLiteral("N"), QStringLiteral("365")});
+    parser.addOption({QStringLiteral("pending"),
+                      QStringLiteral("Of these, the N most recent stay pending (expiring in 30 "
+                                     "days), for the console's queue benchmark (default 0)."),
+                      QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("seed"),
                       QStringLiteral("Random seed; the same seed writes the same history "
                                      "(default 1)."),
@@ -34,18 +38,19 @@ int historyCommand(const QStringList &args)
     if (parser.positionalArguments().mid(1) != QStringList{QStringLiteral("generate")} ||
         !parser.isSet(QStringLiteral("db")))
         return fail(QStringLiteral("usage: interlockctl history generate --db FILE [--actions N] "
-                                   "[--days N] [--seed N]"),
+                                   "[--days N] [--pending N] [--seed N]"),
                     Usage);
     HistoryGeneratorOptions o;
     o.db = parser.value(QStringLiteral("db"));
-    bool ok1 = false, ok2 = false, ok3 = false;
+    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false;
     o.actions = parser.value(QStringLiteral("actions")).toInt(&ok1);
     o.days = parser.value(QStringLiteral("days")).toInt(&ok2);
     o.seed = parser.value(QStringLiteral("seed")).toUInt(&ok3);
-    if (!ok1 || !ok2 || !ok3 || o.actions < 1 || o.actions > 50'000'000 || o.days < 1 ||
-        o.days > 3650)
+    o.pending = parser.value(QStringLiteral("pending")).toInt(&ok4);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || o.actions < 1 || o.actions > 50'000'000 || o.days < 1 ||
+        o.days > 3650 || o.pending < 0 || o.pending > o.actions)
         return fail(QStringLiteral("history generate: --actions must be 1-50000000, --days 1-3650, "
-                                   "--seed a whole number"),
+                                   "--pending 0 to --actions, --seed a whole number"),
                     Usage);
     return generateHistory(o);
 }

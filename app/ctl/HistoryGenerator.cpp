@@ -135,11 +135,19 @@ int generateHistory(const HistoryGeneratorOptions &o)
 
     QElapsedTimer timer;
     timer.start();
+    const auto commitEvery = [&](int i) {
+        if ((i + 1) % 5000 != 0 && i + 1 != o.actions)
+            return true;
+        std::fprintf(stderr, "\r%d / %d actions (%.0f/s)", i + 1, o.actions,
+                     double(i + 1) * 1000.0 / double(qMax<qint64>(1, timer.elapsed())));
+        return store.commitGroup();
+    };
     for (int i = 0; i < o.actions; ++i) {
         const qint64 created = start + qint64(double(i) * step);
         const Prepared &k = kinds[int(rng.bounded(quint32(kinds.size())))];
         const int sessionIndex = int(rng.bounded(24u));
         const QString id = QStringLiteral("act_gen%1").arg(i, 8, 10, QLatin1Char('0'));
+        const bool pending = i >= o.actions - o.pending;
         QJsonObject doc{{QStringLiteral("id"), id},
                         {QStringLiteral("version"), 1},
                         {QStringLiteral("session_id"), sessions[sessionIndex]},
@@ -157,7 +165,8 @@ int generateHistory(const HistoryGeneratorOptions &o)
                         {QStringLiteral("status"), QStringLiteral("pending")},
                         {QStringLiteral("decision"), QJsonValue::Null},
                         {QStringLiteral("created_at"), toRfc3339(created)},
-                        {QStringLiteral("expires_at"), toRfc3339(created + 3'600'000)},
+                        {QStringLiteral("expires_at"),
+                         toRfc3339(pending ? end + 30 * 86'400'000LL : created + 3'600'000)},
                         {QStringLiteral("delivered_at"), QJsonValue::Null},
                         {QStringLiteral("execution"), QJsonValue::Null},
                         {QStringLiteral("changes"), QJsonArray()}};
@@ -169,6 +178,11 @@ int generateHistory(const HistoryGeneratorOptions &o)
                                created})
                 .error.isError())
             return fail(QStringLiteral("history generate: cannot write action %1").arg(i));
+        if (pending) {
+            if (!commitEvery(i))
+                return fail(QStringLiteral("history generate: commit failed"));
+            continue;
+        }
 
         // Outcome mix and a log-normal time to decision around four minutes.
         const double roll = rng.generateDouble();
@@ -213,16 +227,13 @@ int generateHistory(const HistoryGeneratorOptions &o)
                  QStringLiteral("action.") + (decisionKind.isEmpty() ? status : decisionKind),
                  actor, decided}))
             return fail(QStringLiteral("history generate: cannot decide action %1").arg(i));
-        if ((i + 1) % 5000 == 0 || i + 1 == o.actions) {
-            if (!store.commitGroup())
-                return fail(QStringLiteral("history generate: commit failed"));
-            std::fprintf(stderr, "\r%d / %d actions (%.0f/s)", i + 1, o.actions,
-                         double(i + 1) * 1000.0 / double(qMax<qint64>(1, timer.elapsed())));
-        }
+        if (!commitEvery(i))
+            return fail(QStringLiteral("history generate: commit failed"));
     }
     std::fprintf(stderr, "\n");
-    out(QStringLiteral("wrote %1 decided actions over %2 days to %3 in %4 s")
-            .arg(o.actions)
+    out(QStringLiteral("wrote %1 decided and %2 pending actions over %3 days to %4 in %5 s")
+            .arg(o.actions - o.pending)
+            .arg(o.pending)
             .arg(o.days)
             .arg(o.db)
             .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1));

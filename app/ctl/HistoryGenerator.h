@@ -11,6 +11,7 @@ struct HistoryGeneratorOptions {
     QString db;
     int actions = 1'000'000;
     int days = 365;
+    int pending = 0; // the most recent this many stay pending
     quint32 seed = 1;
 };
 

@@ -92,14 +92,21 @@ void addActionRoutes(Router &router, ApiContext &api)
                    ActionQuery q;
                    if (ApiError e = readListQuery(req, api.limits, &q); e.isError())
                        return reply->sendError(e);
+                   // The stored texts are spliced in: no parse and re-serialisation of 500
+                   // actions per page (the console loads a 100,000-action queue this way).
                    const ActionPage page = api.store.actions(q);
-                   QJsonArray list;
-                   for (const QJsonObject &a : page.actions)
-                       list.append(a);
-                   reply->sendJson(
-                       200, {{QStringLiteral("actions"), list},
-                             {QStringLiteral("next_cursor"),
-                              page.next ? QJsonValue(encodeCursor(*page.next)) : QJsonValue()}});
+                   qsizetype size = 64;
+                   for (const QByteArray &doc : page.docs)
+                       size += doc.size() + 1;
+                   QByteArray body;
+                   body.reserve(size);
+                   body += "{\"actions\":[";
+                   body += page.docs.join(',');
+                   body += "],\"next_cursor\":";
+                   body += page.next ? '"' + encodeCursor(*page.next).toLatin1() + '"'
+                                     : QByteArray("null");
+                   body += '}';
+                   reply->send(200, "application/json", body);
                });
 
     router.add("GET", QStringLiteral("/v1/actions/{id}"), Access::only(sessionOrUsers),

@@ -344,11 +344,11 @@ ActionPage SqliteStore::actions(const ActionQuery &query)
         return page;
     std::pair<int, qint64> last{0, 0};
     while (q.next()) {
-        if (page.actions.size() == query.limit) {
+        if (page.docs.size() == query.limit) {
             page.next = last;
             break;
         }
-        page.actions.append(parseDoc(q.value(0)));
+        page.docs.append(q.value(0).toByteArray());
         last = {q.value(1).toInt(), q.value(2).toLongLong()};
     }
     return page;

@@ -73,7 +73,7 @@ struct ActionQuery {
 };
 
 struct ActionPage {
-    QList<QJsonObject> actions;
+    QList<QByteArray> docs; // each action's JSON text as stored (compact), sent as it is
     std::optional<std::pair<int, qint64>> next;
 };
 
