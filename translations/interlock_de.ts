@@ -63,6 +63,29 @@
     </message>
 </context>
 <context>
+    <name>interlock::ConsoleApp</name>
+    <message>
+        <location filename="../app/console/ConsoleApp.cpp" line="55"/>
+        <source>Token saved in your keychain for %1.</source>
+        <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../app/console/ConsoleApp.cpp" line="57"/>
+        <source>The token is kept for this run only.</source>
+        <translation>Das Token gilt nur für diese Sitzung.</translation>
+    </message>
+    <message>
+        <location filename="../app/console/ConsoleApp.cpp" line="89"/>
+        <source>The console&apos;s own server did not start: %1</source>
+        <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/console/ConsoleApp.cpp" line="103"/>
+        <source>No token is saved for %1; enter one in Settings.</source>
+        <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="102"/>
@@ -117,17 +140,17 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="145"/>
         <source>Loading…</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird geladen …</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="146"/>
         <source>Loading the payload from the server…</source>
-        <translation type="unfinished"></translation>
+        <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="155"/>
         <source>The full action could not be loaded: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="163"/>
@@ -759,7 +782,7 @@
     <message>
         <location filename="../ui/MainWindow.cpp" line="81"/>
         <source>Loading the queue: %L1 actions so far…</source>
-        <translation type="unfinished"></translation>
+        <translation>Warteschlange wird geladen: bisher %L1 Aktionen …</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="117"/>
@@ -843,134 +866,101 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="162"/>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="171"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="175"/>
+        <source>&amp;Console</source>
+        <translation>&amp;Konsole</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="179"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
+        <location filename="../ui/MainWindow.cpp" line="181"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="172"/>
+        <location filename="../ui/MainWindow.cpp" line="189"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <source>Filter: agent, kind, title, target (Ctrl+F)</source>
-        <translation type="vanished">Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
-    </message>
-    <message>
-        <source>Pending</source>
-        <translation type="vanished">Offen</translation>
-    </message>
-    <message>
-        <source>Approved</source>
-        <translation type="vanished">Freigegeben</translation>
-    </message>
-    <message>
-        <source>Rejected</source>
-        <translation type="vanished">Abgelehnt</translation>
-    </message>
-    <message>
-        <source>Expired</source>
-        <translation type="vanished">Abgelaufen</translation>
-    </message>
-    <message>
-        <source>Cancelled</source>
-        <translation type="vanished">Abgebrochen</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation type="vanished">Alle</translation>
-    </message>
-    <message>
-        <source>Show only actions at or above this risk level</source>
-        <translation type="vanished">Nur Aktionen ab dieser Risikostufe zeigen</translation>
-    </message>
-    <message>
-        <source>Any risk</source>
-        <translation type="vanished">Jedes Risiko</translation>
-    </message>
-    <message>
-        <source>Medium and up</source>
-        <translation type="vanished">Ab mittel</translation>
-    </message>
-    <message>
-        <source>High and up</source>
-        <translation type="vanished">Ab hoch</translation>
-    </message>
-    <message>
-        <source>Critical only</source>
-        <translation type="vanished">Nur kritisch</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="250"/>
+        <location filename="../ui/MainWindow.cpp" line="267"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="262"/>
+        <location filename="../ui/MainWindow.cpp" line="279"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279"/>
+        <location filename="../ui/MainWindow.cpp" line="296"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="388"/>
+        <location filename="../ui/MainWindow.cpp" line="405"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="410"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="462"/>
+        <location filename="../ui/MainWindow.cpp" line="479"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="463"/>
+        <location filename="../ui/MainWindow.cpp" line="480"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="485"/>
+        <location filename="../ui/MainWindow.cpp" line="502"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="486"/>
+        <location filename="../ui/MainWindow.cpp" line="503"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="489"/>
+        <location filename="../ui/MainWindow.cpp" line="506"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="505"/>
+        <location filename="../ui/MainWindow.cpp" line="532"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506"/>
+        <location filename="../ui/MainWindow.cpp" line="533"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="536"/>
+        <location filename="../ui/MainWindow.cpp" line="563"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="539"/>
+        <location filename="../ui/MainWindow.cpp" line="566"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
@@ -980,87 +970,87 @@
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="25"/>
         <source>Filter: agent, kind, title, target (Ctrl+F)</source>
-        <translation type="unfinished">Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
+        <translation>Filter: Agent, Art, Titel, Ziel (Strg+F)</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="30"/>
         <source>Pending</source>
-        <translation type="unfinished">Offen</translation>
+        <translation>Offen</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="31"/>
         <source>Approved</source>
-        <translation type="unfinished">Freigegeben</translation>
+        <translation>Freigegeben</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="32"/>
         <source>Rejected</source>
-        <translation type="unfinished">Abgelehnt</translation>
+        <translation>Abgelehnt</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="33"/>
         <source>Expired</source>
-        <translation type="unfinished">Abgelaufen</translation>
+        <translation>Abgelaufen</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="34"/>
         <source>Cancelled</source>
-        <translation type="unfinished">Abgebrochen</translation>
+        <translation>Abgebrochen</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="34"/>
         <source>All</source>
-        <translation type="unfinished">Alle</translation>
+        <translation>Alle</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="36"/>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="42"/>
         <source>Show only actions at or above this risk level</source>
-        <translation type="unfinished">Nur Aktionen ab dieser Risikostufe zeigen</translation>
+        <translation>Nur Aktionen ab dieser Risikostufe zeigen</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="44"/>
         <source>Any risk</source>
-        <translation type="unfinished">Jedes Risiko</translation>
+        <translation>Jedes Risiko</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="44"/>
         <source>Medium and up</source>
-        <translation type="unfinished">Ab mittel</translation>
+        <translation>Ab mittel</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="44"/>
         <source>High and up</source>
-        <translation type="unfinished">Ab hoch</translation>
+        <translation>Ab hoch</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="44"/>
         <source>Critical only</source>
-        <translation type="unfinished">Nur kritisch</translation>
+        <translation>Nur kritisch</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="48"/>
         <source>Agent</source>
-        <translation type="unfinished">Agent</translation>
+        <translation>Agent</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="49"/>
         <source>Kind of action</source>
-        <translation type="unfinished"></translation>
+        <translation>Art der Aktion</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="96"/>
         <source>All agents</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Agenten</translation>
     </message>
     <message>
         <location filename="../ui/QueueFilterBar.cpp" line="97"/>
         <source>All kinds</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Arten</translation>
     </message>
 </context>
 <context>
@@ -1107,6 +1097,99 @@
     </message>
 </context>
 <context>
+    <name>interlock::ui::SettingsDialog</name>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="43"/>
+        <source>Enter the server&apos;s address, e.g. http://interlock.corp:7878</source>
+        <translation>Adresse des Servers eingeben, z. B. http://interlock.corp:7878</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="45"/>
+        <source>“%1” is not a server address.</source>
+        <translation>„%1“ ist keine Serveradresse.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="47"/>
+        <source>The address must start with http:// or https://.</source>
+        <translation>Die Adresse muss mit http:// oder https:// beginnen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="58"/>
+        <source>This computer: the console&apos;s own server</source>
+        <translation>Dieser Computer: der eigene Server der Konsole</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="59"/>
+        <source>A shared server (interlockd):</source>
+        <translation>Ein gemeinsamer Server (interlockd):</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="66"/>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="70"/>
+        <source>(keep the saved token)</source>
+        <translation>(gespeichertes Token behalten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="71"/>
+        <source>ilk_… (from interlockctl token create)</source>
+        <translation>ilk_… (aus interlockctl token create)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="76"/>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="85"/>
+        <source>Address</source>
+        <translation>Adresse</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="86"/>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="87"/>
+        <source>The token is kept in your system&apos;s keychain (GNOME Keyring, KWallet, …), never in a file. Switching servers reconnects the console at once.</source>
+        <translation>Das Token wird im Schlüsselbund des Systems (GNOME Keyring, KWallet, …) aufbewahrt, nie in einer Datei. Ein Serverwechsel verbindet die Konsole sofort neu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="93"/>
+        <source>Connect to</source>
+        <translation>Verbinden mit</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="115"/>
+        <source>Enter a token for this server.</source>
+        <translation>Token für diesen Server eingeben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="147"/>
+        <source>Enter the token to test with.</source>
+        <translation>Token zum Testen eingeben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="148"/>
+        <source>The console&apos;s own server needs no test.</source>
+        <translation>Der eigene Server der Konsole braucht keinen Test.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="152"/>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1 …</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="156"/>
+        <source>Signed in as %1 (%2).</source>
+        <translation>Angemeldet als %1 (%2).</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::TokenVault</name>
     <message>
         <location filename="../ui/TokenVault.cpp" line="21"/>
@@ -1127,34 +1210,24 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="124"/>
+        <location filename="../app/console/main.cpp" line="152"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="128"/>
+        <location filename="../app/console/main.cpp" line="156"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="132"/>
+        <location filename="../app/console/main.cpp" line="160"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="134"/>
+        <location filename="../app/console/main.cpp" line="162"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
-    </message>
-    <message>
-        <location filename="../app/console/main.cpp" line="189"/>
-        <source>Token saved in your keychain for %1.</source>
-        <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
-    </message>
-    <message>
-        <location filename="../app/console/main.cpp" line="192"/>
-        <source>The token is kept for this run only.</source>
-        <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,23 @@ void MainWindow::buildActions()
     m_connectAgent->setEnabled(false);
     connect(m_connectAgent, &QAction::triggered, this, &MainWindow::showConnectAgent);
 
+    m_settings = new QAction(tr("&Settings…"), this);
+    m_settings->setShortcut(QKeySequence::Preferences);
+    if (m_settings->shortcut().isEmpty())
+        m_settings->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settings->setMenuRole(QAction::PreferencesRole);
+    connect(m_settings, &QAction::triggered, this, [this] {
+        if (const auto chosen = Prompts::settings(this, m_serverChoice))
+            Q_EMIT serverChosen(*chosen);
+    });
+    auto *quit = new QAction(tr("&Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    QMenu *console = menuBar()->addMenu(tr("&Console"));
+    console->addAction(m_settings);
+    console->addSeparator();
+    console->addAction(quit);
     QMenu *queue = menuBar()->addMenu(tr("&Queue"));
     queue->addActions({m_approve, m_edit, m_reject, next, previous, find});
     QMenu *agents = menuBar()->addMenu(tr("&Agents"));
@@ -488,6 +505,16 @@ void MainWindow::stopAll()
                             "terminated."),
                          tr("Stop all")))
         m_backend->stopAll();
+}
+
+void MainWindow::showProblem(const QString &message)
+{
+    showOutcome(message, true);
+}
+
+QString MainWindow::statusText() const
+{
+    return statusBar()->currentMessage();
 }
 
 void MainWindow::showOutcome(const QString &message, bool isError)

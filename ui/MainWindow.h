@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SettingsDialog.h"
+
 #include <QMainWindow>
 
 class QAction;
@@ -26,6 +28,9 @@ public:
 
     // Shown by "Connect an agent…" (embedded server only).
     void setEnrollment(const QString &url, const QString &token);
+    // What Settings… starts from; a new choice is announced by serverChosen.
+    void setServerChoice(const ServerChoice &current) { m_serverChoice = current; }
+    QAction *settingsAction() const { return m_settings; }
 
     // Shapes the window for the token's role: a manager gets a read-only queue (no decision or
     // kill buttons) and the History tab; a reviewer or on-call gets no History.
@@ -38,6 +43,9 @@ public:
     void selectFirstAction();
     // A message in the status line (not an error).
     void showNotice(const QString &message);
+    // A problem in the status line, in red.
+    void showProblem(const QString &message);
+    QString statusText() const;
     // Selects the first queued action whose title contains `text`; false if none does.
     bool selectAction(const QString &text);
     // queue, history or charts (the History tab's charts).
@@ -59,6 +67,10 @@ public:
     QString alertText() const;
     bool alertVisible() const;
     void acknowledgeAlert();
+
+Q_SIGNALS:
+    // The reviewer chose another server in Settings…; the console reconnects to it.
+    void serverChosen(const ServerChoice &choice);
 
 private:
     void buildActions();
@@ -103,6 +115,8 @@ private:
     QAction *m_stopAll = nullptr;
     QAction *m_killSession = nullptr;
     QAction *m_connectAgent = nullptr;
+    QAction *m_settings = nullptr;
+    ServerChoice m_serverChoice;
     QString m_enrollmentUrl;
     QString m_enrollmentToken;
     bool m_connected = false;

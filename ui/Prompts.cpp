@@ -12,6 +12,7 @@ namespace {
 std::optional<bool> g_nextConfirm;
 std::optional<std::optional<QString>> g_nextReason;
 std::optional<std::optional<QJsonObject>> g_nextEdit;
+std::optional<std::optional<ServerChoice>> g_nextSettings;
 int g_shown = 0;
 } // namespace
 
@@ -54,6 +55,22 @@ std::optional<QJsonObject> Prompts::edit(QWidget *parent, const QJsonObject &act
     if (dialog.exec() != QDialog::Accepted)
         return std::nullopt;
     return dialog.payload();
+}
+
+std::optional<ServerChoice> Prompts::settings(QWidget *parent, const ServerChoice &current)
+{
+    if (g_nextSettings)
+        return *std::exchange(g_nextSettings, std::nullopt);
+    ++g_shown;
+    SettingsDialog dialog(current, parent);
+    if (dialog.exec() != QDialog::Accepted)
+        return std::nullopt;
+    return dialog.choice();
+}
+
+void Prompts::setNextSettings(std::optional<ServerChoice> choice)
+{
+    g_nextSettings = std::move(choice);
 }
 
 void Prompts::setNextEdit(std::optional<QJsonObject> payload)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SettingsDialog.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <optional>
@@ -23,6 +25,10 @@ public:
     // The Edit… dialog: the edited payload, or nullopt when cancelled.
     static std::optional<QJsonObject> edit(QWidget *parent, const QJsonObject &action);
 
+    // Settings…: the server chosen, or nullopt when cancelled.
+    static std::optional<ServerChoice> settings(QWidget *parent, const ServerChoice &current);
+
+    static void setNextSettings(std::optional<ServerChoice> choice);
     static void setNextConfirm(bool answer);
     static void setNextEdit(std::optional<QJsonObject> payload);
     static void setNextReason(std::optional<QString> answer);

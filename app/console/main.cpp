@@ -1,9 +1,11 @@
+#include "ConsoleApp.h"
 #include "interlock_config.h"
 #include "server/ServerThread.h"
 #include "ui/ActionQueueModel.h"
 #include "ui/ConsoleBackend.h"
 #include "ui/DemoAgents.h"
 #include "ui/MainWindow.h"
+#include "ui/SettingsDialog.h"
 #include "ui/TokenVault.h"
 
 #include <QApplication>
@@ -43,8 +45,9 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(
         QStringLiteral("Interlock console: review what AI agents want to do, approve or reject it, "
                        "and stop any agent at once.\n"
-                       "With no --server it starts its own server on 127.0.0.1 (database in the "
-                       "user's data folder)."));
+                       "With no --server it connects to the server chosen in Settings (Ctrl+,), "
+                       "or else starts its own on 127.0.0.1 (database in the user's data "
+                       "folder)."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QString defaultDb = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
@@ -98,24 +101,49 @@ int main(int argc, char *argv[])
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(&qtTranslator);
 
-    std::unique_ptr<ServerThread> embedded;
+    bool portOk = false;
+    const uint port = parser.value(QStringLiteral("port")).toUInt(&portOk);
+    if (!portOk || port > 65535) {
+        std::fprintf(stderr, "interlock: --port must be 0-65535\n");
+        return 2;
+    }
+    const bool demo = parser.isSet(QStringLiteral("demo"));
+    if (demo && parser.isSet(QStringLiteral("server"))) {
+        std::fprintf(stderr, "interlock: --demo runs its own server; drop --server\n");
+        return 2;
+    }
     QTemporaryDir demoDir;
+    if (demo && !demoDir.isValid()) {
+        std::fprintf(stderr, "interlock: cannot create a temporary folder for --demo\n");
+        return 1;
+    }
+    const QString db = demo && !parser.isSet(QStringLiteral("db"))
+                           ? demoDir.filePath(QStringLiteral("demo.db"))
+                           : parser.value(QStringLiteral("db"));
+    ConsoleApp console(db, quint16(port));
+
+    // Where to connect: --server, else (without --demo) the server chosen in Settings, else the
+    // console's own embedded server.
     QUrl url;
-    QString token;
-    ui::TokenVault vault;
-    bool saveToken = false;
+    const ui::ServerChoice saved = ui::ServerChoice::load();
     if (parser.isSet(QStringLiteral("server"))) {
-        url = QUrl(parser.value(QStringLiteral("server")));
-        if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()) {
-            std::fprintf(stderr, "interlock: --server needs a URL like http://host:7878\n");
+        if (const QString problem =
+                ui::ServerChoice::checkUrl(parser.value(QStringLiteral("server")), &url);
+            !problem.isEmpty()) {
+            std::fprintf(stderr, "interlock: --server: %s\n", qPrintable(problem));
             return 2;
         }
-        token = parser.isSet(QStringLiteral("token")) ? parser.value(QStringLiteral("token"))
-                                                      : qEnvironmentVariable("INTERLOCK_TOKEN");
-        saveToken = !token.isEmpty();
+    } else if (!demo && saved.remote) {
+        url = saved.url;
+    }
+    if (url.isValid() && !url.isEmpty()) {
+        QString token = parser.isSet(QStringLiteral("token"))
+                            ? parser.value(QStringLiteral("token"))
+                            : qEnvironmentVariable("INTERLOCK_TOKEN");
+        bool saveToken = !token.isEmpty();
         if (token.isEmpty()) {
             // The keychain first; else ask, saying plainly whether the answer can be kept.
-            const ui::TokenVault::Result stored = vault.loadNow(url.toString());
+            const ui::TokenVault::Result stored = console.vault().loadNow(url.toString());
             if (stored.ok) {
                 token = stored.token;
             } else {
@@ -142,60 +170,24 @@ int main(int argc, char *argv[])
                 saveToken = stored.notFound;
             }
         }
+        console.connectRemote(url, token, saveToken);
     } else {
-        bool ok = false;
-        const uint port = parser.value(QStringLiteral("port")).toUInt(&ok);
-        if (!ok || port > 65535) {
-            std::fprintf(stderr, "interlock: --port must be 0-65535\n");
-            return 2;
-        }
-        const bool demo = parser.isSet(QStringLiteral("demo"));
-        if (demo && parser.isSet(QStringLiteral("server"))) {
-            std::fprintf(stderr, "interlock: --demo runs its own server; drop --server\n");
-            return 2;
-        }
-        if (demo && !demoDir.isValid()) {
-            std::fprintf(stderr, "interlock: cannot create a temporary folder for --demo\n");
-            return 1;
-        }
-        const QString db = demo && !parser.isSet(QStringLiteral("db"))
-                               ? demoDir.filePath(QStringLiteral("demo.db"))
-                               : parser.value(QStringLiteral("db"));
-        QDir().mkpath(QFileInfo(db).absolutePath());
-        embedded = std::make_unique<ServerThread>(db, QHostAddress::LocalHost, quint16(port));
-        embedded->start();
-        if (!embedded->waitUntilReady()) {
+        QString error;
+        if (!console.connectEmbedded(&error)) {
             std::fprintf(stderr, "interlock: cannot start the embedded server: %s\n",
-                         qPrintable(embedded->error()));
+                         qPrintable(error));
             return 1;
         }
-        url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(embedded->port()));
-        token = embedded->adminToken();
+        url = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(console.embedded()->port()));
         std::printf("interlock: embedded server on %s (database %s)\n", qPrintable(url.toString()),
                     qPrintable(db));
         std::fflush(stdout);
     }
-
-    ui::ConsoleBackend backend(url, token);
-    ui::MainWindow window(&backend);
-    if (embedded)
-        window.setEnrollment(url.toString(), embedded->agentToken());
-    window.resize(1280, 800);
-    window.show();
-    backend.start();
-    if (saveToken) {
-        vault.save(url.toString(), token, [&window, url](const ui::TokenVault::Result &r) {
-            window.showNotice(
-                r.ok ? QCoreApplication::translate("main", "Token saved in your keychain for %1.")
-                           .arg(url.toString())
-                     : r.problem + u' ' +
-                           QCoreApplication::translate("main",
-                                                       "The token is kept for this run only."));
-        });
-    }
+    ui::ConsoleBackend &backend = *console.backend();
+    ui::MainWindow &window = *console.window();
     std::unique_ptr<ui::DemoAgents> demoAgents;
-    if (embedded && parser.isSet(QStringLiteral("demo"))) {
-        demoAgents = std::make_unique<ui::DemoAgents>(url, embedded->agentToken());
+    if (demo) {
+        demoAgents = std::make_unique<ui::DemoAgents>(url, console.embedded()->agentToken());
         QObject::connect(
             demoAgents.get(), &ui::DemoAgents::finished, &window,
             [](int submitted, const QString &error) {
