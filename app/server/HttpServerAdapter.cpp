@@ -42,8 +42,15 @@ HttpRequest convert(const QHttpServerRequest &r)
     out.method = methodName(r.method());
     out.path = r.url().path();
     out.query = r.query();
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    const QHttpHeaders &headers = r.headers();
+    for (qsizetype i = 0; i < headers.size(); ++i)
+        out.headers.insert(QByteArray(headers.nameAt(i).data(), headers.nameAt(i).size()).toLower(),
+                           headers.valueAt(i).toByteArray());
+#else
     for (const auto &h : r.headers())
         out.headers.insert(h.first.toLower(), h.second);
+#endif
     out.body = r.body();
     return out;
 }
@@ -246,7 +253,11 @@ protected:
     bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
     {
         auto owned = std::make_unique<QHttpServerResponder>(std::move(responder));
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+        QTcpSocket *socket = socketOf(request);
+#else
         QTcpSocket *socket = qobject_cast<QTcpSocket *>(owned->socket());
+#endif
         m_dispatch(convert(request), HttpReplyPtr(new HttpReply(std::move(owned), socket, m_gate)));
         return true;
     }
@@ -254,6 +265,21 @@ protected:
     void missingHandler(const QHttpServerRequest &, QHttpServerResponder &&) override {}
 #else
     void missingHandler(const QHttpServerRequest &, QHttpServerResponder &) override {}
+
+    // Qt 6.8 no longer hands out the connection's socket; the reply needs it to notice a client
+    // that left and to pace streamed bodies. HTTP/1.1 serves one request at a time per
+    // connection, so the peer's address and port name it.
+    QTcpSocket *socketOf(const QHttpServerRequest &request) const
+    {
+        QList<QTcpSocket *> sockets = findChildren<QTcpSocket *>();
+        for (QTcpServer *server : servers())
+            sockets += server->findChildren<QTcpSocket *>();
+        for (QTcpSocket *s : std::as_const(sockets)) {
+            if (s->peerPort() == request.remotePort() && s->peerAddress() == request.remoteAddress())
+                return s;
+        }
+        return nullptr;
+    }
 #endif
 #endif
 
