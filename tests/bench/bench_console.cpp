@@ -179,6 +179,9 @@ int wholeConsole(const QString &db)
     const auto clearLevel = timed([&] { bar->level()->setCurrentIndex(0); });
     const auto none = timed([&] { bar->level()->setCurrentIndex(3); });
     const auto clearNone = timed([&] { bar->level()->setCurrentIndex(0); });
+    // The window ticks the age column once a second: a change to every row.
+    const auto tick =
+        timed([&] { backend.actions()->setNow(QDateTime::currentMSecsSinceEpoch()); });
     const auto agent = timed([&] { bar->agent()->setCurrentIndex(bar->agent()->count() / 2); });
     const auto clearAgent = timed([&] { bar->agent()->setCurrentIndex(0); });
     // An action far down the queue: its full JSON is not in memory and comes from the server.
@@ -209,6 +212,8 @@ int wholeConsole(const QString &db)
     filterRow(QStringLiteral("  cleared"), clearNone);
     filterRow(QStringLiteral("agent filter: one agent"), agent);
     filterRow(QStringLiteral("  cleared"), clearAgent);
+    row(QStringLiteral("age tick: every row's age and time left (%1 rows)").arg(tick.second),
+        ms(tick.first), QStringLiteral("once a second"));
     row(QStringLiteral("select an action far down: detail fetched, shown"),
         cold ? ms(coldMs) : QStringLiteral("not shown"));
     row(QStringLiteral("resident memory: console and embedded server"),
