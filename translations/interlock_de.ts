@@ -75,12 +75,12 @@
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="89"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="93"/>
         <source>The console&apos;s own server did not start: %1</source>
         <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="103"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
         <source>No token is saved for %1; enter one in Settings.</source>
         <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
     </message>
@@ -138,37 +138,37 @@
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="145"/>
+        <location filename="../ui/ActionDetailView.cpp" line="146"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="146"/>
+        <location filename="../ui/ActionDetailView.cpp" line="147"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="155"/>
+        <location filename="../ui/ActionDetailView.cpp" line="156"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="163"/>
+        <location filename="../ui/ActionDetailView.cpp" line="174"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="197"/>
+        <location filename="../ui/ActionDetailView.cpp" line="204"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="204"/>
+        <location filename="../ui/ActionDetailView.cpp" line="211"/>
         <source>grants on %1</source>
         <translation>Berechtigungen auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="209"/>
+        <location filename="../ui/ActionDetailView.cpp" line="216"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
@@ -176,7 +176,7 @@
 <context>
     <name>interlock::ui::ActionQueueModel</name>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="47"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="34"/>
         <source>%n s</source>
         <translation>
             <numerusform>%n s</numerusform>
@@ -184,7 +184,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="49"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="36"/>
         <source>%n min</source>
         <translation>
             <numerusform>%n min</numerusform>
@@ -192,7 +192,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="51"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="38"/>
         <source>%n h</source>
         <translation>
             <numerusform>%n h</numerusform>
@@ -200,7 +200,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="52"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="39"/>
         <source>%n d</source>
         <translation>
             <numerusform>%n T</numerusform>
@@ -208,52 +208,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="145"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="132"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="159"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="146"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="161"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="148"/>
         <source>Age</source>
         <translation>Alter</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="163"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="150"/>
         <source>Expires in</source>
         <translation>Läuft ab in</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="165"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="152"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="167"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="154"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="169"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="156"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="171"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="158"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="173"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="160"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="175"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="162"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>

@@ -132,16 +132,17 @@ void ActionDetailView::clear()
 
 void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
 {
-    show(QJsonObject{{QStringLiteral("id"), row.id},
-                     {QStringLiteral("title"), row.title},
-                     {QStringLiteral("kind"), row.kind},
-                     {QStringLiteral("agent"), row.agent},
-                     {QStringLiteral("session_id"), row.session},
-                     {QStringLiteral("target"), row.target},
-                     {QStringLiteral("status"), row.status},
-                     {QStringLiteral("summary"), row.tip},
-                     {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), row.score},
-                                                          {QStringLiteral("level"), row.level}}}});
+    showHeader(
+        QJsonObject{{QStringLiteral("id"), row.id},
+                    {QStringLiteral("title"), row.title},
+                    {QStringLiteral("kind"), row.kind},
+                    {QStringLiteral("agent"), row.agent},
+                    {QStringLiteral("session_id"), row.session},
+                    {QStringLiteral("target"), row.target},
+                    {QStringLiteral("status"), row.status},
+                    {QStringLiteral("summary"), row.tip},
+                    {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), row.score},
+                                                         {QStringLiteral("level"), row.level}}}});
     m_reasons->setText(tr("Loading…"));
     m_payload->setPlainText(tr("Loading the payload from the server…"));
     m_exposure->hide();
@@ -158,6 +159,16 @@ void ActionDetailView::showUnavailable(const QString &message)
 
 void ActionDetailView::show(const QJsonObject &a)
 {
+    showHeader(a);
+    m_payload->setPlainText(
+        QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
+                              .toJson(QJsonDocument::Indented)));
+    showChanges(a);
+}
+
+// Title, who and where, the risk badge and reasons, the summary: all a queue row also knows.
+void ActionDetailView::showHeader(const QJsonObject &a)
+{
     m_id = a.value(QStringLiteral("id")).toString();
     m_title->setText(a.value(QStringLiteral("title")).toString());
     m_meta->setText(tr("%1 · %2 · session %3 · target %4 · %5")
@@ -171,15 +182,10 @@ void ActionDetailView::show(const QJsonObject &a)
     m_risk->setText(QStringLiteral("%1 · %2")
                         .arg(Labels::level(level).toUpper())
                         .arg(risk.value(QStringLiteral("score")).toInt()));
-    static const QHash<QString, QString> colours{
-        {QStringLiteral("critical"), QStringLiteral("#b91c1c")},
-        {QStringLiteral("high"), QStringLiteral("#ea580c")},
-        {QStringLiteral("medium"), QStringLiteral("#ca8a04")},
-        {QStringLiteral("low"), QStringLiteral("#15803d")}};
     m_risk->setStyleSheet(
         QStringLiteral(
             "QLabel { background: %1; color: white; font-weight: bold; border-radius: 4px; }")
-            .arg(colours.value(level, QStringLiteral("#6b7280"))));
+            .arg(Labels::levelColor(level).name()));
     QStringList reasons;
     for (const QJsonValue &v : risk.value(QStringLiteral("reasons")).toArray()) {
         const QJsonObject r = v.toObject();
@@ -189,9 +195,10 @@ void ActionDetailView::show(const QJsonObject &a)
     }
     m_reasons->setText(reasons.join(QLatin1Char('\n')));
     m_summary->setPlainText(a.value(QStringLiteral("summary")).toString());
-    m_payload->setPlainText(
-        QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
-                              .toJson(QJsonDocument::Indented)));
+}
+
+void ActionDetailView::showChanges(const QJsonObject &a)
+{
     const QString exposure = exposureOf(a);
     m_exposure->setText(exposure);
     m_exposure->setStyleSheet(exposure.startsWith(tr("Nobody"))

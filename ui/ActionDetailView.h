@@ -34,6 +34,9 @@ public:
     class DiffView *diffView() const { return m_diff; }
 
 private:
+    void showHeader(const QJsonObject &action);
+    void showChanges(const QJsonObject &action); // exposure line and diff
+
     QLabel *m_title;
     QLabel *m_meta;
     QLabel *m_risk;

@@ -12,19 +12,6 @@
 
 namespace interlock::ui {
 
-namespace {
-QColor levelColor(const QString &level)
-{
-    if (level == QLatin1String("critical"))
-        return QColor(0xb9, 0x1c, 0x1c);
-    if (level == QLatin1String("high"))
-        return QColor(0xea, 0x58, 0x0c);
-    if (level == QLatin1String("medium"))
-        return QColor(0xca, 0x8a, 0x04);
-    return QColor(0x15, 0x80, 0x3d);
-}
-} // namespace
-
 ActionQueueModel::ActionQueueModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_now(QDateTime::currentMSecsSinceEpoch())
@@ -121,7 +108,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
         break;
     }
     if (role == Qt::ForegroundRole && index.column() == Risk)
-        return QBrush(levelColor(r.level));
+        return QBrush(Labels::levelColor(r.level));
     if (role == Qt::ToolTipRole && index.column() == Title)
         return r.tip;
     if (role != Qt::DisplayRole)
@@ -187,20 +174,25 @@ bool ActionQueueModel::triageBefore(const Row &a, const Row &b)
     return a.id < b.id;
 }
 
-int ActionQueueModel::position(int stored) const
+// Where the stored row `stored` is, or belongs, in the triage order (keys are unique: the id
+// breaks ties).
+int ActionQueueModel::lowerBound(int stored) const
 {
     const Row &r = m_rows.at(stored);
     const auto it = std::lower_bound(m_order.cbegin(), m_order.cend(), stored,
                                      [this, &r](int a, int) { return triageBefore(m_rows[a], r); });
-    return it != m_order.cend() && *it == stored ? int(it - m_order.cbegin()) : -1;
+    return int(it - m_order.cbegin());
+}
+
+int ActionQueueModel::position(int stored) const
+{
+    const int at = lowerBound(stored);
+    return at < m_order.size() && m_order.at(at) == stored ? at : -1;
 }
 
 void ActionQueueModel::insertAt(int stored)
 {
-    const Row &r = m_rows.at(stored);
-    const auto it = std::lower_bound(m_order.cbegin(), m_order.cend(), stored,
-                                     [this, &r](int a, int) { return triageBefore(m_rows[a], r); });
-    const int at = int(it - m_order.cbegin());
+    const int at = lowerBound(stored);
     beginInsertRows({}, at, at);
     m_order.insert(at, stored);
     endInsertRows();

@@ -87,6 +87,7 @@ private:
     QString ago(qint64 ms) const;
     QString shared(const QString &value);
 
+    int lowerBound(int stored) const;
     int position(int stored) const;
     void insertAt(int stored);
 

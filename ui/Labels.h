@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QColor>
 #include <QCoreApplication>
 #include <QString>
 
@@ -12,6 +13,8 @@ class Labels
 public:
     static QString level(const QString &level);
     static QString status(const QString &status);
+    // The risk level's colour, the same in the queue and in the detail's badge.
+    static QColor levelColor(const QString &level);
 };
 
 } // namespace interlock::ui

@@ -60,7 +60,7 @@ void ConsoleApp::connectRemote(const QUrl &url, const QString &token, bool saveT
 
 void ConsoleApp::open(const QUrl &url, const QString &token, const ui::ServerChoice &choice)
 {
-    QRect geometry(0, 0, 1280, 800);
+    QRect geometry;
     if (m_window) {
         geometry = m_window->geometry();
         m_window->hide();
@@ -75,7 +75,10 @@ void ConsoleApp::open(const QUrl &url, const QString &token, const ui::ServerCho
     connect(m_window.get(), &ui::MainWindow::serverChosen, this, [this](const ui::ServerChoice &c) {
         QTimer::singleShot(0, this, [this, c] { choose(c); });
     });
-    m_window->setGeometry(geometry);
+    if (geometry.isValid())
+        m_window->setGeometry(geometry); // where the reviewer had it
+    else
+        m_window->resize(1280, 800); // the first window: placed by the window manager
     m_window->show();
     m_backend->start();
     Q_EMIT windowChanged();

@@ -275,7 +275,8 @@ protected:
         for (QTcpServer *server : servers())
             sockets += server->findChildren<QTcpSocket *>();
         for (QTcpSocket *s : std::as_const(sockets)) {
-            if (s->peerPort() == request.remotePort() && s->peerAddress() == request.remoteAddress())
+            if (s->peerPort() == request.remotePort() &&
+                s->peerAddress() == request.remoteAddress())
                 return s;
         }
         return nullptr;
