@@ -5,6 +5,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
+#include <algorithm>
 #include <csignal>
 
 using namespace interlock;
@@ -99,7 +100,17 @@ private Q_SLOTS:
         for (const QString &l : lines(pids))
             if (l != QLatin1String("ready"))
                 tree.append(l.toInt());
-        QTRY_VERIFY(processesOfSession(sessionId).size() >= tree.size());
+        // Every process of the tree is seen carrying the session. Accumulated, because one read
+        // of /proc/PID/environ comes back empty while that process is inside execve(): a plain
+        // count flickered, and QTRY evaluates its condition twice.
+        QSet<int> seen;
+        const auto wholeTreeSeen = [&] {
+            for (int pid : processesOfSession(sessionId))
+                seen.insert(pid);
+            return std::all_of(tree.cbegin(), tree.cend(),
+                               [&seen](int pid) { return seen.contains(pid); });
+        };
+        QTRY_VERIFY(wholeTreeSeen());
 
         const ApiResult kill = s.call(s.token(Role::Oncall), "POST",
                                       QStringLiteral("/v1/sessions/%1/kill").arg(sessionId));
