@@ -1,5 +1,6 @@
 #include "RiskEngine.h"
 
+#include "HiddenTextScanner.h"
 #include "RiskRules.h"
 #include "core/ActionSubmission.h"
 
@@ -20,7 +21,17 @@ RiskInput RiskInput::from(const ActionSubmission &s)
     QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
     for (const QJsonValue &c : s.changes)
         text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
-    return RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons};
+    return RiskInput{s.kind,
+                     s.payload,
+                     s.target,
+                     text,
+                     s.agentScore,
+                     s.agentReasons,
+                     s.title,
+                     s.summary,
+                     s.changes,
+                     s.diff,
+                     PayloadView::check(s.kind, s.payload, s.changes, s.diff)};
 }
 
 RiskEngine::RiskEngine() = default;
@@ -73,10 +84,13 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
     if (!reader.read(&engine->m_rules, &engine->m_policy, &engine->m_internalDomains,
                      &engine->m_broad, error))
         return nullptr;
+    engine->m_hidden = std::make_unique<HiddenTextScanner>(engine->m_internalDomains);
     for (const Rule &rule : std::as_const(engine->m_rules)) {
-        for (const QString &kind : rule.kinds) {
+        if (rule.detector == Rule::Detector::UnknownKind)
+            continue;
+        for (const QString &kind : rule.kinds + rule.kindPrefixes) {
             if (!engine->m_knownKinds.contains(kind))
-                engine->m_knownKinds.append(kind);
+                engine->m_knownKinds.append(kind); // a prefix ends with '.'
         }
     }
     return engine;
@@ -85,10 +99,11 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
 RiskAssessment RiskEngine::assess(const RiskInput &input) const
 {
     RiskAssessment out;
-    const DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad};
+    RiskFacts facts(input, m_internalDomains, *m_hidden);
+    DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad, facts};
     int sum = 0;
     for (const Rule &rule : m_rules) {
-        if (!rule.kinds.isEmpty() && !rule.kinds.contains(input.kind))
+        if (!rule.appliesTo(input.kind) || !rule.preconditionHolds(input.payload))
             continue;
         for (const Finding &f : detect(rule, context)) {
             sum += f.weight;
@@ -111,6 +126,9 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
                         {QStringLiteral("message"), why}});
         out.score = input.agentScore;
     }
+    const HiddenScan &hidden = facts.hidden();
+    out.hiddenText = hidden.toJson(RiskAssessment::kMaxHiddenListed);
+    out.hiddenTotal = hidden.total;
     out.level = levelForScore(out.score);
     out.requiredApprovals = m_policy.requiredApprovals[int(out.level)];
     out.deadlineSeconds = m_policy.deadlineSeconds[int(out.level)];
