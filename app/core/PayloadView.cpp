@@ -183,7 +183,7 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
                           .arg(diff ? QStringLiteral("diff") : QStringLiteral("changes"));
     } else {
         out.status = ViewCheck::Status::Mismatch;
-        out.message = QStringLiteral("The %1 shown by the agent does not match what will be "
+        out.message = QStringLiteral("What the agent shows (its %1) does not match what will be "
                                      "written to %2.")
                           .arg(diff ? QStringLiteral("diff") : QStringLiteral("changes"), written);
     }

@@ -214,16 +214,26 @@ QStringList Addresses::hostsInCommand(const QString &command)
         if (!h.isEmpty() && !out.contains(h))
             out.append(h);
     };
-    for (auto it = url.globalMatch(command); it.hasNext();)
-        add(urlHost(it.next().captured(0)));
-    for (auto it = scpTarget.globalMatch(command); it.hasNext();)
-        add(it.next().captured(1));
-    for (auto it = sshTarget.globalMatch(command); it.hasNext();)
-        add(it.next().captured(1));
-    for (auto it = bareIp.globalMatch(command); it.hasNext();) {
-        const QString ip = it.next().captured(1);
-        if (isIpLiteral(ip))
-            add(ip);
+    // Each expression runs only when what it needs is in the command at all.
+    if (command.contains(QLatin1String("://"))) {
+        for (auto it = url.globalMatch(command); it.hasNext();)
+            add(urlHost(it.next().captured(0)));
+    }
+    if (command.contains(u'@') && command.contains(u':')) {
+        for (auto it = scpTarget.globalMatch(command); it.hasNext();)
+            add(it.next().captured(1));
+    }
+    if (command.contains(QLatin1String("ssh")) || command.contains(QLatin1String("sftp")) ||
+        command.contains(QLatin1String("telnet")) || command.contains(QLatin1String("nc"))) {
+        for (auto it = sshTarget.globalMatch(command); it.hasNext();)
+            add(it.next().captured(1));
+    }
+    if (command.contains(u'.')) {
+        for (auto it = bareIp.globalMatch(command); it.hasNext();) {
+            const QString ip = it.next().captured(1);
+            if (isIpLiteral(ip))
+                add(ip);
+        }
     }
     return out;
 }

@@ -100,8 +100,8 @@ QList<SimpleCommand> splitCommands(const QString &line)
     return out;
 }
 
-// Drops wrappers (sudo, env, xargs, nice, timeout, VAR=value) in front of the real program.
-// xargs means the arguments come from the input: an unknown selection.
+// Drops wrappers (sudo, env, xargs, nice, timeout, VAR=value, shell keywords) in front of the
+// real program. xargs means the arguments come from the input: an unknown selection.
 QStringList program(SimpleCommand &cmd)
 {
     QStringList w = cmd.words;
@@ -109,9 +109,12 @@ QStringList program(SimpleCommand &cmd)
                                       QStringLiteral("nice"),  QStringLiteral("nohup"),
                                       QStringLiteral("exec"),  QStringLiteral("command"),
                                       QStringLiteral("xargs"), QStringLiteral("timeout")};
+    static const QStringList keywords{QStringLiteral("do"),   QStringLiteral("then"),
+                                      QStringLiteral("else"), QStringLiteral("time"),
+                                      QStringLiteral("!"),    QStringLiteral("{")};
     while (!w.isEmpty()) {
         const QString first = w.first().section(u'/', -1);
-        if (first.contains(u'=') && !first.startsWith(u'-')) {
+        if (keywords.contains(first) || (first.contains(u'=') && !first.startsWith(u'-'))) {
             w.removeFirst();
         } else if (wrappers.contains(first)) {
             if (first == QLatin1String("xargs"))
@@ -333,6 +336,15 @@ MailDeletion MailDeletion::fromHttp(const QString &method, const QString &url, c
 MailDeletion MailDeletion::fromCommand(const QString &command)
 {
     MailDeletion d;
+    // Most commands name no mail tool: a few substring searches settle it.
+    static const QString tools[] = {
+        QStringLiteral("gog"),     QStringLiteral("himalaya"),   QStringLiteral("mutt"),
+        QStringLiteral("notmuch"), QStringLiteral("googleapis"), QStringLiteral("graph.microsoft")};
+    bool mentioned = command.contains(QLatin1String("STORE"), Qt::CaseInsensitive);
+    for (const QString &tool : tools)
+        mentioned = mentioned || command.contains(tool);
+    if (!mentioned)
+        return d;
     for (SimpleCommand &cmd : splitCommands(command)) {
         const QStringList w = program(cmd);
         const QString name = w.value(0);

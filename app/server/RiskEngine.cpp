@@ -93,6 +93,17 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
                 engine->m_knownKinds.append(kind); // a prefix ends with '.'
         }
     }
+    // The rules that apply to each kind named in the file, in file order: most actions are of
+    // those kinds, and skip the per-rule kind test.
+    for (const QString &kind : std::as_const(engine->m_knownKinds)) {
+        if (kind.endsWith(QLatin1Char('.')))
+            continue;
+        QList<qsizetype> &list = engine->m_rulesByKind[kind];
+        for (qsizetype i = 0; i < engine->m_rules.size(); ++i) {
+            if (engine->m_rules[i].appliesTo(kind))
+                list.append(i);
+        }
+    }
     return engine;
 }
 
@@ -102,8 +113,12 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
     RiskFacts facts(input, m_internalDomains, *m_hidden);
     DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad, facts};
     int sum = 0;
-    for (const Rule &rule : m_rules) {
-        if (!rule.appliesTo(input.kind) || !rule.preconditionHolds(input.payload))
+    const auto indexed = m_rulesByKind.constFind(input.kind);
+    const qsizetype count = indexed != m_rulesByKind.constEnd() ? indexed->size() : m_rules.size();
+    const bool isIndexed = indexed != m_rulesByKind.constEnd();
+    for (qsizetype i = 0; i < count; ++i) {
+        const Rule &rule = m_rules[isIndexed ? indexed->at(i) : i];
+        if ((!isIndexed && !rule.appliesTo(input.kind)) || !rule.preconditionHolds(input.payload))
             continue;
         for (const Finding &f : detect(rule, context)) {
             sum += f.weight;

@@ -3,6 +3,7 @@
 #include "core/PayloadView.h"
 #include "core/RiskLevel.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -75,6 +76,7 @@ public:
 private:
     RiskEngine();
     QList<Rule> m_rules;
+    QHash<QString, QList<qsizetype>> m_rulesByKind; // for the kinds the rules name exactly
     QStringList m_knownKinds;
     QStringList m_internalDomains;
     QList<QRegularExpression> m_broad;
