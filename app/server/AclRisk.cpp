@@ -7,12 +7,7 @@ namespace interlock {
 namespace {
 using Rule = RiskEngine::Rule;
 
-struct Grant {
-    QString principal;
-    QString access;
-    int rank = 2;
-    QString before; // for a gained grant: what the agent says the principal had
-};
+using Grant = AclGrant;
 
 // read < comment < write < admin < owner; cloud role names map onto them ("roles/owner",
 // "writer", "editor"); an access level we do not know counts as write.
@@ -68,7 +63,7 @@ QList<Grant> grantsOf(const QJsonObject &payload, const QString &key)
 
 // The grants of grants_after that give more than grants_before claims. A duplicated principal
 // in grants_before counts with its lowest access; a grant to everyone covers every principal.
-QList<Grant> gained(const QJsonObject &payload)
+QList<Grant> gainedGrants(const QJsonObject &payload)
 {
     QHash<QString, int> before;
     QHash<QString, QString> beforeName;
@@ -95,6 +90,14 @@ QList<Grant> gained(const QJsonObject &payload)
     return out;
 }
 
+} // namespace
+
+AclFacts AclFacts::read(const QJsonObject &payload)
+{
+    return AclFacts{grantsOf(payload, QStringLiteral("grants_after")), gainedGrants(payload)};
+}
+
+namespace {
 QString andMore(qsizetype others)
 {
     return others > 0 ? QStringLiteral(" (and %1 more)").arg(others) : QString();
@@ -105,15 +108,15 @@ QList<Finding> detectAcl(const Rule &rule, DetectorContext &c)
 {
     const QJsonObject &payload = c.input.payload;
     if (rule.detector == Rule::Detector::AclWidening) {
-        const QList<Grant> more = gained(payload);
+        const QList<Grant> &more = c.facts.acl().gained;
         if (more.isEmpty())
             return {};
         const Grant &first = more.first();
         QList<Finding> out{{rule.id, rule.weight,
                             fillMessage(rule.message,
-                                        {{QStringLiteral("access"), first.access},
-                                         {QStringLiteral("principal"), first.principal},
-                                         {QStringLiteral("before"), first.before}},
+                                        {{QLatin1String("access"), first.access},
+                                         {QLatin1String("principal"), first.principal},
+                                         {QLatin1String("before"), first.before}},
                                         payload) +
                                 andMore(more.size() - 1)}};
         for (const Grant &g : more) {
@@ -127,8 +130,7 @@ QList<Finding> detectAcl(const Rule &rule, DetectorContext &c)
         return out;
     }
     // acl_grants: grants_after on its own.
-    QList<Grant> candidates =
-        rule.onlyNew ? gained(payload) : grantsOf(payload, QStringLiteral("grants_after"));
+    const QList<Grant> &candidates = rule.onlyNew ? c.facts.acl().gained : c.facts.acl().after;
     QList<Grant> hits;
     for (const Grant &g : std::as_const(candidates)) {
         if (g.rank >= rule.minAccess && (!rule.broadOnly || isBroad(g.principal, c.broad)))
@@ -139,9 +141,9 @@ QList<Finding> detectAcl(const Rule &rule, DetectorContext &c)
     const Grant &first = hits.first();
     return {{rule.id, rule.weight,
              fillMessage(rule.message,
-                         {{QStringLiteral("access"), first.access},
-                          {QStringLiteral("principal"), first.principal},
-                          {QStringLiteral("before"), first.before}},
+                         {{QLatin1String("access"), first.access},
+                          {QLatin1String("principal"), first.principal},
+                          {QLatin1String("before"), first.before}},
                          payload) +
                  andMore(hits.size() - 1)}};
 }

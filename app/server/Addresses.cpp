@@ -1,5 +1,7 @@
 #include "Addresses.h"
 
+#include "FastRegex.h"
+
 #include <QHostAddress>
 #include <QRegularExpression>
 #include <QUrl>
@@ -33,8 +35,7 @@ void addItem(const QString &item, const QString &angle, bool hadAngle, QStringLi
     const QString plain = stripComments(item).trimmed();
     if (plain.isEmpty())
         return;
-    const QStringList words =
-        plain.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
+    const QStringList words = plain.simplified().split(u' ', Qt::SkipEmptyParts);
     bool any = false;
     for (const QString &w : words) {
         if (w.contains(u'@')) {
@@ -124,11 +125,15 @@ QStringList Addresses::mailboxes(const QString &list)
 QStringList Addresses::recipients(const QString &list)
 {
     QStringList out = mailboxes(list);
-    static const QRegularExpression word(QStringLiteral("[^\\s,;<>\"()]+@[^\\s,;<>\"()]+"));
-    for (auto it = word.globalMatch(list); it.hasNext();) {
-        const QString w = it.next().captured(0);
+    static const FastRegex word(QStringLiteral("[^\\s,;<>\"()]+@[^\\s,;<>\"()]+"));
+    for (qsizetype from = 0;;) {
+        const FastRegex::Match m = word.search(list, from);
+        if (!m)
+            break;
+        const QString w = m.text(list);
         if (!out.contains(w))
             out.append(w);
+        from = m.end();
     }
     return out;
 }
@@ -142,30 +147,59 @@ QString Addresses::domainOf(const QString &address)
 QString Addresses::urlHost(const QString &url)
 {
     QString s = url.trimmed();
-    static const QRegularExpression scheme(QStringLiteral("^[a-zA-Z][a-zA-Z0-9+.-]*://"));
     if (s.isEmpty())
         return {};
-    if (s.startsWith(QLatin1String("//")))
-        s.prepend(QLatin1String("http:"));
-    else if (!scheme.match(s).hasMatch())
-        s.prepend(QLatin1String("http://"));
-    const QUrl parsed(s, QUrl::TolerantMode);
-    QString host = parsed.host(QUrl::FullyEncoded);
-    if (host.isEmpty()) // an unparsable authority: take it by hand
-        host = s.section(QLatin1String("://"), 1)
-                   .section(u'/', 0, 0)
-                   .section(u'@', -1)
-                   .section(u':', 0, 0);
-    return decodeHost(host);
+    // The authority: after "scheme://" (or "//"), else from the start (no scheme), up to the
+    // path, query or fragment. A backslash ends it too, as browsers read http URLs.
+    qsizetype start = 0;
+    const qsizetype scheme = s.indexOf(QLatin1String("://"));
+    bool schemeLike = scheme > 0;
+    for (qsizetype i = 0; schemeLike && i < scheme; ++i) {
+        const QChar c = s[i];
+        schemeLike = c.isLetterOrNumber() || c == u'+' || c == u'.' || c == u'-';
+    }
+    if (schemeLike && s[0].isLetter())
+        start = scheme + 3;
+    else if (s.startsWith(QLatin1String("//")))
+        start = 2;
+    qsizetype end = start;
+    while (end < s.size() && s[end] != u'/' && s[end] != u'?' && s[end] != u'#' && s[end] != u'\\')
+        ++end;
+    QStringView authority = QStringView(s).mid(start, end - start);
+    const qsizetype at = authority.lastIndexOf(u'@');
+    if (at >= 0)
+        authority = authority.mid(at + 1);
+    if (authority.contains(u'%')) { // percent-encoded host: let QUrl decode it
+        const QUrl parsed(QStringLiteral("http://") + authority.toString(), QUrl::TolerantMode);
+        return decodeHost(parsed.host(QUrl::FullyDecoded));
+    }
+    QStringView host = authority;
+    if (host.startsWith(u'[')) {
+        const qsizetype close = host.indexOf(u']');
+        host = close > 0 ? host.mid(1, close - 1) : host.mid(1);
+    } else {
+        const qsizetype colon = host.indexOf(u':');
+        if (colon >= 0)
+            host = host.left(colon);
+    }
+    return decodeHost(host.toString());
 }
 
 bool Addresses::isIpLiteral(const QString &host)
 {
+    // Only digits and dots (IPv4) or a colon (IPv6) can be an address: most hosts are names.
+    bool v4 = !host.isEmpty();
+    for (const QChar c : host)
+        v4 = v4 && (c.isDigit() || c == u'.');
+    if (!v4 && !host.contains(u':'))
+        return false;
     return !QHostAddress(host).isNull();
 }
 
 bool Addresses::isPrivateAddress(const QString &host)
 {
+    if (!isIpLiteral(host))
+        return false;
     const QHostAddress a(host);
     if (a.isNull())
         return false;
@@ -197,16 +231,14 @@ bool Addresses::isInternalHost(const QString &host, const QStringList &internal)
 
 QStringList Addresses::hostsInCommand(const QString &command)
 {
-    static const QRegularExpression url(
-        QStringLiteral("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s'\"<>|;&)`]+"));
-    static const QRegularExpression scpTarget(
-        QStringLiteral("(?:^|[\\s'\"])[\\w.+-]+@([\\w.-]+|\\[[0-9a-fA-F:]+\\]):"),
-        QRegularExpression::UseUnicodePropertiesOption);
-    static const QRegularExpression sshTarget(
+    static const FastRegex url(QStringLiteral("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s'\"<>|;&)`]+"));
+    static const FastRegex scpTarget(
+        QStringLiteral("(?:^|[\\s'\"])[\\w.+-]+@([\\w.-]+|\\[[0-9a-fA-F:]+\\]):"));
+    static const FastRegex sshTarget(
         QStringLiteral("\\b(?:ssh|sftp|telnet|nc|ncat|netcat)\\s+(?:-\\w+\\s+(?:\\S+\\s+)?)*?"
                        "(?:[\\w.+-]+@)?([A-Za-z0-9][\\w.-]*\\.[A-Za-z0-9-]+|[A-Za-z0-9][\\w-]*)"
                        "(?=[\\s'\":]|$)"));
-    static const QRegularExpression bareIp(
+    static const FastRegex bareIp(
         QStringLiteral("(?<![\\w.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\w.])"));
     QStringList out;
     const auto add = [&out](const QString &host) {
@@ -214,26 +246,29 @@ QStringList Addresses::hostsInCommand(const QString &command)
         if (!h.isEmpty() && !out.contains(h))
             out.append(h);
     };
+    const auto each = [&command](const FastRegex &re, const auto &found) {
+        for (qsizetype from = 0;;) {
+            const FastRegex::Match m = re.search(command, from);
+            if (!m)
+                return;
+            found(m);
+            from = m.end() > from ? m.end() : from + 1;
+        }
+    };
     // Each expression runs only when what it needs is in the command at all.
-    if (command.contains(QLatin1String("://"))) {
-        for (auto it = url.globalMatch(command); it.hasNext();)
-            add(urlHost(it.next().captured(0)));
-    }
-    if (command.contains(u'@') && command.contains(u':')) {
-        for (auto it = scpTarget.globalMatch(command); it.hasNext();)
-            add(it.next().captured(1));
-    }
-    if (command.contains(QLatin1String("ssh")) || command.contains(QLatin1String("sftp")) ||
-        command.contains(QLatin1String("telnet")) || command.contains(QLatin1String("nc"))) {
-        for (auto it = sshTarget.globalMatch(command); it.hasNext();)
-            add(it.next().captured(1));
-    }
+    if (command.contains(QLatin1String("://")))
+        each(url, [&](const FastRegex::Match &m) { add(urlHost(m.text(command))); });
+    if (command.contains(u'@'))
+        each(scpTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
+    static const FastRegex remoteTool(QStringLiteral("\\b(?:ssh|sftp|telnet|nc|ncat|netcat)\\b"));
+    if (remoteTool.matches(command))
+        each(sshTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
     if (command.contains(u'.')) {
-        for (auto it = bareIp.globalMatch(command); it.hasNext();) {
-            const QString ip = it.next().captured(1);
+        each(bareIp, [&](const FastRegex::Match &m) {
+            const QString ip = m.group(command, 1);
             if (isIpLiteral(ip))
                 add(ip);
-        }
+        });
     }
     return out;
 }

@@ -37,7 +37,7 @@ QList<Finding> detectHidden(const RiskEngine::Rule &rule, DetectorContext &c)
     const int weight = strong && rule.strongWeight > 0 ? rule.strongWeight : rule.weight;
     if (rule.minCount > 0)
         return {{rule.id, weight,
-                 fillMessage(rule.message, {{QStringLiteral("count"), QString::number(count)}},
+                 fillMessage(rule.message, {{QLatin1String("count"), QString::number(count)}},
                              c.input.payload)}};
     // The reasons name findings in the strong fields first; the first carries the weight.
     QList<const HiddenFinding *> listed;
@@ -55,7 +55,7 @@ QList<Finding> detectHidden(const RiskEngine::Rule &rule, DetectorContext &c)
     if (count > listed.size())
         out.append({rule.id, 0,
                     fillMessage(rule.message,
-                                {{QStringLiteral("count"), QString::number(count - listed.size())}},
+                                {{QLatin1String("count"), QString::number(count - listed.size())}},
                                 c.input.payload)});
     return out;
 }

@@ -132,6 +132,19 @@ bool isUrlKey(QStringView key)
            key == u"webhook";
 }
 
+} // namespace
+
+bool HiddenTextScanner::PlainPayload::isHostKey(QStringView key)
+{
+    return isRecipientKey(key) || isUrlKey(key);
+}
+
+bool HiddenTextScanner::PlainPayload::isRecipientKey(QStringView key)
+{
+    return interlock::isRecipientKey(key);
+}
+
+namespace {
 // A field path built only when something is found: parent chain of keys and indexes.
 struct PathNode {
     const PathNode *parent = nullptr;
@@ -217,7 +230,7 @@ public:
         const bool multi = lines == HiddenText::Lines::Multi;
         const bool plain = isPlainAscii(t, multi);
         if (hostField)
-            hosts(t, path);
+            hosts(t, path.key.isEmpty() && path.parent ? path.parent->key : path.key, path);
         if (plain)
             return;
         QString field; // rendered once, on the first finding
@@ -358,13 +371,17 @@ private:
         }
     }
 
-    // Outside ASCII hosts whose skeleton is a company domain's (examp1e.com).
-    void hosts(QStringView t, const PathNode &path)
+public:
+    // Outside ASCII hosts whose skeleton is a company domain's (examp1e.com). `key`: the
+    // top-level payload key (recipient keys hold address lists, others a URL or host).
+    void hosts(QStringView t, QStringView key, const PathNode &path,
+               const QStringList *parsed = nullptr)
     {
         const QString s = t.toString();
-        const QStringView key = path.key.isEmpty() && path.parent ? path.parent->key : path.key;
         QStringList found;
-        if (isRecipientKey(key)) {
+        if (parsed) {
+            found = *parsed;
+        } else if (isRecipientKey(key)) {
             for (const QString &r : Addresses::recipients(s))
                 found.append(Addresses::domainOf(r));
         } else {
@@ -397,6 +414,7 @@ private:
         }
     }
 
+private:
     const HiddenTextScanner &m_scanner;
     HiddenScan &m_out;
 };
@@ -468,7 +486,26 @@ QString HiddenTextScanner::asciiLookAlike(const QString &domain) const
 
 QString HiddenTextScanner::imitatedDomain(const QString &host) const
 {
-    const QString mine = skeleton(host.toLower());
+    // A look-alike has about the length of what it imitates (in as many labels): only then is
+    // the skeleton worth computing.
+    const QString h = host.toLower();
+    bool close = false;
+    for (qsizetype i = 0; i < m_internalDomains.size() && !close; ++i) {
+        const QString &domain = m_internalDomains[i];
+        if (m_internalSkeletons[i].isEmpty())
+            continue;
+        const qsizetype labels = domain.count(QLatin1Char('.')) + 1;
+        if (h.count(QLatin1Char('.')) + 1 < labels)
+            continue;
+        qsizetype from = h.size();
+        for (qsizetype n = 0; n < labels && from > 0; ++n)
+            from = h.lastIndexOf(QLatin1Char('.'), from - 1);
+        const qsizetype suffix = h.size() - (from < 0 ? 0 : from + 1);
+        close = qAbs(suffix - domain.size()) <= 3;
+    }
+    if (!close)
+        return {};
+    const QString mine = skeleton(h);
     for (qsizetype i = 0; i < m_internalDomains.size(); ++i) {
         const QString &theirs = m_internalSkeletons[i];
         if (!theirs.isEmpty() && (mine == theirs || mine.endsWith(QLatin1Char('.') + theirs)))
@@ -477,7 +514,7 @@ QString HiddenTextScanner::imitatedDomain(const QString &host) const
     return {};
 }
 
-HiddenScan HiddenTextScanner::scan(const RiskInput &in) const
+HiddenScan HiddenTextScanner::scan(const RiskInput &in, const PlainPayload *plain) const
 {
     HiddenScan out;
     FieldScan s(*this, out);
@@ -492,7 +529,13 @@ HiddenScan HiddenTextScanner::scan(const RiskInput &in) const
     s.text(in.summary, L::Multi, PathNode{nullptr, kSummary, -1}, false);
     s.text(in.target, L::Single, PathNode{nullptr, kTarget, -1}, true);
     const PathNode payload{nullptr, kPayload, -1};
-    s.value(in.payload, payload, false);
+    if (plain) {
+        // Nothing to find in the payload but look-alike hosts.
+        for (const PlainPayload::HostField &h : plain->hostFields)
+            s.hosts(h.value, h.key, PathNode{nullptr, h.path, -1}, &h.hosts);
+    } else {
+        s.value(in.payload, payload, false);
+    }
     const PathNode changes{nullptr, kChanges, -1};
     for (qsizetype i = 0; i < in.changes.size(); ++i) {
         const PathNode item{&changes, {}, i};

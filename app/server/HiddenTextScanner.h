@@ -58,7 +58,21 @@ public:
     HiddenTextScanner(const HiddenTextScanner &) = delete;
     HiddenTextScanner &operator=(const HiddenTextScanner &) = delete;
 
-    HiddenScan scan(const RiskInput &input) const;
+    // When every key and string of the payload is plain printable ASCII (with \n and \t) the
+    // caller says so and passes its recipient and URL fields (top-level keys to, cc, bcc, from,
+    // reply_to, recipients, url, host, remote, endpoint, webhook): the payload is not walked.
+    struct PlainPayload {
+        struct HostField {
+            QString path; // "payload.to[1]"
+            QString key;  // "to"
+            QString value;
+            QStringList hosts; // the domains of its addresses, or its URL's host
+        };
+        QList<HostField> hostFields;
+        static bool isHostKey(QStringView key);
+        static bool isRecipientKey(QStringView key);
+    };
+    HiddenScan scan(const RiskInput &input, const PlainPayload *plain = nullptr) const;
     // The Unicode name (ICU u_charName), the control alias for controls: "RIGHT-TO-LEFT
     // OVERRIDE", "ESCAPE".
     static QString charName(char32_t codePoint);

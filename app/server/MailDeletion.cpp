@@ -1,5 +1,7 @@
 #include "MailDeletion.h"
 
+#include "FastRegex.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -288,6 +290,10 @@ qint64 countJsonIds(const QString &body, const QString &key, bool *unknown)
 MailDeletion MailDeletion::fromHttp(const QString &method, const QString &url, const QString &body)
 {
     MailDeletion d;
+    if (!url.contains(QLatin1String("/gmail/")) &&
+        !url.contains(QLatin1String("graph.microsoft")) &&
+        !body.contains(QLatin1String("Email/set")))
+        return d;
     static const QRegularExpression gmail(
         QStringLiteral("/gmail/v1/users/[^/]+/(messages|threads)/([^/?#]+)(?:/(trash))?"));
     const QRegularExpressionMatch m = gmail.match(url);
@@ -353,30 +359,34 @@ MailDeletion MailDeletion::fromCommand(const QString &command)
         else if (name == QLatin1String("himalaya"))
             readHimalaya(w, cmd.piped, &d);
     }
-    static const QRegularExpression mutt(
+    static const FastRegex mutt(
         QStringLiteral("\\b(?:neo)?mutt\\b.*(?:<delete-pattern>\\s*([^<\"']*)|push\\s*[\"']?"
                        "(?:[^\"']*[;\\s])?D\\s*(~[^<\"';]*)|<tag-pattern>\\s*([^<\"']*)<enter>.*"
                        "<tag-prefix>\\s*<delete-message>)"));
-    if (const QRegularExpressionMatch m = mutt.match(command); m.hasMatch()) {
-        d.found = d.bySearch = true;
-        d.tool = d.tool.isEmpty() ? QStringLiteral("mutt") : d.tool;
-        QString pattern = m.captured(1) + m.captured(2) + m.captured(3);
-        d.selection = QStringLiteral("the pattern ") + shortened(pattern.trimmed());
+    if (command.contains(QLatin1String("mutt"))) {
+        if (const FastRegex::Match m = mutt.search(command)) {
+            d.found = d.bySearch = true;
+            d.tool = d.tool.isEmpty() ? QStringLiteral("mutt") : d.tool;
+            const QString pattern = m.group(command, 1) + m.group(command, 2) + m.group(command, 3);
+            d.selection = QStringLiteral("the pattern ") + shortened(pattern.trimmed());
+        }
     }
-    static const QRegularExpression imap(QStringLiteral(
+    static const FastRegex imap(QStringLiteral(
         "(?i)\\b(?:UID\\s+)?STORE\\s+([0-9:*,]+)\\s+\\+FLAGS(?:\\.SILENT)?\\s*\\(?\\\\+Deleted"));
-    if (const QRegularExpressionMatch m = imap.match(command); m.hasMatch()) {
+    if (const FastRegex::Match m = imap.search(command)) {
         d.found = true;
         d.tool = d.tool.isEmpty() ? QStringLiteral("IMAP STORE \\Deleted") : d.tool;
-        QString set = m.captured(1);
+        QString set = m.group(command, 1);
         addIds(&d, {set.replace(u':', u'-')});
     }
-    static const QRegularExpression notmuch(
+    static const FastRegex notmuch(
         QStringLiteral("\\bnotmuch\\s+search\\b([^|]*)\\|\\s*xargs\\s+(?:-\\S+\\s+)*rm\\b"));
-    if (const QRegularExpressionMatch m = notmuch.match(command); m.hasMatch()) {
-        d.found = d.bySearch = true;
-        d.tool = d.tool.isEmpty() ? QStringLiteral("notmuch search | xargs rm") : d.tool;
-        d.selection = QStringLiteral("the search ") + shortened(m.captured(1));
+    if (command.contains(QLatin1String("notmuch"))) {
+        if (const FastRegex::Match m = notmuch.search(command)) {
+            d.found = d.bySearch = true;
+            d.tool = d.tool.isEmpty() ? QStringLiteral("notmuch search | xargs rm") : d.tool;
+            d.selection = QStringLiteral("the search ") + shortened(m.group(command, 1));
+        }
     }
     if (command.contains(QLatin1String("googleapis.com")) ||
         command.contains(QLatin1String("graph.microsoft.com"))) {

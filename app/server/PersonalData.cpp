@@ -1,6 +1,7 @@
 #include "PersonalData.h"
 
-#include <QRegularExpression>
+#include "FastRegex.h"
+
 #include <QSet>
 
 namespace interlock {
@@ -68,69 +69,93 @@ bool PersonalData::passesLuhn(const QString &digits)
 
 PersonalData PersonalData::find(const QStringList &texts, const QStringList &ignore)
 {
-    static const QRegularExpression email(
-        QStringLiteral("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"));
-    static const QRegularExpression phone(QStringLiteral(
+    static const FastRegex email(QStringLiteral("[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}"));
+    static const FastRegex phone(QStringLiteral(
         "(?<![\\w+])(?:\\+\\d{1,3}(?:[ .-]?\\(?\\d{1,5}\\)?){2,5}|\\(\\d{3}\\) ?\\d{3}[ .-]\\d{4}|"
         "\\d{3}[.-]\\d{3}[.-]\\d{4})(?![\\w])"));
-    static const QRegularExpression ssn(
+    static const FastRegex ssn(
         QStringLiteral("\\b(?!000|666|9\\d\\d)\\d{3}-(?!00)\\d{2}-(?!0000)\\d{4}\\b"));
-    static const QRegularExpression nino(QStringLiteral(
+    static const FastRegex nino(QStringLiteral(
         "\\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\\d{2} ?\\d{2} ?\\d{2} ?"
         "[A-D]\\b"));
-    static const QRegularExpression dni(QStringLiteral("\\b(\\d{8})-?([A-HJ-NP-TV-Z])\\b"));
-    static const QRegularExpression iban(
+    static const FastRegex dni(QStringLiteral("\\b(\\d{8})-?([A-HJ-NP-TV-Z])\\b"));
+    static const FastRegex iban(
         QStringLiteral("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\\b"));
-    static const QRegularExpression card(
-        QStringLiteral("(?<![\\d-])[3-6]\\d(?:[ -]?\\d){11,17}(?![\\d])"));
+    static const FastRegex card(QStringLiteral("(?<![\\d-])[3-6]\\d(?:[ -]?\\d){11,17}(?![\\d])"));
 
     QSet<QString> emails, phones, ids, ibans, cards;
     QSet<QString> skip;
     for (const QString &i : ignore)
         skip.insert(i.toLower());
+    // Calls `found` for each match of `re` in `text`.
+    const auto each = [](const FastRegex &re, const QString &text, const auto &found) {
+        for (qsizetype from = 0;;) {
+            const FastRegex::Match m = re.search(text, from);
+            if (!m)
+                return;
+            found(m);
+            from = m.end() > from ? m.end() : from + 1;
+        }
+    };
     for (const QString &text : texts) {
         if (text.size() < 7)
             continue;
-        const bool hasAt = text.contains(u'@');
-        bool hasDigits = false;
+        // What the text holds at all decides which expressions can match.
+        int digits = 0, upper = 0;
+        bool at = false, plus = false, paren = false, dash = false;
         for (const QChar c : text) {
-            if (c.isDigit()) {
-                hasDigits = true;
-                break;
-            }
+            const char16_t u = c.unicode();
+            if (u >= u'0' && u <= u'9')
+                ++digits;
+            else if (u >= u'A' && u <= u'Z')
+                ++upper;
+            else if (u == u'@')
+                at = true;
+            else if (u == u'+')
+                plus = true;
+            else if (u == u'(')
+                paren = true;
+            else if (u == u'-' || u == u'.')
+                dash = true;
         }
-        if (hasAt) {
-            for (auto it = email.globalMatch(text); it.hasNext();) {
-                const QString e = it.next().captured(0).toLower();
+        if (at) {
+            each(email, text, [&](const FastRegex::Match &m) {
+                const QString e = m.text(text).toLower();
                 if (!skip.contains(e))
                     emails.insert(e);
-            }
+            });
         }
-        if (!hasDigits)
-            continue;
-        for (auto it = phone.globalMatch(text); it.hasNext();) {
-            const QString d = digitsOf(it.next().captured(0));
-            if (d.size() >= 8 && d.size() <= 15)
-                phones.insert(d);
+        if (digits >= 8 && (plus || paren || dash)) {
+            each(phone, text, [&](const FastRegex::Match &m) {
+                const QString d = digitsOf(m.text(text));
+                if (d.size() >= 8 && d.size() <= 15)
+                    phones.insert(d);
+            });
         }
-        for (auto it = ssn.globalMatch(text); it.hasNext();)
-            ids.insert(it.next().captured(0));
-        for (auto it = nino.globalMatch(text); it.hasNext();)
-            ids.insert(it.next().captured(0).remove(u' '));
-        for (auto it = dni.globalMatch(text); it.hasNext();) {
-            const QRegularExpressionMatch m = it.next();
-            if (validDni(m.captured(1), m.captured(2).at(0)))
-                ids.insert(m.captured(1));
+        if (digits >= 9 && dash)
+            each(ssn, text, [&](const FastRegex::Match &m) { ids.insert(m.text(text)); });
+        if (digits >= 6 && upper >= 3)
+            each(nino, text,
+                 [&](const FastRegex::Match &m) { ids.insert(m.text(text).remove(u' ')); });
+        if (digits >= 8 && upper >= 1) {
+            each(dni, text, [&](const FastRegex::Match &m) {
+                if (validDni(m.group(text, 1), m.group(text, 2).at(0)))
+                    ids.insert(m.group(text, 1));
+            });
         }
-        for (auto it = iban.globalMatch(text); it.hasNext();) {
-            const QString candidate = it.next().captured(0);
-            if (isValidIban(candidate))
-                ibans.insert(QString(candidate).remove(u' '));
+        if (digits >= 2 && upper >= 2) {
+            each(iban, text, [&](const FastRegex::Match &m) {
+                const QString candidate = m.text(text);
+                if (isValidIban(candidate))
+                    ibans.insert(QString(candidate).remove(u' '));
+            });
         }
-        for (auto it = card.globalMatch(text); it.hasNext();) {
-            const QString d = digitsOf(it.next().captured(0));
-            if (d.size() >= 13 && d.size() <= 19 && passesLuhn(d))
-                cards.insert(d);
+        if (digits >= 13) {
+            each(card, text, [&](const FastRegex::Match &m) {
+                const QString d = digitsOf(m.text(text));
+                if (d.size() >= 13 && d.size() <= 19 && passesLuhn(d))
+                    cards.insert(d);
+            });
         }
     }
     // A card number is never also a phone number.

@@ -32,11 +32,10 @@ QString jsonText(const QJsonValue &v)
         .chopped(1);
 }
 
-QStringList fieldValues(const DetectorContext &c, const QString &field)
+// Whether any of the rule's patterns can match: one search instead of one per pattern.
+bool mayMatch(const Rule &rule, const QString &value)
 {
-    if (field == QLatin1String("@target"))
-        return {c.input.target};
-    return allStrings(c.input.payload.value(field));
+    return !rule.anyPattern.isValid() || rule.anyPattern.matches(value);
 }
 
 QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
@@ -44,23 +43,28 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
     if (rule.onlyExternal && c.facts.outsideHosts().isEmpty())
         return {};
     for (const QString &field : rule.fields) {
-        for (const QString &value : fieldValues(c, field)) {
-            for (const QRegularExpression &re : rule.patterns) {
-                const QRegularExpressionMatch m = re.match(value);
-                if (!m.hasMatch())
+        for (const QString &value : c.facts.fieldStrings(field)) {
+            if (value.isEmpty() || !mayMatch(rule, value))
+                continue;
+            // (fieldStrings is cached per field: each rule naming the field shares it)
+            for (const FastRegex &re : rule.patterns) {
+                const FastRegex::Match m = re.search(value);
+                if (!m)
                     continue;
                 bool softened = false;
-                for (const QRegularExpression &soft : rule.softenedBy)
-                    softened = softened || soft.match(value).hasMatch();
-                const QHash<QString, QString> vars{
-                    {QStringLiteral("match"), shorten(m.captured(0).trimmed())},
-                    {QStringLiteral("hosts"), c.facts.outsideHosts().join(QStringLiteral(", "))}};
-                if (softened)
-                    return {{rule.id, rule.softenedWeight,
-                             fillMessage(rule.softenedMessage.isEmpty() ? rule.message
-                                                                        : rule.softenedMessage,
-                                         vars, c.input.payload)}};
-                return {{rule.id, rule.weight, fillMessage(rule.message, vars, c.input.payload)}};
+                for (const FastRegex &soft : rule.softenedBy)
+                    softened = softened || soft.matches(value);
+                const QString &message = softened && !rule.softenedMessage.isEmpty()
+                                             ? rule.softenedMessage
+                                             : rule.message;
+                const QString hosts = message.contains(QLatin1String("{hosts}"))
+                                          ? c.facts.outsideHosts().join(QStringLiteral(", "))
+                                          : QString();
+                return {{rule.id, softened ? rule.softenedWeight : rule.weight,
+                         fillMessage(message,
+                                     {{QLatin1String("match"), shorten(m.text(value).trimmed())},
+                                      {QLatin1String("hosts"), hosts}},
+                                     c.input.payload)}};
             }
         }
     }
@@ -73,22 +77,20 @@ QList<Finding> externalEmail(const Rule &rule, const DetectorContext &c)
     if (!rule.field.isEmpty())
         fields.prepend(rule.field);
     QStringList outside;
-    for (const QString &field : std::as_const(fields)) {
-        for (const QString &list : allStrings(c.input.payload.value(field))) {
-            for (const QString &address : Addresses::recipients(list)) {
-                const QString domain = Addresses::domainOf(address);
-                if (!Addresses::isInternalHost(domain, c.internalDomains) &&
-                    !outside.contains(domain))
-                    outside.append(domain.isEmpty() ? shorten(address) : domain);
-            }
+    for (const RiskFacts::HostField &f : c.facts.hostFields()) {
+        if (!fields.contains(f.key))
+            continue;
+        for (const auto &[address, domain] : f.addresses) {
+            if (!Addresses::isInternalHost(domain, c.internalDomains) && !outside.contains(domain))
+                outside.append(domain.isEmpty() ? shorten(address) : domain);
         }
     }
     if (outside.isEmpty())
         return {};
-    return {{rule.id, rule.weight,
-             fillMessage(rule.message,
-                         {{QStringLiteral("domains"), outside.join(QStringLiteral(", "))}},
-                         c.input.payload)}};
+    return {
+        {rule.id, rule.weight,
+         fillMessage(rule.message, {{QLatin1String("domains"), outside.join(QStringLiteral(", "))}},
+                     c.input.payload)}};
 }
 
 QList<Finding> externalUrl(const Rule &rule, const DetectorContext &c)
@@ -99,7 +101,7 @@ QList<Finding> externalUrl(const Rule &rule, const DetectorContext &c)
         return {};
     QList<Finding> out{
         {rule.id, rule.weight,
-         fillMessage(rule.message, {{QStringLiteral("host"), host}}, c.input.payload)}};
+         fillMessage(rule.message, {{QLatin1String("host"), host}}, c.input.payload)}};
     if (rule.ipWeight > 0 && Addresses::isIpLiteral(host))
         out.append({rule.id + QStringLiteral(".ip"), rule.ipWeight,
                     QStringLiteral("%1 is a bare IP address: no name says whose machine it is")
@@ -124,8 +126,8 @@ QList<Finding> personalData(const Rule &rule, DetectorContext &c)
     return {
         {rule.id, weight,
          fillMessage(rule.message,
-                     {{QStringLiteral("data"), p.describe(rule.types)},
-                      {QStringLiteral("hosts"), c.facts.outsideHosts().join(QStringLiteral(", "))}},
+                     {{QLatin1String("data"), p.describe(rule.types)},
+                      {QLatin1String("hosts"), c.facts.outsideHosts().join(QStringLiteral(", "))}},
                      c.input.payload)}};
 }
 
@@ -140,7 +142,8 @@ double parseAmount(const QJsonValue &v, QString *currencyInText)
         *currencyInText = m.captured(1);
         s.remove(m.capturedStart(1), 3);
     }
-    s.remove(QRegularExpression(QStringLiteral("[^0-9.,-]")));
+    static const QRegularExpression notNumber(QStringLiteral("[^0-9.,-]"));
+    s.remove(notNumber);
     const qsizetype dot = s.lastIndexOf(u'.'), comma = s.lastIndexOf(u',');
     if (dot >= 0 && comma >= 0) {
         const QChar decimal = dot > comma ? u'.' : u',';
@@ -174,9 +177,9 @@ QList<Finding> amount(const Rule &rule, const DetectorContext &c)
         const QLocale english(QLocale::English, QLocale::UnitedStates);
         return {{rule.id, weight,
                  fillMessage(rule.message,
-                             {{QStringLiteral("amount"),
+                             {{QLatin1String("amount"),
                                english.toString(value, 'f', value == std::floor(value) ? 0 : 2)},
-                              {QStringLiteral("currency"), currency}},
+                              {QLatin1String("currency"), currency}},
                              c.input.payload)}};
     }
     return {};
@@ -192,11 +195,12 @@ QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
         weight = qMax(weight, rule.searchWeight);
     if (weight == 0)
         return {};
-    const QHash<QString, QString> vars{{QStringLiteral("count"), QString::number(d.count)},
-                                       {QStringLiteral("tool"), d.tool},
-                                       {QStringLiteral("selection"), d.selection}};
     return {{rule.id, weight,
-             fillMessage(d.bySearch ? rule.searchMessage : rule.message, vars, c.input.payload)}};
+             fillMessage(d.bySearch ? rule.searchMessage : rule.message,
+                         {{QLatin1String("count"), QString::number(d.count)},
+                          {QLatin1String("tool"), d.tool},
+                          {QLatin1String("selection"), d.selection}},
+                         c.input.payload)}};
 }
 
 QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
@@ -207,8 +211,10 @@ QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
         n = 0;
         for (const QJsonValue &item : items) {
             const QString s = item.toString();
-            for (const QRegularExpression &re : rule.patterns) {
-                if (re.match(s).hasMatch()) {
+            if (!mayMatch(rule, s))
+                continue;
+            for (const FastRegex &re : rule.patterns) {
+                if (re.matches(s)) {
                     ++n;
                     break;
                 }
@@ -219,7 +225,7 @@ QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
     if (weight == 0)
         return {};
     return {{rule.id, weight,
-             fillMessage(rule.message, {{QStringLiteral("count"), QString::number(n)}},
+             fillMessage(rule.message, {{QLatin1String("count"), QString::number(n)}},
                          c.input.payload)}};
 }
 } // namespace
@@ -231,33 +237,175 @@ RiskFacts::RiskFacts(const RiskInput &input, const QStringList &internalDomains,
     , m_scanner(hidden)
 {}
 
+bool RiskFacts::searchTextMatches(const FastRegex &re)
+{
+    for (const auto &[pattern, matched] : m_searchTextMatches) {
+        if (pattern == re.pattern())
+            return matched;
+    }
+    const bool matched = re.matches(searchText());
+    m_searchTextMatches.append({re.pattern(), matched});
+    return matched;
+}
+
+const AclFacts &RiskFacts::acl()
+{
+    if (!m_acl)
+        m_acl = AclFacts::read(m_input.payload);
+    return *m_acl;
+}
+
+const QList<RiskFacts::HostField> &RiskFacts::hostFields()
+{
+    if (m_hostFields)
+        return *m_hostFields;
+    m_hostFields.emplace();
+    leaves();
+    for (qsizetype t = 0; t < m_topKeys.size(); ++t) {
+        const QString &top = m_topKeys[t];
+        if (!HiddenTextScanner::PlainPayload::isHostKey(top))
+            continue;
+        for (qsizetype i = m_topRange[t].first; i < m_topRange[t].second; ++i) {
+            const PayloadLeaf &leaf = (*m_leaves)[i];
+            if (leaf.key != top)
+                continue;
+            HostField f;
+            f.path = QStringLiteral("payload.") + top;
+            if (leaf.index >= 0)
+                f.path += QLatin1Char('[') + QString::number(leaf.index) + QLatin1Char(']');
+            f.key = top;
+            f.value = leaf.value;
+            if (HiddenTextScanner::PlainPayload::isRecipientKey(top)) {
+                for (const QString &address : Addresses::recipients(leaf.value))
+                    f.addresses.append({address, Addresses::domainOf(address)});
+            } else {
+                f.host = Addresses::urlHost(leaf.value);
+            }
+            m_hostFields->append(f);
+        }
+    }
+    return *m_hostFields;
+}
+
 RiskFacts::~RiskFacts() = default;
 
 namespace {
-// "key: value" per string of the payload (nested ones too), each on its own line: a secret is
-// found in the text as it will be used, not JSON-escaped, and next to the name it is stored under.
-void appendLeaves(const QJsonValue &v, const QString &key, QString *out)
+bool isPlainText(QStringView t, bool multiLine)
+{
+    for (const QChar ch : t) {
+        const char16_t u = ch.unicode();
+        if ((u < 0x20 || u >= 0x7F) && !(multiLine && (u == u'\n' || u == u'\t')))
+            return false;
+    }
+    return true;
+}
+
+void flatten(const QJsonValue &v, const QString &key, qsizetype top, qsizetype index,
+             QList<PayloadLeaf> *out, bool *plain)
 {
     if (v.isString()) {
-        *out += key + QStringLiteral(": ") + v.toString() + QLatin1Char('\n');
+        QString s = v.toString();
+        *plain = *plain && isPlainText(s, true);
+        out->append(PayloadLeaf{std::move(s), key, top, index});
     } else if (v.isArray()) {
-        for (const QJsonValue &item : v.toArray())
-            appendLeaves(item, key, out);
+        const QJsonArray a = v.toArray();
+        const qsizetype n = a.size();
+        out->reserve(out->size() + n);
+        for (qsizetype i = 0; i < n; ++i)
+            flatten(a.at(i), key, top, index == -2 ? i : -1, out, plain);
     } else if (v.isObject()) {
         const QJsonObject o = v.toObject();
-        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-            appendLeaves(it.value(), it.key(), out);
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            const QString k = it.key();
+            *plain = *plain && isPlainText(k, false);
+            flatten(it.value(), k, top, -1, out, plain);
+        }
     }
 }
 } // namespace
 
+const QList<PayloadLeaf> &RiskFacts::leaves()
+{
+    if (!m_leaves) {
+        m_leaves.emplace();
+        const QJsonObject &p = m_input.payload;
+        m_leaves->reserve(p.size() + 8);
+        m_topKeys.reserve(p.size());
+        for (auto it = p.constBegin(); it != p.constEnd(); ++it) {
+            const QString key = it.key();
+            m_plain = m_plain && isPlainText(key, false);
+            m_topKeys.append(key);
+            const qsizetype begin = m_leaves->size();
+            // -2: the direct items of a top-level array get their index
+            flatten(it.value(), key, m_topKeys.size() - 1, -2, &*m_leaves, &m_plain);
+            m_topRange.append({begin, m_leaves->size()});
+        }
+        for (PayloadLeaf &leaf : *m_leaves) {
+            if (leaf.index == -2)
+                leaf.index = -1;
+        }
+    }
+    return *m_leaves;
+}
+
+const QStringList &RiskFacts::topKeys()
+{
+    leaves();
+    return m_topKeys;
+}
+
+bool RiskFacts::payloadIsPlain()
+{
+    leaves();
+    return m_plain;
+}
+
+const QStringList &RiskFacts::fieldStrings(const QString &field)
+{
+    for (const auto &[name, strings] : m_fieldStrings) {
+        if (name == field)
+            return strings;
+    }
+    static const QStringList none;
+    QStringList strings;
+    if (field == QLatin1String("@target")) {
+        strings.append(m_input.target);
+    } else {
+        const qsizetype top = topKeys().indexOf(field);
+        if (top < 0)
+            return none;
+        const auto [begin, end] = m_topRange[top];
+        strings.reserve(end - begin);
+        for (qsizetype i = begin; i < end; ++i)
+            strings.append((*m_leaves)[i].value);
+    }
+    m_fieldStrings.append({field, strings});
+    return m_fieldStrings.last().second;
+}
+
+// "key: value" per string of the payload (nested ones too), each on its own line: a secret is
+// found in the text as it will be used, not JSON-escaped, and next to the name it is stored
+// under.
 const QString &RiskFacts::searchText()
 {
     if (!m_searchText) {
+        // Every secret pattern needs at least six characters of value: shorter strings (ids,
+        // flags) are left out.
+        qsizetype size = m_input.text.size();
+        for (const PayloadLeaf &leaf : leaves())
+            size += leaf.value.size() >= 6 ? leaf.key.size() + leaf.value.size() + 3 : 0;
         QString text;
-        appendLeaves(m_input.payload, QString(), &text);
+        text.reserve(size);
+        for (const PayloadLeaf &leaf : leaves()) {
+            if (leaf.value.size() < 6)
+                continue;
+            text += leaf.key;
+            text += QLatin1String(": ");
+            text += leaf.value;
+            text += QLatin1Char('\n');
+        }
         text += m_input.text;
-        m_searchText = text;
+        m_searchText = std::move(text);
     }
     return *m_searchText;
 }
@@ -269,16 +417,20 @@ const QStringList &RiskFacts::outsideHosts()
     QStringList hosts;
     const QJsonObject &p = m_input.payload;
     if (m_input.kind == QLatin1String("email.send")) {
-        for (const QString &key : kRecipientKeys) {
-            for (const QString &list : allStrings(p.value(key))) {
-                for (const QString &r : Addresses::recipients(list))
-                    hosts.append(Addresses::domainOf(r));
-            }
+        for (const HostField &f : hostFields()) {
+            if (std::find(std::begin(kRecipientKeys), std::end(kRecipientKeys), f.key) ==
+                std::end(kRecipientKeys))
+                continue;
+            for (const auto &[address, domain] : f.addresses)
+                hosts.append(domain);
         }
     } else if (m_input.kind == QLatin1String("shell.exec")) {
         hosts = Addresses::hostsInCommand(p.value(QStringLiteral("command")).toString());
-    } else if (p.value(QStringLiteral("url")).isString()) {
-        hosts.append(Addresses::urlHost(p.value(QStringLiteral("url")).toString()));
+    } else {
+        for (const HostField &f : hostFields()) {
+            if (f.key == QLatin1String("url"))
+                hosts.append(f.host);
+        }
     }
     m_outside = QStringList();
     for (const QString &h : std::as_const(hosts)) {
@@ -290,8 +442,22 @@ const QStringList &RiskFacts::outsideHosts()
 
 const HiddenScan &RiskFacts::hidden()
 {
-    if (!m_hidden)
-        m_hidden = std::make_unique<HiddenScan>(m_scanner.scan(m_input));
+    if (!m_hidden) {
+        if (payloadIsPlain()) {
+            HiddenTextScanner::PlainPayload plain;
+            for (const HostField &f : hostFields()) {
+                QStringList hosts;
+                for (const auto &[address, domain] : f.addresses)
+                    hosts.append(domain);
+                if (!f.host.isEmpty())
+                    hosts.append(f.host);
+                plain.hostFields.append({f.path, f.key, f.value, hosts});
+            }
+            m_hidden = std::make_unique<HiddenScan>(m_scanner.scan(m_input, &plain));
+        } else {
+            m_hidden = std::make_unique<HiddenScan>(m_scanner.scan(m_input));
+        }
+    }
     return *m_hidden;
 }
 
@@ -348,8 +514,8 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
                 if (valueEquals(want, *found))
                     return {{rule.id, rule.weight,
                              fillMessage(rule.message,
-                                         {{QStringLiteral("value"), jsonText(*found)},
-                                          {QStringLiteral("field"), field}},
+                                         {{QLatin1String("value"), jsonText(*found)},
+                                          {QLatin1String("field"), field}},
                                          payload)}};
             }
         }
@@ -369,11 +535,9 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return externalUrl(rule, c);
     case Rule::Detector::Secret: {
         // The secret itself never goes into the message: the reason is shown to every reviewer.
-        const QString &haystack = c.facts.searchText();
-        for (const QRegularExpression &re : rule.patterns) {
-            if (re.match(haystack).hasMatch())
-                return {{rule.id, rule.weight, rule.message}};
-        }
+        const FastRegex &any = rule.anyPattern.isValid() ? rule.anyPattern : rule.patterns.first();
+        if (c.facts.searchTextMatches(any))
+            return {{rule.id, rule.weight, rule.message}};
         return {};
     }
     case Rule::Detector::HiddenText:
@@ -383,7 +547,7 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
             return {};
         return {{rule.id, rule.weight,
                  fillMessage(rule.message,
-                             {{QStringLiteral("paths"),
+                             {{QLatin1String("paths"),
                                shorten(c.input.view.paths.join(QStringLiteral(", ")))}},
                              payload)}};
     case Rule::Detector::PersonalData:

@@ -85,6 +85,7 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
                      &engine->m_broad, error))
         return nullptr;
     engine->m_hidden = std::make_unique<HiddenTextScanner>(engine->m_internalDomains);
+
     for (const Rule &rule : std::as_const(engine->m_rules)) {
         if (rule.detector == Rule::Detector::UnknownKind)
             continue;
@@ -122,9 +123,10 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
             continue;
         for (const Finding &f : detect(rule, context)) {
             sum += f.weight;
-            out.reasons.append(QJsonObject{{QStringLiteral("rule"), f.rule},
-                                           {QStringLiteral("weight"), f.weight},
-                                           {QStringLiteral("message"), f.message}});
+            // Keys in their sorted order: each insert appends.
+            out.reasons.append(QJsonObject{{QStringLiteral("message"), f.message},
+                                           {QStringLiteral("rule"), f.rule},
+                                           {QStringLiteral("weight"), f.weight}});
         }
     }
     out.score = qMin(100, sum);

@@ -43,18 +43,17 @@ QStringList strings(const QJsonValue &v)
     return out;
 }
 
-bool readPatterns(const QJsonValue &v, QList<QRegularExpression> *out, QString *problem)
+bool readPatterns(const QJsonValue &v, QList<FastRegex> *out, QString *problem)
 {
     const QStringList patterns = strings(v);
     for (int i = 0; i < patterns.size(); ++i) {
-        QRegularExpression re(patterns[i]);
+        FastRegex re(patterns[i]);
         if (!re.isValid()) {
             *problem = QStringLiteral("pattern %1 is not a valid regular expression: %2")
                            .arg(i + 1)
                            .arg(re.errorString());
             return false;
         }
-        re.optimize();
         out->append(re);
     }
     return true;
@@ -113,13 +112,14 @@ bool valueEquals(const QJsonValue &want, const QJsonValue &v)
     return sameValue(want, v);
 }
 
-QString fillMessage(QString message, const QHash<QString, QString> &vars,
-                    const QJsonObject &payload)
+QString fillMessage(QString message, MessageFacts vars, const QJsonObject &payload)
 {
     if (!message.contains(QLatin1Char('{')))
         return message;
-    for (auto it = vars.cbegin(); it != vars.cend(); ++it)
-        message.replace(QLatin1Char('{') + it.key() + QLatin1Char('}'), it.value());
+    for (const auto &[name, value] : vars) {
+        if (message.contains(name))
+            message.replace(QLatin1Char('{') + name + QLatin1Char('}'), value);
+    }
     if (!message.contains(QLatin1Char('{')))
         return message;
     for (auto it = payload.constBegin(); it != payload.constEnd(); ++it) {
@@ -379,6 +379,12 @@ bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QStri
     if (!readPatterns(o.value(QStringLiteral("patterns")), &rule->patterns, &problem) ||
         !readDetectorFields(o, rule, &problem))
         return bad(problem);
+    if (rule->patterns.size() > 1) {
+        QStringList parts;
+        for (const FastRegex &re : std::as_const(rule->patterns))
+            parts.append(QStringLiteral("(?:") + re.pattern() + QLatin1Char(')'));
+        rule->anyPattern = FastRegex(parts.join(QLatin1Char('|')));
+    }
     return true;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "FastRegex.h"
 #include "RiskEngine.h"
 #include "core/HiddenText.h"
 
 #include <QHash>
+#include <QVarLengthArray>
 
 namespace interlock {
 
@@ -35,7 +37,8 @@ struct RiskEngine::Rule {
     QString message;
     QString field;
     QStringList fields;
-    QList<QRegularExpression> patterns;
+    QList<FastRegex> patterns;
+    FastRegex anyPattern; // all of `patterns` in one: most values match none
     QJsonArray values;
     QList<std::pair<qint64, int>> thresholds; // (at least N, weight), ascending
     bool onlyExternal = false; // only when the action sends to or connects outside the company
@@ -43,7 +46,7 @@ struct RiskEngine::Rule {
     QString onlyIfField;
     QJsonArray onlyIfValues;
     // regex: a value also matching one of these scores softenedWeight with softenedMessage
-    QList<QRegularExpression> softenedBy;
+    QList<FastRegex> softenedBy;
     int softenedWeight = 0;
     QString softenedMessage;
     int broadWeight = 0;        // acl_widening: a second reason when the principal is broad
@@ -74,6 +77,27 @@ struct HiddenScan;
 struct MailDeletion;
 struct PersonalData;
 
+// acl.change grants, read once per assessment (AclRisk.cpp).
+struct AclGrant {
+    QString principal;
+    QString access;
+    int rank = 2;   // read 0 < comment 1 < write 2 < admin 3 < owner 4
+    QString before; // for a gained grant: what the agent says the principal had
+};
+struct AclFacts {
+    QList<AclGrant> after;  // grants_after as it is
+    QList<AclGrant> gained; // what grants_after gives beyond the agent's grants_before
+    static AclFacts read(const QJsonObject &payload);
+};
+
+// One string of the payload, as read once per assessment.
+struct PayloadLeaf {
+    QString value;
+    QString key;          // the object key it is stored under
+    qsizetype top = 0;    // the index of its top-level key in RiskFacts::topKeys()
+    qsizetype index = -1; // its index in a top-level array of strings, else -1
+};
+
 // Facts about one action that several rules need, each computed at most once, on demand.
 class RiskFacts
 {
@@ -93,16 +117,46 @@ public:
     const MailDeletion &mailDeletion();
     // Personal data in the payload's text (not counting recipients' own addresses).
     const PersonalData &personalData();
+    // Every string of a payload field (`@target`: the action's target), read once.
+    const QStringList &fieldStrings(const QString &field);
+    // Every string of the payload, in order (object keys sorted), read once; and whether the
+    // payload's keys and strings are all plain printable ASCII.
+    const QList<PayloadLeaf> &leaves();
+    const QStringList &topKeys();
+    bool payloadIsPlain();
+
+    // A top-level recipient or URL field of the payload, parsed once: the addresses and their
+    // domains (to, cc, bcc, from, reply_to, recipients) or the URL's host (url, host, remote…).
+    struct HostField {
+        QString path; // "payload.to[1]"
+        QString key;
+        QString value;
+        QList<std::pair<QString, QString>> addresses; // (address, domain)
+        QString host;
+    };
+    const QList<HostField> &hostFields();
+    const AclFacts &acl();
+    // Whether `re` matches searchText(), remembered by pattern: rules sharing patterns search
+    // once.
+    bool searchTextMatches(const FastRegex &re);
 
 private:
     const RiskInput &m_input;
     const QStringList &m_internal;
     const HiddenTextScanner &m_scanner;
     std::optional<QString> m_searchText;
+    std::optional<QList<HostField>> m_hostFields;
+    std::optional<AclFacts> m_acl;
+    QVarLengthArray<std::pair<QString, bool>, 8> m_searchTextMatches;
+    QList<std::pair<qsizetype, qsizetype>> m_topRange; // leaves of each top key: [begin, end)
     std::optional<QStringList> m_outside;
     std::unique_ptr<HiddenScan> m_hidden;
     std::unique_ptr<MailDeletion> m_mail;
     std::unique_ptr<PersonalData> m_personal;
+    QVarLengthArray<std::pair<QString, QStringList>, 8> m_fieldStrings;
+    std::optional<QList<PayloadLeaf>> m_leaves;
+    QStringList m_topKeys;
+    bool m_plain = true;
 };
 
 struct DetectorContext {
@@ -121,8 +175,8 @@ QList<Finding> detectHidden(const RiskEngine::Rule &rule, DetectorContext &conte
 
 // Shared by the detectors: {name} placeholders from `vars`, then from the payload's top-level
 // strings; every string of a JSON value (items of arrays and objects, recursively).
-QString fillMessage(QString message, const QHash<QString, QString> &vars,
-                    const QJsonObject &payload);
+using MessageFacts = std::initializer_list<std::pair<QLatin1String, QString>>;
+QString fillMessage(QString message, MessageFacts vars, const QJsonObject &payload);
 QStringList allStrings(const QJsonValue &v);
 bool valueEquals(const QJsonValue &want, const QJsonValue &v); // strings case-insensitively
 int thresholdWeight(const QList<std::pair<qint64, int>> &thresholds, qint64 n);
