@@ -204,8 +204,8 @@ qsizetype flagTagsLength(QStringView t, qsizetype i)
     return 0;
 }
 
-// Calls emit(HiddenChar) for each finding until it returns false.
-template <typename Emit> void scan(QStringView t, HiddenText::Lines lines, Emit &&emit)
+// Calls visit(HiddenChar) for each finding until it returns false.
+template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visit &&visit)
 {
     const bool multi = lines == HiddenText::Lines::Multi;
     const qsizetype n = t.size();
@@ -246,7 +246,7 @@ template <typename Emit> void scan(QStringView t, HiddenText::Lines lines, Emit 
         } else if (QChar::category(c) == QChar::Other_Format || isBlankLetter(c)) {
             cls = HiddenClass::Invisible;
         }
-        if (cls && !emit(HiddenChar{i, len, c, *cls}))
+        if (cls && !visit(HiddenChar{i, len, c, *cls}))
             return;
         i += len;
     }
