@@ -8,11 +8,24 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QSocketNotifier>
 #include <QStandardPaths>
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace interlock;
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -120,6 +133,17 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
         return 1;
     }
+    // SIGTERM and SIGINT stop the server cleanly, even one that arrives right after "listening
+    // on" and before the event loop runs: the handler only writes to a pipe (async-signal-safe),
+    // which the event loop reads as soon as it runs.
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        std::perror("interlockd: pipe2");
+        return 1;
+    }
+    QSocketNotifier stopSignals(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&stopSignals, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
     QTcpServer *tls = nullptr;
     if (parser.isSet(tlsCert)) {
         tls = createTlsListener(parser.value(tlsCert), parser.value(tlsKey), &error);
@@ -144,8 +168,5 @@ int main(int argc, char *argv[])
                 qPrintable(QFileInfo(dbPath).absoluteFilePath()));
     std::fflush(stdout);
 
-    const auto quit = [](int) { QCoreApplication::quit(); };
-    std::signal(SIGINT, quit);
-    std::signal(SIGTERM, quit);
     return app.exec();
 }
