@@ -11,6 +11,7 @@ namespace interlock {
 
 namespace {
 constexpr qint64 kStep = 1024 * 1024;
+constexpr qint64 kSmallestStep = 4096;
 constexpr int kTopUpMs = 1000;
 } // namespace
 
@@ -37,16 +38,19 @@ qint64 DiskReserve::replenish()
         m_topUp.start();
         return m_size;
     }
-    // Step by step, so that a nearly full disk still gives what it has. Allocating a range that
-    // is already allocated costs nothing.
+    // Step by step, smaller and smaller near the end, so that a nearly full disk gives all it has
+    // (down to a page). Allocating a range that is already allocated costs nothing.
     qint64 held = 0;
     int failure = 0;
-    while (held < m_target) {
-        const qint64 piece = std::min(kStep, m_target - held);
-        failure = ::posix_fallocate(fd, held, piece);
-        if (failure != 0)
-            break;
-        held += piece;
+    for (qint64 step = kStep; held < m_target && step >= kSmallestStep;) {
+        const qint64 piece = std::min(step, m_target - held);
+        const int result = ::posix_fallocate(fd, held, piece);
+        if (result == 0) {
+            held += piece;
+            continue;
+        }
+        failure = result;
+        step /= 2;
     }
     // Drop whatever a failed step may have left, and anything beyond the target.
     if (::ftruncate(fd, held) != 0)

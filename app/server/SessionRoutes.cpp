@@ -35,7 +35,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(s.toJson());
+                       list.append(api.sessions.asSeen(s).toJson());
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -53,7 +53,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), s->toJson()}});
+            reply->sendJson(200, {{QStringLiteral("session"), api.sessions.asSeen(*s).toJson()}});
         });
 
     router.add(

@@ -110,11 +110,21 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
             s.status = QStringLiteral("killed");
             s.stop = {{QStringLiteral("killed_at"), toRfc3339(now)},
                       {QStringLiteral("killed_by"), actorOf(who)},
-                      {QStringLiteral("reason"), reason}};
+                      {QStringLiteral("reason"), reason},
+                      {QStringLiteral("recorded"), false}};
         }
         out.result.sessions.append(s);
     }
     return out;
+}
+
+SessionRecord SessionService::asSeen(SessionRecord session) const
+{
+    if (session.status == QLatin1String("active") && m_killSwitch.isKilled(session.id)) {
+        session.status = QStringLiteral("killed");
+        session.stop.insert(QStringLiteral("recorded"), false);
+    }
+    return session;
 }
 
 SessionService::Ended SessionService::finish(const Principal &who, const QString &id,

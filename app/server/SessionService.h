@@ -40,6 +40,10 @@ public:
     Ended kill(const Principal &who, const QStringList &ids, const QJsonObject &body);
     Ended finish(const Principal &who, const QString &id, const QJsonObject &body);
 
+    // A session as the API shows it: one killed in memory whose kill is not in the database yet
+    // is shown killed, with "recorded": false.
+    SessionRecord asSeen(SessionRecord session) const;
+
 Q_SIGNALS:
     void sessionChanged(const QString &sessionId);
     void actionCancelled(const QString &actionId, const QString &sessionId);
