@@ -14,6 +14,7 @@ class Authenticator;
 class Clock;
 class CommitGroup;
 class HttpServerAdapter;
+class KillSwitch;
 class RiskEngine;
 class SessionService;
 class Store;
@@ -44,6 +45,7 @@ public:
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
+    KillSwitch &killSwitch() { return *m_killSwitch; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -53,6 +55,7 @@ private:
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     WaitHub *m_hub = nullptr;
