@@ -35,8 +35,9 @@ private:
 
 private Q_SLOTS:
     // The database refuses the kill's write (a trigger stands in for a full disk or a broken
-    // file): the kill is not recorded, but the agent's token is refused all the same and nothing
-    // of the session can be approved any more.
+    // file): the kill is not recorded ("recorded": false), but the agent's token is refused all
+    // the same, nothing of the session can be approved any more, the session reads as killed,
+    // and the write is retried until it is recorded.
     void killFailsClosedWhenTheWriteFails()
     {
         TestServer s;
@@ -50,7 +51,11 @@ private Q_SLOTS:
         });
         const ApiResult kill =
             s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
-        QCOMPARE(kill.status, 500);
+        QCOMPARE(kill.status, 200);
+        QCOMPARE(kill.body.value(QStringLiteral("recorded")).toBool(true), false);
+        QCOMPARE(
+            kill.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("status")),
+            QJsonValue(QStringLiteral("killed")));
         for (const auto &[method, path] : QList<std::pair<QByteArray, QString>>{
                  {"POST", QStringLiteral("/v1/actions")}, {"GET", QStringLiteral("/v1/me")}}) {
             const ApiResult r =
@@ -66,8 +71,22 @@ private Q_SLOTS:
         QCOMPARE(approval.error().code, QStringLiteral("session_killed"));
         // Stop-all finds nothing left to stop in memory and still refuses the token.
         const ApiResult all = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"));
-        QVERIFY(all.status == 200 || all.status == 500);
+        QCOMPARE(all.status, 200);
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
+        const auto session = [&] {
+            return s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+                .body.value(QStringLiteral("session"))
+                .toObject();
+        };
+        QCOMPARE(session().value(QStringLiteral("status")).toString(), QStringLiteral("killed"));
+        QCOMPARE(session().value(QStringLiteral("recorded")).toBool(true), false);
+        // The disk has room again: the retried write records the kill, its action cancelled.
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QVERIFY(QSqlQuery(db).exec(QStringLiteral("DROP TRIGGER refuse_kill")));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(!session().contains(QStringLiteral("recorded")), 15000);
+        QCOMPARE(session().value(QStringLiteral("status")).toString(), QStringLiteral("killed"));
+        QCOMPARE(statusesOf(s, id), QStringList{QStringLiteral("cancelled")});
     }
 
     void killRevokesCancelsAndRefusesEverything()
@@ -271,13 +290,16 @@ private Q_SLOTS:
     void supervisorReportsTermination()
     {
         TestServer s;
-        const auto [id, token] = s.openSession(QStringLiteral("a"));
+        const auto [id, token, supervisor] = s.openSupervisedSession(QStringLiteral("a"));
+        QVERIFY(supervisor.startsWith(QStringLiteral("ilk_")));
+        QVERIFY(supervisor != token);
         // Before a kill, a report means the agent exited by itself.
-        const auto other = s.openSession(QStringLiteral("b"));
-        s.submit(other.second, sampleAction());
-        ApiResult r = s.call(
-            other.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(other.first),
-            QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
+        const auto other = s.openSupervisedSession(QStringLiteral("b"));
+        s.submit(other.token, sampleAction());
+        ApiResult r =
+            s.call(other.supervisorToken, "POST",
+                   QStringLiteral("/v1/sessions/%1/terminated").arg(other.id),
+                   QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.value(QStringLiteral("session"))
                      .toObject()
@@ -285,13 +307,28 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("ended"));
         QCOMPARE(r.body.value(QStringLiteral("cancelled")).toInt(), 1);
-        QCOMPARE(s.call(other.second, "GET", QStringLiteral("/v1/me")).status, 403);
+        QCOMPARE(s.call(other.token, "GET", QStringLiteral("/v1/me")).status, 403);
+        // The session is over: its supervisor token is too.
+        QCOMPARE(s.call(other.supervisorToken, "GET", QStringLiteral("/v1/me")).status, 403);
 
         QCOMPARE(
             s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
                 .status,
             200);
-        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+        // The agent holds the session token: its "proof" of death is refused, and changes nothing.
+        const QJsonObject forged{{QStringLiteral("signal"), 9},
+                                 {QStringLiteral("reaped"), 7},
+                                 {QStringLiteral("kill_latency_ms"), 3.2}};
+        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id), forged);
+        QCOMPARE(r.status, 403);
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+                     .body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        // The supervisor's own token, revoked with the session's by the kill, still reports.
+        r = s.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                    QJsonObject{{QStringLiteral("signal"), 9},
                                {QStringLiteral("reaped"), 21},
                                {QStringLiteral("kill_latency_ms"), 3.5}});
@@ -301,15 +338,21 @@ private Q_SLOTS:
         QCOMPARE(session.value(QStringLiteral("reaped")).toInt(), 21);
         QCOMPARE(session.value(QStringLiteral("kill_latency_ms")).toDouble(), 3.5);
         QVERIFY(!session.value(QStringLiteral("killed_at")).toString().isEmpty());
-        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+        r = s.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                    QJsonObject{});
-        QCOMPARE(r.status, 409);
-        // Another session cannot report for this one.
-        const auto third = s.openSession(QStringLiteral("c"));
-        QCOMPARE(s.call(third.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
-                        QJsonObject{})
+        QCOMPARE(r.status, 403); // over
+        // Another session's supervisor cannot report for this one.
+        const auto third = s.openSupervisedSession(QStringLiteral("c"));
+        const auto fourth = s.openSupervisedSession(QStringLiteral("d"));
+        QCOMPARE(s.call(fourth.supervisorToken, "POST",
+                        QStringLiteral("/v1/sessions/%1/terminated").arg(third.id), QJsonObject{})
                      .status,
                  404);
+        // An unsupervised session has no supervisor token.
+        const ApiResult plain =
+            s.call(s.token(Role::Agent), "POST", QStringLiteral("/v1/sessions"),
+                   QJsonObject{{QStringLiteral("agent"), QStringLiteral("plain")}});
+        QVERIFY(!plain.body.contains(QStringLiteral("supervisor_token")));
     }
 };
 

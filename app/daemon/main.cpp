@@ -1,5 +1,7 @@
 #include "interlock_config.h"
 #include "server/ApiServer.h"
+#include "server/HttpServerAdapter.h"
+#include "server/LimitOptions.h"
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
 
@@ -15,6 +17,9 @@ using namespace interlock;
 
 int main(int argc, char *argv[])
 {
+    // Every connection is a file descriptor: take all the system allows (LimitNOFILE in the
+    // systemd unit sets the hard limit).
+    const qint64 openFiles = raiseOpenFileLimit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlock"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -50,7 +55,11 @@ int main(int argc, char *argv[])
         QStringLiteral("rules"),
         QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({db, listen, maxBody, maxPending, rules});
+    QCommandLineOption limit(QStringLiteral("limit"),
+                             QStringLiteral("Set a transport limit, NAME=VALUE (repeatable): ") +
+                                 limitOptionHelp() + QLatin1Char('.'),
+                             QStringLiteral("NAME=VALUE"));
+    parser.addOptions({db, listen, maxBody, maxPending, rules, limit});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -66,6 +75,13 @@ int main(int argc, char *argv[])
         std::fprintf(stderr,
                      "interlockd: --max-body must be at least 1024 and --max-pending at least 1\n");
         return 2;
+    }
+    for (const QString &assignment : parser.values(limit)) {
+        QString error;
+        if (!applyLimitOption(limits, assignment, &error)) {
+            std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
+            return 2;
+        }
     }
 
     const QString dbPath = parser.value(db);
@@ -95,6 +111,8 @@ int main(int argc, char *argv[])
     std::printf("interlockd %s listening on http://%s:%u (database %s)\n", INTERLOCK_VERSION,
                 qPrintable(address->first.toString()), port,
                 qPrintable(QFileInfo(dbPath).absoluteFilePath()));
+    std::printf("interlockd: up to %d connections (open-file limit %lld)\n",
+                server.transport().maxConnections(), openFiles);
     std::fflush(stdout);
 
     const auto quit = [](int) { QCoreApplication::quit(); };

@@ -7,21 +7,29 @@
 #include <QObject>
 #include <memory>
 
+class QTcpServer;
+
 namespace interlock {
 
 class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class ControlPath;
 class HttpServerAdapter;
+class KillRecorder;
 class KillSwitch;
 class RiskEngine;
 class SessionService;
 class Store;
+class TokenCache;
 class WaitHub;
 
-// The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
-// the main thread in interlockd); nothing in it is shared across threads.
+// The queue server: REST API v1 over a Store. Lives in one thread, the API thread (its own in
+// the console, the main thread in interlockd), where routes, services and the store run. Its
+// HTTP transport reads and writes connections on an I/O thread of its own, where the control
+// path (health, kill, stop-all, the supervisors' control channel) is answered without waiting
+// for this thread; only the KillSwitch and the TokenCache are shared between the two.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -36,6 +44,8 @@ public:
     bool open(QString *error);
     // Returns the bound port or 0 with *error set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // The same on a server made elsewhere (e.g. a QSslServer): see HttpServerAdapter::listen.
+    quint16 listen(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
     QString createToken(Role role, const QString &name);
@@ -46,9 +56,14 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    HttpServerAdapter &transport() { return *m_http; }
+    const ControlPath &controlPath() const { return *m_control; }
+    const KillRecorder &killRecorder() const { return *m_killRecorder; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
+    // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
+    QByteArray metricsText() const;
     void registerRoutes();
 
     Limits m_limits;
@@ -56,14 +71,17 @@ private:
     Clock *m_clock;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
+    std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
+    KillRecorder *m_killRecorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
+    ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http
     Router m_router;
 };
 

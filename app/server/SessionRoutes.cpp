@@ -1,10 +1,36 @@
+#include "KillRecorder.h"
+#include "KillSwitch.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
 #include "Store.h"
+#include "TokenCache.h"
+#include "Tokens.h"
 
 #include <QJsonArray>
 
 namespace interlock {
+
+namespace {
+// A session as the API shows it: killed as soon as the kill holds in memory, even while its
+// write is not recorded yet ("recorded": false), so every console shows it killed.
+QJsonObject sessionJson(const ApiContext &api, const SessionRecord &s)
+{
+    QJsonObject out = s.toJson();
+    if (s.status == QLatin1String("active") && api.killSwitch && api.killSwitch->isKilled(s.id)) {
+        out.insert(QStringLiteral("status"), QStringLiteral("killed"));
+        out.insert(QStringLiteral("recorded"), false);
+    }
+    return out;
+}
+
+QJsonObject unrecordedKill(const QString &id)
+{
+    return {{QStringLiteral("session"),
+             QJsonObject{{QStringLiteral("id"), id},
+                         {QStringLiteral("status"), QStringLiteral("killed")}}},
+            {QStringLiteral("recorded"), false}};
+}
+} // namespace
 
 void addSessionRoutes(Router &router, ApiContext &api)
 {
@@ -18,8 +44,16 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    const auto opened = api.sessions.open(who, body);
                    if (opened.error.isError())
                        return reply->sendError(opened.error);
-                   reply->sendJson(201, {{QStringLiteral("session"), opened.session.toJson()},
-                                         {QStringLiteral("token"), opened.token}});
+                   QJsonObject out{{QStringLiteral("session"), opened.session.toJson()},
+                                   {QStringLiteral("token"), opened.token}};
+                   if (!opened.supervisorToken.isEmpty()) {
+                       out.insert(QStringLiteral("supervisor_token"), opened.supervisorToken);
+                       if (api.tokens)
+                           api.tokens->insert(
+                               tokenHash(opened.supervisorToken),
+                               {Role::Supervisor, opened.session.agent, opened.session.id});
+                   }
+                   reply->sendJson(201, out);
                });
 
     router.add("GET", QStringLiteral("/v1/sessions"), Access::only(users),
@@ -35,7 +69,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(s.toJson());
+                       list.append(sessionJson(api, s));
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -53,7 +87,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), s->toJson()}});
+            reply->sendJson(200, {{QStringLiteral("session"), sessionJson(api, *s)}});
         });
 
     router.add(
@@ -65,13 +99,19 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return;
             const QString id = req.params.value(0);
             const auto ended = api.sessions.kill(who, {id}, body);
+            if (api.killRecorder)
+                api.killRecorder->track(who, body.value(QStringLiteral("reason")).toString());
+            if (ended.error.status >= 500 && api.killSwitch && api.killSwitch->isKilled(id))
+                return reply->sendJson(200, unrecordedKill(id)); // holds in memory; retried
             if (ended.error.isError())
                 return reply->sendError(ended.error);
             // Killing a session that is no longer active changes nothing and says so.
             const auto now = api.store.session(id);
+            reply->setCommitFailureReply(200, unrecordedKill(id));
             reply->sendJson(200,
                             {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                             {QStringLiteral("recorded"), true}});
         });
 
     router.add(
@@ -80,16 +120,47 @@ void addSessionRoutes(Router &router, ApiContext &api)
             QJsonObject body;
             if (!optionalBody(req, *reply, &body))
                 return;
+            const QStringList wereActive =
+                api.killSwitch ? api.killSwitch->active() : QStringList();
             const auto ended = api.sessions.kill(who, {}, body);
+            if (api.killRecorder)
+                api.killRecorder->track(who, body.value(QStringLiteral("reason")).toString());
+            const QJsonObject unrecorded{{QStringLiteral("killed"), wereActive.size()},
+                                         {QStringLiteral("recorded"), false}};
+            if (ended.error.status >= 500)
+                return reply->sendJson(200, unrecorded); // holds in memory; retried
             if (ended.error.isError())
                 return reply->sendError(ended.error);
+            reply->setCommitFailureReply(200, unrecorded);
             reply->sendJson(200,
                             {{QStringLiteral("killed"), ended.result.sessions.size()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                             {QStringLiteral("recorded"), true}});
         });
 
+    // The supervisor's control channel is served on the I/O thread (ControlPath); this answers
+    // only what reaches the API thread: a token the control path's cache did not know, or a bad
+    // `wait`. It never waits.
+    router.add("GET", QStringLiteral("/v1/sessions/{id}/control"), Access::only({Role::Supervisor}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   const QString id = req.params.value(0);
+                   if (who.sessionId != id)
+                       return reply->sendError(
+                           ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
+                   int waitMs = 0;
+                   if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
+                       return reply->sendError(e);
+                   QString state = QStringLiteral("active");
+                   if (api.killSwitch && api.killSwitch->isKilled(id))
+                       state = QStringLiteral("killed");
+                   else if (api.killSwitch && !api.killSwitch->isActive(id))
+                       state = QStringLiteral("ended");
+                   reply->sendJson(
+                       200, {{QStringLiteral("session_id"), id}, {QStringLiteral("state"), state}});
+               });
+
     router.add(
-        "POST", QStringLiteral("/v1/sessions/{id}/terminated"), Access::closedSessionToo(),
+        "POST", QStringLiteral("/v1/sessions/{id}/terminated"), Access::only({Role::Supervisor}),
         [&api, optionalBody](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
             QJsonObject body;
             if (!optionalBody(req, *reply, &body))
@@ -97,6 +168,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
             const auto ended = api.sessions.finish(who, req.params.value(0), body);
             if (ended.error.isError())
                 return reply->sendError(ended.error);
+            if (api.tokens)
+                api.tokens->removeSession(req.params.value(0));
             reply->sendJson(200,
                             {{QStringLiteral("session"), ended.result.sessions.value(0).toJson()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});

@@ -8,7 +8,7 @@ namespace interlock {
 using namespace sqlite;
 
 bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                                const Transition &transition)
+                                const Transition &transition, const QByteArray &supervisorTokenHash)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
@@ -23,10 +23,32 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
     q.addBindValue(s.status);
     q.addBindValue(s.createdAt);
     const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
+    const TokenRecord supervisorToken{s.agent, Role::Supervisor, s.id, false};
     if (q.exec() && insertTokenRow(tokenHash, sessionToken, s.createdAt) &&
+        (supervisorTokenHash.isEmpty() ||
+         insertTokenRow(supervisorTokenHash, supervisorToken, s.createdAt)) &&
         writeTransition(transition, s.id, {}, s.id) && tx.commit())
         return true;
     return false;
+}
+
+QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    QList<std::pair<QByteArray, TokenRecord>> out;
+    if (!q.exec(QStringLiteral(
+            "SELECT t.hash, t.name, t.role, t.session_id FROM tokens t LEFT JOIN sessions s ON "
+            "s.id = t.session_id WHERE (t.role IN ('reviewer', 'oncall', 'manager', 'admin') AND "
+            "t.revoked_at IS NULL) OR (t.role = 'supervisor' AND s.status IN ('active', "
+            "'killed'))")))
+        return out;
+    while (q.next()) {
+        if (const auto role = parseRole(q.value(2).toString()))
+            out.append({q.value(0).toByteArray(),
+                        TokenRecord{q.value(1).toString(), *role, q.value(3).toString(), false}});
+    }
+    return out;
 }
 
 std::optional<SessionRecord> SqliteStore::session(const QString &id)
@@ -61,16 +83,21 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
                                const QJsonObject &stop, qint64 at, const QString &actor,
                                QStringList *cancelled)
 {
+    // Each cached statement is bound and run before the next is touched: values bound to one
+    // that then never ran would stay bound and break it for good (a kill retried after a failed
+    // write got "Parameter count mismatch" for ever).
     QSqlQuery &update = prepared(
         QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
     update.addBindValue(status);
     update.addBindValue(compact(stop));
     update.addBindValue(s.id);
+    if (!update.exec())
+        return false;
     QSqlQuery &revoke = prepared(QStringLiteral(
         "UPDATE tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"));
     revoke.addBindValue(at);
     revoke.addBindValue(s.id);
-    if (!update.exec() || !revoke.exec())
+    if (!revoke.exec())
         return false;
     // Pending actions, and approved ones the agent never collected: with the token revoked they
     // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
