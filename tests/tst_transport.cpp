@@ -285,6 +285,29 @@ private Q_SLOTS:
         ::close(fd);
     }
 
+    void longPollsWhoseClientLeavesAreDropped()
+    {
+        Daemon d;
+        QVERIFY(d.running());
+        const auto session = d.openSession(QStringLiteral("leaver"), true);
+        const QString action =
+            d.call(session.token, "POST", QStringLiteral("/v1/actions"), sampleAction())
+                .body.value(QStringLiteral("id"))
+                .toString();
+        const int decision = openRaw(d.port(), waitingDecision(action, session.token));
+        const int control =
+            openRaw(d.port(), "GET /v1/sessions/" + session.id.toUtf8() +
+                                  "/control?wait=30 HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " +
+                                  session.supervisorToken.toUtf8() + "\r\n\r\n");
+        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 1);
+        QTRY_COMPARE(d.metric("interlock_control_polls"), 1);
+        ::close(decision);
+        ::close(control);
+        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 0);
+        QTRY_COMPARE(d.metric("interlock_control_polls"), 0);
+        QCOMPARE(d.metric("interlock_connections_open"), 1); // this probe
+    }
+
     void longPollsPerCallerAreCapped()
     {
         Daemon d(limits({QStringLiteral("max-waits-per-token=3")}));
