@@ -1,6 +1,7 @@
 // The control path of the real interlockd: health, kill and stop-all answered on the I/O thread
 // while the store is locked by another process, the supervisor's own credential and its control
 // channel, and the console showing a kill that could not be recorded yet.
+#include "server/Tokens.h"
 #include "support/Daemon.h"
 #include "support/TestServer.h"
 #include "ui/ConsoleBackend.h"
@@ -158,15 +159,17 @@ private Q_SLOTS:
         Daemon d;
         QVERIFY(d.running());
         const auto s = d.openSession(QStringLiteral("late"), true);
-        // A token created offline while the server runs: not in the control path's cache.
-        QProcess ctl;
-        ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
-                  {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"),
-                   d.dbPath(), QStringLiteral("--role"), QStringLiteral("reviewer"),
-                   QStringLiteral("--name"), QStringLiteral("late-reviewer")});
-        QVERIFY(ctl.waitForFinished(10000));
-        const QString late = QString::fromUtf8(ctl.readAllStandardOutput()).trimmed();
-        QVERIFY(late.startsWith(QStringLiteral("ilk_")));
+        // A token written into the database by someone else while the server runs (the server
+        // holds the file's lock, so not by interlockctl): not in the control path's cache.
+        const QString late = newToken();
+        withOutsideConnection(d.dbPath(), [&](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            q.prepare(QStringLiteral("INSERT INTO tokens(hash, name, role, session_id, created_at) "
+                                     "VALUES (?, 'late-reviewer', 'reviewer', NULL, ?)"));
+            q.addBindValue(tokenHash(late));
+            q.addBindValue(QDateTime::currentMSecsSinceEpoch());
+            QVERIFY(q.exec());
+        });
         ApiClient supervisor(d.url(), s.supervisorToken);
         std::optional<ApiResult> control;
         supervisor.request(

@@ -419,7 +419,7 @@ private Q_SLOTS:
         auto *tls = new QSslServer;
         tls->setHandshakeTimeout(60000); // ours must act first
         QString error;
-        const quint16 port = s.server().listen(tls, QHostAddress::LocalHost, 0, &error);
+        const quint16 port = s.server().listen(QHostAddress::LocalHost, 0, &error, tls);
         QVERIFY2(port, qPrintable(error));
         // Two silent clients fill the cap; a third evicts the oldest.
         const int a = openRaw(port), b = openRaw(port);

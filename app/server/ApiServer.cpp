@@ -4,6 +4,7 @@
 #include "Authenticator.h"
 #include "CommitGroup.h"
 #include "ControlPath.h"
+#include "DiskReserve.h"
 #include "HttpServerAdapter.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
@@ -32,9 +33,11 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
                      QObject *parent)
     : QObject(parent)
     , m_limits(limits)
+    , m_databasePath(databasePath)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
-    , m_store(std::make_unique<SqliteStore>(databasePath))
+    , m_sqlite(new SqliteStore(databasePath))
+    , m_store(m_sqlite)
     , m_killSwitch(std::make_unique<KillSwitch>())
     , m_tokens(std::make_unique<TokenCache>())
     , m_risk(RiskEngine::builtIn())
@@ -49,15 +52,25 @@ ApiServer::~ApiServer()
     m_killSwitch->setObserver({});
     delete m_http;
     delete m_hub;
-    delete m_commits;
     delete m_sessions;
+    delete m_recorder; // a last try for kills not yet recorded
+    delete m_commits;
     delete m_actions;
 }
 
 bool ApiServer::open(QString *error)
 {
+    m_sqlite->setCheckBudget(m_storeOptions.checkBudgetMs);
     if (!m_store->open(error))
         return false;
+    m_reserve = new DiskReserve(m_databasePath + QStringLiteral(".reserve"),
+                                m_storeOptions.diskReserveBytes, this);
+    if (m_reserve->replenish() < m_storeOptions.diskReserveBytes)
+        qWarning("interlock: the disk is nearly full: only %lld of the %lld bytes of the disk "
+                 "reserve for kills could be set aside",
+                 m_reserve->size(), m_storeOptions.diskReserveBytes);
+    m_commits = new CommitGroup(*m_store, this);
+    m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
     QStringList active, killed;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
         active.append(s.id);
@@ -71,7 +84,8 @@ bool ApiServer::open(QString *error)
     m_hub = new WaitHub(this);
     m_hub->setMaxPerOwner(m_limits.maxWaitsPerToken);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
-    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, this);
+    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, *m_recorder, this);
+    connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
                 m_hub->wake(QStringLiteral("action:") + actionId);
@@ -85,13 +99,10 @@ bool ApiServer::open(QString *error)
     });
     connect(m_sessions, &SessionService::actionCancelled, this,
             [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
-    m_killRecorder = new KillRecorder(*m_store, *m_sessions, *m_killSwitch, this);
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
-    m_context->killRecorder = m_killRecorder;
     registerRoutes();
-    m_commits = new CommitGroup(*m_store, this);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, m_limits, this);
@@ -115,15 +126,10 @@ bool ApiServer::open(QString *error)
     return true;
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error,
+                          QTcpServer *server)
 {
-    return m_http->listen(address, port, error);
-}
-
-quint16 ApiServer::listen(QTcpServer *server, const QHostAddress &address, quint16 port,
-                          QString *error)
-{
-    return m_http->listen(server, address, port, error);
+    return m_http->listen(address, port, error, server);
 }
 
 void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
@@ -181,7 +187,7 @@ QByteArray ApiServer::metricsText() const
         {"interlock_connections_timed_out_total", c.timedOut.load()},
         {"interlock_waiting_requests", m_hub->waiting()},
         {"interlock_control_polls", m_control->parked()},
-        {"interlock_kills_unrecorded", m_killRecorder->unrecorded()},
+        {"interlock_kills_unrecorded", m_recorder->unrecorded()},
     };
     QByteArray out;
     for (const auto &[name, value] : gauges)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Router.h"
+#include "Store.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
@@ -16,11 +17,13 @@ class Authenticator;
 class Clock;
 class CommitGroup;
 class ControlPath;
+class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
 class RiskEngine;
 class SessionService;
+class SqliteStore;
 class Store;
 class TokenCache;
 class WaitHub;
@@ -41,11 +44,13 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // The disk reserve and the start-up check of the database; call before open().
+    void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
-    // Returns the bound port or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
-    // The same on a server made elsewhere (e.g. a QSslServer): see HttpServerAdapter::listen.
-    quint16 listen(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
+    // to use (taken over), e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
     QString createToken(Role role, const QString &name);
@@ -58,7 +63,8 @@ public:
     KillSwitch &killSwitch() { return *m_killSwitch; }
     HttpServerAdapter &transport() { return *m_http; }
     const ControlPath &controlPath() const { return *m_control; }
-    const KillRecorder &killRecorder() const { return *m_killRecorder; }
+    const KillRecorder &killRecorder() const { return *m_recorder; }
+    const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -67,8 +73,11 @@ private:
     void registerRoutes();
 
     Limits m_limits;
+    StoreOptions m_storeOptions;
+    QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
+    SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<TokenCache> m_tokens;
@@ -78,7 +87,8 @@ private:
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
-    KillRecorder *m_killRecorder = nullptr;
+    DiskReserve *m_reserve = nullptr;
+    KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
     ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http

@@ -10,6 +10,13 @@ using http::ResponsePart;
 namespace {
 // A stream produces while fewer bytes than this wait to be written, and resumes below half.
 constexpr qint64 kStreamBudget = 512 * 1024;
+
+QList<std::pair<QByteArray, QByteArray>> errorHeaders(const ApiError &error)
+{
+    if (error.retryAfterSeconds <= 0)
+        return {};
+    return {{"Retry-After", QByteArray::number(error.retryAfterSeconds)}};
+}
 } // namespace
 
 HttpReply::HttpReply(std::shared_ptr<http::ReplyChannel> channel, ReplyGate *gate)
@@ -53,24 +60,15 @@ void HttpReply::write(const Response &r)
         ResponsePart{ResponsePart::Kind::Whole, r.status, r.contentType, r.headers, r.body});
 }
 
-void HttpReply::setCommitFailureReply(int status, const QJsonObject &body)
-{
-    m_onCommitFailure = Response{
-        status, "application/json", QJsonDocument(body).toJson(QJsonDocument::Compact), {}};
-}
-
 void HttpReply::release(const ApiError &replacement)
 {
     if (m_held) {
         const Response held = std::move(*m_held);
         m_held.reset();
-        if (replacement.isError() && m_onCommitFailure)
-            write(*m_onCommitFailure);
-        else if (replacement.isError())
-            write(Response{replacement.status,
-                           "application/json",
+        if (replacement.isError())
+            write(Response{replacement.status, "application/json",
                            QJsonDocument(replacement.toJson()).toJson(QJsonDocument::Compact),
-                           {}});
+                           errorHeaders(replacement)});
         else
             write(held);
     }
@@ -158,7 +156,7 @@ void HttpReply::sendJson(int status, const QJsonObject &body,
 
 void HttpReply::sendError(const ApiError &error)
 {
-    sendJson(error.status, error.toJson());
+    sendJson(error.status, error.toJson(), errorHeaders(error));
 }
 
 } // namespace interlock

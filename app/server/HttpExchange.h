@@ -62,9 +62,6 @@ public:
     void stream(int status, const QByteArray &contentType,
                 const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
                 std::function<QByteArray()> next);
-    // Sent instead of the held response when the commit fails (default: a 500 error).
-    void setCommitFailureReply(int status, const QJsonObject &body);
-
     // For the gate: write the held response (or `replacement` instead, when the commit failed).
     void release(const ApiError &replacement = {});
     // For HttpReplyPtr: delete now, or once the held response has been released.
@@ -90,7 +87,6 @@ private:
     std::shared_ptr<http::ReplyChannel> m_channel;
     ReplyGate *m_gate;
     std::optional<Response> m_held;
-    std::optional<Response> m_onCommitFailure;
     bool m_sent = false;
     bool m_disposed = false;
     bool m_gone = false;

@@ -83,14 +83,12 @@ int HttpServerAdapter::maxConnections() const
     return m_table->maxConnections();
 }
 
-quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error,
+                                  QTcpServer *server)
 {
-    return listen(new QTcpServer, address, port, error);
-}
-
-quint16 HttpServerAdapter::listen(QTcpServer *server, const QHostAddress &address, quint16 port,
-                                  QString *error)
-{
+    if (!server)
+        server = new QTcpServer;
+    server->setParent(nullptr); // moveToThread needs a parentless object; the table owns it
     server->moveToThread(m_io);
     quint16 bound = 0;
     QMetaObject::invokeMethod(

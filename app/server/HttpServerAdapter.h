@@ -41,11 +41,11 @@ public:
     void setFront(QObject *frontObject, Front front);
     QThread *ioThread() const { return m_io; }
 
-    // Returns the bound port, or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
-    // The same on a server made elsewhere (a QSslServer for TLS): not yet listening, without a
-    // parent, in this thread; the adapter takes it over and moves it to the I/O thread.
-    quint16 listen(QTcpServer *server, const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port, or 0 with *error set. `server`, when given, listens instead of a
+    // plain QTcpServer (a QSslServer from createTlsListener()): not yet listening, in this
+    // thread; the adapter takes it over (whatever its parent) and moves it to the I/O thread.
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Hands a request to the API thread as if a client had sent it; its answer goes to
     // `channel`. Any thread.

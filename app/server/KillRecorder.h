@@ -1,44 +1,66 @@
 #pragma once
 
-#include "Principal.h"
+#include "Store.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
 namespace interlock {
 
-class KillSwitch;
-class SessionService;
-class Store;
+class CommitGroup;
+class DiskReserve;
 
-// Keeps trying to record kills that hold in memory (KillSwitch) but that the store has not
-// recorded: a write that failed (a full disk, a lock held too long, a failed group commit). After
-// each kill it checks, with a growing interval (0.25 s up to 5 s), that every session the
-// KillSwitch says is killed is killed in the store too, and kills again the ones that are not,
-// in the name of the last person who asked. API thread.
+// Writes kills and stop-alls to the database whatever the disk and other programs do. The
+// sessions are already refused in memory (KillSwitch) when a kill gets here; this makes the kill
+// durable: session killed, token revoked, pending actions cancelled, audit entry.
+// - A kill is written alone, in a transaction of its own, after what was pending is committed:
+//   someone else's failed commit can never undo it, and its failure is known at once.
+// - If the disk is full, the disk reserve is released and the kill written into the freed space.
+// - If it still cannot be written (a lock held by another program, a disk that refuses writes),
+//   it is retried in the background, every 100 ms at first and then every 2 s, until it is
+//   recorded (each with the time it was asked for); failures are logged as critical.
 class KillRecorder : public QObject
 {
     Q_OBJECT
 public:
-    KillRecorder(Store &store, SessionService &sessions, const KillSwitch &killSwitch,
+    // commits and reserve may be null.
+    KillRecorder(Store &store, CommitGroup *commits, DiskReserve *reserve,
                  QObject *parent = nullptr);
+    ~KillRecorder() override;
 
-    // A kill was asked for (recorded or not): check it.
-    void track(const Principal &who, const QString &reason);
-    // Sessions killed in memory and not yet in the store, as of the last check.
-    int unrecorded() const { return m_unrecorded; }
+    struct Request {
+        QStringList ids; // empty: every active session (stop-all)
+        QString reason;
+        Transition transition; // stop.all for stop-all; actor and time for both
+        // For a background retry of a stop-all: the sessions that were active when it was asked
+        // for (sessions opened later are not its targets).
+        QStringList stopAllTargets;
+    };
+    // Returns what was recorded, or nullopt when it could not be written now: then it is queued
+    // for the background retries and recordedLater() tells when it got through.
+    std::optional<SessionsEnded> record(const Request &request);
+    // Kills asked for but not yet in the database.
+    qsizetype unrecorded() const { return m_queue.size(); }
+
+Q_SIGNALS:
+    void recordedLater(const SessionsEnded &ended, bool stopAll);
 
 private:
-    void check();
+    std::optional<SessionsEnded> attempt(const QStringList &ids, const Request &request);
+    std::optional<SessionsEnded> write(const QStringList &ids, const Request &request,
+                                       StoreFailure *why);
+    void retry();
 
     Store &m_store;
-    SessionService &m_sessions;
-    const KillSwitch &m_killSwitch;
-    Principal m_who;
-    QString m_reason;
+    CommitGroup *m_commits;
+    DiskReserve *m_reserve;
+    QList<Request> m_queue;
     QTimer m_timer;
-    int m_intervalMs = 0;
-    int m_unrecorded = 0;
+    int m_delayMs = 0;
+    int m_failures = 0;
+    StoreFailure m_lastFailure = StoreFailure::None;
+    QElapsedTimer m_since;
 };
 
 } // namespace interlock

@@ -7,7 +7,6 @@ namespace interlock {
 
 class ActionService;
 class Clock;
-class KillRecorder;
 class KillSwitch;
 class SessionService;
 class Store;
@@ -25,7 +24,6 @@ struct ApiContext {
     // The control path's state, shared with the I/O thread (set by ApiServer).
     KillSwitch *killSwitch = nullptr;
     TokenCache *tokens = nullptr;
-    KillRecorder *killRecorder = nullptr;
 };
 
 // Who a parked long-poll counts against (WaitHub's cap per caller): the session for session

@@ -1,4 +1,3 @@
-#include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
@@ -9,28 +8,6 @@
 #include <QJsonArray>
 
 namespace interlock {
-
-namespace {
-// A session as the API shows it: killed as soon as the kill holds in memory, even while its
-// write is not recorded yet ("recorded": false), so every console shows it killed.
-QJsonObject sessionJson(const ApiContext &api, const SessionRecord &s)
-{
-    QJsonObject out = s.toJson();
-    if (s.status == QLatin1String("active") && api.killSwitch && api.killSwitch->isKilled(s.id)) {
-        out.insert(QStringLiteral("status"), QStringLiteral("killed"));
-        out.insert(QStringLiteral("recorded"), false);
-    }
-    return out;
-}
-
-QJsonObject unrecordedKill(const QString &id)
-{
-    return {{QStringLiteral("session"),
-             QJsonObject{{QStringLiteral("id"), id},
-                         {QStringLiteral("status"), QStringLiteral("killed")}}},
-            {QStringLiteral("recorded"), false}};
-}
-} // namespace
 
 void addSessionRoutes(Router &router, ApiContext &api)
 {
@@ -69,7 +46,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(sessionJson(api, s));
+                       list.append(api.sessions.asSeen(s).toJson());
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -87,7 +64,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), sessionJson(api, *s)}});
+            reply->sendJson(200, {{QStringLiteral("session"), api.sessions.asSeen(*s).toJson()}});
         });
 
     router.add(
@@ -99,19 +76,16 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return;
             const QString id = req.params.value(0);
             const auto ended = api.sessions.kill(who, {id}, body);
-            if (api.killRecorder)
-                api.killRecorder->track(who, body.value(QStringLiteral("reason")).toString());
-            if (ended.error.status >= 500 && api.killSwitch && api.killSwitch->isKilled(id))
-                return reply->sendJson(200, unrecordedKill(id)); // holds in memory; retried
             if (ended.error.isError())
                 return reply->sendError(ended.error);
-            // Killing a session that is no longer active changes nothing and says so.
-            const auto now = api.store.session(id);
-            reply->setCommitFailureReply(200, unrecordedKill(id));
+            // Killing a session that is no longer active changes nothing and says so. A kill not
+            // yet in the database (`recorded`: false) holds in memory and is retried until it is.
+            const auto now = ended.recorded ? api.store.session(id)
+                                            : std::optional(ended.result.sessions.value(0));
             reply->sendJson(200,
                             {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
-                             {QStringLiteral("recorded"), true}});
+                             {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(
@@ -120,22 +94,13 @@ void addSessionRoutes(Router &router, ApiContext &api)
             QJsonObject body;
             if (!optionalBody(req, *reply, &body))
                 return;
-            const QStringList wereActive =
-                api.killSwitch ? api.killSwitch->active() : QStringList();
             const auto ended = api.sessions.kill(who, {}, body);
-            if (api.killRecorder)
-                api.killRecorder->track(who, body.value(QStringLiteral("reason")).toString());
-            const QJsonObject unrecorded{{QStringLiteral("killed"), wereActive.size()},
-                                         {QStringLiteral("recorded"), false}};
-            if (ended.error.status >= 500)
-                return reply->sendJson(200, unrecorded); // holds in memory; retried
             if (ended.error.isError())
                 return reply->sendError(ended.error);
-            reply->setCommitFailureReply(200, unrecorded);
             reply->sendJson(200,
                             {{QStringLiteral("killed"), ended.result.sessions.size()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
-                             {QStringLiteral("recorded"), true}});
+                             {QStringLiteral("recorded"), ended.recorded}});
         });
 
     // The supervisor's control channel is served on the I/O thread (ControlPath); this answers

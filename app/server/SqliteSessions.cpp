@@ -12,6 +12,8 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return false;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
                              "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -83,9 +85,8 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
                                const QJsonObject &stop, qint64 at, const QString &actor,
                                QStringList *cancelled)
 {
-    // Each cached statement is bound and run before the next is touched: values bound to one
-    // that then never ran would stay bound and break it for good (a kill retried after a failed
-    // write got "Parameter count mismatch" for ever).
+    // Each cached statement is bound right before it runs: values bound to a statement that
+    // then does not run would shift every later use of it.
     QSqlQuery &update = prepared(
         QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
     update.addBindValue(status);
@@ -145,6 +146,8 @@ std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
                                                        const QString &reason, const Transition &t)
 {
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return std::nullopt;
     QList<SessionRecord> targets;
     if (ids.isEmpty()) {
         targets = sessions(QStringLiteral("active"));
@@ -190,6 +193,8 @@ std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const
                                                         const Transition &t)
 {
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return std::nullopt;
     const auto s = session(id);
     if (!s)
         return std::nullopt;

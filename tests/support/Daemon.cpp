@@ -17,54 +17,104 @@
 
 namespace interlock::test {
 
+Daemon::Daemon(QString db, QStringList extraArguments)
+    : m_db(std::move(db))
+    , m_arguments(std::move(extraArguments))
+{}
+
 Daemon::Daemon(const QStringList &extra, const QString &listen)
+    : m_db(m_dir.filePath(QStringLiteral("interlock.db")))
+    , m_arguments(extra)
+    , m_listen(listen)
 {
     {
-        SqliteStore store(dbPath());
+        SqliteStore store(m_db);
         QString error;
         if (!store.open(&error))
-            qFatal("cannot create %s: %s", qPrintable(dbPath()), qPrintable(error));
+            qFatal("cannot create %s: %s", qPrintable(m_db), qPrintable(error));
         for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin})
             m_tokens[r] = issueToken(store, r, roleName(r) + QStringLiteral("-user"),
                                      QDateTime::currentMSecsSinceEpoch(), QStringLiteral("test"));
     }
-    m_process.setProgram(QStringLiteral(INTERLOCKD_PATH));
-    m_process.setArguments(
-        QStringList{QStringLiteral("--db"), dbPath(), QStringLiteral("--listen"), listen} + extra);
-    m_process.start();
-    if (!m_process.waitForStarted(10000))
-        return;
-    QByteArray out;
-    while (out.count('\n') < 2 && m_process.waitForReadyRead(20000))
-        out += m_process.readAllStandardOutput();
-    m_output = QString::fromUtf8(out);
-    const auto m =
-        QRegularExpression(QStringLiteral("listening on http://[^:]+:(\\d+)")).match(m_output);
-    m_port = m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
-    if (!m_port)
-        qWarning("interlockd did not start: %s %s", qPrintable(m_output),
-                 m_process.readAllStandardError().constData());
+    if (!start())
+        qWarning("interlockd did not start: %s", qPrintable(errorOutput()));
 }
 
 Daemon::~Daemon()
 {
     if (m_process.state() != QProcess::NotRunning) {
         ::kill(pid_t(m_process.processId()), SIGCONT); // a test may have stopped it
-        m_process.terminate();
-        if (!m_process.waitForFinished(10000))
-            m_process.kill();
-        m_process.waitForFinished(5000);
+        stop();
     }
 }
 
-QUrl Daemon::url() const
+bool Daemon::start()
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
+    m_process.setProgram(QStringLiteral(INTERLOCKD_PATH));
+    m_process.setArguments(
+        QStringList{QStringLiteral("--db"), m_db, QStringLiteral("--listen"), m_listen} +
+        m_arguments);
+    m_process.start();
+    if (!m_process.waitForStarted(10000))
+        return false;
+    QByteArray &out = m_stdout;
+    while (!out.contains('\n') && m_process.waitForReadyRead(20000))
+        out += m_process.readAllStandardOutput();
+    const auto m = QRegularExpression(QStringLiteral("listening on (https?://\\S+)"))
+                       .match(QString::fromUtf8(out));
+    m_url = m.hasMatch() ? QUrl(m.captured(1)) : QUrl();
+    return m_url.isValid();
 }
 
-QString Daemon::dbPath() const
+int Daemon::stop()
 {
-    return m_dir.filePath(QStringLiteral("interlock.db"));
+    if (m_process.state() == QProcess::NotRunning)
+        return m_process.exitCode();
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(20000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
+    }
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+QString Daemon::startupOutput()
+{
+    while (!m_stdout.contains("open-file limit") && m_process.waitForReadyRead(5000))
+        m_stdout += m_process.readAllStandardOutput();
+    return QString::fromUtf8(m_stdout);
+}
+
+QString Daemon::errorOutput()
+{
+    m_stderr += m_process.readAllStandardError();
+    return QString::fromUtf8(m_stderr);
+}
+
+CtlResult runCtl(const QStringList &arguments, int timeoutMs)
+{
+    QProcess ctl;
+    ctl.start(QStringLiteral(INTERLOCKCTL_PATH), arguments);
+    CtlResult r;
+    if (!ctl.waitForFinished(timeoutMs)) {
+        ctl.kill();
+        ctl.waitForFinished(5000);
+        r.err = QStringLiteral("(interlockctl did not finish in %1 ms)").arg(timeoutMs);
+        return r;
+    }
+    r.exitCode = ctl.exitStatus() == QProcess::NormalExit ? ctl.exitCode() : -1;
+    r.out = QString::fromUtf8(ctl.readAllStandardOutput());
+    r.err = QString::fromUtf8(ctl.readAllStandardError());
+    return r;
+}
+
+QString createToken(const QString &db, const QString &role, const QString &name)
+{
+    const CtlResult r =
+        runCtl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
+                QStringLiteral("--role"), role, QStringLiteral("--name"), name});
+    return r.exitCode == 0 ? r.out.trimmed() : QString();
 }
 
 ApiResult Daemon::call(const QString &token, const QByteArray &method, const QString &path,
@@ -90,7 +140,7 @@ Daemon::Session Daemon::openSession(const QString &agent, bool supervised)
 qint64 Daemon::metric(const QByteArray &name)
 {
     const RawResponse r =
-        rawHttp(m_port, rawRequest("GET", "/v1/metrics", {},
+        rawHttp(port(), rawRequest("GET", "/v1/metrics", {},
                                    {"Authorization: Bearer " + token(Role::Admin).toUtf8()}));
     for (const QByteArray &line : r.body.split('\n')) {
         if (line.startsWith(QByteArray(name + ' ')))
