@@ -206,7 +206,8 @@ private Q_SLOTS:
     void emergencyStopKillsAtOnceAndShowsTermination()
     {
         const int dialogsBefore = Prompts::shown();
-        const auto [id, token] = m_server->openSession(QStringLiteral("mail-cleaner"));
+        const auto [id, token, supervisor] =
+            m_server->openSupervisedSession(QStringLiteral("mail-cleaner"));
         m_server->submit(token, sampleAction(QStringLiteral("email.delete")));
         QTRY_VERIFY(!m_window->selectedActionId().isEmpty());
         QCOMPARE(m_window->emergencyStopAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -219,7 +220,8 @@ private Q_SLOTS:
                      0); // its pending action was cancelled
         // The supervisor's report turns into a confirmation.
         QCOMPARE(m_server
-                     ->call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+                     ->call(supervisor, "POST",
+                            QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                             QJsonObject{{QStringLiteral("signal"), 9},
                                         {QStringLiteral("reaped"), 20},
                                         {QStringLiteral("kill_latency_ms"), 4.2}})

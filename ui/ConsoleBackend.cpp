@@ -236,6 +236,11 @@ void ConsoleBackend::killSession(const QString &sessionId)
                 return Q_EMIT outcome(tr("The kill failed: %1").arg(explain(r)), true);
             const QJsonObject session = r.body.value(QStringLiteral("session")).toObject();
             m_sessions->upsert(session); // shown the moment the server answers
+            if (!r.body.value(QStringLiteral("recorded")).toBool(true))
+                return Q_EMIT outcome(tr("Killed the session: its token is refused and its "
+                                         "supervisor told, but the server could not record the "
+                                         "kill yet; it keeps trying."),
+                                      false);
             Q_EMIT outcome(tr("Killed the session of %1; %n pending action(s) cancelled.", nullptr,
                               r.body.value(QStringLiteral("cancelled")).toInt())
                                .arg(session.value(QStringLiteral("agent")).toString()),

@@ -1,5 +1,7 @@
 #include "interlock_config.h"
 #include "server/ApiServer.h"
+#include "server/HttpServerAdapter.h"
+#include "server/LimitOptions.h"
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
 #include "server/TlsListener.h"
@@ -29,6 +31,9 @@ void onStopSignal(int)
 
 int main(int argc, char *argv[])
 {
+    // Every connection is a file descriptor: take all the system allows (LimitNOFILE in the
+    // systemd unit sets the hard limit).
+    const qint64 openFiles = raiseOpenFileLimit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlock"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -64,6 +69,10 @@ int main(int argc, char *argv[])
         QStringLiteral("rules"),
         QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
         QStringLiteral("FILE"));
+    QCommandLineOption limit(QStringLiteral("limit"),
+                             QStringLiteral("Set a transport limit, NAME=VALUE (repeatable): ") +
+                                 limitOptionHelp() + QLatin1Char('.'),
+                             QStringLiteral("NAME=VALUE"));
     QCommandLineOption tlsCert(
         QStringLiteral("tls-cert"),
         QStringLiteral("Serve HTTPS with this PEM certificate chain (server certificate first)."),
@@ -81,8 +90,8 @@ int main(int argc, char *argv[])
         QStringLiteral("Longest PRAGMA quick_check of the database at start (default: 60; 0: no "
                        "limit)."),
         QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions(
-        {db, listen, maxBody, maxPending, rules, tlsCert, tlsKey, diskReserve, checkSeconds});
+    parser.addOptions({db, listen, maxBody, maxPending, rules, limit, tlsCert, tlsKey, diskReserve,
+                       checkSeconds});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -98,6 +107,13 @@ int main(int argc, char *argv[])
         std::fprintf(stderr,
                      "interlockd: --max-body must be at least 1024 and --max-pending at least 1\n");
         return 2;
+    }
+    for (const QString &assignment : parser.values(limit)) {
+        QString error;
+        if (!applyLimitOption(limits, assignment, &error)) {
+            std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
+            return 2;
+        }
     }
 
     StoreOptions storeOptions;
@@ -166,6 +182,8 @@ int main(int argc, char *argv[])
     std::printf("interlockd %s listening on %s://%s:%u (database %s)\n", INTERLOCK_VERSION,
                 tls ? "https" : "http", qPrintable(address->first.toString()), port,
                 qPrintable(QFileInfo(dbPath).absoluteFilePath()));
+    std::printf("interlockd: up to %d connections (open-file limit %lld)\n",
+                server.transport().maxConnections(), openFiles);
     std::fflush(stdout);
 
     return app.exec();

@@ -3,6 +3,7 @@
 #include "ActionService.h"
 #include "Authenticator.h"
 #include "CommitGroup.h"
+#include "ControlPath.h"
 #include "DiskReserve.h"
 #include "HttpServerAdapter.h"
 #include "KillRecorder.h"
@@ -11,9 +12,11 @@
 #include "RouteSupport.h"
 #include "SessionService.h"
 #include "SqliteStore.h"
+#include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
 #include "core/Clock.h"
+#include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
 namespace interlock {
@@ -36,14 +39,17 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_sqlite(new SqliteStore(databasePath))
     , m_store(m_sqlite)
     , m_killSwitch(std::make_unique<KillSwitch>())
+    , m_tokens(std::make_unique<TokenCache>())
     , m_risk(RiskEngine::builtIn())
-    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
+    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch, *m_tokens))
 {}
 
 ApiServer::~ApiServer()
 {
-    // The children use the members (store, clock): stop taking requests, drop parked long-polls,
-    // commit what is pending, then the services; only then may the members go.
+    // The children use the members (store, clock): stop taking requests (the I/O thread and the
+    // control path first), drop parked long-polls, commit what is pending, then the services;
+    // only then may the members go.
+    m_killSwitch->setObserver({});
     delete m_http;
     delete m_hub;
     delete m_sessions;
@@ -65,11 +71,18 @@ bool ApiServer::open(QString *error)
                  m_reserve->size(), m_storeOptions.diskReserveBytes);
     m_commits = new CommitGroup(*m_store, this);
     m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
-    QStringList active;
+    QStringList active, killed;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
         active.append(s.id);
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("killed")))
+        killed.append(s.id);
     m_killSwitch->setActive(active);
+    if (!killed.isEmpty())
+        m_killSwitch->kill(killed); // their supervisors may still poll and report
+    for (const auto &[hash, token] : m_store->controlTokens())
+        m_tokens->insert(hash, {token.role, token.name, token.sessionId});
     m_hub = new WaitHub(this);
+    m_hub->setMaxPerOwner(m_limits.maxWaitsPerToken);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
     m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, *m_recorder, this);
     connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
@@ -87,10 +100,29 @@ bool ApiServer::open(QString *error)
     connect(m_sessions, &SessionService::actionCancelled, this,
             [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
+    m_context->killSwitch = m_killSwitch.get();
+    m_context->tokens = m_tokens.get();
     registerRoutes();
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
-        m_commits, this);
+        m_commits, m_limits, this);
+    HttpServerAdapter *http = m_http;
+    m_control =
+        new ControlPath(*m_killSwitch, *m_tokens, m_limits,
+                        [http](HttpRequest &&r, std::shared_ptr<http::ReplyChannel> channel) {
+                            http->forward(std::move(r), std::move(channel));
+                        });
+    ControlPath *control = m_control;
+    m_http->setFront(control,
+                     [control](HttpRequest &r, const std::shared_ptr<http::ReplyChannel> &channel) {
+                         return control->handle(r, channel);
+                     });
+    // A kill made on this thread (a token the control path did not know) wakes the supervisors
+    // on the I/O thread too.
+    m_killSwitch->setObserver([control](const QStringList &ids) {
+        QMetaObject::invokeMethod(
+            control, [control, ids] { control->wake(ids); }, Qt::QueuedConnection);
+    });
     return true;
 }
 
@@ -108,7 +140,11 @@ void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
 
 QString ApiServer::createToken(Role role, const QString &name)
 {
-    return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
+    const QString token =
+        issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
+    if (!token.isEmpty())
+        m_tokens->insert(tokenHash(token), {role, name, {}});
+    return token;
 }
 
 void ApiServer::registerRoutes()
@@ -127,11 +163,36 @@ void ApiServer::registerRoutes()
                          me.insert(QStringLiteral("session_id"), who.sessionId);
                      reply->sendJson(200, me);
                  });
+    m_router.add("GET", QStringLiteral("/v1/metrics"),
+                 Access::only({Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin}),
+                 [this](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                     reply->send(200, "text/plain; version=0.0.4", metricsText());
+                 });
     addSessionRoutes(m_router, *m_context);
     addActionRoutes(m_router, *m_context);
     addEventRoutes(m_router, *m_context);
     addAuditRoutes(m_router, *m_context);
     addHistoryRoutes(m_router, *m_context);
+}
+
+QByteArray ApiServer::metricsText() const
+{
+    const http::TransportCounters &c = m_http->counters();
+    const std::pair<const char *, qint64> gauges[] = {
+        {"interlock_connections_open", c.open.load()},
+        {"interlock_connections_max", m_http->maxConnections()},
+        {"interlock_connections_accepted_total", c.accepted.load()},
+        {"interlock_connections_evicted_total", c.evicted.load()},
+        {"interlock_connections_refused_total", c.refused.load()},
+        {"interlock_connections_timed_out_total", c.timedOut.load()},
+        {"interlock_waiting_requests", m_hub->waiting()},
+        {"interlock_control_polls", m_control->parked()},
+        {"interlock_kills_unrecorded", m_recorder->unrecorded()},
+    };
+    QByteArray out;
+    for (const auto &[name, value] : gauges)
+        out += QByteArray(name) + ' ' + QByteArray::number(value) + '\n';
+    return out;
 }
 
 void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)

@@ -16,6 +16,7 @@ class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class ControlPath;
 class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
@@ -23,10 +24,15 @@ class KillSwitch;
 class RiskEngine;
 class SessionService;
 class SqliteStore;
+class Store;
+class TokenCache;
 class WaitHub;
 
-// The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
-// the main thread in interlockd); nothing in it is shared across threads.
+// The queue server: REST API v1 over a Store. Lives in one thread, the API thread (its own in
+// the console, the main thread in interlockd), where routes, services and the store run. Its
+// HTTP transport reads and writes connections on an I/O thread of its own, where the control
+// path (health, kill, stop-all, the supervisors' control channel) is answered without waiting
+// for this thread; only the KillSwitch and the TokenCache are shared between the two.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -55,11 +61,15 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    HttpServerAdapter &transport() { return *m_http; }
+    const ControlPath &controlPath() const { return *m_control; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
     const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
+    // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
+    QByteArray metricsText() const;
     void registerRoutes();
 
     Limits m_limits;
@@ -70,6 +80,7 @@ private:
     SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
+    std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     WaitHub *m_hub = nullptr;
@@ -80,6 +91,7 @@ private:
     KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
+    ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http
     Router m_router;
 };
 

@@ -64,6 +64,12 @@ void replyFromReader(ApiContext &api, HttpReplyPtr reply,
     });
 }
 
+QString waitOwner(const Principal &who)
+{
+    return roleName(who.role) + QLatin1Char(':') +
+           (who.sessionId.isEmpty() ? who.name : who.sessionId);
+}
+
 QString encodeCursor(std::pair<qint64, qint64> c)
 {
     return QString::fromLatin1(

@@ -7,8 +7,10 @@ namespace interlock {
 
 class ActionService;
 class Clock;
+class KillSwitch;
 class SessionService;
 class Store;
+class TokenCache;
 class WaitHub;
 
 // What route handlers work with.
@@ -19,7 +21,14 @@ struct ApiContext {
     ActionService &actions;
     SessionService &sessions;
     WaitHub &hub;
+    // The control path's state, shared with the I/O thread (set by ApiServer).
+    KillSwitch *killSwitch = nullptr;
+    TokenCache *tokens = nullptr;
 };
+
+// Who a parked long-poll counts against (WaitHub's cap per caller): the session for session
+// tokens, the token's role and name otherwise.
+QString waitOwner(const Principal &who);
 
 // Parses the JSON object body; on error sends it and returns false.
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out);

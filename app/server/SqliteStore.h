@@ -39,9 +39,11 @@ public:
     bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
+    QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
 
     bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
-                       const Transition &transition) override;
+                       const Transition &transition,
+                       const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,

@@ -120,9 +120,14 @@ public:
     virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                              const QString &actor) = 0;
     virtual std::optional<TokenRecord> token(const QByteArray &hash) = 0;
+    // The tokens the control path checks from memory (TokenCache): people's that are not
+    // revoked, and supervisors' whose session is active or killed; by hash.
+    virtual QList<std::pair<QByteArray, TokenRecord>> controlTokens() = 0;
 
+    // With supervisorTokenHash, a supervisor token bound to the session is stored with it.
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
-                               const Transition &transition) = 0;
+                               const Transition &transition,
+                               const QByteArray &supervisorTokenHash = {}) = 0;
     virtual std::optional<SessionRecord> session(const QString &id) = 0;
     virtual QList<SessionRecord> sessions(const QString &status) = 0;
     // Kills the given active sessions (all active ones when ids is empty) in one transaction:

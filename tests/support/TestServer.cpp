@@ -70,6 +70,18 @@ std::pair<QString, QString> TestServer::openSession(const QString &agent, const 
         r.body.value(QStringLiteral("token")).toString()};
 }
 
+TestServer::Supervised TestServer::openSupervisedSession(const QString &agent)
+{
+    const QJsonObject body{{QStringLiteral("agent"), agent}, {QStringLiteral("supervised"), true}};
+    const ApiResult r = call(token(Role::Agent), "POST", QStringLiteral("/v1/sessions"), body);
+    if (r.status != 201)
+        qWarning("openSupervisedSession failed: %s", qPrintable(r.describe()));
+    return {
+        r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toString(),
+        r.body.value(QStringLiteral("token")).toString(),
+        r.body.value(QStringLiteral("supervisor_token")).toString()};
+}
+
 QString TestServer::submit(const QString &sessionToken, const QJsonObject &body)
 {
     const ApiResult r = call(sessionToken, "POST", QStringLiteral("/v1/actions"), body);

@@ -41,6 +41,11 @@ public:
                    const ApiClient::Headers &headers = {});
     // Opens a session with the enrollment token: {session id, session token}.
     std::pair<QString, QString> openSession(const QString &agent, const QString &owner = {});
+    // Opens a supervised session: {session id, session token, supervisor token}.
+    struct Supervised {
+        QString id, token, supervisorToken;
+    };
+    Supervised openSupervisedSession(const QString &agent);
     // Submits `body` with a session token; returns the new action's id (empty on failure).
     QString submit(const QString &sessionToken, const QJsonObject &body);
 
