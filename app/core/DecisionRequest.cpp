@@ -21,7 +21,7 @@ ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
 {
     FieldReader r(body);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
-                 QStringLiteral("version")});
+                 QStringLiteral("version"), QStringLiteral("grant")});
     const QString decision = r.string(QStringLiteral("decision"), true, 16).value_or(QString());
     if (r.ok()) {
         if (decision == QLatin1String("approve"))
@@ -43,6 +43,11 @@ ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
                        .value_or(QString());
     if (const auto v = r.integer(QStringLiteral("version"), false, 1, 1 << 30))
         out->version = int(*v);
+    out->grant = r.object(QStringLiteral("grant"), false);
+    if (r.ok() && out->grant && out->kind != Kind::Approve)
+        r.fail(QStringLiteral("grant"),
+               QStringLiteral("'grant' is only sent with 'approve' (never with an edit or a "
+                              "rejection)."));
     return r.error();
 }
 

@@ -14,6 +14,7 @@ struct DecisionRequest {
     QJsonObject payload; // edit only
     QString comment;     // required for reject
     std::optional<int> version;
+    std::optional<QJsonObject> grant; // approve only: a standing grant (docs/safety.md)
 
     static ApiError parse(const QJsonObject &body, DecisionRequest *out);
     static QString kindName(Kind kind);

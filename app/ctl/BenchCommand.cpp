@@ -1,3 +1,4 @@
+#include "BreakerBench.h"
 #include "CtlCommon.h"
 #include "HistoryBench.h"
 #include "KillBench.h"
@@ -19,19 +20,23 @@ int benchCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill, risk or history."),
-                                 QStringLiteral("submit|kill|risk|history"));
+                                 QStringLiteral("submit, kill, risk, history or breaker."),
+                                 QStringLiteral("submit|kill|risk|history|breaker"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
     };
-    option("agents", "submit: concurrent agent sessions (default 16).", "16");
+    option("agents", "submit, breaker: concurrent agent sessions (default 16).", "16");
     option("actions", "submit: actions to submit in total (default 20000).", "20000");
     option("deliveries", "submit: approve-to-agent deliveries to time (default 2000).", "2000");
     option("sessions", "kill: supervised agents (default 50).", "50");
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
     option("rounds", "risk: passes over the corpus (default 2000).", "2000");
     option("repeats", "history: requests per timed page (default 30).", "30");
+    option("lanes", "breaker: requests in flight per agent (default 2).", "2");
+    option("limit", "breaker: freeze after more than N deletes in 60 s (default 20).", "20");
+    option("after", "breaker: submissions each lane sends after its first refusal (default 10).",
+           "10");
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
@@ -54,7 +59,11 @@ int benchCommand(const QStringList &args)
                            "parsing the same JSON.\n"
                            "  history --db FILE: history pages, stats, CSV/JSON export and "
                            "audit verify over a generated database; ceilings: the same rows "
-                           "read straight from SQLite, the same entries only hashed."),
+                           "read straight from SQLite, the same entries only hashed.\n"
+                           "  breaker: agents deleting e-mails in a loop until a breaker freezes "
+                           "them (--rounds of fresh sessions, default 8): tripping submission "
+                           "to frozen, submissions accepted after the trip; floor: accepted "
+                           "submissions and a bare round trip."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
@@ -65,6 +74,20 @@ int benchCommand(const QStringList &args)
             !readInt(parser, "procs", 1, 500, &k.procs))
             return fail(QStringLiteral("--sessions and --procs must be 1-500"), Usage);
         return KillBench(k).run();
+    }
+    if (which == QStringList{QStringLiteral("breaker")}) {
+        BreakerBench::Options b;
+        b.dir = parser.value(QStringLiteral("dir"));
+        if (!readInt(parser, "agents", 1, 500, &b.agents) ||
+            !readInt(parser, "lanes", 1, 16, &b.lanes) ||
+            !readInt(parser, "limit", 1, 10000, &b.limit) ||
+            !readInt(parser, "after", 1, 10000, &b.after) ||
+            (parser.isSet(QStringLiteral("rounds")) &&
+             !readInt(parser, "rounds", 1, 1000, &b.rounds)))
+            return fail(QStringLiteral("--agents 1-500, --lanes 1-16, --limit 1-10000, --after "
+                                       "1-10000, --rounds 1-1000"),
+                        Usage);
+        return BreakerBench(b).run();
     }
     if (which == QStringList{QStringLiteral("risk")}) {
         int rounds = 0;
@@ -80,10 +103,9 @@ int benchCommand(const QStringList &args)
         return runHistoryBench(parser.value(QStringLiteral("db")), repeats);
     }
     if (which != QStringList{QStringLiteral("submit")})
-        return fail(
-            QStringLiteral(
-                "usage: interlockctl bench submit|kill|risk|history [OPTIONS] (see --help)"),
-            Usage);
+        return fail(QStringLiteral("usage: interlockctl bench submit|kill|risk|history|breaker "
+                                   "[OPTIONS] (see --help)"),
+                    Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));
     if (!readInt(parser, "agents", 1, 256, &o.agents) ||

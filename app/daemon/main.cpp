@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 #include <csignal>
@@ -50,7 +51,18 @@ int main(int argc, char *argv[])
         QStringLiteral("rules"),
         QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({db, listen, maxBody, maxPending, rules});
+    QCommandLineOption notify(
+        QStringLiteral("notify"),
+        QStringLiteral("POST alerts (new high and critical actions, breaker trips, receipt "
+                       "violations, kills) as JSON to this http(s) URL; repeatable. Slack and "
+                       "Teams incoming webhooks show their `text` (see docs/safety.md)."),
+        QStringLiteral("URL"));
+    QCommandLineOption notifySecret(
+        QStringLiteral("notify-secret"),
+        QStringLiteral("File holding the HMAC-SHA256 key for X-Interlock-Signature on every "
+                       "webhook."),
+        QStringLiteral("FILE"));
+    parser.addOptions({db, listen, maxBody, maxPending, rules, notify, notifySecret});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -68,9 +80,41 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    WebhookOptions webhooks;
+    for (const QString &value : parser.values(notify)) {
+        const QUrl url(value, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr, "interlockd: --notify needs an http(s) URL, not '%s'\n",
+                         qPrintable(value));
+            return 2;
+        }
+        webhooks.urls.append(url);
+    }
+    if (parser.isSet(notifySecret)) {
+        QFile secret(parser.value(notifySecret));
+        if (!secret.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "interlockd: cannot read --notify-secret %s: %s\n",
+                         qPrintable(secret.fileName()), qPrintable(secret.errorString()));
+            return 1;
+        }
+        webhooks.secret = secret.readAll().trimmed();
+        if (webhooks.secret.isEmpty()) {
+            std::fprintf(stderr, "interlockd: --notify-secret %s is empty\n",
+                         qPrintable(secret.fileName()));
+            return 1;
+        }
+    }
+
     const QString dbPath = parser.value(db);
     QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
+    if (!webhooks.urls.isEmpty()) {
+        std::printf("interlockd: webhooks to %lld URL(s), %s\n", qint64(webhooks.urls.size()),
+                    webhooks.secret.isEmpty() ? "unsigned (no --notify-secret)"
+                                              : "signed with X-Interlock-Signature");
+        server.setWebhooks(webhooks);
+    }
     QString error;
     if (parser.isSet(rules)) {
         auto engine = RiskEngine::fromFile(parser.value(rules), &error);

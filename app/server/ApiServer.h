@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Router.h"
+#include "WebhookNotifier.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
@@ -15,7 +16,10 @@ class Clock;
 class CommitGroup;
 class HttpServerAdapter;
 class KillSwitch;
+class EventTap;
 class RiskEngine;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
 class Store;
 class WaitHub;
@@ -33,6 +37,8 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // Webhooks for alerts (interlockd --notify); call before open().
+    void setWebhooks(WebhookOptions options);
     bool open(QString *error);
     // Returns the bound port or 0 with *error set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
@@ -46,10 +52,12 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    SafetyGuard &safety() { return *m_guard; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
     void registerRoutes();
+    void openSafety();
 
     Limits m_limits;
     std::unique_ptr<Clock> m_ownClock;
@@ -63,6 +71,13 @@ private:
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
+    // The safety layer (docs/safety.md).
+    SafetyGuard *m_guard = nullptr;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    EventTap *m_tap = nullptr;
+    WebhookOptions m_webhookOptions;
+    std::unique_ptr<WebhookNotifier> m_notifier;
+    std::unique_ptr<struct SafetyContext> m_safetyContext;
     HttpServerAdapter *m_http = nullptr;
     Router m_router;
 };

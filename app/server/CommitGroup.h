@@ -27,6 +27,10 @@ public:
     // Figures for `bench`: how many groups were committed and how many replies they carried.
     qint64 groups() const { return m_groups; }
 
+Q_SIGNALS:
+    // After each group: how long its commit took, and whether it held (metrics, EventTap).
+    void groupCommitted(qint64 nanoseconds, bool ok);
+
 private:
     Store &m_store;
     QList<QPointer<HttpReply>> m_held;

@@ -1,5 +1,6 @@
 #include "RiskEngine.h"
 
+#include "BreakerRules.h"
 #include "RiskRules.h"
 #include "core/ActionSubmission.h"
 
@@ -72,6 +73,9 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
     RulesReader reader(doc.object());
     if (!reader.read(&engine->m_rules, &engine->m_policy, &engine->m_internalDomains,
                      &engine->m_broad, error))
+        return nullptr;
+    engine->m_breakers = BreakerRules::read(doc.object(), json, error);
+    if (!engine->m_breakers)
         return nullptr;
     for (const Rule &rule : std::as_const(engine->m_rules)) {
         for (const QString &kind : rule.kinds) {

@@ -18,6 +18,7 @@ struct RiskPolicy {
 };
 
 struct ActionSubmission;
+class BreakerRules;
 
 struct RiskInput {
     QString kind;
@@ -57,6 +58,8 @@ public:
 
     RiskAssessment assess(const RiskInput &input) const;
     const RiskPolicy &policy() const { return m_policy; }
+    // The circuit breakers of the same file ("breakers", "destructive"; BreakerRules).
+    std::shared_ptr<const BreakerRules> breakers() const { return m_breakers; }
     int ruleCount() const;
 
     struct Rule;
@@ -68,6 +71,7 @@ private:
     QStringList m_internalDomains;
     QList<QRegularExpression> m_broad;
     RiskPolicy m_policy;
+    std::shared_ptr<const BreakerRules> m_breakers;
 };
 
 } // namespace interlock

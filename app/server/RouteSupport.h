@@ -7,9 +7,13 @@ namespace interlock {
 
 class ActionService;
 class Clock;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
 class Store;
 class WaitHub;
+class WebhookNotifier;
+struct SessionRecord;
 
 // What route handlers work with.
 struct ApiContext {
@@ -19,7 +23,18 @@ struct ApiContext {
     ActionService &actions;
     SessionService &sessions;
     WaitHub &hub;
+    // A session as the API shows it (SafetyGuard adds "frozen"); unset: SessionRecord::toJson.
+    std::function<QJsonObject(const SessionRecord &)> sessionJson = {};
 };
+
+// What the safety routes work with (SafetyRoutes.cpp).
+struct SafetyContext {
+    SafetyGuard &guard;
+    ServerMetrics &metrics;
+    const WebhookNotifier *notifier; // null without --notify
+};
+
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session);
 
 // Parses the JSON object body; on error sends it and returns false.
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out);
@@ -44,5 +59,7 @@ void addActionRoutes(Router &router, ApiContext &api);
 void addEventRoutes(Router &router, ApiContext &api);
 void addAuditRoutes(Router &router, ApiContext &api);
 void addHistoryRoutes(Router &router, ApiContext &api);
+// Standing grants, resume, breaker trips, bulk decisions and metrics (docs/safety.md).
+void addSafetyRoutes(Router &router, ApiContext &api, SafetyContext &safety);
 
 } // namespace interlock

@@ -18,8 +18,9 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    const auto opened = api.sessions.open(who, body);
                    if (opened.error.isError())
                        return reply->sendError(opened.error);
-                   reply->sendJson(201, {{QStringLiteral("session"), opened.session.toJson()},
-                                         {QStringLiteral("token"), opened.token}});
+                   reply->sendJson(201,
+                                   {{QStringLiteral("session"), sessionView(api, opened.session)},
+                                    {QStringLiteral("token"), opened.token}});
                });
 
     router.add("GET", QStringLiteral("/v1/sessions"), Access::only(users),
@@ -35,7 +36,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(s.toJson());
+                       list.append(sessionView(api, s));
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -53,7 +54,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), s->toJson()}});
+            reply->sendJson(200, {{QStringLiteral("session"), sessionView(api, *s)}});
         });
 
     router.add(
@@ -69,9 +70,9 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return reply->sendError(ended.error);
             // Killing a session that is no longer active changes nothing and says so.
             const auto now = api.store.session(id);
-            reply->sendJson(200,
-                            {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+            reply->sendJson(
+                200, {{QStringLiteral("session"), now ? sessionView(api, *now) : QJsonObject()},
+                      {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
         });
 
     router.add(
