@@ -8,6 +8,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace interlock;
@@ -211,6 +214,96 @@ private Q_SLOTS:
                 .error()
                 .code,
             QStringLiteral("not_frozen"));
+    }
+
+    // The same incident with real processes and the shipped rules: interlockd, and an agent
+    // under the supervisor (interlockctl run) that runs `interlockctl submit` for e-mail deletes
+    // in a loop. The shipped breaker (more than 20 destructive actions in 60 s) freezes it.
+    void emailIncidentWithRealProcessesAndTheShippedRules()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("i.db"));
+        const auto token = [&](const char *role) {
+            QProcess ctl;
+            ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
+                      {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"),
+                       db, QStringLiteral("--role"), QString::fromLatin1(role),
+                       QStringLiteral("--name"), QString::fromLatin1(role) + QStringLiteral("-1")});
+            ctl.waitForFinished(20000);
+            return QString::fromUtf8(ctl.readAllStandardOutput()).trimmed();
+        };
+        const QString enrollment = token("agent");
+        const QString reviewer = token("reviewer");
+        QProcess daemon;
+        daemon.start(QStringLiteral(INTERLOCKD_PATH),
+                     {QStringLiteral("--db"), db, QStringLiteral("--listen"),
+                      QStringLiteral("127.0.0.1:0")});
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += daemon.readAllStandardOutput()).contains("listening on"),
+                                 20000);
+        const QString url = QRegularExpression(QStringLiteral("listening on (http://\\S+)"))
+                                .match(QString::fromUtf8(out))
+                                .captured(1);
+        QVERIFY(!url.isEmpty());
+
+        const QString results = dir.filePath(QStringLiteral("results"));
+        const QString errors = dir.filePath(QStringLiteral("errors"));
+        QProcess agent;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("INTERLOCK_URL"), url);
+        env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
+        env.insert(QStringLiteral("CTL"), QStringLiteral(INTERLOCKCTL_PATH));
+        env.insert(QStringLiteral("RESULTS"), results);
+        env.insert(QStringLiteral("ERRORS"), errors);
+        agent.setProcessEnvironment(env);
+        agent.start(
+            QStringLiteral(INTERLOCKCTL_PATH),
+            {QStringLiteral("run"), QStringLiteral("--agent"), QStringLiteral("mail-cleaner"),
+             QStringLiteral("--owner"), QStringLiteral("carol"), QStringLiteral("--"),
+             QStringLiteral("bash"), QStringLiteral("-c"),
+             QStringLiteral(
+                 "for i in $(seq 1 30); do "
+                 "if \"$CTL\" submit --kind email.delete --title \"Delete newsletters $i\" "
+                 "--payload \"{\\\"mailbox\\\":\\\"carol\\\",\\\"message_ids\\\":[\\\"m$i\\\"]}\" "
+                 ">/dev/null 2>>\"$ERRORS\"; then echo accepted; else echo refused; fi "
+                 ">> \"$RESULTS\"; done; touch \"$RESULTS.done\"; sleep 300")});
+        QVERIFY(agent.waitForStarted(10000));
+        // The agent stays alive (its session active) while people look.
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(results + QStringLiteral(".done")), 120000);
+        QFile r(results);
+        QVERIFY(r.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = r.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 30);
+        for (int i = 0; i < 30; ++i)
+            QCOMPARE(lines[i], i < 20 ? QByteArray("accepted") : QByteArray("refused"));
+        QFile e(errors);
+        QVERIFY(e.open(QIODevice::ReadOnly));
+        QCOMPARE(e.readAll().count("session_frozen"), 10);
+
+        ApiClient people(QUrl(url), reviewer);
+        const QJsonArray pending =
+            people.call("GET", QStringLiteral("/v1/actions?status=pending&agent=mail-cleaner"))
+                .body.value(QStringLiteral("actions"))
+                .toArray();
+        QCOMPARE(pending.size(), 20);
+        const QString first = pending.first().toObject().value(QStringLiteral("id")).toString();
+        const ApiResult held =
+            people.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(first), approve());
+        QCOMPARE(held.status, 423);
+        const QString session =
+            pending.first().toObject().value(QStringLiteral("session_id")).toString();
+        QCOMPARE(people.call("POST", QStringLiteral("/v1/sessions/%1/resume").arg(session)).status,
+                 200);
+        QCOMPARE(
+            people.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(first), approve())
+                .status,
+            200);
+        QCOMPARE(people.call("POST", QStringLiteral("/v1/sessions/%1/kill").arg(session)).status,
+                 200);
+        QVERIFY(agent.waitForFinished(30000));
+        QCOMPARE(agent.exitCode(), 137);
+        daemon.terminate();
+        QVERIFY(daemon.waitForFinished(10000));
     }
 
     // Windows slide: deletes spread over more than the window never trip.
