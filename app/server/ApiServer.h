@@ -2,11 +2,14 @@
 
 #include "Router.h"
 #include "WebhookNotifier.h"
+#include "Store.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <memory>
+
+class QTcpServer;
 
 namespace interlock {
 
@@ -14,14 +17,16 @@ class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class DiskReserve;
 class HttpServerAdapter;
+class KillRecorder;
 class KillSwitch;
 class EventTap;
 class RiskEngine;
 class SafetyGuard;
 class ServerMetrics;
 class SessionService;
-class Store;
+class SqliteStore;
 class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
@@ -39,9 +44,13 @@ public:
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
     // Webhooks for alerts (interlockd --notify); call before open().
     void setWebhooks(WebhookOptions options);
+    // The disk reserve and the start-up check of the database; call before open().
+    void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
-    // Returns the bound port or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
+    // to use (taken over), e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
     QString createToken(Role role, const QString &name);
@@ -53,6 +62,8 @@ public:
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
     SafetyGuard &safety() { return *m_guard; }
+    const KillRecorder &killRecorder() const { return *m_recorder; }
+    const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -60,8 +71,11 @@ private:
     void openSafety();
 
     Limits m_limits;
+    StoreOptions m_storeOptions;
+    QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
+    SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
@@ -70,6 +84,8 @@ private:
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
+    DiskReserve *m_reserve = nullptr;
+    KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     // The safety layer (docs/safety.md).
     SafetyGuard *m_guard = nullptr;

@@ -17,8 +17,10 @@ bool SqliteStore::putSafetyRecord(const QString &kind, const QString &id, const 
     q.addBindValue(kind);
     q.addBindValue(id);
     q.addBindValue(compact(doc));
-    if (!q.exec())
+    if (!q.exec()) {
+        noteFailure(); // 507 or 503 for what follows, as for every other write
         return false;
+    }
     for (const SafetyWrite &w : writes) {
         if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
             return false;
