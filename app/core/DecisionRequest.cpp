@@ -23,7 +23,8 @@ ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
 {
     FieldReader r(body);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
-                 QStringLiteral("version"), QStringLiteral("seen")});
+                 QStringLiteral("version"), QStringLiteral("seen"),
+                 QStringLiteral("grant")});
     const QString decision = r.string(QStringLiteral("decision"), true, 16).value_or(QString());
     if (r.ok()) {
         if (decision == QLatin1String("approve"))
@@ -61,6 +62,11 @@ ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
         r.adopt(sr);
         out->seen = s;
     }
+    out->grant = r.object(QStringLiteral("grant"), false);
+    if (r.ok() && out->grant && out->kind != Kind::Approve)
+        r.fail(QStringLiteral("grant"),
+               QStringLiteral("'grant' is only sent with 'approve' (never with an edit or a "
+                              "rejection)."));
     return r.error();
 }
 

@@ -21,6 +21,7 @@ struct DecisionRequest {
         QString viewSha256; // empty: not sent
     };
     std::optional<Seen> seen;
+    std::optional<QJsonObject> grant; // approve only: a standing grant (docs/safety.md)
 
     static ApiError parse(const QJsonObject &body, DecisionRequest *out);
     static QString kindName(Kind kind);

@@ -1,3 +1,4 @@
+#include "BreakerBench.h"
 #include "CtlCommon.h"
 #include "FloodBench.h"
 #include "HistoryBench.h"
@@ -23,13 +24,13 @@ int benchCommand(const QStringList &args)
         return holdCommand(args.mid(0, 2) + args.mid(3));
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill, risk, history or flood."),
-                                 QStringLiteral("submit|kill|risk|history|flood"));
+                                 QStringLiteral("submit, kill, risk, history, flood or breaker."),
+                                 QStringLiteral("submit|kill|risk|history|flood|breaker"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
     };
-    option("agents", "submit: concurrent agent sessions (default 16).", "16");
+    option("agents", "submit, breaker: concurrent agent sessions (default 16).", "16");
     option("actions", "submit: actions to submit in total (default 20000).", "20000");
     option("deliveries", "submit: approve-to-agent deliveries to time (default 2000).", "2000");
     option("sessions", "kill: supervised agents (default 50).", "50");
@@ -45,6 +46,10 @@ int benchCommand(const QStringList &args)
                       QStringLiteral("flood: the interlockd to run (default: next to this "
                                      "program)."),
                       QStringLiteral("PATH")});
+    option("lanes", "breaker: requests in flight per agent (default 2).", "2");
+    option("limit", "breaker: freeze after more than N deletes in 60 s (default 20).", "20");
+    option("after", "breaker: submissions each lane sends after its first refusal (default 10).",
+           "10");
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
@@ -71,7 +76,11 @@ int benchCommand(const QStringList &args)
                            "  flood: a real interlockd under attack: the kill's answer time "
                            "with idle connections and long-polls open, peak memory during a "
                            "1 GiB upload, the dead-man switch of a self-flooding agent; "
-                           "references: the idle server, idle memory, a quiet agent."),
+                           "references: the idle server, idle memory, a quiet agent.\n"
+                           "  breaker: agents deleting e-mails in a loop until a breaker freezes "
+                           "them (--rounds of fresh sessions, default 8): tripping submission "
+                           "to frozen, submissions accepted after the trip; floor: accepted "
+                           "submissions and a bare round trip."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
@@ -95,6 +104,20 @@ int benchCommand(const QStringList &args)
             return fail(QStringLiteral("bench flood: bad option value (see --help)"), Usage);
         return FloodBench(f).run();
     }
+    if (which == QStringList{QStringLiteral("breaker")}) {
+        BreakerBench::Options b;
+        b.dir = parser.value(QStringLiteral("dir"));
+        if (!readInt(parser, "agents", 1, 500, &b.agents) ||
+            !readInt(parser, "lanes", 1, 16, &b.lanes) ||
+            !readInt(parser, "limit", 1, 10000, &b.limit) ||
+            !readInt(parser, "after", 1, 10000, &b.after) ||
+            (parser.isSet(QStringLiteral("rounds")) &&
+             !readInt(parser, "rounds", 1, 1000, &b.rounds)))
+            return fail(QStringLiteral("--agents 1-500, --lanes 1-16, --limit 1-10000, --after "
+                                       "1-10000, --rounds 1-1000"),
+                        Usage);
+        return BreakerBench(b).run();
+    }
     if (which == QStringList{QStringLiteral("risk")}) {
         int rounds = 0;
         if (!readInt(parser, "rounds", 1, 1000000, &rounds))
@@ -109,10 +132,9 @@ int benchCommand(const QStringList &args)
         return runHistoryBench(parser.value(QStringLiteral("db")), repeats);
     }
     if (which != QStringList{QStringLiteral("submit")})
-        return fail(
-            QStringLiteral(
-                "usage: interlockctl bench submit|kill|risk|history|flood [OPTIONS] (see --help)"),
-            Usage);
+        return fail(QStringLiteral("usage: interlockctl bench submit|kill|risk|history|flood|breaker "
+                                   "[OPTIONS] (see --help)"),
+                    Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));
     if (!readInt(parser, "agents", 1, 256, &o.agents) ||

@@ -28,6 +28,7 @@ const char kHelp[] =
     "  bench risk     measure risk scoring throughput\n"
     "  bench history  measure history pages, stats, export and verify (--db FILE)\n"
     "  bench flood    measure the kill, memory and the dead-man switch under attack\n\n"
+    "  bench breaker  measure how fast a circuit breaker freezes a runaway agent\n\n"
     "Every command takes --help. Server and token come from --server/--token or\n"
     "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
     "Exit codes: 0 done (approved), 1 failed, 2 usage error, 3 rejected,\n"

@@ -9,6 +9,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QStandardPaths>
@@ -73,6 +74,17 @@ int main(int argc, char *argv[])
                              QStringLiteral("Set a transport limit, NAME=VALUE (repeatable): ") +
                                  limitOptionHelp() + QLatin1Char('.'),
                              QStringLiteral("NAME=VALUE"));
+    QCommandLineOption notify(
+        QStringLiteral("notify"),
+        QStringLiteral("POST alerts (new high and critical actions, breaker trips, receipt "
+                       "violations, kills) as JSON to this http(s) URL; repeatable. Slack and "
+                       "Teams incoming webhooks show their `text` (see docs/safety.md)."),
+        QStringLiteral("URL"));
+    QCommandLineOption notifySecret(
+        QStringLiteral("notify-secret"),
+        QStringLiteral("File holding the HMAC-SHA256 key for X-Interlock-Signature on every "
+                       "webhook."),
+        QStringLiteral("FILE"));
     QCommandLineOption tlsCert(
         QStringLiteral("tls-cert"),
         QStringLiteral("Serve HTTPS with this PEM certificate chain (server certificate first)."),
@@ -91,7 +103,7 @@ int main(int argc, char *argv[])
                        "limit)."),
         QStringLiteral("S"), QStringLiteral("60"));
     parser.addOptions({db, listen, maxBody, maxPending, rules, limit, tlsCert, tlsKey, diskReserve,
-                       checkSeconds});
+                       checkSeconds, notify, notifySecret});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -116,6 +128,31 @@ int main(int argc, char *argv[])
         }
     }
 
+    WebhookOptions webhooks;
+    for (const QString &value : parser.values(notify)) {
+        const QUrl url(value, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr, "interlockd: --notify needs an http(s) URL, not '%s'\n",
+                         qPrintable(value));
+            return 2;
+        }
+        webhooks.urls.append(url);
+    }
+    if (parser.isSet(notifySecret)) {
+        QFile secret(parser.value(notifySecret));
+        if (!secret.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "interlockd: cannot read --notify-secret %s: %s\n",
+                         qPrintable(secret.fileName()), qPrintable(secret.errorString()));
+            return 1;
+        }
+        webhooks.secret = secret.readAll().trimmed();
+        if (webhooks.secret.isEmpty()) {
+            std::fprintf(stderr, "interlockd: --notify-secret %s is empty\n",
+                         qPrintable(secret.fileName()));
+            return 1;
+        }
+    }
     StoreOptions storeOptions;
     bool ok3 = false, ok4 = false;
     storeOptions.diskReserveBytes = parser.value(diskReserve).toLongLong(&ok3) * 1024 * 1024;
@@ -134,6 +171,12 @@ int main(int argc, char *argv[])
     QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
     server.setStoreOptions(storeOptions);
+    if (!webhooks.urls.isEmpty()) {
+        std::printf("interlockd: webhooks to %lld URL(s), %s\n", qint64(webhooks.urls.size()),
+                    webhooks.secret.isEmpty() ? "unsigned (no --notify-secret)"
+                                              : "signed with X-Interlock-Signature");
+        server.setWebhooks(webhooks);
+    }
     QString error;
     if (parser.isSet(rules)) {
         auto engine = RiskEngine::fromFile(parser.value(rules), &error);

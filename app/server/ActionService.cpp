@@ -1,5 +1,6 @@
 #include "ActionService.h"
 
+#include "ActionGuard.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "Tokens.h"
@@ -197,6 +198,11 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
                         {QStringLiteral("at"), toRfc3339(now)}});
     }
 
+    if (m_guard) {
+        if (const ApiError e = m_guard->admit(*session, doc); e.isError())
+            return {{}, false, e};
+    }
+
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
     const InsertOutcome r =
         m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession, deadline,
@@ -207,7 +213,38 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     if (!m_nextExpiry || deadline < *m_nextExpiry)
         scheduleExpiry(deadline);
     Q_EMIT actionChanged(str(doc, QStringLiteral("id")), session->id);
+    if (m_guard)
+        doc = m_guard->submitted(doc);
     return {doc, false, {}};
+}
+
+ActionService::Outcome ActionService::approveByGrant(const QJsonObject &stored,
+                                                     const QString &grantId, const QString &by)
+{
+    QJsonObject action = current(stored);
+    if (!isPending(action) || m_killSwitch.isKilled(str(action, QStringLiteral("session_id"))))
+        return {action, false,
+                ApiError::conflict(QStringLiteral("already_decided"),
+                                   QStringLiteral("This action is no longer pending."))};
+    const QString at = toRfc3339(m_clock.nowMs());
+    action.insert(kStatus, QStringLiteral("approved"));
+    action.insert(QStringLiteral("approvals"),
+                  QJsonArray{QJsonObject{{QStringLiteral("by"), by}, {QStringLiteral("at"), at}}});
+    action.insert(
+        QStringLiteral("decision"),
+        QJsonObject{{QStringLiteral("kind"), QStringLiteral("approve")},
+                    {QStringLiteral("by"), by},
+                    {QStringLiteral("grant"), grantId},
+                    {QStringLiteral("comment"), QStringLiteral("approved by a standing grant")},
+                    {QStringLiteral("at"), at}});
+    Transition t = transition(QStringLiteral("action.decided"), QStringLiteral("action.approve"),
+                              QStringLiteral("grant:") + grantId, action);
+    t.eventData.insert(QStringLiteral("grant_id"), grantId);
+    if (!write(action, t))
+        return {action, false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed while approving it."))};
+    return {action, false, {}};
 }
 
 QJsonObject ActionService::current(QJsonObject action)
@@ -290,6 +327,10 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     QJsonObject seen;
     if (const ApiError e = seenRecord(action, request, &seen); e.isError())
         return {action, false, e};
+    if (m_guard) {
+        if (const ApiError e = m_guard->checkDecision(who, action, request); e.isError())
+            return {action, false, e};
+    }
 
     const qint64 now = m_clock.nowMs();
     const QString at = toRfc3339(now);
@@ -358,6 +399,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
             ApiError::conflict(QStringLiteral("version_conflict"),
                                QStringLiteral("The action changed while deciding; reload it."))};
     }
+    if (m_guard)
+        m_guard->decided(who, action, request);
     return {action, false, {}};
 }
 

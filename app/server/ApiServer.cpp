@@ -5,16 +5,20 @@
 #include "CommitGroup.h"
 #include "ControlPath.h"
 #include "DiskReserve.h"
+#include "EventTap.h"
 #include "HttpServerAdapter.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
+#include "SafetyGuard.h"
+#include "ServerMetrics.h"
 #include "SessionService.h"
 #include "SqliteStore.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
+#include "WebhookMessage.h"
 #include "core/Clock.h"
 #include "http/ConnectionTable.h"
 #include "interlock_config.h"
@@ -54,8 +58,11 @@ ApiServer::~ApiServer()
     delete m_hub;
     delete m_sessions;
     delete m_recorder; // a last try for kills not yet recorded
-    delete m_commits;
+    delete m_commits;  // its last group still reaches the metrics and the webhooks (EventTap)
+    delete m_tap;
+    delete m_guard;
     delete m_actions;
+    m_notifier.reset();
 }
 
 bool ApiServer::open(QString *error)
@@ -102,7 +109,15 @@ bool ApiServer::open(QString *error)
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
+    openSafety();
     registerRoutes();
+    connect(m_commits, &CommitGroup::groupCommitted, this, [this](qint64 nanoseconds, bool ok) {
+        m_metrics->commitTook(nanoseconds, ok);
+        if (ok)
+            m_tap->committed();
+    });
+    // Kills are written alone, outside the group commit.
+    connect(m_recorder, &KillRecorder::written, m_tap, &EventTap::committed);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, m_limits, this);
@@ -130,6 +145,41 @@ quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *er
                           QTcpServer *server)
 {
     return m_http->listen(address, port, error, server);
+}
+
+void ApiServer::openSafety()
+{
+    m_guard =
+        new SafetyGuard(*m_store, *m_clock, *m_actions, *m_sessions, m_risk->breakers(), this);
+    m_guard->load();
+    m_actions->setGuard(m_guard);
+    connect(m_guard, &SafetyGuard::sessionsTold, this, [this](const QStringList &sessionIds) {
+        for (const QString &id : sessionIds)
+            m_hub->wake(QStringLiteral("session:") + id);
+        m_hub->wake(QStringLiteral("events"));
+    });
+    connect(m_sessions, &SessionService::sessionChanged, m_guard, &SafetyGuard::sessionChanged);
+    m_context->sessionJson = [guard = m_guard](const SessionRecord &s) {
+        return guard->sessionJson(s);
+    };
+    m_metrics = std::make_unique<ServerMetrics>();
+    if (!m_webhookOptions.urls.isEmpty())
+        m_notifier = std::make_unique<WebhookNotifier>(m_webhookOptions);
+    m_tap = new EventTap(*m_store, this);
+    m_tap->listen([this](const EventRecord &e) { m_metrics->observe(e, *m_store); });
+    if (m_notifier) {
+        m_tap->listen([this](const EventRecord &e) {
+            if (const auto message = webhookMessage(e, *m_store))
+                m_notifier->notify(*message);
+        });
+    }
+    m_safetyContext.reset(new SafetyContext{*m_guard, *m_metrics, m_notifier.get()});
+}
+
+void ApiServer::setWebhooks(WebhookOptions options)
+{
+    Q_ASSERT(!m_actions); // before open()
+    m_webhookOptions = std::move(options);
 }
 
 void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
@@ -173,6 +223,7 @@ void ApiServer::registerRoutes()
     addEventRoutes(m_router, *m_context);
     addAuditRoutes(m_router, *m_context);
     addHistoryRoutes(m_router, *m_context);
+    addSafetyRoutes(m_router, *m_context, *m_safetyContext);
 }
 
 QByteArray ApiServer::metricsText() const

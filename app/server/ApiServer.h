@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Router.h"
+#include "WebhookNotifier.h"
 #include "Store.h"
 #include "core/Limits.h"
 
@@ -21,7 +22,10 @@ class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
+class EventTap;
 class RiskEngine;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
 class SqliteStore;
 class Store;
@@ -44,6 +48,8 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // Webhooks for alerts (interlockd --notify); call before open().
+    void setWebhooks(WebhookOptions options);
     // The disk reserve and the start-up check of the database; call before open().
     void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
@@ -63,6 +69,7 @@ public:
     KillSwitch &killSwitch() { return *m_killSwitch; }
     HttpServerAdapter &transport() { return *m_http; }
     const ControlPath &controlPath() const { return *m_control; }
+    SafetyGuard &safety() { return *m_guard; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
     const DiskReserve &diskReserve() const { return *m_reserve; }
 
@@ -71,6 +78,7 @@ private:
     // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
     QByteArray metricsText() const;
     void registerRoutes();
+    void openSafety();
 
     Limits m_limits;
     StoreOptions m_storeOptions;
@@ -90,6 +98,13 @@ private:
     DiskReserve *m_reserve = nullptr;
     KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
+    // The safety layer (docs/safety.md).
+    SafetyGuard *m_guard = nullptr;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    EventTap *m_tap = nullptr;
+    WebhookOptions m_webhookOptions;
+    std::unique_ptr<WebhookNotifier> m_notifier;
+    std::unique_ptr<struct SafetyContext> m_safetyContext;
     HttpServerAdapter *m_http = nullptr;
     ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http
     Router m_router;

@@ -1,5 +1,6 @@
 #include "RiskEngine.h"
 
+#include "BreakerRules.h"
 #include "HiddenTextScanner.h"
 #include "RiskRules.h"
 #include "core/ActionSubmission.h"
@@ -86,6 +87,9 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
         return nullptr;
     engine->m_hidden = std::make_unique<HiddenTextScanner>(engine->m_internalDomains);
 
+    engine->m_breakers = BreakerRules::read(doc.object(), json, error);
+    if (!engine->m_breakers)
+        return nullptr;
     for (const Rule &rule : std::as_const(engine->m_rules)) {
         if (rule.detector == Rule::Detector::UnknownKind)
             continue;

@@ -20,6 +20,7 @@ struct RiskPolicy {
 };
 
 struct ActionSubmission;
+class BreakerRules;
 class HiddenTextScanner;
 
 struct RiskInput {
@@ -69,6 +70,8 @@ public:
 
     RiskAssessment assess(const RiskInput &input) const;
     const RiskPolicy &policy() const { return m_policy; }
+    // The circuit breakers of the same file ("breakers", "destructive"; BreakerRules).
+    std::shared_ptr<const BreakerRules> breakers() const { return m_breakers; }
     int ruleCount() const;
 
     struct Rule;
@@ -82,6 +85,7 @@ private:
     QList<QRegularExpression> m_broad;
     RiskPolicy m_policy;
     std::unique_ptr<HiddenTextScanner> m_hidden;
+    std::shared_ptr<const BreakerRules> m_breakers;
 };
 
 } // namespace interlock

@@ -7,6 +7,11 @@
 
 namespace interlock {
 
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session)
+{
+    return api.sessionJson ? api.sessionJson(session) : session.toJson();
+}
+
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out)
 {
     const ApiError e = parseJsonObject(request.body, out);

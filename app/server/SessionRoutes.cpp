@@ -21,7 +21,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    const auto opened = api.sessions.open(who, body);
                    if (opened.error.isError())
                        return reply->sendError(opened.error);
-                   QJsonObject out{{QStringLiteral("session"), opened.session.toJson()},
+                   QJsonObject out{{QStringLiteral("session"), sessionView(api, opened.session)},
                                    {QStringLiteral("token"), opened.token}};
                    if (!opened.supervisorToken.isEmpty()) {
                        out.insert(QStringLiteral("supervisor_token"), opened.supervisorToken);
@@ -46,7 +46,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(api.sessions.asSeen(s).toJson());
+                       list.append(sessionView(api, api.sessions.asSeen(s)));
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -64,7 +64,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), api.sessions.asSeen(*s).toJson()}});
+            reply->sendJson(
+                200, {{QStringLiteral("session"), sessionView(api, api.sessions.asSeen(*s))}});
         });
 
     router.add(
@@ -82,10 +83,10 @@ void addSessionRoutes(Router &router, ApiContext &api)
             // yet in the database (`recorded`: false) holds in memory and is retried until it is.
             const auto now = ended.recorded ? api.store.session(id)
                                             : std::optional(ended.result.sessions.value(0));
-            reply->sendJson(200,
-                            {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
-                             {QStringLiteral("recorded"), ended.recorded}});
+            reply->sendJson(
+                200, {{QStringLiteral("session"), now ? sessionView(api, *now) : QJsonObject()},
+                      {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                      {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(

@@ -73,6 +73,12 @@ public:
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 
+    bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                         const QList<SafetyWrite> &writes) override;
+    QList<QJsonObject> safetyRecords(const QString &kind) override;
+    QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) override;
+    std::array<qint64, 4> pendingByLevel() override;
+
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;

@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -75,6 +76,13 @@ struct ActionQuery {
 struct ActionPage {
     QList<QByteArray> docs; // each action's JSON text as stored (compact), sent as it is
     std::optional<std::pair<int, qint64>> next;
+};
+
+// A record of the safety layer (docs/safety.md) written with its events and audit entries.
+struct SafetyWrite {
+    Transition transition; // event and/or audit entry; either may be empty
+    QString sessionId;     // the event's session (its stream), may be empty
+    QString subject;       // the audit entry's subject
 };
 
 // Why the last write failed, so that the API can say it (507 on a full disk, 503 while another
@@ -171,6 +179,16 @@ public:
     virtual HistoryPage history(const HistoryQuery &query) = 0;
     virtual StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                                 StatsParts parts = StatsAll) = 0;
+
+    // Safety records (standing grants, breaker trips): one JSON document per (kind, id), replaced
+    // with its events and audit entries in one transaction. Then, for the breakers after a
+    // restart, the actions created since sinceMs (newest first, at most limit), and for the
+    // metrics the pending actions by risk level (low, medium, high, critical).
+    virtual bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                                 const QList<SafetyWrite> &writes) = 0;
+    virtual QList<QJsonObject> safetyRecords(const QString &kind) = 0;
+    virtual QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) = 0;
+    virtual std::array<qint64, 4> pendingByLevel() = 0;
 
     // Group commit. Once enabled, each transition is still atomic on its own, but transitions
     // join one open transaction that commitGroup() makes durable with one sync;
