@@ -6,6 +6,7 @@
 #include "ui/ActionDetailView.h"
 #include "ui/ConsoleBackend.h"
 #include "ui/MainWindow.h"
+#include "ui/ReviewTimer.h"
 #include "ui/diff/DiffView.h"
 
 #include "core/CanonicalJson.h"
@@ -131,8 +132,11 @@ private Q_SLOTS:
         ActionDetailView *detail = m_window->detailView();
         QCOMPARE(detail->tabText(1), QStringLiteral("Agent's diff (matches the payload)"));
         QVERIFY(!detail->banner()->mismatchShown());
-        m_window->detailView()->findChild<QTabWidget *>()->setCurrentIndex(1);
+        QTRY_VERIFY(m_backend->reviewTimer()->known(id)); // the opening fetch is back
         QTRY_VERIFY(m_window->approveAction()->isEnabled());
+        m_window->detailView()->findChild<QTabWidget *>()->setCurrentIndex(1);
+        QCOMPARE(detail->seen().value(QStringLiteral("view_sha256")).toString(),
+                 PayloadView::viewSha256(write.value(QStringLiteral("changes")).toArray()));
         m_window->approveAction()->trigger();
         QTRY_VERIFY(!recordedSeen(id).isEmpty());
         QCOMPARE(recordedSeen(id).value(QStringLiteral("view")).toString(),
