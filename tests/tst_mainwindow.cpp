@@ -7,6 +7,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Prompts.h"
 #include "ui/QueueFilterBar.h"
+#include "ui/RevealedText.h"
 #include "ui/SessionListModel.h"
 #include "ui/diff/DiffView.h"
 
@@ -274,6 +275,14 @@ private Q_SLOTS:
             if (label->text().contains(QStringLiteral("<b>urgent</b>"))) {
                 shown = true;
                 QCOMPARE(label->textFormat(), Qt::PlainText);
+            }
+        }
+        // Agent text labels are read-only text views filled as plain text: the markup is text.
+        for (AgentTextLabel *label : m_window->findChildren<AgentTextLabel *>()) {
+            if (label->text().contains(QStringLiteral("<b>urgent</b>"))) {
+                shown = true;
+                QVERIFY(!label->acceptRichText());
+                QVERIFY(label->text().contains(QStringLiteral("<img src=x onerror=alert(1)>")));
             }
         }
         QVERIFY2(shown, "the title is shown literally");

@@ -1,5 +1,7 @@
 #include "SessionListModel.h"
 
+#include "RevealedText.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -51,7 +53,7 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Agent:
-        return s.value(QStringLiteral("agent")).toString();
+        return RevealedText::plain(s.value(QStringLiteral("agent")).toString());
     case Owner:
         return s.value(QStringLiteral("owner")).toString();
     case Pending:
