@@ -93,12 +93,15 @@ private Q_SLOTS:
         const auto [sid2, token2] = s.openSession(QStringLiteral("chatty"));
         for (int i = 0; i < 6; ++i)
             s.call(token2, "POST", QStringLiteral("/v1/actions"), sampleAction());
-        const auto [sid3, token3] = s.openSession(QStringLiteral("doomed"));
+        // The death report comes from the supervisor (its own credential, issue #17).
+        const TestServer::Supervised doomed = s.openSupervisedSession(QStringLiteral("doomed"));
+        const QString &sid3 = doomed.id;
         QCOMPARE(
             s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(sid3))
                 .status,
             200);
-        QCOMPARE(s.call(token3, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(sid3),
+        QCOMPARE(s.call(doomed.supervisorToken, "POST",
+                        QStringLiteral("/v1/sessions/%1/terminated").arg(sid3),
                         QJsonObject{{QStringLiteral("kill_latency_ms"), 17.5},
                                     {QStringLiteral("reaped"), 3}})
                      .status,

@@ -216,7 +216,7 @@ void ApiServer::registerRoutes()
     m_router.add("GET", QStringLiteral("/v1/metrics"),
                  Access::only({Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin}),
                  [this](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
-                     reply->send(200, "text/plain; version=0.0.4", metricsText());
+                     reply->send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
                  });
     addSessionRoutes(m_router, *m_context);
     addActionRoutes(m_router, *m_context);
@@ -229,20 +229,38 @@ void ApiServer::registerRoutes()
 QByteArray ApiServer::metricsText() const
 {
     const http::TransportCounters &c = m_http->counters();
-    const std::pair<const char *, qint64> gauges[] = {
-        {"interlock_connections_open", c.open.load()},
-        {"interlock_connections_max", m_http->maxConnections()},
-        {"interlock_connections_accepted_total", c.accepted.load()},
-        {"interlock_connections_evicted_total", c.evicted.load()},
-        {"interlock_connections_refused_total", c.refused.load()},
-        {"interlock_connections_timed_out_total", c.timedOut.load()},
-        {"interlock_waiting_requests", m_hub->waiting()},
-        {"interlock_control_polls", m_control->parked()},
-        {"interlock_kills_unrecorded", m_recorder->unrecorded()},
+    struct Figure {
+        const char *name;
+        const char *type;
+        const char *help;
+        qint64 value;
+    };
+    const Figure figures[] = {
+        {"interlock_connections_open", "gauge", "Open client connections.", c.open.load()},
+        {"interlock_connections_max", "gauge", "The cap on open connections.",
+         m_http->maxConnections()},
+        {"interlock_connections_accepted_total", "counter", "Connections accepted.",
+         c.accepted.load()},
+        {"interlock_connections_evicted_total", "counter",
+         "Connections without a request in progress closed for a new one at the cap.",
+         c.evicted.load()},
+        {"interlock_connections_refused_total", "counter", "Connections refused.",
+         c.refused.load()},
+        {"interlock_connections_timed_out_total", "counter",
+         "Connections closed for slow headers, body or idleness.", c.timedOut.load()},
+        {"interlock_waiting_requests", "gauge", "Parked long-polls.", m_hub->waiting()},
+        {"interlock_control_polls", "gauge", "Parked supervisor control polls.",
+         m_control->parked()},
+        {"interlock_kills_unrecorded", "gauge", "Kills not yet written to the store.",
+         m_recorder->unrecorded()},
     };
     QByteArray out;
-    for (const auto &[name, value] : gauges)
-        out += QByteArray(name) + ' ' + QByteArray::number(value) + '\n';
+    for (const Figure &f : figures)
+        out += QByteArray("# HELP ") + f.name + ' ' + f.help + "\n# TYPE " + f.name + ' ' + f.type +
+               '\n' + f.name + ' ' + QByteArray::number(f.value) + '\n';
+    // The safety layer's figures (breakers, grants, webhooks, decisions: ServerMetrics).
+    out += m_safetyContext->metrics.render(m_context->store, m_safetyContext->guard,
+                                           m_safetyContext->notifier);
     return out;
 }
 

@@ -133,11 +133,8 @@ void addSafetyRoutes(Router &router, ApiContext &api, SafetyContext &safety)
                    reply->sendJson(status, out);
                });
 
-    router.add("GET", QStringLiteral("/v1/metrics"), Access::only(users),
-               [&api, &safety](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
-                   reply->send(200, "text/plain; version=0.0.4; charset=utf-8",
-                               safety.metrics.render(api.store, safety.guard, safety.notifier));
-               });
+    // GET /v1/metrics is registered by ApiServer: the transport's figures and then
+    // safety.metrics.render(...).
 }
 
 } // namespace interlock
