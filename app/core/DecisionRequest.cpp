@@ -17,9 +17,11 @@ QString DecisionRequest::kindName(Kind kind)
     return {};
 }
 
-ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
+ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out,
+                                const JsonBounds &bounds)
 {
     FieldReader r(body);
+    r.setBounds(bounds);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
                  QStringLiteral("version")});
     const QString decision = r.string(QStringLiteral("decision"), true, 16).value_or(QString());

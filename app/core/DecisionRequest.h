@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiError.h"
+#include "JsonBounds.h"
 
 #include <QJsonObject>
 #include <optional>
@@ -15,7 +16,9 @@ struct DecisionRequest {
     QString comment;     // required for reject
     std::optional<int> version;
 
-    static ApiError parse(const QJsonObject &body, DecisionRequest *out);
+    // An edited payload is held to the same bounds as an agent's (Limits::json).
+    static ApiError parse(const QJsonObject &body, DecisionRequest *out,
+                          const JsonBounds &bounds = {});
     static QString kindName(Kind kind);
 };
 
