@@ -85,9 +85,9 @@ void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
     m_risk = std::move(engine);
 }
 
-QString ApiServer::createToken(Role role, const QString &name)
+QString ApiServer::createToken(Role role, const QString &name, QString *error)
 {
-    return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
+    return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"), error);
 }
 
 void ApiServer::registerRoutes()

@@ -36,8 +36,9 @@ public:
     // Returns the bound port or 0 with *error set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);
 
-    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
-    QString createToken(Role role, const QString &name);
+    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console); empty
+    // with *error set when the name is refused (see issueToken).
+    QString createToken(Role role, const QString &name, QString *error = nullptr);
 
     const Router &router() const { return m_router; }
     Store &store() { return *m_store; }

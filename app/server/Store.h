@@ -23,7 +23,9 @@ struct TokenRecord {
 struct SessionRecord {
     QString id;
     QString agent;
-    QString owner;
+    QString owner;        // a known person's name (resolved by the server) or empty: no owner
+    QString ownerClaimed; // the owner as the agent sent it, if it sent one
+    QString opener;       // the name of the token that opened the session
     QString description;
     QString status; // active | killed | terminated | ended
     bool supervised = false;
@@ -100,6 +102,11 @@ public:
     virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                              const QString &actor) = 0;
     virtual std::optional<TokenRecord> token(const QByteArray &hash) = 0;
+    // The name and role of every token that is not a session's (people and enrolling agents),
+    // each pair once: the names that identities are resolved against.
+    virtual QList<TokenRecord> tokenNames() = 0;
+    // An audit entry with no state change beside it (e.g. auth.throttled).
+    virtual bool appendAuditEntry(const Transition &t) = 0;
 
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
                                const Transition &transition) = 0;
