@@ -7,11 +7,14 @@
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
+#include "SignInGuard.h"
 #include "SqliteStore.h"
 #include "Tokens.h"
 #include "WaitHub.h"
 #include "core/Clock.h"
 #include "interlock_config.h"
+
+#include <QElapsedTimer>
 
 namespace interlock {
 
@@ -32,7 +35,17 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_store(std::make_unique<SqliteStore>(databasePath))
     , m_risk(RiskEngine::builtIn())
     , m_auth(std::make_unique<Authenticator>(*m_store))
-{}
+{
+    // Windows and blocks on a monotonic clock; tests inject theirs and move it by hand.
+    std::function<qint64()> monotonic = [timer = std::make_shared<QElapsedTimer>()] {
+        if (!timer->isValid())
+            timer->start();
+        return timer->elapsed();
+    };
+    if (clock)
+        monotonic = [clock] { return clock->nowMs(); };
+    m_signIns = std::make_unique<SignInGuard>(*m_store, *m_clock, monotonic);
+}
 
 ApiServer::~ApiServer()
 {
@@ -134,6 +147,14 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
         if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {
             const bool allowed = match.route->access.closedSession && who.sessionClosed &&
                                  e.code == QLatin1String("session_killed");
+            // A wrong or malformed token (not a missing one) counts against the address; only
+            // failures are throttled, so a valid token from the same address still gets in.
+            if (e.status == 401 && !request.header("authorization").isEmpty()) {
+                if (const auto refusal = m_signIns->failed(request.peer))
+                    return reply->sendJson(
+                        refusal->error.status, refusal->error.toJson(),
+                        {{"Retry-After", QByteArray::number(refusal->retryAfterSeconds)}});
+            }
             if (!allowed)
                 return reply->sendError(e);
         }

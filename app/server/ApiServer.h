@@ -16,6 +16,7 @@ class CommitGroup;
 class HttpServerAdapter;
 class RiskEngine;
 class SessionService;
+class SignInGuard;
 class Store;
 class WaitHub;
 
@@ -45,6 +46,7 @@ public:
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
+    const SignInGuard &signIns() const { return *m_signIns; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -56,6 +58,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
+    std::unique_ptr<SignInGuard> m_signIns;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;

@@ -15,6 +15,9 @@ class Authenticator
 public:
     explicit Authenticator(Store &store);
     ApiError authenticate(const HttpRequest &request, Principal *out) const;
+    // The token of an Authorization header value: "Bearer" in any case, then the token, with
+    // any spaces or tabs around them; nullopt when it is not of that form.
+    static std::optional<QByteArray> bearerToken(const QByteArray &header);
 
 private:
     Store &m_store;

@@ -52,6 +52,7 @@ HttpRequest convert(const QHttpServerRequest &r)
         out.headers.insert(h.first.toLower(), h.second);
 #endif
     out.body = r.body();
+    out.peer = r.remoteAddress();
     return out;
 }
 } // namespace
