@@ -3,6 +3,7 @@
 // the name is written; admins included. Real HTTP on loopback, real SQLite files.
 #include "core/Identity.h"
 #include "support/TestServer.h"
+#include "ui/SessionListModel.h"
 
 #include <QJsonArray>
 #include <QProcess>
@@ -266,6 +267,31 @@ private Q_SLOTS:
         const QString said = QString::fromUtf8(ctl.readAllStandardError());
         QVERIFY2(said.contains(QStringLiteral("same name as the existing 'Dana Smith'")),
                  qPrintable(said));
+    }
+
+    // The console's sessions panel shows the resolved owner, and a claim only as a claim.
+    void sessionsPanelTellsOwnersFromClaims()
+    {
+        TestServer s;
+        s.server().createToken(Role::Reviewer, QStringLiteral("carol"));
+        s.openSession(QStringLiteral("a"), QStringLiteral(" Carol\u200B"));
+        s.openSession(QStringLiteral("b"), QStringLiteral("mallory"));
+        s.openSession(QStringLiteral("c"));
+        QList<QJsonObject> sessions;
+        for (const QJsonValue &v :
+             s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions"))
+                 .body.value(QStringLiteral("sessions"))
+                 .toArray())
+            sessions.append(v.toObject());
+        ui::SessionListModel model;
+        model.reset(sessions);
+        QMap<QString, QString> owners;
+        for (int row = 0; row < model.rowCount(); ++row)
+            owners.insert(model.index(row, ui::SessionListModel::Agent).data().toString(),
+                          model.index(row, ui::SessionListModel::Owner).data().toString());
+        QCOMPARE(owners.value(QStringLiteral("a")), QStringLiteral("carol"));
+        QCOMPARE(owners.value(QStringLiteral("b")), QStringLiteral("none (claims “mallory”)"));
+        QCOMPARE(owners.value(QStringLiteral("c")), QStringLiteral("none"));
     }
 
     // A session stored before owners were resolved keeps its owner as the agent wrote it and

@@ -291,77 +291,87 @@
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="62"/>
+        <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
+        <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="67"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="69"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="67"/>
-        <source>You own the session that submitted this action, so another reviewer must approve it.</source>
-        <translation>Die Sitzung, die diese Aktion eingereicht hat, gehört Ihnen; daher muss jemand anderes sie freigeben.</translation>
+        <location filename="../ui/ConsoleBackend.cpp" line="71"/>
+        <source>You opened the session that submitted this action, so someone else must approve it.</source>
+        <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <source>You own the session that submitted this action, so someone else must approve it.</source>
+        <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="79"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="167"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="178"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="185"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="199"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="196"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="224"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="218"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="232"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="240"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="233"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="247"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="236"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="253"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -369,17 +379,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="264"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="253"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="267"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="256"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="270"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -785,182 +795,192 @@
         <translation>Warteschlange wird geladen: bisher %L1 Aktionen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="117"/>
+        <location filename="../ui/MainWindow.cpp" line="112"/>
+        <source>The queue could not be loaded: %1 The list below is not the server&apos;s queue.</source>
+        <translation>Die Warteschlange konnte nicht geladen werden: %1 Die Liste unten ist nicht die Warteschlange des Servers.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="126"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="119"/>
+        <location filename="../ui/MainWindow.cpp" line="128"/>
         <source>Approve the selected action as it is (Ctrl+Return)</source>
         <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="122"/>
+        <location filename="../ui/MainWindow.cpp" line="131"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>Edit the payload, then approve your version (E)</source>
         <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <location filename="../ui/MainWindow.cpp" line="136"/>
         <source>&amp;Reject…</source>
         <translation>&amp;Ablehnen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="129"/>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
         <source>Reject the selected action with a reason (R)</source>
         <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="132"/>
+        <location filename="../ui/MainWindow.cpp" line="141"/>
         <source>■ Emergency stop</source>
         <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="135"/>
+        <location filename="../ui/MainWindow.cpp" line="144"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
         <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="147"/>
         <source>Stop all agents…</source>
         <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="140"/>
+        <location filename="../ui/MainWindow.cpp" line="149"/>
         <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
         <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="143"/>
+        <location filename="../ui/MainWindow.cpp" line="152"/>
         <source>Kill session</source>
         <translation>Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="144"/>
+        <location filename="../ui/MainWindow.cpp" line="153"/>
         <source>Kill the session selected in this list</source>
         <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="147"/>
+        <location filename="../ui/MainWindow.cpp" line="156"/>
         <source>Next action</source>
         <translation>Nächste Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="150"/>
+        <location filename="../ui/MainWindow.cpp" line="159"/>
         <source>Previous action</source>
         <translation>Vorherige Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="153"/>
+        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>Find</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="167"/>
         <source>Connect an agent…</source>
         <translation>Agent verbinden …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="162"/>
+        <location filename="../ui/MainWindow.cpp" line="171"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="171"/>
+        <location filename="../ui/MainWindow.cpp" line="180"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="175"/>
+        <location filename="../ui/MainWindow.cpp" line="184"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="179"/>
+        <location filename="../ui/MainWindow.cpp" line="188"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="181"/>
+        <location filename="../ui/MainWindow.cpp" line="190"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <location filename="../ui/MainWindow.cpp" line="198"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="267"/>
+        <location filename="../ui/MainWindow.cpp" line="284"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279"/>
+        <location filename="../ui/MainWindow.cpp" line="296"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296"/>
+        <location filename="../ui/MainWindow.cpp" line="313"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="405"/>
+        <location filename="../ui/MainWindow.cpp" line="342"/>
+        <source>%1, but the queue could not be loaded</source>
+        <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="437"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="410"/>
+        <location filename="../ui/MainWindow.cpp" line="442"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="479"/>
+        <location filename="../ui/MainWindow.cpp" line="511"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="480"/>
+        <location filename="../ui/MainWindow.cpp" line="512"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="502"/>
+        <location filename="../ui/MainWindow.cpp" line="534"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="503"/>
+        <location filename="../ui/MainWindow.cpp" line="535"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506"/>
+        <location filename="../ui/MainWindow.cpp" line="538"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="532"/>
+        <location filename="../ui/MainWindow.cpp" line="564"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="533"/>
+        <location filename="../ui/MainWindow.cpp" line="565"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="563"/>
+        <location filename="../ui/MainWindow.cpp" line="595"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="566"/>
+        <location filename="../ui/MainWindow.cpp" line="598"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
@@ -1076,22 +1096,32 @@
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="72"/>
+        <location filename="../ui/SessionListModel.cpp" line="62"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="62"/>
+        <source>none (claims “%1”)</source>
+        <translation>keiner (angegeben: „%1“)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="79"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="74"/>
+        <location filename="../ui/SessionListModel.cpp" line="81"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="76"/>
+        <location filename="../ui/SessionListModel.cpp" line="83"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="78"/>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
