@@ -3,6 +3,7 @@
 #include "server/WaitHub.h"
 #include "support/TestServer.h"
 
+#include <QSqlQuery>
 #include <QtTest>
 
 using namespace interlock;
@@ -33,6 +34,42 @@ private:
     }
 
 private Q_SLOTS:
+    // The database refuses the kill's write (a trigger stands in for a full disk or a broken
+    // file): the kill is not recorded, but the agent's token is refused all the same and nothing
+    // of the session can be approved any more.
+    void killFailsClosedWhenTheWriteFails()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
+        const QString pending = s.submit(token, sampleAction(QStringLiteral("email.delete")));
+        QVERIFY(!pending.isEmpty());
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER refuse_kill BEFORE UPDATE ON sessions "
+                                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        });
+        const ApiResult kill =
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
+        QCOMPARE(kill.status, 500);
+        for (const auto &[method, path] : QList<std::pair<QByteArray, QString>>{
+                 {"POST", QStringLiteral("/v1/actions")}, {"GET", QStringLiteral("/v1/me")}}) {
+            const ApiResult r =
+                s.call(token, method, path,
+                       method == "POST" ? std::optional(sampleAction()) : std::nullopt);
+            QCOMPARE(r.status, 403);
+            QCOMPARE(r.error().code, QStringLiteral("session_killed"));
+        }
+        const ApiResult approval =
+            s.call(s.token(Role::Reviewer), "POST",
+                   QStringLiteral("/v1/actions/%1/decision").arg(pending), approve());
+        QCOMPARE(approval.status, 409);
+        QCOMPARE(approval.error().code, QStringLiteral("session_killed"));
+        // Stop-all finds nothing left to stop in memory and still refuses the token.
+        const ApiResult all = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"));
+        QVERIFY(all.status == 200 || all.status == 500);
+        QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
+    }
+
     void killRevokesCancelsAndRefusesEverything()
     {
         TestServer s;

@@ -1,5 +1,6 @@
 #include "ActionService.h"
 
+#include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "Tokens.h"
 #include "core/ActionSubmission.h"
@@ -39,12 +40,13 @@ QString actorOf(const Principal &who)
 }
 
 ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
-                             const RiskEngine &risk, QObject *parent)
+                             const RiskEngine &risk, const KillSwitch &killSwitch, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
     , m_limits(limits)
     , m_risk(risk)
+    , m_killSwitch(killSwitch)
 {
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, &ActionService::expireDue);
@@ -187,6 +189,14 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
                 ApiError::conflict(
                     QStringLiteral("already_decided"),
                     QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
+    }
+    // Killed in memory but perhaps not yet in the database: never approve for a stopped agent.
+    if (m_killSwitch.isKilled(str(action, QStringLiteral("session_id")))) {
+        return {
+            action, false,
+            ApiError::conflict(QStringLiteral("session_killed"),
+                               QStringLiteral("The session that submitted this action was "
+                                              "killed; its actions can no longer be decided."))};
     }
     if (request.version && *request.version != action.value(kVersion).toInt()) {
         return {action, false,

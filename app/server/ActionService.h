@@ -11,6 +11,7 @@
 namespace interlock {
 
 class Clock;
+class KillSwitch;
 class RiskEngine;
 
 // Every transition of an action, with its rules (DESIGN.md "Lifecycle"), independent of HTTP.
@@ -21,7 +22,7 @@ class ActionService : public QObject
     Q_OBJECT
 public:
     ActionService(Store &store, Clock &clock, const Limits &limits, const RiskEngine &risk,
-                  QObject *parent = nullptr);
+                  const KillSwitch &killSwitch, QObject *parent = nullptr);
 
     struct Outcome {
         QJsonObject action;
@@ -60,6 +61,7 @@ private:
     Clock &m_clock;
     const Limits &m_limits;
     const RiskEngine &m_risk;
+    const KillSwitch &m_killSwitch;
     QTimer m_expiryTimer;
     std::optional<qint64> m_nextExpiry;
 };

@@ -4,6 +4,7 @@
 #include "Authenticator.h"
 #include "CommitGroup.h"
 #include "HttpServerAdapter.h"
+#include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
@@ -33,8 +34,9 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
     , m_store(std::make_unique<SqliteStore>(databasePath))
+    , m_killSwitch(std::make_unique<KillSwitch>())
     , m_risk(RiskEngine::builtIn())
-    , m_auth(std::make_unique<Authenticator>(*m_store))
+    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
 {
     // Windows and blocks on a monotonic clock; tests inject theirs and move it by hand.
     std::function<qint64()> monotonic = [timer = std::make_shared<QElapsedTimer>()] {
@@ -62,9 +64,13 @@ bool ApiServer::open(QString *error)
 {
     if (!m_store->open(error))
         return false;
+    QStringList active;
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
+        active.append(s.id);
+    m_killSwitch->setActive(active);
     m_hub = new WaitHub(this);
-    m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, this);
-    m_sessions = new SessionService(*m_store, *m_clock, this);
+    m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
+    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, this);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
                 m_hub->wake(QStringLiteral("action:") + actionId);

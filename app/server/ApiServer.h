@@ -14,6 +14,7 @@ class Authenticator;
 class Clock;
 class CommitGroup;
 class HttpServerAdapter;
+class KillSwitch;
 class RiskEngine;
 class SessionService;
 class SignInGuard;
@@ -47,6 +48,7 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     const SignInGuard &signIns() const { return *m_signIns; }
+    KillSwitch &killSwitch() { return *m_killSwitch; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -56,6 +58,7 @@ private:
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     std::unique_ptr<SignInGuard> m_signIns;

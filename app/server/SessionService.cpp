@@ -1,6 +1,7 @@
 #include "SessionService.h"
 
 #include "ActionService.h"
+#include "KillSwitch.h"
 #include "Tokens.h"
 #include "core/Clock.h"
 #include "core/FieldReader.h"
@@ -9,10 +10,11 @@
 
 namespace interlock {
 
-SessionService::SessionService(Store &store, Clock &clock, QObject *parent)
+SessionService::SessionService(Store &store, Clock &clock, KillSwitch &killSwitch, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
+    , m_killSwitch(killSwitch)
 {}
 
 SessionService::Opened SessionService::open(const Principal &who, const QJsonObject &body)
@@ -40,6 +42,7 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
                        s.createdAt};
     if (!m_store.insertSession(s, tokenHash(token), t))
         return {{}, {}, ApiError::internal(QStringLiteral("The session could not be stored."))};
+    m_killSwitch.opened(s.id);
     Q_EMIT sessionChanged(s.id);
     return {s, token, {}};
 }
@@ -73,6 +76,8 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
                          .value_or(QString());
     if (!r.ok())
         return {{}, r.error()};
+    // Before any read or write of the database: from here on the tokens are refused.
+    m_killSwitch.kill(ids);
     if (reason.trimmed().isEmpty())
         reason =
             ids.isEmpty() ? QStringLiteral("stop all agents") : QStringLiteral("emergency stop");
@@ -136,6 +141,8 @@ SessionService::Ended SessionService::finish(const Principal &who, const QString
     const auto ended = m_store.finishSession(id, status, info, t);
     if (!ended)
         return {{}, ApiError::internal(QStringLiteral("The report could not be stored."))};
+    if (!killed)
+        m_killSwitch.ended(id);
     announce(*ended);
     return {*ended, {}};
 }

@@ -8,6 +8,7 @@
 namespace interlock {
 
 class Clock;
+class KillSwitch;
 
 // Opening agent sessions and ending them: kill (one), stop-all, and the supervisor's report that
 // the process tree is gone (terminated) or that the agent exited by itself (ended).
@@ -15,7 +16,7 @@ class SessionService : public QObject
 {
     Q_OBJECT
 public:
-    SessionService(Store &store, Clock &clock, QObject *parent = nullptr);
+    SessionService(Store &store, Clock &clock, KillSwitch &killSwitch, QObject *parent = nullptr);
 
     struct Opened {
         SessionRecord session;
@@ -28,7 +29,8 @@ public:
         SessionsEnded result;
         ApiError error;
     };
-    // ids empty: every active session (stop-all).
+    // ids empty: every active session (stop-all). The sessions are marked killed in memory first,
+    // so their tokens are refused even when the database write then fails.
     Ended kill(const Principal &who, const QStringList &ids, const QJsonObject &body);
     Ended finish(const Principal &who, const QString &id, const QJsonObject &body);
 
@@ -45,6 +47,7 @@ private:
 private:
     Store &m_store;
     Clock &m_clock;
+    KillSwitch &m_killSwitch;
 };
 
 } // namespace interlock
