@@ -2,6 +2,7 @@
 // or records "no owner", and nobody approves an action of a session they opened or own, however
 // the name is written; admins included. Real HTTP on loopback, real SQLite files.
 #include "core/Identity.h"
+#include "support/Daemon.h"
 #include "support/TestServer.h"
 #include "ui/SessionListModel.h"
 
@@ -254,19 +255,19 @@ private Q_SLOTS:
                     .isEmpty());
         QVERIFY(error.contains(QStringLiteral("empty")));
 
-        // interlockctl token create, offline on the same file, says why and exits 1.
-        QProcess ctl;
-        ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
-                  {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"),
-                   s.dbPath(), QStringLiteral("--role"), QStringLiteral("reviewer"),
-                   QStringLiteral("--name"), QStringLiteral("dana SMITH")});
-        // The event loop runs meanwhile: the server commits and lets go of the file.
-        QVERIFY(QTest::qWaitFor([&ctl] { return ctl.state() == QProcess::NotRunning; }, 20000));
-        QCOMPARE(ctl.exitCode(), 1);
-        QVERIFY(ctl.readAllStandardOutput().isEmpty());
-        const QString said = QString::fromUtf8(ctl.readAllStandardError());
-        QVERIFY2(said.contains(QStringLiteral("same name as the existing 'Dana Smith'")),
-                 qPrintable(said));
+        // interlockctl token create, offline (no server holds the file), says why and exits 1.
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("names.db"));
+        QVERIFY(
+            !createToken(db, QStringLiteral("reviewer"), QStringLiteral("Dana Smith")).isEmpty());
+        const CtlResult ctl =
+            runCtl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
+                    QStringLiteral("--role"), QStringLiteral("reviewer"), QStringLiteral("--name"),
+                    QStringLiteral("dana SMITH")});
+        QCOMPARE(ctl.exitCode, 1);
+        QVERIFY(ctl.out.isEmpty());
+        QVERIFY2(ctl.err.contains(QStringLiteral("same name as the existing 'Dana Smith'")),
+                 qPrintable(ctl.err));
     }
 
     // The console's sessions panel shows the resolved owner, and a claim only as a claim.

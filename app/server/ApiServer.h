@@ -1,11 +1,14 @@
 #pragma once
 
 #include "Router.h"
+#include "Store.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <memory>
+
+class QTcpServer;
 
 namespace interlock {
 
@@ -13,12 +16,14 @@ class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class DiskReserve;
 class HttpServerAdapter;
+class KillRecorder;
 class KillSwitch;
 class RiskEngine;
 class SessionService;
 class SignInGuard;
-class Store;
+class SqliteStore;
 class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
@@ -34,9 +39,13 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // The disk reserve and the start-up check of the database; call before open().
+    void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
-    // Returns the bound port or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
+    // to use (taken over), e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console); empty
     // with *error set when the name is refused (see issueToken).
@@ -49,14 +58,19 @@ public:
     const CommitGroup &commits() const { return *m_commits; }
     const SignInGuard &signIns() const { return *m_signIns; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    const KillRecorder &killRecorder() const { return *m_recorder; }
+    const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
     void registerRoutes();
 
     Limits m_limits;
+    StoreOptions m_storeOptions;
+    QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
+    SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
@@ -66,6 +80,8 @@ private:
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
+    DiskReserve *m_reserve = nullptr;
+    KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
     Router m_router;
