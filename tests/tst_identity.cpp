@@ -316,6 +316,55 @@ private Q_SLOTS:
         QCOMPARE(r.error().field, QStringLiteral("owner"));
         QCOMPARE(s.call(s.token(Role::Reviewer), "POST", path(action), kApprove).status, 200);
     }
+    // The issue's bypasses against the real interlockd, with tokens made by interlockctl: an
+    // owner in another case, with a trailing space or U+200B is the reviewer, who may not
+    // approve; an admin may not approve what its own session submitted.
+    void theIssuesBypassesFailOverTheRealDaemon()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("identity.db"));
+        const QString agent = createToken(db, QStringLiteral("agent"), QStringLiteral("bot"));
+        const QString reviewer =
+            createToken(db, QStringLiteral("reviewer"), QStringLiteral("reviewer-1"));
+        const QString admin = createToken(db, QStringLiteral("admin"), QStringLiteral("root"));
+        QVERIFY(!agent.isEmpty() && !reviewer.isEmpty() && !admin.isEmpty());
+        Daemon daemon(db);
+        QVERIFY2(daemon.start(), qPrintable(daemon.errorOutput()));
+
+        const auto openAndSubmit = [&](const QString &opener, const QJsonValue &owner) {
+            QJsonObject body{{QStringLiteral("agent"), QStringLiteral("mailbot")}};
+            if (!owner.isNull())
+                body.insert(QStringLiteral("owner"), owner);
+            const ApiResult opened =
+                ApiClient(daemon.url(), opener).call("POST", QStringLiteral("/v1/sessions"), body);
+            const QJsonObject session = opened.body.value(QStringLiteral("session")).toObject();
+            const ApiResult submitted =
+                ApiClient(daemon.url(), opened.body.value(QStringLiteral("token")).toString())
+                    .call("POST", QStringLiteral("/v1/actions"), sampleAction());
+            return std::pair{session, submitted.body.value(QStringLiteral("id")).toString()};
+        };
+        for (const QString &claim : {QStringLiteral("Reviewer-1"), QStringLiteral("reviewer-1 "),
+                                     QStringLiteral("reviewer-\u200B1")}) {
+            const auto [session, action] = openAndSubmit(agent, claim);
+            QCOMPARE(session.value(QStringLiteral("owner")).toString(),
+                     QStringLiteral("reviewer-1"));
+            QVERIFY(!action.isEmpty());
+            const ApiResult r =
+                ApiClient(daemon.url(), reviewer).call("POST", path(action), kApprove);
+            QCOMPARE(r.status, 403);
+            QCOMPARE(r.error().code, QStringLiteral("self_approval"));
+            QCOMPARE(r.error().field, QStringLiteral("owner"));
+        }
+        const auto [session, action] = openAndSubmit(admin, QJsonValue::Null);
+        QVERIFY(session.value(QStringLiteral("owner")).isNull());
+        QCOMPARE(session.value(QStringLiteral("opened_by")).toString(), QStringLiteral("root"));
+        ApiResult r = ApiClient(daemon.url(), admin).call("POST", path(action), kApprove);
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.error().field, QStringLiteral("opened_by"));
+        r = ApiClient(daemon.url(), reviewer).call("POST", path(action), kApprove);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(daemon.stop(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestIdentity)

@@ -2,6 +2,7 @@
 // embeds them stays readable; and the clients say so loudly when an answer cannot be read.
 // Real HTTP on loopback, real SQLite files, the real interlockctl and the console's window.
 #include "core/JsonBounds.h"
+#include "support/Daemon.h"
 #include "support/TestServer.h"
 #include "ui/ActionDetailView.h"
 #include "ui/ConsoleBackend.h"
@@ -345,6 +346,51 @@ private Q_SLOTS:
         QTRY_COMPARE(window.queueView()->model()->rowCount(), 1);
         QVERIFY(window.connectionText().startsWith(QStringLiteral("Connected")));
         QVERIFY(!window.connectionText().contains(QStringLiteral("could not")));
+    }
+    // The issue's request against the real interlockd: the 1,022-deep payload is refused; the
+    // deepest accepted one leaves the queue readable by interlockctl and the client library.
+    void theIssuesPayloadOverTheRealDaemon()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("deep.db"));
+        const QString agent = createToken(db, QStringLiteral("agent"), QStringLiteral("bot"));
+        const QString reviewer =
+            createToken(db, QStringLiteral("reviewer"), QStringLiteral("reviewer-1"));
+        QVERIFY(!agent.isEmpty() && !reviewer.isEmpty());
+        Daemon daemon(db);
+        QVERIFY2(daemon.start(), qPrintable(daemon.errorOutput()));
+        const ApiResult opened =
+            ApiClient(daemon.url(), agent)
+                .call("POST", QStringLiteral("/v1/sessions"),
+                      QJsonObject{{QStringLiteral("agent"), QStringLiteral("deep")}});
+        QCOMPARE(opened.status, 201);
+        const QByteArray session = opened.body.value(QStringLiteral("token")).toString().toUtf8();
+        const auto submit = [&](int depth) {
+            return rawHttp(
+                quint16(daemon.url().port()),
+                rawRequest("POST", "/v1/actions", submissionBody(objectsDeep(depth)),
+                           {"Authorization: Bearer " + session, "Content-Type: application/json"}));
+        };
+        const RawResponse refused = submit(1022);
+        QCOMPARE(refused.status, 422);
+        QCOMPARE(refused.json()
+                     .value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("field"))
+                     .toString(),
+                 QStringLiteral("payload"));
+        const RawResponse accepted = submit(kLimits.json.maxDepth);
+        QCOMPARE(accepted.status, 201);
+        const QString id = accepted.json().value(QStringLiteral("id")).toString();
+
+        const ApiResult listed =
+            ApiClient(daemon.url(), reviewer).call("GET", QStringLiteral("/v1/actions"));
+        QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+        QCOMPARE(listed.body.value(QStringLiteral("actions")).toArray().size(), 1);
+        const Run list = ctl(daemon.url(), reviewer, {QStringLiteral("list")});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains(id), qPrintable(list.out + list.err));
+        QCOMPARE(daemon.stop(), 0);
     }
 };
 
