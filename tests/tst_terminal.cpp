@@ -123,6 +123,19 @@ private Q_SLOTS:
                                m_server->token(Role::Reviewer));
         QCOMPARE(decide.exitCode, 0);
         QVERIFY(controlBytesIn(decide.out).isEmpty());
+        // Hidden text makes the action critical (two approvals): a second person approves too.
+        const int required =
+            m_server
+                ->call(m_server->token(Role::Reviewer), "GET", QStringLiteral("/v1/actions/") + id)
+                .body.value(QStringLiteral("required_approvals"))
+                .toInt();
+        if (required > 1) {
+            const Run second = ctl(
+                {QStringLiteral("decide"), id, QStringLiteral("approve")},
+                m_server->server().createToken(Role::Reviewer, QStringLiteral("second reviewer")));
+            QCOMPARE(second.exitCode, 0);
+            QVERIFY(controlBytesIn(second.out).isEmpty());
+        }
         // The approved payload, as the agent's wrapper reads it: JSON that parses back exactly.
         const Run wait = ctl({QStringLiteral("wait"), id}, session.second);
         QCOMPARE(wait.exitCode, 0);
