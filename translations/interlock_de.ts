@@ -64,38 +64,46 @@
 </context>
 <context>
     <name>RevealedText</name>
+    <message numerus="yes">
+        <location filename="../ui/RevealedText.cpp" line="28"/>
+        <source>… (+%n characters)</source>
+        <translation>
+            <numerusform>… (+%n Zeichen)</numerusform>
+            <numerusform>… (+%n Zeichen)</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="73"/>
+        <location filename="../ui/RevealedText.cpp" line="102"/>
         <source>A hidden character, shown by its code point</source>
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="108"/>
+        <location filename="../ui/RevealedText.cpp" line="140"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="110"/>
+        <location filename="../ui/RevealedText.cpp" line="142"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="129"/>
+        <location filename="../ui/RevealedText.cpp" line="162"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="133"/>
+        <location filename="../ui/RevealedText.cpp" line="165"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="135"/>
+        <location filename="../ui/RevealedText.cpp" line="167"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="143"/>
+        <location filename="../ui/RevealedText.cpp" line="175"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -103,7 +111,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="269"/>
+        <location filename="../ui/RevealedText.cpp" line="302"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -134,12 +142,12 @@
 <context>
     <name>interlock::ui::ActionBanner</name>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="57"/>
+        <location filename="../ui/ActionBanner.cpp" line="58"/>
         <source>This action contains hidden characters: </source>
         <translation>Diese Aktion enthält verborgene Zeichen: </translation>
     </message>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="67"/>
+        <location filename="../ui/ActionBanner.cpp" line="68"/>
         <source>The diff supplied by the agent does not match what will run%1. The changes below are derived from the payload; the agent&apos;s diff is in its own tab.</source>
         <translation>Der vom Agenten gelieferte Diff stimmt nicht mit dem überein, was ausgeführt wird%1. Die Änderungen unten sind aus den Nutzdaten abgeleitet; der Diff des Agenten steht in einem eigenen Reiter.</translation>
     </message>
@@ -169,7 +177,7 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="123"/>
         <location filename="../ui/ActionDetailView.cpp" line="153"/>
-        <location filename="../ui/ActionDetailView.cpp" line="293"/>
+        <location filename="../ui/ActionDetailView.cpp" line="296"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
@@ -214,47 +222,47 @@
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="207"/>
+        <location filename="../ui/ActionDetailView.cpp" line="208"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="239"/>
+        <location filename="../ui/ActionDetailView.cpp" line="241"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="263"/>
+        <location filename="../ui/ActionDetailView.cpp" line="265"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="268"/>
+        <location filename="../ui/ActionDetailView.cpp" line="270"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="273"/>
+        <location filename="../ui/ActionDetailView.cpp" line="275"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="280"/>
+        <location filename="../ui/ActionDetailView.cpp" line="282"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="286"/>
+        <location filename="../ui/ActionDetailView.cpp" line="288"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="287"/>
+        <location filename="../ui/ActionDetailView.cpp" line="289"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="292"/>
+        <location filename="../ui/ActionDetailView.cpp" line="295"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
@@ -263,7 +271,7 @@
         <translation type="vanished">Berechtigungen auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="270"/>
+        <location filename="../ui/ActionDetailView.cpp" line="272"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
@@ -386,82 +394,92 @@
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="66"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
+        <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="68"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
-        <source>You own the session that submitted this action, so another reviewer must approve it.</source>
-        <translation>Die Sitzung, die diese Aktion eingereicht hat, gehört Ihnen; daher muss jemand anderes sie freigeben.</translation>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <source>You opened the session that submitted this action, so someone else must approve it.</source>
+        <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
+        <source>You own the session that submitted this action, so someone else must approve it.</source>
+        <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="75"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="82"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="76"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="182"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="192"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="200"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="213"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="211"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="224"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="237"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="245"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="252"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="265"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="255"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="268"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="240"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="276"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -469,17 +487,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="269"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="287"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="290"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="275"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="293"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -885,134 +903,139 @@
         <translation>Warteschlange wird geladen: bisher %L1 Aktionen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="122"/>
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="117"/>
+        <source>The queue could not be loaded: %1 The list below is not the server&apos;s queue.</source>
+        <translation>Die Warteschlange konnte nicht geladen werden: %1 Die Liste unten ist nicht die Warteschlange des Servers.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="131"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>Approve the selected action as it is (Ctrl+Return)</source>
         <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
-        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <location filename="../ui/MainWindow.cpp" line="136"/>
+        <location filename="../ui/MainWindow.cpp" line="427"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="129"/>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
         <source>Edit the payload, then approve your version (E)</source>
         <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="132"/>
+        <location filename="../ui/MainWindow.cpp" line="141"/>
         <source>&amp;Reject…</source>
         <translation>&amp;Ablehnen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="134"/>
+        <location filename="../ui/MainWindow.cpp" line="143"/>
         <source>Reject the selected action with a reason (R)</source>
         <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="137"/>
+        <location filename="../ui/MainWindow.cpp" line="146"/>
         <source>■ Emergency stop</source>
         <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="140"/>
+        <location filename="../ui/MainWindow.cpp" line="149"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
         <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="143"/>
+        <location filename="../ui/MainWindow.cpp" line="152"/>
         <source>Stop all agents…</source>
         <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="145"/>
+        <location filename="../ui/MainWindow.cpp" line="154"/>
         <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
         <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="148"/>
+        <location filename="../ui/MainWindow.cpp" line="157"/>
         <source>Kill session</source>
         <translation>Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="149"/>
+        <location filename="../ui/MainWindow.cpp" line="158"/>
         <source>Kill the session selected in this list</source>
         <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="161"/>
         <source>Next action</source>
         <translation>Nächste Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="155"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>Previous action</source>
         <translation>Vorherige Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="167"/>
         <source>Find</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="163"/>
+        <location filename="../ui/MainWindow.cpp" line="172"/>
         <source>Connect an agent…</source>
         <translation>Agent verbinden …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167"/>
+        <location filename="../ui/MainWindow.cpp" line="176"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="176"/>
+        <location filename="../ui/MainWindow.cpp" line="185"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="180"/>
+        <location filename="../ui/MainWindow.cpp" line="189"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="184"/>
+        <location filename="../ui/MainWindow.cpp" line="193"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="186"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="194"/>
+        <location filename="../ui/MainWindow.cpp" line="203"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="275"/>
+        <location filename="../ui/MainWindow.cpp" line="292"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="287"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="321"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&amp;Approve (read %n s)</source>
         <translation>
             <numerusform>&amp;Freigeben (noch %n s lesen)</numerusform>
@@ -1020,7 +1043,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <location filename="../ui/MainWindow.cpp" line="427"/>
         <source>&amp;Edit… (read %n s)</source>
         <translation>
             <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
@@ -1028,57 +1051,62 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="350"/>
+        <source>%1, but the queue could not be loaded</source>
+        <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="459"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="431"/>
+        <location filename="../ui/MainWindow.cpp" line="464"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="505"/>
+        <location filename="../ui/MainWindow.cpp" line="538"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506"/>
+        <location filename="../ui/MainWindow.cpp" line="539"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="528"/>
+        <location filename="../ui/MainWindow.cpp" line="561"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="529"/>
+        <location filename="../ui/MainWindow.cpp" line="562"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="532"/>
+        <location filename="../ui/MainWindow.cpp" line="565"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="558"/>
+        <location filename="../ui/MainWindow.cpp" line="591"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="559"/>
+        <location filename="../ui/MainWindow.cpp" line="592"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="589"/>
+        <location filename="../ui/MainWindow.cpp" line="622"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="592"/>
+        <location filename="../ui/MainWindow.cpp" line="625"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
@@ -1227,22 +1255,32 @@
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="74"/>
+        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <source>none (claims “%1”)</source>
+        <translation>keiner (angegeben: „%1“)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="81"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="76"/>
+        <location filename="../ui/SessionListModel.cpp" line="83"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="78"/>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="80"/>
+        <location filename="../ui/SessionListModel.cpp" line="87"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>

@@ -19,9 +19,11 @@ QString DecisionRequest::kindName(Kind kind)
     return {};
 }
 
-ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
+ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out,
+                                const JsonBounds &bounds)
 {
     FieldReader r(body);
+    r.setBounds(bounds);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
                  QStringLiteral("version"), QStringLiteral("seen"),
                  QStringLiteral("grant")});
