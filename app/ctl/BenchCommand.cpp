@@ -132,9 +132,10 @@ int benchCommand(const QStringList &args)
         return runHistoryBench(parser.value(QStringLiteral("db")), repeats);
     }
     if (which != QStringList{QStringLiteral("submit")})
-        return fail(QStringLiteral("usage: interlockctl bench submit|kill|risk|history|flood|breaker "
-                                   "[OPTIONS] (see --help)"),
-                    Usage);
+        return fail(
+            QStringLiteral("usage: interlockctl bench submit|kill|risk|history|flood|breaker "
+                           "[OPTIONS] (see --help)"),
+            Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));
     if (!readInt(parser, "agents", 1, 256, &o.agents) ||

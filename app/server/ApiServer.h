@@ -1,8 +1,8 @@
 #pragma once
 
 #include "Router.h"
-#include "WebhookNotifier.h"
 #include "Store.h"
+#include "WebhookNotifier.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
