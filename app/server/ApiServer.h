@@ -33,6 +33,7 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    RiskEngine &riskEngine() { return *m_risk; }
     bool open(QString *error);
     // Returns the bound port or 0 with *error set.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error);

@@ -17,6 +17,9 @@ struct RiskPolicy {
     int requiredApprovals[4] = {1, 1, 1, 2}; // by RiskLevel
     int deadlineSeconds[4] = {86400, 3600, 1800, 900};
     bool autoApproveLow = false;
+    // Approving (approve or edit) sooner than this after the reviewer first opened the action is
+    // refused with 422 too_fast (issue #15, reading time); 0: no minimum.
+    int minReviewSeconds[4] = {0, 0, 3, 10};
 };
 
 struct ActionSubmission;
@@ -69,6 +72,7 @@ public:
 
     RiskAssessment assess(const RiskInput &input) const;
     const RiskPolicy &policy() const { return m_policy; }
+    void setMinReviewSeconds(int high, int critical); // tests about other things: 0, 0
     int ruleCount() const;
 
     struct Rule;

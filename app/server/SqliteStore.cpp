@@ -36,6 +36,14 @@ const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT "
     "NOT NULL, type TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash "
     "TEXT NOT NULL)",
+    // Reading time (issue #15): each reviewer's first fetch of an action's detail, and each
+    // decision's review time.
+    "CREATE TABLE IF NOT EXISTS action_views (action_id TEXT NOT NULL, reviewer TEXT NOT NULL, "
+    "first_at INTEGER NOT NULL, PRIMARY KEY (action_id, reviewer))",
+    "CREATE TABLE IF NOT EXISTS reviews (seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT "
+    "NOT NULL, reviewer TEXT NOT NULL, decided_at INTEGER NOT NULL, review_ms INTEGER, approved "
+    "INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS reviews_time ON reviews(decided_at)",
 };
 
 } // namespace

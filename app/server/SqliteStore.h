@@ -52,6 +52,10 @@ public:
     AuditVerdict verifyAudit() override;
 
     HistoryPage history(const HistoryQuery &query) override;
+    bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) override;
+    std::optional<qint64> firstView(const QString &actionId, const QString &reviewer) override;
+    bool insertReview(const QString &actionId, const ReviewRecord &review) override;
+    QList<ReviewRecord> reviews(std::optional<qint64> from, std::optional<qint64> to) override;
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 

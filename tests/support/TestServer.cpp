@@ -28,6 +28,8 @@ TestServer::TestServer(const Options &options)
             qFatal("bad test rules: %s", qPrintable(error));
         m_server->setRiskEngine(std::move(engine));
     }
+    if (!options.readingTime)
+        m_server->riskEngine().setMinReviewSeconds(0, 0);
     if (!m_server->open(&error))
         qFatal("cannot open test database: %s", qPrintable(error));
     m_port = m_server->listen(QHostAddress::LocalHost, 0, &error);
