@@ -119,22 +119,22 @@
 <context>
     <name>interlock::ConsoleApp</name>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="61"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="60"/>
         <source>Token saved in your keychain for %1.</source>
         <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="63"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="62"/>
         <source>The token is kept for this run only.</source>
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="105"/>
         <source>The console&apos;s own server did not start: %1</source>
         <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="119"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="118"/>
         <source>No token is saved for %1; enter one in Settings.</source>
         <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
     </message>
@@ -667,44 +667,49 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="134"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="136"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="143"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
+        <source>Read for</source>
+        <translation>Gelesen</translation>
     </message>
 </context>
 <context>
@@ -1227,7 +1232,7 @@
         <translation>Lesezeit pro Prüfer (Median; Anteil der Freigaben innerhalb von 2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/history/ReviewTimeChart.cpp" line="73"/>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="75"/>
         <source>No reviewer decisions in this range.</source>
         <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
     </message>
@@ -1260,27 +1265,27 @@
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <location filename="../ui/SessionListModel.cpp" line="65"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="81"/>
+        <location filename="../ui/SessionListModel.cpp" line="82"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="83"/>
+        <location filename="../ui/SessionListModel.cpp" line="84"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <location filename="../ui/SessionListModel.cpp" line="86"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="87"/>
+        <location filename="../ui/SessionListModel.cpp" line="88"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1384,37 +1389,37 @@
         <translation>Verbinden mit</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="159"/>
+        <location filename="../ui/SettingsDialog.cpp" line="160"/>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="182"/>
+        <location filename="../ui/SettingsDialog.cpp" line="183"/>
         <source>The CA certificate file cannot be used: %1</source>
         <translation>Die CA-Zertifikatsdatei ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="184"/>
+        <location filename="../ui/SettingsDialog.cpp" line="185"/>
         <source>Enter a token for this server.</source>
         <translation>Token für diesen Server eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="218"/>
+        <location filename="../ui/SettingsDialog.cpp" line="219"/>
         <source>Enter the token to test with.</source>
         <translation>Token zum Testen eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="219"/>
+        <location filename="../ui/SettingsDialog.cpp" line="220"/>
         <source>The console&apos;s own server needs no test.</source>
         <translation>Der eigene Server der Konsole braucht keinen Test.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="223"/>
+        <location filename="../ui/SettingsDialog.cpp" line="224"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="235"/>
+        <location filename="../ui/SettingsDialog.cpp" line="236"/>
         <source>Signed in as %1 (%2).</source>
         <translation>Angemeldet als %1 (%2).</translation>
     </message>
@@ -1440,22 +1445,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="167"/>
+        <location filename="../app/console/main.cpp" line="170"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="171"/>
+        <location filename="../app/console/main.cpp" line="174"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="175"/>
+        <location filename="../app/console/main.cpp" line="178"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="177"/>
+        <location filename="../app/console/main.cpp" line="180"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>

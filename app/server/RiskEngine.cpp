@@ -156,4 +156,10 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
     return out;
 }
 
+void RiskEngine::setMinReviewSeconds(int high, int critical)
+{
+    m_policy.minReviewSeconds[int(RiskLevel::High)] = high;
+    m_policy.minReviewSeconds[int(RiskLevel::Critical)] = critical;
+}
+
 } // namespace interlock

@@ -178,6 +178,18 @@ bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
             p.value(QStringLiteral("required_approvals")).toObject().value(levels[i]);
         const QJsonValue deadline =
             p.value(QStringLiteral("deadline_seconds")).toObject().value(levels[i]);
+        const QJsonValue reading =
+            p.value(QStringLiteral("min_review_seconds")).toObject().value(levels[i]);
+        if (!reading.isUndefined()) {
+            if (!reading.isDouble() || reading.toInt() < 0 || reading.toInt() > 3600 ||
+                reading.toDouble() != reading.toInt()) {
+                *error = QStringLiteral(
+                             "policy.min_review_seconds.%1 must be a whole number from 0 to 3600")
+                             .arg(levels[i]);
+                return false;
+            }
+            policy->minReviewSeconds[i] = reading.toInt();
+        }
         if (!approvals.isUndefined()) {
             if (!approvals.isDouble() || approvals.toInt() < 1 || approvals.toInt() > 5) {
                 *error = QStringLiteral(
