@@ -1,6 +1,8 @@
 #include "CtlCommon.h"
 #include "HistoryBench.h"
+#include "IntegrationBench.h"
 #include "KillBench.h"
+#include "McpEchoServer.h"
 #include "RiskBench.h"
 #include "SubmitBench.h"
 
@@ -19,8 +21,8 @@ int benchCommand(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill, risk or history."),
-                                 QStringLiteral("submit|kill|risk|history"));
+                                 QStringLiteral("submit, kill, risk, history, hook or gateway."),
+                                 QStringLiteral("submit|kill|risk|history|hook|gateway"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
@@ -32,6 +34,11 @@ int benchCommand(const QStringList &args)
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
     option("rounds", "risk: passes over the corpus (default 2000).", "2000");
     option("repeats", "history: requests per timed page (default 30).", "30");
+    option("runs", "hook: hook runs to time (default 300).", "300");
+    option("calls", "gateway: tools/call round trips to time (default 500).", "500");
+    parser.addOption({QStringLiteral("log"),
+                      QStringLiteral("mcp-echo: append every line received to FILE."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
@@ -54,10 +61,28 @@ int benchCommand(const QStringList &args)
                            "parsing the same JSON.\n"
                            "  history --db FILE: history pages, stats, CSV/JSON export and "
                            "audit verify over a generated database; ceilings: the same rows "
-                           "read straight from SQLite, the same entries only hashed."),
+                           "read straight from SQLite, the same entries only hashed.\n"
+                           "  hook: start-to-answer of the Claude Code hook for a read-only "
+                           "tool; floor: /bin/cat with the same input.\n"
+                           "  gateway: tools/call round trips through the MCP gateway "
+                           "(auto-approved) against the same server called directly."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
+    if (which == QStringList{QStringLiteral("mcp-echo")}) // the MCP server of bench gateway
+        return runMcpEchoServer(parser.value(QStringLiteral("log")));
+    if (which == QStringList{QStringLiteral("hook")}) {
+        int runs = 0;
+        if (!readInt(parser, "runs", 1, 100000, &runs))
+            return fail(QStringLiteral("--runs must be 1-100000"), Usage);
+        return runHookBench(runs);
+    }
+    if (which == QStringList{QStringLiteral("gateway")}) {
+        int calls = 0;
+        if (!readInt(parser, "calls", 1, 1000000, &calls))
+            return fail(QStringLiteral("--calls must be 1-1000000"), Usage);
+        return runGatewayBench(calls, parser.value(QStringLiteral("dir")));
+    }
     if (which == QStringList{QStringLiteral("kill")}) {
         KillBench::Options k;
         k.dir = parser.value(QStringLiteral("dir"));
@@ -82,7 +107,8 @@ int benchCommand(const QStringList &args)
     if (which != QStringList{QStringLiteral("submit")})
         return fail(
             QStringLiteral(
-                "usage: interlockctl bench submit|kill|risk|history [OPTIONS] (see --help)"),
+                "usage: interlockctl bench submit|kill|risk|history|hook|gateway [OPTIONS] (see "
+                "--help)"),
             Usage);
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));

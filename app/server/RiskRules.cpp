@@ -23,6 +23,7 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("external_email"), Rule::Detector::ExternalEmail},
         {QStringLiteral("external_url"), Rule::Detector::ExternalUrl},
         {QStringLiteral("secret"), Rule::Detector::Secret},
+        {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
 }
@@ -140,6 +141,29 @@ QList<Finding> regexFields(const Rule &rule, const DetectorContext &c)
     }
     return {};
 }
+// Hints an untrusted party claims about an action (an MCP server's tool annotations): a hint it
+// does not claim takes the rule's default, so saying nothing never scores lower than the worst.
+QList<Finding> claimedHints(const Rule &rule, const DetectorContext &c)
+{
+    const QJsonObject claimed = c.input.payload.value(rule.field).toObject();
+    QStringList facts;
+    for (auto it = rule.when.begin(); it != rule.when.end(); ++it) {
+        const QJsonValue own = claimed.value(it.key());
+        const bool isClaimed = own.isBool();
+        const QJsonValue value = isClaimed ? own : rule.defaults.value(it.key());
+        if (value != it.value())
+            return {};
+        facts.append(isClaimed ? QStringLiteral("%1 claimed %2")
+                                     .arg(it.key(), own.toBool() ? QStringLiteral("true")
+                                                                 : QStringLiteral("false"))
+                               : QStringLiteral("%1 not claimed, taken as %2")
+                                     .arg(it.key(), value.toBool() ? QStringLiteral("true")
+                                                                   : QStringLiteral("false")));
+    }
+    return {{rule.id, rule.weight,
+             fill(rule.message, {{QStringLiteral("claims"), facts.join(QStringLiteral(", "))}},
+                  c.input.payload)}};
+}
 } // namespace
 
 QRegularExpression wildcard(const QString &pattern)
@@ -222,6 +246,8 @@ QList<Finding> detect(const Rule &rule, const DetectorContext &c)
         return {
             {rule.id, rule.weight, fill(rule.message, {{QStringLiteral("host"), host}}, payload)}};
     }
+    case Rule::Detector::ClaimedHints:
+        return claimedHints(rule, c);
     case Rule::Detector::Secret: {
         // The secret itself never goes into the message: the reason is shown to every reviewer.
         const QString haystack =
@@ -351,6 +377,17 @@ bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QStri
     case Rule::Detector::ExternalUrl:
         if (rule->field.isEmpty())
             return bad(QStringLiteral("needs a \"field\""));
+        break;
+    case Rule::Detector::ClaimedHints:
+        rule->when = o.value(QStringLiteral("when")).toObject();
+        rule->defaults = o.value(QStringLiteral("defaults")).toObject();
+        if (rule->field.isEmpty() || rule->when.isEmpty())
+            return bad(QStringLiteral("a \"claimed_hints\" rule needs \"field\" and \"when\""));
+        for (auto it = rule->when.begin(); it != rule->when.end(); ++it) {
+            if (!it.value().isBool() || !rule->defaults.value(it.key()).isBool())
+                return bad(QStringLiteral("\"when\".%1 and \"defaults\".%1 must be true or false")
+                               .arg(it.key()));
+        }
         break;
     case Rule::Detector::UnknownKind:
     case Rule::Detector::AclWidening:

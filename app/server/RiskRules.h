@@ -17,7 +17,8 @@ struct RiskEngine::Rule {
         Count,
         ExternalEmail,
         ExternalUrl,
-        Secret
+        Secret,
+        ClaimedHints
     };
     QString id;
     Detector detector = Detector::Kind;
@@ -30,6 +31,8 @@ struct RiskEngine::Rule {
     QList<QRegularExpression> patterns;
     QJsonArray values;
     QList<std::pair<int, int>> thresholds; // (at least N, weight), ascending
+    QJsonObject when;                      // claimed_hints: hint -> the value that fires the rule
+    QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
 };
 
 struct Finding {
