@@ -57,50 +57,83 @@ ClaudeSettingsInstaller::Outcome ClaudeSettingsInstaller::merge(const QJsonObjec
     }
     QJsonArray groups = hooks.value(kPreToolUse).toArray();
     const QJsonObject wanted = hookObject(entry);
-    bool found = false;
+    // Find the first Interlock hook; drop any other (one is enough) and groups left empty.
+    qsizetype foundGroup = -1, foundHook = -1;
     for (qsizetype g = 0; g < groups.size(); ++g) {
         QJsonObject group = groups[g].toObject();
         QJsonArray list = group.value(kHooks).toArray();
+        const qsizetype before = list.size();
         for (qsizetype h = 0; h < list.size(); ++h) {
-            const QJsonObject hook = list[h].toObject();
-            if (!isInterlockHook(hook))
+            if (!isInterlockHook(list[h].toObject()))
                 continue;
-            if (found) { // a second Interlock entry: one is enough
-                list.removeAt(h--);
-                out.report.append(QStringLiteral("removed a duplicate Interlock hook"));
+            if (foundGroup < 0) {
+                foundGroup = g;
+                foundHook = h;
                 continue;
             }
-            found = true;
-            QJsonObject updated = hook;
-            for (auto it = wanted.begin(); it != wanted.end(); ++it) {
-                if (hook.value(it.key()) != it.value())
-                    out.report.append(QStringLiteral("hooks.PreToolUse[%1] %2: %3 -> %4")
-                                          .arg(g)
-                                          .arg(it.key(),
-                                               hook.contains(it.key())
-                                                   ? compact(hook.value(it.key()))
-                                                   : QStringLiteral("(none)"),
-                                               compact(it.value())));
-                updated.insert(it.key(), it.value());
-            }
-            list[h] = updated;
-            if (group.value(QStringLiteral("matcher")).toString() != QLatin1String("*")) {
-                out.report.append(QStringLiteral("hooks.PreToolUse[%1] matcher: %2 -> \"*\"")
-                                      .arg(g)
-                                      .arg(compact(group.value(QStringLiteral("matcher")))));
-                group.insert(QStringLiteral("matcher"), QStringLiteral("*"));
-            }
+            list.removeAt(h--);
+            out.report.append(QStringLiteral("removed a second Interlock hook from "
+                                             "hooks.PreToolUse[%1]")
+                                  .arg(g));
         }
-        group.insert(kHooks, list);
-        groups[g] = group;
+        if (list.size() == before)
+            continue;
+        if (list.isEmpty()) {
+            groups.removeAt(g--);
+        } else {
+            group.insert(kHooks, list);
+            groups[g] = group;
+        }
     }
-    if (!found) {
+    if (foundGroup < 0) {
         const QJsonObject group{{QStringLiteral("matcher"), QStringLiteral("*")},
                                 {kHooks, QJsonArray{wanted}}};
         groups.append(group);
         out.report.append(QStringLiteral("added hooks.PreToolUse[%1]: %2")
                               .arg(groups.size() - 1)
                               .arg(compact(group)));
+    } else {
+        QJsonObject group = groups[foundGroup].toObject();
+        QJsonArray list = group.value(kHooks).toArray();
+        const QJsonObject hook = list[foundHook].toObject();
+        QJsonObject updated = hook;
+        for (auto it = wanted.begin(); it != wanted.end(); ++it) {
+            if (hook.value(it.key()) != it.value())
+                out.report.append(QStringLiteral("hooks.PreToolUse[%1] %2: %3 -> %4")
+                                      .arg(foundGroup)
+                                      .arg(it.key(),
+                                           hook.contains(it.key()) ? compact(hook.value(it.key()))
+                                                                   : QStringLiteral("(none)"),
+                                           compact(it.value())));
+            updated.insert(it.key(), it.value());
+        }
+        const QJsonValue matcher = group.value(QStringLiteral("matcher"));
+        if (matcher.toString() == QLatin1String("*")) {
+            list[foundHook] = updated;
+            group.insert(kHooks, list);
+            groups[foundGroup] = group;
+        } else if (list.size() == 1) {
+            // Its own group: widen it to every tool.
+            out.report.append(QStringLiteral("hooks.PreToolUse[%1] matcher: %2 -> \"*\"")
+                                  .arg(foundGroup)
+                                  .arg(compact(matcher)));
+            group.insert(QStringLiteral("matcher"), QStringLiteral("*"));
+            group.insert(kHooks, QJsonArray{updated});
+            groups[foundGroup] = group;
+        } else {
+            // Shared with other hooks of a narrower matcher: those keep theirs.
+            list.removeAt(foundHook);
+            group.insert(kHooks, list);
+            groups[foundGroup] = group;
+            groups.append(QJsonObject{{QStringLiteral("matcher"), QStringLiteral("*")},
+                                      {kHooks, QJsonArray{updated}}});
+            out.report.append(QStringLiteral("moved the Interlock hook from hooks.PreToolUse[%1] "
+                                             "(matcher %2) to hooks.PreToolUse[%3] (matcher "
+                                             "\"*\")")
+                                  .arg(foundGroup)
+                                  .arg(compact(matcher))
+                                  .arg(groups.size() - 1));
+        }
     }
     hooks.insert(kPreToolUse, groups);
     out.settings.insert(kHooks, hooks);
