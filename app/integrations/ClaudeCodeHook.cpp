@@ -142,7 +142,9 @@ QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
         decision = d;
         loop.quit();
     });
-    waiter.start(draft.submission(o.deadlineSeconds), idempotencyKey(*input));
+    // The hook withdraws the action when its deadline passes; expiry a little later is the
+    // safety net should the hook die first.
+    waiter.start(draft.submission(o.deadlineSeconds + 30), idempotencyKey(*input));
     loop.exec();
     if (decision.outcome == Decision::Outcome::TimedOut) {
         // Nobody will collect a later decision: take the action off the queue.

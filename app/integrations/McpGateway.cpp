@@ -272,6 +272,7 @@ void McpGateway::hold(const QJsonObject &request, const QByteArray &line)
         call->progressToken = token;
         HeldCall *raw = call.get();
         call->progressTimer.setInterval(m_options.progressIntervalMs);
+        call->progressTimer.setTimerType(Qt::PreciseTimer); // a coarse one may come 5 % early
         connect(&call->progressTimer, &QTimer::timeout, this, [this, raw] {
             toClient(mcp::progress(raw->progressToken, ++raw->progress,
                                    QStringLiteral("Waiting for approval in Interlock%1")
@@ -320,7 +321,7 @@ void McpGateway::submit(HeldCall *call)
              singleLine(QStringLiteral("mcp://%1/%2").arg(m_options.serverName, tool), 2048)},
             {QStringLiteral("summary"), multiLine(summary, 10000)},
             {QStringLiteral("payload"), held->payload},
-            {QStringLiteral("expires_in"), m_options.holdSeconds}};
+            {QStringLiteral("expires_in"), m_options.holdSeconds + 30}};
         held->waiter->start(body,
                             QStringLiteral("mcp-gateway:%1:%2").arg(m_instance).arg(++m_calls));
     });

@@ -14,7 +14,7 @@ namespace interlock::integrations::hook {
 inline constexpr std::string_view kDefaultReadOnlyTools =
     "Read,Glob,Grep,LS,NotebookRead,TodoRead,TodoWrite,TaskCreate,TaskGet,TaskList,TaskUpdate,"
     "TaskOutput,BashOutput,ListMcpResourcesTool,ReadMcpResourceTool,ToolSearch,AskUserQuestion,"
-    "ExitPlanMode";
+    "ExitPlanMode,WaitForMcpServers";
 
 // The most hook input the hook reads; more is refused (deny), never truncated.
 inline constexpr std::size_t kMaxInputBytes = 8 * 1024 * 1024;
