@@ -18,12 +18,14 @@ using namespace interlock::test;
 namespace {
 QJsonObject bashScenario(const QString &command)
 {
-    return {{"steps", QJsonArray{QJsonObject{{"text", "I will clean up."},
-                                             {"tools", QJsonArray{QJsonObject{
-                                                           {"name", "Bash"},
-                                                           {"input", QJsonObject{{"command", command},
-                                                                                 {"description", "clean up"}}}}}}},
-                                 QJsonObject{{"text", "Finished."}}}}};
+    return {{"steps",
+             QJsonArray{
+                 QJsonObject{{"text", "I will clean up."},
+                             {"tools", QJsonArray{QJsonObject{
+                                           {"name", "Bash"},
+                                           {"input", QJsonObject{{"command", command},
+                                                                 {"description", "clean up"}}}}}}},
+                 QJsonObject{{"text", "Finished."}}}}};
 }
 
 bool writeFile(const QString &path, const QByteArray &data)
@@ -62,7 +64,8 @@ private:
         ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
                   QStringList{"hook", "claude-code", "--install", "--project", project} + options);
         ctl.waitForFinished(20000);
-        return ctl.exitCode() == 0 && ctl.readAllStandardOutput().contains("added hooks.PreToolUse");
+        return ctl.exitCode() == 0 &&
+               ctl.readAllStandardOutput().contains("added hooks.PreToolUse");
     }
 
     // Starts Claude Code in -p mode (or under `interlockctl run` when supervised).
@@ -74,8 +77,9 @@ private:
         QProcessEnvironment e = claudeEnvironment(run.home.path(), run.model.port());
         for (const QString &k : extra.keys())
             e.insert(k, extra.value(k));
-        QStringList claude{claudeProgram(), "-p", "Clean up this project folder.", "--output-format",
-                           "json", "--permission-mode", "bypassPermissions"};
+        QStringList claude{claudeProgram(),    "-p",   "Clean up this project folder.",
+                           "--output-format",  "json", "--permission-mode",
+                           "bypassPermissions"};
         claude += claudeOptions;
         run.process.setProcessEnvironment(e);
         run.process.setWorkingDirectory(run.project.path());
@@ -136,15 +140,19 @@ private Q_SLOTS:
         startClaude(run, bashScenario("rm -rf victim"), agentEnv());
         const QJsonObject action = onePendingAction();
         QCOMPARE(action.value("kind").toString(), QStringLiteral("shell.exec"));
-        QCOMPARE(action.value("payload").toObject().value("command").toString(), QStringLiteral("rm -rf victim"));
-        QVERIFY(QStringList({"high", "critical"}).contains(action.value("risk").toObject().value("level").toString()));
-        QVERIFY(m_daemon.decide(action, {{"decision", "reject"}, {"comment", "the victim folder stays (R-17)"}}));
+        QCOMPARE(action.value("payload").toObject().value("command").toString(),
+                 QStringLiteral("rm -rf victim"));
+        QVERIFY(QStringList({"high", "critical"})
+                    .contains(action.value("risk").toObject().value("level").toString()));
+        QVERIFY(m_daemon.decide(
+            action, {{"decision", "reject"}, {"comment", "the victim folder stays (R-17)"}}));
         const QJsonObject result = finish(run);
         QCOMPARE(run.process.exitCode(), 0);
         QCOMPARE(readFile(run.project.filePath("victim/keep.txt")), QByteArray("precious\n"));
         QVERIFY(run.model.wasTold("the victim folder stays (R-17)"));
         QCOMPARE(result.value("permission_denials").toArray().size(), 1);
-        QCOMPARE(m_daemon.action(action.value("id").toString()).value("status").toString(), QStringLiteral("rejected"));
+        QCOMPARE(m_daemon.action(action.value("id").toString()).value("status").toString(),
+                 QStringLiteral("rejected"));
     }
 
     void approvedCommandRuns()
@@ -172,7 +180,8 @@ private Q_SLOTS:
         const QJsonObject action = onePendingAction();
         QJsonObject edited = action.value("payload").toObject();
         edited.insert("command", "mv victim victim-kept");
-        QVERIFY(m_daemon.decide(action, {{"decision", "edit"}, {"payload", edited}, {"comment", "keep a copy"}}));
+        QVERIFY(m_daemon.decide(
+            action, {{"decision", "edit"}, {"payload", edited}, {"comment", "keep a copy"}}));
         finish(run);
         QVERIFY(!QDir(run.project.filePath("victim")).exists());
         QCOMPARE(readFile(run.project.filePath("victim-kept/keep.txt")), QByteArray("x\n"));
@@ -188,16 +197,26 @@ private Q_SLOTS:
         QVERIFY(install(run.project.path()));
         // Claude Code's Write wants the file read first: Read is answered by the hook locally.
         const QJsonObject scenario{
-            {"steps", QJsonArray{QJsonObject{{"tools", QJsonArray{QJsonObject{{"name", "Read"}, {"input", QJsonObject{{"file_path", notes}}}}}}},
-                                 QJsonObject{{"tools", QJsonArray{QJsonObject{{"name", "Write"}, {"input", QJsonObject{{"file_path", notes}, {"content", "print('first')\nprint('second')\n"}}}}}}},
-                                 QJsonObject{{"text", "Done."}}}}};
+            {"steps",
+             QJsonArray{
+                 QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                           {"name", "Read"},
+                                           {"input", QJsonObject{{"file_path", notes}}}}}}},
+                 QJsonObject{{"tools",
+                              QJsonArray{QJsonObject{
+                                  {"name", "Write"},
+                                  {"input", QJsonObject{{"file_path", notes},
+                                                        {"content",
+                                                         "print('first')\nprint('second')\n"}}}}}}},
+                 QJsonObject{{"text", "Done."}}}}};
         startClaude(run, scenario, agentEnv());
         const QJsonObject action = onePendingAction();
         QCOMPARE(action.value("kind").toString(), QStringLiteral("fs.write"));
         const QJsonObject change = action.value("changes").toArray().first().toObject();
         QCOMPARE(change.value("path").toString(), notes);
         QCOMPARE(change.value("before").toString(), QStringLiteral("print('first')\n"));
-        QCOMPARE(change.value("after").toString(), QStringLiteral("print('first')\nprint('second')\n"));
+        QCOMPARE(change.value("after").toString(),
+                 QStringLiteral("print('first')\nprint('second')\n"));
         QCOMPARE(change.value("language").toString(), QStringLiteral("Python"));
         QVERIFY(m_daemon.decide(action, {{"decision", "approve"}}));
         finish(run);
@@ -219,11 +238,12 @@ private Q_SLOTS:
         const QString sessionId = action.value("session_id").toString();
         // Claude and its hook processes (the front and the full hook) all carry the session.
         std::map<int, QString> procs;
-        QTRY_VERIFY_WITH_TIMEOUT((procs = processesWithEnv("INTERLOCK_SESSION_ID=" + sessionId.toUtf8()),
-                                  std::count_if(procs.begin(), procs.end(), [](const auto &p) {
-                                      return p.second.contains("hook claude-code");
-                                  }) >= 2),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (procs = processesWithEnv("INTERLOCK_SESSION_ID=" + sessionId.toUtf8()),
+             std::count_if(procs.begin(), procs.end(),
+                           [](const auto &p) { return p.second.contains("hook claude-code"); }) >=
+                 2),
+            20000);
         int claudePid = 0;
         QList<int> hookPids;
         for (const auto &[pid, cmd] : procs) {
@@ -233,23 +253,30 @@ private Q_SLOTS:
                 claudePid = pid;
         }
         QVERIFY(claudePid > 0);
-        // The hooks run in a process session of their own: a kill of Claude's group would miss them.
+        // The hooks run in a process session of their own: a kill of Claude's group would miss
+        // them.
         for (int pid : hookPids)
             qInfo("hook pid %d: session %d; Claude pid %d: session %d", pid, processSession(pid),
                   claudePid, processSession(claudePid));
         QVERIFY(processSession(hookPids.first()) != processSession(claudePid));
 
-        QCOMPARE(m_daemon.call("oncall", "POST", "/v1/sessions/" + sessionId + "/kill",
-                               QJsonObject{{"reason", "e2e: stop"}}).status,
+        QCOMPARE(m_daemon
+                     .call("oncall", "POST", "/v1/sessions/" + sessionId + "/kill",
+                           QJsonObject{{"reason", "e2e: stop"}})
+                     .status,
                  200);
         QTRY_COMPARE_WITH_TIMEOUT(run.process.state(), QProcess::NotRunning, 20000);
         QCOMPARE(run.process.exitCode(), 137);
         for (const auto &[pid, cmd] : procs)
-            QVERIFY2(!processAlive(pid), qPrintable(QString("%1 %2 is still alive").arg(pid).arg(cmd)));
+            QVERIFY2(!processAlive(pid),
+                     qPrintable(QString("%1 %2 is still alive").arg(pid).arg(cmd)));
         QVERIFY(processesWithEnv("INTERLOCK_SESSION_ID=" + sessionId.toUtf8()).empty());
         QVERIFY(QDir(run.project.filePath("victim")).exists());
         QTRY_COMPARE(m_daemon.call("admin", "GET", "/v1/sessions/" + sessionId)
-                         .body.value("session").toObject().value("status").toString(),
+                         .body.value("session")
+                         .toObject()
+                         .value("status")
+                         .toString(),
                      QStringLiteral("terminated"));
     }
 
@@ -290,18 +317,27 @@ private Q_SLOTS:
         const QString target = run.project.filePath("from-claude.txt");
         const QJsonObject config{
             {"mcpServers",
-             QJsonObject{{"fs", QJsonObject{{"command", INTERLOCKCTL_PATH},
-                                            {"args", QJsonArray{"mcp-gateway", "--name", "filesystem", "--",
-                                                                "node", filesystemServerScript(), run.project.path()}}}}}}};
+             QJsonObject{
+                 {"fs", QJsonObject{
+                            {"command", INTERLOCKCTL_PATH},
+                            {"args", QJsonArray{"mcp-gateway", "--name", "filesystem", "--", "node",
+                                                filesystemServerScript(), run.project.path()}}}}}}};
         QVERIFY(writeFile(run.project.filePath("mcp.json"), QJsonDocument(config).toJson()));
         const QJsonObject scenario{
             // Claude Code asks the model before its MCP servers are connected: wait for them.
-            {"steps", QJsonArray{QJsonObject{{"tools", QJsonArray{QJsonObject{
-                                     {"name", "WaitForMcpServers"}, {"input", QJsonObject{{"servers", QJsonArray{"fs"}}}}}}}},
-                                 QJsonObject{{"tools", QJsonArray{QJsonObject{
-                                     {"name", "mcp__fs__write_file"},
-                                     {"input", QJsonObject{{"path", target}, {"content", "written through the gateway\n"}}}}}}},
-                                 QJsonObject{{"text", "Written."}}}}};
+            {"steps",
+             QJsonArray{
+                 QJsonObject{
+                     {"tools", QJsonArray{QJsonObject{
+                                   {"name", "WaitForMcpServers"},
+                                   {"input", QJsonObject{{"servers", QJsonArray{"fs"}}}}}}}},
+                 QJsonObject{
+                     {"tools",
+                      QJsonArray{QJsonObject{
+                          {"name", "mcp__fs__write_file"},
+                          {"input", QJsonObject{{"path", target},
+                                                {"content", "written through the gateway\n"}}}}}}},
+                 QJsonObject{{"text", "Written."}}}}};
         startClaude(run, scenario, agentEnv(), false,
                     {"--mcp-config", run.project.filePath("mcp.json"), "--strict-mcp-config"});
         const QJsonObject action = onePendingAction();
@@ -310,13 +346,18 @@ private Q_SLOTS:
         QCOMPARE(payload.value("server").toString(), QStringLiteral("filesystem"));
         QCOMPARE(payload.value("tool").toString(), QStringLiteral("write_file"));
         // server-filesystem's own claims for write_file, passed on as claims.
-        QCOMPARE(payload.value("annotations").toObject(),
-                 (QJsonObject{{"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", true}}));
+        QCOMPARE(payload.value("annotations").toObject(), (QJsonObject{{"readOnlyHint", false},
+                                                                       {"destructiveHint", true},
+                                                                       {"idempotentHint", true}}));
         QVERIFY(!QFile::exists(target));
         QVERIFY(m_daemon.decide(action, {{"decision", "approve"}}));
         finish(run);
         QCOMPARE(readFile(target), QByteArray("written through the gateway\n"));
-        QTRY_COMPARE(m_daemon.action(action.value("id").toString()).value("execution").toObject().value("outcome").toString(),
+        QTRY_COMPARE(m_daemon.action(action.value("id").toString())
+                         .value("execution")
+                         .toObject()
+                         .value("outcome")
+                         .toString(),
                      QStringLiteral("succeeded"));
     }
 };

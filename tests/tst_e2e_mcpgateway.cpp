@@ -24,7 +24,8 @@ QByteArray readFile(const QString &path)
 auto isEvent(const QString &event, const QString &id = {})
 {
     return [event, id](const QJsonObject &o) {
-        return o.value("event").toString() == event && (id.isEmpty() || o.value("id").toString() == id);
+        return o.value("event").toString() == event &&
+               (id.isEmpty() || o.value("id").toString() == id);
     };
 }
 } // namespace
@@ -42,7 +43,10 @@ private:
         std::unique_ptr<JsonLines> events;
         QJsonObject tools;
 
-        void command(const QJsonObject &c) { process.write(QJsonDocument(c).toJson(QJsonDocument::Compact) + '\n'); }
+        void command(const QJsonObject &c)
+        {
+            process.write(QJsonDocument(c).toJson(QJsonDocument::Compact) + '\n');
+        }
         void call(const QString &id, const QString &tool, const QJsonObject &arguments,
                   const QJsonObject &options = {})
         {
@@ -52,7 +56,10 @@ private:
             command(c);
         }
         // Processes of this client's gateway and server (they inherit the mark).
-        std::map<int, QString> processes() const { return processesWithEnv("INTERLOCK_E2E_MARK=" + mark.toUtf8()); }
+        std::map<int, QString> processes() const
+        {
+            return processesWithEnv("INTERLOCK_E2E_MARK=" + mark.toUtf8());
+        }
     };
 
     Daemon m_daemon;
@@ -68,10 +75,11 @@ private:
         c.process.setWorkingDirectory(integrationsDir());
         c.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         c.events = std::make_unique<JsonLines>(c.process);
-        c.process.start("node", QStringList{"mcp-client.mjs", "--", INTERLOCKCTL_PATH, "mcp-gateway",
-                                            "--name", "filesystem"} +
-                                    gatewayOptions +
-                                    QStringList{"--", "node", filesystemServerScript(), c.root.path()});
+        c.process.start("node",
+                        QStringList{"mcp-client.mjs", "--", INTERLOCKCTL_PATH, "mcp-gateway",
+                                    "--name", "filesystem"} +
+                            gatewayOptions +
+                            QStringList{"--", "node", filesystemServerScript(), c.root.path()});
         QVERIFY(c.process.waitForStarted(20000));
         const QJsonObject ready = c.events->take(isEvent("ready"), 60000);
         QVERIFY2(!ready.isEmpty(), "the MCP client did not get ready");
@@ -93,7 +101,12 @@ private:
             [&] {
                 for (const QJsonValue &v : m_daemon.waitForActions(0)) {
                     const QJsonObject a = v.toObject();
-                    if (a.value("payload").toObject().value("arguments").toObject().value("path").toString() == path)
+                    if (a.value("payload")
+                            .toObject()
+                            .value("arguments")
+                            .toObject()
+                            .value("path")
+                            .toString() == path)
                         found = a;
                 }
                 return !found.isEmpty();
@@ -127,7 +140,11 @@ private Q_SLOTS:
         const QJsonObject result = c.events->take(isEvent("result", "w"), 30000);
         QCOMPARE(result.value("isError").toBool(), false);
         QCOMPARE(readFile(path), QByteArray("approved content\n"));
-        QTRY_COMPARE(m_daemon.action(action.value("id").toString()).value("execution").toObject().value("outcome").toString(),
+        QTRY_COMPARE(m_daemon.action(action.value("id").toString())
+                         .value("execution")
+                         .toObject()
+                         .value("outcome")
+                         .toString(),
                      QStringLiteral("succeeded"));
         stop(c);
     }
@@ -138,10 +155,12 @@ private Q_SLOTS:
         start(c);
         const QString path = c.root.filePath("rejected.txt");
         c.call("w", "write_file", {{"path", path}, {"content", "x"}});
-        QVERIFY(m_daemon.decide(pendingFor(path), {{"decision", "reject"}, {"comment", "not in this folder"}}));
+        QVERIFY(m_daemon.decide(pendingFor(path),
+                                {{"decision", "reject"}, {"comment", "not in this folder"}}));
         const QJsonObject result = c.events->take(isEvent("result", "w"), 30000);
         QCOMPARE(result.value("isError").toBool(), true);
-        QCOMPARE(result.value("text").toString(), QStringLiteral("Rejected by reviewer: not in this folder"));
+        QCOMPARE(result.value("text").toString(),
+                 QStringLiteral("Rejected by reviewer: not in this folder"));
         stop(c);
         QVERIFY(!QFile::exists(path));
     }
@@ -154,7 +173,8 @@ private Q_SLOTS:
         c.call("w", "write_file", {{"path", path}, {"content", "the agent's text\n"}});
         const QJsonObject action = pendingFor(path);
         QJsonObject payload = action.value("payload").toObject();
-        payload.insert("arguments", QJsonObject{{"path", path}, {"content", "the reviewer's text\n"}});
+        payload.insert("arguments",
+                       QJsonObject{{"path", path}, {"content", "the reviewer's text\n"}});
         QVERIFY(m_daemon.decide(action, {{"decision", "edit"}, {"payload", payload}}));
         QCOMPARE(c.events->take(isEvent("result", "w"), 30000).value("isError").toBool(), false);
         QCOMPARE(readFile(path), QByteArray("the reviewer's text\n"));
@@ -195,7 +215,8 @@ private Q_SLOTS:
         const QJsonObject keptAction = pendingFor(kept);
         const QJsonObject lostAction = pendingFor(lost);
         const QJsonObject timedOut = c.events->take(isEvent("error", "lost"), 90000);
-        QVERIFY2(timedOut.value("message").toString().contains("timed out"), qPrintable(timedOut.value("message").toString()));
+        QVERIFY2(timedOut.value("message").toString().contains("timed out"),
+                 qPrintable(timedOut.value("message").toString()));
         QTRY_COMPARE(m_daemon.action(lostAction.value("id").toString()).value("status").toString(),
                      QStringLiteral("cancelled"));
         // Five progress notifications, one every 15 s: the call has been held for 75 s.
@@ -223,8 +244,11 @@ private Q_SLOTS:
         const std::map<int, QString> before = c.processes();
         QVERIFY(std::any_of(before.begin(), before.end(),
                             [](const auto &p) { return p.second.contains("server-filesystem"); }));
-        QCOMPARE(m_daemon.call("oncall", "POST", "/v1/sessions/" + action.value("session_id").toString() + "/kill",
-                               QJsonObject{{"reason", "e2e"}}).status,
+        QCOMPARE(m_daemon
+                     .call("oncall", "POST",
+                           "/v1/sessions/" + action.value("session_id").toString() + "/kill",
+                           QJsonObject{{"reason", "e2e"}})
+                     .status,
                  200);
         for (const QString id : {"a", "b"}) {
             const QJsonObject result = c.events->take(isEvent("result", id), 30000);

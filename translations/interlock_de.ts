@@ -88,89 +88,151 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="102"/>
+        <location filename="../ui/ActionDetailView.cpp" line="154"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="103"/>
+        <location filename="../ui/ActionDetailView.cpp" line="155"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="108"/>
+        <location filename="../ui/ActionDetailView.cpp" line="160"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="115"/>
+        <location filename="../ui/ActionDetailView.cpp" line="167"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="114"/>
+        <location filename="../ui/ActionDetailView.cpp" line="166"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="67"/>
+        <location filename="../ui/ActionDetailView.cpp" line="65"/>
+        <source>Claimed by the server: nothing (taken as destructive and open world)</source>
+        <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="71"/>
+        <source>%1 not claimed (taken as %2)</source>
+        <translation>%1 nicht behauptet (gilt als %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="72"/>
+        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="72"/>
+        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="76"/>
+        <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
+        <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="77"/>
+        <source>read-only</source>
+        <translation>nur lesend</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="78"/>
+        <source>destructive</source>
+        <translation>zerstörerisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <source>idempotent</source>
+        <translation>idempotent</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <source>open world</source>
+        <translation>offen nach außen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="113"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="68"/>
+        <location filename="../ui/ActionDetailView.cpp" line="114"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <location filename="../ui/ActionDetailView.cpp" line="117"/>
+        <source>MCP server %1 · tool %2</source>
+        <translation>MCP-Server %1 · Werkzeug %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="126"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="75"/>
+        <location filename="../ui/ActionDetailView.cpp" line="127"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="123"/>
+        <location filename="../ui/ActionDetailView.cpp" line="175"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="146"/>
+        <location filename="../ui/ActionDetailView.cpp" line="198"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="147"/>
+        <location filename="../ui/ActionDetailView.cpp" line="199"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="156"/>
+        <location filename="../ui/ActionDetailView.cpp" line="208"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="174"/>
+        <location filename="../ui/ActionDetailView.cpp" line="226"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="204"/>
+        <location filename="../ui/ActionDetailView.cpp" line="258"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="211"/>
+        <location filename="../ui/ActionDetailView.cpp" line="268"/>
         <source>grants on %1</source>
         <translation>Berechtigungen auf %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="216"/>
+        <location filename="../ui/ActionDetailView.cpp" line="273"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="277"/>
+        <source>arguments of %1 (MCP server %2)</source>
+        <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
 </context>
 <context>

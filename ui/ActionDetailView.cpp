@@ -34,6 +34,53 @@ QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
     return box;
 }
 
+// An MCP tool's arguments, one per line; multi-line text as an indented block, as it will be sent.
+QString argumentLines(const QJsonObject &arguments)
+{
+    QStringList lines;
+    for (auto it = arguments.begin(); it != arguments.end(); ++it) {
+        const QJsonValue v = it.value();
+        if (v.isString() && v.toString().contains(u'\n')) {
+            lines.append(it.key() + QLatin1Char(':'));
+            for (const QString &l : v.toString().split(u'\n'))
+                lines.append(QStringLiteral("    ") + l);
+        } else {
+            lines.append(it.key() + QStringLiteral(": ") +
+                         (v.isString()
+                              ? v.toString()
+                              : QString::fromUtf8(
+                                    QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                                    .mid(1)
+                                    .chopped(1)));
+        }
+    }
+    return lines.join(u'\n') + u'\n';
+}
+
+// What an MCP server claims about its tool (annotations): shown as claims, never as facts. A hint
+// it does not claim is read the way the risk rules read it.
+QString mcpClaims(const QJsonObject &payload)
+{
+    if (!payload.value(QStringLiteral("annotations")).isObject() ||
+        payload.value(QStringLiteral("annotations")).toObject().isEmpty())
+        return ActionDetailView::tr("Claimed by the server: nothing (taken as destructive and "
+                                    "open world)");
+    const QJsonObject a = payload.value(QStringLiteral("annotations")).toObject();
+    const auto claim = [&a](const QString &hint, const QString &label, bool assumed) {
+        const QJsonValue v = a.value(hint);
+        if (!v.isBool())
+            return ActionDetailView::tr("%1 not claimed (taken as %2)")
+                .arg(label, assumed ? ActionDetailView::tr("yes") : ActionDetailView::tr("no"));
+        return ActionDetailView::tr("%1 %2").arg(label, v.toBool() ? ActionDetailView::tr("yes")
+                                                                   : ActionDetailView::tr("no"));
+    };
+    return ActionDetailView::tr("Claimed by the server, not verified: %1 · %2 · %3 · %4")
+        .arg(claim(QStringLiteral("readOnlyHint"), ActionDetailView::tr("read-only"), false),
+             claim(QStringLiteral("destructiveHint"), ActionDetailView::tr("destructive"), true),
+             claim(QStringLiteral("idempotentHint"), ActionDetailView::tr("idempotent"), false),
+             claim(QStringLiteral("openWorldHint"), ActionDetailView::tr("open world"), true));
+}
+
 QString grantLines(const QJsonArray &grants)
 {
     QStringList lines;
@@ -66,6 +113,12 @@ static QString exposureOf(const QJsonObject &action)
         return gains.isEmpty()
                    ? ActionDetailView::tr("Nobody gains access.")
                    : ActionDetailView::tr("Gains access: %1").arg(gains.join(QStringLiteral(", ")));
+    }
+    if (kind == QLatin1String("mcp.tool_call")) {
+        return ActionDetailView::tr("MCP server %1 · tool %2")
+                   .arg(p.value(QStringLiteral("server")).toString(),
+                        p.value(QStringLiteral("tool")).toString()) +
+               u'\n' + mcpClaims(p);
     }
     if (kind == QLatin1String("message.post")) {
         const QString visibility = p.value(QStringLiteral("visibility")).toString();
@@ -200,13 +253,18 @@ void ActionDetailView::showHeader(const QJsonObject &a)
 void ActionDetailView::showChanges(const QJsonObject &a)
 {
     const QString exposure = exposureOf(a);
-    m_exposure->setText(exposure);
-    m_exposure->setStyleSheet(exposure.startsWith(tr("Nobody"))
-                                  ? QString()
-                                  : QStringLiteral("QLabel { color: #b91c1c; }"));
-    m_exposure->setVisible(!exposure.isEmpty());
     const QString kind = a.value(QStringLiteral("kind")).toString();
     const QJsonObject p = a.value(QStringLiteral("payload")).toObject();
+    // A read-only claim is still a claim, but nothing to shout about.
+    const bool calm =
+        exposure.startsWith(tr("Nobody")) ||
+        (kind == QLatin1String("mcp.tool_call") && p.value(QStringLiteral("annotations"))
+                                                       .toObject()
+                                                       .value(QStringLiteral("readOnlyHint"))
+                                                       .toBool());
+    m_exposure->setText(exposure);
+    m_exposure->setStyleSheet(calm ? QString() : QStringLiteral("QLabel { color: #b91c1c; }"));
+    m_exposure->setVisible(!exposure.isEmpty());
     if (kind == QLatin1String("acl.change")) {
         m_diff->setTexts(tr("grants on %1").arg(p.value(QStringLiteral("resource")).toString()),
                          grantLines(p.value(QStringLiteral("grants_before")).toArray()),
@@ -215,6 +273,12 @@ void ActionDetailView::showChanges(const QJsonObject &a)
     } else if (kind == QLatin1String("message.post")) {
         m_diff->setTexts(tr("message to %1").arg(p.value(QStringLiteral("channel")).toString()),
                          QString(), p.value(QStringLiteral("text")).toString());
+        m_tabs->setCurrentWidget(m_diff);
+    } else if (kind == QLatin1String("mcp.tool_call")) {
+        m_diff->setTexts(tr("arguments of %1 (MCP server %2)")
+                             .arg(p.value(QStringLiteral("tool")).toString(),
+                                  p.value(QStringLiteral("server")).toString()),
+                         QString(), argumentLines(p.value(QStringLiteral("arguments")).toObject()));
         m_tabs->setCurrentWidget(m_diff);
     } else {
         m_diff->setAction(a);

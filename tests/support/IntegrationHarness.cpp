@@ -18,8 +18,9 @@ QString integrationsDir()
 QString claudeProgram()
 {
     // The native binary of the pinned package (what the npm wrapper runs, without its stub).
-    const QString native = integrationsDir() +
-                           QStringLiteral("/node_modules/@anthropic-ai/claude-code-linux-x64/claude");
+    const QString native =
+        integrationsDir() +
+        QStringLiteral("/node_modules/@anthropic-ai/claude-code-linux-x64/claude");
     if (QFileInfo(native).isExecutable())
         return native;
     return integrationsDir() + QStringLiteral("/node_modules/.bin/claude");
@@ -78,9 +79,9 @@ bool Daemon::start(QString *error)
         }
         m_tokens.insert(role, token);
     }
-    m_process.start(QStringLiteral(INTERLOCKD_PATH),
-                    {QStringLiteral("--db"), db, QStringLiteral("--listen"),
-                     QStringLiteral("127.0.0.1:0")});
+    m_process.start(
+        QStringLiteral(INTERLOCKD_PATH),
+        {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     QByteArray out;
     while (!out.contains('\n') && m_process.waitForReadyRead(20000))
         out += m_process.readAllStandardOutput();
@@ -201,7 +202,8 @@ QProcessEnvironment claudeEnvironment(const QString &home, quint16 modelPort)
 {
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     for (const QString &name : e.keys()) {
-        if (name.startsWith(QLatin1String("INTERLOCK_")) || name.startsWith(QLatin1String("ANTHROPIC_")) ||
+        if (name.startsWith(QLatin1String("INTERLOCK_")) ||
+            name.startsWith(QLatin1String("ANTHROPIC_")) ||
             name.startsWith(QLatin1String("CLAUDE")))
             e.remove(name);
     }
@@ -210,7 +212,8 @@ QProcessEnvironment claudeEnvironment(const QString &home, quint16 modelPort)
     QDir(home).mkpath(QStringLiteral("run"));
     QFile::setPermissions(home + QStringLiteral("/run"),
                           QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    e.insert(QStringLiteral("ANTHROPIC_BASE_URL"), QStringLiteral("http://127.0.0.1:%1").arg(modelPort));
+    e.insert(QStringLiteral("ANTHROPIC_BASE_URL"),
+             QStringLiteral("http://127.0.0.1:%1").arg(modelPort));
     e.insert(QStringLiteral("ANTHROPIC_API_KEY"), QStringLiteral("sk-ant-test-dummy"));
     for (const char *flag : {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "DISABLE_TELEMETRY",
                              "DISABLE_AUTOUPDATER", "DISABLE_ERROR_REPORTING"})
@@ -229,7 +232,8 @@ std::map<int, QString> processesWithEnv(const QByteArray &nameValue)
         if (!ok)
             continue;
         QFile environ(QStringLiteral("/proc/%1/environ").arg(pid));
-        if (!environ.open(QIODevice::ReadOnly) || !environ.readAll().split('\0').contains(nameValue))
+        if (!environ.open(QIODevice::ReadOnly) ||
+            !environ.readAll().split('\0').contains(nameValue))
             continue;
         QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
         cmdline.open(QIODevice::ReadOnly);
