@@ -3,6 +3,7 @@
 
 #include "BenchReport.h"
 #include "CtlCommon.h"
+#include "client/ApiClient.h"
 #include "server/ApiServer.h"
 #include "server/RiskEngine.h"
 
@@ -90,6 +91,12 @@ public:
             ::close(m_out);
         m_out = -1;
     }
+    void closeInput()
+    {
+        if (m_in >= 0)
+            ::close(m_in);
+        m_in = -1;
+    }
     bool send(const QByteArray &line)
     {
         const QByteArray data = line + '\n';
@@ -150,6 +157,7 @@ double timeHook(const QStringList &argv, const QByteArray &input, QByteArray *an
     if (!p.start(argv))
         return -1;
     p.send(input);
+    p.closeInput(); // as Claude Code does: the hook reads its input to the end
     *answer = p.readLine();
     p.stop();
     return nowMs() - start;
@@ -332,12 +340,45 @@ int runGatewayBench(int calls, const QString &dir)
         tGated.push_back(g);
         tReadOnly.push_back(r);
     }
+    // What the auto-approved path cannot avoid: one durable submit to the same server, measured
+    // alone with the same HTTP client the gateway uses.
+    ApiClient enroll(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())),
+                     server.agentToken());
+    const ApiResult opened =
+        enroll.call("POST", QStringLiteral("/v1/sessions"),
+                    QJsonObject{{QStringLiteral("agent"), QStringLiteral("bench")}});
+    ApiClient session(enroll.baseUrl(), opened.body.value(QStringLiteral("token")).toString());
+    const QJsonObject submission{
+        {QStringLiteral("kind"), QStringLiteral("mcp.tool_call")},
+        {QStringLiteral("title"), QStringLiteral("MCP echo: echo")},
+        {QStringLiteral("payload"),
+         QJsonObject{{QStringLiteral("server"), QStringLiteral("echo")},
+                     {QStringLiteral("tool"), QStringLiteral("echo")},
+                     {QStringLiteral("arguments"), params.value(QStringLiteral("arguments"))},
+                     {QStringLiteral("annotations"),
+                      QJsonObject{{QStringLiteral("readOnlyHint"), true},
+                                  {QStringLiteral("openWorldHint"), false}}}}}};
+    std::vector<double> tSubmit;
+    for (int i = 0; i < calls; ++i) {
+        const double t0 = nowMs();
+        if (session.call("POST", QStringLiteral("/v1/actions"), submission).status != 201)
+            return fail(QStringLiteral("bench gateway: a direct submit failed"));
+        tSubmit.push_back(nowMs() - t0);
+    }
+    const double submitP50 = percentile(tSubmit, 0.5);
+    std::vector<double> beyond;
+    for (size_t i = 0; i < tGated.size(); ++i)
+        beyond.push_back(tGated[i] - tDirect[i] - submitP50);
     printTable(
-        QStringLiteral("MCP gateway, tools/call round trip (%1 calls each, interleaved)")
-            .arg(calls),
+        QStringLiteral("MCP gateway, tools/call round trip (%1 calls each, interleaved; "
+                       "database in %2)")
+            .arg(calls)
+            .arg(QDir(dir).absolutePath()),
         {row(QStringLiteral("direct to the MCP server"), tDirect),
          row(QStringLiteral("through the gateway, auto-approved (a durable submit)"), tGated),
          row(QStringLiteral("added by the gateway, auto-approved"), minus(tGated, tDirect)),
+         row(QStringLiteral("of which one durable submit, measured alone"), tSubmit),
+         row(QStringLiteral("added beyond the submit's p50"), beyond),
          row(QStringLiteral("through the gateway, --allow-read-only (no round-trip)"), tReadOnly),
          row(QStringLiteral("added by the gateway, --allow-read-only"),
              minus(tReadOnly, tDirect))});

@@ -252,9 +252,12 @@ void McpGateway::hold(const QJsonObject &request, const QByteArray &line)
                                                   "(a string) and params.arguments (an object)")));
     const QString tool = name.toString();
     if (m_options.allowReadOnly && m_catalog.claimsReadOnly(tool)) {
-        note(QStringLiteral("%1 claims to be read-only: passed without review "
-                            "(--allow-read-only)")
-                 .arg(tool));
+        if (!m_passedReadOnly.contains(tool)) { // once per tool: the session says the rest
+            m_passedReadOnly.insert(tool);
+            note(QStringLiteral("%1 claims to be read-only: its calls pass without review "
+                                "(--allow-read-only)")
+                     .arg(tool));
+        }
         return toServer(line);
     }
     auto call = std::make_unique<HeldCall>();

@@ -86,8 +86,9 @@ private:
     std::map<QString, std::unique_ptr<HeldCall>> m_held;
     std::vector<std::unique_ptr<HeldCall>> m_retired;
     std::map<QString, Forwarded> m_forwarded;
-    QSet<QString> m_listRequests; // ids of tools/list requests in flight
-    QString m_instance;           // random, for idempotency keys
+    QSet<QString> m_listRequests;   // ids of tools/list requests in flight
+    QSet<QString> m_passedReadOnly; // tools let through by --allow-read-only (noted once)
+    QString m_instance;             // random, for idempotency keys
     quint64 m_calls = 0;
     QTimer m_stopTimer;
     bool m_done = false;
