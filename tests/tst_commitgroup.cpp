@@ -97,27 +97,33 @@ private Q_SLOTS:
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 1);
     }
 
-    void twoProcessesAppendToOneChain()
+    void writersTakeTurnsOnOneChain()
     {
-        // The server (group commit) and interlockctl token create (plain) on the same file:
-        // each must continue the chain where the other left it.
+        // The server (group commit) and interlockctl token create (plain) on the same file, one
+        // after the other: the file's lock lets only one of them write at a time, and each
+        // continues the chain where the other left it.
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore server(path), tool(path);
         QString error;
-        QVERIFY(server.open(&error));
-        QVERIFY(tool.open(&error));
-        CommitGroup group(server);
-        QVERIFY(server.insertToken(tokenHash(QStringLiteral("a")), user(QStringLiteral("a")), 1,
-                                   QStringLiteral("server")));
-        group.flush();
-        QVERIFY(tool.insertToken(tokenHash(QStringLiteral("b")), user(QStringLiteral("b")), 2,
-                                 QStringLiteral("tool")));
-        QVERIFY(server.insertToken(tokenHash(QStringLiteral("c")), user(QStringLiteral("c")), 3,
-                                   QStringLiteral("server")));
-        group.flush();
-        QVERIFY(tool.insertToken(tokenHash(QStringLiteral("d")), user(QStringLiteral("d")), 4,
-                                 QStringLiteral("tool")));
+        for (int round = 0; round < 2; ++round) {
+            {
+                SqliteStore server(path);
+                QVERIFY2(server.open(&error), qPrintable(error));
+                SqliteStore tool(path);
+                QVERIFY(!tool.open(&error));
+                QVERIFY2(error.contains(QStringLiteral("is in use by")), qPrintable(error));
+                CommitGroup group(server);
+                const QString name = QStringLiteral("server-%1").arg(round);
+                QVERIFY(server.insertToken(tokenHash(name), user(name), 1 + 2 * round,
+                                           QStringLiteral("server")));
+                group.flush();
+            }
+            SqliteStore tool(path);
+            QVERIFY2(tool.open(&error), qPrintable(error));
+            const QString name = QStringLiteral("tool-%1").arg(round);
+            QVERIFY(tool.insertToken(tokenHash(name), user(name), 2 + 2 * round,
+                                     QStringLiteral("tool")));
+        }
         QCOMPARE(countFromOutside(path, QStringLiteral("audit")), 4);
         QCOMPARE(chainLength(path), 4);
     }

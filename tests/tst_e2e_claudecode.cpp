@@ -56,7 +56,7 @@ private:
         QElapsedTimer clock;
     };
 
-    Daemon m_daemon;
+    E2eDaemon m_daemon;
 
     static bool install(const QString &project, const QStringList &options = {})
     {

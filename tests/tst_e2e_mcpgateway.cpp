@@ -62,7 +62,7 @@ private:
         }
     };
 
-    Daemon m_daemon;
+    E2eDaemon m_daemon;
 
     void start(Client &c, const QStringList &gatewayOptions = {})
     {

@@ -1,8 +1,10 @@
 // The kill switch on the server: kill, stop-all, and what a killed session can still do (nothing
 // but report its termination).
+#include "server/KillRecorder.h"
 #include "server/WaitHub.h"
 #include "support/TestServer.h"
 
+#include <QSqlQuery>
 #include <QtTest>
 
 using namespace interlock;
@@ -33,6 +35,64 @@ private:
     }
 
 private Q_SLOTS:
+    // The database refuses the kill's write (a trigger stands in for a broken file): the kill is
+    // not recorded, but it is answered (200, "recorded": false, the session shown killed), the
+    // agent's token is refused all the same and nothing of the session can be approved any more.
+    void killFailsClosedWhenTheWriteFails()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
+        const QString pending = s.submit(token, sampleAction(QStringLiteral("email.delete")));
+        QVERIFY(!pending.isEmpty());
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER refuse_kill BEFORE UPDATE ON sessions "
+                                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        });
+        const ApiResult kill =
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
+        QCOMPARE(kill.status, 200);
+        QCOMPARE(kill.body.value(QStringLiteral("recorded")), QJsonValue(false));
+        QCOMPARE(kill.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        QCOMPARE(s.server().killRecorder().unrecorded(), 1);
+        for (const auto &[method, path] : QList<std::pair<QByteArray, QString>>{
+                 {"POST", QStringLiteral("/v1/actions")}, {"GET", QStringLiteral("/v1/me")}}) {
+            const ApiResult r =
+                s.call(token, method, path,
+                       method == "POST" ? std::optional(sampleAction()) : std::nullopt);
+            QCOMPARE(r.status, 403);
+            QCOMPARE(r.error().code, QStringLiteral("session_killed"));
+        }
+        const ApiResult approval =
+            s.call(s.token(Role::Reviewer), "POST",
+                   QStringLiteral("/v1/actions/%1/decision").arg(pending), approve());
+        QCOMPARE(approval.status, 409);
+        QCOMPARE(approval.error().code, QStringLiteral("session_killed"));
+        // Stop-all cannot be recorded either, says so, and still refuses the token.
+        const ApiResult all = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"));
+        QCOMPARE(all.status, 200);
+        QCOMPARE(all.body.value(QStringLiteral("recorded")), QJsonValue(false));
+        QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
+        // Once the database takes writes again, the background retries record both.
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_kill")));
+        });
+        QTRY_COMPARE(s.server().killRecorder().unrecorded(), 0);
+        const ApiResult stored =
+            s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id);
+        QCOMPARE(stored.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        QCOMPARE(statusesOf(s, id), QStringList{QStringLiteral("cancelled")});
+    }
+
     void killRevokesCancelsAndRefusesEverything()
     {
         TestServer s;

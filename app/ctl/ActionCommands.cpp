@@ -92,6 +92,8 @@ int submitCommand(const QStringList &args)
     if (!body.contains(QStringLiteral("payload")))
         body.insert(QStringLiteral("payload"), QJsonObject());
 
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     ApiClient::Headers headers;
     if (parser.isSet(QStringLiteral("idempotency-key")))
@@ -171,6 +173,8 @@ int waitCommand(const QStringList &args)
                             : 0;
     if (!ok || timeout < 0)
         return fail(QStringLiteral("--timeout must be a whole number of seconds"), Usage);
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     return waitForDecision(client, pos.first(), timeout);
 }
@@ -197,6 +201,8 @@ int listCommand(const QStringList &args)
     if (parser.value(QStringLiteral("status")) != QLatin1String("all"))
         q.addQueryItem(QStringLiteral("status"), parser.value(QStringLiteral("status")));
     q.addQueryItem(QStringLiteral("limit"), parser.value(QStringLiteral("limit")));
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r =
         client.call("GET", QStringLiteral("/v1/actions?") + q.toString(QUrl::FullyEncoded));
@@ -277,6 +283,8 @@ int decideCommand(const QStringList &args)
     }
     if (parser.isSet(QStringLiteral("version")))
         body.insert(QStringLiteral("version"), parser.value(QStringLiteral("version")).toInt());
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r =
         client.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(pos.at(0)), body);

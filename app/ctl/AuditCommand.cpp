@@ -28,7 +28,8 @@ int auditCommand(const QStringList &args)
     const QString db = parser.value(QStringLiteral("db"));
     if (!QFileInfo(db).isFile())
         return fail(QStringLiteral("audit verify: no database at %1").arg(db), Usage);
-    SqliteStore store(db);
+    // Read-only: it may run beside the server that writes the file (it takes no lock).
+    SqliteStore store(db, SqliteStore::Mode::ReadOnly);
     QString error;
     if (!store.open(&error))
         return fail(QStringLiteral("audit verify: ") + error);

@@ -49,6 +49,8 @@ int tokenCommand(const QStringList &args)
         return fail(QStringLiteral("--db FILE is required"), Usage);
 
     QDir().mkpath(QFileInfo(db).absolutePath());
+    // The same lock as the server's: while a server uses the file this refuses and names it, so
+    // a running server's view of the file is never changed behind its back. Stop it first.
     SqliteStore store(db);
     QString error;
     if (!store.open(&error))

@@ -1,5 +1,6 @@
 #include "ActionService.h"
 
+#include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "Tokens.h"
 #include "core/ActionSubmission.h"
@@ -38,12 +39,14 @@ QString actorOf(const Principal &who)
 }
 
 ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
-                             const RiskEngine &risk, QObject *parent)
+                             const RiskEngine &risk, const KillSwitch &killSwitch, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
+    , m_deadlines(clock)
     , m_limits(limits)
     , m_risk(risk)
+    , m_killSwitch(killSwitch)
 {
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, &ActionService::expireDue);
@@ -98,7 +101,10 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     // less.
     const int expiresIn = s.expiresInSeconds > 0 ? qMin(s.expiresInSeconds, risk.deadlineSeconds)
                                                  : risk.deadlineSeconds;
+    // expires_at is for people (wall clock); the deadline that is enforced is on the deadline
+    // clock, the same instant unless the wall clock is stepped while the action waits.
     const qint64 expiresAt = now + qint64(expiresIn) * 1000;
+    const qint64 deadline = m_deadlines.nowMs() + qint64(expiresIn) * 1000;
     QJsonObject doc{{QStringLiteral("id"), newId("act")},
                     {kVersion, 1},
                     {QStringLiteral("session_id"), session->id},
@@ -137,13 +143,13 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
 
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
     const InsertOutcome r =
-        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession,
+        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession, deadline,
                              transition(QStringLiteral("action.created"),
                                         QStringLiteral("action.submit"), actorOf(who), doc));
     if (r.error.isError() || r.replayed)
         return {r.replayed ? current(r.action) : QJsonObject(), r.replayed, r.error};
-    if (!m_nextExpiry || expiresAt < *m_nextExpiry)
-        scheduleExpiry(expiresAt);
+    if (!m_nextExpiry || deadline < *m_nextExpiry)
+        scheduleExpiry(deadline);
     Q_EMIT actionChanged(str(doc, QStringLiteral("id")), session->id);
     return {doc, false, {}};
 }
@@ -152,14 +158,26 @@ QJsonObject ActionService::current(QJsonObject action)
 {
     if (!isPending(action))
         return action;
-    const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
-    if (!expiresAt || *expiresAt > m_clock.nowMs())
-        return action;
+    const QString id = str(action, QStringLiteral("id"));
+    const std::optional<qint64> deadline = m_store.deadlineOf(id);
+    if (deadline) {
+        if (*deadline > m_deadlines.nowMs())
+            return action;
+    } else {
+        // The deadline could not be read: the wall clock decides, never in the agent's favour.
+        const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
+        if (expiresAt && *expiresAt > m_clock.nowMs())
+            return action;
+    }
     action.insert(kStatus, QStringLiteral("expired"));
     if (!write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.expire"),
                                   QStringLiteral("system"), action))) {
+        // The write failed (a full disk, a lock): the action is expired all the same, and stays
+        // so for every reader until the write gets through.
+        if (m_store.lastFailure() != StoreFailure::None)
+            return action;
         // Someone else changed it first: return what is stored now.
-        return m_store.action(str(action, QStringLiteral("id"))).value_or(action);
+        return m_store.action(id).value_or(action);
     }
     return action;
 }
@@ -186,6 +204,14 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
                 ApiError::conflict(
                     QStringLiteral("already_decided"),
                     QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
+    }
+    // Killed in memory but perhaps not yet in the database: never approve for a stopped agent.
+    if (m_killSwitch.isKilled(str(action, QStringLiteral("session_id")))) {
+        return {
+            action, false,
+            ApiError::conflict(QStringLiteral("session_killed"),
+                               QStringLiteral("The session that submitted this action was "
+                                              "killed; its actions can no longer be decided."))};
     }
     if (request.version && *request.version != action.value(kVersion).toInt()) {
         return {action, false,
@@ -258,6 +284,9 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     const QString event =
         isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
     if (!write(action, transition(event, audit, who.name, action))) {
+        if (m_store.lastFailure() != StoreFailure::None)
+            return {action, false,
+                    storeError(m_store.lastFailure(), QStringLiteral("The decision"))};
         return {
             action, false,
             ApiError::conflict(QStringLiteral("version_conflict"),
@@ -357,11 +386,14 @@ ActionService::Outcome ActionService::receipt(const Principal &who, const QStrin
                                     QStringLiteral("receipt.violation"), actorOf(who), action);
     if (!violation.isEmpty())
         t.eventData.insert(QStringLiteral("message"), violation);
-    if (!write(action, t))
+    if (!write(action, t)) {
+        if (m_store.lastFailure() != StoreFailure::None)
+            return {{}, false, storeError(m_store.lastFailure(), QStringLiteral("The receipt"))};
         return {{},
                 false,
                 ApiError::conflict(QStringLiteral("version_conflict"),
                                    QStringLiteral("The action changed; retry."))};
+    }
     return {action, false, {}};
 }
 
@@ -402,24 +434,40 @@ ActionService::Outcome ActionService::withdraw(const Principal &who, const QStri
 int ActionService::expireDue()
 {
     int expired = 0;
+    bool failed = false;
     for (;;) {
-        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_clock.nowMs(), 200);
+        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_deadlines.nowMs(), 200);
         int batch = 0;
         for (const QJsonObject &a : due) {
             if (!isPending(current(a)))
                 ++batch;
+            if (m_store.lastFailure() != StoreFailure::None) {
+                failed = true; // a full disk or a lock: every write would fail the same way
+                break;
+            }
         }
         expired += batch;
-        if (due.size() < 200 || batch == 0)
+        if (failed || due.size() < 200 || batch == 0)
             break;
     }
-    scheduleExpiry(m_store.nextPendingExpiry());
+    if (failed)
+        retryExpiryLater();
+    else
+        scheduleExpiry(m_store.nextPendingExpiry());
     return expired;
+}
+
+void ActionService::retryExpiryLater()
+{
+    // Reads stay fail-closed meanwhile: current() expires an overdue action in what it returns.
+    constexpr int kRetryMs = 1000;
+    m_nextExpiry = m_deadlines.nowMs() + kRetryMs;
+    m_expiryTimer.start(kRetryMs);
 }
 
 void ActionService::expireIfDue()
 {
-    if (m_nextExpiry && *m_nextExpiry <= m_clock.nowMs())
+    if (m_nextExpiry && *m_nextExpiry <= m_deadlines.nowMs())
         expireDue();
 }
 
@@ -430,7 +478,7 @@ void ActionService::scheduleExpiry(std::optional<qint64> at)
         m_expiryTimer.stop();
         return;
     }
-    const qint64 delay = std::clamp<qint64>(*at - m_clock.nowMs(), 0, 3600 * 1000);
+    const qint64 delay = std::clamp<qint64>(*at - m_deadlines.nowMs(), 0, 3600 * 1000);
     m_expiryTimer.start(int(delay));
 }
 

@@ -2,6 +2,7 @@
 
 #include "Principal.h"
 #include "Store.h"
+#include "core/Clock.h"
 #include "core/DecisionRequest.h"
 #include "core/Limits.h"
 
@@ -11,17 +12,19 @@
 namespace interlock {
 
 class Clock;
+class KillSwitch;
 class RiskEngine;
 
 // Every transition of an action, with its rules (DESIGN.md "Lifecycle"), independent of HTTP.
 // Reads go through current(), which expires an overdue pending action first: expiry is
-// fail-closed even when the timer is late.
+// fail-closed even when the timer is late. Deadlines run on a DeadlineClock (monotonic while the
+// server is up), so setting the wall clock back does not extend them nor forward cut them short.
 class ActionService : public QObject
 {
     Q_OBJECT
 public:
     ActionService(Store &store, Clock &clock, const Limits &limits, const RiskEngine &risk,
-                  QObject *parent = nullptr);
+                  const KillSwitch &killSwitch, QObject *parent = nullptr);
 
     struct Outcome {
         QJsonObject action;
@@ -45,6 +48,8 @@ public:
     static bool isPending(const QJsonObject &action);
     int expireDue();
     void expireIfDue();
+    // Expiry writes failed (a commit that did not get through): try again in a second.
+    void retryExpiryLater();
 
 Q_SIGNALS:
     void actionChanged(const QString &actionId, const QString &sessionId);
@@ -58,8 +63,10 @@ private:
 
     Store &m_store;
     Clock &m_clock;
+    DeadlineClock m_deadlines;
     const Limits &m_limits;
     const RiskEngine &m_risk;
+    const KillSwitch &m_killSwitch;
     QTimer m_expiryTimer;
     std::optional<qint64> m_nextExpiry;
 };

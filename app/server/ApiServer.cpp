@@ -3,7 +3,10 @@
 #include "ActionService.h"
 #include "Authenticator.h"
 #include "CommitGroup.h"
+#include "DiskReserve.h"
 #include "HttpServerAdapter.h"
+#include "KillRecorder.h"
+#include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
@@ -27,11 +30,14 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
                      QObject *parent)
     : QObject(parent)
     , m_limits(limits)
+    , m_databasePath(databasePath)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
-    , m_store(std::make_unique<SqliteStore>(databasePath))
+    , m_sqlite(new SqliteStore(databasePath))
+    , m_store(m_sqlite)
+    , m_killSwitch(std::make_unique<KillSwitch>())
     , m_risk(RiskEngine::builtIn())
-    , m_auth(std::make_unique<Authenticator>(*m_store))
+    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
 {}
 
 ApiServer::~ApiServer()
@@ -40,18 +46,33 @@ ApiServer::~ApiServer()
     // commit what is pending, then the services; only then may the members go.
     delete m_http;
     delete m_hub;
-    delete m_commits;
     delete m_sessions;
+    delete m_recorder; // a last try for kills not yet recorded
+    delete m_commits;
     delete m_actions;
 }
 
 bool ApiServer::open(QString *error)
 {
+    m_sqlite->setCheckBudget(m_storeOptions.checkBudgetMs);
     if (!m_store->open(error))
         return false;
+    m_reserve = new DiskReserve(m_databasePath + QStringLiteral(".reserve"),
+                                m_storeOptions.diskReserveBytes, this);
+    if (m_reserve->replenish() < m_storeOptions.diskReserveBytes)
+        qWarning("interlock: the disk is nearly full: only %lld of the %lld bytes of the disk "
+                 "reserve for kills could be set aside",
+                 m_reserve->size(), m_storeOptions.diskReserveBytes);
+    m_commits = new CommitGroup(*m_store, this);
+    m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
+    QStringList active;
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
+        active.append(s.id);
+    m_killSwitch->setActive(active);
     m_hub = new WaitHub(this);
-    m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, this);
-    m_sessions = new SessionService(*m_store, *m_clock, this);
+    m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
+    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, *m_recorder, this);
+    connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
                 m_hub->wake(QStringLiteral("action:") + actionId);
@@ -67,16 +88,16 @@ bool ApiServer::open(QString *error)
             [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     registerRoutes();
-    m_commits = new CommitGroup(*m_store, this);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, this);
     return true;
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error,
+                          QTcpServer *server)
 {
-    return m_http->listen(address, port, error);
+    return m_http->listen(address, port, error, server);
 }
 
 void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)

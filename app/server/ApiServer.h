@@ -1,11 +1,14 @@
 #pragma once
 
 #include "Router.h"
+#include "Store.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <memory>
+
+class QTcpServer;
 
 namespace interlock {
 
@@ -13,10 +16,13 @@ class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class DiskReserve;
 class HttpServerAdapter;
+class KillRecorder;
+class KillSwitch;
 class RiskEngine;
 class SessionService;
-class Store;
+class SqliteStore;
 class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
@@ -32,9 +38,13 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // The disk reserve and the start-up check of the database; call before open().
+    void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
-    // Returns the bound port or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
+    // to use (taken over), e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
     QString createToken(Role role, const QString &name);
@@ -44,21 +54,30 @@ public:
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
+    KillSwitch &killSwitch() { return *m_killSwitch; }
+    const KillRecorder &killRecorder() const { return *m_recorder; }
+    const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
     void registerRoutes();
 
     Limits m_limits;
+    StoreOptions m_storeOptions;
+    QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
+    SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
+    DiskReserve *m_reserve = nullptr;
+    KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
     Router m_router;

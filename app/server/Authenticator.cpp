@@ -1,12 +1,14 @@
 #include "Authenticator.h"
 
+#include "KillSwitch.h"
 #include "Store.h"
 #include "Tokens.h"
 
 namespace interlock {
 
-Authenticator::Authenticator(Store &store)
+Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch)
     : m_store(store)
+    , m_killSwitch(killSwitch)
 {}
 
 ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
@@ -23,6 +25,10 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
     if (record->role == Role::Session) {
         // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
+        if (m_killSwitch.isKilled(record->sessionId)) {
+            *out = Principal{true, Role::Session, record->name, record->sessionId, true};
+            return ApiError::sessionKilled();
+        }
         const auto session = m_store.session(record->sessionId);
         if (!session)
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));

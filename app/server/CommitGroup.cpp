@@ -42,12 +42,12 @@ void CommitGroup::flush()
     if (hadGroup)
         ++m_groups;
     const ApiError failure =
-        committed ? ApiError{}
-                  : ApiError::internal(QStringLiteral(
-                        "The change could not be stored; nothing was changed. Retry."));
-    if (!committed)
-        qWarning("interlock: a group commit failed; %lld replies become errors",
-                 qint64(m_held.size()));
+        committed ? ApiError{} : storeError(m_store.lastFailure(), QStringLiteral("The change"));
+    if (!committed) {
+        qWarning("interlock: a group commit failed (%s); %lld replies become errors",
+                 qPrintable(failure.code), qint64(m_held.size()));
+        Q_EMIT failed();
+    }
     const QList<QPointer<HttpReply>> held = std::exchange(m_held, {});
     for (const QPointer<HttpReply> &reply : held) {
         if (reply)

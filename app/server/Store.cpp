@@ -33,4 +33,31 @@ QJsonObject EventRecord::toJson() const
     return o;
 }
 
+ApiError storeError(StoreFailure failure, const QString &what)
+{
+    switch (failure) {
+    case StoreFailure::DiskFull:
+        return {507,
+                QStringLiteral("insufficient_storage"),
+                QStringLiteral("%1 could not be stored: the server's disk is full. Nothing was "
+                               "changed. Kills and stop-all still work.")
+                    .arg(what),
+                {}};
+    case StoreFailure::Busy: {
+        ApiError e{503,
+                   QStringLiteral("store_busy"),
+                   QStringLiteral("%1 could not be stored: another program holds the database's "
+                                  "write lock. Nothing was changed; retry shortly.")
+                       .arg(what),
+                   {}};
+        e.retryAfterSeconds = 1;
+        return e;
+    }
+    case StoreFailure::None:
+    case StoreFailure::Other:
+        break;
+    }
+    return ApiError::internal(QStringLiteral("%1 could not be stored.").arg(what));
+}
+
 } // namespace interlock

@@ -53,14 +53,14 @@ QString whatIsMissing()
            missing.join(QStringLiteral(", "));
 }
 
-Daemon::Daemon() = default;
+E2eDaemon::E2eDaemon() = default;
 
-Daemon::~Daemon()
+E2eDaemon::~E2eDaemon()
 {
     stop();
 }
 
-bool Daemon::start(QString *error)
+bool E2eDaemon::start(QString *error)
 {
     const QString db = m_dir.filePath(QStringLiteral("interlock.db"));
     for (const QString &role : {QStringLiteral("agent"), QStringLiteral("reviewer"),
@@ -96,7 +96,7 @@ bool Daemon::start(QString *error)
     return true;
 }
 
-void Daemon::stop()
+void E2eDaemon::stop()
 {
     if (m_process.state() == QProcess::NotRunning)
         return;
@@ -106,14 +106,14 @@ void Daemon::stop()
     m_process.waitForFinished(5000);
 }
 
-ApiResult Daemon::call(const QString &role, const QByteArray &method, const QString &path,
-                       const std::optional<QJsonObject> &body) const
+ApiResult E2eDaemon::call(const QString &role, const QByteArray &method, const QString &path,
+                          const std::optional<QJsonObject> &body) const
 {
     ApiClient client(m_url, token(role));
     return client.call(method, path, body);
 }
 
-QJsonArray Daemon::waitForActions(int count, const QString &status, int timeoutMs) const
+QJsonArray E2eDaemon::waitForActions(int count, const QString &status, int timeoutMs) const
 {
     QJsonArray list;
     (void)QTest::qWaitFor(
@@ -129,12 +129,12 @@ QJsonArray Daemon::waitForActions(int count, const QString &status, int timeoutM
     return list;
 }
 
-QJsonObject Daemon::action(const QString &id) const
+QJsonObject E2eDaemon::action(const QString &id) const
 {
     return call(QStringLiteral("reviewer"), "GET", QStringLiteral("/v1/actions/") + id).body;
 }
 
-bool Daemon::decide(const QJsonObject &action, const QJsonObject &decision) const
+bool E2eDaemon::decide(const QJsonObject &action, const QJsonObject &decision) const
 {
     return call(QStringLiteral("reviewer"), "POST",
                 QStringLiteral("/v1/actions/%1/decision")

@@ -23,11 +23,11 @@ QString claudeProgram();
 QString filesystemServerScript();
 
 // The real interlockd on a free loopback port, over a fresh database, with one token per role.
-class Daemon
+class E2eDaemon
 {
 public:
-    Daemon();
-    ~Daemon();
+    E2eDaemon();
+    ~E2eDaemon();
     bool start(QString *error);
     QUrl url() const { return m_url; }
     QString token(const QString &role) const { return m_tokens.value(role); }

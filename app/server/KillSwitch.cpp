@@ -1,0 +1,52 @@
+#include "KillSwitch.h"
+
+namespace interlock {
+
+void KillSwitch::setActive(const QStringList &sessionIds)
+{
+    const QMutexLocker lock(&m_mutex);
+    for (const QString &id : sessionIds) {
+        if (!m_killed.contains(id))
+            m_active.insert(id);
+    }
+}
+
+void KillSwitch::opened(const QString &sessionId)
+{
+    const QMutexLocker lock(&m_mutex);
+    if (!m_killed.contains(sessionId))
+        m_active.insert(sessionId);
+}
+
+void KillSwitch::ended(const QString &sessionId)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_active.remove(sessionId);
+}
+
+QStringList KillSwitch::kill(const QStringList &sessionIds)
+{
+    const QMutexLocker lock(&m_mutex);
+    QStringList wereActive;
+    const QStringList targets = sessionIds.isEmpty() ? m_active.values() : sessionIds;
+    for (const QString &id : targets) {
+        if (m_active.remove(id))
+            wereActive.append(id);
+        m_killed.insert(id);
+    }
+    return wereActive;
+}
+
+bool KillSwitch::isKilled(const QString &sessionId) const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_killed.contains(sessionId);
+}
+
+QStringList KillSwitch::active() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_active.values();
+}
+
+} // namespace interlock
