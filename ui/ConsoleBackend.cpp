@@ -1,5 +1,7 @@
 #include "ConsoleBackend.h"
 
+#include "ReviewTimer.h"
+
 #include "SessionListModel.h"
 
 #include <QJsonArray>
@@ -13,6 +15,7 @@ ConsoleBackend::ConsoleBackend(const QUrl &server, const QString &token, QObject
     , m_stream(m_client)
     , m_actions(new ActionQueueModel(this))
     , m_sessions(new SessionListModel(this))
+    , m_review(new ReviewTimer(this))
 {
     connect(&m_stream, &EventStream::resynced, this, [this] {
         reloadActions();
@@ -133,22 +136,33 @@ void ConsoleBackend::reloadSessions()
         });
 }
 
-void ConsoleBackend::requestAction(const QString &id)
+void ConsoleBackend::openAction(const QString &id)
 {
-    if (id.isEmpty() || m_fetching.contains(id))
+    if (id.isEmpty() || m_review->known(id))
         return;
-    m_fetching.insert(id);
-    m_client.request("GET", QStringLiteral("/v1/actions/") + id, std::nullopt,
-                     [this, id](const ApiResult &r) {
-                         m_fetching.remove(id);
-                         if (!r.ok())
-                             return Q_EMIT actionUnavailable(id, explain(r));
-                         m_actions->upsert(r.body);
-                         // A reload in flight would replace the model with an older snapshot:
-                         // this action is applied again on top of it.
-                         if (m_reloading)
-                             m_arrivedWhileLoading.append(r.body);
-                     });
+    requestAction(id, true);
+}
+
+void ConsoleBackend::requestAction(const QString &id, bool opened)
+{
+    QSet<QString> &inFlight = opened ? m_opening : m_fetching;
+    if (id.isEmpty() || inFlight.contains(id))
+        return;
+    inFlight.insert(id);
+    const QString path =
+        QStringLiteral("/v1/actions/") + id + (opened ? QString() : QStringLiteral("?prefetch=1"));
+    m_client.request("GET", path, std::nullopt, [this, id, opened](const ApiResult &r) {
+        (opened ? m_opening : m_fetching).remove(id);
+        if (!r.ok())
+            return Q_EMIT actionUnavailable(id, explain(r));
+        if (opened)
+            m_review->note(id, r.body.value(QStringLiteral("review")).toObject());
+        m_actions->upsert(r.body);
+        // A reload in flight would replace the model with an older snapshot:
+        // this action is applied again on top of it.
+        if (m_reloading)
+            m_arrivedWhileLoading.append(r.body);
+    });
 }
 
 void ConsoleBackend::onEvents(const QJsonArray &events)
@@ -202,19 +216,23 @@ void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, co
         });
 }
 
-void ConsoleBackend::approve(const QString &actionId, int versionSeen)
+void ConsoleBackend::approve(const QString &actionId, int versionSeen, const QJsonObject &seen)
 {
-    decide(actionId,
-           {{QStringLiteral("decision"), QStringLiteral("approve")},
-            {QStringLiteral("version"), versionSeen}},
-           tr("Approved “%1”."));
+    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("approve")},
+                     {QStringLiteral("version"), versionSeen}};
+    if (!seen.isEmpty())
+        body.insert(QStringLiteral("seen"), seen);
+    decide(actionId, body, tr("Approved “%1”."));
 }
 
-void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen)
+void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen,
+                          const QJsonObject &seen)
 {
-    const QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
-                           {QStringLiteral("payload"), payload},
-                           {QStringLiteral("version"), versionSeen}};
+    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
+                     {QStringLiteral("payload"), payload},
+                     {QStringLiteral("version"), versionSeen}};
+    if (!seen.isEmpty())
+        body.insert(QStringLiteral("seen"), seen);
     decide(actionId, body, tr("Approved an edited “%1”."));
 }
 
@@ -236,6 +254,11 @@ void ConsoleBackend::killSession(const QString &sessionId)
                 return Q_EMIT outcome(tr("The kill failed: %1").arg(explain(r)), true);
             const QJsonObject session = r.body.value(QStringLiteral("session")).toObject();
             m_sessions->upsert(session); // shown the moment the server answers
+            if (!r.body.value(QStringLiteral("recorded")).toBool(true))
+                return Q_EMIT outcome(tr("Killed the session: its token is refused and its "
+                                         "supervisor told, but the server could not record the "
+                                         "kill yet; it keeps trying."),
+                                      false);
             Q_EMIT outcome(tr("Killed the session of %1; %n pending action(s) cancelled.", nullptr,
                               r.body.value(QStringLiteral("cancelled")).toInt())
                                .arg(session.value(QStringLiteral("agent")).toString()),

@@ -8,7 +8,11 @@
 #include "ConsoleBackend.h"
 #include "Prompts.h"
 #include "QueueFilterBar.h"
+#include "RevealedText.h"
+#include "ReviewTimer.h"
 #include "SessionListModel.h"
+
+#include "core/CanonicalJson.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -91,6 +95,7 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
             m_queue->setCurrentIndex(m_filter->index(0, 0));
     });
     connect(backend, &ConsoleBackend::outcome, this, &MainWindow::showOutcome);
+    connect(backend->reviewTimer(), &ReviewTimer::changed, this, &MainWindow::updateEnabled);
     connect(backend, &ConsoleBackend::violation, this, &MainWindow::raiseAlert);
     connect(backend, &ConsoleBackend::actionUnavailable, this,
             [this](const QString &id, const QString &message) {
@@ -217,6 +222,9 @@ void MainWindow::buildLayout()
         view->setWordWrap(false);
         view->setAlternatingRowColors(true);
         view->horizontalHeader()->setHighlightSections(false);
+        // Agent text: hidden characters shown as coloured placeholders, copied as shown.
+        view->setItemDelegate(new RevealDelegate(view));
+        installRevealedCopy(view);
     }
     m_queue->setModel(m_filter);
     // Column widths follow the contents as actions arrive (measured over the first 200 rows,
@@ -329,11 +337,13 @@ void MainWindow::showSelected()
             m_detail->show(*full);
             m_shownId = id;
             m_shownVersion = row->version;
-        } else {
-            if (id != m_detail->actionId())
-                m_detail->showLoading(*row);
-            m_backend->requestAction(id);
+        } else if (id != m_detail->actionId()) {
+            m_detail->showLoading(*row);
         }
+        // Opened: the server starts this reviewer's reading time (once) and says what is left.
+        m_backend->openAction(id);
+        if (!m_backend->actions()->fullAction(id))
+            m_backend->requestAction(id, true);
     }
     updateEnabled();
 }
@@ -371,9 +381,21 @@ void MainWindow::updateEnabled()
     const bool seen = detailComplete();
     // While disconnected no decision button pretends to work.
     const bool canAct = m_connected && !m_readOnly;
-    m_approve->setEnabled(canAct && pending && seen);
+    // Reading time: high and critical actions wait for the server's minimum (a countdown).
+    const qint64 left = m_backend->reviewTimer()->remainingMs(selectedActionId());
+    const int rank = current.isValid()
+                         ? ActionQueueModel::levelRank(
+                               m_backend->actions()->find(selectedActionId())
+                                   ? m_backend->actions()->find(selectedActionId())->level
+                                   : QString())
+                         : 0;
+    const bool read = left == 0 || (left < 0 && rank < 2);
+    const int seconds = left > 0 ? int((left + 999) / 1000) : 0;
+    m_approve->setText(seconds > 0 ? tr("&Approve (read %n s)", nullptr, seconds) : tr("&Approve"));
+    m_edit->setText(seconds > 0 ? tr("&Edit… (read %n s)", nullptr, seconds) : tr("&Edit…"));
+    m_approve->setEnabled(canAct && pending && seen && read);
     m_reject->setEnabled(canAct && pending);
-    m_edit->setEnabled(canAct && pending && seen);
+    m_edit->setEnabled(canAct && pending && seen && read);
     m_emergencyStop->setEnabled(canAct && current.isValid());
     m_stopAll->setEnabled(canAct);
     const QModelIndex session = m_sessions->currentIndex();
@@ -454,7 +476,7 @@ void MainWindow::selectFirstAction()
 void MainWindow::approveSelected()
 {
     if (detailComplete())
-        m_backend->approve(m_shownId, m_shownVersion);
+        m_backend->approve(m_shownId, m_shownVersion, m_detail->seen());
 }
 
 void MainWindow::editSelected()
@@ -466,8 +488,13 @@ void MainWindow::editSelected()
     if (!shown || !detailComplete())
         return;
     const int version = shown->value(QStringLiteral("version")).toInt();
-    if (const auto payload = Prompts::edit(this, *shown))
-        m_backend->edit(id, *payload, version);
+    QJsonObject seen = m_detail->seen();
+    if (const auto payload = Prompts::edit(this, *shown)) {
+        // An edit's payload_sha256 is the edited payload's: what the reviewer sends is what runs.
+        seen.insert(QStringLiteral("payload_sha256"),
+                    QString::fromLatin1(sha256Hex(canonicalJson(*payload))));
+        m_backend->edit(id, *payload, version, seen);
+    }
 }
 
 void MainWindow::rejectSelected()

@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QProcessEnvironment>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace interlock::ctl {
 
@@ -151,6 +153,26 @@ bool readJsonArgument(const QString &value, QJsonObject *out, QString *error)
     }
     *out = doc.object();
     return true;
+}
+
+void forgetTokenEnvironment()
+{
+    if (char *value = std::getenv("INTERLOCK_TOKEN"))
+        std::memset(value, 0, std::strlen(value));
+    ::unsetenv("INTERLOCK_TOKEN");
+}
+
+void scrubTokenArgument(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        char *arg = argv[i];
+        if (std::strcmp(arg, "--") == 0)
+            return;
+        if (std::strncmp(arg, "--token=", 8) == 0)
+            std::memset(arg + 8, 'x', std::strlen(arg + 8));
+        else if (std::strcmp(arg, "--token") == 0 && i + 1 < argc)
+            std::memset(argv[i + 1], 'x', std::strlen(argv[i + 1]));
+    }
 }
 
 } // namespace interlock::ctl

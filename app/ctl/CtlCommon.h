@@ -27,6 +27,13 @@ QJsonObject sessionBody(const QCommandLineParser &parser, bool supervised);
 QUrl serverUrl(const QCommandLineParser &parser);
 QString token(const QCommandLineParser &parser);
 
+// Removes INTERLOCK_TOKEN from this process's environment, its bytes overwritten first, so that
+// neither a process started later nor /proc/PID/environ holds it any more.
+void forgetTokenEnvironment();
+// Overwrites the value of --token in the process's own argument vector (/proc/PID/cmdline can be
+// read by every local user); arguments after "--" belong to the agent and are left alone.
+void scrubTokenArgument(int argc, char **argv);
+
 int fail(const QString &message, int code = Failed);
 void out(const QString &text);
 // Reads "JSON" or "@FILE" or "-" (stdin) into an object.

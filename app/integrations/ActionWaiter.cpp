@@ -2,6 +2,7 @@
 
 #include "core/CanonicalJson.h"
 
+#include <QDateTime>
 #include <QPointer>
 #include <algorithm>
 
@@ -14,6 +15,62 @@ bool isKilled(const ApiResult &r)
 {
     return r.status == 403 && r.error().code == QLatin1String("session_killed");
 }
+
+// One withdrawal, retried until the server answers it (withdrawn, or 409/404/403: then nothing
+// runs the action either) or `untilMs` passes. It belongs to the client, not to the waiter: the
+// waiter of a cancelled call is gone long before a loaded server answers.
+class Withdrawal : public QObject
+{
+public:
+    Withdrawal(ApiClient &client, QString actionId, QString reason, qint64 untilMs,
+               std::function<void()> done)
+        : QObject(&client)
+        , m_client(client)
+        , m_actionId(std::move(actionId))
+        , m_reason(std::move(reason))
+        , m_untilMs(untilMs)
+        , m_done(std::move(done))
+    {
+        m_clock.start();
+    }
+
+    void attempt()
+    {
+        QPointer<Withdrawal> self(this);
+        m_client.request(
+            "POST", QStringLiteral("/v1/actions/%1/withdraw").arg(m_actionId),
+            QJsonObject{{QStringLiteral("reason"), m_reason.left(500)}},
+            [self](const ApiResult &r) {
+                if (self)
+                    self->onAnswer(r);
+            },
+            {}, 10000);
+    }
+
+private:
+    void onAnswer(const ApiResult &r)
+    {
+        const bool retry = r.status == 0 || r.status == 429 || r.status >= 500;
+        const qint64 left = m_untilMs - m_clock.elapsed();
+        if (!retry || left <= 0) {
+            if (m_done)
+                m_done();
+            deleteLater();
+            return;
+        }
+        const int pause = int(qMin<qint64>(m_backoffMs, left));
+        m_backoffMs = qMin<qint64>(m_backoffMs * 2, 10000);
+        QTimer::singleShot(pause, this, &Withdrawal::attempt);
+    }
+
+    ApiClient &m_client;
+    const QString m_actionId;
+    const QString m_reason;
+    const qint64 m_untilMs;
+    std::function<void()> m_done;
+    QElapsedTimer m_clock;
+    qint64 m_backoffMs = 250;
+};
 } // namespace
 
 ActionWaiter::ActionWaiter(ApiClient &client, Options options, QObject *parent)
@@ -72,6 +129,8 @@ void ActionWaiter::onSubmitted(const ApiResult &r)
         return finish(d);
     }
     m_actionId = r.body.value(QStringLiteral("id")).toString();
+    m_expiresAt = QDateTime::fromString(r.body.value(QStringLiteral("expires_at")).toString(),
+                                        Qt::ISODateWithMs);
     Q_EMIT submitted(m_actionId);
     if (r.body.value(kStatus).toString() == QLatin1String("approved") &&
         r.body.value(QStringLiteral("auto_approved")).toBool()) {
@@ -204,15 +263,16 @@ void ActionWaiter::withdraw(const QString &reason, std::function<void()> done)
             done();
         return;
     }
-    // Refused with 409 when it was decided meanwhile: then nothing runs it either.
-    m_client.request(
-        "POST", QStringLiteral("/v1/actions/%1/withdraw").arg(m_actionId),
-        QJsonObject{{QStringLiteral("reason"), reason.left(500)}},
-        [done = std::move(done)](const ApiResult &) {
-            if (done)
-                done();
-        },
-        {}, 5000);
+    // Retried until the server answers (refused with 409 when it was decided meanwhile: then
+    // nothing runs it either), at most until the action expires by itself; never less than
+    // kMinWithdrawMs, so that a clock apart or an expiry already due still gets tries.
+    constexpr qint64 kMinWithdrawMs = 30 * 1000;
+    constexpr qint64 kMaxWithdrawMs = 3600 * 1000;
+    qint64 untilMs = m_options.deadlineMs - m_clock.elapsed();
+    if (m_expiresAt.isValid())
+        untilMs = QDateTime::currentDateTimeUtc().msecsTo(m_expiresAt);
+    untilMs = std::clamp(untilMs, kMinWithdrawMs, kMaxWithdrawMs);
+    (new Withdrawal(m_client, m_actionId, reason, untilMs, std::move(done)))->attempt();
 }
 
 void ActionWaiter::finish(Decision d)

@@ -2,6 +2,7 @@
 
 #include "client/ApiClient.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
@@ -47,7 +48,9 @@ public:
 
     void start(const QJsonObject &submission, const QString &idempotencyKey);
     // Stops waiting (no finished() after this) and asks the server to cancel the action if it is
-    // still pending; `done` runs when the server answered or could not be reached.
+    // still pending, retrying with backoff while the server cannot be reached or answers 5xx, up
+    // to the action's expiry (at least 30 s); the retries outlive this waiter (they belong to the
+    // client). `done` runs when the server answered or the retries gave up.
     void withdraw(const QString &reason, std::function<void()> done = {});
     QString actionId() const { return m_actionId; }
     bool isFinished() const { return m_finished; }
@@ -72,6 +75,7 @@ private:
     QTimer m_deadline;
     QTimer m_retry;
     QString m_actionId;
+    QDateTime m_expiresAt; // the action's own expiry, as the server said
     bool m_finished = false;
     quint64 m_generation = 0; // replies of a finished wait are ignored
 };

@@ -134,7 +134,7 @@ void addActionRoutes(Router &router, ApiContext &api)
                    };
                    if (waitMs > 0 && ActionService::isPending(r.action)) {
                        api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs,
-                                    respond);
+                                    respond, waitOwner(who));
                        return;
                    }
                    respond(*reply);

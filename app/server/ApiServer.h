@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Router.h"
+#include "WebhookNotifier.h"
 #include "Store.h"
 #include "core/Limits.h"
 
@@ -16,17 +17,26 @@ class ActionService;
 class Authenticator;
 class Clock;
 class CommitGroup;
+class ControlPath;
 class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
+class EventTap;
 class RiskEngine;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
 class SqliteStore;
+class Store;
+class TokenCache;
 class WaitHub;
 
-// The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
-// the main thread in interlockd); nothing in it is shared across threads.
+// The queue server: REST API v1 over a Store. Lives in one thread, the API thread (its own in
+// the console, the main thread in interlockd), where routes, services and the store run. Its
+// HTTP transport reads and writes connections on an I/O thread of its own, where the control
+// path (health, kill, stop-all, the supervisors' control channel) is answered without waiting
+// for this thread; only the KillSwitch and the TokenCache are shared between the two.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -38,6 +48,8 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // Webhooks for alerts (interlockd --notify); call before open().
+    void setWebhooks(WebhookOptions options);
     // The disk reserve and the start-up check of the database; call before open().
     void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
@@ -55,12 +67,18 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    HttpServerAdapter &transport() { return *m_http; }
+    const ControlPath &controlPath() const { return *m_control; }
+    SafetyGuard &safety() { return *m_guard; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
     const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
+    // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
+    QByteArray metricsText() const;
     void registerRoutes();
+    void openSafety();
 
     Limits m_limits;
     StoreOptions m_storeOptions;
@@ -70,6 +88,7 @@ private:
     SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
+    std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     WaitHub *m_hub = nullptr;
@@ -79,7 +98,15 @@ private:
     DiskReserve *m_reserve = nullptr;
     KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
+    // The safety layer (docs/safety.md).
+    SafetyGuard *m_guard = nullptr;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    EventTap *m_tap = nullptr;
+    WebhookOptions m_webhookOptions;
+    std::unique_ptr<WebhookNotifier> m_notifier;
+    std::unique_ptr<struct SafetyContext> m_safetyContext;
     HttpServerAdapter *m_http = nullptr;
+    ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http
     Router m_router;
 };
 

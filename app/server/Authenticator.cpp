@@ -2,13 +2,15 @@
 
 #include "KillSwitch.h"
 #include "Store.h"
+#include "TokenCache.h"
 #include "Tokens.h"
 
 namespace interlock {
 
-Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch)
+Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch, TokenCache &cache)
     : m_store(store)
     , m_killSwitch(killSwitch)
+    , m_cache(cache)
 {}
 
 ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
@@ -20,9 +22,24 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
         return ApiError::unauthenticated(
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
     const QString token = QString::fromLatin1(header.mid(7).trimmed());
-    const auto record = m_store.token(tokenHash(token));
+    const QByteArray hash = tokenHash(token);
+    const auto record = m_store.token(hash);
     if (!record)
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    if (record->role == Role::Supervisor) {
+        // Revoked with its session's other tokens by the kill, yet still the one credential that
+        // may report the termination: valid until the session is over.
+        const auto session = m_store.session(record->sessionId);
+        const bool usable = session && (session->status == QLatin1String("active") ||
+                                        session->status == QLatin1String("killed"));
+        if (!usable) {
+            m_cache.remove(hash);
+            return ApiError::forbidden(QStringLiteral("This session is over."));
+        }
+        m_cache.insert(hash, {record->role, record->name, record->sessionId});
+        *out = Principal{true, Role::Supervisor, record->name, record->sessionId};
+        return {};
+    }
     if (record->role == Role::Session) {
         // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
         if (m_killSwitch.isKilled(record->sessionId)) {
@@ -39,8 +56,12 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::sessionKilled();
         }
     }
-    if (record->revoked)
+    if (record->revoked) {
+        m_cache.remove(hash);
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    }
+    if (TokenCache::cacheable(record->role))
+        m_cache.insert(hash, {record->role, record->name, {}});
     *out = Principal{true, record->role, record->name, record->sessionId};
     return {};
 }

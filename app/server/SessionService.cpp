@@ -31,7 +31,7 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
 {
     SessionRequest request;
     if (const ApiError e = SessionRequest::parse(body, &request); e.isError())
-        return {{}, {}, e};
+        return {{}, {}, e, {}};
     SessionRecord s;
     s.id = newId("ses");
     s.agent = request.agent;
@@ -41,16 +41,18 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     s.status = QStringLiteral("active");
     s.createdAt = m_clock.nowMs();
     const QString token = newToken();
+    const QString supervisorToken = s.supervised ? newToken() : QString();
     const Transition t{QStringLiteral("session.opened"),
                        {{QStringLiteral("agent"), s.agent}, {QStringLiteral("status"), s.status}},
                        QStringLiteral("session.open"),
                        actorOf(who),
                        s.createdAt};
-    if (!m_store.insertSession(s, tokenHash(token), t))
-        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session"))};
+    if (!m_store.insertSession(s, tokenHash(token), t,
+                               s.supervised ? tokenHash(supervisorToken) : QByteArray()))
+        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session")), {}};
     m_killSwitch.opened(s.id);
     Q_EMIT sessionChanged(s.id);
-    return {s, token, {}};
+    return {s, token, {}, supervisorToken};
 }
 
 void SessionService::announce(const SessionsEnded &ended)

@@ -24,6 +24,7 @@ public:
         SessionRecord session;
         QString token;
         ApiError error;
+        QString supervisorToken; // supervised sessions: the supervisor's own credential
     };
     Opened open(const Principal &who, const QJsonObject &body);
 

@@ -42,6 +42,9 @@ const char *const kSchema[] = {
     "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT "
     "NOT NULL, type TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash "
     "TEXT NOT NULL)",
+    // Standing grants and breaker trips (SqliteSafety.cpp).
+    "CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, "
+    "PRIMARY KEY (kind, id))",
 };
 
 } // namespace

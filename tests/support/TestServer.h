@@ -26,7 +26,7 @@ public:
         QByteArray riskRules; // a rules file's content; empty: the built-in rules
     };
     TestServer();
-    explicit TestServer(const Options &options);
+    explicit TestServer(const Options &options, const WebhookOptions &webhooks = {});
     ~TestServer();
 
     QUrl url() const;
@@ -35,16 +35,27 @@ public:
     QString token(Role role) const { return m_tokens.at(role); }
     ApiServer &server() { return *m_server; }
     ManualClock *clock() { return m_manual.get(); }
+    // A new server on the same database (and clock), as after a restart; the port changes.
+    void restart();
 
     ApiResult call(const QString &token, const QByteArray &method, const QString &path,
                    const std::optional<QJsonObject> &body = std::nullopt,
                    const ApiClient::Headers &headers = {});
     // Opens a session with the enrollment token: {session id, session token}.
     std::pair<QString, QString> openSession(const QString &agent, const QString &owner = {});
+    // Opens a supervised session: {session id, session token, supervisor token}.
+    struct Supervised {
+        QString id, token, supervisorToken;
+    };
+    Supervised openSupervisedSession(const QString &agent);
     // Submits `body` with a session token; returns the new action's id (empty on failure).
     QString submit(const QString &sessionToken, const QJsonObject &body);
 
 private:
+    void start();
+
+    Options m_options;
+    WebhookOptions m_webhooks;
     QTemporaryDir m_dir;
     std::unique_ptr<ManualClock> m_manual;
     std::unique_ptr<ApiServer> m_server;
