@@ -64,38 +64,46 @@
 </context>
 <context>
     <name>RevealedText</name>
+    <message numerus="yes">
+        <location filename="../ui/RevealedText.cpp" line="28"/>
+        <source>… (+%n characters)</source>
+        <translation>
+            <numerusform>… (+%n Zeichen)</numerusform>
+            <numerusform>… (+%n Zeichen)</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="73"/>
+        <location filename="../ui/RevealedText.cpp" line="102"/>
         <source>A hidden character, shown by its code point</source>
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="108"/>
+        <location filename="../ui/RevealedText.cpp" line="140"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="110"/>
+        <location filename="../ui/RevealedText.cpp" line="142"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="129"/>
+        <location filename="../ui/RevealedText.cpp" line="162"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="133"/>
+        <location filename="../ui/RevealedText.cpp" line="165"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="135"/>
+        <location filename="../ui/RevealedText.cpp" line="167"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="143"/>
+        <location filename="../ui/RevealedText.cpp" line="175"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -103,7 +111,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="269"/>
+        <location filename="../ui/RevealedText.cpp" line="302"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -134,12 +142,12 @@
 <context>
     <name>interlock::ui::ActionBanner</name>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="57"/>
+        <location filename="../ui/ActionBanner.cpp" line="58"/>
         <source>This action contains hidden characters: </source>
         <translation>Diese Aktion enthält verborgene Zeichen: </translation>
     </message>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="67"/>
+        <location filename="../ui/ActionBanner.cpp" line="68"/>
         <source>The diff supplied by the agent does not match what will run%1. The changes below are derived from the payload; the agent&apos;s diff is in its own tab.</source>
         <translation>Der vom Agenten gelieferte Diff stimmt nicht mit dem überein, was ausgeführt wird%1. Die Änderungen unten sind aus den Nutzdaten abgeleitet; der Diff des Agenten steht in einem eigenen Reiter.</translation>
     </message>
@@ -147,193 +155,186 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="110"/>
+        <location filename="../ui/ActionDetailView.cpp" line="163"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="111"/>
+        <location filename="../ui/ActionDetailView.cpp" line="164"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="117"/>
+        <location filename="../ui/ActionDetailView.cpp" line="170"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="125"/>
+        <location filename="../ui/ActionDetailView.cpp" line="178"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="123"/>
-        <location filename="../ui/ActionDetailView.cpp" line="153"/>
-        <location filename="../ui/ActionDetailView.cpp" line="293"/>
+        <location filename="../ui/ActionDetailView.cpp" line="176"/>
+        <location filename="../ui/ActionDetailView.cpp" line="206"/>
+        <location filename="../ui/ActionDetailView.cpp" line="363"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="65"/>
+        <location filename="../ui/ActionDetailView.cpp" line="72"/>
         <source>Claimed by the server: nothing (taken as destructive and open world)</source>
         <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="71"/>
+        <location filename="../ui/ActionDetailView.cpp" line="78"/>
         <source>%1 not claimed (taken as %2)</source>
         <translation>%1 nicht behauptet (gilt als %2)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="72"/>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="72"/>
-        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="76"/>
+        <location filename="../ui/ActionDetailView.cpp" line="83"/>
         <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
         <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="77"/>
+        <location filename="../ui/ActionDetailView.cpp" line="84"/>
         <source>read-only</source>
         <translation>nur lesend</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="78"/>
+        <location filename="../ui/ActionDetailView.cpp" line="85"/>
         <source>destructive</source>
         <translation>zerstörerisch</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="86"/>
         <source>idempotent</source>
         <translation>idempotent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="87"/>
         <source>open world</source>
         <translation>offen nach außen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="113"/>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="120"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <location filename="../ui/ActionDetailView.cpp" line="121"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="117"/>
+        <location filename="../ui/ActionDetailView.cpp" line="124"/>
         <source>MCP server %1 · tool %2</source>
         <translation>MCP-Server %1 · Werkzeug %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="126"/>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="133"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="134"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="133"/>
+        <location filename="../ui/ActionDetailView.cpp" line="186"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="169"/>
+        <location filename="../ui/ActionDetailView.cpp" line="222"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="171"/>
+        <location filename="../ui/ActionDetailView.cpp" line="224"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="181"/>
+        <location filename="../ui/ActionDetailView.cpp" line="234"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="207"/>
+        <location filename="../ui/ActionDetailView.cpp" line="261"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="239"/>
+        <location filename="../ui/ActionDetailView.cpp" line="297"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="268"/>
-        <source>grants on %1</source>
-        <translation>Berechtigungen auf %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionDetailView.cpp" line="273"/>
-        <location filename="../ui/ActionDetailView.cpp" line="263"/>
+        <location filename="../ui/ActionDetailView.cpp" line="324"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="268"/>
+        <location filename="../ui/ActionDetailView.cpp" line="329"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="273"/>
+        <location filename="../ui/ActionDetailView.cpp" line="334"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="280"/>
+        <location filename="../ui/ActionDetailView.cpp" line="342"/>
+        <source>Arguments (from the payload)</source>
+        <translation>Argumente (aus den Nutzdaten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="349"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="286"/>
+        <location filename="../ui/ActionDetailView.cpp" line="355"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="287"/>
+        <location filename="../ui/ActionDetailView.cpp" line="356"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="292"/>
+        <location filename="../ui/ActionDetailView.cpp" line="362"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <source>grants on %1</source>
-        <translation type="vanished">Berechtigungen auf %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionDetailView.cpp" line="270"/>
+        <location filename="../ui/ActionDetailView.cpp" line="331"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="277"/>
+        <location filename="../ui/ActionDetailView.cpp" line="337"/>
         <source>arguments of %1 (MCP server %2)</source>
         <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
@@ -486,52 +487,52 @@
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="182"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="181"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="200"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="199"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="211"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="225"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="237"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="236"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="245"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="244"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="252"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="251"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="255"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="254"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="240"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="262"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -539,17 +540,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="269"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="273"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="276"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="275"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="279"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -956,7 +957,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="122"/>
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="394"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
@@ -967,7 +968,7 @@
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="127"/>
-        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <location filename="../ui/MainWindow.cpp" line="395"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
@@ -1082,7 +1083,7 @@
         <translation>Agentensitzungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="394"/>
         <source>&amp;Approve (read %n s)</source>
         <translation>
             <numerusform>&amp;Freigeben (noch %n s lesen)</numerusform>
@@ -1090,7 +1091,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="394"/>
+        <location filename="../ui/MainWindow.cpp" line="395"/>
         <source>&amp;Edit… (read %n s)</source>
         <translation>
             <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
@@ -1098,57 +1099,57 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="427"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="431"/>
+        <location filename="../ui/MainWindow.cpp" line="432"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="505"/>
+        <location filename="../ui/MainWindow.cpp" line="506"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506"/>
+        <location filename="../ui/MainWindow.cpp" line="507"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="528"/>
+        <location filename="../ui/MainWindow.cpp" line="529"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="529"/>
+        <location filename="../ui/MainWindow.cpp" line="530"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="532"/>
+        <location filename="../ui/MainWindow.cpp" line="533"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="558"/>
+        <location filename="../ui/MainWindow.cpp" line="559"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="559"/>
+        <location filename="../ui/MainWindow.cpp" line="560"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="589"/>
+        <location filename="../ui/MainWindow.cpp" line="590"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="592"/>
+        <location filename="../ui/MainWindow.cpp" line="593"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
