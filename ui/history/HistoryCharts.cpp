@@ -12,7 +12,6 @@
 #include <QJsonArray>
 #include <QLabel>
 #include <QMap>
-#include <QScrollArea>
 #include <QStackedBarSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -64,23 +63,11 @@ HistoryCharts::HistoryCharts(QWidget *parent)
     m_summary->setWordWrap(true);
     for (QChartView *v : {m_days, m_times})
         v->setRenderHint(QPainter::Antialiasing);
-    // Each chart keeps a readable height; on a small window the charts scroll.
-    m_days->setMinimumHeight(220);
-    m_times->setMinimumHeight(170);
-    auto *inner = new QWidget;
-    auto *layout = new QVBoxLayout(inner);
+    auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_days, 3);
     layout->addWidget(m_times, 2);
     layout->addWidget(m_reviews, 2);
-    auto *scroll = new QScrollArea(this);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setWidget(inner);
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
 }
 
 void HistoryCharts::setStats(const QJsonObject &stats)

@@ -69,8 +69,8 @@ void ReviewTimeChart::setReviewTimes(const QJsonArray &reviewTimes)
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(y);
     series->attachAxis(x);
-    // A bar per reviewer, each with room for its label.
-    m_view->setMinimumHeight(110 + 34 * int(qMax<qsizetype>(1, m_categories.size())));
+    // A bar per reviewer with room for its label (at most 300 px: the window stays small).
+    m_view->setMinimumHeight(qMin(300, 110 + 34 * int(qMax<qsizetype>(1, m_categories.size()))));
     QChart *old = m_view->chart();
     m_view->setChart(chart);
     delete old;
