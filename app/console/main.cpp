@@ -7,6 +7,8 @@
 #include "ui/MainWindow.h"
 #include "ui/SettingsDialog.h"
 #include "ui/TokenVault.h"
+#include "ui/safety/DeepLink.h"
+#include "ui/safety/SafetyController.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -91,7 +93,24 @@ int main(int argc, char *argv[])
          QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
          QStringLiteral("FILE")},
     });
+    parser.addPositionalArgument(
+        QStringLiteral("link"),
+        QStringLiteral("interlock://action/ID: select that action (handed to the console already "
+                       "running for this user, if any)."),
+        QStringLiteral("[link]"));
     parser.process(app);
+    const QString link = parser.positionalArguments().value(0);
+    const QString linkedAction = ui::DeepLink::actionId(link);
+    if (!link.isEmpty() && linkedAction.isEmpty()) {
+        std::fprintf(stderr, "interlock: %s is not an interlock://action/ID link\n",
+                     qPrintable(link.left(200)));
+        return 2;
+    }
+    // A console is running already: it opens the link, and this one is done.
+    if (!linkedAction.isEmpty() && ui::DeepLink::forward(link)) {
+        std::printf("interlock: opened %s in the running console\n", qPrintable(link));
+        return 0;
+    }
 
     // The console's language: --lang, else the system's; English needs no translation.
     QTranslator translator, qtTranslator;
@@ -203,6 +222,14 @@ int main(int argc, char *argv[])
     }
     ui::ConsoleBackend &backend = *console.backend();
     ui::MainWindow &window = *console.window();
+    // Links from later starts open here (in whichever window the console shows then).
+    ui::DeepLink links;
+    if (!parser.isSet(QStringLiteral("screenshot")))
+        links.listen();
+    QObject::connect(&links, &ui::DeepLink::actionRequested, &console,
+                     [&console](const QString &id) { console.window()->safety()->openAction(id); });
+    if (!linkedAction.isEmpty())
+        window.safety()->openAction(linkedAction);
     std::unique_ptr<ui::DemoAgents> demoAgents;
     if (demo) {
         demoAgents = std::make_unique<ui::DemoAgents>(url, console.embedded()->agentToken());
