@@ -135,8 +135,16 @@ SafetyController::SafetyController(ConsoleBackend *backend, MainWindow *window)
     connect(queue, &QAbstractItemModel::dataChanged, this, &SafetyController::tryOpenPending);
     connect(window->sessionsView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &SafetyController::updateEnabled);
-    connect(backend->sessions(), &QAbstractItemModel::modelReset, this,
-            &SafetyController::updateEnabled);
+    // The sessions list is reloaded on events: the selected session stays selected.
+    connect(backend->sessions(), &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        m_keepSession =
+            m_window->sessionsView()->currentIndex().data(SessionListModel::IdRole).toString();
+    });
+    connect(backend->sessions(), &QAbstractItemModel::modelReset, this, [this] {
+        if (!m_keepSession.isEmpty())
+            selectSession(std::exchange(m_keepSession, {}));
+        updateEnabled();
+    });
     connect(backend->sessions(), &QAbstractItemModel::dataChanged, this,
             &SafetyController::updateEnabled);
     connect(backend, &ConsoleBackend::actionUnavailable, this,
@@ -388,6 +396,11 @@ void SafetyController::openSession(const QString &id)
     m_window->show();
     m_window->raise();
     m_window->activateWindow();
+    selectSession(id);
+}
+
+void SafetyController::selectSession(const QString &id)
+{
     QAbstractItemModel *model = m_window->sessionsView()->model();
     for (int r = 0; r < model->rowCount(); ++r) {
         if (model->index(r, 0).data(SessionListModel::IdRole).toString() == id) {

@@ -53,6 +53,7 @@ private:
     void setRole(const QString &role);
     void onEvents(const class QJsonArray &events);
     void tryOpenPending();
+    void selectSession(const QString &id);
     QString listForConfirmation(const QStringList &ids) const;
     void editNotifications();
 
@@ -69,6 +70,7 @@ private:
     QLabel *m_grantLabel;
     QString m_grantWhyNot;
     QString m_openPending; // an action asked for before the console had it
+    QString m_keepSession; // selected in the sessions panel across a reload
     bool m_readOnly = false;
 };
 
