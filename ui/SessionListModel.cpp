@@ -41,15 +41,17 @@ QString SessionListModel::frozenText(const QJsonObject &frozen)
     for (const QJsonValue &r : frozen.value(QStringLiteral("resumes")).toArray())
         by.append(r.toObject().value(QStringLiteral("by")).toString());
     const int required = frozen.value(QStringLiteral("required_resumes")).toInt(1);
-    QString text = tr("frozen by %1: %2")
-                       .arg(frozen.value(QStringLiteral("rule")).toString(),
-                            frozen.value(QStringLiteral("message")).toString());
+    // Who resumed so far first: the rule's message can be long.
+    QString who;
     if (required > 1)
-        text += u' ' + (by.isEmpty() ? tr("(critical: two people must resume it)")
-                                     : tr("(resumed by %1, %2 of %3)")
-                                           .arg(by.join(QStringLiteral(", ")))
-                                           .arg(by.size())
-                                           .arg(required));
+        who = u' ' + (by.isEmpty() ? tr("(critical: two people must resume it)")
+                                   : tr("(resumed by %1, %2 of %3)")
+                                         .arg(by.join(QStringLiteral(", ")))
+                                         .arg(by.size())
+                                         .arg(required));
+    const QString text = tr("frozen by %1%2: %3")
+                             .arg(frozen.value(QStringLiteral("rule")).toString(), who,
+                                  frozen.value(QStringLiteral("message")).toString());
     return text;
 }
 

@@ -8,6 +8,7 @@
 #include "ui/SettingsDialog.h"
 #include "ui/TokenVault.h"
 #include "ui/safety/DeepLink.h"
+#include "ui/safety/GrantsPanel.h"
 #include "ui/safety/SafetyController.h"
 
 #include <QApplication>
@@ -17,6 +18,7 @@
 #include <QInputDialog>
 #include <QLibraryInfo>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
@@ -87,7 +89,7 @@ int main(int argc, char *argv[])
          QStringLiteral("With --screenshot: select the first action whose title contains TEXT."),
          QStringLiteral("TEXT")},
         {QStringLiteral("tab"),
-         QStringLiteral("With --screenshot: show this tab (queue, history or charts)."),
+         QStringLiteral("With --screenshot: show this tab (queue, grants, history or charts)."),
          QStringLiteral("TAB"), QStringLiteral("queue")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
@@ -261,7 +263,10 @@ int main(int argc, char *argv[])
             poll->stop();
             if (!window.selectAction(parser.value(QStringLiteral("select"))))
                 window.selectFirstAction();
-            window.showTab(parser.value(QStringLiteral("tab")));
+            if (parser.value(QStringLiteral("tab")) == QLatin1String("grants"))
+                window.tabs()->setCurrentWidget(window.safety()->grantsPanel());
+            else
+                window.showTab(parser.value(QStringLiteral("tab")));
             QTimer::singleShot(1500, &window, [&window, file] {
                 const bool ok = window.grab().save(file);
                 std::fprintf(ok ? stdout : stderr,

@@ -20,6 +20,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -75,6 +76,15 @@ SafetyController::SafetyController(ConsoleBackend *backend, MainWindow *window)
     connect(m_bulkReject, &QAction::triggered, this, &SafetyController::bulkReject);
     connect(m_notifications, &QAction::triggered, this, &SafetyController::editNotifications);
     window->addSessionAction(m_resume);
+    // A frozen session's status names the rule and its figures: that column gets the room.
+    QHeaderView *sessionsHeader = window->sessionsView()->horizontalHeader();
+    // (agent and owner are agent text: a fixed width, never their contents')
+    for (int c : {int(SessionListModel::Agent), int(SessionListModel::Owner)}) {
+        sessionsHeader->setSectionResizeMode(c, QHeaderView::Interactive);
+        sessionsHeader->resizeSection(c, 220);
+    }
+    sessionsHeader->setSectionResizeMode(SessionListModel::Pending, QHeaderView::ResizeToContents);
+    sessionsHeader->setSectionResizeMode(SessionListModel::Status, QHeaderView::Stretch);
     if (QMenu *queue = menuHolding(window, window->rejectAction())) {
         queue->addSeparator();
         queue->addActions({m_bulkApprove, m_bulkReject});
