@@ -11,6 +11,8 @@
 #include "ui/Prompts.h"
 #include "ui/QueueFilterBar.h"
 #include "ui/SessionListModel.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/history/HistoryView.h"
 #include "ui/safety/DeepLink.h"
 #include "ui/safety/GrantListModel.h"
 #include "ui/safety/GrantsPanel.h"
@@ -276,6 +278,21 @@ private Q_SLOTS:
                      QStringLiteral("by: grant %1 (made by admin-user)").arg(grantId)),
                  qPrintable(m_window->detailView()->metaText()));
 
+        // History says the same.
+        HistoryView *history = m_window->historyView();
+        QVERIFY(history); // admin
+        history->apply();
+        QTRY_VERIFY(history->model()->rowCount() >= 2);
+        int row = -1;
+        for (int r = 0; r < history->model()->rowCount(); ++r)
+            if (history->model()->item(r).value(QStringLiteral("id")).toString() == repeat)
+                row = r;
+        QVERIFY(row >= 0);
+        history->table()->setCurrentIndex(history->model()->index(row, 0));
+        QTRY_VERIFY2(history->decisionText().contains(
+                         QStringLiteral("by grant %1 (made by admin-user)").arg(grantId)),
+                     qPrintable(history->decisionText()));
+
         // The Grants tab lists it: what it allows, who made it, until when.
         m_window->tabs()->setCurrentWidget(safety().grantsPanel());
         GrantsPanel *panel = safety().grantsPanel();
@@ -493,6 +510,8 @@ private Q_SLOTS:
             !DeepLink::forward(QStringLiteral("interlock://action/act_1"), name, 500)); // none runs
         DeepLink running;
         QVERIFY(running.listen(name));
+        DeepLink later; // a second console without a link: the first keeps taking them
+        QVERIFY(!later.listen(name));
         QSignalSpy asked(&running, &DeepLink::actionRequested);
         // The second start blocks on its socket; the running console answers from its loop.
         auto second = std::async(std::launch::async, [name] {

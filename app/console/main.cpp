@@ -261,7 +261,8 @@ int main(int argc, char *argv[])
             if ((!backend.isConnected() || !demoDone) && (waited += 50) < 10000)
                 return;
             poll->stop();
-            if (!window.selectAction(parser.value(QStringLiteral("select"))))
+            if (!window.selectAction(parser.value(QStringLiteral("select"))) &&
+                linkedAction.isEmpty())
                 window.selectFirstAction();
             if (parser.value(QStringLiteral("tab")) == QLatin1String("grants"))
                 window.tabs()->setCurrentWidget(window.safety()->grantsPanel());

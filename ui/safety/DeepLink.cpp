@@ -44,15 +44,19 @@ bool DeepLink::forward(const QString &link, const QString &name, int timeoutMs)
 
 bool DeepLink::listen(const QString &name)
 {
+    // Another console listens there: it keeps the links. (Asked first: with user-only access Qt
+    // binds a new socket beside the path and renames it over whatever is there.)
+    QLocalSocket probe;
+    probe.connectToServer(name);
+    if (probe.waitForConnected(500))
+        return false;
+    // A socket left by a console that crashed: nobody answers on it, so it is taken over.
+    QLocalServer::removeServer(name);
     delete m_server;
     m_server = new QLocalServer(this);
     m_server->setSocketOptions(QLocalServer::UserAccessOption);
-    if (!m_server->listen(name)) {
-        // A socket left by a console that crashed: nobody answers on it, so it is taken over.
-        QLocalServer::removeServer(name);
-        if (!m_server->listen(name))
-            return false;
-    }
+    if (!m_server->listen(name))
+        return false;
     connect(m_server, &QLocalServer::newConnection, this, [this] {
         while (QLocalSocket *socket = m_server->nextPendingConnection()) {
             connect(socket, &QLocalSocket::disconnected, socket, &QObject::deleteLater);
