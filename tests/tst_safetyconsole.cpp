@@ -253,6 +253,26 @@ private Q_SLOTS:
         QTRY_VERIFY(m_window->detailComplete());
         QComboBox *choice = safety().grantChoice();
         QTRY_VERIFY(choice->isEnabled());
+        // A choice made for another action is not carried over to this one.
+        const QString other =
+            m_server->submit(token, shell(QStringLiteral("make lint"), QStringLiteral("Lint")));
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 2);
+        safety().openAction(other);
+        QTRY_COMPARE(m_window->selectedActionId(), other);
+        QTRY_VERIFY(choice->isEnabled());
+        choice->setCurrentIndex(choice->findData(3600));
+        QCOMPARE(m_backend->grantOffered(other), 3600);
+        safety().openAction(first);
+        QTRY_COMPARE(m_window->selectedActionId(), first);
+        QCOMPARE(choice->currentIndex(), 0);
+        QCOMPARE(m_backend->grantOffered(first), 0);
+        safety().openAction(other);
+        QTRY_COMPARE(m_window->selectedActionId(), other);
+        QCOMPARE(choice->currentIndex(), 0);
+        QCOMPARE(m_backend->grantOffered(other), 0); // back on it: "no" is what is shown and sent
+        safety().openAction(first);
+        QTRY_COMPARE(m_window->selectedActionId(), first);
+        QTRY_VERIFY(m_window->detailComplete());
         choice->setCurrentIndex(choice->findData(8 * 3600));
         QTRY_VERIFY(m_window->approveAction()->isEnabled());
         m_window->approveAction()->trigger();

@@ -136,8 +136,12 @@ SafetyController::SafetyController(ConsoleBackend *backend, MainWindow *window)
     QAbstractItemModel *queue = window->queueView()->model();
     connect(window->queueView()->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &SafetyController::updateEnabled);
+    // The grant choice belongs to one action: another selection starts from "no".
     connect(window->queueView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            &SafetyController::updateGrantChoice);
+            [this] {
+                m_backend->offerGrant({}, 0);
+                updateGrantChoice();
+            });
     connect(queue, &QAbstractItemModel::dataChanged, this, &SafetyController::updateEnabled);
     connect(queue, &QAbstractItemModel::modelReset, this, &SafetyController::tryOpenPending);
     connect(queue, &QAbstractItemModel::layoutChanged, this, &SafetyController::tryOpenPending);
@@ -228,7 +232,7 @@ void SafetyController::updateGrantChoice()
                   .isEmpty())
         whyNot = tr("A circuit breaker tripped for this session: nothing of it is granted.");
     m_grantWhyNot = whyNot;
-    // The choice belongs to one action: another selection starts from "no".
+    // The box shows what the next approval sends, nothing else.
     if (m_backend->grantOffered(id) == 0 && m_grantChoice->currentIndex() != 0) {
         const QSignalBlocker block(m_grantChoice);
         m_grantChoice->setCurrentIndex(0);
