@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QJsonArray>
 
 namespace interlock::ui {
 
@@ -29,7 +30,37 @@ QString SessionListModel::statusText(const QJsonObject &s)
         return tr("killed");
     if (status == QLatin1String("ended"))
         return tr("ended");
+    if (const QJsonObject frozen = s.value(QStringLiteral("frozen")).toObject(); !frozen.isEmpty())
+        return frozenText(frozen);
     return tr("active");
+}
+
+QString SessionListModel::frozenText(const QJsonObject &frozen)
+{
+    QStringList by;
+    for (const QJsonValue &r : frozen.value(QStringLiteral("resumes")).toArray())
+        by.append(r.toObject().value(QStringLiteral("by")).toString());
+    const int required = frozen.value(QStringLiteral("required_resumes")).toInt(1);
+    // Who resumed so far first: the rule's message can be long.
+    QString who;
+    if (required > 1)
+        who = u' ' + (by.isEmpty() ? tr("(critical: two people must resume it)")
+                                   : tr("(resumed by %1, %2 of %3)")
+                                         .arg(by.join(QStringLiteral(", ")))
+                                         .arg(by.size())
+                                         .arg(required));
+    const QString text = tr("frozen by %1%2: %3")
+                             .arg(frozen.value(QStringLiteral("rule")).toString(), who,
+                                  frozen.value(QStringLiteral("message")).toString());
+    return text;
+}
+
+QJsonObject SessionListModel::session(const QString &id) const
+{
+    for (const QJsonObject &s : m_sessions)
+        if (s.value(QStringLiteral("id")).toString() == id)
+            return s;
+    return {};
 }
 
 QVariant SessionListModel::data(const QModelIndex &index, int role) const
@@ -41,12 +72,18 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("id")).toString();
     if (role == StateRole)
         return s.value(QStringLiteral("status")).toString();
+    if (role == FrozenRole)
+        return s.value(QStringLiteral("frozen")).toObject();
+    if (role == Qt::ToolTipRole && index.column() == Status)
+        return statusText(s);
     if (role == Qt::ForegroundRole && index.column() == Status) {
         const QString status = s.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("killed"))
             return QBrush(QColor(0xb9, 0x1c, 0x1c));
         if (status == QLatin1String("terminated"))
             return QBrush(QColor(0x15, 0x80, 0x3d));
+        if (s.value(QStringLiteral("frozen")).isObject())
+            return QBrush(QColor(0xb4, 0x53, 0x09)); // frozen: amber
         return {};
     }
     if (role != Qt::DisplayRole)

@@ -12,7 +12,7 @@ class SessionListModel : public QAbstractTableModel
     Q_OBJECT
 public:
     enum Column { Agent, Owner, Pending, Status, ColumnCount };
-    enum Roles { IdRole = Qt::UserRole + 1, StateRole };
+    enum Roles { IdRole = Qt::UserRole + 1, StateRole, FrozenRole };
 
     using QAbstractTableModel::QAbstractTableModel;
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -25,6 +25,10 @@ public:
     // Applies one session as the server returned it (e.g. a kill's answer) at once.
     void upsert(const QJsonObject &session);
     static QString statusText(const QJsonObject &session);
+    // The session `id` as the server last sent it (empty when unknown).
+    QJsonObject session(const QString &id) const;
+    // "frozen by RULE (…)": what holds a frozen session and who resumed it so far (issue #16).
+    static QString frozenText(const QJsonObject &frozen);
 
 private:
     QList<QJsonObject> m_sessions;
