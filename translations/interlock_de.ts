@@ -119,22 +119,22 @@
 <context>
     <name>interlock::ConsoleApp</name>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="61"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="60"/>
         <source>Token saved in your keychain for %1.</source>
         <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="63"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="62"/>
         <source>The token is kept for this run only.</source>
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="105"/>
         <source>The console&apos;s own server did not start: %1</source>
         <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="119"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="118"/>
         <source>No token is saved for %1; enter one in Settings.</source>
         <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
     </message>
@@ -364,122 +364,122 @@
 <context>
     <name>interlock::ui::ConsoleBackend</name>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="42"/>
         <source>Reconnecting… (%1)</source>
         <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="45"/>
         <source>Refused by the server: %1</source>
         <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="48"/>
         <source>Connecting…</source>
         <translation>Verbinde …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="49"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="58"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>The server could not be reached (%1).</source>
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
         <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
         <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="79"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="81"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
         <source>You opened the session that submitted this action, so someone else must approve it.</source>
         <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="86"/>
         <source>You own the session that submitted this action, so someone else must approve it.</source>
         <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="89"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="82"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="91"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="92"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="192"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="201"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="213"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="222"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="224"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="233"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="248"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="259"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="267"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="265"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="274"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="268"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="277"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="281"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="276"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="285"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -487,17 +487,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="287"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="296"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="290"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="299"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="293"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="302"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -1235,54 +1235,89 @@
 <context>
     <name>interlock::ui::SessionListModel</name>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="25"/>
+        <location filename="../ui/SessionListModel.cpp" line="38"/>
         <source>terminated ✓ (%1 ms)</source>
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="29"/>
+        <location filename="../ui/SessionListModel.cpp" line="42"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="31"/>
+        <location filename="../ui/SessionListModel.cpp" line="44"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="32"/>
+        <location filename="../ui/SessionListModel.cpp" line="45"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
+        <location filename="../ui/SessionListModel.cpp" line="54"/>
+        <source>not supervised</source>
+        <translation>nicht überwacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="58"/>
+        <source>⚠ supervisor not answering: the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="59"/>
+        <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
         <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <source>kill path not verified yet</source>
+        <translation>Abbruchweg noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="65"/>
+        <source>kill path verified %1 s ago</source>
+        <translation>Abbruchweg bestätigt vor %1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="87"/>
+        <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
+        <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="110"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <location filename="../ui/SessionListModel.cpp" line="111"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="81"/>
+        <location filename="../ui/SessionListModel.cpp" line="130"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="83"/>
+        <location filename="../ui/SessionListModel.cpp" line="132"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <location filename="../ui/SessionListModel.cpp" line="134"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="87"/>
+        <location filename="../ui/SessionListModel.cpp" line="136"/>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="138"/>
+        <source>Kill path</source>
+        <translation>Abbruchweg</translation>
     </message>
 </context>
 <context>
@@ -1384,37 +1419,37 @@
         <translation>Verbinden mit</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="159"/>
+        <location filename="../ui/SettingsDialog.cpp" line="160"/>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="182"/>
+        <location filename="../ui/SettingsDialog.cpp" line="183"/>
         <source>The CA certificate file cannot be used: %1</source>
         <translation>Die CA-Zertifikatsdatei ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="184"/>
+        <location filename="../ui/SettingsDialog.cpp" line="185"/>
         <source>Enter a token for this server.</source>
         <translation>Token für diesen Server eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="218"/>
+        <location filename="../ui/SettingsDialog.cpp" line="219"/>
         <source>Enter the token to test with.</source>
         <translation>Token zum Testen eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="219"/>
+        <location filename="../ui/SettingsDialog.cpp" line="220"/>
         <source>The console&apos;s own server needs no test.</source>
         <translation>Der eigene Server der Konsole braucht keinen Test.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="223"/>
+        <location filename="../ui/SettingsDialog.cpp" line="224"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="235"/>
+        <location filename="../ui/SettingsDialog.cpp" line="236"/>
         <source>Signed in as %1 (%2).</source>
         <translation>Angemeldet als %1 (%2).</translation>
     </message>
@@ -1440,22 +1475,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="167"/>
+        <location filename="../app/console/main.cpp" line="170"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="171"/>
+        <location filename="../app/console/main.cpp" line="174"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="175"/>
+        <location filename="../app/console/main.cpp" line="178"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="177"/>
+        <location filename="../app/console/main.cpp" line="180"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>
