@@ -94,8 +94,6 @@ private Q_SLOTS:
             {"kill-unknown", "POST", QStringLiteral("/v1/sessions/ses_none/kill"), QJsonObject{}, {401, 401, 403, 403, 403, 404, 404, 403, 404}},
             {"terminated-bad-body", "POST", QStringLiteral("/v1/sessions/{S}/terminated"),
              QJsonObject{{QStringLiteral("exit_code"), QStringLiteral("x")}}, {401, 401, 403, 403, 403, 403, 403, 403, 403}},
-            {"pong", "POST", QStringLiteral("/v1/sessions/{S}/pong"),
-             QJsonObject{{QStringLiteral("ping"), QStringLiteral("x")}}, {401, 401, 403, 403, 403, 403, 403, 403, 403}},
             {"audit", "GET", QStringLiteral("/v1/audit"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             {"audit-verify", "GET", QStringLiteral("/v1/audit/verify"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             {"history", "GET", QStringLiteral("/v1/history"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
