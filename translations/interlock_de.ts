@@ -78,32 +78,32 @@
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="140"/>
+        <location filename="../ui/RevealedText.cpp" line="144"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="142"/>
+        <location filename="../ui/RevealedText.cpp" line="146"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="162"/>
+        <location filename="../ui/RevealedText.cpp" line="166"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="165"/>
+        <location filename="../ui/RevealedText.cpp" line="169"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="167"/>
+        <location filename="../ui/RevealedText.cpp" line="171"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="175"/>
+        <location filename="../ui/RevealedText.cpp" line="179"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="302"/>
+        <location filename="../ui/RevealedText.cpp" line="306"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -432,97 +432,97 @@
 <context>
     <name>interlock::ui::ConsoleBackend</name>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="42"/>
         <source>Reconnecting… (%1)</source>
         <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="45"/>
         <source>Refused by the server: %1</source>
         <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="48"/>
         <source>Connecting…</source>
         <translation>Verbinde …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="49"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="58"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>The server could not be reached (%1).</source>
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
         <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
         <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="79"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="81"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
         <source>You opened the session that submitted this action, so someone else must approve it.</source>
         <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="86"/>
         <source>You own the session that submitted this action, so someone else must approve it.</source>
         <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="89"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="82"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="91"/>
         <source>A circuit breaker froze this agent&apos;s session: approvals wait until a person resumes it in the sessions panel; rejecting still works.</source>
         <translation>Ein Schutzschalter hat die Sitzung dieses Agenten eingefroren: Freigaben warten, bis eine Person sie in der Sitzungsliste fortsetzt; Ablehnen geht weiterhin.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="85"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="94"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="86"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="95"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="195"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="204"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="217"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="228"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="237"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="235"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="244"/>
         <source>Approved “%1”; the same is allowed for this agent for %n hour(s) (grant %2).</source>
         <translation>
             <numerusform>„%1“ freigegeben; dasselbe ist für diesen Agenten %n Stunde erlaubt (Erlaubnis %2).</numerusform>
@@ -530,37 +530,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="255"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="264"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="277"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="286"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="285"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="294"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="292"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="301"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="295"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="304"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="299"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="308"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="303"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="312"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -568,17 +568,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="314"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="323"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="317"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="326"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="320"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="329"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -1498,7 +1498,7 @@
         <translation>Lesezeit pro Prüfer (Median; Anteil der Freigaben innerhalb von 2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/history/ReviewTimeChart.cpp" line="75"/>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="77"/>
         <source>No reviewer decisions in this range.</source>
         <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
     </message>
@@ -1604,13 +1604,13 @@
     </message>
     <message>
         <location filename="../ui/safety/SafetyController.cpp" line="61"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="194"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="198"/>
         <source>Approve selected…</source>
         <translation>Auswahl freigeben…</translation>
     </message>
     <message>
         <location filename="../ui/safety/SafetyController.cpp" line="62"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="196"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="200"/>
         <source>Reject selected…</source>
         <translation>Auswahl ablehnen…</translation>
     </message>
@@ -1631,7 +1631,7 @@
     </message>
     <message>
         <location filename="../ui/safety/SafetyController.cpp" line="71"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="201"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="205"/>
         <source>Approve every selected action (low and medium only), after one confirmation that lists them</source>
         <translation>Jede gewählte Aktion freigeben (nur niedriges und mittleres Risiko), nach einer Bestätigung, die sie auflistet</translation>
     </message>
@@ -1666,12 +1666,12 @@
         <translation>Erlaubnisse</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="164"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="168"/>
         <source>Cannot open the action %1: %2</source>
         <translation>Die Aktion %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="193"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="197"/>
         <source>Approve %n selected…</source>
         <translation>
             <numerusform>%n gewählte freigeben…</numerusform>
@@ -1679,7 +1679,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="195"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="199"/>
         <source>Reject %n selected…</source>
         <translation>
             <numerusform>%n gewählte ablehnen…</numerusform>
@@ -1687,52 +1687,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="199"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="203"/>
         <source>Only low and medium actions can be approved together: decide the high and critical ones one by one</source>
         <translation>Nur Aktionen mit niedrigem und mittlerem Risiko können gemeinsam freigegeben werden: Entscheiden Sie hohe und kritische einzeln</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="217"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="221"/>
         <source>Only a pending action can be granted.</source>
         <translation>Nur eine offene Aktion kann dauerhaft erlaubt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="219"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="223"/>
         <source>High and critical actions are never granted: each waits for a person.</source>
         <translation>Aktionen mit hohem oder kritischem Risiko werden nie dauerhaft erlaubt: Jede wartet auf eine Person.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="221"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="225"/>
         <source>Only shell.exec, fs.write and mcp.tool_call actions can be granted.</source>
         <translation>Nur shell.exec-, fs.write- und mcp.tool_call-Aktionen können dauerhaft erlaubt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="223"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="227"/>
         <source>An action that needs more than one approval is never granted.</source>
         <translation>Eine Aktion, die mehr als eine Freigabe braucht, wird nie dauerhaft erlaubt.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="229"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="233"/>
         <source>A circuit breaker tripped for this session: nothing of it is granted.</source>
         <translation>Für diese Sitzung hat ein Schutzschalter ausgelöst: Nichts davon wird dauerhaft erlaubt.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="246"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="250"/>
         <source>With Approve, also approve exact repeats of this action by the same agent for this long (a standing grant, listed in the Grants tab)</source>
         <translation>Mit Freigeben auch genaue Wiederholungen dieser Aktion durch denselben Agenten so lange freigeben (eine dauerhafte Erlaubnis, im Reiter Erlaubnisse aufgeführt)</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="281"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="285"/>
         <source>Circuit breaker %1 killed %2: %3</source>
         <translation>Schutzschalter %1 hat %2 beendet: %3</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="282"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="286"/>
         <source>Circuit breaker %1 froze %2: %3. Nothing of it is accepted until a person resumes it (sessions panel).</source>
         <translation>Schutzschalter %1 hat %2 eingefroren: %3. Nichts davon wird angenommen, bis eine Person sie fortsetzt (Sitzungsliste).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="296"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="300"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weitere</numerusform>
@@ -1740,7 +1740,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="314"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="318"/>
         <source>Approve %n actions</source>
         <translation>
             <numerusform>%n Aktion freigeben</numerusform>
@@ -1748,7 +1748,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="315"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="319"/>
         <source>Approve these %n actions? Each gets its own decision and audit entry.</source>
         <translation>
             <numerusform>Diese %n Aktion freigeben? Jede erhält ihre eigene Entscheidung und ihren eigenen Audit-Eintrag.</numerusform>
@@ -1756,7 +1756,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="318"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="322"/>
         <source>Approve %n</source>
         <translation>
             <numerusform>%n freigeben</numerusform>
@@ -1764,7 +1764,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="328"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="332"/>
         <source>Reject %n actions</source>
         <translation>
             <numerusform>%n Aktion ablehnen</numerusform>
@@ -1772,7 +1772,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="329"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="333"/>
         <source>Why are these %n actions rejected? Each agent receives this text.</source>
         <translation>
             <numerusform>Warum wird diese %n Aktion abgelehnt? Jeder Agent erhält diesen Text.</numerusform>
@@ -1780,77 +1780,77 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="344"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="348"/>
         <source>Resume the session of %1? It was frozen by the circuit breaker %2: %3. Once resumed it may submit again.</source>
         <translation>Sitzung von %1 fortsetzen? Sie wurde vom Schutzschalter %2 eingefroren: %3. Fortgesetzt darf sie wieder Aktionen einreichen.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="355"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="359"/>
         <source>This rule is critical: two different people must resume it. Yours is the first; a second person is needed.</source>
         <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Ihre ist die erste; eine zweite Person wird gebraucht.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="357"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="361"/>
         <source>This rule is critical: two different people must resume it. Already resumed by: %1.</source>
         <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Bereits fortgesetzt von: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="361"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
         <source>Resume session</source>
         <translation>Sitzung fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="361"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="426"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="430"/>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="428"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="432"/>
         <source>Desktop notifications while the console is not the active window. Clicking one opens what it is about.</source>
         <translation>Desktop-Benachrichtigungen, solange die Konsole nicht das aktive Fenster ist. Ein Klick darauf öffnet, worum es geht.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="435"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="439"/>
         <source>New critical actions</source>
         <translation>Neue kritische Aktionen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="436"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="440"/>
         <source>New high-risk actions</source>
         <translation>Neue Aktionen mit hohem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="437"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="441"/>
         <source>New medium-risk actions</source>
         <translation>Neue Aktionen mit mittlerem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="438"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="442"/>
         <source>New low-risk actions</source>
         <translation>Neue Aktionen mit niedrigem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="439"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="443"/>
         <source>Circuit breaker trips</source>
         <translation>Auslösungen von Schutzschaltern</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="440"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="444"/>
         <source>Receipt violations</source>
         <translation>Abweichende Ausführungen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="441"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="445"/>
         <source>Supervisors that stop answering liveness checks</source>
         <translation>Überwacher, die nicht mehr auf Lebenszeichen-Prüfungen antworten</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="450"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="454"/>
         <source>This desktop has no notification area: nothing can be shown here.</source>
         <translation>Dieser Desktop hat keinen Benachrichtigungsbereich: Hier kann nichts angezeigt werden.</translation>
     </message>
@@ -1858,69 +1858,104 @@
 <context>
     <name>interlock::ui::SessionListModel</name>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="26"/>
+        <location filename="../ui/SessionListModel.cpp" line="39"/>
         <source>terminated ✓ (%1 ms)</source>
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="30"/>
+        <location filename="../ui/SessionListModel.cpp" line="43"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="32"/>
+        <location filename="../ui/SessionListModel.cpp" line="45"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="35"/>
+        <location filename="../ui/SessionListModel.cpp" line="48"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="47"/>
+        <location filename="../ui/SessionListModel.cpp" line="60"/>
         <source>(critical: two people must resume it)</source>
         <translation>(kritisch: zwei Personen müssen fortsetzen)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="48"/>
+        <location filename="../ui/SessionListModel.cpp" line="61"/>
         <source>(resumed by %1, %2 of %3)</source>
         <translation>(fortgesetzt von %1, %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="52"/>
+        <location filename="../ui/SessionListModel.cpp" line="65"/>
         <source>frozen by %1%2: %3</source>
         <translation>eingefroren durch %1%2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="101"/>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <source>not supervised</source>
+        <translation>nicht überwacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="89"/>
+        <source>⚠ supervisor not answering: the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="90"/>
+        <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="95"/>
+        <source>kill path not verified yet</source>
+        <translation>Abbruchweg noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="96"/>
+        <source>kill path verified %1 s ago</source>
+        <translation>Abbruchweg bestätigt vor %1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="122"/>
+        <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
+        <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="147"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="102"/>
+        <location filename="../ui/SessionListModel.cpp" line="148"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="119"/>
+        <location filename="../ui/SessionListModel.cpp" line="167"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="121"/>
+        <location filename="../ui/SessionListModel.cpp" line="169"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="123"/>
+        <location filename="../ui/SessionListModel.cpp" line="171"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="125"/>
+        <location filename="../ui/SessionListModel.cpp" line="173"/>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="175"/>
+        <source>Kill path</source>
+        <translation>Abbruchweg</translation>
     </message>
 </context>
 <context>

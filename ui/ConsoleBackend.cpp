@@ -22,6 +22,15 @@ ConsoleBackend::ConsoleBackend(const QUrl &server, const QString &token, QObject
         reloadSessions();
     });
     connect(&m_stream, &EventStream::eventsArrived, this, &ConsoleBackend::onEvents);
+    // The kill path's "verified N s ago" moves with every ping, which is not an event: the
+    // sessions are read again every few seconds while connected.
+    auto *sessionsTimer = new QTimer(this);
+    sessionsTimer->setInterval(5000);
+    connect(sessionsTimer, &QTimer::timeout, this, [this] {
+        if (isConnected() && !m_sessionsReloadQueued)
+            reloadSessions();
+    });
+    sessionsTimer->start();
     connect(&m_stream, &EventStream::stateChanged, this,
             [this](EventStream::State state, const QString &detail) {
                 switch (state) {

@@ -8,6 +8,19 @@
 
 namespace interlock::ui {
 
+SessionListModel::SessionListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_elapsed.start();
+    m_clock = [this] { return m_elapsed.elapsed(); };
+    m_ageTimer.setInterval(1000);
+    connect(&m_ageTimer, &QTimer::timeout, this, [this] {
+        if (!m_sessions.isEmpty())
+            Q_EMIT dataChanged(index(0, KillPath), index(rowCount() - 1, KillPath));
+    });
+    m_ageTimer.start();
+}
+
 int SessionListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_sessions.size());
@@ -63,6 +76,26 @@ QJsonObject SessionListModel::session(const QString &id) const
     return {};
 }
 
+QString SessionListModel::killPathText(const QJsonObject &s, qint64 sinceFetchMs)
+{
+    if (s.value(QStringLiteral("status")).toString() != QLatin1String("active"))
+        return {};
+    const QString liveness = s.value(QStringLiteral("liveness")).toString();
+    if (liveness.isEmpty())
+        return s.value(QStringLiteral("supervised")).toBool() ? QString() : tr("not supervised");
+    const QJsonValue ago = s.value(QStringLiteral("kill_path_verified_ms_ago"));
+    const qint64 seconds = ago.isDouble() ? (ago.toInteger() + sinceFetchMs) / 1000 : -1;
+    if (liveness == QLatin1String("late")) {
+        return seconds < 0 ? tr("⚠ supervisor not answering: the agent may be running unguarded")
+                           : tr("⚠ supervisor not answering (verified %1 s ago): the agent may "
+                                "be running unguarded")
+                                 .arg(seconds);
+    }
+    if (seconds < 0)
+        return tr("kill path not verified yet");
+    return tr("kill path verified %1 s ago").arg(seconds);
+}
+
 QVariant SessionListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -76,6 +109,19 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("frozen")).toObject();
     if (role == Qt::ToolTipRole && index.column() == Status)
         return statusText(s);
+    if (role == LivenessRole)
+        return s.value(QStringLiteral("liveness")).toString();
+    const bool late = s.value(QStringLiteral("liveness")).toString() == QLatin1String("late") &&
+                      s.value(QStringLiteral("status")).toString() == QLatin1String("active");
+    if (index.column() == KillPath && late) {
+        if (role == Qt::ForegroundRole)
+            return QBrush(QColor(0xb9, 0x1c, 0x1c));
+        if (role == Qt::BackgroundRole)
+            return QBrush(QColor(0xfe, 0xe2, 0xe2));
+        if (role == Qt::ToolTipRole)
+            return tr("The supervisor did not answer the server's liveness check in time: a kill "
+                      "may not reach the agent. Check the machine it runs on.");
+    }
     if (role == Qt::ForegroundRole && index.column() == Status) {
         const QString status = s.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("killed"))
@@ -105,6 +151,8 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("pending")).toInt();
     case Status:
         return statusText(s);
+    case KillPath:
+        return killPathText(s, sinceFetchMs());
     default:
         return {};
     }
@@ -123,6 +171,8 @@ QVariant SessionListModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Pending");
     case Status:
         return tr("Status");
+    case KillPath:
+        return tr("Kill path");
     default:
         return {};
     }
@@ -132,6 +182,7 @@ void SessionListModel::reset(const QList<QJsonObject> &sessions)
 {
     beginResetModel();
     m_sessions = sessions;
+    m_fetchedAt = m_clock();
     endResetModel();
 }
 
