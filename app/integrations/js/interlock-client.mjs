@@ -14,6 +14,20 @@
 const DEFAULT_URL = 'http://127.0.0.1:7878';
 const POLL_WAIT_S = 55; // the server allows up to 60 s per long-poll
 
+// A single-line text the server accepts: control and line-separator characters become spaces, at
+// most `max` UTF-16 units, never cutting a surrogate pair. Titles are for the reviewer's list;
+// the payload keeps everything.
+export function oneLine(text, max) {
+  const flat = String(text ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  if (flat.length <= max) return flat;
+  let out = '';
+  for (const ch of flat) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
 export class InterlockClient {
   constructor(options = {}) {
     const env = options.env || process.env;
@@ -91,9 +105,12 @@ export class InterlockClient {
     let actionId = null;
     try {
       token = await this.session();
+      const body = { ...action, title: oneLine(action.title, 200) || String(action.kind),
+                     expires_in: Math.ceil((deadline - Date.now()) / 1000) + 30 };
+      if (body.target !== undefined) body.target = oneLine(body.target, 2048);
       const submit = await this.request('POST', '/v1/actions', {
         token,
-        body: { ...action, expires_in: Math.ceil((deadline - Date.now()) / 1000) + 30 },
+        body,
         headers: idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
       });
       if (submit.status === 403 && InterlockClient.errorCode(submit) === 'session_killed') {

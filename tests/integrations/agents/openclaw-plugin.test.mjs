@@ -143,3 +143,15 @@ test('mapping: exec, write, messages and unknown tools; edits map back or refuse
   assert.equal(paramsFromEdit('browser', {}, other, { tool: 'browser' }), null);
   assert.equal(paramsFromEdit('exec', { command: 'a' }, { kind: 'shell.exec' }, { command: '' }), null);
 });
+
+test('a long multi-line command keeps a valid one-line title and the whole payload', async () => {
+  const srv = await fakeInterlock({ decide: () => ({ status: 'approved', decision: { kind: 'approve' } }) });
+  const { handler } = createHandler({ env: env(srv.url), log: quiet });
+  const command = `gog gmail batch delete ${Array.from({ length: 800 }, (_, i) => `m${i}`).join(' ')}\necho done\u2028😀`;
+  await handler({ toolName: 'exec', params: { command } });
+  const submit = srv.requests.find((r) => r.url === '/v1/actions').body;
+  assert.ok(submit.title.length <= 200, String(submit.title.length));
+  assert.doesNotMatch(submit.title, /[\n\u2028]/);
+  assert.equal(submit.payload.command, command);
+  await srv.close();
+});
