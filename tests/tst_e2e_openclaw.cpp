@@ -12,6 +12,8 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QUuid>
 #include <QtTest>
 
@@ -94,8 +96,9 @@ private:
         return true;
     }
 
-    void startOpenClaw(Run &run, const QJsonArray &steps, const QUrl &interlock,
-                       bool supervised = false)
+    // The config, the environment and the fake CLIs of a run, without starting OpenClaw.
+    // `gatewayPort`: also configure a local Gateway on that port (token auth).
+    void prepare(Run &run, const QJsonArray &steps, const QUrl &interlock, int gatewayPort = 0)
     {
         QString error;
         QVERIFY2(run.model.start({{"steps", steps}, {"final", "The inbox is clean."}}, &error),
@@ -117,6 +120,8 @@ private:
                 "  \"agents\": {\"defaults\": {\"model\": {\"primary\": \"fake/fake-model\"}, "
                 "\"workspace\": \"%2\"}},\n"
                 "  \"tools\": {\"exec\": {\"mode\": \"full\", \"pathPrepend\": [\"%3\"]}},\n"
+                "  \"gateway\": {\"mode\": \"local\", \"port\": %5, \"bind\": \"loopback\",\n"
+                "              \"auth\": {\"mode\": \"token\", \"token\": \"gw-e2e-token\"}},\n"
                 "  \"plugins\": {\"load\": {\"paths\": [\"%4\"]}, \"allow\": [\"interlock\"],\n"
                 "              \"entries\": {\"interlock\": {\"enabled\": true,\n"
                 "                                        \"hooks\": {\"timeouts\": "
@@ -124,7 +129,8 @@ private:
                 "}\n")
                 .arg(run.model.port())
                 .arg(run.dir.filePath("ws"), run.dir.filePath("bin"),
-                     QStringLiteral(SOURCE_DIR "/app/integrations/openclaw"));
+                     QStringLiteral(SOURCE_DIR "/app/integrations/openclaw"))
+                .arg(gatewayPort ? gatewayPort : 18789);
         QVERIFY(QJsonDocument::fromJson(config.toUtf8()).isObject());
         QVERIFY(writeFile(run.dir.filePath("openclaw.json"), config.toUtf8()));
         QVERIFY(QDir().mkpath(run.dir.filePath("home")));
@@ -147,6 +153,14 @@ private:
         run.process.setWorkingDirectory(run.dir.filePath("ws"));
         run.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         run.process.setStandardInputFile(QProcess::nullDevice());
+    }
+
+    void startOpenClaw(Run &run, const QJsonArray &steps, const QUrl &interlock,
+                       bool supervised = false)
+    {
+        prepare(run, steps, interlock);
+        if (QTest::currentTestFailed())
+            return;
         QStringList openclaw{node24Program(),     openclawScript(), "agent",  "--local",
                              "--agent",           "main",           "--json", "-m",
                              "Clean up my inbox."};
@@ -314,6 +328,86 @@ private Q_SLOTS:
                          .toString(),
                      QStringLiteral("terminated"));
         qInfo("deleted before the stop: %d of 200", deletedAtStop);
+    }
+
+    // The Gateway under the supervisor: a chat turn sent by a separate, unsupervised CLI client
+    // (no Interlock credential) runs in the Gateway, whose plugin submits under the supervisor's
+    // session. A stop during the running deletion kills the Gateway and everything it started,
+    // its workers in process sessions of their own included.
+    void gatewayUnderTheSupervisorIsGatedAndKilledWhole()
+    {
+        Run gateway;
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const int port = probe.serverPort();
+        probe.close();
+        QStringList ids;
+        for (int i = 1; i <= 200; ++i)
+            ids.append(QString("m%1").arg(i));
+        prepare(gateway,
+                {execStep("Cleaning the inbox.", "gog gmail batch delete " + ids.join(' '))},
+                m_daemon.url(), port);
+        gateway.process.start(QStringLiteral(INTERLOCKCTL_PATH),
+                              {"run", "--agent", "openclaw-gateway", "--", node24Program(),
+                               openclawScript(), "gateway", "run"});
+        QVERIFY(gateway.process.waitForStarted(20000));
+        const auto listening = [port] {
+            QTcpSocket s;
+            s.connectToHost(QHostAddress::LocalHost, quint16(port));
+            return s.waitForConnected(1000);
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(listening(), 420000);
+
+        QProcess client;
+        QProcessEnvironment ce = gateway.process.processEnvironment();
+        for (const QString &name : ce.keys())
+            if (name.startsWith(QLatin1String("INTERLOCK_")))
+                ce.remove(name);
+        ce.insert("OPENCLAW_GATEWAY_TOKEN", "gw-e2e-token");
+        client.setProcessEnvironment(ce);
+        client.setWorkingDirectory(gateway.dir.filePath("ws"));
+        client.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        client.setStandardInputFile(QProcess::nullDevice());
+        client.start(node24Program(), {openclawScript(), "agent", "--agent", "main", "--json", "-m",
+                                       "Clean up my inbox."});
+        QVERIFY(client.waitForStarted(20000));
+
+        const QJsonObject bulk = pendingCommand("batch delete m1 ");
+        QVERIFY2(!bulk.isEmpty(), "Interlock never received the bulk delete");
+        const QString sessionId = bulk.value("session_id").toString();
+        QCOMPARE(m_daemon.call("admin", "GET", "/v1/sessions/" + sessionId)
+                     .body.value("session")
+                     .toObject()
+                     .value("agent")
+                     .toString(),
+                 QStringLiteral("openclaw-gateway"));
+        QVERIFY(m_daemon.decide(bulk, {{"decision", "approve"}}));
+        QTRY_VERIFY_WITH_TIMEOUT(readLines(gateway.mailLog()).filter("deleted ").size() >= 2,
+                                 60000);
+        const auto procs = processesWithEnv("INTERLOCK_E2E_MARK=" + gateway.mark.toUtf8());
+        QSet<int> sessions;
+        for (const auto &[pid, cmd] : procs)
+            sessions.insert(processSession(pid));
+        qInfo() << "processes of the Gateway:" << procs.size() << "in" << sessions.size()
+                << "process sessions";
+        QVERIFY(sessions.size() >= 2);
+
+        QCOMPARE(m_daemon
+                     .call("oncall", "POST", "/v1/sessions/" + sessionId + "/kill",
+                           QJsonObject{{"reason", "she said stop"}})
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(gateway.process.state(), QProcess::NotRunning, 20000);
+        QCOMPARE(gateway.process.exitCode(), 137);
+        for (const auto &[pid, cmd] : procs)
+            QVERIFY2(!processAlive(pid),
+                     qPrintable(QString("%1 %2 is still alive").arg(pid).arg(cmd)));
+        QVERIFY(processesWithEnv("INTERLOCK_E2E_MARK=" + gateway.mark.toUtf8()).empty());
+        const auto deleted = readLines(gateway.mailLog()).filter("deleted ").size();
+        QVERIFY(deleted < 200);
+        QCOMPARE(readLines(gateway.mailLog()).filter("deleted ").size(), deleted);
+        client.kill();
+        client.waitForFinished(10000);
     }
 
     // Interlock unreachable: the call is blocked, the CLI never runs, the model is told.
