@@ -15,8 +15,7 @@ using namespace interlock::test;
 namespace {
 QJsonObject toolStep(const QString &text, const QString &tool, const QJsonObject &input)
 {
-    return {{"text", text},
-            {"tools", QJsonArray{QJsonObject{{"name", tool}, {"input", input}}}}};
+    return {{"text", text}, {"tools", QJsonArray{QJsonObject{{"name", tool}, {"input", input}}}}};
 }
 
 QList<QJsonObject> readJsonLines(const QString &path)
@@ -70,10 +69,9 @@ private:
         run.process.setProcessEnvironment(e);
         run.process.setWorkingDirectory(agentsDir());
         run.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        run.process.start(node24Program(),
-                          {agentsDir() + "/openai-agents-run.mjs", "--model-port",
-                           QString::number(run.model.port()), "--mail-log", run.mailLog(),
-                           "--mode", mode});
+        run.process.start(node24Program(), {agentsDir() + "/openai-agents-run.mjs", "--model-port",
+                                            QString::number(run.model.port()), "--mail-log",
+                                            run.mailLog(), "--mode", mode});
         QVERIFY(run.process.waitForStarted(20000));
     }
 
@@ -141,8 +139,8 @@ private Q_SLOTS:
 
         QJsonObject two;
         QTRY_VERIFY_WITH_TIMEOUT(
-            (two = pendingOf("email.delete"), !two.isEmpty() && two != bulk &&
-                                                  two.value("id") != bulk.value("id")),
+            (two = pendingOf("email.delete"),
+             !two.isEmpty() && two != bulk && two.value("id") != bulk.value("id")),
             60000);
         QJsonObject edited = two.value("payload").toObject();
         edited.insert("message_ids", QJsonArray{"m2"});
