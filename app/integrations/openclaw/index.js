@@ -26,6 +26,9 @@ export function createHandler(options = {}) {
                               DEFAULT_DEADLINE_MS);
   const readOnly = new Set(Array.isArray(options.readOnlyTools) ? options.readOnlyTools.map(String)
                                                                    : DEFAULT_READ_ONLY_TOOLS);
+  // Notes for the model about reviewer edits, by tool call id, until OpenClaw persists the tool
+  // result (tool_result_persist): OpenClaw's hook result has no field to tell the model.
+  const editNotes = new Map();
   const client = new InterlockClient({ url: options.url, agent: options.agent || 'openclaw',
                                        owner: options.owner, deadlineMs, log, env: options.env });
   const handler = async (event, ctx = {}) => {
@@ -48,12 +51,32 @@ export function createHandler(options = {}) {
       const edited = paramsFromEdit(toolName, params, action, verdict.payload);
       if (!edited) return block('the reviewer\'s edit does not fit this tool call: not run');
       log(`interlock: ${toolName} runs with the reviewer's edit${verdict.comment ? ` (${verdict.comment})` : ''}`);
+      if (callId) {
+        if (editNotes.size >= 1000) editNotes.delete(editNotes.keys().next().value);
+        const shown = action.kind === 'shell.exec' ? verdict.payload.command : JSON.stringify(verdict.payload);
+        editNotes.set(callId, `[Interlock: a reviewer edited this ${toolName} call before it ran; it ran as: ` +
+                              `${String(shown).slice(0, 2000)}${verdict.comment ? `. Reviewer's note: ${verdict.comment}` : ''}]`);
+      }
       return { params: edited };
     } catch (error) {
       return block(`the Interlock plugin failed (${error && error.message ? error.message : error}): not run (fail closed)`);
     }
   };
-  return { handler, client, deadlineMs };
+  // Synchronous (OpenClaw ignores a promise here): puts the note in front of the tool result.
+  const persist = (event) => {
+    try {
+      const note = event && event.toolCallId ? editNotes.get(event.toolCallId) : undefined;
+      if (!note || !event.message) return undefined;
+      editNotes.delete(event.toolCallId);
+      const content = event.message.content;
+      const parts = Array.isArray(content) ? content
+        : typeof content === 'string' ? [{ type: 'text', text: content }] : [];
+      return { message: { ...event.message, content: [{ type: 'text', text: note }, ...parts] } };
+    } catch {
+      return undefined;
+    }
+  };
+  return { handler, persist, client, deadlineMs };
 }
 
 export default {
@@ -66,8 +89,9 @@ export default {
       if (api && api.logger && typeof api.logger.info === 'function') api.logger.info(line);
       else process.stderr.write(`${line}\n`);
     };
-    const { handler, deadlineMs } = createHandler({ ...config, log });
+    const { handler, persist, deadlineMs } = createHandler({ ...config, log });
     api.on('before_tool_call', handler, { timeoutMs: HOOK_TIMEOUT_MS, priority: -1000 });
+    api.on('tool_result_persist', persist);
     log(`interlock: before_tool_call gated (hook timeout ${HOOK_TIMEOUT_MS} ms, OpenClaw's maximum; ` +
         `a reviewer has ${Math.round(deadlineMs / 1000)} s per call, then it is blocked). Set ` +
         `plugins.entries.interlock.hooks.timeouts.before_tool_call to ${HOOK_TIMEOUT_MS} so no operator default cuts it shorter.`);

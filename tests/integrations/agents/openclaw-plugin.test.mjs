@@ -60,9 +60,14 @@ test('approve runs exactly the parameters the reviewer saw', async () => {
 test('edit runs the reviewer\'s command; reject blocks with the reason', async () => {
   let verdict = { status: 'approved', decision: { kind: 'edit' }, payload: { command: 'gog gmail batch modify m1 --add ARCHIVE', cwd: '/tmp' }, comment: 'archive' };
   const srv = await fakeInterlock({ decide: () => verdict });
-  const { handler } = createHandler({ env: env(srv.url), log: quiet });
+  const { handler, persist } = createHandler({ env: env(srv.url), log: quiet });
   assert.deepEqual(await handler(exec('gog gmail batch delete m1')),
                    { params: { command: 'gog gmail batch modify m1 --add ARCHIVE', workdir: '/tmp', timeout: 30 } });
+  // The model is told about the edit in front of the tool result, once.
+  const persisted = persist({ toolCallId: 'c1', message: { role: 'toolResult', content: [{ type: 'text', text: 'ok' }] } });
+  assert.match(persisted.message.content[0].text, /a reviewer edited this exec call.*gog gmail batch modify m1 --add ARCHIVE.*archive/);
+  assert.equal(persisted.message.content[1].text, 'ok');
+  assert.equal(persist({ toolCallId: 'c1', message: { role: 'toolResult', content: 'ok' } }), undefined);
   verdict = { status: 'rejected', decision: { kind: 'reject' }, comment: 'stop (R-1)' };
   const out = await handler(exec('gog gmail batch delete m2'));
   assert.equal(out.block, true);
