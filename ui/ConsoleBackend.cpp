@@ -61,14 +61,21 @@ QString ConsoleBackend::explain(const ApiResult &r)
 {
     if (r.status == 0)
         return tr("The server could not be reached (%1).").arg(r.networkError);
+    if (!r.unreadable.isEmpty())
+        return tr("The server's answer could not be read (%1, HTTP %2).")
+            .arg(r.unreadable)
+            .arg(r.status);
     const QString code = r.error().code;
     if (code == QLatin1String("already_decided"))
         return tr("Someone else decided this action first; nothing was changed.");
     if (code == QLatin1String("already_approved"))
         return tr("You already approved this action; a second reviewer must approve it too.");
+    if (code == QLatin1String("self_approval") && r.error().field == QLatin1String("opened_by"))
+        return tr("You opened the session that submitted this action, so someone else must "
+                  "approve it.");
     if (code == QLatin1String("self_approval"))
-        return tr(
-            "You own the session that submitted this action, so another reviewer must approve it.");
+        return tr("You own the session that submitted this action, so someone else must approve "
+                  "it.");
     if (code == QLatin1String("forbidden"))
         return tr("Your token is not allowed to do this.");
     if (code == QLatin1String("version_conflict"))
@@ -99,6 +106,9 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
             if (!r.ok()) {
                 m_reloading = false;
                 m_arrivedWhileLoading.clear();
+                m_loading.clear();
+                m_queueFailed = true; // the next event tries again
+                Q_EMIT queueFailed(explain(r));
                 return Q_EMIT outcome(explain(r), true);
             }
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
@@ -116,6 +126,7 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
                 return reloadActions({}, stage + 1);
             m_actions->reset(std::exchange(m_loading, {}));
             m_reloading = false;
+            m_queueFailed = false;
             for (const QJsonObject &a : std::exchange(m_arrivedWhileLoading, {}))
                 m_actions->upsert(a); // never older than the snapshot: upsert keeps the newest
             Q_EMIT loaded();
@@ -185,8 +196,11 @@ void ConsoleBackend::onEvents(const QJsonArray &events)
         // Pending counts and session states live in the sessions list.
         sessionsChanged = true;
     }
-    for (const QString &id : std::as_const(actions))
-        requestAction(id);
+    if (m_queueFailed && !m_reloading)
+        reloadActions(); // the queue could not be loaded: load it whole again
+    else
+        for (const QString &id : std::as_const(actions))
+            requestAction(id);
     if (sessionsChanged && !m_sessionsReloadQueued) {
         m_sessionsReloadQueued = true;
         QTimer::singleShot(0, this, &ConsoleBackend::reloadSessions);

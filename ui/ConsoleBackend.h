@@ -56,6 +56,9 @@ Q_SIGNALS:
     void outcome(const QString &message, bool isError);
     void connectionChanged(bool connected, const QString &text);
     void loaded();
+    // The queue could not be loaded (an error, or an answer that cannot be read): what is shown
+    // is not the server's queue. Cleared by the next loaded().
+    void queueFailed(const QString &message);
     // A long first load shows its first page (the top of the queue) at once, then counts up.
     void loadProgress(int actionsLoaded);
     void roleKnown(const QString &role);
@@ -79,6 +82,7 @@ private:
     class ReviewTimer *m_review;
     QList<QJsonObject> m_arrivedWhileLoading; // live updates during a reload
     bool m_reloading = false;
+    bool m_queueFailed = false;
     bool m_sessionsReloadQueued = false;
     QString m_role;
     QString m_name;

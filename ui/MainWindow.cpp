@@ -89,6 +89,8 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
         if (!m_progress.isEmpty() && statusBar()->currentMessage() == m_progress)
             statusBar()->clearMessage();
         m_progress.clear();
+        m_queueProblem->hide();
+        showConnection();
     });
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_queue->currentIndex().isValid())
@@ -105,11 +107,18 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
     connect(backend, &ConsoleBackend::connectionChanged, this,
             [this](bool connected, const QString &text) {
                 m_connected = connected;
-                m_connection->setText(text);
-                m_connection->setStyleSheet(connected ? QString()
-                                                      : QStringLiteral("color: #b91c1c;"));
+                m_connectionText = text;
+                showConnection();
                 updateEnabled();
             });
+    // A queue that could not be loaded is never shown as an empty one.
+    connect(backend, &ConsoleBackend::queueFailed, this, [this](const QString &message) {
+        m_queueProblem->setText(
+            tr("The queue could not be loaded: %1 The list below is not the server's queue.")
+                .arg(message));
+        m_queueProblem->show();
+        showConnection();
+    });
     auto *tick = new QTimer(this);
     connect(tick, &QTimer::timeout, this,
             [this] { m_backend->actions()->setNow(QDateTime::currentMSecsSinceEpoch()); });
@@ -255,6 +264,14 @@ void MainWindow::buildLayout()
     queueLayout->setContentsMargins(0, 0, 0, 0);
     queueLayout->setSpacing(0);
     queueLayout->addWidget(m_filterBar);
+    m_queueProblem = new QLabel(queuePane);
+    m_queueProblem->setObjectName(QStringLiteral("queueProblem"));
+    m_queueProblem->setTextFormat(Qt::PlainText);
+    m_queueProblem->setWordWrap(true);
+    m_queueProblem->setStyleSheet(QStringLiteral(
+        "#queueProblem { background: #7f1d1d; color: white; font-weight: bold; padding: 6px; }"));
+    m_queueProblem->hide();
+    queueLayout->addWidget(m_queueProblem);
     queueLayout->addWidget(m_queue, 1);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(queuePane);
@@ -319,6 +336,21 @@ QString MainWindow::selectedActionId() const
 QString MainWindow::connectionText() const
 {
     return m_connection->text();
+}
+
+QString MainWindow::queueProblemText() const
+{
+    return m_queueProblem->isHidden() ? QString() : m_queueProblem->text();
+}
+
+void MainWindow::showConnection()
+{
+    const bool problem = !m_queueProblem->isHidden();
+    m_connection->setText(m_connected && problem
+                              ? tr("%1, but the queue could not be loaded").arg(m_connectionText)
+                              : m_connectionText);
+    m_connection->setStyleSheet(m_connected && !problem ? QString()
+                                                        : QStringLiteral("color: #b91c1c;"));
 }
 
 // The queue keeps summaries; the full action comes from the last few seen or from the server.

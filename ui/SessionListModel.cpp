@@ -54,8 +54,16 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case Agent:
         return RevealedText::plain(s.value(QStringLiteral("agent")).toString());
-    case Owner:
-        return s.value(QStringLiteral("owner")).toString();
+    case Owner: {
+        // The server resolves the owner to a known person; what an agent merely claims is shown
+        // as a claim.
+        const QJsonValue owner = s.value(QStringLiteral("owner"));
+        if (owner.isString())
+            return owner.toString();
+        const QString claimed = s.value(QStringLiteral("owner_claimed")).toString();
+        return claimed.isEmpty() ? tr("none")
+                                 : tr("none (claims “%1”)").arg(RevealedText::plain(claimed));
+    }
     case Pending:
         return s.value(QStringLiteral("pending")).toInt();
     case Status:

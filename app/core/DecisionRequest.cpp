@@ -19,12 +19,13 @@ QString DecisionRequest::kindName(Kind kind)
     return {};
 }
 
-ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out)
+ApiError DecisionRequest::parse(const QJsonObject &body, DecisionRequest *out,
+                                const JsonBounds &bounds)
 {
     FieldReader r(body);
+    r.setBounds(bounds);
     r.allowOnly({QStringLiteral("decision"), QStringLiteral("payload"), QStringLiteral("comment"),
-                 QStringLiteral("version"), QStringLiteral("seen"),
-                 QStringLiteral("grant")});
+                 QStringLiteral("version"), QStringLiteral("seen"), QStringLiteral("grant")});
     const QString decision = r.string(QStringLiteral("decision"), true, 16).value_or(QString());
     if (r.ok()) {
         if (decision == QLatin1String("approve"))

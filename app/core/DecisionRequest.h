@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiError.h"
+#include "JsonBounds.h"
 
 #include <QJsonObject>
 #include <optional>
@@ -23,7 +24,9 @@ struct DecisionRequest {
     std::optional<Seen> seen;
     std::optional<QJsonObject> grant; // approve only: a standing grant (docs/safety.md)
 
-    static ApiError parse(const QJsonObject &body, DecisionRequest *out);
+    // An edited payload is held to the same bounds as an agent's (Limits::json).
+    static ApiError parse(const QJsonObject &body, DecisionRequest *out,
+                          const JsonBounds &bounds = {});
     static QString kindName(Kind kind);
 };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonBounds.h"
+
 #include <QtGlobal>
 
 namespace interlock {
@@ -12,6 +14,8 @@ struct Limits {
     int maxExpiresSeconds = 7 * 24 * 3600;
     int maxListLimit = 500;
     int maxEventsPerPoll = 500;
+    // Structured fields from clients (an action's payload, changes and risk; an edited payload).
+    JsonBounds json;
 
     // The HTTP transport (app/server/http, docs/security.md): everything a client can make the
     // server hold is bounded while it is read, and every wait has a deadline.

@@ -8,6 +8,7 @@
 #include "core/CanonicalJson.h"
 #include "core/Clock.h"
 #include "core/FieldReader.h"
+#include "core/Identity.h"
 #include "core/PayloadView.h"
 #include "core/RiskLevel.h"
 #include "core/Timestamp.h"
@@ -313,15 +314,11 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
                                                   "%1 is current).")
                                        .arg(action.value(kVersion).toInt()))};
     }
-    const auto session = m_store.session(str(action, QStringLiteral("session_id")));
-    if (request.kind != DecisionRequest::Kind::Reject && session && !session->owner.isEmpty() &&
-        session->owner == who.name) {
-        return {action, false,
-                ApiError{403,
-                         QStringLiteral("self_approval"),
-                         QStringLiteral("You own the session that submitted this action, so "
-                                        "another reviewer must approve it."),
-                         {}}};
+    const QString me = identityKey(who.name);
+    if (request.kind != DecisionRequest::Kind::Reject) {
+        if (const ApiError e = selfApproval(me, str(action, QStringLiteral("session_id")));
+            e.isError())
+            return {action, false, e};
     }
 
     QJsonObject seen;
@@ -349,7 +346,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
         action.insert(QStringLiteral("decision"), decision);
     } else {
         for (const QJsonValue &a : std::as_const(approvals)) {
-            if (a.toObject().value(QStringLiteral("by")).toString() == who.name &&
+            // Two approvals are two identities, however the names are written.
+            if (identityKey(a.toObject().value(QStringLiteral("by")).toString()) == me &&
                 request.kind == DecisionRequest::Kind::Approve) {
                 return {action, false,
                         ApiError::conflict(QStringLiteral("already_approved"),
@@ -402,6 +400,29 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     if (m_guard)
         m_guard->decided(who, action, request);
     return {action, false, {}};
+}
+
+ApiError ActionService::selfApproval(const QString &approverKey, const QString &sessionId)
+{
+    const auto session = m_store.session(sessionId);
+    if (!session)
+        return {};
+    // Names compared as identities (case, white space, invisible characters): an agent cannot
+    // slip its owner past this check by spelling the name differently, and a session from
+    // before owners were resolved is compared the same way. Admins are no exception.
+    if (!session->owner.isEmpty() && identityKey(session->owner) == approverKey)
+        return ApiError{403, QStringLiteral("self_approval"),
+                        QStringLiteral("You (%1) own the session that submitted this action, so "
+                                       "someone else must approve it.")
+                            .arg(session->owner),
+                        QStringLiteral("owner")};
+    if (!session->opener.isEmpty() && identityKey(session->opener) == approverKey)
+        return ApiError{403, QStringLiteral("self_approval"),
+                        QStringLiteral("You (%1) opened the session that submitted this action, "
+                                       "so someone else must approve it.")
+                            .arg(session->opener),
+                        QStringLiteral("opened_by")};
+    return {};
 }
 
 QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)

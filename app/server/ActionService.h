@@ -67,6 +67,9 @@ private:
     Transition transition(const QString &event, const QString &audit, const QString &actor,
                           const QJsonObject &action) const;
     void scheduleExpiry(std::optional<qint64> at);
+    // 403 self_approval when the approver is the owner or the opener of the action's session
+    // (field: which of the session's fields names them), else no error.
+    ApiError selfApproval(const QString &approverKey, const QString &sessionId);
 
     Store &m_store;
     Clock &m_clock;

@@ -14,12 +14,14 @@
 #include "SafetyGuard.h"
 #include "ServerMetrics.h"
 #include "SessionService.h"
+#include "SignInGuard.h"
 #include "SqliteStore.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
 #include "WebhookMessage.h"
 #include "core/Clock.h"
+#include "core/Identity.h"
 #include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
@@ -46,7 +48,11 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_tokens(std::make_unique<TokenCache>())
     , m_risk(RiskEngine::builtIn())
     , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch, *m_tokens))
-{}
+{
+    // Windows and blocks on the monotonic clock (a ManualClock's in tests).
+    std::function<qint64()> monotonic = [c = m_clock] { return c->monotonicMs(); };
+    m_signIns = std::make_unique<SignInGuard>(*m_store, *m_clock, monotonic);
+}
 
 ApiServer::~ApiServer()
 {
@@ -188,12 +194,12 @@ void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
     m_risk = std::move(engine);
 }
 
-QString ApiServer::createToken(Role role, const QString &name)
+QString ApiServer::createToken(Role role, const QString &name, QString *error)
 {
     const QString token =
-        issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
-    if (!token.isEmpty())
-        m_tokens->insert(tokenHash(token), {role, name, {}});
+        issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"), error);
+    if (!token.isEmpty()) // the store keeps the name as its displayName(): so does the cache
+        m_tokens->insert(tokenHash(token), {role, displayName(name), {}});
     return token;
 }
 
@@ -285,6 +291,14 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
         if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {
             const bool allowed = match.route->access.closedSession && who.sessionClosed &&
                                  e.code == QLatin1String("session_killed");
+            // A wrong or malformed token (not a missing one) counts against the address; only
+            // failures are throttled, so a valid token from the same address still gets in.
+            if (e.status == 401 && !request.header("authorization").isEmpty()) {
+                if (const auto refusal = m_signIns->failed(request.peer))
+                    return reply->sendJson(
+                        refusal->error.status, refusal->error.toJson(),
+                        {{"Retry-After", QByteArray::number(refusal->retryAfterSeconds)}});
+            }
             if (!allowed)
                 return reply->sendError(e);
         }

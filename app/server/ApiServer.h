@@ -1,8 +1,8 @@
 #pragma once
 
 #include "Router.h"
-#include "WebhookNotifier.h"
 #include "Store.h"
+#include "WebhookNotifier.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
@@ -27,6 +27,7 @@ class RiskEngine;
 class SafetyGuard;
 class ServerMetrics;
 class SessionService;
+class SignInGuard;
 class SqliteStore;
 class Store;
 class TokenCache;
@@ -58,14 +59,16 @@ public:
     quint16 listen(const QHostAddress &address, quint16 port, QString *error,
                    QTcpServer *server = nullptr);
 
-    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
-    QString createToken(Role role, const QString &name);
+    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console); empty
+    // with *error set when the name is refused (see issueToken).
+    QString createToken(Role role, const QString &name, QString *error = nullptr);
 
     const Router &router() const { return m_router; }
     Store &store() { return *m_store; }
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
+    const SignInGuard &signIns() const { return *m_signIns; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
     HttpServerAdapter &transport() { return *m_http; }
     const ControlPath &controlPath() const { return *m_control; }
@@ -91,6 +94,7 @@ private:
     std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
+    std::unique_ptr<SignInGuard> m_signIns;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;

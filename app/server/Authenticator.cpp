@@ -13,16 +13,37 @@ Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch, TokenCa
     , m_cache(cache)
 {}
 
+std::optional<QByteArray> Authenticator::bearerToken(const QByteArray &header)
+{
+    // RFC 9110: the scheme is case-insensitive; one or more spaces (or tabs) follow it.
+    const QByteArray value = header.trimmed();
+    if (value.size() > 512)
+        return std::nullopt;
+    qsizetype end = 0;
+    while (end < value.size() && value[end] != ' ' && value[end] != '\t')
+        ++end;
+    if (value.left(end).toLower() != "bearer")
+        return std::nullopt;
+    const QByteArray token = value.mid(end).trimmed();
+    if (token.isEmpty())
+        return std::nullopt;
+    for (const char c : token) {
+        if (c <= ' ' || c == 0x7f)
+            return std::nullopt;
+    }
+    return token;
+}
+
 ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
 {
     const QByteArray header = request.header("authorization");
     if (header.isEmpty())
         return ApiError::unauthenticated(QStringLiteral("Send 'Authorization: Bearer <token>'."));
-    if (!header.startsWith("Bearer ") || header.size() > 512)
+    const auto token = bearerToken(header);
+    if (!token)
         return ApiError::unauthenticated(
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
-    const QString token = QString::fromLatin1(header.mid(7).trimmed());
-    const QByteArray hash = tokenHash(token);
+    const QByteArray hash = tokenHash(QString::fromLatin1(*token));
     const auto record = m_store.token(hash);
     if (!record)
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));

@@ -21,6 +21,9 @@ class Authenticator
 public:
     Authenticator(Store &store, const KillSwitch &killSwitch, TokenCache &cache);
     ApiError authenticate(const HttpRequest &request, Principal *out) const;
+    // The token of an Authorization header value: "Bearer" in any case, then the token, with
+    // any spaces or tabs around them; nullopt when it is not of that form.
+    static std::optional<QByteArray> bearerToken(const QByteArray &header);
 
 private:
     Store &m_store;

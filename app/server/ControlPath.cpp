@@ -1,5 +1,6 @@
 #include "ControlPath.h"
 
+#include "Authenticator.h"
 #include "KillSwitch.h"
 #include "TokenCache.h"
 #include "Tokens.h"
@@ -142,10 +143,11 @@ ControlPath::~ControlPath()
 
 std::optional<ControlPath::Caller> ControlPath::caller(const HttpRequest &request) const
 {
-    const QByteArray header = request.header("authorization");
-    if (header.size() > 512 || !header.toLower().startsWith("bearer "))
+    // The same reading as the normal path's (any case of "Bearer", spaces or tabs).
+    const auto token = Authenticator::bearerToken(request.header("authorization"));
+    if (!token)
         return std::nullopt;
-    const QByteArray hash = tokenHash(QString::fromLatin1(header.mid(7).trimmed()));
+    const QByteArray hash = tokenHash(QString::fromLatin1(*token));
     const auto entry = m_tokens.find(hash);
     if (!entry)
         return std::nullopt;

@@ -4,6 +4,7 @@
 #include "http/ReplyChannel.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -22,6 +23,7 @@ struct HttpRequest {
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     QStringList params; // filled by the router from {placeholders}
+    QHostAddress peer;  // the client's address (failed sign-ins are counted per address)
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
 };

@@ -15,11 +15,14 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
     if (!tx.isOpen())
         return false;
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
-                             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, owner_claimed, opener, "
+                             "description, supervised, status, created_at) VALUES (?, ?, ?, ?, ?, "
+                             "?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.agent);
-    q.addBindValue(s.owner);
+    q.addBindValue(s.owner.isEmpty() ? QVariant() : QVariant(s.owner));
+    q.addBindValue(s.ownerClaimed.isEmpty() ? QVariant() : QVariant(s.ownerClaimed));
+    q.addBindValue(s.opener);
     q.addBindValue(s.description);
     q.addBindValue(s.supervised ? 1 : 0);
     q.addBindValue(s.status);

@@ -276,7 +276,7 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
             return false;
         }
     }
-    if (!migrateHistory()) {
+    if (!migrateHistory() || !migrateIdentities()) {
         *error = QStringLiteral("cannot add the history columns to %1: %2")
                      .arg(m_path, db.lastError().text());
         return false;

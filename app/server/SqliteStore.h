@@ -40,6 +40,8 @@ public:
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
     QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
+    QList<TokenRecord> tokenNames() override;
+    bool appendAuditEntry(const Transition &t) override;
 
     bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
                        const Transition &transition,
@@ -102,6 +104,7 @@ private:
                       qint64 at, const QString &actor, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
     bool migrateHistory();
+    bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,

@@ -24,7 +24,9 @@ struct TokenRecord {
 struct SessionRecord {
     QString id;
     QString agent;
-    QString owner;
+    QString owner;        // a known person's name (resolved by the server) or empty: no owner
+    QString ownerClaimed; // the owner as the agent sent it, if it sent one
+    QString opener;       // the name of the token that opened the session
     QString description;
     QString status; // active | killed | terminated | ended
     bool supervised = false;
@@ -131,6 +133,11 @@ public:
     // The tokens the control path checks from memory (TokenCache): people's that are not
     // revoked, and supervisors' whose session is active or killed; by hash.
     virtual QList<std::pair<QByteArray, TokenRecord>> controlTokens() = 0;
+    // The name and role of every token that is not a session's (people and enrolling agents),
+    // each pair once: the names that identities are resolved against.
+    virtual QList<TokenRecord> tokenNames() = 0;
+    // An audit entry with no state change beside it (e.g. auth.throttled).
+    virtual bool appendAuditEntry(const Transition &t) = 0;
 
     // With supervisorTokenHash, a supervisor token bound to the session is stored with it.
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,

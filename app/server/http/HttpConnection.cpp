@@ -193,6 +193,7 @@ void HttpConnection::startRequest(HttpRequest &&request)
     m_phase = Phase::Serving;
     m_deadline = 0;
     ++m_served;
+    request.peer = m_peer; // failed sign-ins are counted per address (SignInGuard)
     m_wroteHead = false;
     m_headOnly = request.method == "HEAD";
     if (m_headOnly)
