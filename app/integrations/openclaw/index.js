@@ -26,8 +26,9 @@ export function createHandler(options = {}) {
                               DEFAULT_DEADLINE_MS);
   const readOnly = new Set(Array.isArray(options.readOnlyTools) ? options.readOnlyTools.map(String)
                                                                    : DEFAULT_READ_ONLY_TOOLS);
-  // Notes for the model about reviewer edits, by tool call id, until OpenClaw persists the tool
-  // result (tool_result_persist): OpenClaw's hook result has no field to tell the model.
+  // Notes about reviewer edits, by tool call id, until OpenClaw persists the tool result
+  // (tool_result_persist). That hook rewrites the session transcript, which later turns replay;
+  // the model's current turn keeps the unmodified result (OpenClaw 2026.9.6 has no hook for it).
   const editNotes = new Map();
   const client = new InterlockClient({ url: options.url, agent: options.agent || 'openclaw',
                                        owner: options.owner, deadlineMs, log, env: options.env });
