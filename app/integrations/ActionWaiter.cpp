@@ -71,7 +71,24 @@ private:
     QElapsedTimer m_clock;
     qint64 m_backoffMs = 250;
 };
+// How long a withdrawal is retried: until the action expires by itself, never less than
+// kMinWithdrawMs (a clock apart or an expiry already due still gets tries), at most an hour.
+qint64 withdrawalWindowMs(qint64 untilMs, const QDateTime &expiresAt)
+{
+    constexpr qint64 kMinWithdrawMs = 30 * 1000;
+    constexpr qint64 kMaxWithdrawMs = 3600 * 1000;
+    if (expiresAt.isValid())
+        untilMs = QDateTime::currentDateTimeUtc().msecsTo(expiresAt);
+    return std::clamp(untilMs, kMinWithdrawMs, kMaxWithdrawMs);
+}
 } // namespace
+
+struct ActionWaiter::Submission {
+    bool inFlight = true;
+    bool withdrawWanted = false;
+    QString reason;
+    std::function<void()> done;
+};
 
 ActionWaiter::ActionWaiter(ApiClient &client, Options options, QObject *parent)
     : QObject(parent)
@@ -99,9 +116,28 @@ void ActionWaiter::start(const QJsonObject &submission, const QString &idempoten
         headers.append({"Idempotency-Key", idempotencyKey.toUtf8()});
     QPointer<ActionWaiter> self(this);
     const quint64 generation = m_generation;
+    m_submission = std::make_shared<Submission>();
+    ApiClient *client = &m_client;
     m_client.request(
         "POST", QStringLiteral("/v1/actions"), submission,
-        [self, generation](const ApiResult &r) {
+        [self, generation, state = m_submission, client](const ApiResult &r) {
+            state->inFlight = false;
+            if (state->withdrawWanted) {
+                // Withdrawn before the server said which action it made: withdraw it now, or
+                // it would wait for a reviewer that nothing will act on.
+                const QString id = r.body.value(QStringLiteral("id")).toString();
+                if (!r.ok() || id.isEmpty()) {
+                    if (state->done)
+                        state->done();
+                    return;
+                }
+                const QDateTime expires = QDateTime::fromString(
+                    r.body.value(QStringLiteral("expires_at")).toString(), Qt::ISODateWithMs);
+                (new Withdrawal(*client, id, state->reason, withdrawalWindowMs(0, expires),
+                                std::move(state->done)))
+                    ->attempt();
+                return;
+            }
             if (self && self->m_generation == generation)
                 self->onSubmitted(r);
         },
@@ -259,19 +295,19 @@ void ActionWaiter::withdraw(const QString &reason, std::function<void()> done)
     m_deadline.stop();
     m_retry.stop();
     if (m_actionId.isEmpty()) {
-        if (done)
+        if (m_submission && m_submission->inFlight) {
+            m_submission->withdrawWanted = true;
+            m_submission->reason = reason;
+            m_submission->done = std::move(done);
+        } else if (done) {
             done();
+        }
         return;
     }
     // Retried until the server answers (refused with 409 when it was decided meanwhile: then
-    // nothing runs it either), at most until the action expires by itself; never less than
-    // kMinWithdrawMs, so that a clock apart or an expiry already due still gets tries.
-    constexpr qint64 kMinWithdrawMs = 30 * 1000;
-    constexpr qint64 kMaxWithdrawMs = 3600 * 1000;
-    qint64 untilMs = m_options.deadlineMs - m_clock.elapsed();
-    if (m_expiresAt.isValid())
-        untilMs = QDateTime::currentDateTimeUtc().msecsTo(m_expiresAt);
-    untilMs = std::clamp(untilMs, kMinWithdrawMs, kMaxWithdrawMs);
+    // nothing runs it either), at most until the action expires by itself.
+    const qint64 untilMs =
+        withdrawalWindowMs(m_options.deadlineMs - m_clock.elapsed(), m_expiresAt);
     (new Withdrawal(m_client, m_actionId, reason, untilMs, std::move(done)))->attempt();
 }
 

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QTimer>
 #include <functional>
+#include <memory>
 
 namespace interlock::integrations {
 
@@ -76,6 +77,10 @@ private:
     QTimer m_retry;
     QString m_actionId;
     QDateTime m_expiresAt; // the action's own expiry, as the server said
+    // A withdrawal asked for while the submission is in flight: carried out by the submission's
+    // callback when the action's id arrives, whether or not this waiter still exists.
+    struct Submission;
+    std::shared_ptr<Submission> m_submission;
     bool m_finished = false;
     quint64 m_generation = 0; // replies of a finished wait are ignored
 };
