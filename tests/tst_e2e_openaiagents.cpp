@@ -54,7 +54,8 @@ private:
     E2eDaemon m_daemon;
 
     void start(Run &run, const QJsonArray &steps, const QUrl &interlock,
-               const QString &mode = QStringLiteral("interlock"))
+               const QString &mode = QStringLiteral("interlock"),
+               const QString &agent = QStringLiteral("inbox-cleaner"))
     {
         QString error;
         QVERIFY2(run.model.start({{"steps", steps}, {"final", "The inbox is clean."}}, &error),
@@ -190,6 +191,33 @@ private Q_SLOTS:
             QVERIFY2(o.toString().contains("killed") || o.toString().contains("cancelled"),
                      qPrintable(o.toString()));
         QVERIFY(outputs.last().toString().contains("killed"));
+    }
+
+    // No person needed: a deletion of more than 1000 messages by one agent trips the
+    // mass-deletion breaker (rules.json), the submission is refused with 423 session_frozen, the
+    // tool does not run, and the agent's next call is refused too.
+    void massDeletionBreakerStopsTheAgent()
+    {
+        QJsonArray many;
+        for (int i = 1; i <= 1001; ++i)
+            many.append(QString("m%1").arg(i));
+        Run run;
+        start(run,
+              {toolStep("Deleting everything.", "delete_emails",
+                        {{"mailbox", "INBOX"}, {"message_ids", many}}),
+               toolStep("Then these.", "delete_emails",
+                        {{"mailbox", "INBOX"}, {"message_ids", QJsonArray{"m1"}}})},
+              m_daemon.url(), QStringLiteral("interlock"), QStringLiteral("runaway-cleaner"));
+        const QJsonObject out = finish(run);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        const QJsonArray outputs = out.value("outputs").toArray();
+        QCOMPARE(outputs.size(), 2);
+        for (const QJsonValue &o : outputs)
+            QVERIFY2(o.toString().contains("session_frozen"), qPrintable(o.toString()));
+        const QByteArray trips =
+            QJsonDocument(m_daemon.call("admin", "GET", "/v1/trips").body).toJson();
+        QVERIFY2(trips.contains("mass-deletion") && trips.contains("runaway-cleaner"),
+                 trips.constData());
     }
 
     void interlockDownDenies()

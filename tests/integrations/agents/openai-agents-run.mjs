@@ -2,7 +2,7 @@
 // (chat completions on loopback), its tools manage a fake mailbox. The only Interlock line is the
 // call to runWithInterlock instead of run. Used by tests/tst_e2e_openaiagents.cpp.
 //
-//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass]
+//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass] [--agent NAME]
 //
 // Each tool execution appends one JSON line to --mail-log. The final output and the tool outputs
 // the model saw are printed as one JSON object on stdout.
@@ -61,7 +61,7 @@ if (mode === 'bypass') {
     result = await sdk.run(agent, result.state);
   }
 } else {
-  result = await runWithInterlock(agent, 'Clean up my inbox.', { sdk, agent: 'inbox-cleaner', kinds: { delete_emails: 'email.delete' } });
+  result = await runWithInterlock(agent, 'Clean up my inbox.', { sdk, agent: args.get('--agent') || 'inbox-cleaner', kinds: { delete_emails: 'email.delete' } });
 }
 const outputs = (result.newItems || [])
   .filter((i) => i.type === 'tool_call_output_item')
