@@ -72,7 +72,7 @@ private:
         run.process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         run.process.start(node24Program(), {agentsDir() + "/openai-agents-run.mjs", "--model-port",
                                             QString::number(run.model.port()), "--mail-log",
-                                            run.mailLog(), "--mode", mode});
+                                            run.mailLog(), "--mode", mode, "--agent", agent});
         QVERIFY(run.process.waitForStarted(20000));
     }
 
