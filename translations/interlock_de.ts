@@ -730,44 +730,49 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="134"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="136"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="143"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
+        <source>Read for</source>
+        <translation>Gelesen</translation>
     </message>
 </context>
 <context>
@@ -1290,7 +1295,7 @@
         <translation>Lesezeit pro Prüfer (Median; Anteil der Freigaben innerhalb von 2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/history/ReviewTimeChart.cpp" line="73"/>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="75"/>
         <source>No reviewer decisions in this range.</source>
         <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
     </message>

@@ -111,7 +111,10 @@ void addActionRoutes(Router &router, ApiContext &api)
 
     router.add("GET", QStringLiteral("/v1/actions/{id}"), Access::only(sessionOrUsers),
                [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
-                   const auto r = api.actions.visible(who, req.params.value(0));
+                   // prefetch=1: the console loading ahead; not the reviewer opening it.
+                   const bool prefetch =
+                       req.query.queryItemValue(QStringLiteral("prefetch")) == QLatin1String("1");
+                   const auto r = api.actions.opened(who, req.params.value(0), !prefetch);
                    if (r.error.isError())
                        return reply->sendError(r.error);
                    reply->sendJson(200, r.action);

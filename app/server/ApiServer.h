@@ -53,6 +53,7 @@ public:
     void setWebhooks(WebhookOptions options);
     // The disk reserve and the start-up check of the database; call before open().
     void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
+    RiskEngine &riskEngine() { return *m_risk; }
     bool open(QString *error);
     // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
     // to use (taken over), e.g. TLS from createTlsListener().

@@ -45,6 +45,14 @@ const char *const kSchema[] = {
     // Standing grants and breaker trips (SqliteSafety.cpp).
     "CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, "
     "PRIMARY KEY (kind, id))",
+    // Reading time (issue #15): each reviewer's first fetch of an action's detail, and each
+    // decision's review time.
+    "CREATE TABLE IF NOT EXISTS action_views (action_id TEXT NOT NULL, reviewer TEXT NOT NULL, "
+    "first_at INTEGER NOT NULL, PRIMARY KEY (action_id, reviewer))",
+    "CREATE TABLE IF NOT EXISTS reviews (seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT "
+    "NOT NULL, reviewer TEXT NOT NULL, decided_at INTEGER NOT NULL, review_ms INTEGER, approved "
+    "INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS reviews_time ON reviews(decided_at)",
 };
 
 } // namespace
@@ -281,7 +289,9 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
                      .arg(m_path, db.lastError().text());
         return false;
     }
-    exec(QStringLiteral("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '2')"));
+    // 3: reading time (issue #15), the tables action_views and reviews (created above when a
+    // database from before lacks them).
+    exec(QStringLiteral("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '3')"));
     if (!tx.commit()) {
         *error =
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
@@ -497,7 +507,8 @@ bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
         (pendingDelta == 0 || adjustPending(sessionId, pendingDelta)) &&
         (after == QLatin1String("pending") ||
          writeHistoryColumns(doc, transition.at, transition.actor)) &&
-        writeTransition(transition, sessionId, id, id) && tx.commit())
+        writeTransition(transition, sessionId, id, id) &&
+        (!transition.review || insertReview(id, *transition.review)) && tx.commit())
         return true;
     return false;
 }

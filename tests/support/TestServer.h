@@ -24,6 +24,9 @@ public:
         bool manualClock = false;
         Limits limits;
         QByteArray riskRules; // a rules file's content; empty: the built-in rules
+        // The policy's minimum reading time before approving high/critical actions (issue #15);
+        // off unless a test is about it, so other tests need not wait or fetch first.
+        bool readingTime = false;
     };
     TestServer();
     explicit TestServer(const Options &options, const WebhookOptions &webhooks = {});
