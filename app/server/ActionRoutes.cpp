@@ -78,6 +78,11 @@ void addActionRoutes(Router &router, ApiContext &api)
                    if (!readJsonBody(req, *reply, &body))
                        return;
                    const auto r = api.actions.submit(who, body, key);
+                   // A frozen session's refusal leaves at once: the freeze holds in memory, and
+                   // after a crash before its commit the breaker's windows, rebuilt from the
+                   // stored actions, trip again on the next submission (docs/safety.md).
+                   if (r.error.status == 423)
+                       return reply->sendRefusal(r.error);
                    if (r.error.isError())
                        return reply->sendError(r.error);
                    QList<std::pair<QByteArray, QByteArray>> headers;

@@ -22,6 +22,7 @@ class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
+class LivenessMonitor;
 class EventTap;
 class RiskEngine;
 class SafetyGuard;
@@ -76,6 +77,7 @@ public:
     SafetyGuard &safety() { return *m_guard; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
     const DiskReserve &diskReserve() const { return *m_reserve; }
+    LivenessMonitor &liveness() { return *m_liveness; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -83,6 +85,7 @@ private:
     QByteArray metricsText() const;
     void registerRoutes();
     void openSafety();
+    void openLiveness();
 
     Limits m_limits;
     StoreOptions m_storeOptions;
@@ -93,6 +96,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<TokenCache> m_tokens;
+    std::unique_ptr<LivenessMonitor> m_liveness;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     std::unique_ptr<SignInGuard> m_signIns;
