@@ -38,6 +38,7 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
             return opened(inherited, id);
         // The supervisor always sets the id; without it, ask the server whose token this is.
         m_enroll = std::make_unique<ApiClient>(m_config.server, inherited);
+        m_enroll->setKeepAlive(true);
         m_enroll->request(
             "GET", QStringLiteral("/v1/me"), std::nullopt,
             [this, inherited](const ApiResult &r) {
@@ -61,6 +62,7 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
     if (!m_config.owner.isEmpty())
         body.insert(QStringLiteral("owner"), m_config.owner);
     m_enroll = std::make_unique<ApiClient>(m_config.server, enrollment);
+    m_enroll->setKeepAlive(true);
     m_enroll->request(
         "POST", QStringLiteral("/v1/sessions"), body,
         [this](const ApiResult &r) {
@@ -80,6 +82,9 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
 void GatewaySession::opened(const QString &token, const QString &sessionId)
 {
     m_client = std::make_unique<ApiClient>(m_config.server, token);
+    // Every call's submit, decision, receipt and withdrawal: kept-alive connections in this
+    // thread (no HTTP thread, no queued signals on the call's critical path).
+    m_client->setKeepAlive(true);
     m_sessionId = sessionId;
     finishOpening({});
     watch();
