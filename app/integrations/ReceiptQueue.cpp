@@ -16,8 +16,6 @@ ReceiptQueue::ReceiptQueue(std::function<ApiClient *()> client, Options options,
 
 void ReceiptQueue::add(const QString &actionId, const QJsonObject &body)
 {
-    if (m_pending.isEmpty())
-        m_oldest.start();
     m_pending.append({actionId, body});
     m_quiet.start(m_options.quietMs);
 }
@@ -30,7 +28,7 @@ void ReceiptQueue::callArrived()
 
 void ReceiptQueue::submissionSent()
 {
-    if (!m_pending.isEmpty() && m_oldest.elapsed() >= m_options.maxDelayMs)
+    if (!m_pending.isEmpty())
         sendAll();
 }
 

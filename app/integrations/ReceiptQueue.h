@@ -2,7 +2,6 @@
 
 #include "client/ApiClient.h"
 
-#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 #include <functional>
@@ -12,17 +11,16 @@ namespace interlock::integrations {
 // The MCP gateway's execution receipts (POST /v1/actions/{id}/receipt), kept off the calls'
 // critical path. Each receipt is a durable write on the server's one thread: sent the moment a
 // tool answered, its commit would hold up the next call's submission, which an agent chaining
-// tool calls sends right after. So receipts wait until the gateway has had no call for
-// `quietMs`, or, under a steady stream of calls, go out right after the next submission once
-// the oldest has waited `maxDelayMs` (the submission is then ahead of them at the server). A
-// receipt that got no answer (unreachable, 5xx) is sent once more: the server records one
-// receipt per action and refuses any other (409 already_recorded), so a repeat is harmless.
+// tool calls sends right after. So receipts wait for the next submission and follow it at once
+// (the submission is ahead of them at the server, and they mostly share its group commit), or
+// go out when the gateway has had no call for `quietMs`. A receipt that got no answer (unreachable,
+// 5xx) is sent once more: the server records one receipt per action and refuses any other (409
+// already_recorded), so a repeat is harmless.
 class ReceiptQueue : public QObject
 {
 public:
     struct Options {
         int quietMs = 50;
-        int maxDelayMs = 1000;
     };
     // `client` gives the session's client (null while there is none: receipts are then dropped).
     ReceiptQueue(std::function<ApiClient *()> client, Options options, QObject *parent = nullptr);
@@ -30,7 +28,7 @@ public:
     void add(const QString &actionId, const QJsonObject &body);
     // A tools/call arrived: the quiet period starts again.
     void callArrived();
-    // A submission was just sent: overdue receipts follow it.
+    // A submission was just sent: the receipts waiting follow it.
     void submissionSent();
     // Sends everything now and waits (running the event loop) until answered or `waitMs` passed.
     void flush(int waitMs);
@@ -48,7 +46,6 @@ private:
     std::function<ApiClient *()> m_client;
     Options m_options;
     QList<Receipt> m_pending;
-    QElapsedTimer m_oldest;
     QTimer m_quiet;
     int m_inFlight = 0;
 };
