@@ -5,6 +5,8 @@
 namespace interlock::integrations {
 
 namespace {
+constexpr int kRewatchMs = 50;
+
 bool isKilledReply(const ApiResult &r)
 {
     return r.status == 403 && r.error().code == QLatin1String("session_killed");
@@ -122,7 +124,11 @@ void GatewaySession::onEvents(const ApiResult &r)
                                   e.value(QStringLiteral("reason")).toString());
         }
         m_after = r.body.value(QStringLiteral("next")).toInteger(m_after);
-        return watch();
+        // Every call's action wakes this poll; asked again a moment later, a burst of calls
+        // wakes it once instead of once per call (work on the server's thread, which the calls'
+        // submits wait for). A kill meanwhile is in the next answer at once (after=m_after), and
+        // held calls learn of it from their own requests (403 session_killed).
+        return m_retry.start(kRewatchMs);
     }
     // Unreachable or refusing: calls fail closed on their own; keep watching.
     m_retry.start(r.status == 0 ? 1000 : 5000);
