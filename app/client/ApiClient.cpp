@@ -72,10 +72,11 @@ ApiClient::~ApiClient()
 void ApiClient::setKeepAlive(bool on)
 {
     if (on && !m_pool) {
-        m_pool = new KeepAlivePool(m_base.host(), quint16(m_base.port(80)));
+        m_pool = new KeepAlivePool(m_base.host(), quint16(m_base.port(80)), {}, 6, this);
     } else if (!on && m_pool) {
         // Its callbacks may be running right now (a caller that drops its client in one).
         m_pool->abandon();
+        m_pool->setParent(nullptr);
         std::exchange(m_pool, nullptr)->deleteLater();
     }
 }
