@@ -105,25 +105,39 @@ bool withdrawAndForget(ScriptedServer &, ApiClient &client, int timeoutMs)
 }
 } // namespace
 
+// Every test runs over both of ApiClient's transports: Qt's and the kept-alive one.
+static void transports()
+{
+    QTest::addColumn<bool>("keepAlive");
+    QTest::newRow("qt") << false;
+    QTest::newRow("keep-alive") << true;
+}
+
 class TestActionWaiter : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
+    void withdrawIsRetriedUntilAcknowledged_data() { transports(); }
     void withdrawIsRetriedUntilAcknowledged()
     {
+        QFETCH(bool, keepAlive);
         ScriptedServer server;
         server.withdrawAnswers = {0, 503, 503};
         ApiClient client(server.url(), QStringLiteral("ilk_test"));
+        client.setKeepAlive(keepAlive);
         QVERIFY(withdrawAndForget(server, client, 30000));
         QCOMPARE(server.withdrawals, 4); // dropped, 503, 503, then 200
     }
 
+    void noLongerPendingEndsTheWithdrawal_data() { transports(); }
     void noLongerPendingEndsTheWithdrawal()
     {
+        QFETCH(bool, keepAlive);
         ScriptedServer server;
         server.withdrawAnswers = {409};
         ApiClient client(server.url(), QStringLiteral("ilk_test"));
+        client.setKeepAlive(keepAlive);
         QVERIFY(withdrawAndForget(server, client, 30000));
         QCOMPARE(server.withdrawals, 1);
     }
@@ -131,10 +145,13 @@ private Q_SLOTS:
     // The MCP client cancels while the submission is still on its way (the server has made the
     // action, the gateway has not read the answer yet): the action must still be withdrawn, not
     // left pending for a reviewer. Seen once in e2e_mcpgateway on a loaded machine.
+    void withdrawalBeforeTheSubmissionIsAnswered_data() { transports(); }
     void withdrawalBeforeTheSubmissionIsAnswered()
     {
+        QFETCH(bool, keepAlive);
         ScriptedServer server;
         ApiClient client(server.url(), QStringLiteral("ilk_test"));
+        client.setKeepAlive(keepAlive);
         auto waiter = std::make_unique<ActionWaiter>(client, ActionWaiter::Options{});
         QSignalSpy submitted(waiter.get(), &ActionWaiter::submitted);
         waiter->start(QJsonObject{{"kind", "mcp.tool_call"}}, QString());

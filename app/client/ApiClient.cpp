@@ -1,11 +1,14 @@
 #include "ApiClient.h"
 
+#include "KeepAlivePool.h"
+
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
+#include <algorithm>
 
 namespace interlock {
 
@@ -61,9 +64,29 @@ ApiClient::ApiClient(const QUrl &baseUrl, const QString &token, QObject *parent)
     , m_nam(new QNetworkAccessManager(this))
 {}
 
-QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
-                               const std::optional<QJsonObject> &body, const Headers &headers,
-                               int timeoutMs)
+ApiClient::~ApiClient()
+{
+    setKeepAlive(false);
+}
+
+void ApiClient::setKeepAlive(bool on)
+{
+    if (on && !m_pool) {
+        m_pool = new KeepAlivePool(m_base.host(), quint16(m_base.port(80)), {}, 6, this);
+    } else if (!on && m_pool) {
+        // Its callbacks may be running right now (a caller that drops its client in one).
+        m_pool->abandon();
+        m_pool->setParent(nullptr);
+        std::exchange(m_pool, nullptr)->deleteLater();
+    }
+}
+
+bool ApiClient::viaPool() const
+{
+    return m_pool && m_base.scheme() == QLatin1String("http");
+}
+
+QUrl ApiClient::urlOf(const QString &pathAndQuery) const
 {
     QUrl url = m_base;
     const qsizetype q = pathAndQuery.indexOf(QLatin1Char('?'));
@@ -73,7 +96,14 @@ QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQ
     url.setPath(basePath + (q < 0 ? pathAndQuery : pathAndQuery.left(q)));
     if (q >= 0)
         url.setQuery(pathAndQuery.mid(q + 1));
-    QNetworkRequest request(url);
+    return url;
+}
+
+QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
+                               const std::optional<QJsonObject> &body, const Headers &headers,
+                               int timeoutMs)
+{
+    QNetworkRequest request(urlOf(pathAndQuery));
     m_security.apply(request);
     request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : 30000);
     if (!m_token.isEmpty())
@@ -135,24 +165,28 @@ ApiResult ApiClient::resultOf(QNetworkReply *reply)
 {
     ApiResult r;
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QByteArray raw = reply->readAll();
     if (r.status == 0)
         r.networkError = reply->errorString();
-    QJsonParseError parseError{};
-    const QJsonDocument doc = QJsonDocument::fromJson(raw, &parseError);
-    r.body = doc.object();
-    if (r.status != 0 && !raw.isEmpty()) {
-        if (parseError.error != QJsonParseError::NoError)
-            r.unreadable = QStringLiteral("%1 at byte %2 of %3")
-                               .arg(parseError.errorString())
-                               .arg(parseError.offset)
-                               .arg(raw.size());
-        else if (!doc.isObject())
-            r.unreadable = QStringLiteral("not a JSON object");
-    }
+    readBody(reply->readAll(), &r);
     for (const auto &pair : reply->rawHeaderPairs())
         r.headers.insert(pair.first.toLower(), pair.second);
     return r;
+}
+
+void ApiClient::readBody(const QByteArray &raw, ApiResult *r)
+{
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(raw, &parseError);
+    r->body = doc.object();
+    if (r->status != 0 && !raw.isEmpty()) {
+        if (parseError.error != QJsonParseError::NoError)
+            r->unreadable = QStringLiteral("%1 at byte %2 of %3")
+                                .arg(parseError.errorString())
+                                .arg(parseError.offset)
+                                .arg(raw.size());
+        else if (!doc.isObject())
+            r->unreadable = QStringLiteral("not a JSON object");
+    }
 }
 
 void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
@@ -164,6 +198,8 @@ void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
         QTimer::singleShot(0, this, [done = std::move(done), r] { done(*r); });
         return;
     }
+    if (viaPool())
+        return requestViaPool(method, pathAndQuery, body, std::move(done), headers, timeoutMs);
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
@@ -177,6 +213,20 @@ ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
 {
     if (const auto r = refused())
         return *r;
+    if (viaPool()) {
+        std::optional<ApiResult> result;
+        QEventLoop loop;
+        requestViaPool(
+            method, pathAndQuery, body,
+            [&result, &loop](const ApiResult &r) {
+                result = r;
+                loop.quit();
+            },
+            headers, timeoutMs);
+        if (!result)
+            loop.exec();
+        return *result;
+    }
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     if (!reply->isFinished()) {
         QEventLoop loop;
@@ -186,6 +236,84 @@ ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
     ApiResult r = resultOf(reply);
     reply->deleteLater();
     return r;
+}
+
+} // namespace interlock
+
+namespace interlock {
+
+namespace {
+bool isToken(const QByteArray &name)
+{
+    static const QByteArray extra("!#$%&'*+-.^_`|~");
+    return !name.isEmpty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               extra.contains(c);
+    });
+}
+
+bool isFieldValue(const QByteArray &value)
+{
+    return std::none_of(value.begin(), value.end(),
+                        [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+} // namespace
+
+void ApiClient::requestViaPool(const QByteArray &method, const QString &pathAndQuery,
+                               const std::optional<QJsonObject> &body,
+                               std::function<void(const ApiResult &)> done, const Headers &headers,
+                               int timeoutMs)
+{
+    const QUrl url = urlOf(pathAndQuery);
+    QByteArray target =
+        url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (target.isEmpty())
+        target = "/";
+    bool sane =
+        isToken(method) && target.startsWith('/') &&
+        std::all_of(target.begin(), target.end(), [](char c) { return c > ' ' && c < 0x7f; });
+    QByteArray bytes = method + ' ' + target + " HTTP/1.1\r\nHost: " +
+                       url.authority(QUrl::FullyEncoded | QUrl::RemoveUserInfo).toLatin1() + "\r\n";
+    Headers all;
+    if (!m_token.isEmpty())
+        all.append(std::make_pair(QByteArray("Authorization"), "Bearer " + m_token.toUtf8()));
+    all.append(headers);
+    QByteArray data;
+    if (body) {
+        all.append(std::make_pair(QByteArray("Content-Type"), QByteArray("application/json")));
+        data = QJsonDocument(*body).toJson(QJsonDocument::Compact);
+    }
+    for (const auto &h : std::as_const(all)) {
+        sane = sane && isToken(h.first) && isFieldValue(h.second);
+        bytes += h.first + ": " + h.second + "\r\n";
+    }
+    if (body || method != "GET")
+        bytes += "Content-Length: " + QByteArray::number(data.size()) + "\r\n";
+    bytes += "\r\n" + data;
+    if (!sane) {
+        ApiResult r;
+        r.networkError = QStringLiteral("the request was not sent: its method, path or a header "
+                                        "holds characters HTTP does not allow there");
+        QTimer::singleShot(0, this, [done = std::move(done), r] { done(r); });
+        return;
+    }
+    KeepAlivePool::Request request;
+    request.bytes = std::move(bytes);
+    // Safe to send twice: a read, or a submission the server recognises by its key.
+    request.repeatable =
+        method == "GET" || std::any_of(headers.begin(), headers.end(), [](const auto &h) {
+            return h.first.compare("Idempotency-Key", Qt::CaseInsensitive) == 0;
+        });
+    request.headOnly = method == "HEAD";
+    request.timeoutMs = timeoutMs > 0 ? timeoutMs : 30000;
+    m_pool->send(std::move(request), [done = std::move(done)](const KeepAlivePool::Answer &a) {
+        ApiResult r;
+        r.status = a.status;
+        r.networkError = a.error;
+        r.headers = a.headers;
+        readBody(a.body, &r);
+        done(r);
+    });
 }
 
 } // namespace interlock

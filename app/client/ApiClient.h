@@ -16,6 +16,8 @@ class QIODevice;
 
 namespace interlock {
 
+class KeepAlivePool;
+
 struct ApiResult {
     int status = 0; // HTTP status; 0 when the server was not reached
     QJsonObject body;
@@ -42,6 +44,15 @@ public:
     using Headers = QList<std::pair<QByteArray, QByteArray>>;
 
     explicit ApiClient(const QUrl &baseUrl, const QString &token = {}, QObject *parent = nullptr);
+    ~ApiClient() override;
+
+    // request() and call() to a plain http:// server go over a few kept-alive connections of
+    // this client's own, in this thread (KeepAlivePool), instead of QNetworkAccessManager: the
+    // integrations' hot path (hook, MCP gateway). https:// and download() keep using Qt's.
+    // A request the server may have received is never sent twice unless it is a GET or carries
+    // an Idempotency-Key.
+    void setKeepAlive(bool on);
+    bool keepAlive() const { return m_pool != nullptr; }
 
     void setToken(const QString &token) { m_token = token; }
     void setSecurity(const ConnectionSecurity &security) { m_security = security; }
@@ -74,7 +85,14 @@ private:
     QNetworkReply *send(const QByteArray &method, const QString &pathAndQuery,
                         const std::optional<QJsonObject> &body, const Headers &headers,
                         int timeoutMs);
+    QUrl urlOf(const QString &pathAndQuery) const;
     static ApiResult resultOf(QNetworkReply *reply);
+    static void readBody(const QByteArray &raw, ApiResult *r);
+    bool viaPool() const;
+    void requestViaPool(const QByteArray &method, const QString &pathAndQuery,
+                        const std::optional<QJsonObject> &body,
+                        std::function<void(const ApiResult &)> done, const Headers &headers,
+                        int timeoutMs);
     // Set when nothing may be sent to the server (see ConnectionSecurity::refusal).
     std::optional<ApiResult> refused() const;
 
@@ -82,6 +100,7 @@ private:
     QString m_token;
     ConnectionSecurity m_security;
     QNetworkAccessManager *m_nam;
+    KeepAlivePool *m_pool = nullptr;
 };
 
 } // namespace interlock

@@ -132,6 +132,7 @@ QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
         return deny(session.error);
 
     ApiClient client(o.server, session.token);
+    client.setKeepAlive(true); // no HTTP thread: the hook is a short process per tool call
     ActionWaiter::Options waitOptions;
     waitOptions.deadlineMs = qint64(o.deadlineSeconds) * 1000;
     waitOptions.unreachableGraceMs = qMin<qint64>(30000, waitOptions.deadlineMs);

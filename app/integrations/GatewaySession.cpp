@@ -5,6 +5,8 @@
 namespace interlock::integrations {
 
 namespace {
+constexpr int kRewatchMs = 50;
+
 bool isKilledReply(const ApiResult &r)
 {
     return r.status == 403 && r.error().code == QLatin1String("session_killed");
@@ -38,6 +40,7 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
             return opened(inherited, id);
         // The supervisor always sets the id; without it, ask the server whose token this is.
         m_enroll = std::make_unique<ApiClient>(m_config.server, inherited);
+        m_enroll->setKeepAlive(true);
         m_enroll->request(
             "GET", QStringLiteral("/v1/me"), std::nullopt,
             [this, inherited](const ApiResult &r) {
@@ -61,6 +64,7 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
     if (!m_config.owner.isEmpty())
         body.insert(QStringLiteral("owner"), m_config.owner);
     m_enroll = std::make_unique<ApiClient>(m_config.server, enrollment);
+    m_enroll->setKeepAlive(true);
     m_enroll->request(
         "POST", QStringLiteral("/v1/sessions"), body,
         [this](const ApiResult &r) {
@@ -80,6 +84,9 @@ void GatewaySession::ensure(std::function<void(const QString &)> done)
 void GatewaySession::opened(const QString &token, const QString &sessionId)
 {
     m_client = std::make_unique<ApiClient>(m_config.server, token);
+    // Every call's submit, decision, receipt and withdrawal: kept-alive connections in this
+    // thread (no HTTP thread, no queued signals on the call's critical path).
+    m_client->setKeepAlive(true);
     m_sessionId = sessionId;
     finishOpening({});
     watch();
@@ -117,7 +124,11 @@ void GatewaySession::onEvents(const ApiResult &r)
                                   e.value(QStringLiteral("reason")).toString());
         }
         m_after = r.body.value(QStringLiteral("next")).toInteger(m_after);
-        return watch();
+        // Every call's action wakes this poll; asked again a moment later, a burst of calls
+        // wakes it once instead of once per call (work on the server's thread, which the calls'
+        // submits wait for). A kill meanwhile is in the next answer at once (after=m_after), and
+        // held calls learn of it from their own requests (403 session_killed).
+        return m_retry.start(kRewatchMs);
     }
     // Unreachable or refusing: calls fail closed on their own; keep watching.
     m_retry.start(r.status == 0 ? 1000 : 5000);

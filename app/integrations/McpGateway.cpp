@@ -80,6 +80,7 @@ McpGateway::McpGateway(Options options, QObject *parent)
                        ? QStringLiteral("; --allow-read-only: tools the server claims are "
                                         "read-only run without review")
                        : QString())})
+    , m_receipts([this] { return m_session.client(); }, ReceiptQueue::Options{})
     , m_fromClient(m_options.maxLineBytes)
     , m_fromServer(m_options.maxLineBytes)
     , m_instance(QUuid::createUuid().toString(QUuid::WithoutBraces))
@@ -131,6 +132,8 @@ int McpGateway::run()
     });
     while (!m_done)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    if (!m_session.isKilled())
+        m_receipts.flush(2000); // the last calls' receipts, waiting for a quiet moment
     return m_exitCode;
 }
 
@@ -218,6 +221,7 @@ void McpGateway::onClientLine(const QByteArray &line)
             return toClient(mcp::error(QJsonValue::Null, mcp::InvalidRequest,
                                        QStringLiteral("Interlock gateway: a tools/call needs a "
                                                       "string or integer id")));
+        m_receipts.callArrived();
         return hold(message, line);
     }
     if (method == QLatin1String("tools/list") && mcp::isValidId(id)) {
@@ -327,6 +331,7 @@ void McpGateway::submit(HeldCall *call)
             {QStringLiteral("expires_in"), m_options.holdSeconds + 30}};
         held->waiter->start(body,
                             QStringLiteral("mcp-gateway:%1:%2").arg(m_instance).arg(++m_calls));
+        m_receipts.submissionSent();
     });
 }
 
@@ -441,8 +446,10 @@ void McpGateway::onServerLine(const QByteArray &line)
             const QString key = mcp::idKey(response.value(QStringLiteral("id")));
             if (m_listRequests.remove(key))
                 m_catalog.add(response.value(QStringLiteral("result")).toObject());
-            if (m_forwarded.count(key))
-                receipt(key, response);
+            if (m_forwarded.count(key)) {
+                toClient(line); // the answer first: the receipt is bookkeeping
+                return receipt(key, response);
+            }
         }
     }
     toClient(line);
@@ -459,12 +466,10 @@ void McpGateway::receipt(const QString &key, const QJsonObject &response)
                                                           .toObject()
                                                           .value(QStringLiteral("isError"))
                                                           .toBool();
-    m_session.client()->request(
-        "POST", QStringLiteral("/v1/actions/%1/receipt").arg(fw.actionId),
-        QJsonObject{{QStringLiteral("outcome"),
-                     failed ? QStringLiteral("failed") : QStringLiteral("succeeded")},
-                    {QStringLiteral("payload_sha256"), fw.payloadSha256}},
-        [](const ApiResult &) {}, {}, 10000);
+    m_receipts.add(fw.actionId,
+                   QJsonObject{{QStringLiteral("outcome"),
+                                failed ? QStringLiteral("failed") : QStringLiteral("succeeded")},
+                               {QStringLiteral("payload_sha256"), fw.payloadSha256}});
 }
 
 void McpGateway::onKilled(const QString &why)

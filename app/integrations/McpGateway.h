@@ -4,6 +4,7 @@
 #include "GatewaySession.h"
 #include "LineSplitter.h"
 #include "McpCatalog.h"
+#include "ReceiptQueue.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -78,6 +79,7 @@ private:
 
     Options m_options;
     GatewaySession m_session;
+    ReceiptQueue m_receipts;
     McpCatalog m_catalog;
     QProcess m_server;
     QSocketNotifier *m_stdin = nullptr;
