@@ -2,6 +2,7 @@
 #include "server/ApiServer.h"
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
+#include "server/StoreFactory.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -23,16 +24,19 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
         "Interlock queue server: agents submit actions over REST API v1 and wait; people approve, "
         "edit or reject them.\n\nBootstrap tokens with: interlockctl token create --db FILE --role "
-        "admin --name NAME"));
+        "admin --name NAME\n\nSeveral interlockd can share one PostgreSQL database (--db "
+        "postgresql://…) behind a load balancer: see docs/postgresql.md."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QString defaultDb = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                               QStringLiteral("/interlock.db");
     QCommandLineOption db(
         QStringLiteral("db"),
-        QStringLiteral("SQLite database file, created on first start (default: %1).")
+        QStringLiteral("SQLite database file, created on first start (default: %1), or a "
+                       "PostgreSQL URL postgresql://[user[:password]@][host][:port]/dbname"
+                       "[?host=/socket/folder&…] shared by several interlockd.")
             .arg(defaultDb),
-        QStringLiteral("FILE"), defaultDb);
+        QStringLiteral("FILE|URL"), defaultDb);
     QCommandLineOption listen(
         QStringLiteral("listen"),
         QStringLiteral("Address to listen on (default: 127.0.0.1:7878). Port 0 picks a free port. "
@@ -69,7 +73,9 @@ int main(int argc, char *argv[])
     }
 
     const QString dbPath = parser.value(db);
-    QDir().mkpath(QFileInfo(dbPath).absolutePath());
+    const bool postgres = isPostgresLocation(dbPath);
+    if (!postgres)
+        QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
     QString error;
     if (parser.isSet(rules)) {
@@ -94,7 +100,8 @@ int main(int argc, char *argv[])
     }
     std::printf("interlockd %s listening on http://%s:%u (database %s)\n", INTERLOCK_VERSION,
                 qPrintable(address->first.toString()), port,
-                qPrintable(QFileInfo(dbPath).absoluteFilePath()));
+                qPrintable(postgres ? describeLocation(dbPath)
+                                    : QFileInfo(dbPath).absoluteFilePath()));
     std::fflush(stdout);
 
     const auto quit = [](int) { QCoreApplication::quit(); };

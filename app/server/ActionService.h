@@ -43,6 +43,8 @@ public:
     static bool isPending(const QJsonObject &action);
     int expireDue();
     void expireIfDue();
+    // Looks up the earliest deadline again (another server added actions).
+    void rescheduleExpiry();
 
 Q_SIGNALS:
     void actionChanged(const QString &actionId, const QString &sessionId);

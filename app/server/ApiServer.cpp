@@ -2,13 +2,14 @@
 
 #include "ActionService.h"
 #include "Authenticator.h"
+#include "ChangeFeed.h"
 #include "CommitGroup.h"
 #include "HttpServerAdapter.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
-#include "SqliteStore.h"
+#include "StoreFactory.h"
 #include "Tokens.h"
 #include "WaitHub.h"
 #include "core/Clock.h"
@@ -24,13 +25,13 @@ bool isJsonContentType(const QByteArray &value)
 }
 } // namespace
 
-ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *clock,
+ApiServer::ApiServer(const QString &database, const Limits &limits, Clock *clock,
                      QObject *parent)
     : QObject(parent)
     , m_limits(limits)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
-    , m_store(std::make_unique<SqliteStore>(databasePath))
+    , m_store(makeStore(database))
     , m_killSwitch(std::make_unique<KillSwitch>())
     , m_risk(RiskEngine::builtIn())
     , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
@@ -45,11 +46,18 @@ ApiServer::~ApiServer()
     delete m_commits;
     delete m_sessions;
     delete m_actions;
+    m_feed.reset();
 }
 
 bool ApiServer::open(QString *error)
 {
     if (!m_store->open(error))
+        return false;
+    // The feed starts before the active sessions are read: a kill committed elsewhere in between
+    // is then delivered by the feed rather than missed by both.
+    error->clear();
+    m_feed = m_store->openChangeFeed(error);
+    if (!m_feed && !error->isEmpty())
         return false;
     QStringList active;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
@@ -60,20 +68,23 @@ bool ApiServer::open(QString *error)
     m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, this);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
-                m_hub->wake(QStringLiteral("action:") + actionId);
-                m_hub->wake(QStringLiteral("session:") + sessionId);
-                m_hub->wake(QStringLiteral("events"));
+                wake(QStringLiteral("action:") + actionId);
+                wake(QStringLiteral("session:") + sessionId);
+                wake(QStringLiteral("events"));
             });
     connect(m_sessions, &SessionService::sessionChanged, this, [this](const QString &sessionId) {
         if (!sessionId.isEmpty())
-            m_hub->wake(QStringLiteral("session:") + sessionId);
-        m_hub->wake(QStringLiteral("events"));
+            wake(QStringLiteral("session:") + sessionId);
+        wake(QStringLiteral("events"));
     });
     connect(m_sessions, &SessionService::actionCancelled, this,
-            [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
+            [this](const QString &actionId) { wake(QStringLiteral("action:") + actionId); });
+    if (m_feed)
+        connect(m_feed.get(), &ChangeFeed::eventsCommitted, this, &ApiServer::applyPeerEvents);
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     registerRoutes();
     m_commits = new CommitGroup(*m_store, this);
+    connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, this);
@@ -83,6 +94,45 @@ bool ApiServer::open(QString *error)
 quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
 {
     return m_http->listen(address, port, error);
+}
+
+void ApiServer::wake(const QString &topic)
+{
+    if (m_store->hasUncommitted())
+        m_deferredWakes.insert(topic);
+    else
+        m_hub->wake(topic);
+}
+
+void ApiServer::wakeDeferred()
+{
+    const QSet<QString> topics = std::exchange(m_deferredWakes, {});
+    for (const QString &topic : topics)
+        m_hub->wake(topic);
+}
+
+void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
+{
+    bool created = false;
+    for (const EventRecord &e : events) {
+        if (!e.sessionId.isEmpty()) {
+            if (e.type == QLatin1String("session.killed"))
+                m_killSwitch->kill({e.sessionId});
+            else if (e.type == QLatin1String("session.opened"))
+                m_killSwitch->opened(e.sessionId);
+            else if (e.type == QLatin1String("session.ended"))
+                m_killSwitch->ended(e.sessionId);
+            wake(QStringLiteral("session:") + e.sessionId);
+        }
+        if (!e.actionId.isEmpty())
+            wake(QStringLiteral("action:") + e.actionId);
+        created = created || e.type == QLatin1String("action.created");
+    }
+    wake(QStringLiteral("events"));
+    // Another server's new action may expire before anything this server scheduled; whichever
+    // server's timer fires first expires it (a compare-and-swap: once).
+    if (created)
+        m_actions->rescheduleExpiry();
 }
 
 void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
@@ -99,10 +149,14 @@ QString ApiServer::createToken(Role role, const QString &name)
 void ApiServer::registerRoutes()
 {
     m_router.add("GET", QStringLiteral("/v1/health"), Access::anyone(),
-                 [](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                 [this](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                     // A load balancer takes a server whose database is away out of rotation.
+                     const bool up = m_store->ensureAvailable();
                      reply->sendJson(
-                         200, {{QStringLiteral("status"), QStringLiteral("ok")},
-                               {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
+                         up ? 200 : 503,
+                         {{QStringLiteral("status"),
+                           up ? QStringLiteral("ok") : QStringLiteral("unavailable")},
+                          {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
                  });
     m_router.add("GET", QStringLiteral("/v1/me"), Access::anyToken(),
                  [](const HttpRequest &, const Principal &who, HttpReplyPtr reply) {
@@ -135,6 +189,9 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
     if (request.body.size() > m_limits.maxBodyBytes)
         return reply->sendError(ApiError::payloadTooLarge(m_limits.maxBodyBytes));
 
+    if (!match.route->access.anonymous && !m_store->ensureAvailable())
+        return reply->sendError(ApiError::unavailable(
+            QStringLiteral("The server cannot reach its database right now; retry shortly.")));
     Principal who;
     if (!match.route->access.anonymous) {
         if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {

@@ -5,12 +5,15 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QSet>
 #include <memory>
 
 namespace interlock {
 
 class ActionService;
 class Authenticator;
+class ChangeFeed;
+struct EventRecord;
 class Clock;
 class CommitGroup;
 class HttpServerAdapter;
@@ -26,8 +29,9 @@ class ApiServer : public QObject
 {
     Q_OBJECT
 public:
-    // clock: business time; nullptr uses the system clock. Not owned.
-    explicit ApiServer(const QString &databasePath, const Limits &limits = {},
+    // database: a SQLite file or a PostgreSQL URL (StoreFactory.h). clock: business time;
+    // nullptr uses the system clock. Not owned.
+    explicit ApiServer(const QString &database, const Limits &limits = {},
                        Clock *clock = nullptr, QObject *parent = nullptr);
     ~ApiServer() override;
 
@@ -46,10 +50,19 @@ public:
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    // Other servers' changes (PostgreSQL), null on SQLite.
+    ChangeFeed *changeFeed() const { return m_feed.get(); }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
     void registerRoutes();
+    // Wakes the long-polls parked on a topic; while a commit group is open, once it is committed
+    // (what they will read must be durable and, on PostgreSQL, written: events are appended at
+    // commit).
+    void wake(const QString &topic);
+    void wakeDeferred();
+    // What other servers committed: the same wake-ups, and their kills into the KillSwitch.
+    void applyPeerEvents(const QList<EventRecord> &events);
 
     Limits m_limits;
     std::unique_ptr<Clock> m_ownClock;
@@ -58,6 +71,8 @@ private:
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
+    std::unique_ptr<ChangeFeed> m_feed;
+    QSet<QString> m_deferredWakes;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;

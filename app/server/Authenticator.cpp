@@ -21,8 +21,14 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
     const QString token = QString::fromLatin1(header.mid(7).trimmed());
     const auto record = m_store.token(tokenHash(token));
-    if (!record)
+    if (!record) {
+        // A database that went away must not look like a bad token: a supervisor would take
+        // that as final and kill its agent.
+        if (!m_store.ensureAvailable())
+            return ApiError::unavailable(
+                QStringLiteral("The server cannot reach its database right now; retry shortly."));
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    }
     if (record->role == Role::Session) {
         // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
         if (m_killSwitch.isKilled(record->sessionId)) {
@@ -30,8 +36,12 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::sessionKilled();
         }
         const auto session = m_store.session(record->sessionId);
-        if (!session)
+        if (!session) {
+            if (!m_store.ensureAvailable())
+                return ApiError::unavailable(QStringLiteral(
+                    "The server cannot reach its database right now; retry shortly."));
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+        }
         if (session->status != QLatin1String("active")) {
             *out = Principal{true, Role::Session, record->name, record->sessionId, true};
             if (session->status == QLatin1String("ended"))

@@ -41,10 +41,15 @@ void CommitGroup::flush()
     const bool committed = m_store.commitGroup();
     if (hadGroup)
         ++m_groups;
+    // A lost database connection (PostgreSQL restarting) is worth a retry, on this server or,
+    // behind a load balancer, another: 503.
     const ApiError failure =
         committed ? ApiError{}
-                  : ApiError::internal(QStringLiteral(
-                        "The change could not be stored; nothing was changed. Retry."));
+        : m_store.connected()
+            ? ApiError::internal(
+                  QStringLiteral("The change could not be stored; nothing was changed. Retry."))
+            : ApiError::unavailable(QStringLiteral(
+                  "The database went away; nothing was changed. Retry shortly."));
     if (!committed)
         qWarning("interlock: a group commit failed; %lld replies become errors",
                  qint64(m_held.size()));
@@ -53,6 +58,8 @@ void CommitGroup::flush()
         if (reply)
             reply->release(failure);
     }
+    if (hadGroup)
+        Q_EMIT groupCommitted();
 }
 
 } // namespace interlock

@@ -27,6 +27,10 @@ public:
     // Figures for `bench`: how many groups were committed and how many replies they carried.
     qint64 groups() const { return m_groups; }
 
+Q_SIGNALS:
+    // A group was committed (or rolled back) and its held replies released.
+    void groupCommitted();
+
 private:
     Store &m_store;
     QList<QPointer<HttpReply>> m_held;

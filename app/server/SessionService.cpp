@@ -78,8 +78,14 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
     else
         all = Transition{{}, {}, {}, actorOf(who), m_clock.nowMs()};
     const auto ended = m_store.killSessions(ids, reason, all);
-    if (!ended)
-        return {{}, ApiError::internal(QStringLiteral("The kill could not be stored."))};
+    if (!ended) {
+        // Refused here at once, but other servers learn of a kill from the database: retry.
+        return {{}, m_store.connected()
+                        ? ApiError::internal(QStringLiteral("The kill could not be stored."))
+                        : ApiError::unavailable(QStringLiteral(
+                              "The database went away; the kill holds on this server only. "
+                              "Retry."))};
+    }
     announce(*ended);
     if (ids.isEmpty())
         Q_EMIT sessionChanged({});

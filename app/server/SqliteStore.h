@@ -71,6 +71,9 @@ private:
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
                       qint64 at, const QString &actor, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
+    // Runs the numbered migrations the file has not had yet (SqliteSchema.cpp).
+    bool migrate(QString *error);
+    bool createTables();
     bool migrateHistory();
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);

@@ -1,5 +1,7 @@
 #include "Store.h"
 
+#include "ChangeFeed.h"
+
 #include "core/Timestamp.h"
 
 namespace interlock {
@@ -31,6 +33,12 @@ QJsonObject EventRecord::toJson() const
     if (!actionId.isEmpty())
         o.insert(QStringLiteral("action_id"), actionId);
     return o;
+}
+
+std::unique_ptr<ChangeFeed> Store::openChangeFeed(QString *error) const
+{
+    Q_UNUSED(error);
+    return nullptr;
 }
 
 } // namespace interlock

@@ -13,6 +13,8 @@
 
 namespace interlock {
 
+class ChangeFeed;
+
 struct TokenRecord {
     QString name;
     Role role = Role::Agent;
@@ -84,7 +86,7 @@ struct InsertOutcome {
 };
 
 // Storage of tokens, sessions, actions, events and the audit chain. One implementation per
-// backend (SQLite now; PostgreSQL later), all held to the same behaviour by the tests.
+// backend (SqliteStore, PgStore), both held to the same behaviour by the same tests.
 // Actions are stored as their API JSON (`doc`) with indexed columns beside it; every update is a
 // compare-and-swap on `version`, written with its event and audit entry in one transaction.
 class Store
@@ -150,6 +152,17 @@ public:
     virtual bool hasUncommitted() const = 0;
     // On failure everything since the group opened is rolled back.
     virtual bool commitGroup() = 0;
+
+    // False while the database cannot be reached (a PostgreSQL server restarting); tries to
+    // reconnect first, at most a few times a second. The server answers 503 meanwhile.
+    virtual bool ensureAvailable() { return true; }
+    // False once the connection is known to be lost (no reconnect is tried): a failure then
+    // becomes a 503 the client may retry rather than a 500.
+    virtual bool connected() const { return true; }
+    // What other servers on the same database commit (PostgreSQL: LISTEN/NOTIFY), for wake-ups
+    // across instances. Call it in the thread that will use it. Null when no other server can
+    // write to this store (SQLite) or with `error` set when it cannot be opened.
+    virtual std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const;
 };
 
 } // namespace interlock
