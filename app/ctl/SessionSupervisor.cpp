@@ -175,8 +175,10 @@ void SessionSupervisor::report(const QJsonObject &body)
 {
     if (!m_client)
         return;
-    const ApiResult r = m_client->call(
-        "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(m_sessionId), body, {}, 5000);
+    // Safe to send again: a second report is refused (409) and changes nothing.
+    const ApiResult r =
+        m_client->callRetrying("POST", QStringLiteral("/v1/sessions/%1/terminated").arg(m_sessionId),
+                               body, {}, 5000, 15000);
     if (!r.ok())
         std::fprintf(stderr, "interlockctl: could not report the end of the session: %s\n",
                      qPrintable(r.describe()));
