@@ -38,6 +38,8 @@ int benchCommand(const QStringList &args);
 int runCommand(const QStringList &args);
 int auditCommand(const QStringList &args);
 int historyCommand(const QStringList &args);
+int dbCommand(const QStringList &args);
+int clusterCommand(const QStringList &args);
 
 // Long-polls the decision of an action until it is final or timeoutS passes (0: forever).
 int waitForDecision(ApiClient &client, const QString &id, int timeoutS);

@@ -22,6 +22,8 @@ const char kHelp[] =
     "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
     "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
     "  audit verify   check the audit log's hash chain in a database file, offline\n"
+    "  db migrate     create or update the schema of a database (--db FILE|URL)\n"
+    "  cluster        several interlockd on one PostgreSQL behind HAProxy (--db URL)\n"
     "  history generate  write a synthetic history of decided actions (--db FILE)\n"
     "  bench submit   measure submit throughput and decision delivery latency\n"
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
@@ -55,6 +57,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
         {QStringLiteral("bench"), benchCommand},   {QStringLiteral("run"), runCommand},
         {QStringLiteral("audit"), auditCommand},   {QStringLiteral("history"), historyCommand},
+        {QStringLiteral("db"), dbCommand},         {QStringLiteral("cluster"), clusterCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())
