@@ -1,7 +1,8 @@
 // Group commit: transitions share one transaction but stay atomic each; nothing is visible
-// (durable) before the group commits.
+// (durable) before the group commits. Run against SQLite and PostgreSQL.
 #include "server/CommitGroup.h"
-#include "server/SqliteStore.h"
+#include "server/Store.h"
+#include "server/StoreFactory.h"
 #include "server/Tokens.h"
 #include "support/TestServer.h"
 
@@ -11,6 +12,7 @@
 #include <QtTest>
 
 using namespace interlock;
+using interlock::test::freshDatabase;
 
 class TestCommitGroup : public QObject
 {
@@ -61,8 +63,9 @@ private Q_SLOTS:
     void nothingIsVisibleBeforeTheGroupCommits()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
         CommitGroup group(store);
@@ -86,8 +89,9 @@ private Q_SLOTS:
     void flushRunsOnTheNextEventLoopPass()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);
@@ -102,8 +106,10 @@ private Q_SLOTS:
         // The server (group commit) and interlockctl token create (plain) on the same file:
         // each must continue the chain where the other left it.
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore server(path), tool(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto serverStore = makeStore(path), toolStore = makeStore(path);
+        Store &server = *serverStore;
+        Store &tool = *toolStore;
         QString error;
         QVERIFY(server.open(&error));
         QVERIFY(tool.open(&error));
@@ -125,8 +131,9 @@ private Q_SLOTS:
     void aFailedTransitionRollsBackAloneAndTheChainHolds()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);

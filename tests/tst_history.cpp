@@ -335,6 +335,8 @@ private Q_SLOTS:
 
     void olderDatabasesAreMigrated()
     {
+        if (testingPostgres())
+            QSKIP("SQLite files from before the history columns; PostgreSQL: tst_schema");
         // A copy of the database as an older version wrote it: without the export columns.
         QTemporaryDir dir;
         const QString copy = dir.filePath(QStringLiteral("old.db"));

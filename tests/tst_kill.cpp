@@ -43,11 +43,7 @@ private Q_SLOTS:
         const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
         const QString pending = s.submit(token, sampleAction(QStringLiteral("email.delete")));
         QVERIFY(!pending.isEmpty());
-        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER refuse_kill BEFORE UPDATE ON sessions "
-                                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
-        });
+        refuseWritesTo(s.dbPath(), QStringLiteral("sessions"));
         const ApiResult kill =
             s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
         QCOMPARE(kill.status, 500);
