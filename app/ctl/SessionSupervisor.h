@@ -36,9 +36,10 @@ public:
 private:
     void poll();
     void onEvents(const ApiResult &result);
-    void killAgent(const QString &why);
+    void killAgent(const QString &why, bool serverGone = false);
     void agentExited();
-    void report(const QJsonObject &body);
+    // Retried while the failure is retryable, for up to retryForMs.
+    void report(const QJsonObject &body, int retryForMs = 15000);
     void finish(int code);
     void setUpSignals();
 
