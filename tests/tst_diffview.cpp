@@ -182,7 +182,6 @@ private Q_SLOTS:
     void viewShowsBothModes()
     {
         DiffView view;
-        view.resize(700, 160); // small enough that README.md starts below the fold
         view.show();
         QSignalSpy shown(&view, &DiffView::shown);
         QJsonObject action{{QStringLiteral("diff"), fixture("python-edit.diff")}};
@@ -200,9 +199,58 @@ private Q_SLOTS:
                  view.newView()->document()->blockCount());
         QVERIFY(view.oldView()->isVisible());
         QVERIFY(!view.unifiedView()->isVisible());
-        // Per-file navigation moves to README.md.
-        view.nextFile(1);
-        QTRY_COMPARE(view.oldView()->fileAtTop(), 1);
+    }
+
+    // [ and ] put each file's first row at the top, in both modes and whatever the height of the
+    // window, also when the last files are shorter than the window. (The scroll bar used to stop
+    // a window's height before the end, so a short last file was out of reach: ] stayed on the
+    // file before it. Whether this showed depended on the font's line height.)
+    void nextFileReachesEveryFile_data()
+    {
+        QTest::addColumn<bool>("sideBySide");
+        QTest::addColumn<int>("visibleRows"); // 0: taller than the whole diff
+        for (const bool side : {false, true}) {
+            // Shorter than the first file (22 rows), as tall as most of the last two (11 rows),
+            // taller than the whole diff.
+            for (const int rows : {15, 10, 0}) {
+                QTest::addRow("%s, %s rows", side ? "side by side" : "unified",
+                              rows ? qPrintable(QString::number(rows)) : "all")
+                    << side << rows;
+            }
+        }
+    }
+
+    void nextFileReachesEveryFile()
+    {
+        QFETCH(bool, sideBySide);
+        QFETCH(int, visibleRows);
+        DiffView view;
+        view.resize(700, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &DiffView::shown);
+        // service.py, README.md and notes.txt, the last two short.
+        view.setAction(QJsonObject{{QStringLiteral("diff"), QString(fixture("python-edit.diff") +
+                                                                    fixture("new-file.diff"))}});
+        QVERIFY(shown.wait(5000));
+        QCOMPARE(view.document().files.size(), 3);
+        view.setMode(sideBySide ? DiffView::Mode::SideBySide : DiffView::Mode::Unified);
+        DiffTextView *text = sideBySide ? view.oldView() : view.unifiedView();
+
+        // The text area's height in rows of its own font, so neither fonts nor screens matter.
+        const int line = text->fontMetrics().lineSpacing();
+        const int rows = visibleRows ? visibleRows : int(text->rows().size()) + 10;
+        const int chrome = view.height() - text->viewport()->height();
+        view.resize(700, chrome + rows * line);
+        QTRY_COMPARE(text->viewport()->height(), rows * line);
+
+        QCOMPARE(text->fileAtTop(), 0);
+        // Forward to the last file and one past it, then back to the first and one before it.
+        for (const auto &[delta, file] :
+             {std::pair{1, 1}, {1, 2}, {1, 2}, {-1, 1}, {-1, 0}, {-1, 0}}) {
+            view.nextFile(delta);
+            QTRY_COMPARE(text->fileAtTop(), file);
+        }
     }
 
     void hostileTextStaysPlain()

@@ -1,5 +1,6 @@
 // The kill switch on the server: kill, stop-all, and what a killed session can still do (nothing
 // but report its termination).
+#include "server/KillRecorder.h"
 #include "server/WaitHub.h"
 #include "support/TestServer.h"
 
@@ -34,9 +35,9 @@ private:
     }
 
 private Q_SLOTS:
-    // The database refuses the kill's write (a trigger stands in for a full disk or a broken
-    // file): the kill is not recorded, but the agent's token is refused all the same and nothing
-    // of the session can be approved any more.
+    // The database refuses the kill's write (a trigger stands in for a broken file): the kill is
+    // not recorded, but it is answered (200, "recorded": false, the session shown killed), the
+    // agent's token is refused all the same and nothing of the session can be approved any more.
     void killFailsClosedWhenTheWriteFails()
     {
         TestServer s;
@@ -46,7 +47,14 @@ private Q_SLOTS:
         refuseWritesTo(s.dbPath(), QStringLiteral("sessions"));
         const ApiResult kill =
             s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
-        QCOMPARE(kill.status, 500);
+        QCOMPARE(kill.status, 200);
+        QCOMPARE(kill.body.value(QStringLiteral("recorded")), QJsonValue(false));
+        QCOMPARE(kill.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        QCOMPARE(s.server().killRecorder().unrecorded(), 1);
         for (const auto &[method, path] : QList<std::pair<QByteArray, QString>>{
                  {"POST", QStringLiteral("/v1/actions")}, {"GET", QStringLiteral("/v1/me")}}) {
             const ApiResult r =
@@ -60,10 +68,25 @@ private Q_SLOTS:
                    QStringLiteral("/v1/actions/%1/decision").arg(pending), approve());
         QCOMPARE(approval.status, 409);
         QCOMPARE(approval.error().code, QStringLiteral("session_killed"));
-        // Stop-all finds nothing left to stop in memory and still refuses the token.
+        // Stop-all cannot be recorded either, says so, and still refuses the token.
         const ApiResult all = s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"));
-        QVERIFY(all.status == 200 || all.status == 500);
+        QCOMPARE(all.status, 200);
+        QCOMPARE(all.body.value(QStringLiteral("recorded")), QJsonValue(false));
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
+        // Once the database takes writes again, the background retries record both.
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_kill")));
+        });
+        QTRY_COMPARE(s.server().killRecorder().unrecorded(), 0);
+        const ApiResult stored =
+            s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id);
+        QCOMPARE(stored.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        QCOMPARE(statusesOf(s, id), QStringList{QStringLiteral("cancelled")});
     }
 
     void killRevokesCancelsAndRefusesEverything()

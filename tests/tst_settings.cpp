@@ -45,14 +45,14 @@ private Q_SLOTS:
         dialog.urlEdit()->setText(QStringLiteral("ftp://files.corp"));
         QVERIFY(!dialog.canAccept());
         QVERIFY(dialog.statusText().contains(QStringLiteral("http://")));
-        dialog.urlEdit()->setText(QStringLiteral("http://interlock.corp:7878/"));
+        dialog.urlEdit()->setText(QStringLiteral("https://interlock.corp:7878/"));
         QVERIFY(!dialog.canAccept());
         QCOMPARE(dialog.statusText(), QStringLiteral("Enter a token for this server."));
         dialog.tokenEdit()->setText(QStringLiteral("  ilk_abc  "));
         QVERIFY(dialog.canAccept());
         const ServerChoice c = dialog.choice();
         QVERIFY(c.remote);
-        QCOMPARE(c.url, QUrl(QStringLiteral("http://interlock.corp:7878")));
+        QCOMPARE(c.url, QUrl(QStringLiteral("https://interlock.corp:7878")));
         QCOMPARE(c.token, QStringLiteral("ilk_abc"));
         QCOMPARE(dialog.tokenEdit()->echoMode(), QLineEdit::Password);
     }
@@ -95,7 +95,7 @@ private Q_SLOTS:
         const QString action = remote.submit(session.second, sampleAction());
         QPointer<MainWindow> first = console.window();
         QSignalSpy changed(&console, &ConsoleApp::windowChanged);
-        Prompts::setNextSettings(ServerChoice{true, remote.url(), remote.token(Role::Reviewer)});
+        Prompts::setNextSettings(ServerChoice{true, remote.url(), remote.token(Role::Reviewer), {}, false});
         console.window()->settingsAction()->trigger();
         QTRY_COMPARE(changed.count(), 1);
         QTRY_VERIFY(first.isNull()); // the old window is gone
@@ -131,7 +131,7 @@ private Q_SLOTS:
         // No token entered and none in a keychain (there is none on this machine, or it has no
         // entry for this address): the console stays where it is and says why.
         Prompts::setNextSettings(
-            ServerChoice{true, QUrl(QStringLiteral("http://127.0.0.1:9")), QString()});
+            ServerChoice{true, QUrl(QStringLiteral("http://127.0.0.1:9")), QString(), {}, false});
         window->settingsAction()->trigger();
         QTRY_VERIFY(!window->statusText().isEmpty());
         QCOMPARE(changed.count(), 0);

@@ -65,22 +65,22 @@
 <context>
     <name>interlock::ConsoleApp</name>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="55"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="61"/>
         <source>Token saved in your keychain for %1.</source>
         <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="57"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="63"/>
         <source>The token is kept for this run only.</source>
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="93"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
         <source>The console&apos;s own server did not start: %1</source>
         <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="119"/>
         <source>No token is saved for %1; enter one in Settings.</source>
         <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
     </message>
@@ -1099,92 +1099,133 @@
 <context>
     <name>interlock::ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="43"/>
+        <location filename="../ui/SettingsDialog.cpp" line="69"/>
         <source>Enter the server&apos;s address, e.g. http://interlock.corp:7878</source>
         <translation>Adresse des Servers eingeben, z. B. http://interlock.corp:7878</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="45"/>
+        <location filename="../ui/SettingsDialog.cpp" line="71"/>
         <source>“%1” is not a server address.</source>
         <translation>„%1“ ist keine Serveradresse.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="47"/>
+        <location filename="../ui/SettingsDialog.cpp" line="73"/>
         <source>The address must start with http:// or https://.</source>
         <translation>Die Adresse muss mit http:// oder https:// beginnen.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="58"/>
+        <location filename="../ui/SettingsDialog.cpp" line="75"/>
+        <source>Plain http:// to another computer would send your token unencrypted: use https://, or allow insecure http:// below.</source>
+        <translation>Unverschlüsseltes http:// zu einem anderen Rechner würde Ihr Token im Klartext senden: Verwenden Sie https:// oder erlauben Sie unten unsicheres http://.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="87"/>
         <source>This computer: the console&apos;s own server</source>
         <translation>Dieser Computer: der eigene Server der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="59"/>
+        <location filename="../ui/SettingsDialog.cpp" line="88"/>
         <source>A shared server (interlockd):</source>
         <translation>Ein gemeinsamer Server (interlockd):</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="66"/>
+        <location filename="../ui/SettingsDialog.cpp" line="92"/>
+        <source>Allow plain http:// to this server (&amp;insecure)</source>
+        <translation>Unverschlüsseltes http:// zu diesem Server erlauben (&amp;unsicher)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="98"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="70"/>
+        <location filename="../ui/SettingsDialog.cpp" line="102"/>
+        <source>(the system&apos;s trusted certificates)</source>
+        <translation>(die vertrauenswürdigen Zertifikate des Systems)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="105"/>
+        <source>Warning: over plain http:// your token and every decision cross the network unencrypted; anyone on the way can read them and act in your name. Use it only on a network you trust, and prefer https://.</source>
+        <translation>Warnung: Über unverschlüsseltes http:// gehen Ihr Token und jede Entscheidung im Klartext durchs Netz; jeder auf dem Weg kann sie lesen und in Ihrem Namen handeln. Nur in einem vertrauenswürdigen Netz verwenden, besser https://.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="111"/>
         <source>(keep the saved token)</source>
         <translation>(gespeichertes Token behalten)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="71"/>
+        <location filename="../ui/SettingsDialog.cpp" line="112"/>
         <source>ilk_… (from interlockctl token create)</source>
         <translation>ilk_… (aus interlockctl token create)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="76"/>
+        <location filename="../ui/SettingsDialog.cpp" line="117"/>
         <source>&amp;Test connection</source>
         <translation>Verbindung &amp;testen</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="85"/>
+        <location filename="../ui/SettingsDialog.cpp" line="126"/>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="132"/>
         <source>Address</source>
         <translation>Adresse</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="86"/>
+        <location filename="../ui/SettingsDialog.cpp" line="133"/>
         <source>Token</source>
         <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="87"/>
+        <location filename="../ui/SettingsDialog.cpp" line="134"/>
+        <location filename="../ui/SettingsDialog.cpp" line="159"/>
+        <source>CA certificate</source>
+        <translation>CA-Zertifikat</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="137"/>
         <source>The token is kept in your system&apos;s keychain (GNOME Keyring, KWallet, …), never in a file. Switching servers reconnects the console at once.</source>
         <translation>Das Token wird im Schlüsselbund des Systems (GNOME Keyring, KWallet, …) aufbewahrt, nie in einer Datei. Ein Serverwechsel verbindet die Konsole sofort neu.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="93"/>
+        <location filename="../ui/SettingsDialog.cpp" line="143"/>
         <source>Connect to</source>
         <translation>Verbinden mit</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="115"/>
+        <location filename="../ui/SettingsDialog.cpp" line="159"/>
+        <source>PEM certificates (*.pem *.crt);;All files (*)</source>
+        <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="182"/>
+        <source>The CA certificate file cannot be used: %1</source>
+        <translation>Die CA-Zertifikatsdatei ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/SettingsDialog.cpp" line="184"/>
         <source>Enter a token for this server.</source>
         <translation>Token für diesen Server eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="147"/>
+        <location filename="../ui/SettingsDialog.cpp" line="218"/>
         <source>Enter the token to test with.</source>
         <translation>Token zum Testen eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="148"/>
+        <location filename="../ui/SettingsDialog.cpp" line="219"/>
         <source>The console&apos;s own server needs no test.</source>
         <translation>Der eigene Server der Konsole braucht keinen Test.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="152"/>
+        <location filename="../ui/SettingsDialog.cpp" line="223"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="156"/>
+        <location filename="../ui/SettingsDialog.cpp" line="235"/>
         <source>Signed in as %1 (%2).</source>
         <translation>Angemeldet als %1 (%2).</translation>
     </message>
@@ -1210,22 +1251,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="152"/>
+        <location filename="../app/console/main.cpp" line="167"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="156"/>
+        <location filename="../app/console/main.cpp" line="171"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="160"/>
+        <location filename="../app/console/main.cpp" line="175"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="162"/>
+        <location filename="../app/console/main.cpp" line="177"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "client/ConnectionSecurity.h"
+
 #include <QDialog>
 #include <QUrl>
 #include <memory>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
@@ -19,13 +22,18 @@ namespace interlock::ui {
 // Kept in QSettings; the token never is (it goes to the OS keychain, see TokenVault).
 struct ServerChoice {
     bool remote = false;
-    QUrl url;      // remote only
-    QString token; // remote only; empty: keep the saved one
+    QUrl url;       // remote only
+    QString token;  // remote only; empty: keep the saved one
+    QString caFile; // remote https://: trust only these CA certificates (PEM); empty: the system's
+    bool insecure = false; // remote http:// to another computer allowed (the token in clear)
 
     static ServerChoice load();
     void save() const;
-    // An http(s) URL with a host; otherwise a sentence saying what is wrong.
-    static QString checkUrl(const QString &text, QUrl *url = nullptr);
+    // An http(s) URL with a host, and no plain http:// to another computer unless `insecure`;
+    // otherwise a sentence saying what is wrong.
+    static QString checkUrl(const QString &text, QUrl *url = nullptr, bool insecure = false);
+    // How the console checks this server (the CA file read); nullopt with *error.
+    std::optional<ConnectionSecurity> security(QString *error) const;
 };
 
 // Settings…: choose the server, enter a token, test the connection before switching to it.
@@ -46,17 +54,25 @@ public:
     QRadioButton *remoteButton() const { return m_remote; }
     QLineEdit *urlEdit() const { return m_url; }
     QLineEdit *tokenEdit() const { return m_token; }
+    QLineEdit *caFileEdit() const { return m_caFile; }
+    QCheckBox *insecureBox() const { return m_insecure; }
+    // The warning shown while insecure http:// is allowed.
+    bool insecureWarningShown() const;
 
 Q_SIGNALS:
     void tested(bool ok);
 
 private:
     void validate();
+    void browseCaFile();
 
     QRadioButton *m_embedded;
     QRadioButton *m_remote;
     QLineEdit *m_url;
     QLineEdit *m_token;
+    QLineEdit *m_caFile;
+    QCheckBox *m_insecure;
+    QLabel *m_insecureWarning;
     QLabel *m_status;
     QDialogButtonBox *m_buttons;
     std::unique_ptr<ApiClient> m_probe;

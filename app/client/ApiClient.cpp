@@ -4,13 +4,45 @@
 #include <QEventLoop>
 #include <QTimer>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QTimer>
 
 namespace interlock {
 
+namespace {
+QMutex g_defaultMutex;
+ConnectionSecurity g_default;
+} // namespace
+
+void ApiClient::setDefaultSecurity(const ConnectionSecurity &security)
+{
+    QMutexLocker lock(&g_defaultMutex);
+    g_default = security;
+}
+
+ConnectionSecurity ApiClient::defaultSecurity()
+{
+    QMutexLocker lock(&g_defaultMutex);
+    return g_default;
+}
+
+std::optional<ApiResult> ApiClient::refused() const
+{
+    const QString why = m_security.refusal(m_base);
+    if (why.isEmpty())
+        return std::nullopt;
+    ApiResult r;
+    r.networkError = why;
+    r.refused = true;
+    return r;
+}
+
 QString ApiResult::describe() const
 {
+    if (refused)
+        return networkError;
     if (status == 0)
         return QStringLiteral("cannot reach the server: %1").arg(networkError);
     const ApiError e = error();
@@ -23,6 +55,7 @@ ApiClient::ApiClient(const QUrl &baseUrl, const QString &token, QObject *parent)
     : QObject(parent)
     , m_base(baseUrl)
     , m_token(token)
+    , m_security(defaultSecurity())
     , m_nam(new QNetworkAccessManager(this))
 {}
 
@@ -39,6 +72,7 @@ QNetworkReply *ApiClient::send(const QByteArray &method, const QString &pathAndQ
     if (q >= 0)
         url.setQuery(pathAndQuery.mid(q + 1));
     QNetworkRequest request(url);
+    m_security.apply(request);
     request.setTransferTimeout(timeoutMs > 0 ? timeoutMs : 30000);
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());
@@ -57,6 +91,10 @@ QNetworkReply *ApiClient::download(const QString &pathAndQuery, QIODevice *sink,
                                    std::function<void(qint64 bytes)> progress,
                                    std::function<void(const ApiResult &)> done)
 {
+    if (const auto r = refused()) {
+        QTimer::singleShot(0, this, [done, r] { done(*r); });
+        return nullptr;
+    }
     QNetworkReply *reply = send("GET", pathAndQuery, std::nullopt, {}, 120000);
     auto written = std::make_shared<qint64>(0);
     connect(reply, &QNetworkReply::readyRead, this, [reply, sink, progress, written] {
@@ -109,6 +147,10 @@ void ApiClient::request(const QByteArray &method, const QString &pathAndQuery,
                         std::function<void(const ApiResult &)> done, const Headers &headers,
                         int timeoutMs)
 {
+    if (const auto r = refused()) {
+        QTimer::singleShot(0, this, [done = std::move(done), r] { done(*r); });
+        return;
+    }
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
         reply->deleteLater();
@@ -120,6 +162,8 @@ ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
                           const std::optional<QJsonObject> &body, const Headers &headers,
                           int timeoutMs)
 {
+    if (const auto r = refused())
+        return *r;
     QNetworkReply *reply = send(method, pathAndQuery, body, headers, timeoutMs);
     if (!reply->isFinished()) {
         QEventLoop loop;

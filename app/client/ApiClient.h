@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionSecurity.h"
 #include "core/ApiError.h"
 
 #include <QHash>
@@ -19,6 +20,7 @@ struct ApiResult {
     int status = 0; // HTTP status; 0 when the server was not reached
     QJsonObject body;
     QString networkError;                  // set when status is 0
+    bool refused = false;                  // status 0: not sent at all (ConnectionSecurity said no)
     QHash<QByteArray, QByteArray> headers; // lower-case names
 
     bool ok() const { return status >= 200 && status < 300; }
@@ -32,6 +34,8 @@ struct ApiResult {
 };
 
 // REST API v1 client over QNetworkAccessManager. Each instance has its own connection pool.
+// Every request first passes its ConnectionSecurity: https:// is verified, plain http:// to
+// another machine is refused (status 0, networkError says why) unless explicitly allowed.
 class ApiClient : public QObject
 {
     Q_OBJECT
@@ -41,6 +45,11 @@ public:
     explicit ApiClient(const QUrl &baseUrl, const QString &token = {}, QObject *parent = nullptr);
 
     void setToken(const QString &token) { m_token = token; }
+    void setSecurity(const ConnectionSecurity &security) { m_security = security; }
+    const ConnectionSecurity &security() const { return m_security; }
+    // What clients created from now on start with (set once by a program from its options).
+    static void setDefaultSecurity(const ConnectionSecurity &security);
+    static ConnectionSecurity defaultSecurity();
     QString token() const { return m_token; }
     QUrl baseUrl() const { return m_base; }
 
@@ -63,7 +72,8 @@ public:
 
     // Streams a GET's body into `sink` as it arrives (exports of any size, never held in memory).
     // `progress` gets the bytes written so far; `done` the result (its body is empty on
-    // success; on an HTTP error it is the server's error). Returns the reply, for abort().
+    // success; on an HTTP error it is the server's error). Returns the reply, for abort(), or
+    // null when the request was refused (`done` is then called from the event loop).
     QNetworkReply *download(const QString &pathAndQuery, QIODevice *sink,
                             std::function<void(qint64 bytes)> progress,
                             std::function<void(const ApiResult &)> done);
@@ -73,9 +83,12 @@ private:
                         const std::optional<QJsonObject> &body, const Headers &headers,
                         int timeoutMs);
     static ApiResult resultOf(QNetworkReply *reply);
+    // Set when nothing may be sent to the server (see ConnectionSecurity::refusal).
+    std::optional<ApiResult> refused() const;
 
     QUrl m_base;
     QString m_token;
+    ConnectionSecurity m_security;
     QNetworkAccessManager *m_nam;
 };
 

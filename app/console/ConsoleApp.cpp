@@ -2,6 +2,7 @@
 
 #include "server/ServerThread.h"
 #include "ui/ConsoleBackend.h"
+#include "client/ApiClient.h"
 #include "ui/MainWindow.h"
 
 #include <QDir>
@@ -42,9 +43,14 @@ bool ConsoleApp::connectEmbedded(QString *error)
     return true;
 }
 
-void ConsoleApp::connectRemote(const QUrl &url, const QString &token, bool saveToken)
+void ConsoleApp::connectRemote(const ui::ServerChoice &choice, const QString &token,
+                               bool saveToken)
 {
-    open(url, token, ui::ServerChoice{true, url, {}});
+    const QUrl url = choice.url;
+    ui::ServerChoice shown = choice;
+    shown.remote = true;
+    shown.token.clear();
+    open(url, token, shown);
     if (!saveToken)
         return;
     QPointer<ui::MainWindow> window = m_window.get();
@@ -69,12 +75,19 @@ void ConsoleApp::open(const QUrl &url, const QString &token, const ui::ServerCho
         m_window.release()->deleteLater();
         m_backend.release()->deleteLater();
     }
+    // Every client the new connection makes checks the server this way (https:// verified,
+    // plain http:// only to this computer unless the choice says insecure).
+    QString problem;
+    const std::optional<ConnectionSecurity> security = choice.security(&problem);
+    ApiClient::setDefaultSecurity(security.value_or(ConnectionSecurity{}));
     m_backend = std::make_unique<ui::ConsoleBackend>(url, token);
     m_window = std::make_unique<ui::MainWindow>(m_backend.get());
     m_window->setServerChoice(choice);
     connect(m_window.get(), &ui::MainWindow::serverChosen, this, [this](const ui::ServerChoice &c) {
         QTimer::singleShot(0, this, [this, c] { choose(c); });
     });
+    if (!security)
+        m_window->showProblem(problem);
     if (geometry.isValid())
         m_window->setGeometry(geometry); // where the reviewer had it
     else
@@ -96,12 +109,12 @@ void ConsoleApp::choose(const ui::ServerChoice &choice)
     }
     choice.save();
     if (!choice.token.isEmpty())
-        return connectRemote(choice.url, choice.token, true);
+        return connectRemote(choice, choice.token, true);
     // No new token: the one saved for that server.
     QPointer<ui::MainWindow> window = m_window.get();
     m_vault.load(choice.url.toString(), [this, window, choice](const ui::TokenVault::Result &r) {
         if (r.ok)
-            return connectRemote(choice.url, r.token, false);
+            return connectRemote(choice, r.token, false);
         if (window)
             window->showProblem(r.notFound ? tr("No token is saved for %1; enter one in Settings.")
                                                  .arg(choice.url.toString())

@@ -27,7 +27,8 @@ public:
 
     bool connectEmbedded(QString *error);
     // `saveToken`: store the token in the keychain (the window says whether that worked).
-    void connectRemote(const QUrl &url, const QString &token, bool saveToken);
+    // The choice's CA file and insecure flag decide how the server is checked.
+    void connectRemote(const ui::ServerChoice &choice, const QString &token, bool saveToken);
 
     ui::ConsoleBackend *backend() const { return m_backend.get(); }
     ui::MainWindow *window() const { return m_window.get(); }

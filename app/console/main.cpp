@@ -60,6 +60,13 @@ int main(int argc, char *argv[])
          QStringLiteral("Token for --server (default: $INTERLOCK_TOKEN, else the one saved in the "
                         "OS keychain for that server, else you are asked and it is saved there)."),
          QStringLiteral("TOKEN")},
+        {QStringLiteral("ca"),
+         QStringLiteral("For an https:// --server: trust only the CA certificates in this PEM "
+                        "file (default: the system's)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("insecure"),
+         QStringLiteral("Allow a plain http:// --server that is not this computer (the token "
+                        "crosses the network unencrypted).")},
         {QStringLiteral("db"),
          QStringLiteral("Database of the embedded server (default: %1).").arg(defaultDb),
          QStringLiteral("FILE"), defaultDb},
@@ -125,16 +132,24 @@ int main(int argc, char *argv[])
     // Where to connect: --server, else (without --demo) the server chosen in Settings, else the
     // console's own embedded server.
     QUrl url;
-    const ui::ServerChoice saved = ui::ServerChoice::load();
+    ui::ServerChoice remote = ui::ServerChoice::load();
     if (parser.isSet(QStringLiteral("server"))) {
-        if (const QString problem =
-                ui::ServerChoice::checkUrl(parser.value(QStringLiteral("server")), &url);
+        remote = ui::ServerChoice{true, {}, {}, parser.value(QStringLiteral("ca")),
+                                  parser.isSet(QStringLiteral("insecure"))};
+        if (const QString problem = ui::ServerChoice::checkUrl(
+                parser.value(QStringLiteral("server")), &url, remote.insecure);
             !problem.isEmpty()) {
             std::fprintf(stderr, "interlock: --server: %s\n", qPrintable(problem));
             return 2;
         }
-    } else if (!demo && saved.remote) {
-        url = saved.url;
+        remote.url = url;
+        QString problem;
+        if (!remote.security(&problem)) {
+            std::fprintf(stderr, "interlock: --ca: %s\n", qPrintable(problem));
+            return 2;
+        }
+    } else if (!demo && remote.remote) {
+        url = remote.url;
     }
     if (url.isValid() && !url.isEmpty()) {
         QString token = parser.isSet(QStringLiteral("token"))
@@ -170,7 +185,7 @@ int main(int argc, char *argv[])
                 saveToken = stored.notFound;
             }
         }
-        console.connectRemote(url, token, saveToken);
+        console.connectRemote(remote, token, saveToken);
     } else {
         QString error;
         if (!console.connectEmbedded(&error)) {

@@ -11,6 +11,7 @@ struct ApiError {
     QString code;
     QString message;
     QString field;
+    int retryAfterSeconds = 0; // sent as Retry-After when positive (503, 429)
 
     bool isError() const { return status != 0; }
     QJsonObject toJson() const;

@@ -93,6 +93,8 @@ int submitCommand(const QStringList &args)
     if (!body.contains(QStringLiteral("payload")))
         body.insert(QStringLiteral("payload"), QJsonObject());
 
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     // Always sent with an Idempotency-Key (a fresh one unless given), so a submission that met a
     // failing server can be sent again, to another one, without becoming two actions.
@@ -176,6 +178,8 @@ int waitCommand(const QStringList &args)
                             : 0;
     if (!ok || timeout < 0)
         return fail(QStringLiteral("--timeout must be a whole number of seconds"), Usage);
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     return waitForDecision(client, pos.first(), timeout);
 }
@@ -202,6 +206,8 @@ int listCommand(const QStringList &args)
     if (parser.value(QStringLiteral("status")) != QLatin1String("all"))
         q.addQueryItem(QStringLiteral("status"), parser.value(QStringLiteral("status")));
     q.addQueryItem(QStringLiteral("limit"), parser.value(QStringLiteral("limit")));
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r =
         client.call("GET", QStringLiteral("/v1/actions?") + q.toString(QUrl::FullyEncoded));
@@ -282,6 +288,8 @@ int decideCommand(const QStringList &args)
     }
     if (parser.isSet(QStringLiteral("version")))
         body.insert(QStringLiteral("version"), parser.value(QStringLiteral("version")).toInt());
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r =
         client.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(pos.at(0)), body);

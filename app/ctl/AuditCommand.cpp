@@ -32,12 +32,13 @@ int auditCommand(const QStringList &args)
     const bool postgres = isPostgresLocation(db);
     if (!postgres && !QFileInfo(db).isFile())
         return fail(QStringLiteral("audit verify: no database at %1").arg(db), Usage);
-    // PostgreSQL: a read-only session (the chain is verified as one snapshot of it).
+    // Read-only: it may run beside the servers that write the database (it takes no lock).
+    // PostgreSQL: a read-only session, the chain verified as one snapshot of it.
     std::unique_ptr<Store> store;
     if (postgres)
         store = std::make_unique<PgStore>(db, PgStore::Mode::ReadOnly);
     else
-        store = std::make_unique<SqliteStore>(db);
+        store = std::make_unique<SqliteStore>(db, SqliteStore::Mode::ReadOnly);
     QString error;
     if (!store->open(&error))
         return fail(QStringLiteral("audit verify: ") + error);

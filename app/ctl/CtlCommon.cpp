@@ -41,6 +41,34 @@ void addConnectionOptions(QCommandLineParser &parser)
         {QStringLiteral("token"),
          QStringLiteral("Bearer token (default: $INTERLOCK_TOKEN, then $INTERLOCK_SESSION_TOKEN)."),
          QStringLiteral("TOKEN")});
+    parser.addOption({QStringLiteral("ca"),
+                      QStringLiteral("Trust only the CA certificates in this PEM file for https:// "
+                                     "(default: $INTERLOCK_CA, else the system's)."),
+                      QStringLiteral("FILE")});
+    parser.addOption(
+        {QStringLiteral("insecure"),
+         QStringLiteral("Allow plain http:// to a server that is not on this machine (the token "
+                        "crosses the network unencrypted).")});
+}
+
+bool useConnectionSecurity(const QCommandLineParser &parser)
+{
+    ConnectionSecurity security;
+    security.allowPlainRemote = parser.isSet(QStringLiteral("insecure"));
+    const QString caFile = parser.isSet(QStringLiteral("ca"))
+                               ? parser.value(QStringLiteral("ca"))
+                               : qEnvironmentVariable("INTERLOCK_CA");
+    if (!caFile.isEmpty()) {
+        QString error;
+        const auto cas = ConnectionSecurity::readCaFile(caFile, &error);
+        if (!cas) {
+            fail(QStringLiteral("--ca: ") + error);
+            return false;
+        }
+        security.caCertificates = *cas;
+    }
+    ApiClient::setDefaultSecurity(security);
+    return true;
 }
 
 void addSessionOptions(QCommandLineParser &parser)

@@ -14,7 +14,11 @@ enum Exit { Ok = 0, Failed = 1, Usage = 2, Rejected = 3, ExpiredOrCancelled = 4,
 // command should stop: --help was printed or the arguments were wrong.
 bool parseArguments(QCommandLineParser &parser, const QStringList &args, const QString &synopsis,
                     int *exitCode);
+// --server, --token, --ca, --insecure.
 void addConnectionOptions(QCommandLineParser &parser);
+// Applies --ca FILE (or $INTERLOCK_CA) and --insecure to every client made afterwards; false,
+// with the reason printed, when the CA file cannot be used.
+bool useConnectionSecurity(const QCommandLineParser &parser);
 // --agent, --owner, --description, and the POST /v1/sessions body they make.
 void addSessionOptions(QCommandLineParser &parser);
 QJsonObject sessionBody(const QCommandLineParser &parser, bool supervised);

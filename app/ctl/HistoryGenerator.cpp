@@ -148,6 +148,7 @@ int generateHistory(const HistoryGeneratorOptions &o)
         const int sessionIndex = int(rng.bounded(24u));
         const QString id = QStringLiteral("act_gen%1").arg(i, 8, 10, QLatin1Char('0'));
         const bool pending = i >= o.actions - o.pending;
+        const qint64 expires = pending ? end + 30 * 86'400'000LL : created + 3'600'000;
         QJsonObject doc{{QStringLiteral("id"), id},
                         {QStringLiteral("version"), 1},
                         {QStringLiteral("session_id"), sessions[sessionIndex]},
@@ -165,14 +166,13 @@ int generateHistory(const HistoryGeneratorOptions &o)
                         {QStringLiteral("status"), QStringLiteral("pending")},
                         {QStringLiteral("decision"), QJsonValue::Null},
                         {QStringLiteral("created_at"), toRfc3339(created)},
-                        {QStringLiteral("expires_at"),
-                         toRfc3339(pending ? end + 30 * 86'400'000LL : created + 3'600'000)},
+                        {QStringLiteral("expires_at"), toRfc3339(expires)},
                         {QStringLiteral("delivered_at"), QJsonValue::Null},
                         {QStringLiteral("execution"), QJsonValue::Null},
                         {QStringLiteral("changes"), QJsonArray()}};
         const QJsonObject event{{QStringLiteral("kind"), k.t.kind}};
         if (store
-                .insertAction(doc, {}, {}, 1 << 30,
+                .insertAction(doc, {}, {}, 1 << 30, expires,
                               {QStringLiteral("action.created"), event,
                                QStringLiteral("action.submit"), doc.value("agent").toString(),
                                created})

@@ -21,6 +21,8 @@ int sessionCommand(const QStringList &args)
     if (!parser.isSet(QStringLiteral("agent")))
         return fail(QStringLiteral("--agent NAME is required"), Usage);
     const QJsonObject body = sessionBody(parser, false);
+    if (!useConnectionSecurity(parser))
+        return Failed;
     ApiClient client(serverUrl(parser), token(parser));
     const ApiResult r = client.call("POST", QStringLiteral("/v1/sessions"), body);
     if (!r.ok())

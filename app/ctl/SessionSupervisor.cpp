@@ -224,6 +224,8 @@ int runCommand(const QStringList &args)
                                        "be started."),
                         &code))
         return code;
+    if (!useConnectionSecurity(parser))
+        return Failed;
     SessionSupervisor::Options o;
     o.server = serverUrl(parser);
     o.enrollmentToken = token(parser);

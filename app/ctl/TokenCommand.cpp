@@ -52,6 +52,9 @@ int tokenCommand(const QStringList &args)
 
     if (!isPostgresLocation(db))
         QDir().mkpath(QFileInfo(db).absolutePath());
+    // SQLite: the same lock as the server's: while a server uses the file this refuses and names
+    // it, so a running server's view of the file is never changed behind its back. Stop it
+    // first. PostgreSQL: servers and this tool share the database.
     const std::unique_ptr<Store> store = makeStore(db);
     QString error;
     if (!store->open(&error))

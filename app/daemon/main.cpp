@@ -3,16 +3,30 @@
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
 #include "server/StoreFactory.h"
+#include "server/TlsListener.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QSocketNotifier>
 #include <QStandardPaths>
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 using namespace interlock;
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onStopSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -54,7 +68,25 @@ int main(int argc, char *argv[])
         QStringLiteral("rules"),
         QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
         QStringLiteral("FILE"));
-    parser.addOptions({db, listen, maxBody, maxPending, rules});
+    QCommandLineOption tlsCert(
+        QStringLiteral("tls-cert"),
+        QStringLiteral("Serve HTTPS with this PEM certificate chain (server certificate first)."),
+        QStringLiteral("FILE"));
+    QCommandLineOption tlsKey(QStringLiteral("tls-key"),
+                              QStringLiteral("The PEM private key of --tls-cert (unencrypted)."),
+                              QStringLiteral("FILE"));
+    QCommandLineOption diskReserve(
+        QStringLiteral("disk-reserve"),
+        QStringLiteral("MiB kept free beside the database so that kills are recorded even on a "
+                       "full disk (default: 16; 0: none)."),
+        QStringLiteral("MIB"), QStringLiteral("16"));
+    QCommandLineOption checkSeconds(
+        QStringLiteral("check-seconds"),
+        QStringLiteral("Longest PRAGMA quick_check of the database at start (default: 60; 0: no "
+                       "limit)."),
+        QStringLiteral("S"), QStringLiteral("60"));
+    parser.addOptions(
+        {db, listen, maxBody, maxPending, rules, tlsCert, tlsKey, diskReserve, checkSeconds});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -72,11 +104,26 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    StoreOptions storeOptions;
+    bool ok3 = false, ok4 = false;
+    storeOptions.diskReserveBytes = parser.value(diskReserve).toLongLong(&ok3) * 1024 * 1024;
+    storeOptions.checkBudgetMs = parser.value(checkSeconds).toLongLong(&ok4) * 1000;
+    if (!ok3 || !ok4 || storeOptions.diskReserveBytes < 0 || storeOptions.checkBudgetMs < 0) {
+        std::fprintf(stderr, "interlockd: --disk-reserve and --check-seconds must be whole "
+                             "numbers, 0 or more\n");
+        return 2;
+    }
+    if (parser.isSet(tlsCert) != parser.isSet(tlsKey)) {
+        std::fprintf(stderr, "interlockd: --tls-cert and --tls-key go together\n");
+        return 2;
+    }
+
     const QString dbPath = parser.value(db);
     const bool postgres = isPostgresLocation(dbPath);
     if (!postgres)
         QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
+    server.setStoreOptions(storeOptions);
     QString error;
     if (parser.isSet(rules)) {
         auto engine = RiskEngine::fromFile(parser.value(rules), &error);
@@ -92,20 +139,41 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
         return 1;
     }
-    const quint16 port = server.listen(address->first, address->second, &error);
+    // SIGTERM and SIGINT stop the server cleanly, even one that arrives right after "listening
+    // on" and before the event loop runs: the handler only writes to a pipe (async-signal-safe),
+    // which the event loop reads as soon as it runs.
+    if (::pipe2(g_signalPipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+        std::perror("interlockd: pipe2");
+        return 1;
+    }
+    QSocketNotifier stopSignals(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&stopSignals, &QSocketNotifier::activated, &app, &QCoreApplication::quit);
+    std::signal(SIGINT, onStopSignal);
+    std::signal(SIGTERM, onStopSignal);
+    QTcpServer *tls = nullptr;
+    if (parser.isSet(tlsCert)) {
+        tls = createTlsListener(parser.value(tlsCert), parser.value(tlsKey), &error);
+        if (!tls) {
+            std::fprintf(stderr, "interlockd: TLS: %s\n", qPrintable(error));
+            return 1;
+        }
+    } else if (!address->first.isLoopback()) {
+        std::fprintf(stderr,
+                     "interlockd: warning: plain HTTP on %s: tokens cross the network "
+                     "unencrypted; serve HTTPS with --tls-cert and --tls-key\n",
+                     qPrintable(address->first.toString()));
+    }
+    const quint16 port = server.listen(address->first, address->second, &error, tls);
     if (!port) {
         std::fprintf(stderr, "interlockd: cannot listen on %s: %s\n",
                      qPrintable(parser.value(listen)), qPrintable(error));
         return 1;
     }
-    std::printf("interlockd %s listening on http://%s:%u (database %s)\n", INTERLOCK_VERSION,
-                qPrintable(address->first.toString()), port,
-                qPrintable(postgres ? describeLocation(dbPath)
-                                    : QFileInfo(dbPath).absoluteFilePath()));
+    std::printf(
+        "interlockd %s listening on %s://%s:%u (database %s)\n", INTERLOCK_VERSION,
+        tls ? "https" : "http", qPrintable(address->first.toString()), port,
+        qPrintable(postgres ? describeLocation(dbPath) : QFileInfo(dbPath).absoluteFilePath()));
     std::fflush(stdout);
 
-    const auto quit = [](int) { QCoreApplication::quit(); };
-    std::signal(SIGINT, quit);
-    std::signal(SIGTERM, quit);
     return app.exec();
 }

@@ -43,6 +43,7 @@ ActionService::ActionService(Store &store, Clock &clock, const Limits &limits,
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
+    , m_deadlines(clock)
     , m_limits(limits)
     , m_risk(risk)
     , m_killSwitch(killSwitch)
@@ -100,7 +101,10 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     // less.
     const int expiresIn = s.expiresInSeconds > 0 ? qMin(s.expiresInSeconds, risk.deadlineSeconds)
                                                  : risk.deadlineSeconds;
+    // expires_at is for people (wall clock); the deadline that is enforced is on the deadline
+    // clock, the same instant unless the wall clock is stepped while the action waits.
     const qint64 expiresAt = now + qint64(expiresIn) * 1000;
+    const qint64 deadline = m_deadlines.nowMs() + qint64(expiresIn) * 1000;
     QJsonObject doc{{QStringLiteral("id"), newId("act")},
                     {kVersion, 1},
                     {QStringLiteral("session_id"), session->id},
@@ -139,13 +143,13 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
 
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
     const InsertOutcome r =
-        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession,
+        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession, deadline,
                              transition(QStringLiteral("action.created"),
                                         QStringLiteral("action.submit"), actorOf(who), doc));
     if (r.error.isError() || r.replayed)
         return {r.replayed ? current(r.action) : QJsonObject(), r.replayed, r.error};
-    if (!m_nextExpiry || expiresAt < *m_nextExpiry)
-        scheduleExpiry(expiresAt);
+    if (!m_nextExpiry || deadline < *m_nextExpiry)
+        scheduleExpiry(deadline);
     Q_EMIT actionChanged(str(doc, QStringLiteral("id")), session->id);
     return {doc, false, {}};
 }
@@ -154,14 +158,26 @@ QJsonObject ActionService::current(QJsonObject action)
 {
     if (!isPending(action))
         return action;
-    const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
-    if (!expiresAt || *expiresAt > m_clock.nowMs())
-        return action;
+    const QString id = str(action, QStringLiteral("id"));
+    const std::optional<qint64> deadline = m_store.deadlineOf(id);
+    if (deadline) {
+        if (*deadline > m_deadlines.nowMs())
+            return action;
+    } else {
+        // The deadline could not be read: the wall clock decides, never in the agent's favour.
+        const auto expiresAt = fromRfc3339(str(action, QStringLiteral("expires_at")));
+        if (expiresAt && *expiresAt > m_clock.nowMs())
+            return action;
+    }
     action.insert(kStatus, QStringLiteral("expired"));
     if (!write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.expire"),
                                   QStringLiteral("system"), action))) {
+        // The write failed (a full disk, a lock): the action is expired all the same, and stays
+        // so for every reader until the write gets through.
+        if (m_store.lastFailure() != StoreFailure::None)
+            return action;
         // Someone else changed it first: return what is stored now.
-        return m_store.action(str(action, QStringLiteral("id"))).value_or(action);
+        return m_store.action(id).value_or(action);
     }
     return action;
 }
@@ -268,6 +284,9 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     const QString event =
         isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
     if (!write(action, transition(event, audit, who.name, action))) {
+        if (m_store.lastFailure() != StoreFailure::None)
+            return {action, false,
+                    storeError(m_store.lastFailure(), QStringLiteral("The decision"))};
         return {
             action, false,
             ApiError::conflict(QStringLiteral("version_conflict"),
@@ -367,35 +386,54 @@ ActionService::Outcome ActionService::receipt(const Principal &who, const QStrin
                                     QStringLiteral("receipt.violation"), actorOf(who), action);
     if (!violation.isEmpty())
         t.eventData.insert(QStringLiteral("message"), violation);
-    if (!write(action, t))
+    if (!write(action, t)) {
+        if (m_store.lastFailure() != StoreFailure::None)
+            return {{}, false, storeError(m_store.lastFailure(), QStringLiteral("The receipt"))};
         return {{},
                 false,
                 ApiError::conflict(QStringLiteral("version_conflict"),
                                    QStringLiteral("The action changed; retry."))};
+    }
     return {action, false, {}};
 }
 
 int ActionService::expireDue()
 {
     int expired = 0;
+    bool failed = false;
     for (;;) {
-        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_clock.nowMs(), 200);
+        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_deadlines.nowMs(), 200);
         int batch = 0;
         for (const QJsonObject &a : due) {
             if (!isPending(current(a)))
                 ++batch;
+            if (m_store.lastFailure() != StoreFailure::None) {
+                failed = true; // a full disk or a lock: every write would fail the same way
+                break;
+            }
         }
         expired += batch;
-        if (due.size() < 200 || batch == 0)
+        if (failed || due.size() < 200 || batch == 0)
             break;
     }
-    scheduleExpiry(m_store.nextPendingExpiry());
+    if (failed)
+        retryExpiryLater();
+    else
+        scheduleExpiry(m_store.nextPendingExpiry());
     return expired;
+}
+
+void ActionService::retryExpiryLater()
+{
+    // Reads stay fail-closed meanwhile: current() expires an overdue action in what it returns.
+    constexpr int kRetryMs = 1000;
+    m_nextExpiry = m_deadlines.nowMs() + kRetryMs;
+    m_expiryTimer.start(kRetryMs);
 }
 
 void ActionService::expireIfDue()
 {
-    if (m_nextExpiry && *m_nextExpiry <= m_clock.nowMs())
+    if (m_nextExpiry && *m_nextExpiry <= m_deadlines.nowMs())
         expireDue();
 }
 
@@ -411,7 +449,7 @@ void ActionService::scheduleExpiry(std::optional<qint64> at)
         m_expiryTimer.stop();
         return;
     }
-    const qint64 delay = std::clamp<qint64>(*at - m_clock.nowMs(), 0, 3600 * 1000);
+    const qint64 delay = std::clamp<qint64>(*at - m_deadlines.nowMs(), 0, 3600 * 1000);
     m_expiryTimer.start(int(delay));
 }
 

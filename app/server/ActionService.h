@@ -2,6 +2,7 @@
 
 #include "Principal.h"
 #include "Store.h"
+#include "core/Clock.h"
 #include "core/DecisionRequest.h"
 #include "core/Limits.h"
 
@@ -16,7 +17,8 @@ class RiskEngine;
 
 // Every transition of an action, with its rules (DESIGN.md "Lifecycle"), independent of HTTP.
 // Reads go through current(), which expires an overdue pending action first: expiry is
-// fail-closed even when the timer is late.
+// fail-closed even when the timer is late. Deadlines run on a DeadlineClock (monotonic while the
+// server is up), so setting the wall clock back does not extend them nor forward cut them short.
 class ActionService : public QObject
 {
     Q_OBJECT
@@ -45,6 +47,8 @@ public:
     void expireIfDue();
     // Looks up the earliest deadline again (another server added actions).
     void rescheduleExpiry();
+    // Expiry writes failed (a commit that did not get through): try again in a second.
+    void retryExpiryLater();
 
 Q_SIGNALS:
     void actionChanged(const QString &actionId, const QString &sessionId);
@@ -58,6 +62,7 @@ private:
 
     Store &m_store;
     Clock &m_clock;
+    DeadlineClock m_deadlines;
     const Limits &m_limits;
     const RiskEngine &m_risk;
     const KillSwitch &m_killSwitch;

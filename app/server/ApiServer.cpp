@@ -4,11 +4,14 @@
 #include "Authenticator.h"
 #include "ChangeFeed.h"
 #include "CommitGroup.h"
+#include "DiskReserve.h"
 #include "HttpServerAdapter.h"
+#include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
+#include "SqliteStore.h"
 #include "StoreFactory.h"
 #include "Tokens.h"
 #include "WaitHub.h"
@@ -25,13 +28,15 @@ bool isJsonContentType(const QByteArray &value)
 }
 } // namespace
 
-ApiServer::ApiServer(const QString &database, const Limits &limits, Clock *clock,
+ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *clock,
                      QObject *parent)
     : QObject(parent)
     , m_limits(limits)
+    , m_databasePath(databasePath)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
-    , m_store(makeStore(database))
+    , m_store(makeStore(databasePath))
+    , m_sqlite(dynamic_cast<SqliteStore *>(m_store.get()))
     , m_killSwitch(std::make_unique<KillSwitch>())
     , m_risk(RiskEngine::builtIn())
     , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
@@ -43,14 +48,18 @@ ApiServer::~ApiServer()
     // commit what is pending, then the services; only then may the members go.
     delete m_http;
     delete m_hub;
-    delete m_commits;
+    m_hub = nullptr; // the last group's commit below wakes nobody
     delete m_sessions;
+    delete m_recorder; // a last try for kills not yet recorded
+    delete m_commits;
     delete m_actions;
     m_feed.reset();
 }
 
 bool ApiServer::open(QString *error)
 {
+    if (m_sqlite)
+        m_sqlite->setCheckBudget(m_storeOptions.checkBudgetMs);
     if (!m_store->open(error))
         return false;
     // The feed starts before the active sessions are read: a kill committed elsewhere in between
@@ -59,13 +68,27 @@ bool ApiServer::open(QString *error)
     m_feed = m_store->openChangeFeed(error);
     if (!m_feed && !error->isEmpty())
         return false;
+    if (m_sqlite) {
+        // The disk reserve for kills on a full disk lives beside the SQLite file; a PostgreSQL
+        // server's disk is the database administrator's to watch.
+        m_reserve = new DiskReserve(m_databasePath + QStringLiteral(".reserve"),
+                                    m_storeOptions.diskReserveBytes, this);
+        if (m_reserve->replenish() < m_storeOptions.diskReserveBytes)
+            qWarning("interlock: the disk is nearly full: only %lld of the %lld bytes of the disk "
+                     "reserve for kills could be set aside",
+                     m_reserve->size(), m_storeOptions.diskReserveBytes);
+    }
+    m_commits = new CommitGroup(*m_store, this);
+    connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
+    m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
     QStringList active;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
         active.append(s.id);
     m_killSwitch->setActive(active);
     m_hub = new WaitHub(this);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
-    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, this);
+    m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, *m_recorder, this);
+    connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
                 wake(QStringLiteral("action:") + actionId);
@@ -83,21 +106,22 @@ bool ApiServer::open(QString *error)
         connect(m_feed.get(), &ChangeFeed::eventsCommitted, this, &ApiServer::applyPeerEvents);
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     registerRoutes();
-    m_commits = new CommitGroup(*m_store, this);
-    connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, this);
     return true;
 }
 
-quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *error,
+                          QTcpServer *server)
 {
-    return m_http->listen(address, port, error);
+    return m_http->listen(address, port, error, server);
 }
 
 void ApiServer::wake(const QString &topic)
 {
+    if (!m_hub)
+        return;
     if (m_store->hasUncommitted())
         m_deferredWakes.insert(topic);
     else
@@ -107,6 +131,8 @@ void ApiServer::wake(const QString &topic)
 void ApiServer::wakeDeferred()
 {
     const QSet<QString> topics = std::exchange(m_deferredWakes, {});
+    if (!m_hub)
+        return;
     for (const QString &topic : topics)
         m_hub->wake(topic);
 }

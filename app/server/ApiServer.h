@@ -1,12 +1,15 @@
 #pragma once
 
 #include "Router.h"
+#include "Store.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QSet>
 #include <memory>
+
+class QTcpServer;
 
 namespace interlock {
 
@@ -16,11 +19,13 @@ class ChangeFeed;
 struct EventRecord;
 class Clock;
 class CommitGroup;
+class DiskReserve;
 class HttpServerAdapter;
+class KillRecorder;
 class KillSwitch;
 class RiskEngine;
 class SessionService;
-class Store;
+class SqliteStore;
 class WaitHub;
 
 // The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
@@ -31,15 +36,19 @@ class ApiServer : public QObject
 public:
     // database: a SQLite file or a PostgreSQL URL (StoreFactory.h). clock: business time;
     // nullptr uses the system clock. Not owned.
-    explicit ApiServer(const QString &database, const Limits &limits = {},
-                       Clock *clock = nullptr, QObject *parent = nullptr);
+    explicit ApiServer(const QString &database, const Limits &limits = {}, Clock *clock = nullptr,
+                       QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // The disk reserve and the start-up check of the database; call before open().
+    void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
-    // Returns the bound port or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
+    // to use (taken over), e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
     // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
     QString createToken(Role role, const QString &name);
@@ -52,6 +61,9 @@ public:
     KillSwitch &killSwitch() { return *m_killSwitch; }
     // Other servers' changes (PostgreSQL), null on SQLite.
     ChangeFeed *changeFeed() const { return m_feed.get(); }
+    const KillRecorder &killRecorder() const { return *m_recorder; }
+    // SQLite only (a PostgreSQL server's disk is not beside this process).
+    const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -65,9 +77,12 @@ private:
     void applyPeerEvents(const QList<EventRecord> &events);
 
     Limits m_limits;
+    StoreOptions m_storeOptions;
+    QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
     std::unique_ptr<Store> m_store;
+    SqliteStore *m_sqlite; // m_store when it is SQLite, for its SQLite-only settings; else null
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
@@ -77,6 +92,8 @@ private:
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
     CommitGroup *m_commits = nullptr;
+    DiskReserve *m_reserve = nullptr;
+    KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
     HttpServerAdapter *m_http = nullptr;
     Router m_router;

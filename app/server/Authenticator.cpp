@@ -24,7 +24,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
     if (!record) {
         // A database that went away must not look like a bad token: a supervisor would take
         // that as final and kill its agent.
-        if (!m_store.ensureAvailable())
+        if (m_store.lastReadFailed() || !m_store.ensureAvailable())
             return ApiError::unavailable(
                 QStringLiteral("The server cannot reach its database right now; retry shortly."));
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
@@ -37,7 +37,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
         }
         const auto session = m_store.session(record->sessionId);
         if (!session) {
-            if (!m_store.ensureAvailable())
+            if (m_store.lastReadFailed() || !m_store.ensureAvailable())
                 return ApiError::unavailable(QStringLiteral(
                     "The server cannot reach its database right now; retry shortly."));
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));

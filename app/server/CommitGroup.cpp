@@ -44,15 +44,15 @@ void CommitGroup::flush()
     // A lost database connection (PostgreSQL restarting) is worth a retry, on this server or,
     // behind a load balancer, another: 503.
     const ApiError failure =
-        committed ? ApiError{}
-        : m_store.connected()
-            ? ApiError::internal(
-                  QStringLiteral("The change could not be stored; nothing was changed. Retry."))
-            : ApiError::unavailable(QStringLiteral(
-                  "The database went away; nothing was changed. Retry shortly."));
-    if (!committed)
-        qWarning("interlock: a group commit failed; %lld replies become errors",
-                 qint64(m_held.size()));
+        committed             ? ApiError{}
+        : m_store.connected() ? storeError(m_store.lastFailure(), QStringLiteral("The change"))
+                              : ApiError::unavailable(QStringLiteral(
+                                    "The database went away; nothing was changed. Retry shortly."));
+    if (!committed) {
+        qWarning("interlock: a group commit failed (%s); %lld replies become errors",
+                 qPrintable(failure.code), qint64(m_held.size()));
+        Q_EMIT failed();
+    }
     const QList<QPointer<HttpReply>> held = std::exchange(m_held, {});
     for (const QPointer<HttpReply> &reply : held) {
         if (reply)

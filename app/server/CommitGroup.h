@@ -12,7 +12,8 @@ class Store;
 // Group commit for the server thread. Transitions made while handling the requests of one
 // event-loop pass share one transaction; a zero-time timer commits it (one sync for all of them)
 // and only then releases the replies held meanwhile, so a 201 still means "durable". If the commit
-// fails, every held reply becomes a 500 and the store is back where the group began.
+// fails, every held reply becomes an error (507 on a full disk, 503 store_busy, else 500) and the
+// store is back where the group began.
 class CommitGroup : public QObject, public ReplyGate
 {
     Q_OBJECT
@@ -30,6 +31,8 @@ public:
 Q_SIGNALS:
     // A group was committed (or rolled back) and its held replies released.
     void groupCommitted();
+    // A commit did not get through (full disk, lock): everything in the group was undone.
+    void failed();
 
 private:
     Store &m_store;

@@ -36,6 +36,13 @@ QByteArray methodName(QHttpServerRequest::Method m)
     }
 }
 
+QList<std::pair<QByteArray, QByteArray>> errorHeaders(const ApiError &error)
+{
+    if (error.retryAfterSeconds <= 0)
+        return {};
+    return {{"Retry-After", QByteArray::number(error.retryAfterSeconds)}};
+}
+
 HttpRequest convert(const QHttpServerRequest &r)
 {
     HttpRequest out;
@@ -155,10 +162,9 @@ void HttpReply::release(const ApiError &replacement)
         const Response held = std::move(*m_held);
         m_held.reset();
         if (replacement.isError())
-            write(Response{replacement.status,
-                           "application/json",
+            write(Response{replacement.status, "application/json",
                            QJsonDocument(replacement.toJson()).toJson(QJsonDocument::Compact),
-                           {}});
+                           errorHeaders(replacement)});
         else
             write(held);
     }
@@ -227,7 +233,7 @@ void HttpReply::sendJson(int status, const QJsonObject &body,
 
 void HttpReply::sendError(const ApiError &error)
 {
-    sendJson(error.status, error.toJson());
+    sendJson(error.status, error.toJson(), errorHeaders(error));
 }
 
 class HttpServerAdapter::Impl : public QAbstractHttpServer
@@ -296,9 +302,11 @@ HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject
 
 HttpServerAdapter::~HttpServerAdapter() = default;
 
-quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error)
+quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QString *error,
+                                  QTcpServer *server)
 {
-    auto *tcp = new QTcpServer(m_impl.get());
+    QTcpServer *tcp = server ? server : new QTcpServer;
+    tcp->setParent(m_impl.get());
     if (!tcp->listen(address, port)) {
         *error = tcp->errorString();
         delete tcp;

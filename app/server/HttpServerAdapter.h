@@ -5,6 +5,8 @@
 #include <QHostAddress>
 #include <functional>
 
+class QTcpServer;
+
 namespace interlock {
 
 // The only class that knows QHttpServer's API, which changes between Qt 6.4 and 6.8
@@ -20,8 +22,10 @@ public:
     HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
-    // Returns the bound port, or 0 with *error set.
-    quint16 listen(const QHostAddress &address, quint16 port, QString *error);
+    // Returns the bound port, or 0 with *error set. `server` (taken over) listens instead of a
+    // plain QTcpServer, e.g. TLS from createTlsListener().
+    quint16 listen(const QHostAddress &address, quint16 port, QString *error,
+                   QTcpServer *server = nullptr);
 
 private:
     class Impl;

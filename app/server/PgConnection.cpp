@@ -41,10 +41,10 @@ std::optional<PgConnectionInfo> PgConnectionInfo::parse(const QString &url, QStr
     const QUrl u(url, QUrl::StrictMode);
     if (!u.isValid() ||
         (u.scheme() != QLatin1String("postgresql") && u.scheme() != QLatin1String("postgres"))) {
-        *error = QStringLiteral("not a PostgreSQL URL (postgresql://[user[:password]@][host][:port]"
-                                "/dbname[?param=value…]): %1")
-                     .arg(u.errorString().isEmpty() ? QStringLiteral("wrong scheme")
-                                                    : u.errorString());
+        *error =
+            QStringLiteral("not a PostgreSQL URL (postgresql://[user[:password]@][host][:port]"
+                           "/dbname[?param=value…]): %1")
+                .arg(u.errorString().isEmpty() ? QStringLiteral("wrong scheme") : u.errorString());
         return std::nullopt;
     }
     PgConnectionInfo info;
@@ -204,6 +204,17 @@ bool PgStore::connectionBroken() const
     return !database().isOpen();
 }
 
+bool PgStore::connectionLost()
+{
+    if (connectionBroken())
+        return true;
+    // A server that shut down left its last words ("terminating connection due to immediate
+    // shutdown") in the socket: the next statement reads them as its error and the connection
+    // still looks open until the one after. Ask once more to know.
+    QSqlQuery probe(database());
+    return !probe.exec(QStringLiteral("SELECT 1")) && connectionBroken();
+}
+
 bool PgStore::reconnect()
 {
     // At most a few attempts a second while the server is away.
@@ -252,9 +263,7 @@ QSqlQuery &PgStore::prepared(const QString &sql)
         if (!q->prepare(sql)) {
             qWarning("PostgreSQL: cannot prepare %s: %s", qPrintable(sql),
                      qPrintable(q->lastError().text()));
-            m_failed = true;
-            if (m_groupOpen)
-                m_groupFailed = true;
+            noteFailure(q->lastError());
             // Not cached: prepared again next time. Its exec() fails.
             m_unprepared = std::move(q);
             return *m_unprepared;
@@ -269,10 +278,25 @@ bool PgStore::execute(QSqlQuery &q)
     if (q.exec())
         return true;
     qWarning("PostgreSQL: %s: %s", qPrintable(q.lastQuery()), qPrintable(q.lastError().text()));
+    noteFailure(q.lastError());
+    return false;
+}
+
+void PgStore::noteFailure(const QSqlError &error)
+{
     m_failed = true;
     if (m_groupOpen)
         m_groupFailed = true;
-    return false;
+    const QString state = error.nativeErrorCode();
+    if (state == QLatin1String("53100"))
+        m_failure = StoreFailure::DiskFull;
+    else if (state == QLatin1String("55P03") || state == QLatin1String("40P01"))
+        m_failure = StoreFailure::Busy;
+    else if (state.startsWith(QLatin1String("08")) || state.startsWith(QLatin1String("57P")) ||
+             error.type() == QSqlError::ConnectionError)
+        m_failure = StoreFailure::Unavailable; // connection exception, the server shutting down
+    else
+        m_failure = StoreFailure::Other;
 }
 
 bool PgStore::statement(const QString &sql)
@@ -281,9 +305,7 @@ bool PgStore::statement(const QString &sql)
     if (q.exec(sql))
         return true;
     qWarning("PostgreSQL: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
-    m_failed = true;
-    if (m_groupOpen)
-        m_groupFailed = true;
+    noteFailure(q.lastError());
     return false;
 }
 
@@ -294,8 +316,9 @@ bool PgStore::begin()
     QSqlDatabase db = database();
     if (!db.transaction()) {
         // The connection may have died since it was last used: one more try on a fresh one.
-        if (!connectionBroken() || !reconnect() || !database().transaction()) {
+        if (!connectionLost() || !reconnect() || !database().transaction()) {
             qWarning("PostgreSQL: BEGIN: %s", qPrintable(database().lastError().text()));
+            noteFailure(database().lastError());
             return false;
         }
     }
@@ -323,6 +346,7 @@ bool PgStore::commitGroup()
         return true;
     m_groupOpen = false;
     if (m_groupFailed) {
+        // m_failure still says why the statement that doomed the group failed.
         m_groupFailed = false;
         rollback();
         return false;

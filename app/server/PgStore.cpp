@@ -100,9 +100,10 @@ bool PgStore::flushAndCommit()
     }
     if (ok) {
         ok = database().commit();
-        if (!ok)
-            qWarning("PostgreSQL: COMMIT failed: %s",
-                     qPrintable(database().lastError().text()));
+        if (!ok) {
+            qWarning("PostgreSQL: COMMIT failed: %s", qPrintable(database().lastError().text()));
+            noteFailure(database().lastError());
+        }
     }
     if (!ok) {
         rollback();
@@ -184,14 +185,14 @@ InsertOutcome PgStore::replayed(const QString &sessionId, const QString &key,
 }
 
 InsertOutcome PgStore::insertAction(const QJsonObject &doc, const QString &idempotencyKey,
-                                    const QByteArray &bodyHash, int maxPending,
+                                    const QByteArray &bodyHash, int maxPending, qint64 deadlineMs,
                                     const Transition &transition)
 {
     const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
     const auto failed = [this]() -> InsertOutcome {
         return {{},
                 false,
-                connected() ? ApiError::internal(QStringLiteral("The action could not be stored."))
+                connected() ? storeError(m_failure, QStringLiteral("The action"))
                             : ApiError::unavailable(QStringLiteral(
                                   "The database went away; the action was not stored. Retry."))};
     };
@@ -246,7 +247,7 @@ InsertOutcome PgStore::insertAction(const QJsonObject &doc, const QString &idemp
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
     q.addBindValue(doc.value(QStringLiteral("version")).toInt());
     q.addBindValue(transition.at);
-    q.addBindValue(fromRfc3339(doc.value(QStringLiteral("expires_at")).toString()).value_or(0));
+    q.addBindValue(deadlineMs);
     q.addBindValue(orNull(idempotencyKey));
     q.addBindValue(idempotencyKey.isEmpty() ? QVariant(QMetaType(QMetaType::QString))
                                             : QVariant(text(bodyHash)));
@@ -369,6 +370,19 @@ QList<QJsonObject> PgStore::pendingExpiredAt(qint64 nowMs, int limit)
             while (q.next())
                 out.append(parseDoc(q.value(0)));
         }
+        q.finish();
+        return out;
+    });
+}
+
+std::optional<qint64> PgStore::deadlineOf(const QString &actionId)
+{
+    return reading([&]() -> std::optional<qint64> {
+        QSqlQuery &q = prepared(QStringLiteral("SELECT expires_at FROM actions WHERE id = ?"));
+        q.addBindValue(actionId);
+        std::optional<qint64> out;
+        if (execute(q) && q.next())
+            out = q.value(0).toLongLong();
         q.finish();
         return out;
     });

@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <memory>
 #include <unordered_map>
@@ -69,7 +70,7 @@ public:
                                                const Transition &t) override;
 
     InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
-                               const QByteArray &bodyHash, int maxPending,
+                               const QByteArray &bodyHash, int maxPending, qint64 deadlineMs,
                                const Transition &transition) override;
     std::optional<QJsonObject> action(const QString &id) override;
     ActionPage actions(const ActionQuery &query) override;
@@ -77,6 +78,7 @@ public:
                       const Transition &transition) override;
     QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) override;
     std::optional<qint64> nextPendingExpiry() override;
+    std::optional<qint64> deadlineOf(const QString &actionId) override;
 
     QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) override;
     qint64 lastEventSeq() override;
@@ -91,9 +93,17 @@ public:
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
+    // From the SQLSTATE: disk_full (53100) is DiskFull; a lock or deadlock timeout (55P03,
+    // 40P01) is Busy; a lost connection (08…, 57P…) is Unavailable; anything else is Other.
+    StoreFailure lastFailure() const override
+    {
+        return m_failure != StoreFailure::None && connectionBroken() ? StoreFailure::Unavailable
+                                                                     : m_failure;
+    }
 
     bool ensureAvailable() override;
     bool connected() const override { return !connectionBroken(); }
+    bool lastReadFailed() const override { return m_failed; }
     std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const override;
 
     // The NOTIFY channel of this database's servers, and this store's name in its payloads.
@@ -123,12 +133,15 @@ private:
     // Runs a prepared statement; a failure is logged and remembered (m_failed, and a group's
     // transaction is then doomed: PostgreSQL aborts it).
     bool execute(QSqlQuery &q);
+    // Marks the failure of the last statement (m_failed, m_failure, a doomed group).
+    void noteFailure(const QSqlError &error);
     bool statement(const QString &sql);
     // Reads retried once on a fresh connection when the old one broke outside a transaction.
-    template <typename F>
-    auto reading(F &&read);
+    template <typename F> auto reading(F &&read);
     bool reconnect();
     bool connectionBroken() const;
+    // connectionBroken(), or found so by a probe after a statement failed.
+    bool connectionLost();
     bool begin();
     // Writes the buffered events and audit entries under the chain lock, NOTIFYs, commits.
     bool flushAndCommit();
@@ -142,8 +155,8 @@ private:
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
                       qint64 at, const QString &actor, QStringList *cancelled);
     std::optional<SessionRecord> sessionRow(const QString &id, bool lock);
-    InsertOutcome replayed(const QString &sessionId, const QString &key,
-                           const QByteArray &bodyHash, bool *found);
+    InsertOutcome replayed(const QString &sessionId, const QString &key, const QByteArray &bodyHash,
+                           bool *found);
 
     QString m_url;
     Mode m_mode;
@@ -158,6 +171,7 @@ private:
     bool m_groupFailed = false;
     bool m_inTransaction = false;
     bool m_failed = false;
+    StoreFailure m_failure = StoreFailure::None;
     std::vector<PendingEvent> m_events;
     std::vector<PendingAudit> m_audit;
     QElapsedTimer m_lastReconnect;

@@ -73,6 +73,8 @@ public:
         , m_eventMark(store.m_events.size())
         , m_auditMark(store.m_audit.size())
     {
+        if (!store.m_groupFailed)
+            store.m_failure = StoreFailure::None;
         if (!store.m_onGroupOpened) {
             m_open = store.begin();
             return;
@@ -102,8 +104,7 @@ public:
     {
         if (!m_open)
             return false;
-        m_committed =
-            m_store.m_onGroupOpened ? !m_store.m_groupFailed : m_store.flushAndCommit();
+        m_committed = m_store.m_onGroupOpened ? !m_store.m_groupFailed : m_store.flushAndCommit();
         if (!m_store.m_onGroupOpened)
             m_open = false; // flushAndCommit() rolled back itself on failure
         return m_committed;
@@ -117,12 +118,11 @@ private:
     bool m_committed = false;
 };
 
-template <typename F>
-auto PgStore::reading(F &&read)
+template <typename F> auto PgStore::reading(F &&read)
 {
     m_failed = false;
     auto result = read();
-    if (m_failed && !m_inTransaction && connectionBroken() && reconnect()) {
+    if (m_failed && !m_inTransaction && connectionLost() && reconnect()) {
         m_failed = false;
         result = read();
     }

@@ -35,7 +35,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(s.toJson());
+                       list.append(api.sessions.asSeen(s).toJson());
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -53,7 +53,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), s->toJson()}});
+            reply->sendJson(200, {{QStringLiteral("session"), api.sessions.asSeen(*s).toJson()}});
         });
 
     router.add(
@@ -67,11 +67,14 @@ void addSessionRoutes(Router &router, ApiContext &api)
             const auto ended = api.sessions.kill(who, {id}, body);
             if (ended.error.isError())
                 return reply->sendError(ended.error);
-            // Killing a session that is no longer active changes nothing and says so.
-            const auto now = api.store.session(id);
+            // Killing a session that is no longer active changes nothing and says so. A kill not
+            // yet in the database (`recorded`: false) holds in memory and is retried until it is.
+            const auto now = ended.recorded ? api.store.session(id)
+                                            : std::optional(ended.result.sessions.value(0));
             reply->sendJson(200,
                             {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                             {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(
@@ -85,7 +88,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return reply->sendError(ended.error);
             reply->sendJson(200,
                             {{QStringLiteral("killed"), ended.result.sessions.size()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
+                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                             {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(

@@ -1,20 +1,31 @@
 #include "SessionService.h"
 
 #include "ActionService.h"
+#include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "Tokens.h"
 #include "core/Clock.h"
 #include "core/FieldReader.h"
 #include "core/SessionRequest.h"
+#include "core/Timestamp.h"
 
 namespace interlock {
 
-SessionService::SessionService(Store &store, Clock &clock, KillSwitch &killSwitch, QObject *parent)
+SessionService::SessionService(Store &store, Clock &clock, KillSwitch &killSwitch,
+                               KillRecorder &recorder, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
     , m_killSwitch(killSwitch)
-{}
+    , m_recorder(recorder)
+{
+    connect(&m_recorder, &KillRecorder::recordedLater, this,
+            [this](const SessionsEnded &ended, bool stopAll) {
+                announce(ended);
+                if (stopAll)
+                    Q_EMIT sessionChanged({});
+            });
+}
 
 SessionService::Opened SessionService::open(const Principal &who, const QJsonObject &body)
 {
@@ -36,7 +47,7 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
                        actorOf(who),
                        s.createdAt};
     if (!m_store.insertSession(s, tokenHash(token), t))
-        return {{}, {}, ApiError::internal(QStringLiteral("The session could not be stored."))};
+        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session"))};
     m_killSwitch.opened(s.id);
     Q_EMIT sessionChanged(s.id);
     return {s, token, {}};
@@ -60,7 +71,7 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
     if (!r.ok())
         return {{}, r.error()};
     // Before any read or write of the database: from here on the tokens are refused.
-    m_killSwitch.kill(ids);
+    const QStringList stopped = m_killSwitch.kill(ids);
     if (reason.trimmed().isEmpty())
         reason =
             ids.isEmpty() ? QStringLiteral("stop all agents") : QStringLiteral("emergency stop");
@@ -68,28 +79,52 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
         if (!m_store.session(id))
             return {{}, ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id))};
     }
-    Transition all;
-    if (ids.isEmpty())
-        all = Transition{QStringLiteral("stop.all"),
-                         {{QStringLiteral("reason"), reason}},
-                         QStringLiteral("stop.all"),
-                         actorOf(who),
-                         m_clock.nowMs()};
-    else
-        all = Transition{{}, {}, {}, actorOf(who), m_clock.nowMs()};
-    const auto ended = m_store.killSessions(ids, reason, all);
-    if (!ended) {
-        // Refused here at once, but other servers learn of a kill from the database: retry.
-        return {{}, m_store.connected()
-                        ? ApiError::internal(QStringLiteral("The kill could not be stored."))
-                        : ApiError::unavailable(QStringLiteral(
-                              "The database went away; the kill holds on this server only. "
-                              "Retry."))};
+    const qint64 now = m_clock.nowMs();
+    KillRecorder::Request request{ids, reason, Transition{{}, {}, {}, actorOf(who), now}, {}};
+    if (ids.isEmpty()) {
+        request.transition = Transition{QStringLiteral("stop.all"),
+                                        {{QStringLiteral("reason"), reason}},
+                                        QStringLiteral("stop.all"),
+                                        actorOf(who),
+                                        now};
+        request.stopAllTargets = stopped;
+        for (const SessionRecord &s : m_store.sessions(QStringLiteral("active"))) {
+            if (!request.stopAllTargets.contains(s.id))
+                request.stopAllTargets.append(s.id);
+        }
     }
-    announce(*ended);
-    if (ids.isEmpty())
-        Q_EMIT sessionChanged({});
-    return {*ended, {}};
+    if (const auto ended = m_recorder.record(request)) {
+        announce(*ended);
+        if (ids.isEmpty())
+            Q_EMIT sessionChanged({});
+        return {*ended, {}};
+    }
+    // Not in the database yet: what the sessions are now, as far as anyone can tell.
+    Ended out;
+    out.recorded = false;
+    for (const QString &id : ids.isEmpty() ? request.stopAllTargets : ids) {
+        SessionRecord s = m_store.session(id).value_or(SessionRecord{});
+        if (s.id.isEmpty())
+            continue;
+        if (s.status == QLatin1String("active")) {
+            s.status = QStringLiteral("killed");
+            s.stop = {{QStringLiteral("killed_at"), toRfc3339(now)},
+                      {QStringLiteral("killed_by"), actorOf(who)},
+                      {QStringLiteral("reason"), reason},
+                      {QStringLiteral("recorded"), false}};
+        }
+        out.result.sessions.append(s);
+    }
+    return out;
+}
+
+SessionRecord SessionService::asSeen(SessionRecord session) const
+{
+    if (session.status == QLatin1String("active") && m_killSwitch.isKilled(session.id)) {
+        session.status = QStringLiteral("killed");
+        session.stop.insert(QStringLiteral("recorded"), false);
+    }
+    return session;
 }
 
 SessionService::Ended SessionService::finish(const Principal &who, const QString &id,
@@ -129,7 +164,7 @@ SessionService::Ended SessionService::finish(const Principal &who, const QString
                        actorOf(who), m_clock.nowMs()};
     const auto ended = m_store.finishSession(id, status, info, t);
     if (!ended)
-        return {{}, ApiError::internal(QStringLiteral("The report could not be stored."))};
+        return {{}, storeError(m_store.lastFailure(), QStringLiteral("The report"))};
     if (!killed)
         m_killSwitch.ended(id);
     announce(*ended);

@@ -8,6 +8,7 @@
 namespace interlock {
 
 class Clock;
+class KillRecorder;
 class KillSwitch;
 
 // Opening agent sessions and ending them: kill (one), stop-all, and the supervisor's report that
@@ -16,7 +17,8 @@ class SessionService : public QObject
 {
     Q_OBJECT
 public:
-    SessionService(Store &store, Clock &clock, KillSwitch &killSwitch, QObject *parent = nullptr);
+    SessionService(Store &store, Clock &clock, KillSwitch &killSwitch, KillRecorder &recorder,
+                   QObject *parent = nullptr);
 
     struct Opened {
         SessionRecord session;
@@ -28,11 +30,19 @@ public:
     struct Ended {
         SessionsEnded result;
         ApiError error;
+        // False: the kill holds in memory (tokens refused, nothing decidable) but is not in the
+        // database yet; KillRecorder retries until it is. result.sessions then shows the sessions
+        // as killed, and nothing is counted as cancelled yet.
+        bool recorded = true;
     };
     // ids empty: every active session (stop-all). The sessions are marked killed in memory first,
     // so their tokens are refused even when the database write then fails.
     Ended kill(const Principal &who, const QStringList &ids, const QJsonObject &body);
     Ended finish(const Principal &who, const QString &id, const QJsonObject &body);
+
+    // A session as the API shows it: one killed in memory whose kill is not in the database yet
+    // is shown killed, with "recorded": false.
+    SessionRecord asSeen(SessionRecord session) const;
 
 Q_SIGNALS:
     void sessionChanged(const QString &sessionId);
@@ -45,6 +55,7 @@ private:
     Store &m_store;
     Clock &m_clock;
     KillSwitch &m_killSwitch;
+    KillRecorder &m_recorder;
 };
 
 } // namespace interlock

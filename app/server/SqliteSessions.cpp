@@ -12,6 +12,8 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return false;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
                              "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
@@ -61,16 +63,20 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
                                const QJsonObject &stop, qint64 at, const QString &actor,
                                QStringList *cancelled)
 {
+    // Each cached statement is bound right before it runs: values bound to a statement that
+    // then does not run would shift every later use of it.
     QSqlQuery &update = prepared(
         QStringLiteral("UPDATE sessions SET status = ?, stop = ?, pending = 0 WHERE id = ?"));
     update.addBindValue(status);
     update.addBindValue(compact(stop));
     update.addBindValue(s.id);
+    if (!update.exec())
+        return false;
     QSqlQuery &revoke = prepared(QStringLiteral(
         "UPDATE tokens SET revoked_at = ? WHERE session_id = ? AND revoked_at IS NULL"));
     revoke.addBindValue(at);
     revoke.addBindValue(s.id);
-    if (!update.exec() || !revoke.exec())
+    if (!revoke.exec())
         return false;
     // Pending actions, and approved ones the agent never collected: with the token revoked they
     // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
@@ -118,6 +124,8 @@ std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
                                                        const QString &reason, const Transition &t)
 {
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return std::nullopt;
     QList<SessionRecord> targets;
     if (ids.isEmpty()) {
         targets = sessions(QStringLiteral("active"));
@@ -163,6 +171,8 @@ std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const
                                                         const Transition &t)
 {
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return std::nullopt;
     const auto s = session(id);
     if (!s)
         return std::nullopt;

@@ -1,27 +1,81 @@
 #include "SqliteSupport.h"
 
+#include "SqliteFileCheck.h"
+#include "StoreLock.h"
 #include "core/CanonicalJson.h"
 #include "core/Timestamp.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
 #include <QVariant>
 
+#include <sqlite3.h>
+
 namespace interlock {
 
 using namespace sqlite;
-
 
 bool SqliteStore::statement(const QString &sql)
 {
     QSqlQuery &q = prepared(sql);
     const bool ok = q.exec();
-    if (!ok)
+    if (!ok) {
+        noteFailure();
         qWarning("SQLite: %s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+    }
     q.finish();
+    if (sql.startsWith(QLatin1String("BEGIN"))) {
+        // Once the database was found locked by another program, the next writes fail at once
+        // instead of each waiting out the timeout on the server's thread; the first one that gets
+        // through restores the timeout.
+        useBusyTimeout(ok ? m_busyTimeoutMs : 0);
+    }
     return ok;
+}
+
+sqlite3 *SqliteStore::handle() const
+{
+    const QVariant v = QSqlDatabase::database(m_connection, false).driver()->handle();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+void SqliteStore::noteFailure()
+{
+    sqlite3 *db = handle();
+    if (!db)
+        return;
+    switch (sqlite3_errcode(db) & 0xff) {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+        m_failure = StoreFailure::DiskFull;
+        break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        m_failure = StoreFailure::Busy;
+        break;
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        break;
+    default:
+        m_failure = StoreFailure::Other;
+    }
+}
+
+void SqliteStore::useBusyTimeout(int ms)
+{
+    if (ms == m_currentBusyTimeoutMs)
+        return;
+    if (sqlite3 *db = handle()) {
+        sqlite3_busy_timeout(db, ms);
+        m_currentBusyTimeoutMs = ms;
+    }
 }
 
 void SqliteStore::setGroupCommit(std::function<void()> onGroupOpened)
@@ -34,9 +88,12 @@ bool SqliteStore::commitGroup()
     if (!m_groupOpen)
         return true;
     m_groupOpen = false;
+    m_failure = StoreFailure::None;
     if (statement(QStringLiteral("COMMIT")))
         return true;
+    const StoreFailure why = m_failure;
     statement(QStringLiteral("ROLLBACK"));
+    m_failure = why;
     return false;
 }
 
@@ -101,13 +158,28 @@ bool SqliteStore::adjustPending(const QString &sessionId, int delta)
 
 bool SqliteStore::open(QString *error)
 {
+    if (m_mode == Mode::ReadWrite) {
+        // The lock first: a second server must hear who holds the file, not that it is busy.
+        // Then the file, checked while nobody else writes to it (a checkpoint in progress could
+        // make a file that is fine look truncated to a reader).
+        m_lock = StoreLock::acquire(m_path, error);
+        if (!m_lock)
+            return false;
+        if (const QString problem = sqlitecheck::checkFile(m_path); !problem.isEmpty()) {
+            *error = problem;
+            return false;
+        }
+    }
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    db.setConnectOptions(m_mode == Mode::ReadOnly
+                             ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000")
+                             : QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(m_busyTimeoutMs));
     if (!db.open()) {
         *error = QStringLiteral("cannot open database %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
+    m_currentBusyTimeoutMs = m_busyTimeoutMs;
     if (m_mode == Mode::ReadOnly) {
         // A reader never changes the schema or the data.
         if (!exec(QStringLiteral("PRAGMA query_only=1"))) {
@@ -116,16 +188,44 @@ bool SqliteStore::open(QString *error)
         }
         return true;
     }
+    return openForWriting(db, error);
+}
+
+bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
+{
+    const bool existed = QFileInfo(m_path).size() > 0;
+    if (existed) {
+        const sqlitecheck::QuickCheck check =
+            sqlitecheck::quickCheck(handle(), m_path, m_checkBudgetMs);
+        if (!check.problem.isEmpty()) {
+            *error = check.problem;
+            return false;
+        }
+        if (!check.complete)
+            qWarning("interlock: PRAGMA quick_check of %s stopped after %lld ms without finding "
+                     "a problem; the rest of the file was not checked",
+                     qPrintable(m_path), check.elapsedMs);
+        // Someone else's SQLite database is not ours to add tables to.
+        QSqlQuery tables(db);
+        if (tables.exec(QStringLiteral("SELECT count(*), count(*) FILTER (WHERE name = 'meta') "
+                                       "FROM sqlite_master WHERE type = 'table'")) &&
+            tables.next() && tables.value(0).toInt() > 0 && tables.value(1).toInt() == 0) {
+            *error = QStringLiteral("%1 is a SQLite database of another program (it has tables "
+                                    "but no Interlock 'meta' table)")
+                         .arg(m_path);
+            return false;
+        }
+    }
     // PRAGMAs outside any transaction.
     {
         QSqlQuery mode(db);
         const bool wal = mode.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && mode.next() &&
                          mode.value(0).toString() == QLatin1String("wal");
+        const QString why = mode.lastError().text();
         mode.finish();
         if (!wal) {
-            *error = QStringLiteral("cannot switch %1 to WAL mode (is it a SQLite database on a "
-                                    "local disk?)")
-                         .arg(m_path);
+            *error = QStringLiteral("cannot switch %1 to WAL mode (is it on a local disk?): %2")
+                         .arg(m_path, why);
             return false;
         }
     }
@@ -135,6 +235,10 @@ bool SqliteStore::open(QString *error)
         return false;
     }
     Transaction tx(*this);
+    if (!tx.isOpen()) {
+        *error = QStringLiteral("cannot write to %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
     if (!migrate(error))
         return false;
     if (!tx.commit()) {
@@ -182,7 +286,7 @@ bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, 
     Transaction tx(*this);
     const QJsonObject data{{QStringLiteral("name"), token.name},
                            {QStringLiteral("role"), roleName(token.role)}};
-    return insertTokenRow(hash, token, at) &&
+    return tx.isOpen() && insertTokenRow(hash, token, at) &&
            appendAudit(at, actor, QStringLiteral("token.create"), token.name, data) && tx.commit();
 }
 
@@ -203,7 +307,7 @@ std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
 
 InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &idempotencyKey,
                                         const QByteArray &bodyHash, int maxPending,
-                                        const Transition &transition)
+                                        qint64 deadlineMs, const Transition &transition)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     const QString sessionId = doc.value(QStringLiteral("session_id")).toString();
@@ -239,6 +343,8 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
     }
 
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return {{}, false, storeError(m_failure, QStringLiteral("The action"))};
     QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO actions(id, session_id, agent, kind, status, risk_score, version, created_at, "
         "expires_at, idem_key, idem_hash, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -251,7 +357,7 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
     q.addBindValue(doc.value(QStringLiteral("version")).toInt());
     q.addBindValue(transition.at);
-    q.addBindValue(fromRfc3339(doc.value(QStringLiteral("expires_at")).toString()).value_or(0));
+    q.addBindValue(deadlineMs);
     q.addBindValue(idempotencyKey.isEmpty() ? QVariant() : QVariant(idempotencyKey));
     q.addBindValue(idempotencyKey.isEmpty() ? QVariant() : QVariant(bodyHash));
     q.addBindValue(compact(doc));
@@ -262,7 +368,7 @@ InsertOutcome SqliteStore::insertAction(const QJsonObject &doc, const QString &i
                  : writeHistoryColumns(doc, transition.at, transition.actor)) &&
         writeTransition(transition, sessionId, id, id) && tx.commit())
         return {doc, false, {}};
-    return {{}, false, ApiError::internal(QStringLiteral("The action could not be stored."))};
+    return {{}, false, storeError(m_failure, QStringLiteral("The action"))};
 }
 
 std::optional<QJsonObject> SqliteStore::action(const QString &id)
@@ -320,8 +426,9 @@ ActionPage SqliteStore::actions(const ActionQuery &query)
 bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
                                const Transition &transition)
 {
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return false;
     const QString id = doc.value(QStringLiteral("id")).toString();
     QString before;
     {
@@ -366,6 +473,17 @@ QList<QJsonObject> SqliteStore::pendingExpiredAt(qint64 nowMs, int limit)
         while (q.next())
             out.append(parseDoc(q.value(0)));
     }
+    return out;
+}
+
+std::optional<qint64> SqliteStore::deadlineOf(const QString &actionId)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT expires_at FROM actions WHERE id = ?"));
+    q.addBindValue(actionId);
+    std::optional<qint64> out;
+    if (q.exec() && q.next())
+        out = q.value(0).toLongLong();
+    q.finish();
     return out;
 }
 

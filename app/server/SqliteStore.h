@@ -7,16 +7,31 @@
 #include <memory>
 #include <unordered_map>
 
+struct sqlite3;
+
 namespace interlock {
+
+class StoreLock;
 
 // SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
 // Not thread-safe: the server uses it from its own thread only.
+//
+// Opening to write takes the database's lock (StoreLock: one writer per file) and checks the
+// file first (SqliteFileCheck: not empty, a SQLite file, not truncated, PRAGMA quick_check).
+// A write never waits long for a lock held by another program: the busy timeout is short, and
+// once a write found the database locked the next ones fail at once (StoreFailure::Busy) until
+// one gets through.
 class SqliteStore final : public Store
 {
 public:
     enum class Mode { ReadWrite, ReadOnly };
     explicit SqliteStore(QString path, Mode mode = Mode::ReadWrite);
     ~SqliteStore() override;
+
+    // The time PRAGMA quick_check may take at open (ReadWrite); <= 0: no limit. Default 60 s.
+    void setCheckBudget(qint64 ms) { m_checkBudgetMs = ms; }
+    // How long a write waits for another program's lock before failing with Busy. Default 200.
+    void setBusyTimeout(int ms) { m_busyTimeoutMs = ms; }
 
     bool open(QString *error) override;
     std::unique_ptr<Store> openReader(QString *error) const override;
@@ -36,7 +51,7 @@ public:
                                                const Transition &t) override;
 
     InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
-                               const QByteArray &bodyHash, int maxPending,
+                               const QByteArray &bodyHash, int maxPending, qint64 deadlineMs,
                                const Transition &transition) override;
     std::optional<QJsonObject> action(const QString &id) override;
     ActionPage actions(const ActionQuery &query) override;
@@ -44,6 +59,7 @@ public:
                       const Transition &transition) override;
     QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) override;
     std::optional<qint64> nextPendingExpiry() override;
+    std::optional<qint64> deadlineOf(const QString &actionId) override;
 
     QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) override;
     qint64 lastEventSeq() override;
@@ -58,9 +74,15 @@ public:
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
+    StoreFailure lastFailure() const override { return m_failure; }
 
 private:
     class Transaction;
+    bool openForWriting(QSqlDatabase &db, QString *error);
+    sqlite3 *handle() const;
+    // Records why the last SQLite call failed (from the connection's error code).
+    void noteFailure();
+    void useBusyTimeout(int ms);
     bool exec(const QString &sql);
     // A cached prepared statement (addresses stay valid). A SELECT must be finish()ed after
     // reading, or it would keep the next COMMIT from completing.
@@ -88,6 +110,11 @@ private:
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     std::function<void()> m_onGroupOpened;
     bool m_groupOpen = false;
+    std::unique_ptr<StoreLock> m_lock;
+    StoreFailure m_failure = StoreFailure::None;
+    qint64 m_checkBudgetMs = 60000;
+    int m_busyTimeoutMs = 200;
+    int m_currentBusyTimeoutMs = -1;
 };
 
 } // namespace interlock

@@ -53,6 +53,7 @@ public:
     explicit Transaction(SqliteStore &store)
         : m_store(store)
     {
+        store.m_failure = StoreFailure::None;
         if (!store.m_onGroupOpened) {
             m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
             return;
@@ -69,6 +70,8 @@ public:
     {
         if (m_committed)
             return;
+        if (m_store.m_failure == StoreFailure::None)
+            m_store.noteFailure(); // before the rollback overwrites the connection's error
         if (m_open) {
             if (m_store.m_onGroupOpened) {
                 m_store.statement(QStringLiteral("ROLLBACK TO transition"));
@@ -78,6 +81,8 @@ public:
             }
         }
     }
+    // False when the transaction (or the group's) could not begin: write nothing then.
+    bool isOpen() const { return m_open; }
     bool commit()
     {
         const QString sql = m_store.m_onGroupOpened ? QStringLiteral("RELEASE transition")

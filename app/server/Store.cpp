@@ -35,6 +35,38 @@ QJsonObject EventRecord::toJson() const
     return o;
 }
 
+ApiError storeError(StoreFailure failure, const QString &what)
+{
+    switch (failure) {
+    case StoreFailure::DiskFull:
+        return {507,
+                QStringLiteral("insufficient_storage"),
+                QStringLiteral("%1 could not be stored: the server's disk is full. Nothing was "
+                               "changed. Kills and stop-all still work.")
+                    .arg(what),
+                {}};
+    case StoreFailure::Busy: {
+        ApiError e{503,
+                   QStringLiteral("store_busy"),
+                   QStringLiteral("%1 could not be stored: another program holds the database's "
+                                  "write lock. Nothing was changed; retry shortly.")
+                       .arg(what),
+                   {}};
+        e.retryAfterSeconds = 1;
+        return e;
+    }
+    case StoreFailure::Unavailable:
+        return ApiError::unavailable(QStringLiteral("%1 could not be stored: the server lost its "
+                                                    "database connection. Nothing was changed; "
+                                                    "retry shortly.")
+                                         .arg(what));
+    case StoreFailure::None:
+    case StoreFailure::Other:
+        break;
+    }
+    return ApiError::internal(QStringLiteral("%1 could not be stored.").arg(what));
+}
+
 std::unique_ptr<ChangeFeed> Store::openChangeFeed(QString *error) const
 {
     Q_UNUSED(error);

@@ -79,6 +79,27 @@ struct ActionPage {
     std::optional<std::pair<int, qint64>> next;
 };
 
+// Why the last write failed, so that the API can say it (507 on a full disk, 503 while another
+// program holds the database's write lock) and a kill can use the disk reserve.
+enum class StoreFailure {
+    None,
+    DiskFull,    // no space left (or the disk refused the write): the reserve can help
+    Busy,        // another program holds the write lock
+    Unavailable, // the connection to the database server is lost (PostgreSQL restarting)
+    Other,       // anything else (a constraint, a broken file…)
+};
+
+// How the server keeps its database file (interlockd --disk-reserve, --check-seconds).
+struct StoreOptions {
+    // Kept free beside the database for kills on a full disk (DiskReserve); 0: none.
+    qint64 diskReserveBytes = 16 * 1024 * 1024;
+    // How long PRAGMA quick_check may take at start; <= 0: as long as it needs.
+    qint64 checkBudgetMs = 60 * 1000;
+};
+
+// The API's answer to a failed write of `what` ("The action", "The session"…).
+ApiError storeError(StoreFailure failure, const QString &what);
+
 struct InsertOutcome {
     QJsonObject action;
     bool replayed = false; // an earlier submission with the same Idempotency-Key
@@ -121,16 +142,21 @@ public:
     // Inserts a new action (doc holds id, session_id, status, risk, version…). With an
     // idempotency key already used by this session, returns the stored action (replayed) when
     // bodyHash matches, else 422 idempotency_mismatch. Refuses past maxPending with 429.
+    // deadlineMs is when a pending action expires on the server's deadline clock (see
+    // DeadlineClock): doc's expires_at is the same instant in wall-clock time, for display.
     virtual InsertOutcome insertAction(const QJsonObject &doc, const QString &idempotencyKey,
                                        const QByteArray &bodyHash, int maxPending,
-                                       const Transition &transition) = 0;
+                                       qint64 deadlineMs, const Transition &transition) = 0;
     virtual std::optional<QJsonObject> action(const QString &id) = 0;
     virtual ActionPage actions(const ActionQuery &query) = 0;
     // Writes doc if the stored version is still expectedVersion (doc carries the new version).
     virtual bool updateAction(const QJsonObject &doc, int expectedVersion,
                               const Transition &transition) = 0;
+    // Expiry on the deadline clock: pending actions whose deadline is at or before nowMs, the
+    // earliest deadline of all pending actions, and one action's deadline.
     virtual QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) = 0;
     virtual std::optional<qint64> nextPendingExpiry() = 0;
+    virtual std::optional<qint64> deadlineOf(const QString &actionId) = 0;
 
     virtual QList<EventRecord> events(qint64 after, const QString &sessionId, int limit) = 0;
     virtual qint64 lastEventSeq() = 0;
@@ -153,12 +179,19 @@ public:
     // On failure everything since the group opened is rolled back.
     virtual bool commitGroup() = 0;
 
+    // Why the last failed write failed (reset when the next transition begins).
+    virtual StoreFailure lastFailure() const = 0;
+
     // False while the database cannot be reached (a PostgreSQL server restarting); tries to
     // reconnect first, at most a few times a second. The server answers 503 meanwhile.
     virtual bool ensureAvailable() { return true; }
     // False once the connection is known to be lost (no reconnect is tried): a failure then
     // becomes a 503 the client may retry rather than a 500.
     virtual bool connected() const { return true; }
+    // True when the last read did not get an answer from the database (a lost connection that
+    // could not be re-opened at once): its "nothing found" means nothing, and must not become a
+    // 401 or a 404 that a client would take as final.
+    virtual bool lastReadFailed() const { return false; }
     // What other servers on the same database commit (PostgreSQL: LISTEN/NOTIFY), for wake-ups
     // across instances. Call it in the thread that will use it. Null when no other server can
     // write to this store (SQLite) or with `error` set when it cannot be opened.

@@ -41,6 +41,10 @@ DiffTextView::DiffTextView(QWidget *parent)
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setUndoRedoEnabled(false);
+    // Any row can be scrolled to the top, the last ones too: per-file navigation puts a file's
+    // first row at the top even when what follows it is shorter than the view (without this the
+    // scroll range ends a view's height before the end, and a short last file is out of reach).
+    setCenterOnScroll(true);
 }
 
 void DiffTextView::setRows(const QString &text, std::vector<Row> rows, int gutter)

@@ -31,7 +31,7 @@ public:
     void setRows(const QString &text, std::vector<Row> rows, int gutter);
     const std::vector<Row> &rows() const { return m_rows; }
     int gutter() const { return m_gutter; }
-    // Scrolls so that the first row of `file` is at the top.
+    // Scrolls so that the first row of `file` is at the top (also for the last file).
     void showFile(int file);
     int fileAtTop() const;
     // Syntax colours per row (character formats over the row's text), applied a few hundred

@@ -1,0 +1,187 @@
+// The database file is checked at start, over the real interlockd: a damaged or wrong file is
+// refused with one exact sentence naming it (exit 1), and only one program writes to a file.
+#include "support/Daemon.h"
+#include "support/TestServer.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QSqlQuery>
+#include <QtTest>
+#include <csignal>
+
+using namespace interlock;
+using namespace interlock::test;
+
+namespace {
+constexpr qint64 kPage = 4096;
+
+// A database with a little of everything, closed cleanly (its WAL folded into the file).
+QString makeDatabase(const QTemporaryDir &dir)
+{
+    const QString db = dir.filePath(QStringLiteral("interlock.db"));
+    createToken(db, QStringLiteral("admin"), QStringLiteral("root"));
+    createToken(db, QStringLiteral("agent"), QStringLiteral("enrol"));
+    return db;
+}
+
+// Runs interlockd on db and expects it to refuse: exit 1 and one line on stderr.
+std::pair<int, QString> refusal(const QString &db)
+{
+    QProcess daemon;
+    daemon.start(
+        QStringLiteral(INTERLOCKD_PATH),
+        {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    if (!daemon.waitForFinished(20000)) {
+        daemon.kill();
+        daemon.waitForFinished();
+        return {-1, QStringLiteral("interlockd started on a file it should have refused")};
+    }
+    return {daemon.exitCode(), QString::fromUtf8(daemon.readAllStandardError()).trimmed()};
+}
+
+void overwrite(const QString &path, qint64 at, const QByteArray &bytes)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    QVERIFY(f.seek(at));
+    QCOMPARE(f.write(bytes), bytes.size());
+}
+} // namespace
+
+class TestStoreFile : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void refusesABadFile_data()
+    {
+        QTest::addColumn<QString>("damage");
+        // {db}: the file; {size}, {pages}: its size before the damage
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("last page overwritten") << "last-page"
+                                               << "interlockd: {db} is corrupt: PRAGMA quick_check "
+                                                  "found: Page {pages}: btreeInitPage() "
+                                                  "returns error code 11";
+        QTest::newRow("truncated to whole pages")
+            << "truncate-pages"
+            << "interlockd: {db} is truncated: its header says {pages} pages of 4096 bytes ({size} "
+               "bytes) "
+               "but the file has 8192 bytes";
+        QTest::newRow("truncated mid-page") << "truncate-bytes"
+                                            << "interlockd: {db} is truncated: 10000 bytes is not "
+                                               "a whole number of 4096-byte pages";
+        QTest::newRow("zero-length file")
+            << "empty"
+            << "interlockd: {db} is an empty file (0 bytes), not an Interlock database; a new "
+               "database is only created where no file exists, so remove it or choose another "
+               "path";
+        QTest::newRow("a text file")
+            << "text"
+            << "interlockd: {db} is not a SQLite database (it starts with \"# Interlock "
+               "note\")";
+        QTest::newRow("another program's database")
+            << "foreign"
+            << "interlockd: {db} is a SQLite database of another program (it has tables but no "
+               "Interlock 'meta' table)";
+    }
+
+    void refusesABadFile()
+    {
+        QFETCH(QString, damage);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString db = makeDatabase(dir);
+        const qint64 size = QFileInfo(db).size();
+        QVERIFY(size > 4 * kPage);
+        if (damage == QLatin1String("last-page")) {
+            overwrite(db, size - kPage, QByteArray(kPage, char(0xa5)));
+        } else if (damage == QLatin1String("truncate-pages")) {
+            QVERIFY(QFile::resize(db, 2 * kPage));
+        } else if (damage == QLatin1String("truncate-bytes")) {
+            QVERIFY(QFile::resize(db, 10000));
+        } else if (damage == QLatin1String("empty")) {
+            QVERIFY(QFile::resize(db, 0));
+        } else if (damage == QLatin1String("text")) {
+            QFile f(db);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("# Interlock notes\nThis is where the database should have been.\n");
+        } else if (damage == QLatin1String("foreign")) {
+            QVERIFY(QFile::remove(db));
+            withOutsideConnection(db, [](QSqlDatabase &other) {
+                QSqlQuery q(other);
+                QVERIFY(q.exec(QStringLiteral("CREATE TABLE photos (id INTEGER, path TEXT)")));
+            });
+        }
+        const auto [code, message] = refusal(db);
+        expected.replace(QStringLiteral("{db}"), db)
+            .replace(QStringLiteral("{size}"), QString::number(size))
+            .replace(QStringLiteral("{pages}"), QString::number(size / kPage));
+        QCOMPARE(message, expected);
+        QCOMPARE(code, 1);
+    }
+
+    void createsANewDatabaseWhereNoFileExists()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("new/interlock.db"));
+        Daemon daemon(db);
+        QVERIFY2(daemon.start(), qPrintable(daemon.errorOutput()));
+        QVERIFY(QFileInfo(db).size() > 0);
+        QCOMPARE(daemon.stop(), 0);
+        // And it starts again on what it created.
+        Daemon again(db);
+        QVERIFY2(again.start(), qPrintable(again.errorOutput()));
+    }
+
+    void aSecondServerOnTheFileNamesTheFirst()
+    {
+        QTemporaryDir dir;
+        const QString db = makeDatabase(dir);
+        Daemon first(db);
+        QVERIFY2(first.start(), qPrintable(first.errorOutput()));
+        const auto [code, message] = refusal(db);
+        QCOMPARE(message, QStringLiteral("interlockd: %1 is in use by interlockd (pid %2), which "
+                                         "holds %1.lock; only one program may write to a "
+                                         "database at a time")
+                              .arg(db)
+                              .arg(first.pid()));
+        QCOMPARE(code, 1);
+        // The first one is unharmed.
+        ApiClient health(first.url());
+        QCOMPARE(health.call("GET", QStringLiteral("/v1/health")).status, 200);
+        // Once it is gone (even by SIGKILL: the kernel drops the lock), the file is free.
+        ::kill(pid_t(first.pid()), SIGKILL);
+        first.stop();
+        Daemon second(db);
+        QVERIFY2(second.start(), qPrintable(second.errorOutput()));
+    }
+
+    void offlineCommandsNeverWriteUnderARunningServer()
+    {
+        QTemporaryDir dir;
+        const QString db = makeDatabase(dir);
+        Daemon server(db);
+        QVERIFY2(server.start(), qPrintable(server.errorOutput()));
+        const QString expected = QStringLiteral("interlockctl: %1 is in use by interlockd (pid "
+                                                "%2), which holds %1.lock; only one program may "
+                                                "write to a database at a time")
+                                     .arg(db)
+                                     .arg(server.pid());
+        CtlResult r =
+            runCtl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
+                    QStringLiteral("--role"), QStringLiteral("admin"), QStringLiteral("--name"),
+                    QStringLiteral("late")});
+        QCOMPARE(r.err.trimmed(), expected);
+        QCOMPARE(r.exitCode, 1);
+        // (history generate only ever writes a new file, under the same lock.)
+        // Reading is fine beside the server.
+        r = runCtl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--db"), db});
+        QVERIFY2(r.out.startsWith(QStringLiteral("ok: 2 entries")), qPrintable(r.out + r.err));
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(server.stop(), 0);
+        QVERIFY(!createToken(db, QStringLiteral("admin"), QStringLiteral("late")).isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreFile)
+#include "tst_storefile.moc"
