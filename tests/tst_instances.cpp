@@ -157,8 +157,8 @@ private Q_SLOTS:
                      .status,
                  200);
         QVERIFY(!a.server().killSwitch().isKilled(sessionId));
-        const ApiResult refused = a.call(token, "POST", QStringLiteral("/v1/actions"),
-                                         sampleAction());
+        const ApiResult refused =
+            a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.error().code, QStringLiteral("session_killed"));
     }
@@ -217,8 +217,15 @@ private Q_SLOTS:
         PgStore setup(db);
         QString error;
         QVERIFY2(setup.open(&error), qPrintable(error));
-        SessionRecord s{QStringLiteral("ses_race"), QStringLiteral("racer"), {}, {},
-                        QStringLiteral("active"), false, 1, 0, {}};
+        SessionRecord s{QStringLiteral("ses_race"),
+                        QStringLiteral("racer"),
+                        {},
+                        {},
+                        QStringLiteral("active"),
+                        false,
+                        1,
+                        0,
+                        {}};
         QVERIFY(setup.insertSession(s, tokenHash(QStringLiteral("t")), Transition{}));
         QJsonObject doc{{QStringLiteral("id"), QStringLiteral("act_race")},
                         {QStringLiteral("session_id"), s.id},
@@ -228,7 +235,8 @@ private Q_SLOTS:
                         {QStringLiteral("version"), 1},
                         {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00.000Z")},
                         {QStringLiteral("expires_at"), QStringLiteral("2126-11-24T09:00:00.000Z")}};
-        QVERIFY(setup.insertAction(doc, {}, {}, 10, Transition{}).error.code.isEmpty());
+        QVERIFY(setup.insertAction(doc, {}, {}, 10, 4'320'000'000'000, Transition{})
+                    .error.code.isEmpty());
         constexpr int kConnections = 8;
         constexpr int kRounds = 20;
         for (int version = 1; version <= kRounds; ++version) {
@@ -365,8 +373,8 @@ private Q_SLOTS:
         for (qsizetype i = 0; i < all.size(); ++i)
             QCOMPARE(all[i], qint64(i + 1));
         // Each follower saw every event from where it started, in order, none skipped.
-        QTRY_VERIFY_WITH_TIMEOUT(followed[0].size() == all.size() && followed[1].size() == all.size(),
-                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            followed[0].size() == all.size() && followed[1].size() == all.size(), 10000);
         QCOMPARE(followed[0], all);
         QCOMPARE(followed[1], all);
         stop = true;
@@ -374,9 +382,8 @@ private Q_SLOTS:
 
         // And one audit chain, verified from either server.
         for (int i = 0; i < 2; ++i) {
-            const ApiResult verify =
-                ApiClient(urls[i], i ? b.adminToken() : a.adminToken())
-                    .call("GET", QStringLiteral("/v1/audit/verify"));
+            const ApiResult verify = ApiClient(urls[i], i ? b.adminToken() : a.adminToken())
+                                         .call("GET", QStringLiteral("/v1/audit/verify"));
             QCOMPARE(verify.body.value(QStringLiteral("ok")).toBool(), true);
         }
     }

@@ -75,8 +75,14 @@ private Q_SLOTS:
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
         // Once the database takes writes again, the background retries record both.
         withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            // What refuseWritesTo() installed, in either dialect.
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_kill")));
+            if (testingPostgres()) {
+                QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON sessions")));
+                return;
+            }
+            for (const char *op : {"INSERT", "UPDATE", "DELETE"})
+                QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_sessions_%1").arg(op)));
         });
         QTRY_COMPARE(s.server().killRecorder().unrecorded(), 0);
         const ApiResult stored =
