@@ -59,9 +59,10 @@ private Q_SLOTS:
             const auto store = makeStore(db);
             QString error;
             QVERIFY2(store->open(&error), qPrintable(error));
-            QVERIFY(store->insertToken(tokenHash(QStringLiteral("t%1").arg(open)),
-                                       TokenRecord{QStringLiteral("dana"), Role::Reviewer, {}, false},
-                                       1, QStringLiteral("test")));
+            QVERIFY(
+                store->insertToken(tokenHash(QStringLiteral("t%1").arg(open)),
+                                   TokenRecord{QStringLiteral("dana"), Role::Reviewer, {}, false},
+                                   1, QStringLiteral("test")));
         }
         QCOMPARE(recordedVersions(db), oneTo(latest()));
         QVERIFY(latest() >= 2);
@@ -81,10 +82,13 @@ private Q_SLOTS:
             QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version VALUES (%1, 'future', 0)")
                                .arg(latest() + 1)));
         });
-        const auto store = makeStore(db);
-        QString error;
-        QVERIFY(!store->open(&error));
-        QVERIFY2(error.contains(QStringLiteral("newer")), qPrintable(error));
+        {
+            // Closed before the daemon starts: a SQLite store holds the file's lock while open.
+            const auto store = makeStore(db);
+            QString error;
+            QVERIFY(!store->open(&error));
+            QVERIFY2(error.contains(QStringLiteral("newer")), qPrintable(error));
+        }
         QProcess daemon;
         daemon.start(QStringLiteral(INTERLOCKD_PATH),
                      {QStringLiteral("--db"), db, QStringLiteral("--listen"),
@@ -104,9 +108,10 @@ private Q_SLOTS:
             const auto store = makeStore(db);
             QString error;
             QVERIFY(store->open(&error));
-            QVERIFY(store->insertToken(tokenHash(QStringLiteral("kept")),
-                                       TokenRecord{QStringLiteral("dana"), Role::Reviewer, {}, false},
-                                       1, QStringLiteral("test")));
+            QVERIFY(
+                store->insertToken(tokenHash(QStringLiteral("kept")),
+                                   TokenRecord{QStringLiteral("dana"), Role::Reviewer, {}, false},
+                                   1, QStringLiteral("test")));
         }
         // As the release before the migrations left it: a meta row, no version table.
         withOutsideConnection(db, [](QSqlDatabase &d) {
