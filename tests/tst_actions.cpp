@@ -469,6 +469,7 @@ private Q_SLOTS:
     void sessionListShowsPendingCounts()
     {
         TestServer s;
+        s.server().createToken(Role::Manager, QStringLiteral("carol")); // owners are people
         const auto a = s.openSession(QStringLiteral("mailbot"), QStringLiteral("carol"));
         s.openSession(QStringLiteral("builder"));
         s.submit(a.second, sampleAction());

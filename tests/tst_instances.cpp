@@ -217,15 +217,11 @@ private Q_SLOTS:
         PgStore setup(db);
         QString error;
         QVERIFY2(setup.open(&error), qPrintable(error));
-        SessionRecord s{QStringLiteral("ses_race"),
-                        QStringLiteral("racer"),
-                        {},
-                        {},
-                        QStringLiteral("active"),
-                        false,
-                        1,
-                        0,
-                        {}};
+        SessionRecord s;
+        s.id = QStringLiteral("ses_race");
+        s.agent = QStringLiteral("racer");
+        s.status = QStringLiteral("active");
+        s.createdAt = 1;
         QVERIFY(setup.insertSession(s, tokenHash(QStringLiteral("t")), Transition{}));
         QJsonObject doc{{QStringLiteral("id"), QStringLiteral("act_race")},
                         {QStringLiteral("session_id"), s.id},

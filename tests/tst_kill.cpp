@@ -296,13 +296,16 @@ private Q_SLOTS:
     void supervisorReportsTermination()
     {
         TestServer s;
-        const auto [id, token] = s.openSession(QStringLiteral("a"));
+        const auto [id, token, supervisor] = s.openSupervisedSession(QStringLiteral("a"));
+        QVERIFY(supervisor.startsWith(QStringLiteral("ilk_")));
+        QVERIFY(supervisor != token);
         // Before a kill, a report means the agent exited by itself.
-        const auto other = s.openSession(QStringLiteral("b"));
-        s.submit(other.second, sampleAction());
-        ApiResult r = s.call(
-            other.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(other.first),
-            QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
+        const auto other = s.openSupervisedSession(QStringLiteral("b"));
+        s.submit(other.token, sampleAction());
+        ApiResult r =
+            s.call(other.supervisorToken, "POST",
+                   QStringLiteral("/v1/sessions/%1/terminated").arg(other.id),
+                   QJsonObject{{QStringLiteral("exit_code"), 0}, {QStringLiteral("reaped"), 1}});
         QCOMPARE(r.status, 200);
         QCOMPARE(r.body.value(QStringLiteral("session"))
                      .toObject()
@@ -310,13 +313,28 @@ private Q_SLOTS:
                      .toString(),
                  QStringLiteral("ended"));
         QCOMPARE(r.body.value(QStringLiteral("cancelled")).toInt(), 1);
-        QCOMPARE(s.call(other.second, "GET", QStringLiteral("/v1/me")).status, 403);
+        QCOMPARE(s.call(other.token, "GET", QStringLiteral("/v1/me")).status, 403);
+        // The session is over: its supervisor token is too.
+        QCOMPARE(s.call(other.supervisorToken, "GET", QStringLiteral("/v1/me")).status, 403);
 
         QCOMPARE(
             s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
                 .status,
             200);
-        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+        // The agent holds the session token: its "proof" of death is refused, and changes nothing.
+        const QJsonObject forged{{QStringLiteral("signal"), 9},
+                                 {QStringLiteral("reaped"), 7},
+                                 {QStringLiteral("kill_latency_ms"), 3.2}};
+        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id), forged);
+        QCOMPARE(r.status, 403);
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+                     .body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed"));
+        // The supervisor's own token, revoked with the session's by the kill, still reports.
+        r = s.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                    QJsonObject{{QStringLiteral("signal"), 9},
                                {QStringLiteral("reaped"), 21},
                                {QStringLiteral("kill_latency_ms"), 3.5}});
@@ -326,15 +344,21 @@ private Q_SLOTS:
         QCOMPARE(session.value(QStringLiteral("reaped")).toInt(), 21);
         QCOMPARE(session.value(QStringLiteral("kill_latency_ms")).toDouble(), 3.5);
         QVERIFY(!session.value(QStringLiteral("killed_at")).toString().isEmpty());
-        r = s.call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+        r = s.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                    QJsonObject{});
-        QCOMPARE(r.status, 409);
-        // Another session cannot report for this one.
-        const auto third = s.openSession(QStringLiteral("c"));
-        QCOMPARE(s.call(third.second, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
-                        QJsonObject{})
+        QCOMPARE(r.status, 403); // over
+        // Another session's supervisor cannot report for this one.
+        const auto third = s.openSupervisedSession(QStringLiteral("c"));
+        const auto fourth = s.openSupervisedSession(QStringLiteral("d"));
+        QCOMPARE(s.call(fourth.supervisorToken, "POST",
+                        QStringLiteral("/v1/sessions/%1/terminated").arg(third.id), QJsonObject{})
                      .status,
                  404);
+        // An unsupervised session has no supervisor token.
+        const ApiResult plain =
+            s.call(s.token(Role::Agent), "POST", QStringLiteral("/v1/sessions"),
+                   QJsonObject{{QStringLiteral("agent"), QStringLiteral("plain")}});
+        QVERIFY(!plain.body.contains(QStringLiteral("supervisor_token")));
     }
 };
 

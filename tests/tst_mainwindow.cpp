@@ -7,6 +7,7 @@
 #include "ui/MainWindow.h"
 #include "ui/Prompts.h"
 #include "ui/QueueFilterBar.h"
+#include "ui/RevealedText.h"
 #include "ui/SessionListModel.h"
 #include "ui/diff/DiffView.h"
 
@@ -206,7 +207,8 @@ private Q_SLOTS:
     void emergencyStopKillsAtOnceAndShowsTermination()
     {
         const int dialogsBefore = Prompts::shown();
-        const auto [id, token] = m_server->openSession(QStringLiteral("mail-cleaner"));
+        const auto [id, token, supervisor] =
+            m_server->openSupervisedSession(QStringLiteral("mail-cleaner"));
         m_server->submit(token, sampleAction(QStringLiteral("email.delete")));
         QTRY_VERIFY(!m_window->selectedActionId().isEmpty());
         QCOMPARE(m_window->emergencyStopAction()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -219,7 +221,8 @@ private Q_SLOTS:
                      0); // its pending action was cancelled
         // The supervisor's report turns into a confirmation.
         QCOMPARE(m_server
-                     ->call(token, "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(id),
+                     ->call(supervisor, "POST",
+                            QStringLiteral("/v1/sessions/%1/terminated").arg(id),
                             QJsonObject{{QStringLiteral("signal"), 9},
                                         {QStringLiteral("reaped"), 20},
                                         {QStringLiteral("kill_latency_ms"), 4.2}})
@@ -272,6 +275,14 @@ private Q_SLOTS:
             if (label->text().contains(QStringLiteral("<b>urgent</b>"))) {
                 shown = true;
                 QCOMPARE(label->textFormat(), Qt::PlainText);
+            }
+        }
+        // Agent text labels are read-only text views filled as plain text: the markup is text.
+        for (AgentTextLabel *label : m_window->findChildren<AgentTextLabel *>()) {
+            if (label->text().contains(QStringLiteral("<b>urgent</b>"))) {
+                shown = true;
+                QVERIFY(!label->acceptRichText());
+                QVERIFY(label->text().contains(QStringLiteral("<img src=x onerror=alert(1)>")));
             }
         }
         QVERIFY2(shown, "the title is shown literally");

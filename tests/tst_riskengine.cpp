@@ -2,6 +2,7 @@
 // file's error messages, and the policy that follows from the level, over HTTP.
 #include "core/ActionSubmission.h"
 #include "core/Timestamp.h"
+#include "server/RiskCorpus.h"
 #include "server/RiskEngine.h"
 #include "support/TestServer.h"
 
@@ -26,68 +27,105 @@ QByteArray builtInRules()
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-RiskInput inputFor(const QJsonObject &action)
+QList<CorpusCase> load(const QString &file)
 {
-    ActionSubmission s;
-    const ApiError e = ActionSubmission::parse(action, Limits{}, &s);
-    if (e.isError())
-        qWarning("corpus action is not a valid submission: %s", qPrintable(e.message));
-    return RiskInput::from(s);
+    QFile f(QStringLiteral(SOURCE_DIR "/tests/data/") + file);
+    QString error;
+    const auto cases =
+        f.open(QIODevice::ReadOnly) ? RiskCorpus::parse(f.readAll(), &error) : std::nullopt;
+    if (!cases)
+        qWarning("%s: %s", qPrintable(file), qPrintable(error));
+    return cases.value_or(QList<CorpusCase>());
+}
+
+const RiskEngine &engine()
+{
+    static const auto e = RiskEngine::builtIn();
+    return *e;
 }
 } // namespace
 
 class TestRiskEngine : public QObject
 {
     Q_OBJECT
+    const QList<CorpusCase> m_corpus = load(QStringLiteral("risk-corpus.json"));
 
 private Q_SLOTS:
+    // Every case: valid, its named rules fire, reasons are well formed, the agent's own score is
+    // a floor. The level is counted, not asserted per case: corpusFigures() holds the engine to
+    // the share at the expected level and the false-alarm rate, on the corpus and the held-out set.
     void corpus_data()
     {
-        QTest::addColumn<QJsonObject>("action");
-        QTest::addColumn<QString>("level");
-        QTest::addColumn<QStringList>("rules");
-        QFile f(QStringLiteral(SOURCE_DIR "/tests/data/risk-corpus.json"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QJsonArray items = QJsonDocument::fromJson(f.readAll()).array();
-        QVERIFY(items.size() >= 40);
-        for (const QJsonValue &v : items) {
-            const QJsonObject item = v.toObject();
-            QStringList rules;
-            for (const QJsonValue &r : item.value(QStringLiteral("rules")).toArray())
-                rules.append(r.toString());
-            QTest::newRow(qPrintable(item.value(QStringLiteral("name")).toString()))
-                << item.value(QStringLiteral("action")).toObject()
-                << item.value(QStringLiteral("expect")).toString() << rules;
-        }
+        QTest::addColumn<int>("index");
+        QVERIFY(m_corpus.size() >= 150);
+        for (int i = 0; i < m_corpus.size(); ++i)
+            QTest::newRow(qPrintable(m_corpus[i].name)) << i;
     }
     void corpus()
     {
-        QFETCH(QJsonObject, action);
-        QFETCH(QString, level);
-        QFETCH(QStringList, rules);
-        static const auto engine = RiskEngine::builtIn();
-        const RiskAssessment a = engine->assess(inputFor(action));
-        QStringList fired;
-        for (const QJsonValue &r : a.reasons) {
-            const QJsonObject reason = r.toObject();
-            fired.append(reason.value(QStringLiteral("rule")).toString());
-            QVERIFY(!reason.value(QStringLiteral("message")).toString().isEmpty());
-            QVERIFY(reason.value(QStringLiteral("weight")).toInt() >= 0);
+        QFETCH(int, index);
+        const CorpusCase &item = m_corpus[index];
+        const CorpusResult r = RiskCorpus::evaluate(engine(), item);
+        QVERIFY2(r.valid, "the corpus action is not a valid submission");
+        for (const QJsonValue &reason : r.assessment.reasons) {
+            QVERIFY(!reason.toObject().value(QStringLiteral("message")).toString().isEmpty());
+            QVERIFY(reason.toObject().value(QStringLiteral("weight")).toInt() >= 0);
         }
-        const QString explain =
-            QStringLiteral("score %1 from %2")
-                .arg(a.score)
-                .arg(QString::fromUtf8(QJsonDocument(a.reasons).toJson(QJsonDocument::Compact)));
-        QVERIFY2(
-            levelName(a.level) == level,
-            qPrintable(
-                QStringLiteral("expected %1, got %2: %3").arg(level, levelName(a.level), explain)));
-        for (const QString &rule : rules)
-            QVERIFY2(fired.contains(rule),
-                     qPrintable(rule + QStringLiteral(" did not fire: ") + explain));
-        QVERIFY(
-            a.score >=
-            action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
+        QVERIFY2(r.missingRules.isEmpty(),
+                 qPrintable(r.missingRules.join(u',') + QStringLiteral(" did not fire: ") +
+                            r.explain()));
+        QVERIFY(r.assessment.score >= item.action.value(QStringLiteral("risk"))
+                                          .toObject()
+                                          .value(QStringLiteral("score"))
+                                          .toInt());
+        if (!r.atExpectedLevel())
+            qInfo("%s", qPrintable(QStringLiteral("expected %1, got %2: %3")
+                                       .arg(item.expect, r.level(), r.explain())));
+    }
+
+    // The figures of each file; the targets (>= 95 % at the expected level, < 5 % false alarms)
+    // hold for all of tests/data together. The held-out file was written after the rules; its
+    // first figures are in docs/risk-rules.md.
+    void corpusFigures_data()
+    {
+        QTest::addColumn<QStringList>("files");
+        QTest::addColumn<bool>("gated");
+        QTest::newRow("corpus") << QStringList{QStringLiteral("risk-corpus.json")} << false;
+        QTest::newRow("held-out") << QStringList{QStringLiteral("risk-heldout.json")} << false;
+        QTest::newRow("all") << QStringList{QStringLiteral("risk-corpus.json"),
+                                            QStringLiteral("risk-heldout.json")}
+                             << true;
+    }
+    void corpusFigures()
+    {
+        QFETCH(QStringList, files);
+        QFETCH(bool, gated);
+        QList<CorpusCase> cases;
+        for (const QString &file : files)
+            cases += load(file);
+        const QString file = files.join(QStringLiteral(" + "));
+        QVERIFY(!cases.isEmpty());
+        int harmless = 0;
+        QSet<QString> domains;
+        for (const CorpusCase &c : cases) {
+            harmless += c.harmless() ? 1 : 0;
+            domains.insert(c.domain);
+        }
+        QVERIFY2(2 * harmless >= cases.size(), "as many harmless actions as risky ones");
+        const CorpusFigures f = RiskCorpus::figures(engine(), cases);
+        qInfo("%s: %d cases (%d harmless) from %lld domains; %.1f %% at the expected level; "
+              "%d false alarms (%.1f %% of harmless scored high or critical); %d risky scored low "
+              "or medium",
+              qPrintable(file), f.cases, f.harmless, qlonglong(domains.size()), 100 * f.share(),
+              f.falseAlarms, 100 * f.falseAlarmRate(), f.underScored);
+        for (const CorpusResult &miss : f.misses)
+            qInfo("  miss: %s: expected %s, got %s", qPrintable(miss.item->name),
+                  qPrintable(miss.item->expect), qPrintable(miss.level()));
+        if (!gated)
+            return;
+        QVERIFY(f.cases >= 150);
+        QVERIFY2(f.share() >= 0.95, "at least 95 % at the expected level");
+        QVERIFY2(f.falseAlarmRate() < 0.05, "fewer than 5 % false alarms");
     }
 
     void messagesNameTheFactsButNeverTheSecret()
@@ -100,14 +138,19 @@ private Q_SLOTS:
              QJsonArray{
                  QJsonObject{{QStringLiteral("principal"), QStringLiteral("group:all-engineering")},
                              {QStringLiteral("access"), QStringLiteral("read")}}}}};
-        const RiskAssessment a =
-            engine->assess(RiskInput{QStringLiteral("acl.change"), acl, {}, {}, 0, {}});
+        RiskInput in;
+        in.kind = QStringLiteral("acl.change");
+        in.payload = acl;
+        const RiskAssessment a = engine->assess(in);
         QCOMPARE(a.reasons.at(1).toObject().value(QStringLiteral("message")).toString(),
                  QStringLiteral("grants read on drive://corp/payments-data to "
-                                "group:all-engineering, which had no access"));
+                                "group:all-engineering, which had no access according to the "
+                                "agent's grants_before"));
         const QString key = QStringLiteral("AKIAABCDEFGHIJKLMNOP");
-        const RiskAssessment s = engine->assess(RiskInput{
-            QStringLiteral("fs.write"), {{QStringLiteral("content"), key}}, {}, {}, 0, {}});
+        RiskInput write;
+        write.kind = QStringLiteral("fs.write");
+        write.payload = {{QStringLiteral("content"), key}};
+        const RiskAssessment s = engine->assess(write);
         QVERIFY(!QString::fromUtf8(QJsonDocument(s.reasons).toJson()).contains(key));
         QVERIFY(QString::fromUtf8(QJsonDocument(s.reasons).toJson())
                     .contains(QStringLiteral("cloud access key")));

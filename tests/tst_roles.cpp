@@ -93,7 +93,7 @@ private Q_SLOTS:
             {"get-session", "GET", QStringLiteral("/v1/sessions/{S}"), {}, {401, 401, 403, 200, 404, 200, 200, 200, 200}},
             {"kill-unknown", "POST", QStringLiteral("/v1/sessions/ses_none/kill"), QJsonObject{}, {401, 401, 403, 403, 403, 404, 404, 403, 404}},
             {"terminated-bad-body", "POST", QStringLiteral("/v1/sessions/{S}/terminated"),
-             QJsonObject{{QStringLiteral("exit_code"), QStringLiteral("x")}}, {401, 401, 403, 422, 422, 403, 403, 403, 403}},
+             QJsonObject{{QStringLiteral("exit_code"), QStringLiteral("x")}}, {401, 401, 403, 403, 403, 403, 403, 403, 403}},
             {"audit", "GET", QStringLiteral("/v1/audit"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             {"audit-verify", "GET", QStringLiteral("/v1/audit/verify"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},
             {"history", "GET", QStringLiteral("/v1/history"), {}, {401, 401, 403, 403, 403, 403, 403, 200, 200}},

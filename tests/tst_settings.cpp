@@ -95,7 +95,8 @@ private Q_SLOTS:
         const QString action = remote.submit(session.second, sampleAction());
         QPointer<MainWindow> first = console.window();
         QSignalSpy changed(&console, &ConsoleApp::windowChanged);
-        Prompts::setNextSettings(ServerChoice{true, remote.url(), remote.token(Role::Reviewer), {}, false});
+        Prompts::setNextSettings(
+            ServerChoice{true, remote.url(), remote.token(Role::Reviewer), {}, false});
         console.window()->settingsAction()->trigger();
         QTRY_COMPARE(changed.count(), 1);
         QTRY_VERIFY(first.isNull()); // the old window is gone

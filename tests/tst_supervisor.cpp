@@ -1,12 +1,15 @@
 // `interlockctl run` with real processes: a killed session leaves no process of its agent alive.
+#include "support/Daemon.h"
 #include "support/TestServer.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QtTest>
 #include <algorithm>
 #include <csignal>
+#include <unistd.h>
 
 using namespace interlock;
 using namespace interlock::test;
@@ -47,6 +50,47 @@ QStringList lines(const QString &path)
         return {};
     return QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
 }
+
+QString writeScript(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(text);
+    f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther |
+                     QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup);
+    return path;
+}
+
+// An agent that tries to read its supervisor's secrets: its environment, its memory, its command
+// line. It writes what it managed to $1, then waits.
+const QByteArray kPryingAgent = R"SH(#!/bin/bash
+out=$1
+{
+  echo "own-environ=$(tr '\0' '\n' < /proc/$$/environ | grep -c '^INTERLOCK_SESSION_ID=')"
+  if cat /proc/$PPID/environ >/dev/null 2>&1; then echo parent-environ=read; else echo parent-environ=refused; fi
+  if (exec 3</proc/$PPID/mem) 2>/dev/null; then echo parent-mem=opened; else echo parent-mem=refused; fi
+  if cat /proc/$PPID/maps >/dev/null 2>&1; then echo parent-maps=read; else echo parent-maps=refused; fi
+  echo "parent-cmdline=$(tr '\0' ' ' < /proc/$PPID/cmdline)"
+  env | sed 's/^/env:/'
+} > "$out.tmp"
+mv "$out.tmp" "$out"
+exec sleep 1000
+)SH";
+
+// An agent that forges its own proof of death with the session token it holds.
+const QByteArray kForgingAgent = R"SH(#!/bin/bash
+out=$1
+hostport=${INTERLOCK_URL#http://}
+body='{"reaped":7,"kill_latency_ms":3.2}'
+exec 3<>/dev/tcp/${hostport%:*}/${hostport#*:}
+printf 'POST /v1/sessions/%s/terminated HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+  "$INTERLOCK_SESSION_ID" "$INTERLOCK_SESSION_TOKEN" ${#body} "$body" >&3
+head -n 1 <&3 > "$out.tmp"
+mv "$out.tmp" "$out"
+exec sleep 1000
+)SH";
 } // namespace
 
 class TestSupervisor : public QObject
@@ -54,15 +98,28 @@ class TestSupervisor : public QObject
     Q_OBJECT
 
 private:
+    // asUser: as root, run supervisor and agent as an unprivileged user, the same one for both
+    // (root could read any process's memory, which is not what is tested).
     void startSupervisor(QProcess &p, const QUrl &url, const QString &enrollment,
-                         const QStringList &options, const QStringList &command)
+                         const QStringList &options, const QStringList &command,
+                         bool asUser = false)
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("INTERLOCK_URL"), url.toString());
-        env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
+        if (!enrollment.isEmpty())
+            env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
         p.setProcessEnvironment(env);
-        p.start(QStringLiteral(INTERLOCKCTL_PATH), QStringList{QStringLiteral("run")} + options +
-                                                       QStringList{QStringLiteral("--")} + command);
+        QStringList args = QStringList{QStringLiteral("run")} + options +
+                           QStringList{QStringLiteral("--")} + command;
+        QString program = QStringLiteral(INTERLOCKCTL_PATH);
+        if (asUser && ::geteuid() == 0) {
+            args.prepend(program);
+            args = QStringList{QStringLiteral("--reuid=65534"), QStringLiteral("--regid=65534"),
+                               QStringLiteral("--clear-groups")} +
+                   args;
+            program = QStringLiteral("setpriv");
+        }
+        p.start(program, args);
         QVERIFY(p.waitForStarted());
     }
 
@@ -217,6 +274,146 @@ private Q_SLOTS:
         for (const QString &l : lines(pids))
             if (l != QLatin1String("ready"))
                 QVERIFY2(!alive(l.toInt()), qPrintable(l + QStringLiteral(" survived")));
+    }
+
+    void theAgentCannotReadTheSupervisorsSecrets()
+    {
+        TestServer s;
+        QTemporaryDir dir;
+        QFile::setPermissions(dir.path(), QFileDevice::Permissions(0x7777)); // for 'nobody'
+        const QString agent = writeScript(dir, QStringLiteral("pry.sh"), kPryingAgent);
+        const QString report = dir.filePath(QStringLiteral("report"));
+        QProcess supervisor;
+        // The enrollment token on the command line this time, readable by every local user
+        // through /proc/PID/cmdline: the supervisor overwrites it there.
+        startSupervisor(supervisor, s.url(), {},
+                        {QStringLiteral("--agent"), QStringLiteral("prying"),
+                         QStringLiteral("--token"), s.token(Role::Agent)},
+                        {agent, report}, true);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(report), 15000);
+        const QStringList seen = lines(report);
+        // It can read its own environment: the reads below fail for want of permission only.
+        QVERIFY2(seen.contains(QStringLiteral("own-environ=1")), qPrintable(seen.join('|')));
+        QVERIFY(seen.contains(QStringLiteral("parent-environ=refused")));
+        QVERIFY(seen.contains(QStringLiteral("parent-mem=refused")));
+        QVERIFY(seen.contains(QStringLiteral("parent-maps=refused")));
+        const QString all = seen.join(QLatin1Char('\n'));
+        QVERIFY2(!all.contains(s.token(Role::Agent)), "the enrollment token reached the agent");
+        QVERIFY(std::any_of(seen.cbegin(), seen.cend(), [](const QString &l) {
+            return l.startsWith(QStringLiteral("parent-cmdline=")) &&
+                   l.contains(QStringLiteral("--token xxxx"));
+        }));
+        // One token in its environment: its own session's, nothing of the supervisor.
+        QCOMPARE(all.count(QStringLiteral("=ilk_")), 1);
+        QVERIFY(all.contains(QStringLiteral("env:INTERLOCK_SESSION_TOKEN=ilk_")));
+        QVERIFY(!all.contains(QStringLiteral("env:INTERLOCK_TOKEN=")));
+
+        // The supervisor still does its job with the credential the agent could not see.
+        const QString id = onlySession(s);
+        QCOMPARE(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .status,
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), QProcess::NotRunning, 15000);
+        QCOMPARE(supervisor.exitCode(), 137);
+        QTRY_COMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+                         .body.value(QStringLiteral("session"))
+                         .toObject()
+                         .value(QStringLiteral("status"))
+                         .toString(),
+                     QStringLiteral("terminated"));
+    }
+
+    void theAgentCannotForgeItsProofOfDeath()
+    {
+        TestServer s;
+        QTemporaryDir dir;
+        const QString agent = writeScript(dir, QStringLiteral("forge.sh"), kForgingAgent);
+        const QString answer = dir.filePath(QStringLiteral("answer"));
+        QProcess supervisor;
+        startSupervisor(supervisor, s.url(), s.token(Role::Agent),
+                        {QStringLiteral("--agent"), QStringLiteral("forger")}, {agent, answer});
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(answer), 15000);
+        QVERIFY2(lines(answer).value(0).startsWith(QStringLiteral("HTTP/1.1 403")),
+                 qPrintable(lines(answer).value(0)));
+        const QString id = onlySession(s);
+        const auto status = [&] {
+            return s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + id)
+                .body.value(QStringLiteral("session"))
+                .toObject();
+        };
+        QCOMPARE(status().value(QStringLiteral("status")).toString(), QStringLiteral("active"));
+        QCOMPARE(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .status,
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), QProcess::NotRunning, 15000);
+        const QJsonObject after = status();
+        QCOMPARE(after.value(QStringLiteral("status")).toString(), QStringLiteral("terminated"));
+        QVERIFY(after.value(QStringLiteral("reaped")).toInt() != 7); // the supervisor's count
+    }
+
+    void aSelfFloodingAgentCannotStopTheKillNorTheDeadMan_data()
+    {
+        QTest::addColumn<bool>("reopen");
+        QTest::newRow("holding 1000 idle connections") << false;
+        QTest::newRow("and re-opening each one closed") << true;
+    }
+    void aSelfFloodingAgentCannotStopTheKillNorTheDeadMan()
+    {
+        QFETCH(bool, reopen);
+        // A connection cap far below what the agent opens: only eviction lets anyone else in.
+        Daemon d({QStringLiteral("--limit"), QStringLiteral("max-connections=200")});
+        QVERIFY(d.running());
+        QStringList flood{QStringLiteral(INTERLOCKCTL_PATH), QStringLiteral("bench"),
+                          QStringLiteral("hold"), QStringLiteral("--connections"),
+                          QStringLiteral("1000")};
+        if (reopen)
+            flood << QStringLiteral("--reopen");
+        // On-call's console is connected before the flood, as it would be.
+        ApiClient oncall(d.url(), d.token(Role::Oncall));
+        QCOMPARE(oncall.call("GET", QStringLiteral("/v1/me")).status, 200);
+        const QStringList options{QStringLiteral("--agent"), QStringLiteral("flooder"),
+                                  QStringLiteral("--dead-man"), QStringLiteral("3")};
+        QByteArray output;
+        QProcess supervisor;
+        supervisor.setProcessChannelMode(QProcess::MergedChannels);
+        connect(&supervisor, &QProcess::readyRead, this, [&] { output += supervisor.readAll(); });
+        startSupervisor(supervisor, d.url(), d.token(Role::Agent), options, flood);
+        QTRY_VERIFY_WITH_TIMEOUT(output.contains("holding"), 30000);
+        QTRY_VERIFY(d.metric("interlock_connections_evicted_total") > 0);
+        // 1. The kill reaches the agent through its own flood.
+        const auto id = QRegularExpression(QStringLiteral("in session (ses_\\w+)"))
+                            .match(QString::fromUtf8(output))
+                            .captured(1);
+        QCOMPARE(oncall.call("POST", QStringLiteral("/v1/sessions/%1/kill").arg(id)).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), QProcess::NotRunning, 15000);
+        QCOMPARE(supervisor.exitCode(), 137);
+        QVERIFY2(output.contains("the session was killed"), output.right(2000).constData());
+        QCOMPARE(processesOfSession(id), QList<int>());
+
+        // 2. The server stops answering: the dead-man fires within its time + 1 s, although
+        //    the agent keeps the server's connections busy.
+        output.clear();
+        QProcess second;
+        second.setProcessChannelMode(QProcess::MergedChannels);
+        connect(&second, &QProcess::readyRead, this, [&] { output += second.readAll(); });
+        startSupervisor(second, d.url(), d.token(Role::Agent), options, flood);
+        QTRY_VERIFY_WITH_TIMEOUT(output.contains("holding"), 30000);
+        const auto second_id = QRegularExpression(QStringLiteral("in session (ses_\\w+)"))
+                                   .match(QString::fromUtf8(output))
+                                   .captured(1);
+        QElapsedTimer stopped;
+        ::kill(pid_t(d.pid()), SIGSTOP);
+        stopped.start();
+        QTRY_VERIFY_WITH_TIMEOUT(output.contains("dead-man"), 10000);
+        const qint64 firedMs = stopped.elapsed();
+        ::kill(pid_t(d.pid()), SIGCONT);
+        qInfo("dead-man 3 s fired %lld ms after the server stopped", firedMs);
+        QVERIFY2(firedMs <= 4000, qPrintable(QStringLiteral("fired after %1 ms").arg(firedMs)));
+        QTRY_COMPARE_WITH_TIMEOUT(second.state(), QProcess::NotRunning, 15000);
+        QCOMPARE(second.exitCode(), 137);
+        QCOMPARE(processesOfSession(second_id), QList<int>());
     }
 };
 

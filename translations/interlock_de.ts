@@ -57,9 +57,63 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="71"/>
+        <location filename="../ui/diff/DiffView.cpp" line="75"/>
         <source>… the rest of this diff is too large to show</source>
         <translation>… der Rest dieses Diffs ist zu groß für die Anzeige</translation>
+    </message>
+</context>
+<context>
+    <name>RevealedText</name>
+    <message numerus="yes">
+        <location filename="../ui/RevealedText.cpp" line="28"/>
+        <source>… (+%n characters)</source>
+        <translation>
+            <numerusform>… (+%n Zeichen)</numerusform>
+            <numerusform>… (+%n Zeichen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="102"/>
+        <source>A hidden character, shown by its code point</source>
+        <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="140"/>
+        <source>Look-alike: “%1” imitates %2</source>
+        <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="142"/>
+        <source>Mixed scripts in “%1” (%2)</source>
+        <translation>Gemischte Schriften in „%1“ (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="162"/>
+        <source>%1: look-alike “%2” imitates %3</source>
+        <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="165"/>
+        <source>%1: “%2” mixes scripts</source>
+        <translation>%1: „%2“ mischt Schriften</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="167"/>
+        <source>%1: %2 %3 at %4</source>
+        <translation>%1: %2 %3 an Stelle %4</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/RevealedText.cpp" line="175"/>
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… und %n weiteres</numerusform>
+            <numerusform>… und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="302"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
     </message>
 </context>
 <context>
@@ -86,89 +140,138 @@
     </message>
 </context>
 <context>
+    <name>interlock::ui::ActionBanner</name>
+    <message>
+        <location filename="../ui/ActionBanner.cpp" line="58"/>
+        <source>This action contains hidden characters: </source>
+        <translation>Diese Aktion enthält verborgene Zeichen: </translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionBanner.cpp" line="68"/>
+        <source>The diff supplied by the agent does not match what will run%1. The changes below are derived from the payload; the agent&apos;s diff is in its own tab.</source>
+        <translation>Der vom Agenten gelieferte Diff stimmt nicht mit dem überein, was ausgeführt wird%1. Die Änderungen unten sind aus den Nutzdaten abgeleitet; der Diff des Agenten steht in einem eigenen Reiter.</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="102"/>
+        <location filename="../ui/ActionDetailView.cpp" line="110"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="103"/>
+        <location filename="../ui/ActionDetailView.cpp" line="111"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="108"/>
+        <location filename="../ui/ActionDetailView.cpp" line="117"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="115"/>
+        <location filename="../ui/ActionDetailView.cpp" line="125"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="114"/>
+        <location filename="../ui/ActionDetailView.cpp" line="123"/>
+        <location filename="../ui/ActionDetailView.cpp" line="153"/>
+        <location filename="../ui/ActionDetailView.cpp" line="296"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="67"/>
+        <location filename="../ui/ActionDetailView.cpp" line="73"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="68"/>
+        <location filename="../ui/ActionDetailView.cpp" line="74"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="75"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="123"/>
+        <location filename="../ui/ActionDetailView.cpp" line="133"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="146"/>
+        <location filename="../ui/ActionDetailView.cpp" line="169"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="147"/>
+        <location filename="../ui/ActionDetailView.cpp" line="171"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="156"/>
+        <location filename="../ui/ActionDetailView.cpp" line="181"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="174"/>
+        <location filename="../ui/ActionDetailView.cpp" line="208"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="204"/>
+        <location filename="../ui/ActionDetailView.cpp" line="241"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="211"/>
-        <source>grants on %1</source>
-        <translation>Berechtigungen auf %1</translation>
+        <location filename="../ui/ActionDetailView.cpp" line="265"/>
+        <source>grants on %1 (before: as claimed by the agent)</source>
+        <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="216"/>
+        <location filename="../ui/ActionDetailView.cpp" line="270"/>
+        <source>Grants (from the payload; before: claimed by the agent)</source>
+        <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="275"/>
+        <source>Message (from the payload)</source>
+        <translation>Nachricht (aus den Nutzdaten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="282"/>
+        <source>What will run (from the payload)</source>
+        <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="288"/>
+        <source>Agent&apos;s diff (does NOT match what will run)</source>
+        <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="289"/>
+        <source>Agent&apos;s diff (matches the payload)</source>
+        <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="295"/>
+        <source>Changes (supplied by the agent, not checked against the payload)</source>
+        <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
+    </message>
+    <message>
+        <source>grants on %1</source>
+        <translation type="vanished">Berechtigungen auf %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="272"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
@@ -176,7 +279,7 @@
 <context>
     <name>interlock::ui::ActionQueueModel</name>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="34"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="35"/>
         <source>%n s</source>
         <translation>
             <numerusform>%n s</numerusform>
@@ -184,7 +287,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="36"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="37"/>
         <source>%n min</source>
         <translation>
             <numerusform>%n min</numerusform>
@@ -192,7 +295,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="38"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="39"/>
         <source>%n h</source>
         <translation>
             <numerusform>%n h</numerusform>
@@ -200,7 +303,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ActionQueueModel.cpp" line="39"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="40"/>
         <source>%n d</source>
         <translation>
             <numerusform>%n T</numerusform>
@@ -208,52 +311,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="132"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="133"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="146"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="147"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="148"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="149"/>
         <source>Age</source>
         <translation>Alter</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="150"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="151"/>
         <source>Expires in</source>
         <translation>Läuft ab in</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="152"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="153"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="154"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="155"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="156"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="157"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="158"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="159"/>
         <source>Target</source>
         <translation>Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="160"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="161"/>
         <source>Approvals</source>
         <translation>Freigaben</translation>
     </message>
     <message>
-        <location filename="../ui/ActionQueueModel.cpp" line="162"/>
+        <location filename="../ui/ActionQueueModel.cpp" line="163"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -261,107 +364,122 @@
 <context>
     <name>interlock::ui::ConsoleBackend</name>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="27"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
         <source>Reconnecting… (%1)</source>
         <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
         <source>Refused by the server: %1</source>
         <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
         <source>Connecting…</source>
         <translation>Verbinde …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="46"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="49"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="60"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
         <source>The server could not be reached (%1).</source>
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
+        <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="67"/>
-        <source>You own the session that submitted this action, so another reviewer must approve it.</source>
-        <translation>Die Sitzung, die diese Aktion eingereicht hat, gehört Ihnen; daher muss jemand anderes sie freigeben.</translation>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <source>You opened the session that submitted this action, so someone else must approve it.</source>
+        <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
+        <source>You own the session that submitted this action, so someone else must approve it.</source>
+        <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="82"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="73"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="167"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="192"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="185"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="213"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="196"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="224"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="210"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="218"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="233"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="265"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="236"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="268"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
+        <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
+        <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="276"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -369,17 +487,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="287"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="253"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="290"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="256"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="293"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -387,42 +505,42 @@
 <context>
     <name>interlock::ui::DiffView</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="162"/>
+        <location filename="../ui/diff/DiffView.cpp" line="166"/>
         <source>Files in this change ([ and ] move between them)</source>
         <translation>Dateien dieser Änderung ([ und ] wechseln zwischen ihnen)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="163"/>
+        <location filename="../ui/diff/DiffView.cpp" line="167"/>
         <source>Unified</source>
         <translation>Einspaltig</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="164"/>
+        <location filename="../ui/diff/DiffView.cpp" line="168"/>
         <source>Side by side</source>
         <translation>Nebeneinander</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="168"/>
+        <location filename="../ui/diff/DiffView.cpp" line="172"/>
         <source>One column with removed and added lines (Ctrl+1)</source>
         <translation>Eine Spalte mit entfernten und hinzugefügten Zeilen (Strg+1)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="169"/>
+        <location filename="../ui/diff/DiffView.cpp" line="173"/>
         <source>Old and new next to each other (Ctrl+2)</source>
         <translation>Alt und neu nebeneinander (Strg+2)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="246"/>
+        <location filename="../ui/diff/DiffView.cpp" line="280"/>
         <source>Building the diff…</source>
         <translation>Diff wird erstellt …</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="359"/>
+        <location filename="../ui/diff/DiffView.cpp" line="393"/>
         <source>No file changes</source>
         <translation>Keine Dateiänderungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/diff/DiffView.cpp" line="361"/>
+        <location filename="../ui/diff/DiffView.cpp" line="395"/>
         <source>%n file(s), +%1 −%2</source>
         <translation>
             <numerusform>%n Datei, +%1 −%2</numerusform>
@@ -433,37 +551,37 @@
 <context>
     <name>interlock::ui::EditDialog</name>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="26"/>
+        <location filename="../ui/EditDialog.cpp" line="54"/>
         <source>Edit before approving: %1</source>
         <translation>Vor der Freigabe bearbeiten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="31"/>
+        <location filename="../ui/EditDialog.cpp" line="61"/>
         <source>Approve edited</source>
         <translation>Bearbeitet freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="49"/>
+        <location filename="../ui/EditDialog.cpp" line="79"/>
         <source>The payload the agent will run with (JSON). Your edit is scored for risk again; the agent&apos;s version is kept.</source>
         <translation>Die Nutzdaten, mit denen der Agent arbeitet (JSON). Ihre Bearbeitung wird erneut auf Risiko bewertet; die Fassung des Agenten bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="73"/>
+        <location filename="../ui/EditDialog.cpp" line="125"/>
         <source>Line %1, column %2: %3</source>
         <translation>Zeile %1, Spalte %2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="77"/>
+        <location filename="../ui/EditDialog.cpp" line="129"/>
         <source>The payload must be a JSON object ({ … }).</source>
         <translation>Die Nutzdaten müssen ein JSON-Objekt sein ({ … }).</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="97"/>
+        <location filename="../ui/EditDialog.cpp" line="149"/>
         <source>No change yet: edit the payload, or use Approve instead.</source>
         <translation>Noch keine Änderung: Nutzdaten bearbeiten oder stattdessen „Freigeben“ verwenden.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="99"/>
+        <location filename="../ui/EditDialog.cpp" line="151"/>
         <source>Valid JSON. The diff shows your edit against the agent&apos;s version.</source>
         <translation>Gültiges JSON. Der Diff zeigt Ihre Bearbeitung gegenüber der Fassung des Agenten.</translation>
     </message>
@@ -471,57 +589,57 @@
 <context>
     <name>interlock::ui::HistoryCharts</name>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="34"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="35"/>
         <source>Approved</source>
         <translation>Freigegeben</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="36"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="37"/>
         <source>Edited</source>
         <translation>Bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="38"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="39"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="40"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="41"/>
         <source>Expired</source>
         <translation>Abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="41"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="42"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="97"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="100"/>
         <source>Decisions per week by outcome</source>
         <translation>Entscheidungen pro Woche nach Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="98"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="101"/>
         <source>Decisions per day by outcome</source>
         <translation>Entscheidungen pro Tag nach Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="119"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="122"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="129"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="132"/>
         <source>n/a</source>
         <translation>k. A.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="132"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="135"/>
         <source>Time to decision (median %1, 90th percentile %2)</source>
         <translation>Zeit bis zur Entscheidung (Median %1, 90. Perzentil %2)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryCharts.cpp" line="153"/>
+        <location filename="../ui/history/HistoryCharts.cpp" line="158"/>
         <source>%1 decided actions: %2. Median time to decision %3, 90th percentile %4.</source>
         <translation>%1 entschiedene Aktionen: %2. Median der Zeit bis zur Entscheidung %3, 90. Perzentil %4.</translation>
     </message>
@@ -529,62 +647,62 @@
 <context>
     <name>interlock::ui::HistoryModel</name>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="69"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="71"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="72"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="74"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="74"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="76"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="75"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="77"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="127"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="143"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
     </message>
@@ -592,182 +710,182 @@
 <context>
     <name>interlock::ui::HistoryView</name>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="55"/>
+        <location filename="../ui/history/HistoryView.cpp" line="56"/>
         <source>Export…</source>
         <translation>Exportieren …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="61"/>
+        <location filename="../ui/history/HistoryView.cpp" line="62"/>
         <source>any agent</source>
         <translation>alle Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="62"/>
+        <location filename="../ui/history/HistoryView.cpp" line="63"/>
         <source>any reviewer</source>
         <translation>alle Prüfenden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="65"/>
+        <location filename="../ui/history/HistoryView.cpp" line="66"/>
         <source>Any outcome</source>
         <translation>Jedes Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="66"/>
+        <location filename="../ui/history/HistoryView.cpp" line="67"/>
         <source>Approved</source>
         <translation>Freigegeben</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="67"/>
+        <location filename="../ui/history/HistoryView.cpp" line="68"/>
         <source>Edited</source>
         <translation>Bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="68"/>
+        <location filename="../ui/history/HistoryView.cpp" line="69"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="69"/>
+        <location filename="../ui/history/HistoryView.cpp" line="70"/>
         <source>Expired</source>
         <translation>Abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="70"/>
+        <location filename="../ui/history/HistoryView.cpp" line="71"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="73"/>
+        <location filename="../ui/history/HistoryView.cpp" line="74"/>
         <source>risk ≥ </source>
         <translation>Risiko ≥ </translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="80"/>
+        <location filename="../ui/history/HistoryView.cpp" line="81"/>
         <source>Apply</source>
         <translation>Anwenden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="86"/>
+        <location filename="../ui/history/HistoryView.cpp" line="87"/>
         <source>Verify integrity</source>
         <translation>Integrität prüfen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="87"/>
+        <location filename="../ui/history/HistoryView.cpp" line="88"/>
         <source>Walk the hash-chained audit log on the server and show its head</source>
         <translation>Die Hash-Kette des Prüfprotokolls auf dem Server durchlaufen und ihren Kopf anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="91"/>
+        <location filename="../ui/history/HistoryView.cpp" line="92"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="93"/>
+        <location filename="../ui/history/HistoryView.cpp" line="94"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="119"/>
+        <location filename="../ui/history/HistoryView.cpp" line="122"/>
         <source>History: %1</source>
         <translation>Verlauf: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="125"/>
+        <location filename="../ui/history/HistoryView.cpp" line="128"/>
         <source>What the agent asked for (left) and what was approved (right)</source>
         <translation>Was der Agent beantragt hat (links) und was freigegeben wurde (rechts)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="138"/>
+        <location filename="../ui/history/HistoryView.cpp" line="141"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="139"/>
+        <location filename="../ui/history/HistoryView.cpp" line="142"/>
         <source>Charts</source>
         <translation>Diagramme</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="208"/>
+        <location filename="../ui/history/HistoryView.cpp" line="211"/>
         <source>%1 · %2 by %3 at %4, %5 after it was submitted.</source>
         <translation>%1 · %2 von %3 am %4, %5 nach dem Einreichen.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="216"/>
+        <location filename="../ui/history/HistoryView.cpp" line="219"/>
         <source>Approvals: %1</source>
         <translation>Freigaben: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="219"/>
+        <location filename="../ui/history/HistoryView.cpp" line="222"/>
         <source>Comment: %1</source>
         <translation>Kommentar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="221"/>
+        <location filename="../ui/history/HistoryView.cpp" line="224"/>
         <source>The reviewer edited the payload before approving it.</source>
         <translation>Die Nutzdaten wurden vor der Freigabe bearbeitet.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="222"/>
+        <location filename="../ui/history/HistoryView.cpp" line="225"/>
         <source>No edit: what was decided is exactly what the agent submitted.</source>
         <translation>Keine Bearbeitung: Entschieden wurde genau das, was der Agent eingereicht hat.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="255"/>
+        <location filename="../ui/history/HistoryView.cpp" line="258"/>
         <source>Verifying the audit chain…</source>
         <translation>Prüfprotokoll wird verifiziert …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="261"/>
+        <location filename="../ui/history/HistoryView.cpp" line="264"/>
         <source>Could not verify: %1</source>
         <translation>Prüfung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="263"/>
+        <location filename="../ui/history/HistoryView.cpp" line="266"/>
         <source>Intact: %1 audit entries, head hash %2</source>
         <translation>Unversehrt: %1 Protokolleinträge, Kopf-Hash %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="269"/>
+        <location filename="../ui/history/HistoryView.cpp" line="272"/>
         <source>NOT INTACT: entry %1: %2. The history may have been altered.</source>
         <translation>NICHT UNVERSEHRT: Eintrag %1: %2. Der Verlauf wurde möglicherweise verändert.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="283"/>
+        <location filename="../ui/history/HistoryView.cpp" line="286"/>
         <source>Export history</source>
         <translation>Verlauf exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="285"/>
+        <location filename="../ui/history/HistoryView.cpp" line="288"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="299"/>
+        <location filename="../ui/history/HistoryView.cpp" line="302"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="305"/>
+        <location filename="../ui/history/HistoryView.cpp" line="308"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="309"/>
+        <location filename="../ui/history/HistoryView.cpp" line="312"/>
         <source>Exporting… %1</source>
         <translation>Exportiere … %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="326"/>
+        <location filename="../ui/history/HistoryView.cpp" line="329"/>
         <source>Exported %1 to %2</source>
         <translation>%1 nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="327"/>
+        <location filename="../ui/history/HistoryView.cpp" line="330"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="328"/>
+        <location filename="../ui/history/HistoryView.cpp" line="331"/>
         <source>cannot write the file</source>
         <translation>Datei kann nicht geschrieben werden</translation>
     </message>
@@ -775,192 +893,220 @@
 <context>
     <name>interlock::ui::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="50"/>
+        <location filename="../ui/MainWindow.cpp" line="54"/>
         <source>Interlock</source>
         <translation>Interlock</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="81"/>
+        <location filename="../ui/MainWindow.cpp" line="85"/>
         <source>Loading the queue: %L1 actions so far…</source>
         <translation>Warteschlange wird geladen: bisher %L1 Aktionen …</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="117"/>
+        <source>The queue could not be loaded: %1 The list below is not the server&apos;s queue.</source>
+        <translation>Die Warteschlange konnte nicht geladen werden: %1 Die Liste unten ist nicht die Warteschlange des Servers.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="131"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="119"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
         <source>Approve the selected action as it is (Ctrl+Return)</source>
         <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="122"/>
+        <location filename="../ui/MainWindow.cpp" line="136"/>
+        <location filename="../ui/MainWindow.cpp" line="427"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="124"/>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
         <source>Edit the payload, then approve your version (E)</source>
         <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="127"/>
+        <location filename="../ui/MainWindow.cpp" line="141"/>
         <source>&amp;Reject…</source>
         <translation>&amp;Ablehnen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="129"/>
+        <location filename="../ui/MainWindow.cpp" line="143"/>
         <source>Reject the selected action with a reason (R)</source>
         <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="132"/>
+        <location filename="../ui/MainWindow.cpp" line="146"/>
         <source>■ Emergency stop</source>
         <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="135"/>
+        <location filename="../ui/MainWindow.cpp" line="149"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
         <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="152"/>
         <source>Stop all agents…</source>
         <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="140"/>
+        <location filename="../ui/MainWindow.cpp" line="154"/>
         <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
         <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="143"/>
+        <location filename="../ui/MainWindow.cpp" line="157"/>
         <source>Kill session</source>
         <translation>Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="144"/>
+        <location filename="../ui/MainWindow.cpp" line="158"/>
         <source>Kill the session selected in this list</source>
         <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="147"/>
+        <location filename="../ui/MainWindow.cpp" line="161"/>
         <source>Next action</source>
         <translation>Nächste Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="150"/>
+        <location filename="../ui/MainWindow.cpp" line="164"/>
         <source>Previous action</source>
         <translation>Vorherige Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="153"/>
+        <location filename="../ui/MainWindow.cpp" line="167"/>
         <source>Find</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="172"/>
         <source>Connect an agent…</source>
         <translation>Agent verbinden …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="162"/>
+        <location filename="../ui/MainWindow.cpp" line="176"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="171"/>
+        <location filename="../ui/MainWindow.cpp" line="185"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="175"/>
+        <location filename="../ui/MainWindow.cpp" line="189"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="179"/>
+        <location filename="../ui/MainWindow.cpp" line="193"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="181"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <location filename="../ui/MainWindow.cpp" line="203"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="267"/>
+        <location filename="../ui/MainWindow.cpp" line="292"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="296"/>
+        <location filename="../ui/MainWindow.cpp" line="321"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <source>&amp;Approve (read %n s)</source>
+        <translation>
+            <numerusform>&amp;Freigeben (noch %n s lesen)</numerusform>
+            <numerusform>&amp;Freigeben (noch %n s lesen)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/MainWindow.cpp" line="427"/>
+        <source>&amp;Edit… (read %n s)</source>
+        <translation>
+            <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
+            <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="405"/>
+        <location filename="../ui/MainWindow.cpp" line="350"/>
+        <source>%1, but the queue could not be loaded</source>
+        <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="459"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="410"/>
+        <location filename="../ui/MainWindow.cpp" line="464"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="479"/>
+        <location filename="../ui/MainWindow.cpp" line="538"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="480"/>
+        <location filename="../ui/MainWindow.cpp" line="539"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="502"/>
+        <location filename="../ui/MainWindow.cpp" line="561"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="503"/>
+        <location filename="../ui/MainWindow.cpp" line="562"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="506"/>
+        <location filename="../ui/MainWindow.cpp" line="565"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="532"/>
+        <location filename="../ui/MainWindow.cpp" line="591"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="533"/>
+        <location filename="../ui/MainWindow.cpp" line="592"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="563"/>
+        <location filename="../ui/MainWindow.cpp" line="622"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="566"/>
+        <location filename="../ui/MainWindow.cpp" line="625"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
     </message>
@@ -1054,44 +1200,87 @@
     </message>
 </context>
 <context>
+    <name>interlock::ui::ReviewTimeChart</name>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="33"/>
+        <source>Median review time (s)</source>
+        <translation>Median der Lesezeit (s)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="46"/>
+        <source>%1 (%2 % of approvals within 2 s)</source>
+        <translation>%1 (%2 % der Freigaben innerhalb von 2 s)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="47"/>
+        <source>%1: median %2, %3 of %4 approvals within 2 s</source>
+        <translation>%1: Median %2, %3 von %4 Freigaben innerhalb von 2 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="49"/>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="57"/>
+        <source>Reading time per reviewer (median; share approved within 2 s)</source>
+        <translation>Lesezeit pro Prüfer (Median; Anteil der Freigaben innerhalb von 2 s)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="73"/>
+        <source>No reviewer decisions in this range.</source>
+        <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::SessionListModel</name>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="23"/>
+        <location filename="../ui/SessionListModel.cpp" line="25"/>
         <source>terminated ✓ (%1 ms)</source>
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="27"/>
+        <location filename="../ui/SessionListModel.cpp" line="29"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="29"/>
+        <location filename="../ui/SessionListModel.cpp" line="31"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="30"/>
+        <location filename="../ui/SessionListModel.cpp" line="32"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="72"/>
+        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <source>none (claims “%1”)</source>
+        <translation>keiner (angegeben: „%1“)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="81"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="74"/>
+        <location filename="../ui/SessionListModel.cpp" line="83"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="76"/>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="78"/>
+        <location filename="../ui/SessionListModel.cpp" line="87"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>

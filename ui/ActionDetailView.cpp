@@ -1,7 +1,12 @@
 #include "ActionDetailView.h"
 
+#include "ActionBanner.h"
 #include "Labels.h"
+#include "RevealedText.h"
 #include "diff/DiffView.h"
+
+#include "core/CanonicalJson.h"
+#include "core/PayloadView.h"
 
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -29,6 +34,7 @@ QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
 {
     auto *box = new QPlainTextEdit(parent);
     box->setReadOnly(true);
+    box->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     if (monospace)
         box->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     return box;
@@ -81,15 +87,17 @@ namespace {} // namespace
 
 ActionDetailView::ActionDetailView(QWidget *parent)
     : QWidget(parent)
-    , m_title(plainLabel(this))
-    , m_meta(plainLabel(this))
+    , m_title(new AgentTextLabel(3, this))
+    , m_meta(new AgentTextLabel(3, this))
     , m_risk(plainLabel(this))
-    , m_reasons(plainLabel(this))
+    , m_reasons(new AgentTextLabel(8, this))
+    , m_banner(new ActionBanner(this))
     , m_summary(plainBox(this, false))
-    , m_exposure(plainLabel(this))
+    , m_exposure(new AgentTextLabel(3, this))
     , m_payload(plainBox(this, true))
     , m_tabs(new QTabWidget(this))
     , m_diff(new DiffView(this))
+    , m_agentDiff(new DiffView(this))
 {
     QFont big = m_title->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -104,6 +112,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
     layout->addWidget(m_meta);
+    layout->addWidget(m_banner);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Summary"), this));
     layout->addWidget(m_summary);
@@ -112,6 +121,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     m_exposure->setFont(bold);
     layout->addWidget(m_exposure);
     m_tabs->addTab(m_diff, tr("Changes"));
+    m_agentDiff->hide();
     m_tabs->addTab(m_payload, tr("Payload (what the agent will run)"));
     layout->addWidget(m_tabs, 5);
     clear();
@@ -120,14 +130,27 @@ ActionDetailView::ActionDetailView(QWidget *parent)
 void ActionDetailView::clear()
 {
     m_id.clear();
-    m_title->setText(tr("Select an action"));
-    for (QLabel *l : {m_meta, m_risk, m_reasons, m_exposure})
-        l->clear();
+    m_title->setOwnText(tr("Select an action"));
+    for (AgentTextLabel *l : {m_meta, m_reasons, m_exposure})
+        l->setOwnText({});
+    m_risk->clear();
+    m_banner->clear();
     m_exposure->hide();
     m_risk->setStyleSheet({});
     for (QPlainTextEdit *e : {m_summary, m_payload})
         e->clear();
     m_diff->clear();
+    clearDecisionView();
+}
+
+void ActionDetailView::clearDecisionView()
+{
+    m_payloadHash.clear();
+    m_diffHash.clear();
+    m_agentHash.clear();
+    if (const int agentTab = m_tabs->indexOf(m_agentDiff); agentTab >= 0)
+        m_tabs->removeTab(agentTab);
+    setDiffTab(tr("Changes"));
 }
 
 void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
@@ -143,16 +166,18 @@ void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
                     {QStringLiteral("summary"), row.tip},
                     {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), row.score},
                                                          {QStringLiteral("level"), row.level}}}});
-    m_reasons->setText(tr("Loading…"));
+    m_reasons->setOwnText(tr("Loading…"));
+    m_banner->clear();
     m_payload->setPlainText(tr("Loading the payload from the server…"));
     m_exposure->hide();
     m_diff->clear();
+    clearDecisionView();
     m_tabs->setCurrentWidget(m_payload);
 }
 
 void ActionDetailView::showUnavailable(const QString &message)
 {
-    m_reasons->clear();
+    m_reasons->setOwnText({});
     m_payload->setPlainText(tr("The full action could not be loaded: %1").arg(message));
     m_tabs->setCurrentWidget(m_payload);
 }
@@ -160,9 +185,17 @@ void ActionDetailView::showUnavailable(const QString &message)
 void ActionDetailView::show(const QJsonObject &a)
 {
     showHeader(a);
-    m_payload->setPlainText(
+    m_banner->setAction(a);
+    // What an approval would run: the approved payload after an earlier edit, else the payload.
+    const QString payloadKey = a.contains(QStringLiteral("approved_payload"))
+                                   ? QStringLiteral("approved_payload")
+                                   : QStringLiteral("payload");
+    m_payloadHash = QString::fromLatin1(sha256Hex(canonicalJson(a.value(payloadKey))));
+    RevealedText::fill(
+        m_payload->document(),
         QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
-                              .toJson(QJsonDocument::Indented)));
+                              .toJson(QJsonDocument::Indented)),
+        HiddenText::Lines::Multi);
     showChanges(a);
 }
 
@@ -170,13 +203,15 @@ void ActionDetailView::show(const QJsonObject &a)
 void ActionDetailView::showHeader(const QJsonObject &a)
 {
     m_id = a.value(QStringLiteral("id")).toString();
-    m_title->setText(a.value(QStringLiteral("title")).toString());
-    m_meta->setText(tr("%1 · %2 · session %3 · target %4 · %5")
-                        .arg(a.value(QStringLiteral("kind")).toString(),
-                             a.value(QStringLiteral("agent")).toString(),
-                             a.value(QStringLiteral("session_id")).toString(),
-                             a.value(QStringLiteral("target")).toString(),
-                             Labels::status(a.value(QStringLiteral("status")).toString())));
+    m_title->setAgentText(a.value(QStringLiteral("title")).toString(), HiddenText::Lines::Single,
+                          RevealedText::marks(a, QStringLiteral("title")));
+    m_meta->setAgentText(tr("%1 · %2 · session %3 · target %4 · %5")
+                             .arg(a.value(QStringLiteral("kind")).toString(),
+                                  a.value(QStringLiteral("agent")).toString(),
+                                  a.value(QStringLiteral("session_id")).toString(),
+                                  a.value(QStringLiteral("target")).toString(),
+                                  Labels::status(a.value(QStringLiteral("status")).toString())));
+    // (the target's look-alike marks need its position in this line: the banner lists them)
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     const QString level = risk.value(QStringLiteral("level")).toString();
     m_risk->setText(QStringLiteral("%1 · %2")
@@ -193,35 +228,123 @@ void ActionDetailView::showHeader(const QJsonObject &a)
                            .arg(r.value(QStringLiteral("weight")).toInt())
                            .arg(r.value(QStringLiteral("message")).toString()));
     }
-    m_reasons->setText(reasons.join(QLatin1Char('\n')));
-    m_summary->setPlainText(a.value(QStringLiteral("summary")).toString());
+    m_reasons->setAgentText(reasons.join(QLatin1Char('\n')), HiddenText::Lines::Multi);
+    RevealedText::fill(m_summary->document(), a.value(QStringLiteral("summary")).toString(),
+                       HiddenText::Lines::Multi, RevealedText::marks(a, QStringLiteral("summary")));
 }
 
 void ActionDetailView::showChanges(const QJsonObject &a)
 {
     const QString exposure = exposureOf(a);
-    m_exposure->setText(exposure);
-    m_exposure->setStyleSheet(exposure.startsWith(tr("Nobody"))
-                                  ? QString()
-                                  : QStringLiteral("QLabel { color: #b91c1c; }"));
+    m_exposure->setAgentText(exposure, HiddenText::Lines::Single);
+    m_exposure->setStyleSheet(
+        exposure.startsWith(tr("Nobody"))
+            ? QStringLiteral("QTextEdit { background: transparent; }")
+            : QStringLiteral("QTextEdit { background: transparent; color: #b91c1c; }"));
     m_exposure->setVisible(!exposure.isEmpty());
     const QString kind = a.value(QStringLiteral("kind")).toString();
     const QJsonObject p = a.value(QStringLiteral("payload")).toObject();
+    const QJsonArray agentChanges = a.value(QStringLiteral("changes")).toArray();
+    const bool agentView = a.value(QStringLiteral("diff")).isString() || !agentChanges.isEmpty();
+    const QString status =
+        a.value(QStringLiteral("view_check")).toObject().value(QStringLiteral("status")).toString();
+    const bool checked = status == QLatin1String("derived") || status == QLatin1String("matches") ||
+                         status == QLatin1String("mismatch");
+    // The agent's own view: its diff (if any) is what the diff view shows, else its changes.
+    const QString agentHash =
+        a.value(QStringLiteral("diff")).isString()
+            ? PayloadView::viewSha256(a.value(QStringLiteral("diff")).toString())
+            : PayloadView::viewSha256(agentChanges);
+    const QString derivedHash = PayloadView::viewSha256(PayloadView::derivedChanges(kind, p));
+    const int agentTab = m_tabs->indexOf(m_agentDiff);
+    if (agentTab >= 0)
+        m_tabs->removeTab(agentTab);
+    m_agentHash.clear();
     if (kind == QLatin1String("acl.change")) {
-        m_diff->setTexts(tr("grants on %1").arg(p.value(QStringLiteral("resource")).toString()),
+        // The "before" is the agent's claim; what runs is grants_after.
+        m_diff->setTexts(tr("grants on %1 (before: as claimed by the agent)")
+                             .arg(p.value(QStringLiteral("resource")).toString()),
                          grantLines(p.value(QStringLiteral("grants_before")).toArray()),
                          grantLines(p.value(QStringLiteral("grants_after")).toArray()));
-        m_tabs->setCurrentWidget(m_diff);
+        m_diffHash = derivedHash;
+        setDiffTab(tr("Grants (from the payload; before: claimed by the agent)"));
     } else if (kind == QLatin1String("message.post")) {
         m_diff->setTexts(tr("message to %1").arg(p.value(QStringLiteral("channel")).toString()),
                          QString(), p.value(QStringLiteral("text")).toString());
-        m_tabs->setCurrentWidget(m_diff);
+        m_diffHash = derivedHash;
+        setDiffTab(tr("Message (from the payload)"));
+    } else if (checked && PayloadView::isDerivable(kind)) {
+        // What you see is what runs: the view derived from the payload first, the agent's second.
+        m_diff->setAction(
+            QJsonObject{{QStringLiteral("changes"),
+                         withClaimedBefore(PayloadView::derivedChanges(kind, p), agentChanges)}});
+        m_diffHash = derivedHash;
+        setDiffTab(tr("What will run (from the payload)"));
+        if (agentView) {
+            m_agentDiff->setAction(a);
+            m_agentHash = agentHash;
+            m_tabs->insertTab(1, m_agentDiff,
+                              status == QLatin1String("mismatch")
+                                  ? tr("Agent's diff (does NOT match what will run)")
+                                  : tr("Agent's diff (matches the payload)"));
+        }
     } else {
         m_diff->setAction(a);
-        const bool hasChanges = a.value(QStringLiteral("diff")).isString() ||
-                                !a.value(QStringLiteral("changes")).toArray().isEmpty();
-        m_tabs->setCurrentWidget(hasChanges ? static_cast<QWidget *>(m_diff) : m_payload);
+        m_diffHash = agentView ? agentHash : QString();
+        setDiffTab(agentView
+                       ? tr("Changes (supplied by the agent, not checked against the payload)")
+                       : tr("Changes"));
     }
+    m_tabs->setCurrentIndex(0);
+    if (m_diffHash.isEmpty() && !agentView)
+        m_tabs->setCurrentWidget(m_payload);
+}
+
+void ActionDetailView::setDiffTab(const QString &label)
+{
+    m_tabs->setTabText(m_tabs->indexOf(m_diff), label);
+}
+
+// fs.write: the derived view has only the content that will be written; the agent's claimed
+// "before" for the same path makes it a readable diff (the "after" is always the payload's).
+QJsonArray ActionDetailView::withClaimedBefore(QJsonArray derived, const QJsonArray &agentChanges)
+{
+    for (qsizetype i = 0; i < derived.size(); ++i) {
+        QJsonObject d = derived.at(i).toObject();
+        if (d.contains(QStringLiteral("before")))
+            continue;
+        for (const QJsonValue &v : agentChanges) {
+            const QJsonObject c = v.toObject();
+            if (c.value(QStringLiteral("path")) == d.value(QStringLiteral("path")) &&
+                c.value(QStringLiteral("before")).isString()) {
+                d.insert(QStringLiteral("before"), c.value(QStringLiteral("before")));
+                break;
+            }
+        }
+        derived[i] = d;
+    }
+    return derived;
+}
+
+QJsonObject ActionDetailView::seen() const
+{
+    QJsonObject seen{{QStringLiteral("payload_sha256"), m_payloadHash}};
+    const QWidget *current = m_tabs->currentWidget();
+    if (current == m_diff && !m_diffHash.isEmpty())
+        seen.insert(QStringLiteral("view_sha256"), m_diffHash);
+    else if (current == m_agentDiff && !m_agentHash.isEmpty())
+        seen.insert(QStringLiteral("view_sha256"), m_agentHash);
+    return seen;
+}
+
+QString ActionDetailView::tabText(int index) const
+{
+    return m_tabs->tabText(index);
+}
+
+QWidget *ActionDetailView::currentTab() const
+{
+    return m_tabs->currentWidget();
 }
 
 QString ActionDetailView::exposureText() const
@@ -232,6 +355,26 @@ QString ActionDetailView::exposureText() const
 QString ActionDetailView::payloadText() const
 {
     return m_payload->toPlainText();
+}
+
+QString ActionDetailView::titleText() const
+{
+    return m_title->text();
+}
+
+QString ActionDetailView::metaText() const
+{
+    return m_meta->text();
+}
+
+QString ActionDetailView::reasonsText() const
+{
+    return m_reasons->text();
+}
+
+QString ActionDetailView::summaryText() const
+{
+    return m_summary->toPlainText();
 }
 
 QString ActionDetailView::riskText() const

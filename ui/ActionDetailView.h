@@ -2,6 +2,7 @@
 
 #include "ActionQueueModel.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QWidget>
 
@@ -31,22 +32,42 @@ public:
     QString riskText() const; // for tests and accessibility
     QString exposureText() const;
     QString payloadText() const;
+    QString titleText() const;
+    QString metaText() const;
+    QString reasonsText() const;
+    QString summaryText() const;
+    class ActionBanner *banner() const { return m_banner; }
+    QPlainTextEdit *payloadBox() const { return m_payload; }
+    class AgentTextLabel *titleLabel() const { return m_title; }
     class DiffView *diffView() const { return m_diff; }
 
+    // The decision's `seen` for what is on screen now: payload_sha256 of the payload an approval
+    // runs, view_sha256 of the diff tab shown (derived from the payload, or the agent's).
+    QJsonObject seen() const;
+    QString tabText(int index) const;
+    QWidget *currentTab() const;
+    class DiffView *agentDiffView() const { return m_agentDiff; }
+
 private:
+    void clearDecisionView();
+    void setDiffTab(const QString &label);
+    static QJsonArray withClaimedBefore(QJsonArray derived, const QJsonArray &agentChanges);
     void showHeader(const QJsonObject &action);
     void showChanges(const QJsonObject &action); // exposure line and diff
 
-    QLabel *m_title;
-    QLabel *m_meta;
+    class AgentTextLabel *m_title;
+    class AgentTextLabel *m_meta;
     QLabel *m_risk;
-    QLabel *m_reasons;
+    class AgentTextLabel *m_reasons;
+    class ActionBanner *m_banner;
     QPlainTextEdit *m_summary;
-    QLabel *m_exposure; // acl.change: who gains access; message.post: where it goes
+    class AgentTextLabel *m_exposure; // acl.change: who gains access; message.post: where it goes
     QPlainTextEdit *m_payload;
     QTabWidget *m_tabs;
     class DiffView *m_diff;
+    class DiffView *m_agentDiff; // a second tab when the first shows the payload-derived view
     QString m_id;
+    QString m_payloadHash, m_diffHash, m_agentHash;
 };
 
 } // namespace interlock::ui

@@ -1,6 +1,7 @@
 #include "ActionQueueModel.h"
 
 #include "Labels.h"
+#include "RevealedText.h"
 #include "core/Timestamp.h"
 
 #include <QBrush>
@@ -110,7 +111,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == Risk)
         return QBrush(Labels::levelColor(r.level));
     if (role == Qt::ToolTipRole && index.column() == Title)
-        return r.tip;
+        return RevealedText::plain(r.tip, HiddenText::Lines::Multi);
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {
@@ -121,13 +122,13 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     case ExpiresIn:
         return r.status == QLatin1String("pending") ? ago(r.expires - m_now) : QString();
     case Agent:
-        return r.agent;
+        return RevealedText::plain(r.agent);
     case Kind:
         return r.kind;
     case Title:
-        return r.title;
+        return RevealedText::plain(r.title);
     case Target:
-        return r.target;
+        return RevealedText::plain(r.target);
     case Approvals:
         return tr("%1 of %2").arg(r.approvals).arg(r.required);
     case Status:

@@ -1,5 +1,7 @@
 #include "ConsoleBackend.h"
 
+#include "ReviewTimer.h"
+
 #include "SessionListModel.h"
 
 #include <QJsonArray>
@@ -13,6 +15,7 @@ ConsoleBackend::ConsoleBackend(const QUrl &server, const QString &token, QObject
     , m_stream(m_client)
     , m_actions(new ActionQueueModel(this))
     , m_sessions(new SessionListModel(this))
+    , m_review(new ReviewTimer(this))
 {
     connect(&m_stream, &EventStream::resynced, this, [this] {
         reloadActions();
@@ -58,14 +61,21 @@ QString ConsoleBackend::explain(const ApiResult &r)
 {
     if (r.status == 0)
         return tr("The server could not be reached (%1).").arg(r.networkError);
+    if (!r.unreadable.isEmpty())
+        return tr("The server's answer could not be read (%1, HTTP %2).")
+            .arg(r.unreadable)
+            .arg(r.status);
     const QString code = r.error().code;
     if (code == QLatin1String("already_decided"))
         return tr("Someone else decided this action first; nothing was changed.");
     if (code == QLatin1String("already_approved"))
         return tr("You already approved this action; a second reviewer must approve it too.");
+    if (code == QLatin1String("self_approval") && r.error().field == QLatin1String("opened_by"))
+        return tr("You opened the session that submitted this action, so someone else must "
+                  "approve it.");
     if (code == QLatin1String("self_approval"))
-        return tr(
-            "You own the session that submitted this action, so another reviewer must approve it.");
+        return tr("You own the session that submitted this action, so someone else must approve "
+                  "it.");
     if (code == QLatin1String("forbidden"))
         return tr("Your token is not allowed to do this.");
     if (code == QLatin1String("version_conflict"))
@@ -96,6 +106,9 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
             if (!r.ok()) {
                 m_reloading = false;
                 m_arrivedWhileLoading.clear();
+                m_loading.clear();
+                m_queueFailed = true; // the next event tries again
+                Q_EMIT queueFailed(explain(r));
                 return Q_EMIT outcome(explain(r), true);
             }
             for (const QJsonValue &v : r.body.value(QStringLiteral("actions")).toArray())
@@ -113,6 +126,7 @@ void ConsoleBackend::reloadActions(const QString &cursor, int stage)
                 return reloadActions({}, stage + 1);
             m_actions->reset(std::exchange(m_loading, {}));
             m_reloading = false;
+            m_queueFailed = false;
             for (const QJsonObject &a : std::exchange(m_arrivedWhileLoading, {}))
                 m_actions->upsert(a); // never older than the snapshot: upsert keeps the newest
             Q_EMIT loaded();
@@ -133,22 +147,33 @@ void ConsoleBackend::reloadSessions()
         });
 }
 
-void ConsoleBackend::requestAction(const QString &id)
+void ConsoleBackend::openAction(const QString &id)
 {
-    if (id.isEmpty() || m_fetching.contains(id))
+    if (id.isEmpty() || m_review->known(id))
         return;
-    m_fetching.insert(id);
-    m_client.request("GET", QStringLiteral("/v1/actions/") + id, std::nullopt,
-                     [this, id](const ApiResult &r) {
-                         m_fetching.remove(id);
-                         if (!r.ok())
-                             return Q_EMIT actionUnavailable(id, explain(r));
-                         m_actions->upsert(r.body);
-                         // A reload in flight would replace the model with an older snapshot:
-                         // this action is applied again on top of it.
-                         if (m_reloading)
-                             m_arrivedWhileLoading.append(r.body);
-                     });
+    requestAction(id, true);
+}
+
+void ConsoleBackend::requestAction(const QString &id, bool opened)
+{
+    QSet<QString> &inFlight = opened ? m_opening : m_fetching;
+    if (id.isEmpty() || inFlight.contains(id))
+        return;
+    inFlight.insert(id);
+    const QString path =
+        QStringLiteral("/v1/actions/") + id + (opened ? QString() : QStringLiteral("?prefetch=1"));
+    m_client.request("GET", path, std::nullopt, [this, id, opened](const ApiResult &r) {
+        (opened ? m_opening : m_fetching).remove(id);
+        if (!r.ok())
+            return Q_EMIT actionUnavailable(id, explain(r));
+        if (opened)
+            m_review->note(id, r.body.value(QStringLiteral("review")).toObject());
+        m_actions->upsert(r.body);
+        // A reload in flight would replace the model with an older snapshot:
+        // this action is applied again on top of it.
+        if (m_reloading)
+            m_arrivedWhileLoading.append(r.body);
+    });
 }
 
 void ConsoleBackend::onEvents(const QJsonArray &events)
@@ -171,8 +196,11 @@ void ConsoleBackend::onEvents(const QJsonArray &events)
         // Pending counts and session states live in the sessions list.
         sessionsChanged = true;
     }
-    for (const QString &id : std::as_const(actions))
-        requestAction(id);
+    if (m_queueFailed && !m_reloading)
+        reloadActions(); // the queue could not be loaded: load it whole again
+    else
+        for (const QString &id : std::as_const(actions))
+            requestAction(id);
     if (sessionsChanged && !m_sessionsReloadQueued) {
         m_sessionsReloadQueued = true;
         QTimer::singleShot(0, this, &ConsoleBackend::reloadSessions);
@@ -202,19 +230,23 @@ void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, co
         });
 }
 
-void ConsoleBackend::approve(const QString &actionId, int versionSeen)
+void ConsoleBackend::approve(const QString &actionId, int versionSeen, const QJsonObject &seen)
 {
-    decide(actionId,
-           {{QStringLiteral("decision"), QStringLiteral("approve")},
-            {QStringLiteral("version"), versionSeen}},
-           tr("Approved “%1”."));
+    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("approve")},
+                     {QStringLiteral("version"), versionSeen}};
+    if (!seen.isEmpty())
+        body.insert(QStringLiteral("seen"), seen);
+    decide(actionId, body, tr("Approved “%1”."));
 }
 
-void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen)
+void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen,
+                          const QJsonObject &seen)
 {
-    const QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
-                           {QStringLiteral("payload"), payload},
-                           {QStringLiteral("version"), versionSeen}};
+    QJsonObject body{{QStringLiteral("decision"), QStringLiteral("edit")},
+                     {QStringLiteral("payload"), payload},
+                     {QStringLiteral("version"), versionSeen}};
+    if (!seen.isEmpty())
+        body.insert(QStringLiteral("seen"), seen);
     decide(actionId, body, tr("Approved an edited “%1”."));
 }
 
@@ -236,6 +268,11 @@ void ConsoleBackend::killSession(const QString &sessionId)
                 return Q_EMIT outcome(tr("The kill failed: %1").arg(explain(r)), true);
             const QJsonObject session = r.body.value(QStringLiteral("session")).toObject();
             m_sessions->upsert(session); // shown the moment the server answers
+            if (!r.body.value(QStringLiteral("recorded")).toBool(true))
+                return Q_EMIT outcome(tr("Killed the session: its token is refused and its "
+                                         "supervisor told, but the server could not record the "
+                                         "kill yet; it keeps trying."),
+                                      false);
             Q_EMIT outcome(tr("Killed the session of %1; %n pending action(s) cancelled.", nullptr,
                               r.body.value(QStringLiteral("cancelled")).toInt())
                                .arg(session.value(QStringLiteral("agent")).toString()),

@@ -31,15 +31,22 @@ public:
 
     void start();
     // Approves the version the reviewer saw; if the action changed since, the server refuses.
-    void approve(const QString &actionId, int versionSeen);
+    void approve(const QString &actionId, int versionSeen, const QJsonObject &seen = {});
     void reject(const QString &actionId, const QString &reason);
+    // `seen`: what the reviewer had on screen (payload_sha256, view_sha256), sent as is.
     // Approves `payload` instead of the agent's (sends decision "edit" with the version the
     // reviewer saw, so a change in between is refused rather than approved unseen).
-    void edit(const QString &actionId, const QJsonObject &payload, int versionSeen);
+    void edit(const QString &actionId, const QJsonObject &payload, int versionSeen,
+              const QJsonObject &seen = {});
     void killSession(const QString &sessionId);
     // Fetches one action's full JSON into the model (the queue keeps summaries only); the model's
     // dataChanged tells when it is there, actionUnavailable when it could not be had.
-    void requestAction(const QString &id);
+    // `opened`: the reviewer opened it (the server starts their reading time, and the answer's
+    // `review` goes to reviewTimer()); else a prefetch, which starts nothing.
+    void requestAction(const QString &id, bool opened = false);
+    // The reviewer opened `id`: fetched once (even if the model has it) so the server records it.
+    void openAction(const QString &id);
+    class ReviewTimer *reviewTimer() const { return m_review; }
     void stopAll();
 
     // A person's sentence for a failed call.
@@ -49,6 +56,9 @@ Q_SIGNALS:
     void outcome(const QString &message, bool isError);
     void connectionChanged(bool connected, const QString &text);
     void loaded();
+    // The queue could not be loaded (an error, or an answer that cannot be read): what is shown
+    // is not the server's queue. Cleared by the next loaded().
+    void queueFailed(const QString &message);
     // A long first load shows its first page (the top of the queue) at once, then counts up.
     void loadProgress(int actionsLoaded);
     void roleKnown(const QString &role);
@@ -68,8 +78,11 @@ private:
     SessionListModel *m_sessions;
     QList<ActionQueueModel::Row> m_loading; // summarised page by page as a reload arrives
     QSet<QString> m_fetching;
+    QSet<QString> m_opening;
+    class ReviewTimer *m_review;
     QList<QJsonObject> m_arrivedWhileLoading; // live updates during a reload
     bool m_reloading = false;
+    bool m_queueFailed = false;
     bool m_sessionsReloadQueued = false;
     QString m_role;
     QString m_name;

@@ -1,6 +1,10 @@
 #include "EditDialog.h"
 
+#include "RevealedText.h"
 #include "diff/DiffView.h"
+
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
 
 #include <QDialogButtonBox>
 #include <QFontDatabase>
@@ -13,6 +17,28 @@
 
 namespace interlock::ui {
 
+namespace {
+// Colours the \uXXXX escapes of hidden characters in the editor.
+class EscapeHighlighter : public QSyntaxHighlighter
+{
+public:
+    using QSyntaxHighlighter::QSyntaxHighlighter;
+
+protected:
+    void highlightBlock(const QString &text) override
+    {
+        static const QRegularExpression escape(QStringLiteral(R"(\\u[0-9a-fA-F]{4})"));
+        QTextCharFormat f;
+        f.setForeground(RevealedText::placeholderText());
+        f.setBackground(RevealedText::placeholderBackground());
+        for (auto it = escape.globalMatch(text); it.hasNext();) {
+            const auto m = it.next();
+            setFormat(int(m.capturedStart()), int(m.capturedLength()), f);
+        }
+    }
+};
+} // namespace
+
 EditDialog::EditDialog(const QJsonObject &action, QWidget *parent)
     : QDialog(parent)
     , m_original(action.value(QStringLiteral("payload")).toObject())
@@ -22,11 +48,15 @@ EditDialog::EditDialog(const QJsonObject &action, QWidget *parent)
     , m_diff(new DiffView(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
 {
-    setWindowTitle(
-        tr("Edit before approving: %1").arg(action.value(QStringLiteral("title")).toString()));
+    QString title = RevealedText::plain(action.value(QStringLiteral("title")).toString());
+    if (title.size() > 80)
+        title = title.left(79) + u'…';
+    setWindowTitle(tr("Edit before approving: %1").arg(title));
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_editor->setPlainText(pretty(m_original));
+    // Hidden characters appear as JSON escapes (\u202e), coloured: the text stays the same JSON.
+    m_editor->setPlainText(editable(m_original));
+    new EscapeHighlighter(m_editor->document());
     m_status->setTextFormat(Qt::PlainText);
     QPushButton *ok = m_buttons->addButton(tr("Approve edited"), QDialogButtonBox::AcceptRole);
     ok->setDefault(false);
@@ -54,6 +84,28 @@ EditDialog::EditDialog(const QJsonObject &action, QWidget *parent)
     layout->addWidget(m_buttons);
     resize(900, 700);
     check();
+}
+
+QString EditDialog::editable(const QJsonObject &payload)
+{
+    const QString text = pretty(payload);
+    const QList<HiddenChar> found = HiddenText::find(text, HiddenText::Lines::Multi);
+    if (found.isEmpty())
+        return text;
+    QString out;
+    out.reserve(text.size() + found.size() * 6);
+    qsizetype from = 0;
+    for (const HiddenChar &h : found) {
+        out += QStringView(text).mid(from, h.position - from);
+        // An escape sequence: only its introducer is hidden; the rest is printable.
+        const qsizetype length =
+            h.cls == HiddenClass::Escape ? (h.codePoint > 0xFFFF ? 2 : 1) : h.length;
+        for (qsizetype i = h.position; i < h.position + length; ++i)
+            out += QStringLiteral("\\u%1").arg(uint(text.at(i).unicode()), 4, 16, QLatin1Char('0'));
+        from = h.position + length;
+    }
+    out += QStringView(text).mid(from);
+    return out;
 }
 
 QString EditDialog::pretty(const QJsonObject &payload)

@@ -26,6 +26,9 @@ public:
     // A JSON object, or nullopt with `error` naming line and column.
     static std::optional<QJsonObject> parse(const QString &text, QString *error);
     static QString pretty(const QJsonObject &payload);
+    // pretty() with every hidden character written as a JSON escape (\u202e): the same JSON,
+    // nothing invisible in the editor.
+    static QString editable(const QJsonObject &payload);
 
     QPlainTextEdit *editor() const { return m_editor; }
     QString statusText() const;

@@ -8,7 +8,11 @@
 #include "ConsoleBackend.h"
 #include "Prompts.h"
 #include "QueueFilterBar.h"
+#include "RevealedText.h"
+#include "ReviewTimer.h"
 #include "SessionListModel.h"
+
+#include "core/CanonicalJson.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -85,12 +89,15 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
         if (!m_progress.isEmpty() && statusBar()->currentMessage() == m_progress)
             statusBar()->clearMessage();
         m_progress.clear();
+        m_queueProblem->hide();
+        showConnection();
     });
     connect(m_filter, &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_queue->currentIndex().isValid())
             m_queue->setCurrentIndex(m_filter->index(0, 0));
     });
     connect(backend, &ConsoleBackend::outcome, this, &MainWindow::showOutcome);
+    connect(backend->reviewTimer(), &ReviewTimer::changed, this, &MainWindow::updateEnabled);
     connect(backend, &ConsoleBackend::violation, this, &MainWindow::raiseAlert);
     connect(backend, &ConsoleBackend::actionUnavailable, this,
             [this](const QString &id, const QString &message) {
@@ -100,11 +107,18 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
     connect(backend, &ConsoleBackend::connectionChanged, this,
             [this](bool connected, const QString &text) {
                 m_connected = connected;
-                m_connection->setText(text);
-                m_connection->setStyleSheet(connected ? QString()
-                                                      : QStringLiteral("color: #b91c1c;"));
+                m_connectionText = text;
+                showConnection();
                 updateEnabled();
             });
+    // A queue that could not be loaded is never shown as an empty one.
+    connect(backend, &ConsoleBackend::queueFailed, this, [this](const QString &message) {
+        m_queueProblem->setText(
+            tr("The queue could not be loaded: %1 The list below is not the server's queue.")
+                .arg(message));
+        m_queueProblem->show();
+        showConnection();
+    });
     auto *tick = new QTimer(this);
     connect(tick, &QTimer::timeout, this,
             [this] { m_backend->actions()->setNow(QDateTime::currentMSecsSinceEpoch()); });
@@ -217,6 +231,9 @@ void MainWindow::buildLayout()
         view->setWordWrap(false);
         view->setAlternatingRowColors(true);
         view->horizontalHeader()->setHighlightSections(false);
+        // Agent text: hidden characters shown as coloured placeholders, copied as shown.
+        view->setItemDelegate(new RevealDelegate(view));
+        installRevealedCopy(view);
     }
     m_queue->setModel(m_filter);
     // Column widths follow the contents as actions arrive (measured over the first 200 rows,
@@ -247,6 +264,14 @@ void MainWindow::buildLayout()
     queueLayout->setContentsMargins(0, 0, 0, 0);
     queueLayout->setSpacing(0);
     queueLayout->addWidget(m_filterBar);
+    m_queueProblem = new QLabel(queuePane);
+    m_queueProblem->setObjectName(QStringLiteral("queueProblem"));
+    m_queueProblem->setTextFormat(Qt::PlainText);
+    m_queueProblem->setWordWrap(true);
+    m_queueProblem->setStyleSheet(QStringLiteral(
+        "#queueProblem { background: #7f1d1d; color: white; font-weight: bold; padding: 6px; }"));
+    m_queueProblem->hide();
+    queueLayout->addWidget(m_queueProblem);
     queueLayout->addWidget(m_queue, 1);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(queuePane);
@@ -313,6 +338,21 @@ QString MainWindow::connectionText() const
     return m_connection->text();
 }
 
+QString MainWindow::queueProblemText() const
+{
+    return m_queueProblem->isHidden() ? QString() : m_queueProblem->text();
+}
+
+void MainWindow::showConnection()
+{
+    const bool problem = !m_queueProblem->isHidden();
+    m_connection->setText(m_connected && problem
+                              ? tr("%1, but the queue could not be loaded").arg(m_connectionText)
+                              : m_connectionText);
+    m_connection->setStyleSheet(m_connected && !problem ? QString()
+                                                        : QStringLiteral("color: #b91c1c;"));
+}
+
 // The queue keeps summaries; the full action comes from the last few seen or from the server.
 // The detail is rebuilt only when the selection or the action's version changes, not on every
 // tick of the age column.
@@ -329,11 +369,13 @@ void MainWindow::showSelected()
             m_detail->show(*full);
             m_shownId = id;
             m_shownVersion = row->version;
-        } else {
-            if (id != m_detail->actionId())
-                m_detail->showLoading(*row);
-            m_backend->requestAction(id);
+        } else if (id != m_detail->actionId()) {
+            m_detail->showLoading(*row);
         }
+        // Opened: the server starts this reviewer's reading time (once) and says what is left.
+        m_backend->openAction(id);
+        if (!m_backend->actions()->fullAction(id))
+            m_backend->requestAction(id, true);
     }
     updateEnabled();
 }
@@ -371,9 +413,21 @@ void MainWindow::updateEnabled()
     const bool seen = detailComplete();
     // While disconnected no decision button pretends to work.
     const bool canAct = m_connected && !m_readOnly;
-    m_approve->setEnabled(canAct && pending && seen);
+    // Reading time: high and critical actions wait for the server's minimum (a countdown).
+    const qint64 left = m_backend->reviewTimer()->remainingMs(selectedActionId());
+    const int rank = current.isValid()
+                         ? ActionQueueModel::levelRank(
+                               m_backend->actions()->find(selectedActionId())
+                                   ? m_backend->actions()->find(selectedActionId())->level
+                                   : QString())
+                         : 0;
+    const bool read = left == 0 || (left < 0 && rank < 2);
+    const int seconds = left > 0 ? int((left + 999) / 1000) : 0;
+    m_approve->setText(seconds > 0 ? tr("&Approve (read %n s)", nullptr, seconds) : tr("&Approve"));
+    m_edit->setText(seconds > 0 ? tr("&Edit… (read %n s)", nullptr, seconds) : tr("&Edit…"));
+    m_approve->setEnabled(canAct && pending && seen && read);
     m_reject->setEnabled(canAct && pending);
-    m_edit->setEnabled(canAct && pending && seen);
+    m_edit->setEnabled(canAct && pending && seen && read);
     m_emergencyStop->setEnabled(canAct && current.isValid());
     m_stopAll->setEnabled(canAct);
     const QModelIndex session = m_sessions->currentIndex();
@@ -454,7 +508,7 @@ void MainWindow::selectFirstAction()
 void MainWindow::approveSelected()
 {
     if (detailComplete())
-        m_backend->approve(m_shownId, m_shownVersion);
+        m_backend->approve(m_shownId, m_shownVersion, m_detail->seen());
 }
 
 void MainWindow::editSelected()
@@ -466,8 +520,13 @@ void MainWindow::editSelected()
     if (!shown || !detailComplete())
         return;
     const int version = shown->value(QStringLiteral("version")).toInt();
-    if (const auto payload = Prompts::edit(this, *shown))
-        m_backend->edit(id, *payload, version);
+    QJsonObject seen = m_detail->seen();
+    if (const auto payload = Prompts::edit(this, *shown)) {
+        // An edit's payload_sha256 is the edited payload's: what the reviewer sends is what runs.
+        seen.insert(QStringLiteral("payload_sha256"),
+                    QString::fromLatin1(sha256Hex(canonicalJson(*payload))));
+        m_backend->edit(id, *payload, version, seen);
+    }
 }
 
 void MainWindow::rejectSelected()

@@ -63,6 +63,8 @@ public:
     QAction *stopAllAction() const { return m_stopAll; }
     QAction *killSessionAction() const { return m_killSession; }
     QString connectionText() const;
+    // The red notice above the queue when it could not be loaded; empty while there is none.
+    QString queueProblemText() const;
     // The receipt-violation alert: stays until acknowledged.
     QString alertText() const;
     bool alertVisible() const;
@@ -86,6 +88,7 @@ private:
     void stopAll();
     void moveSelection(int delta);
     void showOutcome(const QString &message, bool isError);
+    void showConnection();
     void showConnectAgent();
     void raiseAlert(const QString &message);
 
@@ -105,6 +108,8 @@ private:
     class QTimer *m_fitColumns = nullptr;
     QList<int> m_fittedWidths; // as last fitted; a difference means the reviewer resized one
     QLabel *m_connection;
+    QString m_connectionText; // as the backend last said it
+    QLabel *m_queueProblem = nullptr;
     QWidget *m_alert = nullptr;
     QLabel *m_alertText = nullptr;
     QStringList m_alerts;

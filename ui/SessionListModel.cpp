@@ -1,5 +1,7 @@
 #include "SessionListModel.h"
 
+#include "RevealedText.h"
+
 #include <QBrush>
 #include <QColor>
 
@@ -51,9 +53,17 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Agent:
-        return s.value(QStringLiteral("agent")).toString();
-    case Owner:
-        return s.value(QStringLiteral("owner")).toString();
+        return RevealedText::plain(s.value(QStringLiteral("agent")).toString());
+    case Owner: {
+        // The server resolves the owner to a known person; what an agent merely claims is shown
+        // as a claim.
+        const QJsonValue owner = s.value(QStringLiteral("owner"));
+        if (owner.isString())
+            return owner.toString();
+        const QString claimed = s.value(QStringLiteral("owner_claimed")).toString();
+        return claimed.isEmpty() ? tr("none")
+                                 : tr("none (claims “%1”)").arg(RevealedText::plain(claimed));
+    }
     case Pending:
         return s.value(QStringLiteral("pending")).toInt();
     case Status:
@@ -93,7 +103,9 @@ void SessionListModel::upsert(const QJsonObject &session)
     const QString id = session.value(QStringLiteral("id")).toString();
     for (int row = 0; row < m_sessions.size(); ++row) {
         if (m_sessions[row].value(QStringLiteral("id")).toString() == id) {
-            m_sessions[row] = session;
+            // Merged: a kill the server could not record yet answers with id and status only.
+            for (auto it = session.constBegin(); it != session.constEnd(); ++it)
+                m_sessions[row].insert(it.key(), it.value());
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
             return;
         }

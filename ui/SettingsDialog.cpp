@@ -155,8 +155,9 @@ SettingsDialog::~SettingsDialog() = default;
 
 void SettingsDialog::browseCaFile()
 {
-    const QString file = QFileDialog::getOpenFileName(
-        this, tr("CA certificate"), m_caFile->text(), tr("PEM certificates (*.pem *.crt);;All files (*)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("CA certificate"), m_caFile->text(),
+                                     tr("PEM certificates (*.pem *.crt);;All files (*)"));
     if (!file.isEmpty())
         m_caFile->setText(file);
 }

@@ -45,6 +45,10 @@ QString ApiResult::describe() const
         return networkError;
     if (status == 0)
         return QStringLiteral("cannot reach the server: %1").arg(networkError);
+    if (!unreadable.isEmpty())
+        return QStringLiteral("the server's answer could not be read (%1, HTTP %2)")
+            .arg(unreadable)
+            .arg(status);
     const ApiError e = error();
     if (e.code.isEmpty())
         return QStringLiteral("the server answered HTTP %1").arg(status);
@@ -136,7 +140,18 @@ ApiResult ApiClient::resultOf(QNetworkReply *reply)
     const QByteArray raw = reply->readAll();
     if (r.status == 0)
         r.networkError = reply->errorString();
-    r.body = QJsonDocument::fromJson(raw).object();
+    QJsonParseError parseError{};
+    const QJsonDocument doc = QJsonDocument::fromJson(raw, &parseError);
+    r.body = doc.object();
+    if (r.status != 0 && !raw.isEmpty()) {
+        if (parseError.error != QJsonParseError::NoError)
+            r.unreadable = QStringLiteral("%1 at byte %2 of %3")
+                               .arg(parseError.errorString())
+                               .arg(parseError.offset)
+                               .arg(raw.size());
+        else if (!doc.isObject())
+            r.unreadable = QStringLiteral("not a JSON object");
+    }
     for (const auto &pair : reply->rawHeaderPairs())
         r.headers.insert(pair.first.toLower(), pair.second);
     return r;

@@ -22,12 +22,18 @@ struct ApiResult {
     QString networkError;                  // set when status is 0
     bool refused = false;                  // status 0: not sent at all (ConnectionSecurity said no)
     QHash<QByteArray, QByteArray> headers; // lower-case names
+    // Set when the server answered with a body that is not a JSON object (too deeply nested,
+    // cut off, not JSON): such an answer is never taken for an empty success.
+    QString unreadable;
 
-    bool ok() const { return status >= 200 && status < 300; }
+    bool ok() const { return status >= 200 && status < 300 && unreadable.isEmpty(); }
     // A failure another try can fix, on the same server or, behind a load balancer, another one:
     // no answer (refused, reset, timed out), 502/504 from a proxy, 503 (no server available, or
     // the server's database is away).
-    bool retryable() const { return status == 0 || status == 502 || status == 503 || status == 504; }
+    bool retryable() const
+    {
+        return status == 0 || status == 502 || status == 503 || status == 504;
+    }
     ApiError error() const { return ApiError::fromJson(status, body); }
     // One line for a person: the server's message, or why the server was not reached.
     QString describe() const;

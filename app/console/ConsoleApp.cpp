@@ -1,8 +1,8 @@
 #include "ConsoleApp.h"
 
+#include "client/ApiClient.h"
 #include "server/ServerThread.h"
 #include "ui/ConsoleBackend.h"
-#include "client/ApiClient.h"
 #include "ui/MainWindow.h"
 
 #include <QDir>
@@ -43,8 +43,7 @@ bool ConsoleApp::connectEmbedded(QString *error)
     return true;
 }
 
-void ConsoleApp::connectRemote(const ui::ServerChoice &choice, const QString &token,
-                               bool saveToken)
+void ConsoleApp::connectRemote(const ui::ServerChoice &choice, const QString &token, bool saveToken)
 {
     const QUrl url = choice.url;
     ui::ServerChoice shown = choice;

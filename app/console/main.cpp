@@ -134,7 +134,10 @@ int main(int argc, char *argv[])
     QUrl url;
     ui::ServerChoice remote = ui::ServerChoice::load();
     if (parser.isSet(QStringLiteral("server"))) {
-        remote = ui::ServerChoice{true, {}, {}, parser.value(QStringLiteral("ca")),
+        remote = ui::ServerChoice{true,
+                                  {},
+                                  {},
+                                  parser.value(QStringLiteral("ca")),
                                   parser.isSet(QStringLiteral("insecure"))};
         if (const QString problem = ui::ServerChoice::checkUrl(
                 parser.value(QStringLiteral("server")), &url, remote.insecure);

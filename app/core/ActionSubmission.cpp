@@ -18,6 +18,7 @@ void readChanges(FieldReader &reader, const QJsonArray &changes)
             return;
         }
         FieldReader item(changes.at(i).toObject(), reader.path(key));
+        item.setBounds(reader.bounds());
         item.allowOnly({QStringLiteral("path"), QStringLiteral("language"),
                         QStringLiteral("before"), QStringLiteral("after")});
         item.string(QStringLiteral("path"), true, 4096);
@@ -51,6 +52,7 @@ ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
                                  ActionSubmission *out)
 {
     FieldReader r(body);
+    r.setBounds(limits.json);
     r.allowOnly({QStringLiteral("kind"), QStringLiteral("title"), QStringLiteral("summary"),
                  QStringLiteral("target"), QStringLiteral("payload"), QStringLiteral("changes"),
                  QStringLiteral("diff"), QStringLiteral("risk"), QStringLiteral("expires_in")},
@@ -78,6 +80,7 @@ ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,
 
     if (const auto risk = r.object(QStringLiteral("risk"), false)) {
         FieldReader rr(*risk, QStringLiteral("risk"));
+        rr.setBounds(limits.json);
         rr.allowOnly({QStringLiteral("score"), QStringLiteral("reasons")});
         out->agentScore = int(rr.integer(QStringLiteral("score"), false, 0, 100).value_or(0));
         const QJsonArray reasons =

@@ -157,6 +157,15 @@ std::optional<bool> FieldReader::boolean(const QString &key)
     return v->toBool();
 }
 
+bool FieldReader::withinBounds(const QString &key, const QJsonValue &value)
+{
+    const QString problem = checkJsonBounds(value, m_bounds);
+    if (problem.isEmpty())
+        return true;
+    fail(key, QStringLiteral("'%1' %2.").arg(path(key), problem));
+    return false;
+}
+
 std::optional<QJsonObject> FieldReader::object(const QString &key, bool required)
 {
     const QJsonValue *v = present(key, required);
@@ -166,6 +175,8 @@ std::optional<QJsonObject> FieldReader::object(const QString &key, bool required
         fail(key, QStringLiteral("'%1' must be a JSON object.").arg(path(key)));
         return std::nullopt;
     }
+    if (!withinBounds(key, *v))
+        return std::nullopt;
     return v->toObject();
 }
 
@@ -182,6 +193,8 @@ std::optional<QJsonArray> FieldReader::array(const QString &key, bool required, 
         fail(key, QStringLiteral("'%1' has more than %2 items.").arg(path(key)).arg(maxItems));
         return std::nullopt;
     }
+    if (!withinBounds(key, *v))
+        return std::nullopt;
     return v->toArray();
 }
 

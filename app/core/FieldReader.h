@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiError.h"
+#include "JsonBounds.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -21,6 +22,10 @@ public:
     enum class Text { SingleLine, MultiLine };
 
     explicit FieldReader(const QJsonObject &object, QString prefix = {});
+
+    // object() and array() refuse values nested deeper or holding more values than this.
+    void setBounds(const JsonBounds &bounds) { m_bounds = bounds; }
+    const JsonBounds &bounds() const { return m_bounds; }
 
     // Unknown keys are refused; keys in serverOwned get a "set by the server" message.
     void allowOnly(const QStringList &allowed, const QStringList &serverOwned = {});
@@ -46,11 +51,13 @@ public:
 
 private:
     const QJsonValue *present(const QString &key, bool required);
+    bool withinBounds(const QString &key, const QJsonValue &value);
 
     QJsonObject m_object;
     QString m_prefix;
     ApiError m_error;
     QJsonValue m_current;
+    JsonBounds m_bounds;
 };
 
 } // namespace interlock

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "JsonBounds.h"
+
 #include <QtGlobal>
 
 namespace interlock {
@@ -12,6 +14,24 @@ struct Limits {
     int maxExpiresSeconds = 7 * 24 * 3600;
     int maxListLimit = 500;
     int maxEventsPerPoll = 500;
+    // Structured fields from clients (an action's payload, changes and risk; an edited payload).
+    JsonBounds json;
+
+    // The HTTP transport (app/server/http, docs/security.md): everything a client can make the
+    // server hold is bounded while it is read, and every wait has a deadline.
+    int maxRequestLineBytes = 8 * 1024;    // longer: 414 (request line) or 431 (a header line)
+    int maxHeaderBytes = 32 * 1024;        // all header lines of one request: 431
+    int maxHeaderCount = 100;              // 431
+    int headerTimeoutMs = 10000;           // a request's head must arrive within this (408)
+    int bodyMinBytesPerSecond = 16 * 1024; // after the head, the body gets headerTimeoutMs plus
+                                           // its length at this rate (408)
+    int idleTimeoutMs = 30000;  // a kept-alive connection with no request in progress is closed
+    int writeTimeoutMs = 30000; // a client that reads nothing of its answer for this long
+    int lingerMs = 2000;        // after an error answer, input is read and dropped this long
+    int maxConnections = 0;     // open connections; 0: derived from the open-file limit
+    int maxConnectionsPerPeer = 256; // per remote address, loopback excepted
+    int maxWaitsPerToken = 32;       // long-polls parked at once by one caller: 429 beyond
+    int killRecordWaitMs = 2000;     // a kill answers "recorded": false after this
 };
 
 } // namespace interlock

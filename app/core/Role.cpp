@@ -19,14 +19,16 @@ QString roleName(Role role)
         return QStringLiteral("admin");
     case Role::Session:
         return QStringLiteral("session");
+    case Role::Supervisor:
+        return QStringLiteral("supervisor");
     }
     return {};
 }
 
 std::optional<Role> parseRole(const QString &name)
 {
-    for (Role r :
-         {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin, Role::Session}) {
+    for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin,
+                   Role::Session, Role::Supervisor}) {
         if (roleName(r) == name)
             return r;
     }

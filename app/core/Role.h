@@ -5,8 +5,10 @@
 
 namespace interlock {
 
-// Who a token speaks for. Session tokens are minted by POST /v1/sessions only.
-enum class Role { Agent, Reviewer, Oncall, Manager, Admin, Session };
+// Who a token speaks for. Session tokens are minted by POST /v1/sessions only; so are supervisor
+// tokens, for a supervised session: the credential of `interlockctl run` itself (its control
+// channel and the termination report), which the agent never sees.
+enum class Role { Agent, Reviewer, Oncall, Manager, Admin, Session, Supervisor };
 
 QString roleName(Role role);
 std::optional<Role> parseRole(const QString &name);

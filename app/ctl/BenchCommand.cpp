@@ -1,7 +1,10 @@
+#include "BreakerBench.h"
 #include "ClusterBench.h"
 #include "CtlCommon.h"
+#include "FloodBench.h"
 #include "HistoryBench.h"
 #include "KillBench.h"
+#include "RawFlood.h"
 #include "RiskBench.h"
 #include "SubmitBench.h"
 
@@ -18,21 +21,36 @@ bool readInt(const QCommandLineParser &parser, const char *name, int min, int ma
 
 int benchCommand(const QStringList &args)
 {
+    if (args.value(2) == QLatin1String("hold"))
+        return holdCommand(args.mid(0, 2) + args.mid(3));
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill, risk or history."),
-                                 QStringLiteral("submit|kill|risk|history"));
+                                 QStringLiteral("submit, kill, risk, history, flood or breaker."),
+                                 QStringLiteral("submit|kill|risk|history|flood|breaker"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
     };
-    option("agents", "submit: concurrent agent sessions (default 16).", "16");
+    option("agents", "submit, breaker: concurrent agent sessions (default 16).", "16");
     option("actions", "submit: actions to submit in total (default 20000).", "20000");
     option("deliveries", "submit: approve-to-agent deliveries to time (default 2000).", "2000");
     option("sessions", "kill: supervised agents (default 50).", "50");
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
     option("rounds", "risk: passes over the corpus (default 2000).", "2000");
     option("repeats", "history: requests per timed page (default 30).", "30");
+    option("connections", "flood: idle connections held open (default 2000).", "2000");
+    option("polls", "flood: long-polls parked (default 300).", "300");
+    option("samples", "flood: kills timed, idle and flooded each (default 200).", "200");
+    option("upload-mib", "flood: size of the oversized upload (default 1024).", "1024");
+    option("dead-man", "flood: the supervisor's dead-man time, seconds (default 3).", "3");
+    parser.addOption({QStringLiteral("interlockd"),
+                      QStringLiteral("flood: the interlockd to run (default: next to this "
+                                     "program)."),
+                      QStringLiteral("PATH")});
+    option("lanes", "breaker: requests in flight per agent (default 2).", "2");
+    option("limit", "breaker: freeze after more than N deletes in 60 s (default 20).", "20");
+    option("after", "breaker: submissions each lane sends after its first refusal (default 10).",
+           "10");
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
@@ -60,7 +78,15 @@ int benchCommand(const QStringList &args)
                            "parsing the same JSON.\n"
                            "  history --db FILE: history pages, stats, CSV/JSON export and "
                            "audit verify over a generated database; ceilings: the same rows "
-                           "read straight from SQLite, the same entries only hashed."),
+                           "read straight from SQLite, the same entries only hashed.\n"
+                           "  flood: a real interlockd under attack: the kill's answer time "
+                           "with idle connections and long-polls open, peak memory during a "
+                           "1 GiB upload, the dead-man switch of a self-flooding agent; "
+                           "references: the idle server, idle memory, a quiet agent.\n"
+                           "  breaker: agents deleting e-mails in a loop until a breaker freezes "
+                           "them (--rounds of fresh sessions, default 8): tripping submission "
+                           "to frozen, submissions accepted after the trip; floor: accepted "
+                           "submissions and a bare round trip."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
@@ -71,6 +97,32 @@ int benchCommand(const QStringList &args)
             !readInt(parser, "procs", 1, 500, &k.procs))
             return fail(QStringLiteral("--sessions and --procs must be 1-500"), Usage);
         return KillBench(k).run();
+    }
+    if (which == QStringList{QStringLiteral("flood")}) {
+        FloodBench::Options f;
+        f.dir = parser.value(QStringLiteral("dir"));
+        f.interlockd = parser.value(QStringLiteral("interlockd"));
+        if (!readInt(parser, "connections", 0, 100000, &f.connections) ||
+            !readInt(parser, "polls", 0, 10000, &f.polls) ||
+            !readInt(parser, "samples", 1, 100000, &f.samples) ||
+            !readInt(parser, "upload-mib", 2, 65536, &f.uploadMiB) ||
+            !readInt(parser, "dead-man", 1, 600, &f.deadManSeconds))
+            return fail(QStringLiteral("bench flood: bad option value (see --help)"), Usage);
+        return FloodBench(f).run();
+    }
+    if (which == QStringList{QStringLiteral("breaker")}) {
+        BreakerBench::Options b;
+        b.dir = parser.value(QStringLiteral("dir"));
+        if (!readInt(parser, "agents", 1, 500, &b.agents) ||
+            !readInt(parser, "lanes", 1, 16, &b.lanes) ||
+            !readInt(parser, "limit", 1, 10000, &b.limit) ||
+            !readInt(parser, "after", 1, 10000, &b.after) ||
+            (parser.isSet(QStringLiteral("rounds")) &&
+             !readInt(parser, "rounds", 1, 1000, &b.rounds)))
+            return fail(QStringLiteral("--agents 1-500, --lanes 1-16, --limit 1-10000, --after "
+                                       "1-10000, --rounds 1-1000"),
+                        Usage);
+        return BreakerBench(b).run();
     }
     if (which == QStringList{QStringLiteral("risk")}) {
         int rounds = 0;
@@ -87,8 +139,8 @@ int benchCommand(const QStringList &args)
     }
     if (which != QStringList{QStringLiteral("submit")})
         return fail(
-            QStringLiteral(
-                "usage: interlockctl bench submit|kill|risk|history [OPTIONS] (see --help)"),
+            QStringLiteral("usage: interlockctl bench submit|kill|risk|history|flood|breaker "
+                           "[OPTIONS] (see --help)"),
             Usage);
     if (parser.isSet(QStringLiteral("store"))) {
         ClusterBench::Options c;

@@ -3,7 +3,10 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcessEnvironment>
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace interlock::ctl {
 
@@ -110,15 +113,35 @@ QString token(const QCommandLineParser &parser)
     return env.isEmpty() ? qEnvironmentVariable("INTERLOCK_SESSION_TOKEN") : env;
 }
 
+QString terminalSafe(const QString &text)
+{
+    const auto unsafe = [](char16_t c) {
+        return (c < 0x20 && c != u'\n') || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e ||
+               c == 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) ||
+               c == 0x2028 || c == 0x2029;
+    };
+    if (std::none_of(text.cbegin(), text.cend(), [&](QChar c) { return unsafe(c.unicode()); }))
+        return text;
+    QString safe;
+    safe.reserve(text.size() + 16);
+    for (const QChar c : text) {
+        if (unsafe(c.unicode()))
+            safe += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
+        else
+            safe += c;
+    }
+    return safe;
+}
+
 int fail(const QString &message, int code)
 {
-    std::fprintf(stderr, "interlockctl: %s\n", qPrintable(message));
+    std::fprintf(stderr, "interlockctl: %s\n", terminalSafe(message).toUtf8().constData());
     return code;
 }
 
 void out(const QString &text)
 {
-    std::fputs(text.toUtf8().constData(), stdout);
+    std::fputs(terminalSafe(text).toUtf8().constData(), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
 }
@@ -151,6 +174,26 @@ bool readJsonArgument(const QString &value, QJsonObject *out, QString *error)
     }
     *out = doc.object();
     return true;
+}
+
+void forgetTokenEnvironment()
+{
+    if (char *value = std::getenv("INTERLOCK_TOKEN"))
+        std::memset(value, 0, std::strlen(value));
+    ::unsetenv("INTERLOCK_TOKEN");
+}
+
+void scrubTokenArgument(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        char *arg = argv[i];
+        if (std::strcmp(arg, "--") == 0)
+            return;
+        if (std::strncmp(arg, "--token=", 8) == 0)
+            std::memset(arg + 8, 'x', std::strlen(arg + 8));
+        else if (std::strcmp(arg, "--token") == 0 && i + 1 < argc)
+            std::memset(argv[i + 1], 'x', std::strlen(argv[i + 1]));
+    }
 }
 
 } // namespace interlock::ctl

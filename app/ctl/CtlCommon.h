@@ -27,8 +27,22 @@ QJsonObject sessionBody(const QCommandLineParser &parser, bool supervised);
 QUrl serverUrl(const QCommandLineParser &parser);
 QString token(const QCommandLineParser &parser);
 
+// Both write through terminalSafe(): agent text never reaches the terminal as control bytes.
+// Removes INTERLOCK_TOKEN from this process's environment, its bytes overwritten first, so that
+// neither a process started later nor /proc/PID/environ holds it any more.
+void forgetTokenEnvironment();
+// Overwrites the value of --token in the process's own argument vector (/proc/PID/cmdline can be
+// read by every local user); arguments after "--" belong to the agent and are left alone.
+void scrubTokenArgument(int argc, char **argv);
+
 int fail(const QString &message, int code = Failed);
 void out(const QString &text);
+// `text` with every character a terminal would act on instead of showing written as a visible
+// \uXXXX escape: C0 controls but the line feed (ESC starts ANSI sequences), DEL, C1 controls
+// (U+009B is a one-character CSI) and the bidi controls that reorder a line. Inside JSON
+// strings (the only place such characters can appear in JSON output) the escape is valid JSON
+// for the same character.
+QString terminalSafe(const QString &text);
 // Reads "JSON" or "@FILE" or "-" (stdin) into an object.
 bool readJsonArgument(const QString &value, QJsonObject *out, QString *error);
 

@@ -107,7 +107,11 @@ int generateHistory(const HistoryGeneratorOptions &o)
     };
     QList<Prepared> kinds;
     for (const Template &t : templates()) {
-        const RiskAssessment a = engine->assess(RiskInput{t.kind, t.payload, t.target, {}, 0, {}});
+        RiskInput input;
+        input.kind = t.kind;
+        input.payload = t.payload;
+        input.target = t.target;
+        const RiskAssessment a = engine->assess(input);
         kinds.append({t, a.toJson(), a.requiredApprovals,
                       QString::fromLatin1(sha256Hex(canonicalJson(t.payload)))});
     }

@@ -3,6 +3,7 @@
 #include "BenchReport.h"
 #include "CtlCommon.h"
 #include "core/ActionSubmission.h"
+#include "server/RiskCorpus.h"
 #include "server/RiskEngine.h"
 
 #include <QElapsedTimer>
@@ -10,24 +11,84 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <time.h>
+
 namespace interlock::ctl {
+
+namespace {
+std::optional<QList<CorpusCase>> loadCorpus(const QString &name)
+{
+    QFile file(QStringLiteral(":/bench/") + name);
+    QString error;
+    if (!file.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    return RiskCorpus::parse(file.readAll(), &error);
+}
+
+// CPU time of this thread: on a shared machine, wall time also counts other programs' turns.
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
+QString percent(double share)
+{
+    return formatNumber(100 * share, 1) + QStringLiteral(" %");
+}
+
+// The share at the expected level and the false alarms, per file and for both.
+void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
+                  const QList<CorpusCase> &heldOut)
+{
+    const CorpusFigures c = RiskCorpus::figures(engine, corpus);
+    const CorpusFigures h = RiskCorpus::figures(engine, heldOut);
+    const CorpusFigures all = RiskCorpus::figures(engine, corpus + heldOut);
+    const auto row = [](const QString &label, const CorpusFigures &f) {
+        return std::make_pair(label, QStringLiteral("%1 cases, %2 at the expected level, %3 false "
+                                                    "alarms (%4 of %5 harmless), %6 risky "
+                                                    "under-scored")
+                                         .arg(f.cases)
+                                         .arg(percent(f.share()))
+                                         .arg(percent(f.falseAlarmRate()))
+                                         .arg(f.falseAlarms)
+                                         .arg(f.harmless)
+                                         .arg(f.underScored));
+    };
+    printTable(QStringLiteral("Interlock bench risk: scoring quality"),
+               {row(QStringLiteral("risk-corpus.json"), c),
+                row(QStringLiteral("risk-heldout.json"), h), row(QStringLiteral("both"), all)});
+    for (const CorpusResult &miss : all.misses)
+        out(QStringLiteral("  not at the expected level: %1 (expected %2, scored %3 %4)")
+                .arg(miss.item->name, miss.item->expect, miss.level())
+                .arg(miss.assessment.score));
+    out(QStringLiteral("target: >= 95 percent at the expected level and < 5 percent false alarms: "
+                       "%1\n")
+            .arg(all.share() >= 0.95 && all.falseAlarmRate() < 0.05 ? QStringLiteral("met")
+                                                                    : QStringLiteral("MISSED")));
+}
+} // namespace
 
 int runRiskBench(int rounds)
 {
-    QFile file(QStringLiteral(":/bench/risk-corpus.json"));
-    if (!file.open(QIODevice::ReadOnly))
+    const auto corpus = loadCorpus(QStringLiteral("risk-corpus.json"));
+    const auto heldOut = loadCorpus(QStringLiteral("risk-heldout.json"));
+    if (!corpus || !heldOut)
         return fail(QStringLiteral("bench risk: the corpus is missing from this build"));
-    const QJsonArray items = QJsonDocument::fromJson(file.readAll()).array();
     const auto engine = RiskEngine::builtIn();
+    printFigures(*engine, *corpus, *heldOut);
+
     std::vector<RiskInput> inputs;
     std::vector<QByteArray> bodies;
-    for (const QJsonValue &v : items) {
-        const QJsonObject action = v.toObject().value(QStringLiteral("action")).toObject();
+    QStringList names;
+    for (const CorpusCase &c : *corpus + *heldOut) {
         ActionSubmission s;
-        if (ActionSubmission::parse(action, Limits{}, &s).isError())
+        if (ActionSubmission::parse(c.action, Limits{}, &s).isError())
             continue;
         inputs.push_back(RiskInput::from(s));
-        bodies.push_back(QJsonDocument(action).toJson(QJsonDocument::Compact));
+        bodies.push_back(QJsonDocument(c.action).toJson(QJsonDocument::Compact));
+        names.append(c.name);
     }
     const size_t n = inputs.size() * size_t(rounds);
 
@@ -38,6 +99,7 @@ int runRiskBench(int rounds)
     perActionUs.reserve(n);
     QElapsedTimer total;
     total.start();
+    const double cpuStart = threadCpuSeconds();
     int sink = 0;
     for (int r = 0; r < rounds; ++r) {
         for (const RiskInput &in : inputs) {
@@ -48,6 +110,21 @@ int runRiskBench(int rounds)
         }
     }
     const double scoreSeconds = double(total.nsecsElapsed()) / 1e9;
+    const double scoreCpuSeconds = threadCpuSeconds() - cpuStart;
+
+    // The costliest actions (median over the rounds), for whoever makes scoring faster.
+    std::vector<std::pair<double, qsizetype>> byAction;
+    for (size_t a = 0; a < inputs.size(); ++a) {
+        std::vector<double> times;
+        for (int r = 0; r < rounds; ++r)
+            times.push_back(perActionUs[size_t(r) * inputs.size() + a]);
+        byAction.push_back({percentile(times, 0.5), qsizetype(a)});
+    }
+    std::sort(byAction.rbegin(), byAction.rend());
+    std::vector<std::pair<QString, QString>> slowest;
+    for (size_t i = 0; i < 5 && i < byAction.size(); ++i)
+        slowest.push_back({names[byAction[i].second].left(50), formatNumber(byAction[i].first, 1)});
+    printTable(QStringLiteral("Interlock bench risk: the costliest actions, median us"), slowest);
 
     QElapsedTimer parse;
     parse.start();
@@ -58,27 +135,32 @@ int runRiskBench(int rounds)
     const double parseSeconds = double(parse.nsecsElapsed()) / 1e9;
 
     const double rate = double(n) / scoreSeconds;
-    printTable(QStringLiteral("Interlock bench risk: %1 corpus actions x %2 rounds, %3 rules, one "
-                              "thread (checksum %4)")
-                   .arg(inputs.size())
-                   .arg(rounds)
-                   .arg(engine->ruleCount())
-                   .arg(sink % 1000),
-               {
-                   {QStringLiteral("scored actions/s"), formatNumber(rate)},
-                   {QStringLiteral("added latency per submission p50 (us)"),
-                    formatNumber(percentile(perActionUs, 0.5), 1)},
-                   {QStringLiteral("added latency per submission p99 (us)"),
-                    formatNumber(percentile(perActionUs, 0.99), 1)},
-                   {QStringLiteral("added latency per submission max (us)"),
-                    formatNumber(percentile(perActionUs, 1.0), 1)},
-                   {QStringLiteral("reference: parsing the same JSON, actions/s"),
-                    formatNumber(double(n) / parseSeconds)},
-                   {QStringLiteral("scoring cost in parses of the same action"),
-                    formatNumber(parseSeconds > 0 ? scoreSeconds / parseSeconds : 0, 2)},
-               });
-    out(QStringLiteral("\ntarget: >= 50,000 actions/s: %1")
-            .arg(rate >= 50000 ? QStringLiteral("met") : QStringLiteral("MISSED")));
+    const double cpuRate = double(n) / scoreCpuSeconds;
+    printTable(
+        QStringLiteral("Interlock bench risk: %1 corpus actions x %2 rounds, %3 rules, one "
+                       "thread (checksum %4)")
+            .arg(inputs.size())
+            .arg(rounds)
+            .arg(engine->ruleCount())
+            .arg(sink % 1000),
+        {
+            {QStringLiteral("scored actions/s (wall clock)"), formatNumber(rate)},
+            {QStringLiteral("scored actions per CPU second of the thread"), formatNumber(cpuRate)},
+            {QStringLiteral("added latency per submission p50 (us)"),
+             formatNumber(percentile(perActionUs, 0.5), 1)},
+            {QStringLiteral("added latency per submission p99 (us)"),
+             formatNumber(percentile(perActionUs, 0.99), 1)},
+            {QStringLiteral("added latency per submission max (us)"),
+             formatNumber(percentile(perActionUs, 1.0), 1)},
+            {QStringLiteral("reference: parsing the same JSON, actions/s"),
+             formatNumber(double(n) / parseSeconds)},
+            {QStringLiteral("scoring cost in parses of the same action"),
+             formatNumber(parseSeconds > 0 ? scoreSeconds / parseSeconds : 0, 2)},
+        });
+    out(QStringLiteral("\ntarget: >= 100,000 actions/s on one core: %1 (per CPU second of the "
+                       "scoring thread; the wall clock also counts other programs on a shared "
+                       "machine)")
+            .arg(cpuRate >= 100000 ? QStringLiteral("met") : QStringLiteral("MISSED")));
     return Ok;
 }
 

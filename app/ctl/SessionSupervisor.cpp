@@ -8,7 +8,10 @@
 #include <QSocketNotifier>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,6 +24,13 @@ void onSignal(int sig)
 {
     const char c = char(sig);
     (void)!::write(g_signalPipe[1], &c, 1);
+}
+
+// How long one control poll waits on the server, and how long the supervisor waits for its
+// answer: with a dead-man time D, a third of it, so that a healthy server answers well within D.
+double controlWaitSeconds(int deadManSeconds)
+{
+    return deadManSeconds > 0 ? qBound(0.2, deadManSeconds / 3.0, 20.0) : 20.0;
 }
 } // namespace
 
@@ -35,6 +45,12 @@ SessionSupervisor::SessionSupervisor(Options options, QObject *parent)
     });
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &SessionSupervisor::poll);
+    m_deadMan.setSingleShot(true);
+    connect(&m_deadMan, &QTimer::timeout, this, [this] {
+        killAgent(QStringLiteral("the server's control channel did not answer for %1 s (dead-man)")
+                      .arg(m_options.deadManSeconds),
+                  /*serverGone=*/true);
+    });
 }
 
 SessionSupervisor::~SessionSupervisor() = default;
@@ -68,9 +84,29 @@ int SessionSupervisor::run()
                       .value(QStringLiteral("id"))
                       .toString();
     const QString sessionToken = opened.body.value(QStringLiteral("token")).toString();
-    m_client = std::make_unique<ApiClient>(m_options.server, sessionToken);
+    const QString supervisorToken =
+        opened.body.value(QStringLiteral("supervisor_token")).toString();
+    m_options.enrollmentToken.fill(QLatin1Char('x'));
+    m_options.enrollmentToken.clear();
+    if (supervisorToken.isEmpty())
+        return fail(QStringLiteral("run: the server issued no supervisor credential (too old?); "
+                                   "refusing to run the agent without one"));
+    m_client = std::make_unique<ApiClient>(m_options.server, supervisorToken);
+    // The control channel is opened before the agent runs: the connection that answered is kept
+    // alive, and the server evicts connections that never completed a request (an agent's flood)
+    // before one that has.
+    const ApiResult first =
+        m_client->call("GET", QStringLiteral("/v1/sessions/%1/control?wait=0").arg(m_sessionId),
+                       std::nullopt, {}, 10000);
+    if (first.status != 200 ||
+        first.body.value(QStringLiteral("state")).toString() != QLatin1String("active")) {
+        report(QJsonObject{{QStringLiteral("exit_code"), 127}, {QStringLiteral("reaped"), 0}});
+        return fail(QStringLiteral("run: the server's control channel does not answer: ") +
+                    first.describe());
+    }
 
-    // The agent gets its session and nothing else: never the enrollment token.
+    // The agent gets its session and nothing else: never the enrollment token, never the
+    // supervisor token.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.remove(QStringLiteral("INTERLOCK_TOKEN"));
     env.insert(QStringLiteral("INTERLOCK_URL"), m_options.server.toString());
@@ -86,7 +122,7 @@ int SessionSupervisor::run()
                  int(m_tree.pid()), qPrintable(m_sessionId),
                  m_tree.inCgroup() ? " (own cgroup)" : "");
     setUpSignals();
-    m_lastContact.start();
+    contact(); // the session was just opened
     m_reapTimer.start();
     poll();
     while (!m_done)
@@ -94,41 +130,47 @@ int SessionSupervisor::run()
     return m_exitCode;
 }
 
+void SessionSupervisor::contact()
+{
+    if (m_options.deadManSeconds > 0)
+        m_deadMan.start(m_options.deadManSeconds * 1000);
+}
+
 void SessionSupervisor::poll()
 {
     if (m_done)
         return;
+    // The poll has its own deadline: an answer that does not come within the wait and a margin
+    // is a miss, and only answers count as contact.
+    const double waitS = controlWaitSeconds(m_options.deadManSeconds);
+    const int deadlineMs = int(waitS * 1000) + qMax(1000, int(waitS * 500));
     m_client->request(
         "GET",
-        QStringLiteral("/v1/sessions/%1/events?after=%2&wait=20").arg(m_sessionId).arg(m_after),
-        std::nullopt, [this](const ApiResult &r) { onEvents(r); }, {}, 30000);
+        QStringLiteral("/v1/sessions/%1/control?wait=%2").arg(m_sessionId).arg(waitS, 0, 'f', 3),
+        std::nullopt, [this](const ApiResult &r) { onControl(r); }, {}, deadlineMs);
 }
 
-void SessionSupervisor::onEvents(const ApiResult &r)
+void SessionSupervisor::onControl(const ApiResult &r)
 {
     if (m_done)
         return;
-    if (r.status == 403 && r.error().code == QLatin1String("session_killed"))
-        return killAgent(QStringLiteral("the session was killed"));
     if (r.status == 200) {
-        m_lastContact.restart();
-        for (const QJsonValue &v : r.body.value(QStringLiteral("events")).toArray()) {
-            const QJsonObject e = v.toObject();
-            if (e.value(QStringLiteral("type")).toString() == QLatin1String("session.killed"))
-                return killAgent(QStringLiteral("the session was killed: ") +
-                                 e.value(QStringLiteral("reason")).toString());
-        }
-        m_after = r.body.value(QStringLiteral("next")).toInteger(m_after);
-        return poll();
+        contact();
+        const QString state = r.body.value(QStringLiteral("state")).toString();
+        if (state == QLatin1String("killed"))
+            return killAgent(QStringLiteral("the session was killed"));
+        if (state != QLatin1String("active"))
+            return killAgent(QStringLiteral("the server says the session is %1").arg(state));
+        // Next poll once the reply has let go of its connection, so that the same kept-alive
+        // connection carries it (a new one would rank with an agent's flood for eviction).
+        return m_retryTimer.start(0);
     }
-    if (r.status != 0 && r.status < 500) // refused for good (401, 404…): fail closed
-        return killAgent(QStringLiteral("the server refused the session: ") + r.describe());
-    if (m_options.deadManSeconds > 0 &&
-        m_lastContact.elapsed() >= qint64(m_options.deadManSeconds) * 1000)
-        return killAgent(QStringLiteral("the server was unreachable for %1 s (dead-man)")
-                             .arg(m_options.deadManSeconds),
-                         /*serverGone=*/true);
-    m_retryTimer.start(250);
+    if (r.status == 429 || r.status == 0 || r.status >= 500) {
+        m_retryTimer.start(r.status == 0 ? 100 : 250); // a miss; the dead-man keeps counting
+        return;
+    }
+    // Refused for good (401, 403, 404…): fail closed.
+    killAgent(QStringLiteral("the server refused the supervisor: ") + r.describe());
 }
 
 void SessionSupervisor::killAgent(const QString &why, bool serverGone)
@@ -195,6 +237,9 @@ void SessionSupervisor::finish(int code)
 
 int runCommand(const QStringList &args)
 {
+    // Before any secret is read: a process that is not dumpable keeps /proc/PID/environ,
+    // /proc/PID/mem and ptrace closed to other processes of the same user, the agent included.
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     QCommandLineParser parser;
     addConnectionOptions(parser);
     addSessionOptions(parser);
@@ -229,6 +274,7 @@ int runCommand(const QStringList &args)
     SessionSupervisor::Options o;
     o.server = serverUrl(parser);
     o.enrollmentToken = token(parser);
+    forgetTokenEnvironment();
     o.session = sessionBody(parser, true);
     o.command = parser.positionalArguments().mid(1);
     bool ok1 = false, ok2 = false;

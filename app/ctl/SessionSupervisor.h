@@ -11,10 +11,13 @@ class QSocketNotifier;
 
 namespace interlock::ctl {
 
-// `interlockctl run`: opens a session, runs the agent under it and kills the agent's whole
-// process tree the moment the session is killed, without the agent's cooperation, then reports
-// `terminated` with the measured latency. With a dead-man time it also kills the agent when the
-// server cannot be reached for that long (fail closed).
+// `interlockctl run`: opens a supervised session, runs the agent under it and kills the agent's
+// whole process tree the moment the session is killed, without the agent's cooperation, then
+// reports `terminated` with the measured latency. It speaks with its own supervisor token, which
+// the agent never sees (not in its environment; the supervisor is not dumpable, so its memory and
+// /proc/PID/environ are closed to the agent), over the control channel that the server answers on
+// its I/O thread. With a dead-man time it also kills the agent when the control channel has not
+// answered for that long, whatever the agent does with its own connections (fail closed).
 class SessionSupervisor : public QObject
 {
     Q_OBJECT
@@ -35,7 +38,9 @@ public:
 
 private:
     void poll();
-    void onEvents(const ApiResult &result);
+    void onControl(const ApiResult &result);
+    void contact();
+    // serverGone: the dead-man fired; the report then gets one short try.
     void killAgent(const QString &why, bool serverGone = false);
     void agentExited();
     // Retried while the failure is retryable, for up to retryForMs.
@@ -45,12 +50,11 @@ private:
 
     Options m_options;
     ProcessTree m_tree;
-    std::unique_ptr<ApiClient> m_client;
+    std::unique_ptr<ApiClient> m_client; // with the supervisor token
     QString m_sessionId;
-    qint64 m_after = 0;
-    QElapsedTimer m_lastContact;
     QTimer m_reapTimer;
     QTimer m_retryTimer;
+    QTimer m_deadMan; // restarted by every answer of the control channel
     QSocketNotifier *m_signals = nullptr;
     bool m_done = false;
     int m_exitCode = 1;

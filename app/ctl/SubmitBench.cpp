@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -76,6 +77,15 @@ int SubmitBench::run()
     limits.maxPendingPerSession = m_options.actions;
     ServerThread server(dir.filePath(QStringLiteral("bench.db")), QHostAddress::LocalHost, 0,
                         limits);
+    // The built-in rules without their circuit breakers: this bench floods on purpose, and a
+    // breaker would rightly freeze every agent (`bench breaker` measures that).
+    {
+        QFile rules(QStringLiteral(":/risk/rules.json"));
+        rules.open(QIODevice::ReadOnly);
+        QJsonObject root = QJsonDocument::fromJson(rules.readAll()).object();
+        root.remove(QStringLiteral("breakers"));
+        server.setRiskRules(QJsonDocument(root).toJson());
+    }
     server.start();
     if (!server.waitUntilReady())
         return fail(QStringLiteral("the benchmark server did not start"));

@@ -60,9 +60,9 @@ int tokenCommand(const QStringList &args)
     if (!store->open(&error))
         return fail(error);
     const QString token = issueToken(*store, *role, name, QDateTime::currentMSecsSinceEpoch(),
-                                     QStringLiteral("interlockctl"));
+                                     QStringLiteral("interlockctl"), &error);
     if (token.isEmpty())
-        return fail(QStringLiteral("could not store the token in %1").arg(describeLocation(db)));
+        return fail(QStringLiteral("token create: %1 (in %2)").arg(error, describeLocation(db)));
     out(token);
     return Ok;
 }

@@ -28,7 +28,9 @@ const char kHelp[] =
     "  bench submit   measure submit throughput and decision delivery latency\n"
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
     "  bench risk     measure risk scoring throughput\n"
-    "  bench history  measure history pages, stats, export and verify (--db FILE)\n\n"
+    "  bench history  measure history pages, stats, export and verify (--db FILE)\n"
+    "  bench flood    measure the kill, memory and the dead-man switch under attack\n\n"
+    "  bench breaker  measure how fast a circuit breaker freezes a runaway agent\n\n"
     "Every command takes --help. Server and token come from --server/--token or\n"
     "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
     "Exit codes: 0 done (approved), 1 failed, 2 usage error, 3 rejected,\n"
@@ -42,6 +44,9 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
     const QStringList args = QCoreApplication::arguments();
     const QString command = args.value(1);
+    // The supervisor runs beside its agent for hours: no token of it stays readable there.
+    if (command == QLatin1String("run"))
+        scrubTokenArgument(argc, argv);
     if (command.isEmpty() || command == QLatin1String("--help") || command == QLatin1String("-h") ||
         command == QLatin1String("help")) {
         std::fputs(kHelp, command.isEmpty() ? stderr : stdout);

@@ -1,5 +1,7 @@
 #include "interlock_config.h"
 #include "server/ApiServer.h"
+#include "server/HttpServerAdapter.h"
+#include "server/LimitOptions.h"
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
 #include "server/StoreFactory.h"
@@ -8,6 +10,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QStandardPaths>
@@ -30,6 +33,9 @@ void onStopSignal(int)
 
 int main(int argc, char *argv[])
 {
+    // Every connection is a file descriptor: take all the system allows (LimitNOFILE in the
+    // systemd unit sets the hard limit).
+    const qint64 openFiles = raiseOpenFileLimit();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("interlock"));
     QCoreApplication::setApplicationVersion(QStringLiteral(INTERLOCK_VERSION));
@@ -68,6 +74,21 @@ int main(int argc, char *argv[])
         QStringLiteral("rules"),
         QStringLiteral("Risk rules file replacing the built-in ones (see docs/risk-rules.md)."),
         QStringLiteral("FILE"));
+    QCommandLineOption limit(QStringLiteral("limit"),
+                             QStringLiteral("Set a transport limit, NAME=VALUE (repeatable): ") +
+                                 limitOptionHelp() + QLatin1Char('.'),
+                             QStringLiteral("NAME=VALUE"));
+    QCommandLineOption notify(
+        QStringLiteral("notify"),
+        QStringLiteral("POST alerts (new high and critical actions, breaker trips, receipt "
+                       "violations, kills) as JSON to this http(s) URL; repeatable. Slack and "
+                       "Teams incoming webhooks show their `text` (see docs/safety.md)."),
+        QStringLiteral("URL"));
+    QCommandLineOption notifySecret(
+        QStringLiteral("notify-secret"),
+        QStringLiteral("File holding the HMAC-SHA256 key for X-Interlock-Signature on every "
+                       "webhook."),
+        QStringLiteral("FILE"));
     QCommandLineOption tlsCert(
         QStringLiteral("tls-cert"),
         QStringLiteral("Serve HTTPS with this PEM certificate chain (server certificate first)."),
@@ -85,8 +106,8 @@ int main(int argc, char *argv[])
         QStringLiteral("Longest PRAGMA quick_check of the database at start (default: 60; 0: no "
                        "limit)."),
         QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions(
-        {db, listen, maxBody, maxPending, rules, tlsCert, tlsKey, diskReserve, checkSeconds});
+    parser.addOptions({db, listen, maxBody, maxPending, rules, limit, tlsCert, tlsKey, diskReserve,
+                       checkSeconds, notify, notifySecret});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -103,7 +124,39 @@ int main(int argc, char *argv[])
                      "interlockd: --max-body must be at least 1024 and --max-pending at least 1\n");
         return 2;
     }
+    for (const QString &assignment : parser.values(limit)) {
+        QString error;
+        if (!applyLimitOption(limits, assignment, &error)) {
+            std::fprintf(stderr, "interlockd: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
 
+    WebhookOptions webhooks;
+    for (const QString &value : parser.values(notify)) {
+        const QUrl url(value, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))) {
+            std::fprintf(stderr, "interlockd: --notify needs an http(s) URL, not '%s'\n",
+                         qPrintable(value));
+            return 2;
+        }
+        webhooks.urls.append(url);
+    }
+    if (parser.isSet(notifySecret)) {
+        QFile secret(parser.value(notifySecret));
+        if (!secret.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "interlockd: cannot read --notify-secret %s: %s\n",
+                         qPrintable(secret.fileName()), qPrintable(secret.errorString()));
+            return 1;
+        }
+        webhooks.secret = secret.readAll().trimmed();
+        if (webhooks.secret.isEmpty()) {
+            std::fprintf(stderr, "interlockd: --notify-secret %s is empty\n",
+                         qPrintable(secret.fileName()));
+            return 1;
+        }
+    }
     StoreOptions storeOptions;
     bool ok3 = false, ok4 = false;
     storeOptions.diskReserveBytes = parser.value(diskReserve).toLongLong(&ok3) * 1024 * 1024;
@@ -124,6 +177,12 @@ int main(int argc, char *argv[])
         QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
     server.setStoreOptions(storeOptions);
+    if (!webhooks.urls.isEmpty()) {
+        std::printf("interlockd: webhooks to %lld URL(s), %s\n", qint64(webhooks.urls.size()),
+                    webhooks.secret.isEmpty() ? "unsigned (no --notify-secret)"
+                                              : "signed with X-Interlock-Signature");
+        server.setWebhooks(webhooks);
+    }
     QString error;
     if (parser.isSet(rules)) {
         auto engine = RiskEngine::fromFile(parser.value(rules), &error);
@@ -173,6 +232,8 @@ int main(int argc, char *argv[])
         "interlockd %s listening on %s://%s:%u (database %s)\n", INTERLOCK_VERSION,
         tls ? "https" : "http", qPrintable(address->first.toString()), port,
         qPrintable(postgres ? describeLocation(dbPath) : QFileInfo(dbPath).absoluteFilePath()));
+    std::printf("interlockd: up to %d connections (open-file limit %lld)\n",
+                server.transport().maxConnections(), openFiles);
     std::fflush(stdout);
 
     return app.exec();

@@ -137,7 +137,7 @@ void addActionRoutes(Router &router, ApiContext &api)
                    };
                    if (waitMs > 0 && ActionService::isPending(r.action)) {
                        api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs,
-                                    respond);
+                                    respond, waitOwner(who));
                        return;
                    }
                    respond(*reply);
@@ -150,7 +150,8 @@ void addActionRoutes(Router &router, ApiContext &api)
                    if (!readJsonBody(req, *reply, &body))
                        return;
                    DecisionRequest decision;
-                   if (ApiError e = DecisionRequest::parse(body, &decision); e.isError())
+                   if (ApiError e = DecisionRequest::parse(body, &decision, api.limits.json);
+                       e.isError())
                        return reply->sendError(e);
                    const auto r = api.actions.decide(who, req.params.value(0), decision);
                    if (r.error.isError())

@@ -1,5 +1,6 @@
 #include "ActionService.h"
 
+#include "ActionGuard.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "Tokens.h"
@@ -7,6 +8,8 @@
 #include "core/CanonicalJson.h"
 #include "core/Clock.h"
 #include "core/FieldReader.h"
+#include "core/Identity.h"
+#include "core/PayloadView.h"
 #include "core/RiskLevel.h"
 #include "core/Timestamp.h"
 
@@ -30,6 +33,57 @@ QJsonObject approvedPayload(const QJsonObject &action)
     const QJsonValue edited = action.value(QStringLiteral("approved_payload"));
     return edited.isObject() ? edited.toObject()
                              : action.value(QStringLiteral("payload")).toObject();
+}
+
+// Which rendering a `seen.view_sha256` is: the view derived from the payload (or from the
+// edited payload), the agent's own changes or diff, or neither.
+QString viewSource(const QJsonObject &action, const QString &viewSha256,
+                   const QJsonObject &editedPayload)
+{
+    const QString kind = str(action, QStringLiteral("kind"));
+    for (const QJsonObject &p :
+         {action.value(QStringLiteral("payload")).toObject(), editedPayload}) {
+        if (!p.isEmpty() && PayloadView::isDerivable(kind) &&
+            PayloadView::viewSha256(PayloadView::derivedChanges(kind, p)) == viewSha256)
+            return QStringLiteral("derived");
+    }
+    const QJsonValue diff = action.value(QStringLiteral("diff"));
+    const QString agent =
+        diff.isString()
+            ? PayloadView::viewSha256(diff.toString())
+            : PayloadView::viewSha256(action.value(QStringLiteral("changes")).toArray());
+    return agent == viewSha256 ? QStringLiteral("agent") : QStringLiteral("unknown");
+}
+
+// The decision's record of what the reviewer had on screen (issue #15). An approval or edit
+// made on a view of another payload is refused with 409 stale_view; a rejection never is.
+ApiError seenRecord(const QJsonObject &action, const DecisionRequest &request, QJsonObject *out)
+{
+    if (!request.seen)
+        return {};
+    const DecisionRequest::Seen &seen = *request.seen;
+    const bool edit = request.kind == DecisionRequest::Kind::Edit;
+    const QString expected =
+        edit ? QString::fromLatin1(sha256Hex(canonicalJson(request.payload)))
+             : QString::fromLatin1(sha256Hex(canonicalJson(approvedPayload(action))));
+    if (request.kind != DecisionRequest::Kind::Reject && seen.payloadSha256 != expected) {
+        return ApiError::conflict(
+            QStringLiteral("stale_view"),
+            edit ? QStringLiteral("The payload you saw (seen.payload_sha256) is not the edited "
+                                  "payload you sent; review the edit again.")
+                 : QStringLiteral("The payload you saw (seen.payload_sha256) is not the one this "
+                                  "approval would run (%1); reload the action.")
+                       .arg(expected));
+    }
+    *out = QJsonObject{{QStringLiteral("payload_sha256"), seen.payloadSha256},
+                       {QStringLiteral("view_sha256"),
+                        seen.viewSha256.isEmpty() ? QJsonValue() : QJsonValue(seen.viewSha256)},
+                       {QStringLiteral("view"),
+                        seen.viewSha256.isEmpty()
+                            ? QJsonValue()
+                            : QJsonValue(viewSource(action, seen.viewSha256,
+                                                    edit ? request.payload : QJsonObject()))}};
+    return {};
 }
 } // namespace
 
@@ -95,7 +149,8 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     if (!session)
         return {{}, false, ApiError::sessionKilled()};
 
-    const RiskAssessment risk = m_risk.assess(RiskInput::from(s));
+    const RiskInput input = RiskInput::from(s);
+    const RiskAssessment risk = m_risk.assess(input);
     const qint64 now = m_clock.nowMs();
     // The policy's deadline for the level is the longest an action may wait; an agent may ask for
     // less.
@@ -129,6 +184,9 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
         doc.insert(QStringLiteral("diff"), *s.diff);
     else
         doc.insert(QStringLiteral("changes"), s.changes);
+    doc.insert(QStringLiteral("hidden_text"), risk.hiddenText);
+    doc.insert(QStringLiteral("hidden_text_total"), double(risk.hiddenTotal));
+    doc.insert(QStringLiteral("view_check"), input.view.toJson());
     if (m_risk.policy().autoApproveLow && risk.level == RiskLevel::Low) {
         // Decided by the policy, never in a person's name.
         doc.insert(kStatus, QStringLiteral("approved"));
@@ -141,6 +199,11 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
                         {QStringLiteral("at"), toRfc3339(now)}});
     }
 
+    if (m_guard) {
+        if (const ApiError e = m_guard->admit(*session, doc); e.isError())
+            return {{}, false, e};
+    }
+
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
     const InsertOutcome r =
         m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession, deadline,
@@ -151,7 +214,38 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     if (!m_nextExpiry || deadline < *m_nextExpiry)
         scheduleExpiry(deadline);
     Q_EMIT actionChanged(str(doc, QStringLiteral("id")), session->id);
+    if (m_guard)
+        doc = m_guard->submitted(doc);
     return {doc, false, {}};
+}
+
+ActionService::Outcome ActionService::approveByGrant(const QJsonObject &stored,
+                                                     const QString &grantId, const QString &by)
+{
+    QJsonObject action = current(stored);
+    if (!isPending(action) || m_killSwitch.isKilled(str(action, QStringLiteral("session_id"))))
+        return {action, false,
+                ApiError::conflict(QStringLiteral("already_decided"),
+                                   QStringLiteral("This action is no longer pending."))};
+    const QString at = toRfc3339(m_clock.nowMs());
+    action.insert(kStatus, QStringLiteral("approved"));
+    action.insert(QStringLiteral("approvals"),
+                  QJsonArray{QJsonObject{{QStringLiteral("by"), by}, {QStringLiteral("at"), at}}});
+    action.insert(
+        QStringLiteral("decision"),
+        QJsonObject{{QStringLiteral("kind"), QStringLiteral("approve")},
+                    {QStringLiteral("by"), by},
+                    {QStringLiteral("grant"), grantId},
+                    {QStringLiteral("comment"), QStringLiteral("approved by a standing grant")},
+                    {QStringLiteral("at"), at}});
+    Transition t = transition(QStringLiteral("action.decided"), QStringLiteral("action.approve"),
+                              QStringLiteral("grant:") + grantId, action);
+    t.eventData.insert(QStringLiteral("grant_id"), grantId);
+    if (!write(action, t))
+        return {action, false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed while approving it."))};
+    return {action, false, {}};
 }
 
 QJsonObject ActionService::current(QJsonObject action)
@@ -220,15 +314,19 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
                                                   "%1 is current).")
                                        .arg(action.value(kVersion).toInt()))};
     }
-    const auto session = m_store.session(str(action, QStringLiteral("session_id")));
-    if (request.kind != DecisionRequest::Kind::Reject && session && !session->owner.isEmpty() &&
-        session->owner == who.name) {
-        return {action, false,
-                ApiError{403,
-                         QStringLiteral("self_approval"),
-                         QStringLiteral("You own the session that submitted this action, so "
-                                        "another reviewer must approve it."),
-                         {}}};
+    const QString me = identityKey(who.name);
+    if (request.kind != DecisionRequest::Kind::Reject) {
+        if (const ApiError e = selfApproval(me, str(action, QStringLiteral("session_id")));
+            e.isError())
+            return {action, false, e};
+    }
+
+    QJsonObject seen;
+    if (const ApiError e = seenRecord(action, request, &seen); e.isError())
+        return {action, false, e};
+    if (m_guard) {
+        if (const ApiError e = m_guard->checkDecision(who, action, request); e.isError())
+            return {action, false, e};
     }
 
     const qint64 now = m_clock.nowMs();
@@ -238,6 +336,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
                          {QStringLiteral("comment"),
                           request.comment.isEmpty() ? QJsonValue() : QJsonValue(request.comment)},
                          {QStringLiteral("at"), at}};
+    if (!seen.isEmpty())
+        decision.insert(QStringLiteral("seen"), seen);
     QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
     QString audit = QStringLiteral("action.") + DecisionRequest::kindName(request.kind);
 
@@ -246,7 +346,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
         action.insert(QStringLiteral("decision"), decision);
     } else {
         for (const QJsonValue &a : std::as_const(approvals)) {
-            if (a.toObject().value(QStringLiteral("by")).toString() == who.name &&
+            // Two approvals are two identities, however the names are written.
+            if (identityKey(a.toObject().value(QStringLiteral("by")).toString()) == me &&
                 request.kind == DecisionRequest::Kind::Approve) {
                 return {action, false,
                         ApiError::conflict(QStringLiteral("already_approved"),
@@ -256,13 +357,11 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
         }
         if (request.kind == DecisionRequest::Kind::Edit) {
             // The edited payload is scored again and earlier approvals (of another payload) lapse.
-            const RiskAssessment edited =
-                m_risk.assess(RiskInput{str(action, QStringLiteral("kind")),
-                                        request.payload,
-                                        str(action, QStringLiteral("target")),
-                                        {},
-                                        0,
-                                        {}});
+            RiskInput editedInput;
+            editedInput.kind = str(action, QStringLiteral("kind"));
+            editedInput.payload = request.payload;
+            editedInput.target = str(action, QStringLiteral("target"));
+            const RiskAssessment edited = m_risk.assess(editedInput);
             const int required = qMax(action.value(QStringLiteral("required_approvals")).toInt(),
                                       edited.requiredApprovals);
             action.insert(QStringLiteral("required_approvals"), required);
@@ -272,7 +371,10 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
             action.insert(QStringLiteral("approved_risk"), edited.toJson());
             approvals = QJsonArray();
         }
-        approvals.append(QJsonObject{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}});
+        QJsonObject approval{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}};
+        if (!seen.isEmpty())
+            approval.insert(QStringLiteral("seen"), seen);
+        approvals.append(approval);
         action.insert(QStringLiteral("approvals"), approvals);
         if (approvals.size() >= action.value(QStringLiteral("required_approvals")).toInt()) {
             action.insert(kStatus, QStringLiteral("approved"));
@@ -283,7 +385,10 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     }
     const QString event =
         isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
-    if (!write(action, transition(event, audit, who.name, action))) {
+    Transition t = transition(event, audit, who.name, action);
+    if (!seen.isEmpty())
+        t.eventData.insert(QStringLiteral("seen"), seen); // into the audit entry as well
+    if (!write(action, t)) {
         if (m_store.lastFailure() != StoreFailure::None)
             return {action, false,
                     storeError(m_store.lastFailure(), QStringLiteral("The decision"))};
@@ -292,7 +397,32 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
             ApiError::conflict(QStringLiteral("version_conflict"),
                                QStringLiteral("The action changed while deciding; reload it."))};
     }
+    if (m_guard)
+        m_guard->decided(who, action, request);
     return {action, false, {}};
+}
+
+ApiError ActionService::selfApproval(const QString &approverKey, const QString &sessionId)
+{
+    const auto session = m_store.session(sessionId);
+    if (!session)
+        return {};
+    // Names compared as identities (case, white space, invisible characters): an agent cannot
+    // slip its owner past this check by spelling the name differently, and a session from
+    // before owners were resolved is compared the same way. Admins are no exception.
+    if (!session->owner.isEmpty() && identityKey(session->owner) == approverKey)
+        return ApiError{403, QStringLiteral("self_approval"),
+                        QStringLiteral("You (%1) own the session that submitted this action, so "
+                                       "someone else must approve it.")
+                            .arg(session->owner),
+                        QStringLiteral("owner")};
+    if (!session->opener.isEmpty() && identityKey(session->opener) == approverKey)
+        return ApiError{403, QStringLiteral("self_approval"),
+                        QStringLiteral("You (%1) opened the session that submitted this action, "
+                                       "so someone else must approve it.")
+                            .arg(session->opener),
+                        QStringLiteral("opened_by")};
+    return {};
 }
 
 QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)

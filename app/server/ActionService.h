@@ -11,6 +11,7 @@
 
 namespace interlock {
 
+class ActionGuard;
 class Clock;
 class KillSwitch;
 class RiskEngine;
@@ -42,6 +43,12 @@ public:
     QJsonObject decisionView(const QString &id, bool *undelivered);
     void markDelivered(const QString &id);
 
+    // Policies consulted around submissions and decisions (SafetyGuard); not owned, may be null.
+    void setGuard(ActionGuard *guard) { m_guard = guard; }
+    // Approves a pending action in the name of a standing grant: decision.by = `by`, its own
+    // audit entry by `actor`. Refused (error) when the action is no longer pending.
+    Outcome approveByGrant(const QJsonObject &action, const QString &grantId, const QString &by);
+
     static bool isPending(const QJsonObject &action);
     int expireDue();
     void expireIfDue();
@@ -59,6 +66,9 @@ private:
     Transition transition(const QString &event, const QString &audit, const QString &actor,
                           const QJsonObject &action) const;
     void scheduleExpiry(std::optional<qint64> at);
+    // 403 self_approval when the approver is the owner or the opener of the action's session
+    // (field: which of the session's fields names them), else no error.
+    ApiError selfApproval(const QString &approverKey, const QString &sessionId);
 
     Store &m_store;
     Clock &m_clock;
@@ -66,6 +76,7 @@ private:
     const Limits &m_limits;
     const RiskEngine &m_risk;
     const KillSwitch &m_killSwitch;
+    ActionGuard *m_guard = nullptr;
     QTimer m_expiryTimer;
     std::optional<qint64> m_nextExpiry;
 };

@@ -4,18 +4,28 @@
 #include "Authenticator.h"
 #include "ChangeFeed.h"
 #include "CommitGroup.h"
+#include "ControlPath.h"
 #include "DiskReserve.h"
+#include "EventTap.h"
 #include "HttpServerAdapter.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
+#include "PgStore.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
+#include "SafetyGuard.h"
+#include "ServerMetrics.h"
 #include "SessionService.h"
+#include "SignInGuard.h"
 #include "SqliteStore.h"
 #include "StoreFactory.h"
+#include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
+#include "WebhookMessage.h"
 #include "core/Clock.h"
+#include "core/Identity.h"
+#include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
 namespace interlock {
@@ -38,22 +48,32 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_store(makeStore(databasePath))
     , m_sqlite(dynamic_cast<SqliteStore *>(m_store.get()))
     , m_killSwitch(std::make_unique<KillSwitch>())
+    , m_tokens(std::make_unique<TokenCache>())
     , m_risk(RiskEngine::builtIn())
-    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch))
-{}
+    , m_auth(std::make_unique<Authenticator>(*m_store, *m_killSwitch, *m_tokens))
+{
+    // Windows and blocks on the monotonic clock (a ManualClock's in tests).
+    std::function<qint64()> monotonic = [c = m_clock] { return c->monotonicMs(); };
+    m_signIns = std::make_unique<SignInGuard>(*m_store, *m_clock, monotonic);
+}
 
 ApiServer::~ApiServer()
 {
-    // The children use the members (store, clock): stop taking requests, drop parked long-polls,
-    // commit what is pending, then the services; only then may the members go.
+    // The children use the members (store, clock): stop taking requests (the I/O thread and the
+    // control path first), drop parked long-polls, commit what is pending, then the services;
+    // only then may the members go.
+    m_killSwitch->setObserver({});
     delete m_http;
     delete m_hub;
     m_hub = nullptr; // the last group's commit below wakes nobody
     delete m_sessions;
     delete m_recorder; // a last try for kills not yet recorded
-    delete m_commits;
+    delete m_commits;  // its last group still reaches the metrics and the webhooks (EventTap)
+    delete m_tap;
+    delete m_guard;
     delete m_actions;
     m_feed.reset();
+    m_notifier.reset();
 }
 
 bool ApiServer::open(QString *error)
@@ -81,11 +101,18 @@ bool ApiServer::open(QString *error)
     m_commits = new CommitGroup(*m_store, this);
     connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
     m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
-    QStringList active;
+    QStringList active, killed;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
         active.append(s.id);
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("killed")))
+        killed.append(s.id);
     m_killSwitch->setActive(active);
+    if (!killed.isEmpty())
+        m_killSwitch->kill(killed); // their supervisors may still poll and report
+    for (const auto &[hash, token] : m_store->controlTokens())
+        m_tokens->insert(hash, {token.role, token.name, token.sessionId});
     m_hub = new WaitHub(this);
+    m_hub->setMaxPerOwner(m_limits.maxWaitsPerToken);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
     m_sessions = new SessionService(*m_store, *m_clock, *m_killSwitch, *m_recorder, this);
     connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
@@ -105,10 +132,37 @@ bool ApiServer::open(QString *error)
     if (m_feed)
         connect(m_feed.get(), &ChangeFeed::eventsCommitted, this, &ApiServer::applyPeerEvents);
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
+    m_context->killSwitch = m_killSwitch.get();
+    m_context->tokens = m_tokens.get();
+    openSafety();
     registerRoutes();
+    connect(m_commits, &CommitGroup::groupCommitted, this, [this](qint64 nanoseconds, bool ok) {
+        m_metrics->commitTook(nanoseconds, ok);
+        if (ok)
+            m_tap->committed();
+    });
+    // Kills are written alone, outside the group commit.
+    connect(m_recorder, &KillRecorder::written, m_tap, &EventTap::committed);
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
-        m_commits, this);
+        m_commits, m_limits, this);
+    HttpServerAdapter *http = m_http;
+    m_control =
+        new ControlPath(*m_killSwitch, *m_tokens, m_limits,
+                        [http](HttpRequest &&r, std::shared_ptr<http::ReplyChannel> channel) {
+                            http->forward(std::move(r), std::move(channel));
+                        });
+    ControlPath *control = m_control;
+    m_http->setFront(control,
+                     [control](HttpRequest &r, const std::shared_ptr<http::ReplyChannel> &channel) {
+                         return control->handle(r, channel);
+                     });
+    // A kill made on this thread (a token the control path did not know) wakes the supervisors
+    // on the I/O thread too.
+    m_killSwitch->setObserver([control](const QStringList &ids) {
+        QMetaObject::invokeMethod(
+            control, [control, ids] { control->wake(ids); }, Qt::QueuedConnection);
+    });
     return true;
 }
 
@@ -148,6 +202,10 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
                 m_killSwitch->opened(e.sessionId);
             else if (e.type == QLatin1String("session.ended"))
                 m_killSwitch->ended(e.sessionId);
+            // Over on another server: its supervisor token is no longer good here either.
+            if (e.type == QLatin1String("session.ended") ||
+                e.type == QLatin1String("session.terminated"))
+                m_tokens->removeSession(e.sessionId);
             wake(QStringLiteral("session:") + e.sessionId);
         }
         if (!e.actionId.isEmpty())
@@ -161,15 +219,56 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
         m_actions->rescheduleExpiry();
 }
 
+void ApiServer::openSafety()
+{
+    m_guard =
+        new SafetyGuard(*m_store, *m_clock, *m_actions, *m_sessions, m_risk->breakers(), this);
+    m_guard->load();
+    m_actions->setGuard(m_guard);
+    connect(m_guard, &SafetyGuard::sessionsTold, this, [this](const QStringList &sessionIds) {
+        for (const QString &id : sessionIds)
+            wake(QStringLiteral("session:") + id);
+        wake(QStringLiteral("events"));
+    });
+    connect(m_sessions, &SessionService::sessionChanged, m_guard, &SafetyGuard::sessionChanged);
+    m_context->sessionJson = [guard = m_guard](const SessionRecord &s) {
+        return guard->sessionJson(s);
+    };
+    m_metrics = std::make_unique<ServerMetrics>();
+    if (!m_webhookOptions.urls.isEmpty())
+        m_notifier = std::make_unique<WebhookNotifier>(m_webhookOptions);
+    m_tap = new EventTap(*m_store, this);
+    if (auto *pg = dynamic_cast<PgStore *>(m_store.get()))
+        m_tap->setFilter([pg](qint64 seq) { return pg->wroteEvent(seq); });
+    m_tap->listen([this](const EventRecord &e) { m_metrics->observe(e, *m_store); });
+    if (m_notifier) {
+        m_tap->listen([this](const EventRecord &e) {
+            if (const auto message = webhookMessage(e, *m_store))
+                m_notifier->notify(*message);
+        });
+    }
+    m_safetyContext.reset(new SafetyContext{*m_guard, *m_metrics, m_notifier.get()});
+}
+
+void ApiServer::setWebhooks(WebhookOptions options)
+{
+    Q_ASSERT(!m_actions); // before open()
+    m_webhookOptions = std::move(options);
+}
+
 void ApiServer::setRiskEngine(std::unique_ptr<RiskEngine> engine)
 {
     Q_ASSERT(!m_actions); // before open()
     m_risk = std::move(engine);
 }
 
-QString ApiServer::createToken(Role role, const QString &name)
+QString ApiServer::createToken(Role role, const QString &name, QString *error)
 {
-    return issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"));
+    const QString token =
+        issueToken(*m_store, role, name, m_clock->nowMs(), QStringLiteral("local"), error);
+    if (!token.isEmpty()) // the store keeps the name as its displayName(): so does the cache
+        m_tokens->insert(tokenHash(token), {role, displayName(name), {}});
+    return token;
 }
 
 void ApiServer::registerRoutes()
@@ -192,11 +291,55 @@ void ApiServer::registerRoutes()
                          me.insert(QStringLiteral("session_id"), who.sessionId);
                      reply->sendJson(200, me);
                  });
+    m_router.add("GET", QStringLiteral("/v1/metrics"),
+                 Access::only({Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin}),
+                 [this](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                     reply->send(200, "text/plain; version=0.0.4; charset=utf-8", metricsText());
+                 });
     addSessionRoutes(m_router, *m_context);
     addActionRoutes(m_router, *m_context);
     addEventRoutes(m_router, *m_context);
     addAuditRoutes(m_router, *m_context);
     addHistoryRoutes(m_router, *m_context);
+    addSafetyRoutes(m_router, *m_context, *m_safetyContext);
+}
+
+QByteArray ApiServer::metricsText() const
+{
+    const http::TransportCounters &c = m_http->counters();
+    struct Figure {
+        const char *name;
+        const char *type;
+        const char *help;
+        qint64 value;
+    };
+    const Figure figures[] = {
+        {"interlock_connections_open", "gauge", "Open client connections.", c.open.load()},
+        {"interlock_connections_max", "gauge", "The cap on open connections.",
+         m_http->maxConnections()},
+        {"interlock_connections_accepted_total", "counter", "Connections accepted.",
+         c.accepted.load()},
+        {"interlock_connections_evicted_total", "counter",
+         "Connections without a request in progress closed for a new one at the cap.",
+         c.evicted.load()},
+        {"interlock_connections_refused_total", "counter", "Connections refused.",
+         c.refused.load()},
+        {"interlock_connections_timed_out_total", "counter",
+         "Connections closed for slow headers, body or idleness.", c.timedOut.load()},
+        {"interlock_waiting_requests", "gauge", "Parked long-polls.", m_hub->waiting()},
+        {"interlock_control_polls", "gauge", "Parked supervisor control polls.",
+         m_control->parked()},
+        {"interlock_kills_unrecorded", "gauge", "Kills not yet written to the store.",
+         m_recorder->unrecorded()},
+    };
+    QByteArray out;
+    for (const Figure &f : figures)
+        out += QByteArray("# HELP ") + f.name + ' ' + f.help + "\n# TYPE " + f.name + ' ' + f.type +
+               '\n' + f.name + ' ' + QByteArray::number(f.value) + '\n';
+    // The safety layer's figures (breakers, grants, webhooks, decisions: ServerMetrics).
+    out += m_safetyContext->metrics.render(m_context->store, m_safetyContext->guard,
+                                           m_safetyContext->notifier);
+    return out;
 }
 
 void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
@@ -223,6 +366,14 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
         if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {
             const bool allowed = match.route->access.closedSession && who.sessionClosed &&
                                  e.code == QLatin1String("session_killed");
+            // A wrong or malformed token (not a missing one) counts against the address; only
+            // failures are throttled, so a valid token from the same address still gets in.
+            if (e.status == 401 && !request.header("authorization").isEmpty()) {
+                if (const auto refusal = m_signIns->failed(request.peer))
+                    return reply->sendJson(
+                        refusal->error.status, refusal->error.toJson(),
+                        {{"Retry-After", QByteArray::number(refusal->retryAfterSeconds)}});
+            }
             if (!allowed)
                 return reply->sendError(e);
         }

@@ -2,6 +2,7 @@
 
 #include "Router.h"
 #include "Store.h"
+#include "WebhookNotifier.h"
 #include "core/Limits.h"
 
 #include <QHostAddress>
@@ -19,17 +20,27 @@ class ChangeFeed;
 struct EventRecord;
 class Clock;
 class CommitGroup;
+class ControlPath;
 class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
+class EventTap;
 class RiskEngine;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
+class SignInGuard;
 class SqliteStore;
+class Store;
+class TokenCache;
 class WaitHub;
 
-// The queue server: REST API v1 over a Store. Lives in one thread (its own in the console,
-// the main thread in interlockd); nothing in it is shared across threads.
+// The queue server: REST API v1 over a Store. Lives in one thread, the API thread (its own in
+// the console, the main thread in interlockd), where routes, services and the store run. Its
+// HTTP transport reads and writes connections on an I/O thread of its own, where the control
+// path (health, kill, stop-all, the supervisors' control channel) is answered without waiting
+// for this thread; only the KillSwitch and the TokenCache are shared between the two.
 class ApiServer : public QObject
 {
     Q_OBJECT
@@ -42,6 +53,8 @@ public:
 
     // Replaces the built-in risk rules; call before open().
     void setRiskEngine(std::unique_ptr<RiskEngine> engine);
+    // Webhooks for alerts (interlockd --notify); call before open().
+    void setWebhooks(WebhookOptions options);
     // The disk reserve and the start-up check of the database; call before open().
     void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
     bool open(QString *error);
@@ -50,23 +63,30 @@ public:
     quint16 listen(const QHostAddress &address, quint16 port, QString *error,
                    QTcpServer *server = nullptr);
 
-    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console).
-    QString createToken(Role role, const QString &name);
+    // Creates a token for a person or an enrolling agent (bootstrap, tests, the console); empty
+    // with *error set when the name is refused (see issueToken).
+    QString createToken(Role role, const QString &name, QString *error = nullptr);
 
     const Router &router() const { return m_router; }
     Store &store() { return *m_store; }
     WaitHub &waitHub() { return *m_hub; }
     ActionService &actions() { return *m_actions; }
     const CommitGroup &commits() const { return *m_commits; }
+    const SignInGuard &signIns() const { return *m_signIns; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
     // Other servers' changes (PostgreSQL), null on SQLite.
     ChangeFeed *changeFeed() const { return m_feed.get(); }
+    HttpServerAdapter &transport() { return *m_http; }
+    const ControlPath &controlPath() const { return *m_control; }
+    SafetyGuard &safety() { return *m_guard; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
     // SQLite only (a PostgreSQL server's disk is not beside this process).
     const DiskReserve &diskReserve() const { return *m_reserve; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
+    // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
+    QByteArray metricsText() const;
     void registerRoutes();
     // Wakes the long-polls parked on a topic; while a commit group is open, once it is committed
     // (what they will read must be durable and, on PostgreSQL, written: events are appended at
@@ -75,6 +95,7 @@ private:
     void wakeDeferred();
     // What other servers committed: the same wake-ups, and their kills into the KillSwitch.
     void applyPeerEvents(const QList<EventRecord> &events);
+    void openSafety();
 
     Limits m_limits;
     StoreOptions m_storeOptions;
@@ -84,10 +105,12 @@ private:
     std::unique_ptr<Store> m_store;
     SqliteStore *m_sqlite; // m_store when it is SQLite, for its SQLite-only settings; else null
     std::unique_ptr<KillSwitch> m_killSwitch;
+    std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     std::unique_ptr<ChangeFeed> m_feed;
     QSet<QString> m_deferredWakes;
+    std::unique_ptr<SignInGuard> m_signIns;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;
     SessionService *m_sessions = nullptr;
@@ -95,7 +118,15 @@ private:
     DiskReserve *m_reserve = nullptr;
     KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
+    // The safety layer (docs/safety.md).
+    SafetyGuard *m_guard = nullptr;
+    std::unique_ptr<ServerMetrics> m_metrics;
+    EventTap *m_tap = nullptr;
+    WebhookOptions m_webhookOptions;
+    std::unique_ptr<WebhookNotifier> m_notifier;
+    std::unique_ptr<struct SafetyContext> m_safetyContext;
     HttpServerAdapter *m_http = nullptr;
+    ControlPath *m_control = nullptr; // lives on the I/O thread, owned by m_http
     Router m_router;
 };
 

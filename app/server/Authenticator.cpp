@@ -2,25 +2,49 @@
 
 #include "KillSwitch.h"
 #include "Store.h"
+#include "TokenCache.h"
 #include "Tokens.h"
 
 namespace interlock {
 
-Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch)
+Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch, TokenCache &cache)
     : m_store(store)
     , m_killSwitch(killSwitch)
+    , m_cache(cache)
 {}
+
+std::optional<QByteArray> Authenticator::bearerToken(const QByteArray &header)
+{
+    // RFC 9110: the scheme is case-insensitive; one or more spaces (or tabs) follow it.
+    const QByteArray value = header.trimmed();
+    if (value.size() > 512)
+        return std::nullopt;
+    qsizetype end = 0;
+    while (end < value.size() && value[end] != ' ' && value[end] != '\t')
+        ++end;
+    if (value.left(end).toLower() != "bearer")
+        return std::nullopt;
+    const QByteArray token = value.mid(end).trimmed();
+    if (token.isEmpty())
+        return std::nullopt;
+    for (const char c : token) {
+        if (c <= ' ' || c == 0x7f)
+            return std::nullopt;
+    }
+    return token;
+}
 
 ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
 {
     const QByteArray header = request.header("authorization");
     if (header.isEmpty())
         return ApiError::unauthenticated(QStringLiteral("Send 'Authorization: Bearer <token>'."));
-    if (!header.startsWith("Bearer ") || header.size() > 512)
+    const auto token = bearerToken(header);
+    if (!token)
         return ApiError::unauthenticated(
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
-    const QString token = QString::fromLatin1(header.mid(7).trimmed());
-    const auto record = m_store.token(tokenHash(token));
+    const QByteArray hash = tokenHash(QString::fromLatin1(*token));
+    const auto record = m_store.token(hash);
     if (!record) {
         // A database that went away must not look like a bad token: a supervisor would take
         // that as final and kill its agent.
@@ -28,6 +52,23 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::unavailable(
                 QStringLiteral("The server cannot reach its database right now; retry shortly."));
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    }
+    if (record->role == Role::Supervisor) {
+        // Revoked with its session's other tokens by the kill, yet still the one credential that
+        // may report the termination: valid until the session is over.
+        const auto session = m_store.session(record->sessionId);
+        if (!session && (m_store.lastReadFailed() || !m_store.ensureAvailable()))
+            return ApiError::unavailable(
+                QStringLiteral("The server cannot reach its database right now; retry shortly."));
+        const bool usable = session && (session->status == QLatin1String("active") ||
+                                        session->status == QLatin1String("killed"));
+        if (!usable) {
+            m_cache.remove(hash);
+            return ApiError::forbidden(QStringLiteral("This session is over."));
+        }
+        m_cache.insert(hash, {record->role, record->name, record->sessionId});
+        *out = Principal{true, Role::Supervisor, record->name, record->sessionId};
+        return {};
     }
     if (record->role == Role::Session) {
         // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
@@ -49,8 +90,12 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::sessionKilled();
         }
     }
-    if (record->revoked)
+    if (record->revoked) {
+        m_cache.remove(hash);
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    }
+    if (TokenCache::cacheable(record->role))
+        m_cache.insert(hash, {record->role, record->name, {}});
     *out = Principal{true, record->role, record->name, record->sessionId};
     return {};
 }

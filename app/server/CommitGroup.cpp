@@ -2,6 +2,7 @@
 
 #include "Store.h"
 
+#include <QElapsedTimer>
 #include <QTimer>
 
 namespace interlock {
@@ -38,7 +39,10 @@ void CommitGroup::flush()
 {
     m_flushScheduled = false;
     const bool hadGroup = m_store.hasUncommitted();
+    QElapsedTimer took;
+    took.start();
     const bool committed = m_store.commitGroup();
+    const qint64 nanoseconds = took.nsecsElapsed();
     if (hadGroup)
         ++m_groups;
     // A lost database connection (PostgreSQL restarting) is worth a retry, on this server or,
@@ -59,7 +63,7 @@ void CommitGroup::flush()
             reply->release(failure);
     }
     if (hadGroup)
-        Q_EMIT groupCommitted();
+        Q_EMIT groupCommitted(nanoseconds, committed);
 }
 
 } // namespace interlock

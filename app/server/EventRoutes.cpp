@@ -9,7 +9,7 @@ namespace interlock {
 namespace {
 // Answers with events after `after` (optionally of one session); with none yet and a wait,
 // parks until the topic is woken or the wait runs out.
-void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
+void serveEvents(ApiContext &api, const HttpRequest &req, const Principal &who, HttpReplyPtr reply,
                  const QString &sessionId)
 {
     qint64 after = 0;
@@ -37,7 +37,7 @@ void serveEvents(ApiContext &api, const HttpRequest &req, HttpReplyPtr reply,
     if (waitMs > 0 && api.store.events(after, sessionId, 1).isEmpty()) {
         const QString topic =
             sessionId.isEmpty() ? QStringLiteral("events") : QStringLiteral("session:") + sessionId;
-        api.hub.park(topic, std::move(reply), waitMs, respond);
+        api.hub.park(topic, std::move(reply), waitMs, respond, waitOwner(who));
         return;
     }
     respond(*reply);
@@ -51,8 +51,8 @@ void addEventRoutes(Router &router, ApiContext &api)
     sessionOrUsers.append(Role::Session);
 
     router.add("GET", QStringLiteral("/v1/events"), Access::only(users),
-               [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
-                   serveEvents(api, req, std::move(reply), {});
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   serveEvents(api, req, who, std::move(reply), {});
                });
 
     router.add("GET", QStringLiteral("/v1/sessions/{id}/events"), Access::only(sessionOrUsers),
@@ -61,7 +61,7 @@ void addEventRoutes(Router &router, ApiContext &api)
                    if ((who.isSession() && who.sessionId != id) || !api.store.session(id))
                        return reply->sendError(
                            ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-                   serveEvents(api, req, std::move(reply), id);
+                   serveEvents(api, req, who, std::move(reply), id);
                });
 }
 

@@ -262,9 +262,10 @@ QByteArray historyItemJson(const HistoryRow &row)
 
 QByteArray historyCsvHeader()
 {
-    return QByteArrayLiteral("id,decided_at,created_at,agent,session_id,kind,title,target,"
-                             "risk_score,risk_level,outcome,decided_by,approvals,comment,"
-                             "time_to_decision_ms,payload_sha256\r\n");
+    return QByteArrayLiteral(
+        "id,decided_at,created_at,agent,session_id,kind,title,target,"
+        "risk_score,risk_level,outcome,decided_by,approvals,comment,"
+        "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256\r\n");
 }
 
 QByteArray historyCsvLine(const QStringList &fields)

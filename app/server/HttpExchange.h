@@ -1,8 +1,10 @@
 #pragma once
 
 #include "core/ApiError.h"
+#include "http/ReplyChannel.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QObject>
 #include <QPointer>
@@ -11,12 +13,9 @@
 #include <memory>
 #include <optional>
 
-class QHttpServerResponder;
-class QTcpSocket;
-
 namespace interlock {
 
-// A request as the API sees it, independent of the QHttpServer version.
+// A request as the API sees it (parsed by app/server/http).
 struct HttpRequest {
     QByteArray method; // "GET", "POST", …
     QString path;      // decoded path, no query
@@ -24,6 +23,7 @@ struct HttpRequest {
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
     QStringList params; // filled by the router from {placeholders}
+    QHostAddress peer;  // the client's address (failed sign-ins are counted per address)
 
     QByteArray header(const QByteArray &lowerName) const { return headers.value(lowerName); }
 };
@@ -41,15 +41,15 @@ public:
     virtual void hold(HttpReply *reply) = 0;
 };
 
-// One response still owed to a client. It may be kept past the handler (long-poll); once the
-// client disconnects it turns into a no-op and emits clientGone(), so nothing is ever written to
-// a socket that Qt has deleted.
-class HttpReply : public QObject
+// One response still owed to a client. It lives on the API thread; the connection it answers
+// lives on the transport's I/O thread, and what is sent reaches it through a ReplyChannel. It
+// may be kept past the handler (long-poll); once the client disconnects it turns into a no-op and
+// emits clientGone(), so nothing is ever written for a client that left.
+class HttpReply : public QObject, private http::ReplySource
 {
     Q_OBJECT
 public:
-    HttpReply(std::unique_ptr<QHttpServerResponder> responder, QTcpSocket *socket,
-              ReplyGate *gate = nullptr);
+    explicit HttpReply(std::shared_ptr<http::ReplyChannel> channel, ReplyGate *gate = nullptr);
     ~HttpReply() override;
 
     bool isOpen() const;
@@ -59,12 +59,11 @@ public:
                   const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     void sendError(const ApiError &error);
     // A response of unknown length (chunked transfer encoding), produced piece by piece: `next`
-    // is called whenever the socket has room and returns the next piece; an empty piece ends
-    // the response. Memory stays bounded by one piece plus the socket's buffer.
+    // is called whenever the connection has room and returns the next piece; an empty piece
+    // ends the response. Memory stays bounded by one piece plus the budget of unsent bytes.
     void stream(int status, const QByteArray &contentType,
                 const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
                 std::function<QByteArray()> next);
-
     // For the gate: write the held response (or `replacement` instead, when the commit failed).
     void release(const ApiError &replacement = {});
     // For HttpReplyPtr: delete now, or once the held response has been released.
@@ -81,20 +80,18 @@ private:
         QList<std::pair<QByteArray, QByteArray>> headers;
     };
     void write(const Response &response);
-    // Status and headers, then the body (or, without one, the start of a chunked body).
-    void begin(int status, const QByteArray &contentType,
-               const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
-               std::optional<QByteArray> body);
-    void writeChunk(const QByteArray &piece); // empty: the end of a chunked body
     void pump();
     void endStream();
+    void channelClosed() override;
+    void channelWritable() override;
+    void channelFinished() override;
 
-    std::unique_ptr<QHttpServerResponder> m_responder;
-    QPointer<QTcpSocket> m_socket;
+    std::shared_ptr<http::ReplyChannel> m_channel;
     ReplyGate *m_gate;
     std::optional<Response> m_held;
     bool m_sent = false;
     bool m_disposed = false;
+    bool m_gone = false;
     std::function<QByteArray()> m_next; // set while streaming
 };
 

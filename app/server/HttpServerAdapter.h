@@ -1,35 +1,68 @@
 #pragma once
 
 #include "HttpExchange.h"
+#include "core/Limits.h"
 
 #include <QHostAddress>
 #include <functional>
+#include <memory>
 
 class QTcpServer;
+class QThread;
 
 namespace interlock {
 
-// The only class that knows QHttpServer's API, which changes between Qt 6.4 and 6.8
-// (DESIGN.md "Platform facts"). It turns every request into an HttpRequest plus an HttpReply
-// and hands both to one dispatch function.
+namespace http {
+class ConnectionTable;
+struct TransportCounters;
+} // namespace http
+
+// Our own HTTP/1.1 transport (app/server/http), behind the interface the routes have always
+// used: each complete request becomes an HttpRequest plus an HttpReply handed to one dispatch
+// function on the thread that owns this adapter (the API thread). Connections are read and
+// written on the adapter's own I/O thread, with every limit of Limits enforced while reading,
+// so neither slow clients nor the store can stall the other. Qt's QHttpServer could not do
+// this (docs/security.md).
 class HttpServerAdapter : public QObject
 {
     Q_OBJECT
 public:
     using Dispatch = std::function<void(HttpRequest &&, HttpReplyPtr)>;
+    // Runs on the I/O thread before a request goes to the API thread; true when it answered it.
+    using Front = std::function<bool(HttpRequest &, const std::shared_ptr<http::ReplyChannel> &)>;
 
     // gate may be null: replies then always leave at once.
-    HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, QObject *parent = nullptr);
+    HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, const Limits &limits,
+                      QObject *parent = nullptr);
     ~HttpServerAdapter() override;
 
-    // Returns the bound port, or 0 with *error set. `server` (taken over) listens instead of a
-    // plain QTcpServer, e.g. TLS from createTlsListener().
+    // Call before listen(): `front` runs on the I/O thread; `frontObject` (may be null) is moved
+    // there and deleted there when the adapter goes.
+    void setFront(QObject *frontObject, Front front);
+    QThread *ioThread() const { return m_io; }
+
+    // Returns the bound port, or 0 with *error set. `server`, when given, listens instead of a
+    // plain QTcpServer (a QSslServer from createTlsListener()): not yet listening, in this
+    // thread; the adapter takes it over (whatever its parent) and moves it to the I/O thread.
     quint16 listen(const QHostAddress &address, quint16 port, QString *error,
                    QTcpServer *server = nullptr);
 
+    // Hands a request to the API thread as if a client had sent it; its answer goes to
+    // `channel`. Any thread.
+    void forward(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel);
+
+    const http::TransportCounters &counters() const { return *m_counters; }
+    int maxConnections() const;
+
 private:
-    class Impl;
-    std::unique_ptr<Impl> m_impl;
+    Dispatch m_dispatch;
+    ReplyGate *m_gate;
+    std::unique_ptr<http::TransportCounters> m_counters;
+    QThread *m_io;
+    QObject *m_anchor;                // lives on the I/O thread
+    http::ConnectionTable *m_table;   // lives on the I/O thread
+    QObject *m_frontObject = nullptr; // lives on the I/O thread
+    Front m_front;
 };
 
 } // namespace interlock

@@ -63,8 +63,10 @@ std::optional<SessionsEnded> KillRecorder::write(const QStringList &ids, const R
     else
         m_store.commitGroup();
     auto ended = m_store.killSessions(ids, request.reason, request.transition);
-    if (ended && m_store.commitGroup())
+    if (ended && m_store.commitGroup()) {
+        Q_EMIT written();
         return ended;
+    }
     *why = m_store.lastFailure();
     // A failed savepoint leaves its group open and empty: close it.
     m_store.commitGroup();

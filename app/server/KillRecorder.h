@@ -45,6 +45,9 @@ public:
 
 Q_SIGNALS:
     void recordedLater(const SessionsEnded &ended, bool stopAll);
+    // After every kill or stop-all made durable (at once or by a retry): its events can be read
+    // (EventTap: metrics, webhooks).
+    void written();
 
 private:
     std::optional<SessionsEnded> attempt(const QStringList &ids, const Request &request);

@@ -26,15 +26,33 @@ void KillSwitch::ended(const QString &sessionId)
 
 QStringList KillSwitch::kill(const QStringList &sessionIds)
 {
-    const QMutexLocker lock(&m_mutex);
     QStringList wereActive;
-    const QStringList targets = sessionIds.isEmpty() ? m_active.values() : sessionIds;
-    for (const QString &id : targets) {
-        if (m_active.remove(id))
-            wereActive.append(id);
-        m_killed.insert(id);
+    QStringList targets;
+    {
+        const QMutexLocker lock(&m_mutex);
+        targets = sessionIds.isEmpty() ? m_active.values() : sessionIds;
+        for (const QString &id : std::as_const(targets)) {
+            if (m_active.remove(id))
+                wereActive.append(id);
+            m_killed.insert(id);
+        }
     }
+    const QMutexLocker lock(&m_observerMutex);
+    if (m_observer && !targets.isEmpty())
+        m_observer(targets);
     return wereActive;
+}
+
+void KillSwitch::setObserver(std::function<void(const QStringList &)> observer)
+{
+    const QMutexLocker lock(&m_observerMutex);
+    m_observer = std::move(observer);
+}
+
+bool KillSwitch::isActive(const QString &sessionId) const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_active.contains(sessionId);
 }
 
 bool KillSwitch::isKilled(const QString &sessionId) const

@@ -3,6 +3,7 @@
 #include <QMutex>
 #include <QSet>
 #include <QStringList>
+#include <functional>
 
 namespace interlock {
 
@@ -24,9 +25,16 @@ public:
     // the ones that were active until now.
     QStringList kill(const QStringList &sessionIds);
     bool isKilled(const QString &sessionId) const;
+    bool isActive(const QString &sessionId) const;
     QStringList active() const;
 
+    // Called (on the killing thread, outside the lock) with the sessions each kill marked, so the
+    // control path can wake the supervisors at once. Clear it before its target goes away.
+    void setObserver(std::function<void(const QStringList &sessionIds)> observer);
+
 private:
+    QMutex m_observerMutex;
+    std::function<void(const QStringList &)> m_observer;
     mutable QMutex m_mutex;
     QSet<QString> m_active;
     QSet<QString> m_killed;

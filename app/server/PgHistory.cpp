@@ -59,7 +59,8 @@ bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QStri
         "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
         "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
         "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
-        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ? WHERE id = ?"));
+        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
+        "seen_view_sha256 = ? WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
     q.addBindValue(*c.decidedAt / 86'400'000);
@@ -79,6 +80,13 @@ bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QStri
     q.addBindValue(approvers.join(u';'));
     q.addBindValue(approvedSha.isString() ? approvedSha.toString()
                                           : doc.value(QStringLiteral("payload_sha256")).toString());
+    // What the deciding reviewer had on screen (decision.seen, issue #15).
+    const QJsonObject seen = decision.value(QStringLiteral("seen")).toObject();
+    const auto textOrNull = [](const QJsonValue &v) {
+        return v.isString() ? QVariant(v.toString()) : QVariant(QMetaType(QMetaType::QString));
+    };
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("payload_sha256"))));
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("view_sha256"))));
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
     return execute(q);
 }
@@ -95,7 +103,7 @@ HistoryPage PgStore::history(const HistoryQuery &query)
         query.csvFields
             ? QStringLiteral("seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
                              "h_target, risk_score, h_level, outcome, decided_by, h_approvers, "
-                             "h_comment, ttd_ms, h_sha")
+                             "h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     const QString sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                         w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
@@ -117,11 +125,11 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             row.seq = q.value(0).toLongLong();
             row.decidedAt = q.value(1).toLongLong();
             if (query.csvFields) {
-                row.csv.reserve(16);
+                row.csv.reserve(18);
                 row.csv.append(q.value(2).toString());
                 row.csv.append(toRfc3339(row.decidedAt));
                 row.csv.append(toRfc3339(q.value(3).toLongLong()));
-                for (int i = 4; i < 17; ++i)
+                for (int i = 4; i < 19; ++i)
                     row.csv.append(q.value(i).toString());
             } else {
                 row.doc = q.value(2).toString().toUtf8();
@@ -136,8 +144,7 @@ HistoryPage PgStore::history(const HistoryQuery &query)
     });
 }
 
-StatsRows PgStore::statsRows(std::optional<qint64> from, std::optional<qint64> to,
-                             StatsParts parts)
+StatsRows PgStore::statsRows(std::optional<qint64> from, std::optional<qint64> to, StatsParts parts)
 {
     HistoryQuery range;
     range.from = from;

@@ -80,6 +80,26 @@ const QList<PgMigration> &migrations()
              "CREATE INDEX stats_agent ON actions(agent, outcome, ttd_bucket) WHERE decided_at IS "
              "NOT NULL",
          }},
+        {3,
+         "sessions.opener and owner_claimed, token names",
+         {
+             "ALTER TABLE sessions ADD COLUMN opener text, ADD COLUMN owner_claimed text",
+             // Token names without the session tokens, which are most of the table.
+             "CREATE INDEX tokens_names ON tokens(name, role) WHERE session_id IS NULL",
+         }},
+        {4,
+         "safety records",
+         {
+             // Standing grants and breaker trips (PgSafety.cpp).
+             "CREATE TABLE safety (kind text NOT NULL, id text NOT NULL, doc text NOT NULL, "
+             "PRIMARY KEY (kind, id))",
+         }},
+        {5,
+         "decision.seen columns",
+         {
+             "ALTER TABLE actions ADD COLUMN seen_payload_sha256 text, ADD COLUMN "
+             "seen_view_sha256 text",
+         }},
     };
     return list;
 }

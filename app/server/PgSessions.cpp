@@ -10,18 +10,20 @@ namespace interlock {
 using namespace pg;
 
 bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                            const Transition &transition)
+                            const Transition &transition, const QByteArray &supervisorTokenHash)
 {
     Transaction tx(*this);
     if (!tx.open())
         return false;
-    QSqlQuery &q =
-        prepared(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
-                                "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO "
-                                "NOTHING RETURNING id"));
+    QSqlQuery &q = prepared(QStringLiteral(
+        "INSERT INTO sessions(id, agent, owner, owner_claimed, opener, description, supervised, "
+        "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING "
+        "id"));
     q.addBindValue(s.id);
     q.addBindValue(s.agent);
-    q.addBindValue(s.owner);
+    q.addBindValue(orNull(s.owner));
+    q.addBindValue(orNull(s.ownerClaimed));
+    q.addBindValue(s.opener);
     q.addBindValue(s.description);
     q.addBindValue(s.supervised);
     q.addBindValue(s.status);
@@ -29,9 +31,12 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
     const bool inserted = execute(q) && q.next();
     q.finish();
     const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
+    const TokenRecord supervisorToken{s.agent, Role::Supervisor, s.id, false};
     if (!inserted)
         return false;
-    if (!insertTokenRow(tokenHash, sessionToken, s.createdAt)) {
+    if (!insertTokenRow(tokenHash, sessionToken, s.createdAt) ||
+        (!supervisorTokenHash.isEmpty() &&
+         !insertTokenRow(supervisorTokenHash, supervisorToken, s.createdAt))) {
         // The session row is written already: only the whole group can be undone.
         if (m_groupOpen)
             m_groupFailed = true;
@@ -42,8 +47,9 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
 
 std::optional<SessionRecord> PgStore::sessionRow(const QString &id, bool lock)
 {
-    QSqlQuery &q = prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?") +
-                            (lock ? QStringLiteral(" FOR UPDATE OF s") : QString()));
+    QSqlQuery &q =
+        prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?") +
+                 (lock ? QStringLiteral(" FOR UPDATE OF s") : QString()));
     q.addBindValue(id);
     std::optional<SessionRecord> out;
     if (execute(q) && q.next())
@@ -60,10 +66,10 @@ std::optional<SessionRecord> PgStore::session(const QString &id)
 QList<SessionRecord> PgStore::sessions(const QString &status)
 {
     return reading([&] {
-        QSqlQuery &q = prepared(
-            QString::fromLatin1(kSessionColumns) +
-            (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
-            QStringLiteral("ORDER BY s.created_at DESC, s.id"));
+        QSqlQuery &q =
+            prepared(QString::fromLatin1(kSessionColumns) +
+                     (status.isEmpty() ? QString() : QStringLiteral("WHERE s.status = ? ")) +
+                     QStringLiteral("ORDER BY s.created_at DESC, s.id"));
         if (!status.isEmpty())
             q.addBindValue(status);
         QList<SessionRecord> out;

@@ -50,6 +50,7 @@ bool PgStore::writeTransition(const Transition &t, const QString &sessionId,
 bool PgStore::flushAndCommit()
 {
     bool ok = m_inTransaction;
+    std::pair<qint64, qint64> written{0, -1}; // the seqs of this commit's events
     if (ok && (!m_events.empty() || !m_audit.empty())) {
         // The chain lock is the last lock a transaction takes and it waits for nothing else, so
         // it adds no deadlock; it is held only for these two statements and the commit.
@@ -62,6 +63,7 @@ bool PgStore::flushAndCommit()
         head.finish();
         if (ok) {
             const qint64 firstEvent = eventSeq + 1;
+            written = {firstEvent, eventSeq + qint64(m_events.size())};
             QJsonArray events;
             for (const PendingEvent &e : m_events) {
                 events.append(QJsonObject{{QStringLiteral("seq"), ++eventSeq},
@@ -112,7 +114,19 @@ bool PgStore::flushAndCommit()
     m_inTransaction = false;
     m_events.clear();
     m_audit.clear();
+    if (written.first <= written.second) {
+        m_ownEvents.push_back(written);
+        if (m_ownEvents.size() > 100000) // nobody asks (wroteEvent): do not grow for ever
+            m_ownEvents.pop_front();
+    }
     return true;
+}
+
+bool PgStore::wroteEvent(qint64 seq)
+{
+    while (!m_ownEvents.empty() && m_ownEvents.front().second < seq)
+        m_ownEvents.pop_front();
+    return !m_ownEvents.empty() && m_ownEvents.front().first <= seq;
 }
 
 bool PgStore::insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at)

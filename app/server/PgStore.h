@@ -6,6 +6,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <deque>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -59,8 +60,13 @@ public:
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
 
+    QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
+    QList<TokenRecord> tokenNames() override;
+    bool appendAuditEntry(const Transition &t) override;
+
     bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
-                       const Transition &transition) override;
+                       const Transition &transition,
+                       const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
@@ -90,6 +96,12 @@ public:
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 
+    bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                         const QList<SafetyWrite> &writes) override;
+    QList<QJsonObject> safetyRecords(const QString &kind) override;
+    QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) override;
+    std::array<qint64, 4> pendingByLevel() override;
+
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
@@ -105,6 +117,10 @@ public:
     bool connected() const override { return !connectionBroken(); }
     bool lastReadFailed() const override { return m_failed; }
     std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const override;
+
+    // Whether this store committed the event with that seq, not another server. Asked in
+    // increasing seq order (EventTap: webhooks and metrics count each event on one server).
+    bool wroteEvent(qint64 seq);
 
     // The NOTIFY channel of this database's servers, and this store's name in its payloads.
     QString channel() const { return m_channel; }
@@ -174,6 +190,7 @@ private:
     StoreFailure m_failure = StoreFailure::None;
     std::vector<PendingEvent> m_events;
     std::vector<PendingAudit> m_audit;
+    std::deque<std::pair<qint64, qint64>> m_ownEvents; // committed event seq ranges, in order
     QElapsedTimer m_lastReconnect;
 };
 

@@ -44,6 +44,8 @@ inline SessionRecord sessionFrom(const QSqlQuery &q)
     s.createdAt = q.value(6).toLongLong();
     s.pending = q.value(7).toInt();
     s.stop = parseDoc(q.value(8));
+    s.opener = q.value(9).toString();
+    s.ownerClaimed = q.value(10).toString();
     return s;
 }
 
@@ -53,7 +55,7 @@ inline SessionRecord sessionFrom(const QSqlQuery &q)
 inline constexpr char kSessionColumns[] =
     "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "
     "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending'), "
-    "s.stop FROM sessions s ";
+    "s.stop, s.opener, s.owner_claimed FROM sessions s ";
 
 } // namespace interlock::pg
 

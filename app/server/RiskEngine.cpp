@@ -1,5 +1,7 @@
 #include "RiskEngine.h"
 
+#include "BreakerRules.h"
+#include "HiddenTextScanner.h"
 #include "RiskRules.h"
 #include "core/ActionSubmission.h"
 
@@ -20,7 +22,17 @@ RiskInput RiskInput::from(const ActionSubmission &s)
     QString text = s.summary + QLatin1Char('\n') + s.diff.value_or(QString());
     for (const QJsonValue &c : s.changes)
         text += QLatin1Char('\n') + c.toObject().value(QStringLiteral("after")).toString();
-    return RiskInput{s.kind, s.payload, s.target, text, s.agentScore, s.agentReasons};
+    return RiskInput{s.kind,
+                     s.payload,
+                     s.target,
+                     text,
+                     s.agentScore,
+                     s.agentReasons,
+                     s.title,
+                     s.summary,
+                     s.changes,
+                     s.diff,
+                     PayloadView::check(s.kind, s.payload, s.changes, s.diff)};
 }
 
 RiskEngine::RiskEngine() = default;
@@ -73,10 +85,28 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
     if (!reader.read(&engine->m_rules, &engine->m_policy, &engine->m_internalDomains,
                      &engine->m_broad, error))
         return nullptr;
+    engine->m_hidden = std::make_unique<HiddenTextScanner>(engine->m_internalDomains);
+
+    engine->m_breakers = BreakerRules::read(doc.object(), json, error);
+    if (!engine->m_breakers)
+        return nullptr;
     for (const Rule &rule : std::as_const(engine->m_rules)) {
-        for (const QString &kind : rule.kinds) {
+        if (rule.detector == Rule::Detector::UnknownKind)
+            continue;
+        for (const QString &kind : rule.kinds + rule.kindPrefixes) {
             if (!engine->m_knownKinds.contains(kind))
-                engine->m_knownKinds.append(kind);
+                engine->m_knownKinds.append(kind); // a prefix ends with '.'
+        }
+    }
+    // The rules that apply to each kind named in the file, in file order: most actions are of
+    // those kinds, and skip the per-rule kind test.
+    for (const QString &kind : std::as_const(engine->m_knownKinds)) {
+        if (kind.endsWith(QLatin1Char('.')))
+            continue;
+        QList<qsizetype> &list = engine->m_rulesByKind[kind];
+        for (qsizetype i = 0; i < engine->m_rules.size(); ++i) {
+            if (engine->m_rules[i].appliesTo(kind))
+                list.append(i);
         }
     }
     return engine;
@@ -85,16 +115,22 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
 RiskAssessment RiskEngine::assess(const RiskInput &input) const
 {
     RiskAssessment out;
-    const DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad};
+    RiskFacts facts(input, m_internalDomains, *m_hidden);
+    DetectorContext context{input, m_knownKinds, m_internalDomains, m_broad, facts};
     int sum = 0;
-    for (const Rule &rule : m_rules) {
-        if (!rule.kinds.isEmpty() && !rule.kinds.contains(input.kind))
+    const auto indexed = m_rulesByKind.constFind(input.kind);
+    const qsizetype count = indexed != m_rulesByKind.constEnd() ? indexed->size() : m_rules.size();
+    const bool isIndexed = indexed != m_rulesByKind.constEnd();
+    for (qsizetype i = 0; i < count; ++i) {
+        const Rule &rule = m_rules[isIndexed ? indexed->at(i) : i];
+        if ((!isIndexed && !rule.appliesTo(input.kind)) || !rule.preconditionHolds(input.payload))
             continue;
         for (const Finding &f : detect(rule, context)) {
             sum += f.weight;
-            out.reasons.append(QJsonObject{{QStringLiteral("rule"), f.rule},
-                                           {QStringLiteral("weight"), f.weight},
-                                           {QStringLiteral("message"), f.message}});
+            // Keys in their sorted order: each insert appends.
+            out.reasons.append(QJsonObject{{QStringLiteral("message"), f.message},
+                                           {QStringLiteral("rule"), f.rule},
+                                           {QStringLiteral("weight"), f.weight}});
         }
     }
     out.score = qMin(100, sum);
@@ -111,6 +147,9 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
                         {QStringLiteral("message"), why}});
         out.score = input.agentScore;
     }
+    const HiddenScan &hidden = facts.hidden();
+    out.hiddenText = hidden.toJson(RiskAssessment::kMaxHiddenListed);
+    out.hiddenTotal = hidden.total;
     out.level = levelForScore(out.score);
     out.requiredApprovals = m_policy.requiredApprovals[int(out.level)];
     out.deadlineSeconds = m_policy.deadlineSeconds[int(out.level)];

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "core/PayloadView.h"
 #include "core/RiskLevel.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -18,6 +20,8 @@ struct RiskPolicy {
 };
 
 struct ActionSubmission;
+class BreakerRules;
+class HiddenTextScanner;
 
 struct RiskInput {
     QString kind;
@@ -26,6 +30,12 @@ struct RiskInput {
     QString text; // summary, diff and changes: searched for secrets
     int agentScore = 0;
     QStringList agentReasons;
+    // What the reviewer reads, scanned for hidden text (issue #15); empty for a re-scored edit.
+    QString title;
+    QString summary;
+    QJsonArray changes;
+    std::optional<QString> diff;
+    ViewCheck view; // the agent's changes/diff checked against the payload
 
     // Everything a submission says, with summary, diff and changes as the text to search.
     static RiskInput from(const ActionSubmission &submission);
@@ -37,8 +47,11 @@ struct RiskAssessment {
     QJsonArray reasons; // [{rule, weight, message}]
     int requiredApprovals = 1;
     int deadlineSeconds = 900;
+    QJsonArray hiddenText; // the first kMaxHiddenListed findings (HiddenFinding::toJson)
+    qsizetype hiddenTotal = 0;
 
-    QJsonObject toJson() const;
+    static constexpr qsizetype kMaxHiddenListed = 50;
+    QJsonObject toJson() const; // {score, level, reasons}
 };
 
 // Server-side, deterministic, explainable scoring (DESIGN.md "Risk"). Every weight, pattern,
@@ -57,6 +70,8 @@ public:
 
     RiskAssessment assess(const RiskInput &input) const;
     const RiskPolicy &policy() const { return m_policy; }
+    // The circuit breakers of the same file ("breakers", "destructive"; BreakerRules).
+    std::shared_ptr<const BreakerRules> breakers() const { return m_breakers; }
     int ruleCount() const;
 
     struct Rule;
@@ -64,10 +79,13 @@ public:
 private:
     RiskEngine();
     QList<Rule> m_rules;
+    QHash<QString, QList<qsizetype>> m_rulesByKind; // for the kinds the rules name exactly
     QStringList m_knownKinds;
     QStringList m_internalDomains;
     QList<QRegularExpression> m_broad;
     RiskPolicy m_policy;
+    std::unique_ptr<HiddenTextScanner> m_hidden;
+    std::shared_ptr<const BreakerRules> m_breakers;
 };
 
 } // namespace interlock

@@ -1,10 +1,7 @@
+// Reading and validating a rules file (docs/risk-rules.md), and helpers the detectors share.
 #include "RiskRules.h"
 
-#include "core/RiskLevel.h"
-
-#include <QJsonDocument>
 #include <QSet>
-#include <QUrl>
 
 namespace interlock {
 
@@ -19,10 +16,17 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("equals"), Rule::Detector::Equals},
         {QStringLiteral("regex"), Rule::Detector::Regex},
         {QStringLiteral("acl_widening"), Rule::Detector::AclWidening},
+        {QStringLiteral("acl_grants"), Rule::Detector::AclGrants},
         {QStringLiteral("count"), Rule::Detector::Count},
+        {QStringLiteral("count_matching"), Rule::Detector::CountMatching},
         {QStringLiteral("external_email"), Rule::Detector::ExternalEmail},
         {QStringLiteral("external_url"), Rule::Detector::ExternalUrl},
         {QStringLiteral("secret"), Rule::Detector::Secret},
+        {QStringLiteral("hidden_text"), Rule::Detector::HiddenText},
+        {QStringLiteral("view_mismatch"), Rule::Detector::ViewMismatch},
+        {QStringLiteral("personal_data"), Rule::Detector::PersonalData},
+        {QStringLiteral("amount"), Rule::Detector::Amount},
+        {QStringLiteral("mail_delete"), Rule::Detector::MailDelete},
     };
     return map;
 }
@@ -39,11 +43,85 @@ QStringList strings(const QJsonValue &v)
     return out;
 }
 
-// {name} placeholders from `vars`, then from the payload's top-level strings.
-QString fill(QString message, const QHash<QString, QString> &vars, const QJsonObject &payload)
+bool readPatterns(const QJsonValue &v, QList<FastRegex> *out, QString *problem)
 {
-    for (auto it = vars.cbegin(); it != vars.cend(); ++it)
-        message.replace(QLatin1Char('{') + it.key() + QLatin1Char('}'), it.value());
+    const QStringList patterns = strings(v);
+    for (int i = 0; i < patterns.size(); ++i) {
+        FastRegex re(patterns[i]);
+        if (!re.isValid()) {
+            *problem = QStringLiteral("pattern %1 is not a valid regular expression: %2")
+                           .arg(i + 1)
+                           .arg(re.errorString());
+            return false;
+        }
+        out->append(re);
+    }
+    return true;
+}
+
+bool isWeight(const QJsonValue &v)
+{
+    return v.isDouble() && v.toInt() >= 0 && v.toInt() <= 100 && v.toDouble() == v.toInt();
+}
+
+int accessLevel(const QString &name)
+{
+    static const QStringList order{QStringLiteral("read"), QStringLiteral("comment"),
+                                   QStringLiteral("write"), QStringLiteral("admin"),
+                                   QStringLiteral("owner")};
+    return int(order.indexOf(name));
+}
+} // namespace
+
+bool Rule::appliesTo(const QString &kind) const
+{
+    if (kinds.isEmpty() && kindPrefixes.isEmpty())
+        return true;
+    if (kinds.contains(kind))
+        return true;
+    for (const QString &prefix : kindPrefixes) {
+        if (kind.startsWith(prefix))
+            return true;
+    }
+    return false;
+}
+
+namespace {
+bool sameValue(const QJsonValue &want, const QJsonValue &v)
+{
+    return want.isString() && v.isString()
+               ? want.toString().compare(v.toString(), Qt::CaseInsensitive) == 0
+               : want == v;
+}
+} // namespace
+
+bool Rule::preconditionHolds(const QJsonObject &payload) const
+{
+    if (onlyIfField.isEmpty() || !payload.contains(onlyIfField))
+        return true;
+    const QJsonValue v = payload.value(onlyIfField);
+    for (const QJsonValue &want : onlyIfValues) {
+        if (sameValue(want, v))
+            return true;
+    }
+    return false;
+}
+
+bool valueEquals(const QJsonValue &want, const QJsonValue &v)
+{
+    return sameValue(want, v);
+}
+
+QString fillMessage(QString message, MessageFacts vars, const QJsonObject &payload)
+{
+    if (!message.contains(QLatin1Char('{')))
+        return message;
+    for (const auto &[name, value] : vars) {
+        if (message.contains(name))
+            message.replace(QLatin1Char('{') + name + QLatin1Char('}'), value);
+    }
+    if (!message.contains(QLatin1Char('{')))
+        return message;
     for (auto it = payload.constBegin(); it != payload.constEnd(); ++it) {
         if (it.value().isString())
             message.replace(QLatin1Char('{') + it.key() + QLatin1Char('}'),
@@ -52,95 +130,31 @@ QString fill(QString message, const QHash<QString, QString> &vars, const QJsonOb
     return message;
 }
 
-QString shorten(const QString &s)
+QStringList allStrings(const QJsonValue &v)
 {
-    return s.size() > 80 ? s.left(79) + QChar(0x2026) : s;
-}
-
-bool isInternalHost(const QString &host, const QStringList &internal)
-{
-    const QString h = host.toLower();
-    if (h.isEmpty() || h == QLatin1String("localhost") || h.endsWith(QLatin1String(".local")))
-        return true;
-    for (const QString &domain : internal) {
-        if (h == domain || h.endsWith(QLatin1Char('.') + domain))
-            return true;
+    QStringList out;
+    if (v.isString()) {
+        out.append(v.toString());
+    } else if (v.isArray()) {
+        for (const QJsonValue &item : v.toArray())
+            out += allStrings(item);
+    } else if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+            out += allStrings(it.value());
     }
-    return false;
-}
-
-int accessRank(const QString &access)
-{
-    static const QStringList order{QStringLiteral("read"), QStringLiteral("comment"),
-                                   QStringLiteral("write"), QStringLiteral("admin"),
-                                   QStringLiteral("owner")};
-    const int i = int(order.indexOf(access.toLower()));
-    return i < 0 ? 2 : i; // an access level we do not know counts as write
-}
-
-QList<Finding> aclWidening(const Rule &rule, const DetectorContext &c)
-{
-    QHash<QString, QString> before;
-    for (const QJsonValue &g : c.input.payload.value(QStringLiteral("grants_before")).toArray())
-        before.insert(g.toObject().value(QStringLiteral("principal")).toString(),
-                      g.toObject().value(QStringLiteral("access")).toString());
-    QStringList gained;
-    QString firstPrincipal, firstAccess, firstBefore, broadPrincipal;
-    for (const QJsonValue &g : c.input.payload.value(QStringLiteral("grants_after")).toArray()) {
-        const QString principal = g.toObject().value(QStringLiteral("principal")).toString();
-        const QString access = g.toObject().value(QStringLiteral("access")).toString();
-        const auto old = before.constFind(principal);
-        if (old != before.constEnd() && accessRank(access) <= accessRank(*old))
-            continue;
-        if (gained.isEmpty()) {
-            firstPrincipal = principal;
-            firstAccess = access;
-            firstBefore = old == before.constEnd() ? QStringLiteral("had no access")
-                                                   : QStringLiteral("had %1").arg(*old);
-        }
-        gained.append(principal);
-        for (const QRegularExpression &broad : c.broad) {
-            if (broadPrincipal.isEmpty() && broad.match(principal).hasMatch())
-                broadPrincipal = principal;
-        }
-    }
-    if (gained.isEmpty())
-        return {};
-    QString message = fill(rule.message,
-                           {{QStringLiteral("access"), firstAccess},
-                            {QStringLiteral("principal"), firstPrincipal},
-                            {QStringLiteral("before"), firstBefore}},
-                           c.input.payload);
-    if (gained.size() > 1)
-        message += QStringLiteral(" (and %1 more)").arg(gained.size() - 1);
-    QList<Finding> out{{rule.id, rule.weight, message}};
-    if (!broadPrincipal.isEmpty() && rule.broadWeight > 0)
-        out.append({rule.id + QStringLiteral(".broad"), rule.broadWeight,
-                    QStringLiteral("%1 is a broad group: everyone in it gains access")
-                        .arg(broadPrincipal)});
     return out;
 }
 
-QList<Finding> regexFields(const Rule &rule, const DetectorContext &c)
+int thresholdWeight(const QList<std::pair<qint64, int>> &thresholds, qint64 n)
 {
-    for (const QString &field : rule.fields) {
-        const QStringList values = field == QLatin1String("@target")
-                                       ? QStringList{c.input.target}
-                                       : strings(c.input.payload.value(field));
-        for (const QString &value : values) {
-            for (const QRegularExpression &re : rule.patterns) {
-                const QRegularExpressionMatch m = re.match(value);
-                if (m.hasMatch())
-                    return {{rule.id, rule.weight,
-                             fill(rule.message,
-                                  {{QStringLiteral("match"), shorten(m.captured(0).trimmed())}},
-                                  c.input.payload)}};
-            }
-        }
+    int weight = 0;
+    for (const auto &[atLeast, w] : thresholds) {
+        if (n >= atLeast)
+            weight = w;
     }
-    return {};
+    return weight;
 }
-} // namespace
 
 QRegularExpression wildcard(const QString &pattern)
 {
@@ -152,89 +166,6 @@ QRegularExpression wildcard(const QString &pattern)
                                       QStringLiteral("\\*"), QStringLiteral(".*")) +
                                   QLatin1Char('$'),
                               QRegularExpression::CaseInsensitiveOption);
-}
-
-QList<Finding> detect(const Rule &rule, const DetectorContext &c)
-{
-    const QJsonObject &payload = c.input.payload;
-    switch (rule.detector) {
-    case Rule::Detector::Kind:
-        return {{rule.id, rule.weight, c.input.kind + QLatin1Char(' ') + rule.message}};
-    case Rule::Detector::UnknownKind:
-        if (c.knownKinds.contains(c.input.kind))
-            return {};
-        return {{rule.id, rule.weight, QStringLiteral("'%1' %2").arg(c.input.kind, rule.message)}};
-    case Rule::Detector::Equals: {
-        const QJsonValue v = payload.value(rule.field);
-        for (const QJsonValue &want : rule.values) {
-            const bool same = want.isString() && v.isString()
-                                  ? want.toString().compare(v.toString(), Qt::CaseInsensitive) == 0
-                                  : want == v;
-            if (same)
-                return {
-                    {rule.id, rule.weight,
-                     fill(rule.message,
-                          {{QStringLiteral("value"),
-                            v.isString()
-                                ? v.toString()
-                                : QString::fromUtf8(
-                                      QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
-                                      .mid(1)
-                                      .chopped(1)}},
-                          payload)}};
-        }
-        return {};
-    }
-    case Rule::Detector::Regex:
-        return regexFields(rule, c);
-    case Rule::Detector::AclWidening:
-        return aclWidening(rule, c);
-    case Rule::Detector::Count: {
-        const int n = int(payload.value(rule.field).toArray().size());
-        int weight = 0;
-        for (const auto &[atLeast, w] : rule.thresholds) {
-            if (n >= atLeast)
-                weight = w;
-        }
-        if (weight == 0)
-            return {};
-        return {{rule.id, weight,
-                 fill(rule.message, {{QStringLiteral("count"), QString::number(n)}}, payload)}};
-    }
-    case Rule::Detector::ExternalEmail: {
-        QStringList outside;
-        for (const QString &address : strings(payload.value(rule.field))) {
-            const QString domain =
-                address.section(QLatin1Char('@'), -1).trimmed().toLower().remove(QLatin1Char('>'));
-            if (!isInternalHost(domain, c.internalDomains) && !outside.contains(domain))
-                outside.append(domain);
-        }
-        if (outside.isEmpty())
-            return {};
-        return {{rule.id, rule.weight,
-                 fill(rule.message,
-                      {{QStringLiteral("domains"), outside.join(QStringLiteral(", "))}}, payload)}};
-    }
-    case Rule::Detector::ExternalUrl: {
-        const QString host = QUrl(payload.value(rule.field).toString()).host();
-        if (isInternalHost(host, c.internalDomains))
-            return {};
-        return {
-            {rule.id, rule.weight, fill(rule.message, {{QStringLiteral("host"), host}}, payload)}};
-    }
-    case Rule::Detector::Secret: {
-        // The secret itself never goes into the message: the reason is shown to every reviewer.
-        const QString haystack =
-            QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)) +
-            QLatin1Char('\n') + c.input.text;
-        for (const QRegularExpression &re : rule.patterns) {
-            if (re.match(haystack).hasMatch())
-                return {{rule.id, rule.weight, rule.message}};
-        }
-        return {};
-    }
-    }
-    return {};
 }
 
 bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
@@ -275,6 +206,131 @@ bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
     return true;
 }
 
+// The fields only some detectors use, and each detector's requirements.
+bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *error)
+{
+    const auto bad = [error](const QString &what) {
+        *error = what;
+        return false;
+    };
+    const auto optionalWeight = [&](const char *key, int *out) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (v.isUndefined())
+            return true;
+        if (!isWeight(v))
+            return bad(QStringLiteral("\"%1\" must be a whole number from 0 to 100")
+                           .arg(QLatin1String(key)));
+        *out = v.toInt();
+        return true;
+    };
+    if (!optionalWeight("broad_weight", &rule->broadWeight) ||
+        !optionalWeight("softened_weight", &rule->softenedWeight) ||
+        !optionalWeight("strong_weight", &rule->strongWeight) ||
+        !optionalWeight("ip_weight", &rule->ipWeight) ||
+        !optionalWeight("search_weight", &rule->searchWeight))
+        return false;
+    rule->onlyExternal = o.value(QStringLiteral("only_external")).toBool(false);
+    if (o.contains(QStringLiteral("only_if"))) {
+        const QJsonObject onlyIf = o.value(QStringLiteral("only_if")).toObject();
+        rule->onlyIfField = onlyIf.value(QStringLiteral("field")).toString();
+        rule->onlyIfValues = onlyIf.value(QStringLiteral("values")).toArray();
+        if (rule->onlyIfField.isEmpty() || rule->onlyIfValues.isEmpty())
+            return bad(QStringLiteral("\"only_if\" needs {\"field\", \"values\"}"));
+    }
+    rule->softenedMessage = o.value(QStringLiteral("softened_message")).toString();
+    rule->searchMessage = o.value(QStringLiteral("search_message")).toString();
+    rule->strongFields = strings(o.value(QStringLiteral("strong_fields")));
+    rule->types = strings(o.value(QStringLiteral("types")));
+    rule->currencyField = o.value(QStringLiteral("currency_field")).toString();
+    rule->minCount = o.value(QStringLiteral("min_count")).toInt(0);
+    rule->broadOnly = o.value(QStringLiteral("principals")).toString() == QLatin1String("broad");
+    rule->onlyNew = o.value(QStringLiteral("only_new")).toBool(false);
+    if (o.contains(QStringLiteral("min_access"))) {
+        rule->minAccess = accessLevel(o.value(QStringLiteral("min_access")).toString());
+        if (rule->minAccess < 0)
+            return bad(
+                QStringLiteral("\"min_access\" must be read, comment, write, admin or owner"));
+    }
+    QString problem;
+    if (!readPatterns(o.value(QStringLiteral("softened_by")), &rule->softenedBy, &problem))
+        return bad(QStringLiteral("softened_by: ") + problem);
+    for (const QString &name : strings(o.value(QStringLiteral("classes")))) {
+        static const QHash<QString, HiddenClass> classes{
+            {QStringLiteral("bidi"), HiddenClass::Bidi},
+            {QStringLiteral("invisible"), HiddenClass::Invisible},
+            {QStringLiteral("control"), HiddenClass::Control},
+            {QStringLiteral("escape"), HiddenClass::Escape},
+            {QStringLiteral("confusable"), HiddenClass::Confusable},
+            {QStringLiteral("mixed_script"), HiddenClass::MixedScript}};
+        const auto it = classes.constFind(name);
+        if (it == classes.constEnd())
+            return bad(QStringLiteral("unknown class \"%1\" in \"classes\"").arg(name));
+        rule->classes.append(*it);
+    }
+    for (const QJsonValue &t : o.value(QStringLiteral("thresholds")).toArray()) {
+        const QJsonArray pair = t.toArray();
+        if (pair.size() != 2 || !pair[0].isDouble() || !isWeight(pair[1]))
+            return bad(QStringLiteral("\"thresholds\" must be [[at least N, weight], …]"));
+        rule->thresholds.append({qint64(pair[0].toDouble()), pair[1].toInt()});
+    }
+    std::sort(rule->thresholds.begin(), rule->thresholds.end());
+
+    using D = Rule::Detector;
+    switch (rule->detector) {
+    case D::Kind:
+        if (rule->kinds.isEmpty() && rule->kindPrefixes.isEmpty())
+            return bad(QStringLiteral("a \"kind\" rule needs \"kinds\""));
+        break;
+    case D::Equals:
+        if ((rule->field.isEmpty() && rule->fields.isEmpty()) || rule->values.isEmpty())
+            return bad(QStringLiteral("an \"equals\" rule needs \"field\" and \"values\""));
+        break;
+    case D::Regex:
+        if (rule->fields.isEmpty() || rule->patterns.isEmpty())
+            return bad(QStringLiteral("a \"regex\" rule needs \"fields\" and \"patterns\""));
+        break;
+    case D::Secret:
+        if (rule->patterns.isEmpty())
+            return bad(QStringLiteral("a \"secret\" rule needs \"patterns\""));
+        break;
+    case D::Count:
+    case D::CountMatching:
+        if (rule->field.isEmpty() || rule->thresholds.isEmpty())
+            return bad(QStringLiteral("a \"count\" rule needs \"field\" and \"thresholds\""));
+        if (rule->detector == D::CountMatching && rule->patterns.isEmpty())
+            return bad(QStringLiteral("a \"count_matching\" rule needs \"patterns\""));
+        break;
+    case D::ExternalEmail:
+    case D::ExternalUrl:
+        if (rule->field.isEmpty() && rule->fields.isEmpty())
+            return bad(QStringLiteral("needs a \"field\" or \"fields\""));
+        break;
+    case D::HiddenText:
+        if (rule->classes.isEmpty())
+            return bad(QStringLiteral("a \"hidden_text\" rule needs \"classes\""));
+        break;
+    case D::PersonalData:
+        if (rule->types.isEmpty())
+            return bad(QStringLiteral("a \"personal_data\" rule needs \"types\""));
+        break;
+    case D::Amount:
+        if (rule->fields.isEmpty() || rule->thresholds.isEmpty())
+            return bad(QStringLiteral("an \"amount\" rule needs \"fields\" and \"thresholds\""));
+        break;
+    case D::MailDelete:
+        if (rule->thresholds.isEmpty() || rule->searchMessage.isEmpty())
+            return bad(QStringLiteral(
+                "a \"mail_delete\" rule needs \"thresholds\" and \"search_message\""));
+        break;
+    case D::UnknownKind:
+    case D::AclWidening:
+    case D::AclGrants:
+    case D::ViewMismatch:
+        break;
+    }
+    return true;
+}
+
 bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QString *error)
 {
     const QJsonObject o = value.toObject();
@@ -290,71 +346,44 @@ bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QStri
     if (rule->id.isEmpty())
         return bad(QStringLiteral("needs an \"id\""));
     const auto detector = detectors().constFind(o.value(QStringLiteral("detector")).toString());
-    if (detector == detectors().constEnd())
+    if (detector == detectors().constEnd()) {
+        QStringList known = detectors().keys();
+        known.sort();
         return bad(QStringLiteral("unknown detector \"%1\" (known: %2)")
                        .arg(o.value(QStringLiteral("detector")).toString(),
-                            QStringList(detectors().keys()).join(QStringLiteral(", "))));
+                            known.join(QStringLiteral(", "))));
+    }
     rule->detector = *detector;
-    rule->kinds = strings(o.value(QStringLiteral("kinds")));
+    for (const QString &kind : strings(o.value(QStringLiteral("kinds")))) {
+        if (kind.endsWith(QLatin1String(".*")))
+            rule->kindPrefixes.append(kind.chopped(1));
+        else
+            rule->kinds.append(kind);
+    }
     rule->message = o.value(QStringLiteral("message")).toString();
     if (rule->message.isEmpty())
         return bad(QStringLiteral("needs a \"message\""));
     const QJsonValue weight = o.value(QStringLiteral("weight"));
-    if (rule->detector != Rule::Detector::Count &&
-        (!weight.isDouble() || weight.toInt() < 0 || weight.toInt() > 100))
+    const bool weightFromThresholds = rule->detector == Rule::Detector::Count ||
+                                      rule->detector == Rule::Detector::CountMatching ||
+                                      rule->detector == Rule::Detector::Amount ||
+                                      rule->detector == Rule::Detector::MailDelete ||
+                                      rule->detector == Rule::Detector::PersonalData;
+    if (!(weightFromThresholds && weight.isUndefined()) && !isWeight(weight))
         return bad(QStringLiteral("\"weight\" must be a whole number from 0 to 100"));
     rule->weight = weight.toInt();
-    rule->broadWeight = o.value(QStringLiteral("broad_weight")).toInt(0);
     rule->field = o.value(QStringLiteral("field")).toString();
     rule->fields = strings(o.value(QStringLiteral("fields")));
     rule->values = o.value(QStringLiteral("values")).toArray();
-    const QStringList patterns = strings(o.value(QStringLiteral("patterns")));
-    for (int i = 0; i < patterns.size(); ++i) {
-        QRegularExpression re(patterns[i]);
-        if (!re.isValid())
-            return bad(QStringLiteral("pattern %1 is not a valid regular expression: %2")
-                           .arg(i + 1)
-                           .arg(re.errorString()));
-        re.optimize();
-        rule->patterns.append(re);
-    }
-    switch (rule->detector) {
-    case Rule::Detector::Kind:
-        if (rule->kinds.isEmpty())
-            return bad(QStringLiteral("a \"kind\" rule needs \"kinds\""));
-        break;
-    case Rule::Detector::Equals:
-        if (rule->field.isEmpty() || rule->values.isEmpty())
-            return bad(QStringLiteral("an \"equals\" rule needs \"field\" and \"values\""));
-        break;
-    case Rule::Detector::Regex:
-        if (rule->fields.isEmpty() || rule->patterns.isEmpty())
-            return bad(QStringLiteral("a \"regex\" rule needs \"fields\" and \"patterns\""));
-        break;
-    case Rule::Detector::Secret:
-        if (rule->patterns.isEmpty())
-            return bad(QStringLiteral("a \"secret\" rule needs \"patterns\""));
-        break;
-    case Rule::Detector::Count:
-        for (const QJsonValue &t : o.value(QStringLiteral("thresholds")).toArray()) {
-            const QJsonArray pair = t.toArray();
-            if (pair.size() != 2 || !pair[0].isDouble() || !pair[1].isDouble() ||
-                pair[1].toInt() < 0 || pair[1].toInt() > 100)
-                return bad(QStringLiteral("\"thresholds\" must be [[at least N, weight], …]"));
-            rule->thresholds.append({pair[0].toInt(), pair[1].toInt()});
-        }
-        if (rule->field.isEmpty() || rule->thresholds.isEmpty())
-            return bad(QStringLiteral("a \"count\" rule needs \"field\" and \"thresholds\""));
-        std::sort(rule->thresholds.begin(), rule->thresholds.end());
-        break;
-    case Rule::Detector::ExternalEmail:
-    case Rule::Detector::ExternalUrl:
-        if (rule->field.isEmpty())
-            return bad(QStringLiteral("needs a \"field\""));
-        break;
-    case Rule::Detector::UnknownKind:
-    case Rule::Detector::AclWidening:
-        break;
+    QString problem;
+    if (!readPatterns(o.value(QStringLiteral("patterns")), &rule->patterns, &problem) ||
+        !readDetectorFields(o, rule, &problem))
+        return bad(problem);
+    if (rule->patterns.size() > 1) {
+        QStringList parts;
+        for (const FastRegex &re : std::as_const(rule->patterns))
+            parts.append(QStringLiteral("(?:") + re.pattern() + QLatin1Char(')'));
+        rule->anyPattern = FastRegex(parts.join(QLatin1Char('|')));
     }
     return true;
 }
@@ -368,7 +397,8 @@ bool RulesReader::read(QList<Rule> *rules, RiskPolicy *policy, QStringList *inte
     }
     if (!readPolicy(policy, error))
         return false;
-    *internalDomains = strings(m_root.value(QStringLiteral("internal_domains")));
+    for (const QString &d : strings(m_root.value(QStringLiteral("internal_domains"))))
+        internalDomains->append(d.toLower());
     for (const QString &b : strings(m_root.value(QStringLiteral("broad_principals"))))
         broad->append(wildcard(b));
     const QJsonArray list = m_root.value(QStringLiteral("rules")).toArray();

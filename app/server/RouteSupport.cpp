@@ -7,6 +7,11 @@
 
 namespace interlock {
 
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session)
+{
+    return api.sessionJson ? api.sessionJson(session) : session.toJson();
+}
+
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out)
 {
     const ApiError e = parseJsonObject(request.body, out);
@@ -62,6 +67,12 @@ void replyFromReader(ApiContext &api, HttpReplyPtr reply,
             },
             Qt::QueuedConnection);
     });
+}
+
+QString waitOwner(const Principal &who)
+{
+    return roleName(who.role) + QLatin1Char(':') +
+           (who.sessionId.isEmpty() ? who.name : who.sessionId);
 }
 
 QString encodeCursor(std::pair<qint64, qint64> c)

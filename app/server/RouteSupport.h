@@ -7,9 +7,15 @@ namespace interlock {
 
 class ActionService;
 class Clock;
+class KillSwitch;
+class SafetyGuard;
+class ServerMetrics;
 class SessionService;
 class Store;
+class TokenCache;
 class WaitHub;
+class WebhookNotifier;
+struct SessionRecord;
 
 // What route handlers work with.
 struct ApiContext {
@@ -19,7 +25,25 @@ struct ApiContext {
     ActionService &actions;
     SessionService &sessions;
     WaitHub &hub;
+    // The control path's state, shared with the I/O thread (set by ApiServer).
+    KillSwitch *killSwitch = nullptr;
+    TokenCache *tokens = nullptr;
+    // A session as the API shows it (SafetyGuard adds "frozen"); unset: SessionRecord::toJson.
+    std::function<QJsonObject(const SessionRecord &)> sessionJson = {};
 };
+
+// Who a parked long-poll counts against (WaitHub's cap per caller): the session for session
+// tokens, the token's role and name otherwise.
+QString waitOwner(const Principal &who);
+
+// What the safety routes work with (SafetyRoutes.cpp).
+struct SafetyContext {
+    SafetyGuard &guard;
+    ServerMetrics &metrics;
+    const WebhookNotifier *notifier; // null without --notify
+};
+
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session);
 
 // Parses the JSON object body; on error sends it and returns false.
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out);
@@ -44,5 +68,7 @@ void addActionRoutes(Router &router, ApiContext &api);
 void addEventRoutes(Router &router, ApiContext &api);
 void addAuditRoutes(Router &router, ApiContext &api);
 void addHistoryRoutes(Router &router, ApiContext &api);
+// Standing grants, resume, breaker trips, bulk decisions and metrics (docs/safety.md).
+void addSafetyRoutes(Router &router, ApiContext &api, SafetyContext &safety);
 
 } // namespace interlock

@@ -2,6 +2,7 @@
 
 #include "ApiServer.h"
 #include "CommitGroup.h"
+#include "RiskEngine.h"
 
 namespace interlock {
 
@@ -27,6 +28,14 @@ bool ServerThread::waitUntilReady()
 void ServerThread::run()
 {
     ApiServer server(m_db, m_limits);
+    if (!m_rules.isEmpty()) {
+        auto engine = RiskEngine::fromJson(m_rules, &m_error);
+        if (!engine) {
+            m_ready.release();
+            return;
+        }
+        server.setRiskEngine(std::move(engine));
+    }
     if (server.open(&m_error))
         m_port = server.listen(m_address, m_requestedPort, &m_error);
     if (m_port) {

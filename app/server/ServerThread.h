@@ -17,6 +17,8 @@ public:
     ServerThread(QString databasePath, QHostAddress address, quint16 port, Limits limits = {});
     ~ServerThread() override;
 
+    // A rules file's content replacing the built-in risk rules (and breakers); before start().
+    void setRiskRules(const QByteArray &json) { m_rules = json; }
     bool waitUntilReady();
     quint16 port() const { return m_port; }
     QString error() const { return m_error; }
@@ -34,6 +36,7 @@ private:
     QHostAddress m_address;
     quint16 m_requestedPort;
     Limits m_limits;
+    QByteArray m_rules;
     QSemaphore m_ready;
     quint16 m_port = 0;
     QString m_error;

@@ -1,6 +1,9 @@
+#include "KillSwitch.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
 #include "Store.h"
+#include "TokenCache.h"
+#include "Tokens.h"
 
 #include <QJsonArray>
 
@@ -18,8 +21,16 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    const auto opened = api.sessions.open(who, body);
                    if (opened.error.isError())
                        return reply->sendError(opened.error);
-                   reply->sendJson(201, {{QStringLiteral("session"), opened.session.toJson()},
-                                         {QStringLiteral("token"), opened.token}});
+                   QJsonObject out{{QStringLiteral("session"), sessionView(api, opened.session)},
+                                   {QStringLiteral("token"), opened.token}};
+                   if (!opened.supervisorToken.isEmpty()) {
+                       out.insert(QStringLiteral("supervisor_token"), opened.supervisorToken);
+                       if (api.tokens)
+                           api.tokens->insert(
+                               tokenHash(opened.supervisorToken),
+                               {Role::Supervisor, opened.session.agent, opened.session.id});
+                   }
+                   reply->sendJson(201, out);
                });
 
     router.add("GET", QStringLiteral("/v1/sessions"), Access::only(users),
@@ -35,7 +46,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(api.sessions.asSeen(s).toJson());
+                       list.append(sessionView(api, api.sessions.asSeen(s)));
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -53,7 +64,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
             if (!s || (who.isSession() && who.sessionId != id))
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
-            reply->sendJson(200, {{QStringLiteral("session"), api.sessions.asSeen(*s).toJson()}});
+            reply->sendJson(
+                200, {{QStringLiteral("session"), sessionView(api, api.sessions.asSeen(*s))}});
         });
 
     router.add(
@@ -71,10 +83,10 @@ void addSessionRoutes(Router &router, ApiContext &api)
             // yet in the database (`recorded`: false) holds in memory and is retried until it is.
             const auto now = ended.recorded ? api.store.session(id)
                                             : std::optional(ended.result.sessions.value(0));
-            reply->sendJson(200,
-                            {{QStringLiteral("session"), now ? now->toJson() : QJsonObject()},
-                             {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
-                             {QStringLiteral("recorded"), ended.recorded}});
+            reply->sendJson(
+                200, {{QStringLiteral("session"), now ? sessionView(api, *now) : QJsonObject()},
+                      {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                      {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(
@@ -92,8 +104,29 @@ void addSessionRoutes(Router &router, ApiContext &api)
                              {QStringLiteral("recorded"), ended.recorded}});
         });
 
+    // The supervisor's control channel is served on the I/O thread (ControlPath); this answers
+    // only what reaches the API thread: a token the control path's cache did not know, or a bad
+    // `wait`. It never waits.
+    router.add("GET", QStringLiteral("/v1/sessions/{id}/control"), Access::only({Role::Supervisor}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   const QString id = req.params.value(0);
+                   if (who.sessionId != id)
+                       return reply->sendError(
+                           ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
+                   int waitMs = 0;
+                   if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
+                       return reply->sendError(e);
+                   QString state = QStringLiteral("active");
+                   if (api.killSwitch && api.killSwitch->isKilled(id))
+                       state = QStringLiteral("killed");
+                   else if (api.killSwitch && !api.killSwitch->isActive(id))
+                       state = QStringLiteral("ended");
+                   reply->sendJson(
+                       200, {{QStringLiteral("session_id"), id}, {QStringLiteral("state"), state}});
+               });
+
     router.add(
-        "POST", QStringLiteral("/v1/sessions/{id}/terminated"), Access::closedSessionToo(),
+        "POST", QStringLiteral("/v1/sessions/{id}/terminated"), Access::only({Role::Supervisor}),
         [&api, optionalBody](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
             QJsonObject body;
             if (!optionalBody(req, *reply, &body))
@@ -101,6 +134,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
             const auto ended = api.sessions.finish(who, req.params.value(0), body);
             if (ended.error.isError())
                 return reply->sendError(ended.error);
+            if (api.tokens)
+                api.tokens->removeSession(req.params.value(0));
             reply->sendJson(200,
                             {{QStringLiteral("session"), ended.result.sessions.value(0).toJson()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});

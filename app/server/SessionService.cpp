@@ -6,6 +6,7 @@
 #include "Tokens.h"
 #include "core/Clock.h"
 #include "core/FieldReader.h"
+#include "core/Identity.h"
 #include "core/SessionRequest.h"
 #include "core/Timestamp.h"
 
@@ -31,26 +32,44 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
 {
     SessionRequest request;
     if (const ApiError e = SessionRequest::parse(body, &request); e.isError())
-        return {{}, {}, e};
+        return {{}, {}, e, {}};
     SessionRecord s;
     s.id = newId("ses");
     s.agent = request.agent;
-    s.owner = request.owner;
+    s.owner = resolvePerson(request.owner);
+    s.ownerClaimed = request.owner;
+    s.opener = who.name;
     s.description = request.description;
     s.supervised = request.supervised;
     s.status = QStringLiteral("active");
     s.createdAt = m_clock.nowMs();
     const QString token = newToken();
+    const QString supervisorToken = s.supervised ? newToken() : QString();
     const Transition t{QStringLiteral("session.opened"),
-                       {{QStringLiteral("agent"), s.agent}, {QStringLiteral("status"), s.status}},
+                       {{QStringLiteral("agent"), s.agent},
+                        {QStringLiteral("status"), s.status},
+                        {QStringLiteral("owner"), s.owner.isEmpty() ? QJsonValue() : s.owner}},
                        QStringLiteral("session.open"),
                        actorOf(who),
                        s.createdAt};
-    if (!m_store.insertSession(s, tokenHash(token), t))
-        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session"))};
+    if (!m_store.insertSession(s, tokenHash(token), t,
+                               s.supervised ? tokenHash(supervisorToken) : QByteArray()))
+        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session")), {}};
     m_killSwitch.opened(s.id);
     Q_EMIT sessionChanged(s.id);
-    return {s, token, {}};
+    return {s, token, {}, supervisorToken};
+}
+
+QString SessionService::resolvePerson(const QString &claimed)
+{
+    const QString key = identityKey(claimed);
+    if (key.isEmpty())
+        return {};
+    for (const TokenRecord &t : m_store.tokenNames()) {
+        if (isUserRole(t.role) && identityKey(t.name) == key)
+            return t.name;
+    }
+    return {};
 }
 
 void SessionService::announce(const SessionsEnded &ended)

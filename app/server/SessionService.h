@@ -24,6 +24,7 @@ public:
         SessionRecord session;
         QString token;
         ApiError error;
+        QString supervisorToken; // supervised sessions: the supervisor's own credential
     };
     Opened open(const Principal &who, const QJsonObject &body);
 
@@ -50,6 +51,9 @@ Q_SIGNALS:
 
 private:
     void announce(const SessionsEnded &ended);
+    // The name of the person (reviewer, oncall, manager or admin token) that `claimed` names as
+    // an identity (see core/Identity.h), or empty: nobody this server knows.
+    QString resolvePerson(const QString &claimed);
 
 private:
     Store &m_store;

@@ -37,7 +37,9 @@ const char *const kHistoryColumns[] = {
     "decided_day INTEGER",
     // Copies for the CSV export, which then parses no JSON per row.
     "h_title TEXT", "h_target TEXT", "h_level TEXT", "h_comment TEXT", "h_approvers TEXT",
-    "h_sha TEXT"};
+    "h_sha TEXT",
+    // What the deciding reviewer had on screen (decision.seen, issue #15).
+    "seen_payload_sha256 TEXT", "seen_view_sha256 TEXT"};
 
 // The WHERE clause shared by pages, exports and statistics.
 struct Where {
@@ -133,7 +135,8 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
         "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
         "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
         "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
-        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ? WHERE id = ?"));
+        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
+        "seen_view_sha256 = ? WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
     q.addBindValue(*c.decidedAt / 86'400'000);
@@ -153,6 +156,12 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     q.addBindValue(approvers.join(u';'));
     q.addBindValue(approvedSha.isString() ? approvedSha.toString()
                                           : doc.value(QStringLiteral("payload_sha256")).toString());
+    const QJsonObject seen = decision.value(QStringLiteral("seen")).toObject();
+    const auto textOrNull = [](const QJsonValue &v) {
+        return v.isString() ? QVariant(v.toString()) : QVariant();
+    };
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("payload_sha256"))));
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("view_sha256"))));
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
     return q.exec();
 }
@@ -174,7 +183,7 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
                   "strftime('%Y-%m-%dT%H:%M:%fZ', decided_at / 1000.0, 'unixepoch'), "
                   "strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch'), agent, "
                   "session_id, kind, h_title, h_target, risk_score, h_level, outcome, decided_by, "
-                  "h_approvers, h_comment, ttd_ms, h_sha")
+                  "h_approvers, h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                             w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
@@ -196,8 +205,8 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
         row.seq = q.value(0).toLongLong();
         row.decidedAt = q.value(1).toLongLong();
         if (query.csvFields) {
-            row.csv.reserve(16);
-            for (int i = 2; i < 18; ++i)
+            row.csv.reserve(18);
+            for (int i = 2; i < 20; ++i)
                 row.csv.append(q.value(i).toString());
         } else {
             row.doc = q.value(2).toByteArray();

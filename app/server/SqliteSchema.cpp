@@ -41,7 +41,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 2;
+constexpr int kLatest = 5;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -56,6 +56,13 @@ bool SqliteStore::createTables()
             return false;
     }
     return true;
+}
+
+bool SqliteStore::createSafety()
+{
+    // Standing grants and breaker trips (SqliteSafety.cpp).
+    return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT "
+                               "NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id))"));
 }
 
 bool SqliteStore::migrate(QString *error)
@@ -87,17 +94,23 @@ bool SqliteStore::migrate(QString *error)
     static const Migration migrations[] = {
         {1, "tokens, sessions, actions, events, audit", &SqliteStore::createTables},
         {2, "history columns", &SqliteStore::migrateHistory},
+        {3, "sessions.opener and owner_claimed, token names", &SqliteStore::migrateIdentities},
+        {4, "safety records", &SqliteStore::createSafety},
+        // migrateHistory adds the history columns that are missing, now with these two.
+        {5, "decision.seen columns", &SqliteStore::migrateHistory},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {
-        *error = m_path + QStringLiteral(": ") + schemaTooNewMessage(current, sqliteSchemaVersion());
+        *error =
+            m_path + QStringLiteral(": ") + schemaTooNewMessage(current, sqliteSchemaVersion());
         return false;
     }
     for (const Migration &m : migrations) {
         if (m.version <= current)
             continue;
         if (!(this->*m.run)())
-            return fail(QStringLiteral("migration %1 (%2)").arg(m.version).arg(QLatin1String(m.name)));
+            return fail(
+                QStringLiteral("migration %1 (%2)").arg(m.version).arg(QLatin1String(m.name)));
         QSqlQuery record(db);
         record.prepare(QStringLiteral("INSERT INTO schema_version VALUES (?, ?, ?)"));
         record.addBindValue(m.version);

@@ -8,27 +8,52 @@ namespace interlock {
 using namespace sqlite;
 
 bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
-                                const Transition &transition)
+                                const Transition &transition, const QByteArray &supervisorTokenHash)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
     if (!tx.isOpen())
         return false;
     QSqlQuery q(db);
-    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, description, supervised, "
-                             "status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, owner_claimed, opener, "
+                             "description, supervised, status, created_at) VALUES (?, ?, ?, ?, ?, "
+                             "?, ?, ?, ?)"));
     q.addBindValue(s.id);
     q.addBindValue(s.agent);
-    q.addBindValue(s.owner);
+    q.addBindValue(s.owner.isEmpty() ? QVariant() : QVariant(s.owner));
+    q.addBindValue(s.ownerClaimed.isEmpty() ? QVariant() : QVariant(s.ownerClaimed));
+    q.addBindValue(s.opener);
     q.addBindValue(s.description);
     q.addBindValue(s.supervised ? 1 : 0);
     q.addBindValue(s.status);
     q.addBindValue(s.createdAt);
     const TokenRecord sessionToken{s.agent, Role::Session, s.id, false};
+    const TokenRecord supervisorToken{s.agent, Role::Supervisor, s.id, false};
     if (q.exec() && insertTokenRow(tokenHash, sessionToken, s.createdAt) &&
+        (supervisorTokenHash.isEmpty() ||
+         insertTokenRow(supervisorTokenHash, supervisorToken, s.createdAt)) &&
         writeTransition(transition, s.id, {}, s.id) && tx.commit())
         return true;
     return false;
+}
+
+QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    QList<std::pair<QByteArray, TokenRecord>> out;
+    if (!q.exec(QStringLiteral(
+            "SELECT t.hash, t.name, t.role, t.session_id FROM tokens t LEFT JOIN sessions s ON "
+            "s.id = t.session_id WHERE (t.role IN ('reviewer', 'oncall', 'manager', 'admin') AND "
+            "t.revoked_at IS NULL) OR (t.role = 'supervisor' AND s.status IN ('active', "
+            "'killed'))")))
+        return out;
+    while (q.next()) {
+        if (const auto role = parseRole(q.value(2).toString()))
+            out.append({q.value(0).toByteArray(),
+                        TokenRecord{q.value(1).toString(), *role, q.value(3).toString(), false}});
+    }
+    return out;
 }
 
 std::optional<SessionRecord> SqliteStore::session(const QString &id)

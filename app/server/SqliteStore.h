@@ -39,9 +39,13 @@ public:
     bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
+    QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
+    QList<TokenRecord> tokenNames() override;
+    bool appendAuditEntry(const Transition &t) override;
 
     bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
-                       const Transition &transition) override;
+                       const Transition &transition,
+                       const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
@@ -71,6 +75,12 @@ public:
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 
+    bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                         const QList<SafetyWrite> &writes) override;
+    QList<QJsonObject> safetyRecords(const QString &kind) override;
+    QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) override;
+    std::array<qint64, 4> pendingByLevel() override;
+
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
@@ -97,6 +107,8 @@ private:
     bool migrate(QString *error);
     bool createTables();
     bool migrateHistory();
+    bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
+    bool createSafety();
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,

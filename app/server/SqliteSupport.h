@@ -32,13 +32,15 @@ inline SessionRecord sessionFrom(const QSqlQuery &q)
     s.createdAt = q.value(6).toLongLong();
     s.pending = q.value(7).toInt();
     s.stop = parseDoc(q.value(8));
+    s.opener = q.value(9).toString();
+    s.ownerClaimed = q.value(10).toString();
     return s;
 }
 
 inline constexpr char kSessionColumns[] =
     "SELECT s.id, s.agent, s.owner, s.description, s.supervised, "
     "s.status, s.created_at, s.pending, "
-    "s.stop FROM sessions s ";
+    "s.stop, s.opener, s.owner_claimed FROM sessions s ";
 
 } // namespace interlock::sqlite
 

@@ -10,6 +10,7 @@ QJsonObject SessionRecord::toJson() const
 {
     QJsonObject o{{QStringLiteral("id"), id},
                   {QStringLiteral("agent"), agent},
+                  // null: no owner (none was sent, or it named nobody this server knows)
                   {QStringLiteral("owner"), owner.isEmpty() ? QJsonValue() : QJsonValue(owner)},
                   {QStringLiteral("status"), status},
                   {QStringLiteral("supervised"), supervised},
@@ -17,6 +18,10 @@ QJsonObject SessionRecord::toJson() const
                   {QStringLiteral("pending"), pending}};
     if (!description.isEmpty())
         o.insert(QStringLiteral("description"), description);
+    if (!ownerClaimed.isEmpty())
+        o.insert(QStringLiteral("owner_claimed"), ownerClaimed);
+    if (!opener.isEmpty())
+        o.insert(QStringLiteral("opened_by"), opener);
     for (auto it = stop.constBegin(); it != stop.constEnd(); ++it)
         o.insert(it.key(), it.value());
     return o;

@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <array>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -25,7 +26,9 @@ struct TokenRecord {
 struct SessionRecord {
     QString id;
     QString agent;
-    QString owner;
+    QString owner;        // a known person's name (resolved by the server) or empty: no owner
+    QString ownerClaimed; // the owner as the agent sent it, if it sent one
+    QString opener;       // the name of the token that opened the session
     QString description;
     QString status; // active | killed | terminated | ended
     bool supervised = false;
@@ -79,6 +82,13 @@ struct ActionPage {
     std::optional<std::pair<int, qint64>> next;
 };
 
+// A record of the safety layer (docs/safety.md) written with its events and audit entries.
+struct SafetyWrite {
+    Transition transition; // event and/or audit entry; either may be empty
+    QString sessionId;     // the event's session (its stream), may be empty
+    QString subject;       // the audit entry's subject
+};
+
 // Why the last write failed, so that the API can say it (507 on a full disk, 503 while another
 // program holds the database's write lock) and a kill can use the disk reserve.
 enum class StoreFailure {
@@ -123,9 +133,19 @@ public:
     virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                              const QString &actor) = 0;
     virtual std::optional<TokenRecord> token(const QByteArray &hash) = 0;
+    // The tokens the control path checks from memory (TokenCache): people's that are not
+    // revoked, and supervisors' whose session is active or killed; by hash.
+    virtual QList<std::pair<QByteArray, TokenRecord>> controlTokens() = 0;
+    // The name and role of every token that is not a session's (people and enrolling agents),
+    // each pair once: the names that identities are resolved against.
+    virtual QList<TokenRecord> tokenNames() = 0;
+    // An audit entry with no state change beside it (e.g. auth.throttled).
+    virtual bool appendAuditEntry(const Transition &t) = 0;
 
+    // With supervisorTokenHash, a supervisor token bound to the session is stored with it.
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
-                               const Transition &transition) = 0;
+                               const Transition &transition,
+                               const QByteArray &supervisorTokenHash = {}) = 0;
     virtual std::optional<SessionRecord> session(const QString &id) = 0;
     virtual QList<SessionRecord> sessions(const QString &status) = 0;
     // Kills the given active sessions (all active ones when ids is empty) in one transaction:
@@ -169,6 +189,16 @@ public:
     virtual HistoryPage history(const HistoryQuery &query) = 0;
     virtual StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                                 StatsParts parts = StatsAll) = 0;
+
+    // Safety records (standing grants, breaker trips): one JSON document per (kind, id), replaced
+    // with its events and audit entries in one transaction. Then, for the breakers after a
+    // restart, the actions created since sinceMs (newest first, at most limit), and for the
+    // metrics the pending actions by risk level (low, medium, high, critical).
+    virtual bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                                 const QList<SafetyWrite> &writes) = 0;
+    virtual QList<QJsonObject> safetyRecords(const QString &kind) = 0;
+    virtual QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) = 0;
+    virtual std::array<qint64, 4> pendingByLevel() = 0;
 
     // Group commit. Once enabled, each transition is still atomic on its own, but transitions
     // join one open transaction that commitGroup() makes durable with one sync;

@@ -36,14 +36,37 @@ QString newId(const char *prefix)
 } // namespace interlock
 
 #include "Store.h"
+#include "core/Identity.h"
 
 namespace interlock {
 
-QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor)
+QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor,
+                   QString *error)
 {
+    const auto refuse = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return QString();
+    };
+    const QString display = displayName(name);
+    if (display.isEmpty())
+        return refuse(QStringLiteral("the name is empty without its white space and invisible "
+                                     "characters"));
+    if (display.size() > 128)
+        return refuse(QStringLiteral("the name is longer than 128 characters"));
+    const QString key = identityKey(display);
+    for (const TokenRecord &existing : store.tokenNames()) {
+        if (existing.name != display && identityKey(existing.name) == key)
+            return refuse(QStringLiteral("'%1' is the same name as the existing '%2' once case, "
+                                         "white space and invisible characters are ignored; "
+                                         "use '%2' for another token of the same person")
+                              .arg(display, existing.name));
+    }
     const QString token = newToken();
-    TokenRecord record{name, role, {}, false};
-    return store.insertToken(tokenHash(token), record, atMs, actor) ? token : QString();
+    TokenRecord record{display, role, {}, false};
+    if (!store.insertToken(tokenHash(token), record, atMs, actor))
+        return refuse(QStringLiteral("the token could not be stored"));
+    return token;
 }
 
 } // namespace interlock

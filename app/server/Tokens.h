@@ -16,6 +16,10 @@ QString newId(const char *prefix);
 namespace interlock {
 class Store;
 enum class Role;
-// Creates a token for a person or an enrolling agent; returns it (shown once) or an empty string.
-QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor);
+// Creates a token for a person or an enrolling agent; returns it (shown once) or an empty string
+// with *error set. The name is stored as its displayName(); a name that is the same identity as
+// an existing one but written differently ("Dana" beside "dana") is refused, so that one person
+// cannot appear as two, nor two as one. Another token for the same name is fine.
+QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor,
+                   QString *error = nullptr);
 } // namespace interlock

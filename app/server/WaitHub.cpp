@@ -6,6 +6,7 @@ namespace interlock {
 
 struct WaitHub::Waiter {
     QString topic;
+    QString owner;
     HttpReplyPtr reply;
     Respond respond;
     QTimer timer;
@@ -19,10 +20,20 @@ WaitHub::~WaitHub()
     }
 }
 
-void WaitHub::park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond)
+void WaitHub::park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond,
+                   const QString &owner)
 {
+    if (!owner.isEmpty() && m_maxPerOwner > 0 && m_perOwner.value(owner) >= m_maxPerOwner) {
+        reply->sendError(ApiError::rateLimited(
+            QStringLiteral("This token already has %1 requests waiting; wait for one of them.")
+                .arg(m_maxPerOwner)));
+        return;
+    }
     auto *w = new Waiter;
     w->topic = topic;
+    w->owner = owner;
+    if (!owner.isEmpty())
+        ++m_perOwner[owner];
     w->reply = std::move(reply);
     w->respond = std::move(respond);
     m_topics[topic].push_back(w);
@@ -44,6 +55,16 @@ void WaitHub::finish(Waiter *w, bool respond)
     w->reply->disconnect(this);
     if (respond && w->reply->isOpen())
         w->respond(*w->reply);
+    release(w);
+}
+
+void WaitHub::release(Waiter *w)
+{
+    if (!w->owner.isEmpty()) {
+        auto it = m_perOwner.find(w->owner);
+        if (it != m_perOwner.end() && --it.value() <= 0)
+            m_perOwner.erase(it);
+    }
     delete w; // the reply itself is deleted later (HttpReplyPtr)
 }
 
@@ -57,7 +78,7 @@ void WaitHub::wake(const QString &topic)
         w->reply->disconnect(this);
         if (w->reply->isOpen())
             w->respond(*w->reply);
-        delete w;
+        release(w);
     }
 }
 

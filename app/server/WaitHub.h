@@ -23,15 +23,22 @@ public:
     using QObject::QObject;
     ~WaitHub() override;
 
-    void park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond);
+    // `owner` names the caller (see ownerOf): one caller parks at most maxPerOwner replies at
+    // once; beyond that the reply is answered 429 at once instead of being parked.
+    void park(const QString &topic, HttpReplyPtr reply, int waitMs, Respond respond,
+              const QString &owner = {});
     void wake(const QString &topic);
     int waiting() const;
+    void setMaxPerOwner(int max) { m_maxPerOwner = max; }
 
 private:
     struct Waiter;
     void finish(Waiter *waiter, bool respond);
+    void release(Waiter *waiter);
 
     QHash<QString, std::list<Waiter *>> m_topics;
+    QHash<QString, int> m_perOwner;
+    int m_maxPerOwner = 0; // 0: no cap
 };
 
 } // namespace interlock

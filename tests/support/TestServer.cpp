@@ -10,9 +10,9 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QUuid>
-#include <QTimer>
 #include <QtTest>
 
 namespace interlock::test {
@@ -70,28 +70,43 @@ TestServer::TestServer()
     : TestServer(Options{})
 {}
 
-TestServer::TestServer(const Options &options)
+TestServer::TestServer(const Options &options, const WebhookOptions &webhooks)
+    : m_options(options)
+    , m_webhooks(webhooks)
 {
     if (options.manualClock)
         m_manual = std::make_unique<ManualClock>(
             QDateTime(QDate(2026, 11, 24), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch());
     m_shared = options.sharedClock;
     m_db = options.database.isEmpty() ? freshDatabase(m_dir) : options.database;
-    m_server = std::make_unique<ApiServer>(m_db, options.limits, clock());
+    start();
+    for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin})
+        m_tokens[r] = m_server->createToken(r, roleName(r) + QStringLiteral("-user"));
+}
+
+void TestServer::start()
+{
+    m_server = std::make_unique<ApiServer>(m_db, m_options.limits, clock());
     QString error;
-    if (!options.riskRules.isEmpty()) {
-        auto engine = RiskEngine::fromJson(options.riskRules, &error);
+    if (!m_options.riskRules.isEmpty()) {
+        auto engine = RiskEngine::fromJson(m_options.riskRules, &error);
         if (!engine)
             qFatal("bad test rules: %s", qPrintable(error));
         m_server->setRiskEngine(std::move(engine));
     }
+    if (!m_webhooks.urls.isEmpty())
+        m_server->setWebhooks(m_webhooks);
     if (!m_server->open(&error))
         qFatal("cannot open test database: %s", qPrintable(error));
     m_port = m_server->listen(QHostAddress::LocalHost, 0, &error);
     if (!m_port)
         qFatal("cannot listen: %s", qPrintable(error));
-    for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin})
-        m_tokens[r] = m_server->createToken(r, roleName(r) + QStringLiteral("-user"));
+}
+
+void TestServer::restart()
+{
+    m_server.reset();
+    start();
 }
 
 TestServer::~TestServer() = default;
@@ -122,6 +137,18 @@ std::pair<QString, QString> TestServer::openSession(const QString &agent, const 
         r.body.value(QStringLiteral("token")).toString()};
 }
 
+TestServer::Supervised TestServer::openSupervisedSession(const QString &agent)
+{
+    const QJsonObject body{{QStringLiteral("agent"), agent}, {QStringLiteral("supervised"), true}};
+    const ApiResult r = call(token(Role::Agent), "POST", QStringLiteral("/v1/sessions"), body);
+    if (r.status != 201)
+        qWarning("openSupervisedSession failed: %s", qPrintable(r.describe()));
+    return {
+        r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("id")).toString(),
+        r.body.value(QStringLiteral("token")).toString(),
+        r.body.value(QStringLiteral("supervisor_token")).toString()};
+}
+
 QString TestServer::submit(const QString &sessionToken, const QJsonObject &body)
 {
     const ApiResult r = call(sessionToken, "POST", QStringLiteral("/v1/actions"), body);
@@ -149,8 +176,7 @@ QJsonObject RawResponse::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
-void withOutsideConnection(const QString &location,
-                           const std::function<void(QSqlDatabase &)> &work)
+void withOutsideConnection(const QString &location, const std::function<void(QSqlDatabase &)> &work)
 {
     const QString name = QStringLiteral("outside");
     {

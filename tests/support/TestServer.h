@@ -20,24 +20,25 @@ namespace interlock::test {
 bool testingPostgres();
 // A new, empty store location: `dir`/`name` for SQLite, a new PostgreSQL database otherwise
 // (with the schema already in place unless `bare`).
-QString freshDatabase(const QTemporaryDir &dir, const QString &name = QStringLiteral("interlock.db"),
-                      bool bare = false);
+QString freshDatabase(const QTemporaryDir &dir,
+                      const QString &name = QStringLiteral("interlock.db"), bool bare = false);
 
 // A real ApiServer on 127.0.0.1 (random port) over a real store (SQLite file in a temporary
-// folder, or a fresh PostgreSQL database, see freshDatabase()), with one token per role. Requests made with call() go over real HTTP on loopback; the nested
-// event loop of the blocking client also runs the server, which lives in the same thread.
+// folder, or a fresh PostgreSQL database, see freshDatabase()), with one token per role. Requests
+// made with call() go over real HTTP on loopback; the nested event loop of the blocking client also
+// runs the server, which lives in the same thread.
 class TestServer
 {
 public:
     struct Options {
         bool manualClock = false;
         Limits limits;
-        QByteArray riskRules; // a rules file's content; empty: the built-in rules
+        QByteArray riskRules;  // a rules file's content; empty: the built-in rules
         QString database = {}; // another server's dbPath(), to share its store; empty: a new one
         ManualClock *sharedClock = nullptr; // another server's clock(), instead of manualClock
     };
     TestServer();
-    explicit TestServer(const Options &options);
+    explicit TestServer(const Options &options, const WebhookOptions &webhooks = {});
     ~TestServer();
 
     QUrl url() const;
@@ -47,16 +48,27 @@ public:
     QString token(Role role) const { return m_tokens.at(role); }
     ApiServer &server() { return *m_server; }
     ManualClock *clock() { return m_shared ? m_shared : m_manual.get(); }
+    // A new server on the same database (and clock), as after a restart; the port changes.
+    void restart();
 
     ApiResult call(const QString &token, const QByteArray &method, const QString &path,
                    const std::optional<QJsonObject> &body = std::nullopt,
                    const ApiClient::Headers &headers = {});
     // Opens a session with the enrollment token: {session id, session token}.
     std::pair<QString, QString> openSession(const QString &agent, const QString &owner = {});
+    // Opens a supervised session: {session id, session token, supervisor token}.
+    struct Supervised {
+        QString id, token, supervisorToken;
+    };
+    Supervised openSupervisedSession(const QString &agent);
     // Submits `body` with a session token; returns the new action's id (empty on failure).
     QString submit(const QString &sessionToken, const QJsonObject &body);
 
 private:
+    void start();
+
+    Options m_options;
+    WebhookOptions m_webhooks;
     QTemporaryDir m_dir;
     QString m_db;
     std::unique_ptr<ManualClock> m_manual;

@@ -196,6 +196,25 @@ DiffLine hunkLine(int oldStart, int oldCount, int newStart, int newCount)
                  .arg(newCount);
     return h;
 }
+// Line numbers in a hunk header come from the agent: read them into range, and count on from
+// them without ever overflowing (found by tests/fuzz/fuzz_diff: "@@ -2147483647,1 …" and two
+// more lines overflowed int).
+constexpr int kMaxLineNumber = 999'999'999;
+
+int lineNumber(QStringView digits)
+{
+    bool ok = false;
+    const qint64 n = digits.toLongLong(&ok);
+    return ok ? int(std::clamp<qint64>(n, 0, kMaxLineNumber)) : 0;
+}
+
+int countOn(int &number)
+{
+    const int current = number;
+    if (number < kMaxLineNumber)
+        ++number;
+    return current;
+}
 } // namespace
 
 int DiffDocument::added() const
@@ -388,8 +407,8 @@ DiffDocument parseUnifiedDiff(const QString &text, const DiffLimits &limits)
             continue;
         const QRegularExpressionMatch m = hunk.match(raw);
         if (m.hasMatch()) {
-            oldNo = m.captured(1).toInt();
-            newNo = m.captured(3).toInt();
+            oldNo = lineNumber(m.capturedView(1));
+            newNo = lineNumber(m.capturedView(3));
             DiffLine h;
             h.kind = Kind::Hunk;
             h.text = clip(raw, limits);
@@ -401,19 +420,19 @@ DiffDocument parseUnifiedDiff(const QString &text, const DiffLimits &limits)
         line.text = clip(raw.mid(1), limits);
         if (sign == u'+') {
             line.kind = Kind::Added;
-            line.newNumber = newNo++;
+            line.newNumber = countOn(newNo);
             ++file->added;
         } else if (sign == u'-') {
             line.kind = Kind::Removed;
-            line.oldNumber = oldNo++;
+            line.oldNumber = countOn(oldNo);
             ++file->removed;
         } else if (sign == u'\\') {
             line.kind = Kind::Note;
             line.text = clip(raw, limits);
         } else {
             line.kind = Kind::Context;
-            line.oldNumber = oldNo++;
-            line.newNumber = newNo++;
+            line.oldNumber = countOn(oldNo);
+            line.newNumber = countOn(newNo);
         }
         file->lines.append(std::move(line));
     }

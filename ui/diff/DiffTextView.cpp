@@ -1,5 +1,7 @@
 #include "DiffTextView.h"
 
+#include "../RevealedText.h"
+
 #include <QFontDatabase>
 #include <QPainter>
 #include <QScrollBar>
@@ -133,7 +135,7 @@ void DiffTextView::paintEvent(QPaintEvent *event)
             const QColor bg = rowColor(row, dark);
             if (bg.isValid())
                 painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
-            if (row.changes.isEmpty() || !block.layout() || block.layout()->lineCount() == 0)
+            if (!block.layout() || block.layout()->lineCount() == 0)
                 continue;
             const QTextLine line = block.layout()->lineAt(0);
             for (const auto &[start, length] : row.changes) {
@@ -141,6 +143,13 @@ void DiffTextView::paintEvent(QPaintEvent *event)
                 const qreal x2 = line.cursorToX(m_gutter + start + length);
                 painter.fillRect(QRectF(r.left() + x1, r.top(), x2 - x1, r.height()),
                                  wordColor(row, dark));
+            }
+            // Hidden characters, revealed as ⟨U+202E⟩, in their own colour (issue #15).
+            for (const auto &[start, length] : RevealedText::placeholders(block.text())) {
+                const qreal x1 = line.cursorToX(start);
+                const qreal x2 = line.cursorToX(start + length);
+                painter.fillRect(QRectF(r.left() + x1, r.top(), x2 - x1, r.height()),
+                                 RevealedText::placeholderBackground());
             }
         }
     }

@@ -1,5 +1,9 @@
 #include "DiffView.h"
 
+#include "core/HiddenText.h"
+
+#include <QJsonArray>
+
 #include <QAction>
 #include <QButtonGroup>
 #include <QComboBox>
@@ -218,9 +222,36 @@ const DiffDocument &DiffView::document() const
     return m_built->doc;
 }
 
+namespace {
+// The action with every hidden character in its changes and diff replaced by a placeholder
+// (issue #15): the diff shows ⟨U+202E⟩, never the raw control.
+QJsonObject revealedChanges(QJsonObject action)
+{
+    const auto multi = [](const QJsonValue &v) {
+        return v.isString() ? QJsonValue(HiddenText::revealed(v.toString())) : v;
+    };
+    QJsonArray changes = action.value(QStringLiteral("changes")).toArray();
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        QJsonObject c = changes.at(i).toObject();
+        for (const QString &key : {QStringLiteral("before"), QStringLiteral("after")})
+            if (c.contains(key))
+                c.insert(key, multi(c.value(key)));
+        c.insert(QStringLiteral("path"),
+                 HiddenText::revealed(c.value(QStringLiteral("path")).toString(),
+                                      HiddenText::Lines::Single));
+        changes[i] = c;
+    }
+    if (!changes.isEmpty())
+        action.insert(QStringLiteral("changes"), changes);
+    if (action.contains(QStringLiteral("diff")))
+        action.insert(QStringLiteral("diff"), multi(action.value(QStringLiteral("diff"))));
+    return action;
+}
+} // namespace
+
 void DiffView::setAction(const QJsonObject &action)
 {
-    build([action] { return diffForAction(action); });
+    build([action] { return diffForAction(revealedChanges(action)); });
 }
 
 void DiffView::setTexts(const QString &path, const QString &before, const QString &after,
@@ -231,7 +262,10 @@ void DiffView::setTexts(const QString &path, const QString &before, const QStrin
         limits.contextLines = 1'000'000;
         limits.wholeWhenUnchanged = true;
     }
-    build([=] { return diffOfTexts(path, {}, before, after, limits); });
+    build([=] {
+        return diffOfTexts(HiddenText::revealed(path, HiddenText::Lines::Single), {},
+                           HiddenText::revealed(before), HiddenText::revealed(after), limits);
+    });
 }
 
 void DiffView::clear()

@@ -1,6 +1,7 @@
 #include "HistoryCharts.h"
 
 #include "HistoryModel.h"
+#include "ReviewTimeChart.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -56,6 +57,7 @@ HistoryCharts::HistoryCharts(QWidget *parent)
     , m_days(new QChartView(this))
     , m_times(new QChartView(this))
     , m_summary(new QLabel(this))
+    , m_reviews(new ReviewTimeChart(this))
 {
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
@@ -65,6 +67,7 @@ HistoryCharts::HistoryCharts(QWidget *parent)
     layout->addWidget(m_summary);
     layout->addWidget(m_days, 3);
     layout->addWidget(m_times, 2);
+    layout->addWidget(m_reviews, 2);
 }
 
 void HistoryCharts::setStats(const QJsonObject &stats)
@@ -143,6 +146,8 @@ void HistoryCharts::setStats(const QJsonObject &stats)
     old = m_times->chart();
     m_times->setChart(timeChart);
     delete old;
+
+    m_reviews->setReviewTimes(stats.value(QStringLiteral("review_times")).toArray());
 
     const QJsonObject totals = stats.value(QStringLiteral("outcomes")).toObject();
     QStringList parts;

@@ -19,11 +19,13 @@ public:
     // What the charts show, in words (tests and screen readers).
     QString summary() const;
     int dayBars() const { return m_dayBars; }
+    class ReviewTimeChart *reviewTimes() const { return m_reviews; }
 
 private:
     QChartView *m_days;
     QChartView *m_times;
     QLabel *m_summary;
+    class ReviewTimeChart *m_reviews;
     int m_dayBars = 0;
 };
 

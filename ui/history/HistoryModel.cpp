@@ -1,5 +1,7 @@
 #include "HistoryModel.h"
 
+#include "../RevealedText.h"
+
 #include "client/ApiClient.h"
 #include "ui/Labels.h"
 
@@ -104,11 +106,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             .arg(risk.value(QStringLiteral("score")).toInt())
             .arg(Labels::level(risk.value(QStringLiteral("level")).toString()));
     case Agent:
-        return a.value(QStringLiteral("agent")).toString();
+        return RevealedText::plain(a.value(QStringLiteral("agent")).toString());
     case Kind:
-        return a.value(QStringLiteral("kind")).toString();
+        return RevealedText::plain(a.value(QStringLiteral("kind")).toString());
     case Title:
-        return a.value(QStringLiteral("title")).toString();
+        return RevealedText::plain(a.value(QStringLiteral("title")).toString());
     case DecidedBy:
         return a.value(QStringLiteral("decided_by")).toString();
     case TimeToDecision:

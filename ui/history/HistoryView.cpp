@@ -4,6 +4,7 @@
 #include "HistoryModel.h"
 #include "client/ApiClient.h"
 #include "ui/Labels.h"
+#include "ui/RevealedText.h"
 #include "ui/diff/DiffView.h"
 
 #include <QComboBox>
@@ -47,7 +48,7 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     , m_outcome(new QComboBox(this))
     , m_risk(new QSpinBox(this))
     , m_table(new QTableView(this))
-    , m_decision(new QLabel(this))
+    , m_decision(new AgentTextLabel(8, this))
     , m_diff(new DiffView(this))
     , m_charts(new HistoryCharts(this))
     , m_verify(new QLabel(this))
@@ -71,7 +72,7 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
         m_outcome->addItem(label, value);
     m_risk->setRange(0, 100);
     m_risk->setPrefix(tr("risk ≥ "));
-    for (QLabel *l : {m_decision, m_verify, m_export}) {
+    for (QLabel *l : {m_verify, m_export}) {
         l->setTextFormat(Qt::PlainText);
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -102,6 +103,8 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     filters->addWidget(verifyButton);
 
     m_table->setModel(m_model);
+    m_table->setItemDelegate(new RevealDelegate(m_table));
+    installRevealedCopy(m_table);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
@@ -195,7 +198,7 @@ void HistoryView::showSelected()
 {
     const QJsonObject a = m_model->item(m_table->currentIndex().row());
     if (a.isEmpty()) {
-        m_decision->clear();
+        m_decision->setOwnText({});
         m_diff->clear();
         return;
     }
@@ -206,7 +209,7 @@ void HistoryView::showSelected()
             QStringLiteral("%1 (%2)").arg(v.toObject().value(QStringLiteral("by")).toString(),
                                           v.toObject().value(QStringLiteral("at")).toString()));
     QString text = tr("%1 · %2 by %3 at %4, %5 after it was submitted.")
-                       .arg(a.value(QStringLiteral("title")).toString(),
+                       .arg(RevealedText::plain(a.value(QStringLiteral("title")).toString()),
                             Labels::status(a.value(QStringLiteral("outcome")).toString()),
                             a.value(QStringLiteral("decided_by")).toString(),
                             a.value(QStringLiteral("decided_at")).toString(),
@@ -220,7 +223,7 @@ void HistoryView::showSelected()
     const bool edited = a.contains(QStringLiteral("approved_payload"));
     text += u'\n' + (edited ? tr("The reviewer edited the payload before approving it.")
                             : tr("No edit: what was decided is exactly what the agent submitted."));
-    m_decision->setText(text);
+    m_decision->setAgentText(text, HiddenText::Lines::Multi);
     const QString submitted = pretty(a.value(QStringLiteral("payload")));
     // The whole payload on both sides (payloads are small): what was decided, in full.
     m_diff->setTexts(QStringLiteral("payload.json"), submitted,

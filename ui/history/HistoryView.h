@@ -68,7 +68,7 @@ private:
     QComboBox *m_outcome;
     QSpinBox *m_risk;
     QTableView *m_table;
-    QLabel *m_decision;
+    class AgentTextLabel *m_decision;
     DiffView *m_diff;
     HistoryCharts *m_charts;
     QLabel *m_verify;

@@ -1,0 +1,366 @@
+#include "HiddenText.h"
+
+#include <optional>
+
+namespace interlock {
+
+namespace {
+constexpr char32_t kEscape = 0x1B;
+constexpr char32_t kZeroWidthNonJoiner = 0x200C;
+constexpr char32_t kZeroWidthJoiner = 0x200D;
+constexpr char32_t kByteOrderMark = 0xFEFF;
+constexpr char32_t kBlackFlag = 0x1F3F4;
+constexpr char32_t kCancelTag = 0xE007F;
+constexpr qsizetype kMaxEscapeLength = 256;
+
+bool isBidiControl(char32_t c)
+{
+    return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
+bool isControl(char32_t c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F);
+}
+
+// C1 introducers of control sequences and strings (CSI, OSC, DCS, SOS, PM, APC).
+bool isC1Introducer(char32_t c)
+{
+    return c == 0x9B || c == 0x9D || c == 0x90 || c == 0x98 || c == 0x9E || c == 0x9F;
+}
+
+// Letters that render as nothing though Unicode does not class them as format characters.
+bool isBlankLetter(char32_t c)
+{
+    switch (c) {
+    case 0x034F: // COMBINING GRAPHEME JOINER
+    case 0x115F: // HANGUL CHOSEONG FILLER
+    case 0x1160: // HANGUL JUNGSEONG FILLER
+    case 0x17B4: // KHMER VOWEL INHERENT AQ
+    case 0x17B5: // KHMER VOWEL INHERENT AA
+    case 0x2800: // BRAILLE PATTERN BLANK
+    case 0x3164: // HANGUL FILLER
+    case 0xFFA0: // HALFWIDTH HANGUL FILLER
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool isVariationSelector(char32_t c)
+{
+    return (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF) ||
+           (c >= 0x180B && c <= 0x180D) || c == 0x180F;
+}
+
+bool inRange(char16_t c, char16_t low, char16_t high)
+{
+    return c >= low && c <= high;
+}
+
+// The code point at i and its length in UTF-16 units (a lone surrogate is itself).
+char32_t codePointAt(QStringView t, qsizetype i, qsizetype *length)
+{
+    const char16_t u = t[i].unicode();
+    if (QChar::isHighSurrogate(u) && i + 1 < t.size() &&
+        QChar::isLowSurrogate(t[i + 1].unicode())) {
+        *length = 2;
+        return QChar::surrogateToUcs4(u, t[i + 1].unicode());
+    }
+    *length = 1;
+    return u;
+}
+
+// The code point that ends just before i (0 at the start).
+char32_t codePointBefore(QStringView t, qsizetype i)
+{
+    if (i <= 0)
+        return 0;
+    const char16_t u = t[i - 1].unicode();
+    if (QChar::isLowSurrogate(u) && i >= 2 && QChar::isHighSurrogate(t[i - 2].unicode()))
+        return QChar::surrogateToUcs4(t[i - 2].unicode(), u);
+    return u;
+}
+
+// How many UTF-16 units the escape sequence starting at i spans (ECMA-48: CSI parameters,
+// intermediates and final byte; OSC/DCS/… strings up to BEL or ST), bounded.
+qsizetype escapeLength(QStringView t, qsizetype i)
+{
+    const qsizetype end = qMin(t.size(), i + kMaxEscapeLength);
+    const char16_t first = t[i].unicode();
+    qsizetype j = i + 1;
+    bool controlSequence = first == 0x9B;
+    bool string = isC1Introducer(first) && !controlSequence;
+    if (first == kEscape) {
+        if (j >= end)
+            return 1;
+        const char16_t next = t[j].unicode();
+        if (next == u'[') {
+            controlSequence = true;
+            ++j;
+        } else if (next == u']' || next == u'P' || next == u'X' || next == u'^' || next == u'_') {
+            string = true;
+            ++j;
+        } else if (inRange(next, 0x20, 0x7E)) {
+            while (j < end && inRange(t[j].unicode(), 0x20, 0x2F))
+                ++j;
+            if (j < end && inRange(t[j].unicode(), 0x30, 0x7E))
+                ++j;
+            return j - i;
+        } else {
+            return 1;
+        }
+    }
+    if (controlSequence) {
+        while (j < end && inRange(t[j].unicode(), 0x30, 0x3F))
+            ++j;
+        while (j < end && inRange(t[j].unicode(), 0x20, 0x2F))
+            ++j;
+        if (j < end && inRange(t[j].unicode(), 0x40, 0x7E))
+            ++j;
+        return j - i;
+    }
+    if (string) {
+        for (; j < end; ++j) {
+            const char16_t c = t[j].unicode();
+            if (c == 0x07 || c == 0x9C)
+                return j + 1 - i;
+            if (c == kEscape && j + 1 < t.size() && t[j + 1] == u'\\')
+                return j + 2 - i;
+        }
+    }
+    return j - i; // unterminated: a terminal swallows it all, so it is all hidden
+}
+
+bool isJoiningScript(QChar::Script s)
+{
+    switch (s) {
+    case QChar::Script_Unknown:
+    case QChar::Script_Common:
+    case QChar::Script_Inherited:
+    case QChar::Script_Latin:
+    case QChar::Script_Greek:
+    case QChar::Script_Cyrillic:
+        return false;
+    default:
+        return true;
+    }
+}
+
+bool isPictograph(char32_t c)
+{
+    const QChar::Category cat = QChar::category(c);
+    return cat == QChar::Symbol_Other || cat == QChar::Symbol_Modifier || c == 0xFE0F;
+}
+
+// A zero-width joiner or non-joiner doing its job: inside an emoji sequence, or between letters
+// of a script that joins (Arabic, Persian, Indic…).
+bool isLegitimateJoiner(QStringView t, qsizetype i, char32_t c)
+{
+    const char32_t before = codePointBefore(t, i);
+    if (before == 0 || i + 1 >= t.size())
+        return false;
+    qsizetype len = 0;
+    const char32_t after = codePointAt(t, i + 1, &len);
+    if (c == kZeroWidthJoiner && isPictograph(before) && isPictograph(after))
+        return true;
+    const QChar::Script scriptAfter = QChar::script(after);
+    const QChar::Script scriptBefore = QChar::script(before);
+    return QChar::isLetterOrNumber(after) && isJoiningScript(scriptAfter) &&
+           (scriptBefore == scriptAfter || scriptBefore == QChar::Script_Inherited);
+}
+
+// A variation selector after a character it can vary; one at the start, after a space or
+// control, after another selector, or an ideographic one after a non-ideograph hides data.
+bool isAbusedSelector(QStringView t, qsizetype i, char32_t c)
+{
+    const char32_t before = codePointBefore(t, i);
+    if (before == 0 || QChar::isSpace(before) || isControl(before) || isVariationSelector(before) ||
+        QChar::category(before) == QChar::Other_Format)
+        return true;
+    if (c >= 0xE0100)
+        return QChar::script(before) != QChar::Script_Han;
+    if (c >= 0x180B && c <= 0x180F)
+        return QChar::script(before) != QChar::Script_Mongolian;
+    return false;
+}
+
+// The tag characters of a flag (🏴 + tags + CANCEL TAG) starting after i, or 0.
+qsizetype flagTagsLength(QStringView t, qsizetype i)
+{
+    qsizetype j = i;
+    int tags = 0;
+    while (j < t.size() && tags <= 8) {
+        qsizetype len = 0;
+        const char32_t c = codePointAt(t, j, &len);
+        if (c == kCancelTag)
+            return tags >= 2 ? j + len - i : 0;
+        if (c < 0xE0020 || c > 0xE007E)
+            return 0;
+        ++tags;
+        j += len;
+    }
+    return 0;
+}
+
+// Calls visit(HiddenChar) for each finding until it returns false.
+template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visit &&visit)
+{
+    const bool multi = lines == HiddenText::Lines::Multi;
+    const qsizetype n = t.size();
+    qsizetype i = 0;
+    while (i < n) {
+        const char16_t u = t[i].unicode();
+        if (u >= 0x20 && u < 0x7F) {
+            ++i;
+            continue;
+        }
+        qsizetype len = 1;
+        const char32_t c = codePointAt(t, i, &len);
+        std::optional<HiddenClass> cls;
+        if (isControl(c)) {
+            if (c == kEscape || isC1Introducer(c)) {
+                cls = HiddenClass::Escape;
+                len = escapeLength(t, i);
+            } else if (multi && (c == u'\n' || c == u'\t' ||
+                                 (c == u'\r' && i + 1 < n && t[i + 1] == u'\n'))) {
+                cls.reset();
+            } else {
+                cls = HiddenClass::Control;
+            }
+        } else if (isBidiControl(c)) {
+            cls = HiddenClass::Bidi;
+        } else if (c == 0x2028 || c == 0x2029) {
+            cls = HiddenClass::Control;
+        } else if (c == kBlackFlag) {
+            len += flagTagsLength(t, i + len);
+        } else if (c == kZeroWidthJoiner || c == kZeroWidthNonJoiner) {
+            if (!isLegitimateJoiner(t, i, c))
+                cls = HiddenClass::Invisible;
+        } else if (c == kByteOrderMark && i == 0 && multi) {
+            cls.reset();
+        } else if (isVariationSelector(c)) {
+            if (isAbusedSelector(t, i, c))
+                cls = HiddenClass::Invisible;
+        } else if (QChar::category(c) == QChar::Other_Format || isBlankLetter(c)) {
+            cls = HiddenClass::Invisible;
+        }
+        if (cls && !visit(HiddenChar{i, len, c, *cls}))
+            return;
+        i += len;
+    }
+}
+} // namespace
+
+bool HiddenText::isClean(QStringView text, Lines lines)
+{
+    bool clean = true;
+    scan(text, lines, [&clean](const HiddenChar &) {
+        clean = false;
+        return false;
+    });
+    return clean;
+}
+
+void HiddenText::forEach(QStringView text, Lines lines,
+                         const std::function<bool(const HiddenChar &)> &visit)
+{
+    scan(text, lines, visit);
+}
+
+QList<HiddenChar> HiddenText::find(QStringView text, Lines lines, qsizetype max, qsizetype *total)
+{
+    QList<HiddenChar> out;
+    qsizetype count = 0;
+    scan(text, lines, [&](const HiddenChar &h) {
+        ++count;
+        if (max < 0 || out.size() < max)
+            out.append(h);
+        return total != nullptr || max < 0 || out.size() < max;
+    });
+    if (total)
+        *total = count;
+    return out;
+}
+
+qsizetype HiddenText::Revealed::revealedPosition(qsizetype sourcePosition) const
+{
+    qsizetype shift = 0;
+    for (const Span &s : spans) {
+        if (sourcePosition < s.sourcePosition)
+            break;
+        if (sourcePosition < s.sourcePosition + s.sourceLength)
+            return s.position;
+        shift = s.position + s.length - (s.sourcePosition + s.sourceLength);
+    }
+    return sourcePosition + shift;
+}
+
+HiddenText::Revealed HiddenText::reveal(QStringView text, Lines lines)
+{
+    Revealed out;
+    qsizetype copied = 0;
+    scan(text, lines, [&](const HiddenChar &h) {
+        out.text += text.mid(copied, h.position - copied);
+        Span span{h.position, h.length, out.text.size(), 0, h.codePoint, h.cls};
+        out.text += placeholder(h.codePoint);
+        if (h.cls == HiddenClass::Escape) {
+            // The rest of the sequence is printable except for its terminators.
+            for (qsizetype j = h.position + 1; j < h.position + h.length; ++j) {
+                const char16_t c = text[j].unicode();
+                if (isControl(c))
+                    out.text += placeholder(c);
+                else
+                    out.text += QChar(c);
+            }
+        }
+        span.length = out.text.size() - span.position;
+        out.spans.append(span);
+        copied = h.position + h.length;
+        return true;
+    });
+    if (out.spans.isEmpty())
+        out.text = text.toString();
+    else
+        out.text += text.mid(copied);
+    return out;
+}
+
+QString HiddenText::revealed(QStringView text, Lines lines)
+{
+    if (isClean(text, lines))
+        return text.toString();
+    return reveal(text, lines).text;
+}
+
+QString HiddenText::codePointLabel(char32_t codePoint)
+{
+    return QStringLiteral("U+%1").arg(uint(codePoint), 4, 16, QLatin1Char('0')).toUpper();
+}
+
+QString HiddenText::placeholder(char32_t codePoint)
+{
+    return QChar(0x27E8) + codePointLabel(codePoint) + QChar(0x27E9);
+}
+
+QString HiddenText::className(HiddenClass cls)
+{
+    switch (cls) {
+    case HiddenClass::Bidi:
+        return QStringLiteral("bidi");
+    case HiddenClass::Invisible:
+        return QStringLiteral("invisible");
+    case HiddenClass::Control:
+        return QStringLiteral("control");
+    case HiddenClass::Escape:
+        return QStringLiteral("escape");
+    case HiddenClass::Confusable:
+        return QStringLiteral("confusable");
+    case HiddenClass::MixedScript:
+        return QStringLiteral("mixed_script");
+    }
+    return {};
+}
+
+} // namespace interlock

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+#include <QStringView>
+#include <functional>
+
+namespace interlock {
+
+// What makes a character (or sequence) a problem for a reviewer reading agent text.
+enum class HiddenClass : quint8 {
+    Bidi,        // reorders text on screen: U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C
+    Invisible,   // takes no visible space: format characters (Cf), fillers, abused selectors
+    Control,     // C0/C1 controls (outside \n and \t of multi-line text), line separators
+    Escape,      // a terminal escape sequence (ESC or CSI/OSC and what belongs to it)
+    Confusable,  // a letter that imitates another script's (server only: ICU's spoof checker)
+    MixedScript, // a word mixing scripts (server only: ICU's spoof checker)
+};
+
+struct HiddenChar {
+    qsizetype position = 0; // index in UTF-16 code units (QString, JavaScript strings)
+    qsizetype length = 1;   // UTF-16 code units: 2 for a supplementary code point, the whole
+                            // sequence for an escape
+    char32_t codePoint = 0; // the (first) code point
+    HiddenClass cls = HiddenClass::Invisible;
+};
+
+// Finds and reveals characters in agent-supplied text that a reviewer cannot see or that change
+// what the reviewer sees (issue #15). Categories come from Qt's Unicode tables (QChar); the few
+// invisible letters Unicode does not mark as format characters (U+2800 BRAILLE PATTERN BLANK,
+// the Hangul fillers…) are named here. Shared by the server (scoring) and the console (display).
+class HiddenText
+{
+public:
+    enum class Lines {
+        Single, // \n and \t are controls too (titles, targets, paths)
+        Multi,  // \n, \t and \r\n are text (bodies, diffs, commands)
+    };
+
+    // True when find() would report nothing. Fast for plain ASCII.
+    static bool isClean(QStringView text, Lines lines = Lines::Multi);
+    // Every hidden character or escape sequence, in order; at most `max` (negative: all), with
+    // *total (if given) set to how many there are.
+    static QList<HiddenChar> find(QStringView text, Lines lines = Lines::Multi, qsizetype max = -1,
+                                  qsizetype *total = nullptr);
+
+    // Calls `visit` for each finding, in order, until it returns false.
+    static void forEach(QStringView text, Lines lines,
+                        const std::function<bool(const HiddenChar &)> &visit);
+
+    // One visible span of reveal(): where a hidden character was and where its placeholder is.
+    struct Span {
+        qsizetype sourcePosition = 0;
+        qsizetype sourceLength = 0;
+        qsizetype position = 0; // in Revealed::text
+        qsizetype length = 0;
+        char32_t codePoint = 0;
+        HiddenClass cls = HiddenClass::Invisible;
+    };
+    struct Revealed {
+        QString text;
+        QList<Span> spans; // in order, never overlapping
+        // Where a position of the original text is in `text`.
+        qsizetype revealedPosition(qsizetype sourcePosition) const;
+    };
+    // The text with each hidden character replaced by a visible placeholder (⟨U+202E⟩); an
+    // escape sequence becomes ⟨U+001B⟩ followed by the rest of the sequence.
+    static Revealed reveal(QStringView text, Lines lines = Lines::Multi);
+    static QString revealed(QStringView text, Lines lines = Lines::Multi);
+
+    static QString codePointLabel(char32_t codePoint); // "U+202E"
+    static QString placeholder(char32_t codePoint);    // "⟨U+202E⟩"
+    static QString className(HiddenClass cls);         // "bidi", "invisible", … "mixed_script"
+};
+
+} // namespace interlock

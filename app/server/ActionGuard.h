@@ -1,0 +1,30 @@
+#pragma once
+
+#include "Principal.h"
+#include "Store.h"
+#include "core/DecisionRequest.h"
+
+namespace interlock {
+
+// What ActionService asks before and after the transitions it makes, so that policies that
+// look across actions (circuit breakers, freezes, standing grants: SafetyGuard) stay out of it.
+class ActionGuard
+{
+public:
+    virtual ~ActionGuard() = default;
+
+    // A scored submission, before it is stored: an error refuses it (423 session_frozen; a
+    // breaker that kills answers 403 session_killed).
+    virtual ApiError admit(const SessionRecord &session, const QJsonObject &action) = 0;
+    // After it was stored: returns the action as it is now (a standing grant may have approved
+    // it).
+    virtual QJsonObject submitted(const QJsonObject &action) = 0;
+    // A person's decision on a pending action, before it is written.
+    virtual ApiError checkDecision(const Principal &who, const QJsonObject &action,
+                                   const DecisionRequest &request) = 0;
+    // After it was written; may add to the reply (the grant it made).
+    virtual void decided(const Principal &who, QJsonObject &action,
+                         const DecisionRequest &request) = 0;
+};
+
+} // namespace interlock

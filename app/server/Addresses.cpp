@@ -1,0 +1,276 @@
+#include "Addresses.h"
+
+#include "FastRegex.h"
+
+#include <QHostAddress>
+#include <QRegularExpression>
+#include <QUrl>
+
+namespace interlock {
+
+namespace {
+QString stripComments(const QString &item)
+{
+    QString out;
+    int depth = 0;
+    for (const QChar c : item) {
+        if (c == u'(')
+            ++depth;
+        else if (c == u')' && depth > 0)
+            --depth;
+        else if (depth == 0)
+            out += c;
+    }
+    return out;
+}
+
+// One list item: the angle address if there is one, else every word holding an '@' (a client
+// would send to each), else the item itself.
+void addItem(const QString &item, const QString &angle, bool hadAngle, QStringList *out)
+{
+    if (hadAngle) {
+        out->append(angle.trimmed());
+        return;
+    }
+    const QString plain = stripComments(item).trimmed();
+    if (plain.isEmpty())
+        return;
+    const QStringList words = plain.simplified().split(u' ', Qt::SkipEmptyParts);
+    bool any = false;
+    for (const QString &w : words) {
+        if (w.contains(u'@')) {
+            out->append(w);
+            any = true;
+        }
+    }
+    if (!any)
+        out->append(plain);
+}
+
+QString decodeHost(QString host)
+{
+    host = host.trimmed().toLower();
+    while (host.endsWith(u'.'))
+        host.chop(1);
+    if (host.contains(QLatin1String("xn--")))
+        host = QUrl::fromAce(host.toLatin1());
+    return host;
+}
+
+bool inV4(quint32 a, quint32 net, int bits)
+{
+    const quint32 mask = bits == 0 ? 0 : ~quint32(0) << (32 - bits);
+    return (a & mask) == (net & mask);
+}
+} // namespace
+
+QStringList Addresses::mailboxes(const QString &list)
+{
+    QStringList out;
+    qsizetype start = 0;
+    bool quoted = false, hadAngle = false, inAngle = false;
+    int comment = 0;
+    QString angle;
+    for (qsizetype i = 0; i < list.size(); ++i) {
+        const QChar c = list[i];
+        if (quoted) {
+            if (c == u'\\')
+                ++i;
+            else if (c == u'"')
+                quoted = false;
+            continue;
+        }
+        if (comment > 0) {
+            if (c == u'(')
+                ++comment;
+            else if (c == u')')
+                --comment;
+            continue;
+        }
+        if (inAngle) {
+            if (c == u'>')
+                inAngle = false;
+            else
+                angle += c;
+            continue;
+        }
+        if (c == u'"') {
+            quoted = true;
+        } else if (c == u'(') {
+            comment = 1;
+        } else if (c == u'<') {
+            inAngle = hadAngle = true;
+            angle.clear();
+        } else if (c == u':' && !hadAngle) {
+            // "group: a@x, b@y;" – the group's name is no address. (A colon inside a bare
+            // address cannot appear; after "mailto" it is the scheme.)
+            const QString name = list.mid(start, i - start).trimmed();
+            if (!name.contains(u'@'))
+                start = i + 1;
+        } else if (c == u',' || c == u';') {
+            addItem(list.mid(start, i - start), angle, hadAngle, &out);
+            start = i + 1;
+            hadAngle = false;
+            angle.clear();
+        }
+    }
+    // The last item, also when a quote, comment or angle bracket was never closed.
+    if (inAngle)
+        addItem(list.mid(start), QString(), false, &out);
+    else
+        addItem(list.mid(start), angle, hadAngle, &out);
+    return out;
+}
+
+QStringList Addresses::recipients(const QString &list)
+{
+    QStringList out = mailboxes(list);
+    static const FastRegex word(QStringLiteral("[^\\s,;<>\"()]+@[^\\s,;<>\"()]+"));
+    for (qsizetype from = 0;;) {
+        const FastRegex::Match m = word.search(list, from);
+        if (!m)
+            break;
+        const QString w = m.text(list);
+        if (!out.contains(w))
+            out.append(w);
+        from = m.end();
+    }
+    return out;
+}
+
+QString Addresses::domainOf(const QString &address)
+{
+    const qsizetype at = address.lastIndexOf(u'@');
+    return at < 0 ? QString() : decodeHost(address.mid(at + 1));
+}
+
+QString Addresses::urlHost(const QString &url)
+{
+    QString s = url.trimmed();
+    if (s.isEmpty())
+        return {};
+    // The authority: after "scheme://" (or "//"), else from the start (no scheme), up to the
+    // path, query or fragment. A backslash ends it too, as browsers read http URLs.
+    qsizetype start = 0;
+    const qsizetype scheme = s.indexOf(QLatin1String("://"));
+    bool schemeLike = scheme > 0;
+    for (qsizetype i = 0; schemeLike && i < scheme; ++i) {
+        const QChar c = s[i];
+        schemeLike = c.isLetterOrNumber() || c == u'+' || c == u'.' || c == u'-';
+    }
+    if (schemeLike && s[0].isLetter())
+        start = scheme + 3;
+    else if (s.startsWith(QLatin1String("//")))
+        start = 2;
+    qsizetype end = start;
+    while (end < s.size() && s[end] != u'/' && s[end] != u'?' && s[end] != u'#' && s[end] != u'\\')
+        ++end;
+    QStringView authority = QStringView(s).mid(start, end - start);
+    const qsizetype at = authority.lastIndexOf(u'@');
+    if (at >= 0)
+        authority = authority.mid(at + 1);
+    if (authority.contains(u'%')) { // percent-encoded host: let QUrl decode it
+        const QUrl parsed(QStringLiteral("http://") + authority.toString(), QUrl::TolerantMode);
+        return decodeHost(parsed.host(QUrl::FullyDecoded));
+    }
+    QStringView host = authority;
+    if (host.startsWith(u'[')) {
+        const qsizetype close = host.indexOf(u']');
+        host = close > 0 ? host.mid(1, close - 1) : host.mid(1);
+    } else {
+        const qsizetype colon = host.indexOf(u':');
+        if (colon >= 0)
+            host = host.left(colon);
+    }
+    return decodeHost(host.toString());
+}
+
+bool Addresses::isIpLiteral(const QString &host)
+{
+    // Only digits and dots (IPv4) or a colon (IPv6) can be an address: most hosts are names.
+    bool v4 = !host.isEmpty();
+    for (const QChar c : host)
+        v4 = v4 && (c.isDigit() || c == u'.');
+    if (!v4 && !host.contains(u':'))
+        return false;
+    return !QHostAddress(host).isNull();
+}
+
+bool Addresses::isPrivateAddress(const QString &host)
+{
+    if (!isIpLiteral(host))
+        return false;
+    const QHostAddress a(host);
+    if (a.isNull())
+        return false;
+    bool v4 = false;
+    const quint32 ip = a.toIPv4Address(&v4); // also the IPv4 in ::ffff:a.b.c.d
+    if (v4) {
+        return inV4(ip, 0x0A000000, 8) || inV4(ip, 0xAC100000, 12) || inV4(ip, 0xC0A80000, 16) ||
+               inV4(ip, 0x7F000000, 8) || inV4(ip, 0xA9FE0000, 16) || inV4(ip, 0x64400000, 10) ||
+               inV4(ip, 0, 8);
+    }
+    return a.isLoopback() || a.isLinkLocal() || a.isUniqueLocalUnicast();
+}
+
+bool Addresses::isInternalHost(const QString &host, const QStringList &internal)
+{
+    const QString h = host.toLower();
+    if (h.isEmpty() || h == QLatin1String("localhost") || h.endsWith(QLatin1String(".local")) ||
+        h.endsWith(QLatin1String(".localhost")))
+        return true;
+    if (isIpLiteral(h))
+        return isPrivateAddress(h);
+    for (const QString &domain : internal) {
+        if (h == domain || (h.endsWith(domain) && h.size() > domain.size() &&
+                            h[h.size() - domain.size() - 1] == u'.'))
+            return true;
+    }
+    return false;
+}
+
+QStringList Addresses::hostsInCommand(const QString &command)
+{
+    static const FastRegex url(QStringLiteral("\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s'\"<>|;&)`]+"));
+    static const FastRegex scpTarget(
+        QStringLiteral("(?:^|[\\s'\"])[\\w.+-]+@([\\w.-]+|\\[[0-9a-fA-F:]+\\]):"));
+    static const FastRegex sshTarget(
+        QStringLiteral("\\b(?:ssh|sftp|telnet|nc|ncat|netcat)\\s+(?:-\\w+\\s+(?:\\S+\\s+)?)*?"
+                       "(?:[\\w.+-]+@)?([A-Za-z0-9][\\w.-]*\\.[A-Za-z0-9-]+|[A-Za-z0-9][\\w-]*)"
+                       "(?=[\\s'\":]|$)"));
+    static const FastRegex bareIp(
+        QStringLiteral("(?<![\\w.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\w.])"));
+    QStringList out;
+    const auto add = [&out](const QString &host) {
+        const QString h = decodeHost(host);
+        if (!h.isEmpty() && !out.contains(h))
+            out.append(h);
+    };
+    const auto each = [&command](const FastRegex &re, const auto &found) {
+        for (qsizetype from = 0;;) {
+            const FastRegex::Match m = re.search(command, from);
+            if (!m)
+                return;
+            found(m);
+            from = m.end() > from ? m.end() : from + 1;
+        }
+    };
+    // Each expression runs only when what it needs is in the command at all.
+    if (command.contains(QLatin1String("://")))
+        each(url, [&](const FastRegex::Match &m) { add(urlHost(m.text(command))); });
+    if (command.contains(u'@'))
+        each(scpTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
+    static const FastRegex remoteTool(QStringLiteral("\\b(?:ssh|sftp|telnet|nc|ncat|netcat)\\b"));
+    if (remoteTool.matches(command))
+        each(sshTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
+    if (command.contains(u'.')) {
+        each(bareIp, [&](const FastRegex::Match &m) {
+            const QString ip = m.group(command, 1);
+            if (isIpLiteral(ip))
+                add(ip);
+        });
+    }
+    return out;
+}
+
+} // namespace interlock

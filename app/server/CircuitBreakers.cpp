@@ -1,0 +1,189 @@
+#include "CircuitBreakers.h"
+
+#include "core/Timestamp.h"
+
+#include <QJsonArray>
+#include <algorithm>
+
+namespace interlock {
+
+namespace {
+// A decision made by a person (not by a standing grant or the policy).
+bool byPerson(const QJsonObject &decision)
+{
+    const QString by = decision.value(QStringLiteral("by")).toString();
+    return !by.isEmpty() && by != QLatin1String("policy") &&
+           !decision.contains(QStringLiteral("grant"));
+}
+} // namespace
+
+void CircuitBreakers::Window::evict(qint64 olderThanOrAt)
+{
+    while (!events.empty() && events.front().first <= olderThanOrAt) {
+        sum -= events.front().second;
+        events.pop_front();
+    }
+}
+
+CircuitBreakers::CircuitBreakers(std::shared_ptr<const BreakerRules> rules)
+    : m_rules(std::move(rules))
+    , m_windows(size_t(m_rules->rules().size()))
+    , m_runs(size_t(m_rules->rules().size()))
+{}
+
+qint64 CircuitBreakers::amountFor(const BreakerRule &rule, const QString &kind,
+                                  const ActionFacts &facts) const
+{
+    if (!rule.appliesTo(kind))
+        return 0;
+    switch (rule.measure) {
+    case BreakerRule::Measure::DestructiveActions:
+        return facts.destructive ? 1 : 0;
+    case BreakerRule::Measure::DeletedItems:
+        return facts.deletedItems;
+    case BreakerRule::Measure::Submissions:
+        return 1;
+    case BreakerRule::Measure::RejectionsInARow:
+        return 0;
+    }
+    return 0;
+}
+
+const QString &CircuitBreakers::keyFor(const BreakerRule &rule, const QString &sessionId,
+                                       const QString &agent) const
+{
+    return rule.scope == BreakerRule::Scope::Agent ? agent : sessionId;
+}
+
+QList<BreakerTrip> CircuitBreakers::check(const QString &sessionId, const QString &agent,
+                                          const QString &kind, const ActionFacts &facts,
+                                          qint64 nowMs)
+{
+    QList<BreakerTrip> trips;
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < size_t(rules.size()); ++i) {
+        const BreakerRule &rule = rules[qsizetype(i)];
+        const qint64 amount = rule.windowed() ? amountFor(rule, kind, facts) : 0;
+        if (amount == 0)
+            continue;
+        const QString &key = keyFor(rule, sessionId, agent);
+        auto it = m_windows[i].find(key);
+        qint64 sum = 0;
+        qint64 since = nowMs;
+        if (it != m_windows[i].end()) {
+            it->evict(nowMs - qint64(rule.windowSeconds) * 1000);
+            sum = it->sum;
+            if (!it->events.empty())
+                since = it->events.front().first;
+        }
+        if (sum + amount > rule.moreThan)
+            trips.append(BreakerTrip{&rule, key, sum + amount, since});
+    }
+    return trips;
+}
+
+void CircuitBreakers::record(const QString &sessionId, const QString &agent, const QString &kind,
+                             const ActionFacts &facts, qint64 nowMs)
+{
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < size_t(rules.size()); ++i) {
+        const BreakerRule &rule = rules[qsizetype(i)];
+        const qint64 amount = rule.windowed() ? amountFor(rule, kind, facts) : 0;
+        if (amount == 0)
+            continue;
+        Window &w = m_windows[i][keyFor(rule, sessionId, agent)];
+        w.evict(nowMs - qint64(rule.windowSeconds) * 1000);
+        w.events.emplace_back(nowMs, amount);
+        w.sum += amount;
+    }
+}
+
+QList<BreakerTrip> CircuitBreakers::decided(const QString &sessionId, const QString &agent,
+                                            const QString &kind, bool rejected)
+{
+    QList<BreakerTrip> trips;
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < size_t(rules.size()); ++i) {
+        const BreakerRule &rule = rules[qsizetype(i)];
+        if (rule.windowed() || !rule.appliesTo(kind))
+            continue;
+        const QString &key = keyFor(rule, sessionId, agent);
+        if (!rejected) {
+            m_runs[i].remove(key);
+            continue;
+        }
+        const qint64 run = ++m_runs[i][key];
+        if (run > rule.moreThan)
+            trips.append(BreakerTrip{&rule, key, run, 0});
+    }
+    return trips;
+}
+
+void CircuitBreakers::restore(const QList<QJsonObject> &actions)
+{
+    struct Decision {
+        qint64 at;
+        const QJsonObject *action;
+        bool rejected;
+    };
+    std::vector<const QJsonObject *> byCreation;
+    std::vector<Decision> decisions;
+    for (const QJsonObject &a : actions) {
+        byCreation.push_back(&a);
+        const QJsonObject decision = a.value(QStringLiteral("decision")).toObject();
+        const QString status = a.value(QStringLiteral("status")).toString();
+        if (!byPerson(decision) ||
+            (status != QLatin1String("approved") && status != QLatin1String("rejected")))
+            continue;
+        if (const auto at = fromRfc3339(decision.value(QStringLiteral("at")).toString()))
+            decisions.push_back({*at, &a, status == QLatin1String("rejected")});
+    }
+    const auto created = [](const QJsonObject *a) {
+        return fromRfc3339(a->value(QStringLiteral("created_at")).toString()).value_or(0);
+    };
+    std::stable_sort(
+        byCreation.begin(), byCreation.end(),
+        [&](const QJsonObject *x, const QJsonObject *y) { return created(x) < created(y); });
+    for (const QJsonObject *a : byCreation)
+        record(a->value(QStringLiteral("session_id")).toString(),
+               a->value(QStringLiteral("agent")).toString(),
+               a->value(QStringLiteral("kind")).toString(), factsOf(*a), created(a));
+    std::stable_sort(decisions.begin(), decisions.end(),
+                     [](const Decision &x, const Decision &y) { return x.at < y.at; });
+    for (const Decision &d : decisions)
+        decided(d.action->value(QStringLiteral("session_id")).toString(),
+                d.action->value(QStringLiteral("agent")).toString(),
+                d.action->value(QStringLiteral("kind")).toString(), d.rejected);
+}
+
+void CircuitBreakers::forget(const QString &sessionId, const QString &agent)
+{
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < m_windows.size(); ++i) {
+        const QString &key = keyFor(rules[qsizetype(i)], sessionId, agent);
+        m_windows[i].remove(key);
+        m_runs[i].remove(key);
+    }
+}
+
+void CircuitBreakers::prune(qint64 nowMs)
+{
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < m_windows.size(); ++i) {
+        const qint64 cutoff = nowMs - qint64(rules[qsizetype(i)].windowSeconds) * 1000;
+        for (auto it = m_windows[i].begin(); it != m_windows[i].end();) {
+            it->evict(cutoff);
+            it = it->events.empty() ? m_windows[i].erase(it) : std::next(it);
+        }
+    }
+}
+
+int CircuitBreakers::windowCount() const
+{
+    int n = 0;
+    for (const auto &w : m_windows)
+        n += int(w.size());
+    return n;
+}
+
+} // namespace interlock

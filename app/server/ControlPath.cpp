@@ -1,0 +1,286 @@
+#include "ControlPath.h"
+
+#include "Authenticator.h"
+#include "KillSwitch.h"
+#include "TokenCache.h"
+#include "Tokens.h"
+#include "core/FieldReader.h"
+#include "interlock_config.h"
+
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace interlock {
+
+using http::ReplyChannel;
+using http::ResponsePart;
+
+namespace {
+// A supervisor needs one poll at a time; a few allow for a reconnect overlapping the last one.
+constexpr int kControlPollsPerToken = 4;
+
+void sendJson(ReplyChannel &channel, int status, const QJsonObject &body)
+{
+    channel.post(ResponsePart{ResponsePart::Kind::Whole,
+                              status,
+                              "application/json",
+                              {},
+                              QJsonDocument(body).toJson(QJsonDocument::Compact)});
+}
+
+QJsonObject controlState(const QString &sessionId, const QString &state)
+{
+    return {{QStringLiteral("session_id"), sessionId}, {QStringLiteral("state"), state}};
+}
+
+QStringList pathParts(const QString &path)
+{
+    return path.split(QLatin1Char('/'));
+}
+} // namespace
+
+struct ControlPath::Caller {
+    QByteArray hash;
+    TokenCache::Entry entry;
+};
+
+// One parked control poll: answered by wake(), by its timer, or dropped when the client leaves.
+class ControlPath::Waiter : public QObject, private http::ReplySource
+{
+    ControlPath &m_path;
+
+public:
+    Waiter(ControlPath &path, std::shared_ptr<ReplyChannel> channel, QString sessionId,
+           QByteArray token, int waitMs)
+        : m_path(path)
+        , channel(std::move(channel))
+        , sessionId(std::move(sessionId))
+        , token(std::move(token))
+    {
+        this->channel->attach(this, this);
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            sendJson(*this->channel, 200, controlState(this->sessionId, QStringLiteral("active")));
+            m_path.drop(this);
+        });
+        m_timer.start(waitMs);
+    }
+    ~Waiter() override { channel->detach(); }
+
+    std::shared_ptr<ReplyChannel> channel;
+    QString sessionId;
+    QByteArray token;
+
+private:
+    void channelClosed() override { m_path.drop(this); }
+    void channelWritable() override {}
+
+    QTimer m_timer;
+};
+
+// Waits for the API thread's answer to a kill the control path has already applied in memory:
+// passes it on when it comes in time, or answers "recorded": false when it does not (or when
+// the write failed; the KillRecorder keeps retrying it).
+class ControlPath::KillWait : public QObject, public http::ReplySink
+{
+public:
+    KillWait(std::shared_ptr<ReplyChannel> client, QJsonObject unrecorded, int waitMs)
+        : m_client(std::move(client))
+        , m_unrecorded(std::move(unrecorded))
+    {
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, [this] { finish(std::nullopt); });
+        m_timer.start(waitMs);
+    }
+    ~KillWait() override
+    {
+        if (m_inner)
+            m_inner->done();
+    }
+    void setInner(std::shared_ptr<ReplyChannel> inner) { m_inner = std::move(inner); }
+
+    void deliver(ReplyChannel *, ResponsePart part) override
+    {
+        if (part.kind == ResponsePart::Kind::Whole && part.status < 500)
+            return finish(std::move(part));
+        finish(std::nullopt); // a failed write: the kill holds in memory all the same
+    }
+
+private:
+    void finish(std::optional<ResponsePart> answer)
+    {
+        if (m_finished)
+            return;
+        m_finished = true;
+        m_timer.stop();
+        if (answer)
+            m_client->post(std::move(*answer));
+        else
+            sendJson(*m_client, 200, m_unrecorded);
+        deleteLater();
+    }
+
+    std::shared_ptr<ReplyChannel> m_client;
+    std::shared_ptr<ReplyChannel> m_inner;
+    QJsonObject m_unrecorded;
+    QTimer m_timer;
+    bool m_finished = false;
+};
+
+ControlPath::ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const Limits &limits,
+                         Forward forward)
+    : m_killSwitch(killSwitch)
+    , m_tokens(tokens)
+    , m_limits(limits)
+    , m_forward(std::move(forward))
+{}
+
+ControlPath::~ControlPath()
+{
+    for (const QList<Waiter *> &list : std::as_const(m_waiters))
+        qDeleteAll(list);
+}
+
+std::optional<ControlPath::Caller> ControlPath::caller(const HttpRequest &request) const
+{
+    // The same reading as the normal path's (any case of "Bearer", spaces or tabs).
+    const auto token = Authenticator::bearerToken(request.header("authorization"));
+    if (!token)
+        return std::nullopt;
+    const QByteArray hash = tokenHash(QString::fromLatin1(*token));
+    const auto entry = m_tokens.find(hash);
+    if (!entry)
+        return std::nullopt;
+    return Caller{hash, *entry};
+}
+
+bool ControlPath::handle(HttpRequest &request, const std::shared_ptr<ReplyChannel> &channel)
+{
+    const QStringList parts = pathParts(request.path);
+    if (request.method == "GET" && request.path == QLatin1String("/v1/health")) {
+        sendJson(*channel, 200,
+                 {{QStringLiteral("status"), QStringLiteral("ok")},
+                  {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
+        return true;
+    }
+    if (request.method == "POST" && request.path == QLatin1String("/v1/stop-all"))
+        return kill(request, channel, {});
+    // "", "v1", "sessions", id, verb
+    if (parts.size() == 5 && parts[1] == QLatin1String("v1") &&
+        parts[2] == QLatin1String("sessions") && !parts[3].isEmpty()) {
+        if (request.method == "POST" && parts[4] == QLatin1String("kill"))
+            return kill(request, channel, parts[3]);
+        if (request.method == "GET" && parts[4] == QLatin1String("control"))
+            return control(request, channel, parts[3]);
+    }
+    return false;
+}
+
+bool ControlPath::kill(const HttpRequest &request, const std::shared_ptr<ReplyChannel> &channel,
+                       const QString &sessionId)
+{
+    const auto who = caller(request);
+    const bool stopAll = sessionId.isEmpty();
+    const QList<Role> allowed = stopAll ? QList<Role>{Role::Oncall, Role::Admin}
+                                        : QList<Role>{Role::Reviewer, Role::Oncall, Role::Admin};
+    if (!who || !allowed.contains(who->entry.role))
+        return false; // the normal path answers (and refuses) it
+    // Only a body the API thread will accept as it is: else the normal path names the error.
+    if (!request.body.trimmed().isEmpty()) {
+        const QByteArray mime = request.header("content-type").split(';').first().trimmed();
+        QJsonObject body;
+        if (mime.toLower() != "application/json" || parseJsonObject(request.body, &body).isError())
+            return false;
+        FieldReader r(body);
+        r.allowOnly({QStringLiteral("reason")});
+        r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine);
+        if (!r.ok())
+            return false;
+    }
+    QJsonObject unrecorded{{QStringLiteral("recorded"), false}};
+    if (stopAll) {
+        unrecorded.insert(QStringLiteral("killed"), m_killSwitch.kill({}).size());
+    } else {
+        if (!m_killSwitch.isActive(sessionId) && !m_killSwitch.isKilled(sessionId))
+            return false; // unknown or over: the normal path says so
+        m_killSwitch.kill({sessionId});
+        unrecorded.insert(QStringLiteral("session"),
+                          QJsonObject{{QStringLiteral("id"), sessionId},
+                                      {QStringLiteral("status"), QStringLiteral("killed")}});
+    }
+    // The observer wakes the supervisors too, but through the event loop; this is at once.
+    wake(stopAll ? QStringList(m_waiters.keys()) : QStringList{sessionId});
+    auto *wait = new KillWait(channel, unrecorded, m_limits.killRecordWaitMs);
+    wait->setParent(this);
+    auto inner = std::make_shared<ReplyChannel>(wait, wait, false);
+    wait->setInner(inner);
+    HttpRequest copy = request;
+    m_forward(std::move(copy), std::move(inner));
+    return true;
+}
+
+bool ControlPath::control(const HttpRequest &request, const std::shared_ptr<ReplyChannel> &channel,
+                          const QString &sessionId)
+{
+    const auto who = caller(request);
+    if (!who || who->entry.role != Role::Supervisor || who->entry.sessionId != sessionId)
+        return false;
+    int waitMs = 0;
+    if (request.query.hasQueryItem(QStringLiteral("wait"))) {
+        bool ok = false;
+        const double seconds = request.query.queryItemValue(QStringLiteral("wait")).toDouble(&ok);
+        if (!ok || !(seconds >= 0) || seconds > m_limits.maxWaitSeconds)
+            return false; // the normal path names the error
+        waitMs = int(seconds * 1000);
+    }
+    if (m_killSwitch.isKilled(sessionId)) {
+        sendJson(*channel, 200, controlState(sessionId, QStringLiteral("killed")));
+        return true;
+    }
+    if (!m_killSwitch.isActive(sessionId)) {
+        sendJson(*channel, 200, controlState(sessionId, QStringLiteral("ended")));
+        return true;
+    }
+    if (waitMs == 0) {
+        sendJson(*channel, 200, controlState(sessionId, QStringLiteral("active")));
+        return true;
+    }
+    if (m_perToken.value(who->hash) >= kControlPollsPerToken) {
+        sendJson(*channel, 429,
+                 ApiError::rateLimited(QStringLiteral("Too many control polls with this token."))
+                     .toJson());
+        return true;
+    }
+    auto *waiter = new Waiter(*this, channel, sessionId, who->hash, waitMs);
+    waiter->setParent(this);
+    m_waiters[sessionId].append(waiter);
+    ++m_perToken[who->hash];
+    m_parkedCount.ref();
+    return true;
+}
+
+void ControlPath::drop(Waiter *waiter)
+{
+    auto it = m_waiters.find(waiter->sessionId);
+    if (it == m_waiters.end() || !it->removeOne(waiter))
+        return;
+    if (it->isEmpty())
+        m_waiters.erase(it);
+    if (--m_perToken[waiter->token] <= 0)
+        m_perToken.remove(waiter->token);
+    m_parkedCount.deref();
+    waiter->deleteLater();
+}
+
+void ControlPath::wake(const QStringList &sessionIds)
+{
+    for (const QString &id : sessionIds) {
+        const QList<Waiter *> waiters = m_waiters.value(id);
+        for (Waiter *w : waiters) {
+            sendJson(*w->channel, 200, controlState(id, QStringLiteral("killed")));
+            drop(w);
+        }
+    }
+}
+
+} // namespace interlock

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "HttpExchange.h"
+#include "core/Limits.h"
+
+#include <QHash>
+#include <QObject>
+#include <functional>
+
+namespace interlock {
+
+class KillSwitch;
+class TokenCache;
+
+// The control path: requests answered on the transport's I/O thread, without the API thread or
+// the store, so that neither a flood of requests nor a database lock can hold them up.
+//   GET  /v1/health
+//   POST /v1/sessions/{id}/kill, POST /v1/stop-all (a person's token from the TokenCache): the
+//        sessions are marked killed in the KillSwitch and their supervisors woken at once; the
+//        durable write is handed to the API thread, and its answer is passed on when it comes
+//        within Limits::killRecordWaitMs; otherwise (a lock held by another process, a full
+//        disk) the kill is answered anyway, with "recorded": false.
+//   GET  /v1/sessions/{id}/control?wait=S (that session's supervisor token): the supervisor's
+//        liveness and kill channel, a long-poll the agent cannot starve.
+// Anything else, or a token the cache does not know, takes the normal path to the API thread.
+class ControlPath : public QObject
+{
+    Q_OBJECT
+public:
+    using Forward = std::function<void(HttpRequest &&, std::shared_ptr<http::ReplyChannel>)>;
+
+    ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const Limits &limits,
+                Forward forward);
+    ~ControlPath() override;
+
+    // On the I/O thread: true when the request was taken here.
+    bool handle(HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel);
+    // Answers the supervisors of these sessions (I/O thread).
+    void wake(const QStringList &sessionIds);
+    // Control long-polls parked now (any thread may ask: for tests and the benchmark).
+    int parked() const { return m_parkedCount.loadRelaxed(); }
+
+private:
+    class Waiter;
+    class KillWait;
+    struct Caller;
+
+    std::optional<Caller> caller(const HttpRequest &request) const;
+    bool kill(const HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel,
+              const QString &sessionId);
+    bool control(const HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel,
+                 const QString &sessionId);
+    void drop(Waiter *waiter);
+
+    KillSwitch &m_killSwitch;
+    const TokenCache &m_tokens;
+    Limits m_limits;
+    Forward m_forward;
+    QHash<QString, QList<Waiter *>> m_waiters; // by session
+    QHash<QByteArray, int> m_perToken;
+    QAtomicInt m_parkedCount;
+};
+
+} // namespace interlock

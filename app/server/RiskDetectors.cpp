@@ -1,0 +1,563 @@
+// The detectors the rules parameterise (docs/risk-rules.md), and the facts they share.
+#include "Addresses.h"
+#include "HiddenTextScanner.h"
+#include "MailDeletion.h"
+#include "PersonalData.h"
+#include "RiskRules.h"
+
+#include <QJsonDocument>
+#include <QLocale>
+#include <cmath>
+
+namespace interlock {
+
+namespace {
+using Rule = RiskEngine::Rule;
+
+const QString kRecipientKeys[] = {QStringLiteral("to"), QStringLiteral("cc"), QStringLiteral("bcc"),
+                                  QStringLiteral("reply_to")};
+
+QString shorten(const QString &s)
+{
+    const QString one = s.simplified();
+    return one.size() > 80 ? one.left(79) + QChar(0x2026) : one;
+}
+
+QString jsonText(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
+}
+
+// Whether any of the rule's patterns can match: one search instead of one per pattern.
+bool mayMatch(const Rule &rule, const QString &value)
+{
+    return !rule.anyPattern.isValid() || rule.anyPattern.matches(value);
+}
+
+QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
+{
+    if (rule.onlyExternal && c.facts.outsideHosts().isEmpty())
+        return {};
+    for (const QString &field : rule.fields) {
+        for (const QString &value : c.facts.fieldStrings(field)) {
+            if (value.isEmpty() || !mayMatch(rule, value))
+                continue;
+            // (fieldStrings is cached per field: each rule naming the field shares it)
+            for (const FastRegex &re : rule.patterns) {
+                const FastRegex::Match m = re.search(value);
+                if (!m)
+                    continue;
+                bool softened = false;
+                for (const FastRegex &soft : rule.softenedBy)
+                    softened = softened || soft.matches(value);
+                const QString &message = softened && !rule.softenedMessage.isEmpty()
+                                             ? rule.softenedMessage
+                                             : rule.message;
+                const QString hosts = message.contains(QLatin1String("{hosts}"))
+                                          ? c.facts.outsideHosts().join(QStringLiteral(", "))
+                                          : QString();
+                return {{rule.id, softened ? rule.softenedWeight : rule.weight,
+                         fillMessage(message,
+                                     {{QLatin1String("match"), shorten(m.text(value).trimmed())},
+                                      {QLatin1String("hosts"), hosts}},
+                                     c.input.payload)}};
+            }
+        }
+    }
+    return {};
+}
+
+QList<Finding> externalEmail(const Rule &rule, const DetectorContext &c)
+{
+    QStringList fields = rule.fields;
+    if (!rule.field.isEmpty())
+        fields.prepend(rule.field);
+    QStringList outside;
+    for (const RiskFacts::HostField &f : c.facts.hostFields()) {
+        if (!fields.contains(f.key))
+            continue;
+        for (const auto &[address, domain] : f.addresses) {
+            if (!Addresses::isInternalHost(domain, c.internalDomains) && !outside.contains(domain))
+                outside.append(domain.isEmpty() ? shorten(address) : domain);
+        }
+    }
+    if (outside.isEmpty())
+        return {};
+    return {
+        {rule.id, rule.weight,
+         fillMessage(rule.message, {{QLatin1String("domains"), outside.join(QStringLiteral(", "))}},
+                     c.input.payload)}};
+}
+
+QList<Finding> externalUrl(const Rule &rule, const DetectorContext &c)
+{
+    const QString host = Addresses::urlHost(
+        c.input.payload.value(rule.field.isEmpty() ? rule.fields.value(0) : rule.field).toString());
+    if (Addresses::isInternalHost(host, c.internalDomains))
+        return {};
+    QList<Finding> out{
+        {rule.id, rule.weight,
+         fillMessage(rule.message, {{QLatin1String("host"), host}}, c.input.payload)}};
+    if (rule.ipWeight > 0 && Addresses::isIpLiteral(host))
+        out.append({rule.id + QStringLiteral(".ip"), rule.ipWeight,
+                    QStringLiteral("%1 is a bare IP address: no name says whose machine it is")
+                        .arg(host)});
+    return out;
+}
+
+QList<Finding> personalData(const Rule &rule, DetectorContext &c)
+{
+    if (c.facts.outsideHosts().isEmpty())
+        return {};
+    const PersonalData &p = c.facts.personalData();
+    int weight = 0;
+    if (rule.types.contains(QLatin1String("contacts")))
+        weight = qMax(weight, thresholdWeight(rule.thresholds, p.contacts()));
+    if (rule.types.contains(QLatin1String("ids")) && p.nationalIds + p.cards > 0)
+        weight = qMax(weight, rule.weight);
+    if (rule.types.contains(QLatin1String("iban")) && p.ibans > 0)
+        weight = qMax(weight, rule.weight);
+    if (weight == 0)
+        return {};
+    return {
+        {rule.id, weight,
+         fillMessage(rule.message,
+                     {{QLatin1String("data"), p.describe(rule.types)},
+                      {QLatin1String("hosts"), c.facts.outsideHosts().join(QStringLiteral(", "))}},
+                     c.input.payload)}};
+}
+
+// 12500, "12,500.00", "12.500,00", "USD 9,800": the number; nan if none.
+double parseAmount(const QJsonValue &v, QString *currencyInText)
+{
+    if (v.isDouble())
+        return v.toDouble();
+    QString s = v.toString().trimmed();
+    static const QRegularExpression code(QStringLiteral("\\b([A-Z]{3})\\b"));
+    if (const QRegularExpressionMatch m = code.match(s); m.hasMatch()) {
+        *currencyInText = m.captured(1);
+        s.remove(m.capturedStart(1), 3);
+    }
+    static const QRegularExpression notNumber(QStringLiteral("[^0-9.,-]"));
+    s.remove(notNumber);
+    const qsizetype dot = s.lastIndexOf(u'.'), comma = s.lastIndexOf(u',');
+    if (dot >= 0 && comma >= 0) {
+        const QChar decimal = dot > comma ? u'.' : u',';
+        s.remove(decimal == u'.' ? u',' : u'.');
+        s.replace(u',', u'.');
+    } else if (comma >= 0) {
+        // "12,500" is twelve thousand five hundred; "12,5" is twelve and a half.
+        if (s.size() - comma - 1 == 3)
+            s.remove(u',');
+        else
+            s.replace(u',', u'.');
+    }
+    bool ok = false;
+    const double d = s.toDouble(&ok);
+    return ok ? d : std::nan("");
+}
+
+QList<Finding> amount(const Rule &rule, const DetectorContext &c)
+{
+    for (const QString &field : rule.fields) {
+        const QJsonValue v = c.input.payload.value(field);
+        if (!v.isDouble() && !v.isString())
+            continue;
+        QString currency = c.input.payload.value(rule.currencyField).toString().toUpper();
+        const double value = parseAmount(v, &currency);
+        if (std::isnan(value) || currency.isEmpty())
+            continue;
+        const int weight = thresholdWeight(rule.thresholds, qint64(std::abs(value)));
+        if (weight == 0)
+            return {};
+        const QLocale english(QLocale::English, QLocale::UnitedStates);
+        return {{rule.id, weight,
+                 fillMessage(rule.message,
+                             {{QLatin1String("amount"),
+                               english.toString(value, 'f', value == std::floor(value) ? 0 : 2)},
+                              {QLatin1String("currency"), currency}},
+                             c.input.payload)}};
+    }
+    return {};
+}
+
+QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
+{
+    const MailDeletion &d = c.facts.mailDeletion();
+    if (!d.found)
+        return {};
+    int weight = thresholdWeight(rule.thresholds, d.count);
+    if (d.bySearch)
+        weight = qMax(weight, rule.searchWeight);
+    if (weight == 0)
+        return {};
+    return {{rule.id, weight,
+             fillMessage(d.bySearch ? rule.searchMessage : rule.message,
+                         {{QLatin1String("count"), QString::number(d.count)},
+                          {QLatin1String("tool"), d.tool},
+                          {QLatin1String("selection"), d.selection}},
+                         c.input.payload)}};
+}
+
+QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
+{
+    const QJsonArray items = c.input.payload.value(rule.field).toArray();
+    qint64 n = items.size();
+    if (rule.detector == Rule::Detector::CountMatching) {
+        n = 0;
+        for (const QJsonValue &item : items) {
+            const QString s = item.toString();
+            if (!mayMatch(rule, s))
+                continue;
+            for (const FastRegex &re : rule.patterns) {
+                if (re.matches(s)) {
+                    ++n;
+                    break;
+                }
+            }
+        }
+    }
+    const int weight = thresholdWeight(rule.thresholds, n);
+    if (weight == 0)
+        return {};
+    return {{rule.id, weight,
+             fillMessage(rule.message, {{QLatin1String("count"), QString::number(n)}},
+                         c.input.payload)}};
+}
+} // namespace
+
+RiskFacts::RiskFacts(const RiskInput &input, const QStringList &internalDomains,
+                     const HiddenTextScanner &hidden)
+    : m_input(input)
+    , m_internal(internalDomains)
+    , m_scanner(hidden)
+{}
+
+bool RiskFacts::searchTextMatches(const FastRegex &re)
+{
+    for (const auto &[pattern, matched] : m_searchTextMatches) {
+        if (pattern == re.pattern())
+            return matched;
+    }
+    const bool matched = re.matches(searchText());
+    m_searchTextMatches.append({re.pattern(), matched});
+    return matched;
+}
+
+const AclFacts &RiskFacts::acl()
+{
+    if (!m_acl)
+        m_acl = AclFacts::read(m_input.payload);
+    return *m_acl;
+}
+
+const QList<RiskFacts::HostField> &RiskFacts::hostFields()
+{
+    if (m_hostFields)
+        return *m_hostFields;
+    m_hostFields.emplace();
+    leaves();
+    for (qsizetype t = 0; t < m_topKeys.size(); ++t) {
+        const QString &top = m_topKeys[t];
+        if (!HiddenTextScanner::PlainPayload::isHostKey(top))
+            continue;
+        for (qsizetype i = m_topRange[t].first; i < m_topRange[t].second; ++i) {
+            const PayloadLeaf &leaf = (*m_leaves)[i];
+            if (leaf.key != top)
+                continue;
+            HostField f;
+            f.path = QStringLiteral("payload.") + top;
+            if (leaf.index >= 0)
+                f.path += QLatin1Char('[') + QString::number(leaf.index) + QLatin1Char(']');
+            f.key = top;
+            f.value = leaf.value;
+            if (HiddenTextScanner::PlainPayload::isRecipientKey(top)) {
+                for (const QString &address : Addresses::recipients(leaf.value))
+                    f.addresses.append({address, Addresses::domainOf(address)});
+            } else {
+                f.host = Addresses::urlHost(leaf.value);
+            }
+            m_hostFields->append(f);
+        }
+    }
+    return *m_hostFields;
+}
+
+RiskFacts::~RiskFacts() = default;
+
+namespace {
+bool isPlainText(QStringView t, bool multiLine)
+{
+    for (const QChar ch : t) {
+        const char16_t u = ch.unicode();
+        if ((u < 0x20 || u >= 0x7F) && !(multiLine && (u == u'\n' || u == u'\t')))
+            return false;
+    }
+    return true;
+}
+
+void flatten(const QJsonValue &v, const QString &key, qsizetype top, qsizetype index,
+             QList<PayloadLeaf> *out, bool *plain)
+{
+    if (v.isString()) {
+        QString s = v.toString();
+        *plain = *plain && isPlainText(s, true);
+        out->append(PayloadLeaf{std::move(s), key, top, index});
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        const qsizetype n = a.size();
+        out->reserve(out->size() + n);
+        for (qsizetype i = 0; i < n; ++i)
+            flatten(a.at(i), key, top, index == -2 ? i : -1, out, plain);
+    } else if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            const QString k = it.key();
+            *plain = *plain && isPlainText(k, false);
+            flatten(it.value(), k, top, -1, out, plain);
+        }
+    }
+}
+} // namespace
+
+const QList<PayloadLeaf> &RiskFacts::leaves()
+{
+    if (!m_leaves) {
+        m_leaves.emplace();
+        const QJsonObject &p = m_input.payload;
+        m_leaves->reserve(p.size() + 8);
+        m_topKeys.reserve(p.size());
+        for (auto it = p.constBegin(); it != p.constEnd(); ++it) {
+            const QString key = it.key();
+            m_plain = m_plain && isPlainText(key, false);
+            m_topKeys.append(key);
+            const qsizetype begin = m_leaves->size();
+            // -2: the direct items of a top-level array get their index
+            flatten(it.value(), key, m_topKeys.size() - 1, -2, &*m_leaves, &m_plain);
+            m_topRange.append({begin, m_leaves->size()});
+        }
+        for (PayloadLeaf &leaf : *m_leaves) {
+            if (leaf.index == -2)
+                leaf.index = -1;
+        }
+    }
+    return *m_leaves;
+}
+
+const QStringList &RiskFacts::topKeys()
+{
+    leaves();
+    return m_topKeys;
+}
+
+bool RiskFacts::payloadIsPlain()
+{
+    leaves();
+    return m_plain;
+}
+
+const QStringList &RiskFacts::fieldStrings(const QString &field)
+{
+    for (const auto &[name, strings] : m_fieldStrings) {
+        if (name == field)
+            return strings;
+    }
+    static const QStringList none;
+    QStringList strings;
+    if (field == QLatin1String("@target")) {
+        strings.append(m_input.target);
+    } else {
+        const qsizetype top = topKeys().indexOf(field);
+        if (top < 0)
+            return none;
+        const auto [begin, end] = m_topRange[top];
+        strings.reserve(end - begin);
+        for (qsizetype i = begin; i < end; ++i)
+            strings.append((*m_leaves)[i].value);
+    }
+    m_fieldStrings.append({field, strings});
+    return m_fieldStrings.last().second;
+}
+
+// "key: value" per string of the payload (nested ones too), each on its own line: a secret is
+// found in the text as it will be used, not JSON-escaped, and next to the name it is stored
+// under.
+const QString &RiskFacts::searchText()
+{
+    if (!m_searchText) {
+        // Every secret pattern needs at least six characters of value: shorter strings (ids,
+        // flags) are left out.
+        qsizetype size = m_input.text.size();
+        for (const PayloadLeaf &leaf : leaves())
+            size += leaf.value.size() >= 6 ? leaf.key.size() + leaf.value.size() + 3 : 0;
+        QString text;
+        text.reserve(size);
+        for (const PayloadLeaf &leaf : leaves()) {
+            if (leaf.value.size() < 6)
+                continue;
+            text += leaf.key;
+            text += QLatin1String(": ");
+            text += leaf.value;
+            text += QLatin1Char('\n');
+        }
+        text += m_input.text;
+        m_searchText = std::move(text);
+    }
+    return *m_searchText;
+}
+
+const QStringList &RiskFacts::outsideHosts()
+{
+    if (m_outside)
+        return *m_outside;
+    QStringList hosts;
+    const QJsonObject &p = m_input.payload;
+    if (m_input.kind == QLatin1String("email.send")) {
+        for (const HostField &f : hostFields()) {
+            if (std::find(std::begin(kRecipientKeys), std::end(kRecipientKeys), f.key) ==
+                std::end(kRecipientKeys))
+                continue;
+            for (const auto &[address, domain] : f.addresses)
+                hosts.append(domain);
+        }
+    } else if (m_input.kind == QLatin1String("shell.exec")) {
+        hosts = Addresses::hostsInCommand(p.value(QStringLiteral("command")).toString());
+    } else {
+        for (const HostField &f : hostFields()) {
+            if (f.key == QLatin1String("url"))
+                hosts.append(f.host);
+        }
+    }
+    m_outside = QStringList();
+    for (const QString &h : std::as_const(hosts)) {
+        if (!Addresses::isInternalHost(h, m_internal) && !m_outside->contains(h))
+            m_outside->append(h);
+    }
+    return *m_outside;
+}
+
+const HiddenScan &RiskFacts::hidden()
+{
+    if (!m_hidden) {
+        if (payloadIsPlain()) {
+            HiddenTextScanner::PlainPayload plain;
+            for (const HostField &f : hostFields()) {
+                QStringList hosts;
+                for (const auto &[address, domain] : f.addresses)
+                    hosts.append(domain);
+                if (!f.host.isEmpty())
+                    hosts.append(f.host);
+                plain.hostFields.append({f.path, f.key, f.value, hosts});
+            }
+            m_hidden = std::make_unique<HiddenScan>(m_scanner.scan(m_input, &plain));
+        } else {
+            m_hidden = std::make_unique<HiddenScan>(m_scanner.scan(m_input));
+        }
+    }
+    return *m_hidden;
+}
+
+const MailDeletion &RiskFacts::mailDeletion()
+{
+    if (!m_mail)
+        m_mail =
+            std::make_unique<MailDeletion>(MailDeletion::fromAction(m_input.kind, m_input.payload));
+    return *m_mail;
+}
+
+const PersonalData &RiskFacts::personalData()
+{
+    if (!m_personal) {
+        QStringList texts, recipients;
+        for (auto it = m_input.payload.constBegin(); it != m_input.payload.constEnd(); ++it) {
+            const bool recipientKey =
+                std::find(std::begin(kRecipientKeys), std::end(kRecipientKeys), it.key()) !=
+                std::end(kRecipientKeys);
+            for (const QString &s : allStrings(it.value())) {
+                if (recipientKey)
+                    recipients += Addresses::recipients(s);
+                else
+                    texts.append(s);
+            }
+        }
+        m_personal = std::make_unique<PersonalData>(PersonalData::find(texts, recipients));
+    }
+    return *m_personal;
+}
+
+QList<Finding> detect(const Rule &rule, DetectorContext &c)
+{
+    const QJsonObject &payload = c.input.payload;
+    switch (rule.detector) {
+    case Rule::Detector::Kind:
+        return {{rule.id, rule.weight, c.input.kind + QLatin1Char(' ') + rule.message}};
+    case Rule::Detector::UnknownKind:
+        for (const QString &known : c.knownKinds) {
+            if (known == c.input.kind ||
+                (known.endsWith(QLatin1Char('.')) && c.input.kind.startsWith(known)))
+                return {};
+        }
+        return {{rule.id, rule.weight, QStringLiteral("'%1' %2").arg(c.input.kind, rule.message)}};
+    case Rule::Detector::Equals: {
+        QStringList fields = rule.fields;
+        if (!rule.field.isEmpty())
+            fields.prepend(rule.field);
+        for (const QString &field : std::as_const(fields)) {
+            const auto found = payload.constFind(field);
+            if (found == payload.constEnd())
+                continue;
+            for (const QJsonValue &want : rule.values) {
+                if (valueEquals(want, *found))
+                    return {{rule.id, rule.weight,
+                             fillMessage(rule.message,
+                                         {{QLatin1String("value"), jsonText(*found)},
+                                          {QLatin1String("field"), field}},
+                                         payload)}};
+            }
+        }
+        return {};
+    }
+    case Rule::Detector::Regex:
+        return regexFields(rule, c);
+    case Rule::Detector::AclWidening:
+    case Rule::Detector::AclGrants:
+        return detectAcl(rule, c);
+    case Rule::Detector::Count:
+    case Rule::Detector::CountMatching:
+        return countItems(rule, c);
+    case Rule::Detector::ExternalEmail:
+        return externalEmail(rule, c);
+    case Rule::Detector::ExternalUrl:
+        return externalUrl(rule, c);
+    case Rule::Detector::Secret: {
+        // The secret itself never goes into the message: the reason is shown to every reviewer.
+        const FastRegex &any = rule.anyPattern.isValid() ? rule.anyPattern : rule.patterns.first();
+        if (c.facts.searchTextMatches(any))
+            return {{rule.id, rule.weight, rule.message}};
+        return {};
+    }
+    case Rule::Detector::HiddenText:
+        return detectHidden(rule, c);
+    case Rule::Detector::ViewMismatch:
+        if (c.input.view.status != ViewCheck::Status::Mismatch)
+            return {};
+        return {{rule.id, rule.weight,
+                 fillMessage(rule.message,
+                             {{QLatin1String("paths"),
+                               shorten(c.input.view.paths.join(QStringLiteral(", ")))}},
+                             payload)}};
+    case Rule::Detector::PersonalData:
+        return personalData(rule, c);
+    case Rule::Detector::Amount:
+        return amount(rule, c);
+    case Rule::Detector::MailDelete:
+        return mailDelete(rule, c);
+    }
+    return {};
+}
+
+} // namespace interlock

@@ -1,0 +1,249 @@
+#include "SafetyGuard.h"
+
+#include "ActionService.h"
+#include "SessionService.h"
+#include "core/Clock.h"
+
+namespace interlock {
+
+namespace {
+QString str(const QJsonObject &o, const char *key)
+{
+    return o.value(QLatin1String(key)).toString();
+}
+
+bool lowOrMedium(const QJsonObject &action)
+{
+    const QString level =
+        action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString();
+    return level == QLatin1String("low") || level == QLatin1String("medium");
+}
+
+// How one submission or decision is shown in a trip record.
+QJsonObject triggerOf(const QJsonObject &action, const QString &what)
+{
+    QJsonObject t{{QStringLiteral("what"), what},
+                  {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
+                  {QStringLiteral("title"), action.value(QStringLiteral("title"))}};
+    if (action.contains(QStringLiteral("id")))
+        t.insert(QStringLiteral("action_id"), action.value(QStringLiteral("id")));
+    return t;
+}
+} // namespace
+
+SafetyGuard::SafetyGuard(Store &store, Clock &clock, ActionService &actions,
+                         SessionService &sessions, std::shared_ptr<const BreakerRules> rules,
+                         QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_clock(clock)
+    , m_actions(actions)
+    , m_sessions(sessions)
+    , m_breakers(std::move(rules))
+    , m_freezes(store, clock)
+    , m_grants(store, clock)
+{
+    // Empty windows are dropped now and then; a submission never scans them.
+    m_prune.setInterval(60 * 1000);
+    connect(&m_prune, &QTimer::timeout, this, [this] { m_breakers.prune(m_clock.nowMs()); });
+    m_prune.start();
+}
+
+ApiError SafetyGuard::frozenError(const QString &why)
+{
+    return ApiError{423, QStringLiteral("session_frozen"), why, {}};
+}
+
+void SafetyGuard::load()
+{
+    m_freezes.load();
+    m_grants.load();
+    const qint64 longest = m_breakers.rules().longestWindowMs();
+    if (m_breakers.rules().rules().isEmpty())
+        return;
+    // The windows, and the runs of rejections, as they stood: from the actions of the last
+    // hour (or of the longest window, when longer).
+    const qint64 lookback = qMax<qint64>(longest, 3600 * 1000);
+    m_breakers.restore(m_store.actionsCreatedSince(m_clock.nowMs() - lookback, 100000));
+}
+
+QStringList SafetyGuard::activeSessionsOf(const QString &agent) const
+{
+    QStringList out;
+    for (const SessionRecord &s : m_store.sessions(QStringLiteral("active"))) {
+        if (s.agent == agent)
+            out.append(s.id);
+    }
+    return out;
+}
+
+ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessionId,
+                           const QString &agent, const QJsonObject &trigger)
+{
+    bool kill = false;
+    for (const BreakerTrip &t : trips)
+        kill = kill || t.rule->act == BreakerRule::Act::Kill;
+    QStringList told;
+    QString firstMessage;
+    for (const BreakerTrip &t : trips) {
+        // A kill makes any freeze of the same moment moot.
+        if (kill && t.rule->act != BreakerRule::Act::Kill)
+            continue;
+        const QStringList sessions = t.rule->scope == BreakerRule::Scope::Agent
+                                         ? activeSessionsOf(agent)
+                                         : QStringList{sessionId};
+        const QString actor = QStringLiteral("policy:breaker.") + t.rule->id;
+        if (t.rule->act == BreakerRule::Act::Kill && !sessions.isEmpty()) {
+            // Exactly the emergency stop: marked killed in memory first, then stored with the
+            // pending actions cancelled and the supervisor told (session.killed).
+            const Principal policy{true, Role::Admin, actor, {}, false};
+            m_sessions.kill(
+                policy, sessions,
+                {{QStringLiteral("reason"), QStringLiteral("breaker %1: %2")
+                                                .arg(t.rule->id, t.rule->describe(t.count))
+                                                .left(500)}});
+        }
+        const QJsonObject record = m_freezes.record(t, agent, sessionId, sessions, trigger);
+        if (firstMessage.isEmpty())
+            firstMessage = record.value(QStringLiteral("message")).toString();
+        m_grants.revokeAgent(agent, actor,
+                             QStringLiteral("breaker %1 tripped for this agent").arg(t.rule->id));
+        for (const QString &s : sessions) {
+            if (!told.contains(s))
+                told.append(s);
+        }
+    }
+    Q_EMIT sessionsTold(told);
+    if (kill)
+        return ApiError::sessionKilled();
+    return frozenError(QStringLiteral("A circuit breaker froze this session (%1). Nothing more "
+                                      "is accepted until a person resumes it.")
+                           .arg(firstMessage));
+}
+
+ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &action)
+{
+    if (m_freezes.isFrozen(session.id, session.agent))
+        return frozenError(QStringLiteral("This session is frozen by a circuit breaker; nothing "
+                                          "more is accepted until a person resumes it."));
+    const QList<BreakerTrip> trips =
+        m_breakers.check(session.id, session.agent, str(action, "kind"), m_breakers.factsOf(action),
+                         m_clock.nowMs());
+    if (trips.isEmpty())
+        return {};
+    QJsonObject trigger = triggerOf(action, QStringLiteral("submission"));
+    trigger.remove(QStringLiteral("action_id")); // refused: it never becomes an action
+    return trip(trips, session.id, session.agent, trigger);
+}
+
+QJsonObject SafetyGuard::submitted(const QJsonObject &action)
+{
+    const QString sessionId = str(action, "session_id");
+    const QString agent = str(action, "agent");
+    m_breakers.record(sessionId, agent, str(action, "kind"), m_breakers.factsOf(action),
+                      m_clock.nowMs());
+    if (!ActionService::isPending(action) || !lowOrMedium(action) ||
+        action.value(QStringLiteral("required_approvals")).toInt() != 1 ||
+        m_freezes.hasTripped(sessionId) || m_freezes.isFrozen(sessionId, agent))
+        return action;
+    const QString grantId = m_grants.match(action);
+    if (grantId.isEmpty())
+        return action;
+    const auto grant = m_grants.grant(grantId);
+    const QString by = QStringLiteral("grant %1 (made by %2)")
+                           .arg(grantId, grant->value(QStringLiteral("created_by")).toString());
+    const ActionService::Outcome approved = m_actions.approveByGrant(action, grantId, by);
+    if (approved.error.isError())
+        return approved.action.isEmpty() ? action : approved.action;
+    m_grants.used(grantId);
+    return approved.action;
+}
+
+ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,
+                                    const DecisionRequest &request)
+{
+    m_grantRequest.reset();
+    const QString sessionId = str(action, "session_id");
+    if (request.kind != DecisionRequest::Kind::Reject &&
+        m_freezes.isFrozen(sessionId, str(action, "agent")))
+        return frozenError(QStringLiteral("The session that submitted this action is frozen by a "
+                                          "circuit breaker: it can be rejected, but approved only "
+                                          "after a person resumes the session."));
+    if (!request.grant)
+        return {};
+    if (m_freezes.hasTripped(sessionId))
+        return ApiError{422, QStringLiteral("not_grantable"),
+                        QStringLiteral("A circuit breaker tripped for this session; nothing of it "
+                                       "can be granted."),
+                        QStringLiteral("grant")};
+    StandingGrants::Request grant;
+    if (const ApiError e = m_grants.check(action, *request.grant, &grant); e.isError())
+        return e;
+    m_grantRequest = grant;
+    return {};
+}
+
+void SafetyGuard::decided(const Principal &who, QJsonObject &action, const DecisionRequest &request)
+{
+    const QString sessionId = str(action, "session_id");
+    const QString agent = str(action, "agent");
+    if (m_grantRequest && str(action, "status") == QLatin1String("approved")) {
+        const QJsonObject grant = m_grants.create(who, action, *m_grantRequest);
+        if (!grant.isEmpty())
+            action.insert(QStringLiteral("grant"), grant);
+        Q_EMIT sessionsTold({});
+    }
+    m_grantRequest.reset();
+    const bool rejected = request.kind == DecisionRequest::Kind::Reject;
+    const QList<BreakerTrip> trips =
+        m_breakers.decided(sessionId, agent, str(action, "kind"), rejected);
+    if (!trips.isEmpty())
+        trip(trips, sessionId, agent, triggerOf(action, QStringLiteral("rejection")));
+}
+
+void SafetyGuard::sessionChanged(const QString &sessionId)
+{
+    if (sessionId.isEmpty())
+        return;
+    const auto session = m_store.session(sessionId);
+    if (session && m_freezes.isFrozen(session->id, session->agent) && m_freezes.adopt(*session))
+        Q_EMIT sessionsTold({session->id});
+}
+
+SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString &sessionId,
+                                            const QString &comment)
+{
+    const auto session = m_store.session(sessionId);
+    if (!session) {
+        SessionFreezes::Resumed out;
+        out.error = ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(sessionId));
+        return out;
+    }
+    SessionFreezes::Resumed out = m_freezes.resume(who, *session, comment);
+    // People looked and let it go on: the counts start afresh, or the next submission would
+    // trip the same rule at once.
+    if (out.lifted)
+        m_breakers.forget(session->id, session->agent);
+    if (!out.sessions.isEmpty())
+        Q_EMIT sessionsTold(out.sessions);
+    return out;
+}
+
+std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
+{
+    auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
+    if (out)
+        Q_EMIT sessionsTold({});
+    return out;
+}
+
+QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
+{
+    QJsonObject o = session.toJson();
+    o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
+                                           ? m_freezes.frozenJson(session.id, session.agent)
+                                           : QJsonValue(QJsonValue::Null));
+    return o;
+}
+
+} // namespace interlock

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "ActionGuard.h"
+#include "CircuitBreakers.h"
+#include "SessionFreezes.h"
+#include "StandingGrants.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace interlock {
+
+class ActionService;
+class Clock;
+class SessionService;
+
+// Safety that does not wait for a person (docs/safety.md): circuit breakers that freeze or kill
+// a runaway session the moment it crosses a rule, the freezes that hold it until people resume
+// it, and standing grants that approve exact repeats of what a reviewer allowed. It sits in
+// ActionService's path through the ActionGuard hooks; kills go through SessionService::kill,
+// the emergency stop's own path.
+class SafetyGuard : public QObject, public ActionGuard
+{
+    Q_OBJECT
+public:
+    SafetyGuard(Store &store, Clock &clock, ActionService &actions, SessionService &sessions,
+                std::shared_ptr<const BreakerRules> rules, QObject *parent = nullptr);
+    // Reads the trips and grants back and refills the breakers' windows from recent actions.
+    void load();
+
+    ApiError admit(const SessionRecord &session, const QJsonObject &action) override;
+    QJsonObject submitted(const QJsonObject &action) override;
+    ApiError checkDecision(const Principal &who, const QJsonObject &action,
+                           const DecisionRequest &request) override;
+    void decided(const Principal &who, QJsonObject &action,
+                 const DecisionRequest &request) override;
+
+    // A session opened or changed: one the agent opened under an agent-wide freeze is held too,
+    // and its supervisor told.
+    void sessionChanged(const QString &sessionId);
+    // POST /v1/sessions/{id}/resume.
+    SessionFreezes::Resumed resume(const Principal &who, const QString &sessionId,
+                                   const QString &comment);
+    // DELETE /v1/grants/{id}.
+    std::optional<QJsonObject> revokeGrant(const Principal &who, const QString &id);
+
+    // The session as the API shows it, with "frozen" (null or what holds it).
+    QJsonObject sessionJson(const SessionRecord &session) const;
+
+    const SessionFreezes &freezes() const { return m_freezes; }
+    const StandingGrants &grants() const { return m_grants; }
+    const CircuitBreakers &breakers() const { return m_breakers; }
+
+    static ApiError frozenError(const QString &why);
+
+Q_SIGNALS:
+    // Events were written for these sessions (and for every console).
+    void sessionsTold(const QStringList &sessionIds);
+
+private:
+    // Acts on the rules crossed: kills (SessionService::kill) or freezes, records each trip and
+    // revokes the agent's grants. Returns the error for the request that crossed them.
+    ApiError trip(const QList<BreakerTrip> &trips, const QString &sessionId, const QString &agent,
+                  const QJsonObject &trigger);
+    QStringList activeSessionsOf(const QString &agent) const;
+
+    Store &m_store;
+    Clock &m_clock;
+    ActionService &m_actions;
+    SessionService &m_sessions;
+    CircuitBreakers m_breakers;
+    SessionFreezes m_freezes;
+    StandingGrants m_grants;
+    QTimer m_prune;
+    // Between checkDecision and decided of one decision (the server is single-threaded).
+    std::optional<StandingGrants::Request> m_grantRequest;
+};
+
+} // namespace interlock

@@ -1,0 +1,76 @@
+#include "SqliteSupport.h"
+
+#include "core/RiskLevel.h"
+
+// The safety layer's records in the SQLite store: standing grants and breaker trips (table
+// `safety`), and the reads the breakers and the metrics need.
+namespace interlock {
+
+using namespace sqlite;
+
+bool SqliteStore::putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                                  const QList<SafetyWrite> &writes)
+{
+    Transaction tx(*this);
+    QSqlQuery &q =
+        prepared(QStringLiteral("INSERT OR REPLACE INTO safety(kind, id, doc) VALUES (?, ?, ?)"));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(compact(doc));
+    if (!q.exec()) {
+        noteFailure(); // 507 or 503 for what follows, as for every other write
+        return false;
+    }
+    for (const SafetyWrite &w : writes) {
+        if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
+            return false;
+    }
+    return tx.commit();
+}
+
+QList<QJsonObject> SqliteStore::safetyRecords(const QString &kind)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? ORDER BY id"));
+    q.addBindValue(kind);
+    QList<QJsonObject> out;
+    if (q.exec()) {
+        while (q.next())
+            out.append(parseDoc(q.value(0)));
+    }
+    q.finish();
+    return out;
+}
+
+QList<QJsonObject> SqliteStore::actionsCreatedSince(qint64 sinceMs, int limit)
+{
+    // Backwards along the primary key: actions are inserted in time order, so this reads only
+    // the recent end of the table, never all of it.
+    QSqlQuery q(QSqlDatabase::database(m_connection));
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT created_at, doc FROM actions ORDER BY seq DESC LIMIT ?"));
+    q.addBindValue(limit);
+    QList<QJsonObject> out;
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        if (q.value(0).toLongLong() < sinceMs)
+            break;
+        out.append(parseDoc(q.value(1)));
+    }
+    return out;
+}
+
+std::array<qint64, 4> SqliteStore::pendingByLevel()
+{
+    std::array<qint64, 4> out{0, 0, 0, 0};
+    QSqlQuery &q = prepared(QStringLiteral(
+        "SELECT risk_score, count(*) FROM actions WHERE status = 'pending' GROUP BY risk_score"));
+    if (q.exec()) {
+        while (q.next())
+            out[size_t(levelForScore(q.value(0).toInt()))] += q.value(1).toLongLong();
+    }
+    q.finish();
+    return out;
+}
+
+} // namespace interlock

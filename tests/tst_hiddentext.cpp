@@ -1,0 +1,173 @@
+// HiddenText (app/core): which characters are hidden from a reviewer, where, and how reveal()
+// shows them; the legitimate uses of joiners, selectors and tags stay text.
+#include "core/HiddenText.h"
+
+#include <QtTest>
+
+using namespace interlock;
+
+namespace {
+QString u(const char16_t *s)
+{
+    return QString::fromUtf16(s);
+}
+
+QString describe(const QList<HiddenChar> &found)
+{
+    QStringList out;
+    for (const HiddenChar &h : found)
+        out.append(QStringLiteral("%1@%2+%3:%4")
+                       .arg(HiddenText::codePointLabel(h.codePoint))
+                       .arg(h.position)
+                       .arg(h.length)
+                       .arg(HiddenText::className(h.cls)));
+    return out.join(u' ');
+}
+} // namespace
+
+class TestHiddenText : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void findsWhatIsHidden_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("multiLine");
+        QTest::addColumn<QString>("found");
+        QTest::newRow("right-to-left override")
+            << u(u"Invoice for Q3\u202Efdp.exe") << false << "U+202E@14+1:bidi";
+        QTest::newRow("isolates and marks")
+            << u(u"a\u2066b\u2069c\u200Ed\u200Fe\u061C") << false
+            << "U+2066@1+1:bidi U+2069@3+1:bidi U+200E@5+1:bidi U+200F@7+1:bidi U+061C@9+1:bidi";
+        QTest::newRow("zero-width space, joiner, word joiner, BOM inside")
+            << u(u"rm\u200B -rf\u200D x\u2060y\uFEFF") << true
+            << "U+200B@2+1:invisible U+200D@7+1:invisible U+2060@10+1:invisible "
+               "U+FEFF@12+1:invisible";
+        QTest::newRow("soft hyphen") << u(u"self\u00ADservice") << true << "U+00AD@4+1:invisible";
+        QTest::newRow("blank letters")
+            << u(u"\u2800\u3164\u115F\u1160\uFFA0") << false
+            << "U+2800@0+1:invisible U+3164@1+1:invisible U+115F@2+1:invisible "
+               "U+1160@3+1:invisible U+FFA0@4+1:invisible";
+        QTest::newRow("tag characters outside a flag")
+            << u(u"ok\U000E0041\U000E0042") << false
+            << "U+E0041@2+2:invisible U+E0042@4+2:invisible";
+        QTest::newRow("variation selector after a space")
+            << u(u"a \uFE0F") << false << "U+FE0F@2+1:invisible";
+        QTest::newRow("run of selectors smuggling data")
+            << u(u"\U0001F600\uFE0F\uFE01\uFE02") << false
+            << "U+FE01@3+1:invisible U+FE02@4+1:invisible";
+        QTest::newRow("ideographic selector after a Latin letter")
+            << u(u"x\U000E0100") << false << "U+E0100@1+2:invisible";
+        QTest::newRow("C0 and C1 controls")
+            << u(u"a\u0007b\u0085c\u007F") << true
+            << "U+0007@1+1:control U+0085@3+1:control U+007F@5+1:control";
+        QTest::newRow("newline and tab in a single-line field")
+            << u(u"a\nb\tc") << false << "U+000A@1+1:control U+0009@3+1:control";
+        QTest::newRow("lone carriage return")
+            << u(u"safe\rrm -rf /") << true << "U+000D@4+1:control";
+        QTest::newRow("line separator") << u(u"a\u2028b") << true << "U+2028@1+1:control";
+        QTest::newRow("CSI colour sequence")
+            << u(u"ok \u001B[31mred\u001B[0m") << true << "U+001B@3+5:escape U+001B@11+4:escape";
+        QTest::newRow("OSC title up to BEL")
+            << u(u"x\u001B]0;pwned\u0007y") << true << "U+001B@1+10:escape";
+        QTest::newRow("OSC up to ST")
+            << u(u"\u001B]8;;http://e\u001B\\z") << true << "U+001B@0+15:escape";
+        QTest::newRow("C1 CSI") << u(u"a\u009B2Kb") << true << "U+009B@1+3:escape";
+        QTest::newRow("lone escape at the end") << u(u"ab\u001B") << true << "U+001B@2+1:escape";
+    }
+    void findsWhatIsHidden()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, multiLine);
+        QFETCH(QString, found);
+        const auto lines = multiLine ? HiddenText::Lines::Multi : HiddenText::Lines::Single;
+        QCOMPARE(describe(HiddenText::find(text, lines)), found);
+        QVERIFY(!HiddenText::isClean(text, lines));
+    }
+
+    void leavesRealTextAlone_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("ascii with newlines and tabs") << u(u"line 1\n\tline 2\r\nline 3");
+        QTest::newRow("accents and non-breaking space") << u(u"Caf\u00E9 na\u00EFve\u00A0ok");
+        QTest::newRow("emoji family joined") << u(u"\U0001F468\u200D\U0001F469\u200D\U0001F467");
+        QTest::newRow("emoji with presentation selector") << u(u"\u2764\uFE0F and 1\uFE0F\u20E3");
+        QTest::newRow("Persian zero-width non-joiner")
+            << u(u"\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645");
+        QTest::newRow("Devanagari joiner") << u(u"\u0915\u094D\u200D\u0937");
+        QTest::newRow("subdivision flag")
+            << u(u"\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F");
+        QTest::newRow("ideographic variation") << u(u"\u845B\U000E0100");
+        QTest::newRow("byte order mark at the start") << u(u"\uFEFFnamespace Shop;");
+        QTest::newRow("Japanese") << u(u"\u672C\u65E5\u306E\u30EA\u30EA\u30FC\u30B9");
+    }
+    void leavesRealTextAlone()
+    {
+        QFETCH(QString, text);
+        QVERIFY2(HiddenText::isClean(text), qPrintable(describe(HiddenText::find(text))));
+        QCOMPARE(HiddenText::revealed(text), text);
+    }
+
+    void revealReplacesAndMapsPositions()
+    {
+        const QString text = u(u"ls\u202E /x\u200By");
+        const HiddenText::Revealed r = HiddenText::reveal(text);
+        QCOMPARE(r.text, u(u"ls\u27E8U+202E\u27E9 /x\u27E8U+200B\u27E9y"));
+        QCOMPARE(r.spans.size(), 2);
+        QCOMPARE(r.spans[0].sourcePosition, 2);
+        QCOMPARE(r.spans[0].position, 2);
+        QCOMPARE(r.spans[0].length, 8);
+        QCOMPARE(r.spans[0].cls, HiddenClass::Bidi);
+        QCOMPARE(r.spans[1].sourcePosition, 6);
+        QCOMPARE(r.spans[1].position, 13);
+        QCOMPARE(r.text.mid(r.spans[1].position, r.spans[1].length), u(u"\u27E8U+200B\u27E9"));
+        // Every visible character of the source keeps its place, shifted past placeholders.
+        QCOMPARE(r.revealedPosition(0), 0);
+        QCOMPARE(r.revealedPosition(2), 2); // the override itself: its placeholder
+        QCOMPARE(r.text[r.revealedPosition(4)], QChar(u'/'));
+        QCOMPARE(r.text[r.revealedPosition(7)], QChar(u'y'));
+    }
+
+    void revealShowsEscapeSequences()
+    {
+        const HiddenText::Revealed r =
+            HiddenText::reveal(u(u"a\u001B[31mb\u001B]0;t\u0007c"), HiddenText::Lines::Multi);
+        QCOMPARE(r.text, u(u"a\u27E8U+001B\u27E9[31mb\u27E8U+001B\u27E9]0;t\u27E8U+0007\u27E9c"));
+        QCOMPARE(r.spans.size(), 2);
+        QCOMPARE(r.spans[0].cls, HiddenClass::Escape);
+        QCOMPARE(r.spans[0].sourceLength, 5);
+    }
+
+    void singleLineRevealsNewlines()
+    {
+        QCOMPARE(HiddenText::revealed(QStringLiteral("a\nb"), HiddenText::Lines::Single),
+                 u(u"a\u27E8U+000A\u27E9b"));
+        QCOMPARE(HiddenText::revealed(QStringLiteral("a\nb"), HiddenText::Lines::Multi),
+                 QStringLiteral("a\nb"));
+    }
+
+    void boundedFindCountsTheRest()
+    {
+        const QString title = QStringLiteral("Post a note") + QString(150, QChar(0x2800));
+        qsizetype total = 0;
+        const QList<HiddenChar> first =
+            HiddenText::find(title, HiddenText::Lines::Single, 50, &total);
+        QCOMPARE(first.size(), 50);
+        QCOMPARE(total, 150);
+        QCOMPARE(first.first().position, 11);
+        QCOMPARE(first.last().position, 60);
+    }
+
+    void labels()
+    {
+        QCOMPARE(HiddenText::codePointLabel(0x202E), QStringLiteral("U+202E"));
+        QCOMPARE(HiddenText::codePointLabel(0x1B), QStringLiteral("U+001B"));
+        QCOMPARE(HiddenText::codePointLabel(0xE0041), QStringLiteral("U+E0041"));
+        QCOMPARE(HiddenText::placeholder(0x200B), u(u"\u27E8U+200B\u27E9"));
+        QCOMPARE(HiddenText::className(HiddenClass::MixedScript), QStringLiteral("mixed_script"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHiddenText)
+#include "tst_hiddentext.moc"

@@ -1,0 +1,296 @@
+// Hidden characters revealed in every console view (issue #15 section 1), copies of the revealed
+// form, and agent text that never sizes the window: offscreen, against a real server.
+#include "support/TestServer.h"
+#include "ui/ActionBanner.h"
+#include "ui/ActionDetailView.h"
+#include "ui/ActionQueueModel.h"
+#include "ui/ConsoleBackend.h"
+#include "ui/EditDialog.h"
+#include "ui/MainWindow.h"
+#include "ui/RevealedText.h"
+#include "ui/SessionListModel.h"
+#include "ui/diff/DiffView.h"
+#include "ui/history/HistoryModel.h"
+#include "ui/history/HistoryView.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QJsonArray>
+#include <QPlainTextEdit>
+#include <QScreen>
+#include <QTableView>
+#include <QTextCursor>
+#include <QTextDocument>
+#include <QToolButton>
+#include <QtTest>
+
+using namespace interlock;
+using namespace interlock::test;
+using namespace interlock::ui;
+
+namespace {
+const QString kRlo = QString(QChar(0x202E));
+const QString kZwsp = QString(QChar(0x200B));
+const QString kEsc = QString(QChar(0x1B));
+
+// True when `text` shows `placeholder` and holds none of the raw hidden characters.
+bool revealed(const QString &text, const QString &placeholder)
+{
+    return text.contains(placeholder) && !text.contains(kRlo) && !text.contains(kZwsp) &&
+           !text.contains(kEsc);
+}
+
+QJsonObject hostileAction()
+{
+    QJsonObject a =
+        sampleAction(QStringLiteral("fs.write"), QString(QStringLiteral("Rename the report") +
+                                                         kRlo + QStringLiteral("fdp.exe")));
+    a.insert(QStringLiteral("summary"),
+             QString(QStringLiteral("Just a rename") + kZwsp + QStringLiteral(".")));
+    a.insert(QStringLiteral("target"),
+             QString(QStringLiteral("file://") + kRlo + QStringLiteral("cod.txt")));
+    a.insert(QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("path"), QStringLiteral("notes.txt")},
+                         {QStringLiteral("content"),
+                          QString(QStringLiteral("ok ") + kEsc + QStringLiteral("[8mhidden\n"))}});
+    a.insert(QStringLiteral("changes"),
+             QJsonArray{QJsonObject{{QStringLiteral("path"), QStringLiteral("notes.txt")},
+                                    {QStringLiteral("before"), QStringLiteral("old\n")},
+                                    {QStringLiteral("after"), QString(QStringLiteral("ok ") + kRlo +
+                                                                      QStringLiteral("new\n"))}}});
+    return a;
+}
+} // namespace
+
+class TestReveal : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    std::unique_ptr<ConsoleBackend> m_backend;
+    std::unique_ptr<MainWindow> m_window;
+
+    void waitForDetail(const QString &id)
+    {
+        QTRY_COMPARE(m_window->selectedActionId(), id);
+        QTRY_VERIFY(m_window->detailComplete());
+        QTRY_VERIFY(!m_window->detailView()->diffView()->isBuilding());
+        QTRY_VERIFY(!m_window->detailView()->agentDiffView()->isBuilding());
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_server = std::make_unique<TestServer>();
+        m_backend = std::make_unique<ConsoleBackend>(m_server->url(), m_server->token(Role::Admin));
+        m_window = std::make_unique<MainWindow>(m_backend.get());
+        m_window->show();
+        m_backend->start();
+        QTRY_VERIFY(m_backend->isConnected());
+    }
+    void cleanup()
+    {
+        m_window.reset();
+        m_backend.reset();
+        m_server.reset();
+    }
+
+    void revealedInTheQueueDetailPayloadAndDiffs()
+    {
+        const auto session =
+            m_server->openSession(QString(QStringLiteral("agent") + kZwsp + QStringLiteral("x")));
+        const QString id = m_server->submit(session.second, hostileAction());
+        waitForDetail(id);
+        const QString rlo = QStringLiteral("⟨U+202E⟩");
+
+        QAbstractItemModel *queue = m_window->queueView()->model();
+        QVERIFY(revealed(queue->index(0, ActionQueueModel::Title).data().toString(), rlo));
+        QVERIFY(revealed(queue->index(0, ActionQueueModel::Target).data().toString(), rlo));
+        QVERIFY(revealed(queue->index(0, ActionQueueModel::Agent).data().toString(),
+                         QStringLiteral("⟨U+200B⟩")));
+        QVERIFY(revealed(queue->index(0, ActionQueueModel::Title).data(Qt::ToolTipRole).toString(),
+                         QStringLiteral("⟨U+200B⟩")));
+
+        ActionDetailView *detail = m_window->detailView();
+        QCOMPARE(detail->titleText(), QStringLiteral("Rename the report⟨U+202E⟩fdp.exe"));
+        QVERIFY(revealed(detail->metaText(), rlo));
+        QVERIFY(revealed(detail->metaText(), QStringLiteral("⟨U+200B⟩")));
+        QVERIFY(revealed(detail->summaryText(), QStringLiteral("⟨U+200B⟩")));
+        // The payload's ESC is escaped by JSON itself (\u001b); nothing raw remains.
+        QVERIFY(!detail->payloadText().contains(kEsc));
+        QVERIFY(detail->banner()->hiddenShown());
+        QVERIFY(detail->banner()->hiddenText().startsWith(
+            QStringLiteral("This action contains hidden characters: ")));
+        QVERIFY(detail->banner()->hiddenText().contains(QStringLiteral("title: U+202E")));
+
+        // First what will run (the payload's content, its ESC revealed), then the agent's diff.
+        DiffView *diff = detail->diffView();
+        QVERIFY(revealed(diff->unifiedView()->toPlainText(), QStringLiteral("⟨U+001B⟩")));
+        diff->setMode(DiffView::Mode::SideBySide);
+        QVERIFY(revealed(diff->newView()->toPlainText(), QStringLiteral("⟨U+001B⟩")));
+        DiffView *agent = detail->agentDiffView();
+        QVERIFY(revealed(agent->unifiedView()->toPlainText(), rlo));
+        agent->setMode(DiffView::Mode::SideBySide);
+        QVERIFY(revealed(agent->newView()->toPlainText(), rlo));
+        QVERIFY(!agent->oldView()->toPlainText().contains(kRlo));
+
+        // Sessions panel: the agent's name.
+        QAbstractItemModel *sessions = m_window->sessionsView()->model();
+        QTRY_VERIFY(sessions->rowCount() > 0);
+        QVERIFY(revealed(sessions->index(0, SessionListModel::Agent).data().toString(),
+                         QStringLiteral("⟨U+200B⟩")));
+
+        // Edit…: hidden characters as JSON escapes, coloured; the parsed payload is unchanged.
+        const auto full = m_backend->actions()->fullAction(id);
+        QVERIFY(full);
+        EditDialog edit(*full);
+        QVERIFY(edit.editor()->toPlainText().contains(QStringLiteral("\\u001b[8m")));
+        QVERIFY(!edit.editor()->toPlainText().contains(kEsc));
+        QVERIFY(!edit.canAccept());
+        QVERIFY(!edit.windowTitle().contains(kRlo));
+        QVERIFY(edit.windowTitle().contains(rlo));
+    }
+
+    void copiesTheRevealedForm()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        const QString id = m_server->submit(session.second, hostileAction());
+        waitForDetail(id);
+        QApplication::clipboard()->clear();
+        auto *title = m_window->detailView()->titleLabel();
+        title->selectAll();
+        title->copy();
+        QCOMPARE(QApplication::clipboard()->text(),
+                 QStringLiteral("Rename the report⟨U+202E⟩fdp.exe"));
+
+        QPlainTextEdit *payload = m_window->detailView()->payloadBox();
+        payload->selectAll();
+        payload->copy();
+        QVERIFY(!QApplication::clipboard()->text().contains(kEsc));
+
+        DiffTextView *unified = m_window->detailView()->agentDiffView()->unifiedView();
+        unified->selectAll();
+        unified->copy();
+        QVERIFY(revealed(QApplication::clipboard()->text(), QStringLiteral("⟨U+202E⟩")));
+
+        // The queue's Ctrl+C (and context menu): the row as shown.
+        QTableView *queue = m_window->queueView();
+        QAction *copy = nullptr;
+        for (QAction *a : queue->actions())
+            if (a->shortcut() == QKeySequence(QKeySequence::Copy))
+                copy = a;
+        QVERIFY(copy);
+        QCOMPARE(queue->contextMenuPolicy(), Qt::ActionsContextMenu);
+        copy->trigger();
+        QVERIFY(revealed(QApplication::clipboard()->text(), QStringLiteral("⟨U+202E⟩")));
+        QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("fdp.exe")));
+    }
+
+    void revealedInHistory()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        const QString id = m_server->submit(session.second, hostileAction());
+        waitForDetail(id);
+        QCOMPARE(m_server
+                     ->call(m_server->token(Role::Reviewer), "POST",
+                            QStringLiteral("/v1/actions/%1/decision").arg(id),
+                            QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                                        {QStringLiteral("comment"), QStringLiteral("no")}})
+                     .status,
+                 200);
+        QVERIFY(m_window->historyAvailable());
+        HistoryView *history = m_window->historyView();
+        history->apply();
+        QTRY_COMPARE(history->model()->rowCount(), 1);
+        QVERIFY(revealed(history->model()->index(0, HistoryModel::Title).data().toString(),
+                         QStringLiteral("⟨U+202E⟩")));
+        history->table()->setCurrentIndex(history->model()->index(0, 0));
+        QTRY_VERIFY(revealed(history->decisionText(), QStringLiteral("⟨U+202E⟩")));
+        QTRY_VERIFY(!history->payloadDiff()->isBuilding());
+        QVERIFY(!history->payloadDiff()->unifiedView()->toPlainText().contains(kEsc));
+    }
+
+    void revealedTextIsColoured()
+    {
+        QTextDocument doc;
+        RevealedText::fill(&doc, QString(QStringLiteral("a") + kRlo + QStringLiteral("b")),
+                           HiddenText::Lines::Single,
+                           {RevealedText::Mark{0, 1, QStringLiteral("look-alike")}});
+        QCOMPARE(doc.toPlainText(), QStringLiteral("a⟨U+202E⟩b"));
+        QTextCursor c(&doc);
+        c.setPosition(3);
+        QCOMPARE(c.charFormat().foreground().color(), RevealedText::placeholderText());
+        c.setPosition(1);
+        QCOMPARE(c.charFormat().toolTip(), QStringLiteral("look-alike"));
+        QCOMPARE(c.charFormat().underlineStyle(), QTextCharFormat::WaveUnderline);
+        c.setPosition(doc.characterCount() - 1);
+        QVERIFY(c.charFormat().foreground().color() != RevealedText::placeholderText());
+        QCOMPARE(RevealedText::placeholders(u"x⟨U+202E⟩y⟨nope⟩"),
+                 (QList<std::pair<int, int>>{{1, 8}}));
+    }
+
+    void hostileTitlesNeverWidenTheWindow_data()
+    {
+        QTest::addColumn<QString>("title");
+        QTest::newRow("150 x U+2800") << QString(150, QChar(0x2800));
+        QTest::newRow("10,000 characters") << QString(10000, u'W');
+    }
+    void hostileTitlesNeverWidenTheWindow()
+    {
+        // Straight into the console's model: the server caps titles at 200 characters, but the
+        // console must hold whatever it is sent.
+        QFETCH(QString, title);
+        // The issue's screen: 1,600 px (the offscreen screen is 800 px, narrower than the
+        // window's own minimum of buttons and panes, whatever the agent writes).
+        const int screenWidth = 1600;
+        QApplication::processEvents();
+        const int ownMinimum = m_window->minimumSizeHint().width();
+        const QJsonObject a{
+            {QStringLiteral("id"), QStringLiteral("hostile")},
+            {QStringLiteral("version"), 1},
+            {QStringLiteral("session_id"), QStringLiteral("s-1")},
+            {QStringLiteral("agent"), title},
+            {QStringLiteral("kind"), QStringLiteral("shell.exec")},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("summary"), title},
+            {QStringLiteral("target"), title},
+            {QStringLiteral("status"), QStringLiteral("pending")},
+            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("command"), title}}},
+            {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 10},
+                                                 {QStringLiteral("level"), QStringLiteral("low")},
+                                                 {QStringLiteral("reasons"), QJsonArray()}}},
+            {QStringLiteral("required_approvals"), 1},
+            {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00Z")},
+            {QStringLiteral("expires_at"), QStringLiteral("2036-11-24T09:00:00Z")}};
+        m_backend->actions()->upsert(a);
+        QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 1);
+        m_window->queueView()->setCurrentIndex(m_window->queueView()->model()->index(0, 0));
+        QTRY_VERIFY(
+            m_window->detailView()->titleText().startsWith(RevealedText::plain(title.left(20))));
+        QTRY_VERIFY(!m_window->detailView()->diffView()->isBuilding());
+        // As a window manager does on this screen: the window cannot be made narrower than its
+        // minimum size, which agent text must not raise.
+        m_window->resize(screenWidth, m_window->height());
+        QApplication::processEvents();
+        QVERIFY2(m_window->width() <= screenWidth,
+                 qPrintable(QStringLiteral("%1 > %2").arg(m_window->width()).arg(screenWidth)));
+        // Agent text never raises the window's minimum width.
+        QVERIFY2(m_window->minimumSizeHint().width() <= ownMinimum,
+                 qPrintable(QStringLiteral("%1 > %2")
+                                .arg(m_window->minimumSizeHint().width())
+                                .arg(ownMinimum)));
+        auto *stop = m_window->findChild<QToolButton *>(QStringLiteral("emergencyStop"));
+        QVERIFY(stop);
+        QVERIFY(stop->isVisible());
+        const QRect inWindow(stop->mapTo(m_window.get(), QPoint(0, 0)), stop->size());
+        QVERIFY2(m_window->rect().contains(inWindow),
+                 qPrintable(QStringLiteral("stop at x %1 in a window %2 wide")
+                                .arg(inWindow.x())
+                                .arg(m_window->width())));
+        QVERIFY(m_window->emergencyStopAction()->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestReveal)
+#include "tst_reveal.moc"

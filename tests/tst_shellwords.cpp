@@ -1,0 +1,148 @@
+// The POSIX shell-word reader behind standing grants: exact argument vectors, and a refusal for
+// everything whose meaning is not in the text alone.
+#include "core/ShellWords.h"
+
+#include <QtTest>
+
+using namespace interlock;
+
+class TestShellWords : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void words_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QStringList>("argv");
+        const auto row = [](const char *name, const QString &command, const QStringList &argv) {
+            QTest::newRow(name) << command << argv;
+        };
+        row("plain", QStringLiteral("ls"), {QStringLiteral("ls")});
+        row("options", QStringLiteral("ls -la build/"),
+            {QStringLiteral("ls"), QStringLiteral("-la"), QStringLiteral("build/")});
+        row("spaces and tabs", QStringLiteral("  ls \t -l  "),
+            {QStringLiteral("ls"), QStringLiteral("-l")});
+        row("single quotes keep everything", QStringLiteral("grep 'a; b && c | d $(e) `f` *' file"),
+            {QStringLiteral("grep"), QStringLiteral("a; b && c | d $(e) `f` *"),
+             QStringLiteral("file")});
+        row("double quotes", QStringLiteral("echo \"a b; c\""),
+            {QStringLiteral("echo"), QStringLiteral("a b; c")});
+        row("escapes in double quotes", QStringLiteral("echo \"a \\\"b\\\" \\\\ \\x\""),
+            {QStringLiteral("echo"), QStringLiteral("a \"b\" \\ \\x")});
+        row("backslash outside quotes", QStringLiteral("ls my\\ file \\;"),
+            {QStringLiteral("ls"), QStringLiteral("my file"), QStringLiteral(";")});
+        row("empty argument", QStringLiteral("printf ''"), {QStringLiteral("printf"), QString()});
+        row("adjacent quoting joins", QStringLiteral("echo a'b'\"c\"d"),
+            {QStringLiteral("echo"), QStringLiteral("abcd")});
+        row("quoted program", QStringLiteral("'ls'"), {QStringLiteral("ls")});
+        row("hash inside a word", QStringLiteral("echo a#b"),
+            {QStringLiteral("echo"), QStringLiteral("a#b")});
+        row("tilde inside a word", QStringLiteral("echo a~b"),
+            {QStringLiteral("echo"), QStringLiteral("a~b")});
+        row("equals in an argument", QStringLiteral("make CC=gcc"),
+            {QStringLiteral("make"), QStringLiteral("CC=gcc")});
+    }
+    void words()
+    {
+        QFETCH(QString, command);
+        QFETCH(QStringList, argv);
+        const ShellWords w = ShellWords::parse(command);
+        QVERIFY2(w.ok(), qPrintable(w.refusal));
+        QCOMPARE(w.argv, argv);
+    }
+
+    void refused_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("why"); // a word of the refusal
+        const auto row = [](const char *name, const QString &command, const char *why) {
+            QTest::newRow(name) << command << QString::fromLatin1(why);
+        };
+        row("semicolon", QStringLiteral("ls; rm -rf ~"), "';'");
+        row("and", QStringLiteral("ls && curl https://x.example"), "'&'");
+        row("or", QStringLiteral("ls || true"), "'|'");
+        row("pipe", QStringLiteral("ls | sh"), "'|'");
+        row("background", QStringLiteral("ls &"), "'&'");
+        row("redirect out", QStringLiteral("ls > /etc/passwd"), "'>'");
+        row("redirect in", QStringLiteral("sort < /etc/shadow"), "'<'");
+        row("subshell", QStringLiteral("(ls)"), "'('");
+        row("command substitution", QStringLiteral("ls $(rm -rf ~)"), "$(");
+        row("backticks", QStringLiteral("ls `id`"), "`");
+        row("substitution in double quotes", QStringLiteral("echo \"$(id)\""), "double quotes");
+        row("backticks in double quotes", QStringLiteral("echo \"`id`\""), "double quotes");
+        row("variable", QStringLiteral("ls $HOME"), "variable");
+        row("braced variable", QStringLiteral("ls ${HOME}"), "variable");
+        row("newline", QStringLiteral("ls\nrm -rf ~"), "line break");
+        row("carriage return", QStringLiteral("ls\rrm -rf ~"), "line break");
+        row("escaped newline", QStringLiteral("ls \\\nrm"), "line break");
+        row("newline in quotes", QStringLiteral("echo 'a\nb'"), "line break");
+        row("glob star", QStringLiteral("ls *"), "glob");
+        row("glob question", QStringLiteral("ls a?"), "glob");
+        row("glob bracket", QStringLiteral("ls [ab]"), "glob");
+        row("brace expansion", QStringLiteral("echo {a,b}"), "brace");
+        row("tilde", QStringLiteral("ls ~"), "tilde");
+        row("comment", QStringLiteral("ls #; rm"), "comment");
+        row("history", QStringLiteral("ls !!"), "'!'");
+        row("history in double quotes", QStringLiteral("echo \"!!\""), "history");
+        row("unclosed single", QStringLiteral("echo 'abc"), "never closed");
+        row("unclosed double", QStringLiteral("echo \"abc"), "never closed");
+        row("trailing backslash", QStringLiteral("ls \\"), "backslash");
+        row("assignment", QStringLiteral("LD_PRELOAD=/tmp/x.so ls"), "environment");
+        row("empty", QStringLiteral("   "), "no command");
+        row("nul", QStringLiteral("ls") + QChar(0) + QStringLiteral("rm"), "control");
+        row("escape character", QStringLiteral("echo \x1b[2J"), "control");
+        row("zero-width space", QStringLiteral("ls") + QChar(0x200b), "control");
+        row("right-to-left override", QStringLiteral("ls ") + QChar(0x202e) + QStringLiteral("x"),
+            "control");
+    }
+    void refused()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, why);
+        const ShellWords w = ShellWords::parse(command);
+        QVERIFY2(!w.ok(), qPrintable(QStringLiteral("read as: ") + w.argv.join(u'|')));
+        QVERIFY(w.argv.isEmpty());
+        QVERIFY2(w.refusal.contains(why), qPrintable(w.refusal));
+    }
+
+    void wrappers_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<bool>("wrapper");
+        const auto row = [](const char *name, const char *command, bool wrapper) {
+            QTest::newRow(name) << QString::fromLatin1(command) << wrapper;
+        };
+        row("bash -c", "bash -c 'ls; rm -rf ~'", true);
+        row("sh -c", "sh -c ls", true);
+        row("absolute shell", "/bin/sh -c ls", true);
+        row("env", "env FOO=1 sh", true);
+        row("xargs", "xargs rm", true);
+        row("eval", "eval ls", true);
+        row("sudo", "sudo ls", true);
+        row("nice", "nice ls", true);
+        row("timeout", "timeout 5 ls", true);
+        row("python", "python3 -c 'import os'", true);
+        row("versioned python", "python3.11 script.py", true);
+        row("perl", "perl -e 'unlink glob'", true);
+        row("awk", "awk 'BEGIN{system(\"id\")}'", true);
+        row("find -exec", "find . -name x -exec rm '{}' ';'", true);
+        row("find -delete", "find /tmp -delete", true);
+        row("ssh", "ssh host ls", true);
+        row("ls", "ls -la", false);
+        row("find alone", "find . -name x", false);
+        row("git", "git status", false);
+        row("bashful is not bash", "bashful", false);
+    }
+    void wrappers()
+    {
+        QFETCH(QString, command);
+        QFETCH(bool, wrapper);
+        const ShellWords w = ShellWords::parse(command);
+        QVERIFY2(w.ok(), qPrintable(w.refusal));
+        QCOMPARE(!ShellWords::wrapperReason(w.argv).isEmpty(), wrapper);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShellWords)
+#include "tst_shellwords.moc"

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "core/HiddenText.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStyledItemDelegate>
+#include <QTextEdit>
+
+class QAbstractItemView;
+class QTextDocument;
+
+namespace interlock::ui {
+
+// Agent text as the console shows it (issue #15): every hidden character (bidi control,
+// zero-width, control, escape) replaced by a marked placeholder such as ⟨U+202E⟩, drawn in a
+// distinct colour; look-alike words the server found (hidden_text: confusable, mixed_script)
+// underlined with a tooltip. What a reviewer copies is this revealed form.
+class RevealedText
+{
+    Q_DECLARE_TR_FUNCTIONS(RevealedText)
+
+public:
+    // A range of the original text the server flagged as look-alike, with what to say about it.
+    struct Mark {
+        qsizetype position = 0;
+        qsizetype length = 0;
+        QString tip;
+    };
+
+    // The revealed text, for item models (the display role) and copies; cut after `max`
+    // characters of the original ("… (+N characters)"): a cell never lays out a novel.
+    static QString plain(const QString &text, HiddenText::Lines lines = HiddenText::Lines::Single,
+                         qsizetype max = 1000);
+    // `text` cut after `max` characters with how many more there are.
+    static QString bounded(const QString &text, qsizetype max);
+    // Where placeholders are in already revealed text: (start, length) pairs.
+    static QList<std::pair<int, int>> placeholders(QStringView revealed);
+    static QColor placeholderText();
+    static QColor placeholderBackground();
+
+    // Replaces `doc`'s content by `text` revealed, placeholders coloured and `marks` underlined.
+    static void fill(QTextDocument *doc, const QString &text, HiddenText::Lines lines,
+                     const QList<Mark> &marks = {});
+    // The look-alike findings of `action.hidden_text` for one field ("title", "summary"…).
+    static QList<Mark> marks(const QJsonObject &action, const QString &field);
+    // One line per finding of `action.hidden_text` ("title: U+202E RIGHT-TO-LEFT OVERRIDE at 14"),
+    // at most `max`, then how many more; empty when the action holds none.
+    static QStringList findings(const QJsonObject &action, int max = 8);
+};
+
+// A read-only, frameless text for agent-written labels (title, target, reasons): revealed,
+// coloured, wrapped anywhere (a 10,000-character word never widens the window), at most
+// `maxLines` high with a scroll bar beyond, copyable with Ctrl+C and the context menu.
+class AgentTextLabel : public QTextEdit
+{
+    Q_OBJECT
+public:
+    explicit AgentTextLabel(int maxLines = 4, QWidget *parent = nullptr);
+    // Agent text, revealed; at most 2,000 characters of it (a label, not a document).
+    void setAgentText(const QString &text, HiddenText::Lines lines = HiddenText::Lines::Single,
+                      const QList<RevealedText::Mark> &marks = {});
+    // Text of our own (translated, never agent-written).
+    void setOwnText(const QString &text);
+    QString text() const { return toPlainText(); }
+
+    QSize sizeHint() const override;
+    QSize minimumSizeHint() const override;
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void fitHeight();
+    int m_maxLines;
+};
+
+// Paints the display text of an item view with its placeholders coloured; elides long text.
+class RevealDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+};
+
+// Ctrl+C and a context menu "Copy" on a table: the current row's cells as shown (revealed),
+// tab-separated.
+void installRevealedCopy(QAbstractItemView *view);
+
+} // namespace interlock::ui
