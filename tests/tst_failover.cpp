@@ -117,10 +117,10 @@ struct Flood {
     bool open(const QUrl &url, const QString &enrollment)
     {
         for (int i = 0; i < kAgents; ++i) {
-            const ApiResult r =
-                ApiClient(url, enrollment)
-                    .call("POST", QStringLiteral("/v1/sessions"),
-                          QJsonObject{{QStringLiteral("agent"), QStringLiteral("flood-%1").arg(i)}});
+            const ApiResult r = ApiClient(url, enrollment)
+                                    .call("POST", QStringLiteral("/v1/sessions"),
+                                          QJsonObject{{QStringLiteral("agent"),
+                                                       QStringLiteral("flood-%1").arg(i)}});
             if (r.status != 201)
                 return false;
             Agent a;
@@ -142,7 +142,8 @@ struct Flood {
         QJsonObject body = sampleAction();
         body.insert(QStringLiteral("title"),
                     QStringLiteral("flood %1 #%2").arg(i).arg(a.acknowledged));
-        const QByteArray key = QStringLiteral("%1-%2").arg(a.sessionId).arg(a.acknowledged).toUtf8();
+        const QByteArray key =
+            QStringLiteral("%1-%2").arg(a.sessionId).arg(a.acknowledged).toUtf8();
         a.client->request(
             "POST", QStringLiteral("/v1/actions"), body,
             [this, i](const ApiResult &r) {
@@ -212,8 +213,16 @@ void checkNothingLost(const QUrl &url, const QString &admin,
         cursor = page.body.value(QStringLiteral("next_cursor")).toString();
     } while (!cursor.isEmpty());
     for (auto it = acknowledged.cbegin(); it != acknowledged.cend(); ++it) {
-        QVERIFY2(stored.contains(it.key()),
-                 qPrintable(it.key() + QStringLiteral(" was acknowledged but is gone")));
+        if (!stored.contains(it.key())) {
+            // Gone from the list, or from the database? Ask for it by id.
+            const ApiResult one = reader.call("GET", QStringLiteral("/v1/actions/") + it.key());
+            QFAIL(qPrintable(it.key() +
+                             QStringLiteral(" was acknowledged but is not in the list of %1 "
+                                            "(GET by id: %2 %3)")
+                                 .arg(stored.size())
+                                 .arg(one.status)
+                                 .arg(one.body.value(QStringLiteral("status")).toString())));
+        }
         QCOMPARE(stored.value(it.key()).value(QStringLiteral("title")),
                  it.value().value(QStringLiteral("title")));
         QCOMPARE(stored.value(it.key()).value(QStringLiteral("payload_sha256")),
@@ -229,8 +238,9 @@ std::unique_ptr<QProcess> startSupervisor(const QUrl &url, const QString &enroll
     env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
     p->setProcessEnvironment(env);
     p->start(QStringLiteral(INTERLOCKCTL_PATH),
-             {QStringLiteral("run"), QStringLiteral("--agent"), QStringLiteral("supervised-%1").arg(i),
-              QStringLiteral("--"), QStringLiteral("sleep"), QStringLiteral("600")});
+             {QStringLiteral("run"), QStringLiteral("--agent"),
+              QStringLiteral("supervised-%1").arg(i), QStringLiteral("--"), QStringLiteral("sleep"),
+              QStringLiteral("600")});
     return p;
 }
 } // namespace
@@ -308,16 +318,15 @@ private Q_SLOTS:
         // Every agent's long-poll goes on, on the surviving server: a decision reaches each.
         ApiClient reviewer(cluster.url, admin);
         for (const Flood::Agent &a : flood.agents) {
-            QCOMPARE(reviewer
-                         .callRetrying("POST",
-                                       QStringLiteral("/v1/actions/%1/decision").arg(a.firstAction),
-                                       QJsonObject{{QStringLiteral("decision"),
-                                                    QStringLiteral("reject")},
-                                                   {QStringLiteral("comment"),
-                                                    QStringLiteral("failover drill")}},
-                                       {}, 10000, 20000)
-                         .status,
-                     200);
+            QCOMPARE(
+                reviewer
+                    .callRetrying(
+                        "POST", QStringLiteral("/v1/actions/%1/decision").arg(a.firstAction),
+                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                                    {QStringLiteral("comment"), QStringLiteral("failover drill")}},
+                        {}, 10000, 20000)
+                    .status,
+                200);
         }
         for (const Flood::Agent &a : flood.agents) {
             QTRY_VERIFY_WITH_TIMEOUT(a.decision.has_value(), 20000);
@@ -327,9 +336,8 @@ private Q_SLOTS:
         checkNothingLost(cluster.url, admin, flood.acknowledged);
 
         // A kill issued now reaches every supervisor, wherever its long-poll was.
-        const ApiResult all =
-            adminClient.callRetrying("POST", QStringLiteral("/v1/stop-all"), QJsonObject{}, {},
-                                     10000, 20000);
+        const ApiResult all = adminClient.callRetrying("POST", QStringLiteral("/v1/stop-all"),
+                                                       QJsonObject{}, {}, 10000, 20000);
         QCOMPARE(all.status, 200);
         for (auto &s : supervisors) {
             QTRY_COMPARE_WITH_TIMEOUT(s->state(), QProcess::NotRunning, 30000);
@@ -423,8 +431,10 @@ private Q_SLOTS:
                                      .arg(submitted.body.value(QStringLiteral("id")).toString());
             const QJsonObject approve{{QStringLiteral("decision"), QStringLiteral("approve")}};
             QList<int> statuses;
-            a.request("POST", path, approve, [&](const ApiResult &r) { statuses.append(r.status); });
-            b.request("POST", path, approve, [&](const ApiResult &r) { statuses.append(r.status); });
+            a.request("POST", path, approve,
+                      [&](const ApiResult &r) { statuses.append(r.status); });
+            b.request("POST", path, approve,
+                      [&](const ApiResult &r) { statuses.append(r.status); });
             QTRY_COMPARE(statuses.size(), 2);
             std::sort(statuses.begin(), statuses.end());
             QCOMPARE(statuses, (QList<int>{200, 409}));
