@@ -119,22 +119,22 @@
 <context>
     <name>interlock::ConsoleApp</name>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="61"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="60"/>
         <source>Token saved in your keychain for %1.</source>
         <translation>Token für %1 im Schlüsselbund gespeichert.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="63"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="62"/>
         <source>The token is kept for this run only.</source>
         <translation>Das Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="106"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="105"/>
         <source>The console&apos;s own server did not start: %1</source>
         <translation>Der eigene Server der Konsole ist nicht gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/ConsoleApp.cpp" line="119"/>
+        <location filename="../app/console/ConsoleApp.cpp" line="118"/>
         <source>No token is saved for %1; enter one in Settings.</source>
         <translation>Für %1 ist kein Token gespeichert; bitte in den Einstellungen eingeben.</translation>
     </message>
@@ -155,125 +155,188 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="110"/>
+        <location filename="../ui/ActionDetailView.cpp" line="163"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="111"/>
+        <location filename="../ui/ActionDetailView.cpp" line="164"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="117"/>
+        <location filename="../ui/ActionDetailView.cpp" line="170"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="125"/>
+        <location filename="../ui/ActionDetailView.cpp" line="178"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="123"/>
-        <location filename="../ui/ActionDetailView.cpp" line="153"/>
-        <location filename="../ui/ActionDetailView.cpp" line="296"/>
+        <location filename="../ui/ActionDetailView.cpp" line="176"/>
+        <location filename="../ui/ActionDetailView.cpp" line="206"/>
+        <location filename="../ui/ActionDetailView.cpp" line="363"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="72"/>
+        <source>Claimed by the server: nothing (taken as destructive and open world)</source>
+        <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="78"/>
+        <source>%1 not claimed (taken as %2)</source>
+        <translation>%1 nicht behauptet (gilt als %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="83"/>
+        <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
+        <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="84"/>
+        <source>read-only</source>
+        <translation>nur lesend</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="85"/>
+        <source>destructive</source>
+        <translation>zerstörerisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="86"/>
+        <source>idempotent</source>
+        <translation>idempotent</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="87"/>
+        <source>open world</source>
+        <translation>offen nach außen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="120"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="74"/>
+        <location filename="../ui/ActionDetailView.cpp" line="121"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="124"/>
+        <source>MCP server %1 · tool %2</source>
+        <translation>MCP-Server %1 · Werkzeug %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="133"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="134"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="133"/>
+        <location filename="../ui/ActionDetailView.cpp" line="186"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="169"/>
+        <location filename="../ui/ActionDetailView.cpp" line="222"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="171"/>
+        <location filename="../ui/ActionDetailView.cpp" line="224"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="181"/>
+        <location filename="../ui/ActionDetailView.cpp" line="234"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="208"/>
+        <location filename="../ui/ActionDetailView.cpp" line="261"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="241"/>
+        <location filename="../ui/ActionDetailView.cpp" line="297"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="265"/>
+        <location filename="../ui/ActionDetailView.cpp" line="324"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="270"/>
+        <location filename="../ui/ActionDetailView.cpp" line="329"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="275"/>
+        <location filename="../ui/ActionDetailView.cpp" line="334"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="282"/>
+        <location filename="../ui/ActionDetailView.cpp" line="342"/>
+        <source>Arguments (from the payload)</source>
+        <translation>Argumente (aus den Nutzdaten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="349"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="288"/>
+        <location filename="../ui/ActionDetailView.cpp" line="355"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="289"/>
+        <location filename="../ui/ActionDetailView.cpp" line="356"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="295"/>
+        <location filename="../ui/ActionDetailView.cpp" line="362"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <source>grants on %1</source>
-        <translation type="vanished">Berechtigungen auf %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/ActionDetailView.cpp" line="272"/>
+        <location filename="../ui/ActionDetailView.cpp" line="331"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="337"/>
+        <source>arguments of %1 (MCP server %2)</source>
+        <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
 </context>
 <context>
@@ -1034,6 +1097,11 @@
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="350"/>
+        <source>%1, but the queue could not be loaded</source>
+        <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
+    </message>
     <message numerus="yes">
         <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&amp;Approve (read %n s)</source>
@@ -1049,11 +1117,6 @@
             <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
             <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
         </translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="350"/>
-        <source>%1, but the queue could not be loaded</source>
-        <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="459"/>
@@ -1260,27 +1323,27 @@
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <location filename="../ui/SessionListModel.cpp" line="65"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="81"/>
+        <location filename="../ui/SessionListModel.cpp" line="82"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="83"/>
+        <location filename="../ui/SessionListModel.cpp" line="84"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <location filename="../ui/SessionListModel.cpp" line="86"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="87"/>
+        <location filename="../ui/SessionListModel.cpp" line="88"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
@@ -1384,37 +1447,37 @@
         <translation>Verbinden mit</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="159"/>
+        <location filename="../ui/SettingsDialog.cpp" line="160"/>
         <source>PEM certificates (*.pem *.crt);;All files (*)</source>
         <translation>PEM-Zertifikate (*.pem *.crt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="182"/>
+        <location filename="../ui/SettingsDialog.cpp" line="183"/>
         <source>The CA certificate file cannot be used: %1</source>
         <translation>Die CA-Zertifikatsdatei ist nicht verwendbar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="184"/>
+        <location filename="../ui/SettingsDialog.cpp" line="185"/>
         <source>Enter a token for this server.</source>
         <translation>Token für diesen Server eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="218"/>
+        <location filename="../ui/SettingsDialog.cpp" line="219"/>
         <source>Enter the token to test with.</source>
         <translation>Token zum Testen eingeben.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="219"/>
+        <location filename="../ui/SettingsDialog.cpp" line="220"/>
         <source>The console&apos;s own server needs no test.</source>
         <translation>Der eigene Server der Konsole braucht keinen Test.</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="223"/>
+        <location filename="../ui/SettingsDialog.cpp" line="224"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/SettingsDialog.cpp" line="235"/>
+        <location filename="../ui/SettingsDialog.cpp" line="236"/>
         <source>Signed in as %1 (%2).</source>
         <translation>Angemeldet als %1 (%2).</translation>
     </message>
@@ -1440,22 +1503,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="167"/>
+        <location filename="../app/console/main.cpp" line="170"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="171"/>
+        <location filename="../app/console/main.cpp" line="174"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="175"/>
+        <location filename="../app/console/main.cpp" line="178"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="177"/>
+        <location filename="../app/console/main.cpp" line="180"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>

@@ -40,6 +40,53 @@ QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
     return box;
 }
 
+// An MCP tool's arguments, one per line; multi-line text as an indented block, as it will be sent.
+QString argumentLines(const QJsonObject &arguments)
+{
+    QStringList lines;
+    for (auto it = arguments.begin(); it != arguments.end(); ++it) {
+        const QJsonValue v = it.value();
+        if (v.isString() && v.toString().contains(u'\n')) {
+            lines.append(it.key() + QLatin1Char(':'));
+            for (const QString &l : v.toString().split(u'\n'))
+                lines.append(QStringLiteral("    ") + l);
+        } else {
+            lines.append(it.key() + QStringLiteral(": ") +
+                         (v.isString()
+                              ? v.toString()
+                              : QString::fromUtf8(
+                                    QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                                    .mid(1)
+                                    .chopped(1)));
+        }
+    }
+    return lines.join(u'\n') + u'\n';
+}
+
+// What an MCP server claims about its tool (annotations): shown as claims, never as facts. A hint
+// it does not claim is read the way the risk rules read it.
+QString mcpClaims(const QJsonObject &payload)
+{
+    if (!payload.value(QStringLiteral("annotations")).isObject() ||
+        payload.value(QStringLiteral("annotations")).toObject().isEmpty())
+        return ActionDetailView::tr("Claimed by the server: nothing (taken as destructive and "
+                                    "open world)");
+    const QJsonObject a = payload.value(QStringLiteral("annotations")).toObject();
+    const auto claim = [&a](const QString &hint, const QString &label, bool assumed) {
+        const QJsonValue v = a.value(hint);
+        if (!v.isBool())
+            return ActionDetailView::tr("%1 not claimed (taken as %2)")
+                .arg(label, assumed ? ActionDetailView::tr("yes") : ActionDetailView::tr("no"));
+        return ActionDetailView::tr("%1 %2").arg(label, v.toBool() ? ActionDetailView::tr("yes")
+                                                                   : ActionDetailView::tr("no"));
+    };
+    return ActionDetailView::tr("Claimed by the server, not verified: %1 · %2 · %3 · %4")
+        .arg(claim(QStringLiteral("readOnlyHint"), ActionDetailView::tr("read-only"), false),
+             claim(QStringLiteral("destructiveHint"), ActionDetailView::tr("destructive"), true),
+             claim(QStringLiteral("idempotentHint"), ActionDetailView::tr("idempotent"), false),
+             claim(QStringLiteral("openWorldHint"), ActionDetailView::tr("open world"), true));
+}
+
 QString grantLines(const QJsonArray &grants)
 {
     QStringList lines;
@@ -72,6 +119,12 @@ static QString exposureOf(const QJsonObject &action)
         return gains.isEmpty()
                    ? ActionDetailView::tr("Nobody gains access.")
                    : ActionDetailView::tr("Gains access: %1").arg(gains.join(QStringLiteral(", ")));
+    }
+    if (kind == QLatin1String("mcp.tool_call")) {
+        return ActionDetailView::tr("MCP server %1 · tool %2")
+                   .arg(p.value(QStringLiteral("server")).toString(),
+                        p.value(QStringLiteral("tool")).toString()) +
+               u'\n' + mcpClaims(p);
     }
     if (kind == QLatin1String("message.post")) {
         const QString visibility = p.value(QStringLiteral("visibility")).toString();
@@ -236,14 +289,20 @@ void ActionDetailView::showHeader(const QJsonObject &a)
 void ActionDetailView::showChanges(const QJsonObject &a)
 {
     const QString exposure = exposureOf(a);
-    m_exposure->setAgentText(exposure, HiddenText::Lines::Single);
-    m_exposure->setStyleSheet(
-        exposure.startsWith(tr("Nobody"))
-            ? QStringLiteral("QTextEdit { background: transparent; }")
-            : QStringLiteral("QTextEdit { background: transparent; color: #b91c1c; }"));
-    m_exposure->setVisible(!exposure.isEmpty());
     const QString kind = a.value(QStringLiteral("kind")).toString();
     const QJsonObject p = a.value(QStringLiteral("payload")).toObject();
+    const bool mcp = kind == QLatin1String("mcp.tool_call");
+    // A read-only claim is still a claim, but nothing to shout about.
+    const bool calm =
+        exposure.startsWith(tr("Nobody")) || (mcp && p.value(QStringLiteral("annotations"))
+                                                         .toObject()
+                                                         .value(QStringLiteral("readOnlyHint"))
+                                                         .toBool());
+    m_exposure->setAgentText(exposure, mcp ? HiddenText::Lines::Multi : HiddenText::Lines::Single);
+    m_exposure->setStyleSheet(
+        calm ? QStringLiteral("QTextEdit { background: transparent; }")
+             : QStringLiteral("QTextEdit { background: transparent; color: #b91c1c; }"));
+    m_exposure->setVisible(!exposure.isEmpty());
     const QJsonArray agentChanges = a.value(QStringLiteral("changes")).toArray();
     const bool agentView = a.value(QStringLiteral("diff")).isString() || !agentChanges.isEmpty();
     const QString status =
@@ -273,6 +332,14 @@ void ActionDetailView::showChanges(const QJsonObject &a)
                          QString(), p.value(QStringLiteral("text")).toString());
         m_diffHash = derivedHash;
         setDiffTab(tr("Message (from the payload)"));
+    } else if (mcp) {
+        const QString arguments = argumentLines(p.value(QStringLiteral("arguments")).toObject());
+        m_diff->setTexts(tr("arguments of %1 (MCP server %2)")
+                             .arg(p.value(QStringLiteral("tool")).toString(),
+                                  p.value(QStringLiteral("server")).toString()),
+                         QString(), arguments);
+        m_diffHash = PayloadView::viewSha256(arguments);
+        setDiffTab(tr("Arguments (from the payload)"));
     } else if (checked && PayloadView::isDerivable(kind)) {
         // What you see is what runs: the view derived from the payload first, the agent's second.
         m_diff->setAction(

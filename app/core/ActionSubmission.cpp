@@ -45,7 +45,8 @@ QStringList ActionSubmission::serverOwnedFields()
             QStringLiteral("expires_at"),
             QStringLiteral("delivered_at"),
             QStringLiteral("execution"),
-            QStringLiteral("approved_payload")};
+            QStringLiteral("approved_payload"),
+            QStringLiteral("withdrawn")};
 }
 
 ApiError ActionSubmission::parse(const QJsonObject &body, const Limits &limits,

@@ -3,7 +3,9 @@
 #include "CtlCommon.h"
 #include "FloodBench.h"
 #include "HistoryBench.h"
+#include "IntegrationBench.h"
 #include "KillBench.h"
+#include "McpEchoServer.h"
 #include "RawFlood.h"
 #include "RiskBench.h"
 #include "SubmitBench.h"
@@ -24,9 +26,10 @@ int benchCommand(const QStringList &args)
     if (args.value(2) == QLatin1String("hold"))
         return holdCommand(args.mid(0, 2) + args.mid(3));
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("submit, kill, risk, history, flood or breaker."),
-                                 QStringLiteral("submit|kill|risk|history|flood|breaker"));
+    parser.addPositionalArgument(
+        QStringLiteral("benchmark"),
+        QStringLiteral("submit, kill, risk, history, flood, breaker, hook or gateway."),
+        QStringLiteral("submit|kill|risk|history|flood|breaker|hook|gateway"));
     const auto option = [&](const char *name, const char *help, const char *fallback) {
         parser.addOption({QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("N"),
                           QString::fromLatin1(fallback)});
@@ -38,6 +41,11 @@ int benchCommand(const QStringList &args)
     option("procs", "kill: processes in each agent's tree (default 20).", "20");
     option("rounds", "risk: passes over the corpus (default 2000).", "2000");
     option("repeats", "history: requests per timed page (default 30).", "30");
+    option("runs", "hook: hook runs to time (default 300).", "300");
+    option("calls", "gateway: tools/call round trips to time (default 500).", "500");
+    parser.addOption({QStringLiteral("log"),
+                      QStringLiteral("mcp-echo: append every line received to FILE."),
+                      QStringLiteral("FILE")});
     option("connections", "flood: idle connections held open (default 2000).", "2000");
     option("polls", "flood: long-polls parked (default 300).", "300");
     option("samples", "flood: kills timed, idle and flooded each (default 200).", "200");
@@ -86,10 +94,28 @@ int benchCommand(const QStringList &args)
                            "  breaker: agents deleting e-mails in a loop until a breaker freezes "
                            "them (--rounds of fresh sessions, default 8): tripping submission "
                            "to frozen, submissions accepted after the trip; floor: accepted "
-                           "submissions and a bare round trip."),
+                           "submissions and a bare round trip.\n"
+                           "  hook: start-to-answer of the Claude Code hook for a read-only "
+                           "tool; floor: /bin/cat with the same input.\n"
+                           "  gateway: tools/call round trips through the MCP gateway "
+                           "(auto-approved) against the same server called directly."),
             &code))
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
+    if (which == QStringList{QStringLiteral("mcp-echo")}) // the MCP server of bench gateway
+        return runMcpEchoServer(parser.value(QStringLiteral("log")));
+    if (which == QStringList{QStringLiteral("hook")}) {
+        int runs = 0;
+        if (!readInt(parser, "runs", 1, 100000, &runs))
+            return fail(QStringLiteral("--runs must be 1-100000"), Usage);
+        return runHookBench(runs);
+    }
+    if (which == QStringList{QStringLiteral("gateway")}) {
+        int calls = 0;
+        if (!readInt(parser, "calls", 1, 1000000, &calls))
+            return fail(QStringLiteral("--calls must be 1-1000000"), Usage);
+        return runGatewayBench(calls, parser.value(QStringLiteral("dir")));
+    }
     if (which == QStringList{QStringLiteral("kill")}) {
         KillBench::Options k;
         k.dir = parser.value(QStringLiteral("dir"));
@@ -138,10 +164,10 @@ int benchCommand(const QStringList &args)
         return runHistoryBench(parser.value(QStringLiteral("db")), repeats);
     }
     if (which != QStringList{QStringLiteral("submit")})
-        return fail(
-            QStringLiteral("usage: interlockctl bench submit|kill|risk|history|flood|breaker "
-                           "[OPTIONS] (see --help)"),
-            Usage);
+        return fail(QStringLiteral("usage: interlockctl bench "
+                                   "submit|kill|risk|history|flood|breaker|hook|gateway "
+                                   "[OPTIONS] (see --help)"),
+                    Usage);
     if (parser.isSet(QStringLiteral("store"))) {
         ClusterBench::Options c;
         c.store = parser.value(QStringLiteral("store"));

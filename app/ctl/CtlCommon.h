@@ -58,6 +58,8 @@ int auditCommand(const QStringList &args);
 int historyCommand(const QStringList &args);
 int dbCommand(const QStringList &args);
 int clusterCommand(const QStringList &args);
+int hookCommand(const QStringList &args);
+int mcpGatewayCommand(const QStringList &args);
 
 // Long-polls the decision of an action until it is final or timeoutS passes (0: forever).
 int waitForDecision(ApiClient &client, const QString &id, int timeoutS);

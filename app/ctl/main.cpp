@@ -21,6 +21,8 @@ const char kHelp[] =
     "  list           list actions, highest risk first\n"
     "  decide ID approve|reject|edit   decide an action (reviewer token)\n"
     "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
+    "  hook claude-code  Claude Code PreToolUse hook (--install adds it to the settings)\n"
+    "  mcp-gateway -- CMD  stdio MCP proxy: every tools/call waits for a reviewer\n"
     "  audit verify   check the audit log's hash chain in a database file, offline\n"
     "  db migrate     create or update the schema of a database (--db FILE|URL)\n"
     "  cluster        several interlockd on one PostgreSQL behind HAProxy (--db URL)\n"
@@ -29,8 +31,10 @@ const char kHelp[] =
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
     "  bench risk     measure risk scoring throughput\n"
     "  bench history  measure history pages, stats, export and verify (--db FILE)\n"
-    "  bench flood    measure the kill, memory and the dead-man switch under attack\n\n"
-    "  bench breaker  measure how fast a circuit breaker freezes a runaway agent\n\n"
+    "  bench flood    measure the kill, memory and the dead-man switch under attack\n"
+    "  bench breaker  measure how fast a circuit breaker freezes a runaway agent\n"
+    "  bench hook     measure the Claude Code hook's answer for read-only tools\n"
+    "  bench gateway  measure the MCP gateway's added latency per call\n\n"
     "Every command takes --help. Server and token come from --server/--token or\n"
     "INTERLOCK_URL and INTERLOCK_TOKEN (or INTERLOCK_SESSION_TOKEN).\n\n"
     "Exit codes: 0 done (approved), 1 failed, 2 usage error, 3 rejected,\n"
@@ -57,12 +61,20 @@ int main(int argc, char *argv[])
         return Ok;
     }
     static const std::map<QString, std::function<int(const QStringList &)>> commands{
-        {QStringLiteral("token"), tokenCommand},   {QStringLiteral("session"), sessionCommand},
-        {QStringLiteral("submit"), submitCommand}, {QStringLiteral("wait"), waitCommand},
-        {QStringLiteral("list"), listCommand},     {QStringLiteral("decide"), decideCommand},
-        {QStringLiteral("bench"), benchCommand},   {QStringLiteral("run"), runCommand},
-        {QStringLiteral("audit"), auditCommand},   {QStringLiteral("history"), historyCommand},
-        {QStringLiteral("db"), dbCommand},         {QStringLiteral("cluster"), clusterCommand},
+        {QStringLiteral("token"), tokenCommand},
+        {QStringLiteral("session"), sessionCommand},
+        {QStringLiteral("submit"), submitCommand},
+        {QStringLiteral("wait"), waitCommand},
+        {QStringLiteral("list"), listCommand},
+        {QStringLiteral("decide"), decideCommand},
+        {QStringLiteral("bench"), benchCommand},
+        {QStringLiteral("run"), runCommand},
+        {QStringLiteral("audit"), auditCommand},
+        {QStringLiteral("history"), historyCommand},
+        {QStringLiteral("hook"), hookCommand},
+        {QStringLiteral("mcp-gateway"), mcpGatewayCommand},
+        {QStringLiteral("db"), dbCommand},
+        {QStringLiteral("cluster"), clusterCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())

@@ -169,6 +169,17 @@ void addActionRoutes(Router &router, ApiContext &api)
                        return reply->sendError(r.error);
                    reply->sendJson(200, r.action);
                });
+
+    router.add("POST", QStringLiteral("/v1/actions/{id}/withdraw"), Access::only({Role::Session}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   QJsonObject body;
+                   if (!readJsonBody(req, *reply, &body))
+                       return;
+                   const auto r = api.actions.withdraw(who, req.params.value(0), body);
+                   if (r.error.isError())
+                       return reply->sendError(r.error);
+                   reply->sendJson(200, r.action);
+               });
 }
 
 } // namespace interlock

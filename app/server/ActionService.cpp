@@ -527,6 +527,40 @@ ActionService::Outcome ActionService::receipt(const Principal &who, const QStrin
     return {action, false, {}};
 }
 
+ActionService::Outcome ActionService::withdraw(const Principal &who, const QString &id,
+                                               const QJsonObject &body)
+{
+    Outcome found = visible(who, id);
+    if (found.error.isError())
+        return found;
+    FieldReader r(body);
+    r.allowOnly({QStringLiteral("reason")});
+    const QString reason =
+        r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine)
+            .value_or(QString());
+    if (!r.ok())
+        return {{}, false, r.error()};
+    QJsonObject action = found.action;
+    if (!isPending(action)) {
+        return {action, false,
+                ApiError::conflict(
+                    QStringLiteral("already_decided"),
+                    QStringLiteral("This action is already %1.").arg(str(action, kStatus)))};
+    }
+    action.insert(kStatus, QStringLiteral("cancelled"));
+    QJsonObject withdrawn{{QStringLiteral("at"), toRfc3339(m_clock.nowMs())}};
+    if (!reason.isEmpty())
+        withdrawn.insert(QStringLiteral("reason"), reason);
+    action.insert(QStringLiteral("withdrawn"), withdrawn);
+    if (!write(action, transition(QStringLiteral("action.updated"),
+                                  QStringLiteral("action.withdraw"), actorOf(who), action)))
+        return {{},
+                false,
+                ApiError::conflict(QStringLiteral("version_conflict"),
+                                   QStringLiteral("The action changed; retry."))};
+    return {action, false, {}};
+}
+
 int ActionService::expireDue()
 {
     int expired = 0;

@@ -38,6 +38,9 @@ public:
     Outcome visible(const Principal &who, const QString &id);
     Outcome decide(const Principal &who, const QString &id, const DecisionRequest &request);
     Outcome receipt(const Principal &who, const QString &id, const QJsonObject &body);
+    // The agent no longer waits for its pending action (its tool call was cancelled, or it gave
+    // up): `cancelled`, with `withdrawn: {at, reason}`. 409 once decided.
+    Outcome withdraw(const Principal &who, const QString &id, const QJsonObject &body);
     // The agent's view of the decision. *undelivered is set when it carries a decision that was
     // never fetched before: answer the agent first, then call markDelivered().
     QJsonObject decisionView(const QString &id, bool *undelivered);

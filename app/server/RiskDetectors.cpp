@@ -228,6 +228,29 @@ QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
              fillMessage(rule.message, {{QLatin1String("count"), QString::number(n)}},
                          c.input.payload)}};
 }
+
+// Hints an untrusted party claims about an action (an MCP server's tool annotations): a hint it
+// does not claim takes the rule's default, so saying nothing never scores lower than the worst.
+QList<Finding> claimedHints(const Rule &rule, const DetectorContext &c)
+{
+    const QJsonObject claimed = c.input.payload.value(rule.field).toObject();
+    const auto word = [](bool b) { return b ? QStringLiteral("true") : QStringLiteral("false"); };
+    QStringList facts;
+    for (auto it = rule.when.begin(); it != rule.when.end(); ++it) {
+        const QJsonValue own = claimed.value(it.key());
+        const bool isClaimed = own.isBool();
+        const QJsonValue value = isClaimed ? own : rule.defaults.value(it.key());
+        if (value != it.value())
+            return {};
+        facts.append(isClaimed ? QStringLiteral("%1 claimed %2").arg(it.key(), word(own.toBool()))
+                               : QStringLiteral("%1 not claimed, taken as %2")
+                                     .arg(it.key(), word(value.toBool())));
+    }
+    return {
+        {rule.id, rule.weight,
+         fillMessage(rule.message, {{QLatin1String("claims"), facts.join(QStringLiteral(", "))}},
+                     c.input.payload)}};
+}
 } // namespace
 
 RiskFacts::RiskFacts(const RiskInput &input, const QStringList &internalDomains,
@@ -556,6 +579,8 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return amount(rule, c);
     case Rule::Detector::MailDelete:
         return mailDelete(rule, c);
+    case Rule::Detector::ClaimedHints:
+        return claimedHints(rule, c);
     }
     return {};
 }

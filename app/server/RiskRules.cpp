@@ -27,6 +27,7 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("personal_data"), Rule::Detector::PersonalData},
         {QStringLiteral("amount"), Rule::Detector::Amount},
         {QStringLiteral("mail_delete"), Rule::Detector::MailDelete},
+        {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
 }
@@ -321,6 +322,17 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         if (rule->thresholds.isEmpty() || rule->searchMessage.isEmpty())
             return bad(QStringLiteral(
                 "a \"mail_delete\" rule needs \"thresholds\" and \"search_message\""));
+        break;
+    case D::ClaimedHints:
+        rule->when = o.value(QStringLiteral("when")).toObject();
+        rule->defaults = o.value(QStringLiteral("defaults")).toObject();
+        if (rule->field.isEmpty() || rule->when.isEmpty())
+            return bad(QStringLiteral("a \"claimed_hints\" rule needs \"field\" and \"when\""));
+        for (auto it = rule->when.begin(); it != rule->when.end(); ++it) {
+            if (!it.value().isBool() || !rule->defaults.value(it.key()).isBool())
+                return bad(QStringLiteral("\"when\".%1 and \"defaults\".%1 must be true or false")
+                               .arg(it.key()));
+        }
         break;
     case D::UnknownKind:
     case D::AclWidening:

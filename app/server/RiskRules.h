@@ -27,7 +27,8 @@ struct RiskEngine::Rule {
         ViewMismatch,
         PersonalData,
         Amount,
-        MailDelete
+        MailDelete,
+        ClaimedHints
     };
     QString id;
     Detector detector = Detector::Kind;
@@ -62,6 +63,8 @@ struct RiskEngine::Rule {
     QString currencyField; // amount
     int searchWeight = 0;  // mail_delete: a search or pattern selects the messages
     QString searchMessage;
+    QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
+    QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
 
     bool appliesTo(const QString &kind) const;
     bool preconditionHolds(const QJsonObject &payload) const;

@@ -1,0 +1,163 @@
+#include "ClaudeCodeHook.h"
+
+#include "HookSession.h"
+#include "core/CanonicalJson.h"
+#include "front/HookProtocol.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QTimer>
+
+namespace interlock::integrations {
+
+namespace {
+QByteArray toLine(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+QByteArray decide(const QString &decision, const QString &reason,
+                  const QJsonObject &updatedInput = {}, const QString &context = {})
+{
+    QJsonObject specific{{QStringLiteral("hookEventName"), QStringLiteral("PreToolUse")},
+                         {QStringLiteral("permissionDecision"), decision},
+                         {QStringLiteral("permissionDecisionReason"), reason}};
+    if (!updatedInput.isEmpty())
+        specific.insert(QStringLiteral("updatedInput"), updatedInput);
+    if (!context.isEmpty())
+        specific.insert(QStringLiteral("additionalContext"), context);
+    return toLine({{QStringLiteral("hookSpecificOutput"), specific}});
+}
+
+QByteArray deny(const QString &reason)
+{
+    return decide(QStringLiteral("deny"), QStringLiteral("Interlock: ") + reason);
+}
+
+QString ref(const Decision &d)
+{
+    return d.actionId.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(d.actionId);
+}
+} // namespace
+
+QString ClaudeCodeHook::idempotencyKey(const HookInput &input)
+{
+    QString key = QStringLiteral("claude-code:%1:%2").arg(input.sessionId, input.toolUseId);
+    if (input.toolUseId.isEmpty() || key.size() > 200 || singleLine(key, 255) != key)
+        key = QStringLiteral("claude-code:") +
+              QString::fromLatin1(
+                  sha256Hex((input.sessionId + QLatin1Char('\n') + input.toolUseId).toUtf8()));
+    return key;
+}
+
+QByteArray ClaudeCodeHook::answerFor(const HookInput &input, const ActionDraft &draft,
+                                     const Decision &d)
+{
+    using O = Decision::Outcome;
+    switch (d.outcome) {
+    case O::Approved: {
+        const ToolRewrite rw = ClaudeToolMapping::rewrite(input, draft, d.payload);
+        if (!rw.error.isEmpty())
+            return deny(QStringLiteral("a reviewer approved a changed version%1, but %2; the "
+                                       "call was not run")
+                            .arg(ref(d), rw.error));
+        const QString who = d.autoApproved ? QStringLiteral("by the server's policy")
+                                           : QStringLiteral("by a reviewer");
+        if (rw.unchanged)
+            return decide(QStringLiteral("allow"),
+                          QStringLiteral("Interlock: approved %1%2").arg(who, ref(d)));
+        QString context = QStringLiteral("Interlock: a reviewer edited this %1 call before "
+                                         "approving it%2; it runs with the reviewer's version, "
+                                         "not the one you proposed. What changed: %3.")
+                              .arg(input.toolName, ref(d),
+                                   rw.changed.isEmpty() ? QStringLiteral("the input")
+                                                        : rw.changed.join(QStringLiteral("; ")));
+        if (!d.comment.isEmpty())
+            context += QStringLiteral(" The reviewer's comment: ") + d.comment;
+        return decide(QStringLiteral("allow"),
+                      QStringLiteral("Interlock: approved with changes %1%2").arg(who, ref(d)),
+                      rw.toolInput, context);
+    }
+    case O::Rejected:
+        return deny(
+            QStringLiteral("a reviewer rejected this call%1. Reason: %2")
+                .arg(ref(d), d.comment.isEmpty() ? QStringLiteral("none given") : d.comment));
+    case O::Expired:
+        return deny(QStringLiteral("no reviewer decided before the action expired%1").arg(ref(d)));
+    case O::Cancelled:
+        return deny(QStringLiteral("the action was cancelled%1").arg(ref(d)));
+    case O::Killed:
+        return deny(QStringLiteral("this agent's Interlock session was killed; no tool call "
+                                   "will be allowed any more"));
+    case O::Refused:
+        return deny(d.message);
+    case O::Unreachable:
+        return deny(QStringLiteral("Interlock cannot be reached (%1); tool calls are denied "
+                                   "until it is back")
+                        .arg(d.message));
+    case O::TimedOut:
+        return deny(QStringLiteral("no decision within the hook's deadline%1; the action was "
+                                   "withdrawn")
+                        .arg(ref(d)));
+    }
+    return deny(QStringLiteral("unexpected state"));
+}
+
+QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
+{
+    QString error;
+    const std::optional<HookInput> input = HookInput::parse(raw, &error);
+    if (!input)
+        return deny(error);
+    const bool supervised = qEnvironmentVariableIsSet("INTERLOCK_SESSION_TOKEN");
+    const bool killed = !supervised && HookSession::isMarkedKilled(input->sessionId);
+    if (killed)
+        return deny(QStringLiteral("this agent's Interlock session was killed; no tool call "
+                                   "will be allowed any more"));
+    if (hook::listContains(o.readOnlyTools.toStdString(), input->toolName.toStdString()))
+        return decide(QStringLiteral("allow"),
+                      QStringLiteral("Interlock: %1 is on the read-only list, allowed without "
+                                     "review")
+                          .arg(input->toolName));
+    if (!o.server.isValid() || o.server.scheme().isEmpty() || o.server.host().isEmpty())
+        return deny(QStringLiteral("the Interlock server address '%1' is not a URL")
+                        .arg(o.server.toString()));
+    const ActionDraft draft = ClaudeToolMapping::map(*input);
+    if (!draft.refusal.isEmpty())
+        return deny(draft.refusal);
+
+    const HookSession::Result session =
+        HookSession::obtain({o.server, o.agent, o.owner}, input->sessionId, input->cwd);
+    if (!session.error.isEmpty())
+        return deny(session.error);
+
+    ApiClient client(o.server, session.token);
+    ActionWaiter::Options waitOptions;
+    waitOptions.deadlineMs = qint64(o.deadlineSeconds) * 1000;
+    waitOptions.unreachableGraceMs = qMin<qint64>(30000, waitOptions.deadlineMs);
+    ActionWaiter waiter(client, waitOptions);
+    QEventLoop loop;
+    Decision decision;
+    QObject::connect(&waiter, &ActionWaiter::finished, &loop, [&](const Decision &d) {
+        decision = d;
+        loop.quit();
+    });
+    // The hook withdraws the action when its deadline passes; expiry a little later is the
+    // safety net should the hook die first.
+    waiter.start(draft.submission(o.deadlineSeconds + 30), idempotencyKey(*input));
+    loop.exec();
+    if (decision.outcome == Decision::Outcome::TimedOut) {
+        // Nobody will collect a later decision: take the action off the queue.
+        QTimer guard;
+        QObject::connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
+        guard.start(5000);
+        waiter.withdraw(QStringLiteral("the Claude Code hook's deadline passed"),
+                        [&loop] { loop.quit(); });
+        loop.exec();
+    }
+    if (decision.outcome == Decision::Outcome::Killed && !supervised)
+        HookSession::markKilled(input->sessionId);
+    return answerFor(*input, draft, decision);
+}
+
+} // namespace interlock::integrations

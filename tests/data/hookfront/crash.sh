@@ -1,0 +1,3 @@
+#!/bin/sh
+# A full hook that crashes before answering.
+kill -SEGV $$

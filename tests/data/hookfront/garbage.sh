@@ -1,0 +1,3 @@
+#!/bin/sh
+# A full hook that prints something other than a JSON object.
+echo 'allow'

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+// A scripted fake model for Interlock's end-to-end tests: no network, no keys.
+//
+//   node fake-model.mjs --scenario FILE [--log FILE] [--port-file FILE]
+//
+// Listens on 127.0.0.1 (a free port, printed as {"port":N} on stdout and written to --port-file)
+// and answers the Anthropic Messages API (POST /v1/messages, streaming SSE or not; HEAD / for
+// Claude Code's connectivity check). Every request is appended to --log as one JSON line
+// {"at","method","path","body"}, so a test can assert what the model was told (the reviewer's
+// reason in a tool result, the edited command…).
+//
+// The scenario decides each answer from how many tool results the conversation already holds
+// (never from the last message alone: agents append their own context messages after results):
+//   {"steps": [ {"text"?: "…", "tools": [{"name": "Bash", "input": {"command": "…"}}]},
+//               {"text": "Done."} ]}
+// Step N answers a conversation with N tool results; past the last step the model says "Done.".
+// A request without tools (titles, summaries, safety checks the agent runs on a small model) is
+// answered with plain text: "side" in the scenario, or "none".
+//
+// Protocol adapters sit at the end of the file (anthropicMessages); an OpenAI-compatible
+// /v1/chat/completions adapter can be added beside it using the same step logic.
+
+import http from 'node:http';
+import fs from 'node:fs';
+
+const args = new Map();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i], process.argv[i + 1]);
+const scenarioFile = args.get('--scenario');
+if (!scenarioFile) {
+  console.error('usage: fake-model.mjs --scenario FILE [--log FILE] [--port-file FILE]');
+  process.exit(2);
+}
+const scenario = JSON.parse(fs.readFileSync(scenarioFile, 'utf8'));
+const logFile = args.get('--log');
+let toolUseCounter = 0;
+
+function log(entry) {
+  if (logFile) fs.appendFileSync(logFile, JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n');
+}
+
+// The scripted step for a conversation that already holds `results` tool results.
+function stepFor(results) {
+  const steps = scenario.steps || [];
+  return results < steps.length ? steps[results] : { text: scenario.final || 'Done.' };
+}
+
+// ---- Anthropic Messages API -------------------------------------------------------------
+function countToolResults(messages) {
+  let n = 0;
+  for (const m of messages || []) {
+    if (m.role !== 'user' || !Array.isArray(m.content)) continue;
+    for (const block of m.content) if (block && block.type === 'tool_result') n += 1;
+  }
+  return n;
+}
+
+function anthropicContent(body) {
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  if (!hasTools) return { content: [{ type: 'text', text: scenario.side || 'none' }], stop: 'end_turn' };
+  const step = stepFor(countToolResults(body.messages));
+  const content = [];
+  if (step.text) content.push({ type: 'text', text: step.text });
+  for (const tool of step.tools || []) {
+    toolUseCounter += 1;
+    content.push({ type: 'tool_use', id: `toolu_fake${String(toolUseCounter).padStart(6, '0')}`,
+                   name: tool.name, input: tool.input || {} });
+  }
+  if (content.length === 0) content.push({ type: 'text', text: 'Done.' });
+  return { content, stop: (step.tools || []).length ? 'tool_use' : 'end_turn' };
+}
+
+function sse(res, event, data) {
+  res.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+}
+
+function anthropicMessages(body, res) {
+  const { content, stop } = anthropicContent(body);
+  const id = `msg_fake${Date.now()}`;
+  const model = body.model || 'claude-fake';
+  const usage = { input_tokens: 10, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  if (!body.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id, type: 'message', role: 'assistant', model, content,
+                             stop_reason: stop, stop_sequence: null, usage }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  sse(res, 'message_start', { message: { id, type: 'message', role: 'assistant', model, content: [],
+                                         stop_reason: null, stop_sequence: null, usage } });
+  content.forEach((block, index) => {
+    if (block.type === 'text') {
+      sse(res, 'content_block_start', { index, content_block: { type: 'text', text: '' } });
+      sse(res, 'content_block_delta', { index, delta: { type: 'text_delta', text: block.text } });
+    } else {
+      sse(res, 'content_block_start', { index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+      sse(res, 'content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } });
+    }
+    sse(res, 'content_block_stop', { index });
+  });
+  sse(res, 'message_delta', { delta: { stop_reason: stop, stop_sequence: null }, usage: { output_tokens: 10 } });
+  sse(res, 'message_stop', {});
+  res.end();
+}
+
+// ---- HTTP -------------------------------------------------------------------------------
+const server = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let body = null;
+    try { body = raw ? JSON.parse(raw) : null; } catch { body = { unparsed: raw.slice(0, 2000) }; }
+    const path = req.url.split('?')[0];
+    log({ method: req.method, path, body });
+    if (req.method === 'HEAD' || (req.method === 'GET' && path === '/')) {
+      res.writeHead(200);
+      res.end();
+    } else if (req.method === 'POST' && path === '/v1/messages/count_tokens') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ input_tokens: 10 }));
+    } else if (req.method === 'POST' && path === '/v1/messages' && body) {
+      anthropicMessages(body, res);
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `no ${req.method} ${path} here` } }));
+    }
+  });
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address();
+  if (args.get('--port-file')) fs.writeFileSync(args.get('--port-file'), String(port));
+  process.stdout.write(JSON.stringify({ port }) + '\n');
+});
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,94 @@
+// How the console shows the integrations' actions: a Claude Code Write as a file diff, an MCP
+// tool call with its server, tool, the server's claims (marked as claims) and its arguments.
+#include "ui/ActionDetailView.h"
+#include "ui/diff/DiffView.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace interlock::ui;
+
+namespace {
+QJsonObject action(const QString &kind, const QJsonObject &payload, const QJsonArray &changes = {})
+{
+    QJsonObject a{
+        {"id", "act_1"},         {"kind", kind},
+        {"title", "t"},          {"agent", "claude-code"},
+        {"session_id", "ses_1"}, {"status", "pending"},
+        {"payload", payload},    {"risk", QJsonObject{{"score", 45}, {"level", "medium"}}}};
+    if (!changes.isEmpty())
+        a.insert("changes", changes);
+    return a;
+}
+
+QString shownText(ActionDetailView &view)
+{
+    DiffView *diff = view.diffView();
+    if (diff->isBuilding()) {
+        QSignalSpy shown(diff, &DiffView::shown);
+        shown.wait(5000);
+    }
+    return diff->unifiedView()->toPlainText();
+}
+} // namespace
+
+class TestActionDetailView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void mcpCallShowsServerToolClaimsAndArguments()
+    {
+        ActionDetailView view;
+        view.show(action("mcp.tool_call",
+                         {{"server", "filesystem"},
+                          {"tool", "write_file"},
+                          {"annotations", QJsonObject{{"readOnlyHint", false},
+                                                      {"destructiveHint", true},
+                                                      {"idempotentHint", true}}},
+                          {"arguments", QJsonObject{{"path", "/srv/notes.md"},
+                                                    {"content", "# Title\n<b>not bold</b>\n"},
+                                                    {"mode", 420}}}}));
+        const QString exposure = view.exposureText();
+        QVERIFY2(exposure.contains("MCP server filesystem · tool write_file"),
+                 qPrintable(exposure));
+        QVERIFY(exposure.contains("Claimed by the server, not verified"));
+        QVERIFY(exposure.contains("read-only no · destructive yes · idempotent yes"));
+        QVERIFY(exposure.contains("open world not claimed (taken as yes)"));
+        const QString args = shownText(view);
+        QVERIFY2(args.contains("path: /srv/notes.md"), qPrintable(args));
+        QVERIFY(args.contains("content:"));
+        QVERIFY(args.contains("    <b>not bold</b>")); // plain text, as it will be sent
+        QVERIFY(args.contains("mode: 420"));
+        QCOMPARE(view.diffView()->document().files.first().path,
+                 QStringLiteral("arguments of write_file (MCP server filesystem)"));
+    }
+
+    void mcpCallWithoutClaimsSaysSo()
+    {
+        ActionDetailView view;
+        view.show(action("mcp.tool_call",
+                         {{"server", "s"}, {"tool", "t"}, {"arguments", QJsonObject{}}}));
+        QVERIFY(view.exposureText().contains(
+            "Claimed by the server: nothing (taken as destructive and open world)"));
+    }
+
+    void claudeWriteIsAFileDiff()
+    {
+        ActionDetailView view;
+        view.show(action("fs.write", {{"path", "/p/app.py"}, {"content", "b = 2\n"}},
+                         QJsonArray{QJsonObject{{"path", "/p/app.py"},
+                                                {"language", "Python"},
+                                                {"before", "a = 1\n"},
+                                                {"after", "b = 2\n"}}}));
+        const QString text = shownText(view);
+        QVERIFY2(text.contains("a = 1") && text.contains("b = 2"), qPrintable(text));
+        QCOMPARE(view.diffView()->document().files.first().path, QStringLiteral("/p/app.py"));
+        QCOMPARE(view.diffView()->document().added(), 1);
+        QCOMPARE(view.diffView()->document().removed(), 1);
+    }
+};
+
+QTEST_MAIN(TestActionDetailView)
+#include "tst_actiondetailview.moc"
