@@ -72,7 +72,7 @@ private Q_SLOTS:
             QVERIFY2(!a->isVisible(), qPrintable(a->text()));
             QVERIFY(!a->isEnabled());
         }
-        QCOMPARE(c.window->tabs()->count(), 2);
+        QCOMPARE(c.window->tabs()->count(), 3); // Queue, Grants (issue #16), History
     }
 
     void reviewerAndOncallSeeNoHistory()
@@ -82,7 +82,7 @@ private Q_SLOTS:
             open(role, c);
             QVERIFY(!c.window->historyAvailable());
             QVERIFY(c.window->emergencyStopAction()->isVisible());
-            QCOMPARE(c.window->tabs()->count(), 1);
+            QCOMPARE(c.window->tabs()->count(), 2); // Queue and Grants
         }
     }
 

@@ -253,7 +253,8 @@ private Q_SLOTS:
                                                                 {},
                                                                 QStringLiteral("action.edit"),
                                                                 QStringLiteral("t"),
-                                                                2}))
+                                                                2,
+                                                                {}}))
                         ++winners;
                 });
             }

@@ -86,8 +86,11 @@ private Q_SLOTS:
         m_backend = std::make_unique<ConsoleBackend>(m_server->url(), m_server->token(Role::Admin));
         m_window = std::make_unique<MainWindow>(m_backend.get());
         m_window->show();
+        QSignalSpy loaded(m_backend.get(), &ConsoleBackend::loaded);
         m_backend->start();
         QTRY_VERIFY(m_backend->isConnected());
+        // The first load replaces the model: an action put straight into it must come after.
+        QTRY_VERIFY(!loaded.isEmpty());
     }
     void cleanup()
     {

@@ -9,7 +9,9 @@
 #include "server/Tokens.h"
 #include "support/TestServer.h"
 
+#include <QFile>
 #include <QProcess>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QtTest>
 #include <latch>
@@ -125,6 +127,56 @@ private Q_SLOTS:
         QVERIFY2(store->open(&error), qPrintable(error));
         QVERIFY(store->token(tokenHash(QStringLiteral("kept"))));
         QCOMPARE(recordedVersions(db), oneTo(latest()));
+    }
+
+    // A file written by main's code before the numbered migrations (meta schema_version '3',
+    // reading time's tables already there, no schema_version table; tests/data/schema): every
+    // migration runs and is recorded, the reading-time data and the audit chain are kept.
+    void aSqliteFileOfSchemaThreeFromMainIsMigrated()
+    {
+        if (testingPostgres())
+            QSKIP("SQLite files of earlier releases");
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("main3.db"));
+        QFile dump(QStringLiteral(SOURCE_DIR "/tests/data/schema/main-schema3.sql"));
+        QVERIFY(dump.open(QIODevice::ReadOnly));
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            int statements = 0;
+            while (!dump.atEnd()) {
+                const QString line = QString::fromUtf8(dump.readLine()).trimmed();
+                if (line.isEmpty() || line.startsWith(QLatin1String("--")))
+                    continue;
+                QVERIFY2(q.exec(line), qPrintable(line.left(80) + q.lastError().text()));
+                ++statements;
+            }
+            QVERIFY(statements > 30);
+        });
+        QCOMPARE(recordedVersions(db), QList<int>{});
+        const auto store = makeStore(db);
+        QString error;
+        QVERIFY2(store->open(&error), qPrintable(error));
+        QCOMPARE(recordedVersions(db), oneTo(latest()));
+        const QString approved = QStringLiteral("act_e67c3202a4d38a397a11e3f5");
+        const QString pending = QStringLiteral("act_bbf9564fcee3ffd95cc034cd");
+        QCOMPARE(store->action(approved)->value(QStringLiteral("status")).toString(),
+                 QStringLiteral("approved"));
+        QCOMPARE(store->action(pending)->value(QStringLiteral("status")).toString(),
+                 QStringLiteral("pending"));
+        QCOMPARE(store->firstView(approved, QStringLiteral("dana")), 1796190281777);
+        const QList<ReviewRecord> reviews = store->reviews({}, {});
+        QCOMPARE(reviews.size(), 1);
+        QCOMPARE(reviews[0].reviewMs, 86);
+        QVERIFY(reviews[0].approved);
+        const AuditVerdict verdict = store->verifyAudit();
+        QVERIFY2(verdict.ok, qPrintable(verdict.reason));
+        QVERIFY(verdict.entries >= 3);
+        // Reading time goes on where main's code left it: the pending action's first view stays,
+        // a new reviewer's is recorded.
+        QVERIFY(store->recordFirstView(pending, QStringLiteral("dana"), 1));
+        QCOMPARE(store->firstView(pending, QStringLiteral("dana")), 1796190283222);
+        QVERIFY(store->recordFirstView(pending, QStringLiteral("erin"), 1796190290000));
+        QCOMPARE(store->firstView(pending, QStringLiteral("erin")), 1796190290000);
     }
 
     void serversStartingTogetherMigrateOnce()

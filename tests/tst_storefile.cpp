@@ -60,8 +60,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("last page overwritten") << "last-page"
                                                << "interlockd: {db} is corrupt: PRAGMA quick_check "
-                                                  "found: Page {pages}: btreeInitPage() "
-                                                  "returns error code 11";
+                                                  "found: {finding}";
         QTest::newRow("truncated to whole pages")
             << "truncate-pages"
             << "interlockd: {db} is truncated: its header says {pages} pages of 4096 bytes ({size} "
@@ -116,7 +115,15 @@ private Q_SLOTS:
         expected.replace(QStringLiteral("{db}"), db)
             .replace(QStringLiteral("{size}"), QString::number(size))
             .replace(QStringLiteral("{pages}"), QString::number(size / kPage));
-        QCOMPARE(message, expected);
+        // What quick_check finds depends on which b-tree the last page belongs to (a schema with
+        // one table more moves it): SQLite's own words, whatever they are, after the exact prefix.
+        const qsizetype finding = expected.indexOf(QStringLiteral("{finding}"));
+        if (finding >= 0) {
+            QCOMPARE(message.left(finding), expected.left(finding));
+            QVERIFY2(message.size() > finding + 3, qPrintable(message));
+        } else {
+            QCOMPARE(message, expected);
+        }
         QCOMPARE(code, 1);
     }
 

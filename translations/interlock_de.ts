@@ -78,32 +78,32 @@
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="140"/>
+        <location filename="../ui/RevealedText.cpp" line="144"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="142"/>
+        <location filename="../ui/RevealedText.cpp" line="146"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="162"/>
+        <location filename="../ui/RevealedText.cpp" line="166"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="165"/>
+        <location filename="../ui/RevealedText.cpp" line="169"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="167"/>
+        <location filename="../ui/RevealedText.cpp" line="171"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="175"/>
+        <location filename="../ui/RevealedText.cpp" line="179"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="302"/>
+        <location filename="../ui/RevealedText.cpp" line="306"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -177,7 +177,7 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="176"/>
         <location filename="../ui/ActionDetailView.cpp" line="206"/>
-        <location filename="../ui/ActionDetailView.cpp" line="363"/>
+        <location filename="../ui/ActionDetailView.cpp" line="371"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
@@ -280,61 +280,66 @@
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="261"/>
+        <source>%1 by: %2</source>
+        <translation>%1 von: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="270"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="297"/>
+        <location filename="../ui/ActionDetailView.cpp" line="305"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="324"/>
+        <location filename="../ui/ActionDetailView.cpp" line="332"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="329"/>
+        <location filename="../ui/ActionDetailView.cpp" line="337"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="334"/>
+        <location filename="../ui/ActionDetailView.cpp" line="342"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="342"/>
+        <location filename="../ui/ActionDetailView.cpp" line="350"/>
         <source>Arguments (from the payload)</source>
         <translation>Argumente (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="349"/>
+        <location filename="../ui/ActionDetailView.cpp" line="357"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="355"/>
+        <location filename="../ui/ActionDetailView.cpp" line="363"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="356"/>
+        <location filename="../ui/ActionDetailView.cpp" line="364"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="362"/>
+        <location filename="../ui/ActionDetailView.cpp" line="370"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="331"/>
+        <location filename="../ui/ActionDetailView.cpp" line="339"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="337"/>
+        <location filename="../ui/ActionDetailView.cpp" line="345"/>
         <source>arguments of %1 (MCP server %2)</source>
         <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
@@ -427,122 +432,135 @@
 <context>
     <name>interlock::ui::ConsoleBackend</name>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="30"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="33"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="42"/>
         <source>Reconnecting… (%1)</source>
         <translation>Verbindung wird wiederhergestellt … (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="36"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="45"/>
         <source>Refused by the server: %1</source>
         <translation>Vom Server abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="39"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="48"/>
         <source>Connecting…</source>
         <translation>Verbinde …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="49"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="58"/>
         <source>Connecting to %1…</source>
         <translation>Verbinde mit %1 …</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="63"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
         <source>The server could not be reached (%1).</source>
         <translation>Der Server ist nicht erreichbar (%1).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="65"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
         <source>The server&apos;s answer could not be read (%1, HTTP %2).</source>
         <translation>Die Antwort des Servers war nicht lesbar (%1, HTTP %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="70"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="79"/>
         <source>Someone else decided this action first; nothing was changed.</source>
         <translation>Jemand anderes hat diese Aktion zuerst entschieden; es wurde nichts geändert.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="72"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="81"/>
         <source>You already approved this action; a second reviewer must approve it too.</source>
         <translation>Sie haben diese Aktion bereits freigegeben; eine zweite Prüferin oder ein zweiter Prüfer muss sie ebenfalls freigeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="74"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
         <source>You opened the session that submitted this action, so someone else must approve it.</source>
         <translation>Sie haben die Sitzung eröffnet, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="77"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="86"/>
         <source>You own the session that submitted this action, so someone else must approve it.</source>
         <translation>Ihnen gehört die Sitzung, aus der diese Aktion stammt; jemand anderes muss sie genehmigen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="80"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="89"/>
         <source>Your token is not allowed to do this.</source>
         <translation>Ihr Token darf das nicht.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="82"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="91"/>
+        <source>A circuit breaker froze this agent&apos;s session: approvals wait until a person resumes it in the sessions panel; rejecting still works.</source>
+        <translation>Ein Schutzschalter hat die Sitzung dieses Agenten eingefroren: Freigaben warten, bis eine Person sie in der Sitzungsliste fortsetzt; Ablehnen geht weiterhin.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ConsoleBackend.cpp" line="94"/>
         <source>The action changed while you looked at it; check it again.</source>
         <translation>Die Aktion hat sich geändert, während Sie sie angesehen haben; bitte erneut prüfen.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="83"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="95"/>
         <source>The server answered HTTP %1.</source>
         <translation>Der Server antwortete mit HTTP %1.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="192"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="204"/>
         <source>%1 (%2) reported running “%3”: %4</source>
         <translation>%1 (%2) meldete die Ausführung von „%3“: %4</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="213"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="226"/>
         <source>Not connected: the decision was not sent.</source>
         <translation>Nicht verbunden: Die Entscheidung wurde nicht gesendet.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="224"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="237"/>
         <source>Your approval of “%1” is recorded; it needs %2 approvals.</source>
         <translation>Ihre Freigabe von „%1“ ist erfasst; nötig sind %2 Freigaben.</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../ui/ConsoleBackend.cpp" line="244"/>
+        <source>Approved “%1”; the same is allowed for this agent for %n hour(s) (grant %2).</source>
+        <translation>
+            <numerusform>„%1“ freigegeben; dasselbe ist für diesen Agenten %n Stunde erlaubt (Erlaubnis %2).</numerusform>
+            <numerusform>„%1“ freigegeben; dasselbe ist für diesen Agenten %n Stunden erlaubt (Erlaubnis %2).</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="239"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="264"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="250"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="286"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="258"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="294"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="265"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="301"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="268"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="304"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="272"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="308"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="276"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="312"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -550,17 +568,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="287"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="323"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="290"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="326"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="293"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="329"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -650,6 +668,122 @@
     </message>
 </context>
 <context>
+    <name>interlock::ui::GrantListModel</name>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="60"/>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="83"/>
+        <source>Grant %1, made from action %2</source>
+        <translation>Erlaubnis %1, erteilt bei Aktion %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="104"/>
+        <source>revoked by %1</source>
+        <translation>widerrufen von %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="106"/>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="107"/>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="120"/>
+        <source>Agent</source>
+        <translation>Agent</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="122"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="124"/>
+        <source>Allows exactly</source>
+        <translation>Erlaubt genau</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="126"/>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="128"/>
+        <source>Made by</source>
+        <translation>Erteilt von</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="130"/>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="132"/>
+        <source>Uses</source>
+        <translation>Verwendet</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantListModel.cpp" line="134"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::GrantsPanel</name>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="25"/>
+        <source>Revoke…</source>
+        <translation>Widerrufen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="28"/>
+        <source>Active grants</source>
+        <translation>Aktive Erlaubnisse</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="29"/>
+        <source>All grants</source>
+        <translation>Alle Erlaubnisse</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="30"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="31"/>
+        <source>Standing grants approve exact repeats of one low or medium action by the same agent until they expire.</source>
+        <translation>Dauerhafte Erlaubnisse geben genaue Wiederholungen einer Aktion mit niedrigem oder mittlerem Risiko desselben Agenten frei, bis sie ablaufen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="78"/>
+        <source>The grants could not be loaded: %1</source>
+        <translation>Die Erlaubnisse konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="127"/>
+        <source>Revoke grant</source>
+        <translation>Erlaubnis widerrufen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="128"/>
+        <source>Revoke the grant %1? From now on %2 asks again for: %3</source>
+        <translation>Erlaubnis %1 widerrufen? Ab jetzt fragt %2 wieder nach: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantsPanel.cpp" line="132"/>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::HistoryCharts</name>
     <message>
         <location filename="../ui/history/HistoryCharts.cpp" line="35"/>
@@ -730,44 +864,49 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="129"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="134"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="131"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="136"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="133"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="135"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="137"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="139"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="141"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="143"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
+        <source>Read for</source>
+        <translation>Gelesen</translation>
     </message>
 </context>
 <context>
@@ -956,154 +1095,154 @@
 <context>
     <name>interlock::ui::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="54"/>
+        <location filename="../ui/MainWindow.cpp" line="55"/>
         <source>Interlock</source>
         <translation>Interlock</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="85"/>
+        <location filename="../ui/MainWindow.cpp" line="86"/>
         <source>Loading the queue: %L1 actions so far…</source>
         <translation>Warteschlange wird geladen: bisher %L1 Aktionen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="117"/>
+        <location filename="../ui/MainWindow.cpp" line="118"/>
         <source>The queue could not be loaded: %1 The list below is not the server&apos;s queue.</source>
         <translation>Die Warteschlange konnte nicht geladen werden: %1 Die Liste unten ist nicht die Warteschlange des Servers.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="131"/>
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="133"/>
+        <location filename="../ui/MainWindow.cpp" line="431"/>
         <source>&amp;Approve</source>
         <translation>&amp;Freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="133"/>
+        <location filename="../ui/MainWindow.cpp" line="135"/>
         <source>Approve the selected action as it is (Ctrl+Return)</source>
         <translation>Die ausgewählte Aktion unverändert freigeben (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="136"/>
-        <location filename="../ui/MainWindow.cpp" line="427"/>
+        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="432"/>
         <source>&amp;Edit…</source>
         <translation>&amp;Bearbeiten …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="138"/>
+        <location filename="../ui/MainWindow.cpp" line="140"/>
         <source>Edit the payload, then approve your version (E)</source>
         <translation>Nutzdaten bearbeiten, dann Ihre Fassung freigeben (E)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="141"/>
+        <location filename="../ui/MainWindow.cpp" line="143"/>
         <source>&amp;Reject…</source>
         <translation>&amp;Ablehnen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="143"/>
+        <location filename="../ui/MainWindow.cpp" line="145"/>
         <source>Reject the selected action with a reason (R)</source>
         <translation>Die ausgewählte Aktion mit Begründung ablehnen (R)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="146"/>
+        <location filename="../ui/MainWindow.cpp" line="148"/>
         <source>■ Emergency stop</source>
         <translation>■ Notstopp</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="149"/>
+        <location filename="../ui/MainWindow.cpp" line="151"/>
         <source>Kill the session of the selected action now, without asking (Ctrl+K)</source>
         <translation>Die Sitzung der ausgewählten Aktion sofort ohne Rückfrage beenden (Strg+K)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="152"/>
+        <location filename="../ui/MainWindow.cpp" line="154"/>
         <source>Stop all agents…</source>
         <translation>Alle Agenten stoppen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="154"/>
+        <location filename="../ui/MainWindow.cpp" line="156"/>
         <source>Kill every active agent session (Ctrl+Shift+K, then Enter)</source>
         <translation>Alle aktiven Agentensitzungen beenden (Strg+Umschalt+K, dann Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="157"/>
+        <location filename="../ui/MainWindow.cpp" line="159"/>
         <source>Kill session</source>
         <translation>Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="160"/>
         <source>Kill the session selected in this list</source>
         <translation>Die in dieser Liste ausgewählte Sitzung beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="161"/>
+        <location filename="../ui/MainWindow.cpp" line="163"/>
         <source>Next action</source>
         <translation>Nächste Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="164"/>
+        <location filename="../ui/MainWindow.cpp" line="166"/>
         <source>Previous action</source>
         <translation>Vorherige Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167"/>
+        <location filename="../ui/MainWindow.cpp" line="169"/>
         <source>Find</source>
         <translation>Suchen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="172"/>
+        <location filename="../ui/MainWindow.cpp" line="174"/>
         <source>Connect an agent…</source>
         <translation>Agent verbinden …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="176"/>
+        <location filename="../ui/MainWindow.cpp" line="178"/>
         <source>&amp;Settings…</source>
         <translation>&amp;Einstellungen …</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="185"/>
+        <location filename="../ui/MainWindow.cpp" line="187"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <location filename="../ui/MainWindow.cpp" line="191"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="193"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>&amp;Queue</source>
         <translation>&amp;Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195"/>
+        <location filename="../ui/MainWindow.cpp" line="197"/>
         <source>&amp;Agents</source>
         <translation>&amp;Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="203"/>
+        <location filename="../ui/MainWindow.cpp" line="205"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="292"/>
+        <location filename="../ui/MainWindow.cpp" line="294"/>
         <source>Acknowledge</source>
         <translation>Bestätigen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="306"/>
         <source>Queue</source>
         <translation>Warteschlange</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="321"/>
+        <location filename="../ui/MainWindow.cpp" line="326"/>
         <source>Agent sessions</source>
         <translation>Agentensitzungen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="350"/>
+        <location filename="../ui/MainWindow.cpp" line="355"/>
         <source>%1, but the queue could not be loaded</source>
         <translation>%1, aber die Warteschlange konnte nicht geladen werden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="431"/>
         <source>&amp;Approve (read %n s)</source>
         <translation>
             <numerusform>&amp;Freigeben (noch %n s lesen)</numerusform>
@@ -1111,7 +1250,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/MainWindow.cpp" line="427"/>
+        <location filename="../ui/MainWindow.cpp" line="432"/>
         <source>&amp;Edit… (read %n s)</source>
         <translation>
             <numerusform>&amp;Bearbeiten … (noch %n s lesen)</numerusform>
@@ -1119,59 +1258,128 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="459"/>
+        <location filename="../ui/MainWindow.cpp" line="464"/>
         <source>History</source>
         <translation>Verlauf</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="464"/>
+        <location filename="../ui/MainWindow.cpp" line="469"/>
         <source>Read-only: signed in as manager</source>
         <translation>Nur lesen: als Manager angemeldet</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="538"/>
+        <location filename="../ui/MainWindow.cpp" line="543"/>
         <source>Reject action</source>
         <translation>Aktion ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="539"/>
+        <location filename="../ui/MainWindow.cpp" line="544"/>
         <source>Why is this action rejected? The agent receives this text.</source>
         <translation>Warum wird diese Aktion abgelehnt? Der Agent erhält diesen Text.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="561"/>
+        <location filename="../ui/MainWindow.cpp" line="579"/>
         <source>Stop all agents</source>
         <translation>Alle Agenten stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="562"/>
+        <location filename="../ui/MainWindow.cpp" line="580"/>
         <source>Kill every active agent session now? Their pending actions are cancelled and supervised agents are terminated.</source>
         <translation>Alle aktiven Agentensitzungen jetzt beenden? Ihre offenen Aktionen werden abgebrochen und überwachte Agenten beendet.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="565"/>
+        <location filename="../ui/MainWindow.cpp" line="583"/>
         <source>Stop all</source>
         <translation>Alle stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="591"/>
+        <location filename="../ui/MainWindow.cpp" line="609"/>
         <source>Receipt violation: %1</source>
         <translation>Quittungsverstoß: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="592"/>
+        <location filename="../ui/MainWindow.cpp" line="610"/>
         <source>%1 receipt violations; latest: %2</source>
         <translation>%1 Quittungsverstöße; zuletzt: %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="622"/>
+        <location filename="../ui/MainWindow.cpp" line="640"/>
         <source>Connect an agent</source>
         <translation>Agent verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="625"/>
+        <location filename="../ui/MainWindow.cpp" line="643"/>
         <source>Agents open a session with this enrollment token, then submit actions and wait for decisions. Or run one under the supervisor: interlockctl run --agent NAME -- CMD</source>
         <translation>Agenten öffnen mit diesem Registrierungstoken eine Sitzung, reichen dann Aktionen ein und warten auf Entscheidungen. Oder einen Agenten unter dem Supervisor starten: interlockctl run --agent NAME -- CMD</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::Notifier</name>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="110"/>
+        <source>“%1” from %2</source>
+        <translation>„%1“ von %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="134"/>
+        <source>Circuit breaker killed %1</source>
+        <translation>Schutzschalter hat %1 beendet</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="135"/>
+        <source>Circuit breaker froze %1</source>
+        <translation>Schutzschalter hat %1 eingefroren</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="136"/>
+        <source>Rule %1: %2</source>
+        <translation>Regel %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/Notifier.cpp" line="137"/>
+        <source>(%n trips)</source>
+        <translation>
+            <numerusform>(%n Auslösung)</numerusform>
+            <numerusform>(%n Auslösungen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="144"/>
+        <source>Receipt violation</source>
+        <translation>Abweichende Ausführung</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="145"/>
+        <source>%1 reported running something other than what was approved: %2</source>
+        <translation>%1 meldet, etwas anderes ausgeführt zu haben als freigegeben: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="160"/>
+        <source>%1 risk action waits for a decision</source>
+        <translation>Aktion mit Risiko %1 wartet auf eine Entscheidung</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/Notifier.cpp" line="161"/>
+        <source>%n new actions wait for a decision</source>
+        <translation>
+            <numerusform>%n neue Aktion wartet auf eine Entscheidung</numerusform>
+            <numerusform>%n neue Aktionen warten auf eine Entscheidung</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="162"/>
+        <source>%1 · %2 (%3)</source>
+        <translation>%1 · %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="172"/>
+        <source>Supervisor not answering</source>
+        <translation>Überwacher antwortet nicht</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="173"/>
+        <source>The supervisor of session %1 stopped answering liveness checks: the agent may be running unguarded.</source>
+        <translation>Der Überwacher der Sitzung %1 antwortet nicht mehr auf Lebenszeichen-Prüfungen: Der Agent läuft womöglich unbewacht.</translation>
     </message>
 </context>
 <context>
@@ -1290,62 +1498,464 @@
         <translation>Lesezeit pro Prüfer (Median; Anteil der Freigaben innerhalb von 2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/history/ReviewTimeChart.cpp" line="73"/>
+        <location filename="../ui/history/ReviewTimeChart.cpp" line="77"/>
         <source>No reviewer decisions in this range.</source>
         <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
     </message>
 </context>
 <context>
+    <name>interlock::ui::SafetyBackend</name>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="35"/>
+        <source>You already resumed this session; a second, different person must resume it too.</source>
+        <translation>Sie haben diese Sitzung bereits fortgesetzt; eine zweite, andere Person muss sie ebenfalls fortsetzen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="37"/>
+        <source>The session was not resumed: %1</source>
+        <translation>Die Sitzung wurde nicht fortgesetzt: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="48"/>
+        <source>Resumed the session of %1: it may submit again.</source>
+        <translation>Sitzung von %1 fortgesetzt: Sie darf wieder Aktionen einreichen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="50"/>
+        <source>Your resume of %1 is recorded (%2 of %3); a second person must resume it too.</source>
+        <translation>Ihre Fortsetzung von %1 ist vermerkt (%2 von %3); eine zweite Person muss sie ebenfalls fortsetzen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="81"/>
+        <source>The grant was not revoked: %1</source>
+        <translation>Die Erlaubnis wurde nicht widerrufen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="82"/>
+        <source>Revoked the grant %1: nothing more is approved by it.</source>
+        <translation>Erlaubnis %1 widerrufen: Sie gibt nichts mehr frei.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="92"/>
+        <source>Not connected: the decisions were not sent.</source>
+        <translation>Nicht verbunden: Die Entscheidungen wurden nicht gesendet.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="117"/>
+        <source>“%1” (%2)</source>
+        <translation>„%1“ (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="119"/>
+        <source>no longer pending</source>
+        <translation>nicht mehr offen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="120"/>
+        <source>not found</source>
+        <translation>nicht gefunden</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="126"/>
+        <source>Nothing was decided: %1</source>
+        <translation>Nichts wurde entschieden: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="128"/>
+        <source>The server refused the bulk approval; nothing was decided. Only low and medium actions can be approved together. Refused: %1.</source>
+        <translation>Der Server hat die gemeinsame Freigabe abgelehnt; nichts wurde entschieden. Nur Aktionen mit niedrigem und mittlerem Risiko können gemeinsam freigegeben werden. Abgelehnt: %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyBackend.cpp" line="131"/>
+        <source>The server refused the bulk rejection; nothing was decided. Refused: %1.</source>
+        <translation>Der Server hat die gemeinsame Ablehnung abgelehnt; nichts wurde entschieden. Abgelehnt: %1.</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyBackend.cpp" line="154"/>
+        <source>Approved %n action(s).</source>
+        <translation>
+            <numerusform>%n Aktion freigegeben.</numerusform>
+            <numerusform>%n Aktionen freigegeben.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyBackend.cpp" line="155"/>
+        <source>Rejected %n action(s).</source>
+        <translation>
+            <numerusform>%n Aktion abgelehnt.</numerusform>
+            <numerusform>%n Aktionen abgelehnt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyBackend.cpp" line="157"/>
+        <source>%n could not be decided: %1</source>
+        <translation>
+            <numerusform>%n konnte nicht entschieden werden: %1</numerusform>
+            <numerusform>%n konnten nicht entschieden werden: %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::SafetyController</name>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="60"/>
+        <source>Resume session…</source>
+        <translation>Sitzung fortsetzen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="61"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="198"/>
+        <source>Approve selected…</source>
+        <translation>Auswahl freigeben…</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="62"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="200"/>
+        <source>Reject selected…</source>
+        <translation>Auswahl ablehnen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="63"/>
+        <source>Notifications…</source>
+        <translation>Benachrichtigungen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="65"/>
+        <source>Allow the same for this agent:</source>
+        <translation>Dasselbe für diesen Agenten erlauben:</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="69"/>
+        <source>Lift the circuit breaker&apos;s freeze of the session selected in this list (a person&apos;s decision)</source>
+        <translation>Das Einfrieren der in dieser Liste gewählten Sitzung durch den Schutzschalter aufheben (die Entscheidung einer Person)</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="71"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="205"/>
+        <source>Approve every selected action (low and medium only), after one confirmation that lists them</source>
+        <translation>Jede gewählte Aktion freigeben (nur niedriges und mittleres Risiko), nach einer Bestätigung, die sie auflistet</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="73"/>
+        <source>Reject every selected action with one reason</source>
+        <translation>Jede gewählte Aktion mit einer Begründung ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="98"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="99"/>
+        <source>for 1 h</source>
+        <translation>für 1 h</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="100"/>
+        <source>for 8 h</source>
+        <translation>für 8 h</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="101"/>
+        <source>for 24 h</source>
+        <translation>für 24 h</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="119"/>
+        <source>Grants</source>
+        <translation>Erlaubnisse</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="168"/>
+        <source>Cannot open the action %1: %2</source>
+        <translation>Die Aktion %1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="197"/>
+        <source>Approve %n selected…</source>
+        <translation>
+            <numerusform>%n gewählte freigeben…</numerusform>
+            <numerusform>%n gewählte freigeben…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="199"/>
+        <source>Reject %n selected…</source>
+        <translation>
+            <numerusform>%n gewählte ablehnen…</numerusform>
+            <numerusform>%n gewählte ablehnen…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="203"/>
+        <source>Only low and medium actions can be approved together: decide the high and critical ones one by one</source>
+        <translation>Nur Aktionen mit niedrigem und mittlerem Risiko können gemeinsam freigegeben werden: Entscheiden Sie hohe und kritische einzeln</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="221"/>
+        <source>Only a pending action can be granted.</source>
+        <translation>Nur eine offene Aktion kann dauerhaft erlaubt werden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="223"/>
+        <source>High and critical actions are never granted: each waits for a person.</source>
+        <translation>Aktionen mit hohem oder kritischem Risiko werden nie dauerhaft erlaubt: Jede wartet auf eine Person.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="225"/>
+        <source>Only shell.exec, fs.write and mcp.tool_call actions can be granted.</source>
+        <translation>Nur shell.exec-, fs.write- und mcp.tool_call-Aktionen können dauerhaft erlaubt werden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="227"/>
+        <source>An action that needs more than one approval is never granted.</source>
+        <translation>Eine Aktion, die mehr als eine Freigabe braucht, wird nie dauerhaft erlaubt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="233"/>
+        <source>A circuit breaker tripped for this session: nothing of it is granted.</source>
+        <translation>Für diese Sitzung hat ein Schutzschalter ausgelöst: Nichts davon wird dauerhaft erlaubt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="250"/>
+        <source>With Approve, also approve exact repeats of this action by the same agent for this long (a standing grant, listed in the Grants tab)</source>
+        <translation>Mit Freigeben auch genaue Wiederholungen dieser Aktion durch denselben Agenten so lange freigeben (eine dauerhafte Erlaubnis, im Reiter Erlaubnisse aufgeführt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="285"/>
+        <source>Circuit breaker %1 killed %2: %3</source>
+        <translation>Schutzschalter %1 hat %2 beendet: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="286"/>
+        <source>Circuit breaker %1 froze %2: %3. Nothing of it is accepted until a person resumes it (sessions panel).</source>
+        <translation>Schutzschalter %1 hat %2 eingefroren: %3. Nichts davon wird angenommen, bis eine Person sie fortsetzt (Sitzungsliste).</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="300"/>
+        <source>… and %n more</source>
+        <translation>
+            <numerusform>… und %n weitere</numerusform>
+            <numerusform>… und %n weitere</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="318"/>
+        <source>Approve %n actions</source>
+        <translation>
+            <numerusform>%n Aktion freigeben</numerusform>
+            <numerusform>%n Aktionen freigeben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="319"/>
+        <source>Approve these %n actions? Each gets its own decision and audit entry.</source>
+        <translation>
+            <numerusform>Diese %n Aktion freigeben? Jede erhält ihre eigene Entscheidung und ihren eigenen Audit-Eintrag.</numerusform>
+            <numerusform>Diese %n Aktionen freigeben? Jede erhält ihre eigene Entscheidung und ihren eigenen Audit-Eintrag.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="322"/>
+        <source>Approve %n</source>
+        <translation>
+            <numerusform>%n freigeben</numerusform>
+            <numerusform>%n freigeben</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="332"/>
+        <source>Reject %n actions</source>
+        <translation>
+            <numerusform>%n Aktion ablehnen</numerusform>
+            <numerusform>%n Aktionen ablehnen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/SafetyController.cpp" line="333"/>
+        <source>Why are these %n actions rejected? Each agent receives this text.</source>
+        <translation>
+            <numerusform>Warum wird diese %n Aktion abgelehnt? Jeder Agent erhält diesen Text.</numerusform>
+            <numerusform>Warum werden diese %n Aktionen abgelehnt? Jeder Agent erhält diesen Text.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="348"/>
+        <source>Resume the session of %1? It was frozen by the circuit breaker %2: %3. Once resumed it may submit again.</source>
+        <translation>Sitzung von %1 fortsetzen? Sie wurde vom Schutzschalter %2 eingefroren: %3. Fortgesetzt darf sie wieder Aktionen einreichen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="359"/>
+        <source>This rule is critical: two different people must resume it. Yours is the first; a second person is needed.</source>
+        <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Ihre ist die erste; eine zweite Person wird gebraucht.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="361"/>
+        <source>This rule is critical: two different people must resume it. Already resumed by: %1.</source>
+        <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Bereits fortgesetzt von: %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
+        <source>Resume session</source>
+        <translation>Sitzung fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="430"/>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="432"/>
+        <source>Desktop notifications while the console is not the active window. Clicking one opens what it is about.</source>
+        <translation>Desktop-Benachrichtigungen, solange die Konsole nicht das aktive Fenster ist. Ein Klick darauf öffnet, worum es geht.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="439"/>
+        <source>New critical actions</source>
+        <translation>Neue kritische Aktionen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="440"/>
+        <source>New high-risk actions</source>
+        <translation>Neue Aktionen mit hohem Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="441"/>
+        <source>New medium-risk actions</source>
+        <translation>Neue Aktionen mit mittlerem Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="442"/>
+        <source>New low-risk actions</source>
+        <translation>Neue Aktionen mit niedrigem Risiko</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="443"/>
+        <source>Circuit breaker trips</source>
+        <translation>Auslösungen von Schutzschaltern</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="444"/>
+        <source>Receipt violations</source>
+        <translation>Abweichende Ausführungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="445"/>
+        <source>Supervisors that stop answering liveness checks</source>
+        <translation>Überwacher, die nicht mehr auf Lebenszeichen-Prüfungen antworten</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/SafetyController.cpp" line="454"/>
+        <source>This desktop has no notification area: nothing can be shown here.</source>
+        <translation>Dieser Desktop hat keinen Benachrichtigungsbereich: Hier kann nichts angezeigt werden.</translation>
+    </message>
+</context>
+<context>
     <name>interlock::ui::SessionListModel</name>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="25"/>
+        <location filename="../ui/SessionListModel.cpp" line="39"/>
         <source>terminated ✓ (%1 ms)</source>
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="29"/>
+        <location filename="../ui/SessionListModel.cpp" line="43"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="31"/>
+        <location filename="../ui/SessionListModel.cpp" line="45"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="32"/>
+        <location filename="../ui/SessionListModel.cpp" line="48"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="64"/>
+        <location filename="../ui/SessionListModel.cpp" line="60"/>
+        <source>(critical: two people must resume it)</source>
+        <translation>(kritisch: zwei Personen müssen fortsetzen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="61"/>
+        <source>(resumed by %1, %2 of %3)</source>
+        <translation>(fortgesetzt von %1, %2 von %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="65"/>
+        <source>frozen by %1%2: %3</source>
+        <translation>eingefroren durch %1%2: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <source>not supervised</source>
+        <translation>nicht überwacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="89"/>
+        <source>⚠ supervisor not answering: the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="90"/>
+        <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
+        <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="95"/>
+        <source>kill path not verified yet</source>
+        <translation>Abbruchweg noch nicht bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="96"/>
+        <source>kill path verified %1 s ago</source>
+        <translation>Abbruchweg bestätigt vor %1 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="122"/>
+        <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
+        <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="147"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="65"/>
+        <location filename="../ui/SessionListModel.cpp" line="148"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="82"/>
+        <location filename="../ui/SessionListModel.cpp" line="167"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="84"/>
+        <location filename="../ui/SessionListModel.cpp" line="169"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="86"/>
+        <location filename="../ui/SessionListModel.cpp" line="171"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="88"/>
+        <location filename="../ui/SessionListModel.cpp" line="173"/>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="175"/>
+        <source>Kill path</source>
+        <translation>Abbruchweg</translation>
     </message>
 </context>
 <context>
@@ -1503,22 +2113,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="170"/>
+        <location filename="../app/console/main.cpp" line="191"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="174"/>
+        <location filename="../app/console/main.cpp" line="195"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="178"/>
+        <location filename="../app/console/main.cpp" line="199"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="180"/>
+        <location filename="../app/console/main.cpp" line="201"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>

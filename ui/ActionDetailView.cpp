@@ -252,6 +252,15 @@ void ActionDetailView::show(const QJsonObject &a)
     showChanges(a);
 }
 
+// The status, and who decided it: a person, the policy, or "grant grt_… (made by NAME)".
+QString ActionDetailView::decidedText(const QJsonObject &a)
+{
+    const QString status = Labels::status(a.value(QStringLiteral("status")).toString());
+    const QString by =
+        a.value(QStringLiteral("decision")).toObject().value(QStringLiteral("by")).toString();
+    return by.isEmpty() ? status : tr("%1 by: %2").arg(status, by);
+}
+
 // Title, who and where, the risk badge and reasons, the summary: all a queue row also knows.
 void ActionDetailView::showHeader(const QJsonObject &a)
 {
@@ -262,8 +271,7 @@ void ActionDetailView::showHeader(const QJsonObject &a)
                              .arg(a.value(QStringLiteral("kind")).toString(),
                                   a.value(QStringLiteral("agent")).toString(),
                                   a.value(QStringLiteral("session_id")).toString(),
-                                  a.value(QStringLiteral("target")).toString(),
-                                  Labels::status(a.value(QStringLiteral("status")).toString())));
+                                  a.value(QStringLiteral("target")).toString(), decidedText(a)));
     // (the target's look-alike marks need its position in this line: the banner lists them)
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     const QString level = risk.value(QStringLiteral("level")).toString();

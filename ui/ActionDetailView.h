@@ -53,6 +53,7 @@ private:
     void setDiffTab(const QString &label);
     static QJsonArray withClaimedBefore(QJsonArray derived, const QJsonArray &agentChanges);
     void showHeader(const QJsonObject &action);
+    static QString decidedText(const QJsonObject &action);
     void showChanges(const QJsonObject &action); // exposure line and diff
 
     class AgentTextLabel *m_title;

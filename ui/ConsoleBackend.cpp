@@ -22,6 +22,15 @@ ConsoleBackend::ConsoleBackend(const QUrl &server, const QString &token, QObject
         reloadSessions();
     });
     connect(&m_stream, &EventStream::eventsArrived, this, &ConsoleBackend::onEvents);
+    // The kill path's "verified N s ago" moves with every ping, which is not an event: the
+    // sessions are read again every few seconds while connected.
+    auto *sessionsTimer = new QTimer(this);
+    sessionsTimer->setInterval(5000);
+    connect(sessionsTimer, &QTimer::timeout, this, [this] {
+        if (isConnected() && !m_sessionsReloadQueued)
+            reloadSessions();
+    });
+    sessionsTimer->start();
     connect(&m_stream, &EventStream::stateChanged, this,
             [this](EventStream::State state, const QString &detail) {
                 switch (state) {
@@ -78,6 +87,9 @@ QString ConsoleBackend::explain(const ApiResult &r)
                   "it.");
     if (code == QLatin1String("forbidden"))
         return tr("Your token is not allowed to do this.");
+    if (code == QLatin1String("session_frozen"))
+        return tr("A circuit breaker froze this agent's session: approvals wait until a person "
+                  "resumes it in the sessions panel; rejecting still works.");
     if (code == QLatin1String("version_conflict"))
         return tr("The action changed while you looked at it; check it again.");
     return r.error().message.isEmpty() ? tr("The server answered HTTP %1.").arg(r.status)
@@ -196,6 +208,7 @@ void ConsoleBackend::onEvents(const QJsonArray &events)
         // Pending counts and session states live in the sessions list.
         sessionsChanged = true;
     }
+    Q_EMIT eventsReceived(events);
     if (m_queueFailed && !m_reloading)
         reloadActions(); // the queue could not be loaded: load it whole again
     else
@@ -225,6 +238,14 @@ void ConsoleBackend::decide(const QString &actionId, const QJsonObject &body, co
                                    .arg(title)
                                    .arg(r.body.value(QStringLiteral("required_approvals")).toInt()),
                                false);
+            else if (const QJsonObject grant = r.body.value(QStringLiteral("grant")).toObject();
+                     !grant.isEmpty())
+                Q_EMIT outcome(
+                    tr("Approved “%1”; the same is allowed for this agent for %n hour(s) "
+                       "(grant %2).",
+                       nullptr, grant.value(QStringLiteral("for_seconds")).toInt() / 3600)
+                        .arg(title, grant.value(QStringLiteral("id")).toString()),
+                    false);
             else
                 Q_EMIT outcome(done.arg(title), false);
         });
@@ -236,7 +257,22 @@ void ConsoleBackend::approve(const QString &actionId, int versionSeen, const QJs
                      {QStringLiteral("version"), versionSeen}};
     if (!seen.isEmpty())
         body.insert(QStringLiteral("seen"), seen);
+    if (const int seconds = grantOffered(actionId); seconds > 0)
+        body.insert(QStringLiteral("grant"), QJsonObject{{QStringLiteral("for_seconds"), seconds},
+                                                         {QStringLiteral("match"), QJsonObject()}});
+    offerGrant({}, 0);
     decide(actionId, body, tr("Approved “%1”."));
+}
+
+void ConsoleBackend::offerGrant(const QString &actionId, int forSeconds)
+{
+    m_grantAction = forSeconds > 0 ? actionId : QString();
+    m_grantSeconds = forSeconds > 0 ? forSeconds : 0;
+}
+
+int ConsoleBackend::grantOffered(const QString &actionId) const
+{
+    return !actionId.isEmpty() && actionId == m_grantAction ? m_grantSeconds : 0;
 }
 
 void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen,

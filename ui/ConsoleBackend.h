@@ -32,6 +32,10 @@ public:
     void start();
     // Approves the version the reviewer saw; if the action changed since, the server refuses.
     void approve(const QString &actionId, int versionSeen, const QJsonObject &seen = {});
+    // The reviewer's choice to add a standing grant to the next approval of `actionId` (1 h, 8 h
+    // or 24 h in seconds; 0: none). Cleared when that approval is sent.
+    void offerGrant(const QString &actionId, int forSeconds);
+    int grantOffered(const QString &actionId) const;
     void reject(const QString &actionId, const QString &reason);
     // `seen`: what the reviewer had on screen (payload_sha256, view_sha256), sent as is.
     // Approves `payload` instead of the agent's (sends decision "edit" with the version the
@@ -65,6 +69,8 @@ Q_SIGNALS:
     // An agent reported running something other than what was approved (receipt.violation).
     void violation(const QString &message);
     void actionUnavailable(const QString &id, const QString &message);
+    // Every event of the feed, as it arrived (breaker trips, grants, notifications).
+    void eventsReceived(const QJsonArray &events);
 
 private:
     void reloadActions(const QString &cursor = {}, int stage = 0);
@@ -86,6 +92,8 @@ private:
     bool m_sessionsReloadQueued = false;
     QString m_role;
     QString m_name;
+    QString m_grantAction; // offerGrant()
+    int m_grantSeconds = 0;
 };
 
 } // namespace interlock::ui

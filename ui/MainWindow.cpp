@@ -11,6 +11,7 @@
 #include "RevealedText.h"
 #include "ReviewTimer.h"
 #include "SessionListModel.h"
+#include "safety/SafetyController.h"
 
 #include "core/CanonicalJson.h"
 
@@ -124,6 +125,7 @@ MainWindow::MainWindow(ConsoleBackend *backend, QWidget *parent)
             [this] { m_backend->actions()->setNow(QDateTime::currentMSecsSinceEpoch()); });
     tick->start(1000);
     updateEnabled();
+    m_safety = new SafetyController(backend, this);
 }
 
 void MainWindow::buildActions()
@@ -317,7 +319,10 @@ void MainWindow::buildLayout()
         kill->setEnabled(m_killSession->isEnabled());
     });
     kill->setText(m_killSession->text());
-    panelLayout->addWidget(kill, 0, Qt::AlignRight);
+    m_sessionButtons = new QHBoxLayout;
+    m_sessionButtons->addStretch(1);
+    m_sessionButtons->addWidget(kill);
+    panelLayout->addLayout(m_sessionButtons);
     auto *dock = new QDockWidget(tr("Agent sessions"), this);
     dock->setObjectName(QStringLiteral("sessions"));
     dock->setWidget(panel);
@@ -539,6 +544,19 @@ void MainWindow::rejectSelected()
                         tr("Why is this action rejected? The agent receives this text."));
     if (reason)
         m_backend->reject(id, *reason);
+}
+
+void MainWindow::addSessionAction(QAction *action)
+{
+    auto *button = new QPushButton(action->text(), this);
+    button->setEnabled(action->isEnabled());
+    connect(button, &QPushButton::clicked, action, &QAction::trigger);
+    connect(action, &QAction::changed, button, [button, action] {
+        button->setText(action->text());
+        button->setEnabled(action->isEnabled());
+        button->setVisible(action->isVisible());
+    });
+    m_sessionButtons->insertWidget(m_sessionButtons->count() - 1, button);
 }
 
 void MainWindow::killSelectedSession()

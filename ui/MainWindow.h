@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 class QAction;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -62,6 +63,10 @@ public:
     QAction *emergencyStopAction() const { return m_emergencyStop; }
     QAction *stopAllAction() const { return m_stopAll; }
     QAction *killSessionAction() const { return m_killSession; }
+    // A button for `action` beside Kill session under the sessions panel.
+    void addSessionAction(QAction *action);
+    // Breakers, grants, bulk decisions, notifications and deep links (issue #16).
+    class SafetyController *safety() const { return m_safety; }
     QString connectionText() const;
     // The red notice above the queue when it could not be loaded; empty while there is none.
     QString queueProblemText() const;
@@ -119,6 +124,8 @@ private:
     QAction *m_emergencyStop = nullptr;
     QAction *m_stopAll = nullptr;
     QAction *m_killSession = nullptr;
+    QHBoxLayout *m_sessionButtons = nullptr;
+    class SafetyController *m_safety = nullptr;
     QAction *m_connectAgent = nullptr;
     QAction *m_settings = nullptr;
     ServerChoice m_serverChoice;

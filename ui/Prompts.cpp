@@ -14,11 +14,13 @@ std::optional<std::optional<QString>> g_nextReason;
 std::optional<std::optional<QJsonObject>> g_nextEdit;
 std::optional<std::optional<ServerChoice>> g_nextSettings;
 int g_shown = 0;
+QString g_lastConfirm;
 } // namespace
 
 bool Prompts::confirm(QWidget *parent, const QString &title, const QString &text,
                       const QString &yes)
 {
+    g_lastConfirm = text;
     if (g_nextConfirm)
         return *std::exchange(g_nextConfirm, std::nullopt);
     ++g_shown;
@@ -91,6 +93,11 @@ void Prompts::setNextReason(std::optional<QString> answer)
 int Prompts::shown()
 {
     return g_shown;
+}
+
+QString Prompts::lastConfirmText()
+{
+    return g_lastConfirm;
 }
 
 } // namespace interlock::ui

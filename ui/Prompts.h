@@ -33,6 +33,8 @@ public:
     static void setNextEdit(std::optional<QJsonObject> payload);
     static void setNextReason(std::optional<QString> answer);
     static int shown(); // dialogs actually shown (tests check that none was)
+    // The text of the last confirmation asked (shown or answered by setNextConfirm).
+    static QString lastConfirmText();
 };
 
 } // namespace interlock::ui

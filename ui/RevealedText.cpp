@@ -103,6 +103,9 @@ void RevealedText::fill(QTextDocument *doc, const QString &text, HiddenText::Lin
     QTextCursor cursor(doc);
     const QTextCharFormat normal = cursor.charFormat();
     qsizetype span = 0; // the first placeholder not yet behind us
+    // One edit: the document is laid out once at the end. Without it every piece re-laid out the
+    // whole paragraph (10,000 x U+202E took minutes: quadratic in the text's length).
+    cursor.beginEditBlock();
     // Appended piece by piece, each with its format: plain text, nothing the agent wrote is markup.
     for (qsizetype i = 0; i + 1 < cuts.size(); ++i) {
         const qsizetype a = cuts[i], b = cuts[i + 1];
@@ -121,6 +124,7 @@ void RevealedText::fill(QTextDocument *doc, const QString &text, HiddenText::Lin
         }
         cursor.insertText(r.text.mid(a, b - a), f);
     }
+    cursor.endEditBlock();
 }
 
 QList<RevealedText::Mark> RevealedText::marks(const QJsonObject &action, const QString &field)

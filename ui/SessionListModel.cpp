@@ -4,8 +4,22 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QJsonArray>
 
 namespace interlock::ui {
+
+SessionListModel::SessionListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_elapsed.start();
+    m_clock = [this] { return m_elapsed.elapsed(); };
+    m_ageTimer.setInterval(1000);
+    connect(&m_ageTimer, &QTimer::timeout, this, [this] {
+        if (!m_sessions.isEmpty())
+            Q_EMIT dataChanged(index(0, KillPath), index(rowCount() - 1, KillPath));
+    });
+    m_ageTimer.start();
+}
 
 int SessionListModel::rowCount(const QModelIndex &parent) const
 {
@@ -29,7 +43,57 @@ QString SessionListModel::statusText(const QJsonObject &s)
         return tr("killed");
     if (status == QLatin1String("ended"))
         return tr("ended");
+    if (const QJsonObject frozen = s.value(QStringLiteral("frozen")).toObject(); !frozen.isEmpty())
+        return frozenText(frozen);
     return tr("active");
+}
+
+QString SessionListModel::frozenText(const QJsonObject &frozen)
+{
+    QStringList by;
+    for (const QJsonValue &r : frozen.value(QStringLiteral("resumes")).toArray())
+        by.append(r.toObject().value(QStringLiteral("by")).toString());
+    const int required = frozen.value(QStringLiteral("required_resumes")).toInt(1);
+    // Who resumed so far first: the rule's message can be long.
+    QString who;
+    if (required > 1)
+        who = u' ' + (by.isEmpty() ? tr("(critical: two people must resume it)")
+                                   : tr("(resumed by %1, %2 of %3)")
+                                         .arg(by.join(QStringLiteral(", ")))
+                                         .arg(by.size())
+                                         .arg(required));
+    const QString text = tr("frozen by %1%2: %3")
+                             .arg(frozen.value(QStringLiteral("rule")).toString(), who,
+                                  frozen.value(QStringLiteral("message")).toString());
+    return text;
+}
+
+QJsonObject SessionListModel::session(const QString &id) const
+{
+    for (const QJsonObject &s : m_sessions)
+        if (s.value(QStringLiteral("id")).toString() == id)
+            return s;
+    return {};
+}
+
+QString SessionListModel::killPathText(const QJsonObject &s, qint64 sinceFetchMs)
+{
+    if (s.value(QStringLiteral("status")).toString() != QLatin1String("active"))
+        return {};
+    const QString liveness = s.value(QStringLiteral("liveness")).toString();
+    if (liveness.isEmpty())
+        return s.value(QStringLiteral("supervised")).toBool() ? QString() : tr("not supervised");
+    const QJsonValue ago = s.value(QStringLiteral("kill_path_verified_ms_ago"));
+    const qint64 seconds = ago.isDouble() ? (ago.toInteger() + sinceFetchMs) / 1000 : -1;
+    if (liveness == QLatin1String("late")) {
+        return seconds < 0 ? tr("⚠ supervisor not answering: the agent may be running unguarded")
+                           : tr("⚠ supervisor not answering (verified %1 s ago): the agent may "
+                                "be running unguarded")
+                                 .arg(seconds);
+    }
+    if (seconds < 0)
+        return tr("kill path not verified yet");
+    return tr("kill path verified %1 s ago").arg(seconds);
 }
 
 QVariant SessionListModel::data(const QModelIndex &index, int role) const
@@ -41,12 +105,31 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("id")).toString();
     if (role == StateRole)
         return s.value(QStringLiteral("status")).toString();
+    if (role == FrozenRole)
+        return s.value(QStringLiteral("frozen")).toObject();
+    if (role == Qt::ToolTipRole && index.column() == Status)
+        return statusText(s);
+    if (role == LivenessRole)
+        return s.value(QStringLiteral("liveness")).toString();
+    const bool late = s.value(QStringLiteral("liveness")).toString() == QLatin1String("late") &&
+                      s.value(QStringLiteral("status")).toString() == QLatin1String("active");
+    if (index.column() == KillPath && late) {
+        if (role == Qt::ForegroundRole)
+            return QBrush(QColor(0xb9, 0x1c, 0x1c));
+        if (role == Qt::BackgroundRole)
+            return QBrush(QColor(0xfe, 0xe2, 0xe2));
+        if (role == Qt::ToolTipRole)
+            return tr("The supervisor did not answer the server's liveness check in time: a kill "
+                      "may not reach the agent. Check the machine it runs on.");
+    }
     if (role == Qt::ForegroundRole && index.column() == Status) {
         const QString status = s.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("killed"))
             return QBrush(QColor(0xb9, 0x1c, 0x1c));
         if (status == QLatin1String("terminated"))
             return QBrush(QColor(0x15, 0x80, 0x3d));
+        if (s.value(QStringLiteral("frozen")).isObject())
+            return QBrush(QColor(0xb4, 0x53, 0x09)); // frozen: amber
         return {};
     }
     if (role != Qt::DisplayRole)
@@ -68,6 +151,8 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("pending")).toInt();
     case Status:
         return statusText(s);
+    case KillPath:
+        return killPathText(s, sinceFetchMs());
     default:
         return {};
     }
@@ -86,6 +171,8 @@ QVariant SessionListModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Pending");
     case Status:
         return tr("Status");
+    case KillPath:
+        return tr("Kill path");
     default:
         return {};
     }
@@ -95,6 +182,7 @@ void SessionListModel::reset(const QList<QJsonObject> &sessions)
 {
     beginResetModel();
     m_sessions = sessions;
+    m_fetchedAt = m_clock();
     endResetModel();
 }
 

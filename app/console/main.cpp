@@ -7,6 +7,9 @@
 #include "ui/MainWindow.h"
 #include "ui/SettingsDialog.h"
 #include "ui/TokenVault.h"
+#include "ui/safety/DeepLink.h"
+#include "ui/safety/GrantsPanel.h"
+#include "ui/safety/SafetyController.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -15,6 +18,7 @@
 #include <QInputDialog>
 #include <QLibraryInfo>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
@@ -85,13 +89,30 @@ int main(int argc, char *argv[])
          QStringLiteral("With --screenshot: select the first action whose title contains TEXT."),
          QStringLiteral("TEXT")},
         {QStringLiteral("tab"),
-         QStringLiteral("With --screenshot: show this tab (queue, history or charts)."),
+         QStringLiteral("With --screenshot: show this tab (queue, grants, history or charts)."),
          QStringLiteral("TAB"), QStringLiteral("queue")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Render the main window once loaded, write it to FILE (PNG) and quit."),
          QStringLiteral("FILE")},
     });
+    parser.addPositionalArgument(
+        QStringLiteral("link"),
+        QStringLiteral("interlock://action/ID: select that action (handed to the console already "
+                       "running for this user, if any)."),
+        QStringLiteral("[link]"));
     parser.process(app);
+    const QString link = parser.positionalArguments().value(0);
+    const QString linkedAction = ui::DeepLink::actionId(link);
+    if (!link.isEmpty() && linkedAction.isEmpty()) {
+        std::fprintf(stderr, "interlock: %s is not an interlock://action/ID link\n",
+                     qPrintable(link.left(200)));
+        return 2;
+    }
+    // A console is running already: it opens the link, and this one is done.
+    if (!linkedAction.isEmpty() && ui::DeepLink::forward(link)) {
+        std::printf("interlock: opened %s in the running console\n", qPrintable(link));
+        return 0;
+    }
 
     // The console's language: --lang, else the system's; English needs no translation.
     QTranslator translator, qtTranslator;
@@ -203,6 +224,14 @@ int main(int argc, char *argv[])
     }
     ui::ConsoleBackend &backend = *console.backend();
     ui::MainWindow &window = *console.window();
+    // Links from later starts open here (in whichever window the console shows then).
+    ui::DeepLink links;
+    if (!parser.isSet(QStringLiteral("screenshot")))
+        links.listen();
+    QObject::connect(&links, &ui::DeepLink::actionRequested, &console,
+                     [&console](const QString &id) { console.window()->safety()->openAction(id); });
+    if (!linkedAction.isEmpty())
+        window.safety()->openAction(linkedAction);
     std::unique_ptr<ui::DemoAgents> demoAgents;
     if (demo) {
         demoAgents = std::make_unique<ui::DemoAgents>(url, console.embedded()->agentToken());
@@ -232,9 +261,13 @@ int main(int argc, char *argv[])
             if ((!backend.isConnected() || !demoDone) && (waited += 50) < 10000)
                 return;
             poll->stop();
-            if (!window.selectAction(parser.value(QStringLiteral("select"))))
+            if (!window.selectAction(parser.value(QStringLiteral("select"))) &&
+                linkedAction.isEmpty())
                 window.selectFirstAction();
-            window.showTab(parser.value(QStringLiteral("tab")));
+            if (parser.value(QStringLiteral("tab")) == QLatin1String("grants"))
+                window.tabs()->setCurrentWidget(window.safety()->grantsPanel());
+            else
+                window.showTab(parser.value(QStringLiteral("tab")));
             QTimer::singleShot(1500, &window, [&window, file] {
                 const bool ok = window.grab().save(file);
                 std::fprintf(ok ? stdout : stderr,

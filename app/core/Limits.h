@@ -32,6 +32,10 @@ struct Limits {
     int maxConnectionsPerPeer = 256; // per remote address, loopback excepted
     int maxWaitsPerToken = 32;       // long-polls parked at once by one caller: 429 beyond
     int killRecordWaitMs = 2000;     // a kill answers "recorded": false after this
+    // The kill path proven alive (LivenessMonitor): a session.ping to every supervised session
+    // this long after its last answer, to be answered within the deadline.
+    int livenessIntervalMs = 10000;
+    int livenessDeadlineMs = 5000;
 };
 
 } // namespace interlock

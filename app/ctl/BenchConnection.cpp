@@ -27,6 +27,8 @@ void BenchConnection::request(const QByteArray &method, const QString &path,
         out += "Content-Type: application/json\r\n";
     out += "Content-Length: " + QByteArray::number(data.size()) + "\r\n\r\n" + data;
     m_socket.write(out);
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.flush(); // else it leaves once connected
 }
 
 void BenchConnection::onReadyRead()
@@ -43,7 +45,9 @@ void BenchConnection::onReadyRead()
     if (m_buffer.size() < end + 4 + length)
         return;
     const int status = m_buffer.mid(9, 3).toInt();
-    const QJsonObject body = QJsonDocument::fromJson(m_buffer.mid(end + 4, length)).object();
+    const QJsonObject body = m_statusOnly
+                                 ? QJsonObject()
+                                 : QJsonDocument::fromJson(m_buffer.mid(end + 4, length)).object();
     m_buffer.remove(0, end + 4 + length);
     if (auto done = std::exchange(m_done, nullptr))
         done(status, body);

@@ -16,7 +16,11 @@ public:
     using Done = std::function<void(int status, const QJsonObject &body)>;
 
     BenchConnection(quint16 port, QString token, QObject *parent = nullptr);
+    // Written to the socket at once (not when the event loop next runs), so that a request's
+    // send time is when it left.
     void request(const QByteArray &method, const QString &path, const QJsonObject *body, Done done);
+    // Answers' bodies are not parsed (Done gets an empty object): a cheaper load generator.
+    void setStatusOnly(bool statusOnly) { m_statusOnly = statusOnly; }
 
 private:
     void onReadyRead();
@@ -25,6 +29,7 @@ private:
     QByteArray m_auth;
     QByteArray m_buffer;
     Done m_done;
+    bool m_statusOnly = false;
 };
 
 } // namespace interlock::ctl

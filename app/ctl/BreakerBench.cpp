@@ -3,6 +3,9 @@
 #include "BenchConnection.h"
 #include "BenchReport.h"
 #include "CtlCommon.h"
+#include "server/ApiServer.h"
+#include "server/CommitGroup.h"
+#include "server/SafetyGuard.h"
 #include "server/ServerThread.h"
 
 #include <QDir>
@@ -16,7 +19,9 @@
 #include <QTemporaryDir>
 #include <QThread>
 #include <QTimer>
+#include <ctime>
 #include <memory>
+#include <mutex>
 
 namespace interlock::ctl {
 
@@ -82,6 +87,21 @@ std::vector<double> rawCommitMs(const QString &path, int commits)
     return out;
 }
 
+qint64 monotonicNs()
+{
+    timespec t{};
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return qint64(t.tv_sec) * 1000000000LL + t.tv_nsec;
+}
+
+// What the server saw, on its own thread (direct connections): when each session's freeze was
+// made in memory (SafetyGuard told its supervisor), and when each group commit ended.
+struct ServerSide {
+    std::mutex mutex;
+    QHash<QString, qint64> frozenNs;
+    std::vector<qint64> commitsNs; // in order
+};
+
 // One agent of one round: its session, its lanes, its supervisor's event stream.
 struct Agent {
     QString session;
@@ -113,13 +133,31 @@ int BreakerBench::run()
     ServerThread server(dir.filePath(QStringLiteral("bench.db")), QHostAddress::LocalHost, 0,
                         limits);
     server.setRiskRules(benchRules(m_options.limit));
+    auto side = std::make_shared<ServerSide>();
+    server.setOnListening([side](ApiServer &api) {
+        QObject::connect(&api.safety(), &SafetyGuard::sessionsTold, [side](const QStringList &ids) {
+            const qint64 now = monotonicNs();
+            std::lock_guard lock(side->mutex);
+            for (const QString &id : ids) {
+                if (!side->frozenNs.contains(id))
+                    side->frozenNs.insert(id, now);
+            }
+        });
+        QObject::connect(&api.commits(), &CommitGroup::groupCommitted, [side](qint64, bool ok) {
+            const qint64 now = monotonicNs();
+            std::lock_guard lock(side->mutex);
+            if (ok)
+                side->commitsNs.push_back(now);
+        });
+    });
     server.start();
     if (!server.waitUntilReady())
         return fail(QStringLiteral("the benchmark server did not start: ") + server.error());
     const quint16 port = server.port();
     const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(port));
-    QElapsedTimer clock;
-    clock.start();
+    // Every time on one clock with the server's figures (CLOCK_MONOTONIC), from here.
+    const qint64 origin = monotonicNs();
+    const auto nowNs = [origin] { return monotonicNs() - origin; };
     QEventLoop loop;
 
     // The floor: a bare HTTP round trip on an idle server.
@@ -127,17 +165,17 @@ int BreakerBench::run()
     {
         BenchConnection probe(port, server.reviewerToken());
         for (int i = 0; i < 200; ++i) {
-            const qint64 t0 = clock.nsecsElapsed();
+            const qint64 t0 = nowNs();
             probe.request("GET", QStringLiteral("/v1/health"), nullptr,
                           [&](int, const QJsonObject &) {
-                              roundTripMs.push_back(double(clock.nsecsElapsed() - t0) / 1e6);
+                              roundTripMs.push_back(double(nowNs() - t0) / 1e6);
                               loop.quit();
                           });
             loop.exec();
         }
     }
 
-    std::vector<double> acceptedMs, tripMs, eventMs;
+    std::vector<double> acceptedMs, tripMs, eventMs, frozenMs, durableMs;
     int acceptedBeyondLimit = 0, acceptedAfterRefusal = 0, failures = 0, missingEvents = 0;
     qint64 submissions = 0;
     ApiClient enroll(url, server.agentToken());
@@ -160,8 +198,10 @@ int BreakerBench::run()
                              .value(QStringLiteral("id"))
                              .toString();
             const QString token = r.body.value(QStringLiteral("token")).toString();
-            for (int l = 0; l < m_options.lanes; ++l)
+            for (int l = 0; l < m_options.lanes; ++l) {
                 a->lanes.push_back(std::make_unique<BenchConnection>(port, token));
+                a->lanes.back()->setStatusOnly(true); // only the status counts here
+            }
             a->watcher = std::make_unique<BenchConnection>(port, token);
             agents.push_back(std::move(a));
         }
@@ -177,7 +217,7 @@ int BreakerBench::run()
                                          body.value(QStringLiteral("events")).toArray()) {
                                         if (e.toObject().value(QStringLiteral("type")).toString() ==
                                             QLatin1String("session.frozen")) {
-                                            a->frozenEventNs = clock.nsecsElapsed();
+                                            a->frozenEventNs = nowNs();
                                             a->watching = false;
                                         }
                                     }
@@ -208,7 +248,7 @@ int BreakerBench::run()
             }
             const QString title = QStringLiteral("%1 #%2").arg(a->name).arg(++counter);
             const QJsonObject body = mailDelete(title);
-            const qint64 sent = clock.nsecsElapsed();
+            const qint64 sent = nowNs();
             const bool afterRefusal = a->firstRefusalSeenNs >= 0;
             a->sentNs.insert(title, sent);
             ++submissions;
@@ -216,7 +256,7 @@ int BreakerBench::run()
                 "POST", QStringLiteral("/v1/actions"), &body,
                 [&, a, lane, leftAfter, title, sent, afterRefusal](int status,
                                                                    const QJsonObject &) {
-                    const qint64 now = clock.nsecsElapsed();
+                    const qint64 now = nowNs();
                     int left = leftAfter;
                     if (status == 201) {
                         ++a->accepted;
@@ -271,6 +311,18 @@ int BreakerBench::run()
             }
             const qint64 sent = a->sentNs.value(title);
             tripMs.push_back(double(a->refusedNs.value(title) - sent) / 1e6);
+            {
+                std::lock_guard lock(side->mutex);
+                const qint64 frozen = side->frozenNs.value(a->session, -1);
+                if (frozen >= 0) {
+                    frozenMs.push_back(double(frozen - origin - sent) / 1e6);
+                    // Durable with the first commit that ended after the freeze was made.
+                    const auto commit =
+                        std::lower_bound(side->commitsNs.begin(), side->commitsNs.end(), frozen);
+                    if (commit != side->commitsNs.end())
+                        durableMs.push_back(double(*commit - origin - sent) / 1e6);
+                }
+            }
             if (a->frozenEventNs >= 0)
                 eventMs.push_back(double(a->frozenEventNs - sent) / 1e6);
             else
@@ -301,11 +353,20 @@ int BreakerBench::run()
             {QStringLiteral("floor: accepted submission p99 (ms)"),
              formatNumber(percentile(acceptedMs, 0.99), 2)},
             {QStringLiteral("trips measured"), QString::number(tripMs.size())},
-            {QStringLiteral("tripping submission -> frozen (423) p50 (ms)"),
+            {QStringLiteral("tripping submission -> frozen in memory (server) p50 (ms)"),
+             formatNumber(percentile(frozenMs, 0.5), 2)},
+            {QStringLiteral("tripping submission -> frozen in memory (server) p99 (ms)"),
+             formatNumber(percentile(frozenMs, 0.99), 2)},
+            {QStringLiteral("tripping submission -> frozen (its 423 at the agent) p50 (ms)"),
              formatNumber(percentile(tripMs, 0.5), 2)},
-            {QStringLiteral("tripping submission -> frozen (423) p99 (ms)"), formatNumber(p99, 2)},
-            {QStringLiteral("tripping submission -> frozen (423) max (ms)"),
+            {QStringLiteral("tripping submission -> frozen (its 423 at the agent) p99 (ms)"),
+             formatNumber(p99, 2)},
+            {QStringLiteral("tripping submission -> frozen (its 423 at the agent) max (ms)"),
              formatNumber(percentile(tripMs, 1.0), 2)},
+            {QStringLiteral("tripping submission -> freeze durable (its commit) p50 (ms)"),
+             formatNumber(percentile(durableMs, 0.5), 2)},
+            {QStringLiteral("tripping submission -> freeze durable (its commit) p99 (ms)"),
+             formatNumber(percentile(durableMs, 0.99), 2)},
             {QStringLiteral("tripping submission -> supervisor told p50 (ms)"),
              formatNumber(percentile(eventMs, 0.5), 2)},
             {QStringLiteral("tripping submission -> supervisor told p99 (ms)"),

@@ -7,8 +7,9 @@ namespace interlock::ctl {
 // `interlockctl bench breaker`: agents that delete e-mails in a loop, several requests in flight
 // each, against a fresh server whose breaker freezes a session after `limit` destructive actions.
 // Measures, over real HTTP, the time from the submission that trips the breaker to the session
-// frozen (the refusal of that submission, which leaves only after the freeze is committed, and
-// the session.frozen event reaching the session's supervisor stream), and counts the
+// frozen: in the server's memory (from then on nothing is accepted), at the agent (the 423 of
+// that submission, which leaves at once) and durable (the group commit that carries the freeze),
+// and to the session.frozen event reaching the session's supervisor stream; and counts the
 // submissions accepted beyond the limit or after a refusal (both must be 0); next to the floor
 // of the same run: the latency of the accepted submissions and of a bare HTTP round trip.
 class BreakerBench

@@ -122,6 +122,15 @@ ProcessTree::~ProcessTree()
         QDir().rmdir(m_cgroup);
 }
 
+bool ProcessTree::agentInCgroup() const
+{
+    if (m_cgroup.isEmpty() || m_pid <= 0)
+        return false;
+    QFile f(m_cgroup + QStringLiteral("/cgroup.procs"));
+    return f.open(QIODevice::ReadOnly) &&
+           f.readAll().split('\n').contains(QByteArray::number(qint64(m_pid)));
+}
+
 bool ProcessTree::becomeSubreaper()
 {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;

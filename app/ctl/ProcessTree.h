@@ -23,6 +23,9 @@ public:
     bool start(const QStringList &command, const QProcessEnvironment &environment, QString *error);
     pid_t pid() const { return m_pid; }
     bool inCgroup() const { return !m_cgroup.isEmpty(); }
+    // The agent's own cgroup (empty: none), and whether the agent is listed in it now.
+    QString cgroup() const { return m_cgroup; }
+    bool agentInCgroup() const;
 
     // Reaps whatever has exited, without blocking. True once the agent itself has exited.
     bool reap();

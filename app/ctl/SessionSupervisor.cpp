@@ -95,9 +95,9 @@ int SessionSupervisor::run()
     // The control channel is opened before the agent runs: the connection that answered is kept
     // alive, and the server evicts connections that never completed a request (an agent's flood)
     // before one that has.
-    const ApiResult first =
-        m_client->call("GET", QStringLiteral("/v1/sessions/%1/control?wait=0").arg(m_sessionId),
-                       std::nullopt, {}, 10000);
+    const ApiResult first = m_client->call(
+        "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(m_sessionId),
+        std::nullopt, {}, 10000);
     if (first.status != 200 ||
         first.body.value(QStringLiteral("state")).toString() != QLatin1String("active")) {
         report(QJsonObject{{QStringLiteral("exit_code"), 127}, {QStringLiteral("reaped"), 0}});
@@ -121,6 +121,7 @@ int SessionSupervisor::run()
                  qPrintable(m_options.session.value(QStringLiteral("agent")).toString()),
                  int(m_tree.pid()), qPrintable(m_sessionId),
                  m_tree.inCgroup() ? " (own cgroup)" : "");
+    printState();
     setUpSignals();
     contact(); // the session was just opened
     m_reapTimer.start();
@@ -128,6 +129,26 @@ int SessionSupervisor::run()
     while (!m_done)
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     return m_exitCode;
+}
+
+void SessionSupervisor::printState() const
+{
+    QString cgroup;
+    if (!m_tree.inCgroup())
+        cgroup = QStringLiteral("not used (no cgroup v2 hierarchy this user may write to); the "
+                                "agent's processes are found through /proc and its process group");
+    else if (m_tree.agentInCgroup())
+        cgroup = m_tree.cgroup() + QStringLiteral(" (the agent is in it; killed with cgroup.kill)");
+    else
+        cgroup = m_tree.cgroup() + QStringLiteral(" (created, but the agent is not in it; its "
+                                                  "processes are found through /proc)");
+    std::fprintf(stderr,
+                 "interlockctl: supervisor state: subreaper: set; cgroup: %s; dead-man: %s; "
+                 "answers the server's session.ping on the control channel\n",
+                 qPrintable(cgroup),
+                 m_options.deadManSeconds > 0
+                     ? qPrintable(QStringLiteral("%1 s").arg(m_options.deadManSeconds))
+                     : "off");
 }
 
 void SessionSupervisor::contact()
@@ -146,7 +167,9 @@ void SessionSupervisor::poll()
     const int deadlineMs = int(waitS * 1000) + qMax(1000, int(waitS * 500));
     m_client->request(
         "GET",
-        QStringLiteral("/v1/sessions/%1/control?wait=%2").arg(m_sessionId).arg(waitS, 0, 'f', 3),
+        QStringLiteral("/v1/sessions/%1/control?wait=%2&pings=1")
+            .arg(m_sessionId)
+            .arg(waitS, 0, 'f', 3),
         std::nullopt, [this](const ApiResult &r) { onControl(r); }, {}, deadlineMs);
 }
 
@@ -161,6 +184,10 @@ void SessionSupervisor::onControl(const ApiResult &r)
             return killAgent(QStringLiteral("the session was killed"));
         if (state != QLatin1String("active"))
             return killAgent(QStringLiteral("the server says the session is %1").arg(state));
+        const QString ping =
+            r.body.value(QStringLiteral("ping")).toObject().value(QStringLiteral("id")).toString();
+        if (!ping.isEmpty())
+            return answerPing(ping);
         // Next poll once the reply has let go of its connection, so that the same kept-alive
         // connection carries it (a new one would rank with an agent's flood for eviction).
         return m_retryTimer.start(0);
@@ -171,6 +198,24 @@ void SessionSupervisor::onControl(const ApiResult &r)
     }
     // Refused for good (401, 403, 404…): fail closed.
     killAgent(QStringLiteral("the server refused the supervisor: ") + r.describe());
+}
+
+void SessionSupervisor::answerPing(const QString &pingId)
+{
+    m_client->request(
+        "POST", QStringLiteral("/v1/sessions/%1/pong").arg(m_sessionId),
+        QJsonObject{{QStringLiteral("ping"), pingId}},
+        [this](const ApiResult &r) {
+            if (m_done)
+                return;
+            if (r.status == 200)
+                contact();
+            else if (r.status != 409) // 409: answered already or no longer pinged
+                std::fprintf(stderr, "interlockctl: the answer to the server's ping failed: %s\n",
+                             qPrintable(r.describe()));
+            m_retryTimer.start(r.status == 0 ? 100 : 0);
+        },
+        {}, 5000);
 }
 
 void SessionSupervisor::killAgent(const QString &why, bool serverGone)

@@ -39,6 +39,10 @@ public:
 private:
     void poll();
     void onControl(const ApiResult &result);
+    // Answers the server's session.ping with the supervisor token, then polls again.
+    void answerPing(const QString &pingId);
+    // What the supervisor can do, on stderr at start (cgroup, subreaper, dead-man).
+    void printState() const;
     void contact();
     // serverGone: the dead-man fired; the report then gets one short try.
     void killAgent(const QString &why, bool serverGone = false);

@@ -78,6 +78,11 @@ void addActionRoutes(Router &router, ApiContext &api)
                    if (!readJsonBody(req, *reply, &body))
                        return;
                    const auto r = api.actions.submit(who, body, key);
+                   // A frozen session's refusal leaves at once: the freeze holds in memory, and
+                   // after a crash before its commit the breaker's windows, rebuilt from the
+                   // stored actions, trip again on the next submission (docs/safety.md).
+                   if (r.error.status == 423)
+                       return reply->sendRefusal(r.error);
                    if (r.error.isError())
                        return reply->sendError(r.error);
                    QList<std::pair<QByteArray, QByteArray>> headers;
@@ -114,7 +119,10 @@ void addActionRoutes(Router &router, ApiContext &api)
 
     router.add("GET", QStringLiteral("/v1/actions/{id}"), Access::only(sessionOrUsers),
                [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
-                   const auto r = api.actions.visible(who, req.params.value(0));
+                   // prefetch=1: the console loading ahead; not the reviewer opening it.
+                   const bool prefetch =
+                       req.query.queryItemValue(QStringLiteral("prefetch")) == QLatin1String("1");
+                   const auto r = api.actions.opened(who, req.params.value(0), !prefetch);
                    if (r.error.isError())
                        return reply->sendError(r.error);
                    reply->sendJson(200, r.action);

@@ -23,6 +23,17 @@ const QString kStatus = QStringLiteral("status");
 const QString kVersion = QStringLiteral("version");
 const QString kPending = QStringLiteral("pending");
 
+// The action's level as an index into the policy's per-level arrays.
+int levelIndex(const QJsonObject &action)
+{
+    const QString level =
+        action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString();
+    for (RiskLevel l : {RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical})
+        if (levelName(l) == level)
+            return int(l);
+    return int(RiskLevel::Critical); // unknown: the strictest
+}
+
 QString str(const QJsonObject &o, const QString &key)
 {
     return o.value(key).toString();
@@ -286,6 +297,57 @@ ActionService::Outcome ActionService::visible(const Principal &who, const QStrin
     return {current(*action), false, {}};
 }
 
+ActionService::Outcome ActionService::opened(const Principal &who, const QString &id,
+                                             bool recordView)
+{
+    Outcome r = visible(who, id);
+    if (r.error.isError() || !who.isUser())
+        return r;
+    const qint64 now = m_clock.nowMs();
+    // The server's own time, never the client's: reading starts when the detail leaves here.
+    if (recordView && isPending(r.action))
+        m_store.recordFirstView(id, who.name, now);
+    const int minSeconds = m_risk.policy().minReviewSeconds[levelIndex(r.action)];
+    QJsonObject review{{QStringLiteral("min_seconds"), minSeconds}};
+    if (const auto first = m_store.firstView(id, who.name)) {
+        review.insert(QStringLiteral("first_viewed_at"), toRfc3339(*first));
+        review.insert(QStringLiteral("remaining_ms"),
+                      qMax<qint64>(0, qint64(minSeconds) * 1000 - (now - *first)));
+    }
+    r.action.insert(QStringLiteral("review"), review);
+    return r;
+}
+
+ApiError ActionService::tooFast(const QJsonObject &action, const QString &reviewer,
+                                std::optional<qint64> reviewMs) const
+{
+    const int level = levelIndex(action);
+    const qint64 needed = qint64(m_risk.policy().minReviewSeconds[level]) * 1000;
+    if (needed <= 0 || (reviewMs && *reviewMs >= needed))
+        return {};
+    Q_UNUSED(reviewer);
+    const QString levelText = levelName(RiskLevel(level));
+    if (!reviewMs)
+        return ApiError{422,
+                        QStringLiteral("too_fast"),
+                        QStringLiteral("Too fast: you have not opened this %1 action yet. Open "
+                                       "its detail and read it: approving needs at least %2 s "
+                                       "after you first see it.")
+                            .arg(levelText)
+                            .arg(needed / 1000),
+                        {}};
+    const qint64 leftMs = needed - *reviewMs;
+    return ApiError{422,
+                    QStringLiteral("too_fast"),
+                    QStringLiteral("Too fast: you opened this %1 action %2 s ago; approving it "
+                                   "needs at least %3 s of reading. %4 s remain.")
+                        .arg(levelText)
+                        .arg(double(*reviewMs) / 1000.0, 0, 'f', 1)
+                        .arg(needed / 1000)
+                        .arg((leftMs + 999) / 1000),
+                    {}};
+}
+
 ActionService::Outcome ActionService::decide(const Principal &who, const QString &id,
                                              const DecisionRequest &request)
 {
@@ -330,12 +392,22 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     }
 
     const qint64 now = m_clock.nowMs();
+    // Reading time: the decision minus this reviewer's first view of the detail.
+    std::optional<qint64> reviewMs;
+    if (const auto first = m_store.firstView(id, who.name))
+        reviewMs = qMax<qint64>(0, now - *first);
+    if (request.kind != DecisionRequest::Kind::Reject) {
+        if (const ApiError e = tooFast(action, who.name, reviewMs); e.isError())
+            return {action, false, e};
+    }
     const QString at = toRfc3339(now);
     QJsonObject decision{{QStringLiteral("kind"), DecisionRequest::kindName(request.kind)},
                          {QStringLiteral("by"), who.name},
                          {QStringLiteral("comment"),
                           request.comment.isEmpty() ? QJsonValue() : QJsonValue(request.comment)},
                          {QStringLiteral("at"), at}};
+    if (reviewMs)
+        decision.insert(QStringLiteral("review_ms"), *reviewMs);
     if (!seen.isEmpty())
         decision.insert(QStringLiteral("seen"), seen);
     QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
@@ -372,6 +444,8 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
             approvals = QJsonArray();
         }
         QJsonObject approval{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}};
+        if (reviewMs)
+            approval.insert(QStringLiteral("review_ms"), *reviewMs);
         if (!seen.isEmpty())
             approval.insert(QStringLiteral("seen"), seen);
         approvals.append(approval);
@@ -388,6 +462,9 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     Transition t = transition(event, audit, who.name, action);
     if (!seen.isEmpty())
         t.eventData.insert(QStringLiteral("seen"), seen); // into the audit entry as well
+    if (reviewMs)
+        t.eventData.insert(QStringLiteral("review_ms"), *reviewMs);
+    t.review = ReviewRecord{who.name, now, reviewMs, request.kind != DecisionRequest::Kind::Reject};
     if (!write(action, t)) {
         if (m_store.lastFailure() != StoreFailure::None)
             return {action, false,

@@ -36,6 +36,10 @@ public:
     Outcome submit(const Principal &who, const QJsonObject &body, const QString &idempotencyKey);
     // The action if `who` may see it: its own session or a user role; else 404.
     Outcome visible(const Principal &who, const QString &id);
+    // GET /v1/actions/{id}: visible(), and for a user role the first view recorded (unless
+    // `recordView` is false: a prefetch) and `review` added: {min_seconds, first_viewed_at,
+    // remaining_ms} for this reviewer (reading time, issue #15).
+    Outcome opened(const Principal &who, const QString &id, bool recordView);
     Outcome decide(const Principal &who, const QString &id, const DecisionRequest &request);
     Outcome receipt(const Principal &who, const QString &id, const QJsonObject &body);
     // The agent no longer waits for its pending action (its tool call was cancelled, or it gave
@@ -65,6 +69,9 @@ Q_SIGNALS:
 
 private:
     QJsonObject current(QJsonObject action);
+    // 422 too_fast when `reviewMs` is under the policy's minimum for the action's level.
+    ApiError tooFast(const QJsonObject &action, const QString &reviewer,
+                     std::optional<qint64> reviewMs) const;
     bool write(QJsonObject &action, const Transition &t);
     Transition transition(const QString &event, const QString &audit, const QString &actor,
                           const QJsonObject &action) const;

@@ -10,6 +10,7 @@
 #include "HttpServerAdapter.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
+#include "LivenessMonitor.h"
 #include "PgStore.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
@@ -25,6 +26,7 @@
 #include "WebhookMessage.h"
 #include "core/Clock.h"
 #include "core/Identity.h"
+#include "core/Timestamp.h"
 #include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
@@ -63,6 +65,8 @@ ApiServer::~ApiServer()
     // control path first), drop parked long-polls, commit what is pending, then the services;
     // only then may the members go.
     m_killSwitch->setObserver({});
+    if (m_liveness)
+        m_liveness->setObserver({});
     delete m_http;
     delete m_hub;
     m_hub = nullptr; // the last group's commit below wakes nobody
@@ -111,6 +115,10 @@ bool ApiServer::open(QString *error)
         m_killSwitch->kill(killed); // their supervisors may still poll and report
     for (const auto &[hash, token] : m_store->controlTokens())
         m_tokens->insert(hash, {token.role, token.name, token.sessionId});
+    m_liveness = std::make_unique<LivenessMonitor>(
+        LivenessMonitor::Settings{m_limits.livenessIntervalMs, m_limits.livenessDeadlineMs},
+        *m_killSwitch, [c = m_clock] { return c->monotonicMs(); },
+        [c = m_clock] { return c->nowMs(); });
     m_hub = new WaitHub(this);
     m_hub->setMaxPerOwner(m_limits.maxWaitsPerToken);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
@@ -134,7 +142,9 @@ bool ApiServer::open(QString *error)
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
+    m_context->liveness = m_liveness.get();
     openSafety();
+    openLiveness();
     registerRoutes();
     connect(m_commits, &CommitGroup::groupCommitted, this, [this](qint64 nanoseconds, bool ok) {
         m_metrics->commitTook(nanoseconds, ok);
@@ -147,16 +157,18 @@ bool ApiServer::open(QString *error)
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, m_limits, this);
     HttpServerAdapter *http = m_http;
-    m_control =
-        new ControlPath(*m_killSwitch, *m_tokens, m_limits,
-                        [http](HttpRequest &&r, std::shared_ptr<http::ReplyChannel> channel) {
-                            http->forward(std::move(r), std::move(channel));
-                        });
+    m_control = new ControlPath(
+        *m_killSwitch, *m_tokens, m_limits,
+        [http](HttpRequest &&r, std::shared_ptr<http::ReplyChannel> channel) {
+            http->forward(std::move(r), std::move(channel));
+        },
+        m_liveness.get());
     ControlPath *control = m_control;
     m_http->setFront(control,
                      [control](HttpRequest &r, const std::shared_ptr<http::ReplyChannel> &channel) {
                          return control->handle(r, channel);
                      });
+    QMetaObject::invokeMethod(control, &ControlPath::startPings, Qt::QueuedConnection);
     // A kill made on this thread (a token the control path did not know) wakes the supervisors
     // on the I/O thread too.
     m_killSwitch->setObserver([control](const QStringList &ids) {
@@ -231,8 +243,22 @@ void ApiServer::openSafety()
         wake(QStringLiteral("events"));
     });
     connect(m_sessions, &SessionService::sessionChanged, m_guard, &SafetyGuard::sessionChanged);
-    m_context->sessionJson = [guard = m_guard](const SessionRecord &s) {
-        return guard->sessionJson(s);
+    m_context->sessionJson = [guard = m_guard,
+                              liveness = m_liveness.get()](const SessionRecord &s) {
+        QJsonObject o = guard->sessionJson(s);
+        // The kill path proven alive: for active supervised sessions.
+        if (s.supervised && s.status == QLatin1String("active")) {
+            const LivenessMonitor::View v = liveness->view(s.id);
+            o.insert(QStringLiteral("liveness"),
+                     v.watched ? v.liveness : QStringLiteral("unknown"));
+            o.insert(QStringLiteral("kill_path_verified_at"),
+                     v.verifiedAtMs < 0 ? QJsonValue(QJsonValue::Null)
+                                        : QJsonValue(toRfc3339(v.verifiedAtMs)));
+            o.insert(QStringLiteral("kill_path_verified_ms_ago"),
+                     v.verifiedAgoMs < 0 ? QJsonValue(QJsonValue::Null)
+                                         : QJsonValue(v.verifiedAgoMs));
+        }
+        return o;
     };
     m_metrics = std::make_unique<ServerMetrics>();
     if (!m_webhookOptions.urls.isEmpty())
@@ -248,6 +274,38 @@ void ApiServer::openSafety()
         });
     }
     m_safetyContext.reset(new SafetyContext{*m_guard, *m_metrics, m_notifier.get()});
+}
+
+void ApiServer::openLiveness()
+{
+    // A supervisor that stops answering (or answers again) is an event on the session's stream
+    // and the consoles' (session.liveness_lost / session.liveness_restored), with an audit entry,
+    // written on this thread.
+    m_liveness->setObserver([this](const LivenessMonitor::Change &change) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, change] {
+                const QString type = change.lost ? QStringLiteral("session.liveness_lost")
+                                                 : QStringLiteral("session.liveness_restored");
+                QJsonObject doc = change.data;
+                doc.insert(QStringLiteral("session_id"), change.sessionId);
+                doc.insert(QStringLiteral("at"), toRfc3339(m_clock->nowMs()));
+                if (!m_store->putSafetyRecord(
+                        QStringLiteral("liveness"), change.sessionId, doc,
+                        {{Transition{type, change.data, type, QStringLiteral("system:liveness"),
+                                     m_clock->nowMs()},
+                          change.sessionId, change.sessionId}}))
+                    qWarning("interlock: %s of session %s could not be stored", qPrintable(type),
+                             qPrintable(change.sessionId));
+                if (change.lost)
+                    qWarning("interlock: the supervisor of session %s did not answer its "
+                             "session.ping within %d ms: the agent may be running unguarded",
+                             qPrintable(change.sessionId), m_limits.livenessDeadlineMs);
+                wake(QStringLiteral("session:") + change.sessionId);
+                wake(QStringLiteral("events"));
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void ApiServer::setWebhooks(WebhookOptions options)
@@ -331,6 +389,9 @@ QByteArray ApiServer::metricsText() const
          m_control->parked()},
         {"interlock_kills_unrecorded", "gauge", "Kills not yet written to the store.",
          m_recorder->unrecorded()},
+        {"interlock_sessions_liveness_late", "gauge",
+         "Supervised sessions whose supervisor did not answer its last session.ping in time.",
+         m_liveness->lateCount()},
     };
     QByteArray out;
     for (const Figure &f : figures)

@@ -25,6 +25,7 @@ class DiskReserve;
 class HttpServerAdapter;
 class KillRecorder;
 class KillSwitch;
+class LivenessMonitor;
 class EventTap;
 class RiskEngine;
 class SafetyGuard;
@@ -57,6 +58,7 @@ public:
     void setWebhooks(WebhookOptions options);
     // The disk reserve and the start-up check of the database; call before open().
     void setStoreOptions(const StoreOptions &options) { m_storeOptions = options; }
+    RiskEngine &riskEngine() { return *m_risk; }
     bool open(QString *error);
     // Returns the bound port or 0 with *error set. `server`, when given, is the listening socket
     // to use (taken over), e.g. TLS from createTlsListener().
@@ -82,6 +84,7 @@ public:
     const KillRecorder &killRecorder() const { return *m_recorder; }
     // SQLite only (a PostgreSQL server's disk is not beside this process).
     const DiskReserve &diskReserve() const { return *m_reserve; }
+    LivenessMonitor &liveness() { return *m_liveness; }
 
 private:
     void dispatch(HttpRequest &&request, HttpReplyPtr reply);
@@ -96,6 +99,7 @@ private:
     // What other servers committed: the same wake-ups, and their kills into the KillSwitch.
     void applyPeerEvents(const QList<EventRecord> &events);
     void openSafety();
+    void openLiveness();
 
     Limits m_limits;
     StoreOptions m_storeOptions;
@@ -106,6 +110,7 @@ private:
     SqliteStore *m_sqlite; // m_store when it is SQLite, for its SQLite-only settings; else null
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<TokenCache> m_tokens;
+    std::unique_ptr<LivenessMonitor> m_liveness;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
     std::unique_ptr<ChangeFeed> m_feed;

@@ -2,6 +2,7 @@
 
 #include "Authenticator.h"
 #include "KillSwitch.h"
+#include "LivenessMonitor.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "core/FieldReader.h"
@@ -60,7 +61,7 @@ public:
         this->channel->attach(this, this);
         m_timer.setSingleShot(true);
         connect(&m_timer, &QTimer::timeout, this, [this] {
-            sendJson(*this->channel, 200, controlState(this->sessionId, QStringLiteral("active")));
+            sendJson(*this->channel, 200, m_path.activeState(this->sessionId));
             m_path.drop(this);
         });
         m_timer.start(waitMs);
@@ -128,12 +129,46 @@ private:
 };
 
 ControlPath::ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const Limits &limits,
-                         Forward forward)
+                         Forward forward, LivenessMonitor *liveness)
     : m_killSwitch(killSwitch)
     , m_tokens(tokens)
     , m_limits(limits)
     , m_forward(std::move(forward))
+    , m_liveness(liveness)
 {}
+
+void ControlPath::startPings()
+{
+    if (!m_liveness || m_pingTimer)
+        return;
+    // Often enough to issue a ping and to notice a missed deadline well within either period.
+    const auto &s = m_liveness->settings();
+    m_pingTimer = new QTimer(this);
+    m_pingTimer->setInterval(qBound(10, qMin(s.intervalMs, s.deadlineMs) / 5, 1000));
+    connect(m_pingTimer, &QTimer::timeout, this, &ControlPath::sendPings);
+    m_pingTimer->start();
+}
+
+void ControlPath::sendPings()
+{
+    for (const QString &id : m_liveness->tick()) {
+        const QList<Waiter *> waiters = m_waiters.value(id);
+        if (waiters.isEmpty())
+            continue; // delivered with the supervisor's next poll
+        sendJson(*waiters.first()->channel, 200, activeState(id));
+        drop(waiters.first());
+    }
+}
+
+QJsonObject ControlPath::activeState(const QString &sessionId)
+{
+    QJsonObject state = controlState(sessionId, QStringLiteral("active"));
+    if (m_liveness) {
+        if (const auto ping = m_liveness->take(sessionId))
+            state.insert(QStringLiteral("ping"), ping->toJson());
+    }
+    return state;
+}
 
 ControlPath::~ControlPath()
 {
@@ -172,6 +207,8 @@ bool ControlPath::handle(HttpRequest &request, const std::shared_ptr<ReplyChanne
             return kill(request, channel, parts[3]);
         if (request.method == "GET" && parts[4] == QLatin1String("control"))
             return control(request, channel, parts[3]);
+        if (request.method == "POST" && parts[4] == QLatin1String("pong"))
+            return pong(request, channel, parts[3]);
     }
     return false;
 }
@@ -241,6 +278,17 @@ bool ControlPath::control(const HttpRequest &request, const std::shared_ptr<Repl
         sendJson(*channel, 200, controlState(sessionId, QStringLiteral("ended")));
         return true;
     }
+    // A supervisor that answers pings says so (`pings=1`): from then on its session is pinged.
+    // A ping waiting to be delivered (or not answered yet) goes out at once.
+    if (m_liveness && request.query.queryItemValue(QStringLiteral("pings")) == QLatin1String("1"))
+        m_liveness->watch(sessionId);
+    if (m_liveness && m_liveness->watched(sessionId)) {
+        const QJsonObject state = activeState(sessionId);
+        if (waitMs == 0 || state.contains(QStringLiteral("ping"))) {
+            sendJson(*channel, 200, state);
+            return true;
+        }
+    }
     if (waitMs == 0) {
         sendJson(*channel, 200, controlState(sessionId, QStringLiteral("active")));
         return true;
@@ -256,6 +304,21 @@ bool ControlPath::control(const HttpRequest &request, const std::shared_ptr<Repl
     m_waiters[sessionId].append(waiter);
     ++m_perToken[who->hash];
     m_parkedCount.ref();
+    return true;
+}
+
+bool ControlPath::pong(const HttpRequest &request, const std::shared_ptr<ReplyChannel> &channel,
+                       const QString &sessionId)
+{
+    const auto who = caller(request);
+    if (!m_liveness || !who || who->entry.role != Role::Supervisor ||
+        who->entry.sessionId != sessionId)
+        return false; // the normal path answers (a session token: 403)
+    const QByteArray mime = request.header("content-type").split(';').first().trimmed();
+    if (mime.toLower() != "application/json")
+        return false;
+    const auto [status, body] = m_liveness->pong(sessionId, request.body);
+    sendJson(*channel, status, body);
     return true;
 }
 

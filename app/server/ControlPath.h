@@ -7,9 +7,12 @@
 #include <QObject>
 #include <functional>
 
+class QTimer;
+
 namespace interlock {
 
 class KillSwitch;
+class LivenessMonitor;
 class TokenCache;
 
 // The control path: requests answered on the transport's I/O thread, without the API thread or
@@ -21,7 +24,9 @@ class TokenCache;
 //        within Limits::killRecordWaitMs; otherwise (a lock held by another process, a full
 //        disk) the kill is answered anyway, with "recorded": false.
 //   GET  /v1/sessions/{id}/control?wait=S (that session's supervisor token): the supervisor's
-//        liveness and kill channel, a long-poll the agent cannot starve.
+//        liveness and kill channel, a long-poll the agent cannot starve. It also carries the
+//        server's `session.ping` (LivenessMonitor), which the supervisor answers with
+//   POST /v1/sessions/{id}/pong (that session's supervisor token).
 // Anything else, or a token the cache does not know, takes the normal path to the API thread.
 class ControlPath : public QObject
 {
@@ -29,14 +34,17 @@ class ControlPath : public QObject
 public:
     using Forward = std::function<void(HttpRequest &&, std::shared_ptr<http::ReplyChannel>)>;
 
+    // liveness may be null: no pings.
     ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const Limits &limits,
-                Forward forward);
+                Forward forward, LivenessMonitor *liveness = nullptr);
     ~ControlPath() override;
 
     // On the I/O thread: true when the request was taken here.
     bool handle(HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel);
     // Answers the supervisors of these sessions (I/O thread).
     void wake(const QStringList &sessionIds);
+    // Starts sending pings (I/O thread, once the path lives there).
+    void startPings();
     // Control long-polls parked now (any thread may ask: for tests and the benchmark).
     int parked() const { return m_parkedCount.loadRelaxed(); }
 
@@ -50,12 +58,19 @@ private:
               const QString &sessionId);
     bool control(const HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel,
                  const QString &sessionId);
+    bool pong(const HttpRequest &request, const std::shared_ptr<http::ReplyChannel> &channel,
+              const QString &sessionId);
     void drop(Waiter *waiter);
+    void sendPings();
+    // {"session_id", "state": "active"} with the outstanding ping, if any.
+    QJsonObject activeState(const QString &sessionId);
 
     KillSwitch &m_killSwitch;
     const TokenCache &m_tokens;
     Limits m_limits;
     Forward m_forward;
+    LivenessMonitor *m_liveness;
+    QTimer *m_pingTimer = nullptr;
     QHash<QString, QList<Waiter *>> m_waiters; // by session
     QHash<QByteArray, int> m_perToken;
     QAtomicInt m_parkedCount;

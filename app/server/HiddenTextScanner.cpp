@@ -180,12 +180,20 @@ QString HiddenTextScanner::charName(char32_t codePoint)
 
 QJsonObject HiddenFinding::toJson() const
 {
-    QJsonObject o{{QStringLiteral("field"), field},
-                  {QStringLiteral("position"), double(position)},
-                  {QStringLiteral("length"), double(length)},
-                  {QStringLiteral("code_point"), HiddenText::codePointLabel(codePoint)},
-                  {QStringLiteral("name"), HiddenTextScanner::charName(codePoint)},
-                  {QStringLiteral("class"), HiddenText::className(cls)}};
+    // A copy of this with its values replaced, in the keys' sorted order: no key is looked up or
+    // inserted (scoring builds one per finding).
+    static const QJsonObject kTemplate{
+        {QStringLiteral("class"), QString()}, {QStringLiteral("code_point"), QString()},
+        {QStringLiteral("field"), QString()}, {QStringLiteral("length"), 0},
+        {QStringLiteral("name"), QString()},  {QStringLiteral("position"), 0}};
+    QJsonObject o = kTemplate;
+    auto value = o.begin();
+    *value = HiddenText::className(cls);
+    *++value = HiddenText::codePointLabel(codePoint);
+    *++value = field;
+    *++value = double(length);
+    *++value = HiddenTextScanner::charName(codePoint);
+    *++value = double(position);
     if (!subject.isEmpty())
         o.insert(QStringLiteral("text"), subject);
     if (!looksLike.isEmpty())

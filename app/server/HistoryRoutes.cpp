@@ -1,4 +1,5 @@
 // GET /v1/history, /v1/history/export and /v1/stats (managers and admins).
+#include "ReviewTimes.h"
 #include "RouteSupport.h"
 #include "Store.h"
 
@@ -209,7 +210,10 @@ void addHistoryRoutes(Router &router, ApiContext &api)
                            reader.statsRows(q.from, q.to, StatsByDay | StatsByReviewer);
                        second.join();
                        rows.byAgent = std::move(agents.byAgent);
-                       return statsJson(rows, q.from, q.to);
+                       QJsonObject stats = statsJson(rows, q.from, q.to);
+                       stats.insert(QStringLiteral("review_times"),
+                                    reviewTimesJson(reader.reviews(q.from, q.to)));
+                       return stats;
                    });
                });
 }

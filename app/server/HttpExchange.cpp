@@ -159,4 +159,14 @@ void HttpReply::sendError(const ApiError &error)
     sendJson(error.status, error.toJson(), errorHeaders(error));
 }
 
+void HttpReply::sendRefusal(const ApiError &error)
+{
+    if (!isOpen())
+        return;
+    m_sent = true;
+    write(Response{error.status, "application/json",
+                   QJsonDocument(error.toJson()).toJson(QJsonDocument::Compact),
+                   errorHeaders(error)});
+}
+
 } // namespace interlock

@@ -58,6 +58,10 @@ public:
     void sendJson(int status, const QJsonObject &body,
                   const QList<std::pair<QByteArray, QByteArray>> &extraHeaders = {});
     void sendError(const ApiError &error);
+    // A refusal that states nothing a crash could undo (423 session_frozen: the submission was
+    // not stored; the freeze already holds in memory): written at once, not held for the group
+    // commit like every other answer.
+    void sendRefusal(const ApiError &error);
     // A response of unknown length (chunked transfer encoding), produced piece by piece: `next`
     // is called whenever the connection has room and returns the next piece; an empty piece
     // ends the response. Memory stays bounded by one piece plus the budget of unsent bytes.

@@ -30,6 +30,10 @@ const Named kLimits[] = {
     {"max-waits-per-token", &Limits::maxWaitsPerToken, 1, "long-polls parked at once per caller"},
     {"kill-record-wait-ms", &Limits::killRecordWaitMs, 10,
      "a kill answers \"recorded\": false after this"},
+    {"liveness-interval-ms", &Limits::livenessIntervalMs, 10,
+     "a session.ping to each supervisor this long after its last answer"},
+    {"liveness-deadline-ms", &Limits::livenessDeadlineMs, 10,
+     "time a supervisor has to answer a session.ping"},
 };
 } // namespace
 

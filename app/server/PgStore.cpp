@@ -368,7 +368,7 @@ bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,
     return (stillPending || writeHistoryColumns(doc, transition.at, transition.actor)) &&
            writeTransition(transition, doc.value(QStringLiteral("session_id")).toString(), id,
                            id) &&
-           tx.commit();
+           (!transition.review || insertReview(id, *transition.review)) && tx.commit();
 }
 
 QList<QJsonObject> PgStore::pendingExpiredAt(qint64 nowMs, int limit)

@@ -93,6 +93,9 @@ public:
     AuditVerdict verifyAudit() override;
 
     HistoryPage history(const HistoryQuery &query) override;
+    bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) override;
+    std::optional<qint64> firstView(const QString &actionId, const QString &reviewer) override;
+    QList<ReviewRecord> reviews(std::optional<qint64> from, std::optional<qint64> to) override;
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 
@@ -168,6 +171,7 @@ private:
                          const QString &subject);
     bool insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at);
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
+    bool insertReview(const QString &actionId, const ReviewRecord &review); // PgReviews.cpp
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
                       qint64 at, const QString &actor, QStringList *cancelled);
     std::optional<SessionRecord> sessionRow(const QString &id, bool lock);

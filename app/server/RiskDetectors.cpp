@@ -73,9 +73,7 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
 
 QList<Finding> externalEmail(const Rule &rule, const DetectorContext &c)
 {
-    QStringList fields = rule.fields;
-    if (!rule.field.isEmpty())
-        fields.prepend(rule.field);
+    const QStringList &fields = rule.fieldAndFields;
     QStringList outside;
     for (const RiskFacts::HostField &f : c.facts.hostFields()) {
         if (!fields.contains(f.key))
@@ -495,12 +493,16 @@ const MailDeletion &RiskFacts::mailDeletion()
 const PersonalData &RiskFacts::personalData()
 {
     if (!m_personal) {
+        // The strings already read for leaves(), in the same order as allStrings() gives them.
         QStringList texts, recipients;
-        for (auto it = m_input.payload.constBegin(); it != m_input.payload.constEnd(); ++it) {
+        leaves();
+        texts.reserve(m_leaves->size());
+        for (qsizetype t = 0; t < m_topKeys.size(); ++t) {
             const bool recipientKey =
-                std::find(std::begin(kRecipientKeys), std::end(kRecipientKeys), it.key()) !=
+                std::find(std::begin(kRecipientKeys), std::end(kRecipientKeys), m_topKeys[t]) !=
                 std::end(kRecipientKeys);
-            for (const QString &s : allStrings(it.value())) {
+            for (qsizetype i = m_topRange[t].first; i < m_topRange[t].second; ++i) {
+                const QString &s = (*m_leaves)[i].value;
                 if (recipientKey)
                     recipients += Addresses::recipients(s);
                 else
@@ -526,10 +528,7 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         }
         return {{rule.id, rule.weight, QStringLiteral("'%1' %2").arg(c.input.kind, rule.message)}};
     case Rule::Detector::Equals: {
-        QStringList fields = rule.fields;
-        if (!rule.field.isEmpty())
-            fields.prepend(rule.field);
-        for (const QString &field : std::as_const(fields)) {
+        for (const QString &field : rule.fieldAndFields) {
             const auto found = payload.constFind(field);
             if (found == payload.constEnd())
                 continue;

@@ -17,6 +17,9 @@ struct RiskPolicy {
     int requiredApprovals[4] = {1, 1, 1, 2}; // by RiskLevel
     int deadlineSeconds[4] = {86400, 3600, 1800, 900};
     bool autoApproveLow = false;
+    // Approving (approve or edit) sooner than this after the reviewer first opened the action is
+    // refused with 422 too_fast (issue #15, reading time); 0: no minimum.
+    int minReviewSeconds[4] = {0, 0, 3, 10};
 };
 
 struct ActionSubmission;
@@ -72,6 +75,7 @@ public:
     const RiskPolicy &policy() const { return m_policy; }
     // The circuit breakers of the same file ("breakers", "destructive"; BreakerRules).
     std::shared_ptr<const BreakerRules> breakers() const { return m_breakers; }
+    void setMinReviewSeconds(int high, int critical); // tests about other things: 0, 0
     int ruleCount() const;
 
     struct Rule;

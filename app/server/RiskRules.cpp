@@ -121,12 +121,25 @@ QString fillMessage(QString message, MessageFacts vars, const QJsonObject &paylo
         if (message.contains(name))
             message.replace(QLatin1Char('{') + name + QLatin1Char('}'), value);
     }
-    if (!message.contains(QLatin1Char('{')))
-        return message;
-    for (auto it = payload.constBegin(); it != payload.constEnd(); ++it) {
-        if (it.value().isString())
-            message.replace(QLatin1Char('{') + it.key() + QLatin1Char('}'),
-                            it.value().toString().left(120));
+    // Then each remaining {name} from the payload's top-level strings: the placeholders are
+    // looked up (not every key of the payload tried), and text put in is not searched again.
+    qsizetype from = 0;
+    while (true) {
+        const qsizetype open = message.indexOf(QLatin1Char('{'), from);
+        if (open < 0)
+            break;
+        const qsizetype close = message.indexOf(QLatin1Char('}'), open + 1);
+        if (close < 0)
+            break;
+        const auto found =
+            payload.constFind(QStringView(message).sliced(open + 1, close - open - 1));
+        if (found == payload.constEnd() || !found->isString()) {
+            from = open + 1;
+            continue;
+        }
+        const QString value = found->toString().left(120);
+        message.replace(open, close - open + 1, value);
+        from = open + value.size();
     }
     return message;
 }
@@ -179,6 +192,18 @@ bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
             p.value(QStringLiteral("required_approvals")).toObject().value(levels[i]);
         const QJsonValue deadline =
             p.value(QStringLiteral("deadline_seconds")).toObject().value(levels[i]);
+        const QJsonValue reading =
+            p.value(QStringLiteral("min_review_seconds")).toObject().value(levels[i]);
+        if (!reading.isUndefined()) {
+            if (!reading.isDouble() || reading.toInt() < 0 || reading.toInt() > 3600 ||
+                reading.toDouble() != reading.toInt()) {
+                *error = QStringLiteral(
+                             "policy.min_review_seconds.%1 must be a whole number from 0 to 3600")
+                             .arg(levels[i]);
+                return false;
+            }
+            policy->minReviewSeconds[i] = reading.toInt();
+        }
         if (!approvals.isUndefined()) {
             if (!approvals.isDouble() || approvals.toInt() < 1 || approvals.toInt() > 5) {
                 *error = QStringLiteral(

@@ -38,6 +38,7 @@ struct RiskEngine::Rule {
     QString message;
     QString field;
     QStringList fields;
+    QStringList fieldAndFields; // `field` (if any) then `fields`, made once when the file is read
     QList<FastRegex> patterns;
     FastRegex anyPattern; // all of `patterns` in one: most values match none
     QJsonArray values;

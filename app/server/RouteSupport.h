@@ -8,6 +8,7 @@ namespace interlock {
 class ActionService;
 class Clock;
 class KillSwitch;
+class LivenessMonitor;
 class SafetyGuard;
 class ServerMetrics;
 class SessionService;
@@ -28,6 +29,7 @@ struct ApiContext {
     // The control path's state, shared with the I/O thread (set by ApiServer).
     KillSwitch *killSwitch = nullptr;
     TokenCache *tokens = nullptr;
+    LivenessMonitor *liveness = nullptr;
     // A session as the API shows it (SafetyGuard adds "frozen"); unset: SessionRecord::toJson.
     std::function<QJsonObject(const SessionRecord &)> sessionJson = {};
 };

@@ -43,6 +43,8 @@ void ServerThread::run()
         m_agent = server.createToken(Role::Agent, QStringLiteral("enrollment"));
         m_reviewer = server.createToken(Role::Reviewer, QStringLiteral("reviewer"));
         m_oncall = server.createToken(Role::Oncall, QStringLiteral("oncall"));
+        if (m_onListening)
+            m_onListening(server);
     }
     m_ready.release();
     if (m_port)

@@ -5,8 +5,11 @@
 #include <QHostAddress>
 #include <QSemaphore>
 #include <QThread>
+#include <functional>
 
 namespace interlock {
+
+class ApiServer;
 
 // An ApiServer in its own thread with its own event loop: the console's embedded server and the
 // benchmarks' server under test. start(), then waitUntilReady(); port() is 0 if it failed and
@@ -19,6 +22,9 @@ public:
 
     // A rules file's content replacing the built-in risk rules (and breakers); before start().
     void setRiskRules(const QByteArray &json) { m_rules = json; }
+    // Called on the server's thread once it listens, before the first request (benchmarks: to
+    // watch the server's own signals with direct connections); before start().
+    void setOnListening(std::function<void(ApiServer &)> f) { m_onListening = std::move(f); }
     bool waitUntilReady();
     quint16 port() const { return m_port; }
     QString error() const { return m_error; }
@@ -37,6 +43,7 @@ private:
     quint16 m_requestedPort;
     Limits m_limits;
     QByteArray m_rules;
+    std::function<void(ApiServer &)> m_onListening;
     QSemaphore m_ready;
     quint16 m_port = 0;
     QString m_error;

@@ -1,4 +1,5 @@
 #include "KillSwitch.h"
+#include "LivenessMonitor.h"
 #include "RouteSupport.h"
 #include "SessionService.h"
 #include "Store.h"
@@ -123,6 +124,19 @@ void addSessionRoutes(Router &router, ApiContext &api)
                        state = QStringLiteral("ended");
                    reply->sendJson(
                        200, {{QStringLiteral("session_id"), id}, {QStringLiteral("state"), state}});
+               });
+
+    // The supervisor's answer to a session.ping: served on the I/O thread (ControlPath) for a
+    // token in its cache; here for the rest. Only the session's supervisor: the agent's session
+    // token gets 403.
+    router.add("POST", QStringLiteral("/v1/sessions/{id}/pong"), Access::only({Role::Supervisor}),
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+                   const QString id = req.params.value(0);
+                   if (who.sessionId != id || !api.liveness)
+                       return reply->sendError(
+                           ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
+                   const auto [status, body] = api.liveness->pong(id, req.body);
+                   reply->sendJson(status, body);
                });
 
     router.add(

@@ -41,7 +41,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 5;
+constexpr int kLatest = 6;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -63,6 +63,25 @@ bool SqliteStore::createSafety()
     // Standing grants and breaker trips (SqliteSafety.cpp).
     return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT "
                                "NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id))"));
+}
+
+bool SqliteStore::createReadingTime()
+{
+    // Reading time (issue #15): each reviewer's first fetch of an action's detail, and each
+    // decision's review time. IF NOT EXISTS: files written by the release before the numbered
+    // migrations (meta schema_version '3') have these tables already.
+    for (const char *statement : {
+             "CREATE TABLE IF NOT EXISTS action_views (action_id TEXT NOT NULL, reviewer TEXT NOT "
+             "NULL, first_at INTEGER NOT NULL, PRIMARY KEY (action_id, reviewer))",
+             "CREATE TABLE IF NOT EXISTS reviews (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+             "action_id TEXT NOT NULL, reviewer TEXT NOT NULL, decided_at INTEGER NOT NULL, "
+             "review_ms INTEGER, approved INTEGER NOT NULL)",
+             "CREATE INDEX IF NOT EXISTS reviews_time ON reviews(decided_at)",
+         }) {
+        if (!exec(QString::fromLatin1(statement)))
+            return false;
+    }
+    return true;
 }
 
 bool SqliteStore::migrate(QString *error)
@@ -98,6 +117,7 @@ bool SqliteStore::migrate(QString *error)
         {4, "safety records", &SqliteStore::createSafety},
         // migrateHistory adds the history columns that are missing, now with these two.
         {5, "decision.seen columns", &SqliteStore::migrateHistory},
+        {6, "reading time: action_views, reviews", &SqliteStore::createReadingTime},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {

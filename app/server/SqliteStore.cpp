@@ -456,7 +456,8 @@ bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,
         (pendingDelta == 0 || adjustPending(sessionId, pendingDelta)) &&
         (after == QLatin1String("pending") ||
          writeHistoryColumns(doc, transition.at, transition.actor)) &&
-        writeTransition(transition, sessionId, id, id) && tx.commit())
+        writeTransition(transition, sessionId, id, id) &&
+        (!transition.review || insertReview(id, *transition.review)) && tx.commit())
         return true;
     return false;
 }

@@ -72,6 +72,9 @@ public:
     AuditVerdict verifyAudit() override;
 
     HistoryPage history(const HistoryQuery &query) override;
+    bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) override;
+    std::optional<qint64> firstView(const QString &actionId, const QString &reviewer) override;
+    QList<ReviewRecord> reviews(std::optional<qint64> from, std::optional<qint64> to) override;
     StatsRows statsRows(std::optional<qint64> from, std::optional<qint64> to,
                         StatsParts parts = StatsAll) override;
 
@@ -109,6 +112,8 @@ private:
     bool migrateHistory();
     bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
     bool createSafety();
+    bool createReadingTime(); // action_views and reviews (issue #15)
+    bool insertReview(const QString &actionId, const ReviewRecord &review); // SqliteReviews.cpp
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,

@@ -57,6 +57,14 @@ struct EventRecord {
     QJsonObject toJson() const;
 };
 
+// One reviewer's decision and how long they had the action's detail before it (issue #15).
+struct ReviewRecord {
+    QString reviewer;
+    qint64 decidedAt = 0;
+    std::optional<qint64> reviewMs; // none when the reviewer never opened the detail
+    bool approved = false;          // approve or edit
+};
+
 // What a transition writes beside the state change, in the same transaction.
 struct Transition {
     QString eventType; // e.g. action.decided; empty for none
@@ -64,6 +72,9 @@ struct Transition {
     QString auditType; // e.g. action.approve
     QString actor;     // token name of who caused it, or "system"
     qint64 at = 0;     // business time of the transition
+    // A decision's reading time (issue #15), kept for the statistics in the same transaction
+    // (the decision's JSON holds it too).
+    std::optional<ReviewRecord> review;
 };
 
 struct ActionQuery {
@@ -172,6 +183,12 @@ public:
     // Writes doc if the stored version is still expectedVersion (doc carries the new version).
     virtual bool updateAction(const QJsonObject &doc, int expectedVersion,
                               const Transition &transition) = 0;
+    // Reading time (issue #15): when `reviewer` first fetched the action's detail. The first
+    // record stays; later ones are ignored.
+    virtual bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) = 0;
+    virtual std::optional<qint64> firstView(const QString &actionId, const QString &reviewer) = 0;
+    // Decisions made in [from, to), by reviewer, for the review-time statistics.
+    virtual QList<ReviewRecord> reviews(std::optional<qint64> from, std::optional<qint64> to) = 0;
     // Expiry on the deadline clock: pending actions whose deadline is at or before nowMs, the
     // earliest deadline of all pending actions, and one action's deadline.
     virtual QList<QJsonObject> pendingExpiredAt(qint64 nowMs, int limit) = 0;

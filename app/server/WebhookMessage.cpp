@@ -143,6 +143,15 @@ std::optional<QJsonObject> webhookMessage(const EventRecord &event, Store &store
                               64),
                      chatSafe(event.data.value(QStringLiteral("reason")).toString()))
                 .arg(event.data.value(QStringLiteral("cancelled")).toInt());
+    } else if (event.type == QLatin1String("session.liveness_lost")) {
+        const auto s = store.session(event.sessionId);
+        const QString agent = s ? s->agent : QString();
+        withSession(event.sessionId, agent);
+        text = QStringLiteral("Interlock: the supervisor of %1 did not answer its liveness check "
+                              "within %2 ms: the kill path is not proven, the agent may be "
+                              "running unguarded")
+                   .arg(chatSafe(agent, 64))
+                   .arg(event.data.value(QStringLiteral("deadline_ms")).toInt());
     } else if (event.type == QLatin1String("stop.all")) {
         link = QStringLiteral("interlock://sessions");
         text = QStringLiteral("Interlock: STOP ALL: %1 session(s) killed, %2 pending action(s) "

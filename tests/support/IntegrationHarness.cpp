@@ -79,9 +79,31 @@ bool E2eDaemon::start(QString *error)
         }
         m_tokens.insert(role, token);
     }
-    m_process.start(
-        QStringLiteral(INTERLOCKD_PATH),
-        {QStringLiteral("--db"), db, QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    // The built-in rules with no minimum reading time: these tests decide as a script, at once;
+    // reading time has its own tests (tst_readingtime).
+    QFile builtIn(QStringLiteral(SOURCE_DIR "/resources/risk/rules.json"));
+    if (!builtIn.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read ") + builtIn.fileName();
+        return false;
+    }
+    QJsonObject rules = QJsonDocument::fromJson(builtIn.readAll()).object();
+    QJsonObject policy = rules.value(QStringLiteral("policy")).toObject();
+    policy.insert(QStringLiteral("min_review_seconds"),
+                  QJsonObject{{QStringLiteral("low"), 0},
+                              {QStringLiteral("medium"), 0},
+                              {QStringLiteral("high"), 0},
+                              {QStringLiteral("critical"), 0}});
+    rules.insert(QStringLiteral("policy"), policy);
+    const QString rulesFile = m_dir.filePath(QStringLiteral("rules.json"));
+    QFile rulesOut(rulesFile);
+    if (!rulesOut.open(QIODevice::WriteOnly) || rulesOut.write(QJsonDocument(rules).toJson()) < 0) {
+        *error = QStringLiteral("cannot write ") + rulesFile;
+        return false;
+    }
+    rulesOut.close();
+    m_process.start(QStringLiteral(INTERLOCKD_PATH),
+                    {QStringLiteral("--db"), db, QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:0"), QStringLiteral("--rules"), rulesFile});
     QByteArray out;
     while (!out.contains('\n') && m_process.waitForReadyRead(20000))
         out += m_process.readAllStandardOutput();

@@ -96,6 +96,8 @@ void TestServer::start()
     }
     if (!m_webhooks.urls.isEmpty())
         m_server->setWebhooks(m_webhooks);
+    if (!m_options.readingTime)
+        m_server->riskEngine().setMinReviewSeconds(0, 0);
     if (!m_server->open(&error))
         qFatal("cannot open test database: %s", qPrintable(error));
     m_port = m_server->listen(QHostAddress::LocalHost, 0, &error);

@@ -36,6 +36,9 @@ public:
         QByteArray riskRules;  // a rules file's content; empty: the built-in rules
         QString database = {}; // another server's dbPath(), to share its store; empty: a new one
         ManualClock *sharedClock = nullptr; // another server's clock(), instead of manualClock
+        // The policy's minimum reading time before approving high/critical actions (issue #15);
+        // off unless a test is about it, so other tests need not wait or fetch first.
+        bool readingTime = false;
     };
     TestServer();
     explicit TestServer(const Options &options, const WebhookOptions &webhooks = {});

@@ -115,6 +115,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return a.value(QStringLiteral("decided_by")).toString();
     case TimeToDecision:
         return duration(qint64(a.value(QStringLiteral("time_to_decision_ms")).toDouble()));
+    case ReadingTime: {
+        const QJsonValue ms =
+            a.value(QStringLiteral("decision")).toObject().value(QStringLiteral("review_ms"));
+        return ms.isDouble() ? duration(qint64(ms.toDouble())) : QString();
+    }
     default:
         return {};
     }
@@ -141,6 +146,8 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Decided by");
     case TimeToDecision:
         return tr("Time to decision");
+    case ReadingTime:
+        return tr("Read for");
     default:
         return {};
     }

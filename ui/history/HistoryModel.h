@@ -24,6 +24,7 @@ public:
         Title,
         DecidedBy,
         TimeToDecision,
+        ReadingTime, // decision.review_ms: the decider's time from first view (issue #15)
         ColumnCount
     };
 

@@ -59,7 +59,9 @@ void ReviewTimeChart::setReviewTimes(const QJsonArray &reviewTimes)
     chart->legend()->hide();
     chart->addSeries(series);
     auto *y = new QBarCategoryAxis;
-    y->append(m_categories);
+    // Qt Charts lays axis labels out as rich text: names are escaped to stay plain.
+    for (const QString &category : std::as_const(m_categories))
+        y->append(category.toHtmlEscaped());
     auto *x = new QValueAxis;
     x->setRange(0, most * 1.1);
     x->setLabelFormat(QStringLiteral("%.0f s"));
@@ -67,6 +69,8 @@ void ReviewTimeChart::setReviewTimes(const QJsonArray &reviewTimes)
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(y);
     series->attachAxis(x);
+    // A bar per reviewer with room for its label (at most 300 px: the window stays small).
+    m_view->setMinimumHeight(qMin(300, 110 + 34 * int(qMax<qsizetype>(1, m_categories.size()))));
     QChart *old = m_view->chart();
     m_view->setChart(chart);
     delete old;

@@ -1,0 +1,224 @@
+#include "LivenessMonitor.h"
+
+#include "KillSwitch.h"
+#include "core/ApiError.h"
+#include "core/Timestamp.h"
+
+#include <QJsonDocument>
+
+#include <QRandomGenerator>
+
+namespace interlock {
+
+namespace {
+QString newPingId()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return QString::fromLatin1(
+        QByteArray(reinterpret_cast<const char *>(words), sizeof(words)).toHex());
+}
+} // namespace
+
+QJsonObject LivenessMonitor::Ping::toJson() const
+{
+    return {{QStringLiteral("type"), QStringLiteral("session.ping")},
+            {QStringLiteral("id"), id},
+            {QStringLiteral("deadline_ms"), deadlineMs}};
+}
+
+LivenessMonitor::LivenessMonitor(Settings settings, const KillSwitch &killSwitch,
+                                 std::function<qint64()> monotonicMs,
+                                 std::function<qint64()> wallMs)
+    : m_settings(settings)
+    , m_killSwitch(killSwitch)
+    , m_mono(std::move(monotonicMs))
+    , m_wall(std::move(wallMs))
+{}
+
+void LivenessMonitor::watch(const QString &sessionId)
+{
+    const qint64 now = m_mono();
+    QMutexLocker lock(&m_mutex);
+    if (!m_states.contains(sessionId))
+        m_states.insert(sessionId, State{now, {}, 0, false, false, -1, -1});
+}
+
+bool LivenessMonitor::watched(const QString &sessionId) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_states.contains(sessionId);
+}
+
+QStringList LivenessMonitor::tick()
+{
+    const qint64 now = m_mono();
+    QStringList deliver;
+    QList<Change> changes;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (auto it = m_states.begin(); it != m_states.end();) {
+            const QString &id = it.key();
+            if (!m_killSwitch.isActive(id) || m_killSwitch.isKilled(id)) {
+                it = m_states.erase(it); // killed or over: nothing left to guard
+                continue;
+            }
+            State &s = it.value();
+            if (s.pingId.isEmpty() && now >= s.nextDueMono) {
+                s.pingId = newPingId();
+                s.pingIssuedMono = now;
+                s.delivered = false;
+            }
+            if (!s.pingId.isEmpty() && !s.late && now - s.pingIssuedMono > m_settings.deadlineMs) {
+                s.late = true;
+                QJsonObject data{{QStringLiteral("liveness"), QStringLiteral("late")},
+                                 {QStringLiteral("ping_id"), s.pingId},
+                                 {QStringLiteral("deadline_ms"), m_settings.deadlineMs},
+                                 {QStringLiteral("delivered"), s.delivered},
+                                 {QStringLiteral("kill_path_verified_at"),
+                                  s.verifiedWall < 0 ? QJsonValue(QJsonValue::Null)
+                                                     : QJsonValue(toRfc3339(s.verifiedWall))}};
+                changes.append({id, true, data});
+            }
+            if (!s.pingId.isEmpty() && !s.delivered)
+                deliver.append(id);
+            ++it;
+        }
+    }
+    notify(changes);
+    return deliver;
+}
+
+std::optional<LivenessMonitor::Ping> LivenessMonitor::take(const QString &sessionId)
+{
+    const qint64 now = m_mono();
+    QMutexLocker lock(&m_mutex);
+    auto it = m_states.find(sessionId);
+    if (it == m_states.end())
+        return std::nullopt;
+    if (it->pingId.isEmpty() && now >= it->nextDueMono) { // due: issued now rather than at a tick
+        it->pingId = newPingId();
+        it->pingIssuedMono = now;
+    }
+    if (it->pingId.isEmpty())
+        return std::nullopt;
+    it->delivered = true;
+    return Ping{it->pingId, m_settings.deadlineMs};
+}
+
+LivenessMonitor::Answer LivenessMonitor::answer(const QString &sessionId, const QString &pingId)
+{
+    const qint64 now = m_mono();
+    const qint64 wall = m_wall();
+    QList<Change> changes;
+    {
+        QMutexLocker lock(&m_mutex);
+        auto it = m_states.find(sessionId);
+        if (it == m_states.end())
+            return Answer::NotWatched;
+        State &s = it.value();
+        if (s.pingId.isEmpty() || pingId != s.pingId)
+            return Answer::UnknownPing;
+        const qint64 tookMs = now - s.pingIssuedMono;
+        if (s.late)
+            changes.append({sessionId,
+                            false,
+                            {{QStringLiteral("liveness"), QStringLiteral("ok")},
+                             {QStringLiteral("ping_id"), pingId},
+                             {QStringLiteral("answered_after_ms"), tookMs},
+                             {QStringLiteral("kill_path_verified_at"), toRfc3339(wall)}}});
+        s.pingId.clear();
+        s.delivered = false;
+        s.late = false;
+        s.verifiedMono = now;
+        s.verifiedWall = wall;
+        s.nextDueMono = now + m_settings.intervalMs;
+    }
+    notify(changes);
+    return Answer::Verified;
+}
+
+std::pair<int, QJsonObject> LivenessMonitor::pong(const QString &sessionId, const QByteArray &body)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const QString pingId = o.value(QStringLiteral("ping")).toString();
+    if (pingId.isEmpty() || pingId.size() > 64 || o.size() != 1)
+        return {422, ApiError::invalidField(QStringLiteral("ping"),
+                                            QStringLiteral("The body must be {\"ping\": ID} with "
+                                                           "the id of the session.ping answered."))
+                         .toJson()};
+    switch (answer(sessionId, pingId)) {
+    case Answer::Verified: {
+        const View v = view(sessionId);
+        return {200,
+                {{QStringLiteral("session_id"), sessionId},
+                 {QStringLiteral("liveness"), v.liveness},
+                 {QStringLiteral("kill_path_verified_at"), toRfc3339(v.verifiedAtMs)}}};
+    }
+    case Answer::UnknownPing:
+        return {409, ApiError::conflict(QStringLiteral("unknown_ping"),
+                                        QStringLiteral("No ping with this id is outstanding for "
+                                                       "the session (answered already, or never "
+                                                       "sent)."))
+                         .toJson()};
+    case Answer::NotWatched:
+        break;
+    }
+    return {409, ApiError::conflict(QStringLiteral("not_pinged"),
+                                    QStringLiteral("This session is not pinged: it is not an "
+                                                   "active supervised session."))
+                     .toJson()};
+}
+
+LivenessMonitor::View LivenessMonitor::view(const QString &sessionId) const
+{
+    const qint64 now = m_mono();
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_states.constFind(sessionId);
+    if (it == m_states.cend())
+        return {};
+    const State &s = it.value();
+    View v;
+    v.watched = true;
+    v.verifiedAtMs = s.verifiedWall;
+    v.verifiedAgoMs = s.verifiedMono < 0 ? -1 : now - s.verifiedMono;
+    v.pinging = !s.pingId.isEmpty();
+    // Late as soon as the deadline has passed, even before the next tick notices it.
+    const bool late =
+        s.late || (!s.pingId.isEmpty() && now - s.pingIssuedMono > m_settings.deadlineMs);
+    if (late) {
+        v.liveness = QStringLiteral("late");
+        v.lateForMs = now - s.pingIssuedMono - m_settings.deadlineMs;
+    } else {
+        v.liveness = s.verifiedMono < 0 ? QStringLiteral("unknown") : QStringLiteral("ok");
+    }
+    return v;
+}
+
+int LivenessMonitor::lateCount() const
+{
+    QMutexLocker lock(&m_mutex);
+    int n = 0;
+    for (const State &s : m_states)
+        n += s.late ? 1 : 0;
+    return n;
+}
+
+void LivenessMonitor::setObserver(std::function<void(const Change &)> observer)
+{
+    QMutexLocker lock(&m_observerMutex);
+    m_observer = std::move(observer);
+}
+
+void LivenessMonitor::notify(const QList<Change> &changes)
+{
+    if (changes.isEmpty())
+        return;
+    QMutexLocker lock(&m_observerMutex);
+    if (!m_observer)
+        return;
+    for (const Change &c : changes)
+        m_observer(c);
+}
+
+} // namespace interlock

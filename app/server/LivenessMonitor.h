@@ -1,0 +1,102 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QMutex>
+#include <QStringList>
+#include <functional>
+#include <optional>
+
+namespace interlock {
+
+class KillSwitch;
+
+// Is the kill path of each supervised session alive? The server sends `session.ping` every
+// `intervalMs` on the supervisor's control channel (the answer to its control long-poll, the same
+// answer that carries a kill); the supervisor must answer it with its own credential
+// (POST /v1/sessions/{id}/pong) within `deadlineMs`. This keeps, per supervised session, the
+// outstanding ping and the last time the path was verified, and says when a session turns late
+// (its supervisor stopped answering: the agent may be running unguarded) and when it answers
+// again. Only active sessions are pinged (the KillSwitch says which).
+// Thread-safe: the I/O thread issues and delivers pings, either thread takes answers and reads.
+// Time comes from the functions given (a ManualClock's in tests).
+class LivenessMonitor
+{
+public:
+    struct Settings {
+        int intervalMs = 10000;
+        int deadlineMs = 5000;
+    };
+    struct Ping {
+        QString id;
+        int deadlineMs = 0;
+        QJsonObject toJson() const;
+    };
+    enum class Answer { Verified, UnknownPing, NotWatched };
+    // What the session JSON shows.
+    struct View {
+        bool watched = false;
+        QString liveness;          // ok | late | unknown
+        qint64 verifiedAtMs = -1;  // wall clock; -1: never since the server started
+        qint64 verifiedAgoMs = -1; // monotonic; -1: never
+        qint64 lateForMs = 0;      // how long past its deadline the outstanding ping is
+        bool pinging = false;      // a ping is outstanding
+    };
+    // A change of state: lost (the deadline passed unanswered) or restored (answered again).
+    struct Change {
+        QString sessionId;
+        bool lost = false;
+        QJsonObject data; // for the event
+    };
+
+    LivenessMonitor(Settings settings, const KillSwitch &killSwitch,
+                    std::function<qint64()> monotonicMs, std::function<qint64()> wallMs);
+
+    const Settings &settings() const { return m_settings; }
+
+    // A supervised session to ping, once its supervisor said it answers pings (its control poll
+    // with `pings=1`); the first ping is due at once. Until then the session's liveness is
+    // unknown.
+    void watch(const QString &sessionId);
+    bool watched(const QString &sessionId) const;
+
+    // Issues the pings that are due, finds the ones past their deadline and forgets sessions that
+    // are no longer active. Returns the sessions whose ping waits to be delivered; state changes
+    // go to the observer (outside the lock).
+    QStringList tick();
+    // The outstanding ping of the session, issued now if one is due, if one waits to be delivered
+    // (or was delivered and is not answered yet: the supervisor may have missed it); marks it
+    // delivered.
+    std::optional<Ping> take(const QString &sessionId);
+    Answer answer(const QString &sessionId, const QString &pingId);
+    // POST /v1/sessions/{id}/pong, body {"ping": ID}, already authenticated as the session's
+    // supervisor: the status and JSON to answer (on either thread).
+    std::pair<int, QJsonObject> pong(const QString &sessionId, const QByteArray &body);
+    View view(const QString &sessionId) const;
+    int lateCount() const;
+
+    void setObserver(std::function<void(const Change &)> observer);
+
+private:
+    struct State {
+        qint64 nextDueMono = 0;
+        QString pingId; // empty: none outstanding
+        qint64 pingIssuedMono = 0;
+        bool delivered = false;
+        bool late = false;
+        qint64 verifiedMono = -1;
+        qint64 verifiedWall = -1;
+    };
+    void notify(const QList<Change> &changes);
+
+    Settings m_settings;
+    const KillSwitch &m_killSwitch;
+    std::function<qint64()> m_mono;
+    std::function<qint64()> m_wall;
+    mutable QMutex m_mutex;
+    QHash<QString, State> m_states;
+    QMutex m_observerMutex;
+    std::function<void(const Change &)> m_observer;
+};
+
+} // namespace interlock

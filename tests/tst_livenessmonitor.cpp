@@ -1,0 +1,249 @@
+// The kill path proven alive (issue 16 §4), on an injected clock: LivenessMonitor's pings,
+// deadlines and answers, then the same over real HTTP on an in-process server with a
+// ManualClock (the ping on the control channel, the answer with the supervisor's credential
+// only, the session JSON, session.liveness_lost and session.liveness_restored).
+#include "server/ApiServer.h"
+#include "server/KillSwitch.h"
+#include "server/LivenessMonitor.h"
+#include "support/TestServer.h"
+
+#include <QJsonArray>
+#include <QtTest>
+
+using namespace interlock;
+using namespace interlock::test;
+
+namespace {
+QStringList eventTypes(TestServer &s, const QString &sessionId)
+{
+    QStringList out;
+    const QJsonArray events =
+        s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/events?after=0"))
+            .body.value(QStringLiteral("events"))
+            .toArray();
+    for (const QJsonValue &v : events) {
+        const QJsonObject e = v.toObject();
+        if (e.value(QStringLiteral("session_id")).toString() == sessionId)
+            out.append(e.value(QStringLiteral("type")).toString());
+    }
+    return out;
+}
+
+QJsonObject sessionOf(TestServer &s, const QString &id)
+{
+    return s.call(s.token(Role::Oncall), "GET", QStringLiteral("/v1/sessions/") + id)
+        .body.value(QStringLiteral("session"))
+        .toObject();
+}
+} // namespace
+
+class TestLivenessMonitor : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void aPingAnsweredVerifiesThePath()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        QCOMPARE(m.view(QStringLiteral("s1")).watched, false);
+        m.watch(QStringLiteral("s1"));
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("unknown"));
+        // The first ping is due at once; delivered again until it is answered.
+        const auto ping = m.take(QStringLiteral("s1"));
+        QVERIFY(ping);
+        QCOMPARE(ping->deadlineMs, 500);
+        QCOMPARE(ping->toJson().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("session.ping"));
+        QCOMPARE(m.take(QStringLiteral("s1"))->id, ping->id);
+        QCOMPARE(m.answer(QStringLiteral("s1"), QStringLiteral("forged")),
+                 LivenessMonitor::Answer::UnknownPing);
+        QCOMPARE(m.answer(QStringLiteral("other"), ping->id), LivenessMonitor::Answer::NotWatched);
+        clock.advance(120);
+        QCOMPARE(m.answer(QStringLiteral("s1"), ping->id), LivenessMonitor::Answer::Verified);
+        // Answered once: the same id again is refused.
+        QCOMPARE(m.answer(QStringLiteral("s1"), ping->id), LivenessMonitor::Answer::UnknownPing);
+        LivenessMonitor::View v = m.view(QStringLiteral("s1"));
+        QCOMPARE(v.liveness, QStringLiteral("ok"));
+        QCOMPARE(v.verifiedAtMs, clock.nowMs());
+        QCOMPARE(v.verifiedAgoMs, 0);
+        clock.advance(700);
+        QCOMPARE(m.view(QStringLiteral("s1")).verifiedAgoMs, 700);
+        // The next ping only after the interval.
+        QVERIFY(!m.take(QStringLiteral("s1")));
+        QVERIFY(m.tick().isEmpty());
+        clock.advance(300);
+        QCOMPARE(m.tick(), QStringList{QStringLiteral("s1")});
+        const auto second = m.take(QStringLiteral("s1"));
+        QVERIFY(second && second->id != ping->id);
+        QVERIFY(m.tick().isEmpty()); // delivered: no longer waiting for a poll
+    }
+
+    void aSilentSupervisorIsLostOnceAndRestoredByItsAnswer()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        QList<LivenessMonitor::Change> changes;
+        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        m.watch(QStringLiteral("s1"));
+        m.watch(QStringLiteral("s2"));
+        QCOMPARE(m.tick().size(), 2);
+        const auto ping = m.take(QStringLiteral("s1"));
+        QVERIFY(m.answer(QStringLiteral("s2"), m.take(QStringLiteral("s2"))->id) ==
+                LivenessMonitor::Answer::Verified);
+        clock.advance(500);
+        m.tick();
+        QVERIFY(changes.isEmpty()); // at the deadline, not past it
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("unknown"));
+        clock.advance(1);
+        // Late as soon as the deadline has passed, before any tick.
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("late"));
+        m.tick();
+        QCOMPARE(changes.size(), 1);
+        QCOMPARE(changes[0].sessionId, QStringLiteral("s1"));
+        QVERIFY(changes[0].lost);
+        QCOMPARE(changes[0].data.value(QStringLiteral("deadline_ms")).toInt(), 500);
+        QCOMPARE(changes[0].data.value(QStringLiteral("delivered")).toBool(), true);
+        QCOMPARE(m.lateCount(), 1);
+        clock.advance(5000);
+        m.tick();
+        QCOMPARE(changes.size(), 1); // lost once, not at every tick
+        QCOMPARE(m.view(QStringLiteral("s1")).lateForMs, 5001);
+        // s2 answered and is pinged again after the interval, its deadline counted from when the
+        // ping went out.
+        QVERIFY(m.view(QStringLiteral("s2")).pinging);
+        QCOMPARE(m.view(QStringLiteral("s2")).liveness, QStringLiteral("ok"));
+        changes.clear();
+        // The late answer proves the path again.
+        QCOMPARE(m.answer(QStringLiteral("s1"), ping->id), LivenessMonitor::Answer::Verified);
+        QCOMPARE(changes.size(), 1);
+        QVERIFY(!changes[0].lost);
+        QCOMPARE(changes[0].data.value(QStringLiteral("answered_after_ms")).toInteger(), 5501);
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));
+    }
+
+    void killedAndEndedSessionsAreNoLongerPinged()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        int lost = 0;
+        m.setObserver([&](const LivenessMonitor::Change &c) { lost += c.lost ? 1 : 0; });
+        m.watch(QStringLiteral("s1"));
+        m.watch(QStringLiteral("s2"));
+        kills.kill({QStringLiteral("s1")});
+        kills.ended(QStringLiteral("s2"));
+        QVERIFY(m.tick().isEmpty());
+        clock.advance(10000);
+        m.tick();
+        QCOMPARE(lost, 0);
+        QVERIFY(!m.watched(QStringLiteral("s1")));
+        QVERIFY(!m.watched(QStringLiteral("s2")));
+    }
+
+    void pongBodies()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        m.watch(QStringLiteral("s1"));
+        const QString id = m.take(QStringLiteral("s1"))->id;
+        QCOMPARE(m.pong(QStringLiteral("s1"), "{}").first, 422);
+        QCOMPARE(m.pong(QStringLiteral("s1"), "not json").first, 422);
+        QCOMPARE(m.pong(QStringLiteral("s1"), "{\"ping\":\"" + id.toUtf8() + "\",\"x\":1}").first,
+                 422);
+        QCOMPARE(m.pong(QStringLiteral("s1"), R"({"ping":"nope"})").first, 409);
+        QCOMPARE(m.pong(QStringLiteral("nobody"), R"({"ping":"nope"})").first, 409);
+        const auto [status, body] =
+            m.pong(QStringLiteral("s1"), "{\"ping\":\"" + id.toUtf8() + "\"}");
+        QCOMPARE(status, 200);
+        QCOMPARE(body.value(QStringLiteral("liveness")).toString(), QStringLiteral("ok"));
+        QVERIFY(body.value(QStringLiteral("kill_path_verified_at")).toString().endsWith('Z'));
+    }
+
+    // Over real HTTP, on a server with a ManualClock.
+    void theServerPingsOnTheControlChannelAndFlagsASilentSupervisor()
+    {
+        TestServer::Options o;
+        o.manualClock = true;
+        o.limits.livenessIntervalMs = 10000;
+        o.limits.livenessDeadlineMs = 3000;
+        TestServer s(o);
+        const auto sup = s.openSupervisedSession(QStringLiteral("mailer"));
+        const auto plain = s.openSession(QStringLiteral("plain"));
+        // Unsupervised sessions carry no liveness.
+        QVERIFY(!sessionOf(s, plain.first).contains(QStringLiteral("liveness")));
+        QJsonObject session = sessionOf(s, sup.id);
+        QCOMPARE(session.value(QStringLiteral("liveness")).toString(), QStringLiteral("unknown"));
+        QVERIFY(session.value(QStringLiteral("kill_path_verified_at")).isNull());
+
+        // The ping arrives on the control channel, the channel that carries a kill.
+        const ApiResult control =
+            s.call(sup.supervisorToken, "GET",
+                   QStringLiteral("/v1/sessions/%1/control?wait=5&pings=1").arg(sup.id));
+        QCOMPARE(control.status, 200);
+        QCOMPARE(control.body.value(QStringLiteral("state")).toString(), QStringLiteral("active"));
+        const QJsonObject ping = control.body.value(QStringLiteral("ping")).toObject();
+        QCOMPARE(ping.value(QStringLiteral("type")).toString(), QStringLiteral("session.ping"));
+        const QString pingId = ping.value(QStringLiteral("id")).toString();
+        QCOMPARE(pingId.size(), 32);
+
+        // Only the supervisor's credential answers it: the agent's session token is refused.
+        const QString path = QStringLiteral("/v1/sessions/%1/pong").arg(sup.id);
+        const QJsonObject answer{{QStringLiteral("ping"), pingId}};
+        QCOMPARE(s.call(sup.token, "POST", path, answer).status, 403);
+        QCOMPARE(s.call(s.token(Role::Admin), "POST", path, answer).status, 403);
+        QCOMPARE(s.call(s.token(Role::Agent), "POST", path, answer).status, 403);
+        const auto other = s.openSupervisedSession(QStringLiteral("other"));
+        QCOMPARE(s.call(other.supervisorToken, "POST", path, answer).status, 404);
+        const ApiResult ok = s.call(sup.supervisorToken, "POST", path, answer);
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.body.value(QStringLiteral("liveness")).toString(), QStringLiteral("ok"));
+        s.clock()->advance(2000);
+        session = sessionOf(s, sup.id);
+        QCOMPARE(session.value(QStringLiteral("liveness")).toString(), QStringLiteral("ok"));
+        QCOMPARE(session.value(QStringLiteral("kill_path_verified_ms_ago")).toInteger(), 2000);
+        QVERIFY(session.value(QStringLiteral("kill_path_verified_at")).isString());
+
+        // The supervisor goes silent: the next ping is issued when due (by the I/O thread's
+        // tick), and past its deadline the session is late and every console is told.
+        s.clock()->advance(8000);
+        QTRY_VERIFY(s.server().liveness().view(sup.id).pinging);
+        QVERIFY(!eventTypes(s, sup.id).contains(QStringLiteral("session.liveness_lost")));
+        s.clock()->advance(3001);
+        QTRY_VERIFY(eventTypes(s, sup.id).contains(QStringLiteral("session.liveness_lost")));
+        QCOMPARE(sessionOf(s, sup.id).value(QStringLiteral("liveness")).toString(),
+                 QStringLiteral("late"));
+        QCOMPARE(eventTypes(s, sup.id).count(QStringLiteral("session.liveness_lost")), 1);
+
+        // It answers again: restored.
+        const ApiResult again =
+            s.call(sup.supervisorToken, "GET",
+                   QStringLiteral("/v1/sessions/%1/control?pings=1").arg(sup.id));
+        const QString late = again.body.value(QStringLiteral("ping"))
+                                 .toObject()
+                                 .value(QStringLiteral("id"))
+                                 .toString();
+        QVERIFY(!late.isEmpty());
+        QCOMPARE(
+            s.call(sup.supervisorToken, "POST", path, QJsonObject{{QStringLiteral("ping"), late}})
+                .status,
+            200);
+        QTRY_VERIFY(eventTypes(s, sup.id).contains(QStringLiteral("session.liveness_restored")));
+        QCOMPARE(sessionOf(s, sup.id).value(QStringLiteral("liveness")).toString(),
+                 QStringLiteral("ok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLivenessMonitor)
+#include "tst_livenessmonitor.moc"
