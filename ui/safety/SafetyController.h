@@ -9,6 +9,7 @@ class QLabel;
 namespace interlock::ui {
 
 class ConsoleBackend;
+class GrantArgumentsButton;
 class GrantsPanel;
 class MainWindow;
 class Notifier;
@@ -33,6 +34,8 @@ public:
     QAction *notificationsAction() const { return m_notifications; }
     // "Allow the same for this agent for": none, 1 h, 8 h, 24 h (item data: seconds).
     QComboBox *grantChoice() const { return m_grantChoice; }
+    // For an mcp.tool_call: which of its arguments the grant compares.
+    GrantArgumentsButton *grantArguments() const { return m_grantArguments; }
     // Why the grant choice is unavailable for the selected action ("" when it is available).
     QString grantUnavailableReason() const { return m_grantWhyNot; }
 
@@ -50,6 +53,7 @@ public:
 private:
     void updateEnabled();
     void updateGrantChoice();
+    void offerGrant();
     void setRole(const QString &role);
     void onEvents(const class QJsonArray &events);
     void tryOpenPending();
@@ -68,6 +72,7 @@ private:
     QAction *m_notifications;
     QComboBox *m_grantChoice;
     QLabel *m_grantLabel;
+    GrantArgumentsButton *m_grantArguments;
     QString m_grantWhyNot;
     QString m_openPending; // an action asked for before the console had it
     QString m_keepSession; // selected in the sessions panel across a reload

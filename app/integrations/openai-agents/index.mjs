@@ -1,0 +1,154 @@
+// Interlock for the OpenAI Agents SDK (@openai/agents, Node >= 22).
+//
+// The one-line change at the call site:
+//     const result = await run(agent, input);               // before
+//     const result = await runWithInterlock(agent, input);  // after
+//
+// What it does:
+//   1. gateAllTools(agent) sets `needsApproval` on every function tool of the agent (and of the
+//      agents it hands off to), so each tool call stops the run as an interruption, and wraps each
+//      tool's `invoke` so that it runs only a call Interlock approved, with exactly the approved
+//      arguments (the reviewer's, after an edit). A call that reaches `invoke` without an Interlock
+//      approval (someone approved the interruption by hand, or ran `run()` without this module)
+//      is refused, not run.
+//   2. runWithInterlock(agent, input, options) runs the agent; for every interruption it submits
+//      the tool call to Interlock and waits: approve → state.approve; edit → state.approve, and
+//      `invoke` substitutes the edited arguments (the SDK refuses a rewritten rawItem) and tells
+//      the model what the reviewer changed; reject, kill, timeout, any error → state.reject with
+//      the reason as the message the model sees. Then it resumes with run(agent, state) until
+//      the run has no interruption left.
+//   3. Tracing is switched off (setTracingDisabled(true)) unless options.tracing is true: the SDK
+//      otherwise exports traces, tool arguments included, to the vendor.
+//
+// Limits (docs/integrations-openai-agents.md): hosted tools that run on the vendor's side
+// (web search, file search, code interpreter) are not function tools and cannot be gated here;
+// gateAllTools refuses an agent that has them unless options.allowHostedTools is true.
+
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { InterlockClient } from '../js/interlock-client.mjs';
+
+// The application's own @openai/agents: this file lives with Interlock, not in the application,
+// so a bare import would not find it. options.sdk (the imported module) wins; otherwise it is
+// resolved from the working directory, as the application itself would resolve it.
+async function loadSdk(options) {
+  if (options.sdk) return options.sdk;
+  const require = createRequire(pathToFileURL(`${process.cwd()}/`).href);
+  return import(pathToFileURL(require.resolve('@openai/agents')).href);
+}
+
+const GATED = Symbol.for('interlock.gated');
+
+// Decisions Interlock made, by tool call id, waiting for `invoke`.
+class Approvals {
+  constructor() { this.byCall = new Map(); }
+  set(callId, entry) { this.byCall.set(callId, entry); }
+  take(callId) {
+    const e = this.byCall.get(callId);
+    this.byCall.delete(callId);
+    return e;
+  }
+}
+
+function callIdOf(details) {
+  const call = details && details.toolCall;
+  return call ? call.callId || call.id || '' : '';
+}
+
+// An Interlock action for one call. `kinds` maps tool names to Interlock kinds whose payload is
+// the tool's arguments as they are (e.g. {delete_emails: 'email.delete'} when the tool takes
+// {mailbox, message_ids}), so the risk rules see a known kind; other tools become
+// `agent.tool_call {tool, arguments}`. The edited payload maps back the same way.
+function toAction(toolName, argumentsText, agentName, kinds = {}) {
+  let args;
+  try { args = argumentsText ? JSON.parse(argumentsText) : {}; } catch { args = { unparsed: String(argumentsText) }; }
+  const kind = Object.prototype.hasOwnProperty.call(kinds, toolName) ? String(kinds[toolName]) : '';
+  if (kind && args && typeof args === 'object' && !Array.isArray(args))
+    return { kind, title: `${agentName || 'Agent'} calls ${String(toolName).slice(0, 120)}`,
+             summary: `OpenAI Agents SDK function tool ${toolName}; the payload is its arguments`,
+             payload: args, direct: true };
+  return {
+    kind: 'agent.tool_call',
+    title: `${agentName || 'Agent'} calls ${String(toolName).slice(0, 120)}`,
+    summary: 'OpenAI Agents SDK function tool; edit `arguments` to change what runs',
+    payload: { tool: String(toolName), arguments: args },
+  };
+}
+
+function wrapTool(tool, approvals) {
+  if (tool[GATED]) return;
+  const invoke = tool.invoke.bind(tool);
+  tool.needsApproval = async () => true;
+  tool.invoke = async (runContext, input, details) => {
+    const callId = callIdOf(details);
+    const decision = callId ? approvals.take(callId) : undefined;
+    if (!decision) return `Interlock: this call of ${tool.name} was not approved through Interlock, so it did not run.`;
+    if (decision.input !== input) return `Interlock: the arguments of ${tool.name} changed after the approval, so it did not run.`;
+    if (!decision.edited) return invoke(runContext, input, details);
+    const result = await invoke(runContext, JSON.stringify(decision.arguments), details);
+    const note = `[Interlock: a reviewer edited this ${tool.name} call before it ran; it ran with ` +
+                 `${JSON.stringify(decision.arguments)}${decision.comment ? `. Reviewer's note: ${decision.comment}` : ''}]`;
+    return typeof result === 'string' ? `${note}\n${result}` : result;
+  };
+  tool[GATED] = true;
+}
+
+// Gates every function tool of `agent` and of the agents reachable through its handoffs.
+export function gateAllTools(agent, options = {}) {
+  const approvals = options.approvals || agent[GATED] || new Approvals();
+  const seen = new Set();
+  const visit = (a) => {
+    if (!a || seen.has(a)) return;
+    seen.add(a);
+    for (const tool of a.tools || []) {
+      if (tool.type === 'function') wrapTool(tool, approvals);
+      else if (!options.allowHostedTools)
+        throw new Error(`Interlock cannot gate the hosted tool "${tool.name || tool.type}" of agent ${a.name}; ` +
+                        'remove it or pass allowHostedTools: true');
+    }
+    if (!a[GATED]) Object.defineProperty(a, GATED, { value: approvals, enumerable: false });
+    for (const h of a.handoffs || []) visit(h.agent || h);
+  };
+  visit(agent);
+  return approvals;
+}
+
+// run() with every tool call decided in Interlock. options: {client | url, token, sessionToken,
+// agent (name), deadlineMs}, runOptions (passed to run()), tracing (default false),
+// maxRounds (default 100), kinds (tool name → Interlock kind, see toAction), sdk (the application's `import * as sdk from '@openai/agents'`).
+export async function runWithInterlock(agent, input, options = {}) {
+  const { run, setTracingDisabled } = await loadSdk(options);
+  if (!options.tracing) setTracingDisabled(true);
+  const approvals = gateAllTools(agent, options);
+  const client = options.client || new InterlockClient({
+    url: options.url, token: options.token, sessionToken: options.sessionToken,
+    agent: options.agent || agent.name || 'openai-agents', deadlineMs: options.deadlineMs,
+  });
+  let result = await run(agent, input, options.runOptions);
+  for (let round = 0; result.interruptions && result.interruptions.length; ++round) {
+    if (round >= (options.maxRounds || 100)) throw new Error('Interlock: too many approval rounds');
+    for (const item of result.interruptions) {
+      const raw = item.rawItem || {};
+      const toolName = item.toolName || raw.name || '';
+      const argumentsText = typeof raw.arguments === 'string' ? raw.arguments : JSON.stringify(raw.arguments ?? {});
+      const callId = raw.callId || raw.id || '';
+      const { direct, ...action } = toAction(toolName, argumentsText, item.agent && item.agent.name, options.kinds);
+      const verdict = await client.gate(action, { idempotencyKey: callId ? `openai-agents:${callId}` : undefined });
+      if (verdict.allow && callId) {
+        const edited = !verdict.edited ? undefined : direct ? verdict.payload : verdict.payload && verdict.payload.arguments;
+        if (verdict.edited && (!edited || typeof edited !== 'object' || Array.isArray(edited))) {
+          result.state.reject(item, { message: 'Interlock: the reviewer\'s edit has no arguments object; the call did not run.' });
+          continue;
+        }
+        approvals.set(callId, { input: argumentsText, edited: Boolean(verdict.edited), arguments: edited, comment: verdict.comment });
+        result.state.approve(item);
+      } else {
+        result.state.reject(item, { message: verdict.allow ? 'Interlock: the call has no id; it did not run.' : `Interlock: ${verdict.reason}` });
+      }
+    }
+    result = await run(agent, result.state, options.runOptions);
+  }
+  return result;
+}
+
+export { InterlockClient };
