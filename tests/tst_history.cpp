@@ -349,6 +349,8 @@ private Q_SLOTS:
             for (const char *column : {"h_title", "h_comment", "h_sha"})
                 QVERIFY(q.exec(QStringLiteral("ALTER TABLE actions DROP COLUMN ") +
                                QLatin1String(column)));
+            // Older versions had no schema_version table either (numbered migrations).
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE schema_version")));
         });
         SqliteStore store(copy);
         QString error;
