@@ -118,19 +118,11 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString missing = whatIsMissing();
-        if (!missing.isEmpty())
-            QFAIL(qPrintable(missing)); // never a silent skip
         QString error;
-        QVERIFY2(m_daemon.start(&error), qPrintable(error));
+        QVERIFY2(m_daemon.startIfComplete(whatIsMissing(), &error), qPrintable(error));
     }
 
-    void init()
-    {
-        // Each test starts with an empty queue.
-        for (const QJsonValue &v : m_daemon.waitForActions(0))
-            m_daemon.decide(v.toObject(), {{"decision", "reject"}, {"comment", "leftover"}});
-    }
+    void init() { m_daemon.rejectLeftovers(); }
 
     void rejectedCommandDoesNotRunAndTheModelSeesWhy()
     {

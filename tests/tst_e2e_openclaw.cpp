@@ -197,18 +197,11 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString missing = whatIsMissingForAgents();
-        if (!missing.isEmpty())
-            QFAIL(qPrintable(missing)); // never a silent skip
         QString error;
-        QVERIFY2(m_daemon.start(&error), qPrintable(error));
+        QVERIFY2(m_daemon.startIfComplete(whatIsMissingForAgents(), &error), qPrintable(error));
     }
 
-    void init()
-    {
-        for (const QJsonValue &v : m_daemon.waitForActions(0))
-            m_daemon.decide(v.toObject(), {{"decision", "reject"}, {"comment", "leftover"}});
-    }
+    void init() { m_daemon.rejectLeftovers(); }
 
     // One OpenClaw run, three decisions: the bulk delete is rejected (nothing deleted, the
     // model is told why), a himalaya delete is edited into a move (the edit ran, not the

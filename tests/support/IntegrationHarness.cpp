@@ -75,9 +75,13 @@ QString whatIsMissingForAgents()
         missing.append(QStringLiteral("node (Debian package nodejs, for the fake model)"));
     if (!QFileInfo(node24Program()).isExecutable())
         missing.append(node24Program());
-    for (const QString &path :
-         QStringList{openclawScript(),
-                     agentsDir() + QStringLiteral("/node_modules/@openai/agents/package.json")}) {
+    for (const QString &path : QStringList{
+             openclawScript(),
+             agentsDir() + QStringLiteral("/node_modules/@openai/agents/package.json"),
+             // Optional for npm, needed by the SDK at run time: npm on Debian's Node 18
+             // skipped it (it wants Node >= 20) until it became a direct dependency.
+             agentsDir() +
+                 QStringLiteral("/node_modules/@modelcontextprotocol/client/package.json")}) {
         if (!QFileInfo::exists(path))
             missing.append(path);
     }
@@ -94,6 +98,22 @@ E2eDaemon::E2eDaemon() = default;
 E2eDaemon::~E2eDaemon()
 {
     stop();
+}
+
+bool E2eDaemon::startIfComplete(const QString &missing, QString *error)
+{
+    if (!missing.isEmpty()) {
+        *error = missing;
+        return false;
+    }
+    return start(error);
+}
+
+void E2eDaemon::rejectLeftovers() const
+{
+    for (const QJsonValue &v : waitForActions(0))
+        decide(v.toObject(), {{QStringLiteral("decision"), QStringLiteral("reject")},
+                              {QStringLiteral("comment"), QStringLiteral("leftover")}});
 }
 
 bool E2eDaemon::start(QString *error)
