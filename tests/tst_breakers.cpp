@@ -222,7 +222,7 @@ private Q_SLOTS:
     void emailIncidentWithRealProcessesAndTheShippedRules()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("i.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("i.db"));
         const auto token = [&](const char *role) {
             QProcess ctl;
             ctl.start(QStringLiteral(INTERLOCKCTL_PATH),

@@ -1,7 +1,9 @@
 // Group commit: transitions share one transaction but stay atomic each; nothing is visible
-// (durable) before the group commits.
+// (durable) before the group commits. Run against SQLite and PostgreSQL.
 #include "server/CommitGroup.h"
 #include "server/SqliteStore.h"
+#include "server/Store.h"
+#include "server/StoreFactory.h"
 #include "server/Tokens.h"
 #include "support/TestServer.h"
 
@@ -11,6 +13,7 @@
 #include <QtTest>
 
 using namespace interlock;
+using interlock::test::freshDatabase;
 
 class TestCommitGroup : public QObject
 {
@@ -61,8 +64,9 @@ private Q_SLOTS:
     void nothingIsVisibleBeforeTheGroupCommits()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY2(store.open(&error), qPrintable(error));
         CommitGroup group(store);
@@ -86,8 +90,9 @@ private Q_SLOTS:
     void flushRunsOnTheNextEventLoopPass()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);
@@ -99,30 +104,49 @@ private Q_SLOTS:
 
     void writersTakeTurnsOnOneChain()
     {
-        // The server (group commit) and interlockctl token create (plain) on the same file, one
-        // after the other: the file's lock lets only one of them write at a time, and each
-        // continues the chain where the other left it.
+        // The server (group commit) and interlockctl token create (plain) on the same store:
+        // each continues the chain where the other left it. SQLite: the file's lock lets only one
+        // of them write at a time, so they take turns; PostgreSQL: both are open at once and
+        // interleave (the chain head is locked in the database).
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
         QString error;
-        for (int round = 0; round < 2; ++round) {
-            {
-                SqliteStore server(path);
-                QVERIFY2(server.open(&error), qPrintable(error));
-                SqliteStore tool(path);
-                QVERIFY(!tool.open(&error));
-                QVERIFY2(error.contains(QStringLiteral("is in use by")), qPrintable(error));
-                CommitGroup group(server);
-                const QString name = QStringLiteral("server-%1").arg(round);
-                QVERIFY(server.insertToken(tokenHash(name), user(name), 1 + 2 * round,
+        if (interlock::test::testingPostgres()) {
+            const auto serverStore = makeStore(path), toolStore = makeStore(path);
+            Store &server = *serverStore;
+            Store &tool = *toolStore;
+            QVERIFY2(server.open(&error), qPrintable(error));
+            QVERIFY2(tool.open(&error), qPrintable(error));
+            CommitGroup group(server);
+            for (int round = 0; round < 2; ++round) {
+                const QString s = QStringLiteral("server-%1").arg(round);
+                QVERIFY(server.insertToken(tokenHash(s), user(s), 1 + 2 * round,
                                            QStringLiteral("server")));
                 group.flush();
+                const QString t = QStringLiteral("tool-%1").arg(round);
+                QVERIFY(
+                    tool.insertToken(tokenHash(t), user(t), 2 + 2 * round, QStringLiteral("tool")));
             }
-            SqliteStore tool(path);
-            QVERIFY2(tool.open(&error), qPrintable(error));
-            const QString name = QStringLiteral("tool-%1").arg(round);
-            QVERIFY(tool.insertToken(tokenHash(name), user(name), 2 + 2 * round,
-                                     QStringLiteral("tool")));
+        } else {
+            for (int round = 0; round < 2; ++round) {
+                {
+                    SqliteStore server(path);
+                    QVERIFY2(server.open(&error), qPrintable(error));
+                    SqliteStore tool(path);
+                    QVERIFY(!tool.open(&error));
+                    QVERIFY2(error.contains(QStringLiteral("is in use by")), qPrintable(error));
+                    CommitGroup group(server);
+                    const QString name = QStringLiteral("server-%1").arg(round);
+                    QVERIFY(server.insertToken(tokenHash(name), user(name), 1 + 2 * round,
+                                               QStringLiteral("server")));
+                    group.flush();
+                }
+                SqliteStore tool(path);
+                QVERIFY2(tool.open(&error), qPrintable(error));
+                const QString name = QStringLiteral("tool-%1").arg(round);
+                QVERIFY(tool.insertToken(tokenHash(name), user(name), 2 + 2 * round,
+                                         QStringLiteral("tool")));
+            }
         }
         QCOMPARE(countFromOutside(path, QStringLiteral("audit")), 4);
         QCOMPARE(chainLength(path), 4);
@@ -131,8 +155,9 @@ private Q_SLOTS:
     void aFailedTransitionRollsBackAloneAndTheChainHolds()
     {
         QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("g.db"));
-        SqliteStore store(path);
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
         QString error;
         QVERIFY(store.open(&error));
         CommitGroup group(store);

@@ -1,7 +1,9 @@
 // interlockctl as a user runs it: real processes against an in-process server on loopback.
+#include "core/CanonicalJson.h"
 #include "support/TestServer.h"
 
 #include <QProcess>
+#include <QSqlQuery>
 #include <QtTest>
 
 using namespace interlock;
@@ -69,7 +71,7 @@ private Q_SLOTS:
     void tokenCreateWorksOfflineAndPrintsOnlyTheToken()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("sub/new.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("sub/new.db"));
         const Run r =
             ctl({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,
                  QStringLiteral("--role"), QStringLiteral("reviewer"), QStringLiteral("--name"),
@@ -79,10 +81,21 @@ private Q_SLOTS:
                     .match(r.out)
                     .hasMatch());
         QVERIFY(r.err.isEmpty());
-        QFile dbFile(db);
-        QVERIFY(dbFile.open(QIODevice::ReadOnly));
-        QVERIFY2(!dbFile.readAll().contains(r.out.trimmed().toUtf8()),
-                 "the database must hold only the hash");
+        if (testingPostgres()) {
+            withOutsideConnection(db, [&](QSqlDatabase &d) {
+                QSqlQuery q(d);
+                QVERIFY(q.exec(QStringLiteral("SELECT hash, name FROM tokens")));
+                QVERIFY(q.next());
+                QCOMPARE(q.value(0).toString(),
+                         QString::fromLatin1(sha256Hex(r.out.trimmed().toUtf8())));
+                QCOMPARE(q.value(1).toString(), QStringLiteral("dana"));
+            });
+        } else {
+            QFile dbFile(db);
+            QVERIFY(dbFile.open(QIODevice::ReadOnly));
+            QVERIFY2(!dbFile.readAll().contains(r.out.trimmed().toUtf8()),
+                     "the database must hold only the hash");
+        }
         const Run bad = ctl({QStringLiteral("token"), QStringLiteral("create"),
                              QStringLiteral("--db"), db, QStringLiteral("--role"),
                              QStringLiteral("god"), QStringLiteral("--name"), QStringLiteral("x")});

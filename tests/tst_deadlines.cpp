@@ -99,7 +99,7 @@ private Q_SLOTS:
     void aRestartHonoursTheStoredDeadline()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("d.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("d.db"));
         const qint64 start =
             QDateTime(QDate(2026, 11, 24), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch();
         QString action, admin;

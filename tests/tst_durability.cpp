@@ -48,7 +48,7 @@ private Q_SLOTS:
     void acknowledgedActionsSurviveSigkill()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("d.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("d.db"));
         const QString agent = ctlToken(db, "agent");
         const QString admin = ctlToken(db, "admin");
         QVERIFY(agent.startsWith(QStringLiteral("ilk_")));
@@ -120,11 +120,19 @@ private Q_SLOTS:
     void refusesAnUnusableDatabase()
     {
         QTemporaryDir dir;
-        const QString notADb = dir.filePath(QStringLiteral("junk.db"));
+        // A file that is not SQLite, or a PostgreSQL database that does not exist.
+        QString notADb = dir.filePath(QStringLiteral("junk.db"));
+        if (testingPostgres()) {
+            QUrl url(freshDatabase(dir));
+            url.setPath(QStringLiteral("/no_such_database"));
+            notADb = url.toString();
+        }
         QFile f(notADb);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write(QByteArray(8192, 'j'));
-        f.close();
+        if (!testingPostgres()) {
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(8192, 'j'));
+            f.close();
+        }
         QProcess daemon;
         daemon.start(QStringLiteral(INTERLOCKD_PATH),
                      {QStringLiteral("--db"), notADb, QStringLiteral("--listen"),

@@ -257,7 +257,7 @@ private Q_SLOTS:
 
         // interlockctl token create, offline (no server holds the file), says why and exits 1.
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("names.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("names.db"));
         QVERIFY(
             !createToken(db, QStringLiteral("reviewer"), QStringLiteral("Dana Smith")).isEmpty());
         const CtlResult ctl =
@@ -322,7 +322,7 @@ private Q_SLOTS:
     void theIssuesBypassesFailOverTheRealDaemon()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("identity.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("identity.db"));
         const QString agent = createToken(db, QStringLiteral("agent"), QStringLiteral("bot"));
         const QString reviewer =
             createToken(db, QStringLiteral("reviewer"), QStringLiteral("reviewer-1"));

@@ -44,11 +44,7 @@ private Q_SLOTS:
         const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
         const QString pending = s.submit(token, sampleAction(QStringLiteral("email.delete")));
         QVERIFY(!pending.isEmpty());
-        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("CREATE TRIGGER refuse_kill BEFORE UPDATE ON sessions "
-                                          "BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
-        });
+        refuseWritesTo(s.dbPath(), QStringLiteral("sessions"));
         const ApiResult kill =
             s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id));
         QCOMPARE(kill.status, 200);
@@ -79,8 +75,14 @@ private Q_SLOTS:
         QCOMPARE(s.call(token, "GET", QStringLiteral("/v1/me")).status, 403);
         // Once the database takes writes again, the background retries record both.
         withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            // What refuseWritesTo() installed, in either dialect.
             QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_kill")));
+            if (testingPostgres()) {
+                QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON sessions")));
+                return;
+            }
+            for (const char *op : {"INSERT", "UPDATE", "DELETE"})
+                QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_sessions_%1").arg(op)));
         });
         QTRY_COMPARE(s.server().killRecorder().unrecorded(), 0);
         const ApiResult stored =

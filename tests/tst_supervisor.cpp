@@ -243,7 +243,7 @@ private Q_SLOTS:
     void deadManKillsTheAgentWhenTheServerIsGone()
     {
         QTemporaryDir dir;
-        const QString db = dir.filePath(QStringLiteral("d.db"));
+        const QString db = freshDatabase(dir, QStringLiteral("d.db"));
         QProcess ctl;
         ctl.start(QStringLiteral(INTERLOCKCTL_PATH),
                   {QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--db"), db,

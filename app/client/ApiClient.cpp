@@ -2,7 +2,9 @@
 
 #include "KeepAlivePool.h"
 
+#include <QElapsedTimer>
 #include <QEventLoop>
+#include <QTimer>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QNetworkAccessManager>
@@ -236,6 +238,24 @@ ApiResult ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
     ApiResult r = resultOf(reply);
     reply->deleteLater();
     return r;
+}
+
+ApiResult ApiClient::callRetrying(const QByteArray &method, const QString &pathAndQuery,
+                                  const std::optional<QJsonObject> &body, const Headers &headers,
+                                  int timeoutMs, int giveUpMs)
+{
+    QElapsedTimer elapsed;
+    elapsed.start();
+    int backoffMs = 100;
+    for (;;) {
+        const ApiResult r = call(method, pathAndQuery, body, headers, timeoutMs);
+        if (!r.retryable() || elapsed.elapsed() + backoffMs > giveUpMs)
+            return r;
+        QEventLoop loop;
+        QTimer::singleShot(backoffMs, &loop, &QEventLoop::quit);
+        loop.exec();
+        backoffMs = qMin(backoffMs * 2, 2000);
+    }
 }
 
 } // namespace interlock

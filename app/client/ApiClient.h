@@ -29,6 +29,13 @@ struct ApiResult {
     QString unreadable;
 
     bool ok() const { return status >= 200 && status < 300 && unreadable.isEmpty(); }
+    // A failure another try can fix, on the same server or, behind a load balancer, another one:
+    // no answer (refused, reset, timed out), 502/504 from a proxy, 503 (no server available, or
+    // the server's database is away).
+    bool retryable() const
+    {
+        return status == 0 || status == 502 || status == 503 || status == 504;
+    }
     ApiError error() const { return ApiError::fromJson(status, body); }
     // One line for a person: the server's message, or why the server was not reached.
     QString describe() const;
@@ -72,6 +79,13 @@ public:
     ApiResult call(const QByteArray &method, const QString &pathAndQuery,
                    const std::optional<QJsonObject> &body = std::nullopt,
                    const Headers &headers = {}, int timeoutMs = 0);
+
+    // call(), tried again while the failure is retryable() and `giveUpMs` has not passed (back-off
+    // from 100 ms to 2 s). Only for requests that are safe to send twice: GETs, and POSTs with an
+    // Idempotency-Key.
+    ApiResult callRetrying(const QByteArray &method, const QString &pathAndQuery,
+                           const std::optional<QJsonObject> &body, const Headers &headers,
+                           int timeoutMs, int giveUpMs);
 
     // Streams a GET's body into `sink` as it arrives (exports of any size, never held in memory).
     // `progress` gets the bytes written so far; `done` the result (its body is empty on

@@ -28,6 +28,7 @@ void EventStream::onResult(const ApiResult &r)
 {
     if (r.ok()) {
         m_backoffMs = 500;
+        m_gatewayRetries = 0;
         const bool fresh = m_after < 0;
         m_after = r.body.value(QStringLiteral("next")).toInteger(m_after);
         if (m_state != State::Connected)
@@ -44,6 +45,14 @@ void EventStream::onResult(const ApiResult &r)
         return; // a token problem does not fix itself by retrying
     }
     setState(State::Reconnecting, r.describe());
+    if (r.status == 502 || r.status == 503 || r.status == 504) {
+        // A proxy lost the server (or no server has its database right now): the event log is
+        // the shared database's, so another server continues it from the same seq and nothing
+        // is missed. Retried soon, the first time at once.
+        m_retry.start(m_gatewayRetries++ == 0 ? 0 : qMin(m_backoffMs, 1000));
+        m_backoffMs = qMin(m_backoffMs * 2, 10000);
+        return;
+    }
     m_after = -1; // events may have been missed: resync when back
     m_retry.start(m_backoffMs);
     m_backoffMs = qMin(m_backoffMs * 2, 10000);

@@ -9,6 +9,8 @@ namespace interlock {
 
 // Follows GET /v1/events with long-polls from "now" on, and says how the connection is:
 // connected, reconnecting (with backoff, 0.5 s doubling to 10 s) or refused by the server.
+// Behind a load balancer a 502/503/504 is retried from the same seq (the log is shared, another
+// server continues it); any other failure resyncs from "now" (resynced() reloads the state).
 class EventStream : public QObject
 {
     Q_OBJECT
@@ -35,6 +37,7 @@ private:
     ApiClient &m_client;
     qint64 m_after = -1;
     int m_backoffMs = 500;
+    int m_gatewayRetries = 0;
     State m_state = State::Connecting;
     QString m_detail;
     QTimer m_retry;

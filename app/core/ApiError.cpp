@@ -82,4 +82,9 @@ ApiError ApiError::internal(const QString &message)
     return {500, QStringLiteral("internal"), message, {}};
 }
 
+ApiError ApiError::unavailable(const QString &message)
+{
+    return {503, QStringLiteral("unavailable"), message, {}};
+}
+
 } // namespace interlock

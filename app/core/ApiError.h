@@ -28,6 +28,8 @@ struct ApiError {
     static ApiError unsupportedMediaType();
     static ApiError rateLimited(const QString &message);
     static ApiError internal(const QString &message);
+    // 503 `unavailable`: the server cannot reach its database right now; retry shortly.
+    static ApiError unavailable(const QString &message);
 };
 
 } // namespace interlock

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
+#include <QUuid>
 
 namespace interlock::ctl {
 
@@ -95,11 +96,13 @@ int submitCommand(const QStringList &args)
     if (!useConnectionSecurity(parser))
         return Failed;
     ApiClient client(serverUrl(parser), token(parser));
-    ApiClient::Headers headers;
-    if (parser.isSet(QStringLiteral("idempotency-key")))
-        headers.append(
-            {"Idempotency-Key", parser.value(QStringLiteral("idempotency-key")).toUtf8()});
-    const ApiResult r = client.call("POST", QStringLiteral("/v1/actions"), body, headers);
+    // Always sent with an Idempotency-Key (a fresh one unless given), so a submission that met a
+    // failing server can be sent again, to another one, without becoming two actions.
+    const QByteArray key = parser.isSet(QStringLiteral("idempotency-key"))
+                               ? parser.value(QStringLiteral("idempotency-key")).toUtf8()
+                               : "interlockctl-" + QUuid::createUuid().toByteArray(QUuid::Id128);
+    const ApiResult r = client.callRetrying("POST", QStringLiteral("/v1/actions"), body,
+                                            {{"Idempotency-Key", key}}, 30000, 60000);
     if (!r.ok())
         return fail(QStringLiteral("submit failed: ") + r.describe() +
                     (r.error().field.isEmpty()
@@ -125,9 +128,11 @@ int waitForDecision(ApiClient &client, const QString &id, int timeoutS)
                             TimedOut);
             wait = int(qMin<qint64>(60, (left + 999) / 1000));
         }
-        const ApiResult r =
-            client.call("GET", QStringLiteral("/v1/actions/%1/decision?wait=%2").arg(id).arg(wait),
-                        std::nullopt, {}, (wait + 15) * 1000);
+        // A long-poll cut short by a server that went away (502/503, reset) is asked again;
+        // behind a load balancer another server answers it from the shared database.
+        const ApiResult r = client.callRetrying(
+            "GET", QStringLiteral("/v1/actions/%1/decision?wait=%2").arg(id).arg(wait),
+            std::nullopt, {}, (wait + 15) * 1000, 120000);
         if (!r.ok())
             return fail(QStringLiteral("wait failed: ") + r.describe());
         const QString status = r.body.value(QStringLiteral("status")).toString();

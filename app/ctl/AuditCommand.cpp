@@ -1,5 +1,7 @@
 #include "CtlCommon.h"
+#include "server/PgStore.h"
 #include "server/SqliteStore.h"
+#include "server/StoreFactory.h"
 
 #include <QFileInfo>
 
@@ -10,8 +12,9 @@ int auditCommand(const QStringList &args)
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("verify"),
                                  QStringLiteral("The only sub-command: verify the audit chain."));
-    parser.addOption({QStringLiteral("db"), QStringLiteral("The server's SQLite database file."),
-                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("The server's SQLite database file or PostgreSQL URL."),
+                      QStringLiteral("FILE|URL")});
     int code = Ok;
     if (!parseArguments(
             parser, args,
@@ -26,14 +29,20 @@ int auditCommand(const QStringList &args)
         !parser.isSet(QStringLiteral("db")))
         return fail(QStringLiteral("usage: interlockctl audit verify --db FILE"), Usage);
     const QString db = parser.value(QStringLiteral("db"));
-    if (!QFileInfo(db).isFile())
+    const bool postgres = isPostgresLocation(db);
+    if (!postgres && !QFileInfo(db).isFile())
         return fail(QStringLiteral("audit verify: no database at %1").arg(db), Usage);
-    // Read-only: it may run beside the server that writes the file (it takes no lock).
-    SqliteStore store(db, SqliteStore::Mode::ReadOnly);
+    // Read-only: it may run beside the servers that write the database (it takes no lock).
+    // PostgreSQL: a read-only session, the chain verified as one snapshot of it.
+    std::unique_ptr<Store> store;
+    if (postgres)
+        store = std::make_unique<PgStore>(db, PgStore::Mode::ReadOnly);
+    else
+        store = std::make_unique<SqliteStore>(db, SqliteStore::Mode::ReadOnly);
     QString error;
-    if (!store.open(&error))
+    if (!store->open(&error))
         return fail(QStringLiteral("audit verify: ") + error);
-    const AuditVerdict verdict = store.verifyAudit();
+    const AuditVerdict verdict = store->verifyAudit();
     if (!verdict.ok)
         return fail(
             QStringLiteral(

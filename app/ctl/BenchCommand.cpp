@@ -1,4 +1,5 @@
 #include "BreakerBench.h"
+#include "ClusterBench.h"
 #include "CtlCommon.h"
 #include "FloodBench.h"
 #include "HistoryBench.h"
@@ -62,6 +63,11 @@ int benchCommand(const QStringList &args)
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("store"),
+                      QStringLiteral("submit: PostgreSQL instead (URL): 1 and 2 interlockd behind "
+                                     "HAProxy on fresh databases of that cluster, against "
+                                     "pgbench; kill and delivery also across servers."),
+                      QStringLiteral("URL")});
     parser.addOption({QStringLiteral("dir"),
                       QStringLiteral("Folder for the fresh databases, on the disk to measure "
                                      "(default: the current folder)."),
@@ -162,6 +168,24 @@ int benchCommand(const QStringList &args)
                                    "submit|kill|risk|history|flood|breaker|hook|gateway "
                                    "[OPTIONS] (see --help)"),
                     Usage);
+    if (parser.isSet(QStringLiteral("store"))) {
+        ClusterBench::Options c;
+        c.store = parser.value(QStringLiteral("store"));
+        c.dir = parser.value(QStringLiteral("dir"));
+        c.deliveries = 1000;
+        if (!readInt(parser, "agents", 1, 256, &c.agents) ||
+            !readInt(parser, "actions", c.agents, 10000000, &c.actions) ||
+            (parser.isSet(QStringLiteral("deliveries")) &&
+             !readInt(parser, "deliveries", 1, c.actions, &c.deliveries)) ||
+            (parser.isSet(QStringLiteral("sessions")) &&
+             !readInt(parser, "sessions", 2, 500, &c.sessions)) ||
+            (parser.isSet(QStringLiteral("procs")) && !readInt(parser, "procs", 1, 500, &c.procs)))
+            return fail(QStringLiteral("--agents must be 1-256, --actions at least --agents, "
+                                       "--deliveries 1 to --actions, --sessions 2-500, --procs "
+                                       "1-500"),
+                        Usage);
+        return ClusterBench(c).run();
+    }
     SubmitBench::Options o;
     o.dir = parser.value(QStringLiteral("dir"));
     if (!readInt(parser, "agents", 1, 256, &o.agents) ||

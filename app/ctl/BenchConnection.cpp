@@ -6,6 +6,7 @@ namespace interlock::ctl {
 
 BenchConnection::BenchConnection(quint16 port, QString token, QObject *parent)
     : QObject(parent)
+    , m_port(port)
     , m_auth("Authorization: Bearer " + token.toUtf8() + "\r\n")
 {
     m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -21,6 +22,12 @@ void BenchConnection::request(const QByteArray &method, const QString &path,
                               const QJsonObject *body, Done done)
 {
     m_done = std::move(done);
+    // A connection the server (or HAProxy) closed is opened again: a request written to a closed
+    // socket would never be answered and the bench would wait for it forever.
+    if (m_socket.state() == QAbstractSocket::UnconnectedState) {
+        m_buffer.clear();
+        m_socket.connectToHost(QHostAddress::LocalHost, m_port);
+    }
     QByteArray data = body ? QJsonDocument(*body).toJson(QJsonDocument::Compact) : QByteArray();
     QByteArray out = method + ' ' + path.toUtf8() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + m_auth;
     if (body)

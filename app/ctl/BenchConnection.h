@@ -26,6 +26,7 @@ private:
     void onReadyRead();
 
     QTcpSocket m_socket;
+    quint16 m_port = 0;
     QByteArray m_auth;
     QByteArray m_buffer;
     Done m_done;

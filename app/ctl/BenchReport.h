@@ -1,10 +1,14 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QString>
 #include <utility>
 #include <vector>
 
 namespace interlock::ctl {
+
+// The action every submit benchmark sends (an email clean-up, medium risk), numbered.
+QJsonObject benchAction(int n);
 
 // Nearest-rank percentile (p in 0..1; 1 is the maximum) of unsorted values; 0 when empty.
 double percentile(std::vector<double> values, double p);

@@ -56,6 +56,8 @@ int benchCommand(const QStringList &args);
 int runCommand(const QStringList &args);
 int auditCommand(const QStringList &args);
 int historyCommand(const QStringList &args);
+int dbCommand(const QStringList &args);
+int clusterCommand(const QStringList &args);
 int hookCommand(const QStringList &args);
 int mcpGatewayCommand(const QStringList &args);
 

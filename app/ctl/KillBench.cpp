@@ -76,6 +76,108 @@ int processesOfSession(const QString &sessionId)
 }
 } // namespace
 
+bool KillBench::measure(const QString &folder, int sessions, int procs, const QUrl &supervisorUrl,
+                        const QString &enrollment, const std::vector<Killer> &killers,
+                        std::vector<Measured> *perKiller, QString *error)
+{
+    const QDir dir(folder);
+    const QString script = writeTreeScript(folder, procs);
+    if (script.isEmpty()) {
+        *error = QStringLiteral("cannot write in %1").arg(folder);
+        return false;
+    }
+    perKiller->assign(killers.size(), Measured{});
+    std::fprintf(stderr, "starting %d supervised agents of %d processes each…\n", sessions, procs);
+    std::vector<std::unique_ptr<QProcess>> supervisors;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("INTERLOCK_URL"), supervisorUrl.toString());
+    env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
+    env.insert(QStringLiteral("INTERLOCK_BENCH_CLOCK"), QStringLiteral("1"));
+    for (int i = 0; i < sessions; ++i) {
+        auto p = std::make_unique<QProcess>();
+        p->setProcessEnvironment(env);
+        p->setProcessChannelMode(QProcess::SeparateChannels);
+        p->start(QCoreApplication::applicationFilePath(),
+                 {QStringLiteral("run"), QStringLiteral("--agent"),
+                  QStringLiteral("bench-%1").arg(i), QStringLiteral("--"), script,
+                  dir.filePath(QStringLiteral("agent-%1").arg(i))});
+        supervisors.push_back(std::move(p));
+    }
+    const auto allReady = [&] {
+        for (int i = 0; i < sessions; ++i)
+            if (!QFile::exists(dir.filePath(QStringLiteral("agent-%1").arg(i))))
+                return false;
+        return true;
+    };
+    if (!waitUntil(allReady, 120000)) {
+        *error = QStringLiteral("the supervised agents did not all start");
+        return false;
+    }
+
+    std::fprintf(stderr, "killing them one by one…\n");
+    std::vector<std::unique_ptr<BenchConnection>> oncalls;
+    for (const Killer &k : killers)
+        oncalls.push_back(std::make_unique<BenchConnection>(k.port, k.oncallToken));
+    const quint16 supervisorPort = quint16(supervisorUrl.port());
+    for (int i = 0; i < sessions; ++i) {
+        Measured &m = (*perKiller)[size_t(i) % killers.size()];
+        BenchConnection &oncall = *oncalls[size_t(i) % killers.size()];
+        QFile ready(dir.filePath(QStringLiteral("agent-%1").arg(i)));
+        ready.open(QIODevice::ReadOnly);
+        const QList<QByteArray> idAndToken = ready.readAll().trimmed().split(' ');
+        const QString sessionId = QString::fromUtf8(idAndToken.value(0));
+        BenchConnection agent(supervisorPort, QString::fromUtf8(idAndToken.value(1)));
+        QProcess &supervisor = *supervisors[size_t(i)];
+
+        const qint64 sentNs = monotonicNs();
+        int killStatus = 0;
+        oncall.request("POST", QStringLiteral("/v1/sessions/%1/kill").arg(sessionId), nullptr,
+                       [&](int status, const QJsonObject &) { killStatus = status; });
+        waitUntil([&] { return killStatus != 0; }, 10000);
+        // The kill has returned: the session's token must not get anything through any more.
+        int answered = 0;
+        const QJsonObject action{{QStringLiteral("kind"), QStringLiteral("email.delete")},
+                                 {QStringLiteral("title"), QStringLiteral("one more")},
+                                 {QStringLiteral("payload"), QJsonObject()}};
+        std::function<void()> probe = [&] {
+            agent.request("POST", QStringLiteral("/v1/actions"), &action,
+                          [&](int status, const QJsonObject &) {
+                              m.acceptedAfterKill += status == 201;
+                              if (++answered < 5)
+                                  probe();
+                          });
+        };
+        probe();
+        if (!waitUntil([&] { return supervisor.state() == QProcess::NotRunning; }, 20000) ||
+            killStatus != 200) {
+            ++m.failures;
+            continue;
+        }
+        const auto match = QRegularExpression(QStringLiteral("reaped-at-monotonic-ns=(\\d+)"))
+                               .match(QString::fromUtf8(supervisor.readAllStandardError()));
+        if (!match.hasMatch()) {
+            ++m.failures;
+            continue;
+        }
+        m.killMs.push_back(double(match.captured(1).toLongLong() - sentNs) / 1e6);
+        waitUntil([&] { return answered == 5; }, 10000);
+        m.survivors += processesOfSession(sessionId);
+        int got = 0;
+        double reported = 0;
+        oncall.request("GET", QStringLiteral("/v1/sessions/") + sessionId, nullptr,
+                       [&](int, const QJsonObject &body) {
+                           reported = body.value(QStringLiteral("session"))
+                                          .toObject()
+                                          .value(QStringLiteral("kill_latency_ms"))
+                                          .toDouble();
+                           got = 1;
+                       });
+        waitUntil([&] { return got == 1; }, 10000);
+        m.supervisorMs.push_back(reported);
+    }
+    return true;
+}
+
 int KillBench::run()
 {
     QTemporaryDir dir(
@@ -112,92 +214,17 @@ int KillBench::run()
     server.start();
     if (!server.waitUntilReady())
         return fail(QStringLiteral("the benchmark server did not start"));
-    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(server.port());
-
-    std::fprintf(stderr, "starting %d supervised agents of %d processes each…\n",
-                 m_options.sessions, m_options.procs);
-    std::vector<std::unique_ptr<QProcess>> supervisors;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("INTERLOCK_URL"), url);
-    env.insert(QStringLiteral("INTERLOCK_TOKEN"), server.agentToken());
-    env.insert(QStringLiteral("INTERLOCK_BENCH_CLOCK"), QStringLiteral("1"));
-    for (int i = 0; i < m_options.sessions; ++i) {
-        auto p = std::make_unique<QProcess>();
-        p->setProcessEnvironment(env);
-        p->setProcessChannelMode(QProcess::SeparateChannels);
-        p->start(QCoreApplication::applicationFilePath(),
-                 {QStringLiteral("run"), QStringLiteral("--agent"),
-                  QStringLiteral("bench-%1").arg(i), QStringLiteral("--"), script,
-                  dir.filePath(QStringLiteral("agent-%1").arg(i))});
-        supervisors.push_back(std::move(p));
-    }
-    const auto allReady = [&] {
-        for (int i = 0; i < m_options.sessions; ++i)
-            if (!QFile::exists(dir.filePath(QStringLiteral("agent-%1").arg(i))))
-                return false;
-        return true;
-    };
-    if (!waitUntil(allReady, 120000))
-        return fail(QStringLiteral("the supervised agents did not all start"));
-
-    std::fprintf(stderr, "killing them one by one…\n");
-    BenchConnection oncall(server.port(), server.oncallToken());
-    std::vector<double> killMs, supervisorMs;
-    int acceptedAfterKill = 0, survivors = 0, failures = 0;
-    for (int i = 0; i < m_options.sessions; ++i) {
-        QFile ready(dir.filePath(QStringLiteral("agent-%1").arg(i)));
-        ready.open(QIODevice::ReadOnly);
-        const QList<QByteArray> idAndToken = ready.readAll().trimmed().split(' ');
-        const QString sessionId = QString::fromUtf8(idAndToken.value(0));
-        BenchConnection agent(server.port(), QString::fromUtf8(idAndToken.value(1)));
-        QProcess &supervisor = *supervisors[size_t(i)];
-
-        const qint64 sentNs = monotonicNs();
-        int killStatus = 0;
-        oncall.request("POST", QStringLiteral("/v1/sessions/%1/kill").arg(sessionId), nullptr,
-                       [&](int status, const QJsonObject &) { killStatus = status; });
-        waitUntil([&] { return killStatus != 0; }, 10000);
-        // The kill has returned: the session's token must not get anything through any more.
-        int answered = 0;
-        const QJsonObject action{{QStringLiteral("kind"), QStringLiteral("email.delete")},
-                                 {QStringLiteral("title"), QStringLiteral("one more")},
-                                 {QStringLiteral("payload"), QJsonObject()}};
-        std::function<void()> probe = [&] {
-            agent.request("POST", QStringLiteral("/v1/actions"), &action,
-                          [&](int status, const QJsonObject &) {
-                              acceptedAfterKill += status == 201;
-                              if (++answered < 5)
-                                  probe();
-                          });
-        };
-        probe();
-        if (!waitUntil([&] { return supervisor.state() == QProcess::NotRunning; }, 20000) ||
-            killStatus != 200) {
-            ++failures;
-            continue;
-        }
-        const auto m = QRegularExpression(QStringLiteral("reaped-at-monotonic-ns=(\\d+)"))
-                           .match(QString::fromUtf8(supervisor.readAllStandardError()));
-        if (!m.hasMatch()) {
-            ++failures;
-            continue;
-        }
-        killMs.push_back(double(m.captured(1).toLongLong() - sentNs) / 1e6);
-        waitUntil([&] { return answered == 5; }, 10000);
-        survivors += processesOfSession(sessionId);
-        int got = 0;
-        double reported = 0;
-        oncall.request("GET", QStringLiteral("/v1/sessions/") + sessionId, nullptr,
-                       [&](int, const QJsonObject &body) {
-                           reported = body.value(QStringLiteral("session"))
-                                          .toObject()
-                                          .value(QStringLiteral("kill_latency_ms"))
-                                          .toDouble();
-                           got = 1;
-                       });
-        waitUntil([&] { return got == 1; }, 10000);
-        supervisorMs.push_back(reported);
-    }
+    std::vector<Measured> measured;
+    QString error;
+    if (!measure(dir.path(), m_options.sessions, m_options.procs,
+                 QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())),
+                 server.agentToken(), {{server.port(), server.oncallToken()}}, &measured, &error))
+        return fail(error);
+    const Measured &m = measured.front();
+    const std::vector<double> &killMs = m.killMs;
+    const std::vector<double> &supervisorMs = m.supervisorMs;
+    const int acceptedAfterKill = m.acceptedAfterKill, survivors = m.survivors,
+              failures = m.failures;
     server.quit();
     server.wait();
 

@@ -48,7 +48,8 @@ SessionSupervisor::SessionSupervisor(Options options, QObject *parent)
     m_deadMan.setSingleShot(true);
     connect(&m_deadMan, &QTimer::timeout, this, [this] {
         killAgent(QStringLiteral("the server's control channel did not answer for %1 s (dead-man)")
-                      .arg(m_options.deadManSeconds));
+                      .arg(m_options.deadManSeconds),
+                  /*serverGone=*/true);
     });
 }
 
@@ -217,7 +218,7 @@ void SessionSupervisor::answerPing(const QString &pingId)
         {}, 5000);
 }
 
-void SessionSupervisor::killAgent(const QString &why)
+void SessionSupervisor::killAgent(const QString &why, bool serverGone)
 {
     if (m_done)
         return;
@@ -240,7 +241,9 @@ void SessionSupervisor::killAgent(const QString &why)
         body.insert(QStringLiteral("signal"), m_tree.exitSignal());
     else
         body.insert(QStringLiteral("exit_code"), m_tree.exitCode());
-    report(body);
+    // After the dead-man fired the server has not answered for a while: one short try, not the
+    // 15 s of retries a report gets when a server behind a load balancer goes away.
+    report(body, serverGone ? 0 : 15000);
     finish(128 + SIGKILL);
 }
 
@@ -258,12 +261,14 @@ void SessionSupervisor::agentExited()
     finish(m_tree.exitSignal() ? 128 + m_tree.exitSignal() : m_tree.exitCode());
 }
 
-void SessionSupervisor::report(const QJsonObject &body)
+void SessionSupervisor::report(const QJsonObject &body, int retryForMs)
 {
     if (!m_client)
         return;
-    const ApiResult r = m_client->call(
-        "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(m_sessionId), body, {}, 5000);
+    // Safe to send again: a second report is refused (409) and changes nothing.
+    const ApiResult r = m_client->callRetrying(
+        "POST", QStringLiteral("/v1/sessions/%1/terminated").arg(m_sessionId), body, {}, 5000,
+        retryForMs);
     if (!r.ok())
         std::fprintf(stderr, "interlockctl: could not report the end of the session: %s\n",
                      qPrintable(r.describe()));

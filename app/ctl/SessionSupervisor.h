@@ -44,9 +44,11 @@ private:
     // What the supervisor can do, on stderr at start (cgroup, subreaper, dead-man).
     void printState() const;
     void contact();
-    void killAgent(const QString &why);
+    // serverGone: the dead-man fired; the report then gets one short try.
+    void killAgent(const QString &why, bool serverGone = false);
     void agentExited();
-    void report(const QJsonObject &body);
+    // Retried while the failure is retryable, for up to retryForMs.
+    void report(const QJsonObject &body, int retryForMs = 15000);
     void finish(int code);
     void setUpSignals();
 

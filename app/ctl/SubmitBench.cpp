@@ -25,21 +25,6 @@
 
 namespace interlock::ctl {
 
-namespace {
-QJsonObject benchAction(int n)
-{
-    return {{QStringLiteral("kind"), QStringLiteral("email.delete")},
-            {QStringLiteral("title"), QStringLiteral("Delete newsletter #%1").arg(n)},
-            {QStringLiteral("summary"),
-             QStringLiteral("Clean-up of promotional mail older than 30 days.")},
-            {QStringLiteral("target"), QStringLiteral("mail://carol@example.com/INBOX")},
-            {QStringLiteral("payload"),
-             QJsonObject{{QStringLiteral("mailbox"), QStringLiteral("carol")},
-                         {QStringLiteral("message_ids"),
-                          QJsonArray{QString::number(n), QString::number(n + 1)}}}}};
-}
-
-} // namespace
 
 SubmitBench::SubmitBench(Options options)
     : m_options(std::move(options))

@@ -1,5 +1,6 @@
 #include "CtlCommon.h"
-#include "server/SqliteStore.h"
+#include "server/Store.h"
+#include "server/StoreFactory.h"
 #include "server/Tokens.h"
 
 #include <QDateTime>
@@ -14,8 +15,9 @@ int tokenCommand(const QStringList &args)
     parser.addPositionalArgument(QStringLiteral("create"),
                                  QStringLiteral("The only sub-command: create a token."));
     parser.addOption({QStringLiteral("db"),
-                      QStringLiteral("The server's SQLite database file (created if missing)."),
-                      QStringLiteral("FILE")});
+                      QStringLiteral("The server's SQLite database file (created if missing) or "
+                                     "PostgreSQL URL."),
+                      QStringLiteral("FILE|URL")});
     parser.addOption({QStringLiteral("role"),
                       QStringLiteral("One of: ") + creatableRoleNames().join(QStringLiteral(", ")) +
                           QLatin1Char('.'),
@@ -48,17 +50,19 @@ int tokenCommand(const QStringList &args)
     if (db.isEmpty())
         return fail(QStringLiteral("--db FILE is required"), Usage);
 
-    QDir().mkpath(QFileInfo(db).absolutePath());
-    // The same lock as the server's: while a server uses the file this refuses and names it, so
-    // a running server's view of the file is never changed behind its back. Stop it first.
-    SqliteStore store(db);
+    if (!isPostgresLocation(db))
+        QDir().mkpath(QFileInfo(db).absolutePath());
+    // SQLite: the same lock as the server's: while a server uses the file this refuses and names
+    // it, so a running server's view of the file is never changed behind its back. Stop it
+    // first. PostgreSQL: servers and this tool share the database.
+    const std::unique_ptr<Store> store = makeStore(db);
     QString error;
-    if (!store.open(&error))
+    if (!store->open(&error))
         return fail(error);
-    const QString token = issueToken(store, *role, name, QDateTime::currentMSecsSinceEpoch(),
+    const QString token = issueToken(*store, *role, name, QDateTime::currentMSecsSinceEpoch(),
                                      QStringLiteral("interlockctl"), &error);
     if (token.isEmpty())
-        return fail(QStringLiteral("token create: %1 (in %2)").arg(error, db));
+        return fail(QStringLiteral("token create: %1 (in %2)").arg(error, describeLocation(db)));
     out(token);
     return Ok;
 }

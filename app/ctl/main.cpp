@@ -24,6 +24,8 @@ const char kHelp[] =
     "  hook claude-code  Claude Code PreToolUse hook (--install adds it to the settings)\n"
     "  mcp-gateway -- CMD  stdio MCP proxy: every tools/call waits for a reviewer\n"
     "  audit verify   check the audit log's hash chain in a database file, offline\n"
+    "  db migrate     create or update the schema of a database (--db FILE|URL)\n"
+    "  cluster        several interlockd on one PostgreSQL behind HAProxy (--db URL)\n"
     "  history generate  write a synthetic history of decided actions (--db FILE)\n"
     "  bench submit   measure submit throughput and decision delivery latency\n"
     "  bench kill     measure kill-to-reaped latency of supervised agents\n"
@@ -71,6 +73,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("history"), historyCommand},
         {QStringLiteral("hook"), hookCommand},
         {QStringLiteral("mcp-gateway"), mcpGatewayCommand},
+        {QStringLiteral("db"), dbCommand},
+        {QStringLiteral("cluster"), clusterCommand},
     };
     const auto it = commands.find(command);
     if (it == commands.end())

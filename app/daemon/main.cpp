@@ -4,6 +4,7 @@
 #include "server/LimitOptions.h"
 #include "server/ListenAddress.h"
 #include "server/RiskEngine.h"
+#include "server/StoreFactory.h"
 #include "server/TlsListener.h"
 
 #include <QCommandLineParser>
@@ -43,16 +44,19 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
         "Interlock queue server: agents submit actions over REST API v1 and wait; people approve, "
         "edit or reject them.\n\nBootstrap tokens with: interlockctl token create --db FILE --role "
-        "admin --name NAME"));
+        "admin --name NAME\n\nSeveral interlockd can share one PostgreSQL database (--db "
+        "postgresql://…) behind a load balancer: see docs/postgresql.md."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QString defaultDb = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
                               QStringLiteral("/interlock.db");
     QCommandLineOption db(
         QStringLiteral("db"),
-        QStringLiteral("SQLite database file, created on first start (default: %1).")
+        QStringLiteral("SQLite database file, created on first start (default: %1), or a "
+                       "PostgreSQL URL postgresql://[user[:password]@][host][:port]/dbname"
+                       "[?host=/socket/folder&…] shared by several interlockd.")
             .arg(defaultDb),
-        QStringLiteral("FILE"), defaultDb);
+        QStringLiteral("FILE|URL"), defaultDb);
     QCommandLineOption listen(
         QStringLiteral("listen"),
         QStringLiteral("Address to listen on (default: 127.0.0.1:7878). Port 0 picks a free port. "
@@ -168,7 +172,9 @@ int main(int argc, char *argv[])
     }
 
     const QString dbPath = parser.value(db);
-    QDir().mkpath(QFileInfo(dbPath).absolutePath());
+    const bool postgres = isPostgresLocation(dbPath);
+    if (!postgres)
+        QDir().mkpath(QFileInfo(dbPath).absolutePath());
     ApiServer server(dbPath, limits);
     server.setStoreOptions(storeOptions);
     if (!webhooks.urls.isEmpty()) {
@@ -222,9 +228,10 @@ int main(int argc, char *argv[])
                      qPrintable(parser.value(listen)), qPrintable(error));
         return 1;
     }
-    std::printf("interlockd %s listening on %s://%s:%u (database %s)\n", INTERLOCK_VERSION,
-                tls ? "https" : "http", qPrintable(address->first.toString()), port,
-                qPrintable(QFileInfo(dbPath).absoluteFilePath()));
+    std::printf(
+        "interlockd %s listening on %s://%s:%u (database %s)\n", INTERLOCK_VERSION,
+        tls ? "https" : "http", qPrintable(address->first.toString()), port,
+        qPrintable(postgres ? describeLocation(dbPath) : QFileInfo(dbPath).absoluteFilePath()));
     std::printf("interlockd: up to %d connections (open-file limit %lld)\n",
                 server.transport().maxConnections(), openFiles);
     std::fflush(stdout);

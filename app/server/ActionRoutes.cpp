@@ -100,6 +100,9 @@ void addActionRoutes(Router &router, ApiContext &api)
                    // The stored texts are spliced in: no parse and re-serialisation of 500
                    // actions per page (the console loads a 100,000-action queue this way).
                    const ActionPage page = api.store.actions(q);
+                   if (api.store.lastReadFailed()) // not "no actions": the database is away
+                       return reply->sendError(ApiError::unavailable(QStringLiteral(
+                           "The server cannot reach its database right now; retry shortly.")));
                    qsizetype size = 64;
                    for (const QByteArray &doc : page.docs)
                        size += doc.size() + 1;

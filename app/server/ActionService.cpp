@@ -678,6 +678,11 @@ void ActionService::expireIfDue()
         expireDue();
 }
 
+void ActionService::rescheduleExpiry()
+{
+    scheduleExpiry(m_store.nextPendingExpiry());
+}
+
 void ActionService::scheduleExpiry(std::optional<qint64> at)
 {
     m_nextExpiry = at;

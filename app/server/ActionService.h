@@ -59,6 +59,8 @@ public:
     static bool isPending(const QJsonObject &action);
     int expireDue();
     void expireIfDue();
+    // Looks up the earliest deadline again (another server added actions).
+    void rescheduleExpiry();
     // Expiry writes failed (a commit that did not get through): try again in a second.
     void retryExpiryLater();
 

@@ -2,6 +2,7 @@
 
 #include "ActionService.h"
 #include "Authenticator.h"
+#include "ChangeFeed.h"
 #include "CommitGroup.h"
 #include "ControlPath.h"
 #include "DiskReserve.h"
@@ -10,6 +11,7 @@
 #include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "LivenessMonitor.h"
+#include "PgStore.h"
 #include "RiskEngine.h"
 #include "RouteSupport.h"
 #include "SafetyGuard.h"
@@ -17,6 +19,7 @@
 #include "SessionService.h"
 #include "SignInGuard.h"
 #include "SqliteStore.h"
+#include "StoreFactory.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
@@ -44,8 +47,8 @@ ApiServer::ApiServer(const QString &databasePath, const Limits &limits, Clock *c
     , m_databasePath(databasePath)
     , m_ownClock(clock ? nullptr : std::make_unique<SystemClock>())
     , m_clock(clock ? clock : m_ownClock.get())
-    , m_sqlite(new SqliteStore(databasePath))
-    , m_store(m_sqlite)
+    , m_store(makeStore(databasePath))
+    , m_sqlite(dynamic_cast<SqliteStore *>(m_store.get()))
     , m_killSwitch(std::make_unique<KillSwitch>())
     , m_tokens(std::make_unique<TokenCache>())
     , m_risk(RiskEngine::builtIn())
@@ -66,27 +69,41 @@ ApiServer::~ApiServer()
         m_liveness->setObserver({});
     delete m_http;
     delete m_hub;
+    m_hub = nullptr; // the last group's commit below wakes nobody
     delete m_sessions;
     delete m_recorder; // a last try for kills not yet recorded
     delete m_commits;  // its last group still reaches the metrics and the webhooks (EventTap)
     delete m_tap;
     delete m_guard;
     delete m_actions;
+    m_feed.reset();
     m_notifier.reset();
 }
 
 bool ApiServer::open(QString *error)
 {
-    m_sqlite->setCheckBudget(m_storeOptions.checkBudgetMs);
+    if (m_sqlite)
+        m_sqlite->setCheckBudget(m_storeOptions.checkBudgetMs);
     if (!m_store->open(error))
         return false;
-    m_reserve = new DiskReserve(m_databasePath + QStringLiteral(".reserve"),
-                                m_storeOptions.diskReserveBytes, this);
-    if (m_reserve->replenish() < m_storeOptions.diskReserveBytes)
-        qWarning("interlock: the disk is nearly full: only %lld of the %lld bytes of the disk "
-                 "reserve for kills could be set aside",
-                 m_reserve->size(), m_storeOptions.diskReserveBytes);
+    // The feed starts before the active sessions are read: a kill committed elsewhere in between
+    // is then delivered by the feed rather than missed by both.
+    error->clear();
+    m_feed = m_store->openChangeFeed(error);
+    if (!m_feed && !error->isEmpty())
+        return false;
+    if (m_sqlite) {
+        // The disk reserve for kills on a full disk lives beside the SQLite file; a PostgreSQL
+        // server's disk is the database administrator's to watch.
+        m_reserve = new DiskReserve(m_databasePath + QStringLiteral(".reserve"),
+                                    m_storeOptions.diskReserveBytes, this);
+        if (m_reserve->replenish() < m_storeOptions.diskReserveBytes)
+            qWarning("interlock: the disk is nearly full: only %lld of the %lld bytes of the disk "
+                     "reserve for kills could be set aside",
+                     m_reserve->size(), m_storeOptions.diskReserveBytes);
+    }
     m_commits = new CommitGroup(*m_store, this);
+    connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
     m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
     QStringList active, killed;
     for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
@@ -109,17 +126,19 @@ bool ApiServer::open(QString *error)
     connect(m_commits, &CommitGroup::failed, m_actions, &ActionService::retryExpiryLater);
     connect(m_actions, &ActionService::actionChanged, this,
             [this](const QString &actionId, const QString &sessionId) {
-                m_hub->wake(QStringLiteral("action:") + actionId);
-                m_hub->wake(QStringLiteral("session:") + sessionId);
-                m_hub->wake(QStringLiteral("events"));
+                wake(QStringLiteral("action:") + actionId);
+                wake(QStringLiteral("session:") + sessionId);
+                wake(QStringLiteral("events"));
             });
     connect(m_sessions, &SessionService::sessionChanged, this, [this](const QString &sessionId) {
         if (!sessionId.isEmpty())
-            m_hub->wake(QStringLiteral("session:") + sessionId);
-        m_hub->wake(QStringLiteral("events"));
+            wake(QStringLiteral("session:") + sessionId);
+        wake(QStringLiteral("events"));
     });
     connect(m_sessions, &SessionService::actionCancelled, this,
-            [this](const QString &actionId) { m_hub->wake(QStringLiteral("action:") + actionId); });
+            [this](const QString &actionId) { wake(QStringLiteral("action:") + actionId); });
+    if (m_feed)
+        connect(m_feed.get(), &ChangeFeed::eventsCommitted, this, &ApiServer::applyPeerEvents);
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
@@ -165,6 +184,53 @@ quint16 ApiServer::listen(const QHostAddress &address, quint16 port, QString *er
     return m_http->listen(address, port, error, server);
 }
 
+void ApiServer::wake(const QString &topic)
+{
+    if (!m_hub)
+        return;
+    if (m_store->hasUncommitted())
+        m_deferredWakes.insert(topic);
+    else
+        m_hub->wake(topic);
+}
+
+void ApiServer::wakeDeferred()
+{
+    const QSet<QString> topics = std::exchange(m_deferredWakes, {});
+    if (!m_hub)
+        return;
+    for (const QString &topic : topics)
+        m_hub->wake(topic);
+}
+
+void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
+{
+    bool created = false;
+    for (const EventRecord &e : events) {
+        if (!e.sessionId.isEmpty()) {
+            if (e.type == QLatin1String("session.killed"))
+                m_killSwitch->kill({e.sessionId});
+            else if (e.type == QLatin1String("session.opened"))
+                m_killSwitch->opened(e.sessionId);
+            else if (e.type == QLatin1String("session.ended"))
+                m_killSwitch->ended(e.sessionId);
+            // Over on another server: its supervisor token is no longer good here either.
+            if (e.type == QLatin1String("session.ended") ||
+                e.type == QLatin1String("session.terminated"))
+                m_tokens->removeSession(e.sessionId);
+            wake(QStringLiteral("session:") + e.sessionId);
+        }
+        if (!e.actionId.isEmpty())
+            wake(QStringLiteral("action:") + e.actionId);
+        created = created || e.type == QLatin1String("action.created");
+    }
+    wake(QStringLiteral("events"));
+    // Another server's new action may expire before anything this server scheduled; whichever
+    // server's timer fires first expires it (a compare-and-swap: once).
+    if (created)
+        m_actions->rescheduleExpiry();
+}
+
 void ApiServer::openSafety()
 {
     m_guard =
@@ -173,8 +239,8 @@ void ApiServer::openSafety()
     m_actions->setGuard(m_guard);
     connect(m_guard, &SafetyGuard::sessionsTold, this, [this](const QStringList &sessionIds) {
         for (const QString &id : sessionIds)
-            m_hub->wake(QStringLiteral("session:") + id);
-        m_hub->wake(QStringLiteral("events"));
+            wake(QStringLiteral("session:") + id);
+        wake(QStringLiteral("events"));
     });
     connect(m_sessions, &SessionService::sessionChanged, m_guard, &SafetyGuard::sessionChanged);
     m_context->sessionJson = [guard = m_guard,
@@ -198,6 +264,8 @@ void ApiServer::openSafety()
     if (!m_webhookOptions.urls.isEmpty())
         m_notifier = std::make_unique<WebhookNotifier>(m_webhookOptions);
     m_tap = new EventTap(*m_store, this);
+    if (auto *pg = dynamic_cast<PgStore *>(m_store.get()))
+        m_tap->setFilter([pg](qint64 seq) { return pg->wroteEvent(seq); });
     m_tap->listen([this](const EventRecord &e) { m_metrics->observe(e, *m_store); });
     if (m_notifier) {
         m_tap->listen([this](const EventRecord &e) {
@@ -233,8 +301,8 @@ void ApiServer::openLiveness()
                     qWarning("interlock: the supervisor of session %s did not answer its "
                              "session.ping within %d ms: the agent may be running unguarded",
                              qPrintable(change.sessionId), m_limits.livenessDeadlineMs);
-                m_hub->wake(QStringLiteral("session:") + change.sessionId);
-                m_hub->wake(QStringLiteral("events"));
+                wake(QStringLiteral("session:") + change.sessionId);
+                wake(QStringLiteral("events"));
             },
             Qt::QueuedConnection);
     });
@@ -264,10 +332,14 @@ QString ApiServer::createToken(Role role, const QString &name, QString *error)
 void ApiServer::registerRoutes()
 {
     m_router.add("GET", QStringLiteral("/v1/health"), Access::anyone(),
-                 [](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                 [this](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                     // A load balancer takes a server whose database is away out of rotation.
+                     const bool up = m_store->ensureAvailable();
                      reply->sendJson(
-                         200, {{QStringLiteral("status"), QStringLiteral("ok")},
-                               {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
+                         up ? 200 : 503,
+                         {{QStringLiteral("status"),
+                           up ? QStringLiteral("ok") : QStringLiteral("unavailable")},
+                          {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
                  });
     m_router.add("GET", QStringLiteral("/v1/me"), Access::anyToken(),
                  [](const HttpRequest &, const Principal &who, HttpReplyPtr reply) {
@@ -347,6 +419,9 @@ void ApiServer::dispatch(HttpRequest &&request, HttpReplyPtr reply)
     if (request.body.size() > m_limits.maxBodyBytes)
         return reply->sendError(ApiError::payloadTooLarge(m_limits.maxBodyBytes));
 
+    if (!match.route->access.anonymous && !m_store->ensureAvailable())
+        return reply->sendError(ApiError::unavailable(
+            QStringLiteral("The server cannot reach its database right now; retry shortly.")));
     Principal who;
     if (!match.route->access.anonymous) {
         if (ApiError e = m_auth->authenticate(request, &who); e.isError()) {

@@ -7,6 +7,7 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QSet>
 #include <memory>
 
 class QTcpServer;
@@ -15,6 +16,8 @@ namespace interlock {
 
 class ActionService;
 class Authenticator;
+class ChangeFeed;
+struct EventRecord;
 class Clock;
 class CommitGroup;
 class ControlPath;
@@ -43,9 +46,10 @@ class ApiServer : public QObject
 {
     Q_OBJECT
 public:
-    // clock: business time; nullptr uses the system clock. Not owned.
-    explicit ApiServer(const QString &databasePath, const Limits &limits = {},
-                       Clock *clock = nullptr, QObject *parent = nullptr);
+    // database: a SQLite file or a PostgreSQL URL (StoreFactory.h). clock: business time;
+    // nullptr uses the system clock. Not owned.
+    explicit ApiServer(const QString &database, const Limits &limits = {}, Clock *clock = nullptr,
+                       QObject *parent = nullptr);
     ~ApiServer() override;
 
     // Replaces the built-in risk rules; call before open().
@@ -72,10 +76,13 @@ public:
     const CommitGroup &commits() const { return *m_commits; }
     const SignInGuard &signIns() const { return *m_signIns; }
     KillSwitch &killSwitch() { return *m_killSwitch; }
+    // Other servers' changes (PostgreSQL), null on SQLite.
+    ChangeFeed *changeFeed() const { return m_feed.get(); }
     HttpServerAdapter &transport() { return *m_http; }
     const ControlPath &controlPath() const { return *m_control; }
     SafetyGuard &safety() { return *m_guard; }
     const KillRecorder &killRecorder() const { return *m_recorder; }
+    // SQLite only (a PostgreSQL server's disk is not beside this process).
     const DiskReserve &diskReserve() const { return *m_reserve; }
     LivenessMonitor &liveness() { return *m_liveness; }
 
@@ -84,6 +91,13 @@ private:
     // GET /v1/metrics: the transport's and the waits' figures, Prometheus text format.
     QByteArray metricsText() const;
     void registerRoutes();
+    // Wakes the long-polls parked on a topic; while a commit group is open, once it is committed
+    // (what they will read must be durable and, on PostgreSQL, written: events are appended at
+    // commit).
+    void wake(const QString &topic);
+    void wakeDeferred();
+    // What other servers committed: the same wake-ups, and their kills into the KillSwitch.
+    void applyPeerEvents(const QList<EventRecord> &events);
     void openSafety();
     void openLiveness();
 
@@ -92,13 +106,15 @@ private:
     QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;
-    SqliteStore *m_sqlite; // m_store, for its SQLite-only settings
     std::unique_ptr<Store> m_store;
+    SqliteStore *m_sqlite; // m_store when it is SQLite, for its SQLite-only settings; else null
     std::unique_ptr<KillSwitch> m_killSwitch;
     std::unique_ptr<TokenCache> m_tokens;
     std::unique_ptr<LivenessMonitor> m_liveness;
     std::unique_ptr<RiskEngine> m_risk;
     std::unique_ptr<Authenticator> m_auth;
+    std::unique_ptr<ChangeFeed> m_feed;
+    QSet<QString> m_deferredWakes;
     std::unique_ptr<SignInGuard> m_signIns;
     WaitHub *m_hub = nullptr;
     ActionService *m_actions = nullptr;

@@ -3,6 +3,9 @@
 #include "core/CanonicalJson.h"
 #include "core/Timestamp.h"
 
+#include <QJsonDocument>
+#include <thread>
+
 namespace interlock {
 
 QByteArray genesisHash()
@@ -64,6 +67,57 @@ bool AuditVerifier::add(const AuditEntry &e, bool hashMatches)
     m_verdict.entries = e.seq;
     m_verdict.head = e.hash;
     return true;
+}
+
+bool AuditBatchVerifier::add(AuditEntry entry, QByteArray storedData)
+{
+    if (!m_verifier.verdict().ok)
+        return false;
+    m_batch.push_back({std::move(entry), std::move(storedData)});
+    if (int(m_batch.size()) >= kBatch)
+        flush();
+    return m_verifier.verdict().ok;
+}
+
+AuditVerdict AuditBatchVerifier::finish()
+{
+    flush();
+    return m_verifier.verdict();
+}
+
+void AuditBatchVerifier::flush()
+{
+    const auto check = [](Pending *begin, Pending *end) {
+        for (Pending *p = begin; p != end; ++p) {
+            // Fast path: the stored data is the canonical text it was hashed as, so the
+            // entry's canonical form can be assembled around it without parsing. Anything
+            // that does not match is checked the slow way (parse, re-serialise), so a valid
+            // entry stored in another spelling still verifies and an altered one still fails.
+            const AuditEntry &e = p->entry;
+            const QByteArray canonical =
+                "{\"actor\":" + canonicalJson(e.actor) + ",\"at\":" + QByteArray::number(e.at) +
+                ",\"data\":" + p->data + ",\"seq\":" + QByteArray::number(e.seq) +
+                ",\"subject\":" + canonicalJson(e.subject) + ",\"type\":" + canonicalJson(e.type) +
+                '}';
+            p->hashMatches = sha256Hex(e.prevHash + canonical) == e.hash;
+            if (!p->hashMatches) {
+                p->entry.data = QJsonDocument::fromJson(p->data).object();
+                p->hashMatches = p->entry.computeHash() == p->entry.hash;
+            }
+        }
+    };
+    if (m_batch.empty())
+        return;
+    Pending *first = m_batch.data();
+    Pending *middle = first + m_batch.size() / 2;
+    std::thread helper(check, first, middle);
+    check(middle, first + m_batch.size());
+    helper.join();
+    for (const Pending &p : m_batch) {
+        if (!m_verifier.add(p.entry, p.hashMatches))
+            break;
+    }
+    m_batch.clear();
 }
 
 } // namespace interlock

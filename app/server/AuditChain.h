@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <vector>
 
 namespace interlock {
 
@@ -45,6 +46,29 @@ public:
 
 private:
     AuditVerdict m_verdict{true, 0, genesisHash(), 0, {}};
+};
+
+// A verifier fed straight from a store's rows, in seq order: each entry comes with its data as
+// stored (JSON text, left unparsed). Hashing, nearly all the work, runs on two threads a batch at
+// a time; the links are checked in order. Every store's verifyAudit() uses it.
+class AuditBatchVerifier
+{
+public:
+    static constexpr int kBatch = 8192;
+    // Takes an entry (its `data` left empty); false once the chain is known to be broken.
+    bool add(AuditEntry entry, QByteArray storedData);
+    AuditVerdict finish();
+
+private:
+    struct Pending {
+        AuditEntry entry;
+        QByteArray data;
+        bool hashMatches = false;
+    };
+    void flush();
+
+    std::vector<Pending> m_batch;
+    AuditVerifier m_verifier;
 };
 
 } // namespace interlock

@@ -45,12 +45,21 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
     const QByteArray hash = tokenHash(QString::fromLatin1(*token));
     const auto record = m_store.token(hash);
-    if (!record)
+    if (!record) {
+        // A database that went away must not look like a bad token: a supervisor would take
+        // that as final and kill its agent.
+        if (m_store.lastReadFailed() || !m_store.ensureAvailable())
+            return ApiError::unavailable(
+                QStringLiteral("The server cannot reach its database right now; retry shortly."));
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+    }
     if (record->role == Role::Supervisor) {
         // Revoked with its session's other tokens by the kill, yet still the one credential that
         // may report the termination: valid until the session is over.
         const auto session = m_store.session(record->sessionId);
+        if (!session && (m_store.lastReadFailed() || !m_store.ensureAvailable()))
+            return ApiError::unavailable(
+                QStringLiteral("The server cannot reach its database right now; retry shortly."));
         const bool usable = session && (session->status == QLatin1String("active") ||
                                         session->status == QLatin1String("killed"));
         if (!usable) {
@@ -68,8 +77,12 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::sessionKilled();
         }
         const auto session = m_store.session(record->sessionId);
-        if (!session)
+        if (!session) {
+            if (m_store.lastReadFailed() || !m_store.ensureAvailable())
+                return ApiError::unavailable(QStringLiteral(
+                    "The server cannot reach its database right now; retry shortly."));
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
+        }
         if (session->status != QLatin1String("active")) {
             *out = Principal{true, Role::Session, record->name, record->sessionId, true};
             if (session->status == QLatin1String("ended"))

@@ -45,8 +45,13 @@ void CommitGroup::flush()
     const qint64 nanoseconds = took.nsecsElapsed();
     if (hadGroup)
         ++m_groups;
+    // A lost database connection (PostgreSQL restarting) is worth a retry, on this server or,
+    // behind a load balancer, another: 503.
     const ApiError failure =
-        committed ? ApiError{} : storeError(m_store.lastFailure(), QStringLiteral("The change"));
+        committed             ? ApiError{}
+        : m_store.connected() ? storeError(m_store.lastFailure(), QStringLiteral("The change"))
+                              : ApiError::unavailable(QStringLiteral(
+                                    "The database went away; nothing was changed. Retry shortly."));
     if (!committed) {
         qWarning("interlock: a group commit failed (%s); %lld replies become errors",
                  qPrintable(failure.code), qint64(m_held.size()));

@@ -29,7 +29,8 @@ public:
     qint64 groups() const { return m_groups; }
 
 Q_SIGNALS:
-    // After each group: how long its commit took, and whether it held (metrics, EventTap).
+    // After each group: how long its commit took, and whether it held (metrics, EventTap); its
+    // held replies are released by then.
     void groupCommitted(qint64 nanoseconds, bool ok);
     // A commit did not get through (full disk, lock): everything in the group was undone.
     void failed();

@@ -16,6 +16,8 @@ void EventTap::committed()
         const QList<EventRecord> events = m_store.events(m_last, {}, 1000);
         for (const EventRecord &e : events) {
             m_last = e.seq;
+            if (m_filter && !m_filter(e.seq))
+                continue;
             for (const Listener &l : m_listeners)
                 l(e);
         }

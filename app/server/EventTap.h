@@ -21,6 +21,9 @@ public:
     // Starts after the events already stored: nothing from before the start is reported again.
     explicit EventTap(Store &store, QObject *parent = nullptr);
     void listen(Listener listener) { m_listeners.push_back(std::move(listener)); }
+    // Only the events this accepts are reported (several servers on one PostgreSQL database:
+    // each reports the events it wrote, so a webhook is sent once, not once per server).
+    void setFilter(std::function<bool(qint64 seq)> filter) { m_filter = std::move(filter); }
 
     // After a group commit.
     void committed();
@@ -29,6 +32,7 @@ private:
     Store &m_store;
     qint64 m_last = 0;
     std::vector<Listener> m_listeners;
+    std::function<bool(qint64)> m_filter;
 };
 
 } // namespace interlock

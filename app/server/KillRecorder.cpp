@@ -22,6 +22,8 @@ const char *failureName(StoreFailure f)
         return "the disk is full or refuses writes";
     case StoreFailure::Busy:
         return "another program holds the database's write lock";
+    case StoreFailure::Unavailable:
+        return "the database server cannot be reached";
     case StoreFailure::Other:
         return "the database refused the write";
     case StoreFailure::None:

@@ -2,9 +2,6 @@
 #include "SqliteSupport.h"
 #include "core/CanonicalJson.h"
 
-#include <thread>
-#include <vector>
-
 // The audit chain in the SQLite store: appending inside a transition, reading and verifying.
 namespace interlock {
 
@@ -70,69 +67,29 @@ QList<AuditEntry> SqliteStore::auditEntries(qint64 after, int limit)
 
 AuditVerdict SqliteStore::verifyAudit()
 {
-    // A fresh forward-only statement streams the whole table in batches. Parsing and hashing
-    // (nearly all the work) run on two threads; the chain's links are checked in order.
+    // A fresh forward-only statement streams the whole table.
     QSqlQuery q(QSqlDatabase::database(m_connection));
     q.setForwardOnly(true);
-    AuditVerifier verifier;
     if (!q.exec(QString::fromLatin1(kAuditColumns) + QStringLiteral("ORDER BY seq"))) {
         AuditVerdict v;
         v.ok = false;
         v.reason = QStringLiteral("cannot read the audit table: ") + q.lastError().text();
         return v;
     }
-    struct Pending {
-        AuditEntry entry;
-        QByteArray data;
-        bool hashMatches = false;
-    };
-    constexpr int kBatch = 8192;
-    std::vector<Pending> batch;
-    batch.reserve(kBatch);
-    const auto check = [](Pending *begin, Pending *end) {
-        for (Pending *p = begin; p != end; ++p) {
-            // Fast path: the stored data is the canonical text it was hashed as, so the
-            // entry's canonical form can be assembled around it without parsing. Anything
-            // that does not match is checked the slow way (parse, re-serialise), so a valid
-            // entry stored in another spelling still verifies and an altered one still fails.
-            const AuditEntry &e = p->entry;
-            const QByteArray canonical =
-                "{\"actor\":" + canonicalJson(e.actor) + ",\"at\":" + QByteArray::number(e.at) +
-                ",\"data\":" + p->data + ",\"seq\":" + QByteArray::number(e.seq) +
-                ",\"subject\":" + canonicalJson(e.subject) + ",\"type\":" + canonicalJson(e.type) +
-                '}';
-            p->hashMatches = sha256Hex(e.prevHash + canonical) == e.hash;
-            if (!p->hashMatches) {
-                p->entry.data = QJsonDocument::fromJson(p->data).object();
-                p->hashMatches = p->entry.computeHash() == p->entry.hash;
-            }
-        }
-    };
-    bool more = true;
-    while (more && verifier.verdict().ok) {
-        batch.clear();
-        while (int(batch.size()) < kBatch && (more = q.next())) {
-            batch.push_back({AuditEntry{q.value(0).toLongLong(),
-                                        q.value(1).toLongLong(),
-                                        q.value(2).toString(),
-                                        q.value(3).toString(),
-                                        q.value(4).toString(),
-                                        {},
-                                        q.value(6).toByteArray(),
-                                        q.value(7).toByteArray()},
-                             q.value(5).toByteArray()});
-        }
-        Pending *first = batch.data();
-        Pending *middle = first + batch.size() / 2;
-        std::thread helper(check, first, middle);
-        check(middle, first + batch.size());
-        helper.join();
-        for (const Pending &p : batch) {
-            if (!verifier.add(p.entry, p.hashMatches))
-                break;
-        }
+    AuditBatchVerifier verifier;
+    while (q.next()) {
+        if (!verifier.add(AuditEntry{q.value(0).toLongLong(),
+                                     q.value(1).toLongLong(),
+                                     q.value(2).toString(),
+                                     q.value(3).toString(),
+                                     q.value(4).toString(),
+                                     {},
+                                     q.value(6).toByteArray(),
+                                     q.value(7).toByteArray()},
+                          q.value(5).toByteArray()))
+            break;
     }
-    return verifier.verdict();
+    return verifier.finish();
 }
 
 } // namespace interlock

@@ -19,44 +19,6 @@ namespace interlock {
 
 using namespace sqlite;
 
-namespace {
-const char *const kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS tokens (hash TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT "
-    "NULL, session_id TEXT, created_at INTEGER NOT NULL, revoked_at INTEGER)",
-    "CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, agent TEXT NOT NULL, owner TEXT, "
-    "description TEXT, supervised INTEGER NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT "
-    "NULL, pending INTEGER NOT NULL DEFAULT 0, stop TEXT)",
-    "CREATE TABLE IF NOT EXISTS actions (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
-    "UNIQUE, session_id TEXT NOT NULL, agent TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT "
-    "NULL, risk_score INTEGER NOT NULL, version INTEGER NOT NULL, created_at INTEGER NOT NULL, "
-    "expires_at INTEGER NOT NULL, idem_key TEXT, idem_hash TEXT, doc TEXT NOT NULL)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS actions_idem ON actions(session_id, idem_key) WHERE "
-    "idem_key IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS actions_queue ON actions(status, risk_score DESC, seq)",
-    "CREATE INDEX IF NOT EXISTS actions_session ON actions(session_id, status)",
-    "CREATE INDEX IF NOT EXISTS actions_expiry ON actions(expires_at) WHERE status = 'pending'",
-    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, "
-    "at INTEGER NOT NULL, session_id TEXT, action_id TEXT, data TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS events_session ON events(session_id, seq)",
-    "CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT "
-    "NOT NULL, type TEXT NOT NULL, subject TEXT, data TEXT NOT NULL, prev_hash TEXT NOT NULL, hash "
-    "TEXT NOT NULL)",
-    // Standing grants and breaker trips (SqliteSafety.cpp).
-    "CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, "
-    "PRIMARY KEY (kind, id))",
-    // Reading time (issue #15): each reviewer's first fetch of an action's detail, and each
-    // decision's review time.
-    "CREATE TABLE IF NOT EXISTS action_views (action_id TEXT NOT NULL, reviewer TEXT NOT NULL, "
-    "first_at INTEGER NOT NULL, PRIMARY KEY (action_id, reviewer))",
-    "CREATE TABLE IF NOT EXISTS reviews (seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT "
-    "NOT NULL, reviewer TEXT NOT NULL, decided_at INTEGER NOT NULL, review_ms INTEGER, approved "
-    "INTEGER NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS reviews_time ON reviews(decided_at)",
-};
-
-} // namespace
-
 bool SqliteStore::statement(const QString &sql)
 {
     QSqlQuery &q = prepared(sql);
@@ -277,21 +239,8 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
         *error = QStringLiteral("cannot write to %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
-    for (const char *statement : kSchema) {
-        if (!exec(QString::fromLatin1(statement))) {
-            *error = QStringLiteral("cannot create the schema in %1: %2")
-                         .arg(m_path, db.lastError().text());
-            return false;
-        }
-    }
-    if (!migrateHistory() || !migrateIdentities()) {
-        *error = QStringLiteral("cannot add the history columns to %1: %2")
-                     .arg(m_path, db.lastError().text());
+    if (!migrate(error))
         return false;
-    }
-    // 3: reading time (issue #15), the tables action_views and reviews (created above when a
-    // database from before lacks them).
-    exec(QStringLiteral("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '3')"));
     if (!tx.commit()) {
         *error =
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());

@@ -106,8 +106,13 @@ private:
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
                       qint64 at, const QString &actor, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
+    // Runs the numbered migrations the file has not had yet (SqliteSchema.cpp).
+    bool migrate(QString *error);
+    bool createTables();
     bool migrateHistory();
     bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
+    bool createSafety();
+    bool createReadingTime(); // action_views and reviews (issue #15)
     bool insertReview(const QString &actionId, const ReviewRecord &review); // SqliteReviews.cpp
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);

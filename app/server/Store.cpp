@@ -1,5 +1,7 @@
 #include "Store.h"
 
+#include "ChangeFeed.h"
+
 #include "core/Timestamp.h"
 
 namespace interlock {
@@ -58,11 +60,22 @@ ApiError storeError(StoreFailure failure, const QString &what)
         e.retryAfterSeconds = 1;
         return e;
     }
+    case StoreFailure::Unavailable:
+        return ApiError::unavailable(QStringLiteral("%1 could not be stored: the server lost its "
+                                                    "database connection. Nothing was changed; "
+                                                    "retry shortly.")
+                                         .arg(what));
     case StoreFailure::None:
     case StoreFailure::Other:
         break;
     }
     return ApiError::internal(QStringLiteral("%1 could not be stored.").arg(what));
+}
+
+std::unique_ptr<ChangeFeed> Store::openChangeFeed(QString *error) const
+{
+    Q_UNUSED(error);
+    return nullptr;
 }
 
 } // namespace interlock

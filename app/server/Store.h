@@ -14,6 +14,8 @@
 
 namespace interlock {
 
+class ChangeFeed;
+
 struct TokenRecord {
     QString name;
     Role role = Role::Agent;
@@ -102,9 +104,10 @@ struct SafetyWrite {
 // program holds the database's write lock) and a kill can use the disk reserve.
 enum class StoreFailure {
     None,
-    DiskFull, // no space left (or the disk refused the write): the reserve can help
-    Busy,     // another program holds the write lock
-    Other,    // anything else (a constraint, a broken file…)
+    DiskFull,    // no space left (or the disk refused the write): the reserve can help
+    Busy,        // another program holds the write lock
+    Unavailable, // the connection to the database server is lost (PostgreSQL restarting)
+    Other,       // anything else (a constraint, a broken file…)
 };
 
 // How the server keeps its database file (interlockd --disk-reserve, --check-seconds).
@@ -125,7 +128,7 @@ struct InsertOutcome {
 };
 
 // Storage of tokens, sessions, actions, events and the audit chain. One implementation per
-// backend (SQLite now; PostgreSQL later), all held to the same behaviour by the tests.
+// backend (SqliteStore, PgStore), both held to the same behaviour by the same tests.
 // Actions are stored as their API JSON (`doc`) with indexed columns beside it; every update is a
 // compare-and-swap on `version`, written with its event and audit entry in one transaction.
 class Store
@@ -225,6 +228,21 @@ public:
 
     // Why the last failed write failed (reset when the next transition begins).
     virtual StoreFailure lastFailure() const = 0;
+
+    // False while the database cannot be reached (a PostgreSQL server restarting); tries to
+    // reconnect first, at most a few times a second. The server answers 503 meanwhile.
+    virtual bool ensureAvailable() { return true; }
+    // False once the connection is known to be lost (no reconnect is tried): a failure then
+    // becomes a 503 the client may retry rather than a 500.
+    virtual bool connected() const { return true; }
+    // True when the last read did not get an answer from the database (a lost connection that
+    // could not be re-opened at once): its "nothing found" means nothing, and must not become a
+    // 401 or a 404 that a client would take as final.
+    virtual bool lastReadFailed() const { return false; }
+    // What other servers on the same database commit (PostgreSQL: LISTEN/NOTIFY), for wake-ups
+    // across instances. Call it in the thread that will use it. Null when no other server can
+    // write to this store (SQLite) or with `error` set when it cannot be opened.
+    virtual std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const;
 };
 
 } // namespace interlock

@@ -1,15 +1,70 @@
 #include "TestServer.h"
 
+#include "server/PgStore.h"
 #include "server/RiskEngine.h"
+#include "server/StoreFactory.h"
 
 #include <QDateTime>
 #include <QEventLoop>
 #include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUrlQuery>
+#include <QUuid>
 #include <QtTest>
 
 namespace interlock::test {
+
+namespace {
+QString storeUnderTest()
+{
+    return qEnvironmentVariable("INTERLOCK_TEST_STORE");
+}
+
+// Runs `sql` on the cluster's maintenance database (a CREATE DATABASE cannot run in the database
+// it clones).
+void onCluster(const QString &baseUrl, const QString &sql)
+{
+    QString error;
+    auto info = PgConnectionInfo::parse(baseUrl, &error);
+    if (!info)
+        qFatal("INTERLOCK_TEST_STORE: %s", qPrintable(error));
+    info->database = QStringLiteral("postgres");
+    const QString name = QStringLiteral("test-admin-") + QUuid::createUuid().toString();
+    {
+        if (!info->open(name, &error))
+            qFatal("INTERLOCK_TEST_STORE: %s", qPrintable(error));
+        QSqlQuery q(QSqlDatabase::database(name));
+        if (!q.exec(sql))
+            qFatal("%s: %s", qPrintable(sql), qPrintable(q.lastError().text()));
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+} // namespace
+
+bool testingPostgres()
+{
+    return isPostgresLocation(storeUnderTest());
+}
+
+QString freshDatabase(const QTemporaryDir &dir, const QString &name, bool bare)
+{
+    const QString base = storeUnderTest();
+    if (!isPostgresLocation(base))
+        return dir.filePath(name);
+    // A clone of the fixture's database, which holds the current schema (interlockctl db
+    // migrate ran on it when the cluster started).
+    QUrl url(base);
+    const QString template_ = url.path().mid(1);
+    const QString database =
+        QStringLiteral("t_") + QUuid::createUuid().toString(QUuid::Id128).left(20);
+    onCluster(base, QStringLiteral("CREATE DATABASE %1 TEMPLATE %2")
+                        .arg(database, bare ? QStringLiteral("template0") : template_));
+    url.setPath(QLatin1Char('/') + database);
+    return url.toString();
+}
 
 TestServer::TestServer()
     : TestServer(Options{})
@@ -22,6 +77,8 @@ TestServer::TestServer(const Options &options, const WebhookOptions &webhooks)
     if (options.manualClock)
         m_manual = std::make_unique<ManualClock>(
             QDateTime(QDate(2026, 11, 24), QTime(9, 0), QTimeZone::utc()).toMSecsSinceEpoch());
+    m_shared = options.sharedClock;
+    m_db = options.database.isEmpty() ? freshDatabase(m_dir) : options.database;
     start();
     for (Role r : {Role::Agent, Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin})
         m_tokens[r] = m_server->createToken(r, roleName(r) + QStringLiteral("-user"));
@@ -29,7 +86,7 @@ TestServer::TestServer(const Options &options, const WebhookOptions &webhooks)
 
 void TestServer::start()
 {
-    m_server = std::make_unique<ApiServer>(dbPath(), m_options.limits, m_manual.get());
+    m_server = std::make_unique<ApiServer>(m_db, m_options.limits, clock());
     QString error;
     if (!m_options.riskRules.isEmpty()) {
         auto engine = RiskEngine::fromJson(m_options.riskRules, &error);
@@ -59,11 +116,6 @@ TestServer::~TestServer() = default;
 QUrl TestServer::url() const
 {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));
-}
-
-QString TestServer::dbPath() const
-{
-    return m_dir.filePath(QStringLiteral("interlock.db"));
 }
 
 ApiResult TestServer::call(const QString &token, const QByteArray &method, const QString &path,
@@ -126,18 +178,55 @@ QJsonObject RawResponse::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
-void withOutsideConnection(const QString &path, const std::function<void(QSqlDatabase &)> &work)
+void withOutsideConnection(const QString &location, const std::function<void(QSqlDatabase &)> &work)
 {
     const QString name = QStringLiteral("outside");
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        if (db.open())
+        bool open = false;
+        if (isPostgresLocation(location)) {
+            QString error;
+            const auto info = PgConnectionInfo::parse(location, &error);
+            open = info && info->open(name, &error);
+            if (!open)
+                qWarning("cannot open %s from outside: %s", qPrintable(location),
+                         qPrintable(error));
+        } else {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(location);
+            open = db.open();
+            if (!open)
+                qWarning("cannot open %s from outside", qPrintable(location));
+        }
+        if (open) {
+            QSqlDatabase db = QSqlDatabase::database(name);
             work(db);
-        else
-            qWarning("cannot open %s from outside", qPrintable(path));
+        }
     }
     QSqlDatabase::removeDatabase(name);
+}
+
+void refuseWritesTo(const QString &location, const QString &table)
+{
+    withOutsideConnection(location, [&](QSqlDatabase &db) {
+        QSqlQuery q(db);
+        QStringList sql;
+        if (isPostgresLocation(location)) {
+            sql << QStringLiteral("CREATE FUNCTION refuse_write() RETURNS trigger LANGUAGE plpgsql "
+                                  "AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$")
+                << QStringLiteral("CREATE TRIGGER refuse_write BEFORE INSERT OR UPDATE OR DELETE "
+                                  "ON %1 FOR EACH ROW EXECUTE FUNCTION refuse_write()")
+                       .arg(table);
+        } else {
+            for (const char *op : {"INSERT", "UPDATE", "DELETE"})
+                sql << QStringLiteral("CREATE TRIGGER refuse_%1_%2 BEFORE %2 ON %1 BEGIN SELECT "
+                                      "RAISE(ABORT, 'injected failure'); END")
+                           .arg(table, QLatin1String(op));
+        }
+        for (const QString &statement : std::as_const(sql)) {
+            if (!q.exec(statement))
+                qWarning("%s: %s", qPrintable(statement), qPrintable(q.lastError().text()));
+        }
+    });
 }
 
 QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,

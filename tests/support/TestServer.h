@@ -14,16 +14,28 @@
 
 namespace interlock::test {
 
-// A real ApiServer on 127.0.0.1 (random port) over a real SQLite file in a temporary folder,
-// with one token per role. Requests made with call() go over real HTTP on loopback; the nested
-// event loop of the blocking client also runs the server, which lives in the same thread.
+// The store every test runs against: SQLite files in temporary folders, or, when ctest sets
+// INTERLOCK_TEST_STORE to a PostgreSQL URL (the pg_* twins of the store tests), a fresh database
+// cloned from that URL's database for every server and every freshDatabase() call.
+bool testingPostgres();
+// A new, empty store location: `dir`/`name` for SQLite, a new PostgreSQL database otherwise
+// (with the schema already in place unless `bare`).
+QString freshDatabase(const QTemporaryDir &dir,
+                      const QString &name = QStringLiteral("interlock.db"), bool bare = false);
+
+// A real ApiServer on 127.0.0.1 (random port) over a real store (SQLite file in a temporary
+// folder, or a fresh PostgreSQL database, see freshDatabase()), with one token per role. Requests
+// made with call() go over real HTTP on loopback; the nested event loop of the blocking client also
+// runs the server, which lives in the same thread.
 class TestServer
 {
 public:
     struct Options {
         bool manualClock = false;
         Limits limits;
-        QByteArray riskRules; // a rules file's content; empty: the built-in rules
+        QByteArray riskRules;  // a rules file's content; empty: the built-in rules
+        QString database = {}; // another server's dbPath(), to share its store; empty: a new one
+        ManualClock *sharedClock = nullptr; // another server's clock(), instead of manualClock
         // The policy's minimum reading time before approving high/critical actions (issue #15);
         // off unless a test is about it, so other tests need not wait or fetch first.
         bool readingTime = false;
@@ -34,10 +46,11 @@ public:
 
     QUrl url() const;
     quint16 port() const { return m_port; }
-    QString dbPath() const;
+    // The store's location: a file path or a PostgreSQL URL (every --db takes both).
+    QString dbPath() const { return m_db; }
     QString token(Role role) const { return m_tokens.at(role); }
     ApiServer &server() { return *m_server; }
-    ManualClock *clock() { return m_manual.get(); }
+    ManualClock *clock() { return m_shared ? m_shared : m_manual.get(); }
     // A new server on the same database (and clock), as after a restart; the port changes.
     void restart();
 
@@ -60,7 +73,9 @@ private:
     Options m_options;
     WebhookOptions m_webhooks;
     QTemporaryDir m_dir;
+    QString m_db;
     std::unique_ptr<ManualClock> m_manual;
+    ManualClock *m_shared = nullptr;
     std::unique_ptr<ApiServer> m_server;
     quint16 m_port = 0;
     std::map<Role, QString> m_tokens;
@@ -78,8 +93,12 @@ struct RawResponse {
     QJsonObject json() const;
 };
 RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 10000);
-// Runs `work` on a second connection to the database file, as another process would see it.
-void withOutsideConnection(const QString &path, const std::function<void(QSqlDatabase &)> &work);
+// Runs `work` on a second connection to the database (file or PostgreSQL URL), as another
+// process would see it. SQL run there must be valid in both dialects, or check testingPostgres().
+void withOutsideConnection(const QString &location,
+                           const std::function<void(QSqlDatabase &)> &work);
+// Makes the database refuse every change to `table` (a trigger), standing in for a full disk.
+void refuseWritesTo(const QString &location, const QString &table);
 
 // Builds a request with Content-Length set.
 QByteArray rawRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body,

@@ -1,0 +1,190 @@
+// The PostgreSQL store's history: the indexed columns of decided actions, history pages and the
+// grouped statistics (same columns and queries as the SQLite store's; PostgreSQL's planner picks
+// the indexes on its own).
+#include "PgSupport.h"
+
+#include "core/Timestamp.h"
+
+#include <QJsonArray>
+
+namespace interlock {
+
+using namespace pg;
+
+namespace {
+// The WHERE clause shared by pages, exports and statistics.
+struct Where {
+    QString sql = QStringLiteral(" WHERE decided_at IS NOT NULL");
+    QVariantList binds;
+
+    void add(const QString &condition, const QVariant &value)
+    {
+        sql += QStringLiteral(" AND ") + condition;
+        binds.append(value);
+    }
+    void addIf(const QString &column, const QString &value)
+    {
+        if (!value.isEmpty())
+            add(column + QStringLiteral(" = ?"), value);
+    }
+};
+
+Where whereFor(const HistoryQuery &q)
+{
+    Where w;
+    if (q.from)
+        w.add(QStringLiteral("decided_at >= ?"), *q.from);
+    if (q.to)
+        w.add(QStringLiteral("decided_at < ?"), *q.to);
+    w.addIf(QStringLiteral("agent"), q.agent);
+    w.addIf(QStringLiteral("decided_by"), q.reviewer);
+    w.addIf(QStringLiteral("outcome"), q.outcome);
+    w.addIf(QStringLiteral("kind"), q.kind);
+    if (q.riskMin > 0)
+        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
+    return w;
+}
+} // namespace
+
+bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor)
+{
+    const qint64 createdAt =
+        fromRfc3339(doc.value(QStringLiteral("created_at")).toString()).value_or(at);
+    const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
+    if (c.outcome.isEmpty())
+        return true;
+    // The first decision keeps its time and decider; a later cancel (approved but never
+    // collected when the session was killed) changes only the outcome.
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
+        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
+        "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
+        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
+        "seen_view_sha256 = ? WHERE id = ?"));
+    q.addBindValue(c.outcome);
+    q.addBindValue(*c.decidedAt);
+    q.addBindValue(*c.decidedAt / 86'400'000);
+    q.addBindValue(c.decidedBy);
+    q.addBindValue(*c.ttdMs);
+    q.addBindValue(*c.ttdBucket);
+    const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
+    QStringList approvers;
+    for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
+        approvers.append(a.toObject().value(QStringLiteral("by")).toString());
+    const QJsonValue approvedSha = doc.value(QStringLiteral("approved_payload_sha256"));
+    q.addBindValue(doc.value(QStringLiteral("title")).toString());
+    q.addBindValue(doc.value(QStringLiteral("target")).toString());
+    q.addBindValue(
+        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString());
+    q.addBindValue(decision.value(QStringLiteral("comment")).toString());
+    q.addBindValue(approvers.join(u';'));
+    q.addBindValue(approvedSha.isString() ? approvedSha.toString()
+                                          : doc.value(QStringLiteral("payload_sha256")).toString());
+    // What the deciding reviewer had on screen (decision.seen, issue #15).
+    const QJsonObject seen = decision.value(QStringLiteral("seen")).toObject();
+    const auto textOrNull = [](const QJsonValue &v) {
+        return v.isString() ? QVariant(v.toString()) : QVariant(QMetaType(QMetaType::QString));
+    };
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("payload_sha256"))));
+    q.addBindValue(textOrNull(seen.value(QStringLiteral("view_sha256"))));
+    q.addBindValue(doc.value(QStringLiteral("id")).toString());
+    return execute(q);
+}
+
+HistoryPage PgStore::history(const HistoryQuery &query)
+{
+    Where w = whereFor(query);
+    if (query.before) {
+        w.sql += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
+        w.binds << query.before->first << query.before->first << query.before->second;
+    }
+    // The CSV columns are the same as the SQLite store's; the two times are formatted here.
+    const QString columns =
+        query.csvFields
+            ? QStringLiteral("seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
+                             "h_target, risk_score, h_level, outcome, decided_by, h_approvers, "
+                             "h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
+            : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
+    const QString sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
+                        w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
+    return reading([&] {
+        QSqlQuery &q = prepared(sql);
+        for (const QVariant &b : std::as_const(w.binds))
+            q.addBindValue(b);
+        q.addBindValue(query.limit + 1);
+        HistoryPage page;
+        if (!execute(q))
+            return page;
+        page.rows.reserve(query.limit);
+        while (q.next()) {
+            if (page.rows.size() == query.limit) {
+                page.next = std::make_pair(page.rows.last().decidedAt, page.rows.last().seq);
+                break;
+            }
+            HistoryRow row;
+            row.seq = q.value(0).toLongLong();
+            row.decidedAt = q.value(1).toLongLong();
+            if (query.csvFields) {
+                row.csv.reserve(18);
+                row.csv.append(q.value(2).toString());
+                row.csv.append(toRfc3339(row.decidedAt));
+                row.csv.append(toRfc3339(q.value(3).toLongLong()));
+                for (int i = 4; i < 19; ++i)
+                    row.csv.append(q.value(i).toString());
+            } else {
+                row.doc = q.value(2).toString().toUtf8();
+                row.outcome = q.value(3).toString();
+                row.decidedBy = q.value(4).toString();
+                row.ttdMs = q.value(5).toLongLong();
+            }
+            page.rows.append(std::move(row));
+        }
+        q.finish();
+        return page;
+    });
+}
+
+StatsRows PgStore::statsRows(std::optional<qint64> from, std::optional<qint64> to, StatsParts parts)
+{
+    HistoryQuery range;
+    range.from = from;
+    range.to = to;
+    const Where w = whereFor(range);
+    const auto grouped = [&](const QString &key, bool withBucket) {
+        Where where = w;
+        if (!withBucket) {
+            if (from)
+                where.add(QStringLiteral("decided_day >= ?"), *from / 86'400'000);
+            if (to)
+                where.add(QStringLiteral("decided_day <= ?"), *to / 86'400'000);
+        }
+        const QString sql =
+            withBucket ? QStringLiteral("SELECT %1, outcome, ttd_bucket, count(*) FROM actions%2 "
+                                        "GROUP BY %1, outcome, ttd_bucket")
+                       : QStringLiteral(
+                             "SELECT %1, outcome, 0, count(*) FROM actions%2 GROUP BY %1, outcome");
+        return reading([&] {
+            QSqlQuery &q = prepared(sql.arg(key, where.sql));
+            for (const QVariant &b : std::as_const(where.binds))
+                q.addBindValue(b);
+            QList<StatsGroup> out;
+            if (execute(q)) {
+                while (q.next())
+                    out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toInt(),
+                                q.value(3).toLongLong()});
+            }
+            q.finish();
+            return out;
+        });
+    };
+    StatsRows rows;
+    if (parts & StatsByDay)
+        rows.byDay = grouped(QStringLiteral("decided_day"), false);
+    if (parts & StatsByReviewer)
+        rows.byReviewer = grouped(QStringLiteral("decided_by"), true);
+    if (parts & StatsByAgent)
+        rows.byAgent = grouped(QStringLiteral("agent"), true);
+    return rows;
+}
+
+} // namespace interlock

@@ -1,0 +1,84 @@
+// The safety layer's records in the PostgreSQL store (as SqliteSafety.cpp): standing grants and
+// breaker trips (table `safety`), and the reads the breakers and the metrics need.
+#include "PgSupport.h"
+
+#include "core/RiskLevel.h"
+
+namespace interlock {
+
+using namespace pg;
+
+bool PgStore::putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
+                              const QList<SafetyWrite> &writes)
+{
+    Transaction tx(*this);
+    if (!tx.open())
+        return false;
+    QSqlQuery &q = prepared(QStringLiteral("INSERT INTO safety(kind, id, doc) VALUES (?, ?, ?) ON "
+                                           "CONFLICT (kind, id) DO UPDATE SET doc = EXCLUDED.doc"));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(compact(doc));
+    if (!execute(q))
+        return false;
+    q.finish();
+    for (const SafetyWrite &w : writes) {
+        if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
+            return false;
+    }
+    return tx.commit();
+}
+
+QList<QJsonObject> PgStore::safetyRecords(const QString &kind)
+{
+    return reading([&] {
+        QSqlQuery &q =
+            prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? ORDER BY id"));
+        q.addBindValue(kind);
+        QList<QJsonObject> out;
+        if (execute(q)) {
+            while (q.next())
+                out.append(parseDoc(q.value(0)));
+        }
+        q.finish();
+        return out;
+    });
+}
+
+QList<QJsonObject> PgStore::actionsCreatedSince(qint64 sinceMs, int limit)
+{
+    // Backwards along the primary key, as in SQLite: only the recent end of the table is read.
+    // Servers insert concurrently, so seq order is nearly but not exactly time order: the
+    // created_at filter is in the query rather than a stop at the first older row.
+    return reading([&] {
+        QSqlQuery &q = prepared(QStringLiteral(
+            "SELECT doc FROM (SELECT seq, created_at, doc FROM actions ORDER BY seq DESC LIMIT ?) "
+            "r WHERE created_at >= ? ORDER BY seq DESC"));
+        q.addBindValue(limit);
+        q.addBindValue(sinceMs);
+        QList<QJsonObject> out;
+        if (execute(q)) {
+            while (q.next())
+                out.append(parseDoc(q.value(0)));
+        }
+        q.finish();
+        return out;
+    });
+}
+
+std::array<qint64, 4> PgStore::pendingByLevel()
+{
+    return reading([&] {
+        std::array<qint64, 4> out{0, 0, 0, 0};
+        QSqlQuery &q = prepared(QStringLiteral("SELECT risk_score, count(*) FROM actions WHERE "
+                                               "status = 'pending' GROUP BY risk_score"));
+        if (execute(q)) {
+            while (q.next())
+                out[size_t(levelForScore(q.value(0).toInt()))] += q.value(1).toLongLong();
+        }
+        q.finish();
+        return out;
+    });
+}
+
+} // namespace interlock

@@ -1,0 +1,422 @@
+// Several servers on one PostgreSQL database (docs/postgresql.md): a decision or a kill made on
+// one wakes the long-polls of another (LISTEN/NOTIFY) and reaches its KillSwitch, the database
+// refuses a killed token even before that, racing decisions have one winner, expiry runs once,
+// every server serves the same gap-free event log and one audit chain, and a listener whose
+// connection dies resubscribes and catches up. PostgreSQL only: ctest runs it as pg_instances.
+#include "server/ChangeFeed.h"
+#include "server/KillSwitch.h"
+#include "server/PgStore.h"
+#include "server/ServerThread.h"
+#include "server/Tokens.h"
+#include "server/WaitHub.h"
+#include "support/TestServer.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QtTest>
+#include <latch>
+#include <thread>
+
+using namespace interlock;
+using namespace interlock::test;
+
+namespace {
+QJsonObject approve()
+{
+    return {{QStringLiteral("decision"), QStringLiteral("approve")}};
+}
+
+TestServer::Options sharing(TestServer &other)
+{
+    TestServer::Options o;
+    o.database = other.dbPath();
+    o.sharedClock = other.clock();
+    return o;
+}
+
+// Ends every connection of the other servers to the test database, as a server restart would.
+void terminateConnections(const QString &db, const QString &applicationName)
+{
+    withOutsideConnection(db, [&](QSqlDatabase &d) {
+        QSqlQuery q(d);
+        q.prepare(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND application_name = ? "
+                                 "AND pid <> pg_backend_pid()"));
+        q.addBindValue(applicationName);
+        QVERIFY(q.exec() && q.next());
+        QVERIFY(q.value(0).toInt() > 0);
+    });
+}
+
+// All events in the log, read page by page from one server.
+QList<qint64> eventSeqs(const QUrl &url, const QString &token)
+{
+    ApiClient client(url, token);
+    QList<qint64> out;
+    qint64 after = 0;
+    for (;;) {
+        const ApiResult r =
+            client.call("GET", QStringLiteral("/v1/events?after=%1").arg(after), std::nullopt);
+        if (r.status != 200)
+            return {};
+        const QJsonArray events = r.body.value(QStringLiteral("events")).toArray();
+        if (events.isEmpty())
+            return out;
+        for (const QJsonValue &e : events)
+            out.append(e.toObject().value(QStringLiteral("seq")).toInteger());
+        after = r.body.value(QStringLiteral("next")).toInteger();
+    }
+}
+} // namespace
+
+class TestInstances : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!testingPostgres())
+            QSKIP("needs INTERLOCK_TEST_STORE=postgresql://… (ctest runs it as pg_instances)");
+    }
+
+    void aDecisionOnOneServerWakesTheAgentWaitingOnAnother()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        const QString id = a.submit(token, sampleAction());
+        QVERIFY(!id.isEmpty());
+        ApiClient agent(a.url(), token);
+        std::optional<ApiResult> waited;
+        agent.request(
+            "GET", QStringLiteral("/v1/actions/%1/decision?wait=30").arg(id), std::nullopt,
+            [&](const ApiResult &r) { waited = r; }, {}, 40000);
+        QTRY_COMPARE(a.server().waitHub().waiting(), 1);
+        QCOMPARE(b.call(b.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(id), approve())
+                     .status,
+                 200);
+        // The agent waits for 30 s: only B's NOTIFY can answer it within 5.
+        QTRY_VERIFY_WITH_TIMEOUT(waited.has_value(), 5000);
+        QCOMPARE(waited->status, 200);
+        QCOMPARE(waited->body.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("approved"));
+    }
+
+    void aKillOnOneServerReachesTheSupervisorAndKillSwitchOfAnother()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        const QString pending = a.submit(token, sampleAction());
+        ApiClient supervisor(a.url(), token);
+        const ApiResult first =
+            supervisor.call("GET", QStringLiteral("/v1/sessions/%1/events?after=0").arg(sessionId));
+        QCOMPARE(first.status, 200);
+        const qint64 next = first.body.value(QStringLiteral("next")).toInteger();
+        std::optional<ApiResult> waited;
+        supervisor.request(
+            "GET",
+            QStringLiteral("/v1/sessions/%1/events?after=%2&wait=30").arg(sessionId).arg(next),
+            std::nullopt, [&](const ApiResult &r) { waited = r; }, {}, 40000);
+        QTRY_COMPARE(a.server().waitHub().waiting(), 1);
+        QVERIFY(!a.server().killSwitch().isKilled(sessionId));
+        QCOMPARE(b.call(b.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(sessionId))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(waited.has_value(), 5000);
+        QStringList types;
+        for (const QJsonValue &e : waited->body.value(QStringLiteral("events")).toArray())
+            types.append(e.toObject().value(QStringLiteral("type")).toString());
+        QVERIFY2(types.contains(QStringLiteral("session.killed")), qPrintable(types.join(u',')));
+        QVERIFY(a.server().killSwitch().isKilled(sessionId));
+        const ApiResult refused = a.call(token, "GET", QStringLiteral("/v1/me"));
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.error().code, QStringLiteral("session_killed"));
+        // Its pending action was cancelled by the kill, whichever server shows it.
+        QCOMPARE(a.call(a.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions/") + pending)
+                     .body.value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("cancelled"));
+    }
+
+    void theDatabaseRefusesAKilledTokenBeforeTheFeedTells()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        // A never hears of B's kill: what refuses the token is the session's row.
+        QVERIFY(a.server().changeFeed());
+        QObject::disconnect(a.server().changeFeed(), nullptr, &a.server(), nullptr);
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        QCOMPARE(a.call(token, "GET", QStringLiteral("/v1/me")).status, 200);
+        QCOMPARE(b.call(b.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(sessionId))
+                     .status,
+                 200);
+        QVERIFY(!a.server().killSwitch().isKilled(sessionId));
+        const ApiResult refused =
+            a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(refused.status, 403);
+        QCOMPARE(refused.error().code, QStringLiteral("session_killed"));
+    }
+
+    void racingDecisionsOnTwoServersHaveOneWinner()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0), b(db, QHostAddress::LocalHost, 0);
+        a.start();
+        b.start();
+        QVERIFY2(a.waitUntilReady(), qPrintable(a.error()));
+        QVERIFY2(b.waitUntilReady(), qPrintable(b.error()));
+        const QUrl urlA(QStringLiteral("http://127.0.0.1:%1").arg(a.port()));
+        const QUrl urlB(QStringLiteral("http://127.0.0.1:%1").arg(b.port()));
+        const ApiResult opened =
+            ApiClient(urlA, a.agentToken())
+                .call("POST", QStringLiteral("/v1/sessions"),
+                      QJsonObject{{QStringLiteral("agent"), QStringLiteral("racer")}});
+        QCOMPARE(opened.status, 201);
+        ApiClient agent(urlA, opened.body.value(QStringLiteral("token")).toString());
+        ApiClient reviewerA(urlA, a.reviewerToken()), reviewerB(urlB, b.reviewerToken());
+        constexpr int kRounds = 25;
+        for (int round = 0; round < kRounds; ++round) {
+            const ApiResult submitted =
+                agent.call("POST", QStringLiteral("/v1/actions"), sampleAction());
+            QCOMPARE(submitted.status, 201);
+            const QString path = QStringLiteral("/v1/actions/%1/decision")
+                                     .arg(submitted.body.value(QStringLiteral("id")).toString());
+            QList<int> statuses;
+            reviewerA.request("POST", path, approve(),
+                              [&](const ApiResult &r) { statuses.append(r.status); });
+            reviewerB.request("POST", path, approve(),
+                              [&](const ApiResult &r) { statuses.append(r.status); });
+            QTRY_COMPARE(statuses.size(), 2);
+            std::sort(statuses.begin(), statuses.end());
+            QCOMPARE(statuses, (QList<int>{200, 409}));
+        }
+        ApiClient admin(urlB, b.adminToken());
+        const ApiResult audit = admin.call("GET", QStringLiteral("/v1/audit?limit=1000"));
+        int approvals = 0;
+        for (const QJsonValue &e : audit.body.value(QStringLiteral("entries")).toArray())
+            approvals += e.toObject().value(QStringLiteral("type")).toString() ==
+                         QLatin1String("action.approve");
+        QCOMPARE(approvals, kRounds);
+        QCOMPARE(admin.call("GET", QStringLiteral("/v1/audit/verify"))
+                     .body.value(QStringLiteral("ok"))
+                     .toBool(),
+                 true);
+    }
+
+    void theCompareAndSwapHasOneWinnerAmongEightConnections()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        PgStore setup(db);
+        QString error;
+        QVERIFY2(setup.open(&error), qPrintable(error));
+        SessionRecord s;
+        s.id = QStringLiteral("ses_race");
+        s.agent = QStringLiteral("racer");
+        s.status = QStringLiteral("active");
+        s.createdAt = 1;
+        QVERIFY(setup.insertSession(s, tokenHash(QStringLiteral("t")), Transition{}));
+        QJsonObject doc{{QStringLiteral("id"), QStringLiteral("act_race")},
+                        {QStringLiteral("session_id"), s.id},
+                        {QStringLiteral("agent"), s.agent},
+                        {QStringLiteral("kind"), QStringLiteral("shell.exec")},
+                        {QStringLiteral("status"), QStringLiteral("pending")},
+                        {QStringLiteral("version"), 1},
+                        {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00.000Z")},
+                        {QStringLiteral("expires_at"), QStringLiteral("2126-11-24T09:00:00.000Z")}};
+        QVERIFY(setup.insertAction(doc, {}, {}, 10, 4'320'000'000'000, Transition{})
+                    .error.code.isEmpty());
+        constexpr int kConnections = 8;
+        constexpr int kRounds = 20;
+        for (int version = 1; version <= kRounds; ++version) {
+            std::latch go(kConnections);
+            std::atomic<int> winners = 0;
+            std::vector<std::thread> threads;
+            for (int i = 0; i < kConnections; ++i) {
+                threads.emplace_back([&, i] {
+                    PgStore store(db);
+                    QString e;
+                    const bool opened = store.open(&e);
+                    QJsonObject next = doc;
+                    next.insert(QStringLiteral("version"), version + 1);
+                    next.insert(QStringLiteral("title"), QStringLiteral("writer %1").arg(i));
+                    go.arrive_and_wait();
+                    if (opened && store.updateAction(next, version,
+                                                     Transition{QStringLiteral("action.updated"),
+                                                                {},
+                                                                QStringLiteral("action.edit"),
+                                                                QStringLiteral("t"),
+                                                                2,
+                                                                {}}))
+                        ++winners;
+                });
+            }
+            for (std::thread &t : threads)
+                t.join();
+            QCOMPARE(winners.load(), 1);
+        }
+        QCOMPARE(setup.action(QStringLiteral("act_race"))->value(QStringLiteral("version")).toInt(),
+                 kRounds + 1);
+        const AuditVerdict verdict = setup.verifyAudit();
+        QVERIFY(verdict.ok);
+        QCOMPARE(verdict.entries, kRounds);
+    }
+
+    void expiryRunsOnceWhicheverServerIsFirst()
+    {
+        TestServer::Options manual;
+        manual.manualClock = true;
+        TestServer a(manual);
+        TestServer b(sharing(a));
+        QSignalSpy bHeard(b.server().changeFeed(), &ChangeFeed::eventsCommitted);
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        QJsonObject body = sampleAction();
+        body.insert(QStringLiteral("expires_in"), 60);
+        const QString id = a.submit(token, body);
+        // B learned of the action (and its deadline) from A's NOTIFY.
+        QTRY_VERIFY(!bHeard.isEmpty());
+        a.clock()->advance(61'000); // both servers' expiry runs now
+        QTRY_COMPARE(b.call(b.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions/") + id)
+                         .body.value(QStringLiteral("status"))
+                         .toString(),
+                     QStringLiteral("expired"));
+        const ApiResult audit =
+            a.call(a.token(Role::Admin), "GET", QStringLiteral("/v1/audit?limit=1000"));
+        int expiries = 0;
+        for (const QJsonValue &e : audit.body.value(QStringLiteral("entries")).toArray())
+            expiries += e.toObject().value(QStringLiteral("type")).toString() ==
+                        QLatin1String("action.expire");
+        QCOMPARE(expiries, 1);
+    }
+
+    void everyServerServesTheSameGapFreeEventLog()
+    {
+        // Writers on two servers in their own threads commit concurrently while a follower on
+        // each server long-polls the log. A plain sequence would let a follower pass a seq whose
+        // transaction commits later; the chain lock makes seq order commit order.
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0), b(db, QHostAddress::LocalHost, 0);
+        a.start();
+        b.start();
+        QVERIFY(a.waitUntilReady() && b.waitUntilReady());
+        const QUrl urls[] = {QUrl(QStringLiteral("http://127.0.0.1:%1").arg(a.port())),
+                             QUrl(QStringLiteral("http://127.0.0.1:%1").arg(b.port()))};
+        const QString enroll[] = {a.agentToken(), b.agentToken()};
+        const QString readers[] = {a.reviewerToken(), b.reviewerToken()};
+
+        // Followers start from "now" and keep every seq they are given.
+        QList<qint64> followed[2];
+        qint64 after[2] = {0, 0};
+        std::unique_ptr<ApiClient> followers[2];
+        bool stop = false;
+        int polling = 0;
+        std::function<void(int)> follow = [&](int i) {
+            ++polling;
+            followers[i]->request(
+                "GET", QStringLiteral("/v1/events?after=%1&wait=2").arg(after[i]), std::nullopt,
+                [&, i](const ApiResult &r) {
+                    --polling;
+                    for (const QJsonValue &e : r.body.value(QStringLiteral("events")).toArray())
+                        followed[i].append(e.toObject().value(QStringLiteral("seq")).toInteger());
+                    after[i] = r.body.value(QStringLiteral("next")).toInteger(after[i]);
+                    if (r.status == 200 && !stop)
+                        follow(i);
+                },
+                {}, 10000);
+        };
+        for (int i = 0; i < 2; ++i) {
+            followers[i] = std::make_unique<ApiClient>(urls[i], readers[i]);
+            follow(i);
+        }
+
+        constexpr int kAgents = 6, kEach = 25;
+        std::vector<std::unique_ptr<ApiClient>> agents;
+        int done = 0;
+        std::function<void(int, int)> submit = [&](int agent, int left) {
+            if (left == 0) {
+                ++done;
+                return;
+            }
+            agents[size_t(agent)]->request("POST", QStringLiteral("/v1/actions"), sampleAction(),
+                                           [&, agent, left](const ApiResult &r) {
+                                               QCOMPARE(r.status, 201);
+                                               submit(agent, left - 1);
+                                           });
+        };
+        for (int i = 0; i < kAgents; ++i) {
+            const ApiResult opened =
+                ApiClient(urls[i % 2], enroll[i % 2])
+                    .call("POST", QStringLiteral("/v1/sessions"),
+                          QJsonObject{{QStringLiteral("agent"), QStringLiteral("w%1").arg(i)}});
+            QCOMPARE(opened.status, 201);
+            agents.push_back(std::make_unique<ApiClient>(
+                urls[i % 2], opened.body.value(QStringLiteral("token")).toString()));
+        }
+        for (int i = 0; i < kAgents; ++i)
+            submit(i, kEach);
+        QTRY_COMPARE_WITH_TIMEOUT(done, kAgents, 60000);
+
+        const QList<qint64> all = eventSeqs(urls[0], readers[0]);
+        QCOMPARE(eventSeqs(urls[1], readers[1]), all);
+        QVERIFY(all.size() >= kAgents * (kEach + 1));
+        for (qsizetype i = 0; i < all.size(); ++i)
+            QCOMPARE(all[i], qint64(i + 1));
+        // Each follower saw every event from where it started, in order, none skipped.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            followed[0].size() == all.size() && followed[1].size() == all.size(), 10000);
+        QCOMPARE(followed[0], all);
+        QCOMPARE(followed[1], all);
+        stop = true;
+        QTRY_COMPARE_WITH_TIMEOUT(polling, 0, 10000);
+
+        // And one audit chain, verified from either server.
+        for (int i = 0; i < 2; ++i) {
+            const ApiResult verify = ApiClient(urls[i], i ? b.adminToken() : a.adminToken())
+                                         .call("GET", QStringLiteral("/v1/audit/verify"));
+            QCOMPARE(verify.body.value(QStringLiteral("ok")).toBool(), true);
+        }
+    }
+
+    void aLostListenerResubscribesAndCatchesUp()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        QSignalSpy resubscribed(a.server().changeFeed(), &ChangeFeed::resubscribed);
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        terminateConnections(a.dbPath(), QStringLiteral("interlock-feed"));
+        // Killed on B while A's listener is (or was just) gone: the catch-up delivers it.
+        QCOMPARE(b.call(b.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(sessionId))
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(!resubscribed.isEmpty(), 10000);
+        QTRY_VERIFY(a.server().killSwitch().isKilled(sessionId));
+
+        // The servers' own connections die too: the next requests reconnect (statements are
+        // prepared again) and go on.
+        terminateConnections(a.dbPath(), QStringLiteral("interlock"));
+        const auto [other, otherToken] = a.openSession(QStringLiteral("second"));
+        QVERIFY(!otherToken.isEmpty());
+        const QString id = a.submit(otherToken, sampleAction());
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(b.call(b.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(id), approve())
+                     .status,
+                 200);
+        QCOMPARE(a.call(otherToken, "GET", QStringLiteral("/v1/actions/%1/decision").arg(id))
+                     .body.value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("approved"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestInstances)
+#include "tst_instances.moc"
