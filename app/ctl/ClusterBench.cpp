@@ -15,6 +15,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -150,8 +151,7 @@ quint16 freePort()
 }
 
 // `actions` submits from `agents` sessions, one request in flight each, through `port`.
-Load submitLoad(const QUrl &url, const QString &enrollment, int agents, int actions,
-                QString *error)
+Load submitLoad(const QUrl &url, const QString &enrollment, int agents, int actions, QString *error)
 {
     Load load;
     std::vector<std::unique_ptr<BenchConnection>> lanes;
@@ -204,8 +204,7 @@ Load submitLoad(const QUrl &url, const QString &enrollment, int agents, int acti
 // long-poll answered; one series per reviewer port.
 std::vector<std::vector<double>> deliveries(const Load &load, quint16 agentPort,
                                             const std::vector<quint16> &reviewerPorts,
-                                            const QString &reviewerToken, int count,
-                                            int *failures)
+                                            const QString &reviewerToken, int count, int *failures)
 {
     std::vector<std::unique_ptr<BenchConnection>> agents, reviewers;
     for (const QString &t : load.sessionTokens)
@@ -227,7 +226,8 @@ std::vector<std::vector<double>> deliveries(const Load &load, quint16 agentPort,
         for (int lane = 0; lane < lanes; ++lane) {
             agents[size_t(lane)]->request(
                 "GET",
-                QStringLiteral("/v1/actions/%1/decision?wait=30").arg(load.ids[size_t(lane)][round]),
+                QStringLiteral("/v1/actions/%1/decision?wait=30")
+                    .arg(load.ids[size_t(lane)][round]),
                 nullptr, [&, lane](int status, const QJsonObject &r) {
                     if (status == 200 &&
                         r.value(QStringLiteral("status")).toString() == QLatin1String("approved"))
@@ -317,8 +317,23 @@ int ClusterBench::run()
     if (ceiling1 <= 0 || ceilingN <= 0)
         return fail(QStringLiteral("bench: ") + error);
 
+    // The built-in rules without their circuit breakers, as in `bench submit`: this bench floods
+    // on purpose, and a breaker would rightly freeze every agent, whose actions then cannot be
+    // approved (the delivery phase waited out every long-poll: it looked like a hang).
+    const QString rulesPath = dir.filePath(QStringLiteral("rules.json"));
+    {
+        QFile builtIn(QStringLiteral(":/risk/rules.json"));
+        QFile rules(rulesPath);
+        if (!builtIn.open(QIODevice::ReadOnly) || !rules.open(QIODevice::WriteOnly))
+            return fail(QStringLiteral("bench: cannot write %1").arg(rulesPath));
+        QJsonObject root = QJsonDocument::fromJson(builtIn.readAll()).object();
+        root.remove(QStringLiteral("breakers"));
+        if (rules.write(QJsonDocument(root).toJson()) < 0 || !rules.flush())
+            return fail(QStringLiteral("bench: cannot write %1").arg(rulesPath));
+    }
     ClusterRunner::Options o;
-    o.daemonArguments = {QStringLiteral("--max-pending"), QString::number(m_options.actions)};
+    o.daemonArguments = {QStringLiteral("--max-pending"), QString::number(m_options.actions),
+                         QStringLiteral("--rules"), rulesPath};
     int failures = 0;
 
     std::fprintf(stderr, "1 interlockd behind HAProxy: %d actions from %d agents…\n",
@@ -341,7 +356,8 @@ int ClusterBench::run()
     ClusterRunner cluster(o);
     if (!cluster.start(&error))
         return fail(QStringLiteral("bench: ") + error);
-    const Load two = submitLoad(cluster.url(), t2.agent, m_options.agents, m_options.actions, &error);
+    const Load two =
+        submitLoad(cluster.url(), t2.agent, m_options.agents, m_options.actions, &error);
     failures += one.failures + two.failures;
     if (!error.isEmpty())
         return fail(QStringLiteral("bench: ") + error);
@@ -350,8 +366,8 @@ int ClusterBench::run()
     std::fprintf(stderr, "timing %d decision deliveries, same and across servers…\n",
                  m_options.deliveries);
     const quint16 port1 = cluster.instances()[0].port, port2 = cluster.instances()[1].port;
-    const auto delivered = deliveries(two, port1, {port1, port2}, t2.reviewer,
-                                      m_options.deliveries, &failures);
+    const auto delivered =
+        deliveries(two, port1, {port1, port2}, t2.reviewer, m_options.deliveries, &failures);
 
     std::fprintf(stderr, "timing kills of %d supervised agents, same and across servers…\n",
                  m_options.sessions);
