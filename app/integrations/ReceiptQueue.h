@@ -20,7 +20,10 @@ class ReceiptQueue : public QObject
 {
 public:
     struct Options {
-        int quietMs = 50;
+        // 0: a receipt leaves on the next pass of the event loop unless a submission takes it
+        // along first. Longer waits lost receipts: Claude Code stops its MCP servers right after
+        // the last answer (e2e_claudecode's receipt never arrived with 50 ms).
+        int quietMs = 0;
     };
     // `client` gives the session's client (null while there is none: receipts are then dropped).
     ReceiptQueue(std::function<ApiClient *()> client, Options options, QObject *parent = nullptr);
