@@ -4,7 +4,6 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QTimer>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QNetworkAccessManager>

@@ -28,8 +28,8 @@ int clusterCommand(const QStringList &args)
     parser.addOption({QStringLiteral("haproxy"),
                       QStringLiteral("The haproxy to run (default: from PATH)."),
                       QStringLiteral("PATH")});
-    parser.addOption({QStringLiteral("max-pending"),
-                      QStringLiteral("Passed to every interlockd."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("max-pending"), QStringLiteral("Passed to every interlockd."),
+                      QStringLiteral("N")});
     int code = Ok;
     if (!parseArguments(
             parser, args,

@@ -59,9 +59,9 @@ QString ClusterRunner::findHaproxy()
 {
     QString found = QStandardPaths::findExecutable(QStringLiteral("haproxy"));
     if (found.isEmpty())
-        found = QStandardPaths::findExecutable(QStringLiteral("haproxy"),
-                                               {QStringLiteral("/usr/sbin"),
-                                                QStringLiteral("/usr/local/sbin")});
+        found = QStandardPaths::findExecutable(
+            QStringLiteral("haproxy"),
+            {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/sbin")});
     return found;
 }
 
@@ -75,8 +75,8 @@ QByteArray ClusterRunner::haproxyConfig(const QHostAddress &address, quint16 por
     for (const QByteArray &line : packaged.readAll().split('\n')) {
         const QByteArray trimmed = line.trimmed();
         if (trimmed.startsWith("bind ")) {
-            out += "    bind " + address.toString().toLatin1() + ':' + QByteArray::number(port) +
-                   '\n';
+            out +=
+                "    bind " + address.toString().toLatin1() + ':' + QByteArray::number(port) + '\n';
         } else if (trimmed.startsWith("server ")) {
             if (!serversWritten) {
                 for (size_t i = 0; i < instances.size(); ++i)
@@ -96,18 +96,17 @@ bool ClusterRunner::startInstance(int index, QString *error)
     auto p = std::make_unique<QProcess>();
     // Its stdout says where it listens; what it logs (warnings, reconnects) goes to our stderr.
     p->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    p->start(m_options.interlockd, QStringList{QStringLiteral("--db"), m_options.db,
-                                               QStringLiteral("--listen"),
-                                               QStringLiteral("127.0.0.1:0")}
-                                       << m_options.daemonArguments);
+    p->start(m_options.interlockd,
+             QStringList{QStringLiteral("--db"), m_options.db, QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:0")}
+                 << m_options.daemonArguments);
     if (!p->waitForStarted(10000)) {
         *error = QStringLiteral("cannot start %1: %2").arg(m_options.interlockd, p->errorString());
         return false;
     }
     QByteArray output;
     QDeadlineTimer deadline(30000);
-    while (!output.contains('\n') && !deadline.hasExpired() &&
-           p->state() == QProcess::Running)
+    while (!output.contains('\n') && !deadline.hasExpired() && p->state() == QProcess::Running)
         if (p->waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
             output += p->readAllStandardOutput();
     const auto m = QRegularExpression(QStringLiteral("listening on (http://[^:]+:(\\d+))"))
@@ -153,7 +152,8 @@ bool ClusterRunner::start(QString *error)
     config.close();
     m_haproxy = std::make_unique<QProcess>();
     m_haproxy->setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_haproxy->start(m_options.haproxy, {QStringLiteral("-db"), QStringLiteral("-f"), configPath()});
+    m_haproxy->start(m_options.haproxy,
+                     {QStringLiteral("-db"), QStringLiteral("-f"), configPath()});
     if (!m_haproxy->waitForStarted(10000)) {
         *error = QStringLiteral("cannot start haproxy: ") + m_haproxy->errorString();
         return false;

@@ -21,8 +21,8 @@ public:
         int instances = 2;
         QHostAddress address = QHostAddress::LocalHost; // HAProxy's
         quint16 port = 7878;
-        QString interlockd; // empty: next to this program, in the build tree, or on PATH
-        QString haproxy;    // empty: on PATH or /usr/sbin
+        QString interlockd;          // empty: next to this program, in the build tree, or on PATH
+        QString haproxy;             // empty: on PATH or /usr/sbin
         QStringList daemonArguments; // more for every interlockd, e.g. --max-pending N
     };
     struct Instance {

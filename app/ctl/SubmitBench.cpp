@@ -25,7 +25,6 @@
 
 namespace interlock::ctl {
 
-
 SubmitBench::SubmitBench(Options options)
     : m_options(std::move(options))
 {}

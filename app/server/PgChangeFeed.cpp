@@ -11,8 +11,7 @@ constexpr int kHealthIntervalMs = 200;
 constexpr int kPage = 1000;
 } // namespace
 
-PgChangeFeed::PgChangeFeed(PgConnectionInfo info, QString channel, QString origin,
-                           QObject *parent)
+PgChangeFeed::PgChangeFeed(PgConnectionInfo info, QString channel, QString origin, QObject *parent)
     : ChangeFeed(parent)
     , m_info(std::move(info))
     , m_channel(std::move(channel))
@@ -118,9 +117,12 @@ void PgChangeFeed::catchUp()
         }
         QList<EventRecord> events;
         while (q.next()) {
-            events.append(EventRecord{q.value(0).toLongLong(), q.value(1).toString(),
-                                      q.value(2).toLongLong(), q.value(3).toString(),
-                                      q.value(4).toString(), {}});
+            events.append(EventRecord{q.value(0).toLongLong(),
+                                      q.value(1).toString(),
+                                      q.value(2).toLongLong(),
+                                      q.value(3).toString(),
+                                      q.value(4).toString(),
+                                      {}});
         }
         q.finish();
         if (events.isEmpty())
