@@ -240,11 +240,34 @@ std::unique_ptr<QProcess> startSupervisor(const QUrl &url, const QString &enroll
     env.insert(QStringLiteral("INTERLOCK_URL"), url.toString());
     env.insert(QStringLiteral("INTERLOCK_TOKEN"), enrollment);
     p->setProcessEnvironment(env);
+    p->setProcessChannelMode(QProcess::ForwardedErrorChannel); // why one failed, in the log
     p->start(QStringLiteral(INTERLOCKCTL_PATH),
              {QStringLiteral("run"), QStringLiteral("--agent"),
               QStringLiteral("supervised-%1").arg(i), QStringLiteral("--"), QStringLiteral("sleep"),
               QStringLiteral("600")});
     return p;
+}
+// For a failure message: every session the server knows and what each supervisor process did.
+QString describeSessions(ApiClient &admin,
+                         const std::vector<std::unique_ptr<QProcess>> &supervisors)
+{
+    QStringList out;
+    for (std::size_t i = 0; i < supervisors.size(); ++i) {
+        const QProcess &p = *supervisors[i];
+        out << QStringLiteral("supervisor %1: %2")
+                   .arg(i)
+                   .arg(p.state() == QProcess::NotRunning
+                            ? QStringLiteral("exited with %1").arg(p.exitCode())
+                            : QStringLiteral("running"));
+    }
+    const ApiResult r = admin.call("GET", QStringLiteral("/v1/sessions"));
+    out << QStringLiteral("GET /v1/sessions: %1").arg(r.status);
+    for (const QJsonValue &v : r.body.value(QStringLiteral("sessions")).toArray()) {
+        const QJsonObject s = v.toObject();
+        out << s.value(QStringLiteral("agent")).toString() + u' ' +
+                   s.value(QStringLiteral("status")).toString();
+    }
+    return out.join(u'\n');
 }
 } // namespace
 
@@ -302,12 +325,12 @@ private Q_SLOTS:
         for (int i = 0; i < kAgents; ++i)
             flood.waitForDecision(i);
         ApiClient adminClient(cluster.url, admin);
-        QTRY_VERIFY_WITH_TIMEOUT(
+        QTRY_VERIFY2_WITH_TIMEOUT(
             adminClient.call("GET", QStringLiteral("/v1/sessions?status=active"))
                     .body.value(QStringLiteral("sessions"))
                     .toArray()
                     .size() == 2 * kAgents,
-            30000);
+            qPrintable(describeSessions(adminClient, supervisors)), 30000);
 
         // Mid-flood, with long-polls parked on both servers: one server dies.
         const int before = int(flood.acknowledged.size());

@@ -223,6 +223,28 @@ private Q_SLOTS:
         QCOMPARE(session.value(QStringLiteral("exit_code")).toInt(), 7);
     }
 
+    // Whoever SIGKILLs the supervisor (the agent itself can: same user) takes the agent with it;
+    // the server's liveness check is left to report the session unguarded.
+    void theAgentDiesWithItsSupervisor()
+    {
+        TestServer s;
+        QProcess supervisor;
+        startSupervisor(supervisor, s.url(), s.token(Role::Agent),
+                        {QStringLiteral("--agent"), QStringLiteral("orphan")},
+                        {QStringLiteral("sleep"), QStringLiteral("600")});
+        QString sessionId;
+        QTRY_VERIFY_WITH_TIMEOUT(!(sessionId = onlySession(s)).isEmpty(), 10000);
+        QList<int> agent;
+        QTRY_VERIFY_WITH_TIMEOUT((agent = processesOfSession(sessionId)).size() == 1, 10000);
+        QVERIFY(alive(agent.first()));
+        QCOMPARE(::kill(pid_t(supervisor.processId()), SIGKILL), 0);
+        QVERIFY(supervisor.waitForFinished(10000));
+        QTRY_VERIFY2_WITH_TIMEOUT(
+            !alive(agent.first()),
+            qPrintable(QStringLiteral("agent %1 outlived its supervisor").arg(agent.first())),
+            10000);
+    }
+
     void aCommandThatCannotStartIsReported()
     {
         TestServer s;

@@ -160,6 +160,7 @@ bool ProcessTree::start(const QStringList &command, const QProcessEnvironment &e
         *error = QString::fromLocal8Bit(strerror(errno));
         return false;
     }
+    const pid_t supervisor = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         *error = QString::fromLocal8Bit(strerror(errno));
@@ -168,6 +169,12 @@ bool ProcessTree::start(const QStringList &command, const QProcessEnvironment &e
     if (pid == 0) {
         // Child: own process group, own cgroup if any, then the agent. Only async-signal-safe
         // calls.
+        // The agent dies with its supervisor: a SIGKILLed supervisor (by the agent, or by
+        // anyone) must not leave it running unguarded. If the supervisor died before this line,
+        // the agent is not started at all.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != supervisor)
+            _exit(127);
         setpgid(0, 0);
         if (!m_cgroup.isEmpty()) {
             const int fd = open(procs.constData(), O_WRONLY | O_CLOEXEC);

@@ -94,10 +94,11 @@ int SessionSupervisor::run()
     m_client = std::make_unique<ApiClient>(m_options.server, supervisorToken);
     // The control channel is opened before the agent runs: the connection that answered is kept
     // alive, and the server evicts connections that never completed a request (an agent's flood)
-    // before one that has.
-    const ApiResult first = m_client->call(
+    // before one that has. A GET is safe to send again: on a loaded machine or behind a proxy
+    // whose server just died, the first answer may be slow or missing, and the session was opened.
+    const ApiResult first = m_client->callRetrying(
         "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(m_sessionId),
-        std::nullopt, {}, 10000);
+        std::nullopt, {}, 10000, 60000);
     if (first.status != 200 ||
         first.body.value(QStringLiteral("state")).toString() != QLatin1String("active")) {
         report(QJsonObject{{QStringLiteral("exit_code"), 127}, {QStringLiteral("reaped"), 0}});
