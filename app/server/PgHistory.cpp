@@ -46,47 +46,60 @@ Where whereFor(const HistoryQuery &q)
 }
 } // namespace
 
-bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor)
+std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qint64 at,
+                                                      const QString &actor)
 {
     const qint64 createdAt =
         fromRfc3339(doc.value(QStringLiteral("created_at")).toString()).value_or(at);
     const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
     if (c.outcome.isEmpty())
-        return true;
+        return std::nullopt;
     // The first decision keeps its time and decider; a later cancel (approved but never
     // collected when the session was killed) changes only the outcome.
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
-        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
-        "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
-        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
-        "seen_view_sha256 = ? WHERE id = ?"));
-    q.addBindValue(c.outcome);
-    q.addBindValue(*c.decidedAt);
-    q.addBindValue(*c.decidedAt / 86'400'000);
-    q.addBindValue(c.decidedBy);
-    q.addBindValue(*c.ttdMs);
-    q.addBindValue(*c.ttdBucket);
+    ColumnSet set;
+    set.sql = QStringLiteral(
+        "outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = COALESCE(decided_day, "
+        "?), decided_by = COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = "
+        "COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, h_level = ?, h_comment = ?, "
+        "h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?");
     const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
     QStringList approvers;
     for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
         approvers.append(a.toObject().value(QStringLiteral("by")).toString());
     const QJsonValue approvedSha = doc.value(QStringLiteral("approved_payload_sha256"));
-    q.addBindValue(doc.value(QStringLiteral("title")).toString());
-    q.addBindValue(doc.value(QStringLiteral("target")).toString());
-    q.addBindValue(
-        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString());
-    q.addBindValue(decision.value(QStringLiteral("comment")).toString());
-    q.addBindValue(approvers.join(u';'));
-    q.addBindValue(approvedSha.isString() ? approvedSha.toString()
-                                          : doc.value(QStringLiteral("payload_sha256")).toString());
     // What the deciding reviewer had on screen (decision.seen, issue #15).
     const QJsonObject seen = decision.value(QStringLiteral("seen")).toObject();
     const auto textOrNull = [](const QJsonValue &v) {
         return v.isString() ? QVariant(v.toString()) : QVariant(QMetaType(QMetaType::QString));
     };
-    q.addBindValue(textOrNull(seen.value(QStringLiteral("payload_sha256"))));
-    q.addBindValue(textOrNull(seen.value(QStringLiteral("view_sha256"))));
+    set.values = {
+        c.outcome,
+        *c.decidedAt,
+        *c.decidedAt / 86'400'000,
+        c.decidedBy,
+        *c.ttdMs,
+        *c.ttdBucket,
+        doc.value(QStringLiteral("title")).toString(),
+        doc.value(QStringLiteral("target")).toString(),
+        doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString(),
+        decision.value(QStringLiteral("comment")).toString(),
+        approvers.join(u';'),
+        approvedSha.isString() ? approvedSha.toString()
+                               : doc.value(QStringLiteral("payload_sha256")).toString(),
+        textOrNull(seen.value(QStringLiteral("payload_sha256"))),
+        textOrNull(seen.value(QStringLiteral("view_sha256")))};
+    return set;
+}
+
+bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor)
+{
+    const auto set = historySet(doc, at, actor);
+    if (!set)
+        return true;
+    QSqlQuery &q = prepared(QStringLiteral("UPDATE actions SET ") + set->sql +
+                            QStringLiteral(" WHERE id = ?"));
+    for (const QVariant &v : set->values)
+        q.addBindValue(v);
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
     return execute(q);
 }

@@ -346,15 +346,24 @@ bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,
         return false;
     const QString id = doc.value(QStringLiteral("id")).toString();
     // The compare-and-swap: whoever changed the action first (on any server) bumped its version,
-    // so of two racing transitions exactly one gets the row back.
-    QSqlQuery &q = prepared(QStringLiteral("UPDATE actions SET status = ?, risk_score = ?, "
-                                           "version = ?, doc = ? WHERE id = ? AND version = ? "
-                                           "RETURNING id"));
+    // so of two racing transitions exactly one gets the row back. A decision writes its history
+    // columns in the same statement (one row version, one round trip).
+    const auto history = doc.value(QStringLiteral("status")).toString() == QLatin1String("pending")
+                             ? std::nullopt
+                             : historySet(doc, transition.at, transition.actor);
+    QSqlQuery &q = prepared(
+        QStringLiteral("UPDATE actions SET status = ?, risk_score = ?, version = ?, doc = ?") +
+        (history ? QStringLiteral(", ") + history->sql : QString()) +
+        QStringLiteral(" WHERE id = ? AND version = ? RETURNING id"));
     q.addBindValue(doc.value(QStringLiteral("status")).toString());
     q.addBindValue(
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("score")).toInt());
     q.addBindValue(doc.value(QStringLiteral("version")).toInt());
     q.addBindValue(compact(doc));
+    if (history) {
+        for (const QVariant &v : history->values)
+            q.addBindValue(v);
+    }
     q.addBindValue(id);
     q.addBindValue(expectedVersion);
     if (!execute(q))
@@ -363,10 +372,7 @@ bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,
     q.finish();
     if (!won)
         return false;
-    const bool stillPending =
-        doc.value(QStringLiteral("status")).toString() == QLatin1String("pending");
-    return (stillPending || writeHistoryColumns(doc, transition.at, transition.actor)) &&
-           writeTransition(transition, doc.value(QStringLiteral("session_id")).toString(), id,
+    return writeTransition(transition, doc.value(QStringLiteral("session_id")).toString(), id,
                            id) &&
            (!transition.review || insertReview(id, *transition.review)) && tx.commit();
 }

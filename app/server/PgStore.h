@@ -170,6 +170,14 @@ private:
     bool writeTransition(const Transition &t, const QString &sessionId, const QString &actionId,
                          const QString &subject);
     bool insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at);
+    // The history columns of a decided action as an UPDATE's SET list and its values; nullopt
+    // while it is undecided.
+    struct ColumnSet {
+        QString sql;
+        QVariantList values;
+    };
+    static std::optional<ColumnSet> historySet(const QJsonObject &doc, qint64 at,
+                                               const QString &actor);
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool insertReview(const QString &actionId, const ReviewRecord &review); // PgReviews.cpp
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,

@@ -267,6 +267,11 @@ void HttpConnection::write(const QByteArray &bytes)
 
 void HttpConnection::complete()
 {
+    // The answer leaves now, not when the event loop next polls this socket for writing: under
+    // load that poll comes after every other connection ready in the same pass has been handled
+    // (a breaker's 423 or a long-poll's decision waited behind them).
+    if (m_socket)
+        m_socket->flush();
     if (m_current) {
         m_current->done();
         m_current.reset();
