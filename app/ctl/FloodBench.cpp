@@ -4,6 +4,7 @@
 #include "BenchReport.h"
 #include "CtlCommon.h"
 #include "RawFlood.h"
+#include "SessionSupervisor.h"
 #include "server/SqliteStore.h"
 #include "server/Tokens.h"
 
@@ -222,7 +223,8 @@ double FloodBench::deadManFiring(const QString &url, const QString &enrollment, 
     // The supervisor's start line names its dead-man time too: wait for the firing's own words.
     const qsizetype before = seen.size();
     const bool fired = waitUntil(
-        [&seen, before] { return seen.indexOf("did not answer for", before) >= 0; }, 30000);
+        [&seen, before] { return seen.indexOf(SessionSupervisor::kDeadManFired, before) >= 0; },
+        30000);
     const double firedMs = double(t.nsecsElapsed()) / 1e6;
     ::kill(pid_t(daemon.processId()), SIGCONT);
     supervisor.waitForFinished(10000);

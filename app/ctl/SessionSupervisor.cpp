@@ -47,8 +47,9 @@ SessionSupervisor::SessionSupervisor(Options options, QObject *parent)
     connect(&m_retryTimer, &QTimer::timeout, this, &SessionSupervisor::poll);
     m_deadMan.setSingleShot(true);
     connect(&m_deadMan, &QTimer::timeout, this, [this] {
-        killAgent(QStringLiteral("the server's control channel did not answer for %1 s (dead-man)")
-                      .arg(m_options.deadManSeconds),
+        killAgent(QStringLiteral("the server's control channel did not answer for %1 s %2")
+                      .arg(m_options.deadManSeconds)
+                      .arg(QLatin1String(kDeadManFired)),
                   /*serverGone=*/true);
     });
 }

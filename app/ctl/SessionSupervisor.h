@@ -22,6 +22,10 @@ class SessionSupervisor : public QObject
 {
     Q_OBJECT
 public:
+    // Ends the line the supervisor prints when its dead-man switch fires (and only that line:
+    // the state line at start says "dead-man: N s"); `bench flood` and the tests look for it.
+    static constexpr char kDeadManFired[] = "(dead-man)";
+
     struct Options {
         QUrl server;
         QString enrollmentToken;
