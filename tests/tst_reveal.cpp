@@ -17,8 +17,10 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QJsonArray>
+#include <QLabel>
 #include <QPlainTextEdit>
 #include <QScreen>
+#include <QStyle>
 #include <QTableView>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -30,6 +32,33 @@ using namespace interlock::test;
 using namespace interlock::ui;
 
 namespace {
+// Every widget's minimum width, to name the ones agent text widened when the window's grew.
+QHash<QWidget *, int> minimumWidths(QWidget *root)
+{
+    QHash<QWidget *, int> out{{root, root->minimumSizeHint().width()}};
+    for (QWidget *w : root->findChildren<QWidget *>())
+        out.insert(w, w->isVisibleTo(root) ? w->minimumSizeHint().width() : -1);
+    return out;
+}
+
+QString widened(const QHash<QWidget *, int> &before, QWidget *root)
+{
+    QStringList out;
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        const int now = it.key()->minimumSizeHint().width();
+        if (now > it.value() && it.key()->isVisibleTo(root)) {
+            const auto *label = qobject_cast<const QLabel *>(it.key());
+            out << QStringLiteral("%1 '%2'%3 %4 -> %5")
+                       .arg(QString::fromLatin1(it.key()->metaObject()->className()),
+                            it.key()->objectName(),
+                            label ? QStringLiteral(" \"%1\"").arg(label->text()) : QString())
+                       .arg(it.value())
+                       .arg(now);
+        }
+    }
+    return out.join(QStringLiteral("; "));
+}
+
 const QString kRlo = QString(QChar(0x202E));
 const QString kZwsp = QString(QChar(0x200B));
 const QString kEsc = QString(QChar(0x1B));
@@ -247,28 +276,40 @@ private Q_SLOTS:
         // The screen: 1,600 px (the offscreen screen is 800 px, narrower than the
         // window's own minimum of buttons and panes, whatever the agent writes).
         const int screenWidth = 1600;
-        QApplication::processEvents();
-        const int ownMinimum = m_window->minimumSizeHint().width();
-        const QJsonObject a{
-            {QStringLiteral("id"), QStringLiteral("hostile")},
-            {QStringLiteral("version"), 1},
-            {QStringLiteral("session_id"), QStringLiteral("s-1")},
-            {QStringLiteral("agent"), title},
-            {QStringLiteral("kind"), QStringLiteral("shell.exec")},
-            {QStringLiteral("title"), title},
-            {QStringLiteral("summary"), title},
-            {QStringLiteral("target"), title},
-            {QStringLiteral("status"), QStringLiteral("pending")},
-            {QStringLiteral("payload"), QJsonObject{{QStringLiteral("command"), title}}},
-            {QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 10},
-                                                 {QStringLiteral("level"), QStringLiteral("low")},
-                                                 {QStringLiteral("reasons"), QJsonArray()}}},
-            {QStringLiteral("required_approvals"), 1},
-            {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00Z")},
-            {QStringLiteral("expires_at"), QStringLiteral("2036-11-24T09:00:00Z")}};
-        m_backend->actions()->upsert(a);
+        const auto action = [](const QString &text, int version) {
+            return QJsonObject{
+                {QStringLiteral("id"), QStringLiteral("hostile")},
+                {QStringLiteral("version"), version},
+                {QStringLiteral("session_id"), QStringLiteral("s-1")},
+                {QStringLiteral("agent"), text},
+                {QStringLiteral("kind"), QStringLiteral("shell.exec")},
+                {QStringLiteral("title"), text},
+                {QStringLiteral("summary"), text},
+                {QStringLiteral("target"), text},
+                {QStringLiteral("status"), QStringLiteral("pending")},
+                {QStringLiteral("payload"), QJsonObject{{QStringLiteral("command"), text}}},
+                {QStringLiteral("risk"),
+                 QJsonObject{{QStringLiteral("score"), 10},
+                             {QStringLiteral("level"), QStringLiteral("low")},
+                             {QStringLiteral("reasons"), QJsonArray()}}},
+                {QStringLiteral("required_approvals"), 1},
+                {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00Z")},
+                {QStringLiteral("expires_at"), QStringLiteral("2036-11-24T09:00:00Z")}};
+        };
+        // The window's own minimum, measured with the same action in as many plain words on
+        // screen: its risk badge and buttons are the console's, the shape of the text the agent's.
+        const QString words =
+            QStringLiteral("word ").repeated(title.size() / 5 + 1).left(title.size());
+        m_backend->actions()->upsert(action(words, 1));
         QTRY_COMPARE(m_window->queueView()->model()->rowCount(), 1);
         m_window->queueView()->setCurrentIndex(m_window->queueView()->model()->index(0, 0));
+        QTRY_VERIFY(m_window->detailView()->titleText().startsWith(words.left(20)));
+        QTRY_VERIFY(!m_window->detailView()->diffView()->isBuilding());
+        QApplication::processEvents();
+        const int ownMinimum = m_window->minimumSizeHint().width();
+        const QHash<QWidget *, int> widthsBefore = minimumWidths(m_window.get());
+        // The agent's next version of it says the hostile thing.
+        m_backend->actions()->upsert(action(title, 2));
         QTRY_VERIFY(
             m_window->detailView()->titleText().startsWith(RevealedText::plain(title.left(20))));
         QTRY_VERIFY(!m_window->detailView()->diffView()->isBuilding());
@@ -278,11 +319,17 @@ private Q_SLOTS:
         QApplication::processEvents();
         QVERIFY2(m_window->width() <= screenWidth,
                  qPrintable(QStringLiteral("%1 > %2").arg(m_window->width()).arg(screenWidth)));
-        // Agent text never raises the window's minimum width.
-        QVERIFY2(m_window->minimumSizeHint().width() <= ownMinimum,
-                 qPrintable(QStringLiteral("%1 > %2")
+        // Agent text never raises the window's minimum width, give or take one scroll bar: the
+        // hidden Changes tab's minimum moved by a scroll bar's width (253 -> 268 px) between the
+        // two texts with none of its children's hints changing (Qt 6.4, offscreen); at first
+        // only on a loaded machine, when the baseline was taken with no action on screen.
+        const int scrollBar = m_window->style()->pixelMetric(QStyle::PM_ScrollBarExtent) + 1;
+        QVERIFY2(m_window->minimumSizeHint().width() <= ownMinimum + scrollBar,
+                 qPrintable(QStringLiteral("%1 > %2 + %3; widened: %4")
                                 .arg(m_window->minimumSizeHint().width())
-                                .arg(ownMinimum)));
+                                .arg(ownMinimum)
+                                .arg(scrollBar)
+                                .arg(widened(widthsBefore, m_window.get()))));
         auto *stop = m_window->findChild<QToolButton *>(QStringLiteral("emergencyStop"));
         QVERIFY(stop);
         QVERIFY(stop->isVisible());
