@@ -163,6 +163,28 @@ private Q_SLOTS:
         QCOMPARE(refused.error().code, QStringLiteral("session_killed"));
     }
 
+    // The supervisor opened its session on A, and its first control poll goes to B (HAProxy
+    // alternates) before B's change feed has told it about the session: the database decides.
+    // B said "ended" from its memory, and the supervisor gave up on a live session (pg_failover,
+    // in the loaded CI).
+    void aSupervisorsFirstPollOnAnotherServerBeforeTheFeedTells()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        QVERIFY(b.server().changeFeed());
+        QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
+        const TestServer::Supervised s = a.openSupervisedSession(QStringLiteral("mailer"));
+        QVERIFY(!b.server().killSwitch().isActive(s.id));
+        ApiClient supervisor(b.url(), s.supervisorToken);
+        for (int poll = 0; poll < 2; ++poll) { // the API thread's answer, then the I/O thread's
+            const ApiResult r = supervisor.call(
+                "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(s.id));
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("active"));
+        }
+        // (A kill on A reaches B's memory through the feed: see the test above.)
+    }
+
     void racingDecisionsOnTwoServersHaveOneWinner()
     {
         QTemporaryDir dir;
