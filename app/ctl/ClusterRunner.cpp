@@ -47,8 +47,11 @@ ClusterRunner::~ClusterRunner()
 QString ClusterRunner::findInterlockd()
 {
     const QString here = QCoreApplication::applicationDirPath();
-    for (const QString &candidate :
-         {here + QStringLiteral("/interlockd"), here + QStringLiteral("/../daemon/interlockd")}) {
+    // A QStringList, not a braced list: with QStringBuilder that was a list of builders pointing
+    // at temporaries already gone (Qt warned "Broken filename passed to function").
+    const QStringList candidates{here + QStringLiteral("/interlockd"),
+                                 here + QStringLiteral("/../daemon/interlockd")};
+    for (const QString &candidate : candidates) {
         if (QFileInfo(candidate).isExecutable())
             return QFileInfo(candidate).canonicalFilePath();
     }
