@@ -552,6 +552,10 @@ private Q_SLOTS:
             << QByteArray(
                    R"([{"id": "x", "measure": "submissions", "more_than": -1, "window_seconds": 1, "action": "freeze"}])")
             << QStringLiteral("\"more_than\" must be");
+        QTest::newRow("a limit past any integer")
+            << QByteArray(
+                   R"([{"id": "x", "measure": "submissions", "more_than": 1e34, "window_seconds": 1, "action": "freeze"}])")
+            << QStringLiteral("\"more_than\" must be");
         QTest::newRow("no id")
             << QByteArray(
                    R"([{"measure": "submissions", "more_than": 1, "window_seconds": 1, "action": "freeze"}])")

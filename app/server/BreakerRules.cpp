@@ -213,8 +213,9 @@ std::shared_ptr<const BreakerRules> BreakerRules::read(const QJsonObject &root,
                        kMeasures.join(QStringLiteral(", ")));
         rule.measure = BreakerRule::Measure(measure);
         const QJsonValue moreThan = o.value(QStringLiteral("more_than"));
-        if (!moreThan.isDouble() || moreThan.toDouble() != double(qint64(moreThan.toDouble())) ||
-            moreThan.toDouble() < 0 || moreThan.toDouble() > 1e9)
+        // The range first: a double past qint64's range does not convert.
+        if (!moreThan.isDouble() || !(moreThan.toDouble() >= 0 && moreThan.toDouble() <= 1e9) ||
+            moreThan.toDouble() != double(qint64(moreThan.toDouble())))
             return bad(QStringLiteral("\"more_than\" must be a whole number from 0 to 1000000000"));
         rule.moreThan = qint64(moreThan.toDouble());
         const QJsonValue window = o.value(QStringLiteral("window_seconds"));

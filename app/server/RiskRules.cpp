@@ -2,6 +2,7 @@
 #include "RiskRules.h"
 
 #include <QSet>
+#include <cmath>
 
 namespace interlock {
 
@@ -295,8 +296,12 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     }
     for (const QJsonValue &t : o.value(QStringLiteral("thresholds")).toArray()) {
         const QJsonArray pair = t.toArray();
-        if (pair.size() != 2 || !pair[0].isDouble() || !isWeight(pair[1]))
-            return bad(QStringLiteral("\"thresholds\" must be [[at least N, weight], …]"));
+        // N is bounded before it becomes an integer: a double past qint64's range (1e34, found by
+        // fuzz_rules) does not convert.
+        if (pair.size() != 2 || !pair[0].isDouble() || !(std::abs(pair[0].toDouble()) <= 9e15) ||
+            !isWeight(pair[1]))
+            return bad(QStringLiteral("\"thresholds\" must be [[at least N, weight], …] with N "
+                                      "at most 9000000000000000 in size"));
         rule->thresholds.append({qint64(pair[0].toDouble()), pair[1].toInt()});
     }
     std::sort(rule->thresholds.begin(), rule->thresholds.end());
