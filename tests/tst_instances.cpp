@@ -161,6 +161,33 @@ private Q_SLOTS:
             a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
         QCOMPARE(refused.status, 403);
         QCOMPARE(refused.error().code, QStringLiteral("session_killed"));
+        // And A's memory has learnt it from that row: its I/O thread answers the same.
+        QVERIFY(a.server().killSwitch().isKilled(sessionId));
+    }
+
+    // A kill made on A while B's feed lags: the supervisor polling B hears "killed" from the
+    // first poll (the row its Authenticator reads), and from every poll after it, which B's
+    // I/O thread answers from memory.
+    void aSupervisorPollingAnotherServerHearsAKillBeforeTheFeedTells()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        QVERIFY(b.server().changeFeed());
+        QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
+        const TestServer::Supervised s = a.openSupervisedSession(QStringLiteral("mailer"));
+        QCOMPARE(a.call(a.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(s.id))
+                     .status,
+                 200);
+        QVERIFY(!b.server().killSwitch().isKilled(s.id));
+        ApiClient supervisor(b.url(), s.supervisorToken);
+        for (int poll = 0; poll < 2; ++poll) { // the API thread's answer, then the I/O thread's
+            const ApiResult r = supervisor.call(
+                "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(s.id));
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("killed"));
+        }
+        QVERIFY(b.server().killSwitch().isKilled(s.id));
     }
 
     // The supervisor opened its session on A, and its first control poll goes to B (HAProxy

@@ -7,7 +7,7 @@
 
 namespace interlock {
 
-Authenticator::Authenticator(Store &store, const KillSwitch &killSwitch, TokenCache &cache)
+Authenticator::Authenticator(Store &store, KillSwitch &killSwitch, TokenCache &cache)
     : m_store(store)
     , m_killSwitch(killSwitch)
     , m_cache(cache)
@@ -32,6 +32,19 @@ std::optional<QByteArray> Authenticator::bearerToken(const QByteArray &header)
             return std::nullopt;
     }
     return token;
+}
+
+void Authenticator::learn(const SessionRecord &session) const
+{
+    if (session.status == QLatin1String("active")) {
+        if (!m_killSwitch.isActive(session.id))
+            m_killSwitch.opened(session.id); // no-op for one this server killed meanwhile
+    } else if (session.status == QLatin1String("killed")) {
+        if (!m_killSwitch.isKilled(session.id))
+            m_killSwitch.kill({session.id});
+    } else if (m_killSwitch.isActive(session.id)) {
+        m_killSwitch.ended(session.id); // ended: no longer a target for stop-all
+    }
 }
 
 ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out) const
@@ -66,6 +79,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             m_cache.remove(hash);
             return ApiError::forbidden(QStringLiteral("This session is over."));
         }
+        learn(*session);
         m_cache.insert(hash, {record->role, record->name, record->sessionId});
         *out = Principal{true, Role::Supervisor, record->name, record->sessionId};
         return {};
@@ -83,6 +97,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
                     "The server cannot reach its database right now; retry shortly."));
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
         }
+        learn(*session);
         if (session->status != QLatin1String("active")) {
             *out = Principal{true, Role::Session, record->name, record->sessionId, true};
             if (session->status == QLatin1String("ended"))

@@ -117,25 +117,13 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    int waitMs = 0;
                    if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
                        return reply->sendError(e);
+                   // The Authenticator has just brought this server's memory up to the
+                   // session's row (it may have been opened or killed on another server).
                    QString state = QStringLiteral("active");
-                   if (api.killSwitch && api.killSwitch->isKilled(id)) {
+                   if (api.killSwitch && api.killSwitch->isKilled(id))
                        state = QStringLiteral("killed");
-                   } else if (api.killSwitch && !api.killSwitch->isActive(id)) {
-                       // Not known in this server's memory: a session opened on another server
-                       // reaches it through the change feed, which can lag behind the
-                       // supervisor's first poll (under load, behind a load balancer). The
-                       // database decides; "ended" made the supervisor give up on a live session.
-                       const auto session = api.store.session(id);
-                       if (!session && (api.store.lastReadFailed() || !api.store.ensureAvailable()))
-                           return reply->sendError(ApiError::unavailable(QStringLiteral(
-                               "The server cannot reach its database right now; retry shortly.")));
-                       const QString stored = session ? session->status : QString();
-                       if (stored == QLatin1String("active"))
-                           api.killSwitch->opened(id);
-                       else
-                           state =
-                               stored == QLatin1String("killed") ? stored : QStringLiteral("ended");
-                   }
+                   else if (api.killSwitch && !api.killSwitch->isActive(id))
+                       state = QStringLiteral("ended");
                    reply->sendJson(
                        200, {{QStringLiteral("session_id"), id}, {QStringLiteral("state"), state}});
                });
