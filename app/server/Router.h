@@ -30,6 +30,7 @@ struct Route {
     QString pattern; // e.g. /v1/actions/{id}/decision
     Access access;
     Handler handler;
+    QStringList segments; // the pattern split at '/', once (match() runs for every request)
 };
 
 // Matches method + path against registered patterns; {name} matches one path segment.
