@@ -38,14 +38,21 @@ QString formatNumber(double value, int decimals)
 
 void printTable(const QString &title, const std::vector<std::pair<QString, QString>> &rows)
 {
+    // As wide as the longest row needs: a long measure must not push its value out of line.
+    qsizetype keyWidth = 50, valueWidth = 14;
+    for (const auto &[key, value] : rows) {
+        keyWidth = qMax(keyWidth, key.size());
+        valueWidth = qMax(valueWidth, value.size());
+    }
+    const int kw = int(keyWidth), vw = int(valueWidth);
     out(QLatin1Char('\n') + title + QLatin1Char('\n'));
     out(QStringLiteral("| %1 | %2 |")
-            .arg(QStringLiteral("measure"), -50)
-            .arg(QStringLiteral("value"), 14));
-    out(QStringLiteral("|%1|%2|").arg(QString(52, QLatin1Char('-')),
-                                      QString(16, QLatin1Char('-'))));
+            .arg(QStringLiteral("measure"), -kw)
+            .arg(QStringLiteral("value"), vw));
+    out(QStringLiteral("|%1|%2|").arg(QString(kw + 2, QLatin1Char('-')),
+                                      QString(vw + 2, QLatin1Char('-'))));
     for (const auto &[key, value] : rows)
-        out(QStringLiteral("| %1 | %2 |").arg(key, -50).arg(value, 14));
+        out(QStringLiteral("| %1 | %2 |").arg(key, -kw).arg(value, vw));
 }
 
 } // namespace interlock::ctl
