@@ -58,6 +58,11 @@ QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()
 
 std::optional<SessionRecord> SqliteStore::session(const QString &id)
 {
+    const qint64 stamp = readStamp();
+    if (stamp >= 0) {
+        if (auto cached = m_sessionCache.find(id, stamp))
+            return cached;
+    }
     QSqlQuery &q =
         prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
     q.addBindValue(id);
@@ -65,6 +70,8 @@ std::optional<SessionRecord> SqliteStore::session(const QString &id)
     if (q.exec() && q.next())
         out = sessionFrom(q);
     q.finish();
+    if (out && stamp >= 0)
+        m_sessionCache.insert(id, stamp, *out);
     return out;
 }
 

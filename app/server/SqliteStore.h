@@ -1,5 +1,6 @@
 #pragma once
 
+#include "StampedCache.h"
 #include "Store.h"
 
 #include <QSqlDatabase>
@@ -125,6 +126,15 @@ private:
     Mode m_mode;
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
+    // Session and token rows as read, each valid while this connection has changed no row since
+    // (sqlite3_total_changes64) and run no transaction statement (a rollback changes rows back
+    // without counting). Every request read its token and its session, a submission its session
+    // three times. Kept only by the file's one writer (ReadWrite holds the StoreLock), whose own
+    // writes are then the only ones.
+    qint64 readStamp() const; // -1: do not cache
+    StampedCache<QString, SessionRecord> m_sessionCache;
+    StampedCache<QByteArray, TokenRecord> m_tokenCache;
+    mutable sqlite3 *m_handle = nullptr;
     std::function<void()> m_onGroupOpened;
     bool m_groupOpen = false;
     std::unique_ptr<StoreLock> m_lock;
