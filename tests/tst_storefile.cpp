@@ -1,5 +1,6 @@
 // The database file is checked at start, over the real interlockd: a damaged or wrong file is
 // refused with one exact sentence naming it (exit 1), and only one program writes to a file.
+#include "server/SqliteStore.h"
 #include "support/Daemon.h"
 #include "support/TestServer.h"
 
@@ -125,6 +126,39 @@ private Q_SLOTS:
             QCOMPARE(message, expected);
         }
         QCOMPARE(code, 1);
+    }
+
+    // The WAL goes back into the file on a thread of its own (SqliteCheckpointer), not in the
+    // server's commits, where SQLite's automatic checkpoint stopped every request behind a 4 MB
+    // write and an fsync of the file every 1,000 pages; and what it copies is all there after.
+    void theWalIsCheckpointedOffTheServersThread()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("interlock.db"));
+        const QString blob(6000, QLatin1Char('x'));
+        {
+            SqliteStore store(path);
+            QString error;
+            QVERIFY2(store.open(&error), qPrintable(error));
+            QCOMPARE(store.checkpointRuns(), std::make_pair(0, 0));
+            // About 3 pages each: 6,000 pages of WAL, a checkpoint asked for after each 1,000.
+            for (int i = 0; i < 2000; ++i) {
+                const QJsonObject doc{{QStringLiteral("n"), i}, {QStringLiteral("blob"), blob}};
+                QVERIFY(store.putSafetyRecord(QStringLiteral("test"), QString::number(i % 20), doc,
+                                              {}));
+            }
+            QTRY_VERIFY(store.checkpointRuns().first > 0);
+            QCOMPARE(store.checkpointRuns().second, 0); // never in the writer's commit
+        }
+        SqliteStore reader(path, SqliteStore::Mode::ReadOnly);
+        QString error;
+        QVERIFY2(reader.open(&error), qPrintable(error));
+        const QList<QJsonObject> records = reader.safetyRecords(QStringLiteral("test"));
+        QCOMPARE(records.size(), 20);
+        for (const QJsonObject &r : records) {
+            QVERIFY(r.value(QStringLiteral("n")).toInt() >= 1980);
+            QCOMPARE(r.value(QStringLiteral("blob")).toString(), blob);
+        }
     }
 
     void createsANewDatabaseWhereNoFileExists()

@@ -1,5 +1,6 @@
 #include "SqliteSupport.h"
 
+#include "SqliteCheckpointer.h"
 #include "SqliteFileCheck.h"
 #include "StoreLock.h"
 #include "core/CanonicalJson.h"
@@ -18,6 +19,13 @@
 namespace interlock {
 
 using namespace sqlite;
+
+std::pair<int, int> SqliteStore::checkpointRuns() const
+{
+    if (!m_checkpointer)
+        return {-1, -1};
+    return {m_checkpointer->backgroundRuns(), m_checkpointer->foregroundRuns()};
+}
 
 qint64 SqliteStore::readStamp() const
 {
@@ -118,6 +126,7 @@ SqliteStore::SqliteStore(QString path, Mode mode)
 
 SqliteStore::~SqliteStore()
 {
+    m_checkpointer.reset(); // first: the writer's close then checkpoints and removes the WAL
     m_statements.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connection, false);
@@ -258,6 +267,9 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
+    auto checkpointer = std::make_unique<SqliteCheckpointer>();
+    if (checkpointer->install(handle(), m_path))
+        m_checkpointer = std::move(checkpointer);
     return true;
 }
 

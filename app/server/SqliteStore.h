@@ -12,6 +12,7 @@ struct sqlite3;
 
 namespace interlock {
 
+class SqliteCheckpointer;
 class StoreLock;
 
 // SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
@@ -90,6 +91,10 @@ public:
     bool commitGroup() override;
     StoreFailure lastFailure() const override { return m_failure; }
 
+    // Checkpoints run so far on the checkpointer's thread and in the server's own commits (the
+    // fallback); {-1, -1} when there is no checkpointer (a reader, or SQLite's own checkpoints).
+    std::pair<int, int> checkpointRuns() const;
+
 private:
     class Transaction;
     bool openForWriting(QSqlDatabase &db, QString *error);
@@ -138,6 +143,7 @@ private:
     std::function<void()> m_onGroupOpened;
     bool m_groupOpen = false;
     std::unique_ptr<StoreLock> m_lock;
+    std::unique_ptr<SqliteCheckpointer> m_checkpointer; // writers only
     StoreFailure m_failure = StoreFailure::None;
     qint64 m_checkBudgetMs = 60000;
     int m_busyTimeoutMs = 200;
