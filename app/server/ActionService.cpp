@@ -156,7 +156,9 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     ActionSubmission s;
     if (const ApiError e = ActionSubmission::parse(body, m_limits, &s); e.isError())
         return {{}, false, e};
-    const auto session = m_store.session(who.sessionId);
+    const std::optional<SessionRecord> session = who.session && who.session->id == who.sessionId
+                                                     ? std::optional(*who.session)
+                                                     : m_store.session(who.sessionId);
     if (!session)
         return {{}, false, ApiError::sessionKilled()};
 

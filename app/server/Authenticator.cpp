@@ -84,6 +84,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
         *out = Principal{true, Role::Supervisor, record->name, record->sessionId};
         return {};
     }
+    std::shared_ptr<const SessionRecord> sessionRow;
     if (record->role == Role::Session) {
         // Checked before `revoked`: a kill revokes the token, and its owner must learn why.
         if (m_killSwitch.isKilled(record->sessionId)) {
@@ -98,6 +99,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
         }
         learn(*session);
+        sessionRow = std::make_shared<const SessionRecord>(*session);
         if (session->status != QLatin1String("active")) {
             *out = Principal{true, Role::Session, record->name, record->sessionId, true};
             if (session->status == QLatin1String("ended"))
@@ -112,6 +114,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
     if (TokenCache::cacheable(record->role))
         m_cache.insert(hash, {record->role, record->name, {}});
     *out = Principal{true, record->role, record->name, record->sessionId};
+    out->session = std::move(sessionRow);
     return {};
 }
 

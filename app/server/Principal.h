@@ -3,8 +3,11 @@
 #include "core/Role.h"
 
 #include <QString>
+#include <memory>
 
 namespace interlock {
+
+struct SessionRecord;
 
 // Who is calling: resolved from the bearer token for every request.
 struct Principal {
@@ -13,6 +16,9 @@ struct Principal {
     QString name;               // token name; the agent's name for a session token
     QString sessionId;          // session tokens only
     bool sessionClosed = false; // a session token whose session was killed or has ended
+    // A session token's session as the Authenticator read it for this request: the handler
+    // need not read it again (on PostgreSQL, a round trip per submission).
+    std::shared_ptr<const SessionRecord> session;
 
     bool isSession() const { return authenticated && role == Role::Session; }
     bool isUser() const { return authenticated && isUserRole(role); }
