@@ -175,10 +175,10 @@ private Q_SLOTS:
         QVERIFY(b.server().changeFeed());
         QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
         const TestServer::Supervised s = a.openSupervisedSession(QStringLiteral("mailer"));
-        QCOMPARE(a.call(a.token(Role::Oncall), "POST",
-                        QStringLiteral("/v1/sessions/%1/kill").arg(s.id))
-                     .status,
-                 200);
+        QCOMPARE(
+            a.call(a.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(s.id))
+                .status,
+            200);
         QVERIFY(!b.server().killSwitch().isKilled(s.id));
         ApiClient supervisor(b.url(), s.supervisorToken);
         for (int poll = 0; poll < 2; ++poll) { // the API thread's answer, then the I/O thread's
