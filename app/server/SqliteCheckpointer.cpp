@@ -2,6 +2,7 @@
 
 #include <QtGlobal>
 #include <sqlite3.h>
+#include <system_error>
 
 namespace interlock {
 
@@ -26,7 +27,14 @@ bool SqliteCheckpointer::install(sqlite3 *writer, const QString &path)
     }
     m_db = db;
     m_writer = writer;
-    m_thread = std::thread([this] { run(); });
+    try {
+        m_thread = std::thread([this] { run(); });
+    } catch (const std::system_error &) {
+        sqlite3_close(db);
+        m_db = nullptr;
+        m_writer = nullptr;
+        return false;
+    }
     sqlite3_wal_hook(writer, &SqliteCheckpointer::walHook, this);
     return true;
 }
@@ -52,9 +60,11 @@ int SqliteCheckpointer::walHook(void *self, sqlite3 *db, const char *name, int p
 {
     auto *that = static_cast<SqliteCheckpointer *>(self);
     if (pages >= kForegroundPages) {
-        // Far behind (or failing): as SQLite's own automatic checkpoint would.
-        that->m_foreground.fetch_add(1);
-        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        // What the thread has not copied yet, here, so that the next transaction starts the WAL
+        // again (busy while the thread is at it: the next commit tries again).
+        if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr) ==
+            SQLITE_OK)
+            that->m_foreground.fetch_add(1);
     } else if (pages >= kBackgroundPages) {
         {
             const std::lock_guard lock(that->m_mutex);
@@ -75,10 +85,12 @@ void SqliteCheckpointer::run()
             return;
         m_wanted = false;
         lock.unlock();
+        int copied = 0;
         const int rc =
-            sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, &copied);
         if (rc == SQLITE_OK) {
-            m_background.fetch_add(1);
+            if (copied > 0)
+                m_background.fetch_add(1);
             warned = false;
         } else if (rc != SQLITE_BUSY && !warned) {
             // A full disk, say: the writer's own checkpoint takes over once the WAL is long.

@@ -27,10 +27,19 @@ std::pair<int, int> SqliteStore::checkpointRuns() const
     return {m_checkpointer->backgroundRuns(), m_checkpointer->foregroundRuns()};
 }
 
-qint64 SqliteStore::readStamp() const
+qint64 SqliteStore::readStamp()
 {
     sqlite3 *db = m_mode == Mode::ReadWrite ? handle() : nullptr;
-    return db ? sqlite3_total_changes64(db) : -1;
+    if (!db)
+        return -1;
+    // A group's transaction that is gone without a ROLLBACK of ours: SQLite rolled it back
+    // itself after an I/O error, a full disk or no memory, taking rows cached from it along.
+    if (m_groupOpen && sqlite3_get_autocommit(db)) {
+        m_sessionCache.clear();
+        m_tokenCache.clear();
+        return -1;
+    }
+    return sqlite3_total_changes64(db);
 }
 
 bool SqliteStore::statement(const QString &sql)
@@ -67,6 +76,8 @@ sqlite3 *SqliteStore::handle() const
 
 void SqliteStore::noteFailure()
 {
+    m_sessionCache.clear(); // whatever failed may have taken the transaction with it
+    m_tokenCache.clear();
     sqlite3 *db = handle();
     if (!db)
         return;
@@ -267,8 +278,15 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());
         return false;
     }
+    // Only where Qt's driver and this program share one SQLite library (Debian's Qt does): two
+    // copies in one process would not see each other's locks on the file.
+    QSqlQuery version(db);
+    const bool oneLibrary = version.exec(QStringLiteral("SELECT sqlite_version()")) &&
+                            version.next() &&
+                            version.value(0).toString() == QLatin1String(sqlite3_libversion());
+    version.finish();
     auto checkpointer = std::make_unique<SqliteCheckpointer>();
-    if (checkpointer->install(handle(), m_path))
+    if (oneLibrary && checkpointer->install(handle(), m_path))
         m_checkpointer = std::move(checkpointer);
     return true;
 }

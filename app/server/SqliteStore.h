@@ -136,7 +136,7 @@ private:
     // without counting). Every request read its token and its session, a submission its session
     // three times. Kept only by the file's one writer (ReadWrite holds the StoreLock), whose own
     // writes are then the only ones.
-    qint64 readStamp() const; // -1: do not cache
+    qint64 readStamp(); // -1: do not cache
     StampedCache<QString, SessionRecord> m_sessionCache;
     StampedCache<QByteArray, TokenRecord> m_tokenCache;
     mutable sqlite3 *m_handle = nullptr;
