@@ -16,6 +16,7 @@
 #include <QSqlQuery>
 #include <QtTest>
 #include <latch>
+#include <optional>
 #include <thread>
 
 using namespace interlock;
@@ -66,6 +67,29 @@ QList<qint64> eventSeqs(const QUrl &url, const QString &token)
         for (const QJsonValue &e : events)
             out.append(e.toObject().value(QStringLiteral("seq")).toInteger());
         after = r.body.value(QStringLiteral("next")).toInteger();
+    }
+}
+
+// B stops hearing A's change feed; a supervised session is opened on A. Nothing when B has no
+// feed to stop.
+std::optional<TestServer::Supervised> supervisedOnAWhileBIsDeaf(TestServer &a, TestServer &b)
+{
+    if (!b.server().changeFeed())
+        return std::nullopt;
+    QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
+    return a.openSupervisedSession(QStringLiteral("mailer"));
+}
+
+// Two control polls on `server`: the API thread answers the first (the token is new to it), the
+// I/O thread the second, from memory. Callers check QTest::currentTestFailed().
+void expectControlState(TestServer &server, const TestServer::Supervised &s, const QString &state)
+{
+    ApiClient supervisor(server.url(), s.supervisorToken);
+    for (int poll = 0; poll < 2; ++poll) {
+        const ApiResult r = supervisor.call(
+            "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(s.id));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("state")).toString(), state);
     }
 }
 } // namespace
@@ -172,21 +196,17 @@ private Q_SLOTS:
     {
         TestServer a;
         TestServer b(sharing(a));
-        QVERIFY(b.server().changeFeed());
-        QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
-        const TestServer::Supervised s = a.openSupervisedSession(QStringLiteral("mailer"));
+        const auto deaf = supervisedOnAWhileBIsDeaf(a, b);
+        QVERIFY(deaf);
+        const TestServer::Supervised &s = *deaf;
         QCOMPARE(
             a.call(a.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(s.id))
                 .status,
             200);
         QVERIFY(!b.server().killSwitch().isKilled(s.id));
-        ApiClient supervisor(b.url(), s.supervisorToken);
-        for (int poll = 0; poll < 2; ++poll) { // the API thread's answer, then the I/O thread's
-            const ApiResult r = supervisor.call(
-                "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(s.id));
-            QCOMPARE(r.status, 200);
-            QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("killed"));
-        }
+        expectControlState(b, s, QStringLiteral("killed"));
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(b.server().killSwitch().isKilled(s.id));
     }
 
@@ -198,17 +218,11 @@ private Q_SLOTS:
     {
         TestServer a;
         TestServer b(sharing(a));
-        QVERIFY(b.server().changeFeed());
-        QObject::disconnect(b.server().changeFeed(), nullptr, &b.server(), nullptr);
-        const TestServer::Supervised s = a.openSupervisedSession(QStringLiteral("mailer"));
+        const auto deaf = supervisedOnAWhileBIsDeaf(a, b);
+        QVERIFY(deaf);
+        const TestServer::Supervised &s = *deaf;
         QVERIFY(!b.server().killSwitch().isActive(s.id));
-        ApiClient supervisor(b.url(), s.supervisorToken);
-        for (int poll = 0; poll < 2; ++poll) { // the API thread's answer, then the I/O thread's
-            const ApiResult r = supervisor.call(
-                "GET", QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(s.id));
-            QCOMPARE(r.status, 200);
-            QCOMPARE(r.body.value(QStringLiteral("state")).toString(), QStringLiteral("active"));
-        }
+        expectControlState(b, s, QStringLiteral("active"));
         // (A kill on A reaches B's memory through the feed: see the test above.)
     }
 

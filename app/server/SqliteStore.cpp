@@ -27,6 +27,12 @@ std::pair<int, int> SqliteStore::checkpointRuns() const
     return {m_checkpointer->backgroundRuns(), m_checkpointer->foregroundRuns()};
 }
 
+void SqliteStore::forgetRows()
+{
+    m_sessionCache.clear();
+    m_tokenCache.clear();
+}
+
 qint64 SqliteStore::readStamp()
 {
     sqlite3 *db = m_mode == Mode::ReadWrite ? handle() : nullptr;
@@ -35,8 +41,7 @@ qint64 SqliteStore::readStamp()
     // A group's transaction that is gone without a ROLLBACK of ours: SQLite rolled it back
     // itself after an I/O error, a full disk or no memory, taking rows cached from it along.
     if (m_groupOpen && sqlite3_get_autocommit(db)) {
-        m_sessionCache.clear();
-        m_tokenCache.clear();
+        forgetRows();
         return -1;
     }
     return sqlite3_total_changes64(db);
@@ -44,8 +49,7 @@ qint64 SqliteStore::readStamp()
 
 bool SqliteStore::statement(const QString &sql)
 {
-    m_sessionCache.clear();
-    m_tokenCache.clear();
+    forgetRows();
     QSqlQuery &q = prepared(sql);
     const bool ok = q.exec();
     if (!ok) {
@@ -76,8 +80,7 @@ sqlite3 *SqliteStore::handle() const
 
 void SqliteStore::noteFailure()
 {
-    m_sessionCache.clear(); // whatever failed may have taken the transaction with it
-    m_tokenCache.clear();
+    forgetRows(); // whatever failed may have taken the transaction with it
     sqlite3 *db = handle();
     if (!db)
         return;

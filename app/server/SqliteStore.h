@@ -137,6 +137,7 @@ private:
     // three times. Kept only by the file's one writer (ReadWrite holds the StoreLock), whose own
     // writes are then the only ones.
     qint64 readStamp(); // -1: do not cache
+    void forgetRows();
     StampedCache<QString, SessionRecord> m_sessionCache;
     StampedCache<QByteArray, TokenRecord> m_tokenCache;
     mutable sqlite3 *m_handle = nullptr;
