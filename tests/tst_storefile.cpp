@@ -4,11 +4,13 @@
 #include "support/Daemon.h"
 #include "support/TestServer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QSqlQuery>
 #include <QtTest>
 #include <csignal>
+#include <sqlite3.h>
 
 using namespace interlock;
 using namespace interlock::test;
@@ -38,6 +40,20 @@ std::pair<int, QString> refusal(const QString &db)
         return {-1, QStringLiteral("interlockd started on a file it should have refused")};
     }
     return {daemon.exitCode(), QString::fromUtf8(daemon.readAllStandardError()).trimmed()};
+}
+
+// The files this process has open in folder (SQLite unlinks its temporary files at once: they
+// are found only this way, while open).
+QStringList openFilesIn(const QString &folder)
+{
+    QStringList out;
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &fd : fds.entryList(QDir::Files | QDir::System)) {
+        const QString target = QFile::symLinkTarget(fds.filePath(fd));
+        if (target.startsWith(folder + QLatin1Char('/')))
+            out.append(target);
+    }
+    return out;
 }
 
 void overwrite(const QString &path, qint64 at, const QByteArray &bytes)
@@ -165,6 +181,61 @@ private Q_SLOTS:
             QVERIFY(r.value(QStringLiteral("n")).toInt() >= 3980);
             QCOMPARE(r.value(QStringLiteral("blob")).toString(), blob);
         }
+    }
+
+    // A kill that cancels 300 pending actions changes far more than 64 KiB of pages in one
+    // savepoint of a group: its undo record stays in memory (SQLITE_CONFIG_STMTJRNL_SPILL, set as
+    // the program loads), not in a temporary file written a page at a time (and failing with the
+    // temporary folder full).
+    void aGroupsUndoRecordsStayInMemory()
+    {
+        QTemporaryDir dir;
+        const QString temp = dir.filePath(QStringLiteral("tmp"));
+        QVERIFY(QDir().mkpath(temp));
+        sqlite3_temp_directory = sqlite3_mprintf("%s", temp.toUtf8().constData());
+        const auto restore = qScopeGuard([] {
+            sqlite3_free(sqlite3_temp_directory);
+            sqlite3_temp_directory = nullptr;
+        });
+        SqliteStore store(dir.filePath(QStringLiteral("interlock.db")));
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        SessionRecord s;
+        s.id = QStringLiteral("ses_mailer");
+        s.agent = QStringLiteral("mailer");
+        s.status = QStringLiteral("active");
+        s.createdAt = 1;
+        QVERIFY(store.insertSession(s, QByteArray(32, 'h'), Transition{}));
+        const QString note(600, QLatin1Char('n'));
+        for (int i = 0; i < 300; ++i) {
+            const QJsonObject doc{
+                {QStringLiteral("id"), QStringLiteral("act_%1").arg(i)},
+                {QStringLiteral("session_id"), s.id},
+                {QStringLiteral("agent"), s.agent},
+                {QStringLiteral("kind"), QStringLiteral("email.delete")},
+                {QStringLiteral("title"), note},
+                {QStringLiteral("status"), QStringLiteral("pending")},
+                {QStringLiteral("version"), 1},
+                {QStringLiteral("created_at"), QStringLiteral("2026-12-02T09:00:00.000Z")},
+                {QStringLiteral("expires_at"), QStringLiteral("2126-12-02T09:00:00.000Z")}};
+            QVERIFY(store.insertAction(doc, {}, {}, 1000, 4'320'000'000'000, Transition{})
+                        .error.code.isEmpty());
+        }
+        store.setGroupCommit([] {});
+        const auto ended = store.killSessions({s.id}, QStringLiteral("stop"),
+                                              Transition{QStringLiteral("sessions.killed"),
+                                                         {},
+                                                         QStringLiteral("session.kill"),
+                                                         QStringLiteral("on-call"),
+                                                         2,
+                                                         {}});
+        QVERIFY(ended);
+        QCOMPARE(ended->cancelledActions.size(), 300);
+        // The group is still open: a spilled undo record would be an open file in temp now.
+        QCOMPARE(openFilesIn(temp), QStringList());
+        QVERIFY(store.commitGroup());
+        QCOMPARE(store.session(s.id)->status, QStringLiteral("killed"));
+        store.setGroupCommit({});
     }
 
     void createsANewDatabaseWhereNoFileExists()
