@@ -1,6 +1,7 @@
 // Group commit: transitions share one transaction but stay atomic each; nothing is visible
 // (durable) before the group commits. Run against SQLite and PostgreSQL.
 #include "server/CommitGroup.h"
+#include "server/EventTap.h"
 #include "server/SqliteStore.h"
 #include "server/Store.h"
 #include "server/StoreFactory.h"
@@ -82,9 +83,55 @@ private Q_SLOTS:
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 0);
 
         group.flush();
-        QVERIFY(!group.holding());
+        // SQLite: committed, and replies still held until the disk confirms on the syncing
+        // thread (its answer reaches this thread's event loop, not before); PostgreSQL: durable.
+        QCOMPARE(group.holding(), !interlock::test::testingPostgres());
         QCOMPARE(countFromOutside(path, QStringLiteral("tokens")), 2);
+        QTRY_VERIFY(!group.holding());
         QCOMPARE(group.groups(), 1);
+    }
+
+    // Webhooks and metrics (EventTap) hear of an event only once the group that stored it is
+    // on disk: never one of a later group still open, or committed but not yet synced (SQLite
+    // syncs apart; PostgreSQL's commit is durable by itself).
+    void eventsAreReportedOnlyOnceTheirGroupIsDurable()
+    {
+        QTemporaryDir dir;
+        const QString path = freshDatabase(dir, QStringLiteral("g.db"));
+        const auto owned = makeStore(path);
+        Store &store = *owned;
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        CommitGroup group(store);
+        EventTap tap(store);
+        int durableGroups = 0;
+        QList<std::pair<QString, int>> reported; // session, durable groups when reported
+        tap.listen([&](const EventRecord &e) { reported.append({e.sessionId, durableGroups}); });
+        connect(&group, &CommitGroup::groupCommitted, this, [&](qint64, bool ok, qint64 last) {
+            QVERIFY(ok);
+            ++durableGroups;
+            tap.committed(last);
+        });
+        const auto open = [&](const QString &id) {
+            SessionRecord s;
+            s.id = id;
+            s.agent = QStringLiteral("mailer");
+            s.status = QStringLiteral("active");
+            s.createdAt = 1;
+            return store.insertSession(s, tokenHash(id),
+                                       Transition{QStringLiteral("session.opened"),
+                                                  {},
+                                                  QStringLiteral("session.open"),
+                                                  QStringLiteral("t"),
+                                                  1,
+                                                  {}});
+        };
+        QVERIFY(open(QStringLiteral("ses_1")));
+        group.flush();
+        QVERIFY(open(QStringLiteral("ses_2"))); // a second group, open until the next pass
+        QTRY_COMPARE(reported.size(), 2);
+        QCOMPARE(reported.at(0), std::make_pair(QStringLiteral("ses_1"), 1));
+        QCOMPARE(reported.at(1), std::make_pair(QStringLiteral("ses_2"), 2));
     }
 
     void flushRunsOnTheNextEventLoopPass()

@@ -117,6 +117,64 @@ private Q_SLOTS:
         QCOMPARE(restarted.exitCode(), 0);
     }
 
+    // The server's commits only write the log; a thread of its own then syncs it (WalFileSync)
+    // and replies wait for that. When the disk does not confirm (here: the log is gone from
+    // its folder, so it cannot be synced), nothing is built on what may be lost: that reply and
+    // every answer after it, reads too, are errors until a restart; a kill still works (memory).
+    void aDiskThatDoesNotConfirmStopsEveryAnswer()
+    {
+        if (testingPostgres())
+            QSKIP("PostgreSQL's commit is durable by itself: no log file of ours to sync");
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir, QStringLiteral("d.db"));
+        const QString agent = ctlToken(db, "agent");
+        const QString admin = ctlToken(db, "admin");
+        QProcess daemon;
+        const QUrl url = startDaemon(daemon, db);
+        QVERIFY2(url.isValid(), qPrintable(daemon.readAllStandardError()));
+        ApiClient enroll(url, agent);
+        const ApiResult opened =
+            enroll.call("POST", QStringLiteral("/v1/sessions"),
+                        QJsonObject{{QStringLiteral("agent"), QStringLiteral("mailer")}});
+        QCOMPARE(opened.status, 201);
+        const QString session = opened.body.value(QStringLiteral("session"))
+                                    .toObject()
+                                    .value(QStringLiteral("id"))
+                                    .toString();
+        ApiClient agentClient(url, opened.body.value(QStringLiteral("token")).toString());
+        ApiClient reviewer(url, admin);
+        QCOMPARE(agentClient.call("POST", QStringLiteral("/v1/actions"), sampleAction()).status,
+                 201);
+        QCOMPARE(reviewer.call("GET", QStringLiteral("/v1/actions")).status, 200);
+
+        QVERIFY(QFile::remove(db + QStringLiteral("-wal")));
+        const ApiResult lost =
+            agentClient.call("POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(lost.status, 500);
+        QVERIFY2(lost.describe().contains(QStringLiteral("did not confirm")),
+                 qPrintable(lost.describe()));
+        const ApiResult read = reviewer.call("GET", QStringLiteral("/v1/actions"));
+        QCOMPARE(read.status, 500);
+        QCOMPARE(reviewer.call("GET", QStringLiteral("/v1/sessions/") + session).status, 500);
+        // A load balancer or a monitor takes it out.
+        const ApiResult health = reviewer.call("GET", QStringLiteral("/v1/health"));
+        QCOMPARE(health.status, 503);
+        QCOMPARE(health.body.value(QStringLiteral("status")).toString(), QStringLiteral("broken"));
+
+        const ApiResult kill =
+            reviewer.call("POST", QStringLiteral("/v1/sessions/%1/kill").arg(session),
+                          QJsonObject{{QStringLiteral("reason"), QStringLiteral("stop")}});
+        QVERIFY2(kill.status == 200 || kill.status == 202, qPrintable(kill.describe()));
+        const ApiResult refused =
+            agentClient.call("POST", QStringLiteral("/v1/actions"), sampleAction());
+        // Refused from memory (the kill) or as every answer now: never accepted.
+        QVERIFY2(refused.status == 410 || refused.status == 500, qPrintable(refused.describe()));
+
+        daemon.terminate();
+        QVERIFY(daemon.waitForFinished(10000));
+        QVERIFY(daemon.readAllStandardError().contains("THE DISK DID NOT CONFIRM A COMMIT"));
+    }
+
     void refusesAnUnusableDatabase()
     {
         QTemporaryDir dir;

@@ -146,13 +146,15 @@ bool ApiServer::open(QString *error)
     openSafety();
     openLiveness();
     registerRoutes();
-    connect(m_commits, &CommitGroup::groupCommitted, this, [this](qint64 nanoseconds, bool ok) {
-        m_metrics->commitTook(nanoseconds, ok);
-        if (ok)
-            m_tap->committed();
-    });
+    connect(m_commits, &CommitGroup::groupCommitted, this,
+            [this](qint64 nanoseconds, bool ok, qint64 lastEvent) {
+                m_metrics->commitTook(nanoseconds, ok);
+                if (ok)
+                    m_tap->committed(lastEvent);
+            });
     // Kills are written alone, outside the group commit.
-    connect(m_recorder, &KillRecorder::written, m_tap, &EventTap::committed);
+    // Synced by itself, with everything committed before it: all events are durable.
+    connect(m_recorder, &KillRecorder::written, m_tap, [tap = m_tap] { tap->committed(); });
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, m_limits, this);
@@ -164,6 +166,8 @@ bool ApiServer::open(QString *error)
         },
         m_liveness.get());
     ControlPath *control = m_control;
+    connect(m_commits, &CommitGroup::broke, control,
+            [control](const QString &why) { control->setBroken(why); });
     m_http->setFront(control,
                      [control](HttpRequest &r, const std::shared_ptr<http::ReplyChannel> &channel) {
                          return control->handle(r, channel);

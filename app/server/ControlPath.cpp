@@ -189,13 +189,27 @@ std::optional<ControlPath::Caller> ControlPath::caller(const HttpRequest &reques
     return Caller{hash, *entry};
 }
 
+void ControlPath::setBroken(const QString &why)
+{
+    QMutexLocker lock(&m_brokenMutex);
+    m_broken = why;
+}
+
 bool ControlPath::handle(HttpRequest &request, const std::shared_ptr<ReplyChannel> &channel)
 {
     const QStringList parts = pathParts(request.path);
     if (request.method == "GET" && request.path == QLatin1String("/v1/health")) {
-        sendJson(*channel, 200,
-                 {{QStringLiteral("status"), QStringLiteral("ok")},
-                  {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}});
+        QString broken;
+        {
+            QMutexLocker lock(&m_brokenMutex);
+            broken = m_broken;
+        }
+        QJsonObject health{{QStringLiteral("status"),
+                            broken.isEmpty() ? QStringLiteral("ok") : QStringLiteral("broken")},
+                           {QStringLiteral("version"), QStringLiteral(INTERLOCK_VERSION)}};
+        if (!broken.isEmpty())
+            health.insert(QStringLiteral("reason"), broken);
+        sendJson(*channel, broken.isEmpty() ? 200 : 503, health);
         return true;
     }
     if (request.method == "POST" && request.path == QLatin1String("/v1/stop-all"))

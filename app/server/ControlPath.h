@@ -4,6 +4,7 @@
 #include "core/Limits.h"
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <functional>
 
@@ -47,6 +48,9 @@ public:
     void startPings();
     // Control long-polls parked now (any thread may ask: for tests and the benchmark).
     int parked() const { return m_parkedCount.loadRelaxed(); }
+    // Any thread: the store can no longer be trusted (CommitGroup::broke); /v1/health says so
+    // with a 503, so a load balancer or a monitor takes this server out.
+    void setBroken(const QString &why);
 
 private:
     class Waiter;
@@ -74,6 +78,8 @@ private:
     QHash<QString, QList<Waiter *>> m_waiters; // by session
     QHash<QByteArray, int> m_perToken;
     QAtomicInt m_parkedCount;
+    mutable QMutex m_brokenMutex;
+    QString m_broken;
 };
 
 } // namespace interlock

@@ -10,11 +10,13 @@ EventTap::EventTap(Store &store, QObject *parent)
     , m_last(store.lastEventSeq())
 {}
 
-void EventTap::committed()
+void EventTap::committed(qint64 lastEvent)
 {
-    for (;;) {
+    while (m_last < lastEvent) {
         const QList<EventRecord> events = m_store.events(m_last, {}, 1000);
         for (const EventRecord &e : events) {
+            if (e.seq > lastEvent)
+                return;
             m_last = e.seq;
             if (m_filter && !m_filter(e.seq))
                 continue;

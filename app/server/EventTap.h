@@ -2,6 +2,7 @@
 
 #include <QObject>
 #include <functional>
+#include <limits>
 #include <vector>
 
 namespace interlock {
@@ -25,8 +26,9 @@ public:
     // each reports the events it wrote, so a webhook is sent once, not once per server).
     void setFilter(std::function<bool(qint64 seq)> filter) { m_filter = std::move(filter); }
 
-    // After a group commit.
-    void committed();
+    // After a group commit is durable: its events, up to lastEvent (those after it may still be
+    // uncommitted, or not yet on disk).
+    void committed(qint64 lastEvent = std::numeric_limits<qint64>::max());
 
 private:
     Store &m_store;

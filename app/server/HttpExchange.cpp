@@ -62,6 +62,13 @@ void HttpReply::write(const Response &r)
 
 void HttpReply::release(const ApiError &replacement)
 {
+    if (m_next && (!m_pieces.isEmpty() || m_piecesEnd)) {
+        if (replacement.isError()) {
+            m_channel->post(ResponsePart{ResponsePart::Kind::Abandon, 0, {}, {}, {}});
+            return endStream();
+        }
+        return postPieces();
+    }
     if (m_held) {
         const Response held = std::move(*m_held);
         m_held.reset();
@@ -102,21 +109,44 @@ void HttpReply::pump()
         return;
     if (m_gone || !m_channel->isOpen())
         return endStream();
-    if (m_gate && m_gate->holding()) {
+    if (!m_pieces.isEmpty() || m_piecesEnd)
+        return; // held by the gate: release() goes on
+    if (m_gate && m_gate->broken()) {
+        m_channel->post(ResponsePart{ResponsePart::Kind::Abandon, 0, {}, {}, {}});
+        return endStream();
+    }
+    if (m_gate && m_gate->writing()) {
         // Never read what a commit in progress could still undo: come back after it.
         QTimer::singleShot(0, this, &HttpReply::pump);
         return;
     }
-    while (m_next && m_channel->unsent() < kStreamBudget) {
-        const QByteArray piece = m_next();
+    qint64 budget = kStreamBudget - m_channel->unsent();
+    while (budget > 0) {
+        QByteArray piece = m_next();
         if (piece.isEmpty()) {
-            m_channel->post(ResponsePart{ResponsePart::Kind::StreamEnd, 0, {}, {}, {}});
-            return endStream();
+            m_piecesEnd = true;
+            break;
         }
-        m_channel->post(ResponsePart{ResponsePart::Kind::Chunk, 0, {}, {}, piece});
+        budget -= piece.size();
+        m_pieces.append(std::move(piece));
     }
-    if (m_next)
-        m_channel->wantRoom(kStreamBudget / 2);
+    if (m_pieces.isEmpty() && !m_piecesEnd)
+        return m_channel->wantRoom(kStreamBudget / 2);
+    // What was read may still wait for the disk to confirm the last commit.
+    if (m_gate && m_gate->holding())
+        return m_gate->hold(this);
+    postPieces();
+}
+
+void HttpReply::postPieces()
+{
+    for (QByteArray &piece : std::exchange(m_pieces, {}))
+        m_channel->post(ResponsePart{ResponsePart::Kind::Chunk, 0, {}, {}, std::move(piece)});
+    if (std::exchange(m_piecesEnd, false)) {
+        m_channel->post(ResponsePart{ResponsePart::Kind::StreamEnd, 0, {}, {}, {}});
+        return endStream();
+    }
+    m_channel->wantRoom(kStreamBudget / 2);
 }
 
 void HttpReply::endStream()

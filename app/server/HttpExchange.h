@@ -39,6 +39,10 @@ public:
     virtual ~ReplyGate() = default;
     virtual bool holding() const = 0;
     virtual void hold(HttpReply *reply) = 0;
+    // A transaction is open: what is read now may still be undone (a stream waits to read).
+    virtual bool writing() const { return holding(); }
+    // Nothing can be released any more (the disk failed): a stream is cut off.
+    virtual bool broken() const { return false; }
 };
 
 // One response still owed to a client. It lives on the API thread; the connection it answers
@@ -85,6 +89,7 @@ private:
     };
     void write(const Response &response);
     void pump();
+    void postPieces();
     void endStream();
     void channelClosed() override;
     void channelWritable() override;
@@ -97,6 +102,8 @@ private:
     bool m_disposed = false;
     bool m_gone = false;
     std::function<QByteArray()> m_next; // set while streaming
+    QList<QByteArray> m_pieces;         // read, held until what they show is durable
+    bool m_piecesEnd = false;           // the last of them ends the stream
 };
 
 struct DisposeReply {

@@ -3,6 +3,7 @@
 #include "SqliteCheckpointer.h"
 #include "SqliteFileCheck.h"
 #include "StoreLock.h"
+#include "WalFileSync.h"
 #include "core/CanonicalJson.h"
 #include "core/Timestamp.h"
 
@@ -127,9 +128,57 @@ void SqliteStore::useBusyTimeout(int ms)
 void SqliteStore::setGroupCommit(std::function<void()> onGroupOpened)
 {
     m_onGroupOpened = std::move(onGroupOpened);
+    if (m_onGroupOpened || !m_walSync)
+        return;
+    // Every commit syncs by itself again, and what was committed unsynced is made durable now.
+    commitGroup();
+    if (!exec(QStringLiteral("PRAGMA synchronous=FULL")))
+        qWarning("interlock: cannot set synchronous=FULL on %s again", qPrintable(m_path));
+    if (QString why; !m_walSync->sync(&why))
+        qCritical("interlock: %s", qPrintable(why));
+    m_walSync.reset();
+}
+
+void SqliteStore::stopWriting()
+{
+    if (m_mode == Mode::ReadWrite && !exec(QStringLiteral("PRAGMA query_only=1")))
+        qCritical("interlock: cannot stop writing to %s", qPrintable(m_path));
+}
+
+std::function<bool(QString *why)> SqliteStore::syncApart()
+{
+    if (m_mode != Mode::ReadWrite || !m_onGroupOpened || m_groupOpen)
+        return {};
+    // Without powersafe overwrite (a VFS or URI with psow=0) only synchronous=FULL pads a commit
+    // to a whole sector, so that a torn sector cannot take a synced commit along.
+    int powersafe = -1;
+    if (sqlite3_file_control(handle(), "main", SQLITE_FCNTL_POWERSAFE_OVERWRITE, &powersafe) !=
+            SQLITE_OK ||
+        powersafe != 1)
+        return {};
+    if (!m_walSync) {
+        if (!exec(QStringLiteral("PRAGMA synchronous=NORMAL")))
+            return {};
+        m_walSync = std::make_shared<WalFileSync>(m_path + QStringLiteral("-wal"));
+    }
+    return [sync = m_walSync](QString *why) { return sync->sync(why); };
 }
 
 bool SqliteStore::commitGroup()
+{
+    const bool hadGroup = m_groupOpen;
+    if (!commitGroupUnsynced())
+        return false;
+    QString why;
+    if (!hadGroup || !m_walSync || m_walSync->sync(&why))
+        return true;
+    // Final: the group commit's next sync fails too, and it stops the server's answers.
+    qCritical("interlock: %s", qPrintable(why));
+    m_failure = StoreFailure::Other;
+    return false;
+}
+
+bool SqliteStore::commitGroupUnsynced()
 {
     if (!m_groupOpen)
         return true;

@@ -14,6 +14,7 @@ namespace interlock {
 
 class SqliteCheckpointer;
 class StoreLock;
+class WalFileSync;
 
 // SQLite through QtSql: WAL, synchronous=FULL, one transaction per transition.
 // Not thread-safe: the server uses it from its own thread only.
@@ -89,6 +90,9 @@ public:
     void setGroupCommit(std::function<void()> onGroupOpened) override;
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
+    std::function<bool(QString *why)> syncApart() override;
+    bool commitGroupUnsynced() override;
+    void stopWriting() override;
     StoreFailure lastFailure() const override { return m_failure; }
 
     // Checkpoints run so far on the checkpointer's thread and in the server's own commits (the
@@ -145,6 +149,8 @@ private:
     bool m_groupOpen = false;
     std::unique_ptr<StoreLock> m_lock;
     std::unique_ptr<SqliteCheckpointer> m_checkpointer; // writers only
+    // Set while group commits sync apart (synchronous=NORMAL); shared with the syncing thread.
+    std::shared_ptr<WalFileSync> m_walSync;
     StoreFailure m_failure = StoreFailure::None;
     qint64 m_checkBudgetMs = 60000;
     int m_busyTimeoutMs = 200;

@@ -225,6 +225,17 @@ public:
     virtual bool hasUncommitted() const = 0;
     // On failure everything since the group opened is rolled back.
     virtual bool commitGroup() = 0;
+    // Group commits whose sync runs apart (SQLite): returns a function, safe on any thread, that
+    // makes durable everything committed before it was called (false and why when the disk did
+    // not confirm). From then on commitGroupUnsynced() commits without waiting for the disk; its
+    // group may be lost in a power cut until that function has returned true. commitGroup()
+    // still syncs by itself. Empty where every commit is durable on its own (PostgreSQL); only
+    // with group commit on, and until it is turned off.
+    virtual std::function<bool(QString *why)> syncApart() { return {}; }
+    virtual bool commitGroupUnsynced() { return commitGroup(); }
+    // After such a sync failed: every write fails from now on (nothing is built on what may be
+    // lost); reads go on.
+    virtual void stopWriting() {}
 
     // Why the last failed write failed (reset when the next transition begins).
     virtual StoreFailure lastFailure() const = 0;
