@@ -15,7 +15,10 @@ bool SqliteStore::recordFirstView(const QString &actionId, const QString &review
     q.addBindValue(actionId);
     q.addBindValue(reviewer);
     q.addBindValue(at);
-    return q.exec();
+    if (q.exec())
+        return true;
+    noteFailure(); // outside a Transaction: a failure may have taken the group along
+    return false;
 }
 
 std::optional<qint64> SqliteStore::firstView(const QString &actionId, const QString &reviewer)

@@ -58,20 +58,23 @@ QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()
 
 std::optional<SessionRecord> SqliteStore::session(const QString &id)
 {
-    const qint64 stamp = readStamp();
-    if (stamp >= 0) {
-        if (auto cached = m_sessionCache.find(id, stamp))
-            return cached;
+    const bool keep = keepsRows();
+    if (keep) {
+        if (auto kept = m_sessionCache.find(id))
+            return kept;
     }
     QSqlQuery &q =
         prepared(QString::fromLatin1(kSessionColumns) + QStringLiteral("WHERE s.id = ?"));
     q.addBindValue(id);
     std::optional<SessionRecord> out;
-    if (q.exec() && q.next())
+    qint64 row = -1;
+    if (q.exec() && q.next()) {
         out = sessionFrom(q);
+        row = q.value(kSessionRowColumn).toLongLong();
+    }
     q.finish();
-    if (out && stamp >= 0)
-        m_sessionCache.insert(id, stamp, *out);
+    if (out && keep)
+        m_sessionCache.insert(id, row, *out);
     return out;
 }
 

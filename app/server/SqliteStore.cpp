@@ -46,23 +46,47 @@ void SqliteStore::forgetRows()
     m_tokenCache.clear();
 }
 
-qint64 SqliteStore::readStamp()
+bool SqliteStore::groupLost() const
 {
-    sqlite3 *db = m_mode == Mode::ReadWrite ? handle() : nullptr;
-    if (!db)
-        return -1;
     // A group's transaction that is gone without a ROLLBACK of ours: SQLite rolled it back
-    // itself after an I/O error, a full disk or no memory, taking rows cached from it along.
-    if (m_groupOpen && sqlite3_get_autocommit(db)) {
+    // itself after an I/O error, a full disk or no memory.
+    return m_groupOpen && m_keepsRows && sqlite3_get_autocommit(handle());
+}
+
+bool SqliteStore::keepsRows()
+{
+    if (!m_keepsRows)
+        return false;
+    if (groupLost()) {
         forgetRows();
-        return -1;
+        return false;
     }
-    return sqlite3_total_changes64(db);
+    // Commits of other connections: no Interlock program writes under a running server, but a
+    // person may, with the sqlite3 shell. PRAGMA data_version changes with each of them only.
+    const int version =
+        sqlite3_step(m_dataVersion) == SQLITE_ROW ? sqlite3_column_int(m_dataVersion, 0) : -1;
+    sqlite3_reset(m_dataVersion);
+    if (version != m_lastDataVersion)
+        forgetRows();
+    m_lastDataVersion = version;
+    return version >= 0;
+}
+
+void SqliteStore::rowChanged(void *store, int, const char *, const char *table, qint64 row)
+{
+    auto *self = static_cast<SqliteStore *>(store);
+    if (qstrcmp(table, "sessions") == 0) {
+        if (row != self->m_adjustedSessionRow)
+            self->m_sessionCache.forgetRow(row);
+    } else if (qstrcmp(table, "tokens") == 0) {
+        self->m_tokenCache.forgetRow(row);
+    }
 }
 
 bool SqliteStore::statement(const QString &sql)
 {
-    forgetRows();
+    if (sql.startsWith(QLatin1String("ROLLBACK")))
+        forgetRows(); // ROLLBACK TO: the rollback hook hears only whole transactions
     QSqlQuery &q = prepared(sql);
     const bool ok = q.exec();
     if (!ok) {
@@ -201,6 +225,11 @@ SqliteStore::SqliteStore(QString path, Mode mode)
 
 SqliteStore::~SqliteStore()
 {
+    if (m_keepsRows) {
+        sqlite3_update_hook(handle(), nullptr, nullptr);
+        sqlite3_rollback_hook(handle(), nullptr, nullptr);
+    }
+    sqlite3_finalize(m_dataVersion);
     m_checkpointer.reset(); // first: the writer's close then checkpoints and removes the WAL
     m_statements.clear();
     {
@@ -249,7 +278,16 @@ bool SqliteStore::adjustPending(const QString &sessionId, int delta)
         prepared(QStringLiteral("UPDATE sessions SET pending = pending + ? WHERE id = ?"));
     q.addBindValue(delta);
     q.addBindValue(sessionId);
-    return q.exec();
+    // Each submission and decision changes its session's count: the row kept (when it is) is
+    // changed the same way rather than read again at the session's next request.
+    m_adjustedSessionRow = m_sessionCache.rowOf(sessionId).value_or(-1);
+    const bool ok = q.exec();
+    m_adjustedSessionRow = -1;
+    if (ok)
+        m_sessionCache.update(sessionId, [delta](SessionRecord &s) { s.pending += delta; });
+    else
+        m_sessionCache.forget(sessionId);
+    return ok;
 }
 
 bool SqliteStore::open(QString *error)
@@ -349,6 +387,13 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
                             version.next() &&
                             version.value(0).toString() == QLatin1String(sqlite3_libversion());
     version.finish();
+    if (oneLibrary && sqlite3_prepare_v2(handle(), "PRAGMA data_version", -1, &m_dataVersion,
+                                         nullptr) == SQLITE_OK) {
+        sqlite3_update_hook(handle(), &SqliteStore::rowChanged, this);
+        sqlite3_rollback_hook(
+            handle(), [](void *store) { static_cast<SqliteStore *>(store)->forgetRows(); }, this);
+        m_keepsRows = true;
+    }
     if (!kUndoInMemory)
         qWarning("interlock: SQLite was started before it could be configured: undo records past "
                  "64 KiB go to temporary files");
@@ -401,23 +446,25 @@ bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, 
 
 std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
 {
-    const qint64 stamp = readStamp();
-    if (stamp >= 0) {
-        if (auto cached = m_tokenCache.find(hash, stamp))
-            return cached;
+    const bool keep = keepsRows();
+    if (keep) {
+        if (auto kept = m_tokenCache.find(hash))
+            return kept;
     }
-    QSqlQuery &q = prepared(QStringLiteral(
-        "SELECT name, role, session_id, revoked_at IS NOT NULL FROM tokens WHERE hash = ?"));
+    QSqlQuery &q = prepared(QStringLiteral("SELECT name, role, session_id, revoked_at IS NOT NULL, "
+                                           "rowid FROM tokens WHERE hash = ?"));
     q.addBindValue(hash);
     std::optional<TokenRecord> out;
+    qint64 row = -1;
     if (q.exec() && q.next()) {
         if (const auto role = parseRole(q.value(1).toString()))
             out = TokenRecord{q.value(0).toString(), *role, q.value(2).toString(),
                               q.value(3).toBool()};
+        row = q.value(4).toLongLong();
     }
     q.finish();
-    if (out && stamp >= 0)
-        m_tokenCache.insert(hash, stamp, *out);
+    if (out && keep)
+        m_tokenCache.insert(hash, row, *out);
     return out;
 }
 
@@ -639,10 +686,11 @@ QList<EventRecord> SqliteStore::events(qint64 after, const QString &sessionId, i
 
 qint64 SqliteStore::lastEventSeq()
 {
-    QSqlQuery q(QSqlDatabase::database(m_connection));
-    if (q.exec(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events")) && q.next())
-        return q.value(0).toLongLong();
-    return 0;
+    // Once per group commit: a cached statement.
+    QSqlQuery &q = prepared(QStringLiteral("SELECT coalesce(max(seq), 0) FROM events"));
+    const qint64 last = q.exec() && q.next() ? q.value(0).toLongLong() : 0;
+    q.finish();
+    return last;
 }
 
 } // namespace interlock

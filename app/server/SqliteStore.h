@@ -1,6 +1,6 @@
 #pragma once
 
-#include "StampedCache.h"
+#include "RowCache.h"
 #include "Store.h"
 
 #include <QSqlDatabase>
@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace interlock {
 
@@ -135,15 +136,25 @@ private:
     Mode m_mode;
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
-    // Session and token rows as read, each valid while this connection has changed no row since
-    // (sqlite3_total_changes64) and run no transaction statement (a rollback changes rows back
-    // without counting). Every request read its token and its session, a submission its session
-    // three times. Kept only by the file's one writer (ReadWrite holds the StoreLock), whose own
-    // writes are then the only ones.
-    qint64 readStamp(); // -1: do not cache
+    // Session and token rows as read, each kept until SQLite reports a change of its row
+    // (sqlite3_update_hook), a rollback (which changes rows back without reporting them: the
+    // rollback hook, and ROLLBACK TO) or a commit by another connection (PRAGMA data_version).
+    // Every request reads its token and its session. Kept only by the file's writer (ReadWrite).
+    // The rows must never be changed where the hook does not report it: no DELETE without
+    // WHERE (SQLite's truncate optimisation), no INSERT OR REPLACE, no WITHOUT ROWID, no VACUUM
+    // (it may number rows anew).
+    bool keepsRows();
+    bool groupLost() const;
+    bool m_keepsRows = false; // the hooks are installed (ReadWrite, one SQLite library)
+    sqlite3_stmt *m_dataVersion = nullptr;
+    int m_lastDataVersion = -1;
     void forgetRows();
-    StampedCache<QString, SessionRecord> m_sessionCache;
-    StampedCache<QByteArray, TokenRecord> m_tokenCache;
+    static void rowChanged(void *store, int op, const char *database, const char *table,
+                           qint64 row);
+    RowCache<QString, SessionRecord> m_sessionCache;
+    RowCache<QByteArray, TokenRecord> m_tokenCache;
+    // The session row adjustPending() changes while it keeps the cached row up to date itself.
+    qint64 m_adjustedSessionRow = -1;
     mutable sqlite3 *m_handle = nullptr;
     std::function<void()> m_onGroupOpened;
     bool m_groupOpen = false;

@@ -40,7 +40,8 @@ inline SessionRecord sessionFrom(const QSqlQuery &q)
 inline constexpr char kSessionColumns[] =
     "SELECT s.id, s.agent, s.owner, s.description, s.supervised, "
     "s.status, s.created_at, s.pending, "
-    "s.stop, s.opener, s.owner_claimed FROM sessions s ";
+    "s.stop, s.opener, s.owner_claimed, s.rowid FROM sessions s ";
+inline constexpr int kSessionRowColumn = 11; // for SqliteStore's RowCache
 
 } // namespace interlock::sqlite
 
@@ -58,6 +59,13 @@ public:
         store.m_failure = StoreFailure::None;
         if (!store.m_onGroupOpened) {
             m_open = store.statement(QStringLiteral("BEGIN IMMEDIATE"));
+            return;
+        }
+        if (store.groupLost()) {
+            // Its writes are gone: every transition fails until the group's COMMIT reports it.
+            store.noteFailure();
+            if (store.m_failure == StoreFailure::None)
+                store.m_failure = StoreFailure::Other;
             return;
         }
         if (!store.m_groupOpen) {
