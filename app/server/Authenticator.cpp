@@ -57,8 +57,9 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
         return ApiError::unauthenticated(
             QStringLiteral("The Authorization header must be 'Bearer <token>'."));
     const QByteArray hash = tokenHash(QString::fromLatin1(*token));
-    const auto record = m_store.token(hash);
-    if (!record) {
+    // The session too, for a session's or a supervisor's token: one read of the store.
+    auto credential = m_store.credential(hash);
+    if (!credential) {
         // A database that went away must not look like a bad token: a supervisor would take
         // that as final and kill its agent.
         if (m_store.lastReadFailed() || !m_store.ensureAvailable())
@@ -66,10 +67,11 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
                 QStringLiteral("The server cannot reach its database right now; retry shortly."));
         return ApiError::unauthenticated(QStringLiteral("The token is not valid."));
     }
+    const TokenRecord *record = &credential->token;
     if (record->role == Role::Supervisor) {
         // Revoked with its session's other tokens by the kill, yet still the one credential that
         // may report the termination: valid until the session is over.
-        const auto session = m_store.session(record->sessionId);
+        const auto &session = credential->session;
         if (!session && (m_store.lastReadFailed() || !m_store.ensureAvailable()))
             return ApiError::unavailable(
                 QStringLiteral("The server cannot reach its database right now; retry shortly."));
@@ -91,7 +93,7 @@ ApiError Authenticator::authenticate(const HttpRequest &request, Principal *out)
             *out = Principal{true, Role::Session, record->name, record->sessionId, true};
             return ApiError::sessionKilled();
         }
-        const auto session = m_store.session(record->sessionId);
+        const auto &session = credential->session;
         if (!session) {
             if (m_store.lastReadFailed() || !m_store.ensureAvailable())
                 return ApiError::unavailable(QStringLiteral(

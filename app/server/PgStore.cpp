@@ -174,6 +174,27 @@ std::optional<TokenRecord> PgStore::token(const QByteArray &hash)
     });
 }
 
+std::optional<Credential> PgStore::credential(const QByteArray &hash)
+{
+    return reading([&]() -> std::optional<Credential> {
+        QSqlQuery &q =
+            prepared(QString::fromLatin1(kCredentialColumns) + QStringLiteral("WHERE t.hash = ?"));
+        q.addBindValue(text(hash));
+        std::optional<Credential> out;
+        if (execute(q) && q.next()) {
+            if (const auto role = parseRole(q.value(1).toString())) {
+                out = Credential{TokenRecord{q.value(0).toString(), *role, q.value(2).toString(),
+                                             q.value(3).toBool()},
+                                 std::nullopt};
+                if (!q.value(4).isNull())
+                    out->session = sessionFrom(q, 4);
+            }
+        }
+        q.finish();
+        return out;
+    });
+}
+
 InsertOutcome PgStore::replayed(const QString &sessionId, const QString &key,
                                 const QByteArray &bodyHash, bool *found)
 {

@@ -59,6 +59,7 @@ public:
     bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
+    std::optional<Credential> credential(const QByteArray &hash) override;
 
     QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
     QList<TokenRecord> tokenNames() override;

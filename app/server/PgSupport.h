@@ -32,30 +32,37 @@ inline QString text(const QByteArray &latin1)
     return QString::fromLatin1(latin1);
 }
 
-inline SessionRecord sessionFrom(const QSqlQuery &q)
+// The columns of kSessionFields, starting at column `first`.
+inline SessionRecord sessionFrom(const QSqlQuery &q, int first = 0)
 {
     SessionRecord s;
-    s.id = q.value(0).toString();
-    s.agent = q.value(1).toString();
-    s.owner = q.value(2).toString();
-    s.description = q.value(3).toString();
-    s.supervised = q.value(4).toBool();
-    s.status = q.value(5).toString();
-    s.createdAt = q.value(6).toLongLong();
-    s.pending = q.value(7).toInt();
-    s.stop = parseDoc(q.value(8));
-    s.opener = q.value(9).toString();
-    s.ownerClaimed = q.value(10).toString();
+    s.id = q.value(first).toString();
+    s.agent = q.value(first + 1).toString();
+    s.owner = q.value(first + 2).toString();
+    s.description = q.value(first + 3).toString();
+    s.supervised = q.value(first + 4).toBool();
+    s.status = q.value(first + 5).toString();
+    s.createdAt = q.value(first + 6).toLongLong();
+    s.pending = q.value(first + 7).toInt();
+    s.stop = parseDoc(q.value(first + 8));
+    s.opener = q.value(first + 9).toString();
+    s.ownerClaimed = q.value(first + 10).toString();
     return s;
 }
 
 // The pending count is counted (an index-only scan of actions_session), not kept in a column: a
 // counter row would be written by every transition of the session and become a lock that
 // transitions on different servers wait for.
-inline constexpr char kSessionColumns[] =
-    "SELECT s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "
-    "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending'), "
-    "s.stop, s.opener, s.owner_claimed FROM sessions s ";
+#define INTERLOCK_PG_SESSION_FIELDS                                                                \
+    "s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "                \
+    "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending'), "        \
+    "s.stop, s.opener, s.owner_claimed "
+inline constexpr char kSessionColumns[] = "SELECT " INTERLOCK_PG_SESSION_FIELDS "FROM sessions s ";
+// A token and its session, if it has one (the session's columns from column 4, null without).
+inline constexpr char kCredentialColumns[] =
+    "SELECT t.name, t.role, t.session_id, t.revoked_at IS NOT NULL, " INTERLOCK_PG_SESSION_FIELDS
+    "FROM tokens t LEFT JOIN sessions s ON s.id = t.session_id ";
+#undef INTERLOCK_PG_SESSION_FIELDS
 
 } // namespace interlock::pg
 

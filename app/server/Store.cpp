@@ -6,6 +6,17 @@
 
 namespace interlock {
 
+std::optional<Credential> Store::credential(const QByteArray &hash)
+{
+    const auto token = this->token(hash);
+    if (!token)
+        return std::nullopt;
+    Credential out{*token, std::nullopt};
+    if (!token->sessionId.isEmpty())
+        out.session = session(token->sessionId);
+    return out;
+}
+
 QJsonObject SessionRecord::toJson() const
 {
     QJsonObject o{{QStringLiteral("id"), id},

@@ -40,6 +40,12 @@ struct SessionRecord {
     QJsonObject toJson() const;
 };
 
+// A token as a request presents it and, for a session's or a supervisor's, its session.
+struct Credential {
+    TokenRecord token;
+    std::optional<SessionRecord> session; // none: the token has no session, or it was not found
+};
+
 // What ending sessions did, for the reply and the wake-ups.
 struct SessionsEnded {
     QList<SessionRecord> sessions; // as they are now
@@ -144,6 +150,9 @@ public:
     virtual bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                              const QString &actor) = 0;
     virtual std::optional<TokenRecord> token(const QByteArray &hash) = 0;
+    // The token and its session (if it has one) as every request reads them: one round trip on
+    // PostgreSQL. By default token() and then session().
+    virtual std::optional<Credential> credential(const QByteArray &hash);
     // The tokens the control path checks from memory (TokenCache): people's that are not
     // revoked, and supervisors' whose session is active or killed; by hash.
     virtual QList<std::pair<QByteArray, TokenRecord>> controlTokens() = 0;
