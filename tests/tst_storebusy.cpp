@@ -14,6 +14,22 @@
 using namespace interlock;
 using namespace interlock::test;
 
+namespace {
+// Opens a session with the enrolment token; {id, the session's token}.
+std::pair<QString, QString> openSession(ApiClient &enroll, const QString &agent)
+{
+    const ApiResult opened = enroll.call("POST", QStringLiteral("/v1/sessions"),
+                                         QJsonObject{{QStringLiteral("agent"), agent}});
+    if (opened.status != 201)
+        return {};
+    return {opened.body.value(QStringLiteral("session"))
+                .toObject()
+                .value(QStringLiteral("id"))
+                .toString(),
+            opened.body.value(QStringLiteral("token")).toString()};
+}
+} // namespace
+
 class TestStoreBusy : public QObject
 {
     Q_OBJECT
@@ -29,15 +45,9 @@ private Q_SLOTS:
         Daemon daemon(db);
         QVERIFY2(daemon.start(), qPrintable(daemon.errorOutput()));
         ApiClient enroll(daemon.url(), enrollment);
-        const ApiResult opened =
-            enroll.call("POST", QStringLiteral("/v1/sessions"),
-                        QJsonObject{{QStringLiteral("agent"), QStringLiteral("mail-cleaner")}});
-        QCOMPARE(opened.status, 201);
-        const QString id = opened.body.value(QStringLiteral("session"))
-                               .toObject()
-                               .value(QStringLiteral("id"))
-                               .toString();
-        ApiClient agent(daemon.url(), opened.body.value(QStringLiteral("token")).toString());
+        const auto [id, token] = openSession(enroll, QStringLiteral("mail-cleaner"));
+        QVERIFY(!id.isEmpty());
+        ApiClient agent(daemon.url(), token);
         ApiClient root(daemon.url(), admin), stopper(daemon.url(), oncall);
         QCOMPARE(agent.call("POST", QStringLiteral("/v1/actions"), sampleAction()).status, 201);
 
@@ -108,6 +118,77 @@ private Q_SLOTS:
                      .status,
                  201);
         QCOMPARE(daemon.stop(), 0);
+    }
+
+    // The lock is still held when the server stops: the kill, refused in memory so far, is kept
+    // beside the database (`<db>.kills`), refused again as the next run starts and recorded then.
+    // Without that list the session came back active and its token was accepted again.
+    void aKillNotYetRecordedSurvivesARestart()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("interlock.db"));
+        const QString kills = db + QStringLiteral(".kills");
+        const QString enrollment = createToken(db, QStringLiteral("agent"), QStringLiteral("e"));
+        const QString oncall = createToken(db, QStringLiteral("oncall"), QStringLiteral("dana"));
+        auto daemon = std::make_unique<Daemon>(db);
+        QVERIFY2(daemon->start(), qPrintable(daemon->errorOutput()));
+        ApiClient enroll(daemon->url(), enrollment);
+        const auto [id, token] = openSession(enroll, QStringLiteral("mail-cleaner"));
+        QVERIFY(!id.isEmpty());
+        withOutsideConnection(db, [&](QSqlDatabase &other) {
+            QSqlQuery lock(other);
+            QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
+            const ApiResult kill =
+                ApiClient(daemon->url(), oncall)
+                    .call("POST", QStringLiteral("/v1/sessions/%1/kill").arg(id),
+                          QJsonObject{{QStringLiteral("reason"), QStringLiteral("deleting mail")}});
+            QCOMPARE(kill.status, 200);
+            QCOMPARE(kill.body.value(QStringLiteral("recorded")), QJsonValue(false));
+            QVERIFY(QFile::exists(kills));
+            QCOMPARE(daemon->stop(), 0);
+            QVERIFY2(daemon->errorOutput().contains(
+                         QStringLiteral("it is kept in %1 and recorded when the server starts "
+                                        "again")
+                             .arg(kills)),
+                     qPrintable(daemon->errorOutput()));
+            QVERIFY(lock.exec(QStringLiteral("ROLLBACK")));
+        });
+
+        daemon = std::make_unique<Daemon>(db);
+        QVERIFY2(daemon->start(), qPrintable(daemon->errorOutput()));
+        ApiClient agent(daemon->url(), token);
+        QCOMPARE(agent.call("POST", QStringLiteral("/v1/actions"), sampleAction()).status, 403);
+        QCOMPARE(agent.call("GET", QStringLiteral("/v1/me")).error().code,
+                 QStringLiteral("session_killed"));
+        const QJsonObject session = ApiClient(daemon->url(), oncall)
+                                        .call("GET", QStringLiteral("/v1/sessions/") + id)
+                                        .body.value(QStringLiteral("session"))
+                                        .toObject();
+        QCOMPARE(session.value(QStringLiteral("status")).toString(), QStringLiteral("killed"));
+        QCOMPARE(session.value(QStringLiteral("killed_by")).toString(), QStringLiteral("dana"));
+        QCOMPARE(session.value(QStringLiteral("reason")).toString(),
+                 QStringLiteral("deleting mail"));
+        QVERIFY(!session.contains(QStringLiteral("recorded")));
+        QVERIFY(!QFile::exists(kills));
+        QCOMPARE(daemon->stop(), 0);
+    }
+
+    // A list of unrecorded kills that cannot be read: the server does not start without it.
+    void anUnreadableKillListStopsTheStart()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("interlock.db"));
+        createToken(db, QStringLiteral("admin"), QStringLiteral("root"));
+        QFile list(db + QStringLiteral(".kills"));
+        QVERIFY(list.open(QIODevice::WriteOnly));
+        list.write("[{\"ids\": [\"ses_1\"], \"reason\": ");
+        list.close();
+        Daemon daemon(db);
+        QVERIFY(!daemon.start());
+        QVERIFY2(daemon.errorOutput().contains(
+                     QStringLiteral("the kills not yet recorded in %1 cannot be read")
+                         .arg(list.fileName())),
+                 qPrintable(daemon.errorOutput()));
     }
 };
 

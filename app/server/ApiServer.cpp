@@ -8,6 +8,7 @@
 #include "DiskReserve.h"
 #include "EventTap.h"
 #include "HttpServerAdapter.h"
+#include "KillJournal.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "LivenessMonitor.h"
@@ -113,6 +114,8 @@ bool ApiServer::open(QString *error)
     m_killSwitch->setActive(active);
     if (!killed.isEmpty())
         m_killSwitch->kill(killed); // their supervisors may still poll and report
+    if (m_sqlite && !restoreKills(error))
+        return false;
     for (const auto &[hash, token] : m_store->controlTokens())
         m_tokens->insert(hash, {token.role, token.name, token.sessionId});
     m_liveness = std::make_unique<LivenessMonitor>(
@@ -278,6 +281,37 @@ void ApiServer::openSafety()
         });
     }
     m_safetyContext.reset(new SafetyContext{*m_guard, *m_metrics, m_notifier.get()});
+}
+
+bool ApiServer::restoreKills(QString *error)
+{
+    auto journal = std::make_unique<KillJournal>(m_databasePath + QStringLiteral(".kills"));
+    const auto left = journal->read(error);
+    if (!left)
+        return false;
+    QList<KillRecorder::Request> kills;
+    for (const QJsonValue &v : *left) {
+        const auto kill = KillRecorder::fromJson(v.toObject());
+        if (!kill) {
+            *error = QStringLiteral("%1 holds something that is not a kill; a server must not "
+                                    "start without the kills it lists: look at the file, then "
+                                    "move it away to start without them")
+                         .arg(journal->path());
+            return false;
+        }
+        // (Never an empty list: to the KillSwitch that is every session.)
+        const QStringList sessions = kill->ids.isEmpty() ? kill->stopAllTargets : kill->ids;
+        if (!sessions.isEmpty())
+            m_killSwitch->kill(sessions);
+        kills.append(*kill);
+    }
+    if (!kills.isEmpty())
+        qWarning("interlock: %lld kills the last run could not record are refused again and "
+                 "written now (from %s)",
+                 qint64(kills.size()), qPrintable(journal->path()));
+    m_recorder->setJournal(std::move(journal));
+    m_recorder->restore(kills);
+    return true;
 }
 
 void ApiServer::openLiveness()

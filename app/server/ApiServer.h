@@ -100,6 +100,9 @@ private:
     void applyPeerEvents(const QList<EventRecord> &events);
     void openSafety();
     void openLiveness();
+    // The kills a previous run could not record (KillJournal beside the SQLite file): refused
+    // again at once and recorded now or retried. False with *error when they cannot be read.
+    bool restoreKills(QString *error);
 
     Limits m_limits;
     StoreOptions m_storeOptions;

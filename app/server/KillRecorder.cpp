@@ -2,6 +2,9 @@
 
 #include "CommitGroup.h"
 #include "DiskReserve.h"
+#include "KillJournal.h"
+
+#include <QJsonArray>
 
 namespace interlock {
 
@@ -46,12 +49,97 @@ KillRecorder::KillRecorder(Store &store, CommitGroup *commits, DiskReserve *rese
 
 KillRecorder::~KillRecorder()
 {
+    m_timer.stop();
     if (!m_queue.isEmpty())
         retry();
+    m_timer.stop();
+    for (const Request &r : std::as_const(m_queue)) {
+        if (m_queueSaved)
+            qCritical("interlock: the server stops before the %s could be written to the "
+                      "database; it is kept in %s and recorded when the server starts again",
+                      qPrintable(describe(r)), qPrintable(m_journal->path()));
+        else
+            qCritical("interlock: KILL NOT RECORDED: the server stops before the %s could be "
+                      "written to the database (it was refused in memory until now)",
+                      qPrintable(describe(r)));
+    }
+}
+
+void KillRecorder::setJournal(std::unique_ptr<KillJournal> journal)
+{
+    m_journal = std::move(journal);
+}
+
+void KillRecorder::restore(const QList<Request> &kills)
+{
+    if (kills.isEmpty())
+        return;
+    m_queue.append(kills);
+    m_queueSaved = true; // read from the journal
+    m_delayMs = kFirstRetryMs;
+    m_failures = 0;
+    m_since.start();
+    retry();
+}
+
+void KillRecorder::saveQueue()
+{
+    m_queueSaved = false;
+    if (!m_journal)
+        return;
+    QJsonArray kills;
     for (const Request &r : std::as_const(m_queue))
-        qCritical("interlock: KILL NOT RECORDED: the server stops before the %s could be "
-                  "written to the database (it was refused in memory until now)",
-                  qPrintable(describe(r)));
+        kills.append(toJson(r));
+    QString error;
+    m_queueSaved = m_journal->write(kills, &error);
+    if (!m_queueSaved)
+        qCritical("interlock: the kills not yet recorded could not be kept aside either: %s "
+                  "(they are lost if the server stops before the database takes them)",
+                  qPrintable(error));
+}
+
+QJsonObject KillRecorder::toJson(const Request &r)
+{
+    const Transition &t = r.transition;
+    return {{QStringLiteral("ids"), QJsonArray::fromStringList(r.ids)},
+            {QStringLiteral("reason"), r.reason},
+            {QStringLiteral("stop_all_targets"), QJsonArray::fromStringList(r.stopAllTargets)},
+            {QStringLiteral("event_type"), t.eventType},
+            {QStringLiteral("event_data"), t.eventData},
+            {QStringLiteral("audit_type"), t.auditType},
+            {QStringLiteral("actor"), t.actor},
+            {QStringLiteral("at"), t.at}};
+}
+
+std::optional<KillRecorder::Request> KillRecorder::fromJson(const QJsonObject &o)
+{
+    const auto strings = [&o](const char *key) -> std::optional<QStringList> {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (!v.isArray())
+            return std::nullopt;
+        QStringList out;
+        for (const QJsonValue &s : v.toArray()) {
+            if (!s.isString() || s.toString().isEmpty())
+                return std::nullopt;
+            out.append(s.toString());
+        }
+        return out;
+    };
+    const auto ids = strings("ids");
+    const auto targets = strings("stop_all_targets");
+    const QJsonValue at = o.value(QStringLiteral("at"));
+    if (!ids || !targets || !o.value(QStringLiteral("reason")).isString() ||
+        !o.value(QStringLiteral("actor")).isString() || !at.isDouble() ||
+        !o.value(QStringLiteral("event_data")).isObject())
+        return std::nullopt;
+    return Request{*ids, o.value(QStringLiteral("reason")).toString(),
+                   Transition{o.value(QStringLiteral("event_type")).toString(),
+                              o.value(QStringLiteral("event_data")).toObject(),
+                              o.value(QStringLiteral("audit_type")).toString(),
+                              o.value(QStringLiteral("actor")).toString(),
+                              qint64(at.toDouble()),
+                              {}},
+                   *targets};
 }
 
 std::optional<SessionsEnded> KillRecorder::write(const QStringList &ids, const Request &request,
@@ -97,6 +185,7 @@ std::optional<SessionsEnded> KillRecorder::record(const Request &request)
               "are refused in memory and the write is retried until it gets through",
               qPrintable(describe(request)), failureName(m_lastFailure));
     m_queue.append(request);
+    saveQueue();
     if (!m_timer.isActive()) {
         m_delayMs = kFirstRetryMs;
         m_failures = 0;
@@ -109,6 +198,7 @@ std::optional<SessionsEnded> KillRecorder::record(const Request &request)
 void KillRecorder::retry()
 {
     // Each one on its own: a kill that keeps failing must not hold back the others.
+    const qsizetype waiting = m_queue.size();
     for (qsizetype i = 0; i < m_queue.size();) {
         const Request r = m_queue.at(i);
         const auto ended = attempt(r.ids.isEmpty() ? r.stopAllTargets : r.ids, r);
@@ -121,6 +211,8 @@ void KillRecorder::retry()
         m_queue.removeAt(i);
         Q_EMIT recordedLater(*ended, r.ids.isEmpty());
     }
+    if (m_queue.size() != waiting || !m_queueSaved)
+        saveQueue();
     if (m_queue.isEmpty())
         return;
     ++m_failures;

@@ -5,11 +5,13 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <memory>
 
 namespace interlock {
 
 class CommitGroup;
 class DiskReserve;
+class KillJournal;
 
 // Writes kills and stop-alls to the database whatever the disk and other programs do. The
 // sessions are already refused in memory (KillSwitch) when a kill gets here; this makes the kill
@@ -19,7 +21,9 @@ class DiskReserve;
 // - If the disk is full, the disk reserve is released and the kill written into the freed space.
 // - If it still cannot be written (a lock held by another program, a disk that refuses writes),
 //   it is retried in the background, every 100 ms at first and then every 2 s, until it is
-//   recorded (each with the time it was asked for); failures are logged as critical.
+//   recorded (each with the time it was asked for); failures are logged as critical. With a
+//   KillJournal, the kills waiting are also kept in a file, so that a server that stops before
+//   the database takes them starts again with them (restore()).
 class KillRecorder : public QObject
 {
     Q_OBJECT
@@ -42,6 +46,14 @@ public:
     std::optional<SessionsEnded> record(const Request &request);
     // Kills asked for but not yet in the database.
     qsizetype unrecorded() const { return m_queue.size(); }
+    // Keeps the kills waiting in `journal` from now on.
+    void setJournal(std::unique_ptr<KillJournal> journal);
+    // At start: the kills a previous run could not record, read from its journal. They are
+    // written now, or waited for like any other.
+    void restore(const QList<Request> &kills);
+    static QJsonObject toJson(const Request &request);
+    // nullopt: not a kill as toJson() writes one.
+    static std::optional<Request> fromJson(const QJsonObject &o);
 
 Q_SIGNALS:
     void recordedLater(const SessionsEnded &ended, bool stopAll);
@@ -54,11 +66,14 @@ private:
     std::optional<SessionsEnded> write(const QStringList &ids, const Request &request,
                                        StoreFailure *why);
     void retry();
+    void saveQueue();
 
     Store &m_store;
     CommitGroup *m_commits;
     DiskReserve *m_reserve;
     QList<Request> m_queue;
+    std::unique_ptr<KillJournal> m_journal;
+    bool m_queueSaved = false; // m_queue is in the journal as it is
     QTimer m_timer;
     int m_delayMs = 0;
     int m_failures = 0;
