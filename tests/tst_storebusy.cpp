@@ -123,8 +123,15 @@ private Q_SLOTS:
     // The lock is still held when the server stops: the kill, refused in memory so far, is kept
     // beside the database (`<db>.kills`), refused again as the next run starts and recorded then.
     // Without that list the session came back active and its token was accepted again.
+    void aKillNotYetRecordedSurvivesARestart_data()
+    {
+        QTest::addColumn<bool>("stopAll");
+        QTest::newRow("kill") << false;
+        QTest::newRow("stop-all") << true;
+    }
     void aKillNotYetRecordedSurvivesARestart()
     {
+        QFETCH(bool, stopAll);
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("interlock.db"));
         const QString kills = db + QStringLiteral(".kills");
@@ -140,7 +147,9 @@ private Q_SLOTS:
             QVERIFY(lock.exec(QStringLiteral("BEGIN EXCLUSIVE")));
             const ApiResult kill =
                 ApiClient(daemon->url(), oncall)
-                    .call("POST", QStringLiteral("/v1/sessions/%1/kill").arg(id),
+                    .call("POST",
+                          stopAll ? QStringLiteral("/v1/stop-all")
+                                  : QStringLiteral("/v1/sessions/%1/kill").arg(id),
                           QJsonObject{{QStringLiteral("reason"), QStringLiteral("deleting mail")}});
             QCOMPARE(kill.status, 200);
             QCOMPARE(kill.body.value(QStringLiteral("recorded")), QJsonValue(false));
@@ -170,6 +179,9 @@ private Q_SLOTS:
                  QStringLiteral("deleting mail"));
         QVERIFY(!session.contains(QStringLiteral("recorded")));
         QVERIFY(!QFile::exists(kills));
+        // Written once the server's event tap listened: metrics (and webhooks) have it.
+        QCOMPARE(daemon->metric("interlock_kills_total", oncall), 1);
+        QCOMPARE(daemon->metric("interlock_stop_all_total", oncall), stopAll ? 1 : 0);
         QCOMPARE(daemon->stop(), 0);
     }
 

@@ -31,6 +31,8 @@
 #include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
+#include <utility>
+
 namespace interlock {
 
 namespace {
@@ -158,6 +160,9 @@ bool ApiServer::open(QString *error)
     // Kills are written alone, outside the group commit.
     // Synced by itself, with everything committed before it: all events are durable.
     connect(m_recorder, &KillRecorder::written, m_tap, [tap = m_tap] { tap->committed(); });
+    // Written now that the event tap (webhooks, metrics) and the session service listen, and
+    // before the first request can arrive.
+    m_recorder->restore(std::exchange(m_restoredKills, {}));
     m_http = new HttpServerAdapter(
         [this](HttpRequest &&r, HttpReplyPtr reply) { dispatch(std::move(r), std::move(reply)); },
         m_commits, m_limits, this);
@@ -310,7 +315,7 @@ bool ApiServer::restoreKills(QString *error)
                  "written now (from %s)",
                  qint64(kills.size()), qPrintable(journal->path()));
     m_recorder->setJournal(std::move(journal));
-    m_recorder->restore(kills);
+    m_restoredKills = kills;
     return true;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "KillRecorder.h"
 #include "Router.h"
 #include "Store.h"
 #include "WebhookNotifier.h"
@@ -106,6 +107,7 @@ private:
 
     Limits m_limits;
     StoreOptions m_storeOptions;
+    QList<KillRecorder::Request> m_restoredKills; // read by restoreKills(), written later
     QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;

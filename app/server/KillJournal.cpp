@@ -68,6 +68,10 @@ bool KillJournal::write(const QJsonArray &kills, QString *error)
     const QString next = m_path + QStringLiteral(".new");
     QFile file(next);
     const QByteArray bytes = QJsonDocument(kills).toJson(QJsonDocument::Compact);
+    if (bytes.size() > kMaxBytes) { // read() would refuse it
+        *error = QStringLiteral("the list for %1 would exceed 16 MiB").arg(m_path);
+        return false;
+    }
     bool ok = file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
               file.write(bytes) == bytes.size() && file.flush();
     QString why = ok ? QString() : file.errorString();

@@ -128,9 +128,13 @@ std::optional<KillRecorder::Request> KillRecorder::fromJson(const QJsonObject &o
     const auto ids = strings("ids");
     const auto targets = strings("stop_all_targets");
     const QJsonValue at = o.value(QStringLiteral("at"));
-    if (!ids || !targets || !o.value(QStringLiteral("reason")).isString() ||
-        !o.value(QStringLiteral("actor")).isString() || !at.isDouble() ||
-        !o.value(QStringLiteral("event_data")).isObject())
+    const QJsonValue eventType = o.value(QStringLiteral("event_type"));
+    const bool stopAll = eventType.toString() == QLatin1String("stop.all");
+    if (!ids || !targets || ids->isEmpty() != stopAll || !eventType.isString() ||
+        !o.value(QStringLiteral("audit_type")).isString() ||
+        !o.value(QStringLiteral("reason")).isString() ||
+        !o.value(QStringLiteral("actor")).isString() || !at.isDouble() || at.toDouble() < 0 ||
+        at.toDouble() > 9e15 || !o.value(QStringLiteral("event_data")).isObject())
         return std::nullopt;
     return Request{*ids, o.value(QStringLiteral("reason")).toString(),
                    Transition{o.value(QStringLiteral("event_type")).toString(),
@@ -185,7 +189,14 @@ std::optional<SessionsEnded> KillRecorder::record(const Request &request)
               "are refused in memory and the write is retried until it gets through",
               qPrintable(describe(request)), failureName(m_lastFailure));
     m_queue.append(request);
-    saveQueue();
+    if (m_reserve && m_lastFailure == StoreFailure::DiskFull) {
+        // The list of kills waiting needs room on the same disk: the reserve's, as the kill did.
+        m_reserve->release();
+        saveQueue();
+        m_reserve->replenish();
+    } else {
+        saveQueue();
+    }
     if (!m_timer.isActive()) {
         m_delayMs = kFirstRetryMs;
         m_failures = 0;
@@ -201,7 +212,12 @@ void KillRecorder::retry()
     const qsizetype waiting = m_queue.size();
     for (qsizetype i = 0; i < m_queue.size();) {
         const Request r = m_queue.at(i);
-        const auto ended = attempt(r.ids.isEmpty() ? r.stopAllTargets : r.ids, r);
+        QStringList targets = r.ids.isEmpty() ? r.stopAllTargets : r.ids;
+        // A stop-all that found nobody active writes its own entry only: to the store an empty
+        // list is every session active now, and no session has the empty id.
+        if (targets.isEmpty())
+            targets = QStringList{QString()};
+        const auto ended = attempt(targets, r);
         if (!ended) {
             ++i;
             continue;

@@ -137,11 +137,11 @@ Daemon::Session Daemon::openSession(const QString &agent, bool supervised)
         r.body.value(QStringLiteral("supervisor_token")).toString()};
 }
 
-qint64 Daemon::metric(const QByteArray &name)
+qint64 Daemon::metric(const QByteArray &name, const QString &as)
 {
-    const RawResponse r =
-        rawHttp(port(), rawRequest("GET", "/v1/metrics", {},
-                                   {"Authorization: Bearer " + token(Role::Admin).toUtf8()}));
+    const QString bearer = as.isEmpty() ? token(Role::Admin) : as;
+    const RawResponse r = rawHttp(
+        port(), rawRequest("GET", "/v1/metrics", {}, {"Authorization: Bearer " + bearer.toUtf8()}));
     for (const QByteArray &line : r.body.split('\n')) {
         if (line.startsWith(QByteArray(name + ' ')))
             return line.mid(name.size() + 1).toLongLong();

@@ -47,8 +47,8 @@ public:
         QString id, token, supervisorToken;
     };
     Session openSession(const QString &agent, bool supervised = false);
-    // One figure of GET /v1/metrics (-1 when absent).
-    qint64 metric(const QByteArray &name);
+    // One figure of GET /v1/metrics (-1 when absent), read with `as` (default: the admin's).
+    qint64 metric(const QByteArray &name, const QString &as = {});
     // A memory figure of the process from /proc/PID/status in kB ("VmRSS", "VmHWM").
     qint64 memoryKb(const char *field) const;
 
