@@ -60,6 +60,21 @@ bool submit(SqliteStore &store, const QString &actionId, const QString &sessionI
         .error.code.isEmpty();
 }
 
+// A new database in a folder of its own, for the store to write.
+struct Database {
+    QTemporaryDir dir;
+    QString path = dir.filePath(QStringLiteral("interlock.db"));
+    SqliteStore store{path};
+    bool open()
+    {
+        QString error;
+        if (store.open(&error))
+            return true;
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+};
+
 void outside(const QString &path, const QStringList &statements)
 {
     withOutsideConnection(path, [&](QSqlDatabase &db) {
@@ -127,11 +142,10 @@ private Q_SLOTS:
     void keptRowsFollowEveryChangeTheServerMakes()
     {
         QFETCH(bool, grouped);
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("interlock.db"));
-        SqliteStore store(path);
-        QString error;
-        QVERIFY2(store.open(&error), qPrintable(error));
+        Database db;
+        QVERIFY(db.open());
+        SqliteStore &store = db.store;
+        const QString &path = db.path;
         const QString a = QStringLiteral("ses_a"), b = QStringLiteral("ses_b");
         QVERIFY(store.insertSession(sessionNamed(a), tokenOf(a), Transition{}));
         QVERIFY(store.insertSession(sessionNamed(b), tokenOf(b), Transition{}));
@@ -185,11 +199,10 @@ private Q_SLOTS:
     // row, and a session's or token's own row changes rarely.
     void rowsAreKeptAcrossChangesOfOtherRows()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("interlock.db"));
-        SqliteStore store(path);
-        QString error;
-        QVERIFY2(store.open(&error), qPrintable(error));
+        Database db;
+        QVERIFY(db.open());
+        SqliteStore &store = db.store;
+        const QString &path = db.path;
         const QString a = QStringLiteral("ses_a"), b = QStringLiteral("ses_b");
         QVERIFY(store.insertSession(sessionNamed(a), tokenOf(a), Transition{}));
         QVERIFY(store.insertSession(sessionNamed(b), tokenOf(b), Transition{}));
@@ -220,11 +233,10 @@ private Q_SLOTS:
     // another connection forgets every row kept.
     void aCommitOfAnotherConnectionIsSeen()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("interlock.db"));
-        SqliteStore store(path);
-        QString error;
-        QVERIFY2(store.open(&error), qPrintable(error));
+        Database db;
+        QVERIFY(db.open());
+        SqliteStore &store = db.store;
+        const QString &path = db.path;
         const QString a = QStringLiteral("ses_a");
         QVERIFY(store.insertSession(sessionNamed(a), tokenOf(a), Transition{}));
         QCOMPARE(store.session(a)->status, QStringLiteral("active"));
@@ -241,11 +253,10 @@ private Q_SLOTS:
     // group's COMMIT reports the loss fails rather than being made alone.
     void aGroupSQLiteRolledBackTakesItsRowsAlong()
     {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(QStringLiteral("interlock.db"));
-        SqliteStore store(path);
-        QString error;
-        QVERIFY2(store.open(&error), qPrintable(error));
+        Database db;
+        QVERIFY(db.open());
+        SqliteStore &store = db.store;
+        const QString &path = db.path;
         const QString a = QStringLiteral("ses_a"), c = QStringLiteral("ses_c");
         QVERIFY(store.insertSession(sessionNamed(a), tokenOf(a), Transition{}));
         outside(path, {QStringLiteral("CREATE TRIGGER lose AFTER INSERT ON action_views BEGIN "

@@ -1,6 +1,5 @@
 #include "KillJournal.h"
 
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>

@@ -62,7 +62,6 @@ public:
         m_entries.clear();
         m_keys.clear();
     }
-    qsizetype size() const { return m_entries.size(); }
 
 private:
     static constexpr qsizetype kMaxEntries = 256;
