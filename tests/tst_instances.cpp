@@ -2,7 +2,8 @@
 // one wakes the long-polls of another (LISTEN/NOTIFY) and reaches its KillSwitch, the database
 // refuses a killed token even before that, racing decisions have one winner, expiry runs once,
 // every server serves the same gap-free event log and one audit chain, and a listener whose
-// connection dies resubscribes and catches up. PostgreSQL only: ctest runs it as pg_instances.
+// connection dies resubscribes and catches up, and a session's pending count is right whichever
+// server changed it. PostgreSQL only: ctest runs it as pg_instances.
 #include "server/ChangeFeed.h"
 #include "server/KillSwitch.h"
 #include "server/PgStore.h"
@@ -357,6 +358,92 @@ private Q_SLOTS:
             expiries += e.toObject().value(QStringLiteral("type")).toString() ==
                         QLatin1String("action.expire");
         QCOMPARE(expiries, 1);
+    }
+
+    // The count is a sum of per-connection counters kept by a trigger (migration 7): submissions,
+    // decisions, expiry and a kill on either server keep it equal to the actions pending, and the
+    // limit holds against submissions through both servers.
+    void thePendingCountIsRightWhicheverServerChangesIt()
+    {
+        TestServer::Options manual;
+        manual.manualClock = true;
+        manual.limits.maxPendingPerSession = 5;
+        TestServer a(manual);
+        TestServer::Options shared = sharing(a);
+        shared.limits = manual.limits;
+        TestServer b(shared);
+        const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
+        const auto pendingOn = [&, sessionId = sessionId](TestServer &server) {
+            return server
+                .call(server.token(Role::Reviewer), "GET",
+                      QStringLiteral("/v1/sessions/") + sessionId)
+                .body.value(QStringLiteral("session"))
+                .toObject()
+                .value(QStringLiteral("pending"))
+                .toInt(-1);
+        };
+        const auto countedOutside = [&, sessionId = sessionId] {
+            int pending = -1;
+            withOutsideConnection(a.dbPath(), [&](QSqlDatabase &d) {
+                QSqlQuery q(d);
+                q.prepare(QStringLiteral("SELECT count(*) FROM actions WHERE session_id = ? AND "
+                                         "status = 'pending'"));
+                q.addBindValue(sessionId);
+                QVERIFY(q.exec() && q.next());
+                pending = q.value(0).toInt();
+            });
+            return pending;
+        };
+        QStringList ids;
+        QJsonObject expiring = sampleAction();
+        expiring.insert(QStringLiteral("expires_in"), 60);
+        ids << a.submit(token, expiring) << a.submit(token, sampleAction())
+            << b.submit(token, sampleAction()) << b.submit(token, sampleAction());
+        QVERIFY(!ids.contains(QString()));
+        QCOMPARE(pendingOn(a), 4);
+        QCOMPARE(pendingOn(b), 4);
+        // Decided on the other server than the one that took it: one counter up, another down.
+        QCOMPARE(b.call(b.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(ids[1]), approve())
+                     .status,
+                 200);
+        QCOMPARE(a.call(a.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(ids[2]),
+                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                                    {QStringLiteral("comment"), QStringLiteral("wrong host")}})
+                     .status,
+                 200);
+        QCOMPARE(pendingOn(b), 2);
+        a.clock()->advance(61'000); // the first one expires (on either server)
+        QTRY_COMPARE(pendingOn(a), 1);
+        QCOMPARE(countedOutside(), 1);
+        // The limit (5) counts what both servers took.
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(!a.submit(token, sampleAction()).isEmpty());
+            QVERIFY(!b.submit(token, sampleAction()).isEmpty());
+        }
+        QCOMPARE(pendingOn(a), 5);
+        QCOMPARE(b.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 429);
+        QCOMPARE(a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 429);
+        QCOMPARE(countedOutside(), 5);
+        // The kill cancels all five.
+        QCOMPARE(b.call(b.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(sessionId), QJsonObject())
+                     .status,
+                 200);
+        QCOMPARE(pendingOn(a), 0);
+        QCOMPARE(pendingOn(b), 0);
+        QCOMPARE(countedOutside(), 0);
+        // Two connections at least kept counters for this session.
+        withOutsideConnection(a.dbPath(), [&, sessionId = sessionId](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            q.prepare(QStringLiteral("SELECT count(*), sum(n) FROM pending_counts WHERE "
+                                     "session_id = ?"));
+            q.addBindValue(sessionId);
+            QVERIFY(q.exec() && q.next());
+            QVERIFY2(q.value(0).toInt() >= 2, qPrintable(q.value(0).toString()));
+            QCOMPARE(q.value(1).toInt(), 0);
+        });
     }
 
     void everyServerServesTheSameGapFreeEventLog()

@@ -100,6 +100,42 @@ private Q_SLOTS:
         QVERIFY(daemon.readAllStandardError().contains("newer"));
     }
 
+    // Migration 7 on a PostgreSQL database with actions pending: the counters it adds start from
+    // the actions pending then (made here by undoing migration 7 under a server's data).
+    void thePendingCountersStartFromTheActionsPendingBeforeThem()
+    {
+        if (!testingPostgres())
+            QSKIP("PostgreSQL's migration 7 (SQLite keeps sessions.pending from the start)");
+        QString db;
+        QString sessionId;
+        {
+            TestServer s;
+            db = s.dbPath();
+            const auto opened = s.openSession(QStringLiteral("mailer"));
+            sessionId = opened.first;
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(!s.submit(opened.second, sampleAction()).isEmpty());
+            const auto other = s.openSession(QStringLiteral("other"));
+            QVERIFY(!s.submit(other.second, sampleAction()).isEmpty());
+        }
+        withOutsideConnection(db, [](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            for (const char *sql :
+                 {"DROP TABLE pending_counts", "DROP FUNCTION interlock_count_pending CASCADE",
+                  "DELETE FROM schema_version WHERE version = 7"})
+                QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
+        });
+        TestServer::Options reopen;
+        reopen.database = db;
+        TestServer s(reopen);
+        QCOMPARE(recordedVersions(db), oneTo(latest()));
+        const ApiResult r =
+            s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions/") + sessionId);
+        QCOMPARE(
+            r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("pending")),
+            QJsonValue(3));
+    }
+
     void aSqliteFileFromBeforeTheVersionTableIsTakenOver()
     {
         if (testingPostgres())

@@ -112,6 +112,44 @@ const QList<PgMigration> &migrations()
              "review_ms bigint, approved boolean NOT NULL)",
              "CREATE INDEX reviews_time ON reviews(decided_at)",
          }},
+        {7,
+         "session pending counts",
+         {
+             // A session's pending count had been counted over its pending actions, a visit of
+             // each of them (up to the limit, 1,000 by default) by every submission and session
+             // read. It is now a sum of counters that a trigger keeps, one row per session and
+             // database connection: a connection changes only its own rows, so transitions on
+             // different servers never wait for each other's counter, and the sum is right
+             // whichever connection made each change (one may go below zero). Every change of an
+             // action's status counts, whatever code path or program makes it.
+             "CREATE TABLE pending_counts (session_id text NOT NULL, backend integer NOT NULL, "
+             "n bigint NOT NULL, PRIMARY KEY (session_id, backend))",
+             "CREATE FUNCTION interlock_count_pending() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             "BEGIN "
+             "IF TG_OP <> 'INSERT' AND OLD.status = 'pending' THEN "
+             "INSERT INTO pending_counts AS p VALUES (OLD.session_id, pg_backend_pid(), -1) "
+             "ON CONFLICT (session_id, backend) DO UPDATE SET n = p.n - 1; "
+             "END IF; "
+             "IF TG_OP <> 'DELETE' AND NEW.status = 'pending' THEN "
+             "INSERT INTO pending_counts AS p VALUES (NEW.session_id, pg_backend_pid(), 1) "
+             "ON CONFLICT (session_id, backend) DO UPDATE SET n = p.n + 1; "
+             "END IF; "
+             "RETURN NULL; "
+             "END $$",
+             // The triggers first: they lock the table against writes until this migration
+             // commits, so the counts below miss no change made meanwhile.
+             "CREATE TRIGGER actions_pending_insert AFTER INSERT ON actions FOR EACH ROW WHEN "
+             "(NEW.status = 'pending') EXECUTE FUNCTION interlock_count_pending()",
+             "CREATE TRIGGER actions_pending_update AFTER UPDATE OF status, session_id ON actions "
+             "FOR EACH ROW WHEN ((OLD.status = 'pending' OR NEW.status = 'pending') AND "
+             "(OLD.status, OLD.session_id) IS DISTINCT FROM (NEW.status, NEW.session_id)) "
+             "EXECUTE FUNCTION interlock_count_pending()",
+             "CREATE TRIGGER actions_pending_delete AFTER DELETE ON actions FOR EACH ROW WHEN "
+             "(OLD.status = 'pending') EXECUTE FUNCTION interlock_count_pending()",
+             // Backend 0 is no connection's: the actions pending before this migration.
+             "INSERT INTO pending_counts SELECT session_id, 0, count(*) FROM actions WHERE status "
+             "= 'pending' GROUP BY session_id",
+         }},
     };
     return list;
 }

@@ -248,8 +248,8 @@ InsertOutcome PgStore::insertAction(const QJsonObject &doc, const QString &idemp
     qint64 pending = 0;
     {
         QSqlQuery &s = prepared(QStringLiteral(
-            "SELECT s.status, (SELECT count(*) FROM actions a WHERE a.session_id = s.id AND "
-            "a.status = 'pending') FROM sessions s WHERE s.id = ? FOR SHARE OF s"));
+            "SELECT s.status, (SELECT coalesce(sum(p.n), 0) FROM pending_counts p WHERE "
+            "p.session_id = s.id) FROM sessions s WHERE s.id = ? FOR SHARE OF s"));
         s.addBindValue(sessionId);
         if (!execute(s))
             return failed();

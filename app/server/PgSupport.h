@@ -50,12 +50,13 @@ inline SessionRecord sessionFrom(const QSqlQuery &q, int first = 0)
     return s;
 }
 
-// The pending count is counted (an index-only scan of actions_session), not kept in a column: a
-// counter row would be written by every transition of the session and become a lock that
-// transitions on different servers wait for.
+// The pending count is the sum of the session's counters in pending_counts (kept by a trigger,
+// one row per session and connection, PgSchema.cpp migration 7), not one column: a counter row
+// would be written by every transition of the session and become a lock that transitions on
+// different servers wait for.
 #define INTERLOCK_PG_SESSION_FIELDS                                                                \
     "s.id, s.agent, s.owner, s.description, s.supervised, s.status, s.created_at, "                \
-    "(SELECT count(*) FROM actions a WHERE a.session_id = s.id AND a.status = 'pending'), "        \
+    "(SELECT coalesce(sum(p.n), 0) FROM pending_counts p WHERE p.session_id = s.id), "             \
     "s.stop, s.opener, s.owner_claimed "
 inline constexpr char kSessionColumns[] = "SELECT " INTERLOCK_PG_SESSION_FIELDS "FROM sessions s ";
 // A token and its session, if it has one (the session's columns from column 4, null without).

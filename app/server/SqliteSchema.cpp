@@ -41,7 +41,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 6;
+constexpr int kLatest = 7;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -63,6 +63,11 @@ bool SqliteStore::createSafety()
     // Standing grants and breaker trips (SqliteSafety.cpp).
     return exec(QStringLiteral("CREATE TABLE IF NOT EXISTS safety (kind TEXT NOT NULL, id TEXT NOT "
                                "NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id))"));
+}
+
+bool SqliteStore::keepsPendingCounts()
+{
+    return true;
 }
 
 bool SqliteStore::createReadingTime()
@@ -118,6 +123,8 @@ bool SqliteStore::migrate(QString *error)
         // migrateHistory adds the history columns that are missing, now with these two.
         {5, "decision.seen columns", &SqliteStore::migrateHistory},
         {6, "reading time: action_views, reviews", &SqliteStore::createReadingTime},
+        // PostgreSQL's counters; SQLite keeps the count in sessions.pending since migration 1.
+        {7, "session pending counts", &SqliteStore::keepsPendingCounts},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {

@@ -123,7 +123,8 @@ private:
     bool migrateHistory();
     bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
     bool createSafety();
-    bool createReadingTime(); // action_views and reviews (issue #15)
+    bool createReadingTime();  // action_views and reviews (issue #15)
+    bool keepsPendingCounts(); // nothing to do: sessions.pending has been there from the start
     bool insertReview(const QString &actionId, const ReviewRecord &review); // SqliteReviews.cpp
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
