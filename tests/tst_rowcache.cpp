@@ -111,6 +111,7 @@ public:
     }
     int tokens() const { return m_tokens; }
     int sessions() const { return m_sessions; }
+    int versionChecks() const { return m_versionChecks; } // PRAGMA data_version
     bool hooked() const { return m_db != nullptr; }
 
 private:
@@ -120,11 +121,13 @@ private:
         auto *reads = static_cast<RowReads *>(self);
         reads->m_tokens += sql.contains("FROM tokens WHERE hash = ");
         reads->m_sessions += sql.contains("FROM sessions s WHERE s.id = ");
+        reads->m_versionChecks += sql.contains("PRAGMA data_version");
         return 0;
     }
     sqlite3 *m_db = nullptr;
     int m_tokens = 0;
     int m_sessions = 0;
+    int m_versionChecks = 0;
 };
 } // namespace
 
@@ -225,6 +228,16 @@ private Q_SLOTS:
         QCOMPARE(store.session(a)->status, QStringLiteral("killed"));
         QCOMPARE(store.token(tokenOf(a))->revoked, true);
         QCOMPARE(store.session(b)->status, QStringLiteral("active"));
+        QCOMPARE(reads.sessions(), sessionReads + 1);
+        QCOMPARE(reads.tokens(), tokenReads + 1);
+
+        // A request's credential (token and session) checks for outside commits once.
+        const int checks = reads.versionChecks();
+        const auto credential = store.credential(tokenOf(a));
+        QVERIFY(credential && credential->session);
+        QCOMPARE(credential->session->status, QStringLiteral("killed"));
+        QCOMPARE(credential->token.revoked, true);
+        QCOMPARE(reads.versionChecks(), checks + 1);
         QCOMPARE(reads.sessions(), sessionReads + 1);
         QCOMPARE(reads.tokens(), tokenReads + 1);
     }

@@ -58,7 +58,11 @@ QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()
 
 std::optional<SessionRecord> SqliteStore::session(const QString &id)
 {
-    const bool keep = keepsRows();
+    return readSession(id, keepsRows());
+}
+
+std::optional<SessionRecord> SqliteStore::readSession(const QString &id, bool keep)
+{
     if (keep) {
         if (auto kept = m_sessionCache.find(id))
             return kept;

@@ -446,7 +446,23 @@ bool SqliteStore::insertToken(const QByteArray &hash, const TokenRecord &token, 
 
 std::optional<TokenRecord> SqliteStore::token(const QByteArray &hash)
 {
+    return readToken(hash, keepsRows());
+}
+
+std::optional<Credential> SqliteStore::credential(const QByteArray &hash)
+{
     const bool keep = keepsRows();
+    const auto token = readToken(hash, keep);
+    if (!token)
+        return std::nullopt;
+    Credential out{*token, std::nullopt};
+    if (!token->sessionId.isEmpty())
+        out.session = readSession(token->sessionId, keep);
+    return out;
+}
+
+std::optional<TokenRecord> SqliteStore::readToken(const QByteArray &hash, bool keep)
+{
     if (keep) {
         if (auto kept = m_tokenCache.find(hash))
             return kept;

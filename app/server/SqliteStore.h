@@ -43,6 +43,7 @@ public:
     bool insertToken(const QByteArray &hash, const TokenRecord &token, qint64 at,
                      const QString &actor) override;
     std::optional<TokenRecord> token(const QByteArray &hash) override;
+    std::optional<Credential> credential(const QByteArray &hash) override;
     QList<std::pair<QByteArray, TokenRecord>> controlTokens() override;
     QList<TokenRecord> tokenNames() override;
     bool appendAuditEntry(const Transition &t) override;
@@ -146,6 +147,10 @@ private:
     // (it may number rows anew).
     bool keepsRows();
     bool groupLost() const;
+    // The reads behind token(), session() and credential(); `keep` is what keepsRows() said
+    // (checked once per request: it costs a PRAGMA data_version).
+    std::optional<TokenRecord> readToken(const QByteArray &hash, bool keep);
+    std::optional<SessionRecord> readSession(const QString &id, bool keep);
     bool m_keepsRows = false; // the hooks are installed (ReadWrite, one SQLite library)
     sqlite3_stmt *m_dataVersion = nullptr;
     int m_lastDataVersion = -1;
