@@ -2,6 +2,7 @@
 
 #include "CtlCommon.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QLocale>
 #include <algorithm>
@@ -53,6 +54,41 @@ void printTable(const QString &title, const std::vector<std::pair<QString, QStri
                                       QString(vw + 2, QLatin1Char('-'))));
     for (const auto &[key, value] : rows)
         out(QStringLiteral("| %1 | %2 |").arg(key, -kw).arg(value, vw));
+}
+
+MachineCpu::MachineCpu()
+    : m_start(sample())
+{}
+
+double MachineCpu::busyPercent() const
+{
+    const auto end = sample();
+    const qint64 total = end.second - m_start.second;
+    if (m_start.second < 0 || end.second < 0 || total <= 0)
+        return -1;
+    return 100.0 * double(end.first - m_start.first) / double(total);
+}
+
+std::pair<qint64, qint64> MachineCpu::sample()
+{
+    // cpu  user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+    QFile stat(QStringLiteral("/proc/stat"));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {-1, -1};
+    const QList<QByteArray> fields = stat.readLine().simplified().split(' ');
+    if (fields.size() < 9 || fields[0] != "cpu")
+        return {-1, -1};
+    qint64 total = 0, idle = 0;
+    for (int i = 1; i <= 8; ++i) {
+        bool ok = false;
+        const qint64 v = fields[i].toLongLong(&ok);
+        if (!ok)
+            return {-1, -1};
+        total += v;
+        if (i == 4 || i == 5)
+            idle += v;
+    }
+    return {total - idle, total};
 }
 
 } // namespace interlock::ctl
