@@ -261,10 +261,8 @@ private Q_SLOTS:
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("DROP TABLE action_views")));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE reviews")));
-            if (testingPostgres()) { // and migration 7's counters
-                QVERIFY(q.exec(QStringLiteral("DROP TABLE pending_counts")));
-                QVERIFY(q.exec(QStringLiteral("DROP FUNCTION interlock_count_pending CASCADE")));
-            }
+            if (testingPostgres()) // and migration 7's counters
+                QVERIFY(dropPendingCounters(db));
             QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version >= 6")));
         });
         m_s->restart();

@@ -119,11 +119,9 @@ private Q_SLOTS:
             QVERIFY(!s.submit(other.second, sampleAction()).isEmpty());
         }
         withOutsideConnection(db, [](QSqlDatabase &d) {
-            QSqlQuery q(d);
-            for (const char *sql :
-                 {"DROP TABLE pending_counts", "DROP FUNCTION interlock_count_pending CASCADE",
-                  "DELETE FROM schema_version WHERE version = 7"})
-                QVERIFY2(q.exec(QString::fromLatin1(sql)), sql);
+            QVERIFY(dropPendingCounters(d));
+            QVERIFY(
+                QSqlQuery(d).exec(QStringLiteral("DELETE FROM schema_version WHERE version = 7")));
         });
         TestServer::Options reopen;
         reopen.database = db;
@@ -134,6 +132,41 @@ private Q_SLOTS:
         QCOMPARE(
             r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("pending")),
             QJsonValue(3));
+    }
+
+    // Changes made by another program count too: one whose search_path does not hold the
+    // tables (the triggers' functions pin theirs), and a TRUNCATE (no row trigger fires).
+    void changesFromOutsideAreCounted()
+    {
+        if (!testingPostgres())
+            QSKIP("PostgreSQL's counters (SQLite keeps sessions.pending in the same statements)");
+        TestServer s;
+        const auto [sessionId, token] = s.openSession(QStringLiteral("mailer"));
+        const QString first = s.submit(token, sampleAction());
+        QVERIFY(!first.isEmpty() && !s.submit(token, sampleAction()).isEmpty());
+        const auto pending = [&, sessionId = sessionId] {
+            return s
+                .call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions/") + sessionId)
+                .body.value(QStringLiteral("session"))
+                .toObject()
+                .value(QStringLiteral("pending"))
+                .toInt(-1);
+        };
+        QCOMPARE(pending(), 2);
+        withOutsideConnection(s.dbPath(), [&](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            QVERIFY(q.exec(QStringLiteral("SET search_path = pg_catalog")));
+            q.prepare(
+                QStringLiteral("UPDATE public.actions SET status = 'cancelled' WHERE id = ?"));
+            q.addBindValue(first);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        });
+        QCOMPARE(pending(), 1);
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            QVERIFY2(q.exec(QStringLiteral("TRUNCATE actions")), qPrintable(q.lastError().text()));
+        });
+        QCOMPARE(pending(), 0);
     }
 
     void aSqliteFileFromBeforeTheVersionTableIsTakenOver()

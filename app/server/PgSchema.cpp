@@ -124,7 +124,9 @@ const QList<PgMigration> &migrations()
              // action's status counts, whatever code path or program makes it.
              "CREATE TABLE pending_counts (session_id text NOT NULL, backend integer NOT NULL, "
              "n bigint NOT NULL, PRIMARY KEY (session_id, backend))",
-             "CREATE FUNCTION interlock_count_pending() RETURNS trigger LANGUAGE plpgsql AS $$ "
+             // Its search_path pinned: a program with another one must still count here.
+             "CREATE FUNCTION interlock_count_pending() RETURNS trigger LANGUAGE plpgsql SET "
+             "search_path FROM CURRENT AS $$ "
              "BEGIN "
              "IF TG_OP <> 'INSERT' AND OLD.status = 'pending' THEN "
              "INSERT INTO pending_counts AS p VALUES (OLD.session_id, pg_backend_pid(), -1) "
@@ -146,6 +148,12 @@ const QList<PgMigration> &migrations()
              "EXECUTE FUNCTION interlock_count_pending()",
              "CREATE TRIGGER actions_pending_delete AFTER DELETE ON actions FOR EACH ROW WHEN "
              "(OLD.status = 'pending') EXECUTE FUNCTION interlock_count_pending()",
+             // TRUNCATE fires no row trigger.
+             "CREATE FUNCTION interlock_forget_pending() RETURNS trigger LANGUAGE plpgsql SET "
+             "search_path FROM CURRENT AS $$ BEGIN DELETE FROM pending_counts; RETURN NULL; END "
+             "$$",
+             "CREATE TRIGGER actions_pending_truncate AFTER TRUNCATE ON actions FOR EACH STATEMENT "
+             "EXECUTE FUNCTION interlock_forget_pending()",
              // Backend 0 is no connection's: the actions pending before this migration.
              "INSERT INTO pending_counts SELECT session_id, 0, count(*) FROM actions WHERE status "
              "= 'pending' GROUP BY session_id",

@@ -205,6 +205,20 @@ void withOutsideConnection(const QString &location, const std::function<void(QSq
     QSqlDatabase::removeDatabase(name);
 }
 
+bool dropPendingCounters(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    for (const char *sql :
+         {"DROP TABLE pending_counts", "DROP FUNCTION interlock_count_pending CASCADE",
+          "DROP FUNCTION interlock_forget_pending CASCADE"}) {
+        if (!q.exec(QString::fromLatin1(sql))) {
+            qWarning("%s: %s", sql, qPrintable(q.lastError().text()));
+            return false;
+        }
+    }
+    return true;
+}
+
 void refuseWritesTo(const QString &location, const QString &table)
 {
     withOutsideConnection(location, [&](QSqlDatabase &db) {

@@ -97,6 +97,9 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 100
 // process would see it. SQL run there must be valid in both dialects, or check testingPostgres().
 void withOutsideConnection(const QString &location,
                            const std::function<void(QSqlDatabase &)> &work);
+// Undoes PostgreSQL's migration 7 (the pending counters and their triggers), as in a database
+// from before it; the caller removes its schema_version row. False if a statement failed.
+bool dropPendingCounters(QSqlDatabase &db);
 // Makes the database refuse every change to `table` (a trigger), standing in for a full disk.
 void refuseWritesTo(const QString &location, const QString &table);
 
