@@ -373,14 +373,8 @@ private Q_SLOTS:
         shared.limits = manual.limits;
         TestServer b(shared);
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
-        const auto pendingOn = [&, sessionId = sessionId](TestServer &server) {
-            return server
-                .call(server.token(Role::Reviewer), "GET",
-                      QStringLiteral("/v1/sessions/") + sessionId)
-                .body.value(QStringLiteral("session"))
-                .toObject()
-                .value(QStringLiteral("pending"))
-                .toInt(-1);
+        const auto pendingOn = [sessionId = sessionId](TestServer &server) {
+            return server.sessionView(sessionId).value(QStringLiteral("pending")).toInt(-1);
         };
         const auto countedOutside = [&, sessionId = sessionId] {
             int pending = -1;

@@ -127,11 +127,7 @@ private Q_SLOTS:
         reopen.database = db;
         TestServer s(reopen);
         QCOMPARE(recordedVersions(db), oneTo(latest()));
-        const ApiResult r =
-            s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions/") + sessionId);
-        QCOMPARE(
-            r.body.value(QStringLiteral("session")).toObject().value(QStringLiteral("pending")),
-            QJsonValue(3));
+        QCOMPARE(s.sessionView(sessionId).value(QStringLiteral("pending")), QJsonValue(3));
     }
 
     // Changes made by another program count too: one whose search_path does not hold the
@@ -145,12 +141,7 @@ private Q_SLOTS:
         const QString first = s.submit(token, sampleAction());
         QVERIFY(!first.isEmpty() && !s.submit(token, sampleAction()).isEmpty());
         const auto pending = [&, sessionId = sessionId] {
-            return s
-                .call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions/") + sessionId)
-                .body.value(QStringLiteral("session"))
-                .toObject()
-                .value(QStringLiteral("pending"))
-                .toInt(-1);
+            return s.sessionView(sessionId).value(QStringLiteral("pending")).toInt(-1);
         };
         QCOMPARE(pending(), 2);
         withOutsideConnection(s.dbPath(), [&](QSqlDatabase &d) {

@@ -159,6 +159,14 @@ QString TestServer::submit(const QString &sessionToken, const QJsonObject &body)
     return r.body.value(QStringLiteral("id")).toString();
 }
 
+QJsonObject TestServer::sessionView(const QString &id)
+{
+    const ApiResult r = call(token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions/") + id);
+    if (r.status != 200)
+        qWarning("session read failed: %s", qPrintable(r.describe()));
+    return r.body.value(QStringLiteral("session")).toObject();
+}
+
 QJsonObject sampleAction(const QString &kind, const QString &title)
 {
     return {{QStringLiteral("kind"), kind},

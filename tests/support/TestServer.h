@@ -66,6 +66,8 @@ public:
     Supervised openSupervisedSession(const QString &agent);
     // Submits `body` with a session token; returns the new action's id (empty on failure).
     QString submit(const QString &sessionToken, const QJsonObject &body);
+    // A session as GET /v1/sessions/{id} shows it to a reviewer; empty if that fails.
+    QJsonObject sessionView(const QString &id);
 
 private:
     void start();
