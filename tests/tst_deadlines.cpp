@@ -46,6 +46,31 @@ class TestDeadlines : public QObject
     }
 
 private Q_SLOTS:
+    // Actions falling due together are expired in id order, whatever order their deadlines come
+    // in: every change of many actions locks them in that order, so on PostgreSQL a sweep meets a
+    // kill, a bulk decision or another server's sweep of the same actions without deadlocking.
+    void dueActionsAreExpiredInIdOrder()
+    {
+        TestServer s(TestServer::Options{true, {}, {}});
+        const auto session = s.openSession(QStringLiteral("a"));
+        QStringList ids;
+        for (int i = 0; i < 12; ++i) // each due a second after the one before
+            ids.append(s.submit(session.second, expiringIn(60 + i)));
+        s.clock()->advance(120 * kSecond);
+        QTRY_COMPARE(storedStatus(s.dbPath(), ids.last()), QStringLiteral("expired"));
+        QStringList expired;
+        const ApiResult audit =
+            s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/audit?limit=1000"));
+        for (const QJsonValue &v : audit.body.value(QStringLiteral("entries")).toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e.value(QStringLiteral("type")).toString() == QLatin1String("action.expire"))
+                expired.append(e.value(QStringLiteral("subject")).toString());
+        }
+        QStringList byId = ids;
+        byId.sort();
+        QCOMPARE(expired, byId);
+    }
+
     void aWallClockSetBackDoesNotExtendADeadline()
     {
         TestServer s(TestServer::Options{true, {}, {}});

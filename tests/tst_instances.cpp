@@ -71,6 +71,73 @@ QList<qint64> eventSeqs(const QUrl &url, const QString &token)
     }
 }
 
+const QString kBulk = QStringLiteral("/v1/actions/bulk-decision");
+
+QUrl urlOf(const ServerThread &s)
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(s.port()));
+}
+
+void startBoth(ServerThread &a, ServerThread &b)
+{
+    a.start();
+    b.start();
+    QVERIFY2(a.waitUntilReady(), qPrintable(a.error()));
+    QVERIFY2(b.waitUntilReady(), qPrintable(b.error()));
+}
+
+// A session opened on `s` with `count` pending actions: its id and theirs, in submission order.
+std::pair<QString, QStringList> sessionWithActions(const ServerThread &s, int count)
+{
+    const ApiResult opened =
+        ApiClient(urlOf(s), s.agentToken())
+            .call("POST", QStringLiteral("/v1/sessions"),
+                  QJsonObject{{QStringLiteral("agent"), QStringLiteral("bulk-racer")}});
+    ApiClient agent(urlOf(s), opened.body.value(QStringLiteral("token")).toString());
+    QStringList ids;
+    for (int i = 0; i < count; ++i)
+        ids.append(agent.call("POST", QStringLiteral("/v1/actions"), sampleAction())
+                       .body.value(QStringLiteral("id"))
+                       .toString());
+    return {opened.body.value(QStringLiteral("session"))
+                .toObject()
+                .value(QStringLiteral("id"))
+                .toString(),
+            ids};
+}
+
+QJsonObject bulkApproval(const QStringList &ids)
+{
+    return {{QStringLiteral("ids"), QJsonArray::fromStringList(ids)},
+            {QStringLiteral("decision"), QStringLiteral("approve")}};
+}
+
+// Adds the ids a bulk decision approved to `winners`: each once; the others lost (409).
+void approvedIn(const ApiResult &r, QSet<QString> *winners)
+{
+    for (const QJsonValue &v : r.body.value(QStringLiteral("results")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const QString id = o.value(QStringLiteral("id")).toString();
+        if (o.value(QStringLiteral("ok")).toBool()) {
+            QVERIFY2(!winners->contains(id), qPrintable(id + QStringLiteral(" decided twice")));
+            winners->insert(id);
+        } else {
+            QCOMPARE(o.value(QStringLiteral("status")).toInt(), 409);
+        }
+    }
+}
+
+// How many connections to the test database wait for a lock.
+int lockWaiters(QSqlDatabase &d)
+{
+    QSqlQuery q(d);
+    return q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                 "current_database() AND wait_event_type = 'Lock'")) &&
+                   q.next()
+               ? q.value(0).toInt()
+               : -1;
+}
+
 // B stops hearing A's change feed; a supervised session is opened on A. Nothing when B has no
 // feed to stop.
 std::optional<TestServer::Supervised> supervisedOnAWhileBIsDeaf(TestServer &a, TestServer &b)
@@ -272,6 +339,123 @@ private Q_SLOTS:
                      .body.value(QStringLiteral("ok"))
                      .toBool(),
                  true);
+    }
+
+    // Two reviewers select the same actions in opposite orders and bulk-approve them at once on
+    // two servers. Row locks taken in opposite orders would deadlock: PostgreSQL breaks the tie
+    // after a second and fails one server's whole group. Every change of many actions locks them
+    // in id order, so each action has one winner and both reviewers get their answer.
+    void twoBulkDecisionsInOppositeOrdersOnTwoServersBothAnswer()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0), b(db, QHostAddress::LocalHost, 0);
+        startBoth(a, b);
+        ApiClient reviewerA(urlOf(a), a.reviewerToken()), reviewerB(urlOf(b), b.reviewerToken());
+        constexpr int kRounds = 6;
+        for (int round = 0; round < kRounds; ++round) {
+            const QStringList ids = sessionWithActions(a, 40).second;
+            std::optional<ApiResult> first, second;
+            reviewerA.request("POST", kBulk, bulkApproval(ids),
+                              [&](const ApiResult &r) { first = r; });
+            reviewerB.request("POST", kBulk, bulkApproval({ids.rbegin(), ids.rend()}),
+                              [&](const ApiResult &r) { second = r; });
+            QTRY_VERIFY(first && second);
+            QVERIFY2(first->status == 200, qPrintable(first->describe()));
+            QVERIFY2(second->status == 200, qPrintable(second->describe()));
+            QSet<QString> winners;
+            approvedIn(*first, &winners);
+            approvedIn(*second, &winners);
+            QCOMPARE(winners.size(), ids.size());
+        }
+    }
+
+    // An on-call kills a session on one server while a reviewer bulk-approves its actions on the
+    // other. An outside transaction holds one action's row until both wait: the one submitted
+    // just before the action with the lowest id. Had the kill locked the actions in the order
+    // they were stored, it would hold the ones before that row and the bulk decision would take
+    // the lowest id, which the kill needs next: a deadlock once the row is let go. In id order
+    // both answer; every action ends cancelled (approved ones were never delivered).
+    void aKillAndABulkDecisionOnTwoServersBothAnswer()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0), b(db, QHostAddress::LocalHost, 0);
+        startBoth(a, b);
+        QString sessionId;
+        QStringList ids;
+        qsizetype lowest = 0;
+        while (lowest == 0) { // the lowest id submitted first: nothing before it (1 in 40)
+            std::tie(sessionId, ids) = sessionWithActions(a, 40);
+            QCOMPARE(ids.size(), 40);
+            lowest = std::min_element(ids.begin(), ids.end()) - ids.begin();
+        }
+        ApiClient oncallA(urlOf(a), a.oncallToken()), reviewerB(urlOf(b), b.reviewerToken());
+        std::optional<ApiResult> killed, decided;
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QVERIFY(d.transaction());
+            QSqlQuery hold(d);
+            hold.prepare(QStringLiteral("SELECT id FROM actions WHERE id = ? FOR UPDATE"));
+            hold.addBindValue(ids.at(lowest - 1));
+            QVERIFY(hold.exec() && hold.next());
+            oncallA.request("POST", QStringLiteral("/v1/sessions/%1/kill").arg(sessionId),
+                            QJsonObject{}, [&](const ApiResult &r) { killed = r; });
+            QTRY_COMPARE(lockWaiters(d), 1);
+            // Listed in reverse: decided in id order all the same.
+            reviewerB.request("POST", kBulk, bulkApproval({ids.rbegin(), ids.rend()}),
+                              [&](const ApiResult &r) { decided = r; });
+            QTRY_COMPARE(lockWaiters(d), 2);
+            QVERIFY(d.commit());
+        });
+        QTRY_VERIFY(killed && decided);
+        QVERIFY2(killed->status == 200, qPrintable(killed->describe()));
+        QVERIFY2(decided->status == 200, qPrintable(decided->describe()));
+        QSet<QString> winners;
+        approvedIn(*decided, &winners);
+        for (const QString &id : ids) {
+            QCOMPARE(reviewerB.call("GET", QStringLiteral("/v1/actions/") + id)
+                         .body.value(QStringLiteral("status"))
+                         .toString(),
+                     QStringLiteral("cancelled"));
+        }
+    }
+
+    // Another program deadlocks with a server's group (PostgreSQL breaks it after a second by
+    // failing the one that waited longest, the server). Every later statement of that group fails
+    // as "transaction aborted"; the reply still says why: 503 store_busy, retry. The retry works.
+    void aGroupFailedByADeadlockIsARetryable503()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0);
+        a.start();
+        QVERIFY2(a.waitUntilReady(), qPrintable(a.error()));
+        QStringList ids = sessionWithActions(a, 3).second;
+        QCOMPARE(ids.size(), 3);
+        ids.sort();
+        ApiClient reviewer(urlOf(a), a.reviewerToken());
+        std::optional<ApiResult> decided;
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QVERIFY(d.transaction());
+            const auto lock = [&d](const QString &id) {
+                QSqlQuery q(d);
+                q.prepare(QStringLiteral("SELECT id FROM actions WHERE id = ? FOR UPDATE"));
+                q.addBindValue(id);
+                return q.exec() && q.next();
+            };
+            QVERIFY(lock(ids[1]));
+            reviewer.request("POST", kBulk, bulkApproval(ids),
+                             [&](const ApiResult &r) { decided = r; });
+            QTRY_COMPARE(lockWaiters(d), 1); // the server holds ids[0], waits for ids[1]
+            QVERIFY2(lock(ids[0]), "PostgreSQL failed this connection, not the server's group");
+            QVERIFY(d.commit());
+        });
+        QTRY_VERIFY(decided);
+        QCOMPARE(decided->status, 503);
+        QCOMPARE(decided->error().code, QStringLiteral("store_busy"));
+        const ApiResult again = reviewer.call("POST", kBulk, bulkApproval(ids));
+        QCOMPARE(again.status, 200);
+        QCOMPARE(again.body.value(QStringLiteral("decided")).toInt(), 3);
     }
 
     void theCompareAndSwapHasOneWinnerAmongEightConnections()

@@ -645,7 +645,13 @@ int ActionService::expireDue()
     int expired = 0;
     bool failed = false;
     for (;;) {
-        const QList<QJsonObject> due = m_store.pendingExpiredAt(m_deadlines.nowMs(), 200);
+        QList<QJsonObject> due = m_store.pendingExpiredAt(m_deadlines.nowMs(), 200);
+        // In id order, as every change of many actions locks them: another server expiring the
+        // same actions, or deciding them in bulk, waits for this one instead of deadlocking.
+        std::sort(due.begin(), due.end(), [](const QJsonObject &a, const QJsonObject &b) {
+            return a.value(QStringLiteral("id")).toString() <
+                   b.value(QStringLiteral("id")).toString();
+        });
         int batch = 0;
         for (const QJsonObject &a : due) {
             if (!isPending(current(a)))

@@ -3,6 +3,7 @@
 #include "ActionService.h"
 #include "core/FieldReader.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QSet>
 
@@ -99,10 +100,15 @@ QJsonObject BulkDecision::run(ActionService &actions, const Principal &who, int 
                          {QStringLiteral("field"), QStringLiteral("ids")},
                          {QStringLiteral("refused"), refused}}}};
     }
-    // Then each on its own, in the order given.
-    QJsonArray results;
+    // Then each on its own, in id order, answered in the order given. On PostgreSQL each decision
+    // locks its row until the group commits; a kill, an expiry or a bulk decision on another
+    // server locks many rows in that same order, so the two wait for each other instead of
+    // deadlocking (which fails a whole group of requests after a second).
+    QStringList byId = ids;
+    byId.sort();
+    QHash<QString, QJsonObject> resultOf;
     int decided = 0;
-    for (const QString &id : ids) {
+    for (const QString &id : std::as_const(byId)) {
         DecisionRequest request;
         request.kind = kind;
         request.comment = comment;
@@ -111,18 +117,21 @@ QJsonObject BulkDecision::run(ActionService &actions, const Principal &who, int 
         const ActionService::Outcome r = actions.decide(who, id, request);
         if (r.error.isError()) {
             QJsonObject error = r.error.toJson().value(QStringLiteral("error")).toObject();
-            results.append(QJsonObject{{QStringLiteral("id"), id},
-                                       {QStringLiteral("ok"), false},
-                                       {QStringLiteral("status"), r.error.status},
-                                       {QStringLiteral("error"), error}});
+            resultOf.insert(id, {{QStringLiteral("id"), id},
+                                 {QStringLiteral("ok"), false},
+                                 {QStringLiteral("status"), r.error.status},
+                                 {QStringLiteral("error"), error}});
             continue;
         }
         ++decided;
-        results.append(QJsonObject{{QStringLiteral("id"), id},
-                                   {QStringLiteral("ok"), true},
-                                   {QStringLiteral("status"), 200},
-                                   {QStringLiteral("action"), r.action}});
+        resultOf.insert(id, {{QStringLiteral("id"), id},
+                             {QStringLiteral("ok"), true},
+                             {QStringLiteral("status"), 200},
+                             {QStringLiteral("action"), r.action}});
     }
+    QJsonArray results;
+    for (const QString &id : ids)
+        results.append(resultOf.value(id));
     *status = 200;
     return {{QStringLiteral("decision"), DecisionRequest::kindName(kind)},
             {QStringLiteral("results"), results},

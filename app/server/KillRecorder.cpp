@@ -24,7 +24,7 @@ const char *failureName(StoreFailure f)
     case StoreFailure::DiskFull:
         return "the disk is full or refuses writes";
     case StoreFailure::Busy:
-        return "another program holds the database's write lock";
+        return "the database was locked by another program or server";
     case StoreFailure::Unavailable:
         return "the database server cannot be reached";
     case StoreFailure::Other:

@@ -284,13 +284,19 @@ bool PgStore::execute(QSqlQuery &q)
 
 void PgStore::noteFailure(const QSqlError &error)
 {
+    const bool doomed = m_groupFailed;
     m_failed = true;
     if (m_groupOpen)
         m_groupFailed = true;
     const QString state = error.nativeErrorCode();
+    // In a group already doomed, every later statement fails as "transaction aborted": the
+    // failure that doomed it says why (a deadlock is worth a retry, a full disk is not).
+    if (doomed && state == QLatin1String("25P02"))
+        return;
     if (state == QLatin1String("53100"))
         m_failure = StoreFailure::DiskFull;
-    else if (state == QLatin1String("55P03") || state == QLatin1String("40P01"))
+    else if (state == QLatin1String("55P03") || state == QLatin1String("40P01") ||
+             state == QLatin1String("40001"))
         m_failure = StoreFailure::Busy;
     else if (state.startsWith(QLatin1String("08")) || state.startsWith(QLatin1String("57P")) ||
              error.type() == QSqlError::ConnectionError)

@@ -102,8 +102,11 @@ bool PgStore::closeSession(const SessionRecord &s, const QString &status, const 
     // can no longer be delivered, so they must not stay approved. Delivered ones keep their status.
     QList<QJsonObject> open;
     {
+        // Locked in id order, as every change of many actions locks them: a kill racing a bulk
+        // decision or an expiry on another server waits for it instead of deadlocking.
         QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM actions WHERE session_id = ? AND "
-                                               "status IN ('pending', 'approved') FOR UPDATE"));
+                                               "status IN ('pending', 'approved') ORDER BY id "
+                                               "FOR UPDATE"));
         q.addBindValue(s.id);
         if (!execute(q))
             return false;
@@ -159,7 +162,9 @@ std::optional<SessionsEnded> PgStore::killSessions(const QStringList &ids, const
         q.finish();
     } else {
         m_failed = false;
-        for (const QString &id : ids) {
+        QStringList sorted = ids; // locked in id order, like kill-all's
+        sorted.sort();
+        for (const QString &id : std::as_const(sorted)) {
             const auto s = sessionRow(id, true);
             if (m_failed)
                 return std::nullopt;

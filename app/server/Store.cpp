@@ -64,8 +64,8 @@ ApiError storeError(StoreFailure failure, const QString &what)
     case StoreFailure::Busy: {
         ApiError e{503,
                    QStringLiteral("store_busy"),
-                   QStringLiteral("%1 could not be stored: another program holds the database's "
-                                  "write lock. Nothing was changed; retry shortly.")
+                   QStringLiteral("%1 could not be stored: the database was locked by another "
+                                  "program or server. Nothing was changed; retry shortly.")
                        .arg(what),
                    {}};
         e.retryAfterSeconds = 1;

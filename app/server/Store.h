@@ -106,12 +106,13 @@ struct SafetyWrite {
     QString subject;       // the audit entry's subject
 };
 
-// Why the last write failed, so that the API can say it (507 on a full disk, 503 while another
-// program holds the database's write lock) and a kill can use the disk reserve.
+// Why the last write failed, so that the API can say it (507 on a full disk, 503 while a lock
+// held by another program or server got in the way) and a kill can use the disk reserve.
 enum class StoreFailure {
     None,
     DiskFull,    // no space left (or the disk refused the write): the reserve can help
-    Busy,        // another program holds the write lock
+    Busy,        // locked by another program or server (SQLite's write lock; PostgreSQL's lock
+                 // timeout or a deadlock it broke)
     Unavailable, // the connection to the database server is lost (PostgreSQL restarting)
     Other,       // anything else (a constraint, a broken file…)
 };
