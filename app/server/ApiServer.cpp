@@ -173,6 +173,8 @@ bool ApiServer::open(QString *error)
             http->forward(std::move(r), std::move(channel));
         },
         m_liveness.get());
+    if (m_killJournal)
+        m_control->setJournal(m_killJournal, [c = m_clock] { return c->nowMs(); });
     ControlPath *control = m_control;
     connect(m_commits, &CommitGroup::broke, control,
             [control](const QString &why) { control->setBroken(why); });
@@ -290,7 +292,7 @@ void ApiServer::openSafety()
 
 bool ApiServer::restoreKills(QString *error)
 {
-    auto journal = std::make_unique<KillJournal>(m_databasePath + QStringLiteral(".kills"));
+    auto journal = std::make_shared<KillJournal>(m_databasePath + QStringLiteral(".kills"));
     const auto left = journal->read(error);
     if (!left)
         return false;
@@ -314,6 +316,7 @@ bool ApiServer::restoreKills(QString *error)
         qWarning("interlock: %lld kills the last run could not record are refused again and "
                  "written now (from %s)",
                  qint64(kills.size()), qPrintable(journal->path()));
+    m_killJournal = journal;
     m_recorder->setJournal(std::move(journal));
     m_restoredKills = kills;
     return true;

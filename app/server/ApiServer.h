@@ -24,6 +24,7 @@ class CommitGroup;
 class ControlPath;
 class DiskReserve;
 class HttpServerAdapter;
+class KillJournal;
 class KillRecorder;
 class KillSwitch;
 class LivenessMonitor;
@@ -108,6 +109,7 @@ private:
     Limits m_limits;
     StoreOptions m_storeOptions;
     QList<KillRecorder::Request> m_restoredKills; // read by restoreKills(), written later
+    std::shared_ptr<KillJournal> m_killJournal;   // SQLite: kills not in the database yet
     QString m_databasePath;
     std::unique_ptr<Clock> m_ownClock;
     Clock *m_clock;

@@ -1,6 +1,8 @@
 #include "ControlPath.h"
 
 #include "Authenticator.h"
+#include "KillJournal.h"
+#include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "LivenessMonitor.h"
 #include "TokenCache.h"
@@ -81,16 +83,21 @@ private:
 
 // Waits for the API thread's answer to a kill the control path has already applied in memory:
 // passes it on when it comes in time, or answers "recorded": false when it does not (or when
-// the write failed; the KillRecorder keeps retrying it).
+// the write failed; the KillRecorder keeps retrying it). An answer of "recorded": false is made
+// durable first: the kill goes into the journal, and out of it once the API thread has answered
+// (it wrote the kill, or its KillRecorder keeps it in the same journal).
 class ControlPath::KillWait : public QObject, public http::ReplySink
 {
 public:
-    KillWait(std::shared_ptr<ReplyChannel> client, QJsonObject unrecorded, int waitMs)
+    KillWait(std::shared_ptr<ReplyChannel> client, QJsonObject unrecorded, int waitMs,
+             std::shared_ptr<KillJournal> journal, QJsonObject kill)
         : m_client(std::move(client))
         , m_unrecorded(std::move(unrecorded))
+        , m_journal(std::move(journal))
+        , m_kill(std::move(kill))
     {
         m_timer.setSingleShot(true);
-        connect(&m_timer, &QTimer::timeout, this, [this] { finish(std::nullopt); });
+        connect(&m_timer, &QTimer::timeout, this, [this] { finish(std::nullopt, true); });
         m_timer.start(waitMs);
     }
     ~KillWait() override
@@ -102,28 +109,51 @@ public:
 
     void deliver(ReplyChannel *, ResponsePart part) override
     {
-        if (part.kind == ResponsePart::Kind::Whole && part.status < 500)
-            return finish(std::move(part));
-        finish(std::nullopt); // a failed write: the kill holds in memory all the same
+        const bool taken = part.kind == ResponsePart::Kind::Whole && part.status < 500;
+        if (m_finished) { // answered already, on time out: the API thread has it now
+            if (taken && m_journaled) {
+                QString error;
+                if (!m_journal->forgetAnswered(*m_journaled, &error))
+                    qWarning("interlock: %s", qPrintable(error)); // kept: recorded again
+            }
+            deleteLater();
+            return;
+        }
+        if (taken)
+            return finish(std::move(part), false);
+        finish(std::nullopt, false); // a failed write: the kill holds in memory all the same
     }
 
 private:
-    void finish(std::optional<ResponsePart> answer)
+    void finish(std::optional<ResponsePart> answer, bool awaitApi)
     {
         if (m_finished)
             return;
         m_finished = true;
         m_timer.stop();
+        if (!answer && m_journal) {
+            QString error;
+            m_journaled = m_journal->keepAnswered(m_kill, &error);
+            if (!m_journaled)
+                qCritical("interlock: a kill answered before the database took it could not be "
+                          "kept aside either: %s (it is lost if the server stops before the "
+                          "database takes it)",
+                          qPrintable(error));
+        }
         if (answer)
             m_client->post(std::move(*answer));
         else
             sendJson(*m_client, 200, m_unrecorded);
-        deleteLater();
+        if (!awaitApi)
+            deleteLater();
     }
 
     std::shared_ptr<ReplyChannel> m_client;
     std::shared_ptr<ReplyChannel> m_inner;
     QJsonObject m_unrecorded;
+    std::shared_ptr<KillJournal> m_journal;
+    QJsonObject m_kill;
+    std::optional<quint64> m_journaled;
     QTimer m_timer;
     bool m_finished = false;
 };
@@ -136,6 +166,12 @@ ControlPath::ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const
     , m_forward(std::move(forward))
     , m_liveness(liveness)
 {}
+
+void ControlPath::setJournal(std::shared_ptr<KillJournal> journal, std::function<qint64()> now)
+{
+    m_journal = std::move(journal);
+    m_now = std::move(now);
+}
 
 void ControlPath::startPings()
 {
@@ -237,6 +273,7 @@ bool ControlPath::kill(const HttpRequest &request, const std::shared_ptr<ReplyCh
     if (!who || !allowed.contains(who->entry.role))
         return false; // the normal path answers (and refuses) it
     // Only a body the API thread will accept as it is: else the normal path names the error.
+    QString reason;
     if (!request.body.trimmed().isEmpty()) {
         const QByteArray mime = request.header("content-type").split(';').first().trimmed();
         QJsonObject body;
@@ -244,13 +281,16 @@ bool ControlPath::kill(const HttpRequest &request, const std::shared_ptr<ReplyCh
             return false;
         FieldReader r(body);
         r.allowOnly({QStringLiteral("reason")});
-        r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine);
+        reason = r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine)
+                     .value_or(QString());
         if (!r.ok())
             return false;
     }
     QJsonObject unrecorded{{QStringLiteral("recorded"), false}};
+    QStringList stopped;
     if (stopAll) {
-        unrecorded.insert(QStringLiteral("killed"), m_killSwitch.kill({}).size());
+        stopped = m_killSwitch.kill({});
+        unrecorded.insert(QStringLiteral("killed"), stopped.size());
     } else {
         if (!m_killSwitch.isActive(sessionId) && !m_killSwitch.isKilled(sessionId))
             return false; // unknown or over: the normal path says so
@@ -261,7 +301,11 @@ bool ControlPath::kill(const HttpRequest &request, const std::shared_ptr<ReplyCh
     }
     // The observer wakes the supervisors too, but through the event loop; this is at once.
     wake(stopAll ? QStringList(m_waiters.keys()) : QStringList{sessionId});
-    auto *wait = new KillWait(channel, unrecorded, m_limits.killRecordWaitMs);
+    auto *wait = new KillWait(channel, unrecorded, m_limits.killRecordWaitMs, m_journal,
+                              m_journal ? KillRecorder::toJson(KillRecorder::request(
+                                              stopAll ? QStringList() : QStringList{sessionId},
+                                              reason, who->entry.name, m_now(), stopped))
+                                        : QJsonObject());
     wait->setParent(this);
     auto inner = std::make_shared<ReplyChannel>(wait, wait, false);
     wait->setInner(inner);

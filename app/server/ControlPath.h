@@ -7,11 +7,13 @@
 #include <QMutex>
 #include <QObject>
 #include <functional>
+#include <memory>
 
 class QTimer;
 
 namespace interlock {
 
+class KillJournal;
 class KillSwitch;
 class LivenessMonitor;
 class TokenCache;
@@ -23,7 +25,9 @@ class TokenCache;
 //        sessions are marked killed in the KillSwitch and their supervisors woken at once; the
 //        durable write is handed to the API thread, and its answer is passed on when it comes
 //        within Limits::killRecordWaitMs; otherwise (a lock held by another process, a full
-//        disk) the kill is answered anyway, with "recorded": false.
+//        disk) the kill is answered anyway, with "recorded": false, and first kept in the
+//        KillJournal (if any) until the API thread has it: a server that dies meanwhile
+//        refuses the session again when it starts, and records the kill then.
 //   GET  /v1/sessions/{id}/control?wait=S (that session's supervisor token): the supervisor's
 //        liveness and kill channel, a long-poll the agent cannot starve. It also carries the
 //        server's `session.ping` (LivenessMonitor), which the supervisor answers with
@@ -51,6 +55,9 @@ public:
     // Any thread: the store can no longer be trusted (CommitGroup::broke); /v1/health says so
     // with a 503, so a load balancer or a monitor takes this server out.
     void setBroken(const QString &why);
+    // Before the path moves to the I/O thread: where a kill answered "recorded": false is kept,
+    // and the wall clock (ms) that says when it was asked for.
+    void setJournal(std::shared_ptr<KillJournal> journal, std::function<qint64()> now);
 
 private:
     class Waiter;
@@ -74,6 +81,8 @@ private:
     Limits m_limits;
     Forward m_forward;
     LivenessMonitor *m_liveness;
+    std::shared_ptr<KillJournal> m_journal;
+    std::function<qint64()> m_now;
     QTimer *m_pingTimer = nullptr;
     QHash<QString, QList<Waiter *>> m_waiters; // by session
     QHash<QByteArray, int> m_perToken;

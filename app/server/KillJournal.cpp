@@ -54,8 +54,37 @@ std::optional<QJsonArray> KillJournal::read(QString *error) const
     return doc.array();
 }
 
-bool KillJournal::write(const QJsonArray &kills, QString *error)
+bool KillJournal::keepWaiting(const QJsonArray &kills, QString *error)
 {
+    QMutexLocker lock(&m_mutex);
+    m_waiting = kills;
+    return write(error);
+}
+
+std::optional<quint64> KillJournal::keepAnswered(const QJsonObject &kill, QString *error)
+{
+    QMutexLocker lock(&m_mutex);
+    const quint64 id = ++m_lastAnswered;
+    m_answered.insert(id, kill);
+    if (write(error))
+        return id;
+    m_answered.remove(id);
+    return std::nullopt;
+}
+
+bool KillJournal::forgetAnswered(quint64 id, QString *error)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_answered.remove(id))
+        return true;
+    return write(error);
+}
+
+bool KillJournal::write(QString *error)
+{
+    QJsonArray kills = m_waiting;
+    for (const QJsonObject &kill : std::as_const(m_answered))
+        kills.append(kill);
     if (kills.isEmpty()) {
         if (QFile::exists(m_path) && !QFile::remove(m_path)) {
             *error = QStringLiteral("cannot remove %1").arg(m_path);

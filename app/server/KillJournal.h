@@ -1,6 +1,9 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QJsonObject>
+#include <QMap>
+#include <QMutex>
 #include <QString>
 #include <optional>
 
@@ -11,6 +14,11 @@ namespace interlock {
 // and records them then. The list is written whole to `<db>.kills.new`, synced and renamed over
 // the file (a crash leaves the old list or the new one, never half of one); the file is removed
 // once every kill is recorded.
+//
+// Two threads keep kills in it, and the file holds both lists (thread-safe):
+// - the KillRecorder (API thread): the kills it could not write yet;
+// - the ControlPath (I/O thread): the kills it answered ("recorded": false) before the API thread
+//   had them, kept until the API thread answers them (written, or handed to the KillRecorder).
 class KillJournal
 {
 public:
@@ -19,13 +27,24 @@ public:
     // The kills left by the last run (empty: none). nullopt with *error when the file is there
     // but cannot be read: a server must not start without them.
     std::optional<QJsonArray> read(QString *error) const;
-    // Replaces the list (empty: removes the file).
-    bool write(const QJsonArray &kills, QString *error);
+    // Replaces the KillRecorder's list (empty: it has none).
+    bool keepWaiting(const QJsonArray &kills, QString *error);
+    // Adds a kill answered before the API thread had it; nullopt with *error if it could not be
+    // written.
+    std::optional<quint64> keepAnswered(const QJsonObject &kill, QString *error);
+    // The API thread has it now.
+    bool forgetAnswered(quint64 id, QString *error);
 
     QString path() const { return m_path; }
 
 private:
-    QString m_path;
+    bool write(QString *error); // both lists; removes the file when both are empty
+
+    const QString m_path;
+    QMutex m_mutex;
+    QJsonArray m_waiting;
+    QMap<quint64, QJsonObject> m_answered;
+    quint64 m_lastAnswered = 0;
 };
 
 } // namespace interlock

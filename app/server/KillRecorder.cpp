@@ -65,7 +65,7 @@ KillRecorder::~KillRecorder()
     }
 }
 
-void KillRecorder::setJournal(std::unique_ptr<KillJournal> journal)
+void KillRecorder::setJournal(std::shared_ptr<KillJournal> journal)
 {
     m_journal = std::move(journal);
 }
@@ -91,11 +91,31 @@ void KillRecorder::saveQueue()
     for (const Request &r : std::as_const(m_queue))
         kills.append(toJson(r));
     QString error;
-    m_queueSaved = m_journal->write(kills, &error);
+    m_queueSaved = m_journal->keepWaiting(kills, &error);
     if (!m_queueSaved)
         qCritical("interlock: the kills not yet recorded could not be kept aside either: %s "
                   "(they are lost if the server stops before the database takes them)",
                   qPrintable(error));
+}
+
+KillRecorder::Request KillRecorder::request(const QStringList &ids, QString reason,
+                                            const QString &actor, qint64 at,
+                                            const QStringList &stopAllTargets)
+{
+    if (reason.trimmed().isEmpty())
+        reason =
+            ids.isEmpty() ? QStringLiteral("stop all agents") : QStringLiteral("emergency stop");
+    if (!ids.isEmpty())
+        return {ids, reason, Transition{{}, {}, {}, actor, at, {}}, {}};
+    return {{},
+            reason,
+            Transition{QStringLiteral("stop.all"),
+                       {{QStringLiteral("reason"), reason}},
+                       QStringLiteral("stop.all"),
+                       actor,
+                       at,
+                       {}},
+            stopAllTargets};
 }
 
 QJsonObject KillRecorder::toJson(const Request &r)

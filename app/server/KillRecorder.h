@@ -47,10 +47,14 @@ public:
     // Kills asked for but not yet in the database.
     qsizetype unrecorded() const { return m_queue.size(); }
     // Keeps the kills waiting in `journal` from now on.
-    void setJournal(std::unique_ptr<KillJournal> journal);
+    void setJournal(std::shared_ptr<KillJournal> journal);
     // At start: the kills a previous run could not record, read from its journal. They are
     // written now, or waited for like any other.
     void restore(const QList<Request> &kills);
+    // A kill of `ids` (empty: stop-all of `stopAllTargets`) asked for by `actor` at `at` (wall
+    // clock, ms); an empty reason becomes "emergency stop" or "stop all agents".
+    static Request request(const QStringList &ids, QString reason, const QString &actor, qint64 at,
+                           const QStringList &stopAllTargets = {});
     static QJsonObject toJson(const Request &request);
     // nullopt: not a kill as toJson() writes one.
     static std::optional<Request> fromJson(const QJsonObject &o);
@@ -72,7 +76,7 @@ private:
     CommitGroup *m_commits;
     DiskReserve *m_reserve;
     QList<Request> m_queue;
-    std::unique_ptr<KillJournal> m_journal;
+    std::shared_ptr<KillJournal> m_journal;
     bool m_queueSaved = false; // m_queue is in the journal as it is
     QTimer m_timer;
     int m_delayMs = 0;

@@ -85,28 +85,21 @@ SessionService::Ended SessionService::kill(const Principal &who, const QStringLi
 {
     FieldReader r(body);
     r.allowOnly({QStringLiteral("reason")});
-    QString reason = r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine)
-                         .value_or(QString());
+    const QString asked =
+        r.string(QStringLiteral("reason"), false, 500, FieldReader::Text::MultiLine)
+            .value_or(QString());
     if (!r.ok())
         return {{}, r.error()};
     // Before any read or write of the database: from here on the tokens are refused.
     const QStringList stopped = m_killSwitch.kill(ids);
-    if (reason.trimmed().isEmpty())
-        reason =
-            ids.isEmpty() ? QStringLiteral("stop all agents") : QStringLiteral("emergency stop");
     for (const QString &id : ids) {
         if (!m_store.session(id))
             return {{}, ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id))};
     }
     const qint64 now = m_clock.nowMs();
-    KillRecorder::Request request{ids, reason, Transition{{}, {}, {}, actorOf(who), now}, {}};
+    KillRecorder::Request request = KillRecorder::request(ids, asked, actorOf(who), now, stopped);
+    const QString &reason = request.reason;
     if (ids.isEmpty()) {
-        request.transition = Transition{QStringLiteral("stop.all"),
-                                        {{QStringLiteral("reason"), reason}},
-                                        QStringLiteral("stop.all"),
-                                        actorOf(who),
-                                        now};
-        request.stopAllTargets = stopped;
         for (const SessionRecord &s : m_store.sessions(QStringLiteral("active"))) {
             if (!request.stopAllTargets.contains(s.id))
                 request.stopAllTargets.append(s.id);
