@@ -420,6 +420,63 @@ private Q_SLOTS:
         }
     }
 
+    // Stop-all on one server while a reviewer bulk-approves the actions of two sessions on the
+    // other. Stop-all takes the actions of all sessions in one id order, not session by session:
+    // with the first session's lowest action held by an outside transaction, a stop-all going
+    // session by session would wait for it holding nothing, the bulk decision would take the
+    // second session's lower actions and queue behind it too, and once it is let go the stop-all
+    // would need those: a deadlock. (Needs the second session's lowest id below the first's.)
+    void aStopAllAndABulkDecisionOverTwoSessionsBothAnswer()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        ServerThread a(db, QHostAddress::LocalHost, 0), b(db, QHostAddress::LocalHost, 0);
+        startBoth(a, b);
+        std::pair<QString, QStringList> first, second;
+        for (int attempt = 0;; ++attempt) {
+            QVERIFY(attempt < 20);
+            auto x = sessionWithActions(a, 15), y = sessionWithActions(a, 15);
+            QCOMPARE(x.second.size() + y.second.size(), 30);
+            if (y.first < x.first)
+                std::swap(x, y);
+            if (*std::min_element(y.second.begin(), y.second.end()) <
+                *std::min_element(x.second.begin(), x.second.end())) {
+                first = x;
+                second = y;
+                break;
+            }
+            ApiClient(urlOf(a), a.oncallToken()).call("POST", QStringLiteral("/v1/stop-all"));
+        }
+        const QStringList ids = first.second + second.second;
+        ApiClient oncallA(urlOf(a), a.oncallToken()), reviewerB(urlOf(b), b.reviewerToken());
+        std::optional<ApiResult> stopped, decided;
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QVERIFY(d.transaction());
+            QSqlQuery hold(d);
+            hold.prepare(QStringLiteral("SELECT id FROM actions WHERE id = ? FOR UPDATE"));
+            hold.addBindValue(*std::min_element(first.second.begin(), first.second.end()));
+            QVERIFY(hold.exec() && hold.next());
+            oncallA.request("POST", QStringLiteral("/v1/stop-all"), QJsonObject{},
+                            [&](const ApiResult &r) { stopped = r; });
+            QTRY_COMPARE(lockWaiters(d), 1);
+            reviewerB.request("POST", kBulk, bulkApproval(ids),
+                              [&](const ApiResult &r) { decided = r; });
+            QTRY_COMPARE(lockWaiters(d), 2);
+            QVERIFY(d.commit());
+        });
+        QTRY_VERIFY(stopped && decided);
+        QVERIFY2(stopped->status == 200, qPrintable(stopped->describe()));
+        QVERIFY2(stopped->body.value(QStringLiteral("recorded")).toBool(true),
+                 qPrintable(stopped->describe()));
+        QVERIFY2(decided->status == 200, qPrintable(decided->describe()));
+        for (const QString &id : ids) {
+            QCOMPARE(reviewerB.call("GET", QStringLiteral("/v1/actions/") + id)
+                         .body.value(QStringLiteral("status"))
+                         .toString(),
+                     QStringLiteral("cancelled"));
+        }
+    }
+
     // Another program deadlocks with a server's group (PostgreSQL breaks it after a second by
     // failing the one that waited longest, the server). Every later statement of that group fails
     // as "transaction aborted"; the reply still says why: 503 store_busy, retry. The retry works.

@@ -3,10 +3,14 @@
 // clear 503 store_busy with Retry-After at once instead of hanging (they used to wait 5 s each on
 // the server's thread), a kill answers recorded:false and holds in memory, and everything is
 // recorded as soon as the lock goes.
+#include "server/KillJournal.h"
+#include "server/KillRecorder.h"
 #include "support/Daemon.h"
 #include "support/TestServer.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QtTest>
@@ -183,6 +187,39 @@ private Q_SLOTS:
         QCOMPARE(daemon->metric("interlock_kills_total", oncall), 1);
         QCOMPARE(daemon->metric("interlock_stop_all_total", oncall), stopAll ? 1 : 0);
         QCOMPARE(daemon->stop(), 0);
+    }
+
+    // The kills the last run left stay listed while this run keeps and forgets others (a kill
+    // the control path answered before the API thread had it), until the KillRecorder, which
+    // has them, replaces its list.
+    void theKillsOfTheLastRunStayListedUntilRecorded()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("interlock.db.kills"));
+        const auto kill = [](const QString &session) {
+            return KillRecorder::toJson(KillRecorder::request({session}, QStringLiteral("stop"),
+                                                              QStringLiteral("dana"), 1000));
+        };
+        const auto listed = [&path] {
+            QFile f(path);
+            QStringList out;
+            if (f.open(QIODevice::ReadOnly)) {
+                for (const QJsonValue &v : QJsonDocument::fromJson(f.readAll()).array())
+                    out += v.toObject().value(QStringLiteral("ids")).toVariant().toStringList();
+            }
+            return out;
+        };
+        QString error;
+        QVERIFY(KillJournal(path).keepWaiting({kill(QStringLiteral("ses_last"))}, &error));
+        KillJournal journal(path); // the next start
+        QCOMPARE(journal.read(&error)->size(), 1);
+        const auto answered = journal.keepAnswered(kill(QStringLiteral("ses_now")), &error);
+        QVERIFY2(answered, qPrintable(error));
+        QCOMPARE(listed(), (QStringList{QStringLiteral("ses_last"), QStringLiteral("ses_now")}));
+        QVERIFY(journal.forgetAnswered(*answered, &error));
+        QCOMPARE(listed(), QStringList{QStringLiteral("ses_last")});
+        QVERIFY(journal.keepWaiting({}, &error)); // the recorder wrote it
+        QVERIFY(!QFile::exists(path));
     }
 
     // A list of unrecorded kills that cannot be read: the server does not start without it.

@@ -110,8 +110,11 @@ public:
     void deliver(ReplyChannel *, ResponsePart part) override
     {
         const bool taken = part.kind == ResponsePart::Kind::Whole && part.status < 500;
-        if (m_finished) { // answered already, on time out: the API thread has it now
-            if (taken && m_journaled) {
+        if (m_finished) { // answered already, on time out
+            // 200: the API thread wrote the kill, or its KillRecorder keeps it in the journal.
+            // Anything else keeps it here: written again at the next start (a kill of a session
+            // already killed or unknown changes nothing).
+            if (part.kind == ResponsePart::Kind::Whole && part.status == 200 && m_journaled) {
                 QString error;
                 if (!m_journal->forgetAnswered(*m_journaled, &error))
                     qWarning("interlock: %s", qPrintable(error)); // kept: recorded again

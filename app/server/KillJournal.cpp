@@ -29,7 +29,7 @@ KillJournal::KillJournal(QString path)
     : m_path(std::move(path))
 {}
 
-std::optional<QJsonArray> KillJournal::read(QString *error) const
+std::optional<QJsonArray> KillJournal::read(QString *error)
 {
     QFile file(m_path);
     if (!file.exists())
@@ -51,7 +51,9 @@ std::optional<QJsonArray> KillJournal::read(QString *error) const
                                       : QStringLiteral("not a JSON array"));
         return std::nullopt;
     }
-    return doc.array();
+    QMutexLocker lock(&m_mutex);
+    m_waiting = doc.array();
+    return m_waiting;
 }
 
 bool KillJournal::keepWaiting(const QJsonArray &kills, QString *error)

@@ -25,8 +25,10 @@ public:
     explicit KillJournal(QString path);
 
     // The kills left by the last run (empty: none). nullopt with *error when the file is there
-    // but cannot be read: a server must not start without them.
-    std::optional<QJsonArray> read(QString *error) const;
+    // but cannot be read: a server must not start without them. They stay in the file as the
+    // KillRecorder's list until it replaces that list (keepWaiting), which it does once it has
+    // them (KillRecorder::restore()).
+    std::optional<QJsonArray> read(QString *error);
     // Replaces the KillRecorder's list (empty: it has none).
     bool keepWaiting(const QJsonArray &kills, QString *error);
     // Adds a kill answered before the API thread had it; nullopt with *error if it could not be

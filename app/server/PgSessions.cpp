@@ -5,6 +5,8 @@
 
 #include "core/Timestamp.h"
 
+#include <QJsonArray>
+
 namespace interlock {
 
 using namespace pg;
@@ -106,7 +108,7 @@ bool PgStore::closeSession(const SessionRecord &s, const QString &status, const 
         // decision or an expiry on another server waits for it instead of deadlocking.
         QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM actions WHERE session_id = ? AND "
                                                "status IN ('pending', 'approved') ORDER BY id "
-                                               "FOR UPDATE"));
+                                               "COLLATE \"C\" FOR UPDATE"));
         q.addBindValue(s.id);
         if (!execute(q))
             return false;
@@ -153,8 +155,8 @@ std::optional<SessionsEnded> PgStore::killSessions(const QStringList &ids, const
     QList<SessionRecord> targets;
     if (ids.isEmpty()) {
         QSqlQuery &q = prepared(QString::fromLatin1(kSessionColumns) +
-                                QStringLiteral("WHERE s.status = 'active' ORDER BY s.id FOR "
-                                               "UPDATE OF s"));
+                                QStringLiteral("WHERE s.status = 'active' ORDER BY s.id COLLATE "
+                                               "\"C\" FOR UPDATE OF s"));
         if (!execute(q))
             return std::nullopt;
         while (q.next())
@@ -171,6 +173,21 @@ std::optional<SessionsEnded> PgStore::killSessions(const QStringList &ids, const
             if (s && s->status == QLatin1String("active"))
                 targets.append(*s);
         }
+    }
+    if (targets.size() > 1) {
+        // The open actions of all of them at once, in id order (as closeSession() locks one
+        // session's): a bulk decision over several sessions' actions on another server waits for
+        // this kill, or this kill for it, instead of deadlocking.
+        QJsonArray sessionIds;
+        for (const SessionRecord &s : std::as_const(targets))
+            sessionIds.append(s.id);
+        QSqlQuery &q = prepared(QStringLiteral(
+            "SELECT id FROM actions WHERE session_id IN (SELECT json_array_elements_text(?::json)) "
+            "AND status IN ('pending', 'approved') ORDER BY id COLLATE \"C\" FOR UPDATE"));
+        q.addBindValue(QString::fromUtf8(QJsonDocument(sessionIds).toJson(QJsonDocument::Compact)));
+        if (!execute(q))
+            return std::nullopt;
+        q.finish();
     }
     SessionsEnded out;
     for (const SessionRecord &s : std::as_const(targets)) {
