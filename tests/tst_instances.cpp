@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QThread>
 #include <QtTest>
 #include <latch>
 #include <optional>
@@ -477,10 +478,90 @@ private Q_SLOTS:
         }
     }
 
-    // Another program deadlocks with a server's group (PostgreSQL breaks it after a second by
-    // failing the one that waited longest, the server). Every later statement of that group fails
-    // as "transaction aborted"; the reply still says why: 503 store_busy, retry. The retry works.
-    void aGroupFailedByADeadlockIsARetryable503()
+    // Two servers' groups each change one action, then the other's: a group that waited for the
+    // other's row while holding its own would deadlock. A group that finds the row taken commits
+    // what it holds first (its replies go out), then waits holding nothing: both go through, and
+    // each action has one winner.
+    void twoGroupsChangingTheSameActionsInOppositeOrdersBothCommit()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        PgStore setup(db);
+        QString error;
+        QVERIFY2(setup.open(&error), qPrintable(error));
+        SessionRecord s;
+        s.id = QStringLiteral("ses_groups");
+        s.agent = QStringLiteral("racer");
+        s.status = QStringLiteral("active");
+        s.createdAt = 1;
+        QVERIFY(setup.insertSession(s, tokenHash(QStringLiteral("t")), Transition{}));
+        QList<QJsonObject> docs;
+        for (const char *id : {"act_x", "act_y"}) {
+            docs.append(
+                {{QStringLiteral("id"), QLatin1String(id)},
+                 {QStringLiteral("session_id"), s.id},
+                 {QStringLiteral("agent"), s.agent},
+                 {QStringLiteral("kind"), QStringLiteral("shell.exec")},
+                 {QStringLiteral("status"), QStringLiteral("pending")},
+                 {QStringLiteral("version"), 1},
+                 {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00.000Z")},
+                 {QStringLiteral("expires_at"), QStringLiteral("2126-11-24T09:00:00.000Z")}});
+            QVERIFY(setup.insertAction(docs.last(), {}, {}, 10, 4'320'000'000'000, Transition{})
+                        .error.code.isEmpty());
+        }
+        std::latch bothHoldOne(2);
+        std::atomic<int> won = 0, flushes = 0, failed = 0;
+        const auto server = [&](int first) {
+            PgStore store(db);
+            QString e;
+            if (!store.open(&e)) {
+                ++failed;
+                bothHoldOne.count_down();
+                return;
+            }
+            store.setGroupCommit([] {});
+            store.setFlushNow([&] {
+                ++flushes;
+                if (!store.commitGroup())
+                    ++failed;
+            });
+            for (int step = 0; step < 2; ++step) {
+                QJsonObject next = docs[(first + step) % 2];
+                next.insert(QStringLiteral("status"), QStringLiteral("approved"));
+                next.insert(QStringLiteral("version"), 2);
+                won += store.updateAction(next, 1,
+                                          Transition{QStringLiteral("action.decided"),
+                                                     {},
+                                                     QStringLiteral("action.approve"),
+                                                     QStringLiteral("r%1").arg(first),
+                                                     2,
+                                                     {}});
+                if (store.lastFailure() != StoreFailure::None)
+                    ++failed;
+                if (step == 0)
+                    bothHoldOne.arrive_and_wait();
+            }
+            if (!store.commitGroup())
+                ++failed;
+        };
+        std::thread a(server, 0), b(server, 1);
+        a.join();
+        b.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(won.load(), 2);
+        QVERIFY(flushes.load() >= 1);
+        for (const char *id : {"act_x", "act_y"})
+            QCOMPARE(setup.action(QLatin1String(id))->value(QStringLiteral("status")).toString(),
+                     QStringLiteral("approved"));
+        QVERIFY(setup.verifyAudit().ok);
+    }
+
+    // Another program holds the second of three actions a reviewer bulk-approves, and then asks
+    // for the first. A group that waited for the second while holding the first would deadlock
+    // with it (PostgreSQL fails one after a second). The server finds the second taken, commits
+    // the first, and waits holding nothing: the other program gets the first at once, and the
+    // bulk decision goes through once it lets go.
+    void aGroupCommitsWhatItHoldsBeforeWaitingForAnotherProgram()
     {
         QTemporaryDir dir;
         const QString db = freshDatabase(dir);
@@ -496,23 +577,93 @@ private Q_SLOTS:
             QVERIFY(d.transaction());
             const auto lock = [&d](const QString &id) {
                 QSqlQuery q(d);
-                q.prepare(QStringLiteral("SELECT id FROM actions WHERE id = ? FOR UPDATE"));
+                q.prepare(QStringLiteral("SELECT status FROM actions WHERE id = ? FOR UPDATE"));
                 q.addBindValue(id);
-                return q.exec() && q.next();
+                return q.exec() && q.next() ? q.value(0).toString() : QString();
             };
-            QVERIFY(lock(ids[1]));
+            QCOMPARE(lock(ids[1]), QStringLiteral("pending"));
             reviewer.request("POST", kBulk, bulkApproval(ids),
                              [&](const ApiResult &r) { decided = r; });
-            QTRY_COMPARE(lockWaiters(d), 1); // the server holds ids[0], waits for ids[1]
-            QVERIFY2(lock(ids[0]), "PostgreSQL failed this connection, not the server's group");
+            QTRY_COMPARE(lockWaiters(d), 1); // the server waits for ids[1]
+            // Committed before it waited: no deadlock, and already approved.
+            QCOMPARE(lock(ids[0]), QStringLiteral("approved"));
             QVERIFY(d.commit());
         });
         QTRY_VERIFY(decided);
-        QCOMPARE(decided->status, 503);
-        QCOMPARE(decided->error().code, QStringLiteral("store_busy"));
-        const ApiResult again = reviewer.call("POST", kBulk, bulkApproval(ids));
-        QCOMPARE(again.status, 200);
-        QCOMPARE(again.body.value(QStringLiteral("decided")).toInt(), 3);
+        QVERIFY2(decided->status == 200, qPrintable(decided->describe()));
+        QCOMPARE(decided->body.value(QStringLiteral("decided")).toInt(), 3);
+    }
+
+    // A deadlock PostgreSQL breaks by failing a group (here a store's group against another
+    // program, the store having waited first): every later statement of that group fails as
+    // "transaction aborted", and the store still says why: busy (503 store_busy, retry), not
+    // "other" (500).
+    void aGroupFailedByADeadlockSaysBusy()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        PgStore store(db);
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        SessionRecord s;
+        s.id = QStringLiteral("ses_deadlock");
+        s.agent = QStringLiteral("racer");
+        s.status = QStringLiteral("active");
+        s.createdAt = 1;
+        QVERIFY(store.insertSession(s, tokenHash(QStringLiteral("t")), Transition{}));
+        QList<QJsonObject> docs;
+        for (const char *id : {"act_1", "act_2"}) {
+            docs.append(
+                {{QStringLiteral("id"), QLatin1String(id)},
+                 {QStringLiteral("session_id"), s.id},
+                 {QStringLiteral("agent"), s.agent},
+                 {QStringLiteral("kind"), QStringLiteral("shell.exec")},
+                 {QStringLiteral("status"), QStringLiteral("pending")},
+                 {QStringLiteral("version"), 1},
+                 {QStringLiteral("created_at"), QStringLiteral("2026-11-24T09:00:00.000Z")},
+                 {QStringLiteral("expires_at"), QStringLiteral("2126-11-24T09:00:00.000Z")}});
+            QVERIFY(store.insertAction(docs.last(), {}, {}, 10, 4'320'000'000'000, Transition{})
+                        .error.code.isEmpty());
+        }
+        store.setGroupCommit([] {}); // no flushNow: it waits holding its rows
+        const auto approve = [&](int i) {
+            QJsonObject next = docs[i];
+            next.insert(QStringLiteral("status"), QStringLiteral("approved"));
+            next.insert(QStringLiteral("version"), 2);
+            return store.updateAction(next, 1,
+                                      Transition{QStringLiteral("action.decided"),
+                                                 {},
+                                                 QStringLiteral("action.approve"),
+                                                 QStringLiteral("r"),
+                                                 2,
+                                                 {}});
+        };
+        QVERIFY(approve(0));
+        std::atomic<bool> otherLocked = false, otherDone = false;
+        std::thread other([&] {
+            withOutsideConnection(db, [&](QSqlDatabase &d) {
+                d.transaction();
+                QSqlQuery q(d);
+                otherLocked =
+                    q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_2' FOR UPDATE"));
+                // Once the store waits for act_2, ask for act_1: a deadlock, found first by
+                // the store (it waited longer), which fails.
+                for (int i = 0; i < 1000 && lockWaiters(d) < 1; ++i)
+                    QThread::msleep(5);
+                q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_1' FOR UPDATE"));
+                d.rollback();
+            });
+            otherDone = true;
+        });
+        QTRY_VERIFY(otherLocked.load());
+        QVERIFY(!approve(1)); // waits, then PostgreSQL fails it: the deadlock
+        QCOMPARE(store.lastFailure(), StoreFailure::Busy);
+        QVERIFY(!store.action(QStringLiteral("act_1"))); // "transaction aborted"
+        QCOMPARE(store.lastFailure(), StoreFailure::Busy);
+        QVERIFY(!store.commitGroup());
+        QCOMPARE(store.lastFailure(), StoreFailure::Busy);
+        other.join();
+        QVERIFY(otherDone.load());
     }
 
     void theCompareAndSwapHasOneWinnerAmongEightConnections()

@@ -18,6 +18,7 @@ CommitGroup::CommitGroup(Store &store, QObject *parent)
         m_flushScheduled = true;
         QTimer::singleShot(0, this, &CommitGroup::flush);
     });
+    m_store.setFlushNow([this] { flush(); });
     m_sync = m_store.syncApart();
     if (m_sync) {
         m_syncer =
@@ -37,6 +38,7 @@ CommitGroup::~CommitGroup()
         QString why;
         synced(m_committed, m_sync(&why), why);
     }
+    m_store.setFlushNow({});
     m_store.setGroupCommit({});
 }
 

@@ -289,9 +289,10 @@ void PgStore::noteFailure(const QSqlError &error)
     if (m_groupOpen)
         m_groupFailed = true;
     const QString state = error.nativeErrorCode();
-    // In a group already doomed, every later statement fails as "transaction aborted": the
+    // In a group already doomed, every later statement fails because of it ("transaction
+    // aborted", or a statement that could not even be prepared then runs unprepared): the
     // failure that doomed it says why (a deadlock is worth a retry, a full disk is not).
-    if (doomed && state == QLatin1String("25P02"))
+    if (doomed)
         return;
     if (state == QLatin1String("53100"))
         m_failure = StoreFailure::DiskFull;

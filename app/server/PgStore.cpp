@@ -359,13 +359,32 @@ ActionPage PgStore::actions(const ActionQuery &query)
     });
 }
 
+bool PgStore::waitHoldingNothingFor(const QString &actionId)
+{
+    // Every change a group made wrote an event or an audit entry: none, no row lock held.
+    if (!m_groupOpen || m_groupFailed || !m_flushNow || (m_events.empty() && m_audit.empty()))
+        return true;
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT 1 FROM actions WHERE id = ? FOR UPDATE SKIP LOCKED"));
+    q.addBindValue(actionId);
+    if (!execute(q))
+        return false;
+    const bool taken = q.next(); // free, or this group's already: it is this group's now
+    q.finish();
+    if (!taken)
+        m_flushNow();
+    return true;
+}
+
 bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,
                            const Transition &transition)
 {
+    const QString id = doc.value(QStringLiteral("id")).toString();
+    if (!waitHoldingNothingFor(id))
+        return false;
     Transaction tx(*this);
     if (!tx.open())
         return false;
-    const QString id = doc.value(QStringLiteral("id")).toString();
     // The compare-and-swap: whoever changed the action first (on any server) bumped its version,
     // so of two racing transitions exactly one gets the row back. A decision writes its history
     // columns in the same statement (one row version, one round trip).

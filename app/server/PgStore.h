@@ -107,6 +107,7 @@ public:
     std::array<qint64, 4> pendingByLevel() override;
 
     void setGroupCommit(std::function<void()> onGroupOpened) override;
+    void setFlushNow(std::function<void()> flush) override { m_flushNow = std::move(flush); }
     bool hasUncommitted() const override { return m_groupOpen; }
     bool commitGroup() override;
     // From the SQLSTATE: disk_full (53100) is DiskFull; a lock or deadlock timeout (55P03,
@@ -156,6 +157,10 @@ private:
     // Marks the failure of the last statement (m_failed, m_failure, a doomed group).
     void noteFailure(const QSqlError &error);
     bool statement(const QString &sql);
+    // Before a group changes an action: if another transaction holds its row while the group
+    // holds rows of its own, the group is committed first (m_flushNow), so that it waits for
+    // that row holding nothing and two servers' groups never wait for each other.
+    bool waitHoldingNothingFor(const QString &actionId);
     // Reads retried once on a fresh connection when the old one broke outside a transaction.
     template <typename F> auto reading(F &&read);
     bool reconnect();
@@ -196,6 +201,7 @@ private:
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     std::unique_ptr<QSqlQuery> m_unprepared;
     std::function<void()> m_onGroupOpened;
+    std::function<void()> m_flushNow;
     bool m_groupOpen = false;
     bool m_groupFailed = false;
     bool m_inTransaction = false;

@@ -232,6 +232,10 @@ public:
     // onGroupOpened fires when the first transition of a group begins. Until the group is
     // committed nothing it wrote may be reported to anyone (see CommitGroup).
     virtual void setGroupCommit(std::function<void()> onGroupOpened) = 0;
+    // How the store commits the open group at once (CommitGroup::flush: its replies go out, or
+    // fail, on their own). PostgreSQL does so before it would wait for another server's row lock
+    // while its group holds row locks of its own: two such groups would deadlock.
+    virtual void setFlushNow(std::function<void()>) {}
     virtual bool hasUncommitted() const = 0;
     // On failure everything since the group opened is rolled back.
     virtual bool commitGroup() = 0;
