@@ -17,17 +17,6 @@ using namespace interlock;
 using namespace interlock::test;
 
 namespace {
-// The built-in rules file with `breakers` in place of its own.
-QByteArray rulesWith(const QJsonArray &breakers)
-{
-    QFile f(QStringLiteral(":/risk/rules.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no built-in rules");
-    QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
-    root.insert(QStringLiteral("breakers"), breakers);
-    return QJsonDocument(root).toJson();
-}
-
 QJsonObject breaker(const QString &id, const QString &measure, int moreThan, int window,
                     const QString &action = QStringLiteral("freeze"),
                     const QString &scope = QStringLiteral("session"), bool critical = false)
@@ -68,7 +57,7 @@ TestServer::Options withBreakers(const QJsonArray &breakers, bool manualClock = 
 {
     TestServer::Options o;
     o.manualClock = manualClock;
-    o.riskRules = rulesWith(breakers);
+    o.riskRules = rulesWithBreakers(breakers);
     return o;
 }
 

@@ -38,16 +38,6 @@ using namespace interlock::test;
 using namespace interlock::ui;
 
 namespace {
-QByteArray rulesWith(const QJsonArray &breakers)
-{
-    QFile f(QStringLiteral(":/risk/rules.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no built-in rules");
-    QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
-    root.insert(QStringLiteral("breakers"), breakers);
-    return QJsonDocument(root).toJson();
-}
-
 QJsonObject burstRule(bool critical)
 {
     return {{QStringLiteral("id"), QStringLiteral("mail-burst")},
@@ -171,7 +161,7 @@ private Q_SLOTS:
     void freezeIsShownAndResumedFromTheSessionsPanel()
     {
         TestServer::Options o;
-        o.riskRules = rulesWith({burstRule(false)});
+        o.riskRules = rulesWithBreakers({burstRule(false)});
         open(o);
         const QString sid = freezeOne();
         // The trip reaches the console: the status line, and the session shown frozen with the
@@ -211,7 +201,7 @@ private Q_SLOTS:
     void aCriticalFreezeNeedsASecondPerson()
     {
         TestServer::Options o;
-        o.riskRules = rulesWith({burstRule(true)});
+        o.riskRules = rulesWithBreakers({burstRule(true)});
         open(o);
         const QString sid = freezeOne();
         QTRY_VERIFY(
@@ -414,7 +404,7 @@ private Q_SLOTS:
     void noGrantForHighActionsOrFrozenSessions()
     {
         TestServer::Options o;
-        o.riskRules = rulesWith({burstRule(false)});
+        o.riskRules = rulesWithBreakers({burstRule(false)});
         open(o);
         const auto [sid, token] = m_server->openSession(QStringLiteral("builder"));
         const QString high = m_server->submit(

@@ -219,6 +219,8 @@ void ApiServer::wakeDeferred()
 
 void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
 {
+    if (m_guard)
+        m_guard->peerEvents(events);
     bool created = false;
     for (const EventRecord &e : events) {
         if (!e.sessionId.isEmpty()) {

@@ -29,6 +29,48 @@ bool PgStore::putSafetyRecord(const QString &kind, const QString &id, const QJso
     return tx.commit();
 }
 
+SafetyPut PgStore::replaceSafetyRecord(const QString &kind, const QString &id,
+                                       const QJsonObject &expected, const QJsonObject &doc,
+                                       const QList<SafetyWrite> &writes)
+{
+    Transaction tx(*this);
+    if (!tx.open())
+        return SafetyPut::Failed;
+    // Read committed: a row another server changed and committed meanwhile no longer matches
+    // (one it is changing is waited for, then compared).
+    QSqlQuery &q = prepared(QStringLiteral(
+        "UPDATE safety SET doc = ? WHERE kind = ? AND id = ? AND doc = ? RETURNING id"));
+    q.addBindValue(compact(doc));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(compact(expected));
+    if (!execute(q))
+        return SafetyPut::Failed;
+    const bool matched = q.next();
+    q.finish();
+    if (!matched)
+        return SafetyPut::Changed;
+    for (const SafetyWrite &w : writes) {
+        if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
+            return SafetyPut::Failed;
+    }
+    return tx.commit() ? SafetyPut::Written : SafetyPut::Failed;
+}
+
+std::optional<QJsonObject> PgStore::safetyRecord(const QString &kind, const QString &id)
+{
+    return reading([&] {
+        QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ?"));
+        q.addBindValue(kind);
+        q.addBindValue(id);
+        std::optional<QJsonObject> out;
+        if (execute(q) && q.next())
+            out = parseDoc(q.value(0));
+        q.finish();
+        return out;
+    });
+}
+
 QList<QJsonObject> PgStore::safetyRecords(const QString &kind)
 {
     return reading([&] {

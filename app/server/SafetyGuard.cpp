@@ -146,17 +146,54 @@ QJsonObject SafetyGuard::submitted(const QJsonObject &action)
         action.value(QStringLiteral("required_approvals")).toInt() != 1 ||
         m_freezes.hasTripped(sessionId) || m_freezes.isFrozen(sessionId, agent))
         return action;
-    const QString grantId = m_grants.match(action);
-    if (grantId.isEmpty())
-        return action;
-    const auto grant = m_grants.grant(grantId);
-    const QString by = QStringLiteral("grant %1 (made by %2)")
-                           .arg(grantId, grant->value(QStringLiteral("created_by")).toString());
-    const ActionService::Outcome approved = m_actions.approveByGrant(action, grantId, by);
-    if (approved.error.isError())
-        return approved.action.isEmpty() ? action : approved.action;
-    m_grants.used(grantId);
-    return approved.action;
+    // The use is counted first, against the grant as stored: one revoked on another server a
+    // moment ago approves nothing (its revocation is read, and another grant may match).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        const QString grantId = m_grants.match(action);
+        if (grantId.isEmpty())
+            return action;
+        const StandingGrants::Use use = m_grants.claimUse(grantId);
+        if (use == StandingGrants::Use::Refused)
+            continue;
+        if (use == StandingGrants::Use::Failed)
+            return action; // a person decides
+        const auto grant = m_grants.grant(grantId);
+        const QString by = QStringLiteral("grant %1 (made by %2)")
+                               .arg(grantId, grant->value(QStringLiteral("created_by")).toString());
+        const ActionService::Outcome approved = m_actions.approveByGrant(action, grantId, by);
+        if (approved.error.isError())
+            return approved.action.isEmpty() ? action : approved.action;
+        return approved.action;
+    }
+    return action;
+}
+
+void SafetyGuard::peerEvents(const QList<EventRecord> &events)
+{
+    static const QSet<QString> kFreezes{
+        QStringLiteral("breaker.tripped"), QStringLiteral("session.frozen"),
+        QStringLiteral("session.resume_recorded"), QStringLiteral("session.resumed")};
+    bool freezes = false;
+    bool grants = false;
+    QStringList resumed;
+    for (const EventRecord &e : events) {
+        freezes = freezes || kFreezes.contains(e.type);
+        grants = grants || e.type.startsWith(QLatin1String("grant."));
+        if (e.type == QLatin1String("session.resumed") && !resumed.contains(e.sessionId))
+            resumed.append(e.sessionId);
+    }
+    // Each read again at most once per batch of events (an agent-wide freeze adopting a
+    // session the agent opened is one session.frozen: the trips only).
+    if (freezes)
+        m_freezes.reload();
+    if (grants)
+        m_grants.reload();
+    // People let it go on: its counts here start afresh too, as on the server they used.
+    for (const QString &id : std::as_const(resumed)) {
+        if (const auto session = m_store.session(id);
+            session && !m_freezes.isFrozen(id, session->agent))
+            m_breakers.forget(id, session->agent);
+    }
 }
 
 ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,

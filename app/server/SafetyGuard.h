@@ -38,6 +38,9 @@ public:
     // A session opened or changed: one the agent opened under an agent-wide freeze is held too,
     // and its supervisor told.
     void sessionChanged(const QString &sessionId);
+    // Events another server committed (the change feed): its trips, freezes, resumes and grants
+    // hold here too.
+    void peerEvents(const QList<EventRecord> &events);
     // POST /v1/sessions/{id}/resume.
     SessionFreezes::Resumed resume(const Principal &who, const QString &sessionId,
                                    const QString &comment);

@@ -12,6 +12,8 @@ namespace {
 const QString kTrip = QStringLiteral("trip");
 const QString kStatus = QStringLiteral("status");
 const QString kFrozen = QStringLiteral("frozen");
+// Tries of a change of a trip that other servers keep changing meanwhile.
+constexpr int kAttempts = 4;
 
 QStringList stringsOf(const QJsonValue &v)
 {
@@ -55,6 +57,53 @@ void SessionFreezes::load()
     });
     for (const QJsonObject &t : std::as_const(trips))
         index(t);
+}
+
+void SessionFreezes::reload()
+{
+    QHash<QString, QJsonObject> unsaved;
+    for (const QString &id : std::as_const(m_unsaved))
+        unsaved.insert(id, m_trips.value(id));
+    m_trips.clear();
+    m_order.clear();
+    m_frozenSessions.clear();
+    m_frozenAgents.clear();
+    load();
+    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
+        unindexFreeze(it.key());
+        index(it.value());
+    }
+}
+
+void SessionFreezes::unindexFreeze(const QString &id)
+{
+    for (auto *map : {&m_frozenSessions, &m_frozenAgents}) {
+        for (auto it = map->begin(); it != map->end();) {
+            it->removeAll(id);
+            it = it->isEmpty() ? map->erase(it) : std::next(it);
+        }
+    }
+}
+
+bool SessionFreezes::refresh(const QString &id)
+{
+    if (m_unsaved.contains(id))
+        return false; // what is held here is stricter than what is stored
+    const auto stored = m_store.safetyRecord(kTrip, id);
+    if (!stored)
+        return false;
+    unindexFreeze(id);
+    index(*stored);
+    return true;
+}
+
+SafetyPut SessionFreezes::replace(const QString &id, const QJsonObject &before,
+                                  const QJsonObject &after, const QList<SafetyWrite> &writes)
+{
+    const SafetyPut put = m_store.replaceSafetyRecord(kTrip, id, before, after, writes);
+    if (put == SafetyPut::Failed)
+        m_unsaved.insert(id);
+    return put;
 }
 
 QStringList SessionFreezes::activeTrips(const QString &sessionId, const QString &agent) const
@@ -168,9 +217,11 @@ QJsonObject SessionFreezes::record(const BreakerTrip &trip, const QString &agent
                 {Transition{QStringLiteral("session.frozen"), data, {}, actor, now}, s, s});
         }
     }
-    if (!m_store.putSafetyRecord(kTrip, id, doc, writes))
+    if (!m_store.putSafetyRecord(kTrip, id, doc, writes)) {
+        m_unsaved.insert(id);
         qWarning("interlock: the trip %s of breaker %s could not be stored; it holds in memory",
                  qPrintable(id), qPrintable(rule.id));
+    }
     return doc;
 }
 
@@ -181,30 +232,41 @@ bool SessionFreezes::adopt(const SessionRecord &session)
     bool adopted = false;
     const qint64 now = m_clock.nowMs();
     for (const QString &id : m_frozenAgents.value(session.agent)) {
-        QJsonObject trip = m_trips.value(id);
-        QJsonArray sessions = trip.value(QStringLiteral("sessions")).toArray();
-        if (sessions.contains(session.id))
-            continue;
-        sessions.append(session.id);
-        trip.insert(QStringLiteral("sessions"), sessions);
-        m_trips.insert(id, trip);
-        m_tripped.insert(session.id);
-        const QJsonObject data{
-            {kStatus, kFrozen},
-            {QStringLiteral("trip_id"), id},
-            {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
-            {QStringLiteral("message"), trip.value(QStringLiteral("message"))},
-            {QStringLiteral("critical"), trip.value(QStringLiteral("critical"))},
-            {QStringLiteral("required_resumes"), trip.value(QStringLiteral("required_resumes"))}};
-        const QString actor =
-            QStringLiteral("policy:breaker.") + trip.value(QStringLiteral("rule")).toString();
-        if (!m_store.putSafetyRecord(
-                kTrip, id, trip,
-                {{Transition{QStringLiteral("session.frozen"), data, {}, actor, now}, session.id,
-                  session.id}}))
-            qWarning("interlock: trip %s could not record session %s", qPrintable(id),
-                     qPrintable(session.id));
-        adopted = true;
+        // Another server may change the trip meanwhile (a resume, this session adopted there):
+        // each attempt starts from the trip as last read.
+        for (int attempt = 0; attempt < kAttempts; ++attempt) {
+            const QJsonObject before = m_trips.value(id);
+            QJsonArray sessions = before.value(QStringLiteral("sessions")).toArray();
+            if (before.value(kStatus).toString() != kFrozen || sessions.contains(session.id))
+                break;
+            sessions.append(session.id);
+            QJsonObject trip = before;
+            trip.insert(QStringLiteral("sessions"), sessions);
+            const QJsonObject data{
+                {kStatus, kFrozen},
+                {QStringLiteral("trip_id"), id},
+                {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
+                {QStringLiteral("message"), trip.value(QStringLiteral("message"))},
+                {QStringLiteral("critical"), trip.value(QStringLiteral("critical"))},
+                {QStringLiteral("required_resumes"),
+                 trip.value(QStringLiteral("required_resumes"))}};
+            const QString actor =
+                QStringLiteral("policy:breaker.") + trip.value(QStringLiteral("rule")).toString();
+            const SafetyPut put =
+                replace(id, before, trip,
+                        {{Transition{QStringLiteral("session.frozen"), data, {}, actor, now},
+                          session.id, session.id}});
+            if (put == SafetyPut::Changed && refresh(id))
+                continue;
+            if (put != SafetyPut::Written)
+                qWarning("interlock: trip %s could not record session %s", qPrintable(id),
+                         qPrintable(session.id));
+            // Held all the same: the agent-wide freeze holds every session of the agent.
+            m_trips.insert(id, trip);
+            m_tripped.insert(session.id);
+            adopted = true;
+            break;
+        }
     }
     return adopted;
 }
@@ -229,63 +291,84 @@ SessionFreezes::Resumed SessionFreezes::resume(const Principal &who, const Sessi
     const QString at = toRfc3339(now);
     bool recorded = false;
     for (const QString &id : ids) {
-        QJsonObject trip = m_trips.value(id);
-        QJsonArray resumes = trip.value(QStringLiteral("resumes")).toArray();
-        bool already = false;
-        for (const QJsonValue &r : std::as_const(resumes))
-            already = already || r.toObject().value(QStringLiteral("by")).toString() == who.name;
-        if (already)
-            continue;
-        recorded = true;
-        QJsonObject entry{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}};
-        if (!comment.isEmpty())
-            entry.insert(QStringLiteral("comment"), comment);
-        resumes.append(entry);
-        trip.insert(QStringLiteral("resumes"), resumes);
-        const int required = trip.value(QStringLiteral("required_resumes")).toInt();
-        const bool lifted = resumes.size() >= required;
-        if (lifted) {
-            trip.insert(kStatus, QStringLiteral("resumed"));
-            trip.insert(QStringLiteral("resumed_at"), at);
-            for (auto *map : {&m_frozenSessions, &m_frozenAgents}) {
-                for (auto it = map->begin(); it != map->end();) {
-                    it->removeAll(id);
-                    it = it->isEmpty() ? map->erase(it) : std::next(it);
-                }
+        // From the trip as last read; when another server changed it meanwhile (another
+        // person's resume), read again and decide again: a resume is never lost.
+        for (int attempt = 0;; ++attempt) {
+            const QJsonObject before = m_trips.value(id);
+            if (before.value(kStatus).toString() != kFrozen)
+                break; // lifted on another server meanwhile
+            QJsonArray resumes = before.value(QStringLiteral("resumes")).toArray();
+            bool already = false;
+            for (const QJsonValue &r : std::as_const(resumes))
+                already =
+                    already || r.toObject().value(QStringLiteral("by")).toString() == who.name;
+            if (already)
+                break;
+            QJsonObject entry{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}};
+            if (!comment.isEmpty())
+                entry.insert(QStringLiteral("comment"), comment);
+            resumes.append(entry);
+            QJsonObject trip = before;
+            trip.insert(QStringLiteral("resumes"), resumes);
+            const int required = trip.value(QStringLiteral("required_resumes")).toInt();
+            const bool lifted = resumes.size() >= required;
+            if (lifted) {
+                trip.insert(kStatus, QStringLiteral("resumed"));
+                trip.insert(QStringLiteral("resumed_at"), at);
             }
+            QStringList told = stringsOf(trip.value(QStringLiteral("sessions")));
+            if (!told.contains(session.id))
+                told.append(session.id);
+            const QJsonObject data{{kStatus, lifted ? QStringLiteral("resumed") : kFrozen},
+                                   {QStringLiteral("trip_id"), id},
+                                   {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
+                                   {QStringLiteral("resumes"), resumes.size()},
+                                   {QStringLiteral("required_resumes"), required},
+                                   {QStringLiteral("by"), who.name}};
+            QList<SafetyWrite> writes{
+                {Transition{{}, data, QStringLiteral("session.resume"), who.name, now},
+                 {},
+                 session.id}};
+            for (const QString &s : std::as_const(told)) {
+                writes.append({Transition{lifted ? QStringLiteral("session.resumed")
+                                                 : QStringLiteral("session.resume_recorded"),
+                                          data,
+                                          {},
+                                          who.name,
+                                          now},
+                               s, s});
+            }
+            const SafetyPut put = m_store.replaceSafetyRecord(kTrip, id, before, trip, writes);
+            if (put == SafetyPut::Changed && attempt + 1 < kAttempts && refresh(id))
+                continue;
+            if (put == SafetyPut::Changed) {
+                out.error =
+                    ApiError::conflict(QStringLiteral("version_conflict"),
+                                       QStringLiteral("The freeze changed meanwhile; retry."));
+                return out;
+            }
+            if (put == SafetyPut::Failed) {
+                out.error = ApiError::internal(QStringLiteral("The resume could not be stored."));
+                return out;
+            }
+            recorded = true;
+            if (lifted)
+                unindexFreeze(id);
+            m_trips.insert(id, trip);
+            for (const QString &s : std::as_const(told)) {
+                if (!out.sessions.contains(s))
+                    out.sessions.append(s);
+            }
+            out.trips.append(trip);
+            break;
         }
-        m_trips.insert(id, trip);
-        QStringList told = stringsOf(trip.value(QStringLiteral("sessions")));
-        if (!told.contains(session.id))
-            told.append(session.id);
-        const QJsonObject data{{kStatus, lifted ? QStringLiteral("resumed") : kFrozen},
-                               {QStringLiteral("trip_id"), id},
-                               {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
-                               {QStringLiteral("resumes"), resumes.size()},
-                               {QStringLiteral("required_resumes"), required},
-                               {QStringLiteral("by"), who.name}};
-        QList<SafetyWrite> writes{
-            {Transition{{}, data, QStringLiteral("session.resume"), who.name, now},
-             {},
-             session.id}};
-        for (const QString &s : std::as_const(told)) {
-            writes.append({Transition{lifted ? QStringLiteral("session.resumed")
-                                             : QStringLiteral("session.resume_recorded"),
-                                      data,
-                                      {},
-                                      who.name,
-                                      now},
-                           s, s});
-            if (!out.sessions.contains(s))
-                out.sessions.append(s);
-        }
-        if (!m_store.putSafetyRecord(kTrip, id, trip, writes)) {
-            out.error = ApiError::internal(QStringLiteral("The resume could not be stored."));
-            return out;
-        }
-        out.trips.append(trip);
     }
     if (!recorded) {
+        if (!isFrozen(session.id, session.agent)) {
+            out.error = ApiError::conflict(QStringLiteral("not_frozen"),
+                                           QStringLiteral("This session is not frozen."));
+            return out;
+        }
         out.error = ApiError::conflict(
             QStringLiteral("already_resumed"),
             QStringLiteral("You already resumed this session; a critical breaker needs a second, "

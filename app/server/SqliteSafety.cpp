@@ -28,6 +28,42 @@ bool SqliteStore::putSafetyRecord(const QString &kind, const QString &id, const 
     return tx.commit();
 }
 
+SafetyPut SqliteStore::replaceSafetyRecord(const QString &kind, const QString &id,
+                                           const QJsonObject &expected, const QJsonObject &doc,
+                                           const QList<SafetyWrite> &writes)
+{
+    Transaction tx(*this);
+    QSqlQuery &q =
+        prepared(QStringLiteral("UPDATE safety SET doc = ? WHERE kind = ? AND id = ? AND doc = ?"));
+    q.addBindValue(compact(doc));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(compact(expected));
+    if (!q.exec()) {
+        noteFailure();
+        return SafetyPut::Failed;
+    }
+    if (q.numRowsAffected() != 1)
+        return SafetyPut::Changed;
+    for (const SafetyWrite &w : writes) {
+        if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
+            return SafetyPut::Failed;
+    }
+    return tx.commit() ? SafetyPut::Written : SafetyPut::Failed;
+}
+
+std::optional<QJsonObject> SqliteStore::safetyRecord(const QString &kind, const QString &id)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ?"));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    std::optional<QJsonObject> out;
+    if (q.exec() && q.next())
+        out = parseDoc(q.value(0));
+    q.finish();
+    return out;
+}
+
 QList<QJsonObject> SqliteStore::safetyRecords(const QString &kind)
 {
     QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? ORDER BY id"));

@@ -8,6 +8,8 @@ namespace interlock {
 
 namespace {
 const QString kGrant = QStringLiteral("grant");
+// Tries of a change of a grant that other servers keep changing meanwhile.
+constexpr int kAttempts = 4;
 
 ApiError notGrantable(const QString &message)
 {
@@ -42,6 +44,39 @@ void StandingGrants::load()
         if (active(g))
             m_byBucket[g.value(QStringLiteral("bucket")).toString().toLatin1()].append(id);
     }
+}
+
+void StandingGrants::reload()
+{
+    QHash<QString, QJsonObject> unsaved;
+    for (const QString &id : std::as_const(m_unsaved))
+        unsaved.insert(id, m_grants.value(id));
+    m_grants.clear();
+    m_order.clear();
+    m_byBucket.clear();
+    load();
+    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
+        unindex(it.key());
+        if (!m_grants.contains(it.key()))
+            m_order.append(it.key());
+        m_grants.insert(it.key(), it.value()); // revoked: not indexed
+    }
+}
+
+bool StandingGrants::refresh(const QString &id)
+{
+    if (m_unsaved.contains(id))
+        return false; // revoked here, whatever the store says
+    const auto stored = m_store.safetyRecord(kGrant, id);
+    if (!stored)
+        return false;
+    unindex(id);
+    if (!m_grants.contains(id))
+        m_order.append(id);
+    m_grants.insert(id, *stored);
+    if (active(*stored))
+        m_byBucket[stored->value(QStringLiteral("bucket")).toString().toLatin1()].append(id);
+    return true;
 }
 
 bool StandingGrants::active(const QJsonObject &doc) const
@@ -174,16 +209,32 @@ QString StandingGrants::match(const QJsonObject &action) const
     return {};
 }
 
-void StandingGrants::used(const QString &id)
+StandingGrants::Use StandingGrants::claimUse(const QString &id)
 {
-    auto it = m_grants.find(id);
-    if (it == m_grants.end())
-        return;
-    it->insert(QStringLiteral("uses"), it->value(QStringLiteral("uses")).toInt() + 1);
-    it->insert(QStringLiteral("last_used_at"), toRfc3339(m_clock.nowMs()));
-    // The count is kept with the grant; the approval it made has its own audit entry.
-    if (!m_store.putSafetyRecord(kGrant, id, *it, {}))
-        qWarning("interlock: the use count of grant %s could not be stored", qPrintable(id));
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        const QJsonObject before = m_grants.value(id);
+        if (before.isEmpty() || !active(before))
+            return Use::Refused;
+        QJsonObject after = before;
+        after.insert(QStringLiteral("uses"), before.value(QStringLiteral("uses")).toInt() + 1);
+        after.insert(QStringLiteral("last_used_at"), toRfc3339(m_clock.nowMs()));
+        // The count is kept with the grant; the approval it makes has its own audit entry.
+        switch (m_store.replaceSafetyRecord(kGrant, id, before, after, {})) {
+        case SafetyPut::Written:
+            m_grants.insert(id, after);
+            return Use::Claimed;
+        case SafetyPut::Changed:
+            if (!refresh(id))
+                return Use::Refused;
+            continue; // used or revoked on another server: decide again on what is stored
+        case SafetyPut::Failed:
+            qWarning("interlock: the use of grant %s could not be stored; the action waits for a "
+                     "person",
+                     qPrintable(id));
+            return Use::Failed;
+        }
+    }
+    return Use::Failed;
 }
 
 void StandingGrants::unindex(const QString &id)
@@ -198,37 +249,67 @@ void StandingGrants::unindex(const QString &id)
         m_byBucket.erase(it);
 }
 
+QList<SafetyWrite> StandingGrants::revokedWrites(const QJsonObject &revoked) const
+{
+    const QString id = revoked.value(QStringLiteral("id")).toString();
+    const QString actor = revoked.value(QStringLiteral("revoked_by")).toString();
+    const QString reason = revoked.value(QStringLiteral("revoke_reason")).toString();
+    const QJsonObject data{{QStringLiteral("grant_id"), id},
+                           {QStringLiteral("agent"), revoked.value(QStringLiteral("agent"))},
+                           {QStringLiteral("kind"), revoked.value(QStringLiteral("kind"))},
+                           {QStringLiteral("uses"), revoked.value(QStringLiteral("uses"))},
+                           {QStringLiteral("reason"), reason}};
+    return {{Transition{QStringLiteral("grant.revoked"), data, QStringLiteral("grant.revoke"),
+                        actor, m_clock.nowMs()},
+             {},
+             id}};
+}
+
 std::optional<QJsonObject> StandingGrants::revoke(const QString &id, const QString &actor,
                                                   const QString &reason)
 {
-    auto it = m_grants.find(id);
-    if (it == m_grants.end())
-        return std::nullopt;
-    if (!it->value(QStringLiteral("revoked_at")).isNull())
-        return view(*it);
-    const qint64 now = m_clock.nowMs();
-    it->insert(QStringLiteral("revoked_at"), toRfc3339(now));
-    it->insert(QStringLiteral("revoked_by"), actor);
-    if (!reason.isEmpty())
-        it->insert(QStringLiteral("revoke_reason"), reason);
-    unindex(id);
-    const QJsonObject data{{QStringLiteral("grant_id"), id},
-                           {QStringLiteral("agent"), it->value(QStringLiteral("agent"))},
-                           {QStringLiteral("kind"), it->value(QStringLiteral("kind"))},
-                           {QStringLiteral("uses"), it->value(QStringLiteral("uses"))},
-                           {QStringLiteral("reason"), reason}};
-    const QList<SafetyWrite> writes{{Transition{QStringLiteral("grant.revoked"), data,
-                                                QStringLiteral("grant.revoke"), actor, now},
-                                     {},
-                                     id}};
-    if (!m_store.putSafetyRecord(kGrant, id, *it, writes))
-        qWarning("interlock: the revocation of grant %s could not be stored; it holds in memory",
-                 qPrintable(id));
-    return view(*it);
+    for (int attempt = 0;; ++attempt) {
+        const auto it = m_grants.constFind(id);
+        if (it == m_grants.constEnd()) {
+            // Made on another server a moment ago?
+            if (attempt == 0 && refresh(id))
+                continue;
+            return std::nullopt;
+        }
+        const QJsonObject before = *it;
+        if (!before.value(QStringLiteral("revoked_at")).isNull()) {
+            // Asked again after the store refused the revocation: stored now, if it can be.
+            if (m_unsaved.contains(id) &&
+                m_store.putSafetyRecord(kGrant, id, before, revokedWrites(before)))
+                m_unsaved.remove(id);
+            return view(before);
+        }
+        const qint64 now = m_clock.nowMs();
+        QJsonObject after = before;
+        after.insert(QStringLiteral("revoked_at"), toRfc3339(now));
+        after.insert(QStringLiteral("revoked_by"), actor);
+        if (!reason.isEmpty())
+            after.insert(QStringLiteral("revoke_reason"), reason);
+        const QList<SafetyWrite> writes = revokedWrites(after);
+        // From the grant as last read: a use counted on another server meanwhile is kept.
+        const SafetyPut put = m_store.replaceSafetyRecord(kGrant, id, before, after, writes);
+        if (put == SafetyPut::Changed && attempt + 1 < kAttempts && refresh(id))
+            continue;
+        if (put != SafetyPut::Written) {
+            m_unsaved.insert(id);
+            qWarning("interlock: the revocation of grant %s could not be stored; it holds in "
+                     "memory",
+                     qPrintable(id));
+        }
+        unindex(id);
+        m_grants.insert(id, after);
+        return view(after);
+    }
 }
 
 int StandingGrants::revokeAgent(const QString &agent, const QString &actor, const QString &reason)
 {
+    reload(); // with the grants made on other servers a moment ago (a breaker trip: rare)
     QStringList ids;
     for (const QString &id : std::as_const(m_order)) {
         const QJsonObject &g = m_grants[id];

@@ -5,6 +5,7 @@
 #include "Store.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace interlock {
 
@@ -20,6 +21,9 @@ class StandingGrants
 public:
     StandingGrants(Store &store, Clock &clock);
     void load();
+    // Reads every grant again, as another server changed some (its events through the change
+    // feed). Grants this server could not store are kept as they are here: they are stricter.
+    void reload();
 
     struct Request {
         int forSeconds = 0;
@@ -33,8 +37,12 @@ public:
 
     // The id of an active grant whose facts are exactly those of `action`, if any.
     QString match(const QJsonObject &action) const;
-    // Counts one approval made by the grant.
-    void used(const QString &id);
+    // Counts one approval by the grant before it is made, stored only if the stored grant is
+    // the one this server matched: a grant revoked on another server meanwhile approves nothing
+    // more (Refused, and read again; another grant may match). Failed: the count could not be
+    // stored, so nothing is approved by the grant.
+    enum class Use { Claimed, Refused, Failed };
+    Use claimUse(const QString &id);
 
     // Revokes one grant (false: no such grant); `actor` is a person's name or a policy.
     std::optional<QJsonObject> revoke(const QString &id, const QString &actor,
@@ -51,12 +59,17 @@ private:
     QJsonObject view(const QJsonObject &doc) const; // with "status" as of now
     bool active(const QJsonObject &doc) const;
     void unindex(const QString &id);
+    // Reads one grant again after another server changed it; false if it cannot be.
+    bool refresh(const QString &id);
+    // The event and audit entry of a revocation (the record as revoked).
+    QList<SafetyWrite> revokedWrites(const QJsonObject &revoked) const;
 
     Store &m_store;
     Clock &m_clock;
     QHash<QString, QJsonObject> m_grants;      // id -> stored record
     QStringList m_order;                       // ids, oldest first
     QHash<QByteArray, QStringList> m_byBucket; // lookup bucket -> live grant ids
+    QSet<QString> m_unsaved;                   // revocations the store lacks
 };
 
 } // namespace interlock

@@ -106,6 +106,13 @@ struct SafetyWrite {
     QString subject;       // the audit entry's subject
 };
 
+// What a compare-and-swap of a safety record did.
+enum class SafetyPut {
+    Written,
+    Changed, // the stored record is no longer the one expected (another server changed it)
+    Failed,  // the write failed (lastFailure() says why)
+};
+
 // Why the last write failed, so that the API can say it (507 on a full disk, 503 while a lock
 // held by another program or server got in the way) and a kill can use the disk reserve.
 enum class StoreFailure {
@@ -223,7 +230,13 @@ public:
     // metrics the pending actions by risk level (low, medium, high, critical).
     virtual bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
                                  const QList<SafetyWrite> &writes) = 0;
+    // The same, only if the stored record is still `expected`: several servers change the same
+    // grants and trips, and a write made from a stale copy would undo another's (a revocation).
+    virtual SafetyPut replaceSafetyRecord(const QString &kind, const QString &id,
+                                          const QJsonObject &expected, const QJsonObject &doc,
+                                          const QList<SafetyWrite> &writes) = 0;
     virtual QList<QJsonObject> safetyRecords(const QString &kind) = 0;
+    virtual std::optional<QJsonObject> safetyRecord(const QString &kind, const QString &id) = 0;
     virtual QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) = 0;
     virtual std::array<qint64, 4> pendingByLevel() = 0;
 

@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -165,6 +166,16 @@ QJsonObject TestServer::sessionView(const QString &id)
     if (r.status != 200)
         qWarning("session read failed: %s", qPrintable(r.describe()));
     return r.body.value(QStringLiteral("session")).toObject();
+}
+
+QByteArray rulesWithBreakers(const QJsonArray &breakers)
+{
+    QFile f(QStringLiteral(":/risk/rules.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no built-in rules");
+    QJsonObject root = QJsonDocument::fromJson(f.readAll()).object();
+    root.insert(QStringLiteral("breakers"), breakers);
+    return QJsonDocument(root).toJson();
 }
 
 QJsonObject sampleAction(const QString &kind, const QString &title)

@@ -6,6 +6,7 @@
 #include "core/Role.h"
 #include "server/ApiServer.h"
 
+#include <QJsonArray>
 #include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <functional>
@@ -82,6 +83,9 @@ private:
     quint16 m_port = 0;
     std::map<Role, QString> m_tokens;
 };
+
+// The built-in rules file with `breakers` in place of its own circuit breakers.
+QByteArray rulesWithBreakers(const QJsonArray &breakers);
 
 // A typical valid submission.
 QJsonObject sampleAction(const QString &kind = QStringLiteral("shell.exec"),

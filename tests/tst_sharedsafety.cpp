@@ -1,0 +1,323 @@
+// The safety layer on several servers sharing one PostgreSQL database (docs/postgresql.md): a
+// freeze made on one holds on the others, a critical freeze needs two people whichever servers
+// they use, a grant revoked on one approves nothing more on another, even one that has not heard
+// of the revocation yet, and a breaker trip revokes the agent's grants made on other servers.
+// PostgreSQL only: ctest runs it as pg_sharedsafety.
+#include "server/ChangeFeed.h"
+#include "support/TestServer.h"
+
+#include <QSqlQuery>
+#include <QtTest>
+
+using namespace interlock;
+using namespace interlock::test;
+
+namespace {
+// A session breaker: more than two submissions freeze it.
+QByteArray burstRules(bool critical)
+{
+    return rulesWithBreakers(
+        {QJsonObject{{QStringLiteral("id"), QStringLiteral("burst")},
+                     {QStringLiteral("scope"), QStringLiteral("session")},
+                     {QStringLiteral("measure"), QStringLiteral("submissions")},
+                     {QStringLiteral("more_than"), 2},
+                     {QStringLiteral("window_seconds"), 600},
+                     {QStringLiteral("action"), QStringLiteral("freeze")},
+                     {QStringLiteral("critical"), critical}}});
+}
+
+TestServer::Options withRules(const QByteArray &rules)
+{
+    TestServer::Options o;
+    o.manualClock = true;
+    o.riskRules = rules;
+    return o;
+}
+
+TestServer::Options sharing(TestServer &other, const QByteArray &rules = {})
+{
+    TestServer::Options o;
+    o.database = other.dbPath();
+    o.sharedClock = other.clock();
+    o.riskRules = rules;
+    return o;
+}
+
+// The server stops hearing the others' change feed: what it knows goes stale.
+void deafen(TestServer &s)
+{
+    QVERIFY(s.server().changeFeed());
+    QObject::disconnect(s.server().changeFeed(), nullptr, &s.server(), nullptr);
+}
+
+QJsonValue frozenOn(TestServer &s, const QString &sessionId)
+{
+    return s.sessionView(sessionId).value(QStringLiteral("frozen"));
+}
+
+QString resumePath(const QString &sessionId)
+{
+    return QStringLiteral("/v1/sessions/%1/resume").arg(sessionId);
+}
+
+// Three submissions on `s`: two accepted, the third freezes the session. The accepted ids.
+QStringList tripOn(TestServer &s, const QString &token)
+{
+    QStringList ids;
+    for (int i = 0; i < 2; ++i)
+        ids.append(s.submit(token, sampleAction()));
+    const ApiResult trip = s.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+    if (trip.status != 423)
+        qWarning("the third submission: %s", qPrintable(trip.describe()));
+    return trip.status == 423 ? ids : QStringList();
+}
+
+QJsonObject approveGranting()
+{
+    return {{QStringLiteral("decision"), QStringLiteral("approve")},
+            {QStringLiteral("grant"), QJsonObject{{QStringLiteral("for_seconds"), 3600}}}};
+}
+
+QString statusOf(const ApiResult &r)
+{
+    return r.body.value(QStringLiteral("status")).toString();
+}
+
+// A grant as GET /v1/grants/{id} on `s` shows it.
+QJsonObject grantOn(TestServer &s, const QString &grantId)
+{
+    return s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/grants/") + grantId)
+        .body.value(QStringLiteral("grant"))
+        .toObject();
+}
+
+QString grantStatusOn(TestServer &s, const QString &grantId)
+{
+    return grantOn(s, grantId).value(QStringLiteral("status")).toString();
+}
+
+// The grant's record as the database holds it, read by a server started now.
+QString storedGrantStatus(TestServer &a, const QString &grantId)
+{
+    TestServer fresh(sharing(a));
+    return grantStatusOn(fresh, grantId);
+}
+} // namespace
+
+class TestSharedSafety : public QObject
+{
+    Q_OBJECT
+
+private:
+    // A grant made on `s`: the agent's shell command approved "for 1 h". Its id.
+    static QString grantMadeOn(TestServer &s, const QString &token)
+    {
+        const QString first = s.submit(token, sampleAction());
+        const ApiResult granted =
+            s.call(s.token(Role::Reviewer), "POST",
+                   QStringLiteral("/v1/actions/%1/decision").arg(first), approveGranting());
+        if (granted.status != 200)
+            qWarning("the grant: %s", qPrintable(granted.describe()));
+        return granted.body.value(QStringLiteral("grant"))
+            .toObject()
+            .value(QStringLiteral("id"))
+            .toString();
+    }
+
+    // A grant made on A and known on B.
+    static QString grantKnownToBoth(TestServer &a, TestServer &b, const QString &token)
+    {
+        const QString id = grantMadeOn(a, token);
+        if (id.isEmpty())
+            return {};
+        if (!QTest::qWaitFor([&] { return grantStatusOn(b, id) == QLatin1String("active"); }, 5000))
+            return {};
+        return id;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        if (!testingPostgres())
+            QSKIP("needs INTERLOCK_TEST_STORE=postgresql://… (ctest runs it as pg_sharedsafety)");
+    }
+
+    // The agent trips a breaker on A and goes on through B (HAProxy alternates): B refuses it,
+    // and no reviewer on B can approve what it submitted before.
+    void aFreezeOnOneServerHoldsOnTheOther()
+    {
+        const QByteArray rules = burstRules(false);
+        TestServer a(withRules(rules));
+        TestServer b(sharing(a, rules));
+        const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
+        const QStringList accepted = tripOn(a, token);
+        QCOMPARE(accepted.size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(frozenOn(b, sid).isObject(), 5000);
+        const ApiResult refused =
+            b.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(refused.status, 423);
+        QCOMPARE(refused.error().code, QStringLiteral("session_frozen"));
+        const QString reviewer = b.token(Role::Reviewer);
+        const ApiResult held =
+            b.call(reviewer, "POST", QStringLiteral("/v1/actions/%1/decision").arg(accepted[0]),
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}});
+        QCOMPARE(held.status, 423);
+
+        // Resumed on B: A lets the agent go on too, with its counts started afresh.
+        QCOMPARE(b.call(b.token(Role::Oncall), "POST", resumePath(sid)).status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(frozenOn(a, sid).isNull(), 5000);
+        QCOMPARE(a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 201);
+    }
+
+    // A critical freeze: one person resumes on A, then on B, where it is not yet known that
+    // they did (B's feed is cut): B reads the trip again and says so; a second person on B lifts
+    // it, with both resumes kept.
+    void aCriticalFreezeNeedsTwoPeopleWhicheverServersTheyUse()
+    {
+        const QByteArray rules = burstRules(true);
+        TestServer a(withRules(rules));
+        TestServer b(sharing(a, rules));
+        const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
+        QCOMPARE(tripOn(a, token).size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(frozenOn(b, sid).isObject(), 5000);
+        deafen(b);
+        if (QTest::currentTestFailed())
+            return;
+
+        const ApiResult first = a.call(a.token(Role::Reviewer), "POST", resumePath(sid));
+        QCOMPARE(first.status, 200);
+        QVERIFY(!first.body.value(QStringLiteral("resumed")).toBool());
+        // B still shows no resume: it has not heard of the first.
+        QCOMPARE(frozenOn(b, sid).toObject().value(QStringLiteral("resumes")).toArray().size(), 0);
+        const ApiResult again = b.call(b.token(Role::Reviewer), "POST", resumePath(sid));
+        QCOMPARE(again.status, 409);
+        QCOMPARE(again.error().code, QStringLiteral("already_resumed"));
+        const ApiResult second = b.call(b.token(Role::Oncall), "POST", resumePath(sid));
+        QCOMPARE(second.status, 200);
+        QVERIFY(second.body.value(QStringLiteral("resumed")).toBool());
+        QCOMPARE(b.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 201);
+        QTRY_VERIFY_WITH_TIMEOUT(frozenOn(a, sid).isNull(), 5000);
+        const QJsonObject trip = a.call(a.token(Role::Manager), "GET", QStringLiteral("/v1/trips"))
+                                     .body.value(QStringLiteral("trips"))
+                                     .toArray()
+                                     .first()
+                                     .toObject();
+        QCOMPARE(trip.value(QStringLiteral("resumes")).toArray().size(), 2);
+        QCOMPARE(trip.value(QStringLiteral("status")).toString(), QStringLiteral("resumed"));
+    }
+
+    // A grant made on A approves repeats on B; revoked on A, it approves nothing more on B, even
+    // while B has not heard of the revocation, and the revocation stays stored.
+    void aGrantRevokedOnOneServerApprovesNothingMoreOnAnother()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        const auto [sid, token] = a.openSession(QStringLiteral("builder"));
+        const QString grantId = grantKnownToBoth(a, b, token);
+        QVERIFY(!grantId.isEmpty());
+        const ApiResult repeat =
+            b.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(repeat.status, 201);
+        QCOMPARE(statusOf(repeat), QStringLiteral("approved"));
+
+        deafen(b);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(a.call(a.token(Role::Reviewer), "DELETE", QStringLiteral("/v1/grants/") + grantId)
+                     .status,
+                 200);
+        const ApiResult after =
+            b.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(after.status, 201);
+        QCOMPARE(statusOf(after), QStringLiteral("pending"));
+        QCOMPARE(grantStatusOn(b, grantId), QStringLiteral("revoked"));
+        QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("revoked"));
+        // One use: the approval on B before the revocation.
+        QCOMPARE(grantOn(a, grantId).value(QStringLiteral("uses")).toInt(), 1);
+    }
+
+    // The agent's grant made on A a moment ago, which B has not heard of: a breaker tripping on
+    // B revokes it all the same.
+    void aTripRevokesTheAgentsGrantsMadeOnOtherServers()
+    {
+        const QByteArray rules = burstRules(false);
+        TestServer a(withRules(rules));
+        TestServer b(sharing(a, rules));
+        const auto [first, firstToken] = a.openSession(QStringLiteral("builder"));
+        deafen(b);
+        if (QTest::currentTestFailed())
+            return;
+        const QString grantId = grantMadeOn(a, firstToken);
+        QVERIFY(!grantId.isEmpty());
+
+        const auto [second, secondToken] = b.openSession(QStringLiteral("builder"));
+        QCOMPARE(tripOn(b, secondToken).size(), 2);
+        QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("revoked"));
+        QTRY_COMPARE_WITH_TIMEOUT(grantStatusOn(a, grantId), QStringLiteral("revoked"), 5000);
+        // The agent's first session was not frozen, but its grant is gone.
+        const ApiResult repeat =
+            a.call(firstToken, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(repeat.status, 201);
+        QCOMPARE(statusOf(repeat), QStringLiteral("pending"));
+    }
+
+    // A trip A could not store (the database refused it) holds in A's memory; reading the
+    // others' changes again later (a grant made on B) does not drop it.
+    void aTripThisServerCouldNotStoreOutlivesItsReload()
+    {
+        const QByteArray rules = burstRules(false);
+        TestServer a(withRules(rules));
+        TestServer b(sharing(a, rules));
+        const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
+        refuseWritesTo(a.dbPath(), QStringLiteral("safety"));
+        QCOMPARE(tripOn(a, token).size(), 2);
+        withOutsideConnection(a.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON safety")));
+        });
+        QVERIFY(frozenOn(a, sid).isObject());
+        QVERIFY(frozenOn(b, sid).isNull()); // stored nowhere: B cannot know
+
+        const auto [other, otherToken] = b.openSession(QStringLiteral("builder"));
+        const QString grantId = grantKnownToBoth(b, a, otherToken);
+        QVERIFY(!grantId.isEmpty()); // A has read the grants and trips again
+        QVERIFY(frozenOn(a, sid).isObject());
+        const ApiResult refused =
+            a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(refused.status, 423);
+    }
+
+    // The same for a revocation: the reply says it could not be stored, A approves nothing by
+    // the grant from then on, and asked again, A stores it.
+    void aRevocationThisServerCouldNotStoreOutlivesItsReload()
+    {
+        TestServer a;
+        TestServer b(sharing(a));
+        const auto [sid, token] = a.openSession(QStringLiteral("builder"));
+        const QString grantId = grantKnownToBoth(a, b, token);
+        QVERIFY(!grantId.isEmpty());
+        const QString revoke = QStringLiteral("/v1/grants/") + grantId;
+        refuseWritesTo(a.dbPath(), QStringLiteral("safety"));
+        QCOMPARE(a.call(a.token(Role::Reviewer), "DELETE", revoke).status, 500);
+        withOutsideConnection(a.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON safety")));
+        });
+        QCOMPARE(grantStatusOn(a, grantId), QStringLiteral("revoked"));
+
+        const auto [other, otherToken] = b.openSession(QStringLiteral("mailer"));
+        QVERIFY(!grantKnownToBoth(b, a, otherToken).isEmpty()); // A has read the grants again
+        QCOMPARE(grantStatusOn(a, grantId), QStringLiteral("revoked"));
+        const ApiResult repeat =
+            a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
+        QCOMPARE(repeat.status, 201);
+        QCOMPARE(statusOf(repeat), QStringLiteral("pending"));
+
+        QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("active"));
+        QCOMPARE(a.call(a.token(Role::Reviewer), "DELETE", revoke).status, 200);
+        QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("revoked"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSharedSafety)
+#include "tst_sharedsafety.moc"
