@@ -4,10 +4,14 @@
 // of the revocation yet, and a breaker trip revokes the agent's grants made on other servers.
 // PostgreSQL only: ctest runs it as pg_sharedsafety.
 #include "server/ChangeFeed.h"
+#include "server/PgStore.h"
 #include "support/TestServer.h"
 
 #include <QSqlQuery>
 #include <QtTest>
+#include <atomic>
+#include <latch>
+#include <thread>
 
 using namespace interlock;
 using namespace interlock::test;
@@ -48,6 +52,16 @@ void deafen(TestServer &s)
 {
     QVERIFY(s.server().changeFeed());
     QObject::disconnect(s.server().changeFeed(), nullptr, &s.server(), nullptr);
+}
+
+// Takes back refuseWritesTo().
+void allowWritesTo(const QString &db, const QString &table)
+{
+    withOutsideConnection(db, [&](QSqlDatabase &d) {
+        QSqlQuery q(d);
+        QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON %1").arg(table)));
+        QVERIFY(q.exec(QStringLiteral("DROP FUNCTION refuse_write()")));
+    });
 }
 
 QJsonValue frozenOn(TestServer &s, const QString &sessionId)
@@ -109,6 +123,15 @@ class TestSharedSafety : public QObject
     Q_OBJECT
 
 private:
+    // What A changed but the database did not keep: the safety row refused, or the whole group
+    // rolled back at its commit (its events refused).
+    static void refusals_data()
+    {
+        QTest::addColumn<QString>("table");
+        QTest::newRow("the record refused") << QStringLiteral("safety");
+        QTest::newRow("the group rolled back") << QStringLiteral("events");
+    }
+
     // A grant made on `s`: the agent's shell command approved "for 1 h". Its id.
     static QString grantMadeOn(TestServer &s, const QString &token)
     {
@@ -261,48 +284,54 @@ private Q_SLOTS:
         QCOMPARE(statusOf(repeat), QStringLiteral("pending"));
     }
 
-    // A trip A could not store (the database refused it) holds in A's memory; reading the
-    // others' changes again later (a grant made on B) does not drop it.
+    // A trip A could not store holds in A's memory; reading the others' changes again later (a
+    // grant made on B) does not drop it.
+    void aTripThisServerCouldNotStoreOutlivesItsReload_data() { refusals_data(); }
     void aTripThisServerCouldNotStoreOutlivesItsReload()
     {
+        QFETCH(QString, table);
         const QByteArray rules = burstRules(false);
         TestServer a(withRules(rules));
         TestServer b(sharing(a, rules));
         const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
-        refuseWritesTo(a.dbPath(), QStringLiteral("safety"));
-        QCOMPARE(tripOn(a, token).size(), 2);
-        withOutsideConnection(a.dbPath(), [](QSqlDatabase &db) {
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON safety")));
-        });
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(!a.submit(token, sampleAction()).isEmpty());
+        refuseWritesTo(a.dbPath(), table);
+        QCOMPARE(a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 423);
+        allowWritesTo(a.dbPath(), table);
         QVERIFY(frozenOn(a, sid).isObject());
         QVERIFY(frozenOn(b, sid).isNull()); // stored nowhere: B cannot know
 
+        // Another agent trips the breaker on B: A reads the trips again.
         const auto [other, otherToken] = b.openSession(QStringLiteral("builder"));
-        const QString grantId = grantKnownToBoth(b, a, otherToken);
-        QVERIFY(!grantId.isEmpty()); // A has read the grants and trips again
+        QCOMPARE(tripOn(b, otherToken).size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(frozenOn(a, other).isObject(), 5000);
         QVERIFY(frozenOn(a, sid).isObject());
         const ApiResult refused =
             a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction());
         QCOMPARE(refused.status, 423);
+        // A person resumes it on A: stored now, with the resume.
+        const ApiResult resumed = a.call(a.token(Role::Oncall), "POST", resumePath(sid));
+        QCOMPARE(resumed.status, 200);
+        QVERIFY(resumed.body.value(QStringLiteral("resumed")).toBool());
+        QCOMPARE(a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 201);
     }
 
     // The same for a revocation: the reply says it could not be stored, A approves nothing by
     // the grant from then on, and asked again, A stores it.
+    void aRevocationThisServerCouldNotStoreOutlivesItsReload_data() { refusals_data(); }
     void aRevocationThisServerCouldNotStoreOutlivesItsReload()
     {
+        QFETCH(QString, table);
         TestServer a;
         TestServer b(sharing(a));
         const auto [sid, token] = a.openSession(QStringLiteral("builder"));
         const QString grantId = grantKnownToBoth(a, b, token);
         QVERIFY(!grantId.isEmpty());
         const QString revoke = QStringLiteral("/v1/grants/") + grantId;
-        refuseWritesTo(a.dbPath(), QStringLiteral("safety"));
-        QCOMPARE(a.call(a.token(Role::Reviewer), "DELETE", revoke).status, 500);
-        withOutsideConnection(a.dbPath(), [](QSqlDatabase &db) {
-            QSqlQuery q(db);
-            QVERIFY(q.exec(QStringLiteral("DROP TRIGGER refuse_write ON safety")));
-        });
+        refuseWritesTo(a.dbPath(), table);
+        QVERIFY(a.call(a.token(Role::Reviewer), "DELETE", revoke).status >= 500);
+        allowWritesTo(a.dbPath(), table);
         QCOMPARE(grantStatusOn(a, grantId), QStringLiteral("revoked"));
 
         const auto [other, otherToken] = b.openSession(QStringLiteral("mailer"));
@@ -316,6 +345,93 @@ private Q_SLOTS:
         QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("active"));
         QCOMPARE(a.call(a.token(Role::Reviewer), "DELETE", revoke).status, 200);
         QCOMPARE(storedGrantStatus(a, grantId), QStringLiteral("revoked"));
+    }
+
+    // A's trips cannot be read again (the table is away) when B's changes come in: A holds the
+    // session as before, and reads them again once it can.
+    void aFailedReReadFreesNoOne()
+    {
+        const QByteArray rules = burstRules(false);
+        TestServer a(withRules(rules));
+        const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
+        QCOMPARE(tripOn(a, token).size(), 2);
+        QVERIFY(a.server().changeFeed());
+        const auto rename = [&](const char *from, const char *to) {
+            withOutsideConnection(a.dbPath(), [&](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                QVERIFY(q.exec(QStringLiteral("ALTER TABLE %1 RENAME TO %2")
+                                   .arg(QLatin1String(from), QLatin1String(to))));
+            });
+        };
+        rename("safety", "safety_away");
+        EventRecord frozen;
+        frozen.type = QStringLiteral("session.frozen");
+        EventRecord revoked;
+        revoked.type = QStringLiteral("grant.revoked");
+        Q_EMIT a.server().changeFeed()->eventsCommitted({frozen, revoked});
+        QVERIFY(frozenOn(a, sid).isObject());
+        QCOMPARE(a.call(token, "POST", QStringLiteral("/v1/actions"), sampleAction()).status, 423);
+        rename("safety_away", "safety");
+        QVERIFY(frozenOn(a, sid).isObject());
+    }
+
+    // Two servers' groups count uses of two grants in opposite orders. A group never waits for
+    // a grant's row while holding another's: it commits first. Both finish; no deadlock.
+    void twoGroupsCountingUsesOfTwoGrantsInOppositeOrdersBothCommit()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        PgStore setup(db);
+        QString error;
+        QVERIFY2(setup.open(&error), qPrintable(error));
+        const QStringList ids{QStringLiteral("grt_x"), QStringLiteral("grt_y")};
+        for (const QString &id : ids)
+            QVERIFY(setup.putSafetyRecord(QStringLiteral("grant"), id,
+                                          {{QStringLiteral("id"), id}, {QStringLiteral("uses"), 0}},
+                                          {}));
+        std::latch bothHoldOne(2);
+        std::atomic<int> counted = 0, flushes = 0, failed = 0;
+        const auto server = [&](int first) {
+            PgStore store(db);
+            QString e;
+            if (!store.open(&e)) {
+                ++failed;
+                bothHoldOne.count_down();
+                return;
+            }
+            store.setGroupCommit([] {});
+            store.setFlushNow([&] {
+                ++flushes;
+                if (!store.commitGroup())
+                    ++failed;
+            });
+            for (int step = 0; step < 2; ++step) {
+                QJsonObject stored;
+                const SafetyPut put = store.reviseSafetyRecord(
+                    QStringLiteral("grant"), ids[(first + step) % 2],
+                    [](const QJsonObject &g) -> std::optional<SafetyChange> {
+                        QJsonObject next = g;
+                        next.insert(QStringLiteral("uses"),
+                                    g.value(QStringLiteral("uses")).toInt() + 1);
+                        return SafetyChange{next, {}};
+                    },
+                    &stored);
+                counted += put == SafetyPut::Written;
+                failed += put == SafetyPut::Failed;
+                if (step == 0)
+                    bothHoldOne.arrive_and_wait();
+            }
+            if (!store.commitGroup())
+                ++failed;
+        };
+        std::thread a(server, 0), b(server, 1);
+        a.join();
+        b.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(counted.load(), 4);
+        QVERIFY(flushes.load() >= 1);
+        for (const QJsonObject &g : setup.safetyRecords(QStringLiteral("grant")))
+            QCOMPARE(g.value(QStringLiteral("uses")).toInt(), 2);
     }
 };
 

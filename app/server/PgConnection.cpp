@@ -230,6 +230,7 @@ bool PgStore::reconnect()
     m_inTransaction = false;
     m_groupOpen = false;
     m_groupFailed = false;
+    m_heldSafetyRow = false;
     m_events.clear();
     m_audit.clear();
     database().close();
@@ -352,6 +353,7 @@ bool PgStore::commitGroup()
     if (!m_groupOpen)
         return true;
     m_groupOpen = false;
+    m_heldSafetyRow = false;
     if (m_groupFailed) {
         // m_failure still says why the statement that doomed the group failed.
         m_groupFailed = false;

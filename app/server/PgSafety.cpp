@@ -29,60 +29,68 @@ bool PgStore::putSafetyRecord(const QString &kind, const QString &id, const QJso
     return tx.commit();
 }
 
-SafetyPut PgStore::replaceSafetyRecord(const QString &kind, const QString &id,
-                                       const QJsonObject &expected, const QJsonObject &doc,
-                                       const QList<SafetyWrite> &writes)
+SafetyPut PgStore::reviseSafetyRecord(const QString &kind, const QString &id,
+                                      const SafetyReviser &revise, QJsonObject *stored)
 {
+    // A group holding rows never waits for a record another server's group holds (as for
+    // actions): it commits what it has first.
+    if (!waitHoldingNothingFor(QStringLiteral("SELECT 1 FROM safety WHERE kind = ? AND id = ? "
+                                              "FOR UPDATE SKIP LOCKED"),
+                               {kind, id}))
+        return SafetyPut::Failed;
     Transaction tx(*this);
     if (!tx.open())
         return SafetyPut::Failed;
-    // Read committed: a row another server changed and committed meanwhile no longer matches
-    // (one it is changing is waited for, then compared).
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE safety SET doc = ? WHERE kind = ? AND id = ? AND doc = ? RETURNING id"));
-    q.addBindValue(compact(doc));
+    QSqlQuery &read =
+        prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ? FOR UPDATE"));
+    read.addBindValue(kind);
+    read.addBindValue(id);
+    if (!execute(read))
+        return SafetyPut::Failed;
+    const bool found = read.next();
+    const QJsonObject current = found ? parseDoc(read.value(0)) : QJsonObject();
+    read.finish();
+    if (!found)
+        return tx.commit() ? SafetyPut::Absent : SafetyPut::Failed;
+    if (m_groupOpen)
+        m_heldSafetyRow = true;
+    const std::optional<SafetyChange> change = revise(current);
+    if (!change) {
+        *stored = current;
+        return tx.commit() ? SafetyPut::Unchanged : SafetyPut::Failed;
+    }
+    QSqlQuery &q = prepared(QStringLiteral("UPDATE safety SET doc = ? WHERE kind = ? AND id = ?"));
+    q.addBindValue(compact(change->doc));
     q.addBindValue(kind);
     q.addBindValue(id);
-    q.addBindValue(compact(expected));
     if (!execute(q))
         return SafetyPut::Failed;
-    const bool matched = q.next();
     q.finish();
-    if (!matched)
-        return SafetyPut::Changed;
-    for (const SafetyWrite &w : writes) {
+    for (const SafetyWrite &w : change->writes) {
         if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
             return SafetyPut::Failed;
     }
-    return tx.commit() ? SafetyPut::Written : SafetyPut::Failed;
+    if (!tx.commit())
+        return SafetyPut::Failed;
+    *stored = change->doc;
+    return SafetyPut::Written;
 }
 
-std::optional<QJsonObject> PgStore::safetyRecord(const QString &kind, const QString &id)
-{
-    return reading([&] {
-        QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ?"));
-        q.addBindValue(kind);
-        q.addBindValue(id);
-        std::optional<QJsonObject> out;
-        if (execute(q) && q.next())
-            out = parseDoc(q.value(0));
-        q.finish();
-        return out;
-    });
-}
-
-QList<QJsonObject> PgStore::safetyRecords(const QString &kind)
+QList<QJsonObject> PgStore::safetyRecords(const QString &kind, bool *ok)
 {
     return reading([&] {
         QSqlQuery &q =
             prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? ORDER BY id"));
         q.addBindValue(kind);
         QList<QJsonObject> out;
-        if (execute(q)) {
+        const bool read = execute(q);
+        if (read) {
             while (q.next())
                 out.append(parseDoc(q.value(0)));
         }
         q.finish();
+        if (ok)
+            *ok = read;
         return out;
     });
 }

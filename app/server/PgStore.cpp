@@ -359,14 +359,16 @@ ActionPage PgStore::actions(const ActionQuery &query)
     });
 }
 
-bool PgStore::waitHoldingNothingFor(const QString &actionId)
+bool PgStore::waitHoldingNothingFor(const QString &probe, const QVariantList &keys)
 {
     // Every change a group made wrote an event or an audit entry: none, no row lock held.
-    if (!m_groupOpen || m_groupFailed || !m_flushNow || (m_events.empty() && m_audit.empty()))
+    // (A use count of a grant writes neither, but its row is taken through here too.)
+    if (!m_groupOpen || m_groupFailed || !m_flushNow ||
+        (m_events.empty() && m_audit.empty() && !m_heldSafetyRow))
         return true;
-    QSqlQuery &q =
-        prepared(QStringLiteral("SELECT 1 FROM actions WHERE id = ? FOR UPDATE SKIP LOCKED"));
-    q.addBindValue(actionId);
+    QSqlQuery &q = prepared(probe);
+    for (const QVariant &key : keys)
+        q.addBindValue(key);
     if (!execute(q))
         return false;
     const bool taken = q.next(); // free, or this group's already: it is this group's now
@@ -380,7 +382,8 @@ bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,
                            const Transition &transition)
 {
     const QString id = doc.value(QStringLiteral("id")).toString();
-    if (!waitHoldingNothingFor(id))
+    if (!waitHoldingNothingFor(
+            QStringLiteral("SELECT 1 FROM actions WHERE id = ? FOR UPDATE SKIP LOCKED"), {id}))
         return false;
     Transaction tx(*this);
     if (!tx.open())

@@ -102,11 +102,9 @@ public:
 
     bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
                          const QList<SafetyWrite> &writes) override;
-    SafetyPut replaceSafetyRecord(const QString &kind, const QString &id,
-                                  const QJsonObject &expected, const QJsonObject &doc,
-                                  const QList<SafetyWrite> &writes) override;
-    QList<QJsonObject> safetyRecords(const QString &kind) override;
-    std::optional<QJsonObject> safetyRecord(const QString &kind, const QString &id) override;
+    SafetyPut reviseSafetyRecord(const QString &kind, const QString &id,
+                                 const SafetyReviser &revise, QJsonObject *stored) override;
+    QList<QJsonObject> safetyRecords(const QString &kind, bool *ok = nullptr) override;
     QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) override;
     std::array<qint64, 4> pendingByLevel() override;
 
@@ -164,7 +162,8 @@ private:
     // Before a group changes an action: if another transaction holds its row while the group
     // holds rows of its own, the group is committed first (m_flushNow), so that it waits for
     // that row holding nothing and two servers' groups never wait for each other.
-    bool waitHoldingNothingFor(const QString &actionId);
+    // `probe`: a SELECT 1 … FOR UPDATE SKIP LOCKED of that row, with its key values.
+    bool waitHoldingNothingFor(const QString &probe, const QVariantList &keys);
     // Reads retried once on a fresh connection when the old one broke outside a transaction.
     template <typename F> auto reading(F &&read);
     bool reconnect();
@@ -207,6 +206,7 @@ private:
     std::function<void()> m_onGroupOpened;
     std::function<void()> m_flushNow;
     bool m_groupOpen = false;
+    bool m_heldSafetyRow = false; // the open group locked a safety record
     bool m_groupFailed = false;
     bool m_inTransaction = false;
     bool m_failed = false;

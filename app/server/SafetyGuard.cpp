@@ -47,6 +47,9 @@ SafetyGuard::SafetyGuard(Store &store, Clock &clock, ActionService &actions,
     m_prune.setInterval(60 * 1000);
     connect(&m_prune, &QTimer::timeout, this, [this] { m_breakers.prune(m_clock.nowMs()); });
     m_prune.start();
+    m_reloadRetry.setSingleShot(true);
+    m_reloadRetry.setInterval(500);
+    connect(&m_reloadRetry, &QTimer::timeout, this, &SafetyGuard::reloadShared);
 }
 
 ApiError SafetyGuard::frozenError(const QString &why)
@@ -184,16 +187,27 @@ void SafetyGuard::peerEvents(const QList<EventRecord> &events)
     }
     // Each read again at most once per batch of events (an agent-wide freeze adopting a
     // session the agent opened is one session.frozen: the trips only).
-    if (freezes)
-        m_freezes.reload();
-    if (grants)
-        m_grants.reload();
+    m_reloadFreezes = m_reloadFreezes || freezes;
+    m_reloadGrants = m_reloadGrants || grants;
+    reloadShared();
     // People let it go on: its counts here start afresh too, as on the server they used.
     for (const QString &id : std::as_const(resumed)) {
         if (const auto session = m_store.session(id);
             session && !m_freezes.isFrozen(id, session->agent))
             m_breakers.forget(id, session->agent);
     }
+}
+
+void SafetyGuard::reloadShared()
+{
+    if (m_reloadFreezes && m_freezes.reload())
+        m_reloadFreezes = false;
+    if (m_reloadGrants && m_grants.reload())
+        m_reloadGrants = false;
+    // A read that failed (the database away, this server's group doomed) changed nothing here:
+    // read again shortly.
+    if (m_reloadFreezes || m_reloadGrants)
+        m_reloadRetry.start();
 }
 
 ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,

@@ -66,6 +66,8 @@ private:
     ApiError trip(const QList<BreakerTrip> &trips, const QString &sessionId, const QString &agent,
                   const QJsonObject &trigger);
     QStringList activeSessionsOf(const QString &agent) const;
+    // Reads again what another server changed (m_reloadFreezes, m_reloadGrants).
+    void reloadShared();
 
     Store &m_store;
     Clock &m_clock;
@@ -75,6 +77,9 @@ private:
     SessionFreezes m_freezes;
     StandingGrants m_grants;
     QTimer m_prune;
+    QTimer m_reloadRetry;
+    bool m_reloadFreezes = false;
+    bool m_reloadGrants = false;
     // Between checkDecision and decided of one decision (the server is single-threaded).
     std::optional<StandingGrants::Request> m_grantRequest;
 };

@@ -12,8 +12,6 @@ namespace {
 const QString kTrip = QStringLiteral("trip");
 const QString kStatus = QStringLiteral("status");
 const QString kFrozen = QStringLiteral("frozen");
-// Tries of a change of a trip that other servers keep changing meanwhile.
-constexpr int kAttempts = 4;
 
 QStringList stringsOf(const QJsonValue &v)
 {
@@ -48,9 +46,8 @@ void SessionFreezes::index(const QJsonObject &trip)
     }
 }
 
-void SessionFreezes::load()
+void SessionFreezes::indexAll(QList<QJsonObject> trips)
 {
-    QList<QJsonObject> trips = m_store.safetyRecords(kTrip);
     std::sort(trips.begin(), trips.end(), [](const QJsonObject &a, const QJsonObject &b) {
         return a.value(QStringLiteral("seq")).toInteger() <
                b.value(QStringLiteral("seq")).toInteger();
@@ -59,20 +56,32 @@ void SessionFreezes::load()
         index(t);
 }
 
-void SessionFreezes::reload()
+void SessionFreezes::load()
 {
-    QHash<QString, QJsonObject> unsaved;
-    for (const QString &id : std::as_const(m_unsaved))
-        unsaved.insert(id, m_trips.value(id));
+    indexAll(m_store.safetyRecords(kTrip));
+}
+
+bool SessionFreezes::reload()
+{
+    bool ok = false;
+    QList<QJsonObject> trips = m_store.safetyRecords(kTrip, &ok);
+    if (!ok)
+        return false; // a read that failed frees no one: all held as before
+    // Trips held here that the store lacks (it refused them, or their group was rolled back)
+    // stay held: they are stricter than nothing.
+    QSet<QString> stored;
+    for (const QJsonObject &t : std::as_const(trips))
+        stored.insert(t.value(QStringLiteral("id")).toString());
+    for (const QString &id : std::as_const(m_order)) {
+        if (!stored.contains(id))
+            trips.append(m_trips.value(id));
+    }
     m_trips.clear();
     m_order.clear();
     m_frozenSessions.clear();
     m_frozenAgents.clear();
-    load();
-    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
-        unindexFreeze(it.key());
-        index(it.value());
-    }
+    indexAll(std::move(trips));
+    return true;
 }
 
 void SessionFreezes::unindexFreeze(const QString &id)
@@ -85,25 +94,10 @@ void SessionFreezes::unindexFreeze(const QString &id)
     }
 }
 
-bool SessionFreezes::refresh(const QString &id)
+void SessionFreezes::take(const QJsonObject &trip)
 {
-    if (m_unsaved.contains(id))
-        return false; // what is held here is stricter than what is stored
-    const auto stored = m_store.safetyRecord(kTrip, id);
-    if (!stored)
-        return false;
-    unindexFreeze(id);
-    index(*stored);
-    return true;
-}
-
-SafetyPut SessionFreezes::replace(const QString &id, const QJsonObject &before,
-                                  const QJsonObject &after, const QList<SafetyWrite> &writes)
-{
-    const SafetyPut put = m_store.replaceSafetyRecord(kTrip, id, before, after, writes);
-    if (put == SafetyPut::Failed)
-        m_unsaved.insert(id);
-    return put;
+    unindexFreeze(trip.value(QStringLiteral("id")).toString());
+    index(trip);
 }
 
 QStringList SessionFreezes::activeTrips(const QString &sessionId, const QString &agent) const
@@ -218,7 +212,6 @@ QJsonObject SessionFreezes::record(const BreakerTrip &trip, const QString &agent
         }
     }
     if (!m_store.putSafetyRecord(kTrip, id, doc, writes)) {
-        m_unsaved.insert(id);
         qWarning("interlock: the trip %s of breaker %s could not be stored; it holds in memory",
                  qPrintable(id), qPrintable(rule.id));
     }
@@ -232,40 +225,45 @@ bool SessionFreezes::adopt(const SessionRecord &session)
     bool adopted = false;
     const qint64 now = m_clock.nowMs();
     for (const QString &id : m_frozenAgents.value(session.agent)) {
-        // Another server may change the trip meanwhile (a resume, this session adopted there):
-        // each attempt starts from the trip as last read.
-        for (int attempt = 0; attempt < kAttempts; ++attempt) {
-            const QJsonObject before = m_trips.value(id);
-            QJsonArray sessions = before.value(QStringLiteral("sessions")).toArray();
-            if (before.value(kStatus).toString() != kFrozen || sessions.contains(session.id))
-                break;
+        // From the trip as stored now: another server may have resumed it, or adopted the
+        // session already.
+        const auto addSession = [&](const QJsonObject &trip) -> std::optional<SafetyChange> {
+            QJsonArray sessions = trip.value(QStringLiteral("sessions")).toArray();
+            if (trip.value(kStatus).toString() != kFrozen || sessions.contains(session.id))
+                return std::nullopt;
             sessions.append(session.id);
-            QJsonObject trip = before;
-            trip.insert(QStringLiteral("sessions"), sessions);
+            QJsonObject next = trip;
+            next.insert(QStringLiteral("sessions"), sessions);
             const QJsonObject data{
                 {kStatus, kFrozen},
                 {QStringLiteral("trip_id"), id},
-                {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
-                {QStringLiteral("message"), trip.value(QStringLiteral("message"))},
-                {QStringLiteral("critical"), trip.value(QStringLiteral("critical"))},
+                {QStringLiteral("rule"), next.value(QStringLiteral("rule"))},
+                {QStringLiteral("message"), next.value(QStringLiteral("message"))},
+                {QStringLiteral("critical"), next.value(QStringLiteral("critical"))},
                 {QStringLiteral("required_resumes"),
-                 trip.value(QStringLiteral("required_resumes"))}};
+                 next.value(QStringLiteral("required_resumes"))}};
             const QString actor =
-                QStringLiteral("policy:breaker.") + trip.value(QStringLiteral("rule")).toString();
-            const SafetyPut put =
-                replace(id, before, trip,
-                        {{Transition{QStringLiteral("session.frozen"), data, {}, actor, now},
-                          session.id, session.id}});
-            if (put == SafetyPut::Changed && refresh(id))
-                continue;
-            if (put != SafetyPut::Written)
-                qWarning("interlock: trip %s could not record session %s", qPrintable(id),
-                         qPrintable(session.id));
-            // Held all the same: the agent-wide freeze holds every session of the agent.
-            m_trips.insert(id, trip);
-            m_tripped.insert(session.id);
+                QStringLiteral("policy:breaker.") + next.value(QStringLiteral("rule")).toString();
+            return SafetyChange{
+                next,
+                {{Transition{QStringLiteral("session.frozen"), data, {}, actor, now}, session.id,
+                  session.id}}};
+        };
+        QJsonObject stored;
+        const SafetyPut put = m_store.reviseSafetyRecord(kTrip, id, addSession, &stored);
+        if (put == SafetyPut::Written || put == SafetyPut::Unchanged) {
+            take(stored);
+            adopted = adopted || put == SafetyPut::Written;
+            continue;
+        }
+        // Not stored (held here only, or the write failed): held all the same, as the
+        // agent-wide freeze holds every session of the agent.
+        if (put == SafetyPut::Failed)
+            qWarning("interlock: trip %s could not record session %s", qPrintable(id),
+                     qPrintable(session.id));
+        if (const auto change = addSession(m_trips.value(id))) {
+            take(change->doc);
             adopted = true;
-            break;
         }
     }
     return adopted;
@@ -291,77 +289,78 @@ SessionFreezes::Resumed SessionFreezes::resume(const Principal &who, const Sessi
     const QString at = toRfc3339(now);
     bool recorded = false;
     for (const QString &id : ids) {
-        // From the trip as last read; when another server changed it meanwhile (another
-        // person's resume), read again and decide again: a resume is never lost.
-        for (int attempt = 0;; ++attempt) {
-            const QJsonObject before = m_trips.value(id);
-            if (before.value(kStatus).toString() != kFrozen)
-                break; // lifted on another server meanwhile
-            QJsonArray resumes = before.value(QStringLiteral("resumes")).toArray();
-            bool already = false;
-            for (const QJsonValue &r : std::as_const(resumes))
-                already =
-                    already || r.toObject().value(QStringLiteral("by")).toString() == who.name;
-            if (already)
-                break;
+        // From the trip as stored now: another person's resume made meanwhile on another
+        // server counts, and this one is never lost.
+        QStringList told;
+        const auto addResume = [&](const QJsonObject &trip) -> std::optional<SafetyChange> {
+            if (trip.value(kStatus).toString() != kFrozen)
+                return std::nullopt; // lifted meanwhile
+            QJsonArray resumes = trip.value(QStringLiteral("resumes")).toArray();
+            for (const QJsonValue &r : std::as_const(resumes)) {
+                if (r.toObject().value(QStringLiteral("by")).toString() == who.name)
+                    return std::nullopt; // already
+            }
             QJsonObject entry{{QStringLiteral("by"), who.name}, {QStringLiteral("at"), at}};
             if (!comment.isEmpty())
                 entry.insert(QStringLiteral("comment"), comment);
             resumes.append(entry);
-            QJsonObject trip = before;
-            trip.insert(QStringLiteral("resumes"), resumes);
-            const int required = trip.value(QStringLiteral("required_resumes")).toInt();
+            QJsonObject next = trip;
+            next.insert(QStringLiteral("resumes"), resumes);
+            const int required = next.value(QStringLiteral("required_resumes")).toInt();
             const bool lifted = resumes.size() >= required;
             if (lifted) {
-                trip.insert(kStatus, QStringLiteral("resumed"));
-                trip.insert(QStringLiteral("resumed_at"), at);
+                next.insert(kStatus, QStringLiteral("resumed"));
+                next.insert(QStringLiteral("resumed_at"), at);
             }
-            QStringList told = stringsOf(trip.value(QStringLiteral("sessions")));
+            told = stringsOf(next.value(QStringLiteral("sessions")));
             if (!told.contains(session.id))
                 told.append(session.id);
             const QJsonObject data{{kStatus, lifted ? QStringLiteral("resumed") : kFrozen},
                                    {QStringLiteral("trip_id"), id},
-                                   {QStringLiteral("rule"), trip.value(QStringLiteral("rule"))},
+                                   {QStringLiteral("rule"), next.value(QStringLiteral("rule"))},
                                    {QStringLiteral("resumes"), resumes.size()},
                                    {QStringLiteral("required_resumes"), required},
                                    {QStringLiteral("by"), who.name}};
-            QList<SafetyWrite> writes{
-                {Transition{{}, data, QStringLiteral("session.resume"), who.name, now},
-                 {},
-                 session.id}};
+            SafetyChange change{
+                next,
+                {{Transition{{}, data, QStringLiteral("session.resume"), who.name, now},
+                  {},
+                  session.id}}};
             for (const QString &s : std::as_const(told)) {
-                writes.append({Transition{lifted ? QStringLiteral("session.resumed")
-                                                 : QStringLiteral("session.resume_recorded"),
-                                          data,
-                                          {},
-                                          who.name,
-                                          now},
-                               s, s});
+                change.writes.append({Transition{lifted ? QStringLiteral("session.resumed")
+                                                        : QStringLiteral("session.resume_recorded"),
+                                                 data,
+                                                 {},
+                                                 who.name,
+                                                 now},
+                                      s, s});
             }
-            const SafetyPut put = m_store.replaceSafetyRecord(kTrip, id, before, trip, writes);
-            if (put == SafetyPut::Changed && attempt + 1 < kAttempts && refresh(id))
-                continue;
-            if (put == SafetyPut::Changed) {
-                out.error =
-                    ApiError::conflict(QStringLiteral("version_conflict"),
-                                       QStringLiteral("The freeze changed meanwhile; retry."));
-                return out;
-            }
-            if (put == SafetyPut::Failed) {
-                out.error = ApiError::internal(QStringLiteral("The resume could not be stored."));
-                return out;
-            }
-            recorded = true;
-            if (lifted)
-                unindexFreeze(id);
-            m_trips.insert(id, trip);
-            for (const QString &s : std::as_const(told)) {
-                if (!out.sessions.contains(s))
-                    out.sessions.append(s);
-            }
-            out.trips.append(trip);
-            break;
+            return change;
+        };
+        QJsonObject stored;
+        SafetyPut put = m_store.reviseSafetyRecord(kTrip, id, addResume, &stored);
+        if (put == SafetyPut::Absent) {
+            // Held here only (the store refused the trip): stored now, with this resume.
+            const auto change = addResume(m_trips.value(id));
+            stored = change ? change->doc : m_trips.value(id);
+            put = !change ? SafetyPut::Unchanged
+                  : m_store.putSafetyRecord(kTrip, id, change->doc, change->writes)
+                      ? SafetyPut::Written
+                      : SafetyPut::Failed;
         }
+        if (put == SafetyPut::Failed) {
+            out.error = ApiError::internal(QStringLiteral("The resume could not be stored."));
+            return out;
+        }
+        take(stored);
+        if (put == SafetyPut::Unchanged)
+            continue; // resumed by this person already, or lifted meanwhile
+        recorded = true;
+        for (const QString &s : std::as_const(told)) {
+            if (!out.sessions.contains(s))
+                out.sessions.append(s);
+        }
+        out.trips.append(stored);
     }
     if (!recorded) {
         if (!isFrozen(session.id, session.agent)) {

@@ -22,8 +22,9 @@ public:
     SessionFreezes(Store &store, Clock &clock);
     void load();
     // Reads every trip again, as another server changed some (its events through the change
-    // feed). Trips this server could not store are kept as they are here: they are stricter.
-    void reload();
+    // feed). Trips held here that the store lacks stay held. False (nothing changed) when the
+    // read failed.
+    bool reload();
 
     bool isFrozen(const QString &sessionId, const QString &agent) const;
     // Whether a breaker ever tripped for this session (a standing grant never applies to it).
@@ -58,12 +59,9 @@ private:
     QStringList activeTrips(const QString &sessionId, const QString &agent) const;
     void index(const QJsonObject &trip);
     void unindexFreeze(const QString &id);
-    // Reads one trip again after another server changed it; false if it cannot be.
-    bool refresh(const QString &id);
-    // Stores a changed trip if the stored one is still `before` (SafetyPut::Changed: refresh()
-    // and decide again). A trip that could not be stored is remembered as unsaved.
-    SafetyPut replace(const QString &id, const QJsonObject &before, const QJsonObject &after,
-                      const QList<SafetyWrite> &writes);
+    void indexAll(QList<QJsonObject> trips); // oldest first
+    // The trip as stored now replaces the one held here.
+    void take(const QJsonObject &trip);
 
     Store &m_store;
     Clock &m_clock;
@@ -72,7 +70,6 @@ private:
     QHash<QString, QStringList> m_frozenSessions; // session id -> trips holding it
     QHash<QString, QStringList> m_frozenAgents;   // agent -> trips holding all its sessions
     QSet<QString> m_tripped;                      // sessions that ever tripped
-    QSet<QString> m_unsaved;                      // trips held here that the store lacks
 };
 
 } // namespace interlock

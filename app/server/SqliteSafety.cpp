@@ -12,6 +12,8 @@ bool SqliteStore::putSafetyRecord(const QString &kind, const QString &id, const 
                                   const QList<SafetyWrite> &writes)
 {
     Transaction tx(*this);
+    if (!tx.isOpen())
+        return false;
     QSqlQuery &q =
         prepared(QStringLiteral("INSERT OR REPLACE INTO safety(kind, id, doc) VALUES (?, ?, ?)"));
     q.addBindValue(kind);
@@ -28,52 +30,57 @@ bool SqliteStore::putSafetyRecord(const QString &kind, const QString &id, const 
     return tx.commit();
 }
 
-SafetyPut SqliteStore::replaceSafetyRecord(const QString &kind, const QString &id,
-                                           const QJsonObject &expected, const QJsonObject &doc,
-                                           const QList<SafetyWrite> &writes)
+SafetyPut SqliteStore::reviseSafetyRecord(const QString &kind, const QString &id,
+                                          const SafetyReviser &revise, QJsonObject *stored)
 {
+    // One writer: the record cannot change between this read and the write.
     Transaction tx(*this);
-    QSqlQuery &q =
-        prepared(QStringLiteral("UPDATE safety SET doc = ? WHERE kind = ? AND id = ? AND doc = ?"));
-    q.addBindValue(compact(doc));
+    if (!tx.isOpen())
+        return SafetyPut::Failed;
+    QSqlQuery &read = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ?"));
+    read.addBindValue(kind);
+    read.addBindValue(id);
+    if (!read.exec())
+        return SafetyPut::Failed;
+    const bool found = read.next();
+    const QJsonObject current = found ? parseDoc(read.value(0)) : QJsonObject();
+    read.finish();
+    if (!found)
+        return tx.commit() ? SafetyPut::Absent : SafetyPut::Failed;
+    const std::optional<SafetyChange> change = revise(current);
+    if (!change) {
+        *stored = current;
+        return tx.commit() ? SafetyPut::Unchanged : SafetyPut::Failed;
+    }
+    QSqlQuery &q = prepared(QStringLiteral("UPDATE safety SET doc = ? WHERE kind = ? AND id = ?"));
+    q.addBindValue(compact(change->doc));
     q.addBindValue(kind);
     q.addBindValue(id);
-    q.addBindValue(compact(expected));
-    if (!q.exec()) {
-        noteFailure();
+    if (!q.exec())
         return SafetyPut::Failed;
-    }
-    if (q.numRowsAffected() != 1)
-        return SafetyPut::Changed;
-    for (const SafetyWrite &w : writes) {
+    for (const SafetyWrite &w : change->writes) {
         if (!writeTransition(w.transition, w.sessionId, {}, w.subject))
             return SafetyPut::Failed;
     }
-    return tx.commit() ? SafetyPut::Written : SafetyPut::Failed;
+    if (!tx.commit())
+        return SafetyPut::Failed;
+    *stored = change->doc;
+    return SafetyPut::Written;
 }
 
-std::optional<QJsonObject> SqliteStore::safetyRecord(const QString &kind, const QString &id)
-{
-    QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? AND id = ?"));
-    q.addBindValue(kind);
-    q.addBindValue(id);
-    std::optional<QJsonObject> out;
-    if (q.exec() && q.next())
-        out = parseDoc(q.value(0));
-    q.finish();
-    return out;
-}
-
-QList<QJsonObject> SqliteStore::safetyRecords(const QString &kind)
+QList<QJsonObject> SqliteStore::safetyRecords(const QString &kind, bool *ok)
 {
     QSqlQuery &q = prepared(QStringLiteral("SELECT doc FROM safety WHERE kind = ? ORDER BY id"));
     q.addBindValue(kind);
     QList<QJsonObject> out;
-    if (q.exec()) {
+    const bool read = q.exec();
+    if (read) {
         while (q.next())
             out.append(parseDoc(q.value(0)));
     }
     q.finish();
+    if (ok)
+        *ok = read;
     return out;
 }
 

@@ -85,11 +85,9 @@ public:
 
     bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
                          const QList<SafetyWrite> &writes) override;
-    SafetyPut replaceSafetyRecord(const QString &kind, const QString &id,
-                                  const QJsonObject &expected, const QJsonObject &doc,
-                                  const QList<SafetyWrite> &writes) override;
-    QList<QJsonObject> safetyRecords(const QString &kind) override;
-    std::optional<QJsonObject> safetyRecord(const QString &kind, const QString &id) override;
+    SafetyPut reviseSafetyRecord(const QString &kind, const QString &id,
+                                 const SafetyReviser &revise, QJsonObject *stored) override;
+    QList<QJsonObject> safetyRecords(const QString &kind, bool *ok = nullptr) override;
     QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) override;
     std::array<qint64, 4> pendingByLevel() override;
 

@@ -8,8 +8,6 @@ namespace interlock {
 
 namespace {
 const QString kGrant = QStringLiteral("grant");
-// Tries of a change of a grant that other servers keep changing meanwhile.
-constexpr int kAttempts = 4;
 
 ApiError notGrantable(const QString &message)
 {
@@ -32,51 +30,63 @@ StandingGrants::StandingGrants(Store &store, Clock &clock)
 
 void StandingGrants::load()
 {
-    QList<QJsonObject> grants = m_store.safetyRecords(kGrant);
+    indexAll(m_store.safetyRecords(kGrant));
+}
+
+void StandingGrants::indexAll(QList<QJsonObject> grants)
+{
     std::sort(grants.begin(), grants.end(), [](const QJsonObject &a, const QJsonObject &b) {
         return a.value(QStringLiteral("seq")).toInteger() <
                b.value(QStringLiteral("seq")).toInteger();
     });
-    for (const QJsonObject &g : std::as_const(grants)) {
-        const QString id = g.value(QStringLiteral("id")).toString();
-        m_grants.insert(id, g);
-        m_order.append(id);
-        if (active(g))
-            m_byBucket[g.value(QStringLiteral("bucket")).toString().toLatin1()].append(id);
-    }
+    for (const QJsonObject &g : std::as_const(grants))
+        take(g.value(QStringLiteral("id")).toString(), g);
 }
 
-void StandingGrants::reload()
+bool StandingGrants::reload()
 {
-    QHash<QString, QJsonObject> unsaved;
-    for (const QString &id : std::as_const(m_unsaved))
-        unsaved.insert(id, m_grants.value(id));
+    bool ok = false;
+    QList<QJsonObject> grants = m_store.safetyRecords(kGrant, &ok);
+    if (!ok)
+        return false; // kept as they are: a use is checked against the store anyway
+    // A revocation held here stays, whatever the store says; one the store does not have at all
+    // stays listed.
+    QHash<QString, QJsonObject> revoked;
+    for (auto it = m_grants.cbegin(); it != m_grants.cend(); ++it) {
+        if (!it->value(QStringLiteral("revoked_at")).isNull())
+            revoked.insert(it.key(), *it);
+    }
+    for (QJsonObject &g : grants) {
+        const auto here = revoked.constFind(g.value(QStringLiteral("id")).toString());
+        if (here == revoked.constEnd())
+            continue;
+        if (g.value(QStringLiteral("revoked_at")).isNull())
+            g = *here;
+        revoked.erase(here);
+    }
+    for (const QJsonObject &g : std::as_const(revoked))
+        grants.append(g);
     m_grants.clear();
     m_order.clear();
     m_byBucket.clear();
-    load();
-    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
-        unindex(it.key());
-        if (!m_grants.contains(it.key()))
-            m_order.append(it.key());
-        m_grants.insert(it.key(), it.value()); // revoked: not indexed
-    }
+    indexAll(std::move(grants));
+    return true;
 }
 
-bool StandingGrants::refresh(const QString &id)
+void StandingGrants::take(const QString &id, const QJsonObject &doc)
 {
-    if (m_unsaved.contains(id))
-        return false; // revoked here, whatever the store says
-    const auto stored = m_store.safetyRecord(kGrant, id);
-    if (!stored)
-        return false;
-    unindex(id);
-    if (!m_grants.contains(id))
+    QJsonObject kept = doc;
+    const auto here = m_grants.constFind(id);
+    if (here != m_grants.constEnd()) {
+        if (!here->value(QStringLiteral("revoked_at")).isNull() &&
+            doc.value(QStringLiteral("revoked_at")).isNull())
+            kept = *here; // revoked for good
+        unindex(id);
+    } else
         m_order.append(id);
-    m_grants.insert(id, *stored);
-    if (active(*stored))
-        m_byBucket[stored->value(QStringLiteral("bucket")).toString().toLatin1()].append(id);
-    return true;
+    m_grants.insert(id, kept);
+    if (active(kept))
+        m_byBucket[kept.value(QStringLiteral("bucket")).toString().toLatin1()].append(id);
 }
 
 bool StandingGrants::active(const QJsonObject &doc) const
@@ -211,29 +221,37 @@ QString StandingGrants::match(const QJsonObject &action) const
 
 StandingGrants::Use StandingGrants::claimUse(const QString &id)
 {
-    for (int attempt = 0; attempt < kAttempts; ++attempt) {
-        const QJsonObject before = m_grants.value(id);
-        if (before.isEmpty() || !active(before))
-            return Use::Refused;
-        QJsonObject after = before;
-        after.insert(QStringLiteral("uses"), before.value(QStringLiteral("uses")).toInt() + 1);
-        after.insert(QStringLiteral("last_used_at"), toRfc3339(m_clock.nowMs()));
-        // The count is kept with the grant; the approval it makes has its own audit entry.
-        switch (m_store.replaceSafetyRecord(kGrant, id, before, after, {})) {
-        case SafetyPut::Written:
-            m_grants.insert(id, after);
-            return Use::Claimed;
-        case SafetyPut::Changed:
-            if (!refresh(id))
-                return Use::Refused;
-            continue; // used or revoked on another server: decide again on what is stored
-        case SafetyPut::Failed:
-            qWarning("interlock: the use of grant %s could not be stored; the action waits for a "
-                     "person",
-                     qPrintable(id));
-            return Use::Failed;
-        }
+    const qint64 now = m_clock.nowMs();
+    QJsonObject stored;
+    // The count is kept with the grant; the approval it makes has its own audit entry.
+    const SafetyPut put = m_store.reviseSafetyRecord(
+        kGrant, id,
+        [&](const QJsonObject &grant) -> std::optional<SafetyChange> {
+            if (!active(grant))
+                return std::nullopt; // revoked (or expired) on another server meanwhile
+            QJsonObject next = grant;
+            next.insert(QStringLiteral("uses"), grant.value(QStringLiteral("uses")).toInt() + 1);
+            next.insert(QStringLiteral("last_used_at"), toRfc3339(now));
+            return SafetyChange{next, {}};
+        },
+        &stored);
+    switch (put) {
+    case SafetyPut::Written:
+        take(id, stored);
+        return Use::Claimed;
+    case SafetyPut::Unchanged:
+        take(id, stored);
+        return Use::Refused;
+    case SafetyPut::Absent: // its creation was never stored: not in force
+        unindex(id);
+        m_grants.remove(id);
+        m_order.removeAll(id);
+        return Use::Refused;
+    case SafetyPut::Failed:
+        break;
     }
+    qWarning("interlock: the use of grant %s could not be stored; the action waits for a person",
+             qPrintable(id));
     return Use::Failed;
 }
 
@@ -268,43 +286,39 @@ QList<SafetyWrite> StandingGrants::revokedWrites(const QJsonObject &revoked) con
 std::optional<QJsonObject> StandingGrants::revoke(const QString &id, const QString &actor,
                                                   const QString &reason)
 {
-    for (int attempt = 0;; ++attempt) {
-        const auto it = m_grants.constFind(id);
-        if (it == m_grants.constEnd()) {
-            // Made on another server a moment ago?
-            if (attempt == 0 && refresh(id))
-                continue;
+    if (!m_grants.contains(id)) {
+        reload(); // made on another server a moment ago?
+        if (!m_grants.contains(id))
             return std::nullopt;
-        }
-        const QJsonObject before = *it;
-        if (!before.value(QStringLiteral("revoked_at")).isNull()) {
-            // Asked again after the store refused the revocation: stored now, if it can be.
-            if (m_unsaved.contains(id) &&
-                m_store.putSafetyRecord(kGrant, id, before, revokedWrites(before)))
-                m_unsaved.remove(id);
-            return view(before);
-        }
-        const qint64 now = m_clock.nowMs();
-        QJsonObject after = before;
-        after.insert(QStringLiteral("revoked_at"), toRfc3339(now));
-        after.insert(QStringLiteral("revoked_by"), actor);
+    }
+    const qint64 now = m_clock.nowMs();
+    const auto revoked = [&](const QJsonObject &grant) -> std::optional<SafetyChange> {
+        if (!grant.value(QStringLiteral("revoked_at")).isNull())
+            return std::nullopt;
+        QJsonObject next = grant;
+        next.insert(QStringLiteral("revoked_at"), toRfc3339(now));
+        next.insert(QStringLiteral("revoked_by"), actor);
         if (!reason.isEmpty())
-            after.insert(QStringLiteral("revoke_reason"), reason);
-        const QList<SafetyWrite> writes = revokedWrites(after);
-        // From the grant as last read: a use counted on another server meanwhile is kept.
-        const SafetyPut put = m_store.replaceSafetyRecord(kGrant, id, before, after, writes);
-        if (put == SafetyPut::Changed && attempt + 1 < kAttempts && refresh(id))
-            continue;
-        if (put != SafetyPut::Written) {
-            m_unsaved.insert(id);
+            next.insert(QStringLiteral("revoke_reason"), reason);
+        return SafetyChange{next, revokedWrites(next)};
+    };
+    // Always against the grant as stored now (under its row lock): a revocation never loses to
+    // uses counted on other servers, and one that was not stored before (refused, or its group
+    // rolled back) is stored when asked again.
+    QJsonObject stored;
+    const SafetyPut put = m_store.reviseSafetyRecord(kGrant, id, revoked, &stored);
+    if (put == SafetyPut::Written || put == SafetyPut::Unchanged) {
+        take(id, stored);
+    } else {
+        if (put == SafetyPut::Failed)
             qWarning("interlock: the revocation of grant %s could not be stored; it holds in "
                      "memory",
                      qPrintable(id));
-        }
-        unindex(id);
-        m_grants.insert(id, after);
-        return view(after);
+        const QJsonObject here = m_grants.value(id);
+        const auto change = revoked(here);
+        take(id, change ? change->doc : here); // revoked here all the same
     }
+    return view(m_grants.value(id));
 }
 
 int StandingGrants::revokeAgent(const QString &agent, const QString &actor, const QString &reason)

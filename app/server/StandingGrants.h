@@ -22,8 +22,8 @@ public:
     StandingGrants(Store &store, Clock &clock);
     void load();
     // Reads every grant again, as another server changed some (its events through the change
-    // feed). Grants this server could not store are kept as they are here: they are stricter.
-    void reload();
+    // feed). A revocation held here stays. False (nothing changed) when the read failed.
+    bool reload();
 
     struct Request {
         int forSeconds = 0;
@@ -37,10 +37,10 @@ public:
 
     // The id of an active grant whose facts are exactly those of `action`, if any.
     QString match(const QJsonObject &action) const;
-    // Counts one approval by the grant before it is made, stored only if the stored grant is
-    // the one this server matched: a grant revoked on another server meanwhile approves nothing
-    // more (Refused, and read again; another grant may match). Failed: the count could not be
-    // stored, so nothing is approved by the grant.
+    // Counts one approval by the grant before it is made, on the grant as stored now (under its
+    // row lock): a grant revoked on another server meanwhile approves nothing more (Refused: read
+    // again, another grant may match). Failed: the count could not be stored, so nothing is
+    // approved by the grant.
     enum class Use { Claimed, Refused, Failed };
     Use claimUse(const QString &id);
 
@@ -59,8 +59,9 @@ private:
     QJsonObject view(const QJsonObject &doc) const; // with "status" as of now
     bool active(const QJsonObject &doc) const;
     void unindex(const QString &id);
-    // Reads one grant again after another server changed it; false if it cannot be.
-    bool refresh(const QString &id);
+    void indexAll(QList<QJsonObject> grants); // oldest first
+    // The grant as stored replaces the one held here, except that a revocation held here stays.
+    void take(const QString &id, const QJsonObject &doc);
     // The event and audit entry of a revocation (the record as revoked).
     QList<SafetyWrite> revokedWrites(const QJsonObject &revoked) const;
 
@@ -69,7 +70,6 @@ private:
     QHash<QString, QJsonObject> m_grants;      // id -> stored record
     QStringList m_order;                       // ids, oldest first
     QHash<QByteArray, QStringList> m_byBucket; // lookup bucket -> live grant ids
-    QSet<QString> m_unsaved;                   // revocations the store lacks
 };
 
 } // namespace interlock

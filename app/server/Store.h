@@ -106,11 +106,20 @@ struct SafetyWrite {
     QString subject;       // the audit entry's subject
 };
 
-// What a compare-and-swap of a safety record did.
+// A change of a safety record worked out from the record as stored: the new record and what is
+// written with it (events, audit entries).
+struct SafetyChange {
+    QJsonObject doc;
+    QList<SafetyWrite> writes;
+};
+// From the stored record: its change, or nullopt when there is nothing to change.
+using SafetyReviser = std::function<std::optional<SafetyChange>(const QJsonObject &stored)>;
+// What reviseSafetyRecord() did.
 enum class SafetyPut {
     Written,
-    Changed, // the stored record is no longer the one expected (another server changed it)
-    Failed,  // the write failed (lastFailure() says why)
+    Unchanged, // the reviser found nothing to change
+    Absent,    // no such record is stored
+    Failed,    // lastFailure() says why
 };
 
 // Why the last write failed, so that the API can say it (507 on a full disk, 503 while a lock
@@ -230,13 +239,13 @@ public:
     // metrics the pending actions by risk level (low, medium, high, critical).
     virtual bool putSafetyRecord(const QString &kind, const QString &id, const QJsonObject &doc,
                                  const QList<SafetyWrite> &writes) = 0;
-    // The same, only if the stored record is still `expected`: several servers change the same
-    // grants and trips, and a write made from a stale copy would undo another's (a revocation).
-    virtual SafetyPut replaceSafetyRecord(const QString &kind, const QString &id,
-                                          const QJsonObject &expected, const QJsonObject &doc,
-                                          const QList<SafetyWrite> &writes) = 0;
-    virtual QList<QJsonObject> safetyRecords(const QString &kind) = 0;
-    virtual std::optional<QJsonObject> safetyRecord(const QString &kind, const QString &id) = 0;
+    // Changes the record as it is stored now, under its row lock, never from a copy another
+    // server may have changed since (several servers change the same grants and trips: a use
+    // count, a resume, a revocation). *stored: the record as it is afterwards (unless Absent).
+    virtual SafetyPut reviseSafetyRecord(const QString &kind, const QString &id,
+                                         const SafetyReviser &revise, QJsonObject *stored) = 0;
+    // *ok (if given): false when the read failed (rather than found nothing).
+    virtual QList<QJsonObject> safetyRecords(const QString &kind, bool *ok = nullptr) = 0;
     virtual QList<QJsonObject> actionsCreatedSince(qint64 sinceMs, int limit) = 0;
     virtual std::array<qint64, 4> pendingByLevel() = 0;
 
