@@ -7,11 +7,14 @@
 #include "ui/ConsoleBackend.h"
 #include "ui/SessionListModel.h"
 
+#include <QDir>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSqlQuery>
 #include <QtTest>
 #include <csignal>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace interlock;
@@ -54,6 +57,19 @@ private:
     QSqlDatabase m_db;
     bool m_locked = false;
 };
+
+// Whether a thread of the process waits to open a named pipe that no one reads (Linux names
+// that wait in /proc/PID/task/TID/wchan).
+bool waitsToOpenAPipe(qint64 pid)
+{
+    const QDir tasks(QStringLiteral("/proc/%1/task").arg(pid));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile wchan(tasks.filePath(tid + QStringLiteral("/wchan")));
+        if (wchan.open(QIODevice::ReadOnly) && wchan.readAll().contains("wait_for_partner"))
+            return true;
+    }
+    return false;
+}
 
 QString statusOf(Daemon &d, const QString &id, QJsonObject *session = nullptr)
 {
@@ -207,6 +223,68 @@ private Q_SLOTS:
                      .body.value(QStringLiteral("ok"))
                      .toBool(),
                  true);
+    }
+
+    // The journal's file is a named pipe no one reads: its write blocks, as on a disk that
+    // stalls. The kill it keeps waits for it, the I/O thread does not: health answers, and a kill
+    // of another session reaches its supervisor at once. Both are recorded once the disk and the
+    // store are back.
+    void aStalledJournalWriteHoldsUpNoOtherKill()
+    {
+        Daemon d(limits({QStringLiteral("kill-record-wait-ms=50")}));
+        QVERIFY(d.running());
+        const auto first = d.openSession(QStringLiteral("runaway"), true);
+        const auto second = d.openSession(QStringLiteral("other"), true);
+        ApiClient supervisor(d.url(), second.supervisorToken);
+        std::optional<ApiResult> control;
+        supervisor.request(
+            "GET", QStringLiteral("/v1/sessions/%1/control?wait=30").arg(second.id), std::nullopt,
+            [&](const ApiResult &r) { control = r; }, {}, 40000);
+        QTRY_COMPARE(d.metric("interlock_control_polls"), 1);
+
+        StoreLock lock(d.dbPath());
+        QVERIFY(lock.locked());
+        const QByteArray pipe = QFile::encodeName(d.dbPath() + QStringLiteral(".kills.new"));
+        QCOMPARE(::mkfifo(pipe.constData(), 0600), 0);
+        int reader = -1;
+        const auto openReader = [&] {
+            if (reader < 0)
+                reader = ::open(pipe.constData(), O_RDONLY | O_NONBLOCK);
+        };
+        const auto cleanup = qScopeGuard([&] {
+            openReader(); // whatever failed, the server's write goes on
+            if (reader >= 0)
+                ::close(reader);
+        });
+        ApiClient oncall(d.url(), d.token(Role::Oncall));
+        std::optional<ApiResult> firstKill;
+        std::optional<ApiResult> secondKill;
+        const auto killPath = [](const QString &id) {
+            return QStringLiteral("/v1/sessions/%1/kill").arg(id);
+        };
+        oncall.request("POST", killPath(first.id), std::nullopt,
+                       [&](const ApiResult &r) { firstKill = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(waitsToOpenAPipe(d.pid()), 10000);
+
+        QCOMPARE(d.call({}, "GET", QStringLiteral("/v1/health"), std::nullopt, 5000).status, 200);
+        oncall.request("POST", killPath(second.id), std::nullopt,
+                       [&](const ApiResult &r) { secondKill = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(control.has_value(), 5000);
+        QCOMPARE(control->body.value(QStringLiteral("state")).toString(), QStringLiteral("killed"));
+        QVERIFY(!firstKill.has_value()); // not acknowledged before it is kept
+
+        openReader();
+        QVERIFY(reader >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(firstKill.has_value() && secondKill.has_value(), 20000);
+        QCOMPARE(firstKill->status, 200);
+        QCOMPARE(secondKill->status, 200);
+        lock.release();
+        for (const QString &id : {first.id, second.id}) {
+            QJsonObject session;
+            QTRY_VERIFY_WITH_TIMEOUT(statusOf(d, id, &session) == QLatin1String("killed") &&
+                                         !session.contains(QStringLiteral("recorded")),
+                                     20000);
+        }
     }
 
     void theConsoleShowsAnUnrecordedKillAsKilled()

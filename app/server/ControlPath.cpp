@@ -5,6 +5,7 @@
 #include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "LivenessMonitor.h"
+#include "SerialWorker.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "core/FieldReader.h"
@@ -85,15 +86,18 @@ private:
 // passes it on when it comes in time, or answers "recorded": false when it does not (or when
 // the write failed; the KillRecorder keeps retrying it). An answer of "recorded": false is made
 // durable first: the kill goes into the journal, and out of it once the API thread has answered
-// (it wrote the kill, or its KillRecorder keeps it in the same journal).
+// 200 (it wrote the kill, or its KillRecorder keeps it in the same journal). The journal is
+// written on its own thread, in order: a slow disk holds up this answer only, never the I/O
+// thread's other work (health, other kills, the supervisors' polls).
 class ControlPath::KillWait : public QObject, public http::ReplySink
 {
 public:
     KillWait(std::shared_ptr<ReplyChannel> client, QJsonObject unrecorded, int waitMs,
-             std::shared_ptr<KillJournal> journal, QJsonObject kill)
+             std::shared_ptr<KillJournal> journal, SerialWorker *journalThread, QJsonObject kill)
         : m_client(std::move(client))
         , m_unrecorded(std::move(unrecorded))
         , m_journal(std::move(journal))
+        , m_journalThread(journalThread)
         , m_kill(std::move(kill))
     {
         m_timer.setSingleShot(true);
@@ -109,20 +113,19 @@ public:
 
     void deliver(ReplyChannel *, ResponsePart part) override
     {
-        const bool taken = part.kind == ResponsePart::Kind::Whole && part.status < 500;
+        const bool whole = part.kind == ResponsePart::Kind::Whole;
         if (m_finished) { // answered already, on time out
-            // 200: the API thread wrote the kill, or its KillRecorder keeps it in the journal.
-            // Anything else keeps it here: written again at the next start (a kill of a session
-            // already killed or unknown changes nothing).
-            if (part.kind == ResponsePart::Kind::Whole && part.status == 200 && m_journaled) {
-                QString error;
-                if (!m_journal->forgetAnswered(*m_journaled, &error))
-                    qWarning("interlock: %s", qPrintable(error)); // kept: recorded again
+            if (whole) {
+                m_apiAnswered = true;
+                // 200: written, or kept by the KillRecorder. Anything else keeps it journaled:
+                // written again at the next start (a kill of a session already killed or
+                // unknown changes nothing).
+                m_apiTookIt = part.status == 200;
+                settle();
             }
-            deleteLater();
             return;
         }
-        if (taken)
+        if (whole && part.status < 500)
             return finish(std::move(part), false);
         finish(std::nullopt, false); // a failed write: the kill holds in memory all the same
     }
@@ -134,31 +137,66 @@ private:
             return;
         m_finished = true;
         m_timer.stop();
-        if (!answer && m_journal) {
-            QString error;
-            m_journaled = m_journal->keepAnswered(m_kill, &error);
-            if (!m_journaled)
-                qCritical("interlock: a kill answered before the database took it could not be "
-                          "kept aside either: %s (it is lost if the server stops before the "
-                          "database takes it)",
-                          qPrintable(error));
+        m_apiAnswered = !awaitApi;
+        if (answer || !m_journal || !m_journalThread) {
+            if (answer)
+                m_client->post(std::move(*answer));
+            else
+                sendJson(*m_client, 200, m_unrecorded);
+            m_journalDone = true;
+            return settle();
         }
-        if (answer)
-            m_client->post(std::move(*answer));
-        else
-            sendJson(*m_client, 200, m_unrecorded);
-        if (!awaitApi)
-            deleteLater();
+        // Alive until journaled() has run: settle() is the only delete, and the ControlPath
+        // stops the journal thread before its children go.
+        m_journalThread->post([journal = m_journal, kill = m_kill, self = this] {
+            QString error;
+            const std::optional<quint64> id = journal->keepAnswered(kill, &error);
+            QMetaObject::invokeMethod(
+                self, [self, id, error] { self->journaled(id, error); }, Qt::QueuedConnection);
+        });
+    }
+
+    void journaled(std::optional<quint64> id, const QString &error)
+    {
+        m_journaled = id;
+        m_journalDone = true;
+        if (!id)
+            qCritical("interlock: a kill answered before the database took it could not be "
+                      "kept aside either: %s (it is lost if the server stops before the "
+                      "database takes it)",
+                      qPrintable(error));
+        sendJson(*m_client, 200, m_unrecorded);
+        settle();
+    }
+
+    // Once the kill is answered and the API thread has answered too: out of the journal if the
+    // API thread took it, and gone.
+    void settle()
+    {
+        if (!m_journalDone || !m_apiAnswered)
+            return;
+        if (m_apiTookIt && m_journaled) {
+            m_journalThread->post([journal = m_journal, id = *m_journaled] {
+                QString error;
+                if (!journal->forgetAnswered(id, &error))
+                    qWarning("interlock: %s", qPrintable(error)); // kept: recorded again
+            });
+        }
+        deleteLater();
     }
 
     std::shared_ptr<ReplyChannel> m_client;
     std::shared_ptr<ReplyChannel> m_inner;
     QJsonObject m_unrecorded;
     std::shared_ptr<KillJournal> m_journal;
+    SerialWorker *m_journalThread;
     QJsonObject m_kill;
     std::optional<quint64> m_journaled;
     QTimer m_timer;
     bool m_finished = false;
+    bool m_journalDone = false; // answered, journaled first when it had to be
+    bool m_apiAnswered = false; // the API thread's whole answer came (or will not come)
+    bool m_apiTookIt = false;   // ... and it was a 200
 };
 
 ControlPath::ControlPath(KillSwitch &killSwitch, const TokenCache &tokens, const Limits &limits,
@@ -174,6 +212,8 @@ void ControlPath::setJournal(std::shared_ptr<KillJournal> journal, std::function
 {
     m_journal = std::move(journal);
     m_now = std::move(now);
+    if (m_journal && !m_journalThread)
+        m_journalThread = std::make_unique<SerialWorker>(QStringLiteral("kill journal"));
 }
 
 void ControlPath::startPings()
@@ -211,6 +251,8 @@ QJsonObject ControlPath::activeState(const QString &sessionId)
 
 ControlPath::~ControlPath()
 {
+    // First: a journal write still running may post to a KillWait, a child of this path.
+    m_journalThread.reset();
     for (const QList<Waiter *> &list : std::as_const(m_waiters))
         qDeleteAll(list);
 }
@@ -305,6 +347,7 @@ bool ControlPath::kill(const HttpRequest &request, const std::shared_ptr<ReplyCh
     // The observer wakes the supervisors too, but through the event loop; this is at once.
     wake(stopAll ? QStringList(m_waiters.keys()) : QStringList{sessionId});
     auto *wait = new KillWait(channel, unrecorded, m_limits.killRecordWaitMs, m_journal,
+                              m_journalThread.get(),
                               m_journal ? KillRecorder::toJson(KillRecorder::request(
                                               stopAll ? QStringList() : QStringList{sessionId},
                                               reason, who->entry.name, m_now(), stopped))

@@ -16,6 +16,7 @@ namespace interlock {
 class KillJournal;
 class KillSwitch;
 class LivenessMonitor;
+class SerialWorker;
 class TokenCache;
 
 // The control path: requests answered on the transport's I/O thread, without the API thread or
@@ -82,6 +83,7 @@ private:
     Forward m_forward;
     LivenessMonitor *m_liveness;
     std::shared_ptr<KillJournal> m_journal;
+    std::unique_ptr<SerialWorker> m_journalThread; // the journal's writes, off the I/O thread
     std::function<qint64()> m_now;
     QTimer *m_pingTimer = nullptr;
     QHash<QString, QList<Waiter *>> m_waiters; // by session
