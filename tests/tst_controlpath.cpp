@@ -227,8 +227,10 @@ private Q_SLOTS:
 
     // The journal's file is a named pipe no one reads: its write blocks, as on a disk that
     // stalls. The kill it keeps waits for it, the I/O thread does not: health answers, and a kill
-    // of another session reaches its supervisor at once. Both are recorded once the disk and the
-    // store are back.
+    // of another session reaches its supervisor at once (its answer waits too: the journal's
+    // writes go in order). Once the pipe is read the write goes on and fails (a pipe cannot be
+    // synced: the kill is answered all the same, as on a failing disk); both kills are recorded
+    // once the store is back.
     void aStalledJournalWriteHoldsUpNoOtherKill()
     {
         Daemon d(limits({QStringLiteral("kill-record-wait-ms=50")}));
@@ -271,7 +273,7 @@ private Q_SLOTS:
                        [&](const ApiResult &r) { secondKill = r; });
         QTRY_VERIFY_WITH_TIMEOUT(control.has_value(), 5000);
         QCOMPARE(control->body.value(QStringLiteral("state")).toString(), QStringLiteral("killed"));
-        QVERIFY(!firstKill.has_value()); // not acknowledged before it is kept
+        QVERIFY(!firstKill.has_value()); // not acknowledged before the write returns
 
         openReader();
         QVERIFY(reader >= 0);

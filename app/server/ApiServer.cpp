@@ -253,6 +253,7 @@ void ApiServer::openSafety()
         new SafetyGuard(*m_store, *m_clock, *m_actions, *m_sessions, m_risk->breakers(), this);
     m_guard->load();
     m_actions->setGuard(m_guard);
+    connect(m_commits, &CommitGroup::failed, m_guard, &SafetyGuard::storeWhatFailed);
     connect(m_guard, &SafetyGuard::sessionsTold, this, [this](const QStringList &sessionIds) {
         for (const QString &id : sessionIds)
             wake(QStringLiteral("session:") + id);

@@ -354,13 +354,15 @@ bool PgStore::commitGroup()
         return true;
     m_groupOpen = false;
     m_heldSafetyRow = false;
+    m_lastGroupFailed = true;
     if (m_groupFailed) {
         // m_failure still says why the statement that doomed the group failed.
         m_groupFailed = false;
         rollback();
         return false;
     }
-    return flushAndCommit();
+    m_lastGroupFailed = !flushAndCommit();
+    return !m_lastGroupFailed;
 }
 
 } // namespace interlock

@@ -373,9 +373,12 @@ bool PgStore::waitHoldingNothingFor(const QString &probe, const QVariantList &ke
         return false;
     const bool taken = q.next(); // free, or this group's already: it is this group's now
     q.finish();
-    if (!taken)
-        m_flushNow();
-    return true;
+    if (taken)
+        return true;
+    m_flushNow();
+    // What the request changed before is undone if that commit failed: so is this change (the
+    // request answers the error, never a success for half of what it did).
+    return !m_lastGroupFailed;
 }
 
 bool PgStore::updateAction(const QJsonObject &doc, int expectedVersion,

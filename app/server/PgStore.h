@@ -206,7 +206,8 @@ private:
     std::function<void()> m_onGroupOpened;
     std::function<void()> m_flushNow;
     bool m_groupOpen = false;
-    bool m_heldSafetyRow = false; // the open group locked a safety record
+    bool m_heldSafetyRow = false;   // the open group locked a safety record
+    bool m_lastGroupFailed = false; // the last commitGroup() did not get through
     bool m_groupFailed = false;
     bool m_inTransaction = false;
     bool m_failed = false;

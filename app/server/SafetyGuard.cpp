@@ -117,6 +117,8 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
         }
     }
     Q_EMIT sessionsTold(told);
+    if (m_freezes.unstored() || m_grants.unstored())
+        storeWhatFailed();
     if (kill)
         return ApiError::sessionKilled();
     return frozenError(QStringLiteral("A circuit breaker froze this session (%1). Nothing more "
@@ -189,13 +191,18 @@ void SafetyGuard::peerEvents(const QList<EventRecord> &events)
     // session the agent opened is one session.frozen: the trips only).
     m_reloadFreezes = m_reloadFreezes || freezes;
     m_reloadGrants = m_reloadGrants || grants;
-    reloadShared();
-    // People let it go on: its counts here start afresh too, as on the server they used.
     for (const QString &id : std::as_const(resumed)) {
-        if (const auto session = m_store.session(id);
-            session && !m_freezes.isFrozen(id, session->agent))
-            m_breakers.forget(id, session->agent);
+        if (!m_resumedElsewhere.contains(id))
+            m_resumedElsewhere.append(id);
     }
+    reloadShared();
+}
+
+void SafetyGuard::storeWhatFailed()
+{
+    m_reloadFreezes = true;
+    m_reloadGrants = true;
+    m_reloadRetry.start();
 }
 
 void SafetyGuard::reloadShared()
@@ -204,8 +211,17 @@ void SafetyGuard::reloadShared()
         m_reloadFreezes = false;
     if (m_reloadGrants && m_grants.reload())
         m_reloadGrants = false;
-    // A read that failed (the database away, this server's group doomed) changed nothing here:
-    // read again shortly.
+    // People let these go on, on another server: their counts here start afresh too, once the
+    // trips are read again (until then the session is held as before).
+    if (!m_reloadFreezes) {
+        for (const QString &id : std::exchange(m_resumedElsewhere, {})) {
+            if (const auto session = m_store.session(id);
+                session && !m_freezes.isFrozen(id, session->agent))
+                m_breakers.forget(id, session->agent);
+        }
+    }
+    // A read that failed (the database away, this server's group doomed), or a trip or
+    // revocation not stored yet: again shortly.
     if (m_reloadFreezes || m_reloadGrants)
         m_reloadRetry.start();
 }
@@ -283,6 +299,8 @@ SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString 
 std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
 {
     auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
+    if (m_grants.unstored())
+        storeWhatFailed();
     if (out)
         Q_EMIT sessionsTold({});
     return out;

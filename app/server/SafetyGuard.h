@@ -41,6 +41,9 @@ public:
     // Events another server committed (the change feed): its trips, freezes, resumes and grants
     // hold here too.
     void peerEvents(const QList<EventRecord> &events);
+    // A commit group failed (or a write of a trip or grant did): what is held here but not
+    // stored is stored again, as soon as the store takes it.
+    void storeWhatFailed();
     // POST /v1/sessions/{id}/resume.
     SessionFreezes::Resumed resume(const Principal &who, const QString &sessionId,
                                    const QString &comment);
@@ -80,6 +83,7 @@ private:
     QTimer m_reloadRetry;
     bool m_reloadFreezes = false;
     bool m_reloadGrants = false;
+    QStringList m_resumedElsewhere; // their counts start afresh once the trips are read again
     // Between checkDecision and decided of one decision (the server is single-threaded).
     std::optional<StandingGrants::Request> m_grantRequest;
 };

@@ -76,12 +76,25 @@ bool SessionFreezes::reload()
         if (!stored.contains(id))
             trips.append(m_trips.value(id));
     }
+    QStringList missing;
+    for (const QString &id : std::as_const(m_order)) {
+        if (!stored.contains(id))
+            missing.append(id);
+    }
     m_trips.clear();
     m_order.clear();
     m_frozenSessions.clear();
     m_frozenAgents.clear();
     indexAll(std::move(trips));
-    return true;
+    // Stored now, with the events the store lost with them (their supervisors are told, the
+    // other servers read them).
+    m_unstored = false;
+    for (const QString &id : std::as_const(missing)) {
+        const QJsonObject trip = m_trips.value(id);
+        if (!m_store.putSafetyRecord(kTrip, id, trip, tripWrites(trip, m_clock.nowMs())))
+            m_unstored = true;
+    }
+    return !m_unstored;
 }
 
 void SessionFreezes::unindexFreeze(const QString &id)
@@ -189,33 +202,43 @@ QJsonObject SessionFreezes::record(const BreakerTrip &trip, const QString &agent
     index(doc);
 
     const QString id = doc.value(QStringLiteral("id")).toString();
-    const QString actor = QStringLiteral("policy:breaker.") + rule.id;
-    QJsonObject tripped = doc;
-    tripped.insert(QStringLiteral("trip_id"), id);
-    tripped.remove(QStringLiteral("id"));
-    tripped.remove(QStringLiteral("seq"));
-    QList<SafetyWrite> writes{{Transition{QStringLiteral("breaker.tripped"), tripped,
-                                          QStringLiteral("breaker.trip"), actor, now},
-                               {},
-                               rule.scope == BreakerRule::Scope::Agent ? agent : sessionId}};
-    if (freeze) {
-        for (const QString &s : sessions) {
-            const QJsonObject data{
-                {kStatus, kFrozen},
-                {QStringLiteral("trip_id"), id},
-                {QStringLiteral("rule"), rule.id},
-                {QStringLiteral("message"), doc.value(QStringLiteral("message"))},
-                {QStringLiteral("critical"), rule.critical},
-                {QStringLiteral("required_resumes"), rule.critical ? 2 : 1}};
-            writes.append(
-                {Transition{QStringLiteral("session.frozen"), data, {}, actor, now}, s, s});
-        }
-    }
-    if (!m_store.putSafetyRecord(kTrip, id, doc, writes)) {
+    if (!m_store.putSafetyRecord(kTrip, id, doc, tripWrites(doc, now))) {
+        m_unstored = true;
         qWarning("interlock: the trip %s of breaker %s could not be stored; it holds in memory",
                  qPrintable(id), qPrintable(rule.id));
     }
     return doc;
+}
+
+QList<SafetyWrite> SessionFreezes::tripWrites(const QJsonObject &doc, qint64 now)
+{
+    const QString id = doc.value(QStringLiteral("id")).toString();
+    const QString rule = doc.value(QStringLiteral("rule")).toString();
+    const QString actor = QStringLiteral("policy:breaker.") + rule;
+    QJsonObject tripped = doc;
+    tripped.insert(QStringLiteral("trip_id"), id);
+    tripped.remove(QStringLiteral("id"));
+    tripped.remove(QStringLiteral("seq"));
+    const bool agentScope = doc.value(QStringLiteral("scope")).toString() == QLatin1String("agent");
+    QList<SafetyWrite> writes{
+        {Transition{QStringLiteral("breaker.tripped"), tripped, QStringLiteral("breaker.trip"),
+                    actor, now},
+         {},
+         doc.value(agentScope ? QStringLiteral("agent") : QStringLiteral("session_id"))
+             .toString()}};
+    if (doc.value(kStatus).toString() != kFrozen)
+        return writes;
+    const bool critical = doc.value(QStringLiteral("critical")).toBool();
+    for (const QString &s : stringsOf(doc.value(QStringLiteral("sessions")))) {
+        const QJsonObject data{{kStatus, kFrozen},
+                               {QStringLiteral("trip_id"), id},
+                               {QStringLiteral("rule"), rule},
+                               {QStringLiteral("message"), doc.value(QStringLiteral("message"))},
+                               {QStringLiteral("critical"), critical},
+                               {QStringLiteral("required_resumes"), critical ? 2 : 1}};
+        writes.append({Transition{QStringLiteral("session.frozen"), data, {}, actor, now}, s, s});
+    }
+    return writes;
 }
 
 bool SessionFreezes::adopt(const SessionRecord &session)
@@ -258,9 +281,11 @@ bool SessionFreezes::adopt(const SessionRecord &session)
         }
         // Not stored (held here only, or the write failed): held all the same, as the
         // agent-wide freeze holds every session of the agent.
-        if (put == SafetyPut::Failed)
+        if (put == SafetyPut::Failed) {
+            m_unstored = true;
             qWarning("interlock: trip %s could not record session %s", qPrintable(id),
                      qPrintable(session.id));
+        }
         if (const auto change = addSession(m_trips.value(id))) {
             take(change->doc);
             adopted = true;

@@ -22,9 +22,12 @@ public:
     SessionFreezes(Store &store, Clock &clock);
     void load();
     // Reads every trip again, as another server changed some (its events through the change
-    // feed). Trips held here that the store lacks stay held. False (nothing changed) when the
-    // read failed.
+    // feed), or after a write failed. Trips held here that the store lacks (it refused them, or
+    // their commit group was rolled back) stay held and are stored again. False when the read
+    // failed (nothing changed) or a trip could not be stored yet: try again later.
     bool reload();
+    // A trip could not be stored: reload() stores it once it can.
+    bool unstored() const { return m_unstored; }
 
     bool isFrozen(const QString &sessionId, const QString &agent) const;
     // Whether a breaker ever tripped for this session (a standing grant never applies to it).
@@ -62,6 +65,8 @@ private:
     void indexAll(QList<QJsonObject> trips); // oldest first
     // The trip as stored now replaces the one held here.
     void take(const QJsonObject &trip);
+    // The events and audit entry of a trip (breaker.tripped, session.frozen for each session).
+    static QList<SafetyWrite> tripWrites(const QJsonObject &trip, qint64 now);
 
     Store &m_store;
     Clock &m_clock;
@@ -70,6 +75,7 @@ private:
     QHash<QString, QStringList> m_frozenSessions; // session id -> trips holding it
     QHash<QString, QStringList> m_frozenAgents;   // agent -> trips holding all its sessions
     QSet<QString> m_tripped;                      // sessions that ever tripped
+    bool m_unstored = false;                      // a trip held here the store may lack
 };
 
 } // namespace interlock

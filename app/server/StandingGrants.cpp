@@ -56,12 +56,15 @@ bool StandingGrants::reload()
         if (!it->value(QStringLiteral("revoked_at")).isNull())
             revoked.insert(it.key(), *it);
     }
+    QList<QJsonObject> unstored; // revoked here, active in the store
     for (QJsonObject &g : grants) {
         const auto here = revoked.constFind(g.value(QStringLiteral("id")).toString());
         if (here == revoked.constEnd())
             continue;
-        if (g.value(QStringLiteral("revoked_at")).isNull())
+        if (g.value(QStringLiteral("revoked_at")).isNull()) {
             g = *here;
+            unstored.append(*here);
+        }
         revoked.erase(here);
     }
     for (const QJsonObject &g : std::as_const(revoked))
@@ -70,7 +73,27 @@ bool StandingGrants::reload()
     m_order.clear();
     m_byBucket.clear();
     indexAll(std::move(grants));
-    return true;
+    // Stored now: the other servers stop approving by them (a trip's revocations included,
+    // which no person asks for again).
+    m_unstored = false;
+    for (const QJsonObject &here : std::as_const(unstored)) {
+        QJsonObject stored;
+        const SafetyPut put = m_store.reviseSafetyRecord(
+            kGrant, here.value(QStringLiteral("id")).toString(),
+            [&](const QJsonObject &grant) -> std::optional<SafetyChange> {
+                if (!grant.value(QStringLiteral("revoked_at")).isNull())
+                    return std::nullopt;
+                QJsonObject next = grant;
+                for (const char *key : {"revoked_at", "revoked_by", "revoke_reason"}) {
+                    if (here.contains(QLatin1String(key)))
+                        next.insert(QLatin1String(key), here.value(QLatin1String(key)));
+                }
+                return SafetyChange{next, revokedWrites(next)};
+            },
+            &stored);
+        m_unstored = m_unstored || put == SafetyPut::Failed;
+    }
+    return !m_unstored;
 }
 
 void StandingGrants::take(const QString &id, const QJsonObject &doc)
@@ -310,10 +333,12 @@ std::optional<QJsonObject> StandingGrants::revoke(const QString &id, const QStri
     if (put == SafetyPut::Written || put == SafetyPut::Unchanged) {
         take(id, stored);
     } else {
-        if (put == SafetyPut::Failed)
+        if (put == SafetyPut::Failed) {
+            m_unstored = true;
             qWarning("interlock: the revocation of grant %s could not be stored; it holds in "
                      "memory",
                      qPrintable(id));
+        }
         const QJsonObject here = m_grants.value(id);
         const auto change = revoked(here);
         take(id, change ? change->doc : here); // revoked here all the same

@@ -22,8 +22,12 @@ public:
     StandingGrants(Store &store, Clock &clock);
     void load();
     // Reads every grant again, as another server changed some (its events through the change
-    // feed). A revocation held here stays. False (nothing changed) when the read failed.
+    // feed), or after a write failed. A revocation held here stays, and is stored if the store
+    // lacks it. False when the read failed (nothing changed) or a revocation could not be stored
+    // yet: try again later.
     bool reload();
+    // A revocation could not be stored: reload() stores it once it can.
+    bool unstored() const { return m_unstored; }
 
     struct Request {
         int forSeconds = 0;
@@ -70,6 +74,7 @@ private:
     QHash<QString, QJsonObject> m_grants;      // id -> stored record
     QStringList m_order;                       // ids, oldest first
     QHash<QByteArray, QStringList> m_byBucket; // lookup bucket -> live grant ids
+    bool m_unstored = false;                   // a revocation held here the store may lack
 };
 
 } // namespace interlock
