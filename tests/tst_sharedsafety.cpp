@@ -472,6 +472,79 @@ private Q_SLOTS:
         for (const QJsonObject &g : setup.safetyRecords(QStringLiteral("grant")))
             QCOMPARE(g.value(QStringLiteral("uses")).toInt(), 2);
     }
+
+    // A group holding a change (a grant made, with its event) meets a record another program
+    // holds: it commits first, and that commit fails (the database refuses the event). The
+    // change that was to wait is not made either: the request answers the error rather than a
+    // success for half of what it did.
+    void aChangeAfterAFailedEarlyCommitIsNotMade()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        PgStore setup(db);
+        QString error;
+        QVERIFY2(setup.open(&error), qPrintable(error));
+        const QJsonObject held{{QStringLiteral("id"), QStringLiteral("grt_held")},
+                               {QStringLiteral("uses"), 0}};
+        QVERIFY(
+            setup.putSafetyRecord(QStringLiteral("grant"), QStringLiteral("grt_held"), held, {}));
+        refuseWritesTo(db, QStringLiteral("events"));
+        std::atomic<int> flushes = 0;
+        std::atomic<bool> done = false;
+        std::optional<SafetyPut> put;
+        const auto server = [&] {
+            PgStore store(db); // a connection belongs to the thread that opened it
+            QString e;
+            if (store.open(&e)) {
+                store.setGroupCommit([] {});
+                store.setFlushNow([&] {
+                    ++flushes;
+                    store.commitGroup();
+                });
+                store.putSafetyRecord(
+                    QStringLiteral("grant"), QStringLiteral("grt_new"),
+                    {{QStringLiteral("id"), QStringLiteral("grt_new")}},
+                    {{Transition{QStringLiteral("grant.created"), {}, {}, QStringLiteral("r"), 1},
+                      {},
+                      QStringLiteral("grt_new")}});
+                QJsonObject stored;
+                put = store.reviseSafetyRecord(
+                    QStringLiteral("grant"), QStringLiteral("grt_held"),
+                    [](const QJsonObject &g) -> std::optional<SafetyChange> {
+                        QJsonObject next = g;
+                        next.insert(QStringLiteral("uses"), 1);
+                        return SafetyChange{next, {}};
+                    },
+                    &stored);
+                store.commitGroup();
+            }
+            done = true;
+        };
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QVERIFY(d.transaction());
+            QSqlQuery lock(d);
+            QVERIFY(lock.exec(
+                QStringLiteral("SELECT doc FROM safety WHERE id = 'grt_held' FOR UPDATE")));
+            std::thread racer(server);
+            // Either the change gave up, or it waits for the row: let it go then.
+            QTRY_VERIFY(done || [&] {
+                QSqlQuery q(d);
+                // (pg_stat_activity is read once per transaction unless cleared.)
+                return q.exec(QStringLiteral("SELECT pg_stat_clear_snapshot()")) &&
+                       q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
+                                             "datname = current_database() AND "
+                                             "wait_event_type = 'Lock'")) &&
+                       q.next() && q.value(0).toInt() > 0;
+            }());
+            QVERIFY(d.commit());
+            racer.join();
+        });
+        QCOMPARE(flushes.load(), 1);
+        QVERIFY(put.has_value());
+        QCOMPARE(int(*put), int(SafetyPut::Failed));
+        for (const QJsonObject &g : setup.safetyRecords(QStringLiteral("grant")))
+            QCOMPARE(g.value(QStringLiteral("uses")).toInt(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSharedSafety)
