@@ -15,7 +15,6 @@
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QSqlQuery>
-#include <QThread>
 #include <QtTest>
 #include <latch>
 #include <optional>
@@ -126,17 +125,6 @@ void approvedIn(const ApiResult &r, QSet<QString> *winners)
             QCOMPARE(o.value(QStringLiteral("status")).toInt(), 409);
         }
     }
-}
-
-// How many connections to the test database wait for a lock.
-int lockWaiters(QSqlDatabase &d)
-{
-    QSqlQuery q(d);
-    return q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                 "current_database() AND wait_event_type = 'Lock'")) &&
-                   q.next()
-               ? q.value(0).toInt()
-               : -1;
 }
 
 // B stops hearing A's change feed; a supervised session is opened on A. Nothing when B has no
@@ -648,8 +636,7 @@ private Q_SLOTS:
                     q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_2' FOR UPDATE"));
                 // Once the store waits for act_2, ask for act_1: a deadlock, found first by
                 // the store (it waited longer), which fails.
-                for (int i = 0; i < 1000 && lockWaiters(d) < 1; ++i)
-                    QThread::msleep(5);
+                QTest::qWaitFor([&] { return lockWaiters(d) >= 1; }, 5000);
                 q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_1' FOR UPDATE"));
                 d.rollback();
             });

@@ -527,15 +527,7 @@ private Q_SLOTS:
                 QStringLiteral("SELECT doc FROM safety WHERE id = 'grt_held' FOR UPDATE")));
             std::thread racer(server);
             // Either the change gave up, or it waits for the row: let it go then.
-            QTRY_VERIFY(done || [&] {
-                QSqlQuery q(d);
-                // (pg_stat_activity is read once per transaction unless cleared.)
-                return q.exec(QStringLiteral("SELECT pg_stat_clear_snapshot()")) &&
-                       q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE "
-                                             "datname = current_database() AND "
-                                             "wait_event_type = 'Lock'")) &&
-                       q.next() && q.value(0).toInt() > 0;
-            }());
+            QTRY_VERIFY(done || lockWaiters(d) > 0);
             QVERIFY(d.commit());
             racer.join();
         });

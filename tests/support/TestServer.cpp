@@ -238,6 +238,17 @@ bool dropPendingCounters(QSqlDatabase &db)
     return true;
 }
 
+int lockWaiters(QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT pg_stat_clear_snapshot()")) &&
+                   q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                         "current_database() AND wait_event_type = 'Lock'")) &&
+                   q.next()
+               ? q.value(0).toInt()
+               : -1;
+}
+
 void refuseWritesTo(const QString &location, const QString &table)
 {
     withOutsideConnection(location, [&](QSqlDatabase &db) {

@@ -103,6 +103,9 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 100
 // process would see it. SQL run there must be valid in both dialects, or check testingPostgres().
 void withOutsideConnection(const QString &location,
                            const std::function<void(QSqlDatabase &)> &work);
+// PostgreSQL: how many connections to this database wait for a lock now (-1: the query
+// failed). Fresh on every call, also inside a transaction (which would read it once).
+int lockWaiters(QSqlDatabase &db);
 // Undoes PostgreSQL's migration 7 (the pending counters and their triggers), as in a database
 // from before it; the caller removes its schema_version row. False if a statement failed.
 bool dropPendingCounters(QSqlDatabase &db);
