@@ -29,14 +29,6 @@ QJsonObject approve()
     return {{QStringLiteral("decision"), QStringLiteral("approve")}};
 }
 
-TestServer::Options sharing(TestServer &other)
-{
-    TestServer::Options o;
-    o.database = other.dbPath();
-    o.sharedClock = other.clock();
-    return o;
-}
-
 // Ends every connection of the other servers to the test database, as a server restart would.
 void terminateConnections(const QString &db, const QString &applicationName)
 {
@@ -165,7 +157,7 @@ private Q_SLOTS:
     void aDecisionOnOneServerWakesTheAgentWaitingOnAnother()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
         const QString id = a.submit(token, sampleAction());
         QVERIFY(!id.isEmpty());
@@ -189,7 +181,7 @@ private Q_SLOTS:
     void aKillOnOneServerReachesTheSupervisorAndKillSwitchOfAnother()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
         const QString pending = a.submit(token, sampleAction());
         ApiClient supervisor(a.url(), token);
@@ -227,7 +219,7 @@ private Q_SLOTS:
     void theDatabaseRefusesAKilledTokenBeforeTheFeedTells()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         // A never hears of B's kill: what refuses the token is the session's row.
         QVERIFY(a.server().changeFeed());
         QObject::disconnect(a.server().changeFeed(), nullptr, &a.server(), nullptr);
@@ -252,7 +244,7 @@ private Q_SLOTS:
     void aSupervisorPollingAnotherServerHearsAKillBeforeTheFeedTells()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto deaf = supervisedOnAWhileBIsDeaf(a, b);
         QVERIFY(deaf);
         const TestServer::Supervised &s = *deaf;
@@ -274,7 +266,7 @@ private Q_SLOTS:
     void aSupervisorsFirstPollOnAnotherServerBeforeTheFeedTells()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto deaf = supervisedOnAWhileBIsDeaf(a, b);
         QVERIFY(deaf);
         const TestServer::Supervised &s = *deaf;
@@ -717,7 +709,7 @@ private Q_SLOTS:
         TestServer::Options manual;
         manual.manualClock = true;
         TestServer a(manual);
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         QSignalSpy bHeard(b.server().changeFeed(), &ChangeFeed::eventsCommitted);
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
         QJsonObject body = sampleAction();
@@ -748,7 +740,7 @@ private Q_SLOTS:
         manual.manualClock = true;
         manual.limits.maxPendingPerSession = 5;
         TestServer a(manual);
-        TestServer::Options shared = sharing(a);
+        TestServer::Options shared = sharingDatabaseOf(a);
         shared.limits = manual.limits;
         TestServer b(shared);
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
@@ -911,7 +903,7 @@ private Q_SLOTS:
     void aLostListenerResubscribesAndCatchesUp()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         QSignalSpy resubscribed(a.server().changeFeed(), &ChangeFeed::resubscribed);
         const auto [sessionId, token] = a.openSession(QStringLiteral("mailer"));
         terminateConnections(a.dbPath(), QStringLiteral("interlock-feed"));

@@ -38,15 +38,6 @@ TestServer::Options withRules(const QByteArray &rules)
     return o;
 }
 
-TestServer::Options sharing(TestServer &other, const QByteArray &rules = {})
-{
-    TestServer::Options o;
-    o.database = other.dbPath();
-    o.sharedClock = other.clock();
-    o.riskRules = rules;
-    return o;
-}
-
 // The server stops hearing the others' change feed: what it knows goes stale.
 void deafen(TestServer &s)
 {
@@ -113,7 +104,7 @@ QString grantStatusOn(TestServer &s, const QString &grantId)
 // The grant's record as the database holds it, read by a server started now.
 QString storedGrantStatus(TestServer &a, const QString &grantId)
 {
-    TestServer fresh(sharing(a));
+    TestServer fresh(sharingDatabaseOf(a));
     return grantStatusOn(fresh, grantId);
 }
 } // namespace
@@ -171,7 +162,7 @@ private Q_SLOTS:
     {
         const QByteArray rules = burstRules(false);
         TestServer a(withRules(rules));
-        TestServer b(sharing(a, rules));
+        TestServer b(sharingDatabaseOf(a, rules));
         const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
         const QStringList accepted = tripOn(a, token);
         QCOMPARE(accepted.size(), 2);
@@ -199,7 +190,7 @@ private Q_SLOTS:
     {
         const QByteArray rules = burstRules(true);
         TestServer a(withRules(rules));
-        TestServer b(sharing(a, rules));
+        TestServer b(sharingDatabaseOf(a, rules));
         const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
         QCOMPARE(tripOn(a, token).size(), 2);
         QTRY_VERIFY_WITH_TIMEOUT(frozenOn(b, sid).isObject(), 5000);
@@ -234,7 +225,7 @@ private Q_SLOTS:
     void aGrantRevokedOnOneServerApprovesNothingMoreOnAnother()
     {
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto [sid, token] = a.openSession(QStringLiteral("builder"));
         const QString grantId = grantKnownToBoth(a, b, token);
         QVERIFY(!grantId.isEmpty());
@@ -265,7 +256,7 @@ private Q_SLOTS:
     {
         const QByteArray rules = burstRules(false);
         TestServer a(withRules(rules));
-        TestServer b(sharing(a, rules));
+        TestServer b(sharingDatabaseOf(a, rules));
         const auto [first, firstToken] = a.openSession(QStringLiteral("builder"));
         deafen(b);
         if (QTest::currentTestFailed())
@@ -292,7 +283,7 @@ private Q_SLOTS:
         QFETCH(QString, table);
         const QByteArray rules = burstRules(false);
         TestServer a(withRules(rules));
-        TestServer b(sharing(a, rules));
+        TestServer b(sharingDatabaseOf(a, rules));
         const auto [sid, token] = a.openSession(QStringLiteral("mail-cleaner"));
         for (int i = 0; i < 2; ++i)
             QVERIFY(!a.submit(token, sampleAction()).isEmpty());
@@ -324,7 +315,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, table);
         TestServer a;
-        TestServer b(sharing(a));
+        TestServer b(sharingDatabaseOf(a));
         const auto [sid, token] = a.openSession(QStringLiteral("builder"));
         const QString grantId = grantKnownToBoth(a, b, token);
         QVERIFY(!grantId.isEmpty());
@@ -392,7 +383,7 @@ private Q_SLOTS:
     {
         const QByteArray rules = burstRules(false);
         TestServer a(withRules(rules));
-        TestServer b(sharing(a, rules));
+        TestServer b(sharingDatabaseOf(a, rules));
         const auto [first, firstToken] = a.openSession(QStringLiteral("builder"));
         const QString grantId = grantKnownToBoth(a, b, firstToken);
         QVERIFY(!grantId.isEmpty());

@@ -16,6 +16,9 @@ public:
     // A scored submission, before it is stored: an error refuses it (423 session_frozen; a
     // breaker that kills answers 403 session_killed).
     virtual ApiError admit(const SessionRecord &session, const QJsonObject &action) = 0;
+    // Adds to a submission's action.created event what other servers sharing the database need
+    // to count it (the change feed carries it to them).
+    virtual void describe(const QJsonObject &action, QJsonObject &eventData) const = 0;
     // After it was stored: returns the action as it is now (a standing grant may have approved
     // it).
     virtual QJsonObject submitted(const QJsonObject &action) = 0;

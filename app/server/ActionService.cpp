@@ -130,6 +130,7 @@ Transition ActionService::transition(const QString &event, const QString &audit,
     QJsonObject data{
         {kStatus, action.value(kStatus)},
         {QStringLiteral("kind"), action.value(QStringLiteral("kind"))},
+        {QStringLiteral("agent"), action.value(QStringLiteral("agent"))},
         {QStringLiteral("risk_level"),
          action.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level"))},
         {kVersion, action.value(kVersion)}};
@@ -218,10 +219,12 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
     }
 
     const QByteArray bodyHash = sha256Hex(canonicalJson(body));
-    const InsertOutcome r =
-        m_store.insertAction(doc, idempotencyKey, bodyHash, m_limits.maxPendingPerSession, deadline,
-                             transition(QStringLiteral("action.created"),
-                                        QStringLiteral("action.submit"), actorOf(who), doc));
+    Transition created = transition(QStringLiteral("action.created"),
+                                    QStringLiteral("action.submit"), actorOf(who), doc);
+    if (m_guard)
+        m_guard->describe(doc, created.eventData);
+    const InsertOutcome r = m_store.insertAction(doc, idempotencyKey, bodyHash,
+                                                 m_limits.maxPendingPerSession, deadline, created);
     if (r.error.isError() || r.replayed)
         return {r.replayed ? current(r.action) : QJsonObject(), r.replayed, r.error};
     if (!m_nextExpiry || deadline < *m_nextExpiry)
@@ -462,6 +465,7 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
     const QString event =
         isPending(action) ? QStringLiteral("action.updated") : QStringLiteral("action.decided");
     Transition t = transition(event, audit, who.name, action);
+    t.eventData.insert(QStringLiteral("by_person"), true); // the breakers' runs of rejections
     if (!seen.isEmpty())
         t.eventData.insert(QStringLiteral("seen"), seen); // into the audit entry as well
     if (reviewMs)

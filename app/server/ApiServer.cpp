@@ -281,8 +281,10 @@ void ApiServer::openSafety()
     if (!m_webhookOptions.urls.isEmpty())
         m_notifier = std::make_unique<WebhookNotifier>(m_webhookOptions);
     m_tap = new EventTap(*m_store, this);
-    if (auto *pg = dynamic_cast<PgStore *>(m_store.get()))
+    if (auto *pg = dynamic_cast<PgStore *>(m_store.get())) {
         m_tap->setFilter([pg](qint64 seq) { return pg->wroteEvent(seq); });
+        m_guard->setOwnEvents([pg](qint64 seq) { return pg->wroteEvent(seq); });
+    }
     m_tap->listen([this](const EventRecord &e) { m_metrics->observe(e, *m_store); });
     if (m_notifier) {
         m_tap->listen([this](const EventRecord &e) {

@@ -18,7 +18,7 @@ public:
 
 Q_SIGNALS:
     // Events with seq above everything delivered before (type, session_id, action_id, seq; data
-    // may be empty).
+    // for action events only).
     void eventsCommitted(const QList<interlock::EventRecord> &events);
     // The feed had lost its connection and is listening again (after delivering the gap).
     void resubscribed();

@@ -83,17 +83,22 @@ QList<BreakerTrip> CircuitBreakers::check(const QString &sessionId, const QStrin
 }
 
 void CircuitBreakers::record(const QString &sessionId, const QString &agent, const QString &kind,
-                             const ActionFacts &facts, qint64 nowMs)
+                             const ActionFacts &facts, qint64 atMs, qint64 nowMs)
 {
     const QList<BreakerRule> &rules = m_rules->rules();
     for (size_t i = 0; i < size_t(rules.size()); ++i) {
         const BreakerRule &rule = rules[qsizetype(i)];
         const qint64 amount = rule.windowed() ? amountFor(rule, kind, facts) : 0;
-        if (amount == 0)
+        const qint64 cutoff = nowMs - qint64(rule.windowSeconds) * 1000;
+        if (amount == 0 || atMs <= cutoff)
             continue;
         Window &w = m_windows[i][keyFor(rule, sessionId, agent)];
-        w.evict(nowMs - qint64(rule.windowSeconds) * 1000);
-        w.events.emplace_back(nowMs, amount);
+        w.evict(cutoff);
+        // In time order: another server's submission may be older than the last one here.
+        auto at = w.events.end();
+        while (at != w.events.begin() && std::prev(at)->first > atMs)
+            --at;
+        w.events.emplace(at, atMs, amount);
         w.sum += amount;
     }
 }
@@ -147,7 +152,7 @@ void CircuitBreakers::restore(const QList<QJsonObject> &actions)
     for (const QJsonObject *a : byCreation)
         record(a->value(QStringLiteral("session_id")).toString(),
                a->value(QStringLiteral("agent")).toString(),
-               a->value(QStringLiteral("kind")).toString(), factsOf(*a), created(a));
+               a->value(QStringLiteral("kind")).toString(), factsOf(*a), created(a), created(a));
     std::stable_sort(decisions.begin(), decisions.end(),
                      [](const Decision &x, const Decision &y) { return x.at < y.at; });
     for (const Decision &d : decisions)
@@ -184,6 +189,40 @@ int CircuitBreakers::windowCount() const
     for (const auto &w : m_windows)
         n += int(w.size());
     return n;
+}
+
+QJsonArray CircuitBreakers::counts(const QString &sessionId, const QString &agent,
+                                   qint64 nowMs) const
+{
+    QJsonArray out;
+    const QList<BreakerRule> &rules = m_rules->rules();
+    for (size_t i = 0; i < size_t(rules.size()); ++i) {
+        const BreakerRule &rule = rules[qsizetype(i)];
+        const QString &key = keyFor(rule, sessionId, agent);
+        qint64 count = 0;
+        if (rule.windowed()) {
+            const auto it = m_windows[i].constFind(key);
+            const qint64 cutoff = nowMs - qint64(rule.windowSeconds) * 1000;
+            if (it != m_windows[i].cend()) {
+                for (auto e = it->events.crbegin(); e != it->events.crend() && e->first > cutoff;
+                     ++e)
+                    count += e->second;
+            }
+        } else {
+            count = m_runs[i].value(key);
+        }
+        if (count == 0)
+            continue;
+        QJsonObject o{{QStringLiteral("breaker"), rule.id},
+                      {QStringLiteral("scope"), rule.scopeName()},
+                      {QStringLiteral("measure"), rule.measureName()},
+                      {QStringLiteral("count"), count},
+                      {QStringLiteral("more_than"), rule.moreThan}};
+        if (rule.windowed())
+            o.insert(QStringLiteral("window_seconds"), rule.windowSeconds);
+        out.append(o);
+    }
+    return out;
 }
 
 } // namespace interlock

@@ -3,6 +3,7 @@
 #include "BreakerRules.h"
 
 #include <QHash>
+#include <QJsonArray>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -33,9 +34,10 @@ public:
     // The rules this submission would trip; nothing is recorded.
     QList<BreakerTrip> check(const QString &sessionId, const QString &agent, const QString &kind,
                              const ActionFacts &facts, qint64 nowMs);
-    // Counts a stored submission.
+    // Counts a stored submission made at `atMs` (now, or a moment ago on another server sharing
+    // the database); one older than a window is not counted there.
     void record(const QString &sessionId, const QString &agent, const QString &kind,
-                const ActionFacts &facts, qint64 nowMs);
+                const ActionFacts &facts, qint64 atMs, qint64 nowMs);
     // A person's decision on an action of `kind`: a rejection extends the runs, an approval ends
     // them. Returns the rules a rejection trips.
     QList<BreakerTrip> decided(const QString &sessionId, const QString &agent, const QString &kind,
@@ -48,6 +50,9 @@ public:
     // Drops windows with nothing left in them (a timer calls it; nothing else needs it).
     void prune(qint64 nowMs);
     int windowCount() const;
+    // What counts toward each rule for this session now (rules with nothing counted are left
+    // out): [{"breaker", "scope", "count", "more_than", "window_seconds"}].
+    QJsonArray counts(const QString &sessionId, const QString &agent, qint64 nowMs) const;
 
 private:
     struct Window {

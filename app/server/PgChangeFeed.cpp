@@ -1,5 +1,7 @@
 #include "PgChangeFeed.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -100,8 +102,11 @@ void PgChangeFeed::catchUp()
 {
     if (!m_read) {
         m_read = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection, false));
-        if (!m_read->prepare(QStringLiteral("SELECT seq, type, at, session_id, action_id FROM "
-                                            "events WHERE seq > ? ORDER BY seq LIMIT ?"))) {
+        // The data of action events only: the breakers count other servers' submissions and
+        // people's decisions from it (SafetyGuard::peerEvents).
+        if (!m_read->prepare(QStringLiteral(
+                "SELECT seq, type, at, session_id, action_id, CASE WHEN action_id IS NOT NULL "
+                "THEN data END FROM events WHERE seq > ? ORDER BY seq LIMIT ?"))) {
             m_read.reset();
             return; // the health check reconnects and catches up
         }
@@ -117,12 +122,11 @@ void PgChangeFeed::catchUp()
         }
         QList<EventRecord> events;
         while (q.next()) {
-            events.append(EventRecord{q.value(0).toLongLong(),
-                                      q.value(1).toString(),
-                                      q.value(2).toLongLong(),
-                                      q.value(3).toString(),
-                                      q.value(4).toString(),
-                                      {}});
+            events.append(EventRecord{
+                q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong(),
+                q.value(3).toString(), q.value(4).toString(),
+                q.isNull(5) ? QJsonObject()
+                            : QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object()});
         }
         q.finish();
         if (events.isEmpty())

@@ -125,9 +125,10 @@ public:
     bool lastReadFailed() const override { return m_failed; }
     std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const override;
 
-    // Whether this store committed the event with that seq, not another server. Asked in
-    // increasing seq order (EventTap: webhooks and metrics count each event on one server).
-    bool wroteEvent(qint64 seq);
+    // Whether this store committed the event with that seq, not another server (EventTap:
+    // webhooks and metrics count each event on one server; the change feed: the breakers count
+    // other servers' submissions, not their own twice).
+    bool wroteEvent(qint64 seq) const;
 
     // The NOTIFY channel of this database's servers, and this store's name in its payloads.
     QString channel() const { return m_channel; }

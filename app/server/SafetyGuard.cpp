@@ -141,12 +141,19 @@ ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &act
     return trip(trips, session.id, session.agent, trigger);
 }
 
+void SafetyGuard::describe(const QJsonObject &action, QJsonObject &eventData) const
+{
+    const ActionFacts facts = m_breakers.factsOf(action);
+    eventData.insert(QStringLiteral("destructive"), facts.destructive);
+    eventData.insert(QStringLiteral("deleted_items"), facts.deletedItems);
+}
+
 QJsonObject SafetyGuard::submitted(const QJsonObject &action)
 {
     const QString sessionId = str(action, "session_id");
     const QString agent = str(action, "agent");
-    m_breakers.record(sessionId, agent, str(action, "kind"), m_breakers.factsOf(action),
-                      m_clock.nowMs());
+    const qint64 now = m_clock.nowMs();
+    m_breakers.record(sessionId, agent, str(action, "kind"), m_breakers.factsOf(action), now, now);
     if (!ActionService::isPending(action) || !lowOrMedium(action) ||
         action.value(QStringLiteral("required_approvals")).toInt() != 1 ||
         m_freezes.hasTripped(sessionId) || m_freezes.isFrozen(sessionId, agent))
@@ -182,6 +189,7 @@ void SafetyGuard::peerEvents(const QList<EventRecord> &events)
     bool grants = false;
     QStringList resumed;
     for (const EventRecord &e : events) {
+        countElsewhere(e);
         freezes = freezes || kFreezes.contains(e.type);
         grants = grants || e.type.startsWith(QLatin1String("grant."));
         if (e.type == QLatin1String("session.resumed") && !resumed.contains(e.sessionId))
@@ -196,6 +204,26 @@ void SafetyGuard::peerEvents(const QList<EventRecord> &events)
             m_resumedElsewhere.append(id);
     }
     reloadShared();
+}
+
+void SafetyGuard::countElsewhere(const EventRecord &e)
+{
+    if (e.actionId.isEmpty() || (m_ownEvent && m_ownEvent(e.seq)))
+        return;
+    const QString agent = e.data.value(QStringLiteral("agent")).toString();
+    const QString kind = e.data.value(QStringLiteral("kind")).toString();
+    if (agent.isEmpty() || kind.isEmpty())
+        return;
+    if (e.type == QLatin1String("action.created")) {
+        const ActionFacts facts{e.data.value(QStringLiteral("destructive")).toBool(),
+                                e.data.value(QStringLiteral("deleted_items")).toInteger()};
+        const qint64 now = m_clock.nowMs();
+        m_breakers.record(e.sessionId, agent, kind, facts, qMin(e.at, now), now);
+    } else if (e.data.value(QStringLiteral("by_person")).toBool()) {
+        m_breakers.decided(e.sessionId, agent, kind,
+                           e.data.value(QStringLiteral("status")).toString() ==
+                               QLatin1String("rejected"));
+    }
 }
 
 void SafetyGuard::storeWhatFailed()
@@ -312,6 +340,9 @@ QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
     o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
                                            ? m_freezes.frozenJson(session.id, session.agent)
                                            : QJsonValue(QJsonValue::Null));
+    if (session.status == QLatin1String("active"))
+        o.insert(QStringLiteral("breaker_counts"),
+                 m_breakers.counts(session.id, session.agent, m_clock.nowMs()));
     return o;
 }
 

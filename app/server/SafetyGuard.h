@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <functional>
 
 namespace interlock {
 
@@ -29,6 +30,7 @@ public:
     void load();
 
     ApiError admit(const SessionRecord &session, const QJsonObject &action) override;
+    void describe(const QJsonObject &action, QJsonObject &eventData) const override;
     QJsonObject submitted(const QJsonObject &action) override;
     ApiError checkDecision(const Principal &who, const QJsonObject &action,
                            const DecisionRequest &request) override;
@@ -39,8 +41,10 @@ public:
     // and its supervisor told.
     void sessionChanged(const QString &sessionId);
     // Events another server committed (the change feed): its trips, freezes, resumes and grants
-    // hold here too.
+    // hold here too, and its submissions and people's decisions count toward the breakers here.
     void peerEvents(const QList<EventRecord> &events);
+    // Which of the feed's events this server wrote itself (counted already when it wrote them).
+    void setOwnEvents(std::function<bool(qint64 seq)> own) { m_ownEvent = std::move(own); }
     // A commit group failed (or a write of a trip or grant did): what is held here but not
     // stored is stored again, as soon as the store takes it.
     void storeWhatFailed();
@@ -71,6 +75,9 @@ private:
     QStringList activeSessionsOf(const QString &agent) const;
     // Reads again what another server changed (m_reloadFreezes, m_reloadGrants).
     void reloadShared();
+    // Another server's submission or person's decision, toward the breakers here (it tripped
+    // there what it crossed).
+    void countElsewhere(const EventRecord &e);
 
     Store &m_store;
     Clock &m_clock;
@@ -83,6 +90,7 @@ private:
     QTimer m_reloadRetry;
     bool m_reloadFreezes = false;
     bool m_reloadGrants = false;
+    std::function<bool(qint64)> m_ownEvent;
     QStringList m_resumedElsewhere; // their counts start afresh once the trips are read again
     // Between checkDecision and decided of one decision (the server is single-threaded).
     std::optional<StandingGrants::Request> m_grantRequest;

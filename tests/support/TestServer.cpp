@@ -178,6 +178,15 @@ QByteArray rulesWithBreakers(const QJsonArray &breakers)
     return QJsonDocument(root).toJson();
 }
 
+TestServer::Options sharingDatabaseOf(TestServer &other, const QByteArray &riskRules)
+{
+    TestServer::Options o;
+    o.database = other.dbPath();
+    o.sharedClock = other.clock();
+    o.riskRules = riskRules;
+    return o;
+}
+
 QJsonObject sampleAction(const QString &kind, const QString &title)
 {
     return {{QStringLiteral("kind"), kind},

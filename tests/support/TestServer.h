@@ -86,6 +86,8 @@ private:
 
 // The built-in rules file with `breakers` in place of its own circuit breakers.
 QByteArray rulesWithBreakers(const QJsonArray &breakers);
+// Options for a second server on `other`'s database (PostgreSQL: several servers), on its clock.
+TestServer::Options sharingDatabaseOf(TestServer &other, const QByteArray &riskRules = {});
 
 // A typical valid submission.
 QJsonObject sampleAction(const QString &kind = QStringLiteral("shell.exec"),
