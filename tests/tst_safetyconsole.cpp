@@ -198,6 +198,49 @@ private Q_SLOTS:
             m_window->statusText().contains(QStringLiteral("Resumed the session of mail-cleaner")));
     }
 
+    // Before it trips: once a session has used half of what a breaker allows, the sessions
+    // panel says how close it is, and the tooltip lists every rule's count.
+    void nearingABreakerIsShownInTheSessionsPanel()
+    {
+        TestServer::Options o;
+        o.riskRules = rulesWithBreakers(
+            {burstRule(false),
+             QJsonObject{{QStringLiteral("id"), QStringLiteral("busy")},
+                         {QStringLiteral("scope"), QStringLiteral("agent")},
+                         {QStringLiteral("measure"), QStringLiteral("submissions")},
+                         {QStringLiteral("more_than"), 100},
+                         {QStringLiteral("window_seconds"), 3600},
+                         {QStringLiteral("action"), QStringLiteral("freeze")}}});
+        open(o);
+        const auto [sid, token] = m_server->openSession(QStringLiteral("mail-cleaner"));
+        QCOMPARE(m_server->call(token, "POST", QStringLiteral("/v1/actions"),
+                                sampleAction(QStringLiteral("shell.exec")))
+                     .status,
+                 201);
+        QTRY_COMPARE(panelStatus(*m_window, sid), QStringLiteral("active")); // 1 of 100: no word
+        QCOMPARE(m_server->call(token, "POST", QStringLiteral("/v1/actions"), mailDelete(1)).status,
+                 201);
+        QTRY_COMPARE(panelStatus(*m_window, sid),
+                     QStringLiteral("active · mail-burst: 1 of 2 allowed in 60 s"));
+        QCOMPARE(m_server->call(token, "POST", QStringLiteral("/v1/actions"), mailDelete(2)).status,
+                 201);
+        QTRY_COMPARE(panelStatus(*m_window, sid),
+                     QStringLiteral("active · mail-burst: 2 of 2 allowed in 60 s"));
+        const QString tip = m_window->sessionsView()
+                                ->model()
+                                ->index(rowOfSession(*m_window, sid), SessionListModel::Status)
+                                .data(Qt::ToolTipRole)
+                                .toString();
+        QVERIFY2(tip.contains(QStringLiteral("mail-burst (destructive actions, this session): 2 "
+                                             "in the last 60 s; it acts above 2")),
+                 qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("busy (submissions, every session of this agent): 3 "
+                                             "in the last 3600 s; it acts above 100")),
+                 qPrintable(tip));
+        if (const QByteArray shot = qgetenv("INTERLOCK_SCREENSHOT"); !shot.isEmpty())
+            m_window->grab().save(QString::fromLocal8Bit(shot));
+    }
+
     void aCriticalFreezeNeedsASecondPerson()
     {
         TestServer::Options o;

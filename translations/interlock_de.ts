@@ -1912,87 +1912,132 @@
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="48"/>
+        <location filename="../ui/SessionListModel.cpp" line="49"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="60"/>
+        <location filename="../ui/SessionListModel.cpp" line="49"/>
+        <source>active · %1</source>
+        <translation>aktiv · %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="73"/>
+        <source>%1: %2 of %3 rejections in a row allowed</source>
+        <translation>%1: %2 von %3 erlaubten Ablehnungen in Folge</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="74"/>
+        <source>%1: %2 of %3 allowed in %4 s</source>
+        <translation>%1: %2 von %3 erlaubten in %4 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="88"/>
+        <source>every session of this agent</source>
+        <translation>alle Sitzungen dieses Agenten</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="89"/>
+        <source>this session</source>
+        <translation>diese Sitzung</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="92"/>
+        <source>%1 in the last %2 s</source>
+        <translation>%1 in den letzten %2 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="95"/>
+        <source>%1 in a row</source>
+        <translation>%1 in Folge</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="96"/>
+        <source>%1 (%2, %3): %4; it acts above %5</source>
+        <translation>%1 (%2, %3): %4; greift über %5</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="112"/>
         <source>(critical: two people must resume it)</source>
         <translation>(kritisch: zwei Personen müssen fortsetzen)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="61"/>
+        <location filename="../ui/SessionListModel.cpp" line="113"/>
         <source>(resumed by %1, %2 of %3)</source>
         <translation>(fortgesetzt von %1, %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="65"/>
+        <location filename="../ui/SessionListModel.cpp" line="117"/>
         <source>frozen by %1%2: %3</source>
         <translation>eingefroren durch %1%2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="85"/>
+        <location filename="../ui/SessionListModel.cpp" line="137"/>
         <source>not supervised</source>
         <translation>nicht überwacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="89"/>
+        <location filename="../ui/SessionListModel.cpp" line="141"/>
         <source>⚠ supervisor not answering: the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="90"/>
+        <location filename="../ui/SessionListModel.cpp" line="142"/>
         <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="95"/>
+        <location filename="../ui/SessionListModel.cpp" line="147"/>
         <source>kill path not verified yet</source>
         <translation>Abbruchweg noch nicht bestätigt</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="96"/>
+        <location filename="../ui/SessionListModel.cpp" line="148"/>
         <source>kill path verified %1 s ago</source>
         <translation>Abbruchweg bestätigt vor %1 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="122"/>
+        <location filename="../ui/SessionListModel.cpp" line="167"/>
+        <source>Toward its circuit breakers:</source>
+        <translation>Stand seiner Schutzschalter:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="179"/>
         <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
         <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="147"/>
+        <location filename="../ui/SessionListModel.cpp" line="204"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="148"/>
+        <location filename="../ui/SessionListModel.cpp" line="205"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="167"/>
+        <location filename="../ui/SessionListModel.cpp" line="224"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="169"/>
+        <location filename="../ui/SessionListModel.cpp" line="226"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="171"/>
+        <location filename="../ui/SessionListModel.cpp" line="228"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="173"/>
+        <location filename="../ui/SessionListModel.cpp" line="230"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="175"/>
+        <location filename="../ui/SessionListModel.cpp" line="232"/>
         <source>Kill path</source>
         <translation>Abbruchweg</translation>
     </message>

@@ -45,7 +45,59 @@ QString SessionListModel::statusText(const QJsonObject &s)
         return tr("ended");
     if (const QJsonObject frozen = s.value(QStringLiteral("frozen")).toObject(); !frozen.isEmpty())
         return frozenText(frozen);
-    return tr("active");
+    const QString near = nearestBreakerText(s.value(QStringLiteral("breaker_counts")).toArray());
+    return near.isEmpty() ? tr("active") : tr("active · %1").arg(near);
+}
+
+QString SessionListModel::nearestBreakerText(const QJsonArray &counts)
+{
+    // The rule closest to tripping, once half of what it allows is used.
+    QJsonObject nearest;
+    double nearestShare = 0;
+    for (const QJsonValue &v : counts) {
+        const QJsonObject c = v.toObject();
+        const double allowed =
+            double(qMax<qint64>(1, c.value(QStringLiteral("more_than")).toInteger()));
+        const double share = double(c.value(QStringLiteral("count")).toInteger()) / allowed;
+        if (share >= 0.5 && share > nearestShare) {
+            nearest = c;
+            nearestShare = share;
+        }
+    }
+    if (nearest.isEmpty())
+        return {};
+    const QString rule = nearest.value(QStringLiteral("breaker")).toString();
+    const qint64 count = nearest.value(QStringLiteral("count")).toInteger();
+    const qint64 allowed = nearest.value(QStringLiteral("more_than")).toInteger();
+    if (!nearest.contains(QStringLiteral("window_seconds")))
+        return tr("%1: %2 of %3 rejections in a row allowed").arg(rule).arg(count).arg(allowed);
+    return tr("%1: %2 of %3 allowed in %4 s")
+        .arg(rule)
+        .arg(count)
+        .arg(allowed)
+        .arg(nearest.value(QStringLiteral("window_seconds")).toInt());
+}
+
+QString SessionListModel::breakerCountsText(const QJsonArray &counts)
+{
+    QStringList lines;
+    for (const QJsonValue &v : counts) {
+        const QJsonObject c = v.toObject();
+        const QString measure = c.value(QStringLiteral("measure")).toString().replace(u'_', u' ');
+        const QString whose = c.value(QStringLiteral("scope")).toString() == QLatin1String("agent")
+                                  ? tr("every session of this agent")
+                                  : tr("this session");
+        const QString figure =
+            c.contains(QStringLiteral("window_seconds"))
+                ? tr("%1 in the last %2 s")
+                      .arg(c.value(QStringLiteral("count")).toInteger())
+                      .arg(c.value(QStringLiteral("window_seconds")).toInt())
+                : tr("%1 in a row").arg(c.value(QStringLiteral("count")).toInteger());
+        lines.append(tr("%1 (%2, %3): %4; it acts above %5")
+                         .arg(c.value(QStringLiteral("breaker")).toString(), measure, whose, figure)
+                         .arg(c.value(QStringLiteral("more_than")).toInteger()));
+    }
+    return lines.join(u'\n');
 }
 
 QString SessionListModel::frozenText(const QJsonObject &frozen)
@@ -107,8 +159,13 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("status")).toString();
     if (role == FrozenRole)
         return s.value(QStringLiteral("frozen")).toObject();
-    if (role == Qt::ToolTipRole && index.column() == Status)
-        return statusText(s);
+    if (role == Qt::ToolTipRole && index.column() == Status) {
+        const QString counts =
+            breakerCountsText(s.value(QStringLiteral("breaker_counts")).toArray());
+        return counts.isEmpty()
+                   ? statusText(s)
+                   : statusText(s) + u'\n' + tr("Toward its circuit breakers:") + u'\n' + counts;
+    }
     if (role == LivenessRole)
         return s.value(QStringLiteral("liveness")).toString();
     const bool late = s.value(QStringLiteral("liveness")).toString() == QLatin1String("late") &&

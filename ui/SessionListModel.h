@@ -2,6 +2,7 @@
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QTimer>
 #include <functional>
@@ -29,7 +30,13 @@ public:
     void reset(const QList<QJsonObject> &sessions);
     // Applies one session as the server returned it (e.g. a kill's answer) at once.
     void upsert(const QJsonObject &session);
+    // "active", "active · RULE: N of M allowed in S s" once a session used half of what a
+    // circuit breaker allows, "frozen by …", killed, "terminated ✓ (N ms)", ended.
     static QString statusText(const QJsonObject &session);
+    // The rule of `breaker_counts` closest to tripping, once half of what it allows is used.
+    static QString nearestBreakerText(const QJsonArray &counts);
+    // One line per rule of `breaker_counts` (the status tooltip).
+    static QString breakerCountsText(const QJsonArray &counts);
     // The session `id` as the server last sent it (empty when unknown).
     QJsonObject session(const QString &id) const;
     // "frozen by RULE (…)": what holds a frozen session and who resumed it so far (issue #16).
