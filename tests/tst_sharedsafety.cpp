@@ -5,12 +5,12 @@
 // PostgreSQL only: ctest runs it as pg_sharedsafety.
 #include "server/ChangeFeed.h"
 #include "server/PgStore.h"
+#include "support/PgRaces.h"
 #include "support/TestServer.h"
 
 #include <QSqlQuery>
 #include <QtTest>
 #include <atomic>
-#include <latch>
 #include <thread>
 
 using namespace interlock;
@@ -419,47 +419,24 @@ private Q_SLOTS:
             QVERIFY(setup.putSafetyRecord(QStringLiteral("grant"), id,
                                           {{QStringLiteral("id"), id}, {QStringLiteral("uses"), 0}},
                                           {}));
-        std::latch bothHoldOne(2);
-        std::atomic<int> counted = 0, flushes = 0, failed = 0;
-        const auto server = [&](int first) {
-            PgStore store(db);
-            QString e;
-            if (!store.open(&e)) {
-                ++failed;
-                bothHoldOne.count_down();
-                return;
-            }
-            store.setGroupCommit([] {});
-            store.setFlushNow([&] {
-                ++flushes;
-                if (!store.commitGroup())
-                    ++failed;
-            });
-            for (int step = 0; step < 2; ++step) {
-                QJsonObject stored;
-                const SafetyPut put = store.reviseSafetyRecord(
-                    QStringLiteral("grant"), ids[(first + step) % 2],
-                    [](const QJsonObject &g) -> std::optional<SafetyChange> {
-                        QJsonObject next = g;
-                        next.insert(QStringLiteral("uses"),
-                                    g.value(QStringLiteral("uses")).toInt() + 1);
-                        return SafetyChange{next, {}};
-                    },
-                    &stored);
-                counted += put == SafetyPut::Written;
-                failed += put == SafetyPut::Failed;
-                if (step == 0)
-                    bothHoldOne.arrive_and_wait();
-            }
-            if (!store.commitGroup())
-                ++failed;
-        };
-        std::thread a(server, 0), b(server, 1);
-        a.join();
-        b.join();
-        QCOMPARE(failed.load(), 0);
-        QCOMPARE(counted.load(), 4);
-        QVERIFY(flushes.load() >= 1);
+        const RaceOutcome race = raceInOppositeOrders(db, [&](PgStore &store, int item) {
+            QJsonObject stored;
+            const SafetyPut put = store.reviseSafetyRecord(
+                QStringLiteral("grant"), ids[item],
+                [](const QJsonObject &g) -> std::optional<SafetyChange> {
+                    QJsonObject next = g;
+                    next.insert(QStringLiteral("uses"),
+                                g.value(QStringLiteral("uses")).toInt() + 1);
+                    return SafetyChange{next, {}};
+                },
+                &stored);
+            return put == SafetyPut::Written  ? Step::Made
+                   : put == SafetyPut::Failed ? Step::Failed
+                                              : Step::Lost;
+        });
+        QCOMPARE(race.failed, 0);
+        QCOMPARE(race.made, 4);
+        QVERIFY(race.flushes >= 1);
         for (const QJsonObject &g : setup.safetyRecords(QStringLiteral("grant")))
             QCOMPARE(g.value(QStringLiteral("uses")).toInt(), 2);
     }
