@@ -335,18 +335,22 @@ private Q_SLOTS:
         std::atomic<bool> otherLocked = false, otherDone = false;
         std::thread other([&] {
             withOutsideConnection(db, [&](QSqlDatabase &d) {
-                d.transaction();
                 QSqlQuery q(d);
+                // The deadlock is found by whichever side checks first: the store after a
+                // second (the default), this program only after a minute.
+                q.exec(QStringLiteral("SET deadlock_timeout = '60s'"));
+                d.transaction();
                 otherLocked =
                     q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_2' FOR UPDATE"));
-                // Once the store waits for act_2, ask for act_1: a deadlock, found first by
-                // the store (it waited longer), which fails.
+                // Once the store waits for act_2, ask for act_1: a deadlock, which the store's
+                // group loses.
                 QTest::qWaitFor([&] { return lockWaiters(d) >= 1; }, 5000);
                 q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_1' FOR UPDATE"));
                 d.rollback();
             });
             otherDone = true;
         });
+        auto joinOther = qScopeGuard([&] { other.join(); }); // also when a check fails
         QTRY_VERIFY(otherLocked.load());
         QVERIFY(!approve(1)); // waits, then PostgreSQL fails it: the deadlock
         QCOMPARE(store.lastFailure(), StoreFailure::Busy);
@@ -354,6 +358,7 @@ private Q_SLOTS:
         QCOMPARE(store.lastFailure(), StoreFailure::Busy);
         QVERIFY(!store.commitGroup());
         QCOMPARE(store.lastFailure(), StoreFailure::Busy);
+        joinOther.dismiss();
         other.join();
         QVERIFY(otherDone.load());
     }
