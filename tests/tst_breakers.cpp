@@ -312,6 +312,49 @@ private Q_SLOTS:
         Q_UNUSED(sid);
     }
 
+    // People see how close a session is to each rule; the agent does not (it could pace itself
+    // just under every one): not in its session, nor in its events.
+    void countsAreShownToPeopleOnly()
+    {
+        TestServer s(withBreakers(
+            {breaker(QStringLiteral("mail-burst"), QStringLiteral("destructive_actions"), 3, 60),
+             breaker(QStringLiteral("mass-deletion"), QStringLiteral("deleted_items"), 100, 600,
+                     QStringLiteral("freeze"), QStringLiteral("agent"))}));
+        const auto [sid, token] = s.openSession(QStringLiteral("mail-cleaner"));
+        QCOMPARE(s.call(token, "POST", QStringLiteral("/v1/actions"), mailDelete(1, 4)).status,
+                 201);
+        const QString path = QStringLiteral("/v1/sessions/") + sid;
+        const QJsonArray counts = s.call(s.token(Role::Reviewer), "GET", path)
+                                      .body.value(QStringLiteral("session"))
+                                      .toObject()
+                                      .value(QStringLiteral("breaker_counts"))
+                                      .toArray();
+        QCOMPARE(counts.size(), 2);
+        QCOMPARE(counts[0].toObject().value(QStringLiteral("breaker")).toString(),
+                 QStringLiteral("mail-burst"));
+        QCOMPARE(counts[0].toObject().value(QStringLiteral("count")).toInt(), 1);
+        QCOMPARE(counts[0].toObject().value(QStringLiteral("more_than")).toInt(), 3);
+        QCOMPARE(counts[1].toObject().value(QStringLiteral("count")).toInt(), 4);
+        QCOMPARE(counts[1].toObject().value(QStringLiteral("scope")).toString(),
+                 QStringLiteral("agent"));
+        const ApiResult own = s.call(token, "GET", path);
+        QCOMPARE(own.status, 200);
+        QVERIFY(!own.body.value(QStringLiteral("session"))
+                     .toObject()
+                     .contains(QStringLiteral("breaker_counts")));
+
+        const QString events = path + QStringLiteral("/events");
+        const auto forPeople =
+            firstOf(eventsOf(s, s.token(Role::Reviewer), events), QStringLiteral("action.created"));
+        QVERIFY(forPeople);
+        QCOMPARE(forPeople->value(QStringLiteral("destructive")).toBool(), true);
+        QCOMPARE(forPeople->value(QStringLiteral("deleted_items")).toInt(), 4);
+        const auto forAgent = firstOf(eventsOf(s, token, events), QStringLiteral("action.created"));
+        QVERIFY(forAgent);
+        QVERIFY(!forAgent->contains(QStringLiteral("destructive")));
+        QVERIFY(!forAgent->contains(QStringLiteral("deleted_items")));
+    }
+
     // Deleted items summed across actions and sessions of one agent; a critical rule: every
     // session of the agent, present and future, is held until two different people resume it.
     void criticalAgentFreezeNeedsTwoPeople()

@@ -93,6 +93,8 @@ void CircuitBreakers::record(const QString &sessionId, const QString &agent, con
         if (amount == 0 || atMs <= cutoff)
             continue;
         Window &w = m_windows[i][keyFor(rule, sessionId, agent)];
+        if (atMs <= w.floor)
+            continue; // made before people resumed it
         w.evict(cutoff);
         // In time order: another server's submission may be older than the last one here.
         auto at = w.events.end();
@@ -104,7 +106,7 @@ void CircuitBreakers::record(const QString &sessionId, const QString &agent, con
 }
 
 QList<BreakerTrip> CircuitBreakers::decided(const QString &sessionId, const QString &agent,
-                                            const QString &kind, bool rejected)
+                                            const QString &kind, bool rejected, qint64 atMs)
 {
     QList<BreakerTrip> trips;
     const QList<BreakerRule> &rules = m_rules->rules();
@@ -113,13 +115,15 @@ QList<BreakerTrip> CircuitBreakers::decided(const QString &sessionId, const QStr
         if (rule.windowed() || !rule.appliesTo(kind))
             continue;
         const QString &key = keyFor(rule, sessionId, agent);
+        Run &run = m_runs[i][key];
+        if (atMs <= run.floor)
+            continue; // made before people resumed it
         if (!rejected) {
-            m_runs[i].remove(key);
+            run.rejections = 0;
             continue;
         }
-        const qint64 run = ++m_runs[i][key];
-        if (run > rule.moreThan)
-            trips.append(BreakerTrip{&rule, key, run, 0});
+        if (++run.rejections > rule.moreThan)
+            trips.append(BreakerTrip{&rule, key, run.rejections, 0});
     }
     return trips;
 }
@@ -158,16 +162,23 @@ void CircuitBreakers::restore(const QList<QJsonObject> &actions)
     for (const Decision &d : decisions)
         decided(d.action->value(QStringLiteral("session_id")).toString(),
                 d.action->value(QStringLiteral("agent")).toString(),
-                d.action->value(QStringLiteral("kind")).toString(), d.rejected);
+                d.action->value(QStringLiteral("kind")).toString(), d.rejected, d.at);
 }
 
-void CircuitBreakers::forget(const QString &sessionId, const QString &agent)
+void CircuitBreakers::forget(const QString &sessionId, const QString &agent, qint64 atMs)
 {
     const QList<BreakerRule> &rules = m_rules->rules();
     for (size_t i = 0; i < m_windows.size(); ++i) {
         const QString &key = keyFor(rules[qsizetype(i)], sessionId, agent);
-        m_windows[i].remove(key);
-        m_runs[i].remove(key);
+        if (rules[qsizetype(i)].windowed()) {
+            Window &w = m_windows[i][key];
+            w.evict(atMs);
+            w.floor = qMax(w.floor, atMs);
+        } else {
+            Run &run = m_runs[i][key];
+            run.rejections = 0;
+            run.floor = qMax(run.floor, atMs);
+        }
     }
 }
 
@@ -178,8 +189,15 @@ void CircuitBreakers::prune(qint64 nowMs)
         const qint64 cutoff = nowMs - qint64(rules[qsizetype(i)].windowSeconds) * 1000;
         for (auto it = m_windows[i].begin(); it != m_windows[i].end();) {
             it->evict(cutoff);
-            it = it->events.empty() ? m_windows[i].erase(it) : std::next(it);
+            // A floor inside the window still turns away late events from before it.
+            it = it->events.empty() && it->floor <= cutoff ? m_windows[i].erase(it) : std::next(it);
         }
+        // Runs with no rejections: their floor only matters for events delivered late (the
+        // change feed: milliseconds; an hour covers a long outage).
+        const qint64 runCutoff = nowMs - 3600 * 1000;
+        for (auto it = m_runs[i].begin(); it != m_runs[i].end();)
+            it =
+                it->rejections == 0 && it->floor <= runCutoff ? m_runs[i].erase(it) : std::next(it);
     }
 }
 
@@ -209,7 +227,7 @@ QJsonArray CircuitBreakers::counts(const QString &sessionId, const QString &agen
                     count += e->second;
             }
         } else {
-            count = m_runs[i].value(key);
+            count = m_runs[i].value(key).rejections;
         }
         if (count == 0)
             continue;

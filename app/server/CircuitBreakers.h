@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -38,15 +39,17 @@ public:
     // the database); one older than a window is not counted there.
     void record(const QString &sessionId, const QString &agent, const QString &kind,
                 const ActionFacts &facts, qint64 atMs, qint64 nowMs);
-    // A person's decision on an action of `kind`: a rejection extends the runs, an approval ends
-    // them. Returns the rules a rejection trips.
+    // A person's decision on an action of `kind`, made at `atMs`: a rejection extends the runs,
+    // an approval ends them. Returns the rules a rejection trips.
     QList<BreakerTrip> decided(const QString &sessionId, const QString &agent, const QString &kind,
-                               bool rejected);
+                               bool rejected, qint64 atMs);
     // After a restart: counts the stored actions again (submissions by their creation time, then
     // people's decisions in the order they were made), without tripping anything.
     void restore(const QList<QJsonObject> &actions);
-    // Starts the counts of a session and of its agent afresh (people resumed it).
-    void forget(const QString &sessionId, const QString &agent);
+    // Starts the counts of a session and of its agent afresh (people resumed it at `atMs`):
+    // what was made until then no longer counts, also when another server's event of it
+    // arrives later; what was made after it still does.
+    void forget(const QString &sessionId, const QString &agent, qint64 atMs);
     // Drops windows with nothing left in them (a timer calls it; nothing else needs it).
     void prune(qint64 nowMs);
     int windowCount() const;
@@ -55,10 +58,16 @@ public:
     QJsonArray counts(const QString &sessionId, const QString &agent, qint64 nowMs) const;
 
 private:
+    static constexpr qint64 kNoFloor = std::numeric_limits<qint64>::min();
     struct Window {
         std::deque<std::pair<qint64, qint64>> events; // (at, amount), oldest first
         qint64 sum = 0;
+        qint64 floor = kNoFloor; // forgotten up to here (a resume)
         void evict(qint64 olderThanOrAt);
+    };
+    struct Run {
+        qint64 rejections = 0; // in a row
+        qint64 floor = kNoFloor;
     };
     qint64 amountFor(const BreakerRule &rule, const QString &kind, const ActionFacts &facts) const;
     const QString &keyFor(const BreakerRule &rule, const QString &sessionId,
@@ -66,7 +75,7 @@ private:
 
     std::shared_ptr<const BreakerRules> m_rules;
     std::vector<QHash<QString, Window>> m_windows; // by rule index
-    std::vector<QHash<QString, qint64>> m_runs;    // by rule index: rejections in a row
+    std::vector<QHash<QString, Run>> m_runs;       // by rule index
 };
 
 } // namespace interlock

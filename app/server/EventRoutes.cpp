@@ -25,11 +25,11 @@ void serveEvents(ApiContext &api, const HttpRequest &req, const Principal &who, 
     if (e.isError())
         return reply->sendError(e);
     const int limit = api.limits.maxEventsPerPoll;
-    auto respond = [&api, after, sessionId, limit](HttpReply &r) {
+    auto respond = [&api, after, sessionId, limit, who](HttpReply &r) {
         QJsonArray out;
         qint64 next = after;
         for (const EventRecord &ev : api.store.events(after, sessionId, limit)) {
-            out.append(ev.toJson());
+            out.append(eventView(ev, who));
             next = ev.seq;
         }
         r.sendJson(200, {{QStringLiteral("events"), out}, {QStringLiteral("next"), next}});

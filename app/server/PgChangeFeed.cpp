@@ -102,11 +102,12 @@ void PgChangeFeed::catchUp()
 {
     if (!m_read) {
         m_read = std::make_unique<QSqlQuery>(QSqlDatabase::database(m_connection, false));
-        // The data of action events only: the breakers count other servers' submissions and
-        // people's decisions from it (SafetyGuard::peerEvents).
+        // The data of submissions and decisions only: the breakers count other servers' from
+        // it (SafetyGuard::peerEvents).
         if (!m_read->prepare(QStringLiteral(
-                "SELECT seq, type, at, session_id, action_id, CASE WHEN action_id IS NOT NULL "
-                "THEN data END FROM events WHERE seq > ? ORDER BY seq LIMIT ?"))) {
+                "SELECT seq, type, at, session_id, action_id, CASE WHEN type IN "
+                "('action.created', 'action.updated', 'action.decided') THEN data END FROM "
+                "events WHERE seq > ? ORDER BY seq LIMIT ?"))) {
             m_read.reset();
             return; // the health check reconnects and catches up
         }

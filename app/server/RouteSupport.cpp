@@ -7,9 +7,24 @@
 
 namespace interlock {
 
-QJsonObject sessionView(const ApiContext &api, const SessionRecord &session)
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session, const Principal &who)
 {
-    return api.sessionJson ? api.sessionJson(session) : session.toJson();
+    QJsonObject o = api.sessionJson ? api.sessionJson(session) : session.toJson();
+    // How close it is to each breaker is for people: an agent that saw it could pace itself
+    // just under every rule (GET /v1/breakers is theirs only, too).
+    if (!who.isUser())
+        o.remove(QStringLiteral("breaker_counts"));
+    return o;
+}
+
+QJsonObject eventView(const EventRecord &event, const Principal &who)
+{
+    QJsonObject o = event.toJson();
+    if (!who.isUser()) { // what the breakers count of an action: as above
+        o.remove(QStringLiteral("destructive"));
+        o.remove(QStringLiteral("deleted_items"));
+    }
+    return o;
 }
 
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out)

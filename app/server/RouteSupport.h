@@ -5,6 +5,8 @@
 
 namespace interlock {
 
+struct EventRecord;
+
 class ActionService;
 class Clock;
 class KillSwitch;
@@ -45,7 +47,10 @@ struct SafetyContext {
     const WebhookNotifier *notifier; // null without --notify
 };
 
-QJsonObject sessionView(const ApiContext &api, const SessionRecord &session);
+// A session as `who` may see it: its breaker counts for people only.
+QJsonObject sessionView(const ApiContext &api, const SessionRecord &session, const Principal &who);
+// An event as `who` may see it: what the breakers count of an action for people only.
+QJsonObject eventView(const EventRecord &event, const Principal &who);
 
 // Parses the JSON object body; on error sends it and returns false.
 bool readJsonBody(const HttpRequest &request, HttpReply &reply, QJsonObject *out);

@@ -67,6 +67,9 @@ void SafetyGuard::load()
     // The windows, and the runs of rejections, as they stood: from the actions of the last
     // hour (or of the longest window, when longer).
     const qint64 lookback = qMax<qint64>(longest, 3600 * 1000);
+    // Events up to here are in what is read next (their actions were committed with them):
+    // the change feed, which may have started before, must not count them again.
+    m_countedThrough = m_store.lastEventSeq();
     m_breakers.restore(m_store.actionsCreatedSince(m_clock.nowMs() - lookback, 100000));
 }
 
@@ -187,163 +190,167 @@ void SafetyGuard::peerEvents(const QList<EventRecord> &events)
         QStringLiteral("session.resume_recorded"), QStringLiteral("session.resumed")};
     bool freezes = false;
     bool grants = false;
-    QStringList resumed;
+    QList<std::pair<QString, qint64>> resumed; // session, when
     for (const EventRecord &e : events) {
         countElsewhere(e);
         freezes = freezes || kFreezes.contains(e.type);
         grants = grants || e.type.startsWith(QLatin1String("grant."));
-        if (e.type == QLatin1String("session.resumed") && !resumed.contains(e.sessionId))
-            resumed.append(e.sessionId);
+        if (e.type == QLatin1String("session.resumed"))
+            resumed.append({e.sessionId, qMin(e.at, m_clock.nowMs())});
     }
     // Each read again at most once per batch of events (an agent-wide freeze adopting a
     // session the agent opened is one session.frozen: the trips only).
     m_reloadFreezes = m_reloadFreezes || freezes;
     m_reloadGrants = m_reloadGrants || grants;
-    for (const QString &id : std::as_const(resumed)) {
-        if (!m_resumedElsewhere.contains(id))
-            m_resumedElsewhere.append(id);
-    }
+    m_resumedElsewhere.append(resumed);
     reloadShared();
 }
 
 void SafetyGuard::countElsewhere(const EventRecord &e)
 {
-    if (e.actionId.isEmpty() || (m_ownEvent && m_ownEvent(e.seq)))
+    if (e.actionId.isEmpty() || e.seq <= m_countedThrough || (m_ownEvent && m_ownEvent(e.seq)))
         return;
     const QString agent = e.data.value(QStringLiteral("agent")).toString();
     const QString kind = e.data.value(QStringLiteral("kind")).toString();
     if (agent.isEmpty() || kind.isEmpty())
         return;
+    // At the time the other server made it (its clock: docs/safety.md asks for synchronised
+    // clocks), never later than now.
+    const qint64 now = m_clock.nowMs();
+    const qint64 at = qMin(e.at, now);
     if (e.type == QLatin1String("action.created")) {
         const ActionFacts facts{e.data.value(QStringLiteral("destructive")).toBool(),
                                 e.data.value(QStringLiteral("deleted_items")).toInteger()};
-        const qint64 now = m_clock.nowMs();
-        m_breakers.record(e.sessionId, agent, kind, facts, qMin(e.at, now), now);
+        m_breakers.record(e.sessionId, agent, kind, facts, at, now);
     } else if (e.data.value(QStringLiteral("by_person")).toBool()) {
-        m_breakers.decided(e.sessionId, agent, kind,
-                           e.data.value(QStringLiteral("status")).toString() ==
-                               QLatin1String("rejected"));
+        m_breakers.decided(
+            e.sessionId, agent, kind,
+            e.data.value(QStringLiteral("status")).toString() == QLatin1String("rejected"), at);
     }
 }
 
 void SafetyGuard::storeWhatFailed()
-{
-    m_reloadFreezes = true;
-    m_reloadGrants = true;
-    m_reloadRetry.start();
-}
-
-void SafetyGuard::reloadShared()
-{
-    if (m_reloadFreezes && m_freezes.reload())
-        m_reloadFreezes = false;
-    if (m_reloadGrants && m_grants.reload())
-        m_reloadGrants = false;
-    // People let these go on, on another server: their counts here start afresh too, once the
-    // trips are read again (until then the session is held as before).
-    if (!m_reloadFreezes) {
-        for (const QString &id : std::exchange(m_resumedElsewhere, {})) {
-            if (const auto session = m_store.session(id);
-                session && !m_freezes.isFrozen(id, session->agent))
-                m_breakers.forget(id, session->agent);
-        }
-    }
-    // A read that failed (the database away, this server's group doomed), or a trip or
-    // revocation not stored yet: again shortly.
-    if (m_reloadFreezes || m_reloadGrants)
+    {
+        m_reloadFreezes = true;
+        m_reloadGrants = true;
         m_reloadRetry.start();
-}
-
-ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,
-                                    const DecisionRequest &request)
-{
-    m_grantRequest.reset();
-    const QString sessionId = str(action, "session_id");
-    if (request.kind != DecisionRequest::Kind::Reject &&
-        m_freezes.isFrozen(sessionId, str(action, "agent")))
-        return frozenError(QStringLiteral("The session that submitted this action is frozen by a "
-                                          "circuit breaker: it can be rejected, but approved only "
-                                          "after a person resumes the session."));
-    if (!request.grant)
-        return {};
-    if (m_freezes.hasTripped(sessionId))
-        return ApiError{422, QStringLiteral("not_grantable"),
-                        QStringLiteral("A circuit breaker tripped for this session; nothing of it "
-                                       "can be granted."),
-                        QStringLiteral("grant")};
-    StandingGrants::Request grant;
-    if (const ApiError e = m_grants.check(action, *request.grant, &grant); e.isError())
-        return e;
-    m_grantRequest = grant;
-    return {};
-}
-
-void SafetyGuard::decided(const Principal &who, QJsonObject &action, const DecisionRequest &request)
-{
-    const QString sessionId = str(action, "session_id");
-    const QString agent = str(action, "agent");
-    if (m_grantRequest && str(action, "status") == QLatin1String("approved")) {
-        const QJsonObject grant = m_grants.create(who, action, *m_grantRequest);
-        if (!grant.isEmpty())
-            action.insert(QStringLiteral("grant"), grant);
-        Q_EMIT sessionsTold({});
     }
-    m_grantRequest.reset();
-    const bool rejected = request.kind == DecisionRequest::Kind::Reject;
-    const QList<BreakerTrip> trips =
-        m_breakers.decided(sessionId, agent, str(action, "kind"), rejected);
-    if (!trips.isEmpty())
-        trip(trips, sessionId, agent, triggerOf(action, QStringLiteral("rejection")));
-}
 
-void SafetyGuard::sessionChanged(const QString &sessionId)
-{
-    if (sessionId.isEmpty())
-        return;
-    const auto session = m_store.session(sessionId);
-    if (session && m_freezes.isFrozen(session->id, session->agent) && m_freezes.adopt(*session))
-        Q_EMIT sessionsTold({session->id});
-}
+    void SafetyGuard::reloadShared()
+    {
+        if (m_reloadFreezes && m_freezes.reload())
+            m_reloadFreezes = false;
+        if (m_reloadGrants && m_grants.reload())
+            m_reloadGrants = false;
+        // People let these go on, on another server: their counts here start afresh too, once the
+        // trips are read again (until then the session is held as before).
+        if (!m_reloadFreezes) {
+            for (const auto &[id, at] : std::exchange(m_resumedElsewhere, {})) {
+                if (const auto session = m_store.session(id);
+                    session && !m_freezes.isFrozen(id, session->agent))
+                    m_breakers.forget(id, session->agent, at);
+            }
+        }
+        // A read that failed (the database away, this server's group doomed), or a trip or
+        // revocation not stored yet: again shortly.
+        if (m_reloadFreezes || m_reloadGrants)
+            m_reloadRetry.start();
+    }
 
-SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString &sessionId,
-                                            const QString &comment)
-{
-    const auto session = m_store.session(sessionId);
-    if (!session) {
-        SessionFreezes::Resumed out;
-        out.error = ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(sessionId));
+    ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,
+                                        const DecisionRequest &request)
+    {
+        m_grantRequest.reset();
+        const QString sessionId = str(action, "session_id");
+        if (request.kind != DecisionRequest::Kind::Reject &&
+            m_freezes.isFrozen(sessionId, str(action, "agent")))
+            return frozenError(
+                QStringLiteral("The session that submitted this action is frozen by a "
+                               "circuit breaker: it can be rejected, but approved only "
+                               "after a person resumes the session."));
+        if (!request.grant)
+            return {};
+        if (m_freezes.hasTripped(sessionId))
+            return ApiError{
+                422, QStringLiteral("not_grantable"),
+                QStringLiteral("A circuit breaker tripped for this session; nothing of it "
+                               "can be granted."),
+                QStringLiteral("grant")};
+        StandingGrants::Request grant;
+        if (const ApiError e = m_grants.check(action, *request.grant, &grant); e.isError())
+            return e;
+        m_grantRequest = grant;
+        return {};
+    }
+
+    void SafetyGuard::decided(const Principal &who, QJsonObject &action,
+                              const DecisionRequest &request)
+    {
+        const QString sessionId = str(action, "session_id");
+        const QString agent = str(action, "agent");
+        if (m_grantRequest && str(action, "status") == QLatin1String("approved")) {
+            const QJsonObject grant = m_grants.create(who, action, *m_grantRequest);
+            if (!grant.isEmpty())
+                action.insert(QStringLiteral("grant"), grant);
+            Q_EMIT sessionsTold({});
+        }
+        m_grantRequest.reset();
+        const bool rejected = request.kind == DecisionRequest::Kind::Reject;
+        const QList<BreakerTrip> trips =
+            m_breakers.decided(sessionId, agent, str(action, "kind"), rejected, m_clock.nowMs());
+        if (!trips.isEmpty())
+            trip(trips, sessionId, agent, triggerOf(action, QStringLiteral("rejection")));
+    }
+
+    void SafetyGuard::sessionChanged(const QString &sessionId)
+    {
+        if (sessionId.isEmpty())
+            return;
+        const auto session = m_store.session(sessionId);
+        if (session && m_freezes.isFrozen(session->id, session->agent) && m_freezes.adopt(*session))
+            Q_EMIT sessionsTold({session->id});
+    }
+
+    SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString &sessionId,
+                                                const QString &comment)
+    {
+        const auto session = m_store.session(sessionId);
+        if (!session) {
+            SessionFreezes::Resumed out;
+            out.error =
+                ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(sessionId));
+            return out;
+        }
+        SessionFreezes::Resumed out = m_freezes.resume(who, *session, comment);
+        // People looked and let it go on: the counts start afresh, or the next submission would
+        // trip the same rule at once.
+        if (out.lifted)
+            m_breakers.forget(session->id, session->agent, m_clock.nowMs());
+        if (!out.sessions.isEmpty())
+            Q_EMIT sessionsTold(out.sessions);
         return out;
     }
-    SessionFreezes::Resumed out = m_freezes.resume(who, *session, comment);
-    // People looked and let it go on: the counts start afresh, or the next submission would
-    // trip the same rule at once.
-    if (out.lifted)
-        m_breakers.forget(session->id, session->agent);
-    if (!out.sessions.isEmpty())
-        Q_EMIT sessionsTold(out.sessions);
-    return out;
-}
 
-std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
-{
-    auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
-    if (m_grants.unstored())
-        storeWhatFailed();
-    if (out)
-        Q_EMIT sessionsTold({});
-    return out;
-}
+    std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
+    {
+        auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
+        if (m_grants.unstored())
+            storeWhatFailed();
+        if (out)
+            Q_EMIT sessionsTold({});
+        return out;
+    }
 
-QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
-{
-    QJsonObject o = session.toJson();
-    o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
-                                           ? m_freezes.frozenJson(session.id, session.agent)
-                                           : QJsonValue(QJsonValue::Null));
-    if (session.status == QLatin1String("active"))
-        o.insert(QStringLiteral("breaker_counts"),
-                 m_breakers.counts(session.id, session.agent, m_clock.nowMs()));
-    return o;
-}
+    QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
+    {
+        QJsonObject o = session.toJson();
+        o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
+                                               ? m_freezes.frozenJson(session.id, session.agent)
+                                               : QJsonValue(QJsonValue::Null));
+        if (session.status == QLatin1String("active"))
+            o.insert(QStringLiteral("breaker_counts"),
+                     m_breakers.counts(session.id, session.agent, m_clock.nowMs()));
+        return o;
+    }
 
 } // namespace interlock

@@ -91,7 +91,10 @@ private:
     bool m_reloadFreezes = false;
     bool m_reloadGrants = false;
     std::function<bool(qint64)> m_ownEvent;
-    QStringList m_resumedElsewhere; // their counts start afresh once the trips are read again
+    // Sessions resumed on another server, and when: their counts up to then are forgotten once
+    // the trips are read again.
+    QList<std::pair<QString, qint64>> m_resumedElsewhere;
+    qint64 m_countedThrough = 0; // events the restore at start counted already
     // Between checkDecision and decided of one decision (the server is single-threaded).
     std::optional<StandingGrants::Request> m_grantRequest;
 };

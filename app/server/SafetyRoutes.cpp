@@ -73,28 +73,29 @@ void addSafetyRoutes(Router &router, ApiContext &api, SafetyContext &safety)
                    reply->sendJson(200, {{QStringLiteral("grant"), *grant}});
                });
 
-    router.add("POST", QStringLiteral("/v1/sessions/{id}/resume"), Access::only(deciders),
-               [&api, &safety](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
-                   QJsonObject body;
-                   if (!req.body.trimmed().isEmpty() && !readJsonBody(req, *reply, &body))
-                       return;
-                   FieldReader r(body);
-                   r.allowOnly({QStringLiteral("comment")});
-                   const QString comment = r.string(QStringLiteral("comment"), false, 2000,
-                                                    FieldReader::Text::MultiLine)
-                                               .value_or(QString());
-                   if (!r.ok())
-                       return reply->sendError(r.error());
-                   const QString id = req.params.value(0);
-                   const auto resumed = safety.guard.resume(who, id, comment);
-                   if (resumed.error.isError())
-                       return reply->sendError(resumed.error);
-                   const auto session = api.store.session(id);
-                   reply->sendJson(200, {{QStringLiteral("session"),
-                                          session ? sessionView(api, *session) : QJsonObject()},
-                                         {QStringLiteral("resumed"), resumed.lifted},
-                                         {QStringLiteral("trips"), arrayOf(resumed.trips)}});
-               });
+    router.add(
+        "POST", QStringLiteral("/v1/sessions/{id}/resume"), Access::only(deciders),
+        [&api, &safety](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!req.body.trimmed().isEmpty() && !readJsonBody(req, *reply, &body))
+                return;
+            FieldReader r(body);
+            r.allowOnly({QStringLiteral("comment")});
+            const QString comment =
+                r.string(QStringLiteral("comment"), false, 2000, FieldReader::Text::MultiLine)
+                    .value_or(QString());
+            if (!r.ok())
+                return reply->sendError(r.error());
+            const QString id = req.params.value(0);
+            const auto resumed = safety.guard.resume(who, id, comment);
+            if (resumed.error.isError())
+                return reply->sendError(resumed.error);
+            const auto session = api.store.session(id);
+            reply->sendJson(200, {{QStringLiteral("session"),
+                                   session ? sessionView(api, *session, who) : QJsonObject()},
+                                  {QStringLiteral("resumed"), resumed.lifted},
+                                  {QStringLiteral("trips"), arrayOf(resumed.trips)}});
+        });
 
     router.add("GET", QStringLiteral("/v1/trips"), Access::only(users),
                [&api, &safety](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {

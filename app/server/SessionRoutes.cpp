@@ -14,28 +14,28 @@ void addSessionRoutes(Router &router, ApiContext &api)
 {
     const QList<Role> users{Role::Reviewer, Role::Oncall, Role::Manager, Role::Admin};
 
-    router.add("POST", QStringLiteral("/v1/sessions"), Access::only({Role::Agent, Role::Admin}),
-               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
-                   QJsonObject body;
-                   if (!readJsonBody(req, *reply, &body))
-                       return;
-                   const auto opened = api.sessions.open(who, body);
-                   if (opened.error.isError())
-                       return reply->sendError(opened.error);
-                   QJsonObject out{{QStringLiteral("session"), sessionView(api, opened.session)},
-                                   {QStringLiteral("token"), opened.token}};
-                   if (!opened.supervisorToken.isEmpty()) {
-                       out.insert(QStringLiteral("supervisor_token"), opened.supervisorToken);
-                       if (api.tokens)
-                           api.tokens->insert(
-                               tokenHash(opened.supervisorToken),
-                               {Role::Supervisor, opened.session.agent, opened.session.id});
-                   }
-                   reply->sendJson(201, out);
-               });
+    router.add(
+        "POST", QStringLiteral("/v1/sessions"), Access::only({Role::Agent, Role::Admin}),
+        [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!readJsonBody(req, *reply, &body))
+                return;
+            const auto opened = api.sessions.open(who, body);
+            if (opened.error.isError())
+                return reply->sendError(opened.error);
+            QJsonObject out{{QStringLiteral("session"), sessionView(api, opened.session, who)},
+                            {QStringLiteral("token"), opened.token}};
+            if (!opened.supervisorToken.isEmpty()) {
+                out.insert(QStringLiteral("supervisor_token"), opened.supervisorToken);
+                if (api.tokens)
+                    api.tokens->insert(tokenHash(opened.supervisorToken),
+                                       {Role::Supervisor, opened.session.agent, opened.session.id});
+            }
+            reply->sendJson(201, out);
+        });
 
     router.add("GET", QStringLiteral("/v1/sessions"), Access::only(users),
-               [&api](const HttpRequest &req, const Principal &, HttpReplyPtr reply) {
+               [&api](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
                    const QString status = req.query.queryItemValue(QStringLiteral("status"));
                    static const QStringList known{
                        QStringLiteral("active"), QStringLiteral("killed"),
@@ -47,7 +47,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                    }
                    QJsonArray list;
                    for (const SessionRecord &s : api.store.sessions(status))
-                       list.append(sessionView(api, api.sessions.asSeen(s)));
+                       list.append(sessionView(api, api.sessions.asSeen(s), who));
                    reply->sendJson(200, {{QStringLiteral("sessions"), list}});
                });
 
@@ -66,7 +66,7 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return reply->sendError(
                     ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(id)));
             reply->sendJson(
-                200, {{QStringLiteral("session"), sessionView(api, api.sessions.asSeen(*s))}});
+                200, {{QStringLiteral("session"), sessionView(api, api.sessions.asSeen(*s), who)}});
         });
 
     router.add(
@@ -85,9 +85,10 @@ void addSessionRoutes(Router &router, ApiContext &api)
             const auto now = ended.recorded ? api.store.session(id)
                                             : std::optional(ended.result.sessions.value(0));
             reply->sendJson(
-                200, {{QStringLiteral("session"), now ? sessionView(api, *now) : QJsonObject()},
-                      {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
-                      {QStringLiteral("recorded"), ended.recorded}});
+                200,
+                {{QStringLiteral("session"), now ? sessionView(api, *now, who) : QJsonObject()},
+                 {QStringLiteral("cancelled"), ended.result.cancelledActions.size()},
+                 {QStringLiteral("recorded"), ended.recorded}});
         });
 
     router.add(
