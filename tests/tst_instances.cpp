@@ -10,6 +10,7 @@
 #include "server/ServerThread.h"
 #include "server/Tokens.h"
 #include "server/WaitHub.h"
+#include "support/Daemon.h"
 #include "support/TestServer.h"
 
 #include <QJsonArray>
@@ -458,6 +459,69 @@ private Q_SLOTS:
                                          .call("GET", QStringLiteral("/v1/audit/verify"));
             QCOMPARE(verify.body.value(QStringLiteral("ok")).toBool(), true);
         }
+    }
+
+    // HAProxy hands a supervisor's answer to a ping to whichever server it likes: the server
+    // that sent the ping takes it from the other, so a healthy supervisor is never reported as
+    // not answering (before: 409 unknown_ping on B, and A raised session.liveness_lost), and
+    // every server shows the path proven.
+    void aPongOnAnotherServerReachesTheServerThatPinged()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir);
+        const QStringList pings{
+            QStringLiteral("--limit"), QStringLiteral("liveness-interval-ms=200"),
+            QStringLiteral("--limit"), QStringLiteral("liveness-deadline-ms=60000")};
+        Daemon a(db, pings), b(db, pings);
+        QVERIFY2(a.start(), qPrintable(a.errorOutput()));
+        QVERIFY2(b.start(), qPrintable(b.errorOutput()));
+        const QString agentToken = createToken(db, QStringLiteral("agent"), QStringLiteral("a"));
+        const QString admin = createToken(db, QStringLiteral("admin"), QStringLiteral("admin"));
+        const ApiResult opened =
+            a.call(agentToken, "POST", QStringLiteral("/v1/sessions"),
+                   QJsonObject{{QStringLiteral("agent"), QStringLiteral("builder")},
+                               {QStringLiteral("supervised"), true}});
+        QCOMPARE(opened.status, 201);
+        const QString sid = opened.body.value(QStringLiteral("session"))
+                                .toObject()
+                                .value(QStringLiteral("id"))
+                                .toString();
+        const QString supervisor = opened.body.value(QStringLiteral("supervisor_token")).toString();
+        const auto livenessOn = [&](Daemon &d) {
+            return d.call(admin, "GET", QStringLiteral("/v1/sessions/") + sid)
+                .body.value(QStringLiteral("session"))
+                .toObject()
+                .value(QStringLiteral("liveness"))
+                .toString();
+        };
+
+        const ApiResult control = a.call(
+            supervisor, "GET", QStringLiteral("/v1/sessions/%1/control?wait=5&pings=1").arg(sid));
+        const QString ping = control.body.value(QStringLiteral("ping"))
+                                 .toObject()
+                                 .value(QStringLiteral("id"))
+                                 .toString();
+        QVERIFY2(!ping.isEmpty(), qPrintable(control.describe()));
+        QCOMPARE(livenessOn(a), QStringLiteral("unknown"));
+        const ApiResult answered =
+            b.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/pong").arg(sid),
+                   QJsonObject{{QStringLiteral("ping"), ping}});
+        QVERIFY2(answered.status == 200, qPrintable(answered.describe()));
+        QCOMPARE(answered.body.value(QStringLiteral("relayed")).toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(livenessOn(a), QStringLiteral("ok"), 5000);
+        // And B, which never sent a ping, shows the path proven too (a console reading through
+        // HAProxy sees the same on either server).
+        QTRY_COMPARE_WITH_TIMEOUT(livenessOn(b), QStringLiteral("ok"), 5000);
+
+        // Only a supervisor's well-formed answer is passed on; the agent's token is refused.
+        const ApiResult byAgent = b.call(opened.body.value(QStringLiteral("token")).toString(),
+                                         "POST", QStringLiteral("/v1/sessions/%1/pong").arg(sid),
+                                         QJsonObject{{QStringLiteral("ping"), ping}});
+        QCOMPARE(byAgent.status, 403);
+        const ApiResult junk =
+            b.call(supervisor, "POST", QStringLiteral("/v1/sessions/%1/pong").arg(sid),
+                   QJsonObject{{QStringLiteral("ping"), QStringLiteral("not-a-ping")}});
+        QCOMPARE(junk.status, 409);
     }
 
     void aLostListenerResubscribesAndCatchesUp()

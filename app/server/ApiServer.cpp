@@ -68,8 +68,10 @@ ApiServer::~ApiServer()
     // control path first), drop parked long-polls, commit what is pending, then the services;
     // only then may the members go.
     m_killSwitch->setObserver({});
-    if (m_liveness)
+    if (m_liveness) {
         m_liveness->setObserver({});
+        m_liveness->setPeers({});
+    }
     delete m_http;
     delete m_hub;
     m_hub = nullptr; // the last group's commit below wakes nobody
@@ -142,8 +144,10 @@ bool ApiServer::open(QString *error)
     });
     connect(m_sessions, &SessionService::actionCancelled, this,
             [this](const QString &actionId) { wake(QStringLiteral("action:") + actionId); });
-    if (m_feed)
+    if (m_feed) {
         connect(m_feed.get(), &ChangeFeed::eventsCommitted, this, &ApiServer::applyPeerEvents);
+        shareLiveness();
+    }
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
@@ -245,6 +249,33 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
     // server's timer fires first expires it (a compare-and-swap: once).
     if (created)
         m_actions->rescheduleExpiry();
+}
+
+void ApiServer::shareLiveness()
+{
+    // HAProxy hands a supervisor's polls and answers to any server: the one that sent a ping
+    // takes the answer from the others, and every server takes the word that a session's kill
+    // path was proven (docs/security.md "The kill path, proven alive"). The store is this
+    // thread's: the message is sent from here.
+    const auto tell = [this](const QString &message) {
+        QMetaObject::invokeMethod(
+            this, [this, message] { m_store->tellPeers(message); }, Qt::QueuedConnection);
+    };
+    m_liveness->setPeers({[tell](const QString &sessionId, const QString &pingId) {
+                              tell(QStringLiteral("pong %1 %2").arg(sessionId, pingId));
+                          },
+                          [tell](const QString &sessionId, qint64 wallMs) {
+                              tell(QStringLiteral("verified %1 %2").arg(sessionId).arg(wallMs));
+                          }});
+    connect(m_feed.get(), &ChangeFeed::peerMessage, this, [this](const QString &message) {
+        const QStringList parts = message.split(QLatin1Char(' '));
+        if (parts.size() != 3 || parts[1].isEmpty())
+            return;
+        if (parts[0] == QLatin1String("pong"))
+            m_liveness->answer(parts[1], parts[2]);
+        else if (parts[0] == QLatin1String("verified"))
+            m_liveness->verifiedElsewhere(parts[1], parts[2].toLongLong());
+    });
 }
 
 void ApiServer::openSafety()

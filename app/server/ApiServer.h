@@ -100,6 +100,9 @@ private:
     void wakeDeferred();
     // What other servers committed: the same wake-ups, and their kills into the KillSwitch.
     void applyPeerEvents(const QList<EventRecord> &events);
+    // Several servers: the supervisors' answers to pings, and their kill paths proven, reach
+    // every server (LivenessMonitor::setPeers).
+    void shareLiveness();
     void openSafety();
     void openLiveness();
     // The kills a previous run could not record (KillJournal beside the SQLite file): refused

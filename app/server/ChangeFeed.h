@@ -22,6 +22,8 @@ Q_SIGNALS:
     void eventsCommitted(const QList<interlock::EventRecord> &events);
     // The feed had lost its connection and is listening again (after delivering the gap).
     void resubscribed();
+    // A message a server sent with Store::tellPeers (this server's own too).
+    void peerMessage(const QString &message);
 };
 
 } // namespace interlock

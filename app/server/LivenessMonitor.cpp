@@ -1,5 +1,7 @@
 #include "LivenessMonitor.h"
 
+#include <QRegularExpression>
+
 #include "KillSwitch.h"
 #include "core/ApiError.h"
 #include "core/Timestamp.h"
@@ -135,6 +137,11 @@ LivenessMonitor::Answer LivenessMonitor::answer(const QString &sessionId, const 
         s.nextDueMono = now + m_settings.intervalMs;
     }
     notify(changes);
+    {
+        QMutexLocker lock(&m_relayMutex);
+        if (m_peers.verified)
+            m_peers.verified(sessionId, wall);
+    }
     return Answer::Verified;
 }
 
@@ -156,12 +163,18 @@ std::pair<int, QJsonObject> LivenessMonitor::pong(const QString &sessionId, cons
                  {QStringLiteral("kill_path_verified_at"), toRfc3339(v.verifiedAtMs)}}};
     }
     case Answer::UnknownPing:
+        if (relayed(sessionId, pingId))
+            return {200,
+                    {{QStringLiteral("session_id"), sessionId}, {QStringLiteral("relayed"), true}}};
         return {409, ApiError::conflict(QStringLiteral("unknown_ping"),
                                         QStringLiteral("No ping with this id is outstanding for "
                                                        "the session (answered already, or never "
                                                        "sent)."))
                          .toJson()};
     case Answer::NotWatched:
+        if (relayed(sessionId, pingId))
+            return {200,
+                    {{QStringLiteral("session_id"), sessionId}, {QStringLiteral("relayed"), true}}};
         break;
     }
     return {409, ApiError::conflict(QStringLiteral("not_pinged"),
@@ -202,6 +215,60 @@ int LivenessMonitor::lateCount() const
     for (const State &s : m_states)
         n += s.late ? 1 : 0;
     return n;
+}
+
+void LivenessMonitor::setPeers(Peers peers)
+{
+    QMutexLocker lock(&m_relayMutex);
+    m_peers = std::move(peers);
+}
+
+void LivenessMonitor::verifiedElsewhere(const QString &sessionId, qint64 wallMs)
+{
+    if (!m_killSwitch.isActive(sessionId) || m_killSwitch.isKilled(sessionId))
+        return;
+    const qint64 now = m_mono();
+    QList<Change> changes;
+    {
+        QMutexLocker lock(&m_mutex);
+        State &s = m_states[sessionId];
+        if (wallMs <= s.verifiedWall)
+            return; // this server's own word, or older
+        if (s.late)
+            changes.append({sessionId,
+                            false,
+                            {{QStringLiteral("liveness"), QStringLiteral("ok")},
+                             {QStringLiteral("answered_elsewhere"), true},
+                             {QStringLiteral("kill_path_verified_at"), toRfc3339(wallMs)}}});
+        s.pingId.clear();
+        s.delivered = false;
+        s.late = false;
+        s.verifiedMono = now;
+        s.verifiedWall = wallMs;
+        s.nextDueMono = now + m_settings.intervalMs;
+    }
+    notify(changes);
+}
+
+bool LivenessMonitor::relayed(const QString &sessionId, const QString &pingId)
+{
+    // Only well-formed ids of active sessions: a supervisor's token cannot make every server
+    // busy with junk (nor more than once a second per session).
+    static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32}$"));
+    if (!hex.match(pingId).hasMatch() || !m_killSwitch.isActive(sessionId))
+        return false;
+    QMutexLocker lock(&m_relayMutex);
+    if (!m_peers.relay)
+        return false;
+    const qint64 now = m_mono();
+    const auto last = m_lastRelay.constFind(sessionId);
+    if (last != m_lastRelay.cend() && now - *last < 1000)
+        return false;
+    if (m_lastRelay.size() > 10000)
+        m_lastRelay.clear(); // only the rate limit forgets
+    m_lastRelay.insert(sessionId, now);
+    m_peers.relay(sessionId, pingId);
+    return true;
 }
 
 void LivenessMonitor::setObserver(std::function<void(const Change &)> observer)

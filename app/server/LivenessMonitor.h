@@ -76,6 +76,22 @@ public:
     int lateCount() const;
 
     void setObserver(std::function<void(const Change &)> observer);
+    // Several servers on one database (HAProxy hands each request to any of them):
+    // - `relay`: a supervisor's answer to a ping this server did not send is passed on to the
+    //   others (once a second per session at most), and answered 200 {"relayed": true};
+    // - `verified`: a session's kill path was proven here, at wall time `wallMs`: the others
+    //   take it (verifiedElsewhere), so every server shows it and none sends a ping of its own
+    //   that the supervisor, polling another server, would never see.
+    // Thread-safe; called on the thread that took the answer, they must not block.
+    struct Peers {
+        std::function<void(const QString &sessionId, const QString &pingId)> relay;
+        std::function<void(const QString &sessionId, qint64 wallMs)> verified;
+    };
+    void setPeers(Peers peers);
+    // Another server proved the session's kill path at `wallMs`: as if answered here (its
+    // outstanding ping is dropped, the next is due an interval from now, a late session is
+    // restored). A session this server did not watch yet is watched from now on.
+    void verifiedElsewhere(const QString &sessionId, qint64 wallMs);
 
 private:
     struct State {
@@ -91,12 +107,17 @@ private:
 
     Settings m_settings;
     const KillSwitch &m_killSwitch;
+    bool relayed(const QString &sessionId, const QString &pingId);
+
     std::function<qint64()> m_mono;
     std::function<qint64()> m_wall;
     mutable QMutex m_mutex;
     QHash<QString, State> m_states;
     QMutex m_observerMutex;
     std::function<void(const Change &)> m_observer;
+    QMutex m_relayMutex;
+    Peers m_peers;
+    QHash<QString, qint64> m_lastRelay; // session → monotonic ms
 };
 
 } // namespace interlock

@@ -1,5 +1,7 @@
 #include "PgChangeFeed.h"
 
+#include "PgStore.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
@@ -45,10 +47,12 @@ bool PgChangeFeed::listen(QString *error)
         connect(db.driver(), &QSqlDriver::notification, this, &PgChangeFeed::onNotification);
         m_listening = true;
     }
-    if (!db.driver()->subscribeToNotification(m_channel)) {
-        *error = QStringLiteral("cannot LISTEN on %1: %2")
-                     .arg(m_channel, db.driver()->lastError().text());
-        return false;
+    for (const QString &channel : {m_channel, PgStore::peerChannel(m_channel)}) {
+        if (!db.driver()->subscribeToNotification(channel)) {
+            *error = QStringLiteral("cannot LISTEN on %1: %2")
+                         .arg(channel, db.driver()->lastError().text());
+            return false;
+        }
     }
     return true;
 }
@@ -71,6 +75,11 @@ bool PgChangeFeed::start(QString *error)
 void PgChangeFeed::onNotification(const QString &name, QSqlDriver::NotificationSource,
                                   const QVariant &payload)
 {
+    if (name == PgStore::peerChannel(m_channel)) {
+        // Store::tellPeers: not an event, nothing to catch up (one that is lost is lost).
+        Q_EMIT peerMessage(payload.toString());
+        return;
+    }
     if (name != m_channel)
         return;
     const QStringList parts = payload.toString().split(QLatin1Char(' '));

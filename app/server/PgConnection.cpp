@@ -199,6 +199,23 @@ std::unique_ptr<ChangeFeed> PgStore::openChangeFeed(QString *error) const
     return feed;
 }
 
+QString PgStore::peerChannel(const QString &channel)
+{
+    return channel.left(58) + QStringLiteral("_peer"); // identifiers: 63 bytes at most
+}
+
+void PgStore::tellPeers(const QString &message)
+{
+    // Inside an open commit group, PostgreSQL sends it at the commit; a group that fails drops
+    // it (what is told is told again: the next answer to a ping).
+    QSqlQuery &q = prepared(QStringLiteral("SELECT pg_notify(?, ?)"));
+    q.addBindValue(peerChannel(m_channel));
+    q.addBindValue(message);
+    if (!execute(q))
+        qWarning("interlock: could not tell the other servers: %s", qPrintable(message));
+    q.finish();
+}
+
 bool PgStore::connectionBroken() const
 {
     return !database().isOpen();

@@ -124,6 +124,9 @@ public:
     bool connected() const override { return !connectionBroken(); }
     bool lastReadFailed() const override { return m_failed; }
     std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const override;
+    void tellPeers(const QString &message) override;
+    // The NOTIFY channel of tellPeers() (PgChangeFeed listens on it too).
+    static QString peerChannel(const QString &channel);
 
     // Whether this store committed the event with that seq, not another server (EventTap:
     // webhooks and metrics count each event on one server; the change feed: the breakers count
