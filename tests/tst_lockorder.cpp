@@ -270,16 +270,7 @@ private Q_SLOTS:
                                 {QStringLiteral("act_x"), QStringLiteral("act_y")});
         QCOMPARE(docs.size(), 2);
         const RaceOutcome race = raceInOppositeOrders(db, [&](PgStore &store, int item) {
-            QJsonObject next = docs[item];
-            next.insert(QStringLiteral("status"), QStringLiteral("approved"));
-            next.insert(QStringLiteral("version"), 2);
-            const bool won = store.updateAction(next, 1,
-                                                Transition{QStringLiteral("action.decided"),
-                                                           {},
-                                                           QStringLiteral("action.approve"),
-                                                           QStringLiteral("r"),
-                                                           2,
-                                                           {}});
+            const bool won = approveStored(store, docs[item]);
             if (store.lastFailure() != StoreFailure::None)
                 return Step::Failed;
             return won ? Step::Made : Step::Lost;
@@ -347,18 +338,7 @@ private Q_SLOTS:
                                 {QStringLiteral("act_1"), QStringLiteral("act_2")});
         QCOMPARE(docs.size(), 2);
         store.setGroupCommit([] {}); // no flushNow: it waits holding its rows
-        const auto approve = [&](int i) {
-            QJsonObject next = docs[i];
-            next.insert(QStringLiteral("status"), QStringLiteral("approved"));
-            next.insert(QStringLiteral("version"), 2);
-            return store.updateAction(next, 1,
-                                      Transition{QStringLiteral("action.decided"),
-                                                 {},
-                                                 QStringLiteral("action.approve"),
-                                                 QStringLiteral("r"),
-                                                 2,
-                                                 {}});
-        };
+        const auto approve = [&](int i) { return approveStored(store, docs[i]); };
         QVERIFY(approve(0));
         std::atomic<bool> otherLocked = false, otherDone = false;
         std::thread other([&] {

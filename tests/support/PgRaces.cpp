@@ -36,6 +36,20 @@ QList<QJsonObject> storePendingActions(PgStore &store, const QString &sessionId,
     return docs;
 }
 
+bool approveStored(PgStore &store, const QJsonObject &doc)
+{
+    QJsonObject next = doc;
+    next.insert(QStringLiteral("status"), QStringLiteral("approved"));
+    next.insert(QStringLiteral("version"), 2);
+    return store.updateAction(next, 1,
+                              Transition{QStringLiteral("action.decided"),
+                                         {},
+                                         QStringLiteral("action.approve"),
+                                         QStringLiteral("reviewer"),
+                                         2,
+                                         {}});
+}
+
 RaceOutcome raceInOppositeOrders(const QString &db,
                                  const std::function<Step(PgStore &, int item)> &change)
 {

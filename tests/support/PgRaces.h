@@ -17,6 +17,10 @@ namespace interlock::test {
 QList<QJsonObject> storePendingActions(PgStore &store, const QString &sessionId,
                                        const QStringList &ids);
 
+// Approves a pending action stored by storePendingActions() (version 1 → 2), as a reviewer's
+// decision would: whether it won (PgStore::updateAction).
+bool approveStored(PgStore &store, const QJsonObject &doc);
+
 // What one change of a racing group came to.
 enum class Step { Made, Lost, Failed };
 struct RaceOutcome {
