@@ -128,6 +128,69 @@ private Q_SLOTS:
         QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));
     }
 
+    // Several servers: another server's word that the path was proven counts for what came after
+    // it only. A proof older than this server's outstanding ping (delayed on its way) leaves the
+    // ping waiting; a stale one is dropped; a newer one ends a late state this server raised.
+    void aProofFromAnotherServerCountsForWhatCameAfterIt()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        QList<LivenessMonitor::Change> changes;
+        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        m.watch(QStringLiteral("s1"));
+        QVERIFY(m.take(QStringLiteral("s1")));                          // delivered here at T
+        m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs() - 200); // proven at T - 200
+        QVERIFY(m.view(QStringLiteral("s1")).pinging);
+        clock.advance(501);
+        m.tick();
+        QCOMPARE(changes.size(), 1); // its own ping went unanswered: late, raised here
+        QVERIFY(changes[0].lost);
+        m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs());
+        QCOMPARE(changes.size(), 2);
+        QVERIFY(!changes[1].lost);
+        QCOMPARE(changes[1].data.value(QStringLiteral("answered_elsewhere")).toBool(), true);
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));
+
+        // Stale (older than an interval plus the deadline): says nothing about now.
+        m.verifiedElsewhere(QStringLiteral("s2"), clock.nowMs() - 1501);
+        QVERIFY(!m.view(QStringLiteral("s2")).watched);
+    }
+
+    // A session known here only from other servers' word: its pings (which the supervisor,
+    // polling elsewhere, may never see) go late only an interval after the deadline, and not at
+    // all when the other server already raised it (its event); nor is a restored raised here.
+    void aSessionProvenElsewhereIsRaisedLateByTheServerThatPingsIt()
+    {
+        ManualClock clock(1'700'000'000'000);
+        KillSwitch kills;
+        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
+        LivenessMonitor m(
+            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
+        QList<LivenessMonitor::Change> changes;
+        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs());
+        m.verifiedElsewhere(QStringLiteral("s2"), clock.nowMs());
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));
+        clock.advance(1000);
+        m.tick(); // both pinged here, never delivered
+        clock.advance(501);
+        m.tick();
+        QVERIFY(changes.isEmpty()); // past the deadline, not past deadline + interval
+        QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));
+        m.lostElsewhere(QStringLiteral("s2")); // the server that pings it raised it
+        QCOMPARE(m.view(QStringLiteral("s2")).liveness, QStringLiteral("late"));
+        clock.advance(1000);
+        m.tick();
+        QCOMPARE(changes.size(), 1); // s1 only: nobody raised it yet
+        QCOMPARE(changes[0].sessionId, QStringLiteral("s1"));
+        m.verifiedElsewhere(QStringLiteral("s2"), clock.nowMs());
+        QCOMPARE(changes.size(), 1); // s2's restored is the other server's to raise
+        QCOMPARE(m.view(QStringLiteral("s2")).liveness, QStringLiteral("ok"));
+    }
+
     void killedAndEndedSessionsAreNoLongerPinged()
     {
         ManualClock clock(1'700'000'000'000);

@@ -31,6 +31,7 @@
 #include "http/ConnectionTable.h"
 #include "interlock_config.h"
 
+#include <QUuid>
 #include <utility>
 
 namespace interlock {
@@ -234,6 +235,8 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
                 m_killSwitch->opened(e.sessionId);
             else if (e.type == QLatin1String("session.ended"))
                 m_killSwitch->ended(e.sessionId);
+            else if (e.type == QLatin1String("session.liveness_lost"))
+                m_liveness->lostElsewhere(e.sessionId); // raised there: not again here
             // Over on another server: its supervisor token is no longer good here either.
             if (e.type == QLatin1String("session.ended") ||
                 e.type == QLatin1String("session.terminated"))
@@ -261,20 +264,25 @@ void ApiServer::shareLiveness()
         QMetaObject::invokeMethod(
             this, [this, message] { m_store->tellPeers(message); }, Qt::QueuedConnection);
     };
-    m_liveness->setPeers({[tell](const QString &sessionId, const QString &pingId) {
-                              tell(QStringLiteral("pong %1 %2").arg(sessionId, pingId));
-                          },
-                          [tell](const QString &sessionId, qint64 wallMs) {
-                              tell(QStringLiteral("verified %1 %2").arg(sessionId).arg(wallMs));
-                          }});
-    connect(m_feed.get(), &ChangeFeed::peerMessage, this, [this](const QString &message) {
+    // This server's own "verified" comes back too: told apart by a name of its own.
+    const QString self = QUuid::createUuid().toString(QUuid::Id128);
+    m_liveness->setPeers(
+        {[tell](const QString &sessionId, const QString &pingId) {
+             tell(QStringLiteral("pong %1 %2").arg(sessionId, pingId));
+         },
+         [tell, self](const QString &sessionId, qint64 wallMs) {
+             tell(QStringLiteral("verified %1 %2 %3").arg(self, sessionId).arg(wallMs));
+         }});
+    connect(m_feed.get(), &ChangeFeed::peerMessage, this, [this, self](const QString &message) {
         const QStringList parts = message.split(QLatin1Char(' '));
-        if (parts.size() != 3 || parts[1].isEmpty())
-            return;
-        if (parts[0] == QLatin1String("pong"))
+        if (parts.size() == 3 && parts[0] == QLatin1String("pong") && !parts[1].isEmpty()) {
             m_liveness->answer(parts[1], parts[2]);
-        else if (parts[0] == QLatin1String("verified"))
-            m_liveness->verifiedElsewhere(parts[1], parts[2].toLongLong());
+            return;
+        }
+        bool ok = false;
+        const qint64 wallMs = parts.size() == 4 ? parts[3].toLongLong(&ok) : 0;
+        if (ok && parts[0] == QLatin1String("verified") && parts[1] != self && !parts[2].isEmpty())
+            m_liveness->verifiedElsewhere(parts[2], wallMs);
     });
 }
 

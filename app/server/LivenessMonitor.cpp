@@ -71,7 +71,7 @@ QStringList LivenessMonitor::tick()
                 s.pingIssuedMono = now;
                 s.delivered = false;
             }
-            if (!s.pingId.isEmpty() && !s.late && now - s.pingIssuedMono > m_settings.deadlineMs) {
+            if (!s.pingId.isEmpty() && !s.late && now - s.pingIssuedMono > lateAfterMs(s)) {
                 s.late = true;
                 QJsonObject data{{QStringLiteral("liveness"), QStringLiteral("late")},
                                  {QStringLiteral("ping_id"), s.pingId},
@@ -80,6 +80,7 @@ QStringList LivenessMonitor::tick()
                                  {QStringLiteral("kill_path_verified_at"),
                                   s.verifiedWall < 0 ? QJsonValue(QJsonValue::Null)
                                                      : QJsonValue(toRfc3339(s.verifiedWall))}};
+                s.raised = true;
                 changes.append({id, true, data});
             }
             if (!s.pingId.isEmpty() && !s.delivered)
@@ -105,7 +106,19 @@ std::optional<LivenessMonitor::Ping> LivenessMonitor::take(const QString &sessio
     if (it->pingId.isEmpty())
         return std::nullopt;
     it->delivered = true;
+    it->local = true;
     return Ping{it->pingId, m_settings.deadlineMs};
+}
+
+void LivenessMonitor::proven(State &s, qint64 nowMono, qint64 wallMs) const
+{
+    s.pingId.clear();
+    s.delivered = false;
+    s.late = false;
+    s.raised = false;
+    s.verifiedMono = nowMono;
+    s.verifiedWall = wallMs;
+    s.nextDueMono = nowMono + m_settings.intervalMs;
 }
 
 LivenessMonitor::Answer LivenessMonitor::answer(const QString &sessionId, const QString &pingId)
@@ -122,19 +135,15 @@ LivenessMonitor::Answer LivenessMonitor::answer(const QString &sessionId, const 
         if (s.pingId.isEmpty() || pingId != s.pingId)
             return Answer::UnknownPing;
         const qint64 tookMs = now - s.pingIssuedMono;
-        if (s.late)
+        if (s.late && s.raised)
             changes.append({sessionId,
                             false,
                             {{QStringLiteral("liveness"), QStringLiteral("ok")},
                              {QStringLiteral("ping_id"), pingId},
                              {QStringLiteral("answered_after_ms"), tookMs},
                              {QStringLiteral("kill_path_verified_at"), toRfc3339(wall)}}});
-        s.pingId.clear();
-        s.delivered = false;
-        s.late = false;
-        s.verifiedMono = now;
-        s.verifiedWall = wall;
-        s.nextDueMono = now + m_settings.intervalMs;
+        proven(s, now, wall);
+        s.local = true;
     }
     notify(changes);
     {
@@ -197,11 +206,10 @@ LivenessMonitor::View LivenessMonitor::view(const QString &sessionId) const
     v.verifiedAgoMs = s.verifiedMono < 0 ? -1 : now - s.verifiedMono;
     v.pinging = !s.pingId.isEmpty();
     // Late as soon as the deadline has passed, even before the next tick notices it.
-    const bool late =
-        s.late || (!s.pingId.isEmpty() && now - s.pingIssuedMono > m_settings.deadlineMs);
+    const bool late = s.late || (!s.pingId.isEmpty() && now - s.pingIssuedMono > lateAfterMs(s));
     if (late) {
         v.liveness = QStringLiteral("late");
-        v.lateForMs = now - s.pingIssuedMono - m_settings.deadlineMs;
+        v.lateForMs = qMax<qint64>(0, now - s.pingIssuedMono - m_settings.deadlineMs);
     } else {
         v.liveness = s.verifiedMono < 0 ? QStringLiteral("unknown") : QStringLiteral("ok");
     }
@@ -228,26 +236,44 @@ void LivenessMonitor::verifiedElsewhere(const QString &sessionId, qint64 wallMs)
     if (!m_killSwitch.isActive(sessionId) || m_killSwitch.isKilled(sessionId))
         return;
     const qint64 now = m_mono();
+    const qint64 ageMs = qMax<qint64>(0, m_wall() - wallMs);
+    if (ageMs > m_settings.intervalMs + m_settings.deadlineMs)
+        return; // stale: it says nothing about now
+    const qint64 provenMono = now - ageMs;
     QList<Change> changes;
     {
         QMutexLocker lock(&m_mutex);
         State &s = m_states[sessionId];
-        if (wallMs <= s.verifiedWall)
-            return; // this server's own word, or older
-        if (s.late)
+        if (s.verifiedMono >= 0 && provenMono <= s.verifiedMono)
+            return; // known already
+        if (!s.pingId.isEmpty() && provenMono < s.pingIssuedMono) {
+            // Before this server's outstanding ping: shown, but that ping still waits.
+            s.verifiedMono = provenMono;
+            s.verifiedWall = wallMs;
+            return;
+        }
+        if (s.late && s.raised)
             changes.append({sessionId,
                             false,
                             {{QStringLiteral("liveness"), QStringLiteral("ok")},
                              {QStringLiteral("answered_elsewhere"), true},
                              {QStringLiteral("kill_path_verified_at"), toRfc3339(wallMs)}}});
-        s.pingId.clear();
-        s.delivered = false;
-        s.late = false;
-        s.verifiedMono = now;
-        s.verifiedWall = wallMs;
-        s.nextDueMono = now + m_settings.intervalMs;
+        proven(s, provenMono, wallMs);
     }
     notify(changes);
+}
+
+void LivenessMonitor::lostElsewhere(const QString &sessionId)
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_states.find(sessionId);
+    if (it != m_states.end() && !it->pingId.isEmpty())
+        it->late = true; // raised by the other server; this one stays silent
+}
+
+qint64 LivenessMonitor::lateAfterMs(const State &s) const
+{
+    return s.local ? m_settings.deadlineMs : m_settings.deadlineMs + m_settings.intervalMs;
 }
 
 bool LivenessMonitor::relayed(const QString &sessionId, const QString &pingId)
@@ -264,8 +290,15 @@ bool LivenessMonitor::relayed(const QString &sessionId, const QString &pingId)
     const auto last = m_lastRelay.constFind(sessionId);
     if (last != m_lastRelay.cend() && now - *last < 1000)
         return false;
+    // And 200 a second in all, whatever number of sessions a token opened.
+    if (now / 1000 != m_relaySecond) {
+        m_relaySecond = now / 1000;
+        m_relaysThisSecond = 0;
+    }
+    if (++m_relaysThisSecond > 200)
+        return false;
     if (m_lastRelay.size() > 10000)
-        m_lastRelay.clear(); // only the rate limit forgets
+        m_lastRelay.removeIf([now](const auto &e) { return now - e.value() >= 1000; });
     m_lastRelay.insert(sessionId, now);
     m_peers.relay(sessionId, pingId);
     return true;

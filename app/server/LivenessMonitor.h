@@ -88,10 +88,15 @@ public:
         std::function<void(const QString &sessionId, qint64 wallMs)> verified;
     };
     void setPeers(Peers peers);
-    // Another server proved the session's kill path at `wallMs`: as if answered here (its
-    // outstanding ping is dropped, the next is due an interval from now, a late session is
-    // restored). A session this server did not watch yet is watched from now on.
+    // Another server proved the session's kill path at `wallMs` (its wall clock; servers keep
+    // theirs in step, docs/security.md): as if answered here, unless the proof is older than
+    // this server's outstanding ping (a message delayed on its way proves nothing about a ping
+    // sent after it) or older than an interval plus the deadline (then it is dropped). A
+    // session this server did not watch yet is watched from now on.
     void verifiedElsewhere(const QString &sessionId, qint64 wallMs);
+    // Another server found the session late (its session.liveness_lost event): late here too,
+    // without an event of this server's own.
+    void lostElsewhere(const QString &sessionId);
 
 private:
     struct State {
@@ -102,8 +107,17 @@ private:
         bool late = false;
         qint64 verifiedMono = -1;
         qint64 verifiedWall = -1;
+        // This server delivered a ping or took an answer: the supervisor reaches it. A session
+        // known only from other servers' word goes late one interval later than the deadline
+        // (the server that pings it raises it first; its event silences this one).
+        bool local = false;
+        bool raised = false; // this server raised its lost (so it raises its restored)
     };
+    qint64 lateAfterMs(const State &s) const;
     void notify(const QList<Change> &changes);
+    // The path was proven at `wallMs` (here or on another server): nothing outstanding, the
+    // next ping an interval from now.
+    void proven(State &s, qint64 nowMono, qint64 wallMs) const;
 
     Settings m_settings;
     const KillSwitch &m_killSwitch;
@@ -118,6 +132,8 @@ private:
     QMutex m_relayMutex;
     Peers m_peers;
     QHash<QString, qint64> m_lastRelay; // session → monotonic ms
+    qint64 m_relaySecond = 0;           // the second (monotonic) m_relaysThisSecond counts in
+    int m_relaysThisSecond = 0;
 };
 
 } // namespace interlock

@@ -291,7 +291,7 @@ public:
     // write to this store (SQLite) or with `error` set when it cannot be opened.
     virtual std::unique_ptr<ChangeFeed> openChangeFeed(QString *error) const;
     // A short message to the other servers sharing the store (their change feeds:
-    // ChangeFeed::peerMessage), not stored: the liveness of supervisors (LivenessShare).
+    // ChangeFeed::peerMessage), not stored: the liveness of supervisors (ApiServer::shareLiveness).
     // Nothing when no other server shares the store.
     virtual void tellPeers(const QString &message) { Q_UNUSED(message); }
 };
