@@ -159,9 +159,10 @@ private Q_SLOTS:
         QVERIFY(!m.view(QStringLiteral("s2")).watched);
     }
 
-    // A session known here only from other servers' word: its pings (which the supervisor,
-    // polling elsewhere, may never see) go late only an interval after the deadline, and not at
-    // all when the other server already raised it (its event); nor is a restored raised here.
+    // Several servers: a ping this server did not deliver (the supervisor polls another server,
+    // whose proof comes within an interval) goes late only an interval after the deadline, and
+    // not at all when the other server already raised it (its event); nor is a restored raised
+    // here.
     void aSessionProvenElsewhereIsRaisedLateByTheServerThatPingsIt()
     {
         ManualClock clock(1'700'000'000'000);
@@ -171,6 +172,7 @@ private Q_SLOTS:
             {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
         QList<LivenessMonitor::Change> changes;
         m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        m.setPeers({[](const QString &, const QString &) {}, [](const QString &, qint64) {}});
         m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs());
         m.verifiedElsewhere(QStringLiteral("s2"), clock.nowMs());
         QCOMPARE(m.view(QStringLiteral("s1")).liveness, QStringLiteral("ok"));

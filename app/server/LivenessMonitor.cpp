@@ -106,7 +106,6 @@ std::optional<LivenessMonitor::Ping> LivenessMonitor::take(const QString &sessio
     if (it->pingId.isEmpty())
         return std::nullopt;
     it->delivered = true;
-    it->local = true;
     return Ping{it->pingId, m_settings.deadlineMs};
 }
 
@@ -143,7 +142,6 @@ LivenessMonitor::Answer LivenessMonitor::answer(const QString &sessionId, const 
                              {QStringLiteral("answered_after_ms"), tookMs},
                              {QStringLiteral("kill_path_verified_at"), toRfc3339(wall)}}});
         proven(s, now, wall);
-        s.local = true;
     }
     notify(changes);
     {
@@ -228,6 +226,7 @@ int LivenessMonitor::lateCount() const
 void LivenessMonitor::setPeers(Peers peers)
 {
     QMutexLocker lock(&m_relayMutex);
+    m_sharing = bool(peers.verified);
     m_peers = std::move(peers);
 }
 
@@ -273,7 +272,8 @@ void LivenessMonitor::lostElsewhere(const QString &sessionId)
 
 qint64 LivenessMonitor::lateAfterMs(const State &s) const
 {
-    return s.local ? m_settings.deadlineMs : m_settings.deadlineMs + m_settings.intervalMs;
+    return s.delivered || !m_sharing ? m_settings.deadlineMs
+                                     : m_settings.deadlineMs + m_settings.intervalMs;
 }
 
 bool LivenessMonitor::relayed(const QString &sessionId, const QString &pingId)

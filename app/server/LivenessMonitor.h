@@ -4,6 +4,7 @@
 #include <QJsonObject>
 #include <QMutex>
 #include <QStringList>
+#include <atomic>
 #include <functional>
 #include <optional>
 
@@ -107,12 +108,12 @@ private:
         bool late = false;
         qint64 verifiedMono = -1;
         qint64 verifiedWall = -1;
-        // This server delivered a ping or took an answer: the supervisor reaches it. A session
-        // known only from other servers' word goes late one interval later than the deadline
-        // (the server that pings it raises it first; its event silences this one).
-        bool local = false;
         bool raised = false; // this server raised its lost (so it raises its restored)
     };
+    // How long after it went out a ping is late: the deadline once it was delivered here, or
+    // on a single server. Several servers: a ping not delivered here may wait on a supervisor
+    // that polls another server, whose proof comes within an interval (verifiedElsewhere): one
+    // interval more before this server calls it late.
     qint64 lateAfterMs(const State &s) const;
     void notify(const QList<Change> &changes);
     // The path was proven at `wallMs` (here or on another server): nothing outstanding, the
@@ -131,8 +132,9 @@ private:
     std::function<void(const Change &)> m_observer;
     QMutex m_relayMutex;
     Peers m_peers;
-    QHash<QString, qint64> m_lastRelay; // session → monotonic ms
-    qint64 m_relaySecond = 0;           // the second (monotonic) m_relaysThisSecond counts in
+    std::atomic<bool> m_sharing = false; // peers set: several servers
+    QHash<QString, qint64> m_lastRelay;  // session → monotonic ms
+    qint64 m_relaySecond = 0;            // the second (monotonic) m_relaysThisSecond counts in
     int m_relaysThisSecond = 0;
 };
 
