@@ -340,7 +340,7 @@ private Q_SLOTS:
         store.setGroupCommit([] {}); // no flushNow: it waits holding its rows
         const auto approve = [&](int i) { return approveStored(store, docs[i]); };
         QVERIFY(approve(0));
-        std::atomic<bool> otherLocked = false, otherDone = false;
+        std::atomic<bool> otherLocked = false, otherDone = false, storeWaited = false;
         std::thread other([&] {
             withOutsideConnection(db, [&](QSqlDatabase &d) {
                 QSqlQuery q(d);
@@ -351,8 +351,9 @@ private Q_SLOTS:
                 otherLocked =
                     q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_2' FOR UPDATE"));
                 // Once the store waits for act_2, ask for act_1: a deadlock, which the store's
-                // group loses.
-                QTest::qWaitFor([&] { return lockWaiters(d) >= 1; }, 5000);
+                // group loses. (Had the store not waited within 5 s, it has no deadlock to lose:
+                // the checks below fail.)
+                storeWaited = QTest::qWaitFor([&] { return lockWaiters(d) >= 1; }, 5000);
                 q.exec(QStringLiteral("SELECT id FROM actions WHERE id = 'act_1' FOR UPDATE"));
                 d.rollback();
             });
@@ -369,6 +370,7 @@ private Q_SLOTS:
         joinOther.dismiss();
         other.join();
         QVERIFY(otherDone.load());
+        QVERIFY(storeWaited.load());
     }
 
     void theCompareAndSwapHasOneWinnerAmongEightConnections()
