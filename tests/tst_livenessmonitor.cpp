@@ -35,6 +35,23 @@ QJsonObject sessionOf(TestServer &s, const QString &id)
         .body.value(QStringLiteral("session"))
         .toObject();
 }
+// A monitor pinging every 1 s with a 0.5 s deadline on a ManualClock, for the active sessions
+// s1 and s2, with the state changes it reports.
+struct Rig {
+    ManualClock clock{1'700'000'000'000};
+    KillSwitch kills;
+    LivenessMonitor m{{1000, 500},
+                      kills,
+                      [this] { return clock.monotonicMs(); },
+                      [this] { return clock.nowMs(); }};
+    QList<LivenessMonitor::Change> changes;
+
+    Rig()
+    {
+        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
+        m.setObserver([this](const LivenessMonitor::Change &c) { changes.append(c); });
+    }
+};
 } // namespace
 
 class TestLivenessMonitor : public QObject
@@ -84,13 +101,10 @@ private Q_SLOTS:
 
     void aSilentSupervisorIsLostOnceAndRestoredByItsAnswer()
     {
-        ManualClock clock(1'700'000'000'000);
-        KillSwitch kills;
-        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
-        LivenessMonitor m(
-            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
-        QList<LivenessMonitor::Change> changes;
-        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        Rig rig;
+        ManualClock &clock = rig.clock;
+        LivenessMonitor &m = rig.m;
+        QList<LivenessMonitor::Change> &changes = rig.changes;
         m.watch(QStringLiteral("s1"));
         m.watch(QStringLiteral("s2"));
         QCOMPARE(m.tick().size(), 2);
@@ -133,13 +147,10 @@ private Q_SLOTS:
     // ping waiting; a stale one is dropped; a newer one ends a late state this server raised.
     void aProofFromAnotherServerCountsForWhatCameAfterIt()
     {
-        ManualClock clock(1'700'000'000'000);
-        KillSwitch kills;
-        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
-        LivenessMonitor m(
-            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
-        QList<LivenessMonitor::Change> changes;
-        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        Rig rig;
+        ManualClock &clock = rig.clock;
+        LivenessMonitor &m = rig.m;
+        QList<LivenessMonitor::Change> &changes = rig.changes;
         m.watch(QStringLiteral("s1"));
         QVERIFY(m.take(QStringLiteral("s1")));                          // delivered here at T
         m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs() - 200); // proven at T - 200
@@ -165,13 +176,10 @@ private Q_SLOTS:
     // here.
     void aSessionProvenElsewhereIsRaisedLateByTheServerThatPingsIt()
     {
-        ManualClock clock(1'700'000'000'000);
-        KillSwitch kills;
-        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
-        LivenessMonitor m(
-            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
-        QList<LivenessMonitor::Change> changes;
-        m.setObserver([&](const LivenessMonitor::Change &c) { changes.append(c); });
+        Rig rig;
+        ManualClock &clock = rig.clock;
+        LivenessMonitor &m = rig.m;
+        QList<LivenessMonitor::Change> &changes = rig.changes;
         m.setPeers({[](const QString &, const QString &) {}, [](const QString &, qint64) {}});
         m.verifiedElsewhere(QStringLiteral("s1"), clock.nowMs());
         m.verifiedElsewhere(QStringLiteral("s2"), clock.nowMs());

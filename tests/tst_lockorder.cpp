@@ -263,11 +263,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = freshDatabase(dir);
         PgStore setup(db);
-        QString error;
-        QVERIFY2(setup.open(&error), qPrintable(error));
         const QList<QJsonObject> docs =
-            storePendingActions(setup, QStringLiteral("ses_groups"),
-                                {QStringLiteral("act_x"), QStringLiteral("act_y")});
+            openWithPendingActions(setup, QStringLiteral("ses_groups"),
+                                   {QStringLiteral("act_x"), QStringLiteral("act_y")});
         QCOMPARE(docs.size(), 2);
         const RaceOutcome race = raceInOppositeOrders(db, [&](PgStore &store, int item) {
             const bool won = approveStored(store, docs[item]);
@@ -331,11 +329,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = freshDatabase(dir);
         PgStore store(db);
-        QString error;
-        QVERIFY2(store.open(&error), qPrintable(error));
         const QList<QJsonObject> docs =
-            storePendingActions(store, QStringLiteral("ses_deadlock"),
-                                {QStringLiteral("act_1"), QStringLiteral("act_2")});
+            openWithPendingActions(store, QStringLiteral("ses_deadlock"),
+                                   {QStringLiteral("act_1"), QStringLiteral("act_2")});
         QCOMPARE(docs.size(), 2);
         store.setGroupCommit([] {}); // no flushNow: it waits holding its rows
         const auto approve = [&](int i) { return approveStored(store, docs[i]); };
@@ -378,10 +374,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = freshDatabase(dir);
         PgStore setup(db);
-        QString error;
-        QVERIFY2(setup.open(&error), qPrintable(error));
         const QList<QJsonObject> docs =
-            storePendingActions(setup, QStringLiteral("ses_race"), {QStringLiteral("act_race")});
+            openWithPendingActions(setup, QStringLiteral("ses_race"), {QStringLiteral("act_race")});
         QCOMPARE(docs.size(), 1);
         const QJsonObject &doc = docs.first();
         constexpr int kConnections = 8;

@@ -213,8 +213,9 @@ private Q_SLOTS:
                          {QStringLiteral("action"), QStringLiteral("freeze")}}});
         open(o);
         const auto [sid, token] = m_server->openSession(QStringLiteral("mail-cleaner"));
-        QCOMPARE(m_server->call(token, "POST", QStringLiteral("/v1/actions"),
-                                sampleAction(QStringLiteral("shell.exec")))
+        QCOMPARE(m_server
+                     ->call(token, "POST", QStringLiteral("/v1/actions"),
+                            sampleAction(QStringLiteral("shell.exec")))
                      .status,
                  201);
         QTRY_COMPARE(panelStatus(*m_window, sid), QStringLiteral("active")); // 1 of 100: no word

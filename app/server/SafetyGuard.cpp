@@ -134,9 +134,8 @@ ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &act
     if (m_freezes.isFrozen(session.id, session.agent))
         return frozenError(QStringLiteral("This session is frozen by a circuit breaker; nothing "
                                           "more is accepted until a person resumes it."));
-    const QList<BreakerTrip> trips =
-        m_breakers.check(session.id, session.agent, str(action, "kind"), m_breakers.factsOf(action),
-                         m_clock.nowMs());
+    const QList<BreakerTrip> trips = m_breakers.check(
+        session.id, session.agent, str(action, "kind"), factsOf(action), m_clock.nowMs());
     if (trips.isEmpty())
         return {};
     QJsonObject trigger = triggerOf(action, QStringLiteral("submission"));
@@ -144,9 +143,19 @@ ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &act
     return trip(trips, session.id, session.agent, trigger);
 }
 
+const ActionFacts &SafetyGuard::factsOf(const QJsonObject &action) const
+{
+    const QString id = str(action, "id");
+    if (id.isEmpty() || id != m_factsOf) {
+        m_facts = m_breakers.factsOf(action);
+        m_factsOf = id;
+    }
+    return m_facts;
+}
+
 void SafetyGuard::describe(const QJsonObject &action, QJsonObject &eventData) const
 {
-    const ActionFacts facts = m_breakers.factsOf(action);
+    const ActionFacts &facts = factsOf(action);
     eventData.insert(QStringLiteral("destructive"), facts.destructive);
     eventData.insert(QStringLiteral("deleted_items"), facts.deletedItems);
 }
@@ -156,7 +165,7 @@ QJsonObject SafetyGuard::submitted(const QJsonObject &action)
     const QString sessionId = str(action, "session_id");
     const QString agent = str(action, "agent");
     const qint64 now = m_clock.nowMs();
-    m_breakers.record(sessionId, agent, str(action, "kind"), m_breakers.factsOf(action), now, now);
+    m_breakers.record(sessionId, agent, str(action, "kind"), factsOf(action), now, now);
     if (!ActionService::isPending(action) || !lowOrMedium(action) ||
         action.value(QStringLiteral("required_approvals")).toInt() != 1 ||
         m_freezes.hasTripped(sessionId) || m_freezes.isFrozen(sessionId, agent))
@@ -230,127 +239,123 @@ void SafetyGuard::countElsewhere(const EventRecord &e)
 }
 
 void SafetyGuard::storeWhatFailed()
-    {
-        m_reloadFreezes = true;
-        m_reloadGrants = true;
+{
+    m_reloadFreezes = true;
+    m_reloadGrants = true;
+    m_reloadRetry.start();
+}
+
+void SafetyGuard::reloadShared()
+{
+    if (m_reloadFreezes && m_freezes.reload())
+        m_reloadFreezes = false;
+    if (m_reloadGrants && m_grants.reload())
+        m_reloadGrants = false;
+    // People let these go on, on another server: their counts here start afresh too, once the
+    // trips are read again (until then the session is held as before).
+    if (!m_reloadFreezes) {
+        for (const auto &[id, at] : std::exchange(m_resumedElsewhere, {})) {
+            if (const auto session = m_store.session(id);
+                session && !m_freezes.isFrozen(id, session->agent))
+                m_breakers.forget(id, session->agent, at);
+        }
+    }
+    // A read that failed (the database away, this server's group doomed), or a trip or
+    // revocation not stored yet: again shortly.
+    if (m_reloadFreezes || m_reloadGrants)
         m_reloadRetry.start();
-    }
+}
 
-    void SafetyGuard::reloadShared()
-    {
-        if (m_reloadFreezes && m_freezes.reload())
-            m_reloadFreezes = false;
-        if (m_reloadGrants && m_grants.reload())
-            m_reloadGrants = false;
-        // People let these go on, on another server: their counts here start afresh too, once the
-        // trips are read again (until then the session is held as before).
-        if (!m_reloadFreezes) {
-            for (const auto &[id, at] : std::exchange(m_resumedElsewhere, {})) {
-                if (const auto session = m_store.session(id);
-                    session && !m_freezes.isFrozen(id, session->agent))
-                    m_breakers.forget(id, session->agent, at);
-            }
-        }
-        // A read that failed (the database away, this server's group doomed), or a trip or
-        // revocation not stored yet: again shortly.
-        if (m_reloadFreezes || m_reloadGrants)
-            m_reloadRetry.start();
-    }
-
-    ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,
-                                        const DecisionRequest &request)
-    {
-        m_grantRequest.reset();
-        const QString sessionId = str(action, "session_id");
-        if (request.kind != DecisionRequest::Kind::Reject &&
-            m_freezes.isFrozen(sessionId, str(action, "agent")))
-            return frozenError(
-                QStringLiteral("The session that submitted this action is frozen by a "
-                               "circuit breaker: it can be rejected, but approved only "
-                               "after a person resumes the session."));
-        if (!request.grant)
-            return {};
-        if (m_freezes.hasTripped(sessionId))
-            return ApiError{
-                422, QStringLiteral("not_grantable"),
-                QStringLiteral("A circuit breaker tripped for this session; nothing of it "
-                               "can be granted."),
-                QStringLiteral("grant")};
-        StandingGrants::Request grant;
-        if (const ApiError e = m_grants.check(action, *request.grant, &grant); e.isError())
-            return e;
-        m_grantRequest = grant;
+ApiError SafetyGuard::checkDecision(const Principal &, const QJsonObject &action,
+                                    const DecisionRequest &request)
+{
+    m_grantRequest.reset();
+    const QString sessionId = str(action, "session_id");
+    if (request.kind != DecisionRequest::Kind::Reject &&
+        m_freezes.isFrozen(sessionId, str(action, "agent")))
+        return frozenError(QStringLiteral("The session that submitted this action is frozen by a "
+                                          "circuit breaker: it can be rejected, but approved only "
+                                          "after a person resumes the session."));
+    if (!request.grant)
         return {};
-    }
+    if (m_freezes.hasTripped(sessionId))
+        return ApiError{422, QStringLiteral("not_grantable"),
+                        QStringLiteral("A circuit breaker tripped for this session; nothing of it "
+                                       "can be granted."),
+                        QStringLiteral("grant")};
+    StandingGrants::Request grant;
+    if (const ApiError e = m_grants.check(action, *request.grant, &grant); e.isError())
+        return e;
+    m_grantRequest = grant;
+    return {};
+}
 
-    void SafetyGuard::decided(const Principal &who, QJsonObject &action,
-                              const DecisionRequest &request)
-    {
-        const QString sessionId = str(action, "session_id");
-        const QString agent = str(action, "agent");
-        if (m_grantRequest && str(action, "status") == QLatin1String("approved")) {
-            const QJsonObject grant = m_grants.create(who, action, *m_grantRequest);
-            if (!grant.isEmpty())
-                action.insert(QStringLiteral("grant"), grant);
-            Q_EMIT sessionsTold({});
-        }
-        m_grantRequest.reset();
-        const bool rejected = request.kind == DecisionRequest::Kind::Reject;
-        const QList<BreakerTrip> trips =
-            m_breakers.decided(sessionId, agent, str(action, "kind"), rejected, m_clock.nowMs());
-        if (!trips.isEmpty())
-            trip(trips, sessionId, agent, triggerOf(action, QStringLiteral("rejection")));
+void SafetyGuard::decided(const Principal &who, QJsonObject &action, const DecisionRequest &request)
+{
+    const QString sessionId = str(action, "session_id");
+    const QString agent = str(action, "agent");
+    if (m_grantRequest && str(action, "status") == QLatin1String("approved")) {
+        const QJsonObject grant = m_grants.create(who, action, *m_grantRequest);
+        if (!grant.isEmpty())
+            action.insert(QStringLiteral("grant"), grant);
+        Q_EMIT sessionsTold({});
     }
+    m_grantRequest.reset();
+    const bool rejected = request.kind == DecisionRequest::Kind::Reject;
+    const QList<BreakerTrip> trips =
+        m_breakers.decided(sessionId, agent, str(action, "kind"), rejected, m_clock.nowMs());
+    if (!trips.isEmpty())
+        trip(trips, sessionId, agent, triggerOf(action, QStringLiteral("rejection")));
+}
 
-    void SafetyGuard::sessionChanged(const QString &sessionId)
-    {
-        if (sessionId.isEmpty())
-            return;
-        const auto session = m_store.session(sessionId);
-        if (session && m_freezes.isFrozen(session->id, session->agent) && m_freezes.adopt(*session))
-            Q_EMIT sessionsTold({session->id});
-    }
+void SafetyGuard::sessionChanged(const QString &sessionId)
+{
+    if (sessionId.isEmpty())
+        return;
+    const auto session = m_store.session(sessionId);
+    if (session && m_freezes.isFrozen(session->id, session->agent) && m_freezes.adopt(*session))
+        Q_EMIT sessionsTold({session->id});
+}
 
-    SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString &sessionId,
-                                                const QString &comment)
-    {
-        const auto session = m_store.session(sessionId);
-        if (!session) {
-            SessionFreezes::Resumed out;
-            out.error =
-                ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(sessionId));
-            return out;
-        }
-        SessionFreezes::Resumed out = m_freezes.resume(who, *session, comment);
-        // People looked and let it go on: the counts start afresh, or the next submission would
-        // trip the same rule at once.
-        if (out.lifted)
-            m_breakers.forget(session->id, session->agent, m_clock.nowMs());
-        if (!out.sessions.isEmpty())
-            Q_EMIT sessionsTold(out.sessions);
+SessionFreezes::Resumed SafetyGuard::resume(const Principal &who, const QString &sessionId,
+                                            const QString &comment)
+{
+    const auto session = m_store.session(sessionId);
+    if (!session) {
+        SessionFreezes::Resumed out;
+        out.error = ApiError::notFound(QStringLiteral("No session with id '%1'.").arg(sessionId));
         return out;
     }
+    SessionFreezes::Resumed out = m_freezes.resume(who, *session, comment);
+    // People looked and let it go on: the counts start afresh, or the next submission would
+    // trip the same rule at once.
+    if (out.lifted)
+        m_breakers.forget(session->id, session->agent, m_clock.nowMs());
+    if (!out.sessions.isEmpty())
+        Q_EMIT sessionsTold(out.sessions);
+    return out;
+}
 
-    std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
-    {
-        auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
-        if (m_grants.unstored())
-            storeWhatFailed();
-        if (out)
-            Q_EMIT sessionsTold({});
-        return out;
-    }
+std::optional<QJsonObject> SafetyGuard::revokeGrant(const Principal &who, const QString &id)
+{
+    auto out = m_grants.revoke(id, who.name, QStringLiteral("revoked by a person"));
+    if (m_grants.unstored())
+        storeWhatFailed();
+    if (out)
+        Q_EMIT sessionsTold({});
+    return out;
+}
 
-    QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
-    {
-        QJsonObject o = session.toJson();
-        o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
-                                               ? m_freezes.frozenJson(session.id, session.agent)
-                                               : QJsonValue(QJsonValue::Null));
-        if (session.status == QLatin1String("active"))
-            o.insert(QStringLiteral("breaker_counts"),
-                     m_breakers.counts(session.id, session.agent, m_clock.nowMs()));
-        return o;
-    }
+QJsonObject SafetyGuard::sessionJson(const SessionRecord &session) const
+{
+    QJsonObject o = session.toJson();
+    o.insert(QStringLiteral("frozen"), session.status == QLatin1String("active")
+                                           ? m_freezes.frozenJson(session.id, session.agent)
+                                           : QJsonValue(QJsonValue::Null));
+    if (session.status == QLatin1String("active"))
+        o.insert(QStringLiteral("breaker_counts"),
+                 m_breakers.counts(session.id, session.agent, m_clock.nowMs()));
+    return o;
+}
 
 } // namespace interlock

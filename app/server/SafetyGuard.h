@@ -75,6 +75,9 @@ private:
     QStringList activeSessionsOf(const QString &agent) const;
     // Reads again what another server changed (m_reloadFreezes, m_reloadGrants).
     void reloadShared();
+    // What the breakers count of the action being submitted: worked out once for its check
+    // (admit), its event (describe) and its count (submitted), which see the same document.
+    const ActionFacts &factsOf(const QJsonObject &action) const;
     // Another server's submission or person's decision, toward the breakers here (it tripped
     // there what it crossed).
     void countElsewhere(const EventRecord &e);
@@ -91,6 +94,8 @@ private:
     bool m_reloadFreezes = false;
     bool m_reloadGrants = false;
     std::function<bool(qint64)> m_ownEvent;
+    mutable QString m_factsOf; // the action id m_facts are of
+    mutable ActionFacts m_facts;
     // Sessions resumed on another server, and when: their counts up to then are forgotten once
     // the trips are read again.
     QList<std::pair<QString, qint64>> m_resumedElsewhere;

@@ -36,6 +36,17 @@ QList<QJsonObject> storePendingActions(PgStore &store, const QString &sessionId,
     return docs;
 }
 
+QList<QJsonObject> openWithPendingActions(PgStore &store, const QString &sessionId,
+                                          const QStringList &ids)
+{
+    QString error;
+    if (!store.open(&error)) {
+        qWarning("cannot open the store: %s", qPrintable(error));
+        return {};
+    }
+    return storePendingActions(store, sessionId, ids);
+}
+
 bool approveStored(PgStore &store, const QJsonObject &doc)
 {
     QJsonObject next = doc;

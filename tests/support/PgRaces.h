@@ -17,6 +17,10 @@ namespace interlock::test {
 QList<QJsonObject> storePendingActions(PgStore &store, const QString &sessionId,
                                        const QStringList &ids);
 
+// Opens `store`, then storePendingActions(); empty (with a warning) if either failed.
+QList<QJsonObject> openWithPendingActions(PgStore &store, const QString &sessionId,
+                                          const QStringList &ids);
+
 // Approves a pending action stored by storePendingActions() (version 1 → 2), as a reviewer's
 // decision would: whether it won (PgStore::updateAction).
 bool approveStored(PgStore &store, const QJsonObject &doc);
