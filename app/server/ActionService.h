@@ -79,6 +79,15 @@ private:
     // 403 self_approval when the approver is the owner or the opener of the action's session
     // (field: which of the session's fields names them), else no error.
     ApiError selfApproval(const QString &approverKey, const QString &sessionId);
+    // Why `who` may not decide the action as asked (not pending, killed, changed, their own
+    // session's), else no error.
+    ApiError undecidable(const Principal &who, const QJsonObject &action,
+                         const DecisionRequest &request);
+    // Adds an approval or an edit (with the edited payload scored again); once there are enough,
+    // the action is approved with `decision`. 409 already_approved for a second approval by the
+    // same person.
+    ApiError addApproval(QJsonObject &action, const DecisionRequest &request,
+                         const QJsonObject &approval, QJsonObject decision) const;
 
     Store &m_store;
     Clock &m_clock;
