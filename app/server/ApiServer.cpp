@@ -380,11 +380,14 @@ void ApiServer::openLiveness()
                 QJsonObject doc = change.data;
                 doc.insert(QStringLiteral("session_id"), change.sessionId);
                 doc.insert(QStringLiteral("at"), toRfc3339(m_clock->nowMs()));
-                if (!m_store->putSafetyRecord(
-                        QStringLiteral("liveness"), change.sessionId, doc,
-                        {{Transition{type, change.data, type, QStringLiteral("system:liveness"),
-                                     m_clock->nowMs()},
-                          change.sessionId, change.sessionId}}))
+                if (!m_store->putSafetyRecord(QStringLiteral("liveness"), change.sessionId, doc,
+                                              {{Transition{type,
+                                                           change.data,
+                                                           type,
+                                                           QStringLiteral("system:liveness"),
+                                                           m_clock->nowMs(),
+                                                           {}},
+                                                change.sessionId, change.sessionId}}))
                     qWarning("interlock: %s of session %s could not be stored", qPrintable(type),
                              qPrintable(change.sessionId));
                 if (change.lost)

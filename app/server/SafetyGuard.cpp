@@ -102,7 +102,7 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
         if (t.rule->act == BreakerRule::Act::Kill && !sessions.isEmpty()) {
             // Exactly the emergency stop: marked killed in memory first, then stored with the
             // pending actions cancelled and the supervisor told (session.killed).
-            const Principal policy{true, Role::Admin, actor, {}, false};
+            const Principal policy{true, Role::Admin, actor, {}, false, {}};
             m_sessions.kill(
                 policy, sessions,
                 {{QStringLiteral("reason"), QStringLiteral("breaker %1: %2")

@@ -51,7 +51,8 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
                         {QStringLiteral("owner"), s.owner.isEmpty() ? QJsonValue() : s.owner}},
                        QStringLiteral("session.open"),
                        actorOf(who),
-                       s.createdAt};
+                       s.createdAt,
+                       {}};
     if (!m_store.insertSession(s, tokenHash(token), t,
                                s.supervised ? tokenHash(supervisorToken) : QByteArray()))
         return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session")), {}};
@@ -170,10 +171,13 @@ SessionService::Ended SessionService::finish(const Principal &who, const QString
     const QString status = killed ? QStringLiteral("terminated") : QStringLiteral("ended");
     QJsonObject data = info;
     data.insert(QStringLiteral("status"), status);
-    const Transition t{QStringLiteral("session.") + status, data,
+    const Transition t{QStringLiteral("session.") + status,
+                       data,
                        QStringLiteral("session.") +
                            (killed ? QStringLiteral("terminate") : QStringLiteral("end")),
-                       actorOf(who), m_clock.nowMs()};
+                       actorOf(who),
+                       m_clock.nowMs(),
+                       {}};
     const auto ended = m_store.finishSession(id, status, info, t);
     if (!ended)
         return {{}, storeError(m_store.lastFailure(), QStringLiteral("The report"))};
