@@ -3,48 +3,18 @@
 // the indexes on its own).
 #include "PgSupport.h"
 
+#include "StoreSql.h"
 #include "core/Timestamp.h"
 
 #include <QJsonArray>
 
 namespace interlock {
 
+using storesql::historyWhere;
+using storesql::Sql;
 using namespace pg;
 
-namespace {
-// The WHERE clause shared by pages, exports and statistics.
-struct Where {
-    QString sql = QStringLiteral(" WHERE decided_at IS NOT NULL");
-    QVariantList binds;
-
-    void add(const QString &condition, const QVariant &value)
-    {
-        sql += QStringLiteral(" AND ") + condition;
-        binds.append(value);
-    }
-    void addIf(const QString &column, const QString &value)
-    {
-        if (!value.isEmpty())
-            add(column + QStringLiteral(" = ?"), value);
-    }
-};
-
-Where whereFor(const HistoryQuery &q)
-{
-    Where w;
-    if (q.from)
-        w.add(QStringLiteral("decided_at >= ?"), *q.from);
-    if (q.to)
-        w.add(QStringLiteral("decided_at < ?"), *q.to);
-    w.addIf(QStringLiteral("agent"), q.agent);
-    w.addIf(QStringLiteral("decided_by"), q.reviewer);
-    w.addIf(QStringLiteral("outcome"), q.outcome);
-    w.addIf(QStringLiteral("kind"), q.kind);
-    if (q.riskMin > 0)
-        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
-    return w;
-}
-} // namespace
+namespace {} // namespace
 
 std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qint64 at,
                                                       const QString &actor)
@@ -106,9 +76,9 @@ bool PgStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QStri
 
 HistoryPage PgStore::history(const HistoryQuery &query)
 {
-    Where w = whereFor(query);
+    Sql w = historyWhere(query);
     if (query.before) {
-        w.sql += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
+        w.text += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
         w.binds << query.before->first << query.before->first << query.before->second;
     }
     // The CSV columns are the same as the SQLite store's; the two times are formatted here.
@@ -119,7 +89,7 @@ HistoryPage PgStore::history(const HistoryQuery &query)
                              "h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     const QString sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
-                        w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
+                        w.text + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
     return reading([&] {
         QSqlQuery &q = prepared(sql);
         for (const QVariant &b : std::as_const(w.binds))
@@ -162,9 +132,9 @@ StatsRows PgStore::statsRows(std::optional<qint64> from, std::optional<qint64> t
     HistoryQuery range;
     range.from = from;
     range.to = to;
-    const Where w = whereFor(range);
+    const Sql w = historyWhere(range);
     const auto grouped = [&](const QString &key, bool withBucket) {
-        Where where = w;
+        Sql where = w;
         if (!withBucket) {
             if (from)
                 where.add(QStringLiteral("decided_day >= ?"), *from / 86'400'000);
@@ -177,7 +147,7 @@ StatsRows PgStore::statsRows(std::optional<qint64> from, std::optional<qint64> t
                        : QStringLiteral(
                              "SELECT %1, outcome, 0, count(*) FROM actions%2 GROUP BY %1, outcome");
         return reading([&] {
-            QSqlQuery &q = prepared(sql.arg(key, where.sql));
+            QSqlQuery &q = prepared(sql.arg(key, where.text));
             for (const QVariant &b : std::as_const(where.binds))
                 q.addBindValue(b);
             QList<StatsGroup> out;

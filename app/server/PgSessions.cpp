@@ -3,6 +3,7 @@
 // termination on another server is done once.
 #include "PgSupport.h"
 
+#include "StoreSql.h"
 #include "core/Timestamp.h"
 
 #include <QJsonArray>
@@ -114,29 +115,19 @@ bool PgStore::closeSession(const SessionRecord &s, const QString &status, const 
             return false;
         while (q.next()) {
             const QJsonObject doc = parseDoc(q.value(0));
-            if (doc.value(QStringLiteral("status")).toString() == QLatin1String("pending") ||
-                doc.value(QStringLiteral("delivered_at")).isNull())
+            if (storesql::cancelledByKill(doc))
                 open.append(doc);
         }
         q.finish();
     }
     for (QJsonObject doc : std::as_const(open)) {
-        const int version = doc.value(QStringLiteral("version")).toInt();
-        doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
-        doc.insert(QStringLiteral("version"), version + 1);
+        const Transition event = storesql::cancelByKill(doc, actor, at);
         const QString id = doc.value(QStringLiteral("id")).toString();
         QSqlQuery &q = prepared(QStringLiteral(
             "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
-        q.addBindValue(version + 1);
+        q.addBindValue(doc.value(QStringLiteral("version")).toInt());
         q.addBindValue(compact(doc));
         q.addBindValue(id);
-        const Transition event{QStringLiteral("action.updated"),
-                               {{QStringLiteral("status"), QStringLiteral("cancelled")},
-                                {QStringLiteral("version"), version + 1},
-                                {QStringLiteral("kind"), doc.value(QStringLiteral("kind"))}},
-                               {},
-                               actor,
-                               at};
         if (!execute(q) || !writeHistoryColumns(doc, at, actor) ||
             !writeTransition(event, s.id, id, id))
             return false;

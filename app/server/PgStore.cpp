@@ -1,6 +1,7 @@
 // The PostgreSQL store: the chain of events and audit entries written at commit, tokens and
 // actions.
 #include "PgSupport.h"
+#include "StoreSql.h"
 
 #include "core/Timestamp.h"
 
@@ -326,40 +327,14 @@ std::optional<QJsonObject> PgStore::action(const QString &id)
 
 ActionPage PgStore::actions(const ActionQuery &query)
 {
-    QString sql = QStringLiteral("SELECT doc, risk_score, seq FROM actions WHERE risk_score >= ?");
-    QVariantList binds{query.riskMin};
-    const auto filter = [&](const QString &column, const QString &value) {
-        if (!value.isEmpty()) {
-            sql += QStringLiteral(" AND ") + column + QStringLiteral(" = ?");
-            binds.append(value);
-        }
-    };
-    filter(QStringLiteral("status"), query.status);
-    filter(QStringLiteral("agent"), query.agent);
-    filter(QStringLiteral("kind"), query.kind);
-    filter(QStringLiteral("session_id"), query.sessionId);
-    if (query.after) {
-        sql += QStringLiteral(" AND risk_score <= ? AND (risk_score < ? OR seq > ?)");
-        binds << query.after->first << query.after->first << query.after->second;
-    }
-    sql += QStringLiteral(" ORDER BY risk_score DESC, seq ASC LIMIT ?");
-    binds.append(query.limit + 1);
+    const storesql::Sql sql = storesql::actionsPage(query);
     return reading([&] {
-        QSqlQuery &q = prepared(sql);
-        for (const QVariant &b : std::as_const(binds))
+        QSqlQuery &q = prepared(sql.text);
+        for (const QVariant &b : std::as_const(sql.binds))
             q.addBindValue(b);
-        ActionPage page;
         if (!execute(q))
-            return page;
-        std::pair<int, qint64> last{0, 0};
-        while (q.next()) {
-            if (page.docs.size() == query.limit) {
-                page.next = last;
-                break;
-            }
-            page.docs.append(q.value(0).toString().toUtf8());
-            last = {q.value(1).toInt(), q.value(2).toLongLong()};
-        }
+            return ActionPage();
+        ActionPage page = storesql::readActionsPage(q, query.limit);
         q.finish();
         return page;
     });

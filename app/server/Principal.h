@@ -18,7 +18,7 @@ struct Principal {
     bool sessionClosed = false; // a session token whose session was killed or has ended
     // A session token's session as the Authenticator read it for this request: the handler
     // need not read it again (on PostgreSQL, a round trip per submission).
-    std::shared_ptr<const SessionRecord> session;
+    std::shared_ptr<const SessionRecord> session = nullptr;
 
     bool isSession() const { return authenticated && role == Role::Session; }
     bool isUser() const { return authenticated && isUserRole(role); }

@@ -2,6 +2,7 @@
 // grouped statistics.
 #include "SqliteSupport.h"
 
+#include "StoreSql.h"
 #include "core/Timestamp.h"
 
 #include <QJsonArray>
@@ -9,6 +10,8 @@
 
 namespace interlock {
 
+using storesql::historyWhere;
+using storesql::Sql;
 using namespace sqlite;
 
 namespace {
@@ -40,39 +43,6 @@ const char *const kHistoryColumns[] = {
     "h_sha TEXT",
     // What the deciding reviewer had on screen (decision.seen, issue #15).
     "seen_payload_sha256 TEXT", "seen_view_sha256 TEXT"};
-
-// The WHERE clause shared by pages, exports and statistics.
-struct Where {
-    QString sql = QStringLiteral(" WHERE decided_at IS NOT NULL");
-    QVariantList binds;
-
-    void add(const QString &condition, const QVariant &value)
-    {
-        sql += QStringLiteral(" AND ") + condition;
-        binds.append(value);
-    }
-    void addIf(const QString &column, const QString &value)
-    {
-        if (!value.isEmpty())
-            add(column + QStringLiteral(" = ?"), value);
-    }
-};
-
-Where whereFor(const HistoryQuery &q)
-{
-    Where w;
-    if (q.from)
-        w.add(QStringLiteral("decided_at >= ?"), *q.from);
-    if (q.to)
-        w.add(QStringLiteral("decided_at < ?"), *q.to);
-    w.addIf(QStringLiteral("agent"), q.agent);
-    w.addIf(QStringLiteral("decided_by"), q.reviewer);
-    w.addIf(QStringLiteral("outcome"), q.outcome);
-    w.addIf(QStringLiteral("kind"), q.kind);
-    if (q.riskMin > 0)
-        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
-    return w;
-}
 
 } // namespace
 
@@ -168,11 +138,11 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
 
 HistoryPage SqliteStore::history(const HistoryQuery &query)
 {
-    Where w = whereFor(query);
+    Sql w = historyWhere(query);
     if (query.before) {
         // Written so the index seeks to the cursor: the plain OR form makes SQLite sort every
         // row before the cursor on every page.
-        w.sql += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
+        w.text += QStringLiteral(" AND decided_at <= ? AND (decided_at < ? OR seq < ?)");
         w.binds << query.before->first << query.before->first << query.before->second;
     }
     const QString columns =
@@ -186,7 +156,7 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
                   "h_approvers, h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
             : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
-                            w.sql + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
+                            w.text + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
     for (const QVariant &b : std::as_const(w.binds))
         q.addBindValue(b);
     q.addBindValue(query.limit + 1);
@@ -226,11 +196,11 @@ StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint6
     HistoryQuery range;
     range.from = from;
     range.to = to;
-    const Where w = whereFor(range);
+    const Sql w = historyWhere(range);
     // Each query walks one index in its GROUP BY order (INDEXED BY: the planner would
     // otherwise pick the decided_at range and sort a million rows).
     const auto grouped = [&](const QString &key, const char *index, bool withBucket) {
-        Where where = w;
+        Sql where = w;
         if (!withBucket) {
             if (from)
                 where.add(QStringLiteral("decided_day >= ?"), *from / 86'400'000);
@@ -242,7 +212,7 @@ StatsRows SqliteStore::statsRows(std::optional<qint64> from, std::optional<qint6
                                         "INDEXED BY %3%2 GROUP BY %1, outcome, ttd_bucket")
                        : QStringLiteral("SELECT %1, outcome, 0, count(*) FROM actions INDEXED BY "
                                         "%3%2 GROUP BY %1, outcome");
-        QSqlQuery &q = prepared(sql.arg(key, where.sql, QString::fromLatin1(index)));
+        QSqlQuery &q = prepared(sql.arg(key, where.text, QString::fromLatin1(index)));
         for (const QVariant &b : std::as_const(where.binds))
             q.addBindValue(b);
         QList<StatsGroup> out;

@@ -1,5 +1,6 @@
 #include "SqliteSupport.h"
 
+#include "StoreSql.h"
 #include "core/Timestamp.h"
 
 // Session lifecycle in the SQLite store: open, kill (one or all), and the end of a session.
@@ -128,29 +129,19 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
             return false;
         while (q.next()) {
             const QJsonObject doc = parseDoc(q.value(0));
-            if (doc.value(QStringLiteral("status")).toString() == QLatin1String("pending") ||
-                doc.value(QStringLiteral("delivered_at")).isNull())
+            if (storesql::cancelledByKill(doc))
                 pending.append(doc);
         }
         q.finish();
     }
     for (QJsonObject doc : std::as_const(pending)) {
-        const int version = doc.value(QStringLiteral("version")).toInt();
-        doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
-        doc.insert(QStringLiteral("version"), version + 1);
+        const Transition event = storesql::cancelByKill(doc, actor, at);
         const QString id = doc.value(QStringLiteral("id")).toString();
         QSqlQuery &q = prepared(QStringLiteral(
             "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
-        q.addBindValue(version + 1);
+        q.addBindValue(doc.value(QStringLiteral("version")).toInt());
         q.addBindValue(compact(doc));
         q.addBindValue(id);
-        const Transition event{QStringLiteral("action.updated"),
-                               {{QStringLiteral("status"), QStringLiteral("cancelled")},
-                                {QStringLiteral("version"), version + 1},
-                                {QStringLiteral("kind"), doc.value(QStringLiteral("kind"))}},
-                               {},
-                               actor,
-                               at};
         if (!q.exec() || !writeHistoryColumns(doc, at, actor) ||
             !writeTransition(event, s.id, id, id))
             return false;

@@ -1,4 +1,5 @@
 #include "SqliteSupport.h"
+#include "StoreSql.h"
 
 #include "SqliteCheckpointer.h"
 #include "SqliteFileCheck.h"
@@ -501,43 +502,14 @@ std::optional<QJsonObject> SqliteStore::action(const QString &id)
 
 ActionPage SqliteStore::actions(const ActionQuery &query)
 {
-    QString sql = QStringLiteral("SELECT doc, risk_score, seq FROM actions WHERE risk_score >= ?");
-    QVariantList binds{query.riskMin};
-    const auto filter = [&](const QString &column, const QString &value) {
-        if (!value.isEmpty()) {
-            sql += QStringLiteral(" AND ") + column + QStringLiteral(" = ?");
-            binds.append(value);
-        }
-    };
-    filter(QStringLiteral("status"), query.status);
-    filter(QStringLiteral("agent"), query.agent);
-    filter(QStringLiteral("kind"), query.kind);
-    filter(QStringLiteral("session_id"), query.sessionId);
-    if (query.after) {
-        // Seeks to the cursor (the plain OR form would sort everything before it).
-        sql += QStringLiteral(" AND risk_score <= ? AND (risk_score < ? OR seq > ?)");
-        binds << query.after->first << query.after->first << query.after->second;
-    }
-    sql += QStringLiteral(" ORDER BY risk_score DESC, seq ASC LIMIT ?");
-    binds.append(query.limit + 1);
-
+    const storesql::Sql sql = storesql::actionsPage(query);
     QSqlQuery q(QSqlDatabase::database(m_connection));
-    q.prepare(sql);
-    for (const QVariant &b : std::as_const(binds))
+    q.prepare(sql.text);
+    for (const QVariant &b : std::as_const(sql.binds))
         q.addBindValue(b);
-    ActionPage page;
     if (!q.exec())
-        return page;
-    std::pair<int, qint64> last{0, 0};
-    while (q.next()) {
-        if (page.docs.size() == query.limit) {
-            page.next = last;
-            break;
-        }
-        page.docs.append(q.value(0).toByteArray());
-        last = {q.value(1).toInt(), q.value(2).toLongLong()};
-    }
-    return page;
+        return {};
+    return storesql::readActionsPage(q, query.limit);
 }
 
 bool SqliteStore::updateAction(const QJsonObject &doc, int expectedVersion,

@@ -80,7 +80,7 @@ struct Transition {
     qint64 at = 0;     // business time of the transition
     // A decision's reading time (issue #15), kept for the statistics in the same transaction
     // (the decision's JSON holds it too).
-    std::optional<ReviewRecord> review;
+    std::optional<ReviewRecord> review = std::nullopt;
 };
 
 struct ActionQuery {

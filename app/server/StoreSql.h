@@ -1,0 +1,41 @@
+#pragma once
+
+// What the SQLite and PostgreSQL stores share: the same tables, so the same statements and the
+// same reading of their rows. Internal to the stores' source files.
+#include "History.h"
+#include "Store.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QVariantList>
+
+class QSqlQuery;
+
+namespace interlock::storesql {
+
+// A statement's text and its bind values, in order.
+struct Sql {
+    QString text;
+    QVariantList binds;
+
+    void add(const QString &condition, const QVariant &value);
+    void addIf(const QString &column, const QString &value); // "column = ?" unless value is empty
+};
+
+// " WHERE decided_at IS NOT NULL AND …": the filter shared by history pages, exports and the
+// statistics.
+Sql historyWhere(const HistoryQuery &q);
+
+// The page of actions a query asks for, highest risk first (one row more than the page, to know
+// there is a next one): SELECT doc, risk_score, seq.
+Sql actionsPage(const ActionQuery &query);
+// Reads the rows of actionsPage() once executed.
+ActionPage readActionsPage(QSqlQuery &q, int limit);
+
+// A pending action, or an approved one never delivered, cancelled by its session's kill: the
+// document changed in place (status, version) and the event to write with it.
+Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at);
+// Whether the kill cancels it (pending, or approved and never collected).
+bool cancelledByKill(const QJsonObject &doc);
+
+} // namespace interlock::storesql
