@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <functional>
+#include <limits>
 
 using namespace interlock;
 using namespace interlock::test;
@@ -47,7 +48,7 @@ class Gateway
 {
 public:
     Gateway(const QUrl &url, const QString &enrollment, const QString &serverLog,
-            const QStringList &options = {})
+            const QStringList &options = {}, const QStringList &serverOptions = {})
     {
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         e.remove("INTERLOCK_SESSION_TOKEN");
@@ -66,7 +67,8 @@ public:
         m_process.start(
             QStringLiteral(INTERLOCKCTL_PATH),
             QStringList{"mcp-gateway", "--name", "echo"} + options +
-                QStringList{"--", INTERLOCKCTL_PATH, "bench", "mcp-echo", "--log", serverLog});
+                QStringList{"--", INTERLOCKCTL_PATH, "bench", "mcp-echo", "--log", serverLog} +
+                serverOptions);
         m_process.waitForStarted();
     }
     ~Gateway()
@@ -132,6 +134,17 @@ QStringList serverLines(const QString &path)
         return {};
     return QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
 }
+
+// Whether the server received `message` (the same JSON, written again by the gateway).
+bool serverGot(const QString &log, const QByteArray &message)
+{
+    const QJsonDocument expected = QJsonDocument::fromJson(message);
+    for (const QString &l : serverLines(log)) {
+        if (QJsonDocument::fromJson(l.toUtf8()) == expected)
+            return true;
+    }
+    return false;
+}
 } // namespace
 
 class TestMcpGateway : public QObject
@@ -187,7 +200,7 @@ private Q_SLOTS:
             R"({"jsonrpc":"2.0","id":"x-1","method":"vendor/unknown","params":{"b":[1,2],"a":"é"}})";
         g.sendRaw(odd + "\n");
         QCOMPARE(g.answerTo("x-1").value("error").toObject().value("code").toInt(), -32601);
-        QTRY_VERIFY(serverLines(log).contains(QString::fromUtf8(odd))); // byte for byte
+        QTRY_VERIFY(serverGot(log, odd)); // the same message (written again: see below)
         // A server-to-client request and the client's reply pass both ways.
         g.send(request("ask", "test/ask-client"));
         const QJsonObject asked =
@@ -195,10 +208,10 @@ private Q_SLOTS:
         QCOMPARE(asked.value("id").toString(), QStringLiteral("echo-server-1"));
         const QByteArray reply = R"({"jsonrpc":"2.0","id":"echo-server-1","result":{"roots":[]}})";
         g.sendRaw(reply + "\n");
-        QTRY_VERIFY(serverLines(log).contains(QString::fromUtf8(reply)));
+        QTRY_VERIFY(serverGot(log, reply));
         const QByteArray note = R"({"jsonrpc":"2.0","method":"notifications/initialized"})";
         g.sendRaw(note + "\n");
-        QTRY_VERIFY(serverLines(log).contains(QString::fromUtf8(note)));
+        QTRY_VERIFY(serverGot(log, note));
         QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
                      .body.value("actions")
                      .toArray()
@@ -227,7 +240,7 @@ private Q_SLOTS:
                                                                        {"destructiveHint", true},
                                                                        {"openWorldHint", false}}));
         QVERIFY(action.value("summary").toString().contains("claims by the server"));
-        QVERIFY(!serverLines(log).contains(QString::fromUtf8(call))); // held
+        QVERIFY(!serverGot(log, call)); // held
         decide(s, action, {{"decision", "approve"}});
         const QJsonObject answer = g.answerTo(7);
         QVERIFY(answer.value("result")
@@ -239,7 +252,7 @@ private Q_SLOTS:
                     .value("text")
                     .toString()
                     .contains("\"text\":\"hi\""));
-        QVERIFY(serverLines(log).contains(QString::fromUtf8(call)));
+        QVERIFY(serverGot(log, call));
         // The server's answer becomes the receipt.
         QTRY_COMPARE(
             s.call(s.token(Role::Reviewer), "GET", "/v1/actions/" + action.value("id").toString())
@@ -478,6 +491,69 @@ private Q_SLOTS:
         g.send(toolCall(70, "bare", {{"ok", true}}));
         decide(s, pending(s), {{"decision", "approve"}});
         QVERIFY(g.answerTo(70).contains("result"));
+    }
+
+    void aBareCrCannotHideACall()
+    {
+        // A CR is white space to JSON, so the gateway reads this line as one notification; a
+        // server that also ends lines at a CR (the MCP Python SDK) would read a tools/call in it
+        // and skip the fragments around it. The gateway sends on what it parsed, written again.
+        TestServer s;
+        const QString log = newLog();
+        Gateway g(s.url(), s.token(Role::Agent), log, {}, {"--cr-ends-lines"});
+        initialize(g);
+        const QByteArray hidden =
+            R"({"jsonrpc":"2.0","id":99,"method":"tools/call","params":{"name":"write_note","arguments":{"path":"/","text":"gone"}}})";
+        g.sendRaw(R"({"jsonrpc":"2.0","method":"notifications/message","params":{"x":)"
+                  "\r" +
+                  hidden + "\r}}\r\n");
+        // The server answers in order: had it run the hidden call, that answer came first.
+        g.send(request("after", "tools/list"));
+        g.answerTo("after");
+        QCOMPARE(g.count([](const QJsonObject &o) { return o.value("id") == 99; }), 0);
+        const QStringList received = serverLines(log);
+        for (const QString &l : received)
+            QVERIFY2(!l.contains('\r') && !l.startsWith(R"({"id":99)"), qPrintable(l));
+        QVERIFY(
+            serverGot(log, R"({"jsonrpc":"2.0","method":"notifications/message","params":{"x":)" +
+                               hidden + "}}"));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
+                     .body.value("actions")
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
+    void integersTheReviewerCannotSeeExactlyAreRefused()
+    {
+        // Qt's parser (and so the reviewer's view) rounds an integer beyond 64 bits; the server
+        // would read every digit. Refused; one that fits is held and carried exactly.
+        TestServer s;
+        const QString log = newLog();
+        Gateway g(s.url(), s.token(Role::Agent), log);
+        initialize(g);
+        g.sendRaw(
+            R"({"jsonrpc":"2.0","id":81,"method":"tools/call","params":{"name":"bare","arguments":{"to_account":12345678901234567891}}})"
+            "\n");
+        const QJsonObject refused = g.answerTo(QJsonValue::Null);
+        QCOMPARE(refused.value("error").toObject().value("code").toInt(), -32700);
+        QVERIFY(refused.value("error").toObject().value("message").toString().contains("64-bit"));
+        g.sendRaw(
+            R"({"jsonrpc":"2.0","id":82,"method":"tools/call","params":{"name":"bare","arguments":{"to_account":-9223372036854775808}}})"
+            "\n");
+        const QJsonObject action = pending(s);
+        QCOMPARE(action.value("payload")
+                     .toObject()
+                     .value("arguments")
+                     .toObject()
+                     .value("to_account")
+                     .toInteger(),
+                 std::numeric_limits<qint64>::min());
+        decide(s, action, {{"decision", "approve"}});
+        QVERIFY(g.answerTo(82).contains("result"));
+        QVERIFY(serverLines(log).last().contains("-9223372036854775808"));
+        for (const QString &l : serverLines(log))
+            QVERIFY2(!l.contains("12345678901234567891"), qPrintable(l));
     }
 
     void allowReadOnlyTrustsTheClaimOnlyWhenAskedTo()

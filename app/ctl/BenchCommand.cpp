@@ -46,6 +46,9 @@ int benchCommand(const QStringList &args)
     parser.addOption({QStringLiteral("log"),
                       QStringLiteral("mcp-echo: append every line received to FILE."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("cr-ends-lines"),
+                      QStringLiteral("mcp-echo: also end a line at a bare CR, as the MCP Python "
+                                     "SDK does.")});
     option("connections", "flood: idle connections held open (default 2000).", "2000");
     option("polls", "flood: long-polls parked (default 300).", "300");
     option("samples", "flood: kills timed, idle and flooded each (default 200).", "200");
@@ -103,7 +106,8 @@ int benchCommand(const QStringList &args)
         return code;
     const QStringList which = parser.positionalArguments().mid(1);
     if (which == QStringList{QStringLiteral("mcp-echo")}) // the MCP server of bench gateway
-        return runMcpEchoServer(parser.value(QStringLiteral("log")));
+        return runMcpEchoServer(parser.value(QStringLiteral("log")),
+                                parser.isSet(QStringLiteral("cr-ends-lines")));
     if (which == QStringList{QStringLiteral("hook")}) {
         int runs = 0;
         if (!readInt(parser, "runs", 1, 100000, &runs))

@@ -258,11 +258,12 @@ int mcpGatewayCommand(const QStringList &args)
                                  QStringLiteral("The MCP server to run, after --."),
                                  QStringLiteral("-- CMD [ARGS…]"));
     int code = Ok;
-    if (!parseArguments(parser, args,
-                        QStringLiteral("A stdio MCP proxy: start it instead of the MCP server. "
-                                       "Every tools/call waits for a reviewer in Interlock; "
-                                       "everything else passes unchanged."),
-                        &code))
+    if (!parseArguments(
+            parser, args,
+            QStringLiteral("A stdio MCP proxy: start it instead of the MCP server. "
+                           "Every tools/call waits for a reviewer in Interlock; "
+                           "everything else passes (written again as the gateway parsed it)."),
+            &code))
         return code;
     integrations::McpGateway::Options o;
     o.server = serverUrl(parser);

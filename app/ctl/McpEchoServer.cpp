@@ -5,7 +5,9 @@
 //   bare       {…}           claims nothing
 // tools/call answers {"content":[{"type":"text","text": <the call as JSON>}]}. The request
 // "test/ask-client" makes it send a server-to-client request (roots/list) first. Every line it
-// receives is appended to --log, so a test can prove what reached the server.
+// receives is appended to --log, so a test can prove what reached the server. With
+// --cr-ends-lines it also ends a line at a bare CR and skips what does not parse, as the MCP
+// Python SDK's stdio transport does (Python's universal newlines).
 #include "McpEchoServer.h"
 
 #include <QFile>
@@ -56,7 +58,7 @@ QJsonObject result(const QJsonValue &id, const QJsonObject &result)
 }
 } // namespace
 
-int runMcpEchoServer(const QString &logPath)
+int runMcpEchoServer(const QString &logPath, bool crEndsLines)
 {
     QFile log(logPath);
     if (!logPath.isEmpty() && !log.open(QIODevice::Append))
@@ -70,9 +72,7 @@ int runMcpEchoServer(const QString &logPath)
               {QStringLiteral("openWorldHint"), false}}),
         tool("bare", {{QStringLiteral("type"), QStringLiteral("object")}}, {})};
     int asked = 0;
-    std::string raw;
-    while (std::getline(std::cin, raw)) {
-        const QByteArray line = QByteArray::fromStdString(raw);
+    const auto handle = [&](const QByteArray &line) {
         if (log.isOpen()) {
             log.write(line + '\n');
             log.flush();
@@ -81,7 +81,7 @@ int runMcpEchoServer(const QString &logPath)
         const QString method = m.value(QStringLiteral("method")).toString();
         const QJsonValue id = m.value(QStringLiteral("id"));
         if (method.isEmpty() || id.isUndefined())
-            continue; // notifications and the client's replies
+            return; // notifications and the client's replies
         if (method == QLatin1String("initialize")) {
             send(result(
                 id,
@@ -114,6 +114,18 @@ int runMcpEchoServer(const QString &logPath)
                   {QStringLiteral("error"),
                    QJsonObject{{QStringLiteral("code"), -32601},
                                {QStringLiteral("message"), QStringLiteral("Method not found")}}}});
+        }
+    };
+    std::string raw;
+    while (std::getline(std::cin, raw)) {
+        const QByteArray read = QByteArray::fromStdString(raw);
+        if (!crEndsLines) {
+            handle(read);
+            continue;
+        }
+        for (const QByteArray &line : read.split('\r')) {
+            if (!line.isEmpty())
+                handle(line);
         }
     }
     return 0;

@@ -5,6 +5,6 @@
 namespace interlock::ctl {
 
 // A minimal stdio MCP server (see McpEchoServer.cpp); returns at the end of its input.
-int runMcpEchoServer(const QString &logPath);
+int runMcpEchoServer(const QString &logPath, bool crEndsLines = false);
 
 } // namespace interlock::ctl

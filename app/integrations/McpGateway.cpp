@@ -46,14 +46,23 @@ bool writeAllFd(int fd, const QByteArray &data)
 
 bool parseStrict(const QByteArray &line, int maxDepth, QJsonDocument *doc, QString *error)
 {
-    const JsonScan scan =
-        scanJson(std::string_view(line.constData(), size_t(line.size())), JsonScanLimits{maxDepth});
+    const JsonScan scan = scanJson(std::string_view(line.constData(), size_t(line.size())),
+                                   JsonScanLimits{maxDepth, true});
     if (!scan.ok) {
         *error = QString::fromStdString(scan.error);
         return false;
     }
     *doc = QJsonDocument::fromJson(line);
     return true;
+}
+
+// What is sent on to the MCP server: the message as parsed, written again on one line. Never the
+// client's own bytes: a receiver that also ends lines at a bare CR (Python's text streams) would
+// read a second message hidden in what the gateway parsed as one (JSON allows a CR as white
+// space), and the reviewer must see what the server reads.
+QByteArray rewritten(const QJsonDocument &doc)
+{
+    return doc.toJson(QJsonDocument::Compact);
 }
 } // namespace
 
@@ -178,7 +187,7 @@ void McpGateway::onClientLine(const QByteArray &line)
     if (m_stopping)
         return;
     if (line.trimmed().isEmpty())
-        return toServer(line);
+        return; // nothing to forward
     QJsonDocument doc;
     QString problem;
     if (!parseStrict(line, m_options.maxDepth, &doc, &problem))
@@ -201,7 +210,7 @@ void McpGateway::onClientLine(const QByteArray &line)
                         .object());
         }
         if (!holdsCall)
-            return toServer(line);
+            return toServer(rewritten(doc));
         if (!refusals.isEmpty())
             toClient(QJsonDocument(refusals).toJson(QJsonDocument::Compact));
         return;
@@ -222,7 +231,7 @@ void McpGateway::onClientLine(const QByteArray &line)
                                        QStringLiteral("Interlock gateway: a tools/call needs a "
                                                       "string or integer id")));
         m_receipts.callArrived();
-        return hold(message, line);
+        return hold(message, rewritten(doc));
     }
     if (method == QLatin1String("tools/list") && mcp::isValidId(id)) {
         if (m_listRequests.size() > 1000)
@@ -235,7 +244,7 @@ void McpGateway::onClientLine(const QByteArray &line)
         if (m_held.count(key))
             return cancel(key);
     }
-    toServer(line);
+    toServer(rewritten(doc));
 }
 
 void McpGateway::hold(const QJsonObject &request, const QByteArray &line)

@@ -1,6 +1,7 @@
 #include "JsonScan.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <cstdio>
 #include <unordered_set>
@@ -66,6 +67,8 @@ private:
 
     bool number()
     {
+        const std::size_t start = m_pos;
+        bool integer = true;
         const auto digit = [this] {
             return m_pos < m_text.size() && m_text[m_pos] >= '0' && m_text[m_pos] <= '9';
         };
@@ -80,6 +83,7 @@ private:
                 ++m_pos;
         }
         if (m_pos < m_text.size() && m_text[m_pos] == '.') {
+            integer = false;
             ++m_pos;
             if (!digit())
                 return fail("invalid number");
@@ -87,6 +91,7 @@ private:
                 ++m_pos;
         }
         if (m_pos < m_text.size() && (m_text[m_pos] == 'e' || m_text[m_pos] == 'E')) {
+            integer = false;
             ++m_pos;
             if (m_pos < m_text.size() && (m_text[m_pos] == '+' || m_text[m_pos] == '-'))
                 ++m_pos;
@@ -94,6 +99,14 @@ private:
                 return fail("invalid number");
             while (digit())
                 ++m_pos;
+        }
+        if (integer && m_limits.exactIntegers) {
+            std::int64_t value = 0;
+            const char *first = m_text.data() + start;
+            const char *last = m_text.data() + m_pos;
+            if (std::from_chars(first, last, value).ec != std::errc())
+                return fail(
+                    "an integer outside the 64-bit range (it would not be carried exactly)");
         }
         return true;
     }

@@ -16,6 +16,9 @@ namespace interlock::integrations {
 
 struct JsonScanLimits {
     int maxDepth = 64;
+    // Refuse integers outside the 64-bit range: Qt's parser (and so what a reviewer is shown)
+    // would round them, while the receiver may read every digit.
+    bool exactIntegers = false;
 };
 
 struct JsonScan {
