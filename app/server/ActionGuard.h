@@ -13,6 +13,9 @@ class ActionGuard
 public:
     virtual ~ActionGuard() = default;
 
+    // A submission before it is scored: what refuses it whatever it holds (423 session_frozen),
+    // so that a frozen session's submissions cost no scoring.
+    virtual ApiError refuseUnscored(const SessionRecord &session) = 0;
     // A scored submission, before it is stored: an error refuses it (423 session_frozen; a
     // breaker that kills answers 403 session_killed).
     virtual ApiError admit(const SessionRecord &session, const QJsonObject &action) = 0;

@@ -79,6 +79,10 @@ ActionService::Outcome ActionService::submit(const Principal &who, const QJsonOb
                                                      : m_store.session(who.sessionId);
     if (!session)
         return {{}, false, ApiError::sessionKilled()};
+    if (m_guard) {
+        if (const ApiError e = m_guard->refuseUnscored(*session); e.isError())
+            return {{}, false, e};
+    }
 
     const RiskInput input = RiskInput::from(s);
     const RiskAssessment risk = m_risk.assess(input);

@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 #include <QRegularExpression>
+#include <QSet>
 #include <QUrl>
 
 namespace interlock {
@@ -125,14 +126,17 @@ QStringList Addresses::mailboxes(const QString &list)
 QStringList Addresses::recipients(const QString &list)
 {
     QStringList out = mailboxes(list);
+    QSet<QString> seen(out.cbegin(), out.cend()); // not out.contains(): quadratic in the list
     static const FastRegex word(QStringLiteral("[^\\s,;<>\"()]+@[^\\s,;<>\"()]+"));
     for (qsizetype from = 0;;) {
         const FastRegex::Match m = word.search(list, from);
         if (!m)
             break;
         const QString w = m.text(list);
-        if (!out.contains(w))
+        if (!seen.contains(w)) {
+            seen.insert(w);
             out.append(w);
+        }
         from = m.end();
     }
     return out;
@@ -241,10 +245,13 @@ QStringList Addresses::hostsInCommand(const QString &command)
     static const FastRegex bareIp(
         QStringLiteral("(?<![\\w.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\w.])"));
     QStringList out;
-    const auto add = [&out](const QString &host) {
+    QSet<QString> seen;
+    const auto add = [&out, &seen](const QString &host) {
         const QString h = decodeHost(host);
-        if (!h.isEmpty() && !out.contains(h))
+        if (!h.isEmpty() && !seen.contains(h)) {
+            seen.insert(h);
             out.append(h);
+        }
     };
     const auto each = [&command](const FastRegex &re, const auto &found) {
         for (qsizetype from = 0;;) {

@@ -129,11 +129,18 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
                            .arg(firstMessage));
 }
 
-ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &action)
+ApiError SafetyGuard::refuseUnscored(const SessionRecord &session)
 {
     if (m_freezes.isFrozen(session.id, session.agent))
         return frozenError(QStringLiteral("This session is frozen by a circuit breaker; nothing "
                                           "more is accepted until a person resumes it."));
+    return {};
+}
+
+ApiError SafetyGuard::admit(const SessionRecord &session, const QJsonObject &action)
+{
+    if (const ApiError e = refuseUnscored(session); e.isError())
+        return e;
     const QList<BreakerTrip> trips = m_breakers.check(
         session.id, session.agent, str(action, "kind"), factsOf(action), m_clock.nowMs());
     if (trips.isEmpty())

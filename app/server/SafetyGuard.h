@@ -29,6 +29,7 @@ public:
     // Reads the trips and grants back and refills the breakers' windows from recent actions.
     void load();
 
+    ApiError refuseUnscored(const SessionRecord &session) override;
     ApiError admit(const SessionRecord &session, const QJsonObject &action) override;
     void describe(const QJsonObject &action, QJsonObject &eventData) const override;
     QJsonObject submitted(const QJsonObject &action) override;
