@@ -115,27 +115,79 @@ private Q_SLOTS:
         closeRaw({a, b, c, e0, e, f});
     }
 
-    void atTheCapWithOnlyRequestsInProgressANewConnectionIsRefused()
+    void requestsWaitingForTheApiThreadNeverFillTheTable()
     {
-        Daemon d(limits({QStringLiteral("max-connections=3")}));
+        // Found by an attack helper: an agent kept the API thread busy and filled every
+        // connection with a complete request waiting for it; none could be evicted, so the
+        // on-call person's kill, on a new connection, was refused. Requests beyond an eighth
+        // short of the cap are answered 503 at once, which leaves them evictable.
+        Daemon d(limits({QStringLiteral("max-connections=8")}));
         QVERIFY(d.running());
         const auto session = d.openSession(QStringLiteral("waiter"));
         const QString action =
             d.call(session.token, "POST", QStringLiteral("/v1/actions"), sampleAction())
                 .body.value(QStringLiteral("id"))
                 .toString();
-        const int a = openRaw(d.port(), waitingDecision(action, session.token));
-        const int b = openRaw(d.port(), waitingDecision(action, session.token));
-        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 2); // the probe takes the third
-        const int c = openRaw(d.port(), waitingDecision(action, session.token));
-        // Three requests in progress: the next connection finds nothing to evict and is closed.
-        const int e = openRaw(d.port());
-        QTRY_VERIFY(closedByServer(e));
-        for (int fd : {a, b, c})
-            QVERIFY(!closedByServer(fd));
-        QCOMPARE(d.metric("interlock_waiting_requests"), -1); // refused too: the cap is full
-        closeRaw({a, b, c, e});
-        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 0);
+        QVERIFY(!action.isEmpty());
+        // Six parked long-polls (the metric's own request is the seventh, which is allowed),
+        // then seven more: one parks, six are answered 503 at once.
+        QList<int> all;
+        for (int i = 0; i < 6; ++i)
+            all << openRaw(d.port(), waitingDecision(action, session.token));
+        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 6);
+        for (int i = 0; i < 7; ++i)
+            all << openRaw(d.port(), waitingDecision(action, session.token));
+        // Each is answered 503 at once, and may then be evicted for a later one (a reset can
+        // take the unread answer with it): either way no longer waiting.
+        QHash<int, QByteArray> answers;
+        QSet<int> gone;
+        const auto notWaiting = [&] {
+            for (int fd : std::as_const(all)) {
+                char buffer[4096];
+                for (;;) {
+                    const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+                    if (n > 0) {
+                        answers[fd].append(buffer, n);
+                        continue;
+                    }
+                    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+                        gone.insert(fd);
+                    break;
+                }
+            }
+            int n = 0;
+            for (int fd : std::as_const(all))
+                n += gone.contains(fd) || statusOf(answers[fd]) == 503;
+            return n;
+        };
+        QTRY_COMPARE(notWaiting(), 6);
+        QList<int> parked;
+        int busy = 0;
+        for (int fd : std::as_const(all)) {
+            if (statusOf(answers[fd]) == 503) {
+                ++busy;
+                QVERIFY(answers[fd].contains("server_busy"));
+                QVERIFY(answers[fd].contains("Retry-After: 1"));
+            } else if (!gone.contains(fd)) {
+                QVERIFY(answers[fd].isEmpty());
+                parked << fd;
+            }
+        }
+        QCOMPARE(parked.size(), 7);
+        QVERIFY(busy >= 1);
+        const ApiResult kill = d.call(d.token(Role::Oncall), "POST",
+                                      QStringLiteral("/v1/sessions/%1/kill").arg(session.id));
+        QCOMPARE(kill.status, 200);
+        QCOMPARE(kill.body.value(QStringLiteral("recorded")).toBool(), true);
+        // The parked long-polls are answered (the kill cancels their action).
+        for (int fd : std::as_const(parked)) {
+            QByteArray answer;
+            QTRY_VERIFY((answer += readRaw(fd)).contains("cancelled"));
+            QCOMPARE(statusOf(answer), 200);
+        }
+        QVERIFY(d.metric("interlock_requests_busy_total") >= busy);
+        QCOMPARE(d.metric("interlock_connections_refused_total"), 0);
+        closeRaw(all);
     }
 
     void timeoutsCloseIdleSlowAndStalledConnections()

@@ -4,6 +4,7 @@
 
 #include <QTcpServer>
 #include <QThread>
+#include <algorithm>
 
 namespace interlock {
 
@@ -23,6 +24,13 @@ http::TransportSettings settingsFrom(const Limits &limits)
     s.maxConnections = limits.maxConnections;
     s.maxConnectionsPerPeer = limits.maxConnectionsPerPeer;
     return s;
+}
+
+// A connection whose request waits for the API thread cannot be evicted: this many of the
+// connection cap are kept for the others (an eighth, 1 to 1,024).
+int forwardLimit(int maxConnections)
+{
+    return maxConnections - std::clamp(maxConnections / 8, 1, 1024);
 }
 } // namespace
 
@@ -47,9 +55,11 @@ HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, const L
                 [this](HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel) {
                     if (m_front && m_front(request, channel))
                         return;
-                    forward(std::move(request), std::move(channel));
+                    if (takeForwardSlot(*channel))
+                        forward(std::move(request), std::move(channel));
                 },
                 *m_counters);
+            m_maxForwarded = forwardLimit(m_table->maxConnections());
         },
         Qt::BlockingQueuedConnection);
 }
@@ -107,6 +117,31 @@ quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QSt
         },
         Qt::BlockingQueuedConnection);
     return bound;
+}
+
+bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel)
+{
+    // An agent that keeps the API thread busy could otherwise fill every connection with a
+    // complete request waiting for it: none could be evicted, and a new connection, an on-call
+    // person's kill among them, would be refused. Past the limit a request is answered 503 here
+    // at once; its connection, idle again, can be evicted, and the control path answers kills on
+    // this thread.
+    if (m_forwarded->load() >= m_maxForwarded) {
+        ++m_counters->busy;
+        const QByteArray body =
+            R"({"error":{"code":"server_busy","message":"Too many requests are waiting for )"
+            R"(this server; try again shortly."}})";
+        // At once, not queued: the connection must be evictable before the next one is taken.
+        channel.deliverNow({http::ResponsePart::Kind::Whole,
+                            503,
+                            "application/json",
+                            {{"Retry-After", "1"}},
+                            body});
+        return false;
+    }
+    ++*m_forwarded;
+    channel.keep(std::shared_ptr<void>(nullptr, [n = m_forwarded](void *) { --*n; }));
+    return true;
 }
 
 void HttpServerAdapter::forward(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel)

@@ -4,6 +4,7 @@
 #include "core/Limits.h"
 
 #include <QHostAddress>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -54,9 +55,16 @@ public:
     const http::TransportCounters &counters() const { return *m_counters; }
     int maxConnections() const;
 
+    // How many requests from clients may wait for (or be served by) the API thread at once.
+    int maxForwarded() const { return m_maxForwarded; }
+
 private:
+    bool takeForwardSlot(http::ReplyChannel &channel);
+
     Dispatch m_dispatch;
     ReplyGate *m_gate;
+    std::shared_ptr<std::atomic<int>> m_forwarded = std::make_shared<std::atomic<int>>(0);
+    int m_maxForwarded = 0;
     std::unique_ptr<http::TransportCounters> m_counters;
     QThread *m_io;
     QObject *m_anchor;                // lives on the I/O thread

@@ -26,6 +26,7 @@ struct TransportCounters {
     std::atomic<qint64> evicted{0};
     std::atomic<qint64> refused{0};
     std::atomic<qint64> timedOut{0};
+    std::atomic<qint64> busy{0}; // answered 503 at once: too many requests wait for the API thread
     std::atomic<int> open{0};
 };
 

@@ -57,6 +57,18 @@ void ReplyChannel::post(ResponsePart part)
         Qt::QueuedConnection);
 }
 
+void ReplyChannel::deliverNow(ResponsePart part)
+{
+    ReplySink *sink = nullptr;
+    {
+        const QMutexLocker lock(&m_mutex);
+        if (!m_open)
+            return;
+        sink = m_sink;
+    }
+    sink->deliver(this, std::move(part));
+}
+
 qint64 ReplyChannel::unsent() const
 {
     const QMutexLocker lock(&m_mutex);

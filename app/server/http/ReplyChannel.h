@@ -60,6 +60,9 @@ public:
     void detach();
     bool isOpen() const;
     void post(ResponsePart part);
+    // On the writing end's own thread: hands `part` over at once instead of queued (the
+    // connection is then idle again before this returns).
+    void deliverNow(ResponsePart part);
     // Bytes posted and not yet written to the socket: streams keep it bounded.
     qint64 unsent() const;
     // channelWritable() once unsent() falls to `lowWater` or below.
@@ -70,6 +73,9 @@ public:
     void close();  // the client left: tells the source
     void done();   // the answer is complete: nothing more is accepted, nobody is told
     void finish(); // a HEAD answer's head is written: tells the source to stop producing
+
+    // Keeps `what` as long as the channel lives (until both ends let go of it).
+    void keep(std::shared_ptr<void> what) { m_kept = std::move(what); }
 
 private:
     void notify(void (ReplySource::*what)());
@@ -83,6 +89,7 @@ private:
     const bool m_headOnly;
     qint64 m_unsent = 0;
     qint64 m_lowWater = -1;
+    std::shared_ptr<void> m_kept;
 };
 
 } // namespace interlock::http
