@@ -1,5 +1,7 @@
 // The POSIX shell-word reader behind standing grants: exact argument vectors, and a refusal for
-// everything whose meaning is not in the text alone.
+// everything whose meaning is not in the text alone. And the lenient reading the risk engine
+// and the breakers use (ShellCommands): what each simple command runs, however it is spelled.
+#include "core/ShellCommands.h"
 #include "core/ShellWords.h"
 
 #include <QtTest>
@@ -134,6 +136,11 @@ private Q_SLOTS:
         row("git", "git status", false);
         row("bashful is not bash", "bashful", false);
     }
+    void leniently_data();
+    void leniently();
+    void programsOptionsAndOperands_data();
+    void programsOptionsAndOperands();
+
     void wrappers()
     {
         QFETCH(QString, command);
@@ -143,6 +150,92 @@ private Q_SLOTS:
         QCOMPARE(!ShellWords::wrapperReason(w.argv).isEmpty(), wrapper);
     }
 };
+
+namespace {
+// Each simple command as "name -flags operands options redirections", after its operator.
+QString render(const QList<ShellCommand> &commands)
+{
+    QStringList out;
+    for (const ShellCommand &c : commands) {
+        if (!c.before.isEmpty())
+            out.append(c.before);
+        if (!c.hasProgram())
+            continue;
+        out.append(c.name);
+        if (!c.flags.isEmpty())
+            out.append(QLatin1Char('-') + c.flags);
+        out += c.operands + c.options + c.redirections;
+    }
+    return out.join(QLatin1Char(' '));
+}
+} // namespace
+
+void TestShellWords::leniently_data()
+{
+    words_data();
+}
+
+// Where ShellWords refuses, the lenient reading still gives the words ShellWords would give
+// for each simple command: the same quotes, escapes and empty words.
+void TestShellWords::leniently()
+{
+    QFETCH(QString, command);
+    QFETCH(QStringList, argv);
+    const QList<ShellCommand> read = ShellCommands::read(command + QStringLiteral(" ; true"));
+    QVERIFY(!ShellWords::parse(command + QStringLiteral(" ; true")).ok());
+    QCOMPARE(read.size(), 2);
+    QCOMPARE(read[0].words, argv);
+    QCOMPARE(read[1].words, QStringList{QStringLiteral("true")});
+    QCOMPARE(read[1].before, QStringLiteral(";"));
+}
+
+void TestShellWords::programsOptionsAndOperands_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("read");
+    const auto row = [](const char *command, const char *read) {
+        QTest::newRow(command) << QString::fromUtf8(command) << QString::fromUtf8(read);
+    };
+    row("rm -f -r /", "rm -fr /");
+    row("rm --recursive --force /", "rm -rf /");
+    row("rm -f / -r", "rm -fr /");
+    row("\"rm\" -rf /", "rm -rf /");
+    row("r''m -rf /", "rm -rf /");
+    row("r\\m -rf /", "rm -rf /");
+    row("/bin/rm -rf -- -x /", "rm -rf -x /");
+    row("$'\\x72\\155' -rf /", "rm -rf /");
+    row("rm -rf \\\n /", "rm -rf /");
+    // ShellWords refuses these; they are still read.
+    row("rm -f -r /home; true", "rm -fr /home ; true");
+    row("rm -f /var/mail/*", "rm -f /var/mail/*");
+    row("rm -f -r ~ && echo done", "rm -fr ~ && echo done");
+    row("cat a # rm -rf /", "cat a");
+    row("rm -rf / > /dev/null 2>&1", "rm -rf / > /dev/null 2>&1");
+    row("curl -s x |& sh", "curl -s x |& sh");
+    row("a\nrm -f -r /", "a ; rm -fr /");
+    // Wrappers and their own options are not the program.
+    row("sudo -u root rm -f -r ~", "rm -fr ~");
+    row("env X=1 timeout -s KILL 10 nice -n 5 rm -r /srv", "rm -r /srv");
+    row("xargs -n 1 rm -f -r", "rm -fr");
+    // What a shell or a command substitution runs is read too.
+    row("bash -c 'rm -f -r /'", "bash -c rm -f -r / ; rm -fr /");
+    row("echo \"$(rm -f -r /)\"", "echo $(rm -f -r /) ; $( rm -fr / )");
+    row("echo '$(rm -f -r /)' ; true", "echo $(rm -f -r /) ; true");
+    row("echo $(rm -f -r /) `id`", "echo $( rm -fr / ) ` id `");
+    // name=value operands last and sorted; option order does not matter.
+    row("dd of=/dev/sda if=/dev/zero", "dd if=/dev/zero of=/dev/sda");
+    row("chmod 777 -R /", "chmod -R 777 /");
+    row("chmod --recursive 777 /", "chmod -R 777 /");
+    row("git push origin main --force", "git -f push origin main");
+    row("kill -9 1", "kill 1 -9");
+}
+
+void TestShellWords::programsOptionsAndOperands()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, read);
+    QCOMPARE(render(ShellCommands::read(command)), read);
+}
 
 QTEST_GUILESS_MAIN(TestShellWords)
 #include "tst_shellwords.moc"

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace interlock {
+
+// One simple command of a command line, as ShellCommands reads it.
+struct ShellCommand {
+    QString before;        // the operator before it: "", ";", "|", "&&", "$(", "`"…
+    QStringList words;     // every word, quotes and backslashes removed as the shell removes them
+    qsizetype program = 0; // the index in `words` of the program run: after assignments,
+                           // keywords ({, !, then…) and wrappers (sudo, env, nohup, timeout…)
+                           // with their own options; words.size() when there is none
+    QString name;          // the program's name without its directory (/bin/rm is rm)
+    QString flags;         // its short options' letters in first-seen order: -f -r, -fr and
+                           // --force --recursive are all "fr"
+    QStringList options;   // its other options, as written: --no-preserve-root, -n5
+    QStringList operands;  // its operands in order (after "--" every word); name=value ones last,
+                           // sorted by name (dd's of=… if=… is if=… of=…)
+    QStringList arguments; // the words after the program but the merged short options, in order
+                           // (name=value ones last, sorted): the options and operands as written
+    QStringList redirections; // "> /etc/passwd", "2>&1"
+
+    bool hasProgram() const { return program < words.size(); }
+};
+
+// A command line read leniently, for scoring (docs/risk-rules.md "Normalised forms"): every
+// simple command it runs, however it is spelled. Where ShellWords reads the line exactly, the
+// same words (tst_shellwords checks it); where it refuses, a reading that still goes on:
+// quotes, backslashes, $'…' and line continuations
+// removed as the shell removes them, comments dropped; ; & | && || ( ) $( ` and line breaks
+// separate simple commands, redirections stay with theirs; variables, globs and braces stay as
+// text. The commands a shell (sh -c, bash -c, ssh host, eval, su -c…) or a command
+// substitution would run are read too and follow with ";". Linear in the length of the line
+// (nesting is read at most three deep). It guesses where ShellWords refuses: never for grants.
+class ShellCommands
+{
+public:
+    static QList<ShellCommand> read(const QString &commandLine);
+};
+
+} // namespace interlock
