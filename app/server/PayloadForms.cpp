@@ -1,0 +1,290 @@
+#include "PayloadForms.h"
+
+#include "Addresses.h"
+#include "core/ShellCommands.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace interlock {
+
+namespace {
+bool isSeparator(QChar c)
+{
+    return c == u',' || c == u';' || c.isSpace();
+}
+
+qint64 tokenCount(QStringView s)
+{
+    qint64 n = 0;
+    bool in = false;
+    for (const QChar c : s) {
+        const bool sep = isSeparator(c);
+        n += !sep && !in;
+        in = !sep;
+    }
+    return n;
+}
+
+bool hasSeparator(QStringView s)
+{
+    return std::any_of(s.begin(), s.end(), isSeparator);
+}
+
+void tokens(QStringView s, QStringList *out)
+{
+    qsizetype start = -1;
+    for (qsizetype i = 0; i <= s.size(); ++i) {
+        const bool sep = i == s.size() || isSeparator(s[i]);
+        if (!sep && start < 0)
+            start = i;
+        else if (sep && start >= 0) {
+            out->append(s.mid(start, i - start).toString());
+            start = -1;
+        }
+    }
+}
+
+void addForm(QStringList *forms, const QString &value, const QString &form)
+{
+    if (!form.isEmpty() && form != value && !forms->contains(form))
+        forms->append(form);
+}
+
+enum class Order { AsWritten, OptionsFirst };
+
+QString text(const QList<ShellCommand> &commands, Order order)
+{
+    QString out;
+    const auto add = [&out](const QString &w) {
+        if (!out.isEmpty())
+            out += QLatin1Char(' ');
+        out += w.contains(QLatin1String("://")) ? Addresses::canonicalUrl(w) : w;
+    };
+    for (const ShellCommand &c : commands) {
+        if (!c.before.isEmpty())
+            add(c.before);
+        if (order == Order::AsWritten || !c.hasProgram()) {
+            for (const QString &w : c.words)
+                add(w);
+        } else {
+            for (qsizetype i = 0; i < c.program; ++i)
+                add(c.words[i]);
+            add(c.name);
+            if (!c.flags.isEmpty())
+                add(QLatin1Char('-') + c.flags);
+            for (const QString &w : c.arguments)
+                add(w);
+        }
+        for (const QString &r : c.redirections)
+            add(r);
+    }
+    return out;
+}
+
+// Whether a quote at `i` is joined to another one by nothing, white space, || or +.
+qsizetype joinedQuoteEnd(const QString &s, qsizetype i)
+{
+    const QChar q = s[i];
+    qsizetype j = i + 1;
+    while (j < s.size() && s[j].isSpace())
+        ++j;
+    if (j + 1 < s.size() && s[j] == u'|' && s[j + 1] == u'|')
+        j += 2;
+    else if (j < s.size() && s[j] == u'+')
+        ++j;
+    while (j < s.size() && s[j].isSpace())
+        ++j;
+    return j < s.size() && s[j] == q ? j : -1;
+}
+} // namespace
+
+QString PayloadForms::withoutSqlSpelling(const QString &s, bool dashComments)
+{
+    QString out;
+    out.reserve(s.size());
+    const qsizetype n = s.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const QChar c = s[i];
+        if (c == u'/' && i + 1 < n && s[i + 1] == u'*') {
+            const qsizetype close = s.indexOf(QLatin1String("*/"), i + 2);
+            const qsizetype end = close < 0 ? n : close;
+            if (i + 2 < n && s[i + 2] == u'!') { // MySQL runs /*!50000 … */
+                qsizetype from = i + 3;
+                while (from < end && s[from].isDigit())
+                    ++from;
+                out += QStringView(s).mid(from, end - from);
+            } else {
+                out += QLatin1Char(' ');
+            }
+            i = close < 0 ? n : close + 1;
+        } else if (c == u'-' && i + 1 < n && s[i + 1] == u'-' &&
+                   (dashComments || i + 2 >= n || s[i + 2].isSpace())) {
+            while (i + 1 < n && s[i + 1] != u'\n')
+                ++i;
+            out += QLatin1Char(' ');
+        } else if ((c == u'\'' || c == u'"') && joinedQuoteEnd(s, i) > 0) {
+            i = joinedQuoteEnd(s, i); // 'DR''OP', 'DR' || 'OP': one string
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+QStringList PayloadForms::sqlForms(const QString &statement)
+{
+    QStringList forms;
+    addForm(&forms, statement, withoutSqlSpelling(statement));
+    return forms;
+}
+
+QStringList PayloadForms::commandForms(const QString &command)
+{
+    const QList<ShellCommand> commands = ShellCommands::read(command);
+    QStringList forms;
+    for (const Order order : {Order::AsWritten, Order::OptionsFirst})
+        addForm(&forms, command, text(commands, order));
+    // SQL spelling in what the commands pass on (psql -c 'DROP/**/TABLE t'), as written and as
+    // the shell reads it.
+    for (const QString &form : QStringList{command, forms.value(0, command)}) {
+        if (form.contains(u'\'') || form.contains(u'"') || form.contains(QLatin1String("/*")) ||
+            form.contains(QLatin1String("-- ")))
+            addForm(&forms, command, withoutSqlSpelling(form, false));
+    }
+    return forms;
+}
+
+namespace {
+// Whether a path has nothing lexicalPath() would change: no empty, "." or ".." segment and no
+// trailing slash (most paths).
+bool isLexical(QStringView p)
+{
+    if (p.isEmpty() || (p.size() > 1 && p.endsWith(u'/')))
+        return p.isEmpty();
+    qsizetype segment = 0; // the start of the current segment
+    for (qsizetype i = 0; i <= p.size(); ++i) {
+        if (i < p.size() && p[i] != u'/')
+            continue;
+        const QStringView part = p.mid(segment, i - segment);
+        if ((part.isEmpty() && i > 0) || part == u"." || part == u"..")
+            return false;
+        segment = i + 1;
+    }
+    return true;
+}
+} // namespace
+
+QString PayloadForms::lexicalPath(const QString &path)
+{
+    if (isLexical(path))
+        return path;
+    const bool absolute = path.startsWith(u'/');
+    QList<QStringView> parts;
+    for (const QStringView part : QStringView(path).split(u'/', Qt::SkipEmptyParts)) {
+        if (part == u".")
+            continue;
+        if (part == u"..") {
+            if (!parts.isEmpty() && parts.last() != u"..")
+                parts.removeLast();
+            else if (!absolute)
+                parts.append(part); // the root's parent is the root
+            continue;
+        }
+        parts.append(part);
+    }
+    QString out = absolute ? QStringLiteral("/") : QString();
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        if (i > 0)
+            out += QLatin1Char('/');
+        out += parts[i];
+    }
+    return out.isEmpty() ? QStringLiteral(".") : out;
+}
+
+QStringList PayloadForms::of(QStringView key, const QString &value)
+{
+    QStringList forms;
+    if (key == u"command") {
+        forms = commandForms(value);
+    } else if (key == u"statement" || key == u"query" || key == u"sql") {
+        forms = sqlForms(value);
+    } else if (key == u"path" || key == u"file" || key == u"directory") {
+        addForm(&forms, value, lexicalPath(value.trimmed()));
+    } else if (key == u"paths" || key == u"files") {
+        if (!hasSeparator(value)) {
+            addForm(&forms, value, lexicalPath(value)); // an item of an array
+            return forms;
+        }
+        QStringList list;
+        tokens(value, &list);
+        for (const QString &item : std::as_const(list)) {
+            addForm(&forms, value, item);
+            addForm(&forms, value, lexicalPath(item));
+        }
+    } else if (key == u"url" || key == u"uri" || key == u"endpoint" || key == u"webhook" ||
+               key == u"host" || key == u"remote") {
+        addForm(&forms, value, Addresses::canonicalUrl(value));
+    }
+    return forms;
+}
+
+qint64 PayloadForms::itemCount(const QJsonValue &list)
+{
+    switch (list.type()) {
+    case QJsonValue::String:
+        return tokenCount(list.toString());
+    case QJsonValue::Double:
+        return 1;
+    case QJsonValue::Array: {
+        qint64 n = 0;
+        for (const QJsonValue &item : list.toArray())
+            n += itemCount(item);
+        return n;
+    }
+    case QJsonValue::Object: {
+        qint64 n = 0;
+        const QJsonObject o = list.toObject();
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it)
+            n += qMax<qint64>(1, itemCount(it.value())); // {"id": true}: the key is the item
+        return n;
+    }
+    default:
+        return 0;
+    }
+}
+
+QStringList PayloadForms::items(const QJsonValue &list)
+{
+    QStringList out;
+    switch (list.type()) {
+    case QJsonValue::String: {
+        const QString s = list.toString();
+        if (hasSeparator(s))
+            tokens(s, &out);
+        else if (!s.isEmpty())
+            out.append(s);
+        break;
+    }
+    case QJsonValue::Double:
+        out.append(QString::number(list.toDouble(), 'g', 17));
+        break;
+    case QJsonValue::Array:
+        for (const QJsonValue &item : list.toArray())
+            out += items(item);
+        break;
+    case QJsonValue::Object: {
+        const QJsonObject o = list.toObject();
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            const QStringList inner = items(it.value());
+            out += inner.isEmpty() ? QStringList{it.key()} : inner;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    return out;
+}
+
+} // namespace interlock
