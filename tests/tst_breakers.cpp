@@ -616,6 +616,35 @@ private Q_SLOTS:
         QVERIFY2(error.contains(message), qPrintable(error));
     }
 
+    // Attack report F5: 1,500 message ids sent as one string, as object keys or nested trip the
+    // shipped agent-wide mass-deletion breaker (more than 1,000) on the first submission, as
+    // the same ids in an array do.
+    void massDeletionHoweverTheIdsAreWritten()
+    {
+        TestServer s;
+        QStringList ids;
+        QJsonObject keys;
+        for (int i = 0; i < 1500; ++i) {
+            ids.append(QStringLiteral("msg%1").arg(i));
+            keys.insert(ids.last(), true);
+        }
+        const QList<std::pair<QString, QJsonValue>> spellings{
+            {QStringLiteral("array"), QJsonArray::fromStringList(ids)},
+            {QStringLiteral("comma-string"), ids.join(QLatin1Char(','))},
+            {QStringLiteral("object"), keys},
+            {QStringLiteral("nested"), QJsonArray{QJsonArray::fromStringList(ids)}}};
+        for (const auto &[name, messageIds] : spellings) {
+            const auto [session, token] = s.openSession(QStringLiteral("cleaner-") + name);
+            QJsonObject action = mailDelete(1);
+            QJsonObject payload = action.value(QStringLiteral("payload")).toObject();
+            payload.insert(QStringLiteral("message_ids"), messageIds);
+            action.insert(QStringLiteral("payload"), payload);
+            const ApiResult r = s.call(token, "POST", QStringLiteral("/v1/actions"), action);
+            QVERIFY2(r.status == 423, qPrintable(name + QStringLiteral(": %1").arg(r.status)));
+            Q_UNUSED(session);
+        }
+    }
+
     void theShippedBreakersAreReadable()
     {
         const QJsonObject rules = [&] {

@@ -1,10 +1,12 @@
 // The breakers' counters on their own (app/server/CircuitBreakers): windows that take another
 // server's submissions in time order, however late they arrive, and a resume that forgets what
 // came before it, also when another server's event of it arrives afterwards, but not what came
-// after it. The same for runs of rejections. Server-level behaviour: tst_breakers,
-// tst_sharedbreakers.
+// after it. The same for runs of rejections. What the breakers count of one action (the
+// shipped "destructive" section), however the action is spelled. Server-level behaviour:
+// tst_breakers, tst_sharedbreakers.
 #include "server/CircuitBreakers.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QtTest>
@@ -37,6 +39,28 @@ qint64 countOf(const CircuitBreakers &b, const QString &breaker, qint64 now)
             return c.toObject().value(QStringLiteral("count")).toInteger();
     }
     return 0;
+}
+
+ActionFacts factsOf(const QString &kind, const QJsonObject &payload)
+{
+    static const std::shared_ptr<const BreakerRules> shipped = [] {
+        QFile f(QStringLiteral(":/risk/rules.json"));
+        const QByteArray text = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        QString error;
+        auto r = BreakerRules::read(QJsonDocument::fromJson(text).object(), text, &error);
+        if (!r)
+            qFatal("shipped rules: %s", qPrintable(error));
+        return r;
+    }();
+    return shipped->factsOf({{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}});
+}
+
+QJsonArray messageIds(int n)
+{
+    QJsonArray a;
+    for (int i = 0; i < n; ++i)
+        a.append(QStringLiteral("m%1").arg(i));
+    return a;
 }
 
 void submitted(CircuitBreakers &b, qint64 at, qint64 now)
@@ -113,6 +137,114 @@ private Q_SLOTS:
         QCOMPARE(b.decided(kSession, kAgent, kKind, true, t0 + 6000).size(), 1); // 3 > 2
         QVERIFY(b.decided(kSession, kAgent, kKind, false, t0 + 7000).isEmpty());
         QCOMPARE(countOf(b, QStringLiteral("streak"), t0 + 7000), 0);
+    }
+
+    // Deleted items however the list is written (attack report F5): an array, one string of
+    // ids separated by commas, semicolons or spaces, an object, nested arrays.
+    void deletedItemsHoweverTheListIsWritten_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QJsonObject>("payload");
+        QTest::addColumn<qint64>("items");
+        const QString mail = QStringLiteral("email.delete");
+        const QString ids = QStringLiteral("message_ids");
+        QStringList list;
+        for (const QJsonValue &id : messageIds(1500))
+            list.append(id.toString());
+        QJsonObject keys;
+        for (const QString &id : std::as_const(list))
+            keys.insert(id, true);
+        QTest::newRow("array") << mail << QJsonObject{{ids, messageIds(1500)}} << qint64(1500);
+        QTest::newRow("comma string")
+            << mail << QJsonObject{{ids, list.join(QLatin1Char(','))}} << qint64(1500);
+        QTest::newRow("semicolons and spaces")
+            << mail << QJsonObject{{ids, list.join(QStringLiteral("; "))}} << qint64(1500);
+        QTest::newRow("object keys") << mail << QJsonObject{{ids, keys}} << qint64(1500);
+        QTest::newRow("nested arrays")
+            << mail << QJsonObject{{ids, QJsonArray{messageIds(1000), QJsonArray{messageIds(500)}}}}
+            << qint64(1500);
+        QTest::newRow("paths as one string")
+            << QStringLiteral("fs.delete")
+            << QJsonObject{{QStringLiteral("paths"), QStringLiteral("/srv/a /srv/b /srv/c")}}
+            << qint64(3);
+    }
+    void deletedItemsHoweverTheListIsWritten()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QJsonObject, payload);
+        QFETCH(qint64, items);
+        const ActionFacts f = factsOf(kind, payload);
+        QCOMPARE(f.deletedItems, items);
+        QVERIFY(f.destructive);
+    }
+
+    // Shell commands ShellWords refuses are still read: their listed programs are destructive
+    // and delete their operands. Other commands are not destructive.
+    void shellCommandsAreReadHoweverSpelled_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<bool>("destructive");
+        QTest::addColumn<qint64>("items");
+        const auto row = [](const char *c, bool destructive, qint64 items) {
+            QTest::newRow(c) << QString::fromUtf8(c) << destructive << items;
+        };
+        row("rm -f a b c", true, 3);
+        row("rm -f -r /home; true", true, 1);
+        row("rm -f /var/mail/*", true, 1);
+        row("\"rm\" -f a b", true, 2);
+        row("sudo -u root rm -f -- -a b", true, 2);
+        row("find . -name x | xargs rm -f", true, 0);
+        row("bash -c 'rm -f a b'", true, 2);
+        row("cd /tmp && rm x && rm y z", true, 3);
+        row("echo rm -f a; ls", false, 0);
+        row("ls -la *.txt", false, 0);
+    }
+    void shellCommandsAreReadHoweverSpelled()
+    {
+        QFETCH(QString, command);
+        QFETCH(bool, destructive);
+        QFETCH(qint64, items);
+        const ActionFacts f =
+            factsOf(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}});
+        QCOMPARE(f.destructive, destructive);
+        QCOMPARE(f.deletedItems, items);
+    }
+
+    // An MCP tool is destructive for the breakers exactly when the risk rule mcp.destructive
+    // says so (missing hints take the MCP defaults: not read-only, destructive), and also when
+    // it claims both readOnlyHint and destructiveHint true.
+    void mcpHintsFailClosed_data()
+    {
+        QTest::addColumn<QJsonValue>("annotations");
+        QTest::addColumn<bool>("destructive");
+        const auto hints = [](std::initializer_list<std::pair<const char *, bool>> claims) {
+            QJsonObject o;
+            for (const auto &[k, v] : claims)
+                o.insert(QLatin1String(k), v);
+            return QJsonValue(o);
+        };
+        QTest::newRow("no annotations") << QJsonValue(QJsonValue::Undefined) << true;
+        QTest::newRow("empty annotations") << hints({}) << true;
+        QTest::newRow("not an object") << QJsonValue(QStringLiteral("safe")) << true;
+        QTest::newRow("readOnlyHint false") << hints({{"readOnlyHint", false}}) << true;
+        QTest::newRow("destructiveHint true") << hints({{"destructiveHint", true}}) << true;
+        QTest::newRow("both claimed true")
+            << hints({{"readOnlyHint", true}, {"destructiveHint", true}}) << true;
+        QTest::newRow("readOnlyHint true") << hints({{"readOnlyHint", true}}) << false;
+        QTest::newRow("destructiveHint false") << hints({{"destructiveHint", false}}) << false;
+        QTest::newRow("destructiveHint as a string")
+            << QJsonValue(QJsonObject{{QStringLiteral("destructiveHint"), QStringLiteral("false")}})
+            << true;
+    }
+    void mcpHintsFailClosed()
+    {
+        QFETCH(QJsonValue, annotations);
+        QFETCH(bool, destructive);
+        QJsonObject payload{{QStringLiteral("server"), QStringLiteral("files")},
+                            {QStringLiteral("tool"), QStringLiteral("write_file")}};
+        if (!annotations.isUndefined())
+            payload.insert(QStringLiteral("annotations"), annotations);
+        QCOMPARE(factsOf(QStringLiteral("mcp.tool_call"), payload).destructive, destructive);
     }
 };
 

@@ -1,6 +1,7 @@
 #include "BreakerRules.h"
 
-#include "core/ShellWords.h"
+#include "PayloadForms.h"
+#include "core/ShellCommands.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>
@@ -254,8 +255,9 @@ ActionFacts BreakerRules::factsOf(const QJsonObject &action) const
     const QString kind = action.value(QStringLiteral("kind")).toString();
     const QJsonObject payload = action.value(QStringLiteral("payload")).toObject();
     f.destructive = m_kinds.contains(kind);
+    // However the list is written: an array, nested arrays, an object or one string of ids.
     for (const QString &field : m_itemFields.value(kind))
-        f.deletedItems += payload.value(field).toArray().size();
+        f.deletedItems += PayloadForms::itemCount(payload.value(field));
     // The risk engine's findings: a listed rule, and any count of deleted items it extracted
     // (e.g. from a shell command such as `gog gmail batch delete …`).
     for (const QJsonValue &r : action.value(QStringLiteral("risk"))
@@ -269,28 +271,33 @@ ActionFacts BreakerRules::factsOf(const QJsonObject &action) const
         if (items > double(f.deletedItems) && items < 1e12)
             f.deletedItems = qint64(items);
     }
+    // Every simple command the line runs, read as the shell reads it (also behind sudo, in
+    // sh -c, after ; or a pipe, with globs or variables): a listed program is destructive and
+    // deletes its operands.
     if (kind == QLatin1String("shell.exec") && !m_commands.isEmpty()) {
-        const ShellWords words =
-            ShellWords::parse(payload.value(QStringLiteral("command")).toString());
-        if (words.ok() && m_commands.contains(words.argv.first().section(QLatin1Char('/'), -1))) {
-            f.destructive = true;
-            qint64 operands = 0;
-            bool options = true;
-            for (const QString &arg : words.argv.mid(1)) {
-                if (options && arg == QLatin1String("--"))
-                    options = false;
-                else if (!(options && arg.startsWith(QLatin1Char('-')) && arg.size() > 1))
-                    ++operands;
-            }
-            f.deletedItems = qMax(f.deletedItems, operands);
+        qint64 operands = 0;
+        bool listed = false;
+        for (const ShellCommand &c :
+             ShellCommands::read(payload.value(QStringLiteral("command")).toString())) {
+            if (!c.hasProgram() || !m_commands.contains(c.name))
+                continue;
+            listed = true;
+            operands += c.operands.size();
         }
+        f.destructive = f.destructive || listed;
+        f.deletedItems = qMax(f.deletedItems, operands);
     }
-    if (kind == QLatin1String("mcp.tool_call") && m_mcpHint &&
-        payload.value(QStringLiteral("annotations"))
-            .toObject()
-            .value(QStringLiteral("destructiveHint"))
-            .toBool(false))
-        f.destructive = true;
+    // The MCP server's hints, with the defaults of the risk rule mcp.destructive (and of the
+    // MCP specification): saying nothing is destructive, so is claiming destructiveHint true;
+    // a tool is not destructive only when it claims destructiveHint false, or claims
+    // readOnlyHint true and nothing about destructiveHint.
+    if (kind == QLatin1String("mcp.tool_call") && m_mcpHint) {
+        const QJsonObject hints = payload.value(QStringLiteral("annotations")).toObject();
+        const QJsonValue readOnly = hints.value(QStringLiteral("readOnlyHint"));
+        const QJsonValue destructive = hints.value(QStringLiteral("destructiveHint"));
+        if (destructive.isBool() ? destructive.toBool() : !(readOnly.isBool() && readOnly.toBool()))
+            f.destructive = true;
+    }
     if (f.deletedItems > 0 && m_itemFields.contains(kind))
         f.destructive = true;
     return f;
