@@ -6,6 +6,7 @@
 #include "server/RiskEngine.h"
 #include "support/TestServer.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QProcess>
@@ -312,6 +313,33 @@ private Q_SLOTS:
             assessed(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}});
         QVERIFY2(a.level <= RiskLevel::Medium,
                  QJsonDocument(a.reasons).toJson(QJsonDocument::Compact).constData());
+    }
+
+    // The forms are linear in what the agent sends (scoring runs on the API thread): 100,000
+    // paths in one string, 50,000 commands with operators, 100,000 ids. Quadratic work on these
+    // takes minutes; the bound is generous for a debug build on a loaded machine.
+    void spellingFormsAreLinear()
+    {
+        QString paths, commandLine, list;
+        for (int i = 0; i < 100000; ++i) {
+            paths += QStringLiteral("/srv/./data//%1/../x%1, ").arg(i);
+            list += QStringLiteral("m%1;").arg(i);
+        }
+        for (int i = 0; i < 50000; ++i)
+            commandLine += QStringLiteral("\"rm\" -f -r /srv/%1 ;; $(echo '%1') | ").arg(i);
+        QElapsedTimer timer;
+        timer.start();
+        const RiskAssessment del =
+            assessed(QStringLiteral("fs.delete"), {{QStringLiteral("paths"), paths}});
+        const RiskAssessment shell =
+            assessed(QStringLiteral("shell.exec"), {{QStringLiteral("command"), commandLine}});
+        const RiskAssessment mail =
+            assessed(QStringLiteral("email.delete"), {{QStringLiteral("message_ids"), list}});
+        QVERIFY2(timer.elapsed() < 20000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(ruleIds(del).contains(QStringLiteral("delete.many-files")));
+        QVERIFY(ruleIds(shell).contains(QStringLiteral("shell.destructive")));
+        QVERIFY(ruleIds(mail).contains(QStringLiteral("delete.many-mails")));
+        qInfo("scored in %lld ms", timer.elapsed());
     }
 
     void messagesNameTheFactsButNeverTheSecret()

@@ -385,7 +385,9 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
             readNested(out->last(), substituting, depth, out);
             op = next;
         } else if (!next.isEmpty()) {
-            op = op.isEmpty() ? next : op + QLatin1Char(' ') + next;
+            // ") `", "| $(": two operators are kept; a longer run of them (;;;; …) is not
+            // joined, which would be quadratic in its length.
+            op = op.isEmpty() || op.contains(u' ') ? next : op + QLatin1Char(' ') + next;
         } else if (!op.isEmpty() && op != before) {
             out->append(command(op, {})); // a closing ) or ` at the end
         }

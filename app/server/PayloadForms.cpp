@@ -45,9 +45,11 @@ void tokens(QStringView s, QStringList *out)
     }
 }
 
+// A form worth searching: not empty, not the value, not the last form added. (Not a search of
+// every form: a list of 100,000 paths in one string has as many, and scoring stays linear.)
 void addForm(QStringList *forms, const QString &value, const QString &form)
 {
-    if (!form.isEmpty() && form != value && !forms->contains(form))
+    if (!form.isEmpty() && form != value && (forms->isEmpty() || forms->last() != form))
         forms->append(form);
 }
 
@@ -143,14 +145,20 @@ QStringList PayloadForms::commandForms(const QString &command)
 {
     const QList<ShellCommand> commands = ShellCommands::read(command);
     QStringList forms;
-    for (const Order order : {Order::AsWritten, Order::OptionsFirst})
-        addForm(&forms, command, text(commands, order));
+    for (const Order order : {Order::AsWritten, Order::OptionsFirst}) {
+        const QString t = text(commands, order);
+        if (!forms.contains(t)) // at most three forms
+            addForm(&forms, command, t);
+    }
     // SQL spelling in what the commands pass on (psql -c 'DROP/**/TABLE t'), as written and as
     // the shell reads it.
     for (const QString &form : QStringList{command, forms.value(0, command)}) {
         if (form.contains(u'\'') || form.contains(u'"') || form.contains(QLatin1String("/*")) ||
-            form.contains(QLatin1String("-- ")))
-            addForm(&forms, command, withoutSqlSpelling(form, false));
+            form.contains(QLatin1String("-- "))) {
+            const QString t = withoutSqlSpelling(form, false);
+            if (!forms.contains(t))
+                addForm(&forms, command, t);
+        }
     }
     return forms;
 }
@@ -254,9 +262,21 @@ qint64 PayloadForms::itemCount(const QJsonValue &list)
     }
 }
 
+namespace {
+void addItems(const QJsonValue &list, QStringList *out);
+}
+
 QStringList PayloadForms::items(const QJsonValue &list)
 {
     QStringList out;
+    addItems(list, &out);
+    return out;
+}
+
+namespace {
+void addItems(const QJsonValue &list, QStringList *outList)
+{
+    QStringList &out = *outList;
     switch (list.type()) {
     case QJsonValue::String: {
         const QString s = list.toString();
@@ -271,20 +291,22 @@ QStringList PayloadForms::items(const QJsonValue &list)
         break;
     case QJsonValue::Array:
         for (const QJsonValue &item : list.toArray())
-            out += items(item);
+            addItems(item, &out);
         break;
     case QJsonValue::Object: {
         const QJsonObject o = list.toObject();
         for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
-            const QStringList inner = items(it.value());
-            out += inner.isEmpty() ? QStringList{it.key()} : inner;
+            const qsizetype before = out.size();
+            addItems(it.value(), &out);
+            if (out.size() == before)
+                out.append(it.key()); // {"id": true}: the key is the item
         }
         break;
     }
     default:
         break;
     }
-    return out;
 }
+} // namespace
 
 } // namespace interlock
