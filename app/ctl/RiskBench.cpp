@@ -68,6 +68,65 @@ void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
             .arg(all.share() >= 0.95 && all.falseAlarmRate() < 0.05 ? QStringLiteral("met")
                                                                     : QStringLiteral("MISSED")));
 }
+// The largest submissions an agent can make to cost scoring the most (bodies under the 1 MiB
+// limit): a scoring time that grows faster than the body shows here first.
+void printHostileFigures(const RiskEngine &engine)
+{
+    QString recipients, lookAlikes, paths, commands, ids;
+    for (int i = 0; i < 80000; ++i)
+        recipients += QStringLiteral("a@x%1.io,").arg(i);
+    for (int i = 0; i < 30000; ++i)
+        lookAlikes += QStringLiteral("a@ex\u0430mple%1.com,").arg(i);
+    for (int i = 0; i < 45000; ++i) {
+        paths += QStringLiteral("/srv/./d//%1/../x, ").arg(i);
+        ids += QStringLiteral("m%1;").arg(i);
+    }
+    for (int i = 0; i < 22000; ++i)
+        commands += QStringLiteral("\"rm\" -f -r /srv/%1 ;; $(echo '%1') | ").arg(i);
+    const struct {
+        const char *label;
+        QString kind;
+        QString field;
+        QString value;
+    } cases[] = {
+        {"email.send, 80,000 outside recipients", QStringLiteral("email.send"),
+         QStringLiteral("to"), recipients},
+        {"email.send, 30,000 look-alike domains", QStringLiteral("email.send"),
+         QStringLiteral("to"), lookAlikes},
+        {"fs.delete, 45,000 paths in one string", QStringLiteral("fs.delete"),
+         QStringLiteral("paths"), paths},
+        {"shell.exec, 22,000 commands in one line", QStringLiteral("shell.exec"),
+         QStringLiteral("command"), commands},
+        {"email.delete, 45,000 ids in one string", QStringLiteral("email.delete"),
+         QStringLiteral("message_ids"), ids},
+    };
+    std::vector<std::pair<QString, QString>> rows;
+    for (const auto &c : cases) {
+        RiskInput in;
+        in.kind = c.kind;
+        in.title = QStringLiteral("hostile");
+        in.payload = QJsonObject{{c.field, c.value}};
+        const QByteArray body = QJsonDocument(in.payload).toJson(QJsonDocument::Compact);
+        QElapsedTimer parse;
+        parse.start();
+        const bool parsed = QJsonDocument::fromJson(body).isObject();
+        const double parseMs = double(parse.nsecsElapsed()) / 1e6;
+        const double cpu = threadCpuSeconds();
+        const int score = engine.assess(in).score;
+        const double ms = (threadCpuSeconds() - cpu) * 1e3;
+        rows.push_back({QString::fromLatin1(c.label),
+                        QStringLiteral("%1 KB: %2 ms CPU (score %3), %4x its JSON parse%5")
+                            .arg(body.size() / 1024)
+                            .arg(formatNumber(ms, 1))
+                            .arg(score)
+                            .arg(formatNumber(parseMs > 0 ? ms / parseMs : 0, 0))
+                            .arg(parsed ? QString() : QStringLiteral(" (did not parse)"))});
+    }
+    printTable(QStringLiteral("Interlock bench risk: hostile submissions near the 1 MiB limit"),
+               rows);
+    out(QStringLiteral("target: each under 1 s of CPU (the API thread is shared by every "
+                       "reviewer)\n"));
+}
 } // namespace
 
 int runRiskBench(int rounds)
@@ -78,6 +137,7 @@ int runRiskBench(int rounds)
         return fail(QStringLiteral("bench risk: the corpus is missing from this build"));
     const auto engine = RiskEngine::builtIn();
     printFigures(*engine, *corpus, *heldOut);
+    printHostileFigures(*engine);
 
     std::vector<RiskInput> inputs;
     std::vector<QByteArray> bodies;
