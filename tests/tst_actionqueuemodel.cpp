@@ -190,6 +190,22 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, SessionListModel::Status).data().toString(),
                  QStringLiteral("killed"));
+        // A kill its supervisor never reported done (session.kill_unconfirmed) says so, in red.
+        model.upsert(QJsonObject{{QStringLiteral("id"), QStringLiteral("s2")},
+                                 {QStringLiteral("status"), QStringLiteral("killed")},
+                                 {QStringLiteral("supervised"), true},
+                                 {QStringLiteral("kill_unconfirmed"), true}});
+        const int row = model.index(0, 0).data(SessionListModel::IdRole).toString() == "s2" ? 0 : 1;
+        QVERIFY(model.index(row, SessionListModel::Status)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("killed · ⚠ not confirmed")));
+        QVERIFY(model.index(row, SessionListModel::KillPath).data().toString().contains("reaped"));
+        QCOMPARE(model.index(row, SessionListModel::KillPath)
+                     .data(Qt::BackgroundRole)
+                     .value<QBrush>()
+                     .color(),
+                 QColor(0xfe, 0xe2, 0xe2));
     }
 };
 

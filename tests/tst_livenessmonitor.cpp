@@ -203,23 +203,72 @@ private Q_SLOTS:
 
     void killedAndEndedSessionsAreNoLongerPinged()
     {
-        ManualClock clock(1'700'000'000'000);
-        KillSwitch kills;
-        kills.setActive({QStringLiteral("s1"), QStringLiteral("s2")});
-        LivenessMonitor m(
-            {1000, 500}, kills, [&] { return clock.monotonicMs(); }, [&] { return clock.nowMs(); });
-        int lost = 0;
-        m.setObserver([&](const LivenessMonitor::Change &c) { lost += c.lost ? 1 : 0; });
-        m.watch(QStringLiteral("s1"));
-        m.watch(QStringLiteral("s2"));
-        kills.kill({QStringLiteral("s1")});
-        kills.ended(QStringLiteral("s2"));
-        QVERIFY(m.tick().isEmpty());
-        clock.advance(10000);
-        m.tick();
-        QCOMPARE(lost, 0);
-        QVERIFY(!m.watched(QStringLiteral("s1")));
-        QVERIFY(!m.watched(QStringLiteral("s2")));
+        Rig r;
+        r.m.watch(QStringLiteral("s1"));
+        r.m.watch(QStringLiteral("s2"));
+        r.kills.kill({QStringLiteral("s1")});
+        r.kills.ended(QStringLiteral("s2"));
+        QVERIFY(r.m.tick().isEmpty());
+        QVERIFY(!r.m.take(QStringLiteral("s1")));
+        QVERIFY(!r.m.watched(QStringLiteral("s2")));
+        r.m.terminated(QStringLiteral("s1")); // its supervisor reported the tree reaped
+        r.clock.advance(10000);
+        r.m.tick();
+        QVERIFY(r.changes.isEmpty());
+        QVERIFY(!r.m.watched(QStringLiteral("s1")));
+        QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
+    }
+
+    void aKillWhoseSupervisorNeverReportsIsRaisedOnce()
+    {
+        // Found by an attack helper: the agent (same user as its supervisor) kept it stopped
+        // (SIGSTOP) except to answer pings, and for good once its session was killed; nothing
+        // said the kill never landed. Without the report within an interval and the deadline
+        // of the kill (1,500 ms here), session.kill_unconfirmed.
+        Rig r;
+        r.m.watch(QStringLiteral("s1"));
+        QVERIFY(r.m.take(QStringLiteral("s1")));
+        r.kills.kill({QStringLiteral("s1")});
+        r.m.tick();
+        r.clock.advance(1500);
+        r.m.tick();
+        QVERIFY(r.changes.isEmpty());
+        QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
+        r.clock.advance(1);
+        r.m.tick();
+        QCOMPARE(r.changes.size(), 1);
+        QVERIFY(r.changes.first().killUnconfirmed);
+        QCOMPARE(r.changes.first().sessionId, QStringLiteral("s1"));
+        QCOMPARE(r.changes.first().data.value(QStringLiteral("waited_ms")).toInteger(), 1501);
+        QVERIFY(r.m.killUnconfirmed(QStringLiteral("s1")));
+        r.clock.advance(60000);
+        r.m.tick();
+        QCOMPARE(r.changes.size(), 1); // once
+        // A report after all clears it.
+        r.m.terminated(QStringLiteral("s1"));
+        QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
+    }
+
+    void onSeveralServersTheOneTheSupervisorPollsRaisesAnUnconfirmedKill()
+    {
+        Rig r;
+        r.m.setPeers({[](const QString &, const QString &) {}, [](const QString &, qint64) {}});
+        // s1's supervisor polls this server; s2's polls another (its proofs come from there).
+        r.m.watch(QStringLiteral("s1"));
+        QVERIFY(r.m.take(QStringLiteral("s1")));
+        r.m.verifiedElsewhere(QStringLiteral("s2"), r.clock.nowMs());
+        r.kills.kill({QStringLiteral("s1"), QStringLiteral("s2")});
+        r.m.tick();
+        r.clock.advance(1501);
+        r.m.tick();
+        QCOMPARE(r.changes.size(), 1);
+        QCOMPARE(r.changes.first().sessionId, QStringLiteral("s1"));
+        // The other server raised s2 first: not again here.
+        r.m.unconfirmedElsewhere(QStringLiteral("s2"));
+        QVERIFY(r.m.killUnconfirmed(QStringLiteral("s2")));
+        r.clock.advance(1000);
+        r.m.tick();
+        QCOMPARE(r.changes.size(), 1);
     }
 
     void pongBodies()
@@ -315,6 +364,42 @@ private Q_SLOTS:
         QTRY_VERIFY(eventTypes(s, sup.id).contains(QStringLiteral("session.liveness_restored")));
         QCOMPARE(sessionOf(s, sup.id).value(QStringLiteral("liveness")).toString(),
                  QStringLiteral("ok"));
+    }
+
+    void aKillNeverReportedReapedIsAnEventAndShown()
+    {
+        TestServer::Options o;
+        o.manualClock = true;
+        o.limits.livenessIntervalMs = 10000;
+        o.limits.livenessDeadlineMs = 3000;
+        TestServer s(o);
+        const auto stopped = s.openSupervisedSession(QStringLiteral("stopped"));
+        const auto healthy = s.openSupervisedSession(QStringLiteral("healthy"));
+        for (const auto &sup : {stopped, healthy})
+            QCOMPARE(s.call(sup.supervisorToken, "GET",
+                            QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(sup.id))
+                         .status,
+                     200);
+        for (const auto &sup : {stopped, healthy})
+            QCOMPARE(s.call(s.token(Role::Oncall), "POST",
+                            QStringLiteral("/v1/sessions/%1/kill").arg(sup.id))
+                         .status,
+                     200);
+        // The healthy supervisor reports its agent's processes reaped; the stopped one never.
+        QCOMPARE(s.call(healthy.supervisorToken, "POST",
+                        QStringLiteral("/v1/sessions/%1/terminated").arg(healthy.id),
+                        QJsonObject{{QStringLiteral("reaped"), 3}})
+                     .status,
+                 200);
+        QTRY_VERIFY(!s.server().liveness().watched(healthy.id));
+        s.clock()->advance(13001);
+        QTRY_VERIFY(eventTypes(s, stopped.id).contains(QStringLiteral("session.kill_unconfirmed")));
+        QCOMPARE(eventTypes(s, stopped.id).count(QStringLiteral("session.kill_unconfirmed")), 1);
+        const QJsonObject view = sessionOf(s, stopped.id);
+        QCOMPARE(view.value(QStringLiteral("status")).toString(), QStringLiteral("killed"));
+        QCOMPARE(view.value(QStringLiteral("kill_unconfirmed")).toBool(), true);
+        QVERIFY(!eventTypes(s, healthy.id).contains(QStringLiteral("session.kill_unconfirmed")));
+        QVERIFY(!sessionOf(s, healthy.id).contains(QStringLiteral("kill_unconfirmed")));
     }
 };
 

@@ -1360,22 +1360,22 @@
         <translation>„%1“ von %2</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="134"/>
+        <location filename="../ui/safety/Notifier.cpp" line="136"/>
         <source>Circuit breaker killed %1</source>
         <translation>Schutzschalter hat %1 beendet</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="135"/>
+        <location filename="../ui/safety/Notifier.cpp" line="137"/>
         <source>Circuit breaker froze %1</source>
         <translation>Schutzschalter hat %1 eingefroren</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="136"/>
+        <location filename="../ui/safety/Notifier.cpp" line="138"/>
         <source>Rule %1: %2</source>
         <translation>Regel %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/Notifier.cpp" line="137"/>
+        <location filename="../ui/safety/Notifier.cpp" line="139"/>
         <source>(%n trips)</source>
         <translation>
             <numerusform>(%n Auslösung)</numerusform>
@@ -1383,22 +1383,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="144"/>
+        <location filename="../ui/safety/Notifier.cpp" line="146"/>
         <source>Receipt violation</source>
         <translation>Abweichende Ausführung</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="145"/>
+        <location filename="../ui/safety/Notifier.cpp" line="147"/>
         <source>%1 reported running something other than what was approved: %2</source>
         <translation>%1 meldet, etwas anderes ausgeführt zu haben als freigegeben: %2</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="160"/>
+        <location filename="../ui/safety/Notifier.cpp" line="154"/>
+        <source>Kill not confirmed</source>
+        <translation>Abbruch nicht bestätigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="155"/>
+        <source>Session %1 was killed, but its supervisor did not report the agent&apos;s processes reaped: the agent may still be running.</source>
+        <translation>Sitzung %1 wurde beendet, aber ihr Supervisor hat nicht gemeldet, dass die Prozesse des Agenten abgeräumt sind: Der Agent läuft möglicherweise noch.</translation>
+    </message>
+    <message>
+        <location filename="../ui/safety/Notifier.cpp" line="169"/>
         <source>%1 risk action waits for a decision</source>
         <translation>Aktion mit Risiko %1 wartet auf eine Entscheidung</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/safety/Notifier.cpp" line="161"/>
+        <location filename="../ui/safety/Notifier.cpp" line="170"/>
         <source>%n new actions wait for a decision</source>
         <translation>
             <numerusform>%n neue Aktion wartet auf eine Entscheidung</numerusform>
@@ -1406,17 +1416,17 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="162"/>
+        <location filename="../ui/safety/Notifier.cpp" line="171"/>
         <source>%1 · %2 (%3)</source>
         <translation>%1 · %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="172"/>
+        <location filename="../ui/safety/Notifier.cpp" line="181"/>
         <source>Supervisor not answering</source>
         <translation>Überwacher antwortet nicht</translation>
     </message>
     <message>
-        <location filename="../ui/safety/Notifier.cpp" line="173"/>
+        <location filename="../ui/safety/Notifier.cpp" line="182"/>
         <source>The supervisor of session %1 stopped answering liveness checks: the agent may be running unguarded.</source>
         <translation>Der Überwacher der Sitzung %1 antwortet nicht mehr auf Lebenszeichen-Prüfungen: Der Agent läuft womöglich unbewacht.</translation>
     </message>
@@ -1902,142 +1912,157 @@
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="43"/>
+        <location filename="../ui/SessionListModel.cpp" line="44"/>
+        <source>killed · ⚠ not confirmed: the agent may still be running</source>
+        <translation>abgeschossen · ⚠ nicht bestätigt: Der Agent läuft möglicherweise noch</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="45"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="45"/>
+        <location filename="../ui/SessionListModel.cpp" line="47"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="49"/>
+        <location filename="../ui/SessionListModel.cpp" line="51"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="49"/>
+        <location filename="../ui/SessionListModel.cpp" line="51"/>
         <source>active · %1</source>
         <translation>aktiv · %1</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="73"/>
+        <location filename="../ui/SessionListModel.cpp" line="75"/>
         <source>%1: %2 of %3 rejections in a row allowed</source>
         <translation>%1: %2 von %3 erlaubten Ablehnungen in Folge</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="74"/>
+        <location filename="../ui/SessionListModel.cpp" line="76"/>
         <source>%1: %2 of %3 allowed in %4 s</source>
         <translation>%1: %2 von %3 erlaubten in %4 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="88"/>
+        <location filename="../ui/SessionListModel.cpp" line="90"/>
         <source>every session of this agent</source>
         <translation>alle Sitzungen dieses Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="89"/>
+        <location filename="../ui/SessionListModel.cpp" line="91"/>
         <source>this session</source>
         <translation>diese Sitzung</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="92"/>
+        <location filename="../ui/SessionListModel.cpp" line="94"/>
         <source>%1 in the last %2 s</source>
         <translation>%1 in den letzten %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="95"/>
+        <location filename="../ui/SessionListModel.cpp" line="97"/>
         <source>%1 in a row</source>
         <translation>%1 in Folge</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="96"/>
+        <location filename="../ui/SessionListModel.cpp" line="98"/>
         <source>%1 (%2, %3): %4; it acts above %5</source>
         <translation>%1 (%2, %3): %4; greift über %5</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="112"/>
+        <location filename="../ui/SessionListModel.cpp" line="114"/>
         <source>(critical: two people must resume it)</source>
         <translation>(kritisch: zwei Personen müssen fortsetzen)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="113"/>
+        <location filename="../ui/SessionListModel.cpp" line="115"/>
         <source>(resumed by %1, %2 of %3)</source>
         <translation>(fortgesetzt von %1, %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="117"/>
+        <location filename="../ui/SessionListModel.cpp" line="119"/>
         <source>frozen by %1%2: %3</source>
         <translation>eingefroren durch %1%2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="137"/>
+        <location filename="../ui/SessionListModel.cpp" line="136"/>
+        <source>⚠ the supervisor never reported the agent&apos;s processes reaped</source>
+        <translation>⚠ Der Supervisor hat nie gemeldet, dass die Prozesse des Agenten abgeräumt sind</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="141"/>
         <source>not supervised</source>
         <translation>nicht überwacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="141"/>
+        <location filename="../ui/SessionListModel.cpp" line="145"/>
         <source>⚠ supervisor not answering: the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="142"/>
+        <location filename="../ui/SessionListModel.cpp" line="146"/>
         <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="147"/>
+        <location filename="../ui/SessionListModel.cpp" line="151"/>
         <source>kill path not verified yet</source>
         <translation>Abbruchweg noch nicht bestätigt</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="148"/>
+        <location filename="../ui/SessionListModel.cpp" line="152"/>
         <source>kill path verified %1 s ago</source>
         <translation>Abbruchweg bestätigt vor %1 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="167"/>
+        <location filename="../ui/SessionListModel.cpp" line="171"/>
         <source>Toward its circuit breakers:</source>
         <translation>Stand seiner Schutzschalter:</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="179"/>
+        <location filename="../ui/SessionListModel.cpp" line="184"/>
+        <source>The session was killed, but its supervisor did not report the agent&apos;s processes reaped: the agent may still be running. Check the machine it runs on.</source>
+        <translation>Die Sitzung wurde beendet, aber ihr Supervisor hat nicht gemeldet, dass die Prozesse des Agenten abgeräumt sind: Der Agent läuft möglicherweise noch. Prüfen Sie die Maschine, auf der er läuft.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="194"/>
         <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
         <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="204"/>
+        <location filename="../ui/SessionListModel.cpp" line="219"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="205"/>
+        <location filename="../ui/SessionListModel.cpp" line="220"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="224"/>
+        <location filename="../ui/SessionListModel.cpp" line="239"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="226"/>
+        <location filename="../ui/SessionListModel.cpp" line="241"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="228"/>
+        <location filename="../ui/SessionListModel.cpp" line="243"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="230"/>
+        <location filename="../ui/SessionListModel.cpp" line="245"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="232"/>
+        <location filename="../ui/SessionListModel.cpp" line="247"/>
         <source>Kill path</source>
         <translation>Abbruchweg</translation>
     </message>

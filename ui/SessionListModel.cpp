@@ -40,7 +40,9 @@ QString SessionListModel::statusText(const QJsonObject &s)
             .arg(ms < 10 ? QString::number(ms, 'f', 1) : QString::number(qRound(ms)));
     }
     if (status == QLatin1String("killed"))
-        return tr("killed");
+        return s.value(QStringLiteral("kill_unconfirmed")).toBool()
+                   ? tr("killed · ⚠ not confirmed: the agent may still be running")
+                   : tr("killed");
     if (status == QLatin1String("ended"))
         return tr("ended");
     if (const QJsonObject frozen = s.value(QStringLiteral("frozen")).toObject(); !frozen.isEmpty())
@@ -130,6 +132,8 @@ QJsonObject SessionListModel::session(const QString &id) const
 
 QString SessionListModel::killPathText(const QJsonObject &s, qint64 sinceFetchMs)
 {
+    if (s.value(QStringLiteral("kill_unconfirmed")).toBool())
+        return tr("⚠ the supervisor never reported the agent's processes reaped");
     if (s.value(QStringLiteral("status")).toString() != QLatin1String("active"))
         return {};
     const QString liveness = s.value(QStringLiteral("liveness")).toString();
@@ -170,6 +174,17 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         return s.value(QStringLiteral("liveness")).toString();
     const bool late = s.value(QStringLiteral("liveness")).toString() == QLatin1String("late") &&
                       s.value(QStringLiteral("status")).toString() == QLatin1String("active");
+    const bool unconfirmed = s.value(QStringLiteral("kill_unconfirmed")).toBool();
+    if (index.column() == KillPath && unconfirmed) {
+        if (role == Qt::ForegroundRole)
+            return QBrush(QColor(0xb9, 0x1c, 0x1c));
+        if (role == Qt::BackgroundRole)
+            return QBrush(QColor(0xfe, 0xe2, 0xe2));
+        if (role == Qt::ToolTipRole)
+            return tr("The session was killed, but its supervisor did not report the agent's "
+                      "processes reaped: the agent may still be running. Check the machine it "
+                      "runs on.");
+    }
     if (index.column() == KillPath && late) {
         if (role == Qt::ForegroundRole)
             return QBrush(QColor(0xb9, 0x1c, 0x1c));

@@ -190,7 +190,8 @@ bool ApiServer::open(QString *error)
     QMetaObject::invokeMethod(control, &ControlPath::startPings, Qt::QueuedConnection);
     // A kill made on this thread (a token the control path did not know) wakes the supervisors
     // on the I/O thread too.
-    m_killSwitch->setObserver([control](const QStringList &ids) {
+    m_killSwitch->setObserver([control, liveness = m_liveness.get()](const QStringList &ids) {
+        liveness->killed(ids); // the supervisor's report is due from now
         QMetaObject::invokeMethod(
             control, [control, ids] { control->wake(ids); }, Qt::QueuedConnection);
     });
@@ -237,6 +238,10 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
                 m_killSwitch->ended(e.sessionId);
             else if (e.type == QLatin1String("session.liveness_lost"))
                 m_liveness->lostElsewhere(e.sessionId); // raised there: not again here
+            else if (e.type == QLatin1String("session.kill_unconfirmed"))
+                m_liveness->unconfirmedElsewhere(e.sessionId);
+            else if (e.type == QLatin1String("session.terminated"))
+                m_liveness->terminated(e.sessionId);
             // Over on another server: its supervisor token is no longer good here either.
             if (e.type == QLatin1String("session.ended") ||
                 e.type == QLatin1String("session.terminated"))
@@ -302,6 +307,9 @@ void ApiServer::openSafety()
     m_context->sessionJson = [guard = m_guard,
                               liveness = m_liveness.get()](const SessionRecord &s) {
         QJsonObject o = guard->sessionJson(s);
+        // A kill whose supervisor never reported the agent's processes reaped.
+        if (s.supervised && s.status == QLatin1String("killed") && liveness->killUnconfirmed(s.id))
+            o.insert(QStringLiteral("kill_unconfirmed"), true);
         // The kill path proven alive: for active supervised sessions.
         if (s.supervised && s.status == QLatin1String("active")) {
             const LivenessMonitor::View v = liveness->view(s.id);
@@ -375,8 +383,10 @@ void ApiServer::openLiveness()
         QMetaObject::invokeMethod(
             this,
             [this, change] {
-                const QString type = change.lost ? QStringLiteral("session.liveness_lost")
-                                                 : QStringLiteral("session.liveness_restored");
+                const QString type = change.killUnconfirmed
+                                         ? QStringLiteral("session.kill_unconfirmed")
+                                     : change.lost ? QStringLiteral("session.liveness_lost")
+                                                   : QStringLiteral("session.liveness_restored");
                 QJsonObject doc = change.data;
                 doc.insert(QStringLiteral("session_id"), change.sessionId);
                 doc.insert(QStringLiteral("at"), toRfc3339(m_clock->nowMs()));
@@ -390,7 +400,13 @@ void ApiServer::openLiveness()
                                                 change.sessionId, change.sessionId}}))
                     qWarning("interlock: %s of session %s could not be stored", qPrintable(type),
                              qPrintable(change.sessionId));
-                if (change.lost)
+                if (change.killUnconfirmed)
+                    qWarning("interlock: KILL NOT CONFIRMED: the supervisor of session %s did not "
+                             "report the agent's processes reaped within %lld ms of the kill: the "
+                             "agent may still be running",
+                             qPrintable(change.sessionId),
+                             change.data.value(QStringLiteral("waited_ms")).toInteger());
+                else if (change.lost)
                     qWarning("interlock: the supervisor of session %s did not answer its "
                              "session.ping within %d ms: the agent may be running unguarded",
                              qPrintable(change.sessionId), m_limits.livenessDeadlineMs);

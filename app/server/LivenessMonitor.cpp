@@ -61,11 +61,35 @@ QStringList LivenessMonitor::tick()
         QMutexLocker lock(&m_mutex);
         for (auto it = m_states.begin(); it != m_states.end();) {
             const QString &id = it.key();
-            if (!m_killSwitch.isActive(id) || m_killSwitch.isKilled(id)) {
-                it = m_states.erase(it); // killed or over: nothing left to guard
+            State &s = it.value();
+            if (m_killSwitch.isKilled(id)) {
+                // No more pings: the supervisor's report that the tree is reaped is due.
+                if (s.killedMono < 0) {
+                    s.killedMono = now;
+                    s.pingId.clear();
+                }
+                if (now - s.killedMono > confirmAfterMs(s)) {
+                    changes.append({id,
+                                    true,
+                                    {{QStringLiteral("kill_confirmed"), false},
+                                     {QStringLiteral("waited_ms"), now - s.killedMono},
+                                     {QStringLiteral("kill_path_verified_at"),
+                                      s.verifiedWall < 0 ? QJsonValue(QJsonValue::Null)
+                                                         : QJsonValue(toRfc3339(s.verifiedWall))}},
+                                    true});
+                    if (m_unconfirmed.size() >= 10000)
+                        m_unconfirmed.clear();
+                    m_unconfirmed.insert(id);
+                    it = m_states.erase(it); // raised once: nothing more this server can do
+                    continue;
+                }
+                ++it;
                 continue;
             }
-            State &s = it.value();
+            if (!m_killSwitch.isActive(id)) {
+                it = m_states.erase(it); // over: nothing left to guard
+                continue;
+            }
             if (s.pingId.isEmpty() && now >= s.nextDueMono) {
                 s.pingId = newPingId();
                 s.pingIssuedMono = now;
@@ -103,9 +127,10 @@ std::optional<LivenessMonitor::Ping> LivenessMonitor::take(const QString &sessio
         it->pingId = newPingId();
         it->pingIssuedMono = now;
     }
-    if (it->pingId.isEmpty())
+    if (it->pingId.isEmpty() || it->killedMono >= 0)
         return std::nullopt;
     it->delivered = true;
+    it->pollsHere = true;
     return Ping{it->pingId, m_settings.deadlineMs};
 }
 
@@ -258,6 +283,7 @@ void LivenessMonitor::verifiedElsewhere(const QString &sessionId, qint64 wallMs)
                              {QStringLiteral("answered_elsewhere"), true},
                              {QStringLiteral("kill_path_verified_at"), toRfc3339(wallMs)}}});
         proven(s, provenMono, wallMs);
+        s.pollsHere = false; // the supervisor polls another server
     }
     notify(changes);
 }
@@ -268,6 +294,48 @@ void LivenessMonitor::lostElsewhere(const QString &sessionId)
     const auto it = m_states.find(sessionId);
     if (it != m_states.end() && !it->pingId.isEmpty())
         it->late = true; // raised by the other server; this one stays silent
+}
+
+void LivenessMonitor::killed(const QStringList &sessionIds)
+{
+    const qint64 now = m_mono();
+    QMutexLocker lock(&m_mutex);
+    for (const QString &id : sessionIds) {
+        const auto it = m_states.find(id);
+        if (it != m_states.end() && it->killedMono < 0) {
+            it->killedMono = now;
+            it->pingId.clear();
+        }
+    }
+}
+
+void LivenessMonitor::terminated(const QString &sessionId)
+{
+    QMutexLocker lock(&m_mutex);
+    m_states.remove(sessionId);
+    m_unconfirmed.remove(sessionId);
+}
+
+void LivenessMonitor::unconfirmedElsewhere(const QString &sessionId)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_states.remove(sessionId) > 0) {
+        if (m_unconfirmed.size() >= 10000)
+            m_unconfirmed.clear();
+        m_unconfirmed.insert(sessionId);
+    }
+}
+
+bool LivenessMonitor::killUnconfirmed(const QString &sessionId) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_unconfirmed.contains(sessionId);
+}
+
+qint64 LivenessMonitor::confirmAfterMs(const State &s) const
+{
+    const qint64 base = qint64(m_settings.intervalMs) + m_settings.deadlineMs;
+    return s.pollsHere || !m_sharing ? base : base + m_settings.intervalMs;
 }
 
 qint64 LivenessMonitor::lateAfterMs(const State &s) const

@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QMutex>
+#include <QSet>
 #include <QStringList>
 #include <atomic>
 #include <functional>
@@ -43,11 +44,13 @@ public:
         qint64 lateForMs = 0;      // how long past its deadline the outstanding ping is
         bool pinging = false;      // a ping is outstanding
     };
-    // A change of state: lost (the deadline passed unanswered) or restored (answered again).
+    // A change of state: lost (the deadline passed unanswered) or restored (answered again);
+    // or a kill whose supervisor did not report the agent's tree reaped in time.
     struct Change {
         QString sessionId;
         bool lost = false;
         QJsonObject data; // for the event
+        bool killUnconfirmed = false;
     };
 
     LivenessMonitor(Settings settings, const KillSwitch &killSwitch,
@@ -99,6 +102,18 @@ public:
     // without an event of this server's own.
     void lostElsewhere(const QString &sessionId);
 
+    // A killed session stays watched until its supervisor reports the agent's tree reaped
+    // (terminated()). Without that report within an interval and the deadline of the kill
+    // (one interval more on a server the supervisor did not poll, when several share the
+    // database), it is a change with killUnconfirmed (session.kill_unconfirmed): an agent that
+    // stops its own supervisor between pings (same user: SIGSTOP) is killed on paper only.
+    void terminated(const QString &sessionId);
+    // The sessions were killed just now (the KillSwitch's observer; any thread).
+    void killed(const QStringList &sessionIds);
+    // Another server raised it (its session.kill_unconfirmed event): not again here.
+    void unconfirmedElsewhere(const QString &sessionId);
+    bool killUnconfirmed(const QString &sessionId) const;
+
 private:
     struct State {
         qint64 nextDueMono = 0;
@@ -108,8 +123,12 @@ private:
         bool late = false;
         qint64 verifiedMono = -1;
         qint64 verifiedWall = -1;
-        bool raised = false; // this server raised its lost (so it raises its restored)
+        bool raised = false;    // this server raised its lost (so it raises its restored)
+        bool pollsHere = false; // the supervisor took its last ping from this server
+        qint64 killedMono = -1; // when this server saw the session killed
     };
+    // How long after the kill the supervisor's report may take.
+    qint64 confirmAfterMs(const State &s) const;
     // How long after it went out a ping is late: the deadline once it was delivered here, or
     // on a single server. Several servers: a ping not delivered here may wait on a supervisor
     // that polls another server, whose proof comes within an interval (verifiedElsewhere): one
@@ -128,6 +147,7 @@ private:
     std::function<qint64()> m_wall;
     mutable QMutex m_mutex;
     QHash<QString, State> m_states;
+    QSet<QString> m_unconfirmed; // killed, never reported reaped (bounded)
     QMutex m_observerMutex;
     std::function<void(const Change &)> m_observer;
     QMutex m_relayMutex;

@@ -153,6 +153,8 @@ void addSessionRoutes(Router &router, ApiContext &api)
                 return reply->sendError(ended.error);
             if (api.tokens)
                 api.tokens->removeSession(req.params.value(0));
+            if (api.liveness)
+                api.liveness->terminated(req.params.value(0)); // a kill confirmed
             reply->sendJson(200,
                             {{QStringLiteral("session"), ended.result.sessions.value(0).toJson()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});

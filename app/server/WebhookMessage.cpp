@@ -152,6 +152,15 @@ std::optional<QJsonObject> webhookMessage(const EventRecord &event, Store &store
                               "running unguarded")
                    .arg(chatSafe(agent, 64))
                    .arg(event.data.value(QStringLiteral("deadline_ms")).toInt());
+    } else if (event.type == QLatin1String("session.kill_unconfirmed")) {
+        const auto s = store.session(event.sessionId);
+        const QString agent = s ? s->agent : QString();
+        withSession(event.sessionId, agent);
+        text = QStringLiteral("Interlock: KILL NOT CONFIRMED: the supervisor of %1 did not report "
+                              "the agent's processes reaped %2 s after the kill; the agent may "
+                              "still be running. Check the machine it runs on")
+                   .arg(chatSafe(agent, 64))
+                   .arg(event.data.value(QStringLiteral("waited_ms")).toInteger() / 1000);
     } else if (event.type == QLatin1String("stop.all")) {
         link = QStringLiteral("interlock://sessions");
         text = QStringLiteral("Interlock: STOP ALL: %1 session(s) killed, %2 pending action(s) "

@@ -113,7 +113,7 @@ QString Notifier::describe(const QString &actionId) const
 void Notifier::handleEvents(const QJsonArray &events)
 {
     // One notification per kind and batch: a burst says how many, not one bubble each.
-    QList<QJsonObject> created, trips, violations, lost;
+    QList<QJsonObject> created, trips, violations, lost, unconfirmed;
     for (const QJsonValue &v : events) {
         const QJsonObject e = v.toObject();
         const QString type = str(e, "type");
@@ -123,6 +123,8 @@ void Notifier::handleEvents(const QJsonArray &events)
             trips.append(e);
         else if (type == QLatin1String("receipt.violation") && m_levels.violations)
             violations.append(e);
+        else if (type == QLatin1String("session.kill_unconfirmed") && m_levels.liveness)
+            unconfirmed.append(e);
         else if ((type == QLatin1String("session.liveness_lost") ||
                   type == QLatin1String("session.unguarded")) &&
                  m_levels.liveness)
@@ -148,6 +150,13 @@ void Notifier::handleEvents(const QJsonArray &events)
     }
     for (const QJsonObject &e : std::as_const(lost))
         livenessLost(str(e, "session_id"), str(e, "message"));
+    for (const QJsonObject &e : std::as_const(unconfirmed))
+        notify({tr("Kill not confirmed"),
+                tr("Session %1 was killed, but its supervisor did not report the agent's "
+                   "processes reaped: the agent may still be running.")
+                    .arg(safe(str(e, "session_id"))),
+                {},
+                str(e, "session_id")});
     if (!created.isEmpty()) {
         // The most urgent of the batch is the one a click opens.
         const QJsonObject *top = &created.constFirst();
