@@ -185,6 +185,19 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, SessionListModel::Status).data().toString(),
                  QStringLiteral("terminated ✓ (4.3 ms)"));
+        // The supervisor's own 4.3 ms, but its report came 12 s after the kill: said so.
+        model.upsert(QJsonObject{{QStringLiteral("id"), QStringLiteral("s1")},
+                                 {QStringLiteral("agent"), QStringLiteral("a")},
+                                 {QStringLiteral("status"), QStringLiteral("terminated")},
+                                 {QStringLiteral("kill_latency_ms"), 4.25},
+                                 {QStringLiteral("reported_after_kill_ms"), 12400}});
+        QCOMPARE(model.index(0, SessionListModel::Status).data().toString(),
+                 QStringLiteral("terminated, but reported 12 s after the kill"));
+        QCOMPARE(model.index(0, SessionListModel::Status)
+                     .data(Qt::ForegroundRole)
+                     .value<QBrush>()
+                     .color(),
+                 QColor(0xb4, 0x53, 0x09));
         model.upsert(QJsonObject{{QStringLiteral("id"), QStringLiteral("s2")},
                                  {QStringLiteral("status"), QStringLiteral("killed")}});
         QCOMPARE(model.rowCount(), 2);
@@ -200,7 +213,10 @@ private Q_SLOTS:
                     .data()
                     .toString()
                     .startsWith(QStringLiteral("killed · ⚠ not confirmed")));
-        QVERIFY(model.index(row, SessionListModel::KillPath).data().toString().contains("reaped"));
+        QVERIFY(model.index(row, SessionListModel::KillPath)
+                    .data()
+                    .toString()
+                    .contains("not confirmed"));
         QCOMPARE(model.index(row, SessionListModel::KillPath)
                      .data(Qt::BackgroundRole)
                      .value<QBrush>()

@@ -392,6 +392,10 @@ private Q_SLOTS:
                      .status,
                  200);
         QTRY_VERIFY(!s.server().liveness().watched(healthy.id));
+        // Reported at once here: the server's own figure, from the kill to the report.
+        QCOMPARE(
+            sessionOf(s, healthy.id).value(QStringLiteral("reported_after_kill_ms")).toInteger(),
+            0);
         s.clock()->advance(13001);
         QTRY_VERIFY(eventTypes(s, stopped.id).contains(QStringLiteral("session.kill_unconfirmed")));
         QCOMPARE(eventTypes(s, stopped.id).count(QStringLiteral("session.kill_unconfirmed")), 1);

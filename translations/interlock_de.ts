@@ -1907,162 +1907,167 @@
 <context>
     <name>interlock::ui::SessionListModel</name>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="39"/>
+        <location filename="../ui/SessionListModel.cpp" line="46"/>
+        <source>terminated, but reported %1 s after the kill</source>
+        <translation>beendet, aber erst %1 s nach dem Abschuss gemeldet</translation>
+    </message>
+    <message>
+        <location filename="../ui/SessionListModel.cpp" line="49"/>
         <source>terminated ✓ (%1 ms)</source>
         <translation>beendet ✓ (%1 ms)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="44"/>
+        <location filename="../ui/SessionListModel.cpp" line="54"/>
         <source>killed · ⚠ not confirmed: the agent may still be running</source>
         <translation>abgeschossen · ⚠ nicht bestätigt: Der Agent läuft möglicherweise noch</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="45"/>
+        <location filename="../ui/SessionListModel.cpp" line="55"/>
         <source>killed</source>
         <translation>abgeschossen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="47"/>
+        <location filename="../ui/SessionListModel.cpp" line="57"/>
         <source>ended</source>
         <translation>geendet</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="51"/>
+        <location filename="../ui/SessionListModel.cpp" line="61"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="51"/>
+        <location filename="../ui/SessionListModel.cpp" line="61"/>
         <source>active · %1</source>
         <translation>aktiv · %1</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="75"/>
+        <location filename="../ui/SessionListModel.cpp" line="85"/>
         <source>%1: %2 of %3 rejections in a row allowed</source>
         <translation>%1: %2 von %3 erlaubten Ablehnungen in Folge</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="76"/>
+        <location filename="../ui/SessionListModel.cpp" line="86"/>
         <source>%1: %2 of %3 allowed in %4 s</source>
         <translation>%1: %2 von %3 erlaubten in %4 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="90"/>
+        <location filename="../ui/SessionListModel.cpp" line="100"/>
         <source>every session of this agent</source>
         <translation>alle Sitzungen dieses Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="91"/>
+        <location filename="../ui/SessionListModel.cpp" line="101"/>
         <source>this session</source>
         <translation>diese Sitzung</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="94"/>
+        <location filename="../ui/SessionListModel.cpp" line="104"/>
         <source>%1 in the last %2 s</source>
         <translation>%1 in den letzten %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="97"/>
+        <location filename="../ui/SessionListModel.cpp" line="107"/>
         <source>%1 in a row</source>
         <translation>%1 in Folge</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="98"/>
+        <location filename="../ui/SessionListModel.cpp" line="108"/>
         <source>%1 (%2, %3): %4; it acts above %5</source>
         <translation>%1 (%2, %3): %4; greift über %5</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="114"/>
+        <location filename="../ui/SessionListModel.cpp" line="124"/>
         <source>(critical: two people must resume it)</source>
         <translation>(kritisch: zwei Personen müssen fortsetzen)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="115"/>
+        <location filename="../ui/SessionListModel.cpp" line="125"/>
         <source>(resumed by %1, %2 of %3)</source>
         <translation>(fortgesetzt von %1, %2 von %3)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="119"/>
+        <location filename="../ui/SessionListModel.cpp" line="129"/>
         <source>frozen by %1%2: %3</source>
         <translation>eingefroren durch %1%2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="136"/>
-        <source>⚠ the supervisor never reported the agent&apos;s processes reaped</source>
-        <translation>⚠ Der Supervisor hat nie gemeldet, dass die Prozesse des Agenten abgeräumt sind</translation>
+        <location filename="../ui/SessionListModel.cpp" line="146"/>
+        <source>⚠ kill not confirmed by its supervisor</source>
+        <translation>⚠ Abschuss von seinem Supervisor nicht bestätigt</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="141"/>
+        <location filename="../ui/SessionListModel.cpp" line="151"/>
         <source>not supervised</source>
         <translation>nicht überwacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="145"/>
+        <location filename="../ui/SessionListModel.cpp" line="155"/>
         <source>⚠ supervisor not answering: the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht: der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="146"/>
+        <location filename="../ui/SessionListModel.cpp" line="156"/>
         <source>⚠ supervisor not answering (verified %1 s ago): the agent may be running unguarded</source>
         <translation>⚠ Supervisor antwortet nicht (zuletzt bestätigt vor %1 s): der Agent läuft womöglich unbewacht</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="151"/>
+        <location filename="../ui/SessionListModel.cpp" line="161"/>
         <source>kill path not verified yet</source>
         <translation>Abbruchweg noch nicht bestätigt</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="152"/>
+        <location filename="../ui/SessionListModel.cpp" line="162"/>
         <source>kill path verified %1 s ago</source>
         <translation>Abbruchweg bestätigt vor %1 s</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="171"/>
+        <location filename="../ui/SessionListModel.cpp" line="181"/>
         <source>Toward its circuit breakers:</source>
         <translation>Stand seiner Schutzschalter:</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="184"/>
+        <location filename="../ui/SessionListModel.cpp" line="194"/>
         <source>The session was killed, but its supervisor did not report the agent&apos;s processes reaped: the agent may still be running. Check the machine it runs on.</source>
         <translation>Die Sitzung wurde beendet, aber ihr Supervisor hat nicht gemeldet, dass die Prozesse des Agenten abgeräumt sind: Der Agent läuft möglicherweise noch. Prüfen Sie die Maschine, auf der er läuft.</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="194"/>
+        <location filename="../ui/SessionListModel.cpp" line="204"/>
         <source>The supervisor did not answer the server&apos;s liveness check in time: a kill may not reach the agent. Check the machine it runs on.</source>
         <translation>Der Supervisor hat die Lebendprüfung des Servers nicht rechtzeitig beantwortet: ein Abbruch erreicht den Agenten womöglich nicht. Prüfen Sie den Rechner, auf dem er läuft.</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="219"/>
+        <location filename="../ui/SessionListModel.cpp" line="230"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="220"/>
+        <location filename="../ui/SessionListModel.cpp" line="231"/>
         <source>none (claims “%1”)</source>
         <translation>keiner (angegeben: „%1“)</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="239"/>
+        <location filename="../ui/SessionListModel.cpp" line="250"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="241"/>
+        <location filename="../ui/SessionListModel.cpp" line="252"/>
         <source>Owner</source>
         <translation>Eigentümer</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="243"/>
+        <location filename="../ui/SessionListModel.cpp" line="254"/>
         <source>Pending</source>
         <translation>Offen</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="245"/>
+        <location filename="../ui/SessionListModel.cpp" line="256"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/SessionListModel.cpp" line="247"/>
+        <location filename="../ui/SessionListModel.cpp" line="258"/>
         <source>Kill path</source>
         <translation>Abbruchweg</translation>
     </message>

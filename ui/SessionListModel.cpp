@@ -31,10 +31,20 @@ int SessionListModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+bool SessionListModel::reportedLate(const QJsonObject &s)
+{
+    return s.value(QStringLiteral("reported_after_kill_ms")).toInteger() >= 5000;
+}
+
 QString SessionListModel::statusText(const QJsonObject &s)
 {
     const QString status = s.value(QStringLiteral("status")).toString();
     if (status == QLatin1String("terminated")) {
+        // Reported late: the supervisor was held up (stopped by the agent, or cut off), whatever
+        // its own kill took.
+        if (reportedLate(s))
+            return tr("terminated, but reported %1 s after the kill")
+                .arg(s.value(QStringLiteral("reported_after_kill_ms")).toInteger() / 1000);
         const double ms = s.value(QStringLiteral("kill_latency_ms")).toDouble();
         return tr("terminated ✓ (%1 ms)")
             .arg(ms < 10 ? QString::number(ms, 'f', 1) : QString::number(qRound(ms)));
@@ -133,7 +143,7 @@ QJsonObject SessionListModel::session(const QString &id) const
 QString SessionListModel::killPathText(const QJsonObject &s, qint64 sinceFetchMs)
 {
     if (s.value(QStringLiteral("kill_unconfirmed")).toBool())
-        return tr("⚠ the supervisor never reported the agent's processes reaped");
+        return tr("⚠ kill not confirmed by its supervisor");
     if (s.value(QStringLiteral("status")).toString() != QLatin1String("active"))
         return {};
     const QString liveness = s.value(QStringLiteral("liveness")).toString();
@@ -199,7 +209,8 @@ QVariant SessionListModel::data(const QModelIndex &index, int role) const
         if (status == QLatin1String("killed"))
             return QBrush(QColor(0xb9, 0x1c, 0x1c));
         if (status == QLatin1String("terminated"))
-            return QBrush(QColor(0x15, 0x80, 0x3d));
+            return reportedLate(s) ? QBrush(QColor(0xb4, 0x53, 0x09)) // amber: held up
+                                   : QBrush(QColor(0x15, 0x80, 0x3d));
         if (s.value(QStringLiteral("frozen")).isObject())
             return QBrush(QColor(0xb4, 0x53, 0x09)); // frozen: amber
         return {};

@@ -33,6 +33,8 @@ public:
     // "active", "active · RULE: N of M allowed in S s" once a session used half of what a
     // circuit breaker allows, "frozen by …", killed, "terminated ✓ (N ms)", ended.
     static QString statusText(const QJsonObject &session);
+    // A kill its supervisor reported long after it was made (held up, or stopped by the agent).
+    static bool reportedLate(const QJsonObject &session);
     // The rule of `breaker_counts` closest to tripping, once half of what it allows is used.
     static QString nearestBreakerText(const QJsonArray &counts);
     // One line per rule of `breaker_counts` (the status tooltip).

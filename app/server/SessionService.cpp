@@ -169,6 +169,14 @@ SessionService::Ended SessionService::finish(const Principal &who, const QString
                                    QStringLiteral("This session is already %1.").arg(s->status))};
     }
     const QString status = killed ? QStringLiteral("terminated") : QStringLiteral("ended");
+    // The supervisor's kill_latency_ms counts from when it read the kill; this counts from the
+    // kill, on the server's clock: a supervisor the agent held stopped shows here.
+    if (killed) {
+        if (const auto killedAt =
+                fromRfc3339(s->stop.value(QStringLiteral("killed_at")).toString()))
+            info.insert(QStringLiteral("reported_after_kill_ms"),
+                        qMax<qint64>(0, m_clock.nowMs() - *killedAt));
+    }
     QJsonObject data = info;
     data.insert(QStringLiteral("status"), status);
     const Transition t{QStringLiteral("session.") + status,
