@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QtTest>
 #include <algorithm>
 #include <csignal>
@@ -187,6 +188,67 @@ private Q_SLOTS:
         QVERIFY(session.value(QStringLiteral("kill_latency_ms")).toDouble() > 0);
         qInfo("grace %d ms: %d processes in the tree, kill latency %.2f ms", graceMs,
               int(tree.size()), session.value(QStringLiteral("kill_latency_ms")).toDouble());
+    }
+
+    void aProcessHiddenFromTheSupervisorIsNeverReportedReaped()
+    {
+        // Found by an attack helper: a root agent moved a process out of the supervisor's cgroup
+        // and process group and covered /proc; the kill did not find it, and the supervisor
+        // reported the session terminated (reaped: 1) while it ran on. It is still its child
+        // (the supervisor is a subreaper): no report then, and the server raises
+        // session.kill_unconfirmed.
+        if (::geteuid() != 0)
+            QSKIP("needs root (the agent mounts over /proc in a mount namespace of its own)");
+        TestServer s;
+        QTemporaryDir dir;
+        QProcess supervisor;
+        supervisor.setProcessChannelMode(QProcess::MergedChannels);
+        QByteArray output;
+        connect(&supervisor, &QProcess::readyRead, this, [&] { output += supervisor.readAll(); });
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("INTERLOCK_URL"), s.url().toString());
+        env.insert(QStringLiteral("INTERLOCK_TOKEN"), s.token(Role::Agent));
+        supervisor.setProcessEnvironment(env);
+        // Its own mount namespace, so that covering /proc touches nothing outside this test.
+        supervisor.start(QStringLiteral("unshare"),
+                         {QStringLiteral("-m"), QStringLiteral("--propagation"),
+                          QStringLiteral("private"), QStringLiteral(INTERLOCKCTL_PATH),
+                          QStringLiteral("run"), QStringLiteral("--agent"), QStringLiteral("hider"),
+                          QStringLiteral("--"),
+                          QStringLiteral(SOURCE_DIR "/tests/data/hiding-agent.sh"), dir.path()});
+        if (!supervisor.waitForStarted())
+            QSKIP("unshare is not available");
+        const QString ready = dir.filePath(QStringLiteral("ready"));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready) || supervisor.state() == QProcess::NotRunning,
+                                 15000);
+        if (supervisor.state() == QProcess::NotRunning)
+            QSKIP(qPrintable(QStringLiteral("the supervisor could not start here: ") +
+                             QString::fromLocal8Bit(output)));
+        QTRY_COMPARE(lines(ready).value(0).isEmpty(), false);
+        const int escapee = lines(dir.filePath(QStringLiteral("escapee"))).value(0).toInt();
+        QVERIFY(escapee > 0);
+        const auto cleanup = qScopeGuard([&] {
+            ::kill(escapee, SIGKILL);
+            supervisor.kill();
+            supervisor.waitForFinished();
+        });
+        if (lines(ready).value(0) != QLatin1String("hidden"))
+            QSKIP("mounting over /proc is not allowed here");
+        const QString sessionId = onlySession(s);
+        QCOMPARE(s.call(s.token(Role::Oncall), "POST",
+                        QStringLiteral("/v1/sessions/%1/kill").arg(sessionId))
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), QProcess::NotRunning, 30000);
+        QVERIFY2(alive(escapee), "the hidden process was found after all: nothing to check");
+        QVERIFY2(output.contains("KILL NOT CONFIRMED"), output.constData());
+        QCOMPARE(supervisor.exitCode(), 1);
+        QCOMPARE(s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/sessions/") + sessionId)
+                     .body.value(QStringLiteral("session"))
+                     .toObject()
+                     .value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("killed")); // never "terminated"
     }
 
     void agentThatExitsEndsTheSessionWithItsCode()

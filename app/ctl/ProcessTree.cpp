@@ -272,6 +272,12 @@ void ProcessTree::waitForChild(int timeoutMs)
     poll(nullptr, 0, timeoutMs);
 }
 
+bool ProcessTree::childrenLeft()
+{
+    siginfo_t info{};
+    return !(waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 && errno == ECHILD);
+}
+
 int ProcessTree::killAll(int graceMs)
 {
     const int before = m_reaped;

@@ -39,6 +39,9 @@ public:
     // SIGTERM to everything and up to graceMs for it to go (0: none), then SIGKILL to every
     // descendant until none is left, reaping each. Returns how many processes were reaped.
     int killAll(int graceMs);
+    // Whether a child of this process (the subreaper) is still alive: every process of the tree
+    // ends up as one, whatever /proc and the cgroup showed (a root agent can hide from both).
+    static bool childrenLeft();
 
 private:
     void signalAll(int signal) const;

@@ -227,7 +227,22 @@ void SessionSupervisor::killAgent(const QString &why, bool serverGone)
     QElapsedTimer latency;
     latency.start();
     m_reapTimer.stop();
-    const int reaped = m_tree.killAll(m_options.graceMs);
+    int reaped = m_tree.killAll(m_options.graceMs);
+    // Every process of the tree ends as a child of this subreaper: one still alive is one the
+    // kill did not find (a root agent that left the cgroup and its process group and hid /proc).
+    // A few more rounds; then no report at all rather than a false one: the server raises
+    // session.kill_unconfirmed.
+    for (int round = 0; round < 5 && ProcessTree::childrenLeft(); ++round)
+        reaped += m_tree.killAll(0);
+    if (ProcessTree::childrenLeft()) {
+        std::fprintf(stderr,
+                     "interlockctl: %s; KILL NOT CONFIRMED: a process of the agent is still "
+                     "alive and could not be found (%d reaped); not reporting the session "
+                     "terminated: the server will raise session.kill_unconfirmed\n",
+                     qPrintable(why), reaped);
+        finish(1);
+        return;
+    }
     const double ms = double(latency.nsecsElapsed()) / 1e6;
     if (qEnvironmentVariableIsSet("INTERLOCK_BENCH_CLOCK")) {
         // For `bench kill`: when the last process was reaped, on the clock the bench reads too.
