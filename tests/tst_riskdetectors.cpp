@@ -502,6 +502,8 @@ private Q_SLOTS:
         QCOMPARE(count("[['a', 'b'], [['c']], 7]"), 4);
         QCOMPARE(count("''"), 0);
         QCOMPARE(count("null"), 0);
+        // Never fewer than the array's own size (what was counted before the other spellings).
+        QCOMPARE(count("[null, true, '', ' ', [], {}]"), 6);
         QCOMPARE(PayloadForms::items(
                      QJsonDocument::fromJson("[{\"k\": true, \"l\": \"x y\"}]").array().at(0)),
                  QStringList({QStringLiteral("k"), QStringLiteral("x"), QStringLiteral("y")}));

@@ -308,7 +308,8 @@ int runCommand(const QStringList &args)
     parser.addOption(
         {QStringLiteral("grace-ms"),
          QStringLiteral(
-             "On kill, send SIGTERM first and wait up to N ms before SIGKILL (default 0)."),
+             "On kill, send SIGTERM first and wait up to N ms before SIGKILL (default 0, at "
+             "most 10000)."),
          QStringLiteral("N"), QStringLiteral("0")});
     parser.addOption(
         {QStringLiteral("dead-man"),
@@ -348,6 +349,12 @@ int runCommand(const QStringList &args)
                     Usage);
     if (!ok1 || !ok2 || o.graceMs < 0 || o.deadManSeconds < 0)
         return fail(QStringLiteral("--grace-ms and --dead-man must be whole numbers, 0 or more"),
+                    Usage);
+    // The server expects the kill reported within its liveness interval and deadline (15 s by
+    // default) and says "kill not confirmed" after that.
+    if (o.graceMs > 10000)
+        return fail(QStringLiteral("--grace-ms is at most 10000: a kill must be done, and "
+                                   "reported, within seconds"),
                     Usage);
     return SessionSupervisor(o).run();
 }

@@ -415,8 +415,10 @@ public:
             if (imitated.isEmpty())
                 continue;
             // From where the last one was found: searching from the start made 30,000 look-alike
-            // recipients take 17 s.
-            const qsizetype at = s.indexOf(host, from, Qt::CaseInsensitive);
+            // recipients take 17 s. Hosts out of that order cost a search to the end each: only
+            // while findings are still kept (their position is what the search is for).
+            const qsizetype at =
+                m_out.findings.size() < kMaxKept ? s.indexOf(host, from, Qt::CaseInsensitive) : -1;
             if (at >= 0)
                 from = at + host.size();
             qsizetype diff = 0;

@@ -30,7 +30,7 @@ http::TransportSettings settingsFrom(const Limits &limits)
 // connection cap are kept for the others (an eighth, 1 to 1,024).
 int forwardLimit(int maxConnections)
 {
-    return maxConnections - std::clamp(maxConnections / 8, 1, 1024);
+    return std::max(1, maxConnections - std::clamp(maxConnections / 8, 1, 1024));
 }
 } // namespace
 

@@ -245,9 +245,11 @@ qint64 PayloadForms::itemCount(const QJsonValue &list)
     case QJsonValue::Double:
         return 1;
     case QJsonValue::Array: {
+        // Every element counts at least once, as the plain array size did before the other
+        // spellings were counted: [true, true] or [[], []] is not fewer items than it was.
         qint64 n = 0;
         for (const QJsonValue &item : list.toArray())
-            n += itemCount(item);
+            n += qMax<qint64>(1, itemCount(item));
         return n;
     }
     case QJsonValue::Object: {

@@ -180,6 +180,8 @@ void HttpConnection::processInput()
         case RequestParser::State::Complete: {
             m_keepAlive = m_parser.keepAlive();
             startRequest(m_parser.take());
+            if (m_phase == Phase::Waiting)
+                continue; // answered at once (503 server_busy): the next one, in this loop
             return;
         }
         case RequestParser::State::Failed:
@@ -200,7 +202,11 @@ void HttpConnection::startRequest(HttpRequest &&request)
         request.method = "GET"; // answered as GET, without the body
     m_lastWrite = now();
     m_current = std::make_shared<ReplyChannel>(this, this, m_headOnly);
+    // An answer given before the handler returns (ReplyChannel::deliverNow) must not start the
+    // next pipelined request from inside it: one stack frame per request otherwise.
+    m_inHandler = true;
     m_handler(std::move(request), m_current);
+    m_inHandler = false;
 }
 
 void HttpConnection::deliver(ReplyChannel *channel, ResponsePart part)
@@ -281,7 +287,8 @@ void HttpConnection::complete()
     m_phase = Phase::Waiting;
     m_deadline = now() + m_settings.idleTimeoutMs;
     Q_EMIT answered(this);
-    processInput(); // a pipelined request may be waiting already
+    if (!m_inHandler)
+        processInput(); // a pipelined request may be waiting already
 }
 
 void HttpConnection::refuse(const ParseError &error)

@@ -106,6 +106,7 @@ private:
     bool m_wroteHead = false;
     bool m_ended = false;
     bool m_tls = false;
+    bool m_inHandler = false; // startRequest() is handing a request over
 };
 
 } // namespace interlock::http
