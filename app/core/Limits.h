@@ -36,6 +36,10 @@ struct Limits {
     // this long after its last answer, to be answered within the deadline.
     int livenessIntervalMs = 10000;
     int livenessDeadlineMs = 5000;
+    // What one agent (by name, over all its sessions) may submit in any 10 minutes, in MiB of
+    // request bodies: the pending limit alone let a submit-and-withdraw loop fill the disk.
+    // 0: no budget.
+    int agentMiBPer10Min = 256;
 };
 
 } // namespace interlock

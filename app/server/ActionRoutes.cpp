@@ -1,6 +1,7 @@
 #include "ActionService.h"
 #include "RouteSupport.h"
 #include "Store.h"
+#include "SubmissionBudget.h"
 #include "WaitHub.h"
 #include "core/DecisionRequest.h"
 #include "core/FieldReader.h"
@@ -61,6 +62,25 @@ ApiError readIdempotencyKey(const HttpRequest &req, QString *key)
             QStringLiteral("Idempotency-Key must be at most 255 printable characters."));
     return {};
 }
+// 429 too_much_data when the agent sent more than its budget in the last 10 minutes.
+ApiError overBudget(ApiContext &api, const Principal &who, qint64 bytes)
+{
+    if (!api.budget)
+        return {};
+    const QString agent = who.session ? who.session->agent : who.name;
+    qint64 retryAfterMs = 0;
+    if (api.budget->take(agent, bytes, api.clock.monotonicMs(), &retryAfterMs))
+        return {};
+    ApiError e{429,
+               QStringLiteral("too_much_data"),
+               QStringLiteral("This agent sent more than %1 MiB of submissions in the last 10 "
+                              "minutes; try again in %2 s.")
+                   .arg(api.limits.agentMiBPer10Min)
+                   .arg((retryAfterMs + 999) / 1000),
+               {}};
+    e.retryAfterSeconds = int((retryAfterMs + 999) / 1000);
+    return e;
+}
 } // namespace
 
 void addActionRoutes(Router &router, ApiContext &api)
@@ -77,6 +97,8 @@ void addActionRoutes(Router &router, ApiContext &api)
                    QJsonObject body;
                    if (!readJsonBody(req, *reply, &body))
                        return;
+                   if (const ApiError e = overBudget(api, who, req.body.size()); e.isError())
+                       return reply->sendError(e);
                    const auto r = api.actions.submit(who, body, key);
                    // A frozen session's refusal leaves at once: the freeze holds in memory, and
                    // after a crash before its commit the breaker's windows, rebuilt from the

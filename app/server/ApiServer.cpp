@@ -21,6 +21,7 @@
 #include "SignInGuard.h"
 #include "SqliteStore.h"
 #include "StoreFactory.h"
+#include "SubmissionBudget.h"
 #include "TokenCache.h"
 #include "Tokens.h"
 #include "WaitHub.h"
@@ -150,6 +151,10 @@ bool ApiServer::open(QString *error)
         shareLiveness();
     }
     m_context.reset(new ApiContext{*m_store, *m_clock, m_limits, *m_actions, *m_sessions, *m_hub});
+    if (m_limits.agentMiBPer10Min > 0) {
+        m_budget = std::make_unique<SubmissionBudget>(qint64(m_limits.agentMiBPer10Min) << 20);
+        m_context->budget = m_budget.get();
+    }
     m_context->killSwitch = m_killSwitch.get();
     m_context->tokens = m_tokens.get();
     m_context->liveness = m_liveness.get();

@@ -133,6 +133,7 @@ private:
     DiskReserve *m_reserve = nullptr;
     KillRecorder *m_recorder = nullptr;
     std::unique_ptr<struct ApiContext> m_context;
+    std::unique_ptr<class SubmissionBudget> m_budget;
     // The safety layer (docs/safety.md).
     SafetyGuard *m_guard = nullptr;
     std::unique_ptr<ServerMetrics> m_metrics;

@@ -34,6 +34,8 @@ const Named kLimits[] = {
      "a session.ping to each supervisor this long after its last answer"},
     {"liveness-deadline-ms", &Limits::livenessDeadlineMs, 10,
      "time a supervisor has to answer a session.ping"},
+    {"agent-mib-per-10min", &Limits::agentMiBPer10Min, 0,
+     "MiB of submissions one agent may send in any 10 minutes (0: no budget)"},
 };
 } // namespace
 

@@ -21,6 +21,8 @@ class WebhookNotifier;
 struct SessionRecord;
 
 // What route handlers work with.
+class SubmissionBudget;
+
 struct ApiContext {
     Store &store;
     Clock &clock;
@@ -32,6 +34,8 @@ struct ApiContext {
     KillSwitch *killSwitch = nullptr;
     TokenCache *tokens = nullptr;
     LivenessMonitor *liveness = nullptr;
+    // What each agent may still submit (null: no budget).
+    SubmissionBudget *budget = nullptr;
     // A session as the API shows it (SafetyGuard adds "frozen"); unset: SessionRecord::toJson.
     std::function<QJsonObject(const SessionRecord &)> sessionJson = {};
 };
