@@ -106,6 +106,10 @@ private Q_SLOTS:
             }
             QCOMPARE(r.status, 423);
             QCOMPARE(r.error().code, QStringLiteral("session_frozen"));
+            // The agent learns which rule, never its figures (it would pace itself under them).
+            QVERIFY2(!r.error().message.contains(QStringLiteral("limit")) &&
+                         !r.error().message.contains(QStringLiteral(" in 60 s")),
+                     qPrintable(r.error().message));
             if (firstRefusal < 0)
                 firstRefusal = i;
         }

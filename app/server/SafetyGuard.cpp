@@ -90,7 +90,7 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
     for (const BreakerTrip &t : trips)
         kill = kill || t.rule->act == BreakerRule::Act::Kill;
     QStringList told;
-    QString firstMessage;
+    QString firstRule;
     for (const BreakerTrip &t : trips) {
         // A kill makes any freeze of the same moment moot.
         if (kill && t.rule->act != BreakerRule::Act::Kill)
@@ -109,9 +109,9 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
                                                 .arg(t.rule->id, t.rule->describe(t.count))
                                                 .left(500)}});
         }
-        const QJsonObject record = m_freezes.record(t, agent, sessionId, sessions, trigger);
-        if (firstMessage.isEmpty())
-            firstMessage = record.value(QStringLiteral("message")).toString();
+        m_freezes.record(t, agent, sessionId, sessions, trigger);
+        if (firstRule.isEmpty())
+            firstRule = t.rule->id;
         m_grants.revokeAgent(agent, actor,
                              QStringLiteral("breaker %1 tripped for this agent").arg(t.rule->id));
         for (const QString &s : sessions) {
@@ -124,9 +124,11 @@ ApiError SafetyGuard::trip(const QList<BreakerTrip> &trips, const QString &sessi
         storeWhatFailed();
     if (kill)
         return ApiError::sessionKilled();
-    return frozenError(QStringLiteral("A circuit breaker froze this session (%1). Nothing more "
-                                      "is accepted until a person resumes it.")
-                           .arg(firstMessage));
+    // The rule's name only: its figures (count, window, limit) are for people, as the sessions'
+    // breaker_counts are; an agent told them would pace itself just under.
+    return frozenError(QStringLiteral("The circuit breaker %1 froze this session. Nothing more is "
+                                      "accepted until a person resumes it.")
+                           .arg(firstRule));
 }
 
 ApiError SafetyGuard::refuseUnscored(const SessionRecord &session)
