@@ -391,13 +391,14 @@ private Q_SLOTS:
                         QJsonObject{{QStringLiteral("reaped"), 3}})
                      .status,
                  200);
-        QTRY_VERIFY(!s.server().liveness().watched(healthy.id));
+        QTRY_VERIFY_WITH_TIMEOUT(!s.server().liveness().watched(healthy.id), 30000);
         // Reported at once here: the server's own figure, from the kill to the report.
         QCOMPARE(
             sessionOf(s, healthy.id).value(QStringLiteral("reported_after_kill_ms")).toInteger(),
             0);
         s.clock()->advance(13001);
-        QTRY_VERIFY(eventTypes(s, stopped.id).contains(QStringLiteral("session.kill_unconfirmed")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eventTypes(s, stopped.id).contains(QStringLiteral("session.kill_unconfirmed")), 30000);
         QCOMPARE(eventTypes(s, stopped.id).count(QStringLiteral("session.kill_unconfirmed")), 1);
         const QJsonObject view = sessionOf(s, stopped.id);
         QCOMPARE(view.value(QStringLiteral("status")).toString(), QStringLiteral("killed"));

@@ -134,7 +134,8 @@ private Q_SLOTS:
         QList<int> all;
         for (int i = 0; i < 6; ++i)
             all << openRaw(d.port(), waitingDecision(action, session.token));
-        QTRY_COMPARE(d.metric("interlock_waiting_requests"), 6);
+        // Under load (CI runs two tests at once) six long-polls can take seconds to park.
+        QTRY_COMPARE_WITH_TIMEOUT(d.metric("interlock_waiting_requests"), 6, 30000);
         for (int i = 0; i < 7; ++i)
             all << openRaw(d.port(), waitingDecision(action, session.token));
         // Each is answered 503 at once, and may then be evicted for a later one (a reset can
@@ -160,7 +161,7 @@ private Q_SLOTS:
                 n += gone.contains(fd) || statusOf(answers[fd]) == 503;
             return n;
         };
-        QTRY_COMPARE(notWaiting(), 6);
+        QTRY_COMPARE_WITH_TIMEOUT(notWaiting(), 6, 30000);
         QList<int> parked;
         int busy = 0;
         for (int fd : std::as_const(all)) {
@@ -182,7 +183,7 @@ private Q_SLOTS:
         // The parked long-polls are answered (the kill cancels their action).
         for (int fd : std::as_const(parked)) {
             QByteArray answer;
-            QTRY_VERIFY((answer += readRaw(fd)).contains("cancelled"));
+            QTRY_VERIFY_WITH_TIMEOUT((answer += readRaw(fd)).contains("cancelled"), 30000);
             QCOMPARE(statusOf(answer), 200);
         }
         QVERIFY(d.metric("interlock_requests_busy_total") >= busy);
@@ -204,7 +205,8 @@ private Q_SLOTS:
                 .body.value(QStringLiteral("id"))
                 .toString();
         const int parked = openRaw(d.port(), waitingDecision(action, session.token));
-        QTRY_COMPARE(d.call(session.token, "GET", QStringLiteral("/v1/me")).status, 503);
+        QTRY_COMPARE_WITH_TIMEOUT(d.call(session.token, "GET", QStringLiteral("/v1/me")).status,
+                                  503, 30000);
         const int n = 20000;
         QByteArray burst;
         for (int i = 0; i < n; ++i)
