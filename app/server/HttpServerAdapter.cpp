@@ -2,6 +2,9 @@
 
 #include "http/ConnectionTable.h"
 
+#include "core/ApiError.h"
+
+#include <QJsonDocument>
 #include <QTcpServer>
 #include <QThread>
 #include <algorithm>
@@ -128,9 +131,13 @@ bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel)
     // this thread.
     if (m_forwarded->load() >= m_maxForwarded) {
         ++m_counters->busy;
-        const QByteArray body =
-            R"({"error":{"code":"server_busy","message":"Too many requests are waiting for )"
-            R"(this server; try again shortly."}})";
+        const ApiError busy{503,
+                            QStringLiteral("server_busy"),
+                            QStringLiteral("Too many requests are waiting for this server; try "
+                                           "again shortly."),
+                            {},
+                            1};
+        const QByteArray body = QJsonDocument(busy.toJson()).toJson(QJsonDocument::Compact);
         // At once, not queued: the connection must be evictable before the next one is taken.
         channel.deliverNow({http::ResponsePart::Kind::Whole,
                             503,

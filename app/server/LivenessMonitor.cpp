@@ -63,11 +63,7 @@ QStringList LivenessMonitor::tick()
             const QString &id = it.key();
             State &s = it.value();
             if (m_killSwitch.isKilled(id)) {
-                // No more pings: the supervisor's report that the tree is reaped is due.
-                if (s.killedMono < 0) {
-                    s.killedMono = now;
-                    s.pingId.clear();
-                }
+                markKilled(s, now);
                 if (now - s.killedMono > confirmAfterMs(s)) {
                     changes.append({id,
                                     true,
@@ -77,9 +73,7 @@ QStringList LivenessMonitor::tick()
                                       s.verifiedWall < 0 ? QJsonValue(QJsonValue::Null)
                                                          : QJsonValue(toRfc3339(s.verifiedWall))}},
                                     true});
-                    if (m_unconfirmed.size() >= 10000)
-                        m_unconfirmed.clear();
-                    m_unconfirmed.insert(id);
+                    markUnconfirmed(id);
                     it = m_states.erase(it); // raised once: nothing more this server can do
                     continue;
                 }
@@ -301,11 +295,8 @@ void LivenessMonitor::killed(const QStringList &sessionIds)
     const qint64 now = m_mono();
     QMutexLocker lock(&m_mutex);
     for (const QString &id : sessionIds) {
-        const auto it = m_states.find(id);
-        if (it != m_states.end() && it->killedMono < 0) {
-            it->killedMono = now;
-            it->pingId.clear();
-        }
+        if (const auto it = m_states.find(id); it != m_states.end())
+            markKilled(*it, now);
     }
 }
 
@@ -319,11 +310,23 @@ void LivenessMonitor::terminated(const QString &sessionId)
 void LivenessMonitor::unconfirmedElsewhere(const QString &sessionId)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_states.remove(sessionId) > 0) {
-        if (m_unconfirmed.size() >= 10000)
-            m_unconfirmed.clear();
-        m_unconfirmed.insert(sessionId);
-    }
+    if (m_states.remove(sessionId) > 0)
+        markUnconfirmed(sessionId);
+}
+
+void LivenessMonitor::markKilled(State &s, qint64 nowMono)
+{
+    if (s.killedMono >= 0)
+        return;
+    s.killedMono = nowMono; // no more pings: the supervisor's report is due
+    s.pingId.clear();
+}
+
+void LivenessMonitor::markUnconfirmed(const QString &sessionId)
+{
+    if (m_unconfirmed.size() >= 10000) // bounded: the oldest are forgotten all at once
+        m_unconfirmed.clear();
+    m_unconfirmed.insert(sessionId);
 }
 
 bool LivenessMonitor::killUnconfirmed(const QString &sessionId) const

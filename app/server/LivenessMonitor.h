@@ -129,6 +129,9 @@ private:
     };
     // How long after the kill the supervisor's report may take.
     qint64 confirmAfterMs(const State &s) const;
+    // Under m_mutex.
+    static void markKilled(State &s, qint64 nowMono);
+    void markUnconfirmed(const QString &sessionId);
     // How long after it went out a ping is late: the deadline once it was delivered here, or
     // on a single server. Several servers: a ping not delivered here may wait on a supervisor
     // that polls another server, whose proof comes within an interval (verifiedElsewhere): one

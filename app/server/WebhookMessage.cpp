@@ -85,6 +85,12 @@ std::optional<QJsonObject> webhookMessage(const EventRecord &event, Store &store
                     QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("agent"), agent}});
         link = QStringLiteral("interlock://session/") + id;
     };
+    // The event's own session (killed, liveness): its agent from the store.
+    const auto withEventSession = [&] {
+        const auto s = store.session(event.sessionId);
+        withSession(event.sessionId, s ? s->agent : QString());
+        return s;
+    };
     if (event.type == QLatin1String("action.created")) {
         const QString level = event.data.value(QStringLiteral("risk_level")).toString();
         if ((level != QLatin1String("high") && level != QLatin1String("critical")) ||
@@ -132,9 +138,8 @@ std::optional<QJsonObject> webhookMessage(const EventRecord &event, Store &store
         if (act != QLatin1String("kill"))
             text += QStringLiteral(". A person must resume it");
     } else if (event.type == QLatin1String("session.killed")) {
-        const auto s = store.session(event.sessionId);
+        const auto s = withEventSession();
         const QString agent = s ? s->agent : QString();
-        withSession(event.sessionId, agent);
         text =
             QStringLiteral("Interlock: session of %1 KILLED by %2 (%3); %4 pending action(s) "
                            "cancelled")
@@ -144,18 +149,16 @@ std::optional<QJsonObject> webhookMessage(const EventRecord &event, Store &store
                      chatSafe(event.data.value(QStringLiteral("reason")).toString()))
                 .arg(event.data.value(QStringLiteral("cancelled")).toInt());
     } else if (event.type == QLatin1String("session.liveness_lost")) {
-        const auto s = store.session(event.sessionId);
+        const auto s = withEventSession();
         const QString agent = s ? s->agent : QString();
-        withSession(event.sessionId, agent);
         text = QStringLiteral("Interlock: the supervisor of %1 did not answer its liveness check "
                               "within %2 ms: the kill path is not proven, the agent may be "
                               "running unguarded")
                    .arg(chatSafe(agent, 64))
                    .arg(event.data.value(QStringLiteral("deadline_ms")).toInt());
     } else if (event.type == QLatin1String("session.kill_unconfirmed")) {
-        const auto s = store.session(event.sessionId);
+        const auto s = withEventSession();
         const QString agent = s ? s->agent : QString();
-        withSession(event.sessionId, agent);
         text = QStringLiteral("Interlock: KILL NOT CONFIRMED: the supervisor of %1 did not report "
                               "the agent's processes reaped %2 s after the kill; the agent may "
                               "still be running. Check the machine it runs on")
