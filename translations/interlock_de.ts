@@ -177,7 +177,7 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="176"/>
         <location filename="../ui/ActionDetailView.cpp" line="206"/>
-        <location filename="../ui/ActionDetailView.cpp" line="371"/>
+        <location filename="../ui/ActionDetailView.cpp" line="380"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
@@ -314,22 +314,32 @@
         <translation>Argumente (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="357"/>
+        <location filename="../ui/ActionDetailView.cpp" line="361"/>
+        <source>What will run (before: claimed)</source>
+        <translation>Was ausgeführt wird (vorher: laut Agent)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="362"/>
+        <source>The new content is the payload&apos;s, every line of it. The &quot;before&quot; it is compared with is the agent&apos;s claim of what the file holds now: a line drawn as unchanged may be new.</source>
+        <translation>Der neue Inhalt stammt aus den Nutzdaten, jede Zeile davon. Das „Vorher“, mit dem er verglichen wird, ist die Behauptung des Agenten über den jetzigen Inhalt der Datei: Eine als unverändert gezeigte Zeile kann neu sein.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="366"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="363"/>
+        <location filename="../ui/ActionDetailView.cpp" line="372"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="364"/>
+        <location filename="../ui/ActionDetailView.cpp" line="373"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="370"/>
+        <location filename="../ui/ActionDetailView.cpp" line="379"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
@@ -611,17 +621,17 @@
         <translation>Alt und neu nebeneinander (Strg+2)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="280"/>
+        <location filename="../ui/diff/DiffView.cpp" line="289"/>
         <source>Building the diff…</source>
         <translation>Diff wird erstellt …</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="393"/>
+        <location filename="../ui/diff/DiffView.cpp" line="402"/>
         <source>No file changes</source>
         <translation>Keine Dateiänderungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/diff/DiffView.cpp" line="395"/>
+        <location filename="../ui/diff/DiffView.cpp" line="404"/>
         <source>%n file(s), +%1 −%2</source>
         <translation>
             <numerusform>%n Datei, +%1 −%2</numerusform>

@@ -350,11 +350,20 @@ void ActionDetailView::showChanges(const QJsonObject &a)
         setDiffTab(tr("Arguments (from the payload)"));
     } else if (checked && PayloadView::isDerivable(kind)) {
         // What you see is what runs: the view derived from the payload first, the agent's second.
-        m_diff->setAction(
-            QJsonObject{{QStringLiteral("changes"),
-                         withClaimedBefore(PayloadView::derivedChanges(kind, p), agentChanges)}});
+        // A claimed "before" makes a file write readable as a diff, but it is the agent's word:
+        // every line that will be written is shown, so none can hide as unchanged context.
+        bool claimedBefore = false;
+        const QJsonArray changes = withClaimedBefore(kind, PayloadView::derivedChanges(kind, p),
+                                                     agentChanges, &claimedBefore);
+        m_diff->setAction(QJsonObject{{QStringLiteral("changes"), changes}}, claimedBefore);
         m_diffHash = derivedHash;
-        setDiffTab(tr("What will run (from the payload)"));
+        if (claimedBefore)
+            setDiffTab(tr("What will run (before: claimed)"),
+                       tr("The new content is the payload's, every line of it. The \"before\" it "
+                          "is compared with is the agent's claim of what the file holds now: a "
+                          "line drawn as unchanged may be new."));
+        else
+            setDiffTab(tr("What will run (from the payload)"));
         if (agentView) {
             m_agentDiff->setAction(a);
             m_agentHash = agentHash;
@@ -375,15 +384,22 @@ void ActionDetailView::showChanges(const QJsonObject &a)
         m_tabs->setCurrentWidget(m_payload);
 }
 
-void ActionDetailView::setDiffTab(const QString &label)
+void ActionDetailView::setDiffTab(const QString &label, const QString &toolTip)
 {
     m_tabs->setTabText(m_tabs->indexOf(m_diff), label);
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_diff), toolTip);
 }
 
 // fs.write: the derived view has only the content that will be written; the agent's claimed
-// "before" for the same path makes it a readable diff (the "after" is always the payload's).
-QJsonArray ActionDetailView::withClaimedBefore(QJsonArray derived, const QJsonArray &agentChanges)
+// "before" for the same path makes it a readable diff (the "after" is always the payload's). For a
+// command, a statement or a message there is no "before": one claimed would draw what runs as
+// unchanged.
+QJsonArray ActionDetailView::withClaimedBefore(const QString &kind, QJsonArray derived,
+                                               const QJsonArray &agentChanges, bool *used)
 {
+    *used = false;
+    if (kind != QLatin1String("fs.write"))
+        return derived;
     for (qsizetype i = 0; i < derived.size(); ++i) {
         QJsonObject d = derived.at(i).toObject();
         if (d.contains(QStringLiteral("before")))
@@ -393,6 +409,7 @@ QJsonArray ActionDetailView::withClaimedBefore(QJsonArray derived, const QJsonAr
             if (c.value(QStringLiteral("path")) == d.value(QStringLiteral("path")) &&
                 c.value(QStringLiteral("before")).isString()) {
                 d.insert(QStringLiteral("before"), c.value(QStringLiteral("before")));
+                *used = true;
                 break;
             }
         }

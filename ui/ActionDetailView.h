@@ -50,8 +50,11 @@ public:
 
 private:
     void clearDecisionView();
-    void setDiffTab(const QString &label);
-    static QJsonArray withClaimedBefore(QJsonArray derived, const QJsonArray &agentChanges);
+    void setDiffTab(const QString &label, const QString &toolTip = {});
+    // fs.write only: the derived changes with the agent's claimed "before" of the same path;
+    // *used says whether any was taken.
+    static QJsonArray withClaimedBefore(const QString &kind, QJsonArray derived,
+                                        const QJsonArray &agentChanges, bool *used);
     void showHeader(const QJsonObject &action);
     static QString decidedText(const QJsonObject &action);
     void showChanges(const QJsonObject &action); // exposure line and diff

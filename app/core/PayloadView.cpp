@@ -179,8 +179,12 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
     out.paths.removeDuplicates();
     if (out.paths.isEmpty()) {
         out.status = ViewCheck::Status::Matches;
-        out.message = QStringLiteral("The agent's %1 matches the content that will be written.")
-                          .arg(diff ? QStringLiteral("diff") : QStringLiteral("changes"));
+        // Only the new side is checked: nothing here knows what the file holds now.
+        out.message = diff ? QStringLiteral("The new side of the agent's diff matches the content "
+                                            "that will be written; its old side is the agent's "
+                                            "claim.")
+                           : QStringLiteral("The agent's changes match the content that will be "
+                                            "written; their \"before\" is the agent's claim.");
     } else {
         out.status = ViewCheck::Status::Mismatch;
         out.message = QStringLiteral("What the agent shows (its %1) does not match what will be "

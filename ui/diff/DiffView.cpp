@@ -249,19 +249,28 @@ QJsonObject revealedChanges(QJsonObject action)
 }
 } // namespace
 
-void DiffView::setAction(const QJsonObject &action)
-{
-    build([action] { return diffForAction(revealedChanges(action)); });
-}
-
-void DiffView::setTexts(const QString &path, const QString &before, const QString &after,
-                        bool whole)
+namespace {
+DiffLimits limitsFor(bool whole)
 {
     DiffLimits limits;
     if (whole) {
         limits.contextLines = 1'000'000;
         limits.wholeWhenUnchanged = true;
     }
+    return limits;
+}
+} // namespace
+
+void DiffView::setAction(const QJsonObject &action, bool whole)
+{
+    const DiffLimits limits = limitsFor(whole);
+    build([action, limits] { return diffForAction(revealedChanges(action), limits); });
+}
+
+void DiffView::setTexts(const QString &path, const QString &before, const QString &after,
+                        bool whole)
+{
+    const DiffLimits limits = limitsFor(whole);
     build([=] {
         return diffOfTexts(HiddenText::revealed(path, HiddenText::Lines::Single), {},
                            HiddenText::revealed(before), HiddenText::revealed(after), limits);

@@ -34,7 +34,8 @@ public:
     explicit DiffView(QWidget *parent = nullptr);
     ~DiffView() override;
 
-    void setAction(const QJsonObject &action);
+    // `whole`: every line of every file, changed or not (identical texts too).
+    void setAction(const QJsonObject &action, bool whole = false);
     // `whole`: every line, changed or not (identical texts too); else changes with context.
     void setTexts(const QString &path, const QString &before, const QString &after,
                   bool whole = false);
