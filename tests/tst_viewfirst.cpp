@@ -97,7 +97,7 @@ private Q_SLOTS:
         waitForDetail(id);
         ActionDetailView *detail = m_window->detailView();
         QCOMPARE(detail->currentTab(), static_cast<QWidget *>(detail->diffView()));
-        QCOMPARE(detail->tabText(0), QStringLiteral("What will run (from the payload)"));
+        QCOMPARE(detail->tabText(0), QStringLiteral("What will run (before: claimed)"));
         QCOMPARE(detail->tabText(1), QStringLiteral("Agent's diff (does NOT match what will run)"));
         const QString first = detail->diffView()->unifiedView()->toPlainText();
         QVERIFY(first.contains(QStringLiteral("rm -rf /")));
