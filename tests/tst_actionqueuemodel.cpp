@@ -45,6 +45,17 @@ class TestActionQueueModel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // The server refuses them now, but a database may hold names from before: still revealed.
+    void hiddenCharactersInAnAgentsNameAreRevealed()
+    {
+        ActionQueueModel model;
+        QJsonObject a = action(QStringLiteral("a"), 50, QStringLiteral("2026-11-24T09:00:00.000Z"));
+        a.insert(QStringLiteral("agent"), QString::fromUtf16(u"deploy-bot\u200B"));
+        model.upsert(a);
+        QCOMPARE(model.index(0, ActionQueueModel::Agent).data().toString(),
+                 QString::fromUtf16(u"deploy-bot\u27E8U+200B\u27E9"));
+    }
+
     void modelIsConsistentThroughChanges()
     {
         ActionQueueModel model;

@@ -203,6 +203,18 @@ private Q_SLOTS:
         QTest::newRow("session agent empty")
             << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"\"}") << ct << agent
             << 422 << invalidField << "agent";
+        // Reviewers read the name and breakers count by it: "deploy-bot" and "deploy-bot" with a
+        // zero-width space or a mathematical letter must not be two agents that look like one.
+        QTest::newRow("session agent with a zero-width space")
+            << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"deploy-bot\\u200b\"}")
+            << ct << agent << 422 << invalidField << "agent";
+        QTest::newRow("session agent with a mathematical letter")
+            << post << QByteArray("/v1/sessions")
+            << QByteArray("{\"agent\":\"deploy-b\\ud835\\uddc8t\"}") << ct << agent << 422
+            << invalidField << "agent";
+        QTest::newRow("session agent with a right-to-left override")
+            << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"tob\\u202e\"}") << ct
+            << agent << 422 << invalidField << "agent";
         QTest::newRow("session supervised string")
             << post << QByteArray("/v1/sessions")
             << QByteArray("{\"agent\":\"a\",\"supervised\":\"yes\"}") << ct << agent << 422

@@ -59,6 +59,20 @@ private Q_SLOTS:
             << "U+FE01@3+1:invisible U+FE02@4+1:invisible";
         QTest::newRow("ideographic selector after a Latin letter")
             << u(u"x\U000E0100") << false << "U+E0100@1+2:invisible";
+        QTest::newRow("selectors after letters smuggling data")
+            << u(u"hi\uFE01t\uFE0Ehere") << false << "U+FE01@2+1:invisible U+FE0E@4+1:invisible";
+        QTest::newRow("selector after a Cyrillic letter")
+            << u(u"\u0434\uFE00") << false << "U+FE00@1+1:invisible";
+        QTest::newRow("lone surrogates")
+            << u(u"a\xD800-\xDC00") << false << "U+D800@1+1:control U+DC00@3+1:control";
+        QTest::newRow("object replacement character")
+            << u(u"see \uFFFC") << true << "U+FFFC@4+1:invisible";
+        QTest::newRow("mathematical letters") << u(u"\U0001D5BA\U0001D7D8") << false
+                                              << "U+1D5BA@0+2:confusable U+1D7D8@2+2:confusable";
+        QTest::newRow("strike-through overlays")
+            << u(u"r\u0336m \u0338") << false << "U+0336@1+1:marks U+0338@4+1:marks";
+        QTest::newRow("a stack of five marks")
+            << u(u"xa\u0301\u0302\u0303\u0304\u0305y") << false << "U+0301@2+5:marks";
         QTest::newRow("C0 and C1 controls")
             << u(u"a\u0007b\u0085c\u007F") << true
             << "U+0007@1+1:control U+0085@3+1:control U+007F@5+1:control";
@@ -100,6 +114,11 @@ private Q_SLOTS:
             << u(u"\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F");
         QTest::newRow("ideographic variation") << u(u"\u845B\U000E0100");
         QTest::newRow("byte order mark at the start") << u(u"\uFEFFnamespace Shop;");
+        QTest::newRow("Vietnamese, decomposed") << u(u"Vie\u0323\u0302t Nam");
+        QTest::newRow("Tibetan stack") << u(u"\u0F56\u0F66\u0F92\u0FB2\u0F74\u0F56\u0F66");
+        QTest::newRow("information emoji and a keycap") << u(u"\u2139\uFE0F #\uFE0F\u20E3");
+        QTest::newRow("math symbol variant") << u(u"a \u2264\uFE00 b");
+        QTest::newRow("non-breaking and ideographic spaces") << u(u"10\u00A0000\u3000ok");
         QTest::newRow("Japanese") << u(u"\u672C\u65E5\u306E\u30EA\u30EA\u30FC\u30B9");
     }
     void leavesRealTextAlone()

@@ -130,8 +130,9 @@ private Q_SLOTS:
 
     void revealedInTheQueueDetailPayloadAndDiffs()
     {
-        const auto session =
-            m_server->openSession(QString(QStringLiteral("agent") + kZwsp + QStringLiteral("x")));
+        // The server refuses hidden characters in an agent's name (tst_badinput); the console's
+        // own reveal of the name, for names stored before that, is in tst_actionqueuemodel.
+        const auto session = m_server->openSession(QStringLiteral("agentx"));
         const QString id = m_server->submit(session.second, hostileAction());
         waitForDetail(id);
         const QString rlo = QStringLiteral("⟨U+202E⟩");
@@ -139,15 +140,12 @@ private Q_SLOTS:
         QAbstractItemModel *queue = m_window->queueView()->model();
         QVERIFY(revealed(queue->index(0, ActionQueueModel::Title).data().toString(), rlo));
         QVERIFY(revealed(queue->index(0, ActionQueueModel::Target).data().toString(), rlo));
-        QVERIFY(revealed(queue->index(0, ActionQueueModel::Agent).data().toString(),
-                         QStringLiteral("⟨U+200B⟩")));
         QVERIFY(revealed(queue->index(0, ActionQueueModel::Title).data(Qt::ToolTipRole).toString(),
                          QStringLiteral("⟨U+200B⟩")));
 
         ActionDetailView *detail = m_window->detailView();
         QCOMPARE(detail->titleText(), QStringLiteral("Rename the report⟨U+202E⟩fdp.exe"));
         QVERIFY(revealed(detail->metaText(), rlo));
-        QVERIFY(revealed(detail->metaText(), QStringLiteral("⟨U+200B⟩")));
         QVERIFY(revealed(detail->summaryText(), QStringLiteral("⟨U+200B⟩")));
         // The payload's ESC is escaped by JSON itself (\u001b); nothing raw remains.
         QVERIFY(!detail->payloadText().contains(kEsc));
@@ -166,12 +164,6 @@ private Q_SLOTS:
         agent->setMode(DiffView::Mode::SideBySide);
         QVERIFY(revealed(agent->newView()->toPlainText(), rlo));
         QVERIFY(!agent->oldView()->toPlainText().contains(kRlo));
-
-        // Sessions panel: the agent's name.
-        QAbstractItemModel *sessions = m_window->sessionsView()->model();
-        QTRY_VERIFY(sessions->rowCount() > 0);
-        QVERIFY(revealed(sessions->index(0, SessionListModel::Agent).data().toString(),
-                         QStringLiteral("⟨U+200B⟩")));
 
         // Edit…: hidden characters as JSON escapes, coloured; the parsed payload is unchanged.
         const auto full = m_backend->actions()->fullAction(id);

@@ -115,6 +115,37 @@ private Q_SLOTS:
             << QString::fromUtf16(u"summary holds U+0435 CYRILLIC SMALL LETTER IE at 11, mixing "
                                   u"scripts in \"t\u0435mp\"")
             << 20;
+        QTest::newRow("mathematical letters in a command")
+            << submission(QStringLiteral("shell.exec"),
+                          {{QStringLiteral("command"),
+                            QString::fromUtf16(u"\U0001D5CB\U0001D5C6 -rf /srv")}})
+            << "hidden.confusable"
+            << "payload.command holds U+1D5CB MATHEMATICAL SANS-SERIF SMALL R at 0, which looks "
+               "like \"r\""
+            << 50;
+        QTest::newRow("a strike-through in the summary")
+            << QJsonObject{{QStringLiteral("kind"), QStringLiteral("shell.exec")},
+                           {QStringLiteral("title"), QStringLiteral("t")},
+                           {QStringLiteral("summary"), QString::fromUtf16(u"do not r\u0336m it")},
+                           {QStringLiteral("payload"), obj("{'command': 'ls'}")}}
+            << "hidden.marks"
+            << "summary holds U+0336 COMBINING LONG STROKE OVERLAY at 8" << 20;
+        QTest::newRow("a stack of marks in the title")
+            << QJsonObject{{QStringLiteral("kind"), QStringLiteral("message.post")},
+                           {QStringLiteral("title"),
+                            QString(QStringLiteral("Hello a") + QString(50, QChar(0x0301)))},
+                           {QStringLiteral("payload"), obj("{'channel': '#ops', 'text': 'x'}")}}
+            << "hidden.marks"
+            << "title holds U+0301 COMBINING ACUTE ACCENT at 7 (a stack of 50 combining marks)"
+            << 20;
+        QTest::newRow("a lone surrogate in the target")
+            << QJsonObject{{QStringLiteral("kind"), QStringLiteral("message.post")},
+                           {QStringLiteral("title"), QStringLiteral("t")},
+                           {QStringLiteral("target"),
+                            QString(QStringLiteral("db-") + QChar(0xD800))},
+                           {QStringLiteral("payload"), obj("{'channel': '#ops', 'text': 'x'}")}}
+            << "hidden.control"
+            << "target holds U+D800 <lead surrogate-D800> at 3" << 40;
         QTest::newRow("150 braille blanks")
             << QJsonObject{{QStringLiteral("kind"), QStringLiteral("message.post")},
                            {QStringLiteral("title"),

@@ -133,8 +133,11 @@ QList<RevealedText::Mark> RevealedText::marks(const QJsonObject &action, const Q
     for (const QJsonValue &v : action.value(QStringLiteral("hidden_text")).toArray()) {
         const QJsonObject f = v.toObject();
         const QString cls = f.value(QStringLiteral("class")).toString();
+        // Marks for what the console's own reveal leaves as text: look-alike words (a mathematical
+        // letter, with no word, is revealed as its code point).
         if (f.value(QStringLiteral("field")).toString() != field ||
-            (cls != QLatin1String("confusable") && cls != QLatin1String("mixed_script")))
+            (cls != QLatin1String("confusable") && cls != QLatin1String("mixed_script")) ||
+            !f.value(QStringLiteral("text")).isString())
             continue;
         Mark m;
         m.position = f.value(QStringLiteral("position")).toInteger();
@@ -161,7 +164,7 @@ QStringList RevealedText::findings(const QJsonObject &action, int max)
         const QString field = plain(f.value(QStringLiteral("field")).toString());
         const QString cls = f.value(QStringLiteral("class")).toString();
         const QString word = plain(f.value(QStringLiteral("text")).toString());
-        if (cls == QLatin1String("confusable"))
+        if (cls == QLatin1String("confusable") && !word.isEmpty())
             out.append(
                 tr("%1: look-alike “%2” imitates %3")
                     .arg(field, word, plain(f.value(QStringLiteral("looks_like")).toString())));

@@ -12,6 +12,10 @@ constexpr char32_t kByteOrderMark = 0xFEFF;
 constexpr char32_t kBlackFlag = 0x1F3F4;
 constexpr char32_t kCancelTag = 0xE007F;
 constexpr qsizetype kMaxEscapeLength = 256;
+constexpr char32_t kObjectReplacement = 0xFFFC;
+// More combining marks than this on one letter stack over the lines around it ("Zalgo"); four
+// cover every language's own stacks (Vietnamese two, Tibetan and pointed Hebrew up to four).
+constexpr int kMaxStackedMarks = 4;
 
 bool isBidiControl(char32_t c)
 {
@@ -46,6 +50,27 @@ bool isBlankLetter(char32_t c)
     default:
         return false;
     }
+}
+
+// Combining marks drawn across the letter before them: a strike-through the shell never sees.
+bool isOverlayMark(char32_t c)
+{
+    return (c >= 0x0334 && c <= 0x0338) || c == 0x20D2 || c == 0x20D3 ||
+           (c >= 0x20D8 && c <= 0x20DA) || c == 0x20E5 || (c >= 0x20EA && c <= 0x20EB) ||
+           c == 0x10A39 || c == 0x1BC9E;
+}
+
+bool isCombiningMark(char32_t c)
+{
+    const QChar::Category cat = QChar::category(c);
+    return cat == QChar::Mark_NonSpacing || cat == QChar::Mark_Enclosing;
+}
+
+// Mathematical alphanumeric symbols (U+1D400-U+1D7FF): styled copies of Latin and Greek letters
+// and digits that programs read as other characters.
+bool isMathLetter(char32_t c)
+{
+    return c >= 0x1D400 && c <= 0x1D7FF;
 }
 
 bool isVariationSelector(char32_t c)
@@ -183,7 +208,41 @@ bool isAbusedSelector(QStringView t, qsizetype i, char32_t c)
         return QChar::script(before) != QChar::Script_Han;
     if (c >= 0x180B && c <= 0x180F)
         return QChar::script(before) != QChar::Script_Mongolian;
-    return false;
+    // U+FE00-U+FE0F: emoji and text presentation (symbols, digits, # and * for keycaps) and the
+    // standardized variants of mathematical symbols, CJK and a few scripts; after a Latin, Greek
+    // or Cyrillic letter or other ASCII one hides about four bits of data, unseen.
+    if (before < 0x80)
+        return !((before >= u'0' && before <= u'9') || before == u'#' || before == u'*');
+    if (!QChar::isLetter(before))
+        return false;
+    switch (QChar::script(before)) {
+    case QChar::Script_Common: // ℹ️ (U+2139) is a letter
+    case QChar::Script_Han:
+    case QChar::Script_Myanmar:
+    case QChar::Script_PhagsPa:
+    case QChar::Script_Manichaean:
+    case QChar::Script_Hiragana:
+    case QChar::Script_Katakana:
+        return false;
+    default:
+        return true;
+    }
+}
+
+// How many UTF-16 units of combining marks start at i.
+qsizetype marksLength(QStringView t, qsizetype i, int *count)
+{
+    qsizetype j = i;
+    *count = 0;
+    while (j < t.size()) {
+        qsizetype len = 0;
+        const char32_t c = codePointAt(t, j, &len);
+        if (!isCombiningMark(c) || isVariationSelector(c) || c == 0x034F)
+            break;
+        ++*count;
+        j += len;
+    }
+    return j - i;
 }
 
 // The tag characters of a flag (🏴 + tags + CANCEL TAG) starting after i, or 0.
@@ -243,8 +302,23 @@ template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visi
         } else if (isVariationSelector(c)) {
             if (isAbusedSelector(t, i, c))
                 cls = HiddenClass::Invisible;
-        } else if (QChar::category(c) == QChar::Other_Format || isBlankLetter(c)) {
+        } else if (QChar::category(c) == QChar::Other_Format || isBlankLetter(c) ||
+                   c == kObjectReplacement) {
             cls = HiddenClass::Invisible;
+        } else if (QChar::isSurrogate(c)) {
+            cls = HiddenClass::Control; // half a character: no text at all
+        } else if (isMathLetter(c)) {
+            cls = HiddenClass::Confusable;
+        } else if (isOverlayMark(c)) {
+            cls = HiddenClass::Marks;
+        } else if (isCombiningMark(c)) {
+            // A stack: the marks past the third on one letter are one finding.
+            int count = 0;
+            const qsizetype run = marksLength(t, i, &count);
+            if (count > kMaxStackedMarks) {
+                cls = HiddenClass::Marks;
+                len = run;
+            }
         }
         if (cls && !visit(HiddenChar{i, len, c, *cls}))
             return;
@@ -359,6 +433,8 @@ QString HiddenText::className(HiddenClass cls)
         return QStringLiteral("confusable");
     case HiddenClass::MixedScript:
         return QStringLiteral("mixed_script");
+    case HiddenClass::Marks:
+        return QStringLiteral("marks");
     }
     return {};
 }

@@ -13,8 +13,10 @@ enum class HiddenClass : quint8 {
     Invisible,   // takes no visible space: format characters (Cf), fillers, abused selectors
     Control,     // C0/C1 controls (outside \n and \t of multi-line text), line separators
     Escape,      // a terminal escape sequence (ESC or CSI/OSC and what belongs to it)
-    Confusable,  // a letter that imitates another script's (server only: ICU's spoof checker)
+    Confusable,  // a letter that imitates another: mathematical letters (𝖺 for a); on the server
+                 // also ICU's spoof checker's look-alike domains
     MixedScript, // a word mixing scripts (server only: ICU's spoof checker)
+    Marks,       // combining marks that strike text through (r̶m) or stack over other lines
 };
 
 struct HiddenChar {

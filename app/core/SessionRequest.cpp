@@ -1,6 +1,7 @@
 #include "SessionRequest.h"
 
 #include "FieldReader.h"
+#include "HiddenText.h"
 
 namespace interlock {
 
@@ -12,6 +13,15 @@ ApiError SessionRequest::parse(const QJsonObject &body, SessionRequest *out)
                 {QStringLiteral("id"), QStringLiteral("status"), QStringLiteral("created_at"),
                  QStringLiteral("token")});
     out->agent = r.string(QStringLiteral("agent"), true, 128).value_or(QString());
+    // Reviewers read the name on every action and breakers count by it: two names that look the
+    // same must be the same name.
+    if (const QList<HiddenChar> hidden = HiddenText::find(out->agent, HiddenText::Lines::Single, 1);
+        !hidden.isEmpty())
+        r.fail(QStringLiteral("agent"),
+               QStringLiteral("holds %1 (%2) at %3; an agent's name must be visible text")
+                   .arg(HiddenText::codePointLabel(hidden.first().codePoint),
+                        HiddenText::className(hidden.first().cls))
+                   .arg(hidden.first().position));
     out->owner = r.string(QStringLiteral("owner"), false, 128).value_or(QString());
     out->description =
         r.string(QStringLiteral("description"), false, 2000, FieldReader::Text::MultiLine)

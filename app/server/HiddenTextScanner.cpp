@@ -210,8 +210,13 @@ QString HiddenFinding::message() const
                     .arg(position);
     if (cls == HiddenClass::Escape && length > 1)
         m += QStringLiteral(" (a terminal escape sequence of %1 characters)").arg(length);
-    if (cls == HiddenClass::Confusable)
+    if (cls == HiddenClass::Confusable && !subject.isEmpty())
         m += QStringLiteral(": %1 looks like %2").arg(subject, looksLike);
+    else if (cls == HiddenClass::Confusable) // a mathematical letter: its compatibility form
+        m += QStringLiteral(", which looks like \"%1\"")
+                 .arg(QString::fromUcs4(&codePoint, 1).normalized(QString::NormalizationForm_KC));
+    if (cls == HiddenClass::Marks && length > 1)
+        m += QStringLiteral(" (a stack of %1 combining marks)").arg(length);
     if (cls == HiddenClass::MixedScript)
         m += QStringLiteral(", mixing scripts in \"%1\"").arg(subject);
     return m;

@@ -288,7 +288,8 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
             {QStringLiteral("control"), HiddenClass::Control},
             {QStringLiteral("escape"), HiddenClass::Escape},
             {QStringLiteral("confusable"), HiddenClass::Confusable},
-            {QStringLiteral("mixed_script"), HiddenClass::MixedScript}};
+            {QStringLiteral("mixed_script"), HiddenClass::MixedScript},
+            {QStringLiteral("marks"), HiddenClass::Marks}};
         const auto it = classes.constFind(name);
         if (it == classes.constEnd())
             return bad(QStringLiteral("unknown class \"%1\" in \"classes\"").arg(name));
