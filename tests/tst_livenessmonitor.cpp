@@ -249,6 +249,23 @@ private Q_SLOTS:
         QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
     }
 
+    // Review F6 of stop 30: only a session whose supervisor answered a ping here was awaited
+    // after its kill. One stopped before this server started (or polling another server) was
+    // killed on paper with nothing raised.
+    void aSupervisedSessionNeverWatchedHereIsAwaitedAfterItsKill()
+    {
+        Rig r;
+        r.kills.setSupervised({QStringLiteral("s2")});
+        r.kills.kill({QStringLiteral("s1"), QStringLiteral("s2")});
+        r.m.killed({QStringLiteral("s1"), QStringLiteral("s2")}); // the KillSwitch's observer
+        r.clock.advance(1501);
+        r.m.tick();
+        QCOMPARE(r.changes.size(), 1); // s1 has no supervisor: nothing to await
+        QCOMPARE(r.changes.first().sessionId, QStringLiteral("s2"));
+        QVERIFY(r.changes.first().killUnconfirmed);
+        QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
+    }
+
     void onSeveralServersTheOneTheSupervisorPollsRaisesAnUnconfirmedKill()
     {
         Rig r;
@@ -405,6 +422,56 @@ private Q_SLOTS:
         QCOMPARE(view.value(QStringLiteral("kill_unconfirmed")).toBool(), true);
         QVERIFY(!eventTypes(s, healthy.id).contains(QStringLiteral("session.kill_unconfirmed")));
         QVERIFY(!sessionOf(s, healthy.id).contains(QStringLiteral("kill_unconfirmed")));
+    }
+
+    // Review F6 of stop 30: the flag lived in memory only, and a kill awaiting its report when
+    // the server restarted was never awaited again.
+    void anUnconfirmedKillIsKeptAndAwaitedAcrossARestart()
+    {
+        TestServer::Options o;
+        o.manualClock = true;
+        o.limits.livenessIntervalMs = 10000;
+        o.limits.livenessDeadlineMs = 3000;
+        TestServer s(o);
+        const auto raised = s.openSupervisedSession(QStringLiteral("raised"));
+        const auto pending = s.openSupervisedSession(QStringLiteral("pending"));
+        const auto reporting = s.openSupervisedSession(QStringLiteral("reporting"));
+        for (const auto &sup : {raised, pending, reporting})
+            QCOMPARE(s.call(sup.supervisorToken, "GET",
+                            QStringLiteral("/v1/sessions/%1/control?wait=0&pings=1").arg(sup.id))
+                         .status,
+                     200);
+        const auto kill = [&s](const QString &id) {
+            QCOMPARE(s.call(s.token(Role::Oncall), "POST",
+                            QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                         .status,
+                     200);
+        };
+        kill(raised.id);
+        s.clock()->advance(13001);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eventTypes(s, raised.id).contains(QStringLiteral("session.kill_unconfirmed")), 30000);
+        // Killed just before the restart: its window is still open.
+        kill(pending.id);
+        kill(reporting.id);
+
+        s.restart();
+        QCOMPARE(sessionOf(s, raised.id).value(QStringLiteral("kill_unconfirmed")).toBool(), true);
+        QVERIFY(!sessionOf(s, pending.id).contains(QStringLiteral("kill_unconfirmed")));
+        QVERIFY(s.server().liveness().watched(pending.id));
+        QCOMPARE(s.call(reporting.supervisorToken, "POST",
+                        QStringLiteral("/v1/sessions/%1/terminated").arg(reporting.id),
+                        QJsonObject{{QStringLiteral("reaped"), 1}})
+                     .status,
+                 200);
+        s.clock()->advance(13001);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            eventTypes(s, pending.id).contains(QStringLiteral("session.kill_unconfirmed")), 30000);
+        QCOMPARE(sessionOf(s, pending.id).value(QStringLiteral("kill_unconfirmed")).toBool(), true);
+        // Raised once each, restart or not; the one that reported, never.
+        QCOMPARE(eventTypes(s, raised.id).count(QStringLiteral("session.kill_unconfirmed")), 1);
+        QCOMPARE(eventTypes(s, pending.id).count(QStringLiteral("session.kill_unconfirmed")), 1);
+        QVERIFY(!eventTypes(s, reporting.id).contains(QStringLiteral("session.kill_unconfirmed")));
     }
 };
 

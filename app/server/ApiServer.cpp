@@ -112,12 +112,19 @@ bool ApiServer::open(QString *error)
     m_commits = new CommitGroup(*m_store, this);
     connect(m_commits, &CommitGroup::groupCommitted, this, &ApiServer::wakeDeferred);
     m_recorder = new KillRecorder(*m_store, m_commits, m_reserve, this);
-    QStringList active, killed;
-    for (const SessionRecord &s : m_store->sessions(QStringLiteral("active")))
+    QStringList active, killed, supervised, killedSupervised;
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("active"))) {
         active.append(s.id);
-    for (const SessionRecord &s : m_store->sessions(QStringLiteral("killed")))
+        if (s.supervised)
+            supervised.append(s.id);
+    }
+    for (const SessionRecord &s : m_store->sessions(QStringLiteral("killed"))) {
         killed.append(s.id);
+        if (s.supervised)
+            killedSupervised.append(s.id);
+    }
     m_killSwitch->setActive(active);
+    m_killSwitch->setSupervised(supervised + killedSupervised);
     if (!killed.isEmpty())
         m_killSwitch->kill(killed); // their supervisors may still poll and report
     if (m_sqlite && !restoreKills(error))
@@ -128,6 +135,7 @@ bool ApiServer::open(QString *error)
         LivenessMonitor::Settings{m_limits.livenessIntervalMs, m_limits.livenessDeadlineMs},
         *m_killSwitch, [c = m_clock] { return c->monotonicMs(); },
         [c = m_clock] { return c->nowMs(); });
+    awaitKillReports(supervised + killedSupervised); // after restoreKills(): its kills too
     m_hub = new WaitHub(this);
     m_hub->setMaxPerOwner(m_limits.maxWaitsPerToken);
     m_actions = new ActionService(*m_store, *m_clock, m_limits, *m_risk, *m_killSwitch, this);
@@ -238,7 +246,8 @@ void ApiServer::applyPeerEvents(const QList<EventRecord> &events)
             if (e.type == QLatin1String("session.killed"))
                 m_killSwitch->kill({e.sessionId});
             else if (e.type == QLatin1String("session.opened"))
-                m_killSwitch->opened(e.sessionId);
+                m_killSwitch->opened(e.sessionId,
+                                     e.data.value(QStringLiteral("supervised")).toBool());
             else if (e.type == QLatin1String("session.ended"))
                 m_killSwitch->ended(e.sessionId);
             else if (e.type == QLatin1String("session.liveness_lost"))
@@ -377,6 +386,28 @@ bool ApiServer::restoreKills(QString *error)
     m_recorder->setJournal(std::move(journal));
     m_restoredKills = kills;
     return true;
+}
+
+// Kills made before this server started whose supervisors have not reported the agents'
+// processes reaped: one already raised as unconfirmed (its liveness record says so) is shown as
+// such; the others are awaited from now, as if killed now.
+void ApiServer::awaitKillReports(const QStringList &supervised)
+{
+    QSet<QString> raised;
+    for (const QJsonObject &r : m_store->safetyRecords(QStringLiteral("liveness"))) {
+        if (r.value(QStringLiteral("kill_confirmed")) == QJsonValue(false))
+            raised.insert(r.value(QStringLiteral("session_id")).toString());
+    }
+    QStringList awaited;
+    for (const QString &id : supervised) {
+        if (!m_killSwitch->isKilled(id))
+            continue;
+        if (raised.contains(id))
+            m_liveness->unconfirmedElsewhere(id);
+        else
+            awaited.append(id);
+    }
+    m_liveness->killed(awaited);
 }
 
 void ApiServer::openLiveness()

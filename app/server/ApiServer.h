@@ -108,6 +108,7 @@ private:
     // The kills a previous run could not record (KillJournal beside the SQLite file): refused
     // again at once and recorded now or retried. False with *error when they cannot be read.
     bool restoreKills(QString *error);
+    void awaitKillReports(const QStringList &supervised);
 
     Limits m_limits;
     StoreOptions m_storeOptions;

@@ -38,10 +38,14 @@ void Authenticator::learn(const SessionRecord &session) const
 {
     if (session.status == QLatin1String("active")) {
         if (!m_killSwitch.isActive(session.id))
-            m_killSwitch.opened(session.id); // no-op for one this server killed meanwhile
+            m_killSwitch.opened(session.id, // no-op for one this server killed meanwhile
+                                session.supervised);
     } else if (session.status == QLatin1String("killed")) {
-        if (!m_killSwitch.isKilled(session.id))
+        if (!m_killSwitch.isKilled(session.id)) {
+            if (session.supervised) // its supervisor's report is awaited here too
+                m_killSwitch.setSupervised({session.id});
             m_killSwitch.kill({session.id});
+        }
     } else if (m_killSwitch.isActive(session.id)) {
         m_killSwitch.ended(session.id); // ended: no longer a target for stop-all
     }

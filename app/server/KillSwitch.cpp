@@ -11,17 +11,33 @@ void KillSwitch::setActive(const QStringList &sessionIds)
     }
 }
 
-void KillSwitch::opened(const QString &sessionId)
+void KillSwitch::opened(const QString &sessionId, bool supervised)
 {
     const QMutexLocker lock(&m_mutex);
     if (!m_killed.contains(sessionId))
         m_active.insert(sessionId);
+    if (supervised)
+        m_supervised.insert(sessionId);
+}
+
+void KillSwitch::setSupervised(const QStringList &sessionIds)
+{
+    const QMutexLocker lock(&m_mutex);
+    for (const QString &id : sessionIds)
+        m_supervised.insert(id);
+}
+
+bool KillSwitch::isSupervised(const QString &sessionId) const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_supervised.contains(sessionId);
 }
 
 void KillSwitch::ended(const QString &sessionId)
 {
     const QMutexLocker lock(&m_mutex);
     m_active.remove(sessionId);
+    m_supervised.remove(sessionId);
 }
 
 QStringList KillSwitch::kill(const QStringList &sessionIds)

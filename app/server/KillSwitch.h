@@ -17,7 +17,11 @@ class KillSwitch
 public:
     // The sessions that are active when the server starts, and each one opened later.
     void setActive(const QStringList &sessionIds);
-    void opened(const QString &sessionId);
+    void opened(const QString &sessionId, bool supervised = false);
+    // Sessions run under a supervisor (`interlockctl run`), whose report must follow their kill
+    // (LivenessMonitor); kept until the session ends. Read at start, learnt from rows and events.
+    void setSupervised(const QStringList &sessionIds);
+    bool isSupervised(const QString &sessionId) const;
     // The session ended by itself (its agent exited): no longer a target for stop-all.
     void ended(const QString &sessionId);
 
@@ -38,6 +42,7 @@ private:
     mutable QMutex m_mutex;
     QSet<QString> m_active;
     QSet<QString> m_killed;
+    QSet<QString> m_supervised;
 };
 
 } // namespace interlock

@@ -297,6 +297,8 @@ void LivenessMonitor::killed(const QStringList &sessionIds)
     for (const QString &id : sessionIds) {
         if (const auto it = m_states.find(id); it != m_states.end())
             markKilled(*it, now);
+        else if (m_killSwitch.isSupervised(id) && !m_unconfirmed.contains(id))
+            markKilled(m_states[id], now); // never watched here: awaited all the same
     }
 }
 
@@ -310,8 +312,8 @@ void LivenessMonitor::terminated(const QString &sessionId)
 void LivenessMonitor::unconfirmedElsewhere(const QString &sessionId)
 {
     QMutexLocker lock(&m_mutex);
-    if (m_states.remove(sessionId) > 0)
-        markUnconfirmed(sessionId);
+    m_states.remove(sessionId);
+    markUnconfirmed(sessionId);
 }
 
 void LivenessMonitor::markKilled(State &s, qint64 nowMono)

@@ -108,9 +108,13 @@ public:
     // database), it is a change with killUnconfirmed (session.kill_unconfirmed): an agent that
     // stops its own supervisor between pings (same user: SIGSTOP) is killed on paper only.
     void terminated(const QString &sessionId);
-    // The sessions were killed just now (the KillSwitch's observer; any thread).
+    // The sessions were killed just now (the KillSwitch's observer; any thread), or were found
+    // killed and unreported when the server started. A supervised one is awaited from now on
+    // even if its supervisor never answered a ping here (it may have been stopped before this
+    // server started, or poll another server).
     void killed(const QStringList &sessionIds);
-    // Another server raised it (its session.kill_unconfirmed event): not again here.
+    // It was raised (another server's session.kill_unconfirmed event, or this server's before
+    // a restart, read back from the store): shown, not raised again here.
     void unconfirmedElsewhere(const QString &sessionId);
     bool killUnconfirmed(const QString &sessionId) const;
 

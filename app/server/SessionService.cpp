@@ -48,7 +48,8 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     const Transition t{QStringLiteral("session.opened"),
                        {{QStringLiteral("agent"), s.agent},
                         {QStringLiteral("status"), s.status},
-                        {QStringLiteral("owner"), s.owner.isEmpty() ? QJsonValue() : s.owner}},
+                        {QStringLiteral("owner"), s.owner.isEmpty() ? QJsonValue() : s.owner},
+                        {QStringLiteral("supervised"), s.supervised}},
                        QStringLiteral("session.open"),
                        actorOf(who),
                        s.createdAt,
@@ -56,7 +57,7 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     if (!m_store.insertSession(s, tokenHash(token), t,
                                s.supervised ? tokenHash(supervisorToken) : QByteArray()))
         return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session")), {}};
-    m_killSwitch.opened(s.id);
+    m_killSwitch.opened(s.id, s.supervised);
     Q_EMIT sessionChanged(s.id);
     return {s, token, {}, supervisorToken};
 }
