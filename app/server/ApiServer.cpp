@@ -200,6 +200,15 @@ bool ApiServer::open(QString *error)
                      [control](HttpRequest &r, const std::shared_ptr<http::ReplyChannel> &channel) {
                          return control->handle(r, channel);
                      });
+    m_http->setPeople([tokens = m_tokens.get()](const HttpRequest &r) {
+        const std::optional<QByteArray> token =
+            Authenticator::bearerToken(r.header(QByteArrayLiteral("authorization")));
+        if (!token)
+            return false;
+        const std::optional<TokenCache::Entry> e =
+            tokens->find(tokenHash(QString::fromLatin1(*token)));
+        return e && isUserRole(e->role);
+    });
     QMetaObject::invokeMethod(control, &ControlPath::startPings, Qt::QueuedConnection);
     // A kill made on this thread (a token the control path did not know) wakes the supervisors
     // on the I/O thread too.

@@ -58,11 +58,12 @@ HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, const L
                 [this](HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel) {
                     if (m_front && m_front(request, channel))
                         return;
-                    if (takeForwardSlot(*channel))
+                    if (takeForwardSlot(*channel, m_isPerson && m_isPerson(request)))
                         forward(std::move(request), std::move(channel));
                 },
                 *m_counters);
             m_maxForwarded = forwardLimit(m_table->maxConnections());
+            m_peopleReserve = m_maxForwarded > 1 ? std::max(1, m_maxForwarded / 4) : 0;
         },
         Qt::BlockingQueuedConnection);
 }
@@ -89,6 +90,11 @@ void HttpServerAdapter::setFront(QObject *frontObject, Front front)
     m_frontObject = frontObject;
     if (frontObject)
         frontObject->moveToThread(m_io);
+}
+
+void HttpServerAdapter::setPeople(std::function<bool(const HttpRequest &)> isPerson)
+{
+    m_isPerson = std::move(isPerson);
 }
 
 int HttpServerAdapter::maxConnections() const
@@ -122,14 +128,15 @@ quint16 HttpServerAdapter::listen(const QHostAddress &address, quint16 port, QSt
     return bound;
 }
 
-bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel)
+bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel, bool person)
 {
     // An agent that keeps the API thread busy could otherwise fill every connection with a
     // complete request waiting for it: none could be evicted, and a new connection, an on-call
     // person's kill among them, would be refused. Past the limit a request is answered 503 here
     // at once; its connection, idle again, can be evicted, and the control path answers kills on
-    // this thread.
-    if (m_forwarded->load() >= m_maxForwarded) {
+    // this thread. Agents may take all but the people's reserve: a reviewer's decision and an
+    // on-call person's read of the queue still get through an agent's flood.
+    if (m_forwarded->load() >= m_maxForwarded - (person ? 0 : m_peopleReserve)) {
         ++m_counters->busy;
         const ApiError busy{503,
                             QStringLiteral("server_busy"),
@@ -153,12 +160,20 @@ bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel)
 
 void HttpServerAdapter::forward(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel)
 {
-    QMetaObject::invokeMethod(
-        this,
-        [this, request = std::move(request), channel = std::move(channel)]() mutable {
-            m_dispatch(std::move(request), HttpReplyPtr(new HttpReply(std::move(channel), m_gate)));
-        },
-        Qt::QueuedConnection);
+    const QByteArray caller = FairQueue::callerOf(request);
+    if (m_queue.put(caller, {std::move(request), std::move(channel)}))
+        QMetaObject::invokeMethod(this, &HttpServerAdapter::serveNext, Qt::QueuedConnection);
+}
+
+void HttpServerAdapter::serveNext()
+{
+    bool more = false;
+    std::optional<FairQueue::Item> item = m_queue.take(&more);
+    if (more) // one event per request: whatever else the thread has to do comes in between
+        QMetaObject::invokeMethod(this, &HttpServerAdapter::serveNext, Qt::QueuedConnection);
+    if (item)
+        m_dispatch(std::move(item->request),
+                   HttpReplyPtr(new HttpReply(std::move(item->channel), m_gate)));
 }
 
 } // namespace interlock

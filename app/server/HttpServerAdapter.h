@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FairQueue.h"
 #include "HttpExchange.h"
 #include "core/Limits.h"
 
@@ -40,6 +41,10 @@ public:
     // Call before listen(): `front` runs on the I/O thread; `frontObject` (may be null) is moved
     // there and deleted there when the adapter goes.
     void setFront(QObject *frontObject, Front front);
+    // Call before listen(): whether a request comes from a person (a reviewer's, on-call's,
+    // manager's or admin's token), on the I/O thread. A quarter of the requests that may wait
+    // for the API thread are kept for people: an agent's flood leaves them room.
+    void setPeople(std::function<bool(const HttpRequest &)> isPerson);
     QThread *ioThread() const { return m_io; }
 
     // Returns the bound port, or 0 with *error set. `server`, when given, listens instead of a
@@ -55,16 +60,23 @@ public:
     const http::TransportCounters &counters() const { return *m_counters; }
     int maxConnections() const;
 
-    // How many requests from clients may wait for (or be served by) the API thread at once.
+    // How many requests from clients may wait for (or be served by) the API thread at once, and
+    // how many of them only people's.
     int maxForwarded() const { return m_maxForwarded; }
+    int peopleReserve() const { return m_peopleReserve; }
 
 private:
-    bool takeForwardSlot(http::ReplyChannel &channel);
+    bool takeForwardSlot(http::ReplyChannel &channel, bool person);
+    // On the API thread: the next caller's request (FairQueue), then the next, one event each.
+    void serveNext();
 
     Dispatch m_dispatch;
     ReplyGate *m_gate;
     std::shared_ptr<std::atomic<int>> m_forwarded = std::make_shared<std::atomic<int>>(0);
     int m_maxForwarded = 0;
+    int m_peopleReserve = 0;
+    std::function<bool(const HttpRequest &)> m_isPerson;
+    FairQueue m_queue;
     std::unique_ptr<http::TransportCounters> m_counters;
     QThread *m_io;
     QObject *m_anchor;                // lives on the I/O thread
