@@ -87,7 +87,8 @@ private Q_SLOTS:
 
     void listShowsControlsEscaped()
     {
-        const auto session = m_server->openSession(QStringLiteral("evil\u009B"));
+        // The server refuses controls in an agent's name (tst_badinput): the title carries them.
+        const auto session = m_server->openSession(QStringLiteral("evil"));
         const QString id = m_server->submit(session.second, hostileAction());
         QVERIFY(!id.isEmpty());
         const Run list = ctl({QStringLiteral("list")}, m_server->token(Role::Reviewer));
@@ -95,7 +96,6 @@ private Q_SLOTS:
         QVERIFY2(controlBytesIn(list.out).isEmpty(), qPrintable(controlBytesIn(list.out)));
         QVERIFY2(list.out.contains("Rotate keys \\u009b31mRED\\u009b0m \\u202egnp.exe\\u202c"),
                  list.out.constData());
-        QVERIFY(list.out.contains("evil\\u009b"));
 
         // As JSON: still valid, and it reads back as exactly what the agent sent.
         const Run json = ctl({QStringLiteral("list"), QStringLiteral("--json")},
