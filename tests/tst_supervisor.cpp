@@ -8,8 +8,10 @@
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QtTest>
+
 #include <algorithm>
 #include <csignal>
+#include <sys/time.h>
 #include <unistd.h>
 
 using namespace interlock;
@@ -283,6 +285,56 @@ private Q_SLOTS:
                 .toObject();
         QCOMPARE(session.value(QStringLiteral("status")).toString(), QStringLiteral("ended"));
         QCOMPARE(session.value(QStringLiteral("exit_code")).toInt(), 7);
+    }
+
+    // A SIGKILLed supervisor leaves its (empty) cgroup behind; 69 had piled up on the machine
+    // that runs these tests. The next supervisor removes those of supervisors that are gone,
+    // once a minute old, and nothing else.
+    void aGoneSupervisorsCgroupIsRemovedByTheNext()
+    {
+        QString root;
+        for (const QString &r :
+             {QStringLiteral("/sys/fs/cgroup/unified"), QStringLiteral("/sys/fs/cgroup")}) {
+            if (QFile::exists(r + QStringLiteral("/cgroup.procs")) &&
+                !QFile::exists(r + QStringLiteral("/tasks")))
+                root = r;
+            if (!root.isEmpty())
+                break;
+        }
+        const auto deadPid = [] {
+            QProcess p;
+            p.start(QStringLiteral("/bin/true"), {});
+            p.waitForStarted();
+            const qint64 pid = p.processId();
+            p.waitForFinished();
+            return pid;
+        };
+        const QString stale = root + QStringLiteral("/interlock-agent-%1").arg(deadPid());
+        const QString fresh = root + QStringLiteral("/interlock-agent-%1").arg(deadPid());
+        const QString live = root + QStringLiteral("/interlock-agent-%1").arg(::getpid());
+        if (root.isEmpty() || !QDir().mkdir(stale))
+            QSKIP("no cgroup v2 hierarchy this user may write to");
+        QVERIFY(QDir().mkdir(fresh));
+        QVERIFY(QDir().mkdir(live));
+        const timeval old[2] = {{::time(nullptr) - 3600, 0}, {::time(nullptr) - 3600, 0}};
+        QCOMPARE(::utimes(QFile::encodeName(stale).constData(), old), 0);
+        QCOMPARE(::utimes(QFile::encodeName(live).constData(), old), 0);
+
+        TestServer s;
+        QProcess supervisor;
+        startSupervisor(supervisor, s.url(), s.token(Role::Agent),
+                        {QStringLiteral("--agent"), QStringLiteral("short")},
+                        {QStringLiteral("/bin/true")});
+        QTRY_COMPARE_WITH_TIMEOUT(supervisor.state(), QProcess::NotRunning, 15000);
+        QCOMPARE(supervisor.exitCode(), 0);
+        const bool staleLeft = QFileInfo::exists(stale);
+        const bool freshLeft = QFileInfo::exists(fresh);
+        const bool liveLeft = QFileInfo::exists(live);
+        for (const QString &dir : {stale, fresh, live})
+            QDir().rmdir(dir);
+        QVERIFY2(!staleLeft, "the cgroup of a supervisor gone for an hour was left");
+        QVERIFY(freshLeft); // under a minute old: its supervisor may be starting elsewhere
+        QVERIFY(liveLeft);  // its supervisor runs
     }
 
     // Whoever SIGKILLs the supervisor (the agent itself can: same user) takes the agent with it;

@@ -1,9 +1,11 @@
 #include "ProcessTree.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
+#include <QRegularExpression>
 #include <QSet>
 #include <cerrno>
 #include <csignal>
@@ -20,6 +22,29 @@ namespace interlock::ctl {
 namespace {
 const char kCgroupRoot[] = "/sys/fs/cgroup/unified";
 
+// A supervisor that was SIGKILLed left its cgroup behind (empty: the agent died with it).
+// Removes those of supervisors that are gone, once a minute old (a live supervisor in another
+// PID namespace looks gone from here; a minute covers its start). rmdir refuses a cgroup that
+// still holds a process, so nothing running is touched.
+int removeStaleCgroups(const QString &root)
+{
+    static const QRegularExpression name(QStringLiteral("^interlock-agent-(\\d+)$"));
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-60);
+    int removed = 0;
+    const QFileInfoList dirs = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QFileInfo &dir : dirs) {
+        const QRegularExpressionMatch m = name.match(dir.fileName());
+        if (!m.hasMatch())
+            continue;
+        const pid_t pid = pid_t(m.captured(1).toLongLong());
+        if (pid <= 0 || pid == getpid() || ::kill(pid, 0) == 0 || errno != ESRCH ||
+            dir.lastModified().toUTC() > before)
+            continue;
+        removed += QDir().rmdir(dir.filePath()) ? 1 : 0;
+    }
+    return removed;
+}
+
 // Creates a cgroup v2 for the agent if the system lets us; empty when it does not.
 QString createCgroup()
 {
@@ -28,6 +53,7 @@ QString createCgroup()
         if (!QFile::exists(root + QStringLiteral("/cgroup.procs")) ||
             QFile::exists(root + QStringLiteral("/tasks")))
             continue; // not a v2 hierarchy
+        removeStaleCgroups(root);
         const QString path = root + QStringLiteral("/interlock-agent-%1").arg(getpid());
         if (QDir().mkdir(path) && QFile::exists(path + QStringLiteral("/cgroup.kill")))
             return path;
