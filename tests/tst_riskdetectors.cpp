@@ -354,6 +354,12 @@ private Q_SLOTS:
                    {{QStringLiteral("channel"), QStringLiteral("#t")},
                     {QStringLiteral("text"), QString::fromUtf16(u"iOS\u7248\u306F\u660E\u65E5")}})
             << "hidden.mixed-script";
+        for (const char *c : {"rm -rf ~/.cache/pip", "rm -rf /home/alice/project/build",
+                              "rm -rf $HOME/tmp/x", "rm -rf ${HOME}/.npm/_cacache",
+                              "rm -rf /var/tmp/build-1 /etc/nginx/sites-enabled/old"})
+            QTest::newRow(c) << submission(QStringLiteral("shell.exec"),
+                                           {{QStringLiteral("command"), QString::fromUtf8(c)}})
+                             << "shell.wipe";
         QTest::newRow("archiving is not deleting")
             << submission(QStringLiteral("shell.exec"),
                           obj("{'command': 'gog gmail batch modify 18c2f --remove INBOX'}"))

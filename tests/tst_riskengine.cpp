@@ -215,6 +215,24 @@ private Q_SLOTS:
             command("mysql -e 'DROP TABLE users'"));
         row("git push \"--force\"", shell, command("git push origin main \"--force\""),
             command("git push --force origin main"));
+        // Home and system folders however they are named (known false negatives).
+        const QJsonObject rmHome = command("rm -rf /home");
+        row("rm -rf /home/", shell, command("rm -rf /home/"), rmHome);
+        row("rm -rf /home/*", shell, command("rm -rf /home/*"), rmHome);
+        row("rm -rf -- /home", shell, command("rm -rf -- /home"), rmHome);
+        row("rm -rf --verbose /home", shell, command("rm -rf --verbose /home"), rmHome);
+        row("rm -rf /tmp/x /home", shell, command("rm -rf /tmp/x /home"), rmHome);
+        row("rm -rf /etc/", shell, command("rm -rf /etc/"), command("rm -rf /etc"));
+        row("rm -rf //", shell, command("rm -rf //"), rmRf);
+        row("rm -rf /tmp/../", shell, command("rm -rf /tmp/../"), rmRf);
+        row("rm -r -f /tmp/../home/", shell, command("rm -r -f /tmp/../home/"), rmHome);
+        const QJsonObject rmTilde = command("rm -rf ~");
+        row("rm -rf ${HOME}", shell, command("rm -rf ${HOME}"), rmTilde);
+        row("rm -rf ${HOME}/", shell, command("rm -rf ${HOME}/"), rmTilde);
+        row("rm -rf $HOME", shell, command("rm -rf $HOME"), rmTilde);
+        row("rm -rf \"$HOME\"", shell, command("rm -rf \"$HOME\""), rmTilde);
+        row("rm -rf ~/", shell, command("rm -rf ~/"), rmTilde);
+        row("rm -rf ~/*", shell, command("rm -rf ~/*"), rmTilde);
         row("curl to a decimal metadata IP", shell,
             command("curl http://2852039166/latest/meta-data/"),
             command("curl http://169.254.169.254/latest/meta-data/"));

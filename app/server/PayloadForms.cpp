@@ -75,8 +75,8 @@ QString text(const QList<ShellCommand> &commands, Order order)
             add(c.name);
             if (!c.flags.isEmpty())
                 add(QLatin1Char('-') + c.flags);
-            for (const QString &w : c.arguments)
-                add(w);
+            for (const QString &w : c.arguments) // rm -rf /tmp/../ is rm -rf /
+                add(w.startsWith(u'/') ? PayloadForms::lexicalPath(w) : w);
         }
         for (const QString &r : c.redirections)
             add(r);
