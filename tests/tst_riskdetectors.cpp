@@ -360,6 +360,11 @@ private Q_SLOTS:
             QTest::newRow(c) << submission(QStringLiteral("shell.exec"),
                                            {{QStringLiteral("command"), QString::fromUtf8(c)}})
                              << "shell.wipe";
+        for (const char *c : {"kubectl -n prod get pods", "kubectl -n prod logs delete-old-jobs-28",
+                              "kubectl --context staging apply -f delete-me.yaml"})
+            QTest::newRow(c) << submission(QStringLiteral("shell.exec"),
+                                           {{QStringLiteral("command"), QString::fromUtf8(c)}})
+                             << "shell.destructive";
         QTest::newRow("archiving is not deleting")
             << submission(QStringLiteral("shell.exec"),
                           obj("{'command': 'gog gmail batch modify 18c2f --remove INBOX'}"))
