@@ -305,6 +305,69 @@ private Q_SLOTS:
         QFAIL(qPrintable(rule + QStringLiteral(" did not fire: ") + reasons(a)));
     }
 
+    // money.amount: the weight of the largest threshold reached, whatever the size of the
+    // number or how it is written; without a currency only on payment kinds.
+    void amountsAreReadHoweverLarge_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QJsonObject>("payload");
+        QTest::addColumn<int>("weight"); // 0: money.amount does not fire
+        const QString transfer = QStringLiteral("payment.transfer");
+        const auto row = [](const char *name, const QString &kind, const char *payload, int w) {
+            QTest::newRow(name) << kind << obj(payload) << w;
+        };
+        row("50,000 USD", transfer, "{'amount': 50000, 'currency': 'USD'}", 50);
+        row("999 USD", transfer, "{'amount': 999, 'currency': 'USD'}", 0);
+        row("past qint64", transfer,
+            "{'amount': 123456789012345678901234567890, 'currency': 'USD'}", 50);
+        row("just past qint64", transfer, "{'amount': 9300000000000000000, 'currency': 'USD'}", 50);
+        row("negative, past qint64", transfer, "{'amount': -1e300, 'currency': 'USD'}", 50);
+        row("largest double", transfer, "{'amount': 1.7976931348623157e308, 'currency': 'USD'}",
+            50);
+        row("string 50000", transfer, "{'amount': '50000', 'currency': 'USD'}", 50);
+        row("string 50,000.00", transfer, "{'amount': '50,000.00', 'currency': 'USD'}", 50);
+        row("string 50.000,00", transfer, "{'amount': '50.000,00', 'currency': 'EUR'}", 50);
+        row("string 12.500 EUR", transfer, "{'amount': '12.500 EUR'}", 35);
+        row("string 0.500 USD", transfer, "{'amount': '0.500 USD'}", 0);
+        row("string 1e30", transfer, "{'amount': '1e30', 'currency': 'USD'}", 50);
+        row("string 5E4", transfer, "{'amount': '5E4', 'currency': 'USD'}", 50);
+        row("string 1e400", transfer, "{'amount': '1e400', 'currency': 'USD'}", 50);
+        row("string of 40 digits", transfer,
+            "{'amount': '1234567890123456789012345678901234567890', 'currency': 'USD'}", 50);
+        QTest::newRow("string 50'000 CHF")
+            << transfer << QJsonObject{{QStringLiteral("amount"), QStringLiteral("50'000 CHF")}}
+            << 50;
+        row("string 50 000 EUR", transfer, "{'amount': '50 000 EUR'}", 50);
+        // Every digit together (1500) is a reading too: the larger one counts.
+        row("string 1 payment of 500", transfer,
+            "{'amount': '1 payment of 500', 'currency': 'USD'}", 20);
+        row("string 5 0000", transfer, "{'amount': '5 0000', 'currency': 'USD'}", 50);
+        row("string with two numbers", transfer,
+            "{'amount': '1 payment of 50,000', 'currency': 'USD'}", 50);
+        row("object with value and currency", transfer,
+            "{'amount': {'value': 50000, 'currency': 'EUR'}}", 50);
+        row("no currency on a payment kind", transfer, "{'amount': 50000}", 50);
+        row("no currency on a payment kind, string", transfer, "{'amount': '50,000.00'}", 50);
+        row("no currency on a payment kind, past qint64", transfer,
+            "{'amount': 123456789012345678901234567890}", 50);
+        row("no currency elsewhere", QStringLiteral("http.request"),
+            "{'method': 'GET', 'url': 'https://api.example.com/x', 'amount': 50000}", 0);
+    }
+    void amountsAreReadHoweverLarge()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QJsonObject, payload);
+        QFETCH(int, weight);
+        QVERIFY(!payload.isEmpty());
+        const RiskAssessment a = assess(submission(kind, payload));
+        int got = 0;
+        for (const QJsonValue &v : a.reasons) {
+            if (v.toObject().value(QStringLiteral("rule")).toString() == u"money.amount")
+                got = v.toObject().value(QStringLiteral("weight")).toInt();
+        }
+        QVERIFY2(got == weight, qPrintable(reasons(a)));
+    }
+
     void quietOnHarmlessLookalikes_data()
     {
         QTest::addColumn<QJsonObject>("action");

@@ -269,6 +269,7 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     rule->strongFields = strings(o.value(QStringLiteral("strong_fields")));
     rule->types = strings(o.value(QStringLiteral("types")));
     rule->currencyField = o.value(QStringLiteral("currency_field")).toString();
+    rule->withoutCurrencyKinds = strings(o.value(QStringLiteral("without_currency_kinds")));
     rule->minCount = o.value(QStringLiteral("min_count")).toInt(0);
     rule->broadOnly = o.value(QStringLiteral("principals")).toString() == QLatin1String("broad");
     rule->onlyNew = o.value(QStringLiteral("only_new")).toBool(false);
