@@ -5,6 +5,7 @@
 #include "PayloadForms.h"
 #include "PersonalData.h"
 #include "RiskRules.h"
+#include "SentFiles.h"
 
 #include <QJsonDocument>
 #include <QLocale>
@@ -257,6 +258,35 @@ QList<Finding> amount(const Rule &rule, const DetectorContext &c)
                           {QLatin1String("currency"),
                            currency.isEmpty() ? QStringLiteral("(no currency given)") : currency}},
                          c.input.payload)}};
+    }
+    return {};
+}
+
+// A system or credential file a shell command sends to another machine (SentFiles).
+QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
+{
+    // Most commands name none of the tools, in any of their forms: not read again.
+    static const FastRegex tools(
+        QStringLiteral("\\b(scp|rsync|nc|ncat|netcat|socat|telnet|ssh|curl|wget)\\b"));
+    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
+    if (std::none_of(forms.begin(), forms.end(), [](const QString &s) { return tools.matches(s); }))
+        return {};
+    const QJsonValue command = c.input.payload.value(QStringLiteral("command"));
+    const QString line =
+        command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString();
+    for (const SentFile &f : SentFiles::inCommand(line)) {
+        for (const QString &p : SentFiles::spellings(f.path)) {
+            if (!mayMatch(rule, p))
+                continue;
+            for (const FastRegex &re : rule.patterns) {
+                if (re.matches(p))
+                    return {{rule.id, rule.weight,
+                             fillMessage(rule.message,
+                                         {{QLatin1String("path"), shorten(f.path)},
+                                          {QLatin1String("tool"), f.tool}},
+                                         c.input.payload)}};
+            }
+        }
     }
     return {};
 }
@@ -665,6 +695,8 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return mailDelete(rule, c);
     case Rule::Detector::ClaimedHints:
         return claimedHints(rule, c);
+    case Rule::Detector::SentFiles:
+        return sentFiles(rule, c);
     }
     return {};
 }

@@ -28,7 +28,8 @@ struct RiskEngine::Rule {
         PersonalData,
         Amount,
         MailDelete,
-        ClaimedHints
+        ClaimedHints,
+        SentFiles
     };
     QString id;
     Detector detector = Detector::Kind;
@@ -63,6 +64,7 @@ struct RiskEngine::Rule {
     QStringList types;                // personal_data: contacts, ids, iban
     QString currencyField;            // amount
     QStringList withoutCurrencyKinds; // amount: kinds whose amounts need no currency
+    QStringList patternsFrom;         // patterns_from: rules whose patterns are added to `patterns`
     int searchWeight = 0;             // mail_delete: a search or pattern selects the messages
     QString searchMessage;
     QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
