@@ -359,6 +359,12 @@ QStringList Addresses::hostsInCommand(const QString &command)
     static const FastRegex remoteTool(QStringLiteral("\\b(?:ssh|sftp|telnet|nc|ncat|netcat)\\b"));
     if (remoteTool.matches(command))
         each(sshTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
+    // scp f host.example:, rsync -a d/ host.example:/x: a dotted name before ':' (no user@)
+    static const FastRegex copyTool(QStringLiteral("\\b(?:scp|rsync)\\b"));
+    static const FastRegex copyTarget(QStringLiteral(
+        "(?:^|[\\s'\"])([A-Za-z0-9][\\w-]*(?:\\.[\\w-]+)+|\\[[0-9a-fA-F:]+\\]):(?!//)"));
+    if (command.contains(u':') && copyTool.matches(command))
+        each(copyTarget, [&](const FastRegex::Match &m) { add(m.group(command, 1)); });
     if (command.contains(u'.')) {
         each(bareIp, [&](const FastRegex::Match &m) {
             const QString ip = m.group(command, 1);

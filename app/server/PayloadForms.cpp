@@ -70,13 +70,13 @@ QString text(const QList<ShellCommand> &commands, Order order)
             for (const QString &w : c.words)
                 add(w);
         } else {
-            for (qsizetype i = 0; i < c.program; ++i)
-                add(c.words[i]);
+            // The program without what runs it (sudo -E, env, command, timeout 10, A=1): the
+            // words as written keep them.
             add(c.name);
             if (!c.flags.isEmpty())
                 add(QLatin1Char('-') + c.flags);
-            for (const QString &w : c.arguments)
-                add(w);
+            for (const QString &w : c.arguments) // rm -rf /tmp/../ is rm -rf /
+                add(w.startsWith(u'/') ? PayloadForms::lexicalPath(w) : w);
         }
         for (const QString &r : c.redirections)
             add(r);

@@ -22,7 +22,8 @@ public:
     static QStringList of(QStringView key, const QString &value);
 
     // A shell command as it runs (ShellCommands), in two texts: the words with quotes and
-    // escapes removed; and each program's short options merged right after it (-f -r, -r … -f,
+    // escapes removed; and each program without the wrappers and assignments before it
+    // (sudo -E bash: bash), its short options merged right after it (-f -r, -r … -f,
     // --force --recursive: -fr), the other words in order but name=value operands last,
     // sorted (dd of=… if=…: dd if=… of=…). URLs are canonicalUrl(); a third text has SQL
     // comments and quote concatenation removed (withoutSqlSpelling()). Texts equal to the

@@ -28,6 +28,7 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("personal_data"), Rule::Detector::PersonalData},
         {QStringLiteral("amount"), Rule::Detector::Amount},
         {QStringLiteral("mail_delete"), Rule::Detector::MailDelete},
+        {QStringLiteral("sent_files"), Rule::Detector::SentFiles},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
@@ -269,6 +270,8 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     rule->strongFields = strings(o.value(QStringLiteral("strong_fields")));
     rule->types = strings(o.value(QStringLiteral("types")));
     rule->currencyField = o.value(QStringLiteral("currency_field")).toString();
+    rule->withoutCurrencyKinds = strings(o.value(QStringLiteral("without_currency_kinds")));
+    rule->patternsFrom = strings(o.value(QStringLiteral("patterns_from")));
     rule->minCount = o.value(QStringLiteral("min_count")).toInt(0);
     rule->broadOnly = o.value(QStringLiteral("principals")).toString() == QLatin1String("broad");
     rule->onlyNew = o.value(QStringLiteral("only_new")).toBool(false);
@@ -320,6 +323,11 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     case D::Regex:
         if (rule->fields.isEmpty() || rule->patterns.isEmpty())
             return bad(QStringLiteral("a \"regex\" rule needs \"fields\" and \"patterns\""));
+        break;
+    case D::SentFiles:
+        if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
+            return bad(QStringLiteral("a \"sent_files\" rule needs \"patterns\" or "
+                                      "\"patterns_from\""));
         break;
     case D::Secret:
         if (rule->patterns.isEmpty())
@@ -374,6 +382,42 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     return true;
 }
 
+namespace {
+// All of a rule's patterns in one expression: most values match none.
+void combinePatterns(Rule *rule)
+{
+    rule->anyPattern = FastRegex();
+    if (rule->patterns.size() > 1) {
+        QStringList parts;
+        for (const FastRegex &re : std::as_const(rule->patterns))
+            parts.append(QStringLiteral("(?:") + re.pattern() + QLatin1Char(')'));
+        rule->anyPattern = FastRegex(parts.join(QLatin1Char('|')));
+    }
+}
+
+// patterns_from: another rule's patterns added to the rule's own (shell.send-sensitive reads
+// the paths of fs.sensitive-path).
+bool addPatternsFrom(QList<Rule> *rules, QString *error)
+{
+    for (Rule &rule : *rules) {
+        for (const QString &id : std::as_const(rule.patternsFrom)) {
+            const auto from = std::find_if(rules->cbegin(), rules->cend(),
+                                           [&id](const Rule &r) { return r.id == id; });
+            if (from == rules->cend() || from->patterns.isEmpty()) {
+                *error = QStringLiteral("rule '%1': \"patterns_from\" names '%2', which is not "
+                                        "a rule with \"patterns\"")
+                             .arg(rule.id, id);
+                return false;
+            }
+            rule.patterns += from->patterns;
+        }
+        if (!rule.patternsFrom.isEmpty())
+            combinePatterns(&rule);
+    }
+    return true;
+}
+} // namespace
+
 bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QString *error)
 {
     const QJsonObject o = value.toObject();
@@ -422,12 +466,7 @@ bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QStri
     if (!readPatterns(o.value(QStringLiteral("patterns")), &rule->patterns, &problem) ||
         !readDetectorFields(o, rule, &problem))
         return bad(problem);
-    if (rule->patterns.size() > 1) {
-        QStringList parts;
-        for (const FastRegex &re : std::as_const(rule->patterns))
-            parts.append(QStringLiteral("(?:") + re.pattern() + QLatin1Char(')'));
-        rule->anyPattern = FastRegex(parts.join(QLatin1Char('|')));
-    }
+    combinePatterns(rule);
     return true;
 }
 
@@ -461,7 +500,7 @@ bool RulesReader::read(QList<Rule> *rules, RiskPolicy *policy, QStringList *inte
         ids.insert(rule.id);
         rules->append(rule);
     }
-    return true;
+    return addPatternsFrom(rules, error);
 }
 
 } // namespace interlock

@@ -28,7 +28,8 @@ struct RiskEngine::Rule {
         PersonalData,
         Amount,
         MailDelete,
-        ClaimedHints
+        ClaimedHints,
+        SentFiles
     };
     QString id;
     Detector detector = Detector::Kind;
@@ -58,11 +59,13 @@ struct RiskEngine::Rule {
     QList<HiddenClass> classes; // hidden_text
     QStringList strongFields;   // hidden_text: field paths where strongWeight applies
     int strongWeight = 0;
-    int minCount = 0;      // hidden_text: one reason once this many are found
-    int ipWeight = 0;      // external_url: a second reason for a literal IP address
-    QStringList types;     // personal_data: contacts, ids, iban
-    QString currencyField; // amount
-    int searchWeight = 0;  // mail_delete: a search or pattern selects the messages
+    int minCount = 0;                 // hidden_text: one reason once this many are found
+    int ipWeight = 0;                 // external_url: a second reason for a literal IP address
+    QStringList types;                // personal_data: contacts, ids, iban
+    QString currencyField;            // amount
+    QStringList withoutCurrencyKinds; // amount: kinds whose amounts need no currency
+    QStringList patternsFrom;         // patterns_from: rules whose patterns are added to `patterns`
+    int searchWeight = 0;             // mail_delete: a search or pattern selects the messages
     QString searchMessage;
     QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
     QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
