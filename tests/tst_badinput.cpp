@@ -212,6 +212,9 @@ private Q_SLOTS:
             << post << QByteArray("/v1/sessions")
             << QByteArray("{\"agent\":\"deploy-b\\ud835\\uddc8t\"}") << ct << agent << 422
             << invalidField << "agent";
+        QTest::newRow("session agent mixing scripts")
+            << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"d\\u0435ploy-bot\"}")
+            << ct << agent << 422 << invalidField << "agent";
         QTest::newRow("session agent with a right-to-left override")
             << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"tob\\u202e\"}") << ct
             << agent << 422 << invalidField << "agent";

@@ -128,6 +128,28 @@ private Q_SLOTS:
         QCOMPARE(HiddenText::revealed(text), text);
     }
 
+    void mixedScriptWords_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("word");
+        QTest::newRow("Cyrillic e in a Latin word") << u(u"d\u0435ploy-bot") << u(u"d\u0435ploy");
+        QTest::newRow("Greek omicron") << u(u"mail b\u03BFt") << u(u"b\u03BFt");
+        QTest::newRow("plain") << u(u"claude-code 2") << QString();
+        QTest::newRow("a Russian word beside a Latin one")
+            << u(u"mail-\u0431\u043E\u0442") << QString();
+        QTest::newRow("Japanese with Latin")
+            << u(u"AI\u30A8\u30FC\u30B8\u30A7\u30F3\u30C8\u6F22") << QString();
+        QTest::newRow("Korean with Latin") << u(u"AI\uBE44\uC11C") << QString();
+        QTest::newRow("Chinese with Latin") << u(u"\u5BA2\u670Dbot") << QString();
+        QTest::newRow("Hangul with Cyrillic") << u(u"\uBE44\u0431") << u(u"\uBE44\u0431");
+    }
+    void mixedScriptWords()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, word);
+        QCOMPARE(HiddenText::mixedScriptWord(text), word);
+    }
+
     void revealReplacesAndMapsPositions()
     {
         const QString text = u(u"ls\u202E /x\u200By");

@@ -1,5 +1,6 @@
 #include "HiddenText.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace interlock {
@@ -406,6 +407,56 @@ QString HiddenText::revealed(QStringView text, Lines lines)
     if (isClean(text, lines))
         return text.toString();
     return reveal(text, lines).text;
+}
+
+namespace {
+// Whether the scripts of one word mix the way look-alikes do: more than one, unless all belong to
+// one of ICU's "highly restrictive" sets (Latin with Han and kana, with Han and Bopomofo, or with
+// Han and Hangul).
+bool mixesScripts(const QList<QChar::Script> &scripts)
+{
+    if (scripts.size() <= 1)
+        return false;
+    const auto within = [&scripts](std::initializer_list<QChar::Script> allowed) {
+        return std::all_of(scripts.cbegin(), scripts.cend(), [&allowed](QChar::Script s) {
+            return std::find(allowed.begin(), allowed.end(), s) != allowed.end();
+        });
+    };
+    return !within({QChar::Script_Latin, QChar::Script_Han, QChar::Script_Hiragana,
+                    QChar::Script_Katakana}) &&
+           !within({QChar::Script_Latin, QChar::Script_Han, QChar::Script_Bopomofo}) &&
+           !within({QChar::Script_Latin, QChar::Script_Han, QChar::Script_Hangul});
+}
+} // namespace
+
+QString HiddenText::mixedScriptWord(QStringView text)
+{
+    QList<QChar::Script> scripts;
+    qsizetype start = -1;
+    const auto endWord = [&](qsizetype end) -> QString {
+        QString word;
+        if (start >= 0 && mixesScripts(scripts))
+            word = text.mid(start, end - start).toString();
+        scripts.clear();
+        start = -1;
+        return word;
+    };
+    for (qsizetype i = 0; i < text.size();) {
+        qsizetype len = 0;
+        const char32_t c = codePointAt(text, i, &len);
+        if (QChar::isLetterOrNumber(c) || QChar::isMark(c)) {
+            if (start < 0)
+                start = i;
+            const QChar::Script script = QChar::script(c);
+            if (script != QChar::Script_Common && script != QChar::Script_Inherited &&
+                !scripts.contains(script))
+                scripts.append(script);
+        } else if (const QString word = endWord(i); !word.isEmpty()) {
+            return word;
+        }
+        i += len;
+    }
+    return endWord(text.size());
 }
 
 QString HiddenText::codePointLabel(char32_t codePoint)

@@ -70,6 +70,11 @@ public:
     static Revealed reveal(QStringView text, Lines lines = Lines::Multi);
     static QString revealed(QStringView text, Lines lines = Lines::Multi);
 
+    // The first word (a run of letters and marks) mixing scripts the way look-alikes do ("dеploy"
+    // with a Cyrillic е), or empty. Han with kana or Hangul, and any script with Latin in CJK
+    // text, are one writing system and not mixed (as in ICU's "highly restrictive" level).
+    static QString mixedScriptWord(QStringView text);
+
     static QString codePointLabel(char32_t codePoint); // "U+202E"
     static QString placeholder(char32_t codePoint);    // "⟨U+202E⟩"
     static QString className(HiddenClass cls);         // "bidi", "invisible", … "mixed_script"

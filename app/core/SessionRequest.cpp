@@ -22,6 +22,11 @@ ApiError SessionRequest::parse(const QJsonObject &body, SessionRequest *out)
                    .arg(HiddenText::codePointLabel(hidden.first().codePoint),
                         HiddenText::className(hidden.first().cls))
                    .arg(hidden.first().position));
+    else if (const QString mixed = HiddenText::mixedScriptWord(out->agent); !mixed.isEmpty())
+        r.fail(QStringLiteral("agent"),
+               QStringLiteral("\"%1\" mixes letters of different scripts, the way look-alike "
+                              "names do; an agent's name must read as what it is")
+                   .arg(mixed));
     out->owner = r.string(QStringLiteral("owner"), false, 128).value_or(QString());
     out->description =
         r.string(QStringLiteral("description"), false, 2000, FieldReader::Text::MultiLine)
