@@ -62,20 +62,31 @@ ApiError readIdempotencyKey(const HttpRequest &req, QString *key)
             QStringLiteral("Idempotency-Key must be at most 255 printable characters."));
     return {};
 }
-// 429 too_much_data when the agent sent more than its budget in the last 10 minutes.
+// 429 too_much_data when the agent, or the sessions its token opened, sent more than their budget
+// in the last 10 minutes.
 ApiError overBudget(ApiContext &api, const Principal &who, qint64 bytes)
 {
     if (!api.budget)
         return {};
     const QString agent = who.session ? who.session->agent : who.name;
+    const QString opener = who.session ? who.session->opener : QString();
     qint64 retryAfterMs = 0;
-    if (api.budget->take(agent, bytes, api.clock.monotonicMs(), &retryAfterMs))
+    const SubmissionBudget::Refused refused =
+        api.budget->take(agent, opener, bytes, api.clock.monotonicMs(), &retryAfterMs);
+    if (refused == SubmissionBudget::Refused::No)
         return {};
+    const QString whose = refused == SubmissionBudget::Refused::Agent
+                              ? QStringLiteral("This agent")
+                              : QStringLiteral("The sessions opened with this agent's token");
+    const int mib = refused == SubmissionBudget::Refused::Agent
+                        ? api.limits.agentMiBPer10Min
+                        : api.limits.agentMiBPer10Min * SubmissionBudget::kOpenerShare;
     ApiError e{429,
                QStringLiteral("too_much_data"),
-               QStringLiteral("This agent sent more than %1 MiB of submissions in the last 10 "
-                              "minutes; try again in %2 s.")
-                   .arg(api.limits.agentMiBPer10Min)
+               QStringLiteral("%1 sent more than %2 MiB of submissions in the last 10 minutes; "
+                              "try again in %3 s.")
+                   .arg(whose)
+                   .arg(mib)
                    .arg((retryAfterMs + 999) / 1000),
                {}};
     e.retryAfterSeconds = int((retryAfterMs + 999) / 1000);

@@ -35,7 +35,8 @@ const Named kLimits[] = {
     {"liveness-deadline-ms", &Limits::livenessDeadlineMs, 10,
      "time a supervisor has to answer a session.ping"},
     {"agent-mib-per-10min", &Limits::agentMiBPer10Min, 0,
-     "MiB of submissions one agent may send in any 10 minutes (0: no budget)"},
+     "MiB of submissions one agent may send in any 10 minutes; a token that opens sessions, "
+     "four times that over all of them (0: no budget)"},
 };
 } // namespace
 
