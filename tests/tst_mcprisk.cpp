@@ -11,7 +11,10 @@ namespace {
 RiskAssessment score(const QString &kind, const QJsonObject &payload)
 {
     static const auto engine = RiskEngine::builtIn();
-    return engine->assess(RiskInput{kind, payload, {}, {}, 0, {}});
+    RiskInput input;
+    input.kind = kind;
+    input.payload = payload;
+    return engine->assess(input);
 }
 
 QStringList rules(const RiskAssessment &a)
