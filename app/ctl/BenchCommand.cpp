@@ -54,6 +54,10 @@ int benchCommand(const QStringList &args)
     option("samples", "flood: kills timed, idle and flooded each (default 200).", "200");
     option("upload-mib", "flood: size of the oversized upload (default 1024).", "1024");
     option("dead-man", "flood: the supervisor's dead-man time, seconds (default 3).", "3");
+    option("submitters",
+           "flood: connections on which an agent floods the API thread with heavy submissions "
+           "while a reviewer reads the queue (default 48; 0: not measured).",
+           "48");
     parser.addOption({QStringLiteral("interlockd"),
                       QStringLiteral("flood: the interlockd to run (default: next to this "
                                      "program)."),
@@ -136,7 +140,8 @@ int benchCommand(const QStringList &args)
             !readInt(parser, "polls", 0, 10000, &f.polls) ||
             !readInt(parser, "samples", 1, 100000, &f.samples) ||
             !readInt(parser, "upload-mib", 2, 65536, &f.uploadMiB) ||
-            !readInt(parser, "dead-man", 1, 600, &f.deadManSeconds))
+            !readInt(parser, "dead-man", 1, 600, &f.deadManSeconds) ||
+            !readInt(parser, "submitters", 0, 1000, &f.submitters))
             return fail(QStringLiteral("bench flood: bad option value (see --help)"), Usage);
         return FloodBench(f).run();
     }

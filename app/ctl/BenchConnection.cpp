@@ -18,6 +18,11 @@ BenchConnection::BenchConnection(quint16 port, QString token, QObject *parent)
     });
 }
 
+BenchConnection::~BenchConnection()
+{
+    m_socket.disconnect(this);
+}
+
 void BenchConnection::request(const QByteArray &method, const QString &path,
                               const QJsonObject *body, Done done)
 {

@@ -16,6 +16,9 @@ public:
     using Done = std::function<void(int status, const QJsonObject &body)>;
 
     BenchConnection(quint16 port, QString token, QObject *parent = nullptr);
+    // The socket outlives the other members: its last signals (disconnected, as it closes) must
+    // not reach them.
+    ~BenchConnection() override;
     // Written to the socket at once (not when the event loop next runs), so that a request's
     // send time is when it left.
     void request(const QByteArray &method, const QString &path, const QJsonObject *body, Done done);

@@ -3,6 +3,7 @@
 #include "BenchConnection.h"
 #include "BenchReport.h"
 #include "CtlCommon.h"
+#include "FairnessBench.h"
 #include "RawFlood.h"
 #include "SessionSupervisor.h"
 #include "server/SqliteStore.h"
@@ -239,7 +240,7 @@ int FloodBench::run()
         return fail(QStringLiteral("cannot write in %1").arg(m_options.dir));
     raiseOwnFileLimit();
     const QString db = dir.filePath(QStringLiteral("flood.db"));
-    QString agentToken, oncallToken;
+    QString agentToken, oncallToken, reviewerToken;
     {
         SqliteStore store(db);
         QString error;
@@ -250,6 +251,8 @@ int FloodBench::run()
                                 QStringLiteral("bench"));
         oncallToken = issueToken(store, Role::Oncall, QStringLiteral("flood-oncall"), now,
                                  QStringLiteral("bench"));
+        reviewerToken = issueToken(store, Role::Reviewer, QStringLiteral("flood-reviewer"), now,
+                                   QStringLiteral("bench"));
     }
     m_oncall = oncallToken;
     QProcess daemon;
@@ -350,10 +353,23 @@ int FloodBench::run()
     killSamples(m_options.samples, &killLoaded, &coldLoaded, &healthLoaded);
     idle.closeAll();
     polls.closeAll();
+
+    // 3. A reviewer reading the queue while an agent floods the API thread.
+    FairnessFigures fair;
+    if (m_options.submitters > 0) {
+        std::fprintf(stderr,
+                     "a reviewer reading the queue while an agent submits on %d "
+                     "connections…\n",
+                     m_options.submitters);
+        QString floodToken;
+        openSession(&floodToken);
+        fair = measureFairness(m_port, floodToken, reviewerToken, m_options.submitters,
+                               m_options.floodSeconds);
+    }
     daemon.terminate();
     daemon.waitForFinished(10000);
 
-    // 3. The dead-man switch, with the connection cap of a default systemd unit (1,024 files).
+    // 4. The dead-man switch, with the connection cap of a default systemd unit (1,024 files).
     std::fprintf(stderr, "dead-man switch: quiet agent, then a self-flooding one…\n");
     QProcess small;
     if (!startDaemon(small, db,
@@ -391,6 +407,16 @@ int FloodBench::run()
              QStringLiteral("%1 / %2")
                  .arg(killIdle.size() + coldIdle.size())
                  .arg(killLoaded.size() + coldLoaded.size())},
+            {QStringLiteral("reviewer reads the queue, idle p50 / p99 (ms)"),
+             ms(fair.idleMs, 0.5) + QStringLiteral(" / ") + ms(fair.idleMs, 0.99)},
+            {QStringLiteral("… while an agent submits on %1 conns, p50 / p99 (ms)")
+                 .arg(m_options.submitters),
+             ms(fair.floodedMs, 0.5) + QStringLiteral(" / ") + ms(fair.floodedMs, 0.99)},
+            {QStringLiteral("… reviewer reads answered 503 / agent's answered (503, 429)"),
+             QStringLiteral("%1 / %2 (%3)")
+                 .arg(fair.reviewerBusy)
+                 .arg(fair.agentAnswered)
+                 .arg(fair.agentBusy)},
             {QStringLiteral("interlockd idle RSS (MB)"), formatNumber(idleMb, 1)},
             {QStringLiteral("peak RSS during a %1 MiB upload (MB)").arg(m_options.uploadMiB),
              formatNumber(peakMb, 1)},
@@ -411,13 +437,18 @@ int FloodBench::run()
     const bool killMet = p99 < 100 && int(allLoaded.size()) == m_options.samples;
     const bool rssMet = peakMb - idleMb < 64;
     const bool deadManMet = floodMs >= 0 && floodMs <= limitMs && floodKillMs >= 0;
+    const bool fairMet =
+        m_options.submitters == 0 || (fair.reviewerBusy == 0 && !fair.floodedMs.empty() &&
+                                      percentile(fair.floodedMs, 0.99) < 1000);
     out(QStringLiteral("\ntargets: kill p99 < 100 ms under the flood: %1; peak RSS < 64 MB above "
-                       "idle: %2; dead-man within %3 s + 1 s while flooded: %4")
+                       "idle: %2; dead-man within %3 s + 1 s while flooded: %4; a reviewer's read "
+                       "p99 < 1 s and never 503 while an agent floods: %5")
             .arg(killMet ? QStringLiteral("met") : QStringLiteral("MISSED"),
                  rssMet ? QStringLiteral("met") : QStringLiteral("MISSED"))
             .arg(m_options.deadManSeconds)
-            .arg(deadManMet ? QStringLiteral("met") : QStringLiteral("MISSED")));
-    return killMet && rssMet && deadManMet ? Ok : Failed;
+            .arg(deadManMet ? QStringLiteral("met") : QStringLiteral("MISSED"),
+                 fairMet ? QStringLiteral("met") : QStringLiteral("MISSED")));
+    return killMet && rssMet && deadManMet && fairMet ? Ok : Failed;
 }
 
 } // namespace interlock::ctl

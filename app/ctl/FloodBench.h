@@ -11,6 +11,8 @@ namespace interlock::ctl {
 //     hundreds of parked long-polls open;
 //   - interlockd's peak resident memory while a client uploads a 1 GiB body, against its idle
 //     memory;
+//   - a reviewer's reads of the queue while an agent floods the API thread with heavy
+//     submissions on `submitters` connections, against the same reads with no flood;
 //   - the dead-man switch's firing time when the server stops (SIGSTOP) while the supervised
 //     agent floods the server with connections, against the same without the flood; and the
 //     kill reaching that agent.
@@ -24,6 +26,8 @@ public:
         int uploadMiB = 1024;
         int deadManSeconds = 3;
         int agentConnections = 3000;
+        int submitters = 48;
+        int floodSeconds = 20;
         QString dir;
         QString interlockd; // empty: next to interlockctl
     };
