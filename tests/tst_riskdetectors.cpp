@@ -388,6 +388,27 @@ private Q_SLOTS:
         QVERIFY2(reasons(a).contains(QLatin1String("\"shell.send-sensitive\"")),
                  qPrintable(reasons(a)));
     }
+    // Global options before the subcommand (helm -n prod uninstall) do not hide it.
+    void subcommandsAfterGlobalOptions_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<QString>("rule");
+        const auto row = [](const char *c, const char *rule) {
+            QTest::newRow(c) << QString::fromUtf8(c) << QString::fromUtf8(rule);
+        };
+        row("git -C /repo push --force", "shell.force-push");
+        row("terraform -chdir=infra destroy", "shell.destructive");
+        row("aws --profile x s3 rm s3://b/ --recursive", "shell.wipe");
+    }
+    void subcommandsAfterGlobalOptions()
+    {
+        QFETCH(QString, command);
+        QFETCH(QString, rule);
+        const RiskAssessment a = assess(
+            submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
+        QVERIFY2(reasons(a).contains(QLatin1Char('"') + rule + QLatin1Char('"')),
+                 qPrintable(reasons(a)));
+    }
     void everydayTransfersAreNotSensitive_data()
     {
         QTest::addColumn<QString>("command");
@@ -538,6 +559,19 @@ private Q_SLOTS:
             QTest::newRow(c) << submission(QStringLiteral("shell.exec"),
                                            {{QStringLiteral("command"), QString::fromUtf8(c)}})
                              << "shell.destructive";
+        const auto quiet = [](const char *rule, std::initializer_list<const char *> commands) {
+            for (const char *c : commands)
+                QTest::newRow(c) << submission(QStringLiteral("shell.exec"),
+                                               {{QStringLiteral("command"), QString::fromUtf8(c)}})
+                                 << rule;
+        };
+        quiet("shell.force-push",
+              {"git -C /repo push origin feature/x", "git -c push.default=current push",
+               "git -C /repo commit -m 'push -f later'"});
+        quiet("shell.destructive",
+              {"terraform -chdir=infra plan", "terraform -chdir=destroy plan",
+               "terraform -chdir destroy plan", "aws --profile x s3 ls s3://b/ --recursive",
+               "aws --profile rm s3 cp s3://b/x . --recursive"});
         QTest::newRow("archiving is not deleting")
             << submission(QStringLiteral("shell.exec"),
                           obj("{'command': 'gog gmail batch modify 18c2f --remove INBOX'}"))
