@@ -396,6 +396,11 @@ private Q_SLOTS:
         const auto row = [](const char *c, const char *rule) {
             QTest::newRow(c) << QString::fromUtf8(c) << QString::fromUtf8(rule);
         };
+        row("helm uninstall x", "shell.destructive");
+        row("helm -n prod uninstall x", "shell.destructive");
+        row("helm uninstall x --namespace prod", "shell.destructive");
+        row("helm --kube-context c del x", "shell.destructive");
+        row("helm -n prod uninstall x", "target.production");
         row("git -C /repo push --force", "shell.force-push");
         row("terraform -chdir=infra destroy", "shell.destructive");
         row("aws --profile x s3 rm s3://b/ --recursive", "shell.wipe");
@@ -572,6 +577,9 @@ private Q_SLOTS:
               {"terraform -chdir=infra plan", "terraform -chdir=destroy plan",
                "terraform -chdir destroy plan", "aws --profile x s3 ls s3://b/ --recursive",
                "aws --profile rm s3 cp s3://b/x . --recursive"});
+        quiet("shell.destructive",
+              {"helm -n prod list", "helm --namespace prod status uninstall-job",
+               "helm -n prod get values delete-me"});
         QTest::newRow("archiving is not deleting")
             << submission(QStringLiteral("shell.exec"),
                           obj("{'command': 'gog gmail batch modify 18c2f --remove INBOX'}"))

@@ -300,6 +300,8 @@ private Q_SLOTS:
         global("aws --no-cli-pager s3 rm s3://b/ --recursive", s3Rm);
         global("aws --prof x --output json s3 rm s3://b/ --recursive", s3Rm);
         global("aws --profile x s3 rb s3://b --force", "aws s3 rb s3://b --force");
+        global("helm -n prod uninstall x", "helm uninstall x -n prod");
+        global("helm --kube-context c --namespace prod delete x", "helm uninstall x -n prod");
         global("docker -H tcp://h:2375 run --privileged -it alpine",
                "docker run --privileged -it alpine");
         row("curl to a decimal metadata IP", shell,
