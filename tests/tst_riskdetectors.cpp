@@ -570,6 +570,8 @@ private Q_SLOTS:
                                                {{QStringLiteral("command"), QString::fromUtf8(c)}})
                                  << rule;
         };
+        quiet("shell.wipe", {"rm -rf /home/alice/.cache", "rm -rf /Users/alice/Library/Caches/pip",
+                             "rm -r /home/alice/src/x/", "rm -rf /home/alice/project/build/*"});
         quiet("shell.force-push",
               {"git -C /repo push origin feature/x", "git -c push.default=current push",
                "git -C /repo commit -m 'push -f later'"});

@@ -304,6 +304,15 @@ private Q_SLOTS:
         global("helm --kube-context c --namespace prod delete x", "helm uninstall x -n prod");
         global("docker -H tcp://h:2375 run --privileged -it alpine",
                "docker run --privileged -it alpine");
+        // One user's whole home.
+        const QJsonObject rmHomeDir = command("rm -rf ~alice");
+        row("rm -rf /home/alice", shell, command("rm -rf /home/alice"), rmHomeDir);
+        row("rm -rf /home/alice/", shell, command("rm -rf /home/alice/"), rmHomeDir);
+        row("rm -rf /home/alice/*", shell, command("rm -rf /home/alice/*"), rmHomeDir);
+        row("rm -rf /Users/alice", shell, command("rm -rf /Users/alice"), rmHomeDir);
+        row("rm -rf /tmp/x /home/alice/./", shell, command("rm -rf /tmp/x /home/alice/./"),
+            rmHomeDir);
+        row("rm -rf /root", shell, command("rm -rf /root"), rmHomeDir);
         row("curl to a decimal metadata IP", shell,
             command("curl http://2852039166/latest/meta-data/"),
             command("curl http://169.254.169.254/latest/meta-data/"));
