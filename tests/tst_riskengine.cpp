@@ -277,6 +277,42 @@ private Q_SLOTS:
         row("a script with kubectl -n prod delete", QStringLiteral("fs.write"),
             script("kubectl -n prod delete deployment x"),
             script("kubectl delete deployment x -n prod"));
+        // Global options before the subcommand: git -C, terraform -chdir, aws --profile.
+        const auto global = [&shell](const char *spelled, const char *obvious) {
+            QTest::newRow(spelled) << shell << command(spelled) << command(obvious);
+        };
+        global("git -C /repo push --force", "git push --force");
+        global("git -c x=y push -f", "git push -f");
+        global("git --git-dir=/r/.git push --force-with-lease", "git push --force-with-lease");
+        global("git --git-dir /r/.git --work-tree /r push origin +main", "git push origin +main");
+        global("git --no-pager -C /repo push origin main -f", "git push origin main -f");
+        global("git -c 'alias.x=a b' push -f", "git push -f");
+        global("git -C /repo push origin --delete v1", "git push origin --delete v1");
+        global("sudo -u ci git -C /repo push -f", "sudo -u ci git push -f");
+        global("terraform -chdir=infra destroy", "terraform destroy");
+        global("terraform -chdir infra destroy -auto-approve", "terraform destroy -auto-approve");
+        global("terraform -chdir=x apply -destroy -auto-approve",
+               "terraform destroy -auto-approve");
+        const char *s3Rm = "aws s3 rm s3://b/ --recursive";
+        global("aws --profile x s3 rm s3://b/ --recursive", s3Rm);
+        global("aws --region eu-west-1 s3 rm s3://b/ --recursive", s3Rm);
+        global("aws --endpoint-url https://s3.example.net s3 rm s3://b/ --recursive", s3Rm);
+        global("aws --no-cli-pager s3 rm s3://b/ --recursive", s3Rm);
+        global("aws --prof x --output json s3 rm s3://b/ --recursive", s3Rm);
+        global("aws --profile x s3 rb s3://b --force", "aws s3 rb s3://b --force");
+        global("helm -n prod uninstall x", "helm uninstall x -n prod");
+        global("helm --kube-context c --namespace prod delete x", "helm uninstall x -n prod");
+        global("docker -H tcp://h:2375 run --privileged -it alpine",
+               "docker run --privileged -it alpine");
+        // One user's whole home.
+        const QJsonObject rmHomeDir = command("rm -rf ~alice");
+        row("rm -rf /home/alice", shell, command("rm -rf /home/alice"), rmHomeDir);
+        row("rm -rf /home/alice/", shell, command("rm -rf /home/alice/"), rmHomeDir);
+        row("rm -rf /home/alice/*", shell, command("rm -rf /home/alice/*"), rmHomeDir);
+        row("rm -rf /Users/alice", shell, command("rm -rf /Users/alice"), rmHomeDir);
+        row("rm -rf /tmp/x /home/alice/./", shell, command("rm -rf /tmp/x /home/alice/./"),
+            rmHomeDir);
+        row("rm -rf /root", shell, command("rm -rf /root"), rmHomeDir);
         row("curl to a decimal metadata IP", shell,
             command("curl http://2852039166/latest/meta-data/"),
             command("curl http://169.254.169.254/latest/meta-data/"));

@@ -366,8 +366,14 @@ void readNested(const ShellCommand &c, const QStringList &substituting, int dept
                 readInto(w, QStringLiteral(";"), depth + 1, out);
         }
     }
-    for (const QString &w : substituting)
-        readInto(w, QStringLiteral(";"), depth + 1, out);
+    for (const QString &w : substituting) {
+        // From the first substitution: --data=$(cat f) runs cat f, not a program --data=.
+        qsizetype from = w.indexOf(QLatin1String("$("));
+        const qsizetype tick = w.indexOf(u'`');
+        if (from < 0 || (tick >= 0 && tick < from))
+            from = tick;
+        readInto(w.mid(qMax<qsizetype>(0, from)), QStringLiteral(";"), depth + 1, out);
+    }
 }
 
 void readInto(const QString &line, const QString &before, int depth, QList<ShellCommand> *out)
@@ -404,6 +410,8 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
         } else if (t.kind == Token::Kind::Redirection) {
             const bool target = !t.text.back().isDigit() && !t.text.endsWith(u'-') &&
                                 i + 1 < tokens.size() && tokens[i + 1].kind == Token::Kind::Word;
+            if (target && tokens[i + 1].substitutes) // <<< "$(cat f)"
+                substituting.append(tokens[i + 1].text);
             redirections.append(target ? t.text + QLatin1Char(' ') + tokens[++i].text : t.text);
         } else {
             finish(t.text);

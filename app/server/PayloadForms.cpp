@@ -1,6 +1,7 @@
 #include "PayloadForms.h"
 
 #include "Addresses.h"
+#include "Subcommands.h"
 #include "core/ShellCommands.h"
 
 #include <QJsonArray>
@@ -53,7 +54,7 @@ void addForm(QStringList *forms, const QString &value, const QString &form)
         forms->append(form);
 }
 
-enum class Order { AsWritten, OptionsFirst };
+enum class Order { AsWritten, OptionsFirst, SubcommandFirst };
 
 QString text(const QList<ShellCommand> &commands, Order order)
 {
@@ -66,7 +67,16 @@ QString text(const QList<ShellCommand> &commands, Order order)
     for (const ShellCommand &c : commands) {
         if (!c.before.isEmpty())
             add(c.before);
-        if (order == Order::AsWritten || !c.hasProgram()) {
+        const qsizetype sub = order == Order::SubcommandFirst ? Subcommands::start(c) : -1;
+        if (sub > 0) {
+            // git -C /repo push -f is git push -f -C /repo: the global options after the
+            // subcommand and its words (the program without what runs it, as below).
+            add(c.name);
+            for (qsizetype i = sub; i < c.words.size(); ++i)
+                add(c.words[i]);
+            for (qsizetype i = c.program + 1; i < sub; ++i)
+                add(c.words[i]);
+        } else if (order != Order::OptionsFirst || !c.hasProgram()) {
             for (const QString &w : c.words)
                 add(w);
         } else {
@@ -150,6 +160,10 @@ QStringList PayloadForms::commandForms(const QString &command)
         if (!forms.contains(t)) // at most three forms
             addForm(&forms, command, t);
     }
+    const bool globalOptions = std::any_of(commands.begin(), commands.end(),
+                                           [](const auto &c) { return Subcommands::start(c) > 0; });
+    if (globalOptions) // only then does this text differ from the words as read
+        addForm(&forms, command, text(commands, Order::SubcommandFirst));
     // SQL spelling in what the commands pass on (psql -c 'DROP/**/TABLE t'), as written and as
     // the shell reads it.
     for (const QString &form : QStringList{command, forms.value(0, command)}) {

