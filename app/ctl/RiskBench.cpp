@@ -83,6 +83,11 @@ void printHostileFigures(const RiskEngine &engine)
     }
     for (int i = 0; i < 22000; ++i)
         commands += QStringLiteral("\"rm\" -f -r /srv/%1 ;; $(echo '%1') | ").arg(i);
+    const QString longWord(400000, QChar(0x0434)); // д
+    QString hyphens;
+    for (int i = 0; i < 200000; ++i)
+        hyphens += QStringLiteral("a-");
+    hyphens += QStringLiteral(".x");
     const struct {
         const char *label;
         QString kind;
@@ -99,6 +104,10 @@ void printHostileFigures(const RiskEngine &engine)
          QStringLiteral("command"), commands},
         {"email.delete, 45,000 ids in one string", QStringLiteral("email.delete"),
          QStringLiteral("message_ids"), ids},
+        {"message.post, one 400,000-letter Cyrillic word", QStringLiteral("message.post"),
+         QStringLiteral("text"), longWord},
+        {"message.post, 200,000 'a-' then '.x'", QStringLiteral("message.post"),
+         QStringLiteral("text"), hyphens},
     };
     std::vector<std::pair<QString, QString>> rows;
     for (const auto &c : cases) {
