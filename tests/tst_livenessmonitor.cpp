@@ -266,6 +266,29 @@ private Q_SLOTS:
         QVERIFY(!r.m.killUnconfirmed(QStringLiteral("s1")));
     }
 
+    // Found by the review of this change: a kill asked again after the supervisor's report, or a
+    // peer's session.killed reaching this server after the report, was awaited and raised as
+    // unconfirmed.
+    void aKillAfterTheReportAwaitsNothing()
+    {
+        Rig r;
+        r.kills.setSupervised({QStringLiteral("s1"), QStringLiteral("s2")});
+        r.m.watch(QStringLiteral("s1"));
+        r.kills.kill({QStringLiteral("s1")});
+        r.m.killed({QStringLiteral("s1")});
+        r.m.terminated(QStringLiteral("s1"));
+        r.kills.kill({QStringLiteral("s1")}); // on-call presses kill again
+        r.m.killed({QStringLiteral("s1")});
+        r.m.terminated(QStringLiteral("s2")); // s2's report came before its kill's event
+        r.kills.kill({QStringLiteral("s2")});
+        r.m.killed({QStringLiteral("s2")});
+        r.clock.advance(60000);
+        r.m.tick();
+        QVERIFY(r.changes.isEmpty());
+        QVERIFY(!r.m.watched(QStringLiteral("s1")));
+        QVERIFY(!r.m.watched(QStringLiteral("s2")));
+    }
+
     void onSeveralServersTheOneTheSupervisorPollsRaisesAnUnconfirmedKill()
     {
         Rig r;

@@ -297,7 +297,8 @@ void LivenessMonitor::killed(const QStringList &sessionIds)
     for (const QString &id : sessionIds) {
         if (const auto it = m_states.find(id); it != m_states.end())
             markKilled(*it, now);
-        else if (m_killSwitch.isSupervised(id) && !m_unconfirmed.contains(id))
+        else if (m_killSwitch.isSupervised(id) && !m_unconfirmed.contains(id) &&
+                 !m_reported.contains(id))
             markKilled(m_states[id], now); // never watched here: awaited all the same
     }
 }
@@ -307,6 +308,11 @@ void LivenessMonitor::terminated(const QString &sessionId)
     QMutexLocker lock(&m_mutex);
     m_states.remove(sessionId);
     m_unconfirmed.remove(sessionId);
+    // A kill asked again after the report (KillSwitch tells of every kill, repeated or not), or
+    // a peer's session.killed that arrives after the report, awaits nothing.
+    if (m_reported.size() >= 10000) // bounded: the oldest are forgotten all at once
+        m_reported.clear();
+    m_reported.insert(sessionId);
 }
 
 void LivenessMonitor::unconfirmedElsewhere(const QString &sessionId)

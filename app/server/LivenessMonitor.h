@@ -155,6 +155,8 @@ private:
     mutable QMutex m_mutex;
     QHash<QString, State> m_states;
     QSet<QString> m_unconfirmed; // killed, never reported reaped (bounded)
+    QSet<QString> m_reported;    // reported reaped: a later kill or a peer's is not awaited
+                                 // (bounded)
     QMutex m_observerMutex;
     std::function<void(const Change &)> m_observer;
     QMutex m_relayMutex;
