@@ -111,6 +111,9 @@ void ReplyChannel::done()
 {
     const QMutexLocker lock(&m_mutex);
     m_open = false;
+    // The request no longer waits for (nor is served by) anyone: what was kept for it goes now,
+    // not when the API thread gets round to dropping its end.
+    m_kept.reset();
 }
 
 void ReplyChannel::finish()

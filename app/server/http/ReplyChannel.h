@@ -74,7 +74,9 @@ public:
     void done();   // the answer is complete: nothing more is accepted, nobody is told
     void finish(); // a HEAD answer's head is written: tells the source to stop producing
 
-    // Keeps `what` as long as the channel lives (until both ends let go of it).
+    // Keeps `what` until the answer is complete (done()), or as long as the channel lives (until
+    // both ends let go of it) when it never is: a client that leaves does not free it before the
+    // API thread has dropped the request.
     void keep(std::shared_ptr<void> what) { m_kept = std::move(what); }
 
 private:
