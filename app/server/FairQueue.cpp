@@ -1,15 +1,17 @@
 #include "FairQueue.h"
 
+#include "Authenticator.h"
 #include "http/ReplyChannel.h"
 
 namespace interlock {
 
 QByteArray FairQueue::callerOf(const HttpRequest &request)
 {
-    const QByteArray authorization = request.header("authorization");
-    if (!authorization.isEmpty())
-        return authorization;
-    return request.peer.toString().toLatin1();
+    // One token is one caller: "Bearer t", "bearer  t" and "BEARER\tt" would be three turns.
+    if (const std::optional<QByteArray> token =
+            Authenticator::bearerToken(request.header("authorization")))
+        return "token " + *token;
+    return "address " + request.peer.toString().toLatin1();
 }
 
 bool FairQueue::put(const QByteArray &caller, Item item)
@@ -22,10 +24,23 @@ bool FairQueue::put(const QByteArray &caller, Item item)
     return ++m_size == 1;
 }
 
+bool FairQueue::putFirst(Item item)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_first.push_back(std::move(item));
+    return ++m_size == 1;
+}
+
 std::optional<FairQueue::Item> FairQueue::take(bool *more)
 {
     const QMutexLocker lock(&m_mutex);
     *more = false;
+    if (!m_first.empty()) {
+        Item item = std::move(m_first.front());
+        m_first.pop_front();
+        *more = --m_size > 0;
+        return item;
+    }
     if (m_turns.empty())
         return std::nullopt;
     const QByteArray caller = std::move(m_turns.front());

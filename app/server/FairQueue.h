@@ -27,12 +27,16 @@ public:
         std::shared_ptr<http::ReplyChannel> channel;
     };
 
-    // The caller a request counts for: its Authorization header, else its address.
+    // The caller a request counts for: its bearer token however the header spells it ("bearer",
+    // spaces), else its address.
     static QByteArray callerOf(const HttpRequest &request);
 
     // True when the queue was empty: the taker must be woken.
     bool put(const QByteArray &caller, Item item);
-    // The next caller's oldest request; *more says whether others still wait.
+    // Before every caller's turn: a kill the control path answered, to be recorded.
+    bool putFirst(Item item);
+    // The oldest of those put first, else the next caller's oldest request; *more says whether
+    // others still wait.
     std::optional<Item> take(bool *more);
     qsizetype size() const;
 
@@ -40,6 +44,7 @@ private:
     mutable QMutex m_mutex;
     QHash<QByteArray, std::deque<Item>> m_byCaller;
     std::deque<QByteArray> m_turns; // the callers with requests waiting, in turn
+    std::deque<Item> m_first;
     qsizetype m_size = 0;
 };
 

@@ -59,7 +59,7 @@ HttpServerAdapter::HttpServerAdapter(Dispatch dispatch, ReplyGate *gate, const L
                     if (m_front && m_front(request, channel))
                         return;
                     if (takeForwardSlot(*channel, m_isPerson && m_isPerson(request)))
-                        forward(std::move(request), std::move(channel));
+                        enqueue(std::move(request), std::move(channel));
                 },
                 *m_counters);
             m_maxForwarded = forwardLimit(m_table->maxConnections());
@@ -159,6 +159,12 @@ bool HttpServerAdapter::takeForwardSlot(http::ReplyChannel &channel, bool person
 }
 
 void HttpServerAdapter::forward(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel)
+{
+    if (m_queue.putFirst({std::move(request), std::move(channel)}))
+        QMetaObject::invokeMethod(this, &HttpServerAdapter::serveNext, Qt::QueuedConnection);
+}
+
+void HttpServerAdapter::enqueue(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel)
 {
     const QByteArray caller = FairQueue::callerOf(request);
     if (m_queue.put(caller, {std::move(request), std::move(channel)}))

@@ -53,8 +53,9 @@ public:
     quint16 listen(const QHostAddress &address, quint16 port, QString *error,
                    QTcpServer *server = nullptr);
 
-    // Hands a request to the API thread as if a client had sent it; its answer goes to
-    // `channel`. Any thread.
+    // Hands a request to the API thread as if a client had sent it, before any client's waiting
+    // request (the control path's kills, to be recorded before a supervisor's report on them);
+    // its answer goes to `channel`. Any thread.
     void forward(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel);
 
     const http::TransportCounters &counters() const { return *m_counters; }
@@ -67,6 +68,8 @@ public:
 
 private:
     bool takeForwardSlot(http::ReplyChannel &channel, bool person);
+    // A client's request: in its caller's turn (FairQueue).
+    void enqueue(HttpRequest &&request, std::shared_ptr<http::ReplyChannel> channel);
     // On the API thread: the next caller's request (FairQueue), then the next, one event each.
     void serveNext();
 
