@@ -1,5 +1,7 @@
 #include "SentFiles.h"
 
+#include <QHostAddress>
+
 #include "Addresses.h"
 #include "PayloadForms.h"
 #include "core/ShellCommands.h"
@@ -19,8 +21,30 @@ bool isLoopback(QString host)
     host = host.toLower();
     if (host.startsWith(u'[') && host.endsWith(u']'))
         host = host.mid(1, host.size() - 2);
-    return host == QLatin1String("localhost") || host.startsWith(QLatin1String("127.")) ||
-           host == QLatin1String("::1");
+    const QHostAddress address(host); // 127.evil.com is a name, not an address
+    return host == QLatin1String("localhost") || (!address.isNull() && address.isLoopback());
+}
+
+// A word that names another machine, or may: a URL, user@host[:path], host:port, a dotted name
+// or an address, also as an option's value (-o HostName=evil.com, --proxy=evil.com:3128).
+// Generous on purpose: it only ever takes away the loopback exemption.
+bool namesOutsideHost(QString w)
+{
+    if (w.contains(u' ') || w.startsWith(u'/') || w.startsWith(u'~') || w.startsWith(u'.'))
+        return false;
+    if (!w.contains(QLatin1String("://")) && w.contains(u'='))
+        w = w.section(u'=', 1);
+    QString host = w.contains(QLatin1String("://")) ? Addresses::urlHost(w) : w;
+    host = host.section(u'@', -1).section(u'/', 0, 0);
+    if (!host.startsWith(u'['))
+        host = host.section(u':', 0, 0);
+    bool number = false;
+    host.toULongLong(&number); // a port (an address written as one number is not read here)
+    if (host.isEmpty() || number || isLoopback(host))
+        return false;
+    const qsizetype dot = host.lastIndexOf(u'.');
+    return !QHostAddress(host.startsWith(u'[') ? host.mid(1, host.size() - 2) : host).isNull() ||
+           (dot > 0 && dot + 1 < host.size() && host[dot + 1].isLetter());
 }
 
 // A getopt-style walk of a command's words: each option (and its value, if it takes one) or
@@ -140,9 +164,9 @@ bool isSender(QStringView tool)
 // commands read is part of the command's arguments: sent if it sends, passed on otherwise.
 struct Substitutions {
     int depth = 0;
-    bool tick = false;     // a ` is open
-    QStringList files;     // what the commands inside read
-    bool loopback = false; // a loopback host among the words after an unquoted substitution
+    bool tick = false; // a ` is open
+    QStringList files; // what the commands inside read
+    QStringList words; // the sending command's words, and those after an unquoted substitution
 
     // Whether `c` belongs to the command before it: runs inside one of its substitutions, or
     // holds its words after one. Reads `before` operator by operator.
@@ -171,20 +195,28 @@ struct Substitutions {
             files += c.operands;
             inputFiles(c, &files);
         } else {
-            for (const QString &w : c.words)
-                loopback = loopback || isLoopbackWord(w);
+            words += c.words;
         }
         return true;
     }
 };
 
-bool anyLoopback(const QList<Word> &words)
+// Sends to this machine only: a loopback host is named and no other (a proxy, a jump host, a
+// second URL or an ssh option naming one takes the exemption away).
+bool onlyLoopback(const QStringList &words)
 {
-    for (const Word &w : words) {
-        if (w.option.isEmpty() && isLoopbackWord(w.value))
-            return true;
+    bool loopback = false;
+    for (const QString &w : words) {
+        if (namesOutsideHost(w))
+            return false;
+        loopback = loopback || isLoopbackWord(w);
     }
-    return false;
+    return loopback;
+}
+
+QStringList argumentsOf(const ShellCommand &c)
+{
+    return c.words.mid(c.program + 1);
 }
 } // namespace
 
@@ -195,7 +227,7 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
     QString owner;     // the command whose substitutions follow, if it sends
     Substitutions subs;
     const auto endSubstitutions = [&] {
-        if (!owner.isEmpty() && !subs.loopback) {
+        if (!owner.isEmpty() && !onlyLoopback(subs.words)) {
             for (const QString &f : std::as_const(subs.files))
                 out.append({f, owner});
         } else if (owner.isEmpty()) {
@@ -211,8 +243,8 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
             piped.clear();
         const QString &tool = c.name;
         owner = isSender(tool) ? tool : QString();
-        for (qsizetype i = c.program + 1; !owner.isEmpty() && i < c.words.size(); ++i)
-            subs.loopback = subs.loopback || isLoopbackWord(c.words[i]);
+        if (!owner.isEmpty())
+            subs.words = argumentsOf(c);
         QStringList files;
         bool readsStdin = false;
         if (tool == QLatin1String("scp") || tool == QLatin1String("rsync")) {
@@ -222,7 +254,12 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
                 if (w.option.isEmpty())
                     operands.append(w.value);
             }
-            if (operands.size() > 1 && isRemote(operands.last())) {
+            // A loopback destination reached through another machine (-J, -o HostName=…) is not.
+            const bool remote =
+                isRemote(operands.value(operands.size() - 1)) ||
+                std::any_of(c.words.cbegin() + c.program + 1, c.words.cend(),
+                            [](const QString &w) { return namesOutsideHost(w) && !isRemote(w); });
+            if (operands.size() > 1 && remote) {
                 for (const QString &o : operands.first(operands.size() - 1)) {
                     if (!isRemote(o))
                         files.append(o);
@@ -230,14 +267,14 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
             }
         } else if (tool == QLatin1String("curl") || tool == QLatin1String("wget")) {
             const QList<Word> words = walk(c, tool == QLatin1String("curl") ? kCurlValues : u"");
-            if (!anyLoopback(words))
+            if (!onlyLoopback(argumentsOf(c)))
                 files = uploads(words, &readsStdin);
         } else if (tool == QLatin1String("nc") || tool == QLatin1String("ncat") ||
                    tool == QLatin1String("netcat") || tool == QLatin1String("telnet") ||
                    tool == QLatin1String("ssh") || tool == QLatin1String("socat")) {
             const QList<Word> words =
                 walk(c, tool == QLatin1String("ssh") ? kSshValues : kNcValues);
-            readsStdin = !anyLoopback(words);
+            readsStdin = !onlyLoopback(argumentsOf(c));
             for (const Word &w : words) { // socat FILE:/etc/passwd TCP:host:80
                 if (tool == QLatin1String("socat") && w.option.isEmpty() &&
                     w.value.contains(u':') && !w.value.startsWith(QLatin1String("TCP")))
