@@ -215,6 +215,13 @@ private Q_SLOTS:
         QTest::newRow("session agent mixing scripts")
             << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"d\\u0435ploy-bot\"}")
             << ct << agent << 422 << invalidField << "agent";
+        // Found by the review: these drew like plain names and were accepted.
+        for (const char *name : {"\\uff41\\uff44\\uff4d\\uff49\\uff4e", // fullwidth admin
+                                 "\\u24d0\\u24d3\\u24dc\\u24d8\\u24dd", // circled admin
+                                 "age\\u0301", "admin ", " admin", "ad\\u00a0min"})
+            QTest::newRow(qPrintable(QStringLiteral("session agent not in plain form: ") + name))
+                << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"") + name + "\"}"
+                << ct << agent << 422 << invalidField << "agent";
         QTest::newRow("session agent with a right-to-left override")
             << post << QByteArray("/v1/sessions") << QByteArray("{\"agent\":\"tob\\u202e\"}") << ct
             << agent << 422 << invalidField << "agent";

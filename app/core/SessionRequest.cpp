@@ -22,6 +22,13 @@ ApiError SessionRequest::parse(const QJsonObject &body, SessionRequest *out)
                    .arg(HiddenText::codePointLabel(hidden.first().codePoint),
                         HiddenText::className(hidden.first().cls))
                    .arg(hidden.first().position));
+    else if (out->agent != out->agent.trimmed() ||
+             out->agent != out->agent.normalized(QString::NormalizationForm_KC))
+        // Fullwidth, circled or decomposed letters, and odd spaces, draw like the plain name.
+        r.fail(QStringLiteral("agent"),
+               QStringLiteral("is not in its plain form (%1); an agent's name must read as what "
+                              "it is")
+                   .arg(out->agent.normalized(QString::NormalizationForm_KC).trimmed()));
     else if (const QString mixed = HiddenText::mixedScriptWord(out->agent); !mixed.isEmpty())
         r.fail(QStringLiteral("agent"),
                QStringLiteral("\"%1\" mixes letters of different scripts, the way look-alike "
