@@ -71,6 +71,9 @@ private Q_SLOTS:
                                               << "U+1D5BA@0+2:confusable U+1D7D8@2+2:confusable";
         QTest::newRow("strike-through overlays")
             << u(u"r\u0336m \u0338") << false << "U+0336@1+1:marks U+0338@4+1:marks";
+        QTest::newRow("selectors splitting a stack of marks") // found by the review
+            << u(u"a\u0301\u0302\uFE00\u0303\u0304\uFE00") << false
+            << "U+FE00@3+1:invisible U+FE00@6+1:invisible";
         QTest::newRow("a stack of five marks")
             << u(u"xa\u0301\u0302\u0303\u0304\u0305y") << false << "U+0301@2+5:marks";
         QTest::newRow("C0 and C1 controls")

@@ -203,8 +203,8 @@ bool isAbusedSelector(QStringView t, qsizetype i, char32_t c)
 {
     const char32_t before = codePointBefore(t, i);
     if (before == 0 || QChar::isSpace(before) || isControl(before) || isVariationSelector(before) ||
-        QChar::category(before) == QChar::Other_Format)
-        return true;
+        QChar::category(before) == QChar::Other_Format || isCombiningMark(before))
+        return true; // after a mark it varies nothing, and splits a stack of marks unseen
     if (c >= 0xE0100)
         return QChar::script(before) != QChar::Script_Han;
     if (c >= 0x180B && c <= 0x180F)
