@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
@@ -25,14 +26,20 @@ const char kCgroupRoot[] = "/sys/fs/cgroup/unified";
 // A supervisor that was SIGKILLed left its cgroup behind (empty: the agent died with it).
 // Removes those of supervisors that are gone, once a minute old (a live supervisor in another
 // PID namespace looks gone from here; a minute covers its start). rmdir refuses a cgroup that
-// still holds a process, so nothing running is touched.
+// still holds a process, so nothing running is touched. At most kStaleCgroupsPerStart are looked
+// at per start: a folder filled with such names (by anyone who may write there) cannot slow the
+// supervisor's start; the rest go on later starts.
 int removeStaleCgroups(const QString &root)
 {
+    constexpr int kStaleCgroupsPerStart = 256;
     static const QRegularExpression name(QStringLiteral("^interlock-agent-(\\d+)$"));
     const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-60);
     int removed = 0;
-    const QFileInfoList dirs = QDir(root).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QFileInfo &dir : dirs) {
+    int looked = 0;
+    QDirIterator it(root, {QStringLiteral("interlock-agent-*")},
+                    QDir::Dirs | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+    while (it.hasNext() && looked++ < kStaleCgroupsPerStart) {
+        const QFileInfo dir(it.next());
         const QRegularExpressionMatch m = name.match(dir.fileName());
         if (!m.hasMatch())
             continue;
