@@ -35,6 +35,16 @@ QJsonObject sessionOf(TestServer &s, const QString &id)
         .body.value(QStringLiteral("session"))
         .toObject();
 }
+// A server on a ManualClock that pings every 10 s, with a 3 s deadline.
+TestServer::Options onAManualClock()
+{
+    TestServer::Options o;
+    o.manualClock = true;
+    o.limits.livenessIntervalMs = 10000;
+    o.limits.livenessDeadlineMs = 3000;
+    return o;
+}
+
 // A monitor pinging every 1 s with a 0.5 s deadline on a ManualClock, for the active sessions
 // s1 and s2, with the state changes it reports.
 struct Rig {
@@ -336,11 +346,7 @@ private Q_SLOTS:
     // Over real HTTP, on a server with a ManualClock.
     void theServerPingsOnTheControlChannelAndFlagsASilentSupervisor()
     {
-        TestServer::Options o;
-        o.manualClock = true;
-        o.limits.livenessIntervalMs = 10000;
-        o.limits.livenessDeadlineMs = 3000;
-        TestServer s(o);
+        TestServer s(onAManualClock());
         const auto sup = s.openSupervisedSession(QStringLiteral("mailer"));
         const auto plain = s.openSession(QStringLiteral("plain"));
         // Unsupervised sessions carry no liveness.
@@ -408,11 +414,7 @@ private Q_SLOTS:
 
     void aKillNeverReportedReapedIsAnEventAndShown()
     {
-        TestServer::Options o;
-        o.manualClock = true;
-        o.limits.livenessIntervalMs = 10000;
-        o.limits.livenessDeadlineMs = 3000;
-        TestServer s(o);
+        TestServer s(onAManualClock());
         const auto stopped = s.openSupervisedSession(QStringLiteral("stopped"));
         const auto healthy = s.openSupervisedSession(QStringLiteral("healthy"));
         for (const auto &sup : {stopped, healthy})
@@ -451,11 +453,7 @@ private Q_SLOTS:
     // the server restarted was never awaited again.
     void anUnconfirmedKillIsKeptAndAwaitedAcrossARestart()
     {
-        TestServer::Options o;
-        o.manualClock = true;
-        o.limits.livenessIntervalMs = 10000;
-        o.limits.livenessDeadlineMs = 3000;
-        TestServer s(o);
+        TestServer s(onAManualClock());
         const auto raised = s.openSupervisedSession(QStringLiteral("raised"));
         const auto pending = s.openSupervisedSession(QStringLiteral("pending"));
         const auto reporting = s.openSupervisedSession(QStringLiteral("reporting"));

@@ -10,6 +10,17 @@
 using namespace interlock;
 using namespace interlock::test;
 
+namespace {
+// A little over 200 KiB: five fit in 1 MiB.
+QJsonObject bigSubmission()
+{
+    return {{QStringLiteral("kind"), QStringLiteral("sql.exec")},
+            {QStringLiteral("title"), QStringLiteral("big")},
+            {QStringLiteral("payload"),
+             QJsonObject{{QStringLiteral("sql"), QString(200 * 1024, QLatin1Char('x'))}}}};
+}
+} // namespace
+
 class TestSubmissionBudget : public QObject
 {
     Q_OBJECT
@@ -69,11 +80,7 @@ private Q_SLOTS:
         const auto first = s.openSession(QStringLiteral("filler"));
         const auto second = s.openSession(QStringLiteral("filler"));
         const auto other = s.openSession(QStringLiteral("mailer"));
-        const QJsonObject big{
-            {QStringLiteral("kind"), QStringLiteral("sql.exec")},
-            {QStringLiteral("title"), QStringLiteral("big")},
-            {QStringLiteral("payload"),
-             QJsonObject{{QStringLiteral("sql"), QString(200 * 1024, QLatin1Char('x'))}}}};
+        const QJsonObject big = bigSubmission();
         int stored = 0;
         ApiResult r;
         for (int i = 0; i < 10; ++i) {
@@ -104,11 +111,7 @@ private Q_SLOTS:
         TestServer::Options o;
         o.limits.agentMiBPer10Min = 1;
         TestServer s(o);
-        const QJsonObject big{
-            {QStringLiteral("kind"), QStringLiteral("sql.exec")},
-            {QStringLiteral("title"), QStringLiteral("big")},
-            {QStringLiteral("payload"),
-             QJsonObject{{QStringLiteral("sql"), QString(200 * 1024, QLatin1Char('x'))}}}};
+        const QJsonObject big = bigSubmission();
         int stored = 0;
         ApiResult r;
         for (int i = 0; i < 40; ++i) {
