@@ -218,13 +218,6 @@ double parseAmount(const QJsonValue &v, QString *currencyInText)
     return largest;
 }
 
-bool matchesKind(const QStringList &kinds, const QString &kind)
-{
-    return std::any_of(kinds.begin(), kinds.end(), [&kind](const QString &k) {
-        return k == kind || (k.endsWith(QLatin1String(".*")) && kind.startsWith(k.chopped(1)));
-    });
-}
-
 // A threshold count for an amount: past qint64 (9.2e18, or infinite) is the largest.
 qint64 amountCount(double value)
 {
@@ -242,7 +235,7 @@ QList<Finding> amount(const Rule &rule, const DetectorContext &c)
         const double value = parseAmount(v, &currency);
         if (std::isnan(value))
             continue;
-        if (currency.isEmpty() && !matchesKind(rule.withoutCurrencyKinds, c.input.kind))
+        if (currency.isEmpty() && !rule.withoutCurrencyKinds.contains(c.input.kind))
             continue;
         const int weight = thresholdWeight(rule.thresholds, amountCount(value));
         if (weight == 0)

@@ -98,7 +98,7 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
     for (const Rule &rule : std::as_const(engine->m_rules)) {
         if (rule.detector == Rule::Detector::UnknownKind)
             continue;
-        for (const QString &kind : rule.kinds + rule.kindPrefixes) {
+        for (const QString &kind : rule.kinds.exact + rule.kinds.prefixes) {
             if (!engine->m_knownKinds.contains(kind))
                 engine->m_knownKinds.append(kind); // a prefix ends with '.'
         }

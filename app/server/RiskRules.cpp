@@ -1,6 +1,8 @@
 // Reading and validating a rules file (docs/risk-rules.md), and helpers the detectors share.
 #include "RiskRules.h"
 
+#include <algorithm>
+
 #include <QSet>
 #include <cmath>
 
@@ -76,17 +78,28 @@ int accessLevel(const QString &name)
 }
 } // namespace
 
+Rule::KindSet Rule::KindSet::from(const QStringList &names)
+{
+    KindSet set;
+    for (const QString &name : names) {
+        if (name.endsWith(QLatin1String(".*")))
+            set.prefixes.append(name.chopped(1));
+        else
+            set.exact.append(name);
+    }
+    return set;
+}
+
+bool Rule::KindSet::contains(const QString &kind) const
+{
+    return exact.contains(kind) ||
+           std::any_of(prefixes.cbegin(), prefixes.cend(),
+                       [&kind](const QString &prefix) { return kind.startsWith(prefix); });
+}
+
 bool Rule::appliesTo(const QString &kind) const
 {
-    if (kinds.isEmpty() && kindPrefixes.isEmpty())
-        return true;
-    if (kinds.contains(kind))
-        return true;
-    for (const QString &prefix : kindPrefixes) {
-        if (kind.startsWith(prefix))
-            return true;
-    }
-    return false;
+    return kinds.isEmpty() || kinds.contains(kind);
 }
 
 namespace {
@@ -270,7 +283,8 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     rule->strongFields = strings(o.value(QStringLiteral("strong_fields")));
     rule->types = strings(o.value(QStringLiteral("types")));
     rule->currencyField = o.value(QStringLiteral("currency_field")).toString();
-    rule->withoutCurrencyKinds = strings(o.value(QStringLiteral("without_currency_kinds")));
+    rule->withoutCurrencyKinds =
+        Rule::KindSet::from(strings(o.value(QStringLiteral("without_currency_kinds"))));
     rule->patternsFrom = strings(o.value(QStringLiteral("patterns_from")));
     rule->minCount = o.value(QStringLiteral("min_count")).toInt(0);
     rule->broadOnly = o.value(QStringLiteral("principals")).toString() == QLatin1String("broad");
@@ -313,7 +327,7 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
     using D = Rule::Detector;
     switch (rule->detector) {
     case D::Kind:
-        if (rule->kinds.isEmpty() && rule->kindPrefixes.isEmpty())
+        if (rule->kinds.isEmpty())
             return bad(QStringLiteral("a \"kind\" rule needs \"kinds\""));
         break;
     case D::Equals:
@@ -441,12 +455,7 @@ bool RulesReader::readRule(const QJsonValue &value, int index, Rule *rule, QStri
                             known.join(QStringLiteral(", "))));
     }
     rule->detector = *detector;
-    for (const QString &kind : strings(o.value(QStringLiteral("kinds")))) {
-        if (kind.endsWith(QLatin1String(".*")))
-            rule->kindPrefixes.append(kind.chopped(1));
-        else
-            rule->kinds.append(kind);
-    }
+    rule->kinds = Rule::KindSet::from(strings(o.value(QStringLiteral("kinds"))));
     rule->message = o.value(QStringLiteral("message")).toString();
     if (rule->message.isEmpty())
         return bad(QStringLiteral("needs a \"message\""));

@@ -33,8 +33,16 @@ struct RiskEngine::Rule {
     };
     QString id;
     Detector detector = Detector::Kind;
-    QStringList kinds;        // empty: every kind
-    QStringList kindPrefixes; // "payment.*" in kinds: every kind starting "payment."
+    // Kinds as a rules file names them: exact ("email.send") or "payment.*" for every kind
+    // starting "payment.".
+    struct KindSet {
+        QStringList exact;
+        QStringList prefixes; // "payment."
+        static KindSet from(const QStringList &names);
+        bool isEmpty() const { return exact.isEmpty() && prefixes.isEmpty(); }
+        bool contains(const QString &kind) const;
+    };
+    KindSet kinds; // empty: every kind
     int weight = 0;
     QString message;
     QString field;
@@ -59,13 +67,13 @@ struct RiskEngine::Rule {
     QList<HiddenClass> classes; // hidden_text
     QStringList strongFields;   // hidden_text: field paths where strongWeight applies
     int strongWeight = 0;
-    int minCount = 0;                 // hidden_text: one reason once this many are found
-    int ipWeight = 0;                 // external_url: a second reason for a literal IP address
-    QStringList types;                // personal_data: contacts, ids, iban
-    QString currencyField;            // amount
-    QStringList withoutCurrencyKinds; // amount: kinds whose amounts need no currency
-    QStringList patternsFrom;         // patterns_from: rules whose patterns are added to `patterns`
-    int searchWeight = 0;             // mail_delete: a search or pattern selects the messages
+    int minCount = 0;             // hidden_text: one reason once this many are found
+    int ipWeight = 0;             // external_url: a second reason for a literal IP address
+    QStringList types;            // personal_data: contacts, ids, iban
+    QString currencyField;        // amount
+    KindSet withoutCurrencyKinds; // amount: kinds whose amounts need no currency
+    QStringList patternsFrom;     // patterns_from: rules whose patterns are added to `patterns`
+    int searchWeight = 0;         // mail_delete: a search or pattern selects the messages
     QString searchMessage;
     QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
     QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
