@@ -9,7 +9,6 @@
 
 #include <QJsonDocument>
 #include <QSet>
-#include <cmath>
 
 namespace interlock {
 
