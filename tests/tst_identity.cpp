@@ -270,6 +270,55 @@ private Q_SLOTS:
                  qPrintable(ctl.err));
     }
 
+    // An agent's name drawn like another agent's is refused, naming the one it looks like and
+    // what sets it apart; the first name keeps its sessions coming. Words in one script pass the
+    // mixed-script check, so only the skeleton catches them.
+    void anAgentNameDrawnLikeAnotherIsRefused_data()
+    {
+        QTest::addColumn<QString>("first");
+        QTest::addColumn<QString>("lookAlike");
+        QTest::addColumn<QString>("shown"); // in the refusal
+        QTest::newRow("a Cyrillic word")
+            << QStringLiteral("scope-bot") << QStringLiteral("\u0455\u0441\u043E\u0440\u0435-bot")
+            << QStringLiteral("U+0455 CYRILLIC SMALL LETTER DZE");
+        QTest::newRow("a Greek word")
+            << QStringLiteral("op-agent") << QStringLiteral("\u03BF\u03C1-agent")
+            << QStringLiteral("U+03BF GREEK SMALL LETTER OMICRON");
+        QTest::newRow("a digit for a letter")
+            << QStringLiteral("deploy-bot") << QStringLiteral("dep1oy-bot")
+            << QStringLiteral("1 U+0031 DIGIT ONE");
+        QTest::newRow("rn for m") << QStringLiteral("mail-bot") << QStringLiteral("rnail-bot")
+                                  << QStringLiteral("U+0072 LATIN SMALL LETTER R");
+        QTest::newRow("the look-alike came first")
+            << QStringLiteral("\u0455\u0441\u043E\u0440\u0435-bot") << QStringLiteral("scope-bot")
+            << QStringLiteral("U+0073 LATIN SMALL LETTER S");
+    }
+    void anAgentNameDrawnLikeAnotherIsRefused()
+    {
+        QFETCH(QString, first);
+        QFETCH(QString, lookAlike);
+        QFETCH(QString, shown);
+        TestServer s;
+        QVERIFY(!s.openSession(first).second.isEmpty());
+        const ApiResult r = s.call(s.token(Role::Agent), "POST", QStringLiteral("/v1/sessions"),
+                                   QJsonObject{{QStringLiteral("agent"), lookAlike}});
+        QCOMPARE(r.status, 422);
+        QCOMPARE(r.error().field, QStringLiteral("agent"));
+        QVERIFY2(r.error().message.contains(QLatin1Char('"') + first + QLatin1Char('"')) &&
+                     r.error().message.contains(shown),
+                 qPrintable(r.error().message));
+        // The first name goes on, and so do names that only share words with it.
+        QVERIFY(!s.openSession(first).second.isEmpty());
+        QVERIFY(!s.openSession(first + QStringLiteral("-2")).second.isEmpty());
+        // After a restart too: the name is held in the database, not in the server.
+        s.restart();
+        QCOMPARE(s.call(s.token(Role::Agent), "POST", QStringLiteral("/v1/sessions"),
+                        QJsonObject{{QStringLiteral("agent"), lookAlike}})
+                     .status,
+                 422);
+        QVERIFY(!s.openSession(first).second.isEmpty());
+    }
+
     // The console's sessions panel shows the resolved owner, and a claim only as a claim.
     void sessionsPanelTellsOwnersFromClaims()
     {

@@ -121,13 +121,60 @@ private Q_SLOTS:
         withOutsideConnection(db, [](QSqlDatabase &d) {
             QVERIFY(dropPendingCounters(d));
             QVERIFY(
-                QSqlQuery(d).exec(QStringLiteral("DELETE FROM schema_version WHERE version = 7")));
+                QSqlQuery(d).exec(QStringLiteral("DELETE FROM schema_version WHERE version >= 7")));
         });
         TestServer::Options reopen;
         reopen.database = db;
         TestServer s(reopen);
         QCOMPARE(recordedVersions(db), oneTo(latest()));
         QCOMPARE(s.sessionView(sessionId).value(QStringLiteral("pending")), QJsonValue(3));
+    }
+
+    // Migration 8 on a database with sessions: the names in use are held, and of two that look
+    // alike the one used first holds the skeleton (by time, not by spelling), so a new session of
+    // the other is refused while its old sessions stay.
+    void theAgentNamesInUseAreHeldByTheFirstUsed()
+    {
+        const QString cyrillic = QStringLiteral("\u0455\u0441\u043E\u0440\u0435-bot");
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir, QStringLiteral("names.db"));
+        QString renamed;
+        {
+            TestServer::Options options;
+            options.manualClock = true;
+            options.database = db;
+            TestServer s(options);
+            renamed = s.openSession(QStringLiteral("renamed-later")).first;
+            s.clock()->advance(1000);
+            QVERIFY(!s.openSession(QStringLiteral("scope-bot")).first.isEmpty());
+            QVERIFY(!s.openSession(QStringLiteral("other")).first.isEmpty());
+        }
+        // As a release before the check could have written it.
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            q.prepare(QStringLiteral("UPDATE sessions SET agent = ? WHERE id = ?"));
+            q.addBindValue(cyrillic);
+            q.addBindValue(renamed);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE agent_names")));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 8")));
+        });
+        TestServer::Options reopen;
+        reopen.database = db;
+        TestServer s(reopen);
+        QCOMPARE(recordedVersions(db), oneTo(latest()));
+        const ApiResult refused =
+            s.call(s.token(Role::Agent), "POST", QStringLiteral("/v1/sessions"),
+                   QJsonObject{{QStringLiteral("agent"), QStringLiteral("scope-bot")}});
+        QCOMPARE(refused.status, 422);
+        QVERIFY2(refused.error().message.contains(cyrillic), qPrintable(refused.error().message));
+        QVERIFY(!s.openSession(cyrillic).first.isEmpty());
+        QVERIFY(!s.openSession(QStringLiteral("other")).first.isEmpty());
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/sessions"))
+                     .body.value(QStringLiteral("sessions"))
+                     .toArray()
+                     .size(),
+                 5);
     }
 
     // Changes made by another program count too: one whose search_path does not hold the

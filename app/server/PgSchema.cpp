@@ -3,6 +3,7 @@
 // the work done. A database already at a newer version than this build knows is refused.
 #include "PgSupport.h"
 
+#include "AgentNames.h"
 #include "AuditChain.h"
 #include "SchemaVersion.h"
 
@@ -158,6 +159,11 @@ const QList<PgMigration> &migrations()
              "INSERT INTO pending_counts SELECT session_id, 0, count(*) FROM actions WHERE status "
              "= 'pending' GROUP BY session_id",
          }},
+        // The names in use before are added by PgStore::migrate (their skeletons come from ICU).
+        {8,
+         "agent names and their skeletons",
+         {"CREATE TABLE IF NOT EXISTS agent_names (skeleton text PRIMARY KEY, agent text NOT "
+          "NULL)"}},
     };
     return list;
 }
@@ -166,6 +172,31 @@ const QList<PgMigration> &migrations()
 int pgSchemaVersion()
 {
     return migrations().last().version;
+}
+
+// Migration 8 on a database with sessions: of two names that look alike, the one first used
+// holds the skeleton (the other's sessions stay as they are; a new session of it is refused).
+bool PgStore::holdAgentNamesInUse()
+{
+    QSqlQuery names(database());
+    names.setForwardOnly(true);
+    if (!names.exec(QStringLiteral("SELECT agent FROM sessions GROUP BY agent ORDER BY "
+                                   "min(created_at), agent")))
+        return false;
+    QStringList agents; // all read first: PostgreSQL's forward-only results end at the next query
+    while (names.next())
+        agents.append(names.value(0).toString());
+    names.finish();
+    QSqlQuery insert(database());
+    insert.prepare(
+        QStringLiteral("INSERT INTO agent_names VALUES (?, ?) ON CONFLICT (skeleton) DO NOTHING"));
+    for (const QString &agent : agents) {
+        insert.addBindValue(agentNameSkeleton(agent));
+        insert.addBindValue(agent);
+        if (!execute(insert))
+            return false;
+    }
+    return true;
 }
 
 bool PgStore::migrate(QString *error)
@@ -219,6 +250,8 @@ bool PgStore::migrate(QString *error)
             if (!statement(QString::fromLatin1(sql)))
                 return fail(QStringLiteral("migration %1").arg(m.version));
         }
+        if (m.version == 8 && !holdAgentNamesInUse())
+            return fail(QStringLiteral("agent_names"));
         if (m.version == 1) {
             QSqlQuery head(database());
             head.prepare(QStringLiteral("INSERT INTO chain_head VALUES (1, 0, 0, ?)"));

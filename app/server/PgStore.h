@@ -69,6 +69,7 @@ public:
                        const Transition &transition,
                        const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
+    QString agentNameHolding(const QString &skeleton) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
                                               const Transition &t) override;
@@ -157,6 +158,9 @@ private:
     QSqlDatabase database() const;
     // A cached prepared statement; forgotten on reconnect (the server forgets it too).
     QSqlQuery &prepared(const QString &sql);
+    bool holdAgentNamesInUse(); // migration 8
+    // Within insertSession's transaction: the skeleton is the agent's, taken now if free.
+    bool claimAgentName(const QString &skeleton, const QString &agent);
     // Runs a prepared statement; a failure is logged and remembered (m_failed, and a group's
     // transaction is then doomed: PostgreSQL aborts it).
     bool execute(QSqlQuery &q);

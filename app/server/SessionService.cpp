@@ -1,6 +1,7 @@
 #include "SessionService.h"
 
 #include "ActionService.h"
+#include "AgentNames.h"
 #include "KillRecorder.h"
 #include "KillSwitch.h"
 #include "Tokens.h"
@@ -36,6 +37,9 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     SessionRecord s;
     s.id = newId("ses");
     s.agent = request.agent;
+    s.agentSkeleton = agentNameSkeleton(s.agent);
+    if (const ApiError e = lookAlikeName(s); e.isError())
+        return {{}, {}, e, {}};
     s.owner = resolvePerson(request.owner);
     s.ownerClaimed = request.owner;
     s.opener = who.name;
@@ -55,11 +59,28 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
                        s.createdAt,
                        {}};
     if (!m_store.insertSession(s, tokenHash(token), t,
-                               s.supervised ? tokenHash(supervisorToken) : QByteArray()))
-        return {{}, {}, storeError(m_store.lastFailure(), QStringLiteral("The session")), {}};
+                               s.supervised ? tokenHash(supervisorToken) : QByteArray())) {
+        const StoreFailure failure = m_store.lastFailure();
+        // Another server gave the skeleton to a look-alike name a moment ago.
+        if (const ApiError e = lookAlikeName(s); e.isError())
+            return {{}, {}, e, {}};
+        return {{}, {}, storeError(failure, QStringLiteral("The session")), {}};
+    }
     m_killSwitch.opened(s.id, s.supervised);
     Q_EMIT sessionChanged(s.id);
     return {s, token, {}, supervisorToken};
+}
+
+ApiError SessionService::lookAlikeName(const SessionRecord &s)
+{
+    const QString holder = m_store.agentNameHolding(s.agentSkeleton);
+    if (holder.isEmpty() || holder == s.agent)
+        return {};
+    return ApiError::invalidField(
+        QStringLiteral("agent"),
+        QStringLiteral("\"%1\" looks like the agent name \"%2\" already in use (%3); two agents "
+                       "must not read as one to the people who review them")
+            .arg(s.agent, holder, lookAlikeDifference(s.agent, holder)));
 }
 
 QString SessionService::resolvePerson(const QString &claimed)

@@ -54,6 +54,8 @@ private:
     // The name of the person (reviewer, oncall, manager or admin token) that `claimed` names as
     // an identity (see core/Identity.h), or empty: nobody this server knows.
     QString resolvePerson(const QString &claimed);
+    // 422 when another agent name holds the skeleton of the session's name (AgentNames.h).
+    ApiError lookAlikeName(const SessionRecord &s);
 
 private:
     Store &m_store;

@@ -4,6 +4,7 @@
 // NOT EXISTS, only the missing history columns added), so they simply get recorded.
 #include "SqliteSupport.h"
 
+#include "AgentNames.h"
 #include "SchemaVersion.h"
 
 #include <QDateTime>
@@ -41,7 +42,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 7;
+constexpr int kLatest = 8;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -89,6 +90,34 @@ bool SqliteStore::createReadingTime()
     return true;
 }
 
+bool SqliteStore::createAgentNames()
+{
+    if (!exec(QStringLiteral("CREATE TABLE IF NOT EXISTS agent_names (skeleton TEXT PRIMARY KEY, "
+                             "agent TEXT NOT NULL)")))
+        return false;
+    // The names in use before: of two that look alike, the one first used holds the skeleton
+    // (the other's sessions stay as they are; a new session of it is refused).
+    QSqlDatabase db = QSqlDatabase::database(m_connection);
+    QSqlQuery names(db);
+    names.setForwardOnly(true);
+    if (!names.exec(QStringLiteral("SELECT agent FROM sessions GROUP BY agent ORDER BY "
+                                   "min(created_at), agent")))
+        return false;
+    QStringList agents; // all read first: PostgreSQL's forward-only results end at the next query
+    while (names.next())
+        agents.append(names.value(0).toString());
+    names.finish();
+    QSqlQuery insert(db);
+    insert.prepare(QStringLiteral("INSERT OR IGNORE INTO agent_names VALUES (?, ?)"));
+    for (const QString &agent : agents) {
+        insert.addBindValue(agentNameSkeleton(agent));
+        insert.addBindValue(agent);
+        if (!insert.exec())
+            return false;
+    }
+    return true;
+}
+
 bool SqliteStore::migrate(QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
@@ -125,6 +154,7 @@ bool SqliteStore::migrate(QString *error)
         {6, "reading time: action_views, reviews", &SqliteStore::createReadingTime},
         // PostgreSQL's counters; SQLite keeps the count in sessions.pending since migration 1.
         {7, "session pending counts", &SqliteStore::keepsPendingCounts},
+        {8, "agent names and their skeletons", &SqliteStore::createAgentNames},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {

@@ -33,6 +33,9 @@ struct SessionRecord {
     QString status; // active | killed | terminated | ended
     bool supervised = false;
     qint64 createdAt = 0;
+    // insertSession: the agent name's skeleton (AgentNames.h), taken for this name if no other
+    // name holds it yet; written, not read back.
+    QString agentSkeleton;
     int pending = 0;  // filled by reads
     QJsonObject stop; // killed_at, killed_by, reason, terminated_at, exit_code, signal, reaped,
                       // kill_latency_ms, ended_at: merged into the API JSON
@@ -179,11 +182,14 @@ public:
     // An audit entry with no state change beside it (e.g. auth.throttled).
     virtual bool appendAuditEntry(const Transition &t) = 0;
 
-    // With supervisorTokenHash, a supervisor token bound to the session is stored with it.
+    // With supervisorTokenHash, a supervisor token bound to the session is stored with it. Fails
+    // (writing nothing) when another agent name holds session.agentSkeleton.
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
                                const Transition &transition,
                                const QByteArray &supervisorTokenHash = {}) = 0;
     virtual std::optional<SessionRecord> session(const QString &id) = 0;
+    // The agent name that holds an agent-name skeleton (AgentNames.h), or empty if none does.
+    virtual QString agentNameHolding(const QString &skeleton) = 0;
     virtual QList<SessionRecord> sessions(const QString &status) = 0;
     // Kills the given active sessions (all active ones when ids is empty) in one transaction:
     // status `killed`, their tokens revoked, their pending actions `cancelled`, one

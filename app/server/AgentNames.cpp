@@ -1,0 +1,64 @@
+#include "AgentNames.h"
+
+#include "HiddenTextScanner.h"
+#include "core/HiddenText.h"
+
+#include <unicode/uspoof.h>
+
+namespace interlock {
+
+namespace {
+// ICU's checking functions may be called from several threads on one configured checker (the
+// API thread, and a store's migration on the thread that opens it).
+const USpoofChecker *checker()
+{
+    static const USpoofChecker *const spoof = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        USpoofChecker *s = uspoof_open(&status);
+        if (U_FAILURE(status))
+            qFatal("ICU spoof checker: %s", u_errorName(status));
+        return s;
+    }();
+    return spoof;
+}
+} // namespace
+
+QString agentNameSkeleton(const QString &name)
+{
+    if (name.isEmpty())
+        return {};
+    const auto *in = reinterpret_cast<const UChar *>(name.utf16());
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t n =
+        uspoof_getSkeleton(checker(), 0, in, int32_t(name.size()), nullptr, 0, &status);
+    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
+        return name; // no skeleton: the name stands for itself
+    QString out(n, Qt::Uninitialized);
+    status = U_ZERO_ERROR;
+    uspoof_getSkeleton(checker(), 0, in, int32_t(name.size()),
+                       reinterpret_cast<UChar *>(out.data()), n, &status);
+    return U_SUCCESS(status) ? out : name;
+}
+
+QString lookAlikeDifference(const QString &name, const QString &other)
+{
+    const QList<uint> theirs = other.toUcs4();
+    QList<uint> own;
+    QStringList parts;
+    for (const uint c : name.toUcs4()) {
+        if (theirs.contains(c) || own.contains(c))
+            continue;
+        own.append(c);
+        if (parts.size() < 3)
+            parts.append(QStringLiteral("%1 %2 %3")
+                             .arg(QString::fromUcs4(reinterpret_cast<const char32_t *>(&c), 1),
+                                  HiddenText::codePointLabel(c), HiddenTextScanner::charName(c)));
+    }
+    if (parts.isEmpty())
+        return QStringLiteral("drawn alike");
+    if (own.size() > parts.size())
+        parts.append(QStringLiteral("%1 more").arg(own.size() - parts.size()));
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace interlock

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+
+namespace interlock {
+
+// Two agents must not read as one: reviewers trust an action by the name on it, and a name
+// drawn like another agent's ("dерlоy-bоt" in Cyrillic letters, "dep1oy-bot") would borrow that
+// trust. A session's name is kept with its ICU skeleton (UTS #39: the string every look-alike
+// spelling of it maps to); the first name to take a skeleton holds it, and a session whose name
+// has another name's skeleton is refused (SessionService::open). Both stores keep the pairs in
+// agent_names (migration 8).
+//
+// The skeleton of an agent name (uspoof_getSkeleton); empty for an empty name.
+QString agentNameSkeleton(const QString &name);
+
+// What sets a look-alike name apart from the one it imitates, for the refusal: the first few
+// characters of `name` that `other` does not have, with their code points and Unicode names
+// ("1 U+0031 DIGIT ONE"), or "drawn alike" when it has no character of its own.
+QString lookAlikeDifference(const QString &name, const QString &other);
+
+} // namespace interlock
