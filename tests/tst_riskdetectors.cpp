@@ -284,6 +284,12 @@ private Q_SLOTS:
             << submission(QStringLiteral("shell.exec"), obj("{'command': 'rm -f -r /home; true'}"))
             << "shell.wipe"
             << "wipes a whole file system, home or bucket: rm -fr /home" << 35;
+        QTest::newRow("work git cannot bring back")
+            << submission(QStringLiteral("shell.exec"), obj("{'command': 'git clean -f -d -x'}"))
+            << "shell.git-discard"
+            << "discards work git cannot bring back (changes, untracked files, a branch, stashes): "
+               "git clean -f"
+            << 45;
         QTest::newRow("count of a list sent as one string")
             << submission(QStringLiteral("email.delete"),
                           obj("{'mailbox': 'carol', 'message_ids': 'a, b; c d e f g h i j k l m n "
@@ -405,6 +411,62 @@ private Q_SLOTS:
         const RiskAssessment a = assess(action);
         for (const QJsonValue &v : a.reasons)
             QVERIFY2(v.toObject().value(QStringLiteral("rule")).toString() != rule,
+                     qPrintable(reasons(a)));
+    }
+
+    // Shell commands by what they do, at the level a reviewer expects (known false negatives of
+    // the review of 2026-12-03 first), and their harmless neighbours.
+    void shellCommandsReachTheirLevel_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<RiskLevel>("level");
+        QTest::addColumn<QString>("rule"); // the rule that must fire; empty: the level alone
+        const auto row = [](const char *c, RiskLevel level, const char *rule = "") {
+            QTest::newRow(c) << QString::fromUtf8(c) << level << QString::fromUtf8(rule);
+        };
+        const RiskLevel low = RiskLevel::Low, high = RiskLevel::High;
+        // Work git cannot bring back: as high as a force push.
+        const char *git = "shell.git-discard";
+        row("git push -f origin main", high, "shell.force-push");
+        for (const char *c : {"git reset --hard",
+                              "git reset --hard origin/main",
+                              "git reset HEAD~3 --hard",
+                              "git -C /repo reset --hard",
+                              "git clean -fdx",
+                              "git clean -ffdx",
+                              "git clean -xdf",
+                              "git clean -f -d -x",
+                              "git clean --force -d",
+                              "git -C /repo clean -fdx",
+                              "git branch -D feature/x",
+                              "git branch --delete --force feature/x",
+                              "git -C /repo branch -D x",
+                              "git checkout -- .",
+                              "git checkout HEAD -- .",
+                              "git checkout -f main",
+                              "git restore .",
+                              "git restore -- .",
+                              "git restore --staged --worktree .",
+                              "git switch --discard-changes main",
+                              "git stash clear"})
+            row(c, high, git);
+        for (const char *c :
+             {"git reset --soft HEAD~1", "git reset HEAD~1", "git clean -n", "git clean -nd",
+              "git clean -n -f", "git clean --dry-run -fdx", "git branch -d feature/x",
+              "git checkout main", "git checkout -b feat", "git checkout -- README.md",
+              "git restore README.md", "git restore --staged .", "git stash list"})
+            row(c, low);
+    }
+    void shellCommandsReachTheirLevel()
+    {
+        QFETCH(QString, command);
+        QFETCH(RiskLevel, level);
+        QFETCH(QString, rule);
+        const RiskAssessment a = assess(
+            submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
+        QVERIFY2(a.level == level, qPrintable(reasons(a)));
+        if (!rule.isEmpty())
+            QVERIFY2(reasons(a).contains(QLatin1Char('"') + rule + QLatin1Char('"')),
                      qPrintable(reasons(a)));
     }
 
