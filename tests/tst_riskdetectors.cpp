@@ -290,6 +290,26 @@ private Q_SLOTS:
             << "discards work git cannot bring back (changes, untracked files, a branch, stashes): "
                "git clean -f"
             << 45;
+        QTest::newRow("a cloud resource deleted")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws dynamodb delete-table --table-name users'}"))
+            << "shell.destructive"
+            << "destructive command: aws dynamodb delete-table" << 50;
+        QTest::newRow("a permission changed from the shell")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws iam attach-user-policy --user-name bob'}"))
+            << "shell.permission-change"
+            << "changes who may do or read what (a policy, grant, role or key): aws iam "
+               "attach-user-policy"
+            << 35;
+        QTest::newRow("access opened to everyone from the shell")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws s3api put-bucket-acl --bucket b --acl "
+                              "public-read'}"))
+            << "shell.public-grant"
+            << "opens access to everyone, the internet or a whole group or domain: --acl "
+               "public-read"
+            << 25;
         QTest::newRow("count of a list sent as one string")
             << submission(QStringLiteral("email.delete"),
                           obj("{'mailbox': 'carol', 'message_ids': 'a, b; c d e f g h i j k l m n "
@@ -455,6 +475,53 @@ private Q_SLOTS:
               "git clean -n -f", "git clean --dry-run -fdx", "git branch -d feature/x",
               "git checkout main", "git checkout -b feat", "git checkout -- README.md",
               "git restore README.md", "git restore --staged .", "git stash list"})
+            row(c, low);
+        // Cloud resources deleted outside s3, and permissions changed: an agent widening access
+        // is the incident behind Interlock, so a grant is high and one to everyone critical.
+        const RiskLevel critical = RiskLevel::Critical;
+        const char *destructive = "shell.destructive", *permission = "shell.permission-change",
+                   *everyone = "shell.public-grant";
+        for (const char *c :
+             {"aws ec2 terminate-instances --instance-ids i-0abc",
+              "aws rds delete-db-instance --db-instance-identifier db1 --skip-final-snapshot",
+              "aws rds delete-db-cluster --db-cluster-identifier c1",
+              "aws dynamodb delete-table --table-name users", "aws iam delete-user --user-name bob",
+              "aws s3api delete-bucket --bucket b", "aws lambda delete-function --function-name f",
+              "aws cloudformation delete-stack --stack-name web",
+              "aws --profile x ec2 terminate-instances --instance-ids i-1",
+              "gcloud compute instances delete vm1 --zone us-central1-a",
+              "gcloud sql instances delete db1", "gcloud projects delete my-project",
+              "gcloud --project p container clusters delete c1", "az vm delete -g rg -n vm1 --yes",
+              "az group delete -n rg --yes", "gsutil rb gs://b"})
+            row(c, high, destructive);
+        for (const char *c :
+             {"aws iam detach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/x",
+              "aws iam put-user-policy --user-name bob --policy-name p --policy-document file://p",
+              "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::1:policy/s3",
+              "aws --region us-east-1 iam attach-group-policy --group-name g --policy-arn arn:x",
+              "aws iam create-access-key --user-name bob",
+              "aws s3api put-bucket-policy --bucket b --policy file://policy.json",
+              "gcloud projects add-iam-policy-binding p --member user:x@gmail.com --role "
+              "roles/viewer",
+              "az role assignment create --assignee bob --role Reader --scope /subscriptions/s",
+              "kubectl create rolebinding r --clusterrole=view --user=bob"})
+            row(c, high, permission);
+        for (const char *c :
+             {"aws s3api put-bucket-acl --bucket b --acl public-read",
+              "aws s3api put-bucket-policy --bucket b --policy "
+              "'{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\"}]}'",
+              "gcloud projects add-iam-policy-binding p --member allUsers --role roles/viewer",
+              "gcloud projects add-iam-policy-binding p --member=group:all-eng@corp.example.com "
+              "--role=roles/viewer",
+              "gsutil iam ch allUsers:objectViewer gs://b",
+              "aws ec2 authorize-security-group-ingress --group-id sg-1 --port 22 --cidr 0.0.0.0/0",
+              "az storage container set-permission -n c --public-access container"})
+            row(c, critical, everyone);
+        for (const char *c :
+             {"aws ec2 describe-instances", "aws iam list-users", "gcloud compute instances list",
+              "aws iam get-role --role-name r", "gcloud projects get-iam-policy p", "az vm list",
+              "aws sqs delete-message --queue-url q --receipt-handle h",
+              "aws autoscaling put-scaling-policy --auto-scaling-group-name g --policy-name p"})
             row(c, low);
     }
     void shellCommandsReachTheirLevel()
