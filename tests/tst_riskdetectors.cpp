@@ -284,6 +284,12 @@ private Q_SLOTS:
             << submission(QStringLiteral("shell.exec"), obj("{'command': 'rm -f -r /home; true'}"))
             << "shell.wipe"
             << "wipes a whole file system, home or bucket: rm -fr /home" << 35;
+        QTest::newRow("wipe after many operands names what it wipes")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 "
+                              "a15 a16 a17 a18 /home/'}"))
+            << "shell.wipe"
+            << "wipes a whole file system, home or bucket: /home/" << 35;
         QTest::newRow("work git cannot bring back")
             << submission(QStringLiteral("shell.exec"), obj("{'command': 'git clean -f -d -x'}"))
             << "shell.git-discard"
@@ -407,6 +413,9 @@ private Q_SLOTS:
                                                {{QStringLiteral("command"), QString::fromUtf8(c)}})
                                  << rule;
         };
+        quiet("shell.wipe", {"rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 "
+                             "a18 /srv/app/build",
+                             "find . -name '*.o' -exec rm -rf {} +"});
         quiet("shell.wipe", {"rm -rf /home/alice/.cache", "rm -rf /Users/alice/Library/Caches/pip",
                              "rm -r /home/alice/src/x/", "rm -rf /home/alice/project/build/*"});
         quiet("shell.force-push",
@@ -517,6 +526,14 @@ private Q_SLOTS:
               "aws ec2 authorize-security-group-ingress --group-id sg-1 --port 22 --cidr 0.0.0.0/0",
               "az storage container set-permission -n c --public-access container"})
             row(c, critical, everyone);
+        // rm -r of a whole system folder after many operands.
+        const char *wipe = "shell.wipe";
+        for (const char *c :
+             {"rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 /",
+              "rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 /home",
+              "rm -r -f b1 b2 b3 b4 b5 b6 b7 b8 b9 b10 b11 b12 b13 b14 b15 b16 b17 b18 b19 ~/",
+              "rm -rf x rm -rf /"})
+            row(c, critical, wipe);
         for (const char *c :
              {"aws ec2 describe-instances", "aws iam list-users", "gcloud compute instances list",
               "aws iam get-role --role-name r", "gcloud projects get-iam-policy p", "az vm list",
