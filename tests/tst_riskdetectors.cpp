@@ -413,7 +413,8 @@ private Q_SLOTS:
                                                {{QStringLiteral("command"), QString::fromUtf8(c)}})
                                  << rule;
         };
-        quiet("shell.wipe", {"rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 "
+        quiet("shell.wipe", {"rm -rf /srv/app/{build,dist}", "rm -rf ~/.cache/{pip,npm}",
+                             "rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 "
                              "a18 /srv/app/build",
                              "find . -name '*.o' -exec rm -rf {} +"});
         quiet("shell.wipe", {"rm -rf /home/alice/.cache", "rm -rf /Users/alice/Library/Caches/pip",
@@ -526,13 +527,14 @@ private Q_SLOTS:
               "aws ec2 authorize-security-group-ingress --group-id sg-1 --port 22 --cidr 0.0.0.0/0",
               "az storage container set-permission -n c --public-access container"})
             row(c, critical, everyone);
-        // rm -r of a whole system folder after many operands.
+        // rm -r of a whole system folder after many operands, or spelled with braces.
         const char *wipe = "shell.wipe";
         for (const char *c :
              {"rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 /",
               "rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 /home",
               "rm -r -f b1 b2 b3 b4 b5 b6 b7 b8 b9 b10 b11 b12 b13 b14 b15 b16 b17 b18 b19 ~/",
-              "rm -rf x rm -rf /"})
+              "rm -rf /{home,etc}", "rm -rf {/home,/etc}", "rm -rf /e{t,x}c",
+              "rm -rf /home/{alice,bob}", "rm -rf x rm -rf /"})
             row(c, critical, wipe);
         for (const char *c :
              {"aws ec2 describe-instances", "aws iam list-users", "gcloud compute instances list",
@@ -679,6 +681,21 @@ private Q_SLOTS:
         QCOMPARE(PayloadForms::of(u"url", QStringLiteral("http://2852039166/")),
                  QStringList{QStringLiteral("http://169.254.169.254/")});
         QCOMPARE(PayloadForms::of(u"title", QStringLiteral("/tmp/../etc")), QStringList());
+        // Braces as bash expands them, when the expansion is small.
+        const auto braces = [](const char *word) {
+            return PayloadForms::braceExpansions(QString::fromUtf8(word)).join(u' ');
+        };
+        QCOMPARE(braces("/{home,etc}"), QStringLiteral("/home /etc"));
+        QCOMPARE(braces("{/home,/etc}/"), QStringLiteral("/home/ /etc/"));
+        QCOMPARE(braces("/e{t,x}c"), QStringLiteral("/etc /exc"));
+        QCOMPARE(braces("/{,}"), QStringLiteral("/ /"));
+        QCOMPARE(braces("/home/{alice,bob}"), QStringLiteral("/home/alice /home/bob"));
+        QCOMPARE(braces("/{a,b}/{c,d}"), QStringLiteral("/a/c /a/d /b/c /b/d"));
+        for (const char *text : {"{}", "{a}", "${HOME}", "/{1..9}", "/{a,{b,c}}", "{,}{,}{,}{,}",
+                                 "/{a,b,c,d,e,f,g,h,i}/{a,b,c,d,e,f,g,h,i}"})
+            QVERIFY2(braces(text).isEmpty(), text);
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("rm -rf /{home,etc}")),
+                 QStringList{QStringLiteral("rm -rf /home /etc")});
     }
 
     void listsAreCountedHoweverWritten()

@@ -233,8 +233,10 @@ private Q_SLOTS:
         row("rm -rf \"$HOME\"", shell, command("rm -rf \"$HOME\""), rmTilde);
         row("rm -rf ~/", shell, command("rm -rf ~/"), rmTilde);
         row("rm -rf ~/*", shell, command("rm -rf ~/*"), rmTilde);
-        // Long lists of operands (a known false negative: past the 17th operand a system
-        // folder was only shell.destructive).
+        // Braces and long lists of operands (known false negatives: past the 17th operand, or
+        // in braces, a system folder was only shell.destructive).
+        row("rm -rf /{home,etc}", shell, command("rm -rf /{home,etc}"), command("rm -rf /etc"));
+        row("rm -rf /e{t,x}c", shell, command("rm -rf /e{t,x}c"), command("rm -rf /etc"));
         QString operands;
         for (int i = 0; i < 200; ++i)
             operands += QStringLiteral("build/%1 ").arg(i);
