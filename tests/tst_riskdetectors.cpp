@@ -284,6 +284,38 @@ private Q_SLOTS:
             << submission(QStringLiteral("shell.exec"), obj("{'command': 'rm -f -r /home; true'}"))
             << "shell.wipe"
             << "wipes a whole file system, home or bucket: rm -fr /home" << 35;
+        QTest::newRow("wipe after many operands names what it wipes")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 "
+                              "a15 a16 a17 a18 /home/'}"))
+            << "shell.wipe"
+            << "wipes a whole file system, home or bucket: /home/" << 35;
+        QTest::newRow("work git cannot bring back")
+            << submission(QStringLiteral("shell.exec"), obj("{'command': 'git clean -f -d -x'}"))
+            << "shell.git-discard"
+            << "discards work git cannot bring back (changes, untracked files, a branch, stashes): "
+               "git clean -f"
+            << 45;
+        QTest::newRow("a cloud resource deleted")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws dynamodb delete-table --table-name users'}"))
+            << "shell.destructive"
+            << "destructive command: aws dynamodb delete-table" << 50;
+        QTest::newRow("a permission changed from the shell")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws iam attach-user-policy --user-name bob'}"))
+            << "shell.permission-change"
+            << "changes who may do or read what (a policy, grant, role or key): aws iam "
+               "attach-user-policy"
+            << 35;
+        QTest::newRow("access opened to everyone from the shell")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'aws s3api put-bucket-acl --bucket b --acl "
+                              "public-read'}"))
+            << "shell.public-grant"
+            << "opens access to everyone, the internet or a whole group or domain: --acl "
+               "public-read"
+            << 25;
         QTest::newRow("count of a list sent as one string")
             << submission(QStringLiteral("email.delete"),
                           obj("{'mailbox': 'carol', 'message_ids': 'a, b; c d e f g h i j k l m n "
@@ -381,6 +413,10 @@ private Q_SLOTS:
                                                {{QStringLiteral("command"), QString::fromUtf8(c)}})
                                  << rule;
         };
+        quiet("shell.wipe", {"rm -rf /srv/app/{build,dist}", "rm -rf ~/.cache/{pip,npm}",
+                             "rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 "
+                             "a18 /srv/app/build",
+                             "find . -name '*.o' -exec rm -rf {} +"});
         quiet("shell.wipe", {"rm -rf /home/alice/.cache", "rm -rf /Users/alice/Library/Caches/pip",
                              "rm -r /home/alice/src/x/", "rm -rf /home/alice/project/build/*"});
         quiet("shell.force-push",
@@ -405,6 +441,118 @@ private Q_SLOTS:
         const RiskAssessment a = assess(action);
         for (const QJsonValue &v : a.reasons)
             QVERIFY2(v.toObject().value(QStringLiteral("rule")).toString() != rule,
+                     qPrintable(reasons(a)));
+    }
+
+    // Shell commands by what they do, at the level a reviewer expects (known false negatives of
+    // the review of 2026-12-03 first), and their harmless neighbours.
+    void shellCommandsReachTheirLevel_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<RiskLevel>("level");
+        QTest::addColumn<QString>("rule"); // the rule that must fire; empty: the level alone
+        const auto row = [](const char *c, RiskLevel level, const char *rule = "") {
+            QTest::newRow(c) << QString::fromUtf8(c) << level << QString::fromUtf8(rule);
+        };
+        const RiskLevel low = RiskLevel::Low, high = RiskLevel::High;
+        // Work git cannot bring back: as high as a force push.
+        const char *git = "shell.git-discard";
+        row("git push -f origin main", high, "shell.force-push");
+        for (const char *c : {"git reset --hard",
+                              "git reset --hard origin/main",
+                              "git reset HEAD~3 --hard",
+                              "git -C /repo reset --hard",
+                              "git clean -fdx",
+                              "git clean -ffdx",
+                              "git clean -xdf",
+                              "git clean -f -d -x",
+                              "git clean --force -d",
+                              "git -C /repo clean -fdx",
+                              "git branch -D feature/x",
+                              "git branch --delete --force feature/x",
+                              "git -C /repo branch -D x",
+                              "git checkout -- .",
+                              "git checkout HEAD -- .",
+                              "git checkout -f main",
+                              "git restore .",
+                              "git restore -- .",
+                              "git restore --staged --worktree .",
+                              "git switch --discard-changes main",
+                              "git stash clear"})
+            row(c, high, git);
+        for (const char *c :
+             {"git reset --soft HEAD~1", "git reset HEAD~1", "git clean -n", "git clean -nd",
+              "git clean -n -f", "git clean --dry-run -fdx", "git branch -d feature/x",
+              "git checkout main", "git checkout -b feat", "git checkout -- README.md",
+              "git restore README.md", "git restore --staged .", "git stash list"})
+            row(c, low);
+        // Cloud resources deleted outside s3, and permissions changed: an agent widening access
+        // is the incident behind Interlock, so a grant is high and one to everyone critical.
+        const RiskLevel critical = RiskLevel::Critical;
+        const char *destructive = "shell.destructive", *permission = "shell.permission-change",
+                   *everyone = "shell.public-grant";
+        for (const char *c :
+             {"aws ec2 terminate-instances --instance-ids i-0abc",
+              "aws rds delete-db-instance --db-instance-identifier db1 --skip-final-snapshot",
+              "aws rds delete-db-cluster --db-cluster-identifier c1",
+              "aws dynamodb delete-table --table-name users", "aws iam delete-user --user-name bob",
+              "aws s3api delete-bucket --bucket b", "aws lambda delete-function --function-name f",
+              "aws cloudformation delete-stack --stack-name web",
+              "aws --profile x ec2 terminate-instances --instance-ids i-1",
+              "gcloud compute instances delete vm1 --zone us-central1-a",
+              "gcloud sql instances delete db1", "gcloud projects delete my-project",
+              "gcloud --project p container clusters delete c1", "az vm delete -g rg -n vm1 --yes",
+              "az group delete -n rg --yes", "gsutil rb gs://b"})
+            row(c, high, destructive);
+        for (const char *c :
+             {"aws iam detach-role-policy --role-name r --policy-arn arn:aws:iam::aws:policy/x",
+              "aws iam put-user-policy --user-name bob --policy-name p --policy-document file://p",
+              "aws iam attach-user-policy --user-name bob --policy-arn arn:aws:iam::1:policy/s3",
+              "aws --region us-east-1 iam attach-group-policy --group-name g --policy-arn arn:x",
+              "aws iam create-access-key --user-name bob",
+              "aws s3api put-bucket-policy --bucket b --policy file://policy.json",
+              "gcloud projects add-iam-policy-binding p --member user:x@gmail.com --role "
+              "roles/viewer",
+              "az role assignment create --assignee bob --role Reader --scope /subscriptions/s",
+              "kubectl create rolebinding r --clusterrole=view --user=bob"})
+            row(c, high, permission);
+        for (const char *c :
+             {"aws s3api put-bucket-acl --bucket b --acl public-read",
+              "aws s3api put-bucket-policy --bucket b --policy "
+              "'{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\"}]}'",
+              "gcloud projects add-iam-policy-binding p --member allUsers --role roles/viewer",
+              "gcloud projects add-iam-policy-binding p --member=group:all-eng@corp.example.com "
+              "--role=roles/viewer",
+              "gsutil iam ch allUsers:objectViewer gs://b",
+              "aws ec2 authorize-security-group-ingress --group-id sg-1 --port 22 --cidr 0.0.0.0/0",
+              "az storage container set-permission -n c --public-access container"})
+            row(c, critical, everyone);
+        // rm -r of a whole system folder after many operands, or spelled with braces.
+        const char *wipe = "shell.wipe";
+        for (const char *c :
+             {"rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 /",
+              "rm -rf a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 /home",
+              "rm -r -f b1 b2 b3 b4 b5 b6 b7 b8 b9 b10 b11 b12 b13 b14 b15 b16 b17 b18 b19 ~/",
+              "rm -rf /{home,etc}", "rm -rf {/home,/etc}", "rm -rf /e{t,x}c",
+              "rm -rf /home/{alice,bob}", "rm -rf x rm -rf /"})
+            row(c, critical, wipe);
+        for (const char *c :
+             {"aws ec2 describe-instances", "aws iam list-users", "gcloud compute instances list",
+              "aws iam get-role --role-name r", "gcloud projects get-iam-policy p", "az vm list",
+              "aws sqs delete-message --queue-url q --receipt-handle h",
+              "aws autoscaling put-scaling-policy --auto-scaling-group-name g --policy-name p"})
+            row(c, low);
+    }
+    void shellCommandsReachTheirLevel()
+    {
+        QFETCH(QString, command);
+        QFETCH(RiskLevel, level);
+        QFETCH(QString, rule);
+        const RiskAssessment a = assess(
+            submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
+        QVERIFY2(a.level == level, qPrintable(reasons(a)));
+        if (!rule.isEmpty())
+            QVERIFY2(reasons(a).contains(QLatin1Char('"') + rule + QLatin1Char('"')),
                      qPrintable(reasons(a)));
     }
 
@@ -533,6 +681,21 @@ private Q_SLOTS:
         QCOMPARE(PayloadForms::of(u"url", QStringLiteral("http://2852039166/")),
                  QStringList{QStringLiteral("http://169.254.169.254/")});
         QCOMPARE(PayloadForms::of(u"title", QStringLiteral("/tmp/../etc")), QStringList());
+        // Braces as bash expands them, when the expansion is small.
+        const auto braces = [](const char *word) {
+            return PayloadForms::braceExpansions(QString::fromUtf8(word)).join(u' ');
+        };
+        QCOMPARE(braces("/{home,etc}"), QStringLiteral("/home /etc"));
+        QCOMPARE(braces("{/home,/etc}/"), QStringLiteral("/home/ /etc/"));
+        QCOMPARE(braces("/e{t,x}c"), QStringLiteral("/etc /exc"));
+        QCOMPARE(braces("/{,}"), QStringLiteral("/ /"));
+        QCOMPARE(braces("/home/{alice,bob}"), QStringLiteral("/home/alice /home/bob"));
+        QCOMPARE(braces("/{a,b}/{c,d}"), QStringLiteral("/a/c /a/d /b/c /b/d"));
+        for (const char *text : {"{}", "{a}", "${HOME}", "/{1..9}", "/{a,{b,c}}", "{,}{,}{,}{,}",
+                                 "/{a,b,c,d,e,f,g,h,i}/{a,b,c,d,e,f,g,h,i}"})
+            QVERIFY2(braces(text).isEmpty(), text);
+        QCOMPARE(PayloadForms::commandForms(QStringLiteral("rm -rf /{home,etc}")),
+                 QStringList{QStringLiteral("rm -rf /home /etc")});
     }
 
     void listsAreCountedHoweverWritten()

@@ -7,6 +7,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <array>
+
 namespace interlock {
 
 namespace {
@@ -85,8 +87,15 @@ QString text(const QList<ShellCommand> &commands, Order order)
             add(c.name);
             if (!c.flags.isEmpty())
                 add(QLatin1Char('-') + c.flags);
-            for (const QString &w : c.arguments) // rm -rf /tmp/../ is rm -rf /
-                add(w.startsWith(u'/') ? PayloadForms::lexicalPath(w) : w);
+            for (const QString &w : c.arguments) {
+                // rm -rf /tmp/../ is rm -rf /, rm -rf /{home,etc} is rm -rf /home /etc
+                const QStringList expanded =
+                    w.contains(u'{') ? PayloadForms::braceExpansions(w) : QStringList();
+                for (const QString &e : expanded.isEmpty() ? QStringList{w} : expanded) {
+                    if (!e.isEmpty()) // as bash drops them: rm -rf {,} removes nothing
+                        add(e.startsWith(u'/') ? PayloadForms::lexicalPath(e) : e);
+                }
+            }
         }
         for (const QString &r : c.redirections)
             add(r);
@@ -175,6 +184,84 @@ QStringList PayloadForms::commandForms(const QString &command)
         }
     }
     return forms;
+}
+
+QStringList PayloadForms::braceExpansions(const QString &word)
+{
+    constexpr int kMaxGroups = 8;
+    constexpr qsizetype kMaxWords = 64;
+    // The groups with a comma: where each opens and closes, and its number of alternatives.
+    // Measured before anything is allocated (most words have no group, or too many words).
+    struct Group {
+        qsizetype open = 0, close = 0, count = 0;
+    };
+    std::array<Group, kMaxGroups> groups;
+    int n = 0;
+    qsizetype open = -1, commas = 0;
+    for (qsizetype i = 0; i < word.size(); ++i) {
+        const QChar ch = word[i];
+        if (ch == u'{' && (i == 0 || word[i - 1] != u'$')) {
+            if (open >= 0)
+                return {}; // a group inside a group
+            open = i;
+            commas = 0;
+        } else if (ch == u',' && open >= 0) {
+            ++commas;
+        } else if (ch == u'}' && open >= 0) {
+            if (commas > 0) { // {} and {a} are text
+                if (n == kMaxGroups)
+                    return {};
+                groups[n++] = {open, i, commas + 1};
+            }
+            open = -1;
+        }
+    }
+    if (n == 0)
+        return {};
+    qsizetype words = 1;
+    qsizetype fixed = word.size(); // the text outside every group, in each word
+    for (int g = 0; g < n; ++g) {
+        words *= groups[g].count;
+        if (words > kMaxWords)
+            return {};
+        fixed -= groups[g].close - groups[g].open + 1;
+    }
+    qsizetype alternatives = 0; // the text of the alternatives, as often as it appears
+    for (int g = 0; g < n; ++g) {
+        const Group &group = groups[g];
+        alternatives += words / group.count * (group.close - group.open - group.count);
+    }
+    // The work: each word, a space after it, and a step per group to make it (an empty word
+    // costs that too).
+    if (words * (fixed + 1 + n) + alternatives > 3 * word.size())
+        return {};
+    std::array<qsizetype, kMaxGroups> pick{};  // an odometer over the groups' alternatives
+    std::array<qsizetype, kMaxGroups> start{}; // where the picked alternative starts
+    for (int g = 0; g < n; ++g)
+        start[g] = groups[g].open + 1;
+    const QStringView text(word);
+    QStringList out;
+    out.reserve(words);
+    for (qsizetype k = 0; k < words; ++k) {
+        QString w;
+        qsizetype at = 0;
+        for (int g = 0; g < n; ++g) {
+            const qsizetype end = text.indexOf(u',', start[g]);
+            const qsizetype to = end < 0 || end > groups[g].close ? groups[g].close : end;
+            w += text.mid(at, groups[g].open - at) + text.mid(start[g], to - start[g]);
+            at = groups[g].close + 1;
+        }
+        out.append(w + text.mid(at));
+        for (int g = n - 1; g >= 0; --g) { // the last group turns fastest
+            if (++pick[g] < groups[g].count) {
+                start[g] = text.indexOf(u',', start[g]) + 1;
+                break;
+            }
+            pick[g] = 0;
+            start[g] = groups[g].open + 1;
+        }
+    }
+    return out;
 }
 
 namespace {

@@ -25,7 +25,8 @@ public:
     // escapes removed; and each program without the wrappers and assignments before it
     // (sudo -E bash: bash), its short options merged right after it (-f -r, -r … -f,
     // --force --recursive: -fr), the other words in order but name=value operands last,
-    // sorted (dd of=… if=…: dd if=… of=…). URLs are canonicalUrl(); a third text has SQL
+    // sorted (dd of=… if=…: dd if=… of=…), braces expanded (braceExpansions()). URLs are
+    // canonicalUrl(); a third text has SQL
     // comments and quote concatenation removed (withoutSqlSpelling()). Texts equal to the
     // command are left out: "rm -rf /" has none.
     static QStringList commandForms(const QString &command);
@@ -35,6 +36,13 @@ public:
     // command line, where --force is an option).
     static QString withoutSqlSpelling(const QString &text, bool dashComments = true);
     static QStringList sqlForms(const QString &statement);
+    // The words bash's brace expansion makes of `word` (/{home,etc} is /home and /etc,
+    // /e{t,x}c is /etc and /exc; ${x}, {} and {a} stay text), in order; empty when there
+    // is nothing to expand or when the expansion is not small: groups inside groups, more than
+    // 8 groups or 64 words, or more work than 3 times the length of `word` (each word's text, a
+    // space after it and a step per group: linear; /{home,etc,usr,var} and /home/{alice,bob}
+    // are small, {,}{,}{,}{,} is not). Sequences ({1..9}) are not expanded.
+    static QStringList braceExpansions(const QString &word);
     // /tmp/../etc/x, //etc/x, /./etc/x and /etc/x/ are /etc/x; a relative path keeps leading
     // "..". Lexical only: symbolic links are not followed.
     static QString lexicalPath(const QString &path);
