@@ -2,6 +2,7 @@
 // not acknowledge (connection dropped, 503) is retried with backoff, also after the waiter is
 // gone; an answer that says the action is no longer pending (409) ends it at once.
 #include "integrations/ActionWaiter.h"
+#include "support/TestServer.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -103,6 +104,37 @@ bool withdrawAndForget(ScriptedServer &, ApiClient &client, int timeoutMs)
     waiter.reset();
     return QTest::qWaitFor([&] { return done; }, timeoutMs);
 }
+
+// Starts a waiter for `action` under `key` and returns it with a spy on its end.
+struct Started {
+    std::unique_ptr<ActionWaiter> waiter;
+    std::unique_ptr<QSignalSpy> finished;
+    Decision decision() const { return finished->at(0).at(0).value<Decision>(); }
+};
+Started startWaiter(ApiClient &client, const QString &key)
+{
+    Started out{std::make_unique<ActionWaiter>(client, ActionWaiter::Options{}), nullptr};
+    out.finished = std::make_unique<QSignalSpy>(out.waiter.get(), &ActionWaiter::finished);
+    out.waiter->start(test::sampleAction(), key);
+    return out;
+}
+
+QString pendingId(test::TestServer &s, int count)
+{
+    QString id;
+    QTest::qWaitFor(
+        [&] {
+            const QJsonArray list =
+                s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions?status=pending"))
+                    .body.value(QStringLiteral("actions"))
+                    .toArray();
+            if (list.size() == count)
+                id = list.at(0).toObject().value(QStringLiteral("id")).toString();
+            return !id.isEmpty();
+        },
+        10000);
+    return id;
+}
 } // namespace
 
 // Every test runs over both of ApiClient's transports: Qt's and the kept-alive one.
@@ -161,6 +193,70 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(done, 30000);
         QCOMPARE(server.withdrawals, 1);
         QCOMPARE(submitted.count(), 0);
+    }
+
+    // One approval runs one call (attack report F03: a model repeating a tool call with the same
+    // id and input got "allow" every time, and the command ran 3 times, once 1,452). A real
+    // server on loopback; the repeat is refused, a rejection is given again as it was.
+    void anApprovalRunsOneCall()
+    {
+        test::TestServer s;
+        const QString token = s.openSession(QStringLiteral("repeater")).second;
+        ApiClient client(s.url(), token);
+        const QString reviewer = s.token(Role::Reviewer);
+        Started first = startWaiter(client, QStringLiteral("call-1"));
+        const QString id = pendingId(s, 1);
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(s.call(reviewer, "POST", QStringLiteral("/v1/actions/%1/decision").arg(id),
+                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}})
+                     .status,
+                 200);
+        QTRY_COMPARE_WITH_TIMEOUT(first.finished->count(), 1, 10000);
+        QCOMPARE(first.decision().outcome, Decision::Outcome::Approved);
+        for (int repeat = 0; repeat < 2; ++repeat) {
+            Started again = startWaiter(client, QStringLiteral("call-1"));
+            QTRY_COMPARE_WITH_TIMEOUT(again.finished->count(), 1, 10000);
+            QCOMPARE(again.decision().outcome, Decision::Outcome::Refused);
+            QVERIFY2(again.decision().message.contains(QStringLiteral("already given")),
+                     qPrintable(again.decision().message));
+            QCOMPARE(again.decision().actionId, id);
+        }
+
+        Started rejected = startWaiter(client, QStringLiteral("call-2"));
+        const QString second = pendingId(s, 1);
+        s.call(reviewer, "POST", QStringLiteral("/v1/actions/%1/decision").arg(second),
+               QJsonObject{{QStringLiteral("decision"), QStringLiteral("reject")},
+                           {QStringLiteral("comment"), QStringLiteral("not today")}});
+        QTRY_COMPARE_WITH_TIMEOUT(rejected.finished->count(), 1, 10000);
+        Started rejectedAgain = startWaiter(client, QStringLiteral("call-2"));
+        QTRY_COMPARE_WITH_TIMEOUT(rejectedAgain.finished->count(), 1, 10000);
+        QCOMPARE(rejectedAgain.decision().outcome, Decision::Outcome::Rejected);
+        QCOMPARE(rejectedAgain.decision().comment, QStringLiteral("not today"));
+    }
+
+    // The same call sent twice at once: both wait on one action, and its approval runs one.
+    void twoWaitersOnOneActionRunOneCall()
+    {
+        test::TestServer s;
+        const QString token = s.openSession(QStringLiteral("twice")).second;
+        ApiClient client(s.url(), token);
+        Started a = startWaiter(client, QStringLiteral("call-1"));
+        const QString id = pendingId(s, 1);
+        QVERIFY(!id.isEmpty());
+        Started b = startWaiter(client, QStringLiteral("call-1"));
+        QSignalSpy bSubmitted(b.waiter.get(), &ActionWaiter::submitted);
+        QVERIFY(bSubmitted.wait(10000));
+        QCOMPARE(bSubmitted.at(0).at(0).toString(), id);
+        QCOMPARE(s.call(s.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(id),
+                        QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}})
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(a.finished->count() == 1 && b.finished->count() == 1, 10000);
+        QList<Decision::Outcome> outcomes{a.decision().outcome, b.decision().outcome};
+        std::sort(outcomes.begin(), outcomes.end());
+        QCOMPARE(outcomes, (QList<Decision::Outcome>{Decision::Outcome::Approved,
+                                                     Decision::Outcome::Refused}));
     }
 };
 

@@ -16,6 +16,13 @@ bool isKilled(const ApiResult &r)
     return r.status == 403 && r.error().code == QLatin1String("session_killed");
 }
 
+QString usedOnce()
+{
+    return QStringLiteral("Interlock's approval of this call was already given to an earlier "
+                          "attempt of it (the same call id and input); an approval runs one call, "
+                          "so this repeat is not run: ask again as a new call");
+}
+
 // One withdrawal, retried until the server answers it (withdrawn, or 409/404/403: then nothing
 // runs the action either) or `untilMs` passes. It belongs to the client, not to the waiter: the
 // waiter of a cancelled call is gone long before a loaded server answers.
@@ -165,6 +172,15 @@ void ActionWaiter::onSubmitted(const ApiResult &r)
         return finish(d);
     }
     m_actionId = r.body.value(QStringLiteral("id")).toString();
+    if (r.headers.value("idempotent-replayed") == "true" &&
+        r.body.value(kStatus).toString() == QLatin1String("approved")) {
+        // The same call (same id, same input) was approved for an earlier attempt, which had its
+        // answer: one approval runs one call. The model sent it again, or someone replays it. (A
+        // refusal is given again as it was.)
+        d.outcome = Decision::Outcome::Refused;
+        d.message = usedOnce();
+        return finish(d);
+    }
     m_expiresAt = QDateTime::fromString(r.body.value(QStringLiteral("expires_at")).toString(),
                                         Qt::ISODateWithMs);
     Q_EMIT submitted(m_actionId);
@@ -223,7 +239,13 @@ void ActionWaiter::onDecision(const ApiResult &r)
     m_unreachableSince.invalidate();
     if (r.body.value(kStatus).toString() == QLatin1String("pending"))
         return poll();
-    const Decision d = fromView(r.body);
+    Decision d = fromView(r.body);
+    if (d.approved() && r.body.value(QStringLiteral("delivered_before")).toBool()) {
+        // Another waiter on the same action (the same call sent twice at once) had it first.
+        d.outcome = Decision::Outcome::Refused;
+        d.message = usedOnce();
+        return finish(d);
+    }
     if (d.outcome == Decision::Outcome::Cancelled)
         return checkKilledThenFinish(d);
     finish(d);

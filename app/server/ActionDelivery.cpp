@@ -35,6 +35,9 @@ QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
                     QString::fromLatin1(sha256Hex(canonicalJson(payload))));
     }
     *undelivered = action.value(QStringLiteral("delivered_at")).isNull();
+    // A decision is used once: an agent that fetches it a second time (the same tool call
+    // replayed, or two waiters on one action) is told, and our integrations then do not run it.
+    view.insert(QStringLiteral("delivered_before"), !*undelivered);
     return view;
 }
 
