@@ -13,6 +13,9 @@
 
 const DEFAULT_URL = 'http://127.0.0.1:7878';
 const POLL_WAIT_S = 55; // the server allows up to 60 s per long-poll
+const KILLED = 'the Interlock session was killed (emergency stop): nothing runs any more';
+const USED_ONCE = "Interlock's approval of this call was already given to an earlier attempt of it " +
+  '(the same call id and input); an approval runs one call, so this repeat is not run: ask again as a new call';
 
 // A single-line text the server accepts: control and line-separator characters become spaces, at
 // most `max` UTF-16 units, never cutting a surrogate pair. Titles are for the reviewer's list;
@@ -61,7 +64,7 @@ export class InterlockClient {
     const text = await response.text();
     let json = null;
     try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-    return { status: response.status, body: json };
+    return { status: response.status, body: json, replayed: response.headers.get('idempotent-replayed') === 'true' };
   }
 
   static errorCode(result) {
@@ -100,7 +103,7 @@ export class InterlockClient {
   async gate(action, { idempotencyKey, deadlineMs, signal } = {}) {
     const started = Date.now();
     const deadline = started + (deadlineMs || this.deadlineMs);
-    if (this.killed) return { allow: false, reason: 'the Interlock session was killed (emergency stop): nothing runs any more' };
+    if (this.killed) return { allow: false, reason: KILLED };
     let token;
     let actionId = null;
     try {
@@ -115,12 +118,15 @@ export class InterlockClient {
       });
       if (submit.status === 403 && InterlockClient.errorCode(submit) === 'session_killed') {
         this.killed = true;
-        return { allow: false, reason: 'the Interlock session was killed (emergency stop): nothing runs any more' };
+        return { allow: false, reason: KILLED };
       }
       if (submit.status !== 201 && submit.status !== 200)
         return { allow: false, reason: `Interlock refused the action (HTTP ${submit.status} ${InterlockClient.errorCode(submit)})` };
       actionId = submit.body && submit.body.id;
       if (typeof actionId !== 'string' || !actionId) return { allow: false, reason: 'Interlock answered without an action id' };
+      // The same call (same id, same input) approved for an earlier attempt, which had its answer:
+      // one approval runs one call. A rejection is given again as it was.
+      if (submit.replayed && submit.body.status === 'approved') return { allow: false, reason: USED_ONCE, actionId };
       this.log(`interlock: action ${actionId} (${action.kind}) waits for a reviewer`);
       for (;;) {
         if (signal && signal.aborted) {
@@ -146,13 +152,15 @@ export class InterlockClient {
         }
         if (d.status === 403 && InterlockClient.errorCode(d) === 'session_killed') {
           this.killed = true;
-          return { allow: false, reason: 'the Interlock session was killed (emergency stop): nothing runs any more' };
+          return { allow: false, reason: KILLED };
         }
         if (d.status !== 200 || !d.body) return { allow: false, reason: `Interlock answered HTTP ${d.status} ${InterlockClient.errorCode(d)}: not run` };
         const status = d.body.status;
         if (status === 'pending') continue;
         const comment = typeof d.body.comment === 'string' ? d.body.comment : '';
         if (status === 'approved') {
+          // Another wait on the same action (the same call sent twice at once) had it first.
+          if (d.body.delivered_before === true) return { allow: false, reason: USED_ONCE, actionId };
           const kind = d.body.decision && typeof d.body.decision === 'object' ? d.body.decision.kind : d.body.decision;
           if (kind === 'edit') {
             if (!d.body.payload || typeof d.body.payload !== 'object')
@@ -163,12 +171,26 @@ export class InterlockClient {
         }
         if (status === 'rejected')
           return { allow: false, reason: `Rejected by the Interlock reviewer: ${comment || 'no reason given'}`, actionId };
+        // A kill cancels the session's pending actions, and the long-poll may say "cancelled"
+        // before the token is refused: the session's token says which it was, and a killed
+        // session runs nothing any more, read-only tools included.
+        if (status === 'cancelled' && await this.wasKilled(token))
+          return { allow: false, reason: KILLED, actionId };
         return { allow: false, reason: `the Interlock action was ${status || 'not approved'}${comment ? `: ${comment}` : ''}: not run`, actionId };
       }
     } catch (error) {
       if (token && actionId) await this.withdraw(token, actionId, 'the agent side failed').catch(() => {});
       return { allow: false, reason: `Interlock could not be asked (${error && error.message ? error.message : error}): not run (fail closed)` };
     }
+  }
+
+  // Whether the session was killed (GET /v1/me answers 403 session_killed); remembered.
+  async wasKilled(token) {
+    try {
+      const me = await this.request('GET', '/v1/me', { token, timeoutMs: 5000 });
+      if (me.status === 403 && InterlockClient.errorCode(me) === 'session_killed') this.killed = true;
+    } catch { /* unknown: the call is denied anyway */ }
+    return this.killed;
   }
 
   async withdraw(token, actionId, reason) {
