@@ -541,6 +541,34 @@ private Q_SLOTS:
         QVERIFY2(error.contains(message), qPrintable(error));
     }
 
+    // A rule whose search gives up on hostile text (PCRE2's match limit) said "no match", so the
+    // action scored as if the pattern were absent. Now it is rated high at least, with a reason.
+    void aSearchThatGivesUpFailsClosed()
+    {
+        QString error;
+        const auto engine = RiskEngine::fromJson(
+            json("{'version': 1, 'rules': [{'id': 'test.pattern', 'detector': 'regex', 'kinds': "
+                 "['shell.exec'], 'fields': ['command'], 'patterns': ['^(a|aa)+$'], 'weight': 10, "
+                 "'message': 'm'}]}"),
+            &error);
+        QVERIFY2(engine, qPrintable(error));
+        RiskInput in;
+        in.kind = QStringLiteral("shell.exec");
+        in.payload = {
+            {QStringLiteral("command"), QJsonValue(QString(60, QLatin1Char('a')) + u'b')}};
+        const RiskAssessment exhausted = engine->assess(in);
+        QVERIFY2(exhausted.level >= RiskLevel::High, qPrintable(QString::number(exhausted.score)));
+        QCOMPARE(exhausted.reasons.last().toObject().value(QStringLiteral("rule")).toString(),
+                 QStringLiteral("risk.unchecked"));
+        // An ordinary miss and an ordinary match say nothing of the kind.
+        in.payload = {{QStringLiteral("command"), QStringLiteral("ls -la")}};
+        QCOMPARE(engine->assess(in).score, 0);
+        in.payload = {{QStringLiteral("command"), QJsonValue(QString(60, QLatin1Char('a')))}};
+        const RiskAssessment matched = engine->assess(in);
+        QCOMPARE(matched.score, 10);
+        QCOMPARE(matched.reasons.size(), 1);
+    }
+
     void interlockdRefusesToStartWithBadRules()
     {
         QTemporaryDir dir;

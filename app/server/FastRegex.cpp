@@ -23,6 +23,8 @@ pcre2_match_data_16 *threadMatchData()
     thread_local Holder holder;
     return holder.data;
 }
+
+thread_local quint64 t_gaveUp = 0;
 } // namespace
 
 FastRegex::FastRegex(const QString &pattern, int options)
@@ -53,6 +55,11 @@ FastRegex::FastRegex(const QString &pattern, int options)
     m_code = std::move(compiled);
 }
 
+quint64 FastRegex::searchesGivenUp()
+{
+    return t_gaveUp;
+}
+
 FastRegex::Match FastRegex::search(QStringView subject, qsizetype from) const
 {
     Match m;
@@ -64,8 +71,14 @@ FastRegex::Match FastRegex::search(QStringView subject, qsizetype from) const
                                                     PCRE2_SIZE(from), 0, data, nullptr)
                                : pcre2_match_16(m_code->code, text, PCRE2_SIZE(subject.size()),
                                                 PCRE2_SIZE(from), 0, data, nullptr);
-    if (rc < 0)
+    if (rc < 0) {
+        // Anything but "no match" is a search that gave up (PCRE2's match, depth or heap limit,
+        // the JIT's stack): nobody knows whether the pattern is there. Counted, so the risk
+        // engine can fail closed (RiskEngine::assess).
+        if (rc != PCRE2_ERROR_NOMATCH && rc != PCRE2_ERROR_PARTIAL)
+            ++t_gaveUp;
         return m;
+    }
     const PCRE2_SIZE *ovector = pcre2_get_ovector_pointer_16(data);
     m.start = qsizetype(ovector[0]);
     m.length = qsizetype(ovector[1] - ovector[0]);

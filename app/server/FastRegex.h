@@ -42,6 +42,10 @@ public:
     // The first match at or after `from`.
     Match search(QStringView subject, qsizetype from = 0) const;
     bool matches(QStringView subject) const { return bool(search(subject)); }
+    // How many searches on this thread gave up so far (PCRE2's match, depth or heap limit, or
+    // the JIT's stack, reached on hostile text): such a search reports no match, so a caller for
+    // whom "no match" means "safe" compares this before and after.
+    static quint64 searchesGivenUp();
 
 private:
     struct Code;

@@ -1,6 +1,7 @@
 #include "RiskEngine.h"
 
 #include "BreakerRules.h"
+#include "FastRegex.h"
 #include "HiddenTextScanner.h"
 #include "RiskRules.h"
 #include "core/ActionSubmission.h"
@@ -128,6 +129,7 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
     static const QJsonObject reasonTemplate{{QStringLiteral("message"), QString()},
                                             {QStringLiteral("rule"), QString()},
                                             {QStringLiteral("weight"), 0}};
+    const quint64 gaveUpBefore = FastRegex::searchesGivenUp();
     const auto indexed = m_rulesByKind.constFind(input.kind);
     const qsizetype count = indexed != m_rulesByKind.constEnd() ? indexed->size() : m_rules.size();
     const bool isIndexed = indexed != m_rulesByKind.constEnd();
@@ -145,6 +147,21 @@ RiskAssessment RiskEngine::assess(const RiskInput &input) const
             *++value = f.weight;
             out.reasons.append(reason);
         }
+    }
+    if (const quint64 gaveUp = FastRegex::searchesGivenUp() - gaveUpBefore; gaveUp > 0) {
+        // A rule could not tell whether its pattern is in the text (the text was made to exhaust
+        // the search): fail closed, at least high, and say so.
+        constexpr int kHighFloor = 50; // levelForScore: high from 50
+        const int weight = qMax(10, kHighFloor - sum);
+        sum += weight;
+        out.reasons.append(QJsonObject{
+            {QStringLiteral("rule"), QStringLiteral("risk.unchecked")},
+            {QStringLiteral("weight"), weight},
+            {QStringLiteral("message"),
+             QStringLiteral("%1 search(es) of the risk rules gave up on this text (built to "
+                            "exhaust them?): what they look for may be in it, so it is rated "
+                            "high at least")
+                 .arg(gaveUp)}});
     }
     out.score = qMin(100, sum);
     if (input.agentScore > out.score) {
