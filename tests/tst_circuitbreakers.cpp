@@ -5,6 +5,7 @@
 // shipped "destructive" section), however the action is spelled. Server-level behaviour:
 // tst_breakers, tst_sharedbreakers.
 #include "server/CircuitBreakers.h"
+#include "server/RiskEngine.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -52,7 +53,14 @@ ActionFacts factsOf(const QString &kind, const QJsonObject &payload)
             qFatal("shipped rules: %s", qPrintable(error));
         return r;
     }();
-    return shipped->factsOf({{QStringLiteral("kind"), kind}, {QStringLiteral("payload"), payload}});
+    // With the shipped risk engine's reasons, as the server stores them with the action.
+    static const std::unique_ptr<RiskEngine> engine = RiskEngine::builtIn();
+    RiskInput in;
+    in.kind = kind;
+    in.payload = payload;
+    return shipped->factsOf({{QStringLiteral("kind"), kind},
+                             {QStringLiteral("payload"), payload},
+                             {QStringLiteral("risk"), engine->assess(in).toJson()}});
 }
 
 QJsonArray messageIds(int n)
@@ -196,6 +204,13 @@ private Q_SLOTS:
         row("find . -name x | xargs rm -f", true, 0);
         row("bash -c 'rm -f a b'", true, 2);
         row("cd /tmp && rm x && rm y z", true, 3);
+        // Destructive by their risk reasons (the "destructive" section lists them).
+        row("git reset --hard HEAD~3", true, 0);
+        row("git clean -fdx", true, 0);
+        row("git push --force origin main", true, 0);
+        row("git push origin :release", true, 0);
+        row("psql -c 'DROP TABLE users'", true, 0);
+        row("git reset --soft HEAD~1", false, 0);
         row("echo rm -f a; ls", false, 0);
         row("ls -la *.txt", false, 0);
     }

@@ -104,8 +104,16 @@ bool BreakerRules::readDestructive(const QJsonObject &root, QString *error)
 {
     // The shipped definition, used when the file has no "destructive" section.
     m_kinds = {QStringLiteral("fs.delete"), QStringLiteral("email.delete")};
-    m_reasons = {QStringLiteral("shell.destructive"), QStringLiteral("sql.destructive"),
-                 QStringLiteral("git.force"), QStringLiteral("delete.*")};
+    m_reasons = {QStringLiteral("shell.destructive"),
+                 QStringLiteral("shell.wipe"),
+                 QStringLiteral("shell.git-discard"),
+                 QStringLiteral("shell.force-push"),
+                 QStringLiteral("shell.remote-ref-delete"),
+                 QStringLiteral("shell.sql-destructive"),
+                 QStringLiteral("mail.delete-in-command"),
+                 QStringLiteral("sql.destructive"),
+                 QStringLiteral("git.force"),
+                 QStringLiteral("delete.*")};
     m_commands = {QStringLiteral("rm"), QStringLiteral("rmdir"), QStringLiteral("unlink"),
                   QStringLiteral("shred")};
     m_itemFields = {{QStringLiteral("email.delete"), {QStringLiteral("message_ids")}},
