@@ -478,13 +478,23 @@ private Q_SLOTS:
                               "git restore -- .",
                               "git restore --staged --worktree .",
                               "git switch --discard-changes main",
-                              "git stash clear"})
+                              "git stash clear",
+                              "git stash drop",
+                              "git stash drop stash@{0}",
+                              "git reflog expire --expire=now --all",
+                              "git reflog expire --expire-unreachable=now --all",
+                              "git gc --prune=now",
+                              "git gc --aggressive --prune=all",
+                              "git update-ref -d refs/heads/main",
+                              "git filter-branch --tree-filter 'rm -f x' HEAD",
+                              "git filter-repo --path secrets --invert-paths"})
             row(c, high, git);
         for (const char *c :
              {"git reset --soft HEAD~1", "git reset HEAD~1", "git clean -n", "git clean -nd",
               "git clean -n -f", "git clean --dry-run -fdx", "git branch -d feature/x",
               "git checkout main", "git checkout -b feat", "git checkout -- README.md",
-              "git restore README.md", "git restore --staged .", "git stash list"})
+              "git restore README.md", "git restore --staged .", "git stash list", "git stash pop",
+              "git gc", "git gc --auto", "git reflog", "git update-ref HEAD x"})
             row(c, low);
         // Cloud resources deleted outside s3, and permissions changed: an agent widening access
         // is the incident behind Interlock, so a grant is high and one to everyone critical.
