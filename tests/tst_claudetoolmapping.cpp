@@ -324,6 +324,29 @@ private Q_SLOTS:
         QCOMPARE(other.value("permissionDecision").toString(), QStringLiteral("deny"));
     }
 
+    void anEditToEmptyArgumentsIsSent()
+    {
+        // The reviewer edited an MCP call's arguments to {}: that is the input to run. Left out,
+        // Claude Code would run the original arguments.
+        const HookInput mcp =
+            call("mcp__chat__delete_message", {{"channel", "general"}, {"message_id", 42}});
+        const ActionDraft d = ClaudeToolMapping::map(mcp);
+        QJsonObject edited = d.payload;
+        edited.insert("arguments", QJsonObject());
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(mcp, d, approved(edited, "edit")));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QVERIFY(out.contains("updatedInput"));
+        QCOMPARE(out.value("updatedInput").toObject(), QJsonObject());
+        // The same for any other tool's input.
+        const HookInput other = call("CronCreate", {{"cron", "* * * * *"}});
+        const ActionDraft dOther = ClaudeToolMapping::map(other);
+        const QJsonObject o = specific(ClaudeCodeHook::answerFor(
+            other, dOther, approved({{"tool", "CronCreate"}, {"input", QJsonObject()}}, "edit")));
+        QVERIFY(o.contains("updatedInput"));
+        QCOMPARE(o.value("updatedInput").toObject(), QJsonObject());
+    }
+
     void everyOtherOutcomeDenies_data()
     {
         QTest::addColumn<int>("outcome");

@@ -7,6 +7,7 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QTimer>
+#include <optional>
 
 namespace interlock::integrations {
 
@@ -16,14 +17,17 @@ QByteArray toLine(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// An updatedInput, when given, is always sent, even when it is empty: an MCP tool's arguments
+// edited to {} are an input too, and leaving it out would run the original call.
 QByteArray decide(const QString &decision, const QString &reason,
-                  const QJsonObject &updatedInput = {}, const QString &context = {})
+                  const std::optional<QJsonObject> &updatedInput = std::nullopt,
+                  const QString &context = {})
 {
     QJsonObject specific{{QStringLiteral("hookEventName"), QStringLiteral("PreToolUse")},
                          {QStringLiteral("permissionDecision"), decision},
                          {QStringLiteral("permissionDecisionReason"), reason}};
-    if (!updatedInput.isEmpty())
-        specific.insert(QStringLiteral("updatedInput"), updatedInput);
+    if (updatedInput)
+        specific.insert(QStringLiteral("updatedInput"), *updatedInput);
     if (!context.isEmpty())
         specific.insert(QStringLiteral("additionalContext"), context);
     return toLine({{QStringLiteral("hookSpecificOutput"), specific}});
