@@ -164,6 +164,39 @@ private Q_SLOTS:
         QCOMPARE(multi.payload.value("content").toString(), QStringLiteral("1\n2\nthree\ntwo\n"));
     }
 
+    void anEmptyNewStringTakesTheLineBreakWithIt()
+    {
+        // Claude Code removes old_string with the line break after it where one follows, and
+        // then only those occurrences: bob keeps NOPASSWD and the lines are joined. The reviewer
+        // must see that, not every occurrence removed.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sudoers.conf");
+        writeFile(path, "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n");
+        const ActionDraft all =
+            ClaudeToolMapping::map(call("Edit", {{"file_path", path},
+                                                 {"old_string", " NOPASSWD: ALL"},
+                                                 {"new_string", ""},
+                                                 {"replace_all", true}}));
+        QVERIFY2(all.refusal.isEmpty(), qPrintable(all.refusal));
+        QCOMPARE(all.payload.value("content").toString(),
+                 QStringLiteral("alice ALL=(ALL)bob ALL=(ALL) NOPASSWD: ALL # temporary\n"));
+        // Without a line break after it, the text alone goes.
+        writeFile(path, "keep this; drop this");
+        const ActionDraft tail = ClaudeToolMapping::map(
+            call("Edit", {{"file_path", path}, {"old_string", "; drop this"}, {"new_string", ""}}));
+        QCOMPARE(tail.payload.value("content").toString(), QStringLiteral("keep this"));
+    }
+
+    void aFileWithCrLineBreaksIsNotEdited()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("dos.txt");
+        writeFile(path, "one\r\ntwo\r\n");
+        const ActionDraft d = ClaudeToolMapping::map(
+            call("Edit", {{"file_path", path}, {"old_string", "two"}, {"new_string", "2"}}));
+        QVERIFY2(d.refusal.contains("CR line breaks"), qPrintable(d.refusal));
+    }
+
     void editsClaudeWouldRefuseAreDenied_data()
     {
         QTest::addColumn<QJsonObject>("input");
@@ -300,6 +333,39 @@ private Q_SLOTS:
         const QJsonObject moved = specific(ClaudeCodeHook::answerFor(
             in, d, approved({{"path", dir.filePath("b.txt")}, {"content", "x"}}, "edit")));
         QCOMPARE(moved.value("permissionDecision").toString(), QStringLiteral("deny"));
+    }
+
+    void anApprovedEditRunsAsTheFileTheReviewerSaw()
+    {
+        // Approved as shown: Claude Code gets one edit from the whole file as shown to the
+        // reviewed content, not the model's edit, whose meaning is Claude Code's to decide.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sudoers.conf");
+        writeFile(path, "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n");
+        const HookInput in = call("Edit", {{"file_path", path},
+                                           {"old_string", " NOPASSWD: ALL"},
+                                           {"new_string", ""},
+                                           {"replace_all", true}});
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        const QJsonObject out = specific(ClaudeCodeHook::answerFor(in, d, approved(d.payload)));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QCOMPARE(out.value("updatedInput").toObject(),
+                 (QJsonObject{{"file_path", path},
+                              {"old_string", "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) "
+                                             "NOPASSWD: ALL # temporary\n"},
+                              {"new_string", d.payload.value("content")},
+                              {"replace_all", false}}));
+        // MultiEdit too, as one edit.
+        const HookInput multi = call(
+            "MultiEdit",
+            {{"file_path", path},
+             {"edits", QJsonArray{QJsonObject{{"old_string", "alice"}, {"new_string", "carol"}}}}});
+        const ActionDraft dm = ClaudeToolMapping::map(multi);
+        const QJsonObject m = specific(ClaudeCodeHook::answerFor(multi, dm, approved(dm.payload)));
+        const QJsonArray edits = m.value("updatedInput").toObject().value("edits").toArray();
+        QCOMPARE(edits.size(), 1);
+        QCOMPARE(edits.first().toObject().value("new_string"), dm.payload.value("content"));
+        QVERIFY(edits.first().toObject().value("new_string").toString().startsWith("carol"));
     }
 
     void editedWriteAndMcpCall()

@@ -220,6 +220,40 @@ private Q_SLOTS:
         QCOMPARE(ofThisSession, 1);
     }
 
+    void anApprovedEditWritesWhatTheReviewerSaw()
+    {
+        // An empty new_string with replace_all: Claude Code removes only the occurrences followed
+        // by a line break, with it. The file on disk must be the content the reviewer approved.
+        Run run;
+        const QString sudoers = run.project.filePath("sudoers.conf");
+        const QByteArray before =
+            "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n";
+        QVERIFY(writeFile(sudoers, before));
+        QVERIFY(install(run.project.path()));
+        const QJsonObject scenario{
+            {"steps",
+             QJsonArray{
+                 QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                           {"name", "Read"},
+                                           {"input", QJsonObject{{"file_path", sudoers}}}}}}},
+                 QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                           {"name", "Edit"},
+                                           {"input", QJsonObject{{"file_path", sudoers},
+                                                                 {"old_string", " NOPASSWD: ALL"},
+                                                                 {"new_string", ""},
+                                                                 {"replace_all", true}}}}}}},
+                 QJsonObject{{"text", "Done."}}}}};
+        startClaude(run, scenario, agentEnv());
+        const QJsonObject action = onePendingAction();
+        const QString shown =
+            action.value("changes").toArray().first().toObject().value("after").toString();
+        QCOMPARE(shown, action.value("payload").toObject().value("content").toString());
+        QVERIFY(m_daemon.decide(action, {{"decision", "approve"}}));
+        finish(run);
+        QCOMPARE(QString::fromUtf8(readFile(sudoers)), shown);
+        QVERIFY(readFile(sudoers) != before); // the edit ran
+    }
+
     void killWhileClaudeWaitsLeavesNothingAlive()
     {
         Run run;

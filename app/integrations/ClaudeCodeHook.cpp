@@ -67,6 +67,12 @@ QByteArray ClaudeCodeHook::answerFor(const HookInput &input, const ActionDraft &
                             .arg(ref(d), rw.error));
         const QString who = d.autoApproved ? QStringLiteral("by the server's policy")
                                            : QStringLiteral("by a reviewer");
+        if (rw.unchanged && rw.pinned)
+            return decide(QStringLiteral("allow"),
+                          QStringLiteral("Interlock: approved %1%2").arg(who, ref(d)), rw.toolInput,
+                          QStringLiteral("Interlock: this %1 runs as one edit that writes the "
+                                         "whole file as the reviewer approved it%2.")
+                              .arg(input.toolName, ref(d)));
         if (rw.unchanged)
             return decide(QStringLiteral("allow"),
                           QStringLiteral("Interlock: approved %1%2").arg(who, ref(d)));

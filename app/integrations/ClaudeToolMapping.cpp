@@ -105,6 +105,13 @@ ActionDraft fileWrite(const HookInput &in)
         if (!file.problem.isEmpty())
             return refuse(QStringLiteral("%1 %2, so the edit cannot be shown to a reviewer")
                               .arg(path, file.problem));
+        // Claude Code edits such a file with its line breaks turned into LF and writes them back
+        // as it guesses from the file's start: the result cannot be pinned exactly.
+        if (file.text.contains(QLatin1Char('\r')))
+            return refuse(QStringLiteral("%1 holds CR line breaks, which Claude Code's %2 "
+                                         "rewrites, so the exact result cannot be put to a "
+                                         "reviewer (Write can replace the file)")
+                              .arg(path, in.toolName));
         QJsonArray edits = in.toolInput.value(QStringLiteral("edits")).toArray();
         if (in.toolName == QLatin1String("Edit"))
             edits = {in.toolInput};
@@ -125,6 +132,8 @@ ActionDraft fileWrite(const HookInput &in)
     }
     ActionDraft d;
     d.kind = QStringLiteral("fs.write");
+    if (in.toolName != QLatin1String("Write"))
+        d.editBase = file.text;
     const QString verb = !file.exists                            ? QStringLiteral("Create")
                          : in.toolName == QLatin1String("Write") ? QStringLiteral("Overwrite")
                                                                  : QStringLiteral("Edit");
@@ -191,6 +200,38 @@ ActionDraft generic(const HookInput &in, const QString &kind, const QJsonObject 
 }
 
 // Copies the listed payload keys back into the tool input under their tool names.
+// Edit, MultiEdit, approved as shown or edited: one edit whose old_string is the whole file as
+// the reviewer saw it and whose new_string is the approved content. Claude Code applies it as
+// written (none of its rules changes the result of a whole-file replacement), and if the file
+// changed since, the edit fails instead of writing something nobody saw.
+ToolRewrite pinnedEdit(const HookInput &in, const ActionDraft &draft, const QJsonObject &approved)
+{
+    ToolRewrite r;
+    r.unchanged = sameJson(draft.payload, approved);
+    r.pinned = true;
+    r.changed = differences(draft.payload, approved);
+    if (str(approved, kPath) != str(draft.payload, kPath) || approved.size() != 2 ||
+        !approved.value(kContent).isString()) {
+        r.error = QStringLiteral("the reviewer changed more than the content of the edit");
+        return r;
+    }
+    if (!draft.editBase) {
+        r.error = QStringLiteral("the file as it was shown is not known");
+        return r;
+    }
+    const QJsonObject edit{{QStringLiteral("old_string"), *draft.editBase},
+                           {QStringLiteral("new_string"), approved.value(kContent)},
+                           {QStringLiteral("replace_all"), false}};
+    if (in.toolName == QLatin1String("Edit")) {
+        r.toolInput = edit;
+        r.toolInput.insert(QStringLiteral("file_path"), str(approved, kPath));
+    } else {
+        r.toolInput = {{QStringLiteral("file_path"), str(approved, kPath)},
+                       {QStringLiteral("edits"), QJsonArray{edit}}};
+    }
+    return r;
+}
+
 ToolRewrite copyBack(const HookInput &in, const QJsonObject &draft, const QJsonObject &approved,
                      const QList<std::pair<QString, QString>> &editable)
 {
@@ -353,12 +394,14 @@ ActionDraft ClaudeToolMapping::map(const HookInput &in)
 ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &draft,
                                        const QJsonObject &approved)
 {
+    const QString &tool = in.toolName;
+    if (tool == QLatin1String("Edit") || tool == QLatin1String("MultiEdit"))
+        return pinnedEdit(in, draft, approved);
     if (sameJson(draft.payload, approved)) {
         ToolRewrite same;
         same.toolInput = in.toolInput;
         return same;
     }
-    const QString &tool = in.toolName;
     ToolRewrite r;
     if (tool == QLatin1String("Bash")) {
         r = copyBack(in, draft.payload, approved,
@@ -367,30 +410,6 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
     } else if (tool == QLatin1String("Write")) {
         r = copyBack(in, draft.payload, approved,
                      {{kPath, QStringLiteral("file_path")}, {kContent, kContent}});
-    } else if (tool == QLatin1String("Edit") || tool == QLatin1String("MultiEdit")) {
-        // The reviewer's content replaces the whole file as it was when the reviewer saw it: if
-        // the file changed since, Claude Code's Edit fails instead of writing something unseen.
-        r.changed = differences(draft.payload, approved);
-        if (str(approved, kPath) != str(draft.payload, kPath) || approved.size() != 2 ||
-            !approved.value(kContent).isString()) {
-            r.error = QStringLiteral("the reviewer changed more than the content of the edit");
-        } else {
-            const QString before = draft.changes.isEmpty() ? QString()
-                                                           : str(draft.changes.first().toObject(),
-                                                                 QStringLiteral("before"));
-            const QJsonObject edit{{QStringLiteral("old_string"), before},
-                                   {QStringLiteral("new_string"), approved.value(kContent)},
-                                   {QStringLiteral("replace_all"), false}};
-            if (draft.changes.isEmpty()) {
-                r.error = QStringLiteral("the edited file could not be shown as a diff");
-            } else if (tool == QLatin1String("Edit")) {
-                r.toolInput = edit;
-                r.toolInput.insert(QStringLiteral("file_path"), str(approved, kPath));
-            } else {
-                r.toolInput = {{QStringLiteral("file_path"), str(approved, kPath)},
-                               {QStringLiteral("edits"), QJsonArray{edit}}};
-            }
-        }
     } else if (tool.startsWith(QLatin1String("mcp__"))) {
         r.changed = differences(draft.payload.value(QStringLiteral("arguments")).toObject(),
                                 approved.value(QStringLiteral("arguments")).toObject());
