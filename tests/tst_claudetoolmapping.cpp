@@ -271,6 +271,45 @@ private Q_SLOTS:
         QCOMPARE(other.payload.value("tool").toString(), QStringLiteral("CronCreate"));
     }
 
+    void subAgentsShowEveryFieldAndNeverGoRemote()
+    {
+        // mode, model, run_in_background, name and isolation all apply: the reviewer sees them.
+        const QJsonObject input{{"description", "Summarise README"},
+                                {"prompt", "Read README.md and summarise it"},
+                                {"subagent_type", "general-purpose"},
+                                {"mode", "bypassPermissions"},
+                                {"isolation", "worktree"},
+                                {"run_in_background", true},
+                                {"model", "opus"},
+                                {"name", "helper"}};
+        const HookInput in = call("Agent", input);
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        QVERIFY2(d.refusal.isEmpty(), qPrintable(d.refusal));
+        QCOMPARE(d.kind, QStringLiteral("agent.spawn"));
+        QCOMPARE(d.payload, input);
+        // The reviewer's version of any field is what runs.
+        QJsonObject edited = d.payload;
+        edited.insert("mode", "default");
+        edited.remove("run_in_background");
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QCOMPARE(out.value("updatedInput").toObject(), edited);
+        // A sub-agent in a remote sandbox is beyond the hook: refused, also as a reviewer's edit.
+        QJsonObject remote = input;
+        remote.insert("isolation", "remote");
+        for (const QString &tool : {QStringLiteral("Agent"), QStringLiteral("Task")}) {
+            const ActionDraft r = ClaudeToolMapping::map(call(tool, remote));
+            QVERIFY2(r.refusal.contains("isolation 'remote'"), qPrintable(r.refusal));
+        }
+        const QJsonObject toRemote =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(remote, "edit")));
+        QCOMPARE(toRemote.value("permissionDecision").toString(), QStringLiteral("deny"));
+        QJsonObject unknown = input;
+        unknown.insert("isolation", "cloud");
+        QVERIFY(!ClaudeToolMapping::map(call("Agent", unknown)).refusal.isEmpty());
+    }
+
     void approvalWithoutChangesAllowsAsIs()
     {
         const HookInput in = call("Bash", {{"command", "ls"}});

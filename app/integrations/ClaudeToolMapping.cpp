@@ -187,6 +187,19 @@ ActionDraft mcpCall(const HookInput &in)
     return d;
 }
 
+// Claude Code's sub-agents run here, or in a git worktree here ("worktree"); "remote" runs
+// one in a cloud sandbox, beyond this hook. Any other value is refused too (fail closed).
+QString isolationProblem(const QJsonObject &input)
+{
+    const QJsonValue isolation = input.value(QStringLiteral("isolation"));
+    if (isolation.isUndefined() || isolation == QJsonValue(QStringLiteral("worktree")))
+        return {};
+    return QStringLiteral("a sub-agent with isolation %1 runs outside this machine's hooks, so "
+                          "its tool calls could not be reviewed; start it without isolation or "
+                          "with isolation \"worktree\"")
+        .arg(quoted(isolation));
+}
+
 ActionDraft generic(const HookInput &in, const QString &kind, const QJsonObject &payload,
                     const QString &title, const QString &target)
 {
@@ -361,11 +374,11 @@ ActionDraft ClaudeToolMapping::map(const HookInput &in)
                     QStringLiteral("Search the web: ") + str(ti, QStringLiteral("query")),
                     QStringLiteral("web-search"));
     } else if (tool == QLatin1String("Task") || tool == QLatin1String("Agent")) {
-        QJsonObject p{{QStringLiteral("description"), ti.value(QStringLiteral("description"))},
-                      {QStringLiteral("prompt"), ti.value(QStringLiteral("prompt"))}};
-        if (ti.contains(QStringLiteral("subagent_type")))
-            p.insert(QStringLiteral("subagent_type"), ti.value(QStringLiteral("subagent_type")));
-        d = generic(in, QStringLiteral("agent.spawn"), p,
+        // Every field applies (mode, model, run_in_background, isolation, name…), so every
+        // field is shown. A sub-agent in a remote sandbox runs where no hook sees its calls.
+        if (const QString why = isolationProblem(ti); !why.isEmpty())
+            return refuse(why);
+        d = generic(in, QStringLiteral("agent.spawn"), ti,
                     QStringLiteral("Start a sub-agent: ") + str(ti, QStringLiteral("description")),
                     QStringLiteral("claude-code"));
     } else {
@@ -431,11 +444,11 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
             same.append({k, k});
         r = copyBack(in, draft.payload, approved, same);
     } else if (tool == QLatin1String("Task") || tool == QLatin1String("Agent")) {
-        QList<std::pair<QString, QString>> same;
-        for (const QString &k : {QStringLiteral("description"), QStringLiteral("prompt"),
-                                 QStringLiteral("subagent_type")})
-            same.append({k, k});
-        r = copyBack(in, draft.payload, approved, same);
+        // The payload is the whole input: the approved payload is the input to run.
+        r.changed = differences(draft.payload, approved);
+        r.toolInput = approved;
+        if (const QString why = isolationProblem(approved); !why.isEmpty())
+            r.error = why;
     } else {
         r.changed = differences(draft.payload.value(QStringLiteral("input")).toObject(),
                                 approved.value(QStringLiteral("input")).toObject());
