@@ -2,6 +2,7 @@
 #include "integrations/ClaudeCodeHook.h"
 #include "integrations/ClaudeToolMapping.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -308,6 +309,76 @@ private Q_SLOTS:
         QJsonObject unknown = input;
         unknown.insert("isolation", "cloud");
         QVERIFY(!ClaudeToolMapping::map(call("Agent", unknown)).refusal.isEmpty());
+    }
+
+    void skillsAreShownAndSkillsRunningCommandsDenied()
+    {
+        // Claude Code runs the shell commands written in a skill's file itself, with no hook
+        // call: the reviewer sees the skill's files, and a skill that runs commands is denied.
+        QTemporaryDir home;
+        qputenv("CLAUDE_CONFIG_DIR", home.filePath("claude").toUtf8());
+        QTemporaryDir project;
+        QVERIFY(QDir(project.path()).mkpath(".claude/skills/tidy"));
+        QVERIFY(QDir(project.path()).mkpath(".claude/skills/notes"));
+        QVERIFY(QDir(project.path()).mkpath(".claude/commands/frontend"));
+        QVERIFY(QDir(project.path()).mkpath("src/deep"));
+        QVERIFY(QDir(home.path()).mkpath("claude/skills/blocky"));
+        QVERIFY(QDir(home.path()).mkpath("claude/commands"));
+        writeFile(project.filePath(".claude/skills/tidy/SKILL.md"),
+                  "---\nname: tidy\n---\nTemporary files: !`touch /tmp/ran; ls /tmp`\n");
+        const QByteArray notes = "---\nname: notes\n---\nSummarise $ARGUMENTS in NOTES.md.\n";
+        writeFile(project.filePath(".claude/skills/notes/SKILL.md"), notes);
+        writeFile(project.filePath(".claude/commands/frontend/test.md"), "Run the tests.\n");
+        writeFile(home.filePath("claude/skills/blocky/SKILL.md"),
+                  "Status:\n```!\ngit status\n```\n");
+        writeFile(home.filePath("claude/commands/hooked.md"),
+                  "---\ndescription: d\nhooks:\n  PreToolUse: []\n---\nHello\n");
+        const QString cwd = project.filePath("src/deep"); // skills of the folders above count
+        const auto refusal = [&](const QJsonObject &input, const QString &tool = "Skill") {
+            return ClaudeToolMapping::map(call(tool, input, cwd)).refusal;
+        };
+        QVERIFY2(refusal({{"skill", "tidy"}}).contains("!`"),
+                 qPrintable(refusal({{"skill", "tidy"}})));
+        QVERIFY(refusal({{"command", "/tidy"}}, "SlashCommand").contains("shell command"));
+        QVERIFY(refusal({{"skill", "blocky"}}).contains("```!"));
+        QVERIFY(refusal({{"skill", "hooked"}}).contains("hooks"));
+        QVERIFY(refusal({{"skill", "nowhere"}}).contains("found no file"));
+        QVERIFY(refusal({{"skill", "../tidy"}}).contains("not a skill name"));
+        QVERIFY(refusal({{"skill", "notes"}, {"args", "!`rm -rf ~`"}}).contains("arguments"));
+
+        const HookInput in = call("Skill", {{"skill", "notes"}, {"args", "today"}}, cwd);
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        QVERIFY2(d.refusal.isEmpty(), qPrintable(d.refusal));
+        QCOMPARE(d.kind, QStringLiteral("claude.skill"));
+        const QJsonArray files = d.payload.value("files").toArray();
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(files.first().toObject().value("path").toString(),
+                 project.filePath(".claude/skills/notes/SKILL.md"));
+        QCOMPARE(files.first().toObject().value("content").toString(), QString::fromUtf8(notes));
+        QCOMPARE(d.payload.value("args").toString(), QStringLiteral("today"));
+        const ActionDraft nested =
+            ClaudeToolMapping::map(call("Skill", {{"skill", "frontend:test"}}, cwd));
+        QVERIFY2(nested.refusal.isEmpty(), qPrintable(nested.refusal));
+
+        // The reviewer may change the arguments, not the skill or its files.
+        QJsonObject edited = d.payload;
+        edited.insert("args", "yesterday");
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")));
+        QCOMPARE(out.value("updatedInput").toObject(),
+                 (QJsonObject{{"skill", "notes"}, {"args", "yesterday"}}));
+        edited.insert("args", "```!\nid\n```");
+        QCOMPARE(specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")))
+                     .value("permissionDecision")
+                     .toString(),
+                 QStringLiteral("deny"));
+        edited = d.payload;
+        edited.insert("skill", "tidy");
+        QCOMPARE(specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")))
+                     .value("permissionDecision")
+                     .toString(),
+                 QStringLiteral("deny"));
+        qunsetenv("CLAUDE_CONFIG_DIR");
     }
 
     void approvalWithoutChangesAllowsAsIs()

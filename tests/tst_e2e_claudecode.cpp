@@ -254,6 +254,35 @@ private Q_SLOTS:
         QVERIFY(readFile(sudoers) != before); // the edit ran
     }
 
+    void aSkillThatRunsCommandsIsDenied()
+    {
+        // Claude Code runs a skill's !`…` itself, with no hook call for it: the Skill call that
+        // would load it is denied, and the command never runs.
+        Run run;
+        const QString marker = run.project.filePath("skill-ran");
+        QVERIFY(writeFile(run.project.filePath(".claude/skills/tidy/SKILL.md"),
+                          "---\nname: tidy\ndescription: Tidy the workspace\n---\nFiles: !`touch " +
+                              marker.toUtf8() + "; ls`\n\nSummarise them.\n"));
+        QVERIFY(install(run.project.path()));
+        const QJsonObject scenario{
+            {"steps",
+             QJsonArray{QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                                  {"name", "Skill"},
+                                                  {"input", QJsonObject{{"skill", "tidy"}}}}}}},
+                        QJsonObject{{"text", "Done."}}}}};
+        startClaude(run, scenario, agentEnv());
+        // A reviewer approves whatever is put before them (as they would approve "Skill tidy").
+        const auto approveUntilDone = [&] {
+            for (const QJsonValue &v : m_daemon.waitForActions(0))
+                m_daemon.decide(v.toObject(), {{"decision", "approve"}});
+            return run.process.state() == QProcess::NotRunning;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(approveUntilDone(), 120000);
+        QCOMPARE(run.process.exitCode(), 0);
+        QVERIFY(!QFile::exists(marker));
+        QVERIFY(run.model.wasTold("runs as a shell command"));
+    }
+
     void killWhileClaudeWaitsLeavesNothingAlive()
     {
         Run run;

@@ -1,5 +1,6 @@
 #include "ClaudeToolMapping.h"
 
+#include "ClaudeSkills.h"
 #include "FileEdit.h"
 #include "core/CanonicalJson.h"
 
@@ -200,6 +201,44 @@ QString isolationProblem(const QJsonObject &input)
         .arg(quoted(isolation));
 }
 
+// Skill {skill, args?} and SlashCommand {command: "/NAME ARGS"}: Claude Code loads the skill's
+// file and runs the shell commands in it without asking any hook, so the reviewer sees the
+// files, and skills that run commands of their own are denied.
+ActionDraft skill(const HookInput &in)
+{
+    QString name = str(in.toolInput, QStringLiteral("skill"));
+    QString args = str(in.toolInput, QStringLiteral("args"));
+    if (in.toolName == QLatin1String("SlashCommand")) {
+        const QString command = str(in.toolInput, kCommand).trimmed();
+        const qsizetype space = command.indexOf(QLatin1Char(' '));
+        name = space < 0 ? command : command.left(space);
+        args = space < 0 ? QString() : command.mid(space + 1);
+    }
+    if (const QString why = shellProblem(args); !why.isEmpty())
+        return refuse(QStringLiteral("the %1 call's arguments hold %2").arg(in.toolName, why));
+    const SkillLookup found = findSkillFiles(name, in.cwd);
+    if (!found.error.isEmpty())
+        return refuse(found.error);
+    QJsonArray files;
+    for (const SkillFile &f : found.files)
+        files.append(QJsonObject{{kPath, f.path}, {kContent, f.text}});
+    QJsonObject payload = in.toolInput;
+    payload.insert(QStringLiteral("files"), files);
+    ActionDraft d;
+    d.kind = QStringLiteral("claude.skill");
+    d.title = singleLine(QStringLiteral("Use the skill ") + name +
+                             (args.isEmpty() ? QString() : QLatin1Char(' ') + args),
+                         200);
+    d.target = singleLine(found.files.first().path, 2048);
+    d.payload = payload;
+    d.summary = QStringLiteral("Claude Code's %1: the model gets the text of the file(s) below "
+                               "as instructions, with the arguments put in. None of them holds "
+                               "a shell command Claude Code would run itself; the tools the "
+                               "model then calls are reviewed one by one.")
+                    .arg(in.toolName);
+    return d;
+}
+
 ActionDraft generic(const HookInput &in, const QString &kind, const QJsonObject &payload,
                     const QString &title, const QString &target)
 {
@@ -381,6 +420,8 @@ ActionDraft ClaudeToolMapping::map(const HookInput &in)
         d = generic(in, QStringLiteral("agent.spawn"), ti,
                     QStringLiteral("Start a sub-agent: ") + str(ti, QStringLiteral("description")),
                     QStringLiteral("claude-code"));
+    } else if (tool == QLatin1String("Skill") || tool == QLatin1String("SlashCommand")) {
+        d = skill(in);
     } else {
         d = generic(in, QStringLiteral("claude.tool"),
                     {{QStringLiteral("tool"), tool}, {QStringLiteral("input"), ti}},
@@ -449,6 +490,15 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
         r.toolInput = approved;
         if (const QString why = isolationProblem(approved); !why.isEmpty())
             r.error = why;
+    } else if (tool == QLatin1String("Skill") || tool == QLatin1String("SlashCommand")) {
+        // Only the arguments can change: another skill or file is another review.
+        QList<std::pair<QString, QString>> editable;
+        if (tool == QLatin1String("Skill"))
+            editable.append({QStringLiteral("args"), QStringLiteral("args")});
+        r = copyBack(in, draft.payload, approved, editable);
+        if (r.error.isEmpty() && !shellProblem(str(approved, QStringLiteral("args"))).isEmpty())
+            r.error = QStringLiteral("the reviewer's arguments would make Claude Code run a "
+                                     "shell command");
     } else {
         r.changed = differences(draft.payload.value(QStringLiteral("input")).toObject(),
                                 approved.value(QStringLiteral("input")).toObject());

@@ -54,7 +54,8 @@ struct ToolRewrite {
 // Claude Code tools -> Interlock actions: Bash -> shell.exec {command, cwd}; Write, Edit,
 // MultiEdit -> fs.write {path, content} with the diff against the file on disk; WebFetch ->
 // http.request; WebSearch -> web.search; mcp__SERVER__TOOL -> mcp.tool_call {server, tool,
-// arguments}; Task/Agent -> agent.spawn; anything else -> claude.tool {tool, input}.
+// arguments}; Task/Agent -> agent.spawn (the whole input); Skill, SlashCommand -> claude.skill
+// {skill, args, files[{path, content}]}; anything else -> claude.tool {tool, input}.
 class ClaudeToolMapping
 {
 public:
