@@ -493,6 +493,38 @@ private Q_SLOTS:
         QVERIFY(g.answerTo(70).contains("result"));
     }
 
+    void aBatchInABatchIsRefused()
+    {
+        // JSON-RPC batches hold objects. A server that recurses into nested arrays would run a
+        // tools/call the gateway never held: such a batch is refused whole, nothing forwarded.
+        TestServer s;
+        const QString log = newLog();
+        Gateway g(s.url(), s.token(Role::Agent), log);
+        initialize(g);
+        const QByteArray call =
+            R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"write_note","arguments":{"path":"/important","text":"gone"}}})";
+        const QList<QByteArray> batches{
+            "[[" + call + "]]",
+            R"([{"jsonrpc":"2.0","method":"notifications/message","params":{}},[)" + call + "]]",
+            R"([{"jsonrpc":"2.0","id":6,"method":"ping"},"x"])"};
+        for (const QByteArray &batch : batches) {
+            g.sendRaw(batch + "\n");
+            const QJsonObject refused = g.answerTo(QJsonValue::Null);
+            QCOMPARE(refused.value("error").toObject().value("code").toInt(), -32600);
+        }
+        // The server answers in order: had it received a call, its answer came first.
+        g.send(request("after", "ping"));
+        g.answerTo("after");
+        QCOMPARE(g.count([](const QJsonObject &o) { return o.value("id") == 5; }), 0);
+        for (const QString &l : serverLines(log))
+            QVERIFY2(!l.contains("tools/call") && !l.contains(R"("id":6)"), qPrintable(l));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
+                     .body.value("actions")
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
     void aBareCrCannotHideACall()
     {
         // A CR is white space to JSON, so the gateway reads this line as one notification; a

@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QUuid>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -196,9 +197,18 @@ void McpGateway::onClientLine(const QByteArray &line)
                                                   "is not strict JSON (%1)")
                                        .arg(problem)));
     if (doc.isArray()) {
+        // A batch holds requests and notifications, each an object. Anything else (a batch in a
+        // batch) is not JSON-RPC, and a server that reads it anyway (recursing into nested
+        // arrays) would run a tools/call the gateway never held: refused whole.
+        const QJsonArray batch = doc.array();
+        if (std::any_of(batch.begin(), batch.end(),
+                        [](const QJsonValue &v) { return !v.isObject(); }))
+            return toClient(mcp::error(QJsonValue::Null, mcp::InvalidRequest,
+                                       QStringLiteral("Interlock gateway: not forwarded, a batch "
+                                                      "may hold only objects")));
         QJsonArray refusals;
         bool holdsCall = false;
-        for (const QJsonValue &v : doc.array()) {
+        for (const QJsonValue &v : batch) {
             const QJsonObject m = v.toObject();
             holdsCall = holdsCall || m.value(kMethod).toString() == QLatin1String("tools/call");
             if (m.contains(QStringLiteral("id")) && m.contains(kMethod))
