@@ -3,6 +3,7 @@
 #include "HookSession.h"
 #include "core/CanonicalJson.h"
 #include "front/HookProtocol.h"
+#include "front/JsonScan.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -129,6 +130,15 @@ QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
                       QStringLiteral("Interlock: %1 is on the read-only list, allowed without "
                                      "review")
                           .arg(input->toolName));
+    // Claude Code and most MCP servers read numbers as doubles: an integer beyond 2^53 would be
+    // shown exactly and acted on rounded (or the other way round). Refused, like the gateway.
+    JsonScanLimits exact;
+    exact.safeIntegers = true;
+    if (const JsonScan scan =
+            scanJson(std::string_view(raw.constData(), size_t(raw.size())), exact);
+        !scan.ok)
+        return deny(QStringLiteral("the tool input was not put to a reviewer: %1")
+                        .arg(QString::fromStdString(scan.error)));
     if (!o.server.isValid() || o.server.scheme().isEmpty() || o.server.host().isEmpty())
         return deny(QStringLiteral("the Interlock server address '%1' is not a URL")
                         .arg(o.server.toString()));
