@@ -168,6 +168,44 @@ private Q_SLOTS:
         QVERIFY2(reasonOf(a).contains(reason), qPrintable(reasonOf(a)));
     }
 
+    void aRemoteSubAgentIsDenied()
+    {
+        // isolation "remote" runs the sub-agent in a cloud sandbox, where no hook sees its calls:
+        // denied at once, before any action exists.
+        TestServer s;
+        const QJsonObject a = run(hookInput("Agent", {{"description", "Summarise README"},
+                                                      {"prompt", "Read README.md and summarise it"},
+                                                      {"subagent_type", "general-purpose"},
+                                                      {"isolation", "remote"},
+                                                      {"run_in_background", true}}),
+                                  env(s.url(), s.token(Role::Agent)));
+        QCOMPARE(decisionOf(a), QStringLiteral("deny"));
+        QVERIFY2(reasonOf(a).contains("isolation 'remote'"), qPrintable(reasonOf(a)));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
+                     .body.value("actions")
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
+    void integersJavaScriptWouldRoundAreDenied()
+    {
+        // An id beyond 2^53: shown exactly, read rounded by Claude Code and JavaScript MCP
+        // servers. Denied before any action exists.
+        TestServer s;
+        const QByteArray input =
+            hookInput("mcp__chat__delete_message", {{"channel", "general"}, {"message_id", 1}})
+                .replace("\"message_id\":1", "\"message_id\":1234567890123456789");
+        const QJsonObject a = run(input, env(s.url(), s.token(Role::Agent)));
+        QCOMPARE(decisionOf(a), QStringLiteral("deny"));
+        QVERIFY2(reasonOf(a).contains("2^53"), qPrintable(reasonOf(a)));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
+                     .body.value("actions")
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
     void unreachableOrRefusedIsDenied()
     {
         QElapsedTimer t;

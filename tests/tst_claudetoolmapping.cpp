@@ -2,6 +2,7 @@
 #include "integrations/ClaudeCodeHook.h"
 #include "integrations/ClaudeToolMapping.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -164,6 +165,39 @@ private Q_SLOTS:
         QCOMPARE(multi.payload.value("content").toString(), QStringLiteral("1\n2\nthree\ntwo\n"));
     }
 
+    void anEmptyNewStringTakesTheLineBreakWithIt()
+    {
+        // Claude Code removes old_string with the line break after it where one follows, and
+        // then only those occurrences: bob keeps NOPASSWD and the lines are joined. The reviewer
+        // must see that, not every occurrence removed.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sudoers.conf");
+        writeFile(path, "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n");
+        const ActionDraft all =
+            ClaudeToolMapping::map(call("Edit", {{"file_path", path},
+                                                 {"old_string", " NOPASSWD: ALL"},
+                                                 {"new_string", ""},
+                                                 {"replace_all", true}}));
+        QVERIFY2(all.refusal.isEmpty(), qPrintable(all.refusal));
+        QCOMPARE(all.payload.value("content").toString(),
+                 QStringLiteral("alice ALL=(ALL)bob ALL=(ALL) NOPASSWD: ALL # temporary\n"));
+        // Without a line break after it, the text alone goes.
+        writeFile(path, "keep this; drop this");
+        const ActionDraft tail = ClaudeToolMapping::map(
+            call("Edit", {{"file_path", path}, {"old_string", "; drop this"}, {"new_string", ""}}));
+        QCOMPARE(tail.payload.value("content").toString(), QStringLiteral("keep this"));
+    }
+
+    void aFileWithCrLineBreaksIsNotEdited()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("dos.txt");
+        writeFile(path, "one\r\ntwo\r\n");
+        const ActionDraft d = ClaudeToolMapping::map(
+            call("Edit", {{"file_path", path}, {"old_string", "two"}, {"new_string", "2"}}));
+        QVERIFY2(d.refusal.contains("CR line breaks"), qPrintable(d.refusal));
+    }
+
     void editsClaudeWouldRefuseAreDenied_data()
     {
         QTest::addColumn<QJsonObject>("input");
@@ -238,6 +272,115 @@ private Q_SLOTS:
         QCOMPARE(other.payload.value("tool").toString(), QStringLiteral("CronCreate"));
     }
 
+    void subAgentsShowEveryFieldAndNeverGoRemote()
+    {
+        // mode, model, run_in_background, name and isolation all apply: the reviewer sees them.
+        const QJsonObject input{{"description", "Summarise README"},
+                                {"prompt", "Read README.md and summarise it"},
+                                {"subagent_type", "general-purpose"},
+                                {"mode", "bypassPermissions"},
+                                {"isolation", "worktree"},
+                                {"run_in_background", true},
+                                {"model", "opus"},
+                                {"name", "helper"}};
+        const HookInput in = call("Agent", input);
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        QVERIFY2(d.refusal.isEmpty(), qPrintable(d.refusal));
+        QCOMPARE(d.kind, QStringLiteral("agent.spawn"));
+        QCOMPARE(d.payload, input);
+        // The reviewer's version of any field is what runs.
+        QJsonObject edited = d.payload;
+        edited.insert("mode", "default");
+        edited.remove("run_in_background");
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QCOMPARE(out.value("updatedInput").toObject(), edited);
+        // A sub-agent in a remote sandbox is beyond the hook: refused, also as a reviewer's edit.
+        QJsonObject remote = input;
+        remote.insert("isolation", "remote");
+        for (const QString &tool : {QStringLiteral("Agent"), QStringLiteral("Task")}) {
+            const ActionDraft r = ClaudeToolMapping::map(call(tool, remote));
+            QVERIFY2(r.refusal.contains("isolation 'remote'"), qPrintable(r.refusal));
+        }
+        const QJsonObject toRemote =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(remote, "edit")));
+        QCOMPARE(toRemote.value("permissionDecision").toString(), QStringLiteral("deny"));
+        QJsonObject unknown = input;
+        unknown.insert("isolation", "cloud");
+        QVERIFY(!ClaudeToolMapping::map(call("Agent", unknown)).refusal.isEmpty());
+    }
+
+    void skillsAreShownAndSkillsRunningCommandsDenied()
+    {
+        // Claude Code runs the shell commands written in a skill's file itself, with no hook
+        // call: the reviewer sees the skill's files, and a skill that runs commands is denied.
+        QTemporaryDir home;
+        qputenv("CLAUDE_CONFIG_DIR", home.filePath("claude").toUtf8());
+        QTemporaryDir project;
+        QVERIFY(QDir(project.path()).mkpath(".claude/skills/tidy"));
+        QVERIFY(QDir(project.path()).mkpath(".claude/skills/notes"));
+        QVERIFY(QDir(project.path()).mkpath(".claude/commands/frontend"));
+        QVERIFY(QDir(project.path()).mkpath("src/deep"));
+        QVERIFY(QDir(home.path()).mkpath("claude/skills/blocky"));
+        QVERIFY(QDir(home.path()).mkpath("claude/commands"));
+        writeFile(project.filePath(".claude/skills/tidy/SKILL.md"),
+                  "---\nname: tidy\n---\nTemporary files: !`touch /tmp/ran; ls /tmp`\n");
+        const QByteArray notes = "---\nname: notes\n---\nSummarise $ARGUMENTS in NOTES.md.\n";
+        writeFile(project.filePath(".claude/skills/notes/SKILL.md"), notes);
+        writeFile(project.filePath(".claude/commands/frontend/test.md"), "Run the tests.\n");
+        writeFile(home.filePath("claude/skills/blocky/SKILL.md"),
+                  "Status:\n```!\ngit status\n```\n");
+        writeFile(home.filePath("claude/commands/hooked.md"),
+                  "---\ndescription: d\nhooks:\n  PreToolUse: []\n---\nHello\n");
+        const QString cwd = project.filePath("src/deep"); // skills of the folders above count
+        const auto refusal = [&](const QJsonObject &input, const QString &tool = "Skill") {
+            return ClaudeToolMapping::map(call(tool, input, cwd)).refusal;
+        };
+        QVERIFY2(refusal({{"skill", "tidy"}}).contains("!`"),
+                 qPrintable(refusal({{"skill", "tidy"}})));
+        QVERIFY(refusal({{"command", "/tidy"}}, "SlashCommand").contains("shell command"));
+        QVERIFY(refusal({{"skill", "blocky"}}).contains("```!"));
+        QVERIFY(refusal({{"skill", "hooked"}}).contains("hooks"));
+        QVERIFY(refusal({{"skill", "nowhere"}}).contains("found no file"));
+        QVERIFY(refusal({{"skill", "../tidy"}}).contains("not a skill name"));
+        QVERIFY(refusal({{"skill", "notes"}, {"args", "!`rm -rf ~`"}}).contains("arguments"));
+
+        const HookInput in = call("Skill", {{"skill", "notes"}, {"args", "today"}}, cwd);
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        QVERIFY2(d.refusal.isEmpty(), qPrintable(d.refusal));
+        QCOMPARE(d.kind, QStringLiteral("claude.skill"));
+        const QJsonArray files = d.payload.value("files").toArray();
+        QCOMPARE(files.size(), 1);
+        QCOMPARE(files.first().toObject().value("path").toString(),
+                 project.filePath(".claude/skills/notes/SKILL.md"));
+        QCOMPARE(files.first().toObject().value("content").toString(), QString::fromUtf8(notes));
+        QCOMPARE(d.payload.value("args").toString(), QStringLiteral("today"));
+        const ActionDraft nested =
+            ClaudeToolMapping::map(call("Skill", {{"skill", "frontend:test"}}, cwd));
+        QVERIFY2(nested.refusal.isEmpty(), qPrintable(nested.refusal));
+
+        // The reviewer may change the arguments, not the skill or its files.
+        QJsonObject edited = d.payload;
+        edited.insert("args", "yesterday");
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")));
+        QCOMPARE(out.value("updatedInput").toObject(),
+                 (QJsonObject{{"skill", "notes"}, {"args", "yesterday"}}));
+        edited.insert("args", "```!\nid\n```");
+        QCOMPARE(specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")))
+                     .value("permissionDecision")
+                     .toString(),
+                 QStringLiteral("deny"));
+        edited = d.payload;
+        edited.insert("skill", "tidy");
+        QCOMPARE(specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")))
+                     .value("permissionDecision")
+                     .toString(),
+                 QStringLiteral("deny"));
+        qunsetenv("CLAUDE_CONFIG_DIR");
+    }
+
     void approvalWithoutChangesAllowsAsIs()
     {
         const HookInput in = call("Bash", {{"command", "ls"}});
@@ -302,6 +445,39 @@ private Q_SLOTS:
         QCOMPARE(moved.value("permissionDecision").toString(), QStringLiteral("deny"));
     }
 
+    void anApprovedEditRunsAsTheFileTheReviewerSaw()
+    {
+        // Approved as shown: Claude Code gets one edit from the whole file as shown to the
+        // reviewed content, not the model's edit, whose meaning is Claude Code's to decide.
+        QTemporaryDir dir;
+        const QString path = dir.filePath("sudoers.conf");
+        writeFile(path, "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n");
+        const HookInput in = call("Edit", {{"file_path", path},
+                                           {"old_string", " NOPASSWD: ALL"},
+                                           {"new_string", ""},
+                                           {"replace_all", true}});
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        const QJsonObject out = specific(ClaudeCodeHook::answerFor(in, d, approved(d.payload)));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QCOMPARE(out.value("updatedInput").toObject(),
+                 (QJsonObject{{"file_path", path},
+                              {"old_string", "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) "
+                                             "NOPASSWD: ALL # temporary\n"},
+                              {"new_string", d.payload.value("content")},
+                              {"replace_all", false}}));
+        // MultiEdit too, as one edit.
+        const HookInput multi = call(
+            "MultiEdit",
+            {{"file_path", path},
+             {"edits", QJsonArray{QJsonObject{{"old_string", "alice"}, {"new_string", "carol"}}}}});
+        const ActionDraft dm = ClaudeToolMapping::map(multi);
+        const QJsonObject m = specific(ClaudeCodeHook::answerFor(multi, dm, approved(dm.payload)));
+        const QJsonArray edits = m.value("updatedInput").toObject().value("edits").toArray();
+        QCOMPARE(edits.size(), 1);
+        QCOMPARE(edits.first().toObject().value("new_string"), dm.payload.value("content"));
+        QVERIFY(edits.first().toObject().value("new_string").toString().startsWith("carol"));
+    }
+
     void editedWriteAndMcpCall()
     {
         const HookInput write = call("Write", {{"file_path", "/tmp/nowhere/x"}, {"content", "a"}});
@@ -322,6 +498,29 @@ private Q_SLOTS:
         const QJsonObject other =
             specific(ClaudeCodeHook::answerFor(mcp, dm, approved(edited, "edit")));
         QCOMPARE(other.value("permissionDecision").toString(), QStringLiteral("deny"));
+    }
+
+    void anEditToEmptyArgumentsIsSent()
+    {
+        // The reviewer edited an MCP call's arguments to {}: that is the input to run. Left out,
+        // Claude Code would run the original arguments.
+        const HookInput mcp =
+            call("mcp__chat__delete_message", {{"channel", "general"}, {"message_id", 42}});
+        const ActionDraft d = ClaudeToolMapping::map(mcp);
+        QJsonObject edited = d.payload;
+        edited.insert("arguments", QJsonObject());
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(mcp, d, approved(edited, "edit")));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QVERIFY(out.contains("updatedInput"));
+        QCOMPARE(out.value("updatedInput").toObject(), QJsonObject());
+        // The same for any other tool's input.
+        const HookInput other = call("CronCreate", {{"cron", "* * * * *"}});
+        const ActionDraft dOther = ClaudeToolMapping::map(other);
+        const QJsonObject o = specific(ClaudeCodeHook::answerFor(
+            other, dOther, approved({{"tool", "CronCreate"}, {"input", QJsonObject()}}, "edit")));
+        QVERIFY(o.contains("updatedInput"));
+        QCOMPARE(o.value("updatedInput").toObject(), QJsonObject());
     }
 
     void everyOtherOutcomeDenies_data()

@@ -220,6 +220,69 @@ private Q_SLOTS:
         QCOMPARE(ofThisSession, 1);
     }
 
+    void anApprovedEditWritesWhatTheReviewerSaw()
+    {
+        // An empty new_string with replace_all: Claude Code removes only the occurrences followed
+        // by a line break, with it. The file on disk must be the content the reviewer approved.
+        Run run;
+        const QString sudoers = run.project.filePath("sudoers.conf");
+        const QByteArray before =
+            "alice ALL=(ALL) NOPASSWD: ALL\nbob ALL=(ALL) NOPASSWD: ALL # temporary\n";
+        QVERIFY(writeFile(sudoers, before));
+        QVERIFY(install(run.project.path()));
+        const QJsonObject scenario{
+            {"steps",
+             QJsonArray{
+                 QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                           {"name", "Read"},
+                                           {"input", QJsonObject{{"file_path", sudoers}}}}}}},
+                 QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                           {"name", "Edit"},
+                                           {"input", QJsonObject{{"file_path", sudoers},
+                                                                 {"old_string", " NOPASSWD: ALL"},
+                                                                 {"new_string", ""},
+                                                                 {"replace_all", true}}}}}}},
+                 QJsonObject{{"text", "Done."}}}}};
+        startClaude(run, scenario, agentEnv());
+        const QJsonObject action = onePendingAction();
+        const QString shown =
+            action.value("changes").toArray().first().toObject().value("after").toString();
+        QCOMPARE(shown, action.value("payload").toObject().value("content").toString());
+        QVERIFY(m_daemon.decide(action, {{"decision", "approve"}}));
+        finish(run);
+        QCOMPARE(QString::fromUtf8(readFile(sudoers)), shown);
+        QVERIFY(readFile(sudoers) != before); // the edit ran
+    }
+
+    void aSkillThatRunsCommandsIsDenied()
+    {
+        // Claude Code runs a skill's !`…` itself, with no hook call for it: the Skill call that
+        // would load it is denied, and the command never runs.
+        Run run;
+        const QString marker = run.project.filePath("skill-ran");
+        QVERIFY(writeFile(run.project.filePath(".claude/skills/tidy/SKILL.md"),
+                          "---\nname: tidy\ndescription: Tidy the workspace\n---\nFiles: !`touch " +
+                              marker.toUtf8() + "; ls`\n\nSummarise them.\n"));
+        QVERIFY(install(run.project.path()));
+        const QJsonObject scenario{
+            {"steps",
+             QJsonArray{QJsonObject{{"tools", QJsonArray{QJsonObject{
+                                                  {"name", "Skill"},
+                                                  {"input", QJsonObject{{"skill", "tidy"}}}}}}},
+                        QJsonObject{{"text", "Done."}}}}};
+        startClaude(run, scenario, agentEnv());
+        // A reviewer approves whatever is put before them (as they would approve "Skill tidy").
+        const auto approveUntilDone = [&] {
+            for (const QJsonValue &v : m_daemon.waitForActions(0))
+                m_daemon.decide(v.toObject(), {{"decision", "approve"}});
+            return run.process.state() == QProcess::NotRunning;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(approveUntilDone(), 120000);
+        QCOMPARE(run.process.exitCode(), 0);
+        QVERIFY(!QFile::exists(marker));
+        QVERIFY(run.model.wasTold("runs as a shell command"));
+    }
+
     void killWhileClaudeWaitsLeavesNothingAlive()
     {
         Run run;

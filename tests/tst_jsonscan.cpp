@@ -72,6 +72,23 @@ private Q_SLOTS:
         QVERIFY(!scanJson(hostile.toStdString()).ok);
     }
 
+    void integersBeyondWhatADoubleHoldsAreRefusedWhenAsked()
+    {
+        JsonScanLimits safe;
+        safe.safeIntegers = true;
+        QVERIFY(scanJson("{\"n\":9007199254740991}", safe).ok);
+        QVERIFY(scanJson("{\"n\":-9007199254740991}", safe).ok);
+        QVERIFY(scanJson("{\"n\":1.5e300}", safe).ok); // read as a double everywhere
+        for (const char *text :
+             {"{\"n\":9007199254740992}", "{\"n\":-9007199254740992}", "[1234567890123456789]"}) {
+            const JsonScan s = scanJson(text, safe);
+            QVERIFY2(!s.ok, text);
+            QVERIFY2(s.error.find("2^53") != std::string::npos, s.error.c_str());
+            QVERIFY(scanJson(text).ok); // only when asked
+        }
+        QVERIFY(!scanJson("[12345678901234567891]", safe).ok);
+    }
+
     void topLevelStringsAreUnescaped()
     {
         const JsonScan s = scanJson("{\"tool_name\":\"R\\u0065ad\",\"session_id\":\"abc\",\"tool_"

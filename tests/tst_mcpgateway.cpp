@@ -493,6 +493,38 @@ private Q_SLOTS:
         QVERIFY(g.answerTo(70).contains("result"));
     }
 
+    void aBatchInABatchIsRefused()
+    {
+        // JSON-RPC batches hold objects. A server that recurses into nested arrays would run a
+        // tools/call the gateway never held: such a batch is refused whole, nothing forwarded.
+        TestServer s;
+        const QString log = newLog();
+        Gateway g(s.url(), s.token(Role::Agent), log);
+        initialize(g);
+        const QByteArray call =
+            R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"write_note","arguments":{"path":"/important","text":"gone"}}})";
+        const QList<QByteArray> batches{
+            "[[" + call + "]]",
+            R"([{"jsonrpc":"2.0","method":"notifications/message","params":{}},[)" + call + "]]",
+            R"([{"jsonrpc":"2.0","id":6,"method":"ping"},"x"])"};
+        for (const QByteArray &batch : batches) {
+            g.sendRaw(batch + "\n");
+            const QJsonObject refused = g.answerTo(QJsonValue::Null);
+            QCOMPARE(refused.value("error").toObject().value("code").toInt(), -32600);
+        }
+        // The server answers in order: had it received a call, its answer came first.
+        g.send(request("after", "ping"));
+        g.answerTo("after");
+        QCOMPARE(g.count([](const QJsonObject &o) { return o.value("id") == 5; }), 0);
+        for (const QString &l : serverLines(log))
+            QVERIFY2(!l.contains("tools/call") && !l.contains(R"("id":6)"), qPrintable(l));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", "/v1/actions?status=all")
+                     .body.value("actions")
+                     .toArray()
+                     .size(),
+                 0);
+    }
+
     void aBareCrCannotHideACall()
     {
         // A CR is white space to JSON, so the gateway reads this line as one notification; a
@@ -527,7 +559,9 @@ private Q_SLOTS:
     void integersTheReviewerCannotSeeExactlyAreRefused()
     {
         // Qt's parser (and so the reviewer's view) rounds an integer beyond 64 bits; the server
-        // would read every digit. Refused; one that fits is held and carried exactly.
+        // would read every digit. A JavaScript server (most MCP servers) reads every number as
+        // a double and would act on a rounded id beyond 2^53 while the reviewer saw it exact.
+        // Both refused; one that a double holds exactly is held and carried exactly.
         TestServer s;
         const QString log = newLog();
         Gateway g(s.url(), s.token(Role::Agent), log);
@@ -535,11 +569,18 @@ private Q_SLOTS:
         g.sendRaw(
             R"({"jsonrpc":"2.0","id":81,"method":"tools/call","params":{"name":"bare","arguments":{"to_account":12345678901234567891}}})"
             "\n");
-        const QJsonObject refused = g.answerTo(QJsonValue::Null);
+        QJsonObject refused = g.answerTo(QJsonValue::Null);
         QCOMPARE(refused.value("error").toObject().value("code").toInt(), -32700);
         QVERIFY(refused.value("error").toObject().value("message").toString().contains("64-bit"));
         g.sendRaw(
-            R"({"jsonrpc":"2.0","id":82,"method":"tools/call","params":{"name":"bare","arguments":{"to_account":-9223372036854775808}}})"
+            R"({"jsonrpc":"2.0","id":83,"method":"tools/call","params":{"name":"bare","arguments":{"channel":"general","message_id":1234567890123456789}}})"
+            "\n");
+        refused = g.answerTo(QJsonValue::Null);
+        QCOMPARE(refused.value("error").toObject().value("code").toInt(), -32700);
+        QVERIFY2(refused.value("error").toObject().value("message").toString().contains("2^53"),
+                 qPrintable(refused.value("error").toObject().value("message").toString()));
+        g.sendRaw(
+            R"({"jsonrpc":"2.0","id":82,"method":"tools/call","params":{"name":"bare","arguments":{"to_account":-9007199254740991}}})"
             "\n");
         const QJsonObject action = pending(s);
         QCOMPARE(action.value("payload")
@@ -548,12 +589,13 @@ private Q_SLOTS:
                      .toObject()
                      .value("to_account")
                      .toInteger(),
-                 std::numeric_limits<qint64>::min());
+                 -9007199254740991LL);
         decide(s, action, {{"decision", "approve"}});
         QVERIFY(g.answerTo(82).contains("result"));
-        QVERIFY(serverLines(log).last().contains("-9223372036854775808"));
+        QVERIFY(serverLines(log).last().contains("-9007199254740991"));
         for (const QString &l : serverLines(log))
-            QVERIFY2(!l.contains("12345678901234567891"), qPrintable(l));
+            QVERIFY2(!l.contains("12345678901234567891") && !l.contains("1234567890123456789"),
+                     qPrintable(l));
     }
 
     void allowReadOnlyTrustsTheClaimOnlyWhenAskedTo()

@@ -3,10 +3,12 @@
 #include "HookSession.h"
 #include "core/CanonicalJson.h"
 #include "front/HookProtocol.h"
+#include "front/JsonScan.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QTimer>
+#include <optional>
 
 namespace interlock::integrations {
 
@@ -16,14 +18,17 @@ QByteArray toLine(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
+// An updatedInput, when given, is always sent, even when it is empty: an MCP tool's arguments
+// edited to {} are an input too, and leaving it out would run the original call.
 QByteArray decide(const QString &decision, const QString &reason,
-                  const QJsonObject &updatedInput = {}, const QString &context = {})
+                  const std::optional<QJsonObject> &updatedInput = std::nullopt,
+                  const QString &context = {})
 {
     QJsonObject specific{{QStringLiteral("hookEventName"), QStringLiteral("PreToolUse")},
                          {QStringLiteral("permissionDecision"), decision},
                          {QStringLiteral("permissionDecisionReason"), reason}};
-    if (!updatedInput.isEmpty())
-        specific.insert(QStringLiteral("updatedInput"), updatedInput);
+    if (updatedInput)
+        specific.insert(QStringLiteral("updatedInput"), *updatedInput);
     if (!context.isEmpty())
         specific.insert(QStringLiteral("additionalContext"), context);
     return toLine({{QStringLiteral("hookSpecificOutput"), specific}});
@@ -63,6 +68,12 @@ QByteArray ClaudeCodeHook::answerFor(const HookInput &input, const ActionDraft &
                             .arg(ref(d), rw.error));
         const QString who = d.autoApproved ? QStringLiteral("by the server's policy")
                                            : QStringLiteral("by a reviewer");
+        if (rw.unchanged && rw.pinned)
+            return decide(QStringLiteral("allow"),
+                          QStringLiteral("Interlock: approved %1%2").arg(who, ref(d)), rw.toolInput,
+                          QStringLiteral("Interlock: this %1 runs as one edit that writes the "
+                                         "whole file as the reviewer approved it%2.")
+                              .arg(input.toolName, ref(d)));
         if (rw.unchanged)
             return decide(QStringLiteral("allow"),
                           QStringLiteral("Interlock: approved %1%2").arg(who, ref(d)));
@@ -119,6 +130,15 @@ QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
                       QStringLiteral("Interlock: %1 is on the read-only list, allowed without "
                                      "review")
                           .arg(input->toolName));
+    // Claude Code and most MCP servers read numbers as doubles: an integer beyond 2^53 would be
+    // shown exactly and acted on rounded (or the other way round). Refused, like the gateway.
+    JsonScanLimits exact;
+    exact.safeIntegers = true;
+    if (const JsonScan scan =
+            scanJson(std::string_view(raw.constData(), size_t(raw.size())), exact);
+        !scan.ok)
+        return deny(QStringLiteral("the tool input was not put to a reviewer: %1")
+                        .arg(QString::fromStdString(scan.error)));
     if (!o.server.isValid() || o.server.scheme().isEmpty() || o.server.host().isEmpty())
         return deny(QStringLiteral("the Interlock server address '%1' is not a URL")
                         .arg(o.server.toString()));

@@ -1,5 +1,6 @@
 #include "ClaudeToolMapping.h"
 
+#include "ClaudeSkills.h"
 #include "FileEdit.h"
 #include "core/CanonicalJson.h"
 
@@ -105,6 +106,13 @@ ActionDraft fileWrite(const HookInput &in)
         if (!file.problem.isEmpty())
             return refuse(QStringLiteral("%1 %2, so the edit cannot be shown to a reviewer")
                               .arg(path, file.problem));
+        // Claude Code edits such a file with its line breaks turned into LF and writes them back
+        // as it guesses from the file's start: the result cannot be pinned exactly.
+        if (file.text.contains(QLatin1Char('\r')))
+            return refuse(QStringLiteral("%1 holds CR line breaks, which Claude Code's %2 "
+                                         "rewrites, so the exact result cannot be put to a "
+                                         "reviewer (Write can replace the file)")
+                              .arg(path, in.toolName));
         QJsonArray edits = in.toolInput.value(QStringLiteral("edits")).toArray();
         if (in.toolName == QLatin1String("Edit"))
             edits = {in.toolInput};
@@ -125,6 +133,8 @@ ActionDraft fileWrite(const HookInput &in)
     }
     ActionDraft d;
     d.kind = QStringLiteral("fs.write");
+    if (in.toolName != QLatin1String("Write"))
+        d.editBase = file.text;
     const QString verb = !file.exists                            ? QStringLiteral("Create")
                          : in.toolName == QLatin1String("Write") ? QStringLiteral("Overwrite")
                                                                  : QStringLiteral("Edit");
@@ -178,6 +188,57 @@ ActionDraft mcpCall(const HookInput &in)
     return d;
 }
 
+// Claude Code's sub-agents run here, or in a git worktree here ("worktree"); "remote" runs
+// one in a cloud sandbox, beyond this hook. Any other value is refused too (fail closed).
+QString isolationProblem(const QJsonObject &input)
+{
+    const QJsonValue isolation = input.value(QStringLiteral("isolation"));
+    if (isolation.isUndefined() || isolation == QJsonValue(QStringLiteral("worktree")))
+        return {};
+    return QStringLiteral("a sub-agent with isolation %1 runs outside this machine's hooks, so "
+                          "its tool calls could not be reviewed; start it without isolation or "
+                          "with isolation \"worktree\"")
+        .arg(quoted(isolation));
+}
+
+// Skill {skill, args?} and SlashCommand {command: "/NAME ARGS"}: Claude Code loads the skill's
+// file and runs the shell commands in it without asking any hook, so the reviewer sees the
+// files, and skills that run commands of their own are denied.
+ActionDraft skill(const HookInput &in)
+{
+    QString name = str(in.toolInput, QStringLiteral("skill"));
+    QString args = str(in.toolInput, QStringLiteral("args"));
+    if (in.toolName == QLatin1String("SlashCommand")) {
+        const QString command = str(in.toolInput, kCommand).trimmed();
+        const qsizetype space = command.indexOf(QLatin1Char(' '));
+        name = space < 0 ? command : command.left(space);
+        args = space < 0 ? QString() : command.mid(space + 1);
+    }
+    if (const QString why = shellProblem(args); !why.isEmpty())
+        return refuse(QStringLiteral("the %1 call's arguments hold %2").arg(in.toolName, why));
+    const SkillLookup found = findSkillFiles(name, in.cwd);
+    if (!found.error.isEmpty())
+        return refuse(found.error);
+    QJsonArray files;
+    for (const SkillFile &f : found.files)
+        files.append(QJsonObject{{kPath, f.path}, {kContent, f.text}});
+    QJsonObject payload = in.toolInput;
+    payload.insert(QStringLiteral("files"), files);
+    ActionDraft d;
+    d.kind = QStringLiteral("claude.skill");
+    d.title = singleLine(QStringLiteral("Use the skill ") + name +
+                             (args.isEmpty() ? QString() : QLatin1Char(' ') + args),
+                         200);
+    d.target = singleLine(found.files.first().path, 2048);
+    d.payload = payload;
+    d.summary = QStringLiteral("Claude Code's %1: the model gets the text of the file(s) below "
+                               "as instructions, with the arguments put in. None of them holds "
+                               "a shell command Claude Code would run itself; the tools the "
+                               "model then calls are reviewed one by one.")
+                    .arg(in.toolName);
+    return d;
+}
+
 ActionDraft generic(const HookInput &in, const QString &kind, const QJsonObject &payload,
                     const QString &title, const QString &target)
 {
@@ -191,6 +252,38 @@ ActionDraft generic(const HookInput &in, const QString &kind, const QJsonObject 
 }
 
 // Copies the listed payload keys back into the tool input under their tool names.
+// Edit, MultiEdit, approved as shown or edited: one edit whose old_string is the whole file as
+// the reviewer saw it and whose new_string is the approved content. Claude Code applies it as
+// written (none of its rules changes the result of a whole-file replacement), and if the file
+// changed since, the edit fails instead of writing something nobody saw.
+ToolRewrite pinnedEdit(const HookInput &in, const ActionDraft &draft, const QJsonObject &approved)
+{
+    ToolRewrite r;
+    r.unchanged = sameJson(draft.payload, approved);
+    r.pinned = true;
+    r.changed = differences(draft.payload, approved);
+    if (str(approved, kPath) != str(draft.payload, kPath) || approved.size() != 2 ||
+        !approved.value(kContent).isString()) {
+        r.error = QStringLiteral("the reviewer changed more than the content of the edit");
+        return r;
+    }
+    if (!draft.editBase) {
+        r.error = QStringLiteral("the file as it was shown is not known");
+        return r;
+    }
+    const QJsonObject edit{{QStringLiteral("old_string"), *draft.editBase},
+                           {QStringLiteral("new_string"), approved.value(kContent)},
+                           {QStringLiteral("replace_all"), false}};
+    if (in.toolName == QLatin1String("Edit")) {
+        r.toolInput = edit;
+        r.toolInput.insert(QStringLiteral("file_path"), str(approved, kPath));
+    } else {
+        r.toolInput = {{QStringLiteral("file_path"), str(approved, kPath)},
+                       {QStringLiteral("edits"), QJsonArray{edit}}};
+    }
+    return r;
+}
+
 ToolRewrite copyBack(const HookInput &in, const QJsonObject &draft, const QJsonObject &approved,
                      const QList<std::pair<QString, QString>> &editable)
 {
@@ -320,13 +413,15 @@ ActionDraft ClaudeToolMapping::map(const HookInput &in)
                     QStringLiteral("Search the web: ") + str(ti, QStringLiteral("query")),
                     QStringLiteral("web-search"));
     } else if (tool == QLatin1String("Task") || tool == QLatin1String("Agent")) {
-        QJsonObject p{{QStringLiteral("description"), ti.value(QStringLiteral("description"))},
-                      {QStringLiteral("prompt"), ti.value(QStringLiteral("prompt"))}};
-        if (ti.contains(QStringLiteral("subagent_type")))
-            p.insert(QStringLiteral("subagent_type"), ti.value(QStringLiteral("subagent_type")));
-        d = generic(in, QStringLiteral("agent.spawn"), p,
+        // Every field applies (mode, model, run_in_background, isolation, name…), so every
+        // field is shown. A sub-agent in a remote sandbox runs where no hook sees its calls.
+        if (const QString why = isolationProblem(ti); !why.isEmpty())
+            return refuse(why);
+        d = generic(in, QStringLiteral("agent.spawn"), ti,
                     QStringLiteral("Start a sub-agent: ") + str(ti, QStringLiteral("description")),
                     QStringLiteral("claude-code"));
+    } else if (tool == QLatin1String("Skill") || tool == QLatin1String("SlashCommand")) {
+        d = skill(in);
     } else {
         d = generic(in, QStringLiteral("claude.tool"),
                     {{QStringLiteral("tool"), tool}, {QStringLiteral("input"), ti}},
@@ -353,12 +448,14 @@ ActionDraft ClaudeToolMapping::map(const HookInput &in)
 ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &draft,
                                        const QJsonObject &approved)
 {
+    const QString &tool = in.toolName;
+    if (tool == QLatin1String("Edit") || tool == QLatin1String("MultiEdit"))
+        return pinnedEdit(in, draft, approved);
     if (sameJson(draft.payload, approved)) {
         ToolRewrite same;
         same.toolInput = in.toolInput;
         return same;
     }
-    const QString &tool = in.toolName;
     ToolRewrite r;
     if (tool == QLatin1String("Bash")) {
         r = copyBack(in, draft.payload, approved,
@@ -367,30 +464,6 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
     } else if (tool == QLatin1String("Write")) {
         r = copyBack(in, draft.payload, approved,
                      {{kPath, QStringLiteral("file_path")}, {kContent, kContent}});
-    } else if (tool == QLatin1String("Edit") || tool == QLatin1String("MultiEdit")) {
-        // The reviewer's content replaces the whole file as it was when the reviewer saw it: if
-        // the file changed since, Claude Code's Edit fails instead of writing something unseen.
-        r.changed = differences(draft.payload, approved);
-        if (str(approved, kPath) != str(draft.payload, kPath) || approved.size() != 2 ||
-            !approved.value(kContent).isString()) {
-            r.error = QStringLiteral("the reviewer changed more than the content of the edit");
-        } else {
-            const QString before = draft.changes.isEmpty() ? QString()
-                                                           : str(draft.changes.first().toObject(),
-                                                                 QStringLiteral("before"));
-            const QJsonObject edit{{QStringLiteral("old_string"), before},
-                                   {QStringLiteral("new_string"), approved.value(kContent)},
-                                   {QStringLiteral("replace_all"), false}};
-            if (draft.changes.isEmpty()) {
-                r.error = QStringLiteral("the edited file could not be shown as a diff");
-            } else if (tool == QLatin1String("Edit")) {
-                r.toolInput = edit;
-                r.toolInput.insert(QStringLiteral("file_path"), str(approved, kPath));
-            } else {
-                r.toolInput = {{QStringLiteral("file_path"), str(approved, kPath)},
-                               {QStringLiteral("edits"), QJsonArray{edit}}};
-            }
-        }
     } else if (tool.startsWith(QLatin1String("mcp__"))) {
         r.changed = differences(draft.payload.value(QStringLiteral("arguments")).toObject(),
                                 approved.value(QStringLiteral("arguments")).toObject());
@@ -412,11 +485,20 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
             same.append({k, k});
         r = copyBack(in, draft.payload, approved, same);
     } else if (tool == QLatin1String("Task") || tool == QLatin1String("Agent")) {
-        QList<std::pair<QString, QString>> same;
-        for (const QString &k : {QStringLiteral("description"), QStringLiteral("prompt"),
-                                 QStringLiteral("subagent_type")})
-            same.append({k, k});
-        r = copyBack(in, draft.payload, approved, same);
+        // The payload is the whole input: the approved payload is the input to run.
+        r.changed = differences(draft.payload, approved);
+        r.toolInput = approved;
+        if (const QString why = isolationProblem(approved); !why.isEmpty())
+            r.error = why;
+    } else if (tool == QLatin1String("Skill") || tool == QLatin1String("SlashCommand")) {
+        // Only the arguments can change: another skill or file is another review.
+        QList<std::pair<QString, QString>> editable;
+        if (tool == QLatin1String("Skill"))
+            editable.append({QStringLiteral("args"), QStringLiteral("args")});
+        r = copyBack(in, draft.payload, approved, editable);
+        if (r.error.isEmpty() && !shellProblem(str(approved, QStringLiteral("args"))).isEmpty())
+            r.error = QStringLiteral("the reviewer's arguments would make Claude Code run a "
+                                     "shell command");
     } else {
         r.changed = differences(draft.payload.value(QStringLiteral("input")).toObject(),
                                 approved.value(QStringLiteral("input")).toObject());

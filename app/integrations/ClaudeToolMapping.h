@@ -32,16 +32,21 @@ struct ActionDraft {
     QJsonObject payload;
     QJsonArray changes; // file diffs: [{path, language, before, after}]
     QString refusal;    // set when the call cannot be put to a reviewer: the hook denies with it
+    // Edit, MultiEdit: the file as the edit was applied to it. An approval runs as one edit of
+    // this whole text into the approved content, so Claude Code writes what the reviewer saw.
+    std::optional<QString> editBase;
 
     QJsonObject submission(int expiresInSeconds) const; // the POST /v1/actions body
 };
 
 // The tool input to run after approval. `changed` lists what the reviewer changed, for the
 // model ("command: 'a' -> 'b'"); `error` is set when the approved payload cannot be expressed
-// as this tool's input (the hook then denies).
+// as this tool's input (the hook then denies). `pinned`: the input is rewritten even though the
+// reviewer changed nothing (file edits), so it is sent as updatedInput.
 struct ToolRewrite {
     QJsonObject toolInput;
     bool unchanged = true;
+    bool pinned = false;
     QStringList changed;
     QString error;
 };
@@ -49,7 +54,8 @@ struct ToolRewrite {
 // Claude Code tools -> Interlock actions: Bash -> shell.exec {command, cwd}; Write, Edit,
 // MultiEdit -> fs.write {path, content} with the diff against the file on disk; WebFetch ->
 // http.request; WebSearch -> web.search; mcp__SERVER__TOOL -> mcp.tool_call {server, tool,
-// arguments}; Task/Agent -> agent.spawn; anything else -> claude.tool {tool, input}.
+// arguments}; Task/Agent -> agent.spawn (the whole input); Skill, SlashCommand -> claude.skill
+// {skill, args, files[{path, content}]}; anything else -> claude.tool {tool, input}.
 class ClaudeToolMapping
 {
 public:

@@ -65,11 +65,18 @@ EditResult applyEdit(const FileSnapshot &file, const QString &before, const QStr
                 QStringLiteral("old_string occurs %1 times in the file and replace_all is not "
                                "set, so Claude Code's Edit would fail")
                     .arg(count)};
+    // Claude Code (2.1.197) deletes a line whole: with an empty new_string, an old_string that
+    // does not end with a line break is taken with the line break after it, wherever the file
+    // holds that longer text; then only the occurrences followed by a line break go.
+    QString target = oldString;
+    if (newString.isEmpty() && !oldString.endsWith(QLatin1Char('\n')) &&
+        before.contains(oldString + QLatin1Char('\n')))
+        target = oldString + QLatin1Char('\n');
     QString after = before;
     if (replaceAll)
-        after.replace(oldString, newString);
+        after.replace(target, newString);
     else
-        after.replace(before.indexOf(oldString), oldString.size(), newString);
+        after.replace(before.indexOf(target), target.size(), newString);
     return {after, {}};
 }
 

@@ -19,7 +19,8 @@ struct EditResult {
 };
 
 // Claude Code's Edit semantics: old_string must occur exactly once unless replace_all; an empty
-// old_string creates a file that does not exist (or is empty).
+// old_string creates a file that does not exist (or is empty); an empty new_string removes
+// old_string with the line break that follows it, where one does.
 EditResult applyEdit(const FileSnapshot &file, const QString &before, const QString &oldString,
                      const QString &newString, bool replaceAll);
 

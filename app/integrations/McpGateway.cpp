@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QSocketNotifier>
 #include <QUuid>
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -44,10 +45,13 @@ bool writeAllFd(int fd, const QByteArray &data)
     return true;
 }
 
-bool parseStrict(const QByteArray &line, int maxDepth, QJsonDocument *doc, QString *error)
+// `fromClient`: integers beyond +/-(2^53 - 1) are refused too, as a JavaScript server would act
+// on a rounded value; the server's own messages are only read (tools/list), 64 bits suffice.
+bool parseStrict(const QByteArray &line, int maxDepth, bool fromClient, QJsonDocument *doc,
+                 QString *error)
 {
     const JsonScan scan = scanJson(std::string_view(line.constData(), size_t(line.size())),
-                                   JsonScanLimits{maxDepth, true});
+                                   JsonScanLimits{maxDepth, true, fromClient});
     if (!scan.ok) {
         *error = QString::fromStdString(scan.error);
         return false;
@@ -190,15 +194,24 @@ void McpGateway::onClientLine(const QByteArray &line)
         return; // nothing to forward
     QJsonDocument doc;
     QString problem;
-    if (!parseStrict(line, m_options.maxDepth, &doc, &problem))
+    if (!parseStrict(line, m_options.maxDepth, true, &doc, &problem))
         return toClient(mcp::error(QJsonValue::Null, mcp::ParseError,
                                    QStringLiteral("Interlock gateway: not forwarded, the message "
                                                   "is not strict JSON (%1)")
                                        .arg(problem)));
     if (doc.isArray()) {
+        // A batch holds requests and notifications, each an object. Anything else (a batch in a
+        // batch) is not JSON-RPC, and a server that reads it anyway (recursing into nested
+        // arrays) would run a tools/call the gateway never held: refused whole.
+        const QJsonArray batch = doc.array();
+        if (std::any_of(batch.begin(), batch.end(),
+                        [](const QJsonValue &v) { return !v.isObject(); }))
+            return toClient(mcp::error(QJsonValue::Null, mcp::InvalidRequest,
+                                       QStringLiteral("Interlock gateway: not forwarded, a batch "
+                                                      "may hold only objects")));
         QJsonArray refusals;
         bool holdsCall = false;
-        for (const QJsonValue &v : doc.array()) {
+        for (const QJsonValue &v : batch) {
             const QJsonObject m = v.toObject();
             holdsCall = holdsCall || m.value(kMethod).toString() == QLatin1String("tools/call");
             if (m.contains(QStringLiteral("id")) && m.contains(kMethod))
@@ -449,7 +462,7 @@ void McpGateway::onServerLine(const QByteArray &line)
     if (!m_listRequests.isEmpty() || !m_forwarded.empty()) {
         QJsonDocument doc;
         QString problem;
-        if (parseStrict(line, m_options.maxDepth, &doc, &problem) && doc.isObject() &&
+        if (parseStrict(line, m_options.maxDepth, false, &doc, &problem) && doc.isObject() &&
             !doc.object().contains(kMethod)) {
             const QJsonObject response = doc.object();
             const QString key = mcp::idKey(response.value(QStringLiteral("id")));

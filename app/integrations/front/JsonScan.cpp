@@ -100,13 +100,17 @@ private:
             while (digit())
                 ++m_pos;
         }
-        if (integer && m_limits.exactIntegers) {
+        if (integer && (m_limits.exactIntegers || m_limits.safeIntegers)) {
             std::int64_t value = 0;
             const char *first = m_text.data() + start;
             const char *last = m_text.data() + m_pos;
             if (std::from_chars(first, last, value).ec != std::errc())
                 return fail(
                     "an integer outside the 64-bit range (it would not be carried exactly)");
+            constexpr std::int64_t kMaxSafe = (std::int64_t(1) << 53) - 1;
+            if (m_limits.safeIntegers && (value > kMaxSafe || value < -kMaxSafe))
+                return fail("an integer beyond +/-(2^53 - 1), which JavaScript reads rounded to "
+                            "another number (send it as a string)");
         }
         return true;
     }

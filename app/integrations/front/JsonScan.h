@@ -19,6 +19,9 @@ struct JsonScanLimits {
     // Refuse integers outside the 64-bit range: Qt's parser (and so what a reviewer is shown)
     // would round them, while the receiver may read every digit.
     bool exactIntegers = false;
+    // Refuse integers beyond ±(2^53 - 1) as well: JavaScript (most MCP servers, Claude Code)
+    // reads every number as a double and would act on a rounded value the reviewer never saw.
+    bool safeIntegers = false;
 };
 
 struct JsonScan {
