@@ -83,13 +83,16 @@ private:
         return QJsonDocument::fromJson(run.process.readAllStandardOutput()).object();
     }
 
-    QJsonObject pendingOf(const QString &kind)
+    // A pending action of `kind` (and, when given, for the tool `tool` of agent.tool_call).
+    QJsonObject pendingOf(const QString &kind, const QString &tool = {})
     {
         QJsonObject found;
         (void)QTest::qWaitFor(
             [&] {
                 for (const QJsonValue &v : m_daemon.waitForActions(0))
-                    if (v.toObject().value("kind").toString() == kind)
+                    if (v.toObject().value("kind").toString() == kind &&
+                        (tool.isEmpty() ||
+                         v.toObject().value("payload").toObject().value("tool").toString() == tool))
                         found = v.toObject();
                 return !found.isEmpty();
             },
@@ -224,6 +227,30 @@ private Q_SLOTS:
         QVERIFY(readJsonLines(run.mailLog()).isEmpty());
         QVERIFY(run.model.wasTold("Interlock could not be asked"));
         QVERIFY(out.value("outputs").toArray().first().toString().contains("fail closed"));
+    }
+
+    // The reviewer's edit changes which tool runs (archive_emails -> delete_emails): the adapter
+    // can only apply new arguments to the call the model made, so the call is blocked; neither
+    // tool runs, and the model is told why.
+    void editOfTheToolBlocksTheCall()
+    {
+        Run run;
+        start(run, {toolStep("Archiving.", "archive_emails", {{"message_ids", QJsonArray{"m3"}}})},
+              m_daemon.url());
+        const QJsonObject archive = pendingOf("agent.tool_call", "archive_emails");
+        QVERIFY(!archive.isEmpty());
+        QJsonObject edited = archive.value("payload").toObject();
+        edited.insert("tool", "delete_emails");
+        edited.insert("arguments",
+                      QJsonObject{{"mailbox", "INBOX"}, {"message_ids", QJsonArray{"m3"}}});
+        QVERIFY(m_daemon.decide(
+            archive,
+            {{"decision", "edit"}, {"payload", edited}, {"comment", "delete it instead"}}));
+        const QJsonObject out = finish(run);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        const QString output = out.value("outputs").toArray().first().toString();
+        QVERIFY2(output.contains("changed the tool") && output.contains("did not run"),
+                 qPrintable(output));
     }
 
     // Approving the SDK's interruption by hand (plain run(), no Interlock) does not run a gated

@@ -14,8 +14,9 @@
 //   2. runWithInterlock(agent, input, options) runs the agent; for every interruption it submits
 //      the tool call to Interlock and waits: approve → state.approve; edit → state.approve, and
 //      `invoke` substitutes the edited arguments (the SDK refuses a rewritten rawItem) and tells
-//      the model what the reviewer changed; reject, kill, timeout, any error → state.reject with
-//      the reason as the message the model sees. Then it resumes with run(agent, state) until
+//      the model what the reviewer changed; an edit of anything else (the tool) cannot be applied
+//      and blocks the call; reject, kill, timeout, any error → state.reject with the reason as
+//      the message the model sees. Then it resumes with run(agent, state) until
 //      the run has no interruption left.
 //   3. Tracing is switched off (setTracingDisabled(true)) unless options.tracing is true: the SDK
 //      otherwise exports traces, tool arguments included, to the vendor.
@@ -73,6 +74,15 @@ function toAction(toolName, argumentsText, agentName, kinds = {}) {
     summary: 'OpenAI Agents SDK function tool; edit `arguments` to change what runs',
     payload: { tool: String(toolName), arguments: args },
   };
+}
+
+// What an edit of `agent.tool_call {tool, arguments}` changed besides `arguments`: only the
+// arguments can be applied to the call the model made; a changed tool (or any other field) would
+// otherwise run the original tool, so such an edit blocks the call.
+function notApplicable(payload, toolName) {
+  if (payload.tool !== String(toolName)) return `the tool (${String(payload.tool).slice(0, 120)} instead of ${toolName})`;
+  const other = Object.keys(payload).filter((k) => k !== 'tool' && k !== 'arguments');
+  return other.length ? `fields other than arguments (${other.join(', ').slice(0, 200)})` : '';
 }
 
 function wrapTool(tool, approvals) {
@@ -136,6 +146,12 @@ export async function runWithInterlock(agent, input, options = {}) {
       const verdict = await client.gate(action, { idempotencyKey: callId ? `openai-agents:${callId}` : undefined });
       if (verdict.allow && callId) {
         const edited = !verdict.edited ? undefined : direct ? verdict.payload : verdict.payload && verdict.payload.arguments;
+        const unapplied = verdict.edited && !direct && notApplicable(verdict.payload, toolName);
+        if (unapplied) {
+          result.state.reject(item, { message: `Interlock: the reviewer's edit changed ${unapplied}, which this adapter cannot apply; ` +
+                                               `the call did not run.${verdict.comment ? ` Reviewer's note: ${verdict.comment}` : ''}` });
+          continue;
+        }
         if (verdict.edited && (!edited || typeof edited !== 'object' || Array.isArray(edited))) {
           result.state.reject(item, { message: 'Interlock: the reviewer\'s edit has no arguments object; the call did not run.' });
           continue;
