@@ -55,11 +55,14 @@ private:
 
     void start(Run &run, const QJsonArray &steps, const QUrl &interlock,
                const QString &mode = QStringLiteral("interlock"),
-               const QString &agent = QStringLiteral("inbox-cleaner"))
+               const QString &agent = QStringLiteral("inbox-cleaner"),
+               const QJsonObject &byTool = {})
     {
         QString error;
-        QVERIFY2(run.model.start({{"steps", steps}, {"final", "The inbox is clean."}}, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            run.model.start(
+                {{"steps", steps}, {"final", "The inbox is clean."}, {"by_tool", byTool}}, &error),
+            qPrintable(error));
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         for (const QString &name : e.keys())
             if (name.startsWith(QLatin1String("INTERLOCK_")) ||
@@ -229,6 +232,34 @@ private Q_SLOTS:
         QVERIFY(out.value("outputs").toArray().first().toString().contains("fail closed"));
     }
 
+    // Tools of the agent's MCP servers (the SDK lists them anew on each turn) wait for Interlock
+    // like function tools: a rejected purge_mailbox does not run, an approved one does.
+    void mcpToolsWaitForInterlock()
+    {
+        Run run;
+        start(run,
+              {toolStep("Purging.", "purge_mailbox", {{"mailbox", "INBOX"}}),
+               toolStep("Spam then.", "purge_mailbox", {{"mailbox", "Spam"}})},
+              m_daemon.url(), QStringLiteral("mcp"));
+        const QJsonObject inbox = pendingOf("agent.tool_call", "purge_mailbox");
+        QVERIFY2(!inbox.isEmpty(), "Interlock never received the MCP tool call");
+        QCOMPARE(inbox.value("payload").toObject().value("arguments").toObject().value("mailbox"),
+                 QJsonValue("INBOX"));
+        QVERIFY(m_daemon.decide(inbox, {{"decision", "reject"}, {"comment", "not the inbox"}}));
+        QJsonObject spam;
+        QTRY_VERIFY_WITH_TIMEOUT((spam = pendingOf("agent.tool_call", "purge_mailbox"),
+                                  !spam.isEmpty() && spam.value("id") != inbox.value("id")),
+                                 60000);
+        QVERIFY(m_daemon.decide(spam, {{"decision", "approve"}}));
+        const QJsonObject out = finish(run);
+        const QList<QJsonObject> ran = readJsonLines(run.mailLog());
+        QCOMPARE(ran.size(), 1);
+        QCOMPARE(ran[0].value("tool").toString(), QStringLiteral("purge_mailbox"));
+        QCOMPARE(ran[0].value("mailbox").toString(), QStringLiteral("Spam"));
+        QVERIFY(run.model.wasTold("not the inbox"));
+        QCOMPARE(out.value("final").toString(), QStringLiteral("The inbox is clean."));
+    }
+
     // The reviewer's edit changes which tool runs (archive_emails -> delete_emails): the adapter
     // can only apply new arguments to the call the model made, so the call is blocked; neither
     // tool runs, and the model is told why.
@@ -251,6 +282,19 @@ private Q_SLOTS:
         const QString output = out.value("outputs").toArray().first().toString();
         QVERIFY2(output.contains("changed the tool") && output.contains("did not run"),
                  qPrintable(output));
+    }
+
+    // allowHostedTools admits tools that run at the vendor, not the SDK's local shell, patch or
+    // computer tools, which run on this machine: runWithInterlock refuses to start.
+    void localShellToolIsRefused()
+    {
+        Run run;
+        start(run, {toolStep("Listing.", "shell", {{"commands", QJsonArray{"ls"}}})},
+              m_daemon.url(), QStringLiteral("localshell"));
+        const QJsonObject out = finish(run);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        QVERIFY2(out.value("error").toString().contains("cannot gate the tool \"shell\""),
+                 qPrintable(QJsonDocument(out).toJson()));
     }
 
     // Approving the SDK's interruption by hand (plain run(), no Interlock) does not run a gated
