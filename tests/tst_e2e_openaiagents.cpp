@@ -260,6 +260,48 @@ private Q_SLOTS:
         QCOMPARE(out.value("final").toString(), QStringLiteral("The inbox is clean."));
     }
 
+    // A sub-agent used as a tool (asTool): approving the call to the sub-agent does not approve
+    // what it does; its own delete_emails calls arrive as email.delete and wait too.
+    void subAgentToolsWaitForInterlock()
+    {
+        QJsonArray many;
+        for (int i = 1; i <= 500; ++i)
+            many.append(QString("m%1").arg(i));
+        Run run;
+        start(
+            run, {toolStep("Asking the helper.", "ask_mail_helper", {{"input", "Tidy my inbox"}})},
+            m_daemon.url(), QStringLiteral("astool"), QStringLiteral("inbox-cleaner"),
+            {{"delete_emails",
+              QJsonObject{
+                  {"steps",
+                   QJsonArray{toolStep("Deleting everything.", "delete_emails",
+                                       {{"mailbox", "INBOX"}, {"message_ids", many}}),
+                              toolStep("Just one then.", "delete_emails",
+                                       {{"mailbox", "INBOX"}, {"message_ids", QJsonArray{"m1"}}})}},
+                  {"final", "Tidied."}}}});
+        const QJsonObject ask = pendingOf("agent.tool_call", "ask_mail_helper");
+        QVERIFY2(!ask.isEmpty(), "Interlock never received the call to the sub-agent");
+        QVERIFY(m_daemon.decide(ask, {{"decision", "approve"}}));
+
+        const QJsonObject bulk = pendingOf("email.delete");
+        QVERIFY2(!bulk.isEmpty(), "Interlock never received the sub-agent's delete");
+        QCOMPARE(bulk.value("payload").toObject().value("message_ids").toArray().size(), 500);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        QVERIFY(m_daemon.decide(bulk, {{"decision", "reject"}, {"comment", "never bulk-delete"}}));
+        QJsonObject one;
+        QTRY_VERIFY_WITH_TIMEOUT((one = pendingOf("email.delete"),
+                                  !one.isEmpty() && one.value("id") != bulk.value("id")),
+                                 60000);
+        QVERIFY(m_daemon.decide(one, {{"decision", "approve"}}));
+
+        const QJsonObject out = finish(run);
+        const QList<QJsonObject> ran = readJsonLines(run.mailLog());
+        QCOMPARE(ran.size(), 1);
+        QCOMPARE(ran[0].value("message_ids").toArray(), QJsonArray{"m1"});
+        QVERIFY(run.model.wasTold("never bulk-delete"));
+        QCOMPARE(out.value("final").toString(), QStringLiteral("The inbox is clean."));
+    }
+
     // The reviewer's edit changes which tool runs (archive_emails -> delete_emails): the adapter
     // can only apply new arguments to the call the model made, so the call is blocked; neither
     // tool runs, and the model is told why.

@@ -11,7 +11,8 @@
 //      arguments (the reviewer's, after an edit). A call that reaches `invoke` without an Interlock
 //      approval (someone approved the interruption by hand, or ran `run()` without this module)
 //      is refused, not run. Inside runWithInterlock the same gate is applied to every tool the SDK
-//      lists for any agent on each turn (Agent.getAllTools): MCP tools (agent.mcpServers) too.
+//      lists for any agent on each turn (Agent.getAllTools): MCP tools (agent.mcpServers) and the
+//      tools of agents used as tools (agent.asTool), whose calls come back as interruptions.
 //   2. runWithInterlock(agent, input, options) runs the agent; for every interruption it submits
 //      the tool call to Interlock and waits: approve → state.approve; edit → state.approve, and
 //      `invoke` substitutes the edited arguments (the SDK refuses a rewritten rawItem) and tells
@@ -45,17 +46,21 @@ const GATED = Symbol.for('interlock.gated');
 const PATCHED = Symbol.for('interlock.getAllTools');
 
 // The Interlock run a piece of code belongs to ({approvals, allowHostedTools}). The SDK calls a
-// tool's invoke and an MCP server's tool list inside the run() that runWithInterlock started, so
-// they see it; outside of it there is none.
+// tool's invoke, an MCP server's tool list and a sub-agent's run (agent.asTool) inside the run()
+// that runWithInterlock started, so they all see it; outside of it there is none.
 const scope = new AsyncLocalStorage();
 
-// Decisions Interlock made, by tool call id, waiting for `invoke`.
+// Decisions Interlock made, by tool call id, waiting for `invoke`. `used` keeps the calls that
+// already ran, so that an approved sub-agent call (asTool) can be resumed after the run stopped
+// on its own tools' calls: the SDK invokes it again with details.resumeState.
 class Approvals {
-  constructor() { this.byCall = new Map(); }
+  constructor() { this.byCall = new Map(); this.used = new Map(); }
   set(callId, entry) { this.byCall.set(callId, entry); }
-  take(callId) {
+  take(callId, details) {
     const e = this.byCall.get(callId);
     this.byCall.delete(callId);
+    if (e) this.used.set(callId, e);
+    else if (details && details.resumeState) return this.used.get(callId);
     return e;
   }
 }
@@ -101,7 +106,7 @@ function wrapTool(tool) {
   tool.invoke = async (runContext, input, details) => {
     const callId = callIdOf(details);
     const run = scope.getStore();
-    const decision = callId && run ? run.approvals.take(callId) : undefined;
+    const decision = callId && run ? run.approvals.take(callId, details) : undefined;
     if (!decision) return `Interlock: this call of ${tool.name} was not approved through Interlock, so it did not run.`;
     if (decision.input !== input) return `Interlock: the arguments of ${tool.name} changed after the approval, so it did not run.`;
     if (!decision.edited) return invoke(runContext, input, details);
@@ -113,8 +118,8 @@ function wrapTool(tool) {
   tool[GATED] = true;
 }
 
-// Gates the tools the SDK is about to offer the model: every function tool (MCP tools are
-// function tools too) waits for Interlock. Tools that run on this
+// Gates the tools the SDK is about to offer the model: every function tool (MCP tools and
+// sub-agents used as tools are function tools too) waits for Interlock. Tools that run on this
 // machine outside of a function tool (shell, apply_patch, computer) and a tool search (it loads
 // tools past this list) are refused; other hosted tools run on the vendor's side and are refused
 // unless allowHostedTools is true.
@@ -132,7 +137,8 @@ function gateTools(tools, agentName, allowHostedTools) {
 }
 
 // Every agent run inside runWithInterlock has its tools gated when the SDK lists them
-// (Agent.getAllTools, called each turn): MCP tools too, which the SDK builds anew on each turn.
+// (Agent.getAllTools, called each turn): MCP tools, which the SDK builds anew on each turn, and
+// the tools of an agent used as a tool, which the SDK runs with its own run().
 function gateAgentClass(Agent) {
   const proto = Agent && Agent.prototype;
   if (!proto || typeof proto.getAllTools !== 'function')

@@ -2,7 +2,7 @@
 // (chat completions on loopback), its tools manage a fake mailbox. The only Interlock line is the
 // call to runWithInterlock instead of run. Used by tests/tst_e2e_openaiagents.cpp.
 //
-//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass|mcp|localshell] [--agent NAME]
+//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass|mcp|astool] [--agent NAME]
 //
 // Each tool execution appends one JSON line to --mail-log. The final output and the tool outputs
 // the model saw are printed as one JSON object on stdout.
@@ -10,6 +10,8 @@
 // gate must still refuse to run the tools (they were not approved through Interlock).
 // --mode mcp adds an MCP server (the SDK's MCPServer interface, in process, as MCPServerStdio
 // wraps one) whose tool purge_mailbox the SDK lists anew on each turn.
+// --mode astool gives the agent only a sub-agent used as a tool (ask_mail_helper = mail-helper,
+// which has delete_emails): the sub-agent's own calls must be decided in Interlock too.
 
 import fs from 'node:fs';
 import OpenAI from 'openai';
@@ -71,6 +73,10 @@ if (mode === 'mcp') agent.mcpServers = [mailStore];
 // adapter must refuse to run (it runs on this machine, not at the vendor); the error is printed.
 if (mode === 'localshell')
   agent.tools = [...agent.tools, sdk.shellTool({ shell: { run: async (action) => { record({ tool: 'shell', action }); return { output: [] }; } } })];
+if (mode === 'astool') {
+  const helper = new sdk.Agent({ name: 'mail-helper', instructions: 'You help with mail.', model: 'fake-model', tools: [deleteEmails] });
+  agent.tools = [helper.asTool({ toolName: 'ask_mail_helper', toolDescription: 'Ask the mail helper.' })];
+}
 
 let result;
 if (mode === 'bypass') {
