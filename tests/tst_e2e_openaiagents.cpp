@@ -55,11 +55,14 @@ private:
 
     void start(Run &run, const QJsonArray &steps, const QUrl &interlock,
                const QString &mode = QStringLiteral("interlock"),
-               const QString &agent = QStringLiteral("inbox-cleaner"))
+               const QString &agent = QStringLiteral("inbox-cleaner"),
+               const QJsonObject &byTool = {})
     {
         QString error;
-        QVERIFY2(run.model.start({{"steps", steps}, {"final", "The inbox is clean."}}, &error),
-                 qPrintable(error));
+        QVERIFY2(
+            run.model.start(
+                {{"steps", steps}, {"final", "The inbox is clean."}, {"by_tool", byTool}}, &error),
+            qPrintable(error));
         QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
         for (const QString &name : e.keys())
             if (name.startsWith(QLatin1String("INTERLOCK_")) ||
@@ -83,13 +86,16 @@ private:
         return QJsonDocument::fromJson(run.process.readAllStandardOutput()).object();
     }
 
-    QJsonObject pendingOf(const QString &kind)
+    // A pending action of `kind` (and, when given, for the tool `tool` of agent.tool_call).
+    QJsonObject pendingOf(const QString &kind, const QString &tool = {})
     {
         QJsonObject found;
         (void)QTest::qWaitFor(
             [&] {
                 for (const QJsonValue &v : m_daemon.waitForActions(0))
-                    if (v.toObject().value("kind").toString() == kind)
+                    if (v.toObject().value("kind").toString() == kind &&
+                        (tool.isEmpty() ||
+                         v.toObject().value("payload").toObject().value("tool").toString() == tool))
                         found = v.toObject();
                 return !found.isEmpty();
             },
@@ -224,6 +230,113 @@ private Q_SLOTS:
         QVERIFY(readJsonLines(run.mailLog()).isEmpty());
         QVERIFY(run.model.wasTold("Interlock could not be asked"));
         QVERIFY(out.value("outputs").toArray().first().toString().contains("fail closed"));
+    }
+
+    // Tools of the agent's MCP servers (the SDK lists them anew on each turn) wait for Interlock
+    // like function tools: a rejected purge_mailbox does not run, an approved one does.
+    void mcpToolsWaitForInterlock()
+    {
+        Run run;
+        start(run,
+              {toolStep("Purging.", "purge_mailbox", {{"mailbox", "INBOX"}}),
+               toolStep("Spam then.", "purge_mailbox", {{"mailbox", "Spam"}})},
+              m_daemon.url(), QStringLiteral("mcp"));
+        const QJsonObject inbox = pendingOf("agent.tool_call", "purge_mailbox");
+        QVERIFY2(!inbox.isEmpty(), "Interlock never received the MCP tool call");
+        QCOMPARE(inbox.value("payload").toObject().value("arguments").toObject().value("mailbox"),
+                 QJsonValue("INBOX"));
+        QVERIFY(m_daemon.decide(inbox, {{"decision", "reject"}, {"comment", "not the inbox"}}));
+        QJsonObject spam;
+        QTRY_VERIFY_WITH_TIMEOUT((spam = pendingOf("agent.tool_call", "purge_mailbox"),
+                                  !spam.isEmpty() && spam.value("id") != inbox.value("id")),
+                                 60000);
+        QVERIFY(m_daemon.decide(spam, {{"decision", "approve"}}));
+        const QJsonObject out = finish(run);
+        const QList<QJsonObject> ran = readJsonLines(run.mailLog());
+        QCOMPARE(ran.size(), 1);
+        QCOMPARE(ran[0].value("tool").toString(), QStringLiteral("purge_mailbox"));
+        QCOMPARE(ran[0].value("mailbox").toString(), QStringLiteral("Spam"));
+        QVERIFY(run.model.wasTold("not the inbox"));
+        QCOMPARE(out.value("final").toString(), QStringLiteral("The inbox is clean."));
+    }
+
+    // A sub-agent used as a tool (asTool): approving the call to the sub-agent does not approve
+    // what it does; its own delete_emails calls arrive as email.delete and wait too.
+    void subAgentToolsWaitForInterlock()
+    {
+        QJsonArray many;
+        for (int i = 1; i <= 500; ++i)
+            many.append(QString("m%1").arg(i));
+        Run run;
+        start(
+            run, {toolStep("Asking the helper.", "ask_mail_helper", {{"input", "Tidy my inbox"}})},
+            m_daemon.url(), QStringLiteral("astool"), QStringLiteral("inbox-cleaner"),
+            {{"delete_emails",
+              QJsonObject{
+                  {"steps",
+                   QJsonArray{toolStep("Deleting everything.", "delete_emails",
+                                       {{"mailbox", "INBOX"}, {"message_ids", many}}),
+                              toolStep("Just one then.", "delete_emails",
+                                       {{"mailbox", "INBOX"}, {"message_ids", QJsonArray{"m1"}}})}},
+                  {"final", "Tidied."}}}});
+        const QJsonObject ask = pendingOf("agent.tool_call", "ask_mail_helper");
+        QVERIFY2(!ask.isEmpty(), "Interlock never received the call to the sub-agent");
+        QVERIFY(m_daemon.decide(ask, {{"decision", "approve"}}));
+
+        const QJsonObject bulk = pendingOf("email.delete");
+        QVERIFY2(!bulk.isEmpty(), "Interlock never received the sub-agent's delete");
+        QCOMPARE(bulk.value("payload").toObject().value("message_ids").toArray().size(), 500);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        QVERIFY(m_daemon.decide(bulk, {{"decision", "reject"}, {"comment", "never bulk-delete"}}));
+        QJsonObject one;
+        QTRY_VERIFY_WITH_TIMEOUT((one = pendingOf("email.delete"),
+                                  !one.isEmpty() && one.value("id") != bulk.value("id")),
+                                 60000);
+        QVERIFY(m_daemon.decide(one, {{"decision", "approve"}}));
+
+        const QJsonObject out = finish(run);
+        const QList<QJsonObject> ran = readJsonLines(run.mailLog());
+        QCOMPARE(ran.size(), 1);
+        QCOMPARE(ran[0].value("message_ids").toArray(), QJsonArray{"m1"});
+        QVERIFY(run.model.wasTold("never bulk-delete"));
+        QCOMPARE(out.value("final").toString(), QStringLiteral("The inbox is clean."));
+    }
+
+    // The reviewer's edit changes which tool runs (archive_emails -> delete_emails): the adapter
+    // can only apply new arguments to the call the model made, so the call is blocked; neither
+    // tool runs, and the model is told why.
+    void editOfTheToolBlocksTheCall()
+    {
+        Run run;
+        start(run, {toolStep("Archiving.", "archive_emails", {{"message_ids", QJsonArray{"m3"}}})},
+              m_daemon.url());
+        const QJsonObject archive = pendingOf("agent.tool_call", "archive_emails");
+        QVERIFY(!archive.isEmpty());
+        QJsonObject edited = archive.value("payload").toObject();
+        edited.insert("tool", "delete_emails");
+        edited.insert("arguments",
+                      QJsonObject{{"mailbox", "INBOX"}, {"message_ids", QJsonArray{"m3"}}});
+        QVERIFY(m_daemon.decide(
+            archive,
+            {{"decision", "edit"}, {"payload", edited}, {"comment", "delete it instead"}}));
+        const QJsonObject out = finish(run);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        const QString output = out.value("outputs").toArray().first().toString();
+        QVERIFY2(output.contains("changed the tool") && output.contains("did not run"),
+                 qPrintable(output));
+    }
+
+    // allowHostedTools admits tools that run at the vendor, not the SDK's local shell, patch or
+    // computer tools, which run on this machine: runWithInterlock refuses to start.
+    void localShellToolIsRefused()
+    {
+        Run run;
+        start(run, {toolStep("Listing.", "shell", {{"commands", QJsonArray{"ls"}}})},
+              m_daemon.url(), QStringLiteral("localshell"));
+        const QJsonObject out = finish(run);
+        QVERIFY(readJsonLines(run.mailLog()).isEmpty());
+        QVERIFY2(out.value("error").toString().contains("cannot gate the tool \"shell\""),
+                 qPrintable(QJsonDocument(out).toJson()));
     }
 
     // Approving the SDK's interruption by hand (plain run(), no Interlock) does not run a gated

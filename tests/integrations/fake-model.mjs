@@ -14,6 +14,9 @@
 //   {"steps": [ {"text"?: "…", "tools": [{"name": "Bash", "input": {"command": "…"}}]},
 //               {"text": "Done."} ]}
 // Step N answers a conversation with N tool results; past the last step the model says "Done.".
+// A conversation that offers a tool named in "by_tool" ({"delete_emails": {"steps": […], "final":
+// "…"}}) is answered from that script instead: a sub-agent's own conversation (an agent used as a
+// tool by another) gets its own steps.
 // A request without tools (titles, summaries, safety checks the agent runs on a small model) is
 // answered with plain text: "side" in the scenario, or "none".
 //
@@ -40,10 +43,13 @@ function log(entry) {
   if (logFile) fs.appendFileSync(logFile, JSON.stringify({ at: new Date().toISOString(), ...entry }) + '\n');
 }
 
-// The scripted step for a conversation that already holds `results` tool results.
-function stepFor(results) {
-  const steps = scenario.steps || [];
-  return results < steps.length ? steps[results] : { text: scenario.final || 'Done.' };
+// The scripted step for a conversation that already holds `results` tool results and offers `tools`.
+function stepFor(results, tools) {
+  const names = (tools || []).map((t) => (t && (t.name || (t.function && t.function.name))) || '');
+  const byTool = scenario.by_tool || {};
+  const script = names.map((n) => Object.prototype.hasOwnProperty.call(byTool, n) && byTool[n]).find(Boolean) || scenario;
+  const steps = script.steps || [];
+  return results < steps.length ? steps[results] : { text: script.final || scenario.final || 'Done.' };
 }
 
 // ---- Anthropic Messages API -------------------------------------------------------------
@@ -59,7 +65,7 @@ function countToolResults(messages) {
 function anthropicContent(body) {
   const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
   if (!hasTools) return { content: [{ type: 'text', text: scenario.side || 'none' }], stop: 'end_turn' };
-  const step = stepFor(countToolResults(body.messages));
+  const step = stepFor(countToolResults(body.messages), body.tools);
   const content = [];
   if (step.text) content.push({ type: 'text', text: step.text });
   for (const tool of step.tools || []) {
@@ -113,7 +119,7 @@ function countChatToolResults(messages) {
 function chatChoice(body) {
   const hasTools = Array.isArray(body.tools) && body.tools.length > 0;
   if (!hasTools) return { message: { role: 'assistant', content: scenario.side || 'none' }, finish: 'stop' };
-  const step = stepFor(countChatToolResults(body.messages));
+  const step = stepFor(countChatToolResults(body.messages), body.tools);
   const calls = (step.tools || []).map((tool) => {
     toolUseCounter += 1;
     return { id: `call_fake${String(toolUseCounter).padStart(6, '0')}`, type: 'function',

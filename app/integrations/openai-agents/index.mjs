@@ -10,20 +10,25 @@
 //      tool's `invoke` so that it runs only a call Interlock approved, with exactly the approved
 //      arguments (the reviewer's, after an edit). A call that reaches `invoke` without an Interlock
 //      approval (someone approved the interruption by hand, or ran `run()` without this module)
-//      is refused, not run.
+//      is refused, not run. Inside runWithInterlock the same gate is applied to every tool the SDK
+//      lists for any agent on each turn (Agent.getAllTools): MCP tools (agent.mcpServers) and the
+//      tools of agents used as tools (agent.asTool), whose calls come back as interruptions.
 //   2. runWithInterlock(agent, input, options) runs the agent; for every interruption it submits
 //      the tool call to Interlock and waits: approve → state.approve; edit → state.approve, and
 //      `invoke` substitutes the edited arguments (the SDK refuses a rewritten rawItem) and tells
-//      the model what the reviewer changed; reject, kill, timeout, any error → state.reject with
-//      the reason as the message the model sees. Then it resumes with run(agent, state) until
-//      the run has no interruption left.
+//      the model what the reviewer changed; an edit of anything else (the tool) cannot be applied
+//      and blocks the call; reject, kill, timeout, any error → state.reject with the reason as the
+//      message the model sees. Then it resumes with run(agent, state) until the run has no
+//      interruption left.
 //   3. Tracing is switched off (setTracingDisabled(true)) unless options.tracing is true: the SDK
 //      otherwise exports traces, tool arguments included, to the vendor.
 //
 // Limits (docs/integrations-openai-agents.md): hosted tools that run on the vendor's side
 // (web search, file search, code interpreter) are not function tools and cannot be gated here;
-// gateAllTools refuses an agent that has them unless options.allowHostedTools is true.
+// they are refused unless options.allowHostedTools is true. Tools that run on this machine without
+// being function tools (shell, apply_patch, computer) and a tool search are always refused.
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { InterlockClient } from '../js/interlock-client.mjs';
@@ -38,14 +43,24 @@ async function loadSdk(options) {
 }
 
 const GATED = Symbol.for('interlock.gated');
+const PATCHED = Symbol.for('interlock.getAllTools');
 
-// Decisions Interlock made, by tool call id, waiting for `invoke`.
+// The Interlock run a piece of code belongs to ({approvals, allowHostedTools}). The SDK calls a
+// tool's invoke, an MCP server's tool list and a sub-agent's run (agent.asTool) inside the run()
+// that runWithInterlock started, so they all see it; outside of it there is none.
+const scope = new AsyncLocalStorage();
+
+// Decisions Interlock made, by tool call id, waiting for `invoke`. `used` keeps the calls that
+// already ran, so that an approved sub-agent call (asTool) can be resumed after the run stopped
+// on its own tools' calls: the SDK invokes it again with details.resumeState.
 class Approvals {
-  constructor() { this.byCall = new Map(); }
+  constructor() { this.byCall = new Map(); this.used = new Map(); }
   set(callId, entry) { this.byCall.set(callId, entry); }
-  take(callId) {
+  take(callId, details) {
     const e = this.byCall.get(callId);
     this.byCall.delete(callId);
+    if (e) this.used.set(callId, e);
+    else if (details && details.resumeState) return this.used.get(callId);
     return e;
   }
 }
@@ -75,13 +90,23 @@ function toAction(toolName, argumentsText, agentName, kinds = {}) {
   };
 }
 
-function wrapTool(tool, approvals) {
+// What an edit of `agent.tool_call {tool, arguments}` changed besides `arguments`: only the
+// arguments can be applied to the call the model made; a changed tool (or any other field) would
+// otherwise run the original tool, so such an edit blocks the call.
+function notApplicable(payload, toolName) {
+  if (payload.tool !== String(toolName)) return `the tool (${String(payload.tool).slice(0, 120)} instead of ${toolName})`;
+  const other = Object.keys(payload).filter((k) => k !== 'tool' && k !== 'arguments');
+  return other.length ? `fields other than arguments (${other.join(', ').slice(0, 200)})` : '';
+}
+
+function wrapTool(tool) {
   if (tool[GATED]) return;
   const invoke = tool.invoke.bind(tool);
   tool.needsApproval = async () => true;
   tool.invoke = async (runContext, input, details) => {
     const callId = callIdOf(details);
-    const decision = callId ? approvals.take(callId) : undefined;
+    const run = scope.getStore();
+    const decision = callId && run ? run.approvals.take(callId, details) : undefined;
     if (!decision) return `Interlock: this call of ${tool.name} was not approved through Interlock, so it did not run.`;
     if (decision.input !== input) return `Interlock: the arguments of ${tool.name} changed after the approval, so it did not run.`;
     if (!decision.edited) return invoke(runContext, input, details);
@@ -93,33 +118,73 @@ function wrapTool(tool, approvals) {
   tool[GATED] = true;
 }
 
-// Gates every function tool of `agent` and of the agents reachable through its handoffs.
+// Gates the tools the SDK is about to offer the model: every function tool (MCP tools and
+// sub-agents used as tools are function tools too) waits for Interlock. Tools that run on this
+// machine outside of a function tool (shell, apply_patch, computer) and a tool search (it loads
+// tools past this list) are refused; other hosted tools run on the vendor's side and are refused
+// unless allowHostedTools is true.
+function gateTools(tools, agentName, allowHostedTools) {
+  for (const tool of tools || []) {
+    if (tool.type === 'function') { wrapTool(tool); continue; }
+    const name = tool.name || tool.type;
+    const search = tool.providerData && tool.providerData.type === 'tool_search';
+    if (tool.type === 'hosted_tool' && !search && allowHostedTools) continue;
+    throw new Error(tool.type === 'hosted_tool' && !search
+      ? `Interlock cannot gate the hosted tool "${name}" of agent ${agentName}; remove it or pass allowHostedTools: true`
+      : `Interlock cannot gate the tool "${name}" (${search ? 'tool search' : tool.type}) of agent ${agentName}; remove it`);
+  }
+  return tools;
+}
+
+// Every agent run inside runWithInterlock has its tools gated when the SDK lists them
+// (Agent.getAllTools, called each turn): MCP tools, which the SDK builds anew on each turn, and
+// the tools of an agent used as a tool, which the SDK runs with its own run().
+function gateAgentClass(Agent) {
+  const proto = Agent && Agent.prototype;
+  if (!proto || typeof proto.getAllTools !== 'function')
+    throw new Error('Interlock: this @openai/agents has no Agent.getAllTools; its tools cannot be gated');
+  if (proto[PATCHED]) return;
+  const getAllTools = proto.getAllTools;
+  proto.getAllTools = async function (...args) {
+    const tools = await getAllTools.apply(this, args);
+    const run = scope.getStore();
+    return run ? gateTools(tools, this.name, run.allowHostedTools) : tools;
+  };
+  Object.defineProperty(proto, PATCHED, { value: true });
+}
+
+// Gates every function tool of `agent` and of the agents reachable through its handoffs, and
+// refuses tools that cannot be gated. An agent whose own getAllTools replaces the SDK's is
+// refused: its MCP tools would not pass through the gate.
 export function gateAllTools(agent, options = {}) {
-  const approvals = options.approvals || agent[GATED] || new Approvals();
   const seen = new Set();
   const visit = (a) => {
     if (!a || seen.has(a)) return;
     seen.add(a);
-    for (const tool of a.tools || []) {
-      if (tool.type === 'function') wrapTool(tool, approvals);
-      else if (!options.allowHostedTools)
-        throw new Error(`Interlock cannot gate the hosted tool "${tool.name || tool.type}" of agent ${a.name}; ` +
-                        'remove it or pass allowHostedTools: true');
-    }
-    if (!a[GATED]) Object.defineProperty(a, GATED, { value: approvals, enumerable: false });
+    if (options.sdk && a.getAllTools !== options.sdk.Agent.prototype.getAllTools)
+      throw new Error(`Interlock: agent ${a.name} has its own getAllTools; its tools cannot be gated`);
+    gateTools(a.tools, a.name, options.allowHostedTools);
+    if (!a[GATED]) Object.defineProperty(a, GATED, { value: true, enumerable: false });
     for (const h of a.handoffs || []) visit(h.agent || h);
   };
   visit(agent);
-  return approvals;
 }
 
 // run() with every tool call decided in Interlock. options: {client | url, token, sessionToken,
 // agent (name), deadlineMs}, runOptions (passed to run()), tracing (default false),
 // maxRounds (default 100), kinds (tool name → Interlock kind, see toAction), sdk (the application's `import * as sdk from '@openai/agents'`).
 export async function runWithInterlock(agent, input, options = {}) {
-  const { run, setTracingDisabled } = await loadSdk(options);
+  const sdk = await loadSdk(options);
+  const { run, setTracingDisabled } = sdk;
   if (!options.tracing) setTracingDisabled(true);
-  const approvals = gateAllTools(agent, options);
+  gateAgentClass(sdk.Agent);
+  gateAllTools(agent, { ...options, sdk });
+  const approvals = new Approvals();
+  return scope.run({ approvals, allowHostedTools: Boolean(options.allowHostedTools) },
+                   () => decideAll(run, agent, input, approvals, options));
+}
+
+async function decideAll(run, agent, input, approvals, options) {
   const client = options.client || new InterlockClient({
     url: options.url, token: options.token, sessionToken: options.sessionToken,
     agent: options.agent || agent.name || 'openai-agents', deadlineMs: options.deadlineMs,
@@ -136,6 +201,12 @@ export async function runWithInterlock(agent, input, options = {}) {
       const verdict = await client.gate(action, { idempotencyKey: callId ? `openai-agents:${callId}` : undefined });
       if (verdict.allow && callId) {
         const edited = !verdict.edited ? undefined : direct ? verdict.payload : verdict.payload && verdict.payload.arguments;
+        const unapplied = verdict.edited && !direct && notApplicable(verdict.payload, toolName);
+        if (unapplied) {
+          result.state.reject(item, { message: `Interlock: the reviewer's edit changed ${unapplied}, which this adapter cannot apply; ` +
+                                               `the call did not run.${verdict.comment ? ` Reviewer's note: ${verdict.comment}` : ''}` });
+          continue;
+        }
         if (verdict.edited && (!edited || typeof edited !== 'object' || Array.isArray(edited))) {
           result.state.reject(item, { message: 'Interlock: the reviewer\'s edit has no arguments object; the call did not run.' });
           continue;

@@ -2,12 +2,16 @@
 // (chat completions on loopback), its tools manage a fake mailbox. The only Interlock line is the
 // call to runWithInterlock instead of run. Used by tests/tst_e2e_openaiagents.cpp.
 //
-//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass] [--agent NAME]
+//   node openai-agents-run.mjs --model-port N --mail-log FILE [--mode interlock|bypass|mcp|astool] [--agent NAME]
 //
 // Each tool execution appends one JSON line to --mail-log. The final output and the tool outputs
 // the model saw are printed as one JSON object on stdout.
 // --mode bypass runs the gated agent with plain run() and approves every interruption by hand: the
 // gate must still refuse to run the tools (they were not approved through Interlock).
+// --mode mcp adds an MCP server (the SDK's MCPServer interface, in process, as MCPServerStdio
+// wraps one) whose tool purge_mailbox the SDK lists anew on each turn.
+// --mode astool gives the agent only a sub-agent used as a tool (ask_mail_helper = mail-helper,
+// which has delete_emails): the sub-agent's own calls must be decided in Interlock too.
 
 import fs from 'node:fs';
 import OpenAI from 'openai';
@@ -52,6 +56,28 @@ const agent = new sdk.Agent({
   tools: [deleteEmails, archiveEmails],
 });
 
+const mailStore = {
+  name: 'mailstore', cacheToolsList: false,
+  async connect() {}, async close() {}, async invalidateToolsCache() {},
+  async listTools() {
+    return [{ name: 'purge_mailbox', description: 'Delete every message of a mailbox.',
+              inputSchema: { type: 'object', properties: { mailbox: { type: 'string' } }, required: ['mailbox'], additionalProperties: false } }];
+  },
+  async callTool(name, toolArgs) {
+    record({ tool: name, ...toolArgs });
+    return [{ type: 'text', text: `purged ${toolArgs.mailbox}` }];
+  },
+};
+if (mode === 'mcp') agent.mcpServers = [mailStore];
+// --mode localshell adds the SDK's shellTool with a local shell and passes allowHostedTools: the
+// adapter must refuse to run (it runs on this machine, not at the vendor); the error is printed.
+if (mode === 'localshell')
+  agent.tools = [...agent.tools, sdk.shellTool({ shell: { run: async (action) => { record({ tool: 'shell', action }); return { output: [] }; } } })];
+if (mode === 'astool') {
+  const helper = new sdk.Agent({ name: 'mail-helper', instructions: 'You help with mail.', model: 'fake-model', tools: [deleteEmails] });
+  agent.tools = [helper.asTool({ toolName: 'ask_mail_helper', toolDescription: 'Ask the mail helper.' })];
+}
+
 let result;
 if (mode === 'bypass') {
   gateAllTools(agent);
@@ -61,7 +87,13 @@ if (mode === 'bypass') {
     result = await sdk.run(agent, result.state);
   }
 } else {
-  result = await runWithInterlock(agent, 'Clean up my inbox.', { sdk, agent: args.get('--agent') || 'inbox-cleaner', kinds: { delete_emails: 'email.delete' } });
+  try {
+    result = await runWithInterlock(agent, 'Clean up my inbox.', { sdk, agent: args.get('--agent') || 'inbox-cleaner',
+                                    kinds: { delete_emails: 'email.delete' }, allowHostedTools: mode === 'localshell' });
+  } catch (error) {
+    process.stdout.write(`${JSON.stringify({ error: String(error && error.message) })}\n`);
+    process.exit(0);
+  }
 }
 const outputs = (result.newItems || [])
   .filter((i) => i.type === 'tool_call_output_item')
