@@ -41,15 +41,34 @@ QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
     return view;
 }
 
-void ActionService::markDelivered(const QString &id)
+bool ActionService::markDelivered(const QString &id)
 {
     QJsonObject action = m_store.action(id).value_or(QJsonObject());
     if (action.isEmpty() || !action.value(QStringLiteral("delivered_at")).isNull())
-        return;
+        return false;
     action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
-    write(action, transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
-                             QStringLiteral("session:") + str(action, QStringLiteral("session_id")),
-                             action));
+    return write(action,
+                 transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
+                            QStringLiteral("session:") + str(action, QStringLiteral("session_id")),
+                            action));
+}
+
+QJsonObject ActionService::deliverDecision(const QString &id, ApiError *error)
+{
+    bool undelivered = false;
+    QJsonObject view = decisionView(id, &undelivered);
+    // Claimed before the answer leaves (the version's compare-and-swap, so of two servers
+    // delivering at once one wins), and the answer is held until the claim is durable: an
+    // approval is handed out once.
+    if (!undelivered || markDelivered(id))
+        return view;
+    const QJsonObject now = m_store.action(id).value_or(QJsonObject());
+    if (!now.value(QStringLiteral("delivered_at")).isNull()) {
+        view.insert(QStringLiteral("delivered_before"), true); // another server had it first
+        return view;
+    }
+    *error = storeError(m_store.lastFailure(), QStringLiteral("The decision's delivery"));
+    return {};
 }
 
 ActionService::Outcome ActionService::receipt(const Principal &who, const QString &id,

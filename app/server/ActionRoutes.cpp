@@ -171,10 +171,11 @@ void addActionRoutes(Router &router, ApiContext &api)
                    if (ApiError e = readWait(req, api.limits, &waitMs); e.isError())
                        return reply->sendError(e);
                    auto respond = [&api, id](HttpReply &out) {
-                       bool undelivered = false;
-                       out.sendJson(200, api.actions.decisionView(id, &undelivered));
-                       if (undelivered)
-                           api.actions.markDelivered(id);
+                       ApiError error;
+                       const QJsonObject view = api.actions.deliverDecision(id, &error);
+                       if (error.isError())
+                           return out.sendError(error);
+                       out.sendJson(200, view);
                    };
                    if (waitMs > 0 && ActionService::isPending(r.action)) {
                        api.hub.park(QStringLiteral("action:") + id, std::move(reply), waitMs,

@@ -46,9 +46,13 @@ public:
     // up): `cancelled`, with `withdrawn: {at, reason}`. 409 once decided.
     Outcome withdraw(const Principal &who, const QString &id, const QJsonObject &body);
     // The agent's view of the decision. *undelivered is set when it carries a decision that was
-    // never fetched before: answer the agent first, then call markDelivered().
+    // never fetched before.
     QJsonObject decisionView(const QString &id, bool *undelivered);
-    void markDelivered(const QString &id);
+    // The view for the agent's fetch, its first delivery recorded first (delivered_before says
+    // whether another fetch had it); an error when that record cannot be written, so a decision
+    // is never handed out without it.
+    QJsonObject deliverDecision(const QString &id, ApiError *error);
+    bool markDelivered(const QString &id); // false: delivered before, or not written
 
     // Policies consulted around submissions and decisions (SafetyGuard); not owned, may be null.
     void setGuard(ActionGuard *guard) { m_guard = guard; }
