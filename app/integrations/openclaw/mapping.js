@@ -44,6 +44,17 @@ const unknownKeys = (params, known) => Object.keys(params).filter((k) => !has(kn
 const badTypes = (params, known) => Object.keys(params).filter((k) => has(known, k) && !known[k](params[k]));
 const names = (keys) => keys.map((k) => `\`${k}\``).join(', ');
 
+// Where a message goes and what it says, as shown in `channel` and `text`, and the parameters they
+// are read from (OpenClaw's message tool: `channel` + `target`; sessions_send: `sessionKey`).
+const CHANNEL_KEYS = ['channel', 'target', 'to', 'sessionKey'];
+const TEXT_KEYS = ['message', 'text', 'content'];
+function messageFields(p) {
+  const channelKeys = CHANNEL_KEYS.filter((k) => str(p[k]));
+  const textKey = TEXT_KEYS.find((k) => str(p[k]));
+  return { channel: channelKeys.map((k) => p[k]).join(' '), channelKeys,
+           text: textKey ? p[textKey] : '', textKey };
+}
+
 // {kind, title, summary?, target?, payload} for one call, or {refusal} when the call cannot be
 // shown faithfully (then it is blocked without asking anyone). The payload holds everything that
 // runs: for `exec` every parameter, for `write` path and content, for every other tool OpenClaw's
@@ -84,10 +95,10 @@ export function toAction(toolName, params, context = {}) {
              summary: `write tool call${who}`, payload };
   }
   if (tool === 'message' || tool === 'sessions_send') {
-    const channel = str(p.channel) || str(p.target) || str(p.to) || str(p.sessionKey) || '';
-    const text = str(p.message) || str(p.text) || str(p.content) || '';
+    const { channel, text } = messageFields(p);
     return { kind: 'message.post', title: `OpenClaw sends a message${channel ? ` to ${clip(channel)}` : ''}`,
-             summary: `${tool} tool call${who}: edit \`params\` to change what is sent`,
+             summary: `${tool} tool call${who}: \`text\` and \`channel\` are read from \`params\`; an edit of either ` +
+                      'is written back there (or the call is blocked)',
              payload: { channel, text, tool, params: p } };
   }
   return { kind: 'openclaw.tool_call', title: `OpenClaw calls ${clip(tool)}`,
@@ -133,5 +144,40 @@ export function paramsFromPayload(toolName, originalParams, action, approved) {
     return { params: replacing(p, out) };
   }
   if (!isObject(approved.params)) return { refusal: 'the approved payload has no `params` object' };
+  if (action.kind === 'message.post') {
+    const extra = Object.keys(approved).filter((k) => !['channel', 'text', 'tool', 'params'].includes(k));
+    if (extra.length) return { refusal: `the approved payload has ${names(extra)}, which cannot be sent` };
+    const shown = action.payload;
+    if (approved.tool !== shown.tool)
+      return { refusal: `the reviewer changed the tool from \`${shown.tool}\` to \`${approved.tool}\`: not sent` };
+    const out = { ...approved.params };
+    // `text` and `channel` are read from parameters (messageFields). A reviewer's edit of them
+    // that the edited params do not already say is written back to the one parameter it was read
+    // from; when that parameter was edited to something else too, or there is no single one, the
+    // call is blocked.
+    const from = messageFields(p);
+    if (approved.text !== shown.text && messageFields(out).text !== approved.text) {
+      if (!isStr(approved.text)) return { refusal: 'the approved `text` is not a string' };
+      const key = from.textKey || 'message';
+      if (out[key] !== p[key])
+        return { refusal: `the reviewer edited both \`text\` and \`params.${key}\` differently: not sent` };
+      out[key] = approved.text;
+    }
+    if (approved.channel !== shown.channel && messageFields(out).channel !== approved.channel) {
+      if (from.channelKeys.length !== 1) {
+        const read = from.channelKeys.length ? names(from.channelKeys.map((k) => `params.${k}`)) : 'no parameter';
+        return { refusal: `the reviewer edited \`channel\`, which is read from ${read}; edit those in \`params\` instead: not sent` };
+      }
+      const key = from.channelKeys[0];
+      if (out[key] !== p[key])
+        return { refusal: `the reviewer edited both \`channel\` and \`params.${key}\` differently: not sent` };
+      out[key] = approved.channel;
+    }
+    // What runs must read back as what was approved.
+    const runs = messageFields(out);
+    if (runs.text !== approved.text || runs.channel !== approved.channel)
+      return { refusal: 'the approved `text`/`channel` do not match the approved `params`; edit `params`: not sent' };
+    return { params: replacing(p, out) };
+  }
   return { params: replacing(p, approved.params) };
 }

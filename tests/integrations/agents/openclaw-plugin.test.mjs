@@ -185,3 +185,46 @@ test('exec: an edit that removes a parameter removes it (OpenClaw merges returne
   assert.equal((await handler(call)).block, true);
   await srv.close();
 });
+
+// F11: the reviewer corrected the message's `text`; the plugin sent the original.
+test('message: an edit of text or channel is what is sent; an edit that cannot be written back blocks', async () => {
+  let edit;
+  const srv = await fakeInterlock({ decide: (action) => ({ status: 'approved', decision: { kind: 'edit' }, payload: edit(action.payload), comment: 'fixed' }) });
+  const { handler, persist } = createHandler({ env: env(srv.url), log: quiet });
+  const wrong = 'Fix: grant read on payments-data to all-engineering.';
+  const fixed = 'CORRECTION: do NOT widen the permissions; ask security first.';
+  const call = { toolName: 'message', toolCallId: 'm1', params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong } };
+  edit = (p) => ({ ...p, text: fixed });
+  const out = await handler(call);
+  assert.deepEqual(out, { params: { action: 'send', channel: 'slack', target: '#eng-all', message: fixed } });
+  const submit = srv.requests.find((r) => r.url === '/v1/actions');
+  assert.equal(submit.body.payload.channel, 'slack #eng-all', 'the recipient is shown, not only the channel kind');
+  assert.match(persist({ toolCallId: 'm1', message: { content: 'sent' } }).message.content[0].text, /CORRECTION/);
+  // The same edit made in text and params runs; made in params alone, `text` still shows the
+  // wrong message (what was scored and approved), so it blocks; both made differently block.
+  edit = (p) => ({ ...p, text: fixed, params: { ...p.params, message: fixed } });
+  assert.equal((await handler({ ...call, toolCallId: 'm2' })).params.message, fixed);
+  edit = (p) => ({ ...p, params: { ...p.params, message: fixed } });
+  assert.match((await handler({ ...call, toolCallId: 'm2b' })).blockReason, /do not match the approved `params`/);
+  edit = (p) => ({ ...p, text: fixed, params: { ...p.params, message: 'something else' } });
+  assert.match((await handler({ ...call, toolCallId: 'm3' })).blockReason, /both `text` and `params.message`/);
+  // `channel` here is read from channel and target: the reviewer is told to edit params.
+  edit = (p) => ({ ...p, channel: 'slack #security' });
+  assert.match((await handler({ ...call, toolCallId: 'm4' })).blockReason, /edit those in `params`/);
+  edit = (p) => ({ ...p, params: { ...p.params, target: '#security' }, channel: 'slack #security' });
+  assert.equal((await handler({ ...call, toolCallId: 'm5' })).params.target, '#security');
+  edit = (p) => ({ ...p, params: { ...p.params, target: '#security' } });
+  assert.equal((await handler({ ...call, toolCallId: 'm6' })).block, true, 'shown channel and params disagree');
+  // sessions_send: the channel is the session key alone, so its edit is written back.
+  edit = (p) => ({ ...p, channel: 'agent:main:other', text: 'hello' });
+  assert.deepEqual(await handler({ toolName: 'sessions_send', toolCallId: 'm7', params: { sessionKey: 'agent:main:x', message: 'hi' } }),
+                   { params: { sessionKey: 'agent:main:other', message: 'hello' } });
+  edit = (p) => ({ ...p, tool: 'message' });
+  assert.match((await handler({ toolName: 'sessions_send', toolCallId: 'm8', params: { sessionKey: 'k', message: 'hi' } })).blockReason,
+               /changed the tool/);
+  // A parameter the reviewer removes from params does not apply.
+  edit = (p) => ({ ...p, params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong } });
+  assert.deepEqual(await handler({ ...call, toolCallId: 'm9', params: { ...call.params, media: '/etc/passwd' } }),
+                   { params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong, media: undefined } });
+  await srv.close();
+});
