@@ -102,7 +102,7 @@ export function toAction(toolName, params, context = {}) {
              payload: { channel, text, tool, params: p } };
   }
   return { kind: 'openclaw.tool_call', title: `OpenClaw calls ${clip(tool)}`,
-           summary: `${tool} tool call${who}: edit \`params\` to change what runs`,
+           summary: `${tool} tool call${who}: edit \`params\` to change what runs (the tool cannot be changed)`,
            payload: { tool, params: p } };
 }
 
@@ -143,13 +143,14 @@ export function paramsFromPayload(toolName, originalParams, action, approved) {
     else out.path = approved.path;
     return { params: replacing(p, out) };
   }
+  if (approved.tool !== action.payload.tool)
+    return { refusal: `the reviewer changed the tool from \`${action.payload.tool}\` to \`${approved.tool}\`; ` +
+                      'a tool call cannot become another tool: not run' };
   if (!isObject(approved.params)) return { refusal: 'the approved payload has no `params` object' };
   if (action.kind === 'message.post') {
     const extra = Object.keys(approved).filter((k) => !['channel', 'text', 'tool', 'params'].includes(k));
     if (extra.length) return { refusal: `the approved payload has ${names(extra)}, which cannot be sent` };
     const shown = action.payload;
-    if (approved.tool !== shown.tool)
-      return { refusal: `the reviewer changed the tool from \`${shown.tool}\` to \`${approved.tool}\`: not sent` };
     const out = { ...approved.params };
     // `text` and `channel` are read from parameters (messageFields). A reviewer's edit of them
     // that the edited params do not already say is written back to the one parameter it was read
@@ -179,5 +180,7 @@ export function paramsFromPayload(toolName, originalParams, action, approved) {
       return { refusal: 'the approved `text`/`channel` do not match the approved `params`; edit `params`: not sent' };
     return { params: replacing(p, out) };
   }
+  const extra = Object.keys(approved).filter((k) => k !== 'tool' && k !== 'params');
+  if (extra.length) return { refusal: `the approved payload has ${names(extra)}, which the tool call cannot take` };
   return { params: replacing(p, approved.params) };
 }

@@ -228,3 +228,20 @@ test('message: an edit of text or channel is what is sent; an edit that cannot b
                    { params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong, media: undefined } });
   await srv.close();
 });
+
+// F12 (OpenClaw variant): an edit of `tool` ran the original tool with the edited params.
+test('any other tool: an edit that changes the tool or adds a field blocks; params run as edited', async () => {
+  let edit;
+  const srv = await fakeInterlock({ decide: (action) => ({ status: 'approved', decision: { kind: 'edit' }, payload: edit(action.payload) }) });
+  const { handler } = createHandler({ env: env(srv.url), log: quiet });
+  const call = { toolName: 'delete_emails', toolCallId: 't1', params: { ids: ['m1', 'm2', 'm3'] } };
+  edit = (p) => ({ ...p, tool: 'archive_emails' });
+  const out = await handler(call);
+  assert.equal(out.block, true, 'the original tool must not run');
+  assert.match(out.blockReason, /changed the tool from `delete_emails` to `archive_emails`/);
+  edit = (p) => ({ ...p, note: 'x' });
+  assert.equal((await handler({ ...call, toolCallId: 't2' })).block, true);
+  edit = (p) => ({ ...p, params: { ids: ['m1'] } });
+  assert.deepEqual(await handler({ ...call, toolCallId: 't3' }), { params: { ids: ['m1'] } });
+  await srv.close();
+});
