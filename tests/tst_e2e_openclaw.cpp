@@ -28,6 +28,11 @@ QJsonObject execStep(const QString &text, const QString &command)
                                              {"input", QJsonObject{{"command", command}}}}}}};
 }
 
+QJsonObject execStep(const QString &text, const QJsonObject &input)
+{
+    return {{"text", text}, {"tools", QJsonArray{QJsonObject{{"name", "exec"}, {"input", input}}}}};
+}
+
 bool writeFile(const QString &path, const QByteArray &data)
 {
     QDir().mkpath(QFileInfo(path).absolutePath());
@@ -260,6 +265,61 @@ private Q_SLOTS:
         QCOMPARE(after.value("decision").toObject().value("kind").toString(),
                  QStringLiteral("edit"));
         QVERIFY(!m_daemon.action(single.value("id").toString()).value("delivered_at").isNull());
+    }
+
+    // The folder the reviewer sees is the folder the command runs in (F06). OpenClaw's exec reads
+    // `workdir` and ignores `cwd`, so a call with `cwd` is blocked before anyone is asked (it
+    // once showed the cwd and ran `rm -f ./*.txt` in the workspace); a `workdir` is shown as the
+    // action's `cwd` and applies; and a parameter the reviewer's edit removes does not apply,
+    // although OpenClaw merges a hook's params over the original ones.
+    void execRunsWhereTheReviewerSaw()
+    {
+        Run run;
+        const QString scratch = run.dir.filePath("scratch");
+        QVERIFY(writeFile(run.dir.filePath("ws/important.txt"), "keep\n"));
+        QVERIFY(writeFile(run.dir.filePath("ws/keep.tmp"), "keep\n"));
+        QVERIFY(writeFile(scratch + "/junk.txt", "junk\n"));
+        QVERIFY(writeFile(scratch + "/junk.tmp", "junk\n"));
+        startOpenClaw(run,
+                      {execStep("Cleaning the scratch folder.",
+                                QJsonObject{{"command", "rm -f ./*.txt"}, {"cwd", scratch}}),
+                       execStep("With workdir then.",
+                                QJsonObject{{"command", "rm -f ./*.tmp"}, {"workdir", scratch}}),
+                       execStep("A marker.", QJsonObject{{"command", "touch marker-edited"},
+                                                         {"workdir", scratch},
+                                                         {"timeoutSeconds", 0}})},
+                      m_daemon.url());
+
+        const QJsonObject tmp = pendingCommand("rm -f");
+        QVERIFY2(!tmp.isEmpty(), "Interlock never received the exec with workdir");
+        QCOMPARE(tmp.value("payload").toObject(),
+                 QJsonObject({{"command", "rm -f ./*.tmp"}, {"cwd", scratch}}));
+        QVERIFY(m_daemon.decide(tmp, {{"decision", "approve"}}));
+
+        const QJsonObject marker = pendingCommand("marker-edited");
+        QVERIFY2(!marker.isEmpty(), "Interlock never received the marker exec");
+        QCOMPARE(
+            marker.value("payload").toObject(),
+            QJsonObject(
+                {{"command", "touch marker-edited"}, {"cwd", scratch}, {"timeoutSeconds", 0}}));
+        // The reviewer removes the folder (the default folder, the workspace, applies) and the
+        // lifted time limit.
+        const QJsonObject edited{{"command", "touch marker-edited"}};
+        QVERIFY(m_daemon.decide(marker, {{"decision", "edit"}, {"payload", edited}}));
+        finish(run);
+
+        QVERIFY2(run.model.wasTold("workdir"),
+                 "the model was not told why the cwd call was blocked");
+        QVERIFY2(QFile::exists(run.dir.filePath("ws/important.txt")),
+                 "rm -f ./*.txt ran in the workspace");
+        QVERIFY2(QFile::exists(scratch + "/junk.txt"), "the blocked call ran");
+        QVERIFY2(!QFile::exists(scratch + "/junk.tmp"),
+                 "the approved call did not run in its workdir");
+        QVERIFY(QFile::exists(run.dir.filePath("ws/keep.tmp")));
+        QVERIFY2(QFile::exists(run.dir.filePath("ws/marker-edited")),
+                 "the edit that removed the workdir did not run in the workspace");
+        QVERIFY2(!QFile::exists(scratch + "/marker-edited"),
+                 "the workdir the reviewer removed still applied");
     }
 
     // The incident's end: a bulk deletion was approved and is running (the CLI in a process

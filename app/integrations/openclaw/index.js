@@ -11,7 +11,7 @@
 // the plugin's own value. Docs: docs/integrations-openclaw.md.
 
 import { InterlockClient } from '../js/interlock-client.mjs';
-import { DEFAULT_READ_ONLY_TOOLS, paramsFromEdit, toAction } from './mapping.js';
+import { DEFAULT_READ_ONLY_TOOLS, paramsFromPayload, toAction } from './mapping.js';
 
 export const HOOK_TIMEOUT_MS = 600_000; // OpenClaw's upper limit for a hook budget
 export const DEFAULT_DEADLINE_MS = 590_000; // leaves the plugin 10 s to answer before that
@@ -40,17 +40,23 @@ export function createHandler(options = {}) {
       if (toolName && readOnly.has(toolName)) return undefined;
       const params = event && event.params && typeof event.params === 'object' ? event.params : {};
       const action = toAction(toolName, params, ctx);
+      if (action.refusal) return block(action.refusal);
       const runId = (event && event.runId) || ctx.runId || '';
       const callId = (event && event.toolCallId) || '';
       const key = callId ? `openclaw:${ctx.sessionId || ''}:${runId}:${callId}`.slice(0, 200) : undefined;
       const verdict = await client.gate(action, { idempotencyKey: key, deadlineMs, signal: ctx.abortSignal });
       if (!verdict.allow) return block(verdict.reason);
-      // Approved as shown: hand back exactly the parameters the reviewer saw. The plugin runs last
-      // (lowest priority) and OpenClaw keeps the last returned params, so no other plugin's
-      // rewrite can slip in after the approval.
-      if (!verdict.edited) return { params };
-      const edited = paramsFromEdit(toolName, params, action, verdict.payload);
-      if (!edited) return block('the reviewer\'s edit does not fit this tool call: not run');
+      // What runs is built from the approved payload alone: the one shown, or the reviewer's edit.
+      // The plugin runs last (lowest priority) and OpenClaw keeps the last returned params, so no
+      // other plugin's rewrite can slip in after the approval; parameters the payload does not
+      // hold are returned as undefined, since OpenClaw merges the returned params over its own.
+      const approved = paramsFromPayload(toolName, params, action, verdict.edited ? verdict.payload : action.payload);
+      if (approved.refusal) {
+        return block(verdict.edited ? `the reviewer's edit cannot be run as approved (${approved.refusal}): not run`
+                                    : `${approved.refusal}: not run`);
+      }
+      if (!verdict.edited) return { params: approved.params };
+      const edited = approved.params;
       log(`interlock: ${toolName} runs with the reviewer's edit${verdict.comment ? ` (${verdict.comment})` : ''}`);
       if (callId) {
         if (editNotes.size >= 1000) editNotes.delete(editNotes.keys().next().value);

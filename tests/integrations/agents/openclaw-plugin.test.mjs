@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHandler } from '../../../app/integrations/openclaw/index.js';
-import { paramsFromEdit, toAction } from '../../../app/integrations/openclaw/mapping.js';
+import { paramsFromPayload, toAction } from '../../../app/integrations/openclaw/mapping.js';
 
 // A fake Interlock: `decide(action)` returns the decision body (or null: stay pending).
 async function fakeInterlock({ decide = () => null, sessionStatus = 201, submitStatus = 201, submitBody } = {}) {
@@ -28,7 +28,7 @@ async function fakeInterlock({ decide = () => null, sessionStatus = 201, submitS
       }
       const m = req.url.match(/^\/v1\/actions\/(act_\d+)\/decision/);
       if (m) {
-        const action = requests.find((r) => r.url === '/v1/actions' && r.body).body;
+        const action = requests.filter((r) => r.url === '/v1/actions' && r.body)[Number(m[1].slice(4)) - 1].body;
         const d = decide(action, m[1]);
         if (d === null) { setTimeout(() => send(200, { status: 'pending' }), 200); return undefined; }
         return typeof d === 'object' && d.httpStatus ? send(d.httpStatus, d.body) : send(200, d);
@@ -42,17 +42,17 @@ async function fakeInterlock({ decide = () => null, sessionStatus = 201, submitS
 }
 
 const env = (url, extra = {}) => ({ INTERLOCK_URL: url, INTERLOCK_TOKEN: 'ilk_agent', ...extra });
-const exec = (command) => ({ toolName: 'exec', params: { command, workdir: '/tmp', timeout: 30 }, toolCallId: 'c1', runId: 'r1' });
+const exec = (command) => ({ toolName: 'exec', params: { command, workdir: '/tmp', timeoutSeconds: 30 }, toolCallId: 'c1', runId: 'r1' });
 const quiet = () => {};
 
 test('approve runs exactly the parameters the reviewer saw', async () => {
   const srv = await fakeInterlock({ decide: () => ({ status: 'approved', decision: { kind: 'approve' } }) });
   const { handler } = createHandler({ env: env(srv.url), log: quiet });
   const out = await handler(exec('gog gmail trash m1'), { sessionId: 's' });
-  assert.deepEqual(out, { params: { command: 'gog gmail trash m1', workdir: '/tmp', timeout: 30 } });
+  assert.deepEqual(out, { params: { command: 'gog gmail trash m1', workdir: '/tmp', timeoutSeconds: 30 } });
   const submit = srv.requests.find((r) => r.url === '/v1/actions');
   assert.equal(submit.body.kind, 'shell.exec');
-  assert.deepEqual(submit.body.payload, { command: 'gog gmail trash m1', cwd: '/tmp' });
+  assert.deepEqual(submit.body.payload, { command: 'gog gmail trash m1', cwd: '/tmp', timeoutSeconds: 30 });
   assert.equal(submit.auth, 'Bearer ilk_session');
   await srv.close();
 });
@@ -62,7 +62,7 @@ test('edit runs the reviewer\'s command; reject blocks with the reason', async (
   const srv = await fakeInterlock({ decide: () => verdict });
   const { handler, persist } = createHandler({ env: env(srv.url), log: quiet });
   assert.deepEqual(await handler(exec('gog gmail batch delete m1')),
-                   { params: { command: 'gog gmail batch modify m1 --add ARCHIVE', workdir: '/tmp', timeout: 30 } });
+                   { params: { command: 'gog gmail batch modify m1 --add ARCHIVE', workdir: '/tmp', timeoutSeconds: undefined } });
   // The model is told about the edit in front of the tool result, once.
   const persisted = persist({ toolCallId: 'c1', message: { role: 'toolResult', content: [{ type: 'text', text: 'ok' }] } });
   assert.match(persisted.message.content[0].text, /a reviewer edited this exec call.*gog gmail batch modify m1 --add ARCHIVE.*archive/);
@@ -144,19 +144,104 @@ test('mapping: exec, write, messages and unknown tools; edits map back or refuse
   assert.equal(msg.payload.text, 'hi');
   const other = toAction('browser', { url: 'x' });
   assert.equal(other.kind, 'openclaw.tool_call');
-  assert.deepEqual(paramsFromEdit('browser', { url: 'x' }, other, { tool: 'browser', params: { url: 'y' } }), { url: 'y' });
-  assert.equal(paramsFromEdit('browser', {}, other, { tool: 'browser' }), null);
-  assert.equal(paramsFromEdit('exec', { command: 'a' }, { kind: 'shell.exec' }, { command: '' }), null);
+  assert.deepEqual(paramsFromPayload('browser', { url: 'x' }, other, { tool: 'browser', params: { url: 'y' } }).params, { url: 'y' });
+  assert.ok(paramsFromPayload('browser', {}, other, { tool: 'browser' }).refusal);
+  const ls = toAction('exec', { command: 'a' });
+  assert.ok(paramsFromPayload('exec', { command: 'a' }, ls, { command: '' }).refusal);
 });
 
-test('a long multi-line command keeps a valid one-line title and the whole payload', async () => {
+// F06: the reviewer saw `cwd` (which OpenClaw's exec ignores) while the command ran in the
+// workspace; `node`, `timeoutSeconds`, `pty` were never shown but applied.
+test('exec: every parameter is shown and what runs is built from the payload; a parameter exec does not take blocks', async () => {
   const srv = await fakeInterlock({ decide: () => ({ status: 'approved', decision: { kind: 'approve' } }) });
   const { handler } = createHandler({ env: env(srv.url), log: quiet });
-  const command = `gog gmail batch delete ${Array.from({ length: 800 }, (_, i) => `m${i}`).join(' ')}\necho done\u2028😀`;
-  await handler({ toolName: 'exec', params: { command } });
-  const submit = srv.requests.find((r) => r.url === '/v1/actions').body;
-  assert.ok(submit.title.length <= 200, String(submit.title.length));
-  assert.doesNotMatch(submit.title, /[\n\u2028]/);
-  assert.equal(submit.payload.command, command);
+  const blocked = await handler({ toolName: 'exec', toolCallId: 'c1', params: { command: 'rm -f ./*.txt', cwd: '/tmp/scratch' } });
+  assert.equal(blocked.block, true, 'a cwd OpenClaw ignores must not be shown as the folder');
+  assert.match(blocked.blockReason, /`cwd`.*workdir/);
+  assert.equal(srv.requests.length, 0, 'blocked before anyone is asked');
+  const hidden = { command: 'df -h', host: 'node', node: 'prod-db-1', timeoutSeconds: 0, pty: true, workdir: '' };
+  const out = await handler({ toolName: 'exec', toolCallId: 'c2', params: hidden }, { workspaceDir: '/home/a/ws' });
+  const submit = srv.requests.find((r) => r.url === '/v1/actions');
+  assert.deepEqual(submit.body.payload, { command: 'df -h', host: 'node', node: 'prod-db-1', timeoutSeconds: 0, pty: true });
+  assert.match(submit.body.summary, /default folder \(the agent workspace \/home\/a\/ws\).*on node prod-db-1/);
+  assert.deepEqual(out, { params: { command: 'df -h', host: 'node', node: 'prod-db-1', timeoutSeconds: 0, pty: true, workdir: undefined } });
+  assert.equal((await handler({ toolName: 'exec', toolCallId: 'c3', params: { command: 'ls', pty: 'yes' } })).block, true);
+  assert.equal((await handler({ toolName: 'write', toolCallId: 'c4', params: { path: 'a', content: 'b', append: true } })).block, true);
+  await srv.close();
+});
+
+test('exec: an edit that removes a parameter removes it (OpenClaw merges returned params over its own); an unknown field blocks', async () => {
+  let payload;
+  const srv = await fakeInterlock({ decide: () => ({ status: 'approved', decision: { kind: 'edit' }, payload }) });
+  const { handler } = createHandler({ env: env(srv.url), log: quiet });
+  const call = { toolName: 'exec', toolCallId: 'c1', params: { command: 'ls', workdir: '/srv', node: 'prod-db-1', elevated: true } };
+  payload = { command: 'ls -l', cwd: '/tmp' };
+  assert.deepEqual(await handler(call), { params: { command: 'ls -l', workdir: '/tmp', node: undefined, elevated: undefined } });
+  payload = { command: 'ls', cwd: '/tmp', workdir: '/srv' };
+  assert.equal((await handler(call)).block, true, 'workdir beside cwd: which one applies is not what was shown');
+  payload = { command: 'ls', shell: 'zsh' };
+  assert.match((await handler(call)).blockReason, /reviewer's edit cannot be run.*`shell`/);
+  payload = { command: 'ls', timeoutSeconds: 'never' };
+  assert.equal((await handler(call)).block, true);
+  await srv.close();
+});
+
+// F11: the reviewer corrected the message's `text`; the plugin sent the original.
+test('message: an edit of text or channel is what is sent; an edit that cannot be written back blocks', async () => {
+  let edit;
+  const srv = await fakeInterlock({ decide: (action) => ({ status: 'approved', decision: { kind: 'edit' }, payload: edit(action.payload), comment: 'fixed' }) });
+  const { handler, persist } = createHandler({ env: env(srv.url), log: quiet });
+  const wrong = 'Fix: grant read on payments-data to all-engineering.';
+  const fixed = 'CORRECTION: do NOT widen the permissions; ask security first.';
+  const call = { toolName: 'message', toolCallId: 'm1', params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong } };
+  edit = (p) => ({ ...p, text: fixed });
+  const out = await handler(call);
+  assert.deepEqual(out, { params: { action: 'send', channel: 'slack', target: '#eng-all', message: fixed } });
+  const submit = srv.requests.find((r) => r.url === '/v1/actions');
+  assert.equal(submit.body.payload.channel, 'slack #eng-all', 'the recipient is shown, not only the channel kind');
+  assert.match(persist({ toolCallId: 'm1', message: { content: 'sent' } }).message.content[0].text, /CORRECTION/);
+  // The same edit made in text and params runs; made in params alone, `text` still shows the
+  // wrong message (what was scored and approved), so it blocks; both made differently block.
+  edit = (p) => ({ ...p, text: fixed, params: { ...p.params, message: fixed } });
+  assert.equal((await handler({ ...call, toolCallId: 'm2' })).params.message, fixed);
+  edit = (p) => ({ ...p, params: { ...p.params, message: fixed } });
+  assert.match((await handler({ ...call, toolCallId: 'm2b' })).blockReason, /do not match the approved `params`/);
+  edit = (p) => ({ ...p, text: fixed, params: { ...p.params, message: 'something else' } });
+  assert.match((await handler({ ...call, toolCallId: 'm3' })).blockReason, /both `text` and `params.message`/);
+  // `channel` here is read from channel and target: the reviewer is told to edit params.
+  edit = (p) => ({ ...p, channel: 'slack #security' });
+  assert.match((await handler({ ...call, toolCallId: 'm4' })).blockReason, /edit those in `params`/);
+  edit = (p) => ({ ...p, params: { ...p.params, target: '#security' }, channel: 'slack #security' });
+  assert.equal((await handler({ ...call, toolCallId: 'm5' })).params.target, '#security');
+  edit = (p) => ({ ...p, params: { ...p.params, target: '#security' } });
+  assert.equal((await handler({ ...call, toolCallId: 'm6' })).block, true, 'shown channel and params disagree');
+  // sessions_send: the channel is the session key alone, so its edit is written back.
+  edit = (p) => ({ ...p, channel: 'agent:main:other', text: 'hello' });
+  assert.deepEqual(await handler({ toolName: 'sessions_send', toolCallId: 'm7', params: { sessionKey: 'agent:main:x', message: 'hi' } }),
+                   { params: { sessionKey: 'agent:main:other', message: 'hello' } });
+  edit = (p) => ({ ...p, tool: 'message' });
+  assert.match((await handler({ toolName: 'sessions_send', toolCallId: 'm8', params: { sessionKey: 'k', message: 'hi' } })).blockReason,
+               /changed the tool/);
+  // A parameter the reviewer removes from params does not apply.
+  edit = (p) => ({ ...p, params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong } });
+  assert.deepEqual(await handler({ ...call, toolCallId: 'm9', params: { ...call.params, media: '/etc/passwd' } }),
+                   { params: { action: 'send', channel: 'slack', target: '#eng-all', message: wrong, media: undefined } });
+  await srv.close();
+});
+
+// F12 (OpenClaw variant): an edit of `tool` ran the original tool with the edited params.
+test('any other tool: an edit that changes the tool or adds a field blocks; params run as edited', async () => {
+  let edit;
+  const srv = await fakeInterlock({ decide: (action) => ({ status: 'approved', decision: { kind: 'edit' }, payload: edit(action.payload) }) });
+  const { handler } = createHandler({ env: env(srv.url), log: quiet });
+  const call = { toolName: 'delete_emails', toolCallId: 't1', params: { ids: ['m1', 'm2', 'm3'] } };
+  edit = (p) => ({ ...p, tool: 'archive_emails' });
+  const out = await handler(call);
+  assert.equal(out.block, true, 'the original tool must not run');
+  assert.match(out.blockReason, /changed the tool from `delete_emails` to `archive_emails`/);
+  edit = (p) => ({ ...p, note: 'x' });
+  assert.equal((await handler({ ...call, toolCallId: 't2' })).block, true);
+  edit = (p) => ({ ...p, params: { ids: ['m1'] } });
+  assert.deepEqual(await handler({ ...call, toolCallId: 't3' }), { params: { ids: ['m1'] } });
   await srv.close();
 });
