@@ -391,18 +391,21 @@ MailDeletion MailDeletion::fromCommand(const QString &command)
     if (command.contains(QLatin1String("googleapis.com")) ||
         command.contains(QLatin1String("graph.microsoft.com"))) {
         // curl against the Gmail or Graph API: method, URL and data from the command line.
-        static const QRegularExpression method(QStringLiteral("(?:-X|--request)\\s*['\"]?(\\w+)"));
-        static const QRegularExpression data(
-            QStringLiteral("(?:-d|--data(?:-raw|-binary|-ascii)?)\\s*(?:'([^']*)'|\"((?:[^\"\\\\]|"
-                           "\\\\.)*)\"|(\\S+))"));
-        static const QRegularExpression url(QStringLiteral("https?://[^\\s'\"]+"));
-        const QRegularExpressionMatch dm = data.match(command);
-        const QString body = dm.captured(1) + dm.captured(2) + dm.captured(3);
-        QString verb = method.match(command).captured(1);
+        // FastRegex: a search that gives up is counted (the risk engine then fails closed); the
+        // double-quoted body is matched possessively (Qt's own regex ran out of stack on a body
+        // of 3,000 ids and found no body at all).
+        static const FastRegex method(QStringLiteral("(?:-X|--request)\\s*['\"]?(\\w+)"));
+        static const FastRegex data(QStringLiteral(
+            "(?:-d|--data(?:-raw|-binary|-ascii)?)\\s*+(?:'([^']*+)'|\"((?:[^\"\\\\]++|"
+            "\\\\.)*+)\"|(\\S++))"));
+        static const FastRegex url(QStringLiteral("https?://[^\\s'\"]++"));
+        const FastRegex::Match dm = data.search(command);
+        const QString body = dm.group(command, 1) + dm.group(command, 2) + dm.group(command, 3);
+        QString verb = method.search(command).group(command, 1);
         if (verb.isEmpty())
             verb = body.isEmpty() ? QStringLiteral("GET") : QStringLiteral("POST");
-        for (auto it = url.globalMatch(command); it.hasNext();) {
-            const MailDeletion h = fromHttp(verb, it.next().captured(0), body);
+        for (FastRegex::Match m = url.search(command); m; m = url.search(command, m.end())) {
+            const MailDeletion h = fromHttp(verb, m.text(command), body);
             if (h.found) {
                 d.found = true;
                 d.count += h.count;
