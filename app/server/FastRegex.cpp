@@ -24,6 +24,25 @@ pcre2_match_data_16 *threadMatchData()
     return holder.data;
 }
 
+// One JIT stack per thread, growing from 32 KiB up to 1 MiB: PCRE2's default (32 KiB on the
+// machine stack) gave up on ordinary long commands (`git checkout --` with 6,000 files), which
+// the risk engine would then rate high for nothing.
+pcre2_match_context_16 *threadMatchContext()
+{
+    struct Holder {
+        pcre2_jit_stack_16 *stack = pcre2_jit_stack_create_16(32 * 1024, 1024 * 1024, nullptr);
+        pcre2_match_context_16 *context = pcre2_match_context_create_16(nullptr);
+        Holder() { pcre2_jit_stack_assign_16(context, nullptr, stack); }
+        ~Holder()
+        {
+            pcre2_match_context_free_16(context);
+            pcre2_jit_stack_free_16(stack);
+        }
+    };
+    thread_local Holder holder;
+    return holder.context;
+}
+
 thread_local quint64 t_gaveUp = 0;
 } // namespace
 
@@ -68,7 +87,7 @@ FastRegex::Match FastRegex::search(QStringView subject, qsizetype from) const
     pcre2_match_data_16 *data = threadMatchData();
     const auto text = reinterpret_cast<PCRE2_SPTR16>(subject.utf16());
     const int rc = m_code->jit ? pcre2_jit_match_16(m_code->code, text, PCRE2_SIZE(subject.size()),
-                                                    PCRE2_SIZE(from), 0, data, nullptr)
+                                                    PCRE2_SIZE(from), 0, data, threadMatchContext())
                                : pcre2_match_16(m_code->code, text, PCRE2_SIZE(subject.size()),
                                                 PCRE2_SIZE(from), 0, data, nullptr);
     if (rc < 0) {
