@@ -154,6 +154,39 @@ private Q_SLOTS:
         QCOMPARE(timeout.exitCode, 5);
     }
 
+    // One approval runs one call (review finding 4): a second wait on an approved action, and a
+    // repeat of the same submission (key and body) with --wait, exit 4 instead of printing the
+    // payload to run again.
+    void anApprovalIsGivenToOneWait()
+    {
+        const QString token = sessionToken();
+        const QStringList again{QStringLiteral("submit"),
+                                QStringLiteral("--kind"),
+                                QStringLiteral("shell.exec"),
+                                QStringLiteral("--title"),
+                                QStringLiteral("Deploy"),
+                                QStringLiteral("--payload"),
+                                QStringLiteral(R"({"command":"./deploy"})"),
+                                QStringLiteral("--idempotency-key"),
+                                QStringLiteral("deploy-1")};
+        const QString id = ctl(again, token).out.trimmed();
+        QVERIFY(id.startsWith(QStringLiteral("act_")));
+        QCOMPARE(ctl({QStringLiteral("decide"), id, QStringLiteral("approve")},
+                     m_server->token(Role::Reviewer))
+                     .exitCode,
+                 0);
+        const Run first = ctl({QStringLiteral("wait"), id}, token);
+        QCOMPARE(first.exitCode, 0);
+        QVERIFY(first.out.contains(QStringLiteral("./deploy")));
+        const Run second = ctl({QStringLiteral("wait"), id}, token);
+        QCOMPARE(second.exitCode, 4);
+        QVERIFY2(second.err.contains(QStringLiteral("already given")), qPrintable(second.err));
+        QVERIFY(!second.out.contains(QStringLiteral("./deploy")));
+        const Run repeated = ctl(again + QStringList{QStringLiteral("--wait")}, token);
+        QCOMPARE(repeated.exitCode, 4);
+        QVERIFY(!repeated.out.contains(QStringLiteral("./deploy")));
+    }
+
     void editFromAFile()
     {
         const QString token = sessionToken();

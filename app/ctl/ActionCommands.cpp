@@ -13,6 +13,14 @@ QString shortText(QString s, int width)
     s.replace(QLatin1Char('\n'), QLatin1Char(' '));
     return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
 }
+
+QString alreadyUsed(const QString &id)
+{
+    return QStringLiteral("%1 was approved, and the approval was already given to an earlier wait "
+                          "or submission; an approval runs one call, so do not run it again "
+                          "(submit it anew)")
+        .arg(id);
+}
 } // namespace
 
 int submitCommand(const QStringList &args)
@@ -109,6 +117,11 @@ int submitCommand(const QStringList &args)
                          ? QString()
                          : QStringLiteral(" [field: %1]").arg(r.error().field)));
     const QString id = r.body.value(QStringLiteral("id")).toString();
+    if (parser.isSet(QStringLiteral("wait")) && r.headers.value("idempotent-replayed") == "true" &&
+        r.body.value(QStringLiteral("status")).toString() == QLatin1String("approved"))
+        // The same submission (key and body) was approved for an earlier run, which had its
+        // answer: one approval runs one call.
+        return fail(alreadyUsed(id), ExpiredOrCancelled);
     out(parser.isSet(QStringLiteral("json"))
             ? QString::fromUtf8(QJsonDocument(r.body).toJson(QJsonDocument::Indented))
             : id);
@@ -137,6 +150,8 @@ int waitForDecision(ApiClient &client, const QString &id, int timeoutS)
             return fail(QStringLiteral("wait failed: ") + r.describe());
         const QString status = r.body.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("approved")) {
+            if (r.body.value(QStringLiteral("delivered_before")).toBool())
+                return fail(alreadyUsed(id), ExpiredOrCancelled);
             out(QString::fromUtf8(QJsonDocument(r.body.value(QStringLiteral("payload")).toObject())
                                       .toJson(QJsonDocument::Compact)));
             return Ok;
@@ -166,7 +181,9 @@ int waitCommand(const QStringList &args)
             parser, args,
             QStringLiteral(
                 "Waits for the decision on an action (session token). Prints the approved payload "
-                "and exits 0; exits 3 when rejected, 4 when expired or cancelled, 5 on --timeout."),
+                "and exits 0; exits 3 when rejected, 4 when expired, cancelled or its approval was "
+                "already "
+                "given to another wait (an approval runs one call), 5 on --timeout."),
             &code))
         return code;
     const QStringList pos = parser.positionalArguments().mid(1);
