@@ -287,6 +287,25 @@ private Q_SLOTS:
         QTest::newRow("a digit for a letter")
             << QStringLiteral("deploy-bot") << QStringLiteral("dep1oy-bot")
             << QStringLiteral("1 U+0031 DIGIT ONE");
+        QTest::newRow("capitals") << QStringLiteral("deploy-bot") << QStringLiteral("Deploy-Bot")
+                                  << QStringLiteral("U+0044 LATIN CAPITAL LETTER D");
+        QTest::newRow("capital I for l")
+            << QStringLiteral("deploy-bot") << QStringLiteral("depIoy-bot")
+            << QStringLiteral("U+0049 LATIN CAPITAL LETTER I");
+        QTest::newRow("0 for o") << QStringLiteral("deploy-bot") << QStringLiteral("deploy-b0t")
+                                 << QStringLiteral("U+0030 DIGIT ZERO");
+        QTest::newRow("an accent")
+            << QStringLiteral("deploy-bot") << QStringLiteral("deploy-b\u00F3t")
+            << QStringLiteral("U+00F3 LATIN SMALL LETTER O WITH ACUTE");
+        QTest::newRow("a dot below")
+            << QStringLiteral("deploy-bot") << QStringLiteral("deploy-b\u1ECDt")
+            << QStringLiteral("U+1ECD LATIN SMALL LETTER O WITH DOT BELOW");
+        QTest::newRow("another separator")
+            << QStringLiteral("deploy-bot") << QStringLiteral("deploy_bot")
+            << QStringLiteral("U+005F LOW LINE");
+        QTest::newRow("a trailing dot")
+            << QStringLiteral("deploy-bot") << QStringLiteral("deploy-bot.")
+            << QStringLiteral("U+002E FULL STOP");
         QTest::newRow("rn for m") << QStringLiteral("mail-bot") << QStringLiteral("rnail-bot")
                                   << QStringLiteral("U+0072 LATIN SMALL LETTER R");
         QTest::newRow("the look-alike came first")

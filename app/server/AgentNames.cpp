@@ -23,21 +23,56 @@ const USpoofChecker *checker()
 }
 } // namespace
 
-QString agentNameSkeleton(const QString &name)
+namespace {
+QString icuSkeleton(const QString &text)
 {
-    if (name.isEmpty())
-        return {};
-    const auto *in = reinterpret_cast<const UChar *>(name.utf16());
+    const auto *in = reinterpret_cast<const UChar *>(text.utf16());
     UErrorCode status = U_ZERO_ERROR;
     const int32_t n =
-        uspoof_getSkeleton(checker(), 0, in, int32_t(name.size()), nullptr, 0, &status);
+        uspoof_getSkeleton(checker(), 0, in, int32_t(text.size()), nullptr, 0, &status);
     if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
-        return name; // no skeleton: the name stands for itself
+        return text; // no skeleton: the text stands for itself
     QString out(n, Qt::Uninitialized);
     status = U_ZERO_ERROR;
-    uspoof_getSkeleton(checker(), 0, in, int32_t(name.size()),
+    uspoof_getSkeleton(checker(), 0, in, int32_t(text.size()),
                        reinterpret_cast<UChar *>(out.data()), n, &status);
-    return U_SUCCESS(status) ? out : name;
+    return U_SUCCESS(status) ? out : text;
+}
+
+bool isSeparator(QChar c)
+{
+    return c.isSpace() || c.isPunct() || c.isSymbol();
+}
+} // namespace
+
+QString agentNameSkeleton(const QString &name)
+{
+    // What a reviewer reads past: accents (decomposed, the marks dropped), ICU's skeleton (letters
+    // of other scripts, 1 and I for l, rn for m, 0 for O), case, and which punctuation separates
+    // the words.
+    if (name.isEmpty())
+        return {};
+    QString plain;
+    for (const QChar c : name.normalized(QString::NormalizationForm_KD)) {
+        if (c.category() != QChar::Mark_NonSpacing)
+            plain += c;
+    }
+    // Twice: capitals that look like small letters (I like l) before folding, and what folding
+    // makes of the rest after it.
+    const QString folded = icuSkeleton(icuSkeleton(plain).toCaseFolded()).toCaseFolded();
+    QString key;
+    bool gap = false;
+    for (const QChar c : folded) {
+        if (isSeparator(c)) {
+            gap = !key.isEmpty();
+            continue;
+        }
+        if (gap)
+            key += QLatin1Char('-');
+        gap = false;
+        key += c;
+    }
+    return key.isEmpty() ? folded : key; // a name of punctuation alone stands for itself
 }
 
 QString lookAlikeDifference(const QString &name, const QString &other)

@@ -11,7 +11,8 @@ namespace interlock {
 // has another name's skeleton is refused (SessionService::open). Both stores keep the pairs in
 // agent_names (migration 8).
 //
-// The skeleton of an agent name (uspoof_getSkeleton); empty for an empty name.
+// The key of an agent name: accents, case and the punctuation between words folded away, then
+// ICU's skeleton (uspoof_getSkeleton). Empty for an empty name.
 QString agentNameSkeleton(const QString &name);
 
 // What sets a look-alike name apart from the one it imitates, for the refusal: the first few

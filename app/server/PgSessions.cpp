@@ -1,6 +1,7 @@
 // Session lifecycle in the PostgreSQL store: open, kill (one or all), and the end of a session.
 // Session rows are locked (FOR UPDATE) before they change, so a kill racing a kill or a
 // termination on another server is done once.
+#include "AgentNames.h"
 #include "PgSupport.h"
 
 #include "StoreSql.h"
@@ -19,7 +20,8 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
     if (!tx.open())
         return false;
     // Before the session's row: a name refused here leaves nothing written to undo.
-    if (!claimAgentName(s.agentSkeleton, s.agent))
+    if (!claimAgentName(s.agentSkeleton.isEmpty() ? agentNameSkeleton(s.agent) : s.agentSkeleton,
+                        s.agent))
         return false;
     QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO sessions(id, agent, owner, owner_claimed, opener, description, supervised, "

@@ -33,8 +33,8 @@ struct SessionRecord {
     QString status; // active | killed | terminated | ended
     bool supervised = false;
     qint64 createdAt = 0;
-    // insertSession: the agent name's skeleton (AgentNames.h), taken for this name if no other
-    // name holds it yet; written, not read back.
+    // insertSession: the agent name's skeleton (AgentNames.h; computed there when empty), taken
+    // for this name if no other name holds it yet; written, not read back.
     QString agentSkeleton;
     int pending = 0;  // filled by reads
     QJsonObject stop; // killed_at, killed_by, reason, terminated_at, exit_code, signal, reaped,
