@@ -45,6 +45,8 @@ export class InterlockClient {
     this.deadlineMs = Number(options.deadlineMs) > 0 ? Number(options.deadlineMs) : 3_600_000;
     this.requestTimeoutMs = Number(options.requestTimeoutMs) > 0 ? Number(options.requestTimeoutMs) : 15_000;
     this.killed = false; // once killed, every later call is denied without asking
+    // How long alive() trusts its last answer (read-only tools ask at most this often).
+    this.aliveCacheMs = Number(options.aliveCacheMs) >= 0 ? Number(options.aliveCacheMs) : 1000;
     this.sessionPromise = null;
     this.log = typeof options.log === 'function' ? options.log : () => {};
   }
@@ -182,6 +184,23 @@ export class InterlockClient {
       if (token && actionId) await this.withdraw(token, actionId, 'the agent side failed').catch(() => {});
       return { allow: false, reason: `Interlock could not be asked (${error && error.message ? error.message : error}): not run (fail closed)` };
     }
+  }
+
+  // For calls that need no review (read-only tools): false once the session was killed, or when
+  // Interlock cannot say (a session exists, so it could before: fail closed). Asked at most once
+  // per aliveCacheMs (1 s); before any session there is nothing to kill.
+  async alive() {
+    if (this.killed) return false;
+    if (!this.sessionToken) return true;
+    const now = Date.now();
+    if (this.aliveUntil && now < this.aliveUntil) return true;
+    try {
+      const me = await this.request('GET', '/v1/me', { token: this.sessionToken, timeoutMs: 5000 });
+      if (me.status === 403 && InterlockClient.errorCode(me) === 'session_killed') this.killed = true;
+      if (me.status !== 200) return false;
+    } catch { return false; }
+    this.aliveUntil = now + this.aliveCacheMs;
+    return true;
   }
 
   // Whether the session was killed (GET /v1/me answers 403 session_killed); remembered.

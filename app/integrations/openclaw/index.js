@@ -31,13 +31,20 @@ export function createHandler(options = {}) {
   // the model's current turn keeps the unmodified result (OpenClaw 2026.9.6 has no hook for it).
   const editNotes = new Map();
   const client = new InterlockClient({ url: options.url, agent: options.agent || 'openclaw',
-                                       owner: options.owner, deadlineMs, log, env: options.env });
+                                       owner: options.owner, deadlineMs, log, env: options.env,
+                                       aliveCacheMs: options.aliveCacheMs });
   const handler = async (event, ctx = {}) => {
     try {
       const toolName = String(event && event.toolName ? event.toolName : '');
       if (client.killed)
         return block('the Interlock session was killed (emergency stop): nothing runs any more');
-      if (toolName && readOnly.has(toolName)) return undefined;
+      if (toolName && readOnly.has(toolName)) {
+        // No review, but not after a kill: an emergency stop ends reads too (an SSH key read
+        // after the stop), whether or not a reviewed call was waiting when it came.
+        if (await client.alive()) return undefined;
+        return block(client.killed ? 'the Interlock session was killed (emergency stop): nothing runs any more'
+                                   : 'Interlock cannot say whether this session is still alive: not run (fail closed)');
+      }
       const params = event && event.params && typeof event.params === 'object' ? event.params : {};
       const action = toAction(toolName, params, ctx);
       if (action.refusal) return block(action.refusal);

@@ -105,3 +105,29 @@ test('a kill that cancels the waiting call is remembered: nothing runs after it 
   assert.match(out.reason, /killed/);
   assert.equal(client.killed, true, 'read-only tools check this before they run');
 });
+
+test('after a kill, read-only OpenClaw tools stop too, with no reviewed call waiting (review finding 3)', async () => {
+  const { createHandler } = await import('../../../app/integrations/openclaw/index.js');
+  const env = { INTERLOCK_URL: url, INTERLOCK_TOKEN: tokens.agent };
+  const { handler } = createHandler({ env, agent: 'reader', log: () => {}, aliveCacheMs: 0 });
+  const read = { toolName: 'read', params: { path: '/root/.ssh/id_rsa' }, toolCallId: 'r1', runId: 'run' };
+  assert.equal(await handler(read, { sessionId: 's' }), undefined, 'a read needs no review');
+  // A reviewed call opens the session; then the on-call person stops it while nothing waits.
+  const exec = { toolName: 'exec', params: { command: 'ls' }, toolCallId: 'c1', runId: 'run' };
+  const first = handler(exec, { sessionId: 's' });
+  const session = await (async () => {
+    for (let i = 0; i < 500; ++i) {
+      const s = (await call(tokens.oncall, 'GET', '/v1/sessions?status=active')).body.sessions.find((x) => x.agent === 'reader');
+      if (s) return s;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error('no session of reader');
+  })();
+  const pending = await pendingOf(session.id);
+  assert.equal((await approve(pending.id)).status, 200);
+  assert.equal((await first).block, undefined);
+  assert.equal((await call(tokens.oncall, 'POST', `/v1/sessions/${session.id}/kill`, { reason: 'stop' })).status, 200);
+  const after = await handler({ ...read, toolCallId: 'r2' }, { sessionId: 's' });
+  assert.equal(after.block, true);
+  assert.match(after.blockReason, /killed/);
+});
