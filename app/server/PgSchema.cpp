@@ -3,9 +3,9 @@
 // the work done. A database already at a newer version than this build knows is refused.
 #include "PgSupport.h"
 
-#include "AgentNames.h"
 #include "AuditChain.h"
 #include "SchemaVersion.h"
+#include "StoreSql.h"
 
 #include <QDateTime>
 
@@ -174,29 +174,11 @@ int pgSchemaVersion()
     return migrations().last().version;
 }
 
-// Migration 8 on a database with sessions: of two names that look alike, the one first used
-// holds the skeleton (the other's sessions stay as they are; a new session of it is refused).
 bool PgStore::holdAgentNamesInUse()
 {
-    QSqlQuery names(database());
-    names.setForwardOnly(true);
-    if (!names.exec(QStringLiteral("SELECT agent FROM sessions GROUP BY agent ORDER BY "
-                                   "min(created_at), agent")))
-        return false;
-    QStringList agents; // all read first: PostgreSQL's forward-only results end at the next query
-    while (names.next())
-        agents.append(names.value(0).toString());
-    names.finish();
-    QSqlQuery insert(database());
-    insert.prepare(
+    return storesql::holdAgentNamesInUse(
+        database(),
         QStringLiteral("INSERT INTO agent_names VALUES (?, ?) ON CONFLICT (skeleton) DO NOTHING"));
-    for (const QString &agent : agents) {
-        insert.addBindValue(agentNameSkeleton(agent));
-        insert.addBindValue(agent);
-        if (!execute(insert))
-            return false;
-    }
-    return true;
 }
 
 bool PgStore::migrate(QString *error)

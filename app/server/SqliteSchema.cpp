@@ -4,8 +4,8 @@
 // NOT EXISTS, only the missing history columns added), so they simply get recorded.
 #include "SqliteSupport.h"
 
-#include "AgentNames.h"
 #include "SchemaVersion.h"
+#include "StoreSql.h"
 
 #include <QDateTime>
 
@@ -95,27 +95,9 @@ bool SqliteStore::createAgentNames()
     if (!exec(QStringLiteral("CREATE TABLE IF NOT EXISTS agent_names (skeleton TEXT PRIMARY KEY, "
                              "agent TEXT NOT NULL)")))
         return false;
-    // The names in use before: of two that look alike, the one first used holds the skeleton
-    // (the other's sessions stay as they are; a new session of it is refused).
-    QSqlDatabase db = QSqlDatabase::database(m_connection);
-    QSqlQuery names(db);
-    names.setForwardOnly(true);
-    if (!names.exec(QStringLiteral("SELECT agent FROM sessions GROUP BY agent ORDER BY "
-                                   "min(created_at), agent")))
-        return false;
-    QStringList agents; // all read first: PostgreSQL's forward-only results end at the next query
-    while (names.next())
-        agents.append(names.value(0).toString());
-    names.finish();
-    QSqlQuery insert(db);
-    insert.prepare(QStringLiteral("INSERT OR IGNORE INTO agent_names VALUES (?, ?)"));
-    for (const QString &agent : agents) {
-        insert.addBindValue(agentNameSkeleton(agent));
-        insert.addBindValue(agent);
-        if (!insert.exec())
-            return false;
-    }
-    return true;
+    return storesql::holdAgentNamesInUse(QSqlDatabase::database(m_connection),
+                                         QStringLiteral("INSERT OR IGNORE INTO agent_names VALUES "
+                                                        "(?, ?)"));
 }
 
 bool SqliteStore::migrate(QString *error)

@@ -1,5 +1,8 @@
 #include "StoreSql.h"
 
+#include "AgentNames.h"
+
+#include <QSqlDatabase>
 #include <QSqlQuery>
 
 namespace interlock::storesql {
@@ -84,6 +87,28 @@ Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at)
                       actor,
                       at,
                       {}};
+}
+
+bool holdAgentNamesInUse(QSqlDatabase db, const QString &insertIgnoring)
+{
+    QSqlQuery names(db);
+    names.setForwardOnly(true);
+    if (!names.exec(QStringLiteral("SELECT agent FROM sessions GROUP BY agent ORDER BY "
+                                   "min(created_at), agent")))
+        return false;
+    QStringList agents; // all read first: PostgreSQL's forward-only results end at the next query
+    while (names.next())
+        agents.append(names.value(0).toString());
+    names.finish();
+    QSqlQuery insert(db);
+    insert.prepare(insertIgnoring);
+    for (const QString &agent : std::as_const(agents)) {
+        insert.addBindValue(agentNameSkeleton(agent));
+        insert.addBindValue(agent);
+        if (!insert.exec())
+            return false;
+    }
+    return true;
 }
 
 } // namespace interlock::storesql

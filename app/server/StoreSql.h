@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVariantList>
 
+class QSqlDatabase;
 class QSqlQuery;
 
 namespace interlock::storesql {
@@ -37,5 +38,11 @@ ActionPage readActionsPage(QSqlQuery &q, int limit);
 Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at);
 // Whether the kill cancels it (pending, or approved and never collected).
 bool cancelledByKill(const QJsonObject &doc);
+
+// Migration 8 on a database with sessions: every agent name in use holds its key (AgentNames.h),
+// in the order the names were first used, so of two that look alike the first keeps it (the
+// other's sessions stay as they are; a new session of it is refused). `insertIgnoring` is the
+// store's INSERT of (skeleton, agent) that does nothing on a taken skeleton.
+bool holdAgentNamesInUse(QSqlDatabase db, const QString &insertIgnoring);
 
 } // namespace interlock::storesql
