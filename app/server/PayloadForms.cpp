@@ -248,10 +248,12 @@ QStringList PayloadForms::braceExpansions(const QString &word)
         for (int g = 0; g < n; ++g) {
             const qsizetype end = text.indexOf(u',', start[g]);
             const qsizetype to = end < 0 || end > groups[g].close ? groups[g].close : end;
-            w += text.mid(at, groups[g].open - at) + text.mid(start[g], to - start[g]);
+            w += text.mid(at, groups[g].open - at);
+            w += text.mid(start[g], to - start[g]);
             at = groups[g].close + 1;
         }
-        out.append(w + text.mid(at));
+        w += text.mid(at);
+        out.append(w);
         for (int g = n - 1; g >= 0; --g) { // the last group turns fastest
             if (++pick[g] < groups[g].count) {
                 start[g] = text.indexOf(u',', start[g]) + 1;
