@@ -78,32 +78,32 @@
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="144"/>
+        <location filename="../ui/RevealedText.cpp" line="147"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="146"/>
+        <location filename="../ui/RevealedText.cpp" line="149"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="166"/>
+        <location filename="../ui/RevealedText.cpp" line="169"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="169"/>
+        <location filename="../ui/RevealedText.cpp" line="172"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="171"/>
+        <location filename="../ui/RevealedText.cpp" line="174"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="179"/>
+        <location filename="../ui/RevealedText.cpp" line="182"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -111,7 +111,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="306"/>
+        <location filename="../ui/RevealedText.cpp" line="309"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -155,201 +155,201 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="163"/>
+        <location filename="../ui/ActionDetailView.cpp" line="164"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="164"/>
+        <location filename="../ui/ActionDetailView.cpp" line="165"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="170"/>
+        <location filename="../ui/ActionDetailView.cpp" line="171"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="178"/>
+        <location filename="../ui/ActionDetailView.cpp" line="179"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="176"/>
-        <location filename="../ui/ActionDetailView.cpp" line="206"/>
-        <location filename="../ui/ActionDetailView.cpp" line="380"/>
+        <location filename="../ui/ActionDetailView.cpp" line="177"/>
+        <location filename="../ui/ActionDetailView.cpp" line="207"/>
+        <location filename="../ui/ActionDetailView.cpp" line="381"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="72"/>
+        <location filename="../ui/ActionDetailView.cpp" line="73"/>
         <source>Claimed by the server: nothing (taken as destructive and open world)</source>
         <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="78"/>
+        <location filename="../ui/ActionDetailView.cpp" line="79"/>
         <source>%1 not claimed (taken as %2)</source>
         <translation>%1 nicht behauptet (gilt als %2)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="79"/>
         <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="79"/>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="82"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="83"/>
+        <location filename="../ui/ActionDetailView.cpp" line="84"/>
         <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
         <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="84"/>
+        <location filename="../ui/ActionDetailView.cpp" line="85"/>
         <source>read-only</source>
         <translation>nur lesend</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="85"/>
+        <location filename="../ui/ActionDetailView.cpp" line="86"/>
         <source>destructive</source>
         <translation>zerstörerisch</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="86"/>
+        <location filename="../ui/ActionDetailView.cpp" line="87"/>
         <source>idempotent</source>
         <translation>idempotent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="87"/>
+        <location filename="../ui/ActionDetailView.cpp" line="88"/>
         <source>open world</source>
         <translation>offen nach außen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="120"/>
+        <location filename="../ui/ActionDetailView.cpp" line="121"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="121"/>
+        <location filename="../ui/ActionDetailView.cpp" line="122"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="124"/>
+        <location filename="../ui/ActionDetailView.cpp" line="125"/>
         <source>MCP server %1 · tool %2</source>
         <translation>MCP-Server %1 · Werkzeug %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="133"/>
+        <location filename="../ui/ActionDetailView.cpp" line="134"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="134"/>
+        <location filename="../ui/ActionDetailView.cpp" line="135"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="186"/>
+        <location filename="../ui/ActionDetailView.cpp" line="187"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="222"/>
+        <location filename="../ui/ActionDetailView.cpp" line="223"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="224"/>
+        <location filename="../ui/ActionDetailView.cpp" line="225"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="234"/>
+        <location filename="../ui/ActionDetailView.cpp" line="235"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="261"/>
+        <location filename="../ui/ActionDetailView.cpp" line="262"/>
         <source>%1 by: %2</source>
         <translation>%1 von: %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="270"/>
+        <location filename="../ui/ActionDetailView.cpp" line="271"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="305"/>
+        <location filename="../ui/ActionDetailView.cpp" line="306"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="332"/>
+        <location filename="../ui/ActionDetailView.cpp" line="333"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="337"/>
+        <location filename="../ui/ActionDetailView.cpp" line="338"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="342"/>
+        <location filename="../ui/ActionDetailView.cpp" line="343"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="350"/>
+        <location filename="../ui/ActionDetailView.cpp" line="351"/>
         <source>Arguments (from the payload)</source>
         <translation>Argumente (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="361"/>
+        <location filename="../ui/ActionDetailView.cpp" line="362"/>
         <source>What will run (before: claimed)</source>
         <translation>Was ausgeführt wird (vorher: laut Agent)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="362"/>
+        <location filename="../ui/ActionDetailView.cpp" line="363"/>
         <source>The new content is the payload&apos;s, every line of it. The &quot;before&quot; it is compared with is the agent&apos;s claim of what the file holds now: a line drawn as unchanged may be new.</source>
         <translation>Der neue Inhalt stammt aus den Nutzdaten, jede Zeile davon. Das „Vorher“, mit dem er verglichen wird, ist die Behauptung des Agenten über den jetzigen Inhalt der Datei: Eine als unverändert gezeigte Zeile kann neu sein.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="366"/>
+        <location filename="../ui/ActionDetailView.cpp" line="367"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="372"/>
+        <location filename="../ui/ActionDetailView.cpp" line="373"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="373"/>
+        <location filename="../ui/ActionDetailView.cpp" line="374"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="379"/>
+        <location filename="../ui/ActionDetailView.cpp" line="380"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
         <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="339"/>
+        <location filename="../ui/ActionDetailView.cpp" line="340"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="345"/>
+        <location filename="../ui/ActionDetailView.cpp" line="346"/>
         <source>arguments of %1 (MCP server %2)</source>
         <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
