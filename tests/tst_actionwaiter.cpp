@@ -122,7 +122,7 @@ Started startWaiter(ApiClient &client, const QString &key)
 QString pendingId(test::TestServer &s, int count)
 {
     QString id;
-    QTest::qWaitFor(
+    const bool found = QTest::qWaitFor(
         [&] {
             const QJsonArray list =
                 s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions?status=pending"))
@@ -133,7 +133,7 @@ QString pendingId(test::TestServer &s, int count)
             return !id.isEmpty();
         },
         10000);
-    return id;
+    return found ? id : QString();
 }
 } // namespace
 

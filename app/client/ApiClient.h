@@ -37,6 +37,15 @@ struct ApiResult {
         return status == 0 || status == 502 || status == 503 || status == 504;
     }
     ApiError error() const { return ApiError::fromJson(status, body); }
+    // An approval already given out: a decision view that says delivered_before, or a replayed
+    // submission (Idempotent-Replayed) whose action is approved. An approval runs one call, so
+    // whoever receives this must not run it.
+    bool approvalUsedBefore() const
+    {
+        return body.value(QStringLiteral("status")).toString() == QLatin1String("approved") &&
+               (body.value(QStringLiteral("delivered_before")).toBool() ||
+                headers.value("idempotent-replayed") == "true");
+    }
     // One line for a person: the server's message, or why the server was not reached.
     QString describe() const;
 };

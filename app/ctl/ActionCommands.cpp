@@ -117,8 +117,7 @@ int submitCommand(const QStringList &args)
                          ? QString()
                          : QStringLiteral(" [field: %1]").arg(r.error().field)));
     const QString id = r.body.value(QStringLiteral("id")).toString();
-    if (parser.isSet(QStringLiteral("wait")) && r.headers.value("idempotent-replayed") == "true" &&
-        r.body.value(QStringLiteral("status")).toString() == QLatin1String("approved"))
+    if (parser.isSet(QStringLiteral("wait")) && r.approvalUsedBefore())
         // The same submission (key and body) was approved for an earlier run, which had its
         // answer: one approval runs one call.
         return fail(alreadyUsed(id), ExpiredOrCancelled);
@@ -150,7 +149,7 @@ int waitForDecision(ApiClient &client, const QString &id, int timeoutS)
             return fail(QStringLiteral("wait failed: ") + r.describe());
         const QString status = r.body.value(QStringLiteral("status")).toString();
         if (status == QLatin1String("approved")) {
-            if (r.body.value(QStringLiteral("delivered_before")).toBool())
+            if (r.approvalUsedBefore())
                 return fail(alreadyUsed(id), ExpiredOrCancelled);
             out(QString::fromUtf8(QJsonDocument(r.body.value(QStringLiteral("payload")).toObject())
                                       .toJson(QJsonDocument::Compact)));
@@ -182,8 +181,7 @@ int waitCommand(const QStringList &args)
             QStringLiteral(
                 "Waits for the decision on an action (session token). Prints the approved payload "
                 "and exits 0; exits 3 when rejected, 4 when expired, cancelled or its approval was "
-                "already "
-                "given to another wait (an approval runs one call), 5 on --timeout."),
+                "already given to another wait (an approval runs one call), 5 on --timeout."),
             &code))
         return code;
     const QStringList pos = parser.positionalArguments().mid(1);

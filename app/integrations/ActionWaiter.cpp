@@ -172,8 +172,7 @@ void ActionWaiter::onSubmitted(const ApiResult &r)
         return finish(d);
     }
     m_actionId = r.body.value(QStringLiteral("id")).toString();
-    if (r.headers.value("idempotent-replayed") == "true" &&
-        r.body.value(kStatus).toString() == QLatin1String("approved")) {
+    if (r.approvalUsedBefore()) {
         // The same call (same id, same input) was approved for an earlier attempt, which had its
         // answer: one approval runs one call. The model sent it again, or someone replays it. (A
         // refusal is given again as it was.)
@@ -239,13 +238,14 @@ void ActionWaiter::onDecision(const ApiResult &r)
     m_unreachableSince.invalidate();
     if (r.body.value(kStatus).toString() == QLatin1String("pending"))
         return poll();
-    Decision d = fromView(r.body);
-    if (d.approved() && r.body.value(QStringLiteral("delivered_before")).toBool()) {
+    if (r.approvalUsedBefore()) {
         // Another waiter on the same action (the same call sent twice at once) had it first.
+        Decision d;
         d.outcome = Decision::Outcome::Refused;
         d.message = usedOnce();
         return finish(d);
     }
+    const Decision d = fromView(r.body);
     if (d.outcome == Decision::Outcome::Cancelled)
         return checkKilledThenFinish(d);
     finish(d);

@@ -13,10 +13,8 @@ namespace interlock {
 
 using namespace actionfields;
 
-QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
+QJsonObject ActionService::decisionView(const QJsonObject &action)
 {
-    *undelivered = false;
-    const QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
     const QString status = str(action, kStatus);
     const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
     QJsonObject view{{kStatus, status},
@@ -34,33 +32,28 @@ QJsonObject ActionService::decisionView(const QString &id, bool *undelivered)
         view.insert(QStringLiteral("payload_sha256"),
                     QString::fromLatin1(sha256Hex(canonicalJson(payload))));
     }
-    *undelivered = action.value(QStringLiteral("delivered_at")).isNull();
     // A decision is used once: an agent that fetches it a second time (the same tool call
     // replayed, or two waiters on one action) is told, and our integrations then do not run it.
-    view.insert(QStringLiteral("delivered_before"), !*undelivered);
+    view.insert(QStringLiteral("delivered_before"),
+                !action.value(QStringLiteral("delivered_at")).isNull());
     return view;
-}
-
-bool ActionService::markDelivered(const QString &id)
-{
-    QJsonObject action = m_store.action(id).value_or(QJsonObject());
-    if (action.isEmpty() || !action.value(QStringLiteral("delivered_at")).isNull())
-        return false;
-    action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
-    return write(action,
-                 transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
-                            QStringLiteral("session:") + str(action, QStringLiteral("session_id")),
-                            action));
 }
 
 QJsonObject ActionService::deliverDecision(const QString &id, ApiError *error)
 {
-    bool undelivered = false;
-    QJsonObject view = decisionView(id, &undelivered);
+    QJsonObject action = current(m_store.action(id).value_or(QJsonObject()));
+    QJsonObject view = decisionView(action);
+    const QJsonValue before = view.value(QStringLiteral("delivered_before"));
+    if (before.isUndefined() || before.toBool()) // not decided, or delivered before
+        return view;
     // Claimed before the answer leaves (the version's compare-and-swap, so of two servers
     // delivering at once one wins), and the answer is held until the claim is durable: an
     // approval is handed out once.
-    if (!undelivered || markDelivered(id))
+    action.insert(QStringLiteral("delivered_at"), toRfc3339(m_clock.nowMs()));
+    if (write(action,
+              transition(QStringLiteral("action.updated"), QStringLiteral("action.deliver"),
+                         QStringLiteral("session:") + str(action, QStringLiteral("session_id")),
+                         action)))
         return view;
     const QJsonObject now = m_store.action(id).value_or(QJsonObject());
     if (!now.value(QStringLiteral("delivered_at")).isNull()) {

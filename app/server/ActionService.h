@@ -45,14 +45,10 @@ public:
     // The agent no longer waits for its pending action (its tool call was cancelled, or it gave
     // up): `cancelled`, with `withdrawn: {at, reason}`. 409 once decided.
     Outcome withdraw(const Principal &who, const QString &id, const QJsonObject &body);
-    // The agent's view of the decision. *undelivered is set when it carries a decision that was
-    // never fetched before.
-    QJsonObject decisionView(const QString &id, bool *undelivered);
-    // The view for the agent's fetch, its first delivery recorded first (delivered_before says
-    // whether another fetch had it); an error when that record cannot be written, so a decision
-    // is never handed out without it.
+    // The agent's view of the decision (GET …/decision), for the agent's fetch, its first delivery
+    // recorded first (delivered_before says whether another fetch had it); an error when that
+    // record cannot be written, so a decision is never handed out without it.
     QJsonObject deliverDecision(const QString &id, ApiError *error);
-    bool markDelivered(const QString &id); // false: delivered before, or not written
 
     // Policies consulted around submissions and decisions (SafetyGuard); not owned, may be null.
     void setGuard(ActionGuard *guard) { m_guard = guard; }
@@ -73,6 +69,8 @@ Q_SIGNALS:
 
 private:
     QJsonObject current(QJsonObject action);
+    // {status, decision, payload, payload_sha256, comment, delivered_before (when decided)}.
+    QJsonObject decisionView(const QJsonObject &action);
     // 422 too_fast when `reviewMs` is under the policy's minimum for the action's level.
     ApiError tooFast(const QJsonObject &action, const QString &reviewer,
                      std::optional<qint64> reviewMs) const;

@@ -3,45 +3,18 @@
 #include "HiddenTextScanner.h"
 #include "core/HiddenText.h"
 
-#include <unicode/uspoof.h>
-
 namespace interlock {
 
 namespace {
-// ICU's checking functions may be called from several threads on one configured checker (the
-// API thread, and a store's migration on the thread that opens it).
-const USpoofChecker *checker()
-{
-    static const USpoofChecker *const spoof = [] {
-        UErrorCode status = U_ZERO_ERROR;
-        USpoofChecker *s = uspoof_open(&status);
-        if (U_FAILURE(status))
-            qFatal("ICU spoof checker: %s", u_errorName(status));
-        return s;
-    }();
-    return spoof;
-}
-} // namespace
-
-namespace {
-QString icuSkeleton(const QString &text)
-{
-    const auto *in = reinterpret_cast<const UChar *>(text.utf16());
-    UErrorCode status = U_ZERO_ERROR;
-    const int32_t n =
-        uspoof_getSkeleton(checker(), 0, in, int32_t(text.size()), nullptr, 0, &status);
-    if (status != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(status))
-        return text; // no skeleton: the text stands for itself
-    QString out(n, Qt::Uninitialized);
-    status = U_ZERO_ERROR;
-    uspoof_getSkeleton(checker(), 0, in, int32_t(text.size()),
-                       reinterpret_cast<UChar *>(out.data()), n, &status);
-    return U_SUCCESS(status) ? out : text;
-}
-
 bool isSeparator(QChar c)
 {
     return c.isSpace() || c.isPunct() || c.isSymbol();
+}
+
+QString skeletonOrSelf(const QString &text)
+{
+    const QString skeleton = HiddenTextScanner::skeleton(text);
+    return skeleton.isEmpty() ? text : skeleton; // no skeleton: the text stands for itself
 }
 } // namespace
 
@@ -59,7 +32,7 @@ QString agentNameSkeleton(const QString &name)
     }
     // Twice: capitals that look like small letters (I like l) before folding, and what folding
     // makes of the rest after it.
-    const QString folded = icuSkeleton(icuSkeleton(plain).toCaseFolded()).toCaseFolded();
+    const QString folded = skeletonOrSelf(skeletonOrSelf(plain).toCaseFolded()).toCaseFolded();
     QString key;
     bool gap = false;
     for (const QChar c : folded) {

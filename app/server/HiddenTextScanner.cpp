@@ -480,16 +480,25 @@ HiddenTextScanner::~HiddenTextScanner()
     uspoof_close(m_spoof);
 }
 
-QString HiddenTextScanner::skeleton(const QString &text) const
+QString HiddenTextScanner::skeleton(const QString &text)
 {
+    // A skeleton does not depend on the checks a checker is configured for; ICU's checking
+    // functions may be called from several threads on one configured checker.
+    static const USpoofChecker *const spoof = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        USpoofChecker *checker = uspoof_open(&status);
+        if (U_FAILURE(status))
+            qFatal("ICU spoof checker: %s", u_errorName(status));
+        return checker;
+    }();
     UChar buffer[256];
     UErrorCode status = U_ZERO_ERROR;
-    const int32_t n = uspoof_getSkeleton(m_spoof, 0, utf16(text), int32_t(text.size()), buffer,
+    const int32_t n = uspoof_getSkeleton(spoof, 0, utf16(text), int32_t(text.size()), buffer,
                                          int32_t(std::size(buffer)), &status);
     if (status == U_BUFFER_OVERFLOW_ERROR) {
         QString big(n, Qt::Uninitialized);
         status = U_ZERO_ERROR;
-        uspoof_getSkeleton(m_spoof, 0, utf16(text), int32_t(text.size()),
+        uspoof_getSkeleton(spoof, 0, utf16(text), int32_t(text.size()),
                            reinterpret_cast<UChar *>(big.data()), n, &status);
         return U_SUCCESS(status) ? big : QString();
     }

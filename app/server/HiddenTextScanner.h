@@ -85,8 +85,11 @@ public:
 
     class FieldScan;
 
+    // ICU's skeleton of `text` (uspoof_getSkeleton, UTS #39): what its look-alikes map to; empty
+    // when ICU fails.
+    static QString skeleton(const QString &text);
+
 private:
-    QString skeleton(const QString &text) const;
     bool isRestricted(QStringView word) const; // passes ICU's restriction level
 
     USpoofChecker *m_spoof = nullptr;

@@ -20,8 +20,7 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
     if (!tx.open())
         return false;
     // Before the session's row: a name refused here leaves nothing written to undo.
-    if (!claimAgentName(s.agentSkeleton.isEmpty() ? agentNameSkeleton(s.agent) : s.agentSkeleton,
-                        s.agent))
+    if (!claimAgentName(agentNameSkeleton(s.agent), s.agent))
         return false;
     QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO sessions(id, agent, owner, owner_claimed, opener, description, supervised, "

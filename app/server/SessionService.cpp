@@ -37,7 +37,6 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     SessionRecord s;
     s.id = newId("ses");
     s.agent = request.agent;
-    s.agentSkeleton = agentNameSkeleton(s.agent);
     if (const ApiError e = lookAlikeName(s); e.isError())
         return {{}, {}, e, {}};
     s.owner = resolvePerson(request.owner);
@@ -73,7 +72,7 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
 
 ApiError SessionService::lookAlikeName(const SessionRecord &s)
 {
-    const QString holder = m_store.agentNameHolding(s.agentSkeleton);
+    const QString holder = m_store.agentNameHolding(agentNameSkeleton(s.agent));
     if (holder.isEmpty() || holder == s.agent)
         return {};
     return ApiError::invalidField(

@@ -14,9 +14,7 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
-    if (!tx.isOpen() ||
-        !claimAgentName(s.agentSkeleton.isEmpty() ? agentNameSkeleton(s.agent) : s.agentSkeleton,
-                        s.agent))
+    if (!tx.isOpen() || !claimAgentName(agentNameSkeleton(s.agent), s.agent))
         return false;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, owner_claimed, opener, "

@@ -33,9 +33,6 @@ struct SessionRecord {
     QString status; // active | killed | terminated | ended
     bool supervised = false;
     qint64 createdAt = 0;
-    // insertSession: the agent name's skeleton (AgentNames.h; computed there when empty), taken
-    // for this name if no other name holds it yet; written, not read back.
-    QString agentSkeleton;
     int pending = 0;  // filled by reads
     QJsonObject stop; // killed_at, killed_by, reason, terminated_at, exit_code, signal, reaped,
                       // kill_latency_ms, ended_at: merged into the API JSON
@@ -183,7 +180,7 @@ public:
     virtual bool appendAuditEntry(const Transition &t) = 0;
 
     // With supervisorTokenHash, a supervisor token bound to the session is stored with it. Fails
-    // (writing nothing) when another agent name holds session.agentSkeleton.
+    // (writing nothing) when another agent name holds its name's key (agentNameSkeleton).
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
                                const Transition &transition,
                                const QByteArray &supervisorTokenHash = {}) = 0;
