@@ -187,6 +187,45 @@ private Q_SLOTS:
         QVERIFY(!repeated.out.contains(QStringLiteral("./deploy")));
     }
 
+    // agent-names lists who holds each name; release frees one no active session holds.
+    void agentNamesListAndRelease()
+    {
+        const QString agent = m_server->token(Role::Agent);
+        const QString other = m_server->server().createToken(Role::Agent, QStringLiteral("team-b"));
+        const QString session = sessionToken(); // cli-agent, opened by agent-user
+        QVERIFY(!session.isEmpty());
+        const QString admin = m_server->token(Role::Admin);
+        const Run listed = ctl({QStringLiteral("agent-names")}, m_server->token(Role::Reviewer));
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral("\\ncli-agent +agent-user\\n"))
+                     .match(listed.out)
+                     .hasMatch(),
+                 qPrintable(listed.out));
+        const QStringList release{QStringLiteral("agent-names"), QStringLiteral("release"),
+                                  QStringLiteral("cli-agent"), QStringLiteral("--comment"),
+                                  QStringLiteral("moved to team-b")};
+        const Run busy = ctl(release, admin);
+        QCOMPARE(busy.exitCode, 1);
+        QVERIFY2(busy.err.contains(QStringLiteral("agent_name_in_use")), qPrintable(busy.err));
+        QCOMPARE(m_server
+                     ->call(m_server->token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"),
+                            QJsonObject{})
+                     .status,
+                 200);
+        QCOMPARE(ctl(release, agent).exitCode, 1); // an agent token cannot
+        const Run freed = ctl(release, admin);
+        QCOMPARE(freed.exitCode, 0);
+        QVERIFY2(freed.out.startsWith(QStringLiteral("released \"cli-agent\"")),
+                 qPrintable(freed.out));
+        QCOMPARE(ctl({QStringLiteral("session"), QStringLiteral("open"), QStringLiteral("--agent"),
+                      QStringLiteral("cli-agent")},
+                     other)
+                     .exitCode,
+                 0);
+        QCOMPARE(ctl({QStringLiteral("agent-names"), QStringLiteral("frobnicate")}, admin).exitCode,
+                 2);
+    }
+
     void editFromAFile()
     {
         const QString token = sessionToken();

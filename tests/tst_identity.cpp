@@ -338,6 +338,87 @@ private Q_SLOTS:
         QVERIFY(!s.openSession(first).second.isEmpty());
     }
 
+    // A name belongs to the enrolling token that first used it (by the token's name, so a new
+    // token of the same name, as after a rotation, keeps it): another agent token cannot borrow
+    // the trust reviewers put in it. An admin frees a name no active session holds; audited.
+    void anAgentNameBelongsToTheTokenThatFirstUsedIt()
+    {
+        TestServer s;
+        const QString teamB = s.server().createToken(Role::Agent, QStringLiteral("team-b"));
+        const auto open = [&](const QString &token, const QString &agent) {
+            return s.call(token, "POST", QStringLiteral("/v1/sessions"),
+                          QJsonObject{{QStringLiteral("agent"), agent}});
+        };
+        const ApiResult first = open(s.token(Role::Agent), QStringLiteral("deploy-bot"));
+        QCOMPARE(first.status, 201);
+        const ApiResult borrowed = open(teamB, QStringLiteral("deploy-bot"));
+        QCOMPARE(borrowed.status, 403);
+        QVERIFY2(borrowed.error().message.contains(QStringLiteral("\"deploy-bot\" belongs to")),
+                 qPrintable(borrowed.error().message));
+        QVERIFY(!borrowed.error().message.contains(QStringLiteral("agent-user"))); // not told
+        QCOMPARE(open(teamB, QStringLiteral("Deploy-Bot")).status, 422); // still a look-alike
+        QCOMPARE(open(teamB, QStringLiteral("team-b-bot")).status, 201);
+        // The admin's token cannot borrow it either; a new token of the holder's name can.
+        QCOMPARE(open(s.token(Role::Admin), QStringLiteral("deploy-bot")).status, 403);
+        const QString rotated = s.server().createToken(Role::Agent, QStringLiteral("agent-user"));
+        QCOMPARE(open(rotated, QStringLiteral("deploy-bot")).status, 201);
+        s.restart();
+        QCOMPARE(open(teamB, QStringLiteral("deploy-bot")).status, 403);
+
+        QJsonObject listed;
+        for (const QJsonValue &v :
+             s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/agent-names"))
+                 .body.value(QStringLiteral("agent_names"))
+                 .toArray())
+            listed.insert(v[QStringLiteral("agent")].toString(), v[QStringLiteral("opener")]);
+        QCOMPARE(listed, (QJsonObject{{QStringLiteral("deploy-bot"), QStringLiteral("agent-user")},
+                                      {QStringLiteral("team-b-bot"), QStringLiteral("team-b")}}));
+
+        const auto release = [&](const QString &token, const QString &agent) {
+            return s.call(token, "POST", QStringLiteral("/v1/agent-names/release"),
+                          QJsonObject{{QStringLiteral("agent"), agent},
+                                      {QStringLiteral("comment"), QStringLiteral("team change")}});
+        };
+        QCOMPARE(release(s.token(Role::Oncall), QStringLiteral("deploy-bot")).status, 403);
+        QCOMPARE(release(teamB, QStringLiteral("deploy-bot")).status, 403);
+        QCOMPARE(release(s.token(Role::Admin), QStringLiteral("nobody")).status, 404);
+        const ApiResult lookAlike = release(s.token(Role::Admin), QStringLiteral("Deploy-Bot"));
+        QCOMPARE(lookAlike.status, 404);
+        QVERIFY(lookAlike.error().message.contains(QStringLiteral("\"deploy-bot\"")));
+        const ApiResult inUse = release(s.token(Role::Admin), QStringLiteral("deploy-bot"));
+        QCOMPARE(inUse.status, 409);
+        QCOMPARE(inUse.error().code, QStringLiteral("agent_name_in_use"));
+        QVERIFY2(inUse.error().message.startsWith(QStringLiteral("2 active")),
+                 qPrintable(inUse.error().message));
+        QCOMPARE(s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/stop-all"),
+                        QJsonObject{{QStringLiteral("reason"), QStringLiteral("hand over")}})
+                     .status,
+                 200);
+        const ApiResult released = release(s.token(Role::Admin), QStringLiteral("deploy-bot"));
+        QCOMPARE(released.status, 200);
+        QCOMPARE(released.body[QStringLiteral("released")][QStringLiteral("opener")].toString(),
+                 QStringLiteral("agent-user"));
+        QCOMPARE(release(s.token(Role::Admin), QStringLiteral("deploy-bot")).status, 404);
+        // Now team-b's, and no longer the first token's.
+        QCOMPARE(open(teamB, QStringLiteral("deploy-bot")).status, 201);
+        QCOMPARE(open(s.token(Role::Agent), QStringLiteral("deploy-bot")).status, 403);
+        // In the audit chain, with who released it and why.
+        QJsonObject entry;
+        for (const QJsonValue &v :
+             s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/audit?limit=1000"))
+                 .body.value(QStringLiteral("entries"))
+                 .toArray())
+            if (v[QStringLiteral("type")].toString() == QLatin1String("agent_name.release"))
+                entry = v.toObject();
+        QCOMPARE(entry.value(QStringLiteral("actor")).toString(), QStringLiteral("admin-user"));
+        QCOMPARE(entry.value(QStringLiteral("data"))[QStringLiteral("comment")].toString(),
+                 QStringLiteral("team change"));
+        QCOMPARE(s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/audit/verify"))
+                     .body.value(QStringLiteral("ok"))
+                     .toBool(),
+                 true);
+    }
+
     // The console's sessions panel shows the resolved owner, and a claim only as a claim.
     void sessionsPanelTellsOwnersFromClaims()
     {
@@ -400,7 +481,10 @@ private Q_SLOTS:
         QVERIFY2(daemon.start(), qPrintable(daemon.errorOutput()));
 
         const auto openAndSubmit = [&](const QString &opener, const QJsonValue &owner) {
-            QJsonObject body{{QStringLiteral("agent"), QStringLiteral("mailbot")}};
+            // The name belongs to the token that first used it: the admin's session has its own.
+            QJsonObject body{{QStringLiteral("agent"), opener == admin
+                                                           ? QStringLiteral("mailbot-admin")
+                                                           : QStringLiteral("mailbot")}};
             if (!owner.isNull())
                 body.insert(QStringLiteral("owner"), owner);
             const ApiResult opened =

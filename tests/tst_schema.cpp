@@ -157,7 +157,7 @@ private Q_SLOTS:
             q.addBindValue(renamed);
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
             QVERIFY(q.exec(QStringLiteral("DROP TABLE agent_names")));
-            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 8")));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version >= 8")));
         });
         TestServer::Options reopen;
         reopen.database = db;
@@ -175,6 +175,58 @@ private Q_SLOTS:
                      .toArray()
                      .size(),
                  5);
+    }
+
+    // Migration 9 binds each held name to the opener of its first session; a name whose
+    // sessions have no opener (written before migration 3) is bound by its next session.
+    void theAgentNamesInUseAreBoundToTheirFirstOpener()
+    {
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir, QStringLiteral("openers.db"));
+        QString teamB, early;
+        {
+            TestServer::Options options;
+            options.manualClock = true;
+            options.database = db;
+            TestServer s(options);
+            teamB = s.server().createToken(Role::Agent, QStringLiteral("team-b"));
+            early = s.call(teamB, "POST", QStringLiteral("/v1/sessions"),
+                           QJsonObject{{QStringLiteral("agent"), QStringLiteral("early")}})
+                        .body[QStringLiteral("session")][QStringLiteral("id")]
+                        .toString();
+            QVERIFY(!early.isEmpty());
+            s.clock()->advance(1000);
+            QVERIFY(!s.openSession(QStringLiteral("alpha")).first.isEmpty());
+            QVERIFY(!s.openSession(QStringLiteral("gamma")).first.isEmpty());
+        }
+        // As the release before migration 9 could have left it: team-b's session came first
+        // under "alpha" (renamed here), and "gamma" has no opener recorded.
+        withOutsideConnection(db, [&](QSqlDatabase &d) {
+            QSqlQuery q(d);
+            q.prepare(QStringLiteral("UPDATE sessions SET agent = 'alpha' WHERE id = ?"));
+            q.addBindValue(early);
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("UPDATE sessions SET opener = NULL WHERE agent = "
+                                          "'gamma'")));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM agent_names WHERE agent = 'early'")));
+            QVERIFY2(q.exec(QStringLiteral("ALTER TABLE agent_names DROP COLUMN opener")),
+                     qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version = 9")));
+        });
+        TestServer::Options reopen;
+        reopen.database = db;
+        TestServer s(reopen);
+        QCOMPARE(recordedVersions(db), oneTo(latest()));
+        const auto open = [&](const QString &token, const QString &agent) {
+            return s
+                .call(token, "POST", QStringLiteral("/v1/sessions"),
+                      QJsonObject{{QStringLiteral("agent"), agent}})
+                .status;
+        };
+        QCOMPARE(open(s.token(Role::Agent), QStringLiteral("alpha")), 403);
+        QCOMPARE(open(teamB, QStringLiteral("alpha")), 201);
+        QCOMPARE(open(teamB, QStringLiteral("gamma")), 201); // the first to come binds it
+        QCOMPARE(open(s.token(Role::Agent), QStringLiteral("gamma")), 403);
     }
 
     // Changes made by another program count too: one whose search_path does not hold the

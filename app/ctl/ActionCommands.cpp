@@ -8,12 +8,6 @@
 namespace interlock::ctl {
 
 namespace {
-QString shortText(QString s, int width)
-{
-    s.replace(QLatin1Char('\n'), QLatin1Char(' '));
-    return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
-}
-
 QString alreadyUsed(const QString &id)
 {
     return QStringLiteral("%1 was approved, and the approval was already given to an earlier wait "

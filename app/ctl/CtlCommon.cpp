@@ -133,6 +133,12 @@ QString terminalSafe(const QString &text)
     return safe;
 }
 
+QString shortText(QString s, int width)
+{
+    s.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    return s.size() > width ? s.left(width - 1) + QChar(0x2026) : s;
+}
+
 int fail(const QString &message, int code)
 {
     std::fprintf(stderr, "interlockctl: %s\n", terminalSafe(message).toUtf8().constData());

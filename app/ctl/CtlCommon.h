@@ -43,10 +43,13 @@ void out(const QString &text);
 // strings (the only place such characters can appear in JSON output) the escape is valid JSON
 // for the same character.
 QString terminalSafe(const QString &text);
+// One line of at most `width` characters, an ellipsis marking a cut.
+QString shortText(QString s, int width);
 // Reads "JSON" or "@FILE" or "-" (stdin) into an object.
 bool readJsonArgument(const QString &value, QJsonObject *out, QString *error);
 
 int tokenCommand(const QStringList &args);
+int agentNamesCommand(const QStringList &args);
 int sessionCommand(const QStringList &args);
 int submitCommand(const QStringList &args);
 int waitCommand(const QStringList &args);

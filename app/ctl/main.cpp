@@ -23,6 +23,7 @@ const char kHelp[] =
     "  run -- CMD     run an agent under a session; kill its whole process tree on kill\n"
     "  hook claude-code  Claude Code PreToolUse hook (--install adds it to the settings)\n"
     "  mcp-gateway -- CMD  stdio MCP proxy: every tools/call waits for a reviewer\n"
+    "  agent-names [list] | release NAME   the agent names and the tokens they belong to\n"
     "  audit verify   check the audit log's hash chain in a database file, offline\n"
     "  db migrate     create or update the schema of a database (--db FILE|URL)\n"
     "  cluster        several interlockd on one PostgreSQL behind HAProxy (--db URL)\n"
@@ -62,6 +63,7 @@ int main(int argc, char *argv[])
     }
     static const std::map<QString, std::function<int(const QStringList &)>> commands{
         {QStringLiteral("token"), tokenCommand},
+        {QStringLiteral("agent-names"), agentNamesCommand},
         {QStringLiteral("session"), sessionCommand},
         {QStringLiteral("submit"), submitCommand},
         {QStringLiteral("wait"), waitCommand},

@@ -1,7 +1,9 @@
 #include "AgentNames.h"
 
 #include "HiddenTextScanner.h"
+#include "Store.h"
 #include "core/HiddenText.h"
+#include "core/Identity.h"
 
 namespace interlock {
 
@@ -67,6 +69,12 @@ QString lookAlikeDifference(const QString &name, const QString &other)
     if (own.size() > parts.size())
         parts.append(QStringLiteral("%1 more").arg(own.size() - parts.size()));
     return parts.join(QStringLiteral(", "));
+}
+
+bool agentNameFreeFor(const AgentNameHolder &holder, const QString &agent, const QString &opener)
+{
+    return holder.agent == agent &&
+           (holder.opener.isEmpty() || identityKey(holder.opener) == identityKey(opener));
 }
 
 } // namespace interlock

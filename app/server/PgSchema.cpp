@@ -164,6 +164,10 @@ const QList<PgMigration> &migrations()
          "agent names and their skeletons",
          {"CREATE TABLE IF NOT EXISTS agent_names (skeleton text PRIMARY KEY, agent text NOT "
           "NULL)"}},
+        {9,
+         "agent names bound to their openers",
+         {"ALTER TABLE agent_names ADD COLUMN IF NOT EXISTS opener text",
+          storesql::kBindAgentNamesInUse}},
     };
     return list;
 }

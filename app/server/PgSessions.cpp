@@ -20,7 +20,7 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
     if (!tx.open())
         return false;
     // Before the session's row: a name refused here leaves nothing written to undo.
-    if (!claimAgentName(agentNameSkeleton(s.agent), s.agent))
+    if (!claimAgentName(agentNameSkeleton(s.agent), s.agent, s.opener))
         return false;
     QSqlQuery &q = prepared(QStringLiteral(
         "INSERT INTO sessions(id, agent, owner, owner_claimed, opener, description, supervised, "
@@ -50,35 +50,6 @@ bool PgStore::insertSession(const SessionRecord &s, const QByteArray &tokenHash,
         return false;
     }
     return writeTransition(transition, s.id, {}, s.id) && tx.commit();
-}
-
-bool PgStore::claimAgentName(const QString &skeleton, const QString &agent)
-{
-    if (skeleton.isEmpty())
-        return true;
-    // Another server taking the same skeleton at once: ON CONFLICT waits for its commit, and the
-    // SELECT (a statement of its own, so it sees that commit) names the one holder.
-    QSqlQuery &claim = prepared(QStringLiteral("INSERT INTO agent_names(skeleton, agent) VALUES "
-                                               "(?, ?) ON CONFLICT (skeleton) DO NOTHING"));
-    claim.addBindValue(skeleton);
-    claim.addBindValue(agent);
-    const bool claimed = execute(claim);
-    claim.finish();
-    if (!claimed)
-        return false;
-    if (agentNameHolding(skeleton) == agent)
-        return true;
-    m_failure = StoreFailure::Other; // another name holds it: SessionService says which
-    return false;
-}
-
-QString PgStore::agentNameHolding(const QString &skeleton)
-{
-    QSqlQuery &q = prepared(QStringLiteral("SELECT agent FROM agent_names WHERE skeleton = ?"));
-    q.addBindValue(skeleton);
-    const QString holder = execute(q) && q.next() ? q.value(0).toString() : QString();
-    q.finish();
-    return holder;
 }
 
 std::optional<SessionRecord> PgStore::sessionRow(const QString &id, bool lock)

@@ -69,7 +69,10 @@ public:
                        const Transition &transition,
                        const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
-    QString agentNameHolding(const QString &skeleton) override;
+    std::optional<AgentNameHolder> agentNameHolding(const QString &skeleton) override;
+    QList<AgentNameHolder> agentNames() override;
+    AgentNameRelease releaseAgentName(const QString &skeleton, const QString &agent,
+                                      const Transition &t) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
                                               const Transition &t) override;
@@ -160,7 +163,7 @@ private:
     QSqlQuery &prepared(const QString &sql);
     bool holdAgentNamesInUse(); // migration 8
     // Within insertSession's transaction: the skeleton is the agent's, taken now if free.
-    bool claimAgentName(const QString &skeleton, const QString &agent);
+    bool claimAgentName(const QString &skeleton, const QString &agent, const QString &opener);
     // Runs a prepared statement; a failure is logged and remembered (m_failed, and a group's
     // transaction is then doomed: PostgreSQL aborts it).
     bool execute(QSqlQuery &q);

@@ -159,6 +159,31 @@ void addSessionRoutes(Router &router, ApiContext &api)
                             {{QStringLiteral("session"), ended.result.sessions.value(0).toJson()},
                              {QStringLiteral("cancelled"), ended.result.cancelledActions.size()}});
         });
+
+    // Agent names and the tokens they belong to (AgentNames.h); an admin frees one.
+    const auto holderJson = [](const AgentNameHolder &h) {
+        return QJsonObject{
+            {QStringLiteral("agent"), h.agent},
+            {QStringLiteral("opener"), h.opener.isEmpty() ? QJsonValue() : QJsonValue(h.opener)}};
+    };
+    router.add("GET", QStringLiteral("/v1/agent-names"), Access::only(users),
+               [&api, holderJson](const HttpRequest &, const Principal &, HttpReplyPtr reply) {
+                   QJsonArray list;
+                   for (const AgentNameHolder &h : api.store.agentNames())
+                       list.append(holderJson(h));
+                   reply->sendJson(200, {{QStringLiteral("agent_names"), list}});
+               });
+    router.add(
+        "POST", QStringLiteral("/v1/agent-names/release"), Access::only({Role::Admin}),
+        [&api, holderJson](const HttpRequest &req, const Principal &who, HttpReplyPtr reply) {
+            QJsonObject body;
+            if (!readJsonBody(req, *reply, &body))
+                return;
+            const auto released = api.sessions.releaseName(who, body);
+            if (released.error.isError())
+                return reply->sendError(released.error);
+            reply->sendJson(200, {{QStringLiteral("released"), holderJson(released.released)}});
+        });
 }
 
 } // namespace interlock

@@ -37,11 +37,11 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     SessionRecord s;
     s.id = newId("ses");
     s.agent = request.agent;
-    if (const ApiError e = lookAlikeName(s); e.isError())
+    s.opener = who.name;
+    if (const ApiError e = nameRefusal(s); e.isError())
         return {{}, {}, e, {}};
     s.owner = resolvePerson(request.owner);
     s.ownerClaimed = request.owner;
-    s.opener = who.name;
     s.description = request.description;
     s.supervised = request.supervised;
     s.status = QStringLiteral("active");
@@ -60,8 +60,9 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     if (!m_store.insertSession(s, tokenHash(token), t,
                                s.supervised ? tokenHash(supervisorToken) : QByteArray())) {
         const StoreFailure failure = m_store.lastFailure();
-        // Another server gave the skeleton to a look-alike name a moment ago.
-        if (const ApiError e = lookAlikeName(s); e.isError())
+        // Another server gave the skeleton to a look-alike name (or the name to another opener)
+        // a moment ago.
+        if (const ApiError e = nameRefusal(s); e.isError())
             return {{}, {}, e, {}};
         return {{}, {}, storeError(failure, QStringLiteral("The session")), {}};
     }
@@ -70,16 +71,75 @@ SessionService::Opened SessionService::open(const Principal &who, const QJsonObj
     return {s, token, {}, supervisorToken};
 }
 
-ApiError SessionService::lookAlikeName(const SessionRecord &s)
+ApiError SessionService::nameRefusal(const SessionRecord &s)
 {
-    const QString holder = m_store.agentNameHolding(agentNameSkeleton(s.agent));
-    if (holder.isEmpty() || holder == s.agent)
+    const auto holder = m_store.agentNameHolding(agentNameSkeleton(s.agent));
+    if (!holder || agentNameFreeFor(*holder, s.agent, s.opener))
         return {};
-    return ApiError::invalidField(
-        QStringLiteral("agent"),
-        QStringLiteral("\"%1\" looks like the agent name \"%2\" already in use (%3); two agents "
-                       "must not read as one to the people who review them")
-            .arg(s.agent, holder, lookAlikeDifference(s.agent, holder)));
+    if (holder->agent != s.agent)
+        return ApiError::invalidField(
+            QStringLiteral("agent"),
+            QStringLiteral("\"%1\" looks like the agent name \"%2\" already in use (%3); two "
+                           "agents must not read as one to the people who review them")
+                .arg(s.agent, holder->agent, lookAlikeDifference(s.agent, holder->agent)));
+    // Not who holds it: a hostile agent learns no other token's name.
+    return ApiError::forbidden(
+        QStringLiteral("The agent name \"%1\" belongs to the enrolling token that first opened a "
+                       "session under it; this token cannot open sessions under that name (an "
+                       "admin can release it: interlockctl agent-names release).")
+            .arg(s.agent));
+}
+
+SessionService::NameReleased SessionService::releaseName(const Principal &who,
+                                                         const QJsonObject &body)
+{
+    FieldReader r(body);
+    r.allowOnly({QStringLiteral("agent"), QStringLiteral("comment")});
+    const QString agent = r.string(QStringLiteral("agent"), true, 128).value_or(QString());
+    const QString comment =
+        r.string(QStringLiteral("comment"), false, 2000, FieldReader::Text::MultiLine)
+            .value_or(QString());
+    if (!r.ok())
+        return {{}, r.error()};
+    const QString skeleton = agentNameSkeleton(agent);
+    const auto holder = m_store.agentNameHolding(skeleton);
+    if (!holder || holder->agent != agent)
+        return {{},
+                ApiError::notFound(
+                    holder ? QStringLiteral("\"%1\" is not a held agent name; its look-alike "
+                                            "\"%2\" is.")
+                                 .arg(agent, holder->agent)
+                           : QStringLiteral("\"%1\" is not a held agent name.").arg(agent))};
+    qsizetype active = 0;
+    for (const SessionRecord &session : m_store.sessions(QStringLiteral("active")))
+        active += agentNameSkeleton(session.agent) == skeleton ? 1 : 0;
+    if (active > 0)
+        return {{},
+                ApiError::conflict(
+                    QStringLiteral("agent_name_in_use"),
+                    QStringLiteral("%1 active session(s) of \"%2\" hold the name; kill or end "
+                                   "them first.")
+                        .arg(active)
+                        .arg(agent))};
+    const Transition t{
+        {},
+        {{QStringLiteral("agent"), agent},
+         {QStringLiteral("opener"), holder->opener.isEmpty() ? QJsonValue() : holder->opener},
+         {QStringLiteral("comment"), comment}},
+        QStringLiteral("agent_name.release"),
+        actorOf(who),
+        m_clock.nowMs(),
+        {}};
+    switch (m_store.releaseAgentName(skeleton, agent, t)) {
+    case AgentNameRelease::Released:
+        return {*holder, {}};
+    case AgentNameRelease::NotHeld:
+        return {{},
+                ApiError::notFound(QStringLiteral("\"%1\" is not a held agent name.").arg(agent))};
+    case AgentNameRelease::Failed:
+        break;
+    }
+    return {{}, storeError(m_store.lastFailure(), QStringLiteral("The release"))};
 }
 
 QString SessionService::resolvePerson(const QString &claimed)

@@ -41,6 +41,14 @@ public:
     Ended kill(const Principal &who, const QStringList &ids, const QJsonObject &body);
     Ended finish(const Principal &who, const QString &id, const QJsonObject &body);
 
+    struct NameReleased {
+        AgentNameHolder released;
+        ApiError error;
+    };
+    // An admin frees an agent name ({"agent", "comment"}): 404 if it is not held as spelled,
+    // 409 agent_name_in_use while an active session holds it; audited (agent_name.release).
+    NameReleased releaseName(const Principal &who, const QJsonObject &body);
+
     // A session as the API shows it: one killed in memory whose kill is not in the database yet
     // is shown killed, with "recorded": false.
     SessionRecord asSeen(SessionRecord session) const;
@@ -54,8 +62,9 @@ private:
     // The name of the person (reviewer, oncall, manager or admin token) that `claimed` names as
     // an identity (see core/Identity.h), or empty: nobody this server knows.
     QString resolvePerson(const QString &claimed);
-    // 422 when another agent name holds the skeleton of the session's name (AgentNames.h).
-    ApiError lookAlikeName(const SessionRecord &s);
+    // 422 when another agent name holds the skeleton of the session's name (AgentNames.h), 403
+    // when another opener holds the name itself.
+    ApiError nameRefusal(const SessionRecord &s);
 
 private:
     Store &m_store;

@@ -42,7 +42,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 8;
+constexpr int kLatest = 9;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -137,6 +137,7 @@ bool SqliteStore::migrate(QString *error)
         // PostgreSQL's counters; SQLite keeps the count in sessions.pending since migration 1.
         {7, "session pending counts", &SqliteStore::keepsPendingCounts},
         {8, "agent names and their skeletons", &SqliteStore::createAgentNames},
+        {9, "agent names bound to their openers", &SqliteStore::bindAgentNames},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {

@@ -14,7 +14,7 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
 {
     QSqlDatabase db = QSqlDatabase::database(m_connection);
     Transaction tx(*this);
-    if (!tx.isOpen() || !claimAgentName(agentNameSkeleton(s.agent), s.agent))
+    if (!tx.isOpen() || !claimAgentName(agentNameSkeleton(s.agent), s.agent, s.opener))
         return false;
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO sessions(id, agent, owner, owner_claimed, opener, "
@@ -37,36 +37,6 @@ bool SqliteStore::insertSession(const SessionRecord &s, const QByteArray &tokenH
         writeTransition(transition, s.id, {}, s.id) && tx.commit())
         return true;
     return false;
-}
-
-bool SqliteStore::claimAgentName(const QString &skeleton, const QString &agent)
-{
-    if (skeleton.isEmpty())
-        return true;
-    if (const QString holder = agentNameHolding(skeleton); !holder.isEmpty()) {
-        if (holder == agent)
-            return true;
-        m_failure = StoreFailure::Other; // another name holds it: SessionService says which
-        return false;
-    }
-    QSqlQuery &q =
-        prepared(QStringLiteral("INSERT INTO agent_names(skeleton, agent) VALUES (?, ?)"));
-    q.addBindValue(skeleton);
-    q.addBindValue(agent);
-    if (!q.exec()) {
-        noteFailure();
-        return false;
-    }
-    return true;
-}
-
-QString SqliteStore::agentNameHolding(const QString &skeleton)
-{
-    QSqlQuery &q = prepared(QStringLiteral("SELECT agent FROM agent_names WHERE skeleton = ?"));
-    q.addBindValue(skeleton);
-    const QString holder = q.exec() && q.next() ? q.value(0).toString() : QString();
-    q.finish();
-    return holder;
 }
 
 QList<std::pair<QByteArray, TokenRecord>> SqliteStore::controlTokens()

@@ -52,7 +52,10 @@ public:
                        const Transition &transition,
                        const QByteArray &supervisorTokenHash = {}) override;
     std::optional<SessionRecord> session(const QString &id) override;
-    QString agentNameHolding(const QString &skeleton) override;
+    std::optional<AgentNameHolder> agentNameHolding(const QString &skeleton) override;
+    QList<AgentNameHolder> agentNames() override;
+    AgentNameRelease releaseAgentName(const QString &skeleton, const QString &agent,
+                                      const Transition &t) override;
     QList<SessionRecord> sessions(const QString &status) override;
     std::optional<SessionsEnded> killSessions(const QStringList &ids, const QString &reason,
                                               const Transition &t) override;
@@ -130,7 +133,8 @@ private:
     bool createReadingTime();  // action_views and reviews (issue #15)
     bool keepsPendingCounts(); // nothing to do: sessions.pending has been there from the start
     bool createAgentNames();   // agent_names, holding the names of the sessions before it
-    bool claimAgentName(const QString &skeleton, const QString &agent);
+    bool bindAgentNames();     // agent_names.opener (SqliteAgentNames.cpp)
+    bool claimAgentName(const QString &skeleton, const QString &agent, const QString &opener);
     bool insertReview(const QString &actionId, const ReviewRecord &review); // SqliteReviews.cpp
     // Within a transaction: the history columns of an action that is no longer pending.
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);

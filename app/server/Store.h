@@ -23,6 +23,17 @@ struct TokenRecord {
     bool revoked = false;
 };
 
+// An agent name's key (agentNameSkeleton) and who holds it: the first name to use the key, and
+// the token name (SessionRecord::opener) of the first session under it. Only sessions opened by
+// that token's identity may use the name; an empty opener is bound by the next session opened.
+struct AgentNameHolder {
+    QString skeleton;
+    QString agent;
+    QString opener;
+};
+
+enum class AgentNameRelease { Released, NotHeld, Failed };
+
 struct SessionRecord {
     QString id;
     QString agent;
@@ -180,13 +191,21 @@ public:
     virtual bool appendAuditEntry(const Transition &t) = 0;
 
     // With supervisorTokenHash, a supervisor token bound to the session is stored with it. Fails
-    // (writing nothing) when another agent name holds its name's key (agentNameSkeleton).
+    // (writing nothing) when another agent name holds its name's key (agentNameSkeleton), or
+    // another opener (identityKey of the token name) holds the name.
     virtual bool insertSession(const SessionRecord &session, const QByteArray &tokenHash,
                                const Transition &transition,
                                const QByteArray &supervisorTokenHash = {}) = 0;
     virtual std::optional<SessionRecord> session(const QString &id) = 0;
-    // The agent name that holds an agent-name skeleton (AgentNames.h), or empty if none does.
-    virtual QString agentNameHolding(const QString &skeleton) = 0;
+    // The agent name that holds an agent-name skeleton (AgentNames.h), and its opener; nullopt
+    // if none does.
+    virtual std::optional<AgentNameHolder> agentNameHolding(const QString &skeleton) = 0;
+    // Every held agent name, by name.
+    virtual QList<AgentNameHolder> agentNames() = 0;
+    // Frees the key of `agent` (its skeleton) with the audit entry of t, in one transaction:
+    // the next session to use a name with that key holds it.
+    virtual AgentNameRelease releaseAgentName(const QString &skeleton, const QString &agent,
+                                              const Transition &t) = 0;
     virtual QList<SessionRecord> sessions(const QString &status) = 0;
     // Kills the given active sessions (all active ones when ids is empty) in one transaction:
     // status `killed`, their tokens revoked, their pending actions `cancelled`, one

@@ -45,4 +45,12 @@ bool cancelledByKill(const QJsonObject &doc);
 // store's INSERT of (skeleton, agent) that does nothing on a taken skeleton.
 bool holdAgentNamesInUse(QSqlDatabase db, const QString &insertIgnoring);
 
+// Migration 9, after the column agent_names.opener is added: each held agent name is bound to
+// the opener (token name) of its first session, the same SQL in both stores. Names whose
+// sessions all predate openers (migration 3) stay unbound until their next session.
+inline constexpr const char *kBindAgentNamesInUse =
+    "UPDATE agent_names SET opener = (SELECT s.opener FROM sessions s WHERE s.agent = "
+    "agent_names.agent AND s.opener IS NOT NULL ORDER BY s.created_at, s.id LIMIT 1) WHERE "
+    "opener IS NULL";
+
 } // namespace interlock::storesql
