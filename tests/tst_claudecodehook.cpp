@@ -7,6 +7,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 using namespace interlock;
@@ -346,6 +347,62 @@ private Q_SLOTS:
         QCOMPARE(decisionOf(a), QStringLiteral("deny"));
         QVERIFY(reasonOf(a).contains("killed"));
         QCOMPARE(sessionCount(s), 1); // no new session to get around the kill
+    }
+
+    // On-call's kill between two calls (no reviewed call waiting to learn of it) stops the
+    // Claude session's read-only tools too: once it has a session, a read asks whether it is
+    // alive, and the front trusts an answer for a second only.
+    void aKillBetweenCallsStopsReadsToo()
+    {
+        TestServer s;
+        const QProcessEnvironment e = env(s.url(), s.token(Role::Agent));
+        const QString alive = m_runtime.filePath("interlock/claude-code/cs-between.alive");
+        auto p = start(hookInput("Bash", {{"command", "ls"}}, "cs-between"), e);
+        const QJsonObject action = pendingAction(s);
+        s.call(s.token(Role::Reviewer), "POST",
+               "/v1/actions/" + action.value("id").toString() + "/decision",
+               QJsonObject{{"decision", "approve"}});
+        QCOMPARE(decisionOf(answer(*p)), QStringLiteral("allow"));
+        QJsonObject a =
+            run(hookInput("Read", {{"file_path", "/etc/hostname"}}, "cs-between", "t2"), e);
+        QCOMPARE(decisionOf(a), QStringLiteral("allow"));
+        QVERIFY(QFile::exists(alive));
+        QCOMPARE(s.call(s.token(Role::Oncall), "POST",
+                        "/v1/sessions/" + action.value("session_id").toString() + "/kill",
+                        QJsonObject{{"reason", "stop"}})
+                     .status,
+                 200);
+        // As a second later: the last confirmation is too old to trust.
+        const timespec old[2] = {{0, UTIME_OMIT}, {::time(nullptr) - 2, 0}};
+        QCOMPARE(::utimensat(AT_FDCWD, alive.toLocal8Bit().constData(), old, 0), 0);
+        a = run(hookInput("Grep", {{"pattern", "x"}}, "cs-between", "t3"), e);
+        QCOMPARE(decisionOf(a), QStringLiteral("deny"));
+        QVERIFY2(reasonOf(a).contains("killed"), qPrintable(reasonOf(a)));
+        QVERIFY(QFile::exists(m_runtime.filePath("interlock/claude-code/cs-between.killed")));
+        // From now on without asking.
+        a = run(hookInput("Read", {{"file_path", "/etc/hostname"}}, "cs-between", "t4"), e);
+        QCOMPARE(decisionOf(a), QStringLiteral("deny"));
+    }
+
+    // Once the Claude session has a session, an Interlock that cannot say whether it is alive
+    // denies its reads (it could answer before: fail closed); a Claude session without one reads.
+    void readsDenyWhenInterlockCannotSay()
+    {
+        auto s = std::make_unique<TestServer>();
+        const QProcessEnvironment e = env(s->url(), s->token(Role::Agent));
+        auto p = start(hookInput("Bash", {{"command", "ls"}}, "cs-gone"), e);
+        const QJsonObject action = pendingAction(*s);
+        s->call(s->token(Role::Reviewer), "POST",
+                "/v1/actions/" + action.value("id").toString() + "/decision",
+                QJsonObject{{"decision", "reject"}, {"comment", "not now"}});
+        QCOMPARE(decisionOf(answer(*p)), QStringLiteral("deny"));
+        s.reset(); // Interlock is gone
+        QJsonObject a =
+            run(hookInput("Read", {{"file_path", "/etc/hostname"}}, "cs-gone", "t2"), e);
+        QCOMPARE(decisionOf(a), QStringLiteral("deny"));
+        QVERIFY2(reasonOf(a).contains("could not confirm"), qPrintable(reasonOf(a)));
+        a = run(hookInput("Read", {{"file_path", "/etc/hostname"}}, "cs-never-opened", "t3"), e);
+        QCOMPARE(decisionOf(a), QStringLiteral("allow"));
     }
 
     void deadlineDeniesAndWithdraws()

@@ -114,6 +114,40 @@ QByteArray ClaudeCodeHook::answerFor(const HookInput &input, const ActionDraft &
     return deny(QStringLiteral("unexpected state"));
 }
 
+namespace {
+QByteArray allowReadOnly(const HookInput &input)
+{
+    return decide(QStringLiteral("allow"),
+                  QStringLiteral("Interlock: %1 is on the read-only list, allowed without review")
+                      .arg(input.toolName));
+}
+
+// A read-only tool of a Claude session with a session of its own runs while that session is
+// alive: a kill made while no reviewed call waited stops reads too, and an Interlock that cannot
+// say denies them (it could before). Under `interlockctl run` the supervisor's kill ends Claude
+// itself; before any session there is nothing to kill.
+QByteArray readOnlyIfAlive(const HookInput &input, const ClaudeCodeHook::Options &o)
+{
+    const QString token = HookSession::savedToken(o.server, input.sessionId);
+    if (token.isEmpty())
+        return allowReadOnly(input);
+    ApiClient client(o.server, token);
+    const ApiResult me = client.call("GET", QStringLiteral("/v1/me"), std::nullopt, {}, 5000);
+    if (me.ok()) {
+        HookSession::markAlive(input.sessionId);
+        return allowReadOnly(input);
+    }
+    if (me.status == 403 && me.error().code == QLatin1String("session_killed")) {
+        HookSession::markKilled(input.sessionId);
+        return deny(QStringLiteral("this agent's Interlock session was killed; no tool call "
+                                   "will be allowed any more"));
+    }
+    return deny(QStringLiteral("Interlock could not confirm that this agent's session is alive "
+                               "(%1); read-only tools are denied until it can")
+                    .arg(me.describe()));
+}
+} // namespace
+
 QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
 {
     QString error;
@@ -126,10 +160,7 @@ QByteArray ClaudeCodeHook::answer(const QByteArray &raw, const Options &o)
         return deny(QStringLiteral("this agent's Interlock session was killed; no tool call "
                                    "will be allowed any more"));
     if (hook::listContains(o.readOnlyTools.toStdString(), input->toolName.toStdString()))
-        return decide(QStringLiteral("allow"),
-                      QStringLiteral("Interlock: %1 is on the read-only list, allowed without "
-                                     "review")
-                          .arg(input->toolName));
+        return supervised ? allowReadOnly(*input) : readOnlyIfAlive(*input, o);
     // Claude Code and most MCP servers read numbers as doubles: an integer beyond 2^53 would be
     // shown exactly and acted on rounded (or the other way round). Refused, like the gateway.
     JsonScanLimits exact;

@@ -115,18 +115,48 @@ QString HookSession::stateFolder(bool create, QString *error)
     return QString::fromLocal8Bit(folder);
 }
 
-void HookSession::markKilled(const QString &claudeSessionId)
+namespace {
+// Creates `<key><suffix>` in the state folder if need be, and gives it the time now.
+void touchMarker(const QString &claudeSessionId, const QString &suffix)
 {
     QString error;
-    const QString folder = stateFolder(true, &error);
+    const QString folder = HookSession::stateFolder(true, &error);
     if (folder.isEmpty())
         return;
     const QByteArray path =
-        (folder + QLatin1Char('/') + fileKey(claudeSessionId) + QStringLiteral(".killed"))
-            .toLocal8Bit();
+        (folder + QLatin1Char('/') + HookSession::fileKey(claudeSessionId) + suffix).toLocal8Bit();
     const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd >= 0)
+    if (fd >= 0) {
+        ::futimens(fd, nullptr);
         ::close(fd);
+    }
+}
+} // namespace
+
+void HookSession::markKilled(const QString &claudeSessionId)
+{
+    touchMarker(claudeSessionId, QStringLiteral(".killed"));
+}
+
+void HookSession::markAlive(const QString &claudeSessionId)
+{
+    touchMarker(claudeSessionId, QStringLiteral(".alive"));
+}
+
+QString HookSession::savedToken(const QUrl &server, const QString &claudeSessionId)
+{
+    QString error;
+    const QString folder = stateFolder(false, &error);
+    if (folder.isEmpty())
+        return {};
+    const QJsonObject saved =
+        QJsonDocument::fromJson(readPrivateFile((folder + QLatin1Char('/') +
+                                                 fileKey(claudeSessionId) + QStringLiteral(".json"))
+                                                    .toLocal8Bit()))
+            .object();
+    if (saved.value(QStringLiteral("server")).toString() != server.toString())
+        return {};
+    return saved.value(QStringLiteral("token")).toString();
 }
 
 bool HookSession::isMarkedKilled(const QString &claudeSessionId)

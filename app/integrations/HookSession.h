@@ -11,7 +11,8 @@ namespace interlock::integrations {
 // - Otherwise one session per Claude session_id, opened on first use with the enrollment token
 //   INTERLOCK_TOKEN; its token is kept in a 0600 file in a 0700 folder under $XDG_RUNTIME_DIR
 //   (see hook::stateDir()), created under a lock so parallel hooks open only one. Once a call
-//   finds the session killed, a marker makes every later call deny, read-only tools included.
+//   finds the session killed, a marker makes every later call deny, read-only tools included;
+//   once the session exists, read-only tools ask whether it is alive (at most once a second).
 class HookSession
 {
 public:
@@ -29,6 +30,11 @@ public:
     };
 
     static Result obtain(const Config &config, const QString &claudeSessionId, const QString &cwd);
+    // The token of the session this Claude session opened on `server` before, or empty: read,
+    // never opened here.
+    static QString savedToken(const QUrl &server, const QString &claudeSessionId);
+    // The session was just seen alive (hook::kAliveTrustMs): `<key>.alive` gets the time.
+    static void markAlive(const QString &claudeSessionId);
     static void markKilled(const QString &claudeSessionId);
     static bool isMarkedKilled(const QString &claudeSessionId);
     // The state file stem for a Claude session id (the id, or a hash of an unusual one).

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
@@ -199,6 +200,29 @@ bool killedMarkerExists(const JsonScan &input)
     return ::access((stateDir() + "/" + key + ".killed").c_str(), F_OK) == 0;
 }
 
+// Whether the full hook must confirm the Interlock session is alive before a read-only tool
+// runs: the Claude session has a session of its own and its last confirmation is older than
+// kAliveTrustMs (or from the future: a clock set back).
+bool aliveUnconfirmed(const JsonScan &input)
+{
+    const std::string *session = input.topString("session_id");
+    const std::string key = session ? plainSessionKey(*session) : std::string();
+    if (key.empty())
+        return true;
+    const std::string stem = stateDir() + "/" + key;
+    if (::access((stem + ".json").c_str(), F_OK) != 0)
+        return false; // no session: nothing to kill yet
+    struct stat st {
+    };
+    if (::lstat((stem + ".alive").c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return true;
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const long long age =
+        (now.tv_sec - st.st_mtim.tv_sec) * 1000LL + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000LL;
+    return age < 0 || age >= kAliveTrustMs;
+}
+
 } // namespace
 
 int runFront(int argc, char **argv, const std::string &fullProgram)
@@ -221,7 +245,7 @@ int runFront(int argc, char **argv, const std::string &fullProgram)
     const std::string *event = scan.topString("hook_event_name");
     const std::string *tool = scan.topString("tool_name");
     if (event && *event == "PreToolUse" && tool && listContains(options.readOnly, *tool) &&
-        !killedMarkerExists(scan)) {
+        !killedMarkerExists(scan) && !aliveUnconfirmed(scan)) {
         writeAll(1, allowJson("Interlock: " + *tool +
                               " is on the read-only list, allowed without review"));
         return 0;

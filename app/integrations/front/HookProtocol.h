@@ -26,6 +26,13 @@ inline constexpr int kDefaultDeadlineSeconds = 3500;
 // The front kills the full hook this long after the deadline and denies (a backstop).
 inline constexpr int kBackstopSeconds = 10;
 
+// Once a Claude session has an Interlock session of its own (a token file in stateDir()), a
+// read-only tool is allowed only while that session is known to be alive: the full hook asks
+// GET /v1/me and marks the answer in `<key>.alive` (its time); the front trusts a mark this
+// young and sends the call to the full hook otherwise. A kill made while no reviewed call was
+// waiting then stops reads within this long too.
+inline constexpr long long kAliveTrustMs = 1000;
+
 // Where per-Claude-session state lives: $XDG_RUNTIME_DIR/interlock/claude-code, or
 // /tmp/interlock-UID/claude-code when XDG_RUNTIME_DIR is not set.
 std::string stateDir();
