@@ -1,6 +1,7 @@
 #include "Addresses.h"
 
 #include "FastRegex.h"
+#include "SmallStringSet.h"
 
 #include <QHostAddress>
 #include <QRegularExpression>
@@ -181,17 +182,17 @@ QStringList Addresses::mailboxes(const QString &list)
 QStringList Addresses::recipients(const QString &list)
 {
     QStringList out = mailboxes(list);
-    QSet<QString> seen(out.cbegin(), out.cend()); // not out.contains(): quadratic in the list
+    SmallStringSet seen; // not out.contains(): quadratic in the list
+    for (const QString &m : std::as_const(out))
+        seen.insert(m);
     static const FastRegex word(QStringLiteral("[^\\s,;<>\"()]+@[^\\s,;<>\"()]+"));
     for (qsizetype from = 0;;) {
         const FastRegex::Match m = word.search(list, from);
         if (!m)
             break;
         const QString w = m.text(list);
-        if (!seen.contains(w)) {
-            seen.insert(w);
+        if (seen.insert(w))
             out.append(w);
-        }
         from = m.end();
     }
     return out;
@@ -334,13 +335,11 @@ QStringList Addresses::hostsInCommand(const QString &command)
     static const FastRegex bareIp(
         QStringLiteral("(?<![\\w.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?![\\w.])"));
     QStringList out;
-    QSet<QString> seen;
+    SmallStringSet seen;
     const auto add = [&out, &seen](const QString &host) {
         const QString h = decodeHost(host);
-        if (!h.isEmpty() && !seen.contains(h)) {
-            seen.insert(h);
+        if (!h.isEmpty() && seen.insert(h))
             out.append(h);
-        }
     };
     const auto each = [&command](const FastRegex &re, const auto &found) {
         for (qsizetype from = 0;;) {

@@ -2,6 +2,7 @@
 
 #include "Addresses.h"
 #include "RiskEngine.h"
+#include "SmallStringSet.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -412,13 +413,12 @@ public:
             found.append(Addresses::urlHost(s));
         }
         QString field;
-        QSet<QString> seen;
+        SmallStringSet seen;
         qsizetype from = 0; // the hosts mostly come in the order they stand in `s`
         int searched = 0;
         for (const QString &host : std::as_const(found)) {
-            if (seen.contains(host))
+            if (!seen.insert(host))
                 continue;
-            seen.insert(host);
             if (host.isEmpty() || hasNonAscii(host) ||
                 Addresses::isInternalHost(host, m_scanner.m_internalDomains))
                 continue;

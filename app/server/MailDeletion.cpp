@@ -342,14 +342,11 @@ MailDeletion MailDeletion::fromHttp(const QString &method, const QString &url, c
 MailDeletion MailDeletion::fromCommand(const QString &command)
 {
     MailDeletion d;
-    // Most commands name no mail tool: a few substring searches settle it.
-    static const QString tools[] = {
-        QStringLiteral("gog"),     QStringLiteral("himalaya"),   QStringLiteral("mutt"),
-        QStringLiteral("notmuch"), QStringLiteral("googleapis"), QStringLiteral("graph.microsoft")};
-    bool mentioned = command.contains(QLatin1String("STORE"), Qt::CaseInsensitive);
-    for (const QString &tool : tools)
-        mentioned = mentioned || command.contains(tool);
-    if (!mentioned)
+    // Most commands name no mail tool: one search settles it (seven substring searches, one of
+    // them ignoring case, were a twentieth of scoring a command in perf).
+    static const FastRegex tools(
+        QStringLiteral("(?i:store)|gog|himalaya|mutt|notmuch|googleapis|graph\\.microsoft"));
+    if (!tools.matches(command))
         return d;
     for (SimpleCommand &cmd : splitCommands(command)) {
         const QStringList w = program(cmd);

@@ -1,6 +1,7 @@
 #include "PersonalData.h"
 
 #include "FastRegex.h"
+#include "SmallStringSet.h"
 
 #include <QSet>
 
@@ -83,8 +84,8 @@ PersonalData PersonalData::find(const QStringList &texts, const QStringList &ign
         QStringLiteral("\\b[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\\b"));
     static const FastRegex card(QStringLiteral("(?<![\\d-])[3-6]\\d(?:[ -]?\\d){11,17}(?![\\d])"));
 
-    QSet<QString> emails, phones, ids, ibans, cards;
-    QSet<QString> skip;
+    SmallStringSet emails, phones, ids, ibans, skip;
+    QSet<QString> cards;
     for (const QString &i : ignore)
         skip.insert(i.toLower());
     // Calls `found` for each match of `re` in `text`.
