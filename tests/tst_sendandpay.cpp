@@ -180,6 +180,17 @@ private Q_SLOTS:
             "{'amount': 123456789012345678901234567890}", 50);
         row("no currency elsewhere", QStringLiteral("http.request"),
             "{'method': 'GET', 'url': 'https://api.example.com/x', 'amount': 50000}", 0);
+        // Every field counts, the largest deciding, whichever the agent put first.
+        row("a small amount before a large total", transfer,
+            "{'amount': 1, 'total': 50000, 'currency': 'USD'}", 50);
+        row("a small value before a large total, in text", transfer,
+            "{'value': '1 USD', 'total': '50,000 USD'}", 50);
+        row("a small value before a large amount, in one object", transfer,
+            "{'amount': {'value': 1, 'amount': 50000, 'currency': 'EUR'}}", 50);
+        row("a large amount before a small total", transfer,
+            "{'amount': 50000, 'total': 1, 'currency': 'USD'}", 50);
+        row("small everywhere", transfer,
+            "{'amount': 5, 'value': 7, 'total': 12, 'currency': 'USD'}", 0);
     }
     void amountsAreReadHoweverLarge()
     {

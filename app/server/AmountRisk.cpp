@@ -51,12 +51,15 @@ double parseAmount(const QJsonValue &v, QString *currencyInText)
         const QJsonObject o = v.toObject();
         if (const QString c = o.value(QStringLiteral("currency")).toString(); !c.isEmpty())
             *currencyInText = c.toUpper();
+        // Every one of them: the largest counts, whichever of them the payment system reads.
+        double largest = std::nan("");
         for (const char *key : {"value", "amount", "total"}) {
             if (const QJsonValue inner = o.value(QLatin1String(key)); !inner.isObject())
-                if (const double d = parseAmount(inner, currencyInText); !std::isnan(d))
-                    return d;
+                if (const double d = std::abs(parseAmount(inner, currencyInText));
+                    !(d <= largest) && !std::isnan(d))
+                    largest = d;
         }
-        return std::nan("");
+        return largest;
     }
     QString s = v.toString();
     static const QRegularExpression code(QStringLiteral("\\b([A-Z]{3})\\b"));
@@ -91,32 +94,39 @@ qint64 amountCount(double value)
 
 QList<Finding> detectAmount(const Rule &rule, DetectorContext &c)
 {
+    // Every field the rule names, the largest amount counting: an agent cannot hide a large
+    // "total" behind a small "amount" that happens to be read first.
+    double value = std::nan("");
+    QString currency;
     for (const QString &field : rule.fields) {
         const QJsonValue v = c.input.payload.value(field);
         if (!v.isDouble() && !v.isString() && !v.isObject())
             continue;
-        QString currency = c.input.payload.value(rule.currencyField).toString().toUpper();
-        const double value = parseAmount(v, &currency);
-        if (std::isnan(value))
+        QString fieldCurrency = c.input.payload.value(rule.currencyField).toString().toUpper();
+        const double d = std::abs(parseAmount(v, &fieldCurrency));
+        if (std::isnan(d) ||
+            (fieldCurrency.isEmpty() && !rule.withoutCurrencyKinds.contains(c.input.kind)))
             continue;
-        if (currency.isEmpty() && !rule.withoutCurrencyKinds.contains(c.input.kind))
-            continue;
-        const int weight = thresholdWeight(rule.thresholds, amountCount(value));
-        if (weight == 0)
-            return {};
-        const QLocale english(QLocale::English, QLocale::UnitedStates);
-        const QString shown = std::abs(value) < 1e15
-                                  ? english.toString(value, 'f', value == std::floor(value) ? 0 : 2)
-                                  : QString::number(value, 'g', 3);
-        return {
-            {rule.id, weight,
+        if (!(d <= value)) { // the first, or a larger one
+            value = d;
+            currency = fieldCurrency;
+        }
+    }
+    if (std::isnan(value))
+        return {};
+    const int weight = thresholdWeight(rule.thresholds, amountCount(value));
+    if (weight == 0)
+        return {};
+    const QLocale english(QLocale::English, QLocale::UnitedStates);
+    const QString shown = value < 1e15
+                              ? english.toString(value, 'f', value == std::floor(value) ? 0 : 2)
+                              : QString::number(value, 'g', 3);
+    return {{rule.id, weight,
              fillMessage(rule.message,
                          {{QLatin1String("amount"), shown},
                           {QLatin1String("currency"),
                            currency.isEmpty() ? QStringLiteral("(no currency given)") : currency}},
                          c.input.payload)}};
-    }
-    return {};
 }
 
 // A system or credential file a shell command sends to another machine (SentFiles).
