@@ -12,6 +12,7 @@ struct Token {
     Kind kind = Kind::Word;
     QString text;
     bool substitutes = false; // a word with $( ) or ` ` inside double quotes: it runs a command
+    ShellCommand::Span span;  // a word's place in the line
 };
 
 bool isOctal(QChar c)
@@ -110,21 +111,31 @@ QList<Token> lex(const QString &s)
 {
     QList<Token> out;
     QString word;
-    bool inWord = false, substitutes = false;
+    bool inWord = false, substitutes = false, quoted = false;
+    qsizetype begin = -1, end = -1; // the word's place in the line
     const auto flush = [&] {
         if (inWord)
-            out.append({Token::Kind::Word, word, substitutes});
+            out.append({Token::Kind::Word, word, substitutes, {begin, end, quoted, substitutes}});
         word.clear();
-        inWord = substitutes = false;
+        inWord = substitutes = quoted = false;
+        begin = end = -1;
     };
     const auto op = [&](const QString &text, Token::Kind kind = Token::Kind::Operator) {
         flush();
-        out.append({kind, text});
+        out.append({kind, text, false, {}});
     };
     const qsizetype n = s.size();
     for (qsizetype i = 0; i < n; ++i) {
         const QChar c = s[i];
         const QChar next = i + 1 < n ? s[i + 1] : QChar();
+        const qsizetype at = i;
+        const auto inWordFrom = [&](bool isQuoted) { // after the word's part that began at `at`
+            inWord = true;
+            quoted = quoted || isQuoted;
+            if (begin < 0)
+                begin = at;
+            end = qMin(i + 1, n);
+        };
         if (c == u' ' || c == u'\t') {
             flush();
         } else if (c == u'\n' || c == u'\r') {
@@ -136,13 +147,13 @@ QList<Token> lex(const QString &s)
             }
             if (i + 1 < n)
                 word += s[++i];
-            inWord = true;
+            inWordFrom(true);
         } else if (c == u'\'') {
             const qsizetype close = s.indexOf(u'\'', i + 1);
-            const qsizetype end = close < 0 ? n : close;
-            word += QStringView(s).mid(i + 1, end - i - 1);
-            i = end;
-            inWord = true;
+            const qsizetype to = close < 0 ? n : close;
+            word += QStringView(s).mid(i + 1, to - i - 1);
+            i = to;
+            inWordFrom(true);
         } else if (c == u'"' || (c == u'$' && next == u'"')) {
             if (c == u'$')
                 ++i;
@@ -156,11 +167,11 @@ QList<Token> lex(const QString &s)
                     word += s[i];
                 }
             }
-            inWord = true;
+            inWordFrom(true);
         } else if (c == u'$' && next == u'\'') {
             i += 2;
             word += ansiC(s, i);
-            inWord = true;
+            inWordFrom(true);
         } else if (c == u'$' && next == u'(') {
             op(QStringLiteral("$("));
             ++i;
@@ -168,7 +179,7 @@ QList<Token> lex(const QString &s)
             op(QStringLiteral("`"));
         } else if (c == u'&' && next == u'>') {
             flush(); // &> file: both outputs to the file
-            out.append({Token::Kind::Redirection, QStringLiteral("&>")});
+            out.append({Token::Kind::Redirection, QStringLiteral("&>"), false, {}});
             ++i;
         } else if (c == u';' || c == u'&' || c == u'|' || c == u'(' || c == u')') {
             QString text(c);
@@ -184,7 +195,8 @@ QList<Token> lex(const QString &s)
             if (digits) {
                 text = word;
                 word.clear();
-                inWord = false;
+                inWord = quoted = false;
+                begin = end = -1;
             }
             flush();
             text += c;
@@ -192,13 +204,13 @@ QList<Token> lex(const QString &s)
                 text += s[++i];
             while (text.endsWith(u'&') && i + 1 < n && (s[i + 1].isDigit() || s[i + 1] == u'-'))
                 text += s[++i]; // 2>&1, >&-: a descriptor, no file
-            out.append({Token::Kind::Redirection, text});
+            out.append({Token::Kind::Redirection, text, false, {}});
         } else if (c == u'#' && !inWord) {
             while (i + 1 < n && s[i + 1] != u'\n')
                 ++i;
         } else {
             word += c;
-            inWord = true;
+            inWordFrom(false);
         }
     }
     flush();
@@ -384,10 +396,12 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
     const QList<Token> tokens = lex(line);
     QString op = before;
     QStringList words, redirections, substituting;
+    QList<ShellCommand::Span> spans;
     const auto finish = [&](const QString &next) {
         if (!words.isEmpty() || !redirections.isEmpty()) {
             out->append(command(op, words));
             out->last().redirections = redirections;
+            out->last().spans = spans;
             readNested(out->last(), substituting, depth, out);
             op = next;
         } else if (!next.isEmpty()) {
@@ -400,11 +414,14 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
         words.clear();
         redirections.clear();
         substituting.clear();
+        spans.clear();
     };
     for (qsizetype i = 0; i < tokens.size(); ++i) {
         const Token &t = tokens[i];
         if (t.kind == Token::Kind::Word) {
             words.append(t.text);
+            if (depth == 0)
+                spans.append(t.span);
             if (t.substitutes)
                 substituting.append(t.text);
         } else if (t.kind == Token::Kind::Redirection) {
