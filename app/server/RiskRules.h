@@ -53,6 +53,8 @@ struct RiskEngine::Rule {
     QJsonArray values;
     QList<std::pair<qint64, int>> thresholds; // (at least N, weight), ascending
     bool onlyExternal = false; // only when the action sends to or connects outside the company
+    // regex: `command` read without what it only mentions (CommandMentions: grep 'rm -rf /')
+    bool skipMentions = false;
     // only_if: the rule applies only when payload[onlyIfField], if present, is one of these
     QString onlyIfField;
     QJsonArray onlyIfValues;
@@ -134,6 +136,9 @@ public:
     const PersonalData &personalData();
     // Every string of a payload field (`@target`: the action's target), read once.
     const QStringList &fieldStrings(const QString &field);
+    // The same, with what a `command` only mentions left out (CommandMentions) before its forms
+    // are made; other fields as fieldStrings().
+    const QStringList &fieldStringsWithoutMentions(const QString &field);
     // Every string of the payload, in order (object keys sorted), read once; and whether the
     // payload's keys and strings are all plain printable ASCII.
     const QList<PayloadLeaf> &leaves();
@@ -169,6 +174,7 @@ private:
     std::unique_ptr<MailDeletion> m_mail;
     std::unique_ptr<PersonalData> m_personal;
     QVarLengthArray<std::pair<QString, QStringList>, 8> m_fieldStrings;
+    std::optional<QStringList> m_commandWithoutMentions;
     std::optional<QList<PayloadLeaf>> m_leaves;
     QStringList m_topKeys;
     bool m_plain = true;
