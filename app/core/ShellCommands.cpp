@@ -112,30 +112,23 @@ QList<Token> lex(const QString &s)
     QList<Token> out;
     QString word;
     bool inWord = false, substitutes = false, quoted = false;
-    qsizetype begin = -1, end = -1; // the word's place in the line
+    qsizetype i = 0, begin = 0; // a word ends where the character that ends it is: at i
     const auto flush = [&] {
         if (inWord)
-            out.append({Token::Kind::Word, word, substitutes, {begin, end, quoted, substitutes}});
+            out.append({Token::Kind::Word, word, substitutes, {begin, i, quoted, substitutes}});
         word.clear();
         inWord = substitutes = quoted = false;
-        begin = end = -1;
     };
     const auto op = [&](const QString &text, Token::Kind kind = Token::Kind::Operator) {
         flush();
         out.append({kind, text, false, {}});
     };
     const qsizetype n = s.size();
-    for (qsizetype i = 0; i < n; ++i) {
+    for (; i < n; ++i) {
         const QChar c = s[i];
         const QChar next = i + 1 < n ? s[i + 1] : QChar();
-        const qsizetype at = i;
-        const auto inWordFrom = [&](bool isQuoted) { // after the word's part that began at `at`
-            inWord = true;
-            quoted = quoted || isQuoted;
-            if (begin < 0)
-                begin = at;
-            end = qMin(i + 1, n);
-        };
+        if (!inWord)
+            begin = i; // where the word starts if this character is part of one
         if (c == u' ' || c == u'\t') {
             flush();
         } else if (c == u'\n' || c == u'\r') {
@@ -147,13 +140,13 @@ QList<Token> lex(const QString &s)
             }
             if (i + 1 < n)
                 word += s[++i];
-            inWordFrom(true);
+            inWord = quoted = true;
         } else if (c == u'\'') {
             const qsizetype close = s.indexOf(u'\'', i + 1);
             const qsizetype to = close < 0 ? n : close;
             word += QStringView(s).mid(i + 1, to - i - 1);
             i = to;
-            inWordFrom(true);
+            inWord = quoted = true;
         } else if (c == u'"' || (c == u'$' && next == u'"')) {
             if (c == u'$')
                 ++i;
@@ -167,11 +160,11 @@ QList<Token> lex(const QString &s)
                     word += s[i];
                 }
             }
-            inWordFrom(true);
+            inWord = quoted = true;
         } else if (c == u'$' && next == u'\'') {
             i += 2;
             word += ansiC(s, i);
-            inWordFrom(true);
+            inWord = quoted = true;
         } else if (c == u'$' && next == u'(') {
             op(QStringLiteral("$("));
             ++i;
@@ -182,6 +175,7 @@ QList<Token> lex(const QString &s)
             out.append({Token::Kind::Redirection, QStringLiteral("&>"), false, {}});
             ++i;
         } else if (c == u';' || c == u'&' || c == u'|' || c == u'(' || c == u')') {
+            flush(); // before i moves past a second character
             QString text(c);
             if ((c != u'(' && c != u')' && next == c) || (c == u'|' && next == u'&'))
                 text += s[++i];
@@ -196,7 +190,6 @@ QList<Token> lex(const QString &s)
                 text = word;
                 word.clear();
                 inWord = quoted = false;
-                begin = end = -1;
             }
             flush();
             text += c;
@@ -210,9 +203,10 @@ QList<Token> lex(const QString &s)
                 ++i;
         } else {
             word += c;
-            inWordFrom(false);
+            inWord = true;
         }
     }
+    i = n; // (an unclosed quote leaves i past the end)
     flush();
     return out;
 }
