@@ -238,8 +238,13 @@ private Q_SLOTS:
         QTest::newRow("grep 'rm -rf /' f x x x… (18 KB)")
             << QStringLiteral("grep 'rm -rf /' f") + QStringLiteral(" x").repeated(9000) << critical
             << true;
-        // Known false negatives, not mentions: no rule reads these yet.
-        row("echo 'DROP TABLE users' | psql", low, false);
+        // SQL piped into a database client runs (low until shell.sql-destructive read it).
+        for (const char *c : {"echo 'DROP TABLE users' | psql",
+                              "echo 'DROP TABLE users;' | sudo -u postgres psql app",
+                              "printf 'truncate t;' |& mysql -u root"})
+            row(c, high, true);
+        row("grep -c 'DROP TABLE' schema.sql | wc -l", low, false);
+        // A known false negative, not a mention: no rule reads it yet.
         row("python -c \"import shutil; shutil.rmtree('/')\"", low, false);
     }
     void mentionsAreNotRuns()
