@@ -244,6 +244,9 @@ private Q_SLOTS:
                               "printf 'truncate t;' |& mysql -u root"})
             row(c, high, true);
         row("grep -c 'DROP TABLE' schema.sql | wc -l", low, false);
+        row("grep -c 'UID STORE 1:* +FLAGS (\\\\Deleted)' imap.log", low, false);
+        row("grep 'notmuch search tag:spam | xargs rm' notes.md", low, false);
+        row("notmuch search --output=files tag:spam | xargs rm", high, true);
         // A known false negative, not a mention: no rule reads it yet.
         row("python -c \"import shutil; shutil.rmtree('/')\"", low, false);
     }

@@ -181,7 +181,7 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
 
 QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
 {
-    const MailDeletion &d = c.facts.mailDeletion();
+    const MailDeletion &d = c.facts.mailDeletion(rule.skipMentions);
     if (!d.found)
         return {};
     int weight = thresholdWeight(rule.thresholds, d.count);
@@ -514,8 +514,18 @@ const HiddenScan &RiskFacts::hidden()
     return *m_hidden;
 }
 
-const MailDeletion &RiskFacts::mailDeletion()
+const MailDeletion &RiskFacts::mailDeletion(bool withoutMentions)
 {
+    if (withoutMentions && m_input.kind == QLatin1String("shell.exec")) {
+        if (!m_mailWithoutMentions) {
+            const QString command = m_input.payload.value(QStringLiteral("command")).toString();
+            const QString left = CommandMentions::withoutMentions(command);
+            if (left == command)
+                return mailDeletion(false);
+            m_mailWithoutMentions = std::make_unique<MailDeletion>(MailDeletion::fromCommand(left));
+        }
+        return *m_mailWithoutMentions;
+    }
     if (!m_mail)
         m_mail =
             std::make_unique<MailDeletion>(MailDeletion::fromAction(m_input.kind, m_input.payload));

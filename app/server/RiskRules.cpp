@@ -272,9 +272,10 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         return false;
     rule->onlyExternal = o.value(QStringLiteral("only_external")).toBool(false);
     if (const QJsonValue skip = o.value(QStringLiteral("skip_mentions")); !skip.isUndefined()) {
-        if (!skip.isBool() || rule->detector != Rule::Detector::Regex)
+        if (!skip.isBool() || (rule->detector != Rule::Detector::Regex &&
+                               rule->detector != Rule::Detector::MailDelete))
             return bad(QStringLiteral("\"skip_mentions\" must be true or false, on a \"regex\" "
-                                      "rule"));
+                                      "or \"mail_delete\" rule"));
         rule->skipMentions = skip.toBool();
     }
     if (o.contains(QStringLiteral("only_if"))) {

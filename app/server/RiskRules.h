@@ -53,7 +53,8 @@ struct RiskEngine::Rule {
     QJsonArray values;
     QList<std::pair<qint64, int>> thresholds; // (at least N, weight), ascending
     bool onlyExternal = false; // only when the action sends to or connects outside the company
-    // regex: `command` read without what it only mentions (CommandMentions: grep 'rm -rf /')
+    // regex, mail_delete: `command` read without what it only mentions (CommandMentions:
+    // grep 'rm -rf /')
     bool skipMentions = false;
     // only_if: the rule applies only when payload[onlyIfField], if present, is one of these
     QString onlyIfField;
@@ -131,7 +132,8 @@ public:
     // domains, an HTTP request's host, the hosts a shell command talks to, a payload `url`.
     const QStringList &outsideHosts();
     const HiddenScan &hidden();
-    const MailDeletion &mailDeletion();
+    // `withoutMentions`: a shell command read without what it only mentions (CommandMentions).
+    const MailDeletion &mailDeletion(bool withoutMentions = false);
     // Personal data in the payload's text (not counting recipients' own addresses).
     const PersonalData &personalData();
     // Every string of a payload field (`@target`: the action's target), read once.
@@ -172,6 +174,7 @@ private:
     std::optional<QStringList> m_outside;
     std::unique_ptr<HiddenScan> m_hidden;
     std::unique_ptr<MailDeletion> m_mail;
+    std::unique_ptr<MailDeletion> m_mailWithoutMentions;
     std::unique_ptr<PersonalData> m_personal;
     QVarLengthArray<std::pair<QString, QStringList>, 8> m_fieldStrings;
     std::optional<QStringList> m_commandWithoutMentions;
