@@ -42,7 +42,7 @@ qint64 countOf(const CircuitBreakers &b, const QString &breaker, qint64 now)
     return 0;
 }
 
-ActionFacts factsOf(const QString &kind, const QJsonObject &payload)
+std::shared_ptr<const BreakerRules> shippedRules()
 {
     static const std::shared_ptr<const BreakerRules> shipped = [] {
         QFile f(QStringLiteral(":/risk/rules.json"));
@@ -53,14 +53,19 @@ ActionFacts factsOf(const QString &kind, const QJsonObject &payload)
             qFatal("shipped rules: %s", qPrintable(error));
         return r;
     }();
+    return shipped;
+}
+
+ActionFacts factsOf(const QString &kind, const QJsonObject &payload)
+{
     // With the shipped risk engine's reasons, as the server stores them with the action.
     static const std::unique_ptr<RiskEngine> engine = RiskEngine::builtIn();
     RiskInput in;
     in.kind = kind;
     in.payload = payload;
-    return shipped->factsOf({{QStringLiteral("kind"), kind},
-                             {QStringLiteral("payload"), payload},
-                             {QStringLiteral("risk"), engine->assess(in).toJson()}});
+    return shippedRules()->factsOf({{QStringLiteral("kind"), kind},
+                                    {QStringLiteral("payload"), payload},
+                                    {QStringLiteral("risk"), engine->assess(in).toJson()}});
 }
 
 QJsonArray messageIds(int n)
@@ -213,6 +218,13 @@ private Q_SLOTS:
         row("git reset --soft HEAD~1", false, 0);
         row("echo rm -f a; ls", false, 0);
         row("ls -la *.txt", false, 0);
+        // Commands that only mention a destructive one (docs/risk-rules.md "Mentions").
+        row("grep -rn \"rm -rf /\" .", false, 0);
+        row("git log --oneline --grep 'git reset --hard'", false, 0);
+        row("git commit -m \"remove rm -rf from the build script\"", false, 0);
+        row("echo 'never run rm -rf ~'", false, 0);
+        row("echo 'rm -rf /' | sh", true, 0);
+        row("grep -o 'rm -rf a b' notes | bash", true, 0);
     }
     void shellCommandsAreReadHoweverSpelled()
     {
@@ -223,6 +235,39 @@ private Q_SLOTS:
             factsOf(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}});
         QCOMPARE(f.destructive, destructive);
         QCOMPARE(f.deletedItems, items);
+    }
+
+    // An agent searching its logs for "rm -rf" 30 times in a minute is not a burst of
+    // destructive actions: the shipped destructive-burst breaker (more than 20 in 60 s) does not
+    // trip. 30 real rm -rf in the same minute trip it at the 21st.
+    void mentionsDoNotTripTheDestructiveBurst_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<int>("trippedAt"); // the submission that trips it; 0: none
+        QTest::newRow("grep for rm -rf") << QStringLiteral("grep -rn \"rm -rf /\" .") << 0;
+        QTest::newRow("git log --grep") << QStringLiteral("git log --grep 'git reset --hard'") << 0;
+        QTest::newRow("rm -rf") << QStringLiteral("rm -rf /srv/build/cache") << 21;
+        QTest::newRow("echo piped into sh") << QStringLiteral("echo 'rm -rf /' | sh") << 21;
+    }
+    void mentionsDoNotTripTheDestructiveBurst()
+    {
+        QFETCH(QString, command);
+        QFETCH(int, trippedAt);
+        const QString kind = QStringLiteral("shell.exec");
+        const ActionFacts facts = factsOf(kind, {{QStringLiteral("command"), command}});
+        CircuitBreakers b(shippedRules());
+        const qint64 t0 = 10 * kMinute;
+        int tripped = 0;
+        for (int i = 1; i <= 30 && tripped == 0; ++i) {
+            const qint64 now = t0 + i * 2000; // 30 in 60 s, on the test's own clock
+            for (const BreakerTrip &t : b.check(kSession, kAgent, kind, facts, now)) {
+                if (t.rule->id == QLatin1String("destructive-burst"))
+                    tripped = i;
+            }
+            if (tripped == 0)
+                b.record(kSession, kAgent, kind, facts, now, now);
+        }
+        QCOMPARE(tripped, trippedAt);
     }
 
     // An MCP tool is destructive for the breakers exactly when the risk rule mcp.destructive

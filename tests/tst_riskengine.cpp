@@ -510,6 +510,17 @@ private Q_SLOTS:
             << (json("{'version': 1, 'rules': [{'id': 'w', 'detector': 'kind', 'kinds': ['a'], "
                      "'weight': 500, 'message': 'm'}]}"))
             << "rule 'w': \"weight\" must be a whole number from 0 to 100";
+        QTest::newRow("skip_mentions not a boolean")
+            << (json("{'version': 1, 'rules': [{'id': 'm', 'detector': 'regex', 'fields': "
+                     "['command'], 'patterns': ['rm'], 'skip_mentions': 'yes', 'weight': 5, "
+                     "'message': 'm'}]}"))
+            << "rule 'm': \"skip_mentions\" must be true or false, on a \"regex\" or "
+               "\"mail_delete\" rule";
+        QTest::newRow("skip_mentions on another detector")
+            << (json("{'version': 1, 'rules': [{'id': 'k', 'detector': 'kind', 'kinds': ['a'], "
+                     "'skip_mentions': true, 'weight': 5, 'message': 'm'}]}"))
+            << "rule 'k': \"skip_mentions\" must be true or false, on a \"regex\" or "
+               "\"mail_delete\" rule";
         QTest::newRow("missing id") << (json("{'version': 1, 'rules': [{'detector': 'kind', "
                                              "'kinds': ['a'], 'weight': 5, 'message': 'm'}]}"))
                                     << "rule #1: needs an \"id\"";

@@ -135,6 +135,142 @@ private Q_SLOTS:
             QVERIFY2(reasons(a).contains(QLatin1Char('"') + rule + QLatin1Char('"')),
                      qPrintable(reasons(a)));
     }
+
+    // A destructive command only mentioned: a quoted data operand of a program that does not run
+    // it (grep, rg, git log --grep, git commit -m, echo not piped into a shell) scores as the
+    // harmless command it is, and the circuit breakers do not count it (no reason of their
+    // "destructive" section). What runs it keeps its level: sh -c, ssh, eval, a pipe into a
+    // shell or interpreter, $( ) in double quotes, output a shell may run later.
+    void mentionsAreNotRuns_data()
+    {
+        QTest::addColumn<QString>("command");
+        QTest::addColumn<RiskLevel>("level");
+        QTest::addColumn<bool>("destructive"); // a reason the breakers count as destructive
+        const auto row = [](const char *c, RiskLevel level, bool destructive) {
+            QTest::newRow(c) << QString::fromUtf8(c) << level << destructive;
+        };
+        const RiskLevel low = RiskLevel::Low, high = RiskLevel::High,
+                        critical = RiskLevel::Critical;
+        // Mentions.
+        for (const char *c :
+             {"grep -rn \"rm -rf /\" .", "rg 'DROP TABLE' src/",
+              "rg 'psql -c \"DROP TABLE users\"' scripts/", "git log --grep=\"reset --hard\"",
+              "git log --oneline --grep 'git reset --hard'",
+              "git -C /repo log -S'rm -rf ~' --oneline",
+              "git commit -m \"remove rm -rf from the build script\"",
+              "git commit -am 'stop calling git push --force'",
+              "git tag -a v2 -m 'after the terraform destroy'", "echo 'never run rm -rf ~'",
+              "printf '%s\\n' 'rm -rf /' 'mkfs'", "grep -c 'batchDelete' mail.log",
+              "grep -rn 'kubectl delete' docs/ | head -5",
+              "cd /repo && grep -rln \"rm -rf /\" scripts | wc -l",
+              "grep 'rm -rf /' notes.txt > /dev/null 2>&1", "echo \"done: the rm -rf is gone\"",
+              "grep -E 'git clean -f|git stash drop' history.txt"})
+            row(c, low, false);
+        row("sudo grep -r 'rm -rf /home' /var/log/auth.log", RiskLevel::Medium, false); // sudo
+        // What runs it, or may: keeps its level.
+        for (const char *c : {"bash -c \"rm -rf /\"",
+                              "echo \"rm -rf /\" | sh",
+                              "eval \"rm -rf ~\"",
+                              "ssh host 'rm -rf /srv'",
+                              "sudo rm -rf /",
+                              "echo \"$(rm -rf /)\"",
+                              "echo \"`rm -rf /`\"",
+                              "grep \"$(rm -rf /)\" f",
+                              "echo 'rm -rf /' | bash",
+                              "echo 'rm -rf /' |& sh",
+                              "grep 'rm -rf /' notes | head -1 | sh",
+                              "echo 'rm -rf /' | tee run.sh",
+                              "echo 'rm -rf /' > run.sh && sh run.sh",
+                              "echo 'rm -rf ~' >> ~/.bashrc",
+                              "$(echo 'rm -rf /')",
+                              "`echo 'rm -rf /'`",
+                              "x=$(grep -o 'rm -rf /' notes); $x",
+                              "source <(echo 'rm -rf /')",
+                              "echo 'rm -rf /' | ssh host",
+                              "eval \"$(echo 'rm -rf /')\"",
+                              "grep() { eval \"$1\"; }; grep 'rm -rf /'",
+                              "function grep { eval \"$1\"; }; grep 'rm -rf /'",
+                              "alias grep='sh -c'; grep 'rm -rf /'",
+                              "./grep 'rm -rf /'",
+                              "/tmp/bin/echo 'rm -rf /'",
+                              "PATH=/tmp/bin grep 'rm -rf /'",
+                              "PATH=.; grep 'rm -rf /'",
+                              "env PATH=. echo 'rm -rf /'",
+                              "printf -v c 'rm -rf /'; $c",
+                              "bash <<EOF\ngrep 'rm -rf /' x\nEOF",
+                              "ruby <<'EOF'\ndef echo(s) = system(s)\necho 'rm -rf /'\nEOF",
+                              "rg --pre 'rm -rf /' x",
+                              "git -c core.pager=sh log --grep='rm -rf /'",
+                              "grep -q x f || rm -rf /srv",
+                              "git commit -m \"$(rm -rf ~)\"",
+                              "bash -c \"grep 'rm -rf /' x\"",
+                              "exec 3>run.sh; echo 'rm -rf /' >&3; sh run.sh",
+                              "exec > run.sh; echo 'rm -rf /'; sh run.sh",
+                              "{ echo 'rm -rf /'; } | sh",
+                              "if true; then echo 'rm -rf /'; fi | sh",
+                              "for i in 1; do echo 'rm -rf /'; done > run.sh; sh run.sh",
+                              "(echo 'rm -rf /') | sh",
+                              "eval $(true; echo 'rm -rf /')",
+                              "echo 'rm -rf /' > >(sh)",
+                              "`true; echo 'rm -rf /'`",
+                              "git commit -m 'rm -rf /' && sh -c \"$(git log -1 --format=%s)\"",
+                              "grep 'rm -rf /' notes && bash deploy.sh"})
+            row(c, critical, true);
+        for (const char *c :
+             {"sh -c 'git reset --hard'", "psql -c \"DROP TABLE users\"",
+              "mysql -e 'DROP DATABASE x'", "xargs rm -rf", "find . -exec rm -rf {} +",
+              "watch \"rm -rf /tmp/x\"", "printf 'rm -rf /\\n' | sh",
+              "grep -o 'rm -rf /tmp/x' notes | sh", "git commit -m 'x' && git reset --hard"})
+            row(c, high, true);
+        // Deleting mail through a curl body is an action, not a mention.
+        QStringList ids;
+        for (int i = 0; i < 250; ++i)
+            ids.append(QStringLiteral("\"m%1\"").arg(i));
+        QTest::newRow("curl -d {ids: 250} .../batchDelete")
+            << QStringLiteral("curl -X POST -H 'Authorization: Bearer t' -d '{\"ids\": [%1]}' "
+                              "https://gmail.googleapis.com/gmail/v1/users/me/messages/batchDelete")
+                   .arg(ids.join(QStringLiteral(", ")))
+            << high << true;
+        row("grep -c 'https://gmail.googleapis.com/gmail/v1/users/me/messages/batchDelete' "
+            "access.log",
+            low, false);
+        // A line longer than 16 KiB is not read for mentions: it keeps its score.
+        QTest::newRow("grep 'rm -rf /' f x x x… (18 KB)")
+            << QStringLiteral("grep 'rm -rf /' f") + QStringLiteral(" x").repeated(9000) << critical
+            << true;
+        // SQL piped into a database client runs (low until shell.sql-destructive read it).
+        for (const char *c : {"echo 'DROP TABLE users' | psql",
+                              "echo 'DROP TABLE users;' | sudo -u postgres psql app",
+                              "printf 'truncate t;' |& mysql -u root"})
+            row(c, high, true);
+        row("grep -c 'DROP TABLE' schema.sql | wc -l", low, false);
+        row("grep -c 'UID STORE 1:* +FLAGS (\\\\Deleted)' imap.log", low, false);
+        row("grep 'notmuch search tag:spam | xargs rm' notes.md", low, false);
+        row("notmuch search --output=files tag:spam | xargs rm", high, true);
+        // A known false negative, not a mention: no rule reads it yet.
+        row("python -c \"import shutil; shutil.rmtree('/')\"", low, false);
+    }
+    void mentionsAreNotRuns()
+    {
+        QFETCH(QString, command);
+        QFETCH(RiskLevel, level);
+        QFETCH(bool, destructive);
+        const RiskAssessment a = assess(
+            submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
+        QVERIFY2(a.level == level, qPrintable(levelName(a.level) + QLatin1Char(' ') + reasons(a)));
+        bool counted = false;
+        for (const QJsonValue &r : a.reasons) {
+            const QString rule = r.toObject().value(QStringLiteral("rule")).toString();
+            counted = counted || rule.startsWith(QLatin1String("shell.destructive")) ||
+                      rule == QLatin1String("shell.wipe") ||
+                      rule == QLatin1String("shell.git-discard") ||
+                      rule == QLatin1String("shell.force-push") ||
+                      rule == QLatin1String("shell.remote-ref-delete") ||
+                      rule == QLatin1String("shell.sql-destructive") ||
+                      rule == QLatin1String("mail.delete-in-command");
+        }
+        QVERIFY2(counted == destructive, qPrintable(reasons(a)));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestShellRisk)

@@ -138,6 +138,8 @@ private Q_SLOTS:
     }
     void leniently_data();
     void leniently();
+    void spansAreWhereTheWordsAre_data();
+    void spansAreWhereTheWordsAre();
     void programsOptionsAndOperands_data();
     void programsOptionsAndOperands();
 
@@ -187,6 +189,39 @@ void TestShellWords::leniently()
     QCOMPARE(read[0].words, argv);
     QCOMPARE(read[1].words, QStringList{QStringLiteral("true")});
     QCOMPARE(read[1].before, QStringLiteral(";"));
+}
+
+void TestShellWords::spansAreWhereTheWordsAre_data()
+{
+    words_data();
+    // Words that end at an operator or a redirection, and a quote left open.
+    for (const char *c : {"x||y", "a&&b|c", "x>f 2>&1", "a;b&", "e'x'\"y\"$'z'w", "a\\\nb",
+                          "echo $(ls)`id`", "grep 'open"})
+        QTest::newRow(c) << QString::fromUtf8(c) << QStringList();
+}
+
+// Each word of the line itself knows where it is (CommandMentions replaces quoted ones): its
+// text, read alone, is that word again. Words read from inside a word (sh -c '…') have none.
+void TestShellWords::spansAreWhereTheWordsAre()
+{
+    QFETCH(QString, command);
+    const QString line =
+        QStringLiteral("bash -c 'rm -f x' && ") + command + QStringLiteral(" ; true");
+    const QList<ShellCommand> read = ShellCommands::read(line);
+    QVERIFY(read.size() >= 3); // an open quote takes the "; true" in
+    QVERIFY(read[1].spans.isEmpty()); // rm -f x, inside bash -c
+    for (const ShellCommand &c : read.mid(2) + read.mid(0, 1)) {
+        QCOMPARE(c.spans.size(), c.words.size());
+        for (qsizetype i = 0; i < c.words.size(); ++i) {
+            const ShellCommand::Span &s = c.spans[i];
+            const QString text = line.mid(s.begin, s.end - s.begin);
+            QCOMPARE(ShellCommands::read(text).value(0).words, QStringList{c.words[i]});
+            const QString unjoined =
+                QString(text).remove(QStringLiteral("\\\n")); // a line continuation
+            QCOMPARE(s.quoted, unjoined.contains(u'\'') || unjoined.contains(u'"') ||
+                                   unjoined.contains(u'\\'));
+        }
+    }
 }
 
 void TestShellWords::programsOptionsAndOperands_data()

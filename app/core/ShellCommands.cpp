@@ -12,6 +12,7 @@ struct Token {
     Kind kind = Kind::Word;
     QString text;
     bool substitutes = false; // a word with $( ) or ` ` inside double quotes: it runs a command
+    ShellCommand::Span span;  // a word's place in the line
 };
 
 bool isOctal(QChar c)
@@ -110,21 +111,24 @@ QList<Token> lex(const QString &s)
 {
     QList<Token> out;
     QString word;
-    bool inWord = false, substitutes = false;
+    bool inWord = false, substitutes = false, quoted = false;
+    qsizetype i = 0, begin = 0; // a word ends where the character that ends it is: at i
     const auto flush = [&] {
         if (inWord)
-            out.append({Token::Kind::Word, word, substitutes});
+            out.append({Token::Kind::Word, word, substitutes, {begin, i, quoted, substitutes}});
         word.clear();
-        inWord = substitutes = false;
+        inWord = substitutes = quoted = false;
     };
     const auto op = [&](const QString &text, Token::Kind kind = Token::Kind::Operator) {
         flush();
-        out.append({kind, text});
+        out.append({kind, text, false, {}});
     };
     const qsizetype n = s.size();
-    for (qsizetype i = 0; i < n; ++i) {
+    for (; i < n; ++i) {
         const QChar c = s[i];
         const QChar next = i + 1 < n ? s[i + 1] : QChar();
+        if (!inWord)
+            begin = i; // where the word starts if this character is part of one
         if (c == u' ' || c == u'\t') {
             flush();
         } else if (c == u'\n' || c == u'\r') {
@@ -136,13 +140,13 @@ QList<Token> lex(const QString &s)
             }
             if (i + 1 < n)
                 word += s[++i];
-            inWord = true;
+            inWord = quoted = true;
         } else if (c == u'\'') {
             const qsizetype close = s.indexOf(u'\'', i + 1);
-            const qsizetype end = close < 0 ? n : close;
-            word += QStringView(s).mid(i + 1, end - i - 1);
-            i = end;
-            inWord = true;
+            const qsizetype to = close < 0 ? n : close;
+            word += QStringView(s).mid(i + 1, to - i - 1);
+            i = to;
+            inWord = quoted = true;
         } else if (c == u'"' || (c == u'$' && next == u'"')) {
             if (c == u'$')
                 ++i;
@@ -156,11 +160,11 @@ QList<Token> lex(const QString &s)
                     word += s[i];
                 }
             }
-            inWord = true;
+            inWord = quoted = true;
         } else if (c == u'$' && next == u'\'') {
             i += 2;
             word += ansiC(s, i);
-            inWord = true;
+            inWord = quoted = true;
         } else if (c == u'$' && next == u'(') {
             op(QStringLiteral("$("));
             ++i;
@@ -168,9 +172,10 @@ QList<Token> lex(const QString &s)
             op(QStringLiteral("`"));
         } else if (c == u'&' && next == u'>') {
             flush(); // &> file: both outputs to the file
-            out.append({Token::Kind::Redirection, QStringLiteral("&>")});
+            out.append({Token::Kind::Redirection, QStringLiteral("&>"), false, {}});
             ++i;
         } else if (c == u';' || c == u'&' || c == u'|' || c == u'(' || c == u')') {
+            flush(); // before i moves past a second character
             QString text(c);
             if ((c != u'(' && c != u')' && next == c) || (c == u'|' && next == u'&'))
                 text += s[++i];
@@ -184,7 +189,7 @@ QList<Token> lex(const QString &s)
             if (digits) {
                 text = word;
                 word.clear();
-                inWord = false;
+                inWord = quoted = false;
             }
             flush();
             text += c;
@@ -192,7 +197,7 @@ QList<Token> lex(const QString &s)
                 text += s[++i];
             while (text.endsWith(u'&') && i + 1 < n && (s[i + 1].isDigit() || s[i + 1] == u'-'))
                 text += s[++i]; // 2>&1, >&-: a descriptor, no file
-            out.append({Token::Kind::Redirection, text});
+            out.append({Token::Kind::Redirection, text, false, {}});
         } else if (c == u'#' && !inWord) {
             while (i + 1 < n && s[i + 1] != u'\n')
                 ++i;
@@ -201,6 +206,7 @@ QList<Token> lex(const QString &s)
             inWord = true;
         }
     }
+    i = n; // (an unclosed quote leaves i past the end)
     flush();
     return out;
 }
@@ -384,10 +390,12 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
     const QList<Token> tokens = lex(line);
     QString op = before;
     QStringList words, redirections, substituting;
+    QList<ShellCommand::Span> spans;
     const auto finish = [&](const QString &next) {
         if (!words.isEmpty() || !redirections.isEmpty()) {
             out->append(command(op, words));
             out->last().redirections = redirections;
+            out->last().spans = spans;
             readNested(out->last(), substituting, depth, out);
             op = next;
         } else if (!next.isEmpty()) {
@@ -400,11 +408,14 @@ void readInto(const QString &line, const QString &before, int depth, QList<Shell
         words.clear();
         redirections.clear();
         substituting.clear();
+        spans.clear();
     };
     for (qsizetype i = 0; i < tokens.size(); ++i) {
         const Token &t = tokens[i];
         if (t.kind == Token::Kind::Word) {
             words.append(t.text);
+            if (depth == 0)
+                spans.append(t.span);
             if (t.substitutes)
                 substituting.append(t.text);
         } else if (t.kind == Token::Kind::Redirection) {

@@ -21,6 +21,14 @@ struct ShellCommand {
     QStringList arguments; // the words after the program but the merged short options, in order
                            // (name=value ones last, sorted): the options and operands as written
     QStringList redirections; // "> /etc/passwd", "2>&1"
+    // Where each of `words` is in the line read, for the commands of the line itself; empty for
+    // those read from inside a word (sh -c '…', ssh host '…', "$(…)").
+    struct Span {
+        qsizetype begin = -1, end = -1; // [begin, end) in the line
+        bool quoted = false;            // some of it in '…', "…", $'…' or after a backslash
+        bool substitutes = false;       // $( ) or ` ` inside its double quotes
+    };
+    QList<Span> spans;
 
     bool hasProgram() const { return program < words.size(); }
 };

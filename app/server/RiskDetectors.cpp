@@ -1,5 +1,6 @@
 // The detectors the rules parameterise (docs/risk-rules.md), and the facts they share.
 #include "Addresses.h"
+#include "CommandMentions.h"
 #include "HiddenTextScanner.h"
 #include "MailDeletion.h"
 #include "PayloadForms.h"
@@ -50,7 +51,9 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
     std::optional<Finding> best;
     for (const QString &field : rule.fields) {
         // (fieldStrings is cached per field: each rule naming the field shares it)
-        for (const QString &value : c.facts.fieldStrings(field)) {
+        const QStringList &values = rule.skipMentions ? c.facts.fieldStringsWithoutMentions(field)
+                                                      : c.facts.fieldStrings(field);
+        for (const QString &value : values) {
             if (value.isEmpty() || !mayMatch(rule, value))
                 continue;
             for (const FastRegex &re : rule.patterns) {
@@ -178,7 +181,7 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
 
 QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
 {
-    const MailDeletion &d = c.facts.mailDeletion();
+    const MailDeletion &d = c.facts.mailDeletion(rule.skipMentions);
     if (!d.found)
         return {};
     int weight = thresholdWeight(rule.thresholds, d.count);
@@ -401,6 +404,35 @@ const QStringList &RiskFacts::fieldStrings(const QString &field)
     return m_fieldStrings.last().second;
 }
 
+const QStringList &RiskFacts::fieldStringsWithoutMentions(const QString &field)
+{
+    static const QString command = QStringLiteral("command");
+    if (field != command)
+        return fieldStrings(field);
+    if (m_commandWithoutMentions)
+        return *m_commandWithoutMentions;
+    const QStringList &all = fieldStrings(command); // the leaves, read
+    const qsizetype top = topKeys().indexOf(command);
+    QStringList values;
+    bool mentions = false;
+    if (top >= 0) {
+        const auto [begin, end] = m_topRange[top];
+        for (qsizetype i = begin; i < end; ++i) {
+            values.append(CommandMentions::withoutMentions((*m_leaves)[i].value));
+            mentions = mentions || values.last() != (*m_leaves)[i].value;
+        }
+    }
+    if (!mentions) {
+        m_commandWithoutMentions = all; // (shared, not copied)
+    } else {
+        QStringList strings = values;
+        for (const QString &v : std::as_const(values))
+            strings += PayloadForms::of(command, v);
+        m_commandWithoutMentions = std::move(strings);
+    }
+    return *m_commandWithoutMentions;
+}
+
 // "key: value" per string of the payload (nested ones too), each on its own line: a secret is
 // found in the text as it will be used, not JSON-escaped, and next to the name it is stored
 // under.
@@ -482,8 +514,18 @@ const HiddenScan &RiskFacts::hidden()
     return *m_hidden;
 }
 
-const MailDeletion &RiskFacts::mailDeletion()
+const MailDeletion &RiskFacts::mailDeletion(bool withoutMentions)
 {
+    if (withoutMentions && m_input.kind == QLatin1String("shell.exec")) {
+        if (!m_mailWithoutMentions) {
+            const QString command = m_input.payload.value(QStringLiteral("command")).toString();
+            const QString left = CommandMentions::withoutMentions(command);
+            if (left == command)
+                return mailDeletion(false);
+            m_mailWithoutMentions = std::make_unique<MailDeletion>(MailDeletion::fromCommand(left));
+        }
+        return *m_mailWithoutMentions;
+    }
     if (!m_mail)
         m_mail =
             std::make_unique<MailDeletion>(MailDeletion::fromAction(m_input.kind, m_input.payload));

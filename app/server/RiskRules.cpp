@@ -271,6 +271,13 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         !optionalWeight("search_weight", &rule->searchWeight))
         return false;
     rule->onlyExternal = o.value(QStringLiteral("only_external")).toBool(false);
+    if (const QJsonValue skip = o.value(QStringLiteral("skip_mentions")); !skip.isUndefined()) {
+        if (!skip.isBool() || (rule->detector != Rule::Detector::Regex &&
+                               rule->detector != Rule::Detector::MailDelete))
+            return bad(QStringLiteral("\"skip_mentions\" must be true or false, on a \"regex\" "
+                                      "or \"mail_delete\" rule"));
+        rule->skipMentions = skip.toBool();
+    }
     if (o.contains(QStringLiteral("only_if"))) {
         const QJsonObject onlyIf = o.value(QStringLiteral("only_if")).toObject();
         rule->onlyIfField = onlyIf.value(QStringLiteral("field")).toString();

@@ -53,6 +53,9 @@ struct RiskEngine::Rule {
     QJsonArray values;
     QList<std::pair<qint64, int>> thresholds; // (at least N, weight), ascending
     bool onlyExternal = false; // only when the action sends to or connects outside the company
+    // regex, mail_delete: `command` read without what it only mentions (CommandMentions:
+    // grep 'rm -rf /')
+    bool skipMentions = false;
     // only_if: the rule applies only when payload[onlyIfField], if present, is one of these
     QString onlyIfField;
     QJsonArray onlyIfValues;
@@ -129,11 +132,15 @@ public:
     // domains, an HTTP request's host, the hosts a shell command talks to, a payload `url`.
     const QStringList &outsideHosts();
     const HiddenScan &hidden();
-    const MailDeletion &mailDeletion();
+    // `withoutMentions`: a shell command read without what it only mentions (CommandMentions).
+    const MailDeletion &mailDeletion(bool withoutMentions = false);
     // Personal data in the payload's text (not counting recipients' own addresses).
     const PersonalData &personalData();
     // Every string of a payload field (`@target`: the action's target), read once.
     const QStringList &fieldStrings(const QString &field);
+    // The same, with what a `command` only mentions left out (CommandMentions) before its forms
+    // are made; other fields as fieldStrings().
+    const QStringList &fieldStringsWithoutMentions(const QString &field);
     // Every string of the payload, in order (object keys sorted), read once; and whether the
     // payload's keys and strings are all plain printable ASCII.
     const QList<PayloadLeaf> &leaves();
@@ -167,8 +174,10 @@ private:
     std::optional<QStringList> m_outside;
     std::unique_ptr<HiddenScan> m_hidden;
     std::unique_ptr<MailDeletion> m_mail;
+    std::unique_ptr<MailDeletion> m_mailWithoutMentions;
     std::unique_ptr<PersonalData> m_personal;
     QVarLengthArray<std::pair<QString, QStringList>, 8> m_fieldStrings;
+    std::optional<QStringList> m_commandWithoutMentions;
     std::optional<QList<PayloadLeaf>> m_leaves;
     QStringList m_topKeys;
     bool m_plain = true;
