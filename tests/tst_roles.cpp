@@ -170,6 +170,11 @@ private Q_SLOTS:
         QFETCH(int, expected);
         path.replace(QStringLiteral("{S}"), m_ownSession)
             .replace(QStringLiteral("{A}"), m_ownAction);
+        // An agent name belongs to the token that first used it: each caller opens its own.
+        if (body.contains(QStringLiteral("agent")))
+            body.insert(QStringLiteral("agent"),
+                        QString(body.value(QStringLiteral("agent")).toString() + QLatin1Char('-') +
+                                QLatin1String(kCallerNames[caller])));
         const ApiResult r = m_server->call(m_tokens[caller], method, path,
                                            hasBody ? std::optional(body) : std::nullopt);
         QCOMPARE(r.status, expected);

@@ -182,7 +182,9 @@ bool PgStore::holdAgentNamesInUse()
 {
     return storesql::holdAgentNamesInUse(
         database(),
-        QStringLiteral("INSERT INTO agent_names VALUES (?, ?) ON CONFLICT (skeleton) DO NOTHING"));
+        QStringLiteral(
+            "INSERT INTO agent_names(skeleton, agent) VALUES (?, ?) ON CONFLICT (skeleton) "
+            "DO NOTHING"));
 }
 
 bool PgStore::migrate(QString *error)

@@ -95,9 +95,10 @@ bool SqliteStore::createAgentNames()
     if (!exec(QStringLiteral("CREATE TABLE IF NOT EXISTS agent_names (skeleton TEXT PRIMARY KEY, "
                              "agent TEXT NOT NULL)")))
         return false;
-    return storesql::holdAgentNamesInUse(QSqlDatabase::database(m_connection),
-                                         QStringLiteral("INSERT OR IGNORE INTO agent_names VALUES "
-                                                        "(?, ?)"));
+    return storesql::holdAgentNamesInUse(
+        QSqlDatabase::database(m_connection),
+        QStringLiteral("INSERT OR IGNORE INTO agent_names(skeleton, agent) VALUES "
+                       "(?, ?)"));
 }
 
 bool SqliteStore::migrate(QString *error)
