@@ -250,6 +250,58 @@ private Q_SLOTS:
         // A known false negative, not a mention: no rule reads it yet.
         row("python -c \"import shutil; shutil.rmtree('/')\"", low, false);
     }
+    // The attack on mentions (stop 33): lines where what looks like a mention runs, or may run,
+    // keep their score and count for the breakers. Each was low (15) with the first reading.
+    void whatMayRunAMentionKeepsItsScore_data()
+    {
+        QTest::addColumn<QString>("command");
+        for (const char *c : {
+                 // the reader's quotes are not bash's (or dash's)
+                 "echo $$'\\'; rm -rf /srv; #'",
+                 "echo \"${x:-\"'\"}\"; rm -rf /srv; echo 'x'",
+                 "echo \"${x:-'\"'}\"; rm -rf /srv; echo 'x'",
+                 "echo $'\\'; rm -rf /srv; #'",
+                 "echo 'rm -rf /srv' \r# | sh",
+                 "echo 'rm -rf /srv' x\r# | xargs env",
+                 // the mention run afterwards
+                 "echo 'rm -rf /srv' >/dev/null; $_",
+                 "grep /dev/null -e 'rm -rf /srv'; $_",
+                 "echo 'rm -rf /srv' >&1x; xargs -a 1x env",
+                 "git commit --allow-empty -m 'rm -rf /srv' && git log -1 --format=%s | xargs env",
+                 "git commit --allow-empty -m 'rm -rf /srv'; xargs -a .git/COMMIT_EDITMSG env",
+                 "git commit --allow-empty -m 'rm -rf /srv'; read -r c < .git/COMMIT_EDITMSG; $c",
+                 "git commit --allow-empty -m 'rm -rf /srv' && git log -1 --format=%s | $0",
+                 "git config core.editor sh; git commit --allow-empty -e -m 'rm -rf /srv'",
+                 "git commit --allow-empty --edit -m 'git push --force origin main'",
+                 "git commit --allow-empty -em 'rm -rf /srv'",
+                 "git commit --allow-empty -m 'rm -rf /srv' && git -c alias.x='!. "
+                 ".git/COMMIT_EDITMSG' x",
+                 // options that run a program, however abbreviated
+                 "git grep --open='rm -rf /srv #' -e x",
+                 "git grep --open-files='rm -rf /srv #' -e x",
+                 "ack --pag='rm -rf /srv #' pattern .",
+                 "ag --pag 'rm -rf /srv #' pattern .",
+                 "rg --pre='rm -rf /srv #' pattern .",
+                 // a wrapper that runs its option
+                 "env -S'sh -c \\$2 x' echo 'rm -rf /srv'",
+                 "env -S'sh -c \"rm -rf /srv\"' echo x",
+                 // PATH changed before the mention
+                 "read PATH <<< /tmp/evil; grep -c 'rm -rf /srv' f",
+             })
+            QTest::newRow(c) << QString::fromUtf8(c);
+    }
+    void whatMayRunAMentionKeepsItsScore()
+    {
+        QFETCH(QString, command);
+        const RiskAssessment a = assess(
+            submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
+        QVERIFY2(a.level >= RiskLevel::High, qPrintable(levelName(a.level) + reasons(a)));
+        QVERIFY2(reasons(a).contains(QLatin1String("\"shell.wipe\"")) ||
+                     reasons(a).contains(QLatin1String("\"shell.destructive\"")) ||
+                     reasons(a).contains(QLatin1String("\"shell.force-push\"")),
+                 qPrintable(reasons(a)));
+    }
+
     void mentionsAreNotRuns()
     {
         QFETCH(QString, command);

@@ -152,8 +152,9 @@ bool isPlainProgram(const ShellCommand &c)
     if (program != c.name && program != QLatin1String("/bin/") + c.name &&
         program != QLatin1String("/usr/bin/") + c.name)
         return false;
+    // Nothing before it but sudo: a wrapper's options may run what follows (env -S '…').
     for (qsizetype i = 0; i < c.program; ++i) {
-        if (isAssignment(c.words[i]) || c.words[i] == QLatin1String("chroot"))
+        if (c.words[i] != QLatin1String("sudo"))
             return false;
     }
     for (const ShellCommand::Span &s : c.spans) {
@@ -207,6 +208,32 @@ void addValues(const ShellCommand &c, qsizetype from, const OptionValues &o, QLi
     }
 }
 
+// Whether `word` (up to any '=') is `option` or an abbreviation of it at least `least`
+// characters long: git, ack, ag and grep take unambiguous prefixes of long options.
+bool abbreviates(const QString &word, QLatin1String option, qsizetype least)
+{
+    const qsizetype eq = word.indexOf(u'=');
+    const QStringView name = QStringView(word).left(eq < 0 ? word.size() : eq);
+    return name.size() >= least && option.startsWith(name);
+}
+
+// Options that make git commit/tag, log or grep run a program (an editor, a diff or text
+// conversion driver, a pager), in any spelling git accepts.
+bool gitRunsAProgram(const QString &command, const QString &w)
+{
+    if (command == QLatin1String("commit") || command == QLatin1String("tag"))
+        return w == QLatin1String("-e") || abbreviates(w, QLatin1String("--edit"), 4) ||
+               (w.startsWith(u'-') && !w.startsWith(QLatin1String("--")) && w.contains(u'e') &&
+                !w.startsWith(QLatin1String("-m")));
+    if (command == QLatin1String("grep"))
+        return w.startsWith(QLatin1String("-O")) ||
+               abbreviates(w, QLatin1String("--open-files-in-pager"), 3) ||
+               abbreviates(w, QLatin1String("--ext-grep"), 4);
+    return abbreviates(w, QLatin1String("--ext-diff"), 4) ||
+           abbreviates(w, QLatin1String("--textconv"), 4) ||
+           abbreviates(w, QLatin1String("--pager"), 4);
+}
+
 // The words of `c` that are only text it prints or searches (their indexes), or none.
 QList<qsizetype> mentionedWords(const ShellCommand &c)
 {
@@ -225,6 +252,12 @@ QList<qsizetype> mentionedWords(const ShellCommand &c)
         if (sub >= c.words.size())
             return {};
         const QString &command = c.words[sub];
+        for (qsizetype i = sub + 1; i < c.words.size(); ++i) {
+            if (c.words[i] == QLatin1String("--"))
+                break;
+            if (gitRunsAProgram(command, c.words[i]))
+                return {};
+        }
         if (command == QLatin1String("commit"))
             addValues(c, sub + 1, {u"m", u"CcFt", {u"--message"}}, &out);
         else if (command == QLatin1String("tag"))
@@ -232,12 +265,8 @@ QList<qsizetype> mentionedWords(const ShellCommand &c)
         else if (command == QLatin1String("log") || command == QLatin1String("shortlog"))
             addValues(c, sub + 1, {u"SG", u"n", {u"--grep", u"--author", u"--committer"}}, &out);
         else if (command == QLatin1String("grep")) {
-            for (qsizetype i = sub + 1; i < c.words.size(); ++i) {
-                if (c.words[i].startsWith(QLatin1String("-O")) ||
-                    c.words[i].startsWith(QLatin1String("--open-files-in-pager")))
-                    return {}; // runs a pager on the files it finds
+            for (qsizetype i = sub + 1; i < c.words.size(); ++i)
                 out.append(i);
-            }
         }
         return out;
     }
@@ -246,13 +275,53 @@ QList<qsizetype> mentionedWords(const ShellCommand &c)
     for (qsizetype i = c.program + 1; i < c.words.size(); ++i) {
         const QString &w = c.words[i];
         if ((c.name == QLatin1String("printf") && w.startsWith(QLatin1String("-v"))) ||
-            (c.name == QLatin1String("rg") && w.startsWith(QLatin1String("--pre"))) ||
-            w.startsWith(QLatin1String("--pager")))
+            abbreviates(w, QLatin1String("--pre"), 4) ||
+            abbreviates(w, QLatin1String("--pre-glob"), 4) ||
+            abbreviates(w, QLatin1String("--pager"), 4))
             return {}; // printf -v assigns a variable; rg --pre and --pager run a program
         out.append(i);
     }
     return out;
 }
+// Whether the line holds what this reader may read otherwise than a shell does: any expansion
+// ($'…' is a quote to bash and not to dash, $$'…' is no quote at all, "${x:-"…"}" nests
+// quotes, $_ and $0 run text), a carriage return (bash reads it as a letter, the reader as a line
+// break) or another control character, or >& before anything but a descriptor (>&1x writes the
+// file 1x).
+bool readsOtherwise(const QString &line)
+{
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const char16_t ch = line[i].unicode();
+        if (ch == u'$' || (ch < 0x20 && ch != u'\t' && ch != u'\n') || ch == 0x7f)
+            return true;
+        if (ch == u'>' && i + 1 < line.size() && line[i + 1] == u'&') {
+            qsizetype j = i + 2;
+            if (j < line.size() && (line[j].isDigit() || line[j] == u'-'))
+                ++j;
+            if (j < line.size() && !line[j].isSpace() && line[j] != u';' && line[j] != u'&' &&
+                line[j] != u'|' && line[j] != u')')
+                return true;
+        }
+    }
+    return false;
+}
+
+// Whether the command is one whose words may be mentions, or a filter or cd beside them.
+bool onlyKeepsText(const ShellCommand &c)
+{
+    if (!isPlainProgram(c))
+        return false;
+    if (printsOrSearches(c.name) || isHarmlessFilter(c.name) || c.name == QLatin1String("cd"))
+        return true;
+    if (c.name != QLatin1String("git"))
+        return false;
+    const qsizetype sub = Subcommands::start(c);
+    const QString command = c.words.value(sub > 0 ? sub : c.program + 1);
+    return command == QLatin1String("commit") || command == QLatin1String("tag") ||
+           command == QLatin1String("log") || command == QLatin1String("shortlog") ||
+           command == QLatin1String("grep");
+}
+
 } // namespace
 
 QString CommandMentions::withoutMentions(const QString &line)
@@ -263,10 +332,14 @@ QString CommandMentions::withoutMentions(const QString &line)
     if (line.size() > kMaxLength ||
         (!line.contains(u'\'') && !line.contains(u'"') && !line.contains(u'\\')))
         return line;
-    if (!namesAProgramThatPrints(line) || hasHereDocument(line))
+    if (!namesAProgramThatPrints(line) || hasHereDocument(line) || readsOtherwise(line))
         return line;
     const QList<ShellCommand> commands = ShellCommands::read(line);
-    if (!std::all_of(commands.begin(), commands.end(), keepsTheLineFlat))
+    // Every command of the line one of the few that only print, search or keep text, each run as
+    // it is named: whatever else runs could run the text they print or store ($_, xargs env, a
+    // message read back from .git/COMMIT_EDITMSG, an editor set with git config).
+    if (!std::all_of(commands.begin(), commands.end(), keepsTheLineFlat) ||
+        !std::all_of(commands.begin(), commands.end(), onlyKeepsText))
         return line;
     QList<std::pair<qsizetype, qsizetype>> cut; // spans of the line to replace, in order
     for (qsizetype i = 0; i < commands.size(); ++i) {
