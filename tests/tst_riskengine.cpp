@@ -536,7 +536,8 @@ private Q_SLOTS:
         QTest::newRow("sent_files without patterns")
             << (json("{'version': 1, 'rules': [{'id': 's', 'detector': 'sent_files', "
                      "'weight': 5, 'message': 'm'}]}"))
-            << "rule 's': a \"sent_files\" rule needs \"patterns\" or \"patterns_from\"";
+            << "rule 's': a \"sent_files\" or \"written_files\" rule needs \"patterns\" or "
+               "\"patterns_from\"";
         QTest::newRow("bad policy")
             << (json("{'version': 1, 'policy': {'required_approvals': {'critical': 0}}, 'rules': "
                      "[{'id': 'k', 'detector': 'kind', 'kinds': ['a'], 'weight': 5, 'message': "

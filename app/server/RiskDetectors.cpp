@@ -8,6 +8,7 @@
 #include "RiskRules.h"
 #include "SentFiles.h"
 #include "SmallStringSet.h"
+#include "WrittenFiles.h"
 
 #include <QJsonDocument>
 #include <QSet>
@@ -151,18 +152,10 @@ QList<Finding> personalData(const Rule &rule, DetectorContext &c)
                      c.input.payload)}};
 }
 
-QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
+// The first file of `files` a pattern of the rule matches, as a finding ({path}, {tool}).
+QList<Finding> matchingFile(const Rule &rule, DetectorContext &c, const QList<SentFile> &files)
 {
-    // Most commands name none of the tools, in any of their forms: not read again.
-    static const FastRegex tools(
-        QStringLiteral("\\b(scp|rsync|nc|ncat|netcat|socat|telnet|ssh|curl|wget)\\b"));
-    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
-    if (std::none_of(forms.begin(), forms.end(), [](const QString &s) { return tools.matches(s); }))
-        return {};
-    const QJsonValue command = c.input.payload.value(QStringLiteral("command"));
-    const QString line =
-        command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString();
-    for (const SentFile &f : SentFiles::inCommand(line)) {
+    for (const SentFile &f : files) {
         for (const QString &p : SentFiles::spellings(f.path)) {
             if (!mayMatch(rule, p))
                 continue;
@@ -177,6 +170,36 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
         }
     }
     return {};
+}
+
+QString commandLine(const DetectorContext &c)
+{
+    const QJsonValue command = c.input.payload.value(QStringLiteral("command"));
+    return command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString();
+}
+
+QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
+{
+    // Most commands write nothing: no >, and none of the programs, in any form.
+    static const FastRegex writers(QStringLiteral(
+        ">|\\b(tee|chmod|chown|chgrp|chattr|setfacl|truncate|touch|shred|sed|perl|ruby|cp|mv|"
+        "install|ln|rsync|dd|crontab)\\b"));
+    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
+    if (std::none_of(forms.begin(), forms.end(),
+                     [](const QString &s) { return writers.matches(s); }))
+        return {};
+    return matchingFile(rule, c, WrittenFiles::inCommand(commandLine(c)));
+}
+
+QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
+{
+    // Most commands name none of the tools, in any of their forms: not read again.
+    static const FastRegex tools(
+        QStringLiteral("\\b(scp|rsync|nc|ncat|netcat|socat|telnet|ssh|curl|wget)\\b"));
+    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
+    if (std::none_of(forms.begin(), forms.end(), [](const QString &s) { return tools.matches(s); }))
+        return {};
+    return matchingFile(rule, c, SentFiles::inCommand(commandLine(c)));
 }
 
 QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
@@ -624,6 +647,8 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return claimedHints(rule, c);
     case Rule::Detector::SentFiles:
         return sentFiles(rule, c);
+    case Rule::Detector::WrittenFiles:
+        return writtenFiles(rule, c);
     }
     return {};
 }

@@ -31,6 +31,7 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("amount"), Rule::Detector::Amount},
         {QStringLiteral("mail_delete"), Rule::Detector::MailDelete},
         {QStringLiteral("sent_files"), Rule::Detector::SentFiles},
+        {QStringLiteral("written_files"), Rule::Detector::WrittenFiles},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
@@ -346,9 +347,10 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
             return bad(QStringLiteral("a \"regex\" rule needs \"fields\" and \"patterns\""));
         break;
     case D::SentFiles:
+    case D::WrittenFiles:
         if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
-            return bad(QStringLiteral("a \"sent_files\" rule needs \"patterns\" or "
-                                      "\"patterns_from\""));
+            return bad(QStringLiteral("a \"sent_files\" or \"written_files\" rule needs "
+                                      "\"patterns\" or \"patterns_from\""));
         break;
     case D::Secret:
         if (rule->patterns.isEmpty())

@@ -29,7 +29,8 @@ struct RiskEngine::Rule {
         Amount,
         MailDelete,
         ClaimedHints,
-        SentFiles
+        SentFiles,
+        WrittenFiles
     };
     QString id;
     Detector detector = Detector::Kind;
