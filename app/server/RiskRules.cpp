@@ -32,6 +32,8 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("mail_delete"), Rule::Detector::MailDelete},
         {QStringLiteral("sent_files"), Rule::Detector::SentFiles},
         {QStringLiteral("written_files"), Rule::Detector::WrittenFiles},
+        {QStringLiteral("env_keys"), Rule::Detector::EnvKeys},
+        {QStringLiteral("flags_true"), Rule::Detector::FlagsTrue},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
@@ -343,8 +345,14 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
             return bad(QStringLiteral("an \"equals\" rule needs \"field\" and \"values\""));
         break;
     case D::Regex:
+    case D::EnvKeys:
         if (rule->fields.isEmpty() || rule->patterns.isEmpty())
-            return bad(QStringLiteral("a \"regex\" rule needs \"fields\" and \"patterns\""));
+            return bad(QStringLiteral("a \"regex\" or \"env_keys\" rule needs \"fields\" and "
+                                      "\"patterns\""));
+        break;
+    case D::FlagsTrue:
+        if (rule->fields.isEmpty())
+            return bad(QStringLiteral("a \"flags_true\" rule needs \"fields\""));
         break;
     case D::SentFiles:
     case D::WrittenFiles:

@@ -30,7 +30,9 @@ struct RiskEngine::Rule {
         MailDelete,
         ClaimedHints,
         SentFiles,
-        WrittenFiles
+        WrittenFiles,
+        EnvKeys,
+        FlagsTrue
     };
     QString id;
     Detector detector = Detector::Kind;
