@@ -220,8 +220,10 @@ private Q_SLOTS:
         row("ls -la *.txt", false, 0);
         // Commands that only mention a destructive one (docs/risk-rules.md "Mentions").
         row("grep -rn \"rm -rf /\" .", false, 0);
-        row("git log --oneline --grep 'git reset --hard'", false, 0);
-        row("git commit -m \"remove rm -rf from the build script\"", false, 0);
+        // git's text is never a mention: a commit message is stored where an editor, a pager or
+        // git log --output reaches it (the second attack on mentions, stop 33).
+        row("git log --oneline --grep 'git reset --hard'", true, 0);
+        row("git commit -m \"remove rm -rf from the build script\"", true, 0);
         row("echo 'never run rm -rf ~'", false, 0);
         row("echo 'rm -rf /' | sh", true, 0);
         row("grep -o 'rm -rf a b' notes | bash", true, 0);
@@ -245,7 +247,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("command");
         QTest::addColumn<int>("trippedAt"); // the submission that trips it; 0: none
         QTest::newRow("grep for rm -rf") << QStringLiteral("grep -rn \"rm -rf /\" .") << 0;
-        QTest::newRow("git log --grep") << QStringLiteral("git log --grep 'git reset --hard'") << 0;
+        QTest::newRow("git log --grep") << QStringLiteral("git log --grep 'git reset --hard'")
+                                        << 21; // git's text is never a mention
         QTest::newRow("rm -rf") << QStringLiteral("rm -rf /srv/build/cache") << 21;
         QTest::newRow("echo piped into sh") << QStringLiteral("echo 'rm -rf /' | sh") << 21;
     }

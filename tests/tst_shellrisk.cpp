@@ -9,6 +9,24 @@
 using namespace interlock;
 using namespace interlock::test;
 
+namespace {
+// A reason the breakers count as destructive.
+bool countedAsDestructive(const interlock::RiskAssessment &a)
+{
+    for (const QJsonValue &r : a.reasons) {
+        const QString rule = r.toObject().value(QStringLiteral("rule")).toString();
+        if (rule.startsWith(QLatin1String("shell.destructive")) ||
+            rule == QLatin1String("shell.wipe") || rule == QLatin1String("shell.git-discard") ||
+            rule == QLatin1String("shell.force-push") ||
+            rule == QLatin1String("shell.remote-ref-delete") ||
+            rule == QLatin1String("shell.sql-destructive") ||
+            rule == QLatin1String("mail.delete-in-command"))
+            return true;
+    }
+    return false;
+}
+} // namespace
+
 class TestShellRisk : public QObject
 {
     Q_OBJECT
@@ -154,12 +172,7 @@ private Q_SLOTS:
         // Mentions.
         for (const char *c :
              {"grep -rn \"rm -rf /\" .", "rg 'DROP TABLE' src/",
-              "rg 'psql -c \"DROP TABLE users\"' scripts/", "git log --grep=\"reset --hard\"",
-              "git log --oneline --grep 'git reset --hard'",
-              "git -C /repo log -S'rm -rf ~' --oneline",
-              "git commit -m \"remove rm -rf from the build script\"",
-              "git commit -am 'stop calling git push --force'",
-              "git tag -a v2 -m 'after the terraform destroy'", "echo 'never run rm -rf ~'",
+              "rg 'psql -c \"DROP TABLE users\"' scripts/", "echo 'never run rm -rf ~'",
               "printf '%s\\n' 'rm -rf /' 'mkfs'", "grep -c 'batchDelete' mail.log",
               "grep -rn 'kubectl delete' docs/ | head -5",
               "cd /repo && grep -rln \"rm -rf /\" scripts | wc -l",
@@ -381,6 +394,23 @@ private Q_SLOTS:
                  "git commit --allow-empty -em 'rm -rf /srv'",
                  "git commit --allow-empty -m 'rm -rf /srv' && git -c alias.x='!. "
                  ".git/COMMIT_EDITMSG' x",
+                 // git is never a mention's program: the message is stored where an editor, a
+                 // pager or git log --output reaches it (second attack on mentions)
+                 "git -C /repo log -S'rm -rf ~' --oneline",
+                 "git commit -m \"remove rm -rf from the build script\"",
+                 "git commit -am 'stop calling git push --force'",
+                 "git commit --allow-empty -m 'rm -rf /srv'; git -c core.editor=sh commit "
+                 "--amend --allow-empty",
+                 "git commit --allow-empty -m 'rm -rf /srv'; git log -1 --format=%s "
+                 "--output=m.txt; git grep --no-index -Osh -e rm m.txt",
+                 "git commit --allow-empty -m 'rm -rf /srv'; printf -v 'a[`sh "
+                 ".git/COMMIT_EDITMSG`]' %s x",
+                 "git commit --allow-empty -m 'rm -rf /srv'; rg --pre sh rm .git/COMMIT_EDITMSG",
+                 "printf -v 'a[`rm -rf /srv`]' %s x",
+                 "echo 'rm -rf /srv' | head -1; printf -v HOME /tmp/h",
+                 // a backslash before a line break joins a here-document
+                 "cat <\\\n<cat\necho '`rm -rf /srv`'\ncat",
+                 "grep x <\\\n<cd\necho '`rm -rf /srv`'\ncd",
                  // options that run a program, however abbreviated
                  "git grep --open='rm -rf /srv #' -e x",
                  "git grep --open-files='rm -rf /srv #' -e x",
@@ -401,10 +431,7 @@ private Q_SLOTS:
         const RiskAssessment a = assess(
             submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
         QVERIFY2(a.level >= RiskLevel::High, qPrintable(levelName(a.level) + reasons(a)));
-        QVERIFY2(reasons(a).contains(QLatin1String("\"shell.wipe\"")) ||
-                     reasons(a).contains(QLatin1String("\"shell.destructive\"")) ||
-                     reasons(a).contains(QLatin1String("\"shell.force-push\"")),
-                 qPrintable(reasons(a)));
+        QVERIFY2(countedAsDestructive(a), qPrintable(reasons(a)));
     }
 
     void mentionsAreNotRuns()
@@ -415,18 +442,7 @@ private Q_SLOTS:
         const RiskAssessment a = assess(
             submission(QStringLiteral("shell.exec"), {{QStringLiteral("command"), command}}));
         QVERIFY2(a.level == level, qPrintable(levelName(a.level) + QLatin1Char(' ') + reasons(a)));
-        bool counted = false;
-        for (const QJsonValue &r : a.reasons) {
-            const QString rule = r.toObject().value(QStringLiteral("rule")).toString();
-            counted = counted || rule.startsWith(QLatin1String("shell.destructive")) ||
-                      rule == QLatin1String("shell.wipe") ||
-                      rule == QLatin1String("shell.git-discard") ||
-                      rule == QLatin1String("shell.force-push") ||
-                      rule == QLatin1String("shell.remote-ref-delete") ||
-                      rule == QLatin1String("shell.sql-destructive") ||
-                      rule == QLatin1String("mail.delete-in-command");
-        }
-        QVERIFY2(counted == destructive, qPrintable(reasons(a)));
+        QVERIFY2(countedAsDestructive(a) == destructive, qPrintable(reasons(a)));
     }
 };
 

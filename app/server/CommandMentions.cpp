@@ -1,6 +1,5 @@
 #include "CommandMentions.h"
 
-#include "Subcommands.h"
 #include "core/ShellCommands.h"
 
 #include <QList>
@@ -31,13 +30,13 @@ bool isHarmlessFilter(QStringView name)
 }
 
 // Whether one of the programs whose words may be mentions is named in the line as a word (not
-// "stage" for ag, "digit" for git): a cheap test before the line is read.
+// "stage" for ag): a cheap test before the line is read.
 bool namesAProgramThatPrints(const QString &line)
 {
-    static const QLatin1String names[] = {
-        QLatin1String("grep"), QLatin1String("egrep"),  QLatin1String("fgrep"),
-        QLatin1String("rg"),   QLatin1String("ag"),     QLatin1String("ack"),
-        QLatin1String("echo"), QLatin1String("printf"), QLatin1String("git")};
+    static const QLatin1String names[] = {QLatin1String("grep"),  QLatin1String("egrep"),
+                                          QLatin1String("fgrep"), QLatin1String("rg"),
+                                          QLatin1String("ag"),    QLatin1String("ack"),
+                                          QLatin1String("echo"),  QLatin1String("printf")};
     const auto isNamePart = [](QChar c) {
         return c.isLetterOrNumber() || c == u'_' || c == u'-' || c == u'.';
     };
@@ -217,73 +216,20 @@ bool abbreviates(const QString &word, QLatin1String option, qsizetype least)
     return name.size() >= least && option.startsWith(name);
 }
 
-// Options that make git commit/tag, log or grep run a program (an editor, a diff or text
-// conversion driver, a pager), in any spelling git accepts.
-bool gitRunsAProgram(const QString &command, const QString &w)
-{
-    if (command == QLatin1String("commit") || command == QLatin1String("tag"))
-        return w == QLatin1String("-e") || abbreviates(w, QLatin1String("--edit"), 4) ||
-               (w.startsWith(u'-') && !w.startsWith(QLatin1String("--")) && w.contains(u'e') &&
-                !w.startsWith(QLatin1String("-m")));
-    if (command == QLatin1String("grep"))
-        return w.startsWith(QLatin1String("-O")) ||
-               abbreviates(w, QLatin1String("--open-files-in-pager"), 3) ||
-               abbreviates(w, QLatin1String("--ext-grep"), 4);
-    return abbreviates(w, QLatin1String("--ext-diff"), 4) ||
-           abbreviates(w, QLatin1String("--textconv"), 4) ||
-           abbreviates(w, QLatin1String("--pager"), 4);
-}
-
 // The words of `c` that are only text it prints or searches (their indexes), or none.
 QList<qsizetype> mentionedWords(const ShellCommand &c)
 {
     QList<qsizetype> out;
-    if (c.name == QLatin1String("git")) {
-        const qsizetype start = Subcommands::start(c);
-        const qsizetype sub = start > 0 ? start : c.program + 1;
-        for (qsizetype i = c.program + 1; i < sub; ++i) {
-            // Global options other than where the repository is may bring a pager or a command.
-            const QString &w = c.words[i];
-            if (w.startsWith(u'-') && w != QLatin1String("-C") && w != QLatin1String("-P") &&
-                w != QLatin1String("--no-pager") && !w.startsWith(QLatin1String("--git-dir")) &&
-                !w.startsWith(QLatin1String("--work-tree")))
-                return {};
-        }
-        if (sub >= c.words.size())
-            return {};
-        const QString &command = c.words[sub];
-        for (qsizetype i = sub + 1; i < c.words.size(); ++i) {
-            if (c.words[i] == QLatin1String("--"))
-                break;
-            if (gitRunsAProgram(command, c.words[i]))
-                return {};
-        }
-        if (command == QLatin1String("commit"))
-            addValues(c, sub + 1, {u"m", u"CcFt", {u"--message"}}, &out);
-        else if (command == QLatin1String("tag"))
-            addValues(c, sub + 1, {u"m", u"Fu", {u"--message"}}, &out);
-        else if (command == QLatin1String("log") || command == QLatin1String("shortlog"))
-            addValues(c, sub + 1, {u"SG", u"n", {u"--grep", u"--author", u"--committer"}}, &out);
-        else if (command == QLatin1String("grep")) {
-            for (qsizetype i = sub + 1; i < c.words.size(); ++i)
-                out.append(i);
-        }
-        return out;
-    }
     if (!printsOrSearches(c.name))
         return {};
     for (qsizetype i = c.program + 1; i < c.words.size(); ++i) {
         const QString &w = c.words[i];
-        if ((c.name == QLatin1String("printf") && w.startsWith(QLatin1String("-v"))) ||
-            abbreviates(w, QLatin1String("--pre"), 4) ||
-            abbreviates(w, QLatin1String("--pre-glob"), 4) ||
-            abbreviates(w, QLatin1String("--pager"), 4))
-            return {}; // printf -v assigns a variable; rg --pre and --pager run a program
         out.append(i);
     }
     return out;
 }
-// Whether the line holds what this reader may read otherwise than a shell does: any expansion
+// Whether the line holds what this reader may read otherwise than a shell does: a backslash
+// before a line break, any expansion
 // ($'…' is a quote to bash and not to dash, $$'…' is no quote at all, "${x:-"…"}" nests
 // quotes, $_ and $0 run text), a carriage return (bash reads it as a letter, the reader as a line
 // break) or another control character, or >& before anything but a descriptor (>&1x writes the
@@ -293,6 +239,10 @@ bool readsOtherwise(const QString &line)
     for (qsizetype i = 0; i < line.size(); ++i) {
         const char16_t ch = line[i].unicode();
         if (ch == u'$' || (ch < 0x20 && ch != u'\t' && ch != u'\n') || ch == 0x7f)
+            return true;
+        // A backslash before a line break joins the lines before anything else is read:
+        // `cat <\` + newline + `<cat` is a here-document the checks here would not see.
+        if (ch == u'\\' && i + 1 < line.size() && line[i + 1] == u'\n')
             return true;
         if (ch == u'>' && i + 1 < line.size() && line[i + 1] == u'&') {
             qsizetype j = i + 2;
@@ -306,20 +256,28 @@ bool readsOtherwise(const QString &line)
     return false;
 }
 
-// Whether the command is one whose words may be mentions, or a filter or cd beside them.
+// Whether the command is one whose words may be mentions, or a filter or cd beside them, and
+// none of its words makes it run a program (rg --pre, ack/ag --pager in any abbreviation) or set
+// a variable (printf -v: an array subscript runs a command, HOME or PATH changes what later
+// programs read). git is not one of them: a commit message is stored where later commands of
+// the line (an editor set with -c, git log --output) run or write it.
 bool onlyKeepsText(const ShellCommand &c)
 {
     if (!isPlainProgram(c))
         return false;
-    if (printsOrSearches(c.name) || isHarmlessFilter(c.name) || c.name == QLatin1String("cd"))
-        return true;
-    if (c.name != QLatin1String("git"))
+    if (!printsOrSearches(c.name) && !isHarmlessFilter(c.name) && c.name != QLatin1String("cd"))
         return false;
-    const qsizetype sub = Subcommands::start(c);
-    const QString command = c.words.value(sub > 0 ? sub : c.program + 1);
-    return command == QLatin1String("commit") || command == QLatin1String("tag") ||
-           command == QLatin1String("log") || command == QLatin1String("shortlog") ||
-           command == QLatin1String("grep");
+    for (qsizetype i = c.program + 1; i < c.words.size(); ++i) {
+        const QString &w = c.words[i];
+        if (w == QLatin1String("--"))
+            break;
+        if ((c.name == QLatin1String("printf") && w.startsWith(QLatin1String("-v"))) ||
+            abbreviates(w, QLatin1String("--pre"), 4) ||
+            abbreviates(w, QLatin1String("--pre-glob"), 4) ||
+            abbreviates(w, QLatin1String("--pager"), 4))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -337,7 +295,7 @@ QString CommandMentions::withoutMentions(const QString &line)
     const QList<ShellCommand> commands = ShellCommands::read(line);
     // Every command of the line one of the few that only print, search or keep text, each run as
     // it is named: whatever else runs could run the text they print or store ($_, xargs env, a
-    // message read back from .git/COMMIT_EDITMSG, an editor set with git config).
+    // git commit message read back from .git/COMMIT_EDITMSG by an editor or a hook).
     if (!std::all_of(commands.begin(), commands.end(), keepsTheLineFlat) ||
         !std::all_of(commands.begin(), commands.end(), onlyKeepsText))
         return line;

@@ -5,15 +5,14 @@
 namespace interlock {
 
 // A shell command line with the commands it only mentions left out (docs/risk-rules.md
-// "Mentions"): the quoted operands of programs that print or search text and run none of it
-// (grep -rn "rm -rf /" ., rg 'DROP TABLE' src/, echo 'never run rm -rf ~', git log
-// --grep='reset --hard', git commit -m "…") are replaced by '' when nothing can run what they
-// print. Whatever may run them keeps them: a pipe into anything but grep, head, tail, wc, cut or
-// cat; output to a file; $( ) or ` ` around the command or inside its double quotes; a program
-// given with its directory, after an assignment or chroot; a line that defines functions or
-// aliases, changes PATH, sources a file or holds a here-document; and every command read from
-// inside a word (sh -c '…', ssh host '…', eval, watch). Fail closed: when in doubt, the text
-// stays. Read with ShellCommands; linear in the length of the line.
+// "Mentions"): the quoted operands of grep, egrep, fgrep, rg, ag, ack, echo and printf (grep -rn
+// "rm -rf /" ., rg 'DROP TABLE' src/, echo 'never run rm -rf ~') are replaced by '' when the
+// whole line is only such commands, filters (head, tail, wc, cut, cat) and cd, each run as
+// named (behind nothing but sudo), and its output stays text. Any other command anywhere in the
+// line (git too: a commit message is stored where later commands run or write it), any $, a
+// control character, a backslash before a line break, >& before anything but a descriptor, a
+// here-document, output to a file, printf -v, --pre and --pager keep the line as sent. Fail
+// closed: when in doubt, the text stays. Read with ShellCommands; linear in the line's length.
 class CommandMentions
 {
 public:
