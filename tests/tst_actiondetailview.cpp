@@ -1,5 +1,6 @@
 // How the console shows the integrations' actions: a Claude Code Write as a file diff, an MCP
 // tool call with its server, tool, the server's claims (marked as claims) and its arguments.
+#include "ui/ActionBanner.h"
 #include "ui/ActionDetailView.h"
 #include "ui/diff/DiffView.h"
 
@@ -120,6 +121,12 @@ private Q_SLOTS:
         QVERIFY(text.contains("line 29"));
         QCOMPARE(view.diffView()->document().added(), 1); // the diff itself is still the claim's
         QCOMPARE(view.tabText(0), QStringLiteral("What will run (before: claimed)"));
+        // F3 of the UI red team: that warning was only a tooltip on the tab.
+        QVERIFY(view.banner()->notesShown());
+        QVERIFY2(view.banner()->notesText().startsWith(
+                     QStringLiteral("Before: claimed by the agent. Lines drawn as unchanged are "
+                                    "the agent's claim")),
+                 qPrintable(view.banner()->notesText()));
 
         view.show(
             checked(action("fs.write", {{"path", "/p/a.sh"}, {"content", content}},
@@ -148,6 +155,7 @@ private Q_SLOTS:
         QVERIFY(!view.diffView()->document().truncated);
         QCOMPARE(view.diffView()->document().added(), 150000);
         QCOMPARE(view.tabText(0), QStringLiteral("What will run (from the payload)"));
+        QVERIFY(!view.banner()->notesShown());
     }
 
     // A command, statement or message has no "before": one claimed made what runs look unchanged.

@@ -328,6 +328,97 @@ private Q_SLOTS:
         QCOMPARE(reject.status, 200);
     }
 
+    // Found by the UI red team (F6): the second approver of an edited action was shown the
+    // agent's original command, and an approval sending that view's hash was accepted and
+    // recorded as "derived", although what ran was the edit.
+    void approvingTheOriginalsViewOfAnEditIsRefused()
+    {
+        TestServer s;
+        const auto session = s.openSession(QStringLiteral("a"));
+        QJsonObject critical = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("Clean"));
+        critical.insert(QStringLiteral("payload"), obj("{'command': 'rm -rf /var/cache/build/*'}"));
+        critical.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 90}});
+        const QString id = s.submit(session.second, critical);
+        const QJsonObject original = critical.value(QStringLiteral("payload")).toObject();
+        const QJsonObject edited = obj("{'command': 'rm -rf /var/cache/build/* /srv/backups'}");
+        const ApiResult edit =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")},
+                               {QStringLiteral("payload"), edited},
+                               {QStringLiteral("seen"),
+                                QJsonObject{{QStringLiteral("payload_sha256"), sha(edited)}}}});
+        QCOMPARE(edit.status, 200);
+        QCOMPARE(edit.body.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        const auto viewOf = [](const QJsonObject &p) {
+            return PayloadView::viewSha256(
+                PayloadView::derivedChanges(QStringLiteral("shell.exec"), p));
+        };
+        const ApiResult onOriginal =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                               {QStringLiteral("seen"),
+                                QJsonObject{{QStringLiteral("payload_sha256"), sha(edited)},
+                                            {QStringLiteral("view_sha256"), viewOf(original)}}}},
+                   Role::Admin);
+        QCOMPARE(onOriginal.status, 409);
+        QCOMPARE(onOriginal.error().code, QStringLiteral("stale_view"));
+        QVERIFY2(onOriginal.error().message.contains(QStringLiteral("edited by")),
+                 qPrintable(onOriginal.error().message));
+        const ApiResult onEdit =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                               {QStringLiteral("seen"),
+                                QJsonObject{{QStringLiteral("payload_sha256"), sha(edited)},
+                                            {QStringLiteral("view_sha256"), viewOf(edited)}}}},
+                   Role::Admin);
+        QCOMPARE(onEdit.status, 200);
+        QCOMPARE(onEdit.body.value(QStringLiteral("status")).toString(),
+                 QStringLiteral("approved"));
+        QCOMPARE(onEdit.body.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("seen"))
+                     .toObject()
+                     .value(QStringLiteral("view"))
+                     .toString(),
+                 QStringLiteral("derived"));
+    }
+
+    // F2: an agent's diff that shows only some of the written lines is recorded as such, not as
+    // having seen the file.
+    void aPartialAgentDiffIsRecordedAsPartial()
+    {
+        TestServer s;
+        const auto session = s.openSession(QStringLiteral("a"));
+        QJsonObject write = sampleAction(QStringLiteral("fs.write"), QStringLiteral("Bump"));
+        write.insert(QStringLiteral("payload"),
+                     obj("{'path': 'b.py', 'content': 'v = 2\\na\\nb\\nc\\n'}"));
+        const QString diff =
+            QStringLiteral("--- a/b.py\n+++ b/b.py\n@@ -1 +1 @@\n-v = 1\n+v = 2\n");
+        write.insert(QStringLiteral("diff"), diff);
+        const ApiResult r = s.call(session.second, "POST", QStringLiteral("/v1/actions"), write);
+        QCOMPARE(r.status, 201);
+        const QJsonObject check = r.body.value(QStringLiteral("view_check")).toObject();
+        QCOMPARE(check.value(QStringLiteral("status")).toString(), QStringLiteral("partial"));
+        QCOMPARE(check.value(QStringLiteral("shown_lines")).toInt(), 1);
+        QCOMPARE(check.value(QStringLiteral("total_lines")).toInt(), 4);
+        const ApiResult approve = decide(
+            s, r.body.value(QStringLiteral("id")).toString(),
+            QJsonObject{
+                {QStringLiteral("decision"), QStringLiteral("approve")},
+                {QStringLiteral("seen"),
+                 QJsonObject{{QStringLiteral("payload_sha256"),
+                              sha(write.value(QStringLiteral("payload")).toObject())},
+                             {QStringLiteral("view_sha256"), PayloadView::viewSha256(diff)}}}});
+        QCOMPARE(approve.status, 200);
+        QCOMPARE(approve.body.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("seen"))
+                     .toObject()
+                     .value(QStringLiteral("view"))
+                     .toString(),
+                 QStringLiteral("agent_partial"));
+    }
+
     void malformedSeenIsRefused_data()
     {
         QTest::addColumn<QJsonObject>("seen");

@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QJsonArray>
+#include <QTabWidget>
 #include <QtTest>
 
 using namespace interlock;
@@ -143,6 +144,8 @@ private Q_SLOTS:
                  QStringLiteral("agent"));
     }
 
+    // F8 of the UI red team: an unchecked diff was the first thing shown, its warning elided in
+    // the tab title. Now the payload opens, and the warning is a banner.
     void anUncheckedDiffIsLabelledAsTheAgents()
     {
         const auto session = m_server->openSession(QStringLiteral("a"));
@@ -152,13 +155,97 @@ private Q_SLOTS:
         const QString id = m_server->submit(session.second, a);
         waitForDetail(id);
         ActionDetailView *detail = m_window->detailView();
-        QCOMPARE(
-            detail->tabText(0),
-            QStringLiteral("Changes (supplied by the agent, not checked against the payload)"));
-        QCOMPARE(detail->currentTab(), static_cast<QWidget *>(detail->diffView()));
+        QCOMPARE(detail->tabText(0), QStringLiteral("Agent's changes (not checked)"));
+        QCOMPARE(detail->currentTab(), static_cast<QWidget *>(detail->payloadBox()));
         QVERIFY(!detail->banner()->mismatchShown());
+        QVERIFY(detail->banner()->notesShown());
+        QVERIFY2(detail->banner()->notesText().startsWith(
+                     QStringLiteral("Not checked: the changes in \"Agent's changes (not "
+                                    "checked)\" are the agent's own description")),
+                 qPrintable(detail->banner()->notesText()));
+        QVERIFY(!detail->seen().contains(QStringLiteral("view_sha256")));
+        // Opened on purpose, the agent's diff is recorded as the agent's.
+        m_window->detailView()->findChild<QTabWidget *>()->setCurrentIndex(0);
         QCOMPARE(detail->seen().value(QStringLiteral("view_sha256")).toString(),
                  PayloadView::viewSha256(a.value(QStringLiteral("diff")).toString()));
+    }
+
+    // F6 of the UI red team: the second approver of an edited critical action saw the agent's
+    // command and risk, and approved the first reviewer's edit.
+    void theSecondApproverSeesTheEdit()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        QJsonObject a = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("Clean"));
+        const QJsonObject original{
+            {QStringLiteral("command"), QStringLiteral("rm -rf /var/cache/build/*")}};
+        const QJsonObject edited{
+            {QStringLiteral("command"), QStringLiteral("rm -rf /var/cache/build/* /srv/backups")}};
+        a.insert(QStringLiteral("payload"), original);
+        a.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 90}});
+        const QString id = m_server->submit(session.second, a);
+        const ApiResult edit = m_server->call(
+            m_server->token(Role::Admin), "POST", QStringLiteral("/v1/actions/%1/decision").arg(id),
+            QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")},
+                        {QStringLiteral("payload"), edited}});
+        QCOMPARE(edit.status, 200);
+        const QJsonObject approvedRisk =
+            edit.body.value(QStringLiteral("approved_risk")).toObject();
+        QVERIFY(!approvedRisk.isEmpty());
+        waitForDetail(id);
+        ActionDetailView *detail = m_window->detailView();
+        QTRY_VERIFY(detail->payloadText().contains(QStringLiteral("/srv/backups")));
+        QCOMPARE(detail->tabText(0), QStringLiteral("What will run (as edited)"));
+        QVERIFY(detail->diffView()->unifiedView()->toPlainText().contains(
+            QStringLiteral("/srv/backups")));
+        QVERIFY(detail->riskText().endsWith(QStringLiteral("(of the edited payload)")));
+        QVERIFY(detail->riskText().contains(
+            QString::number(approvedRisk.value(QStringLiteral("score")).toInt())));
+        QVERIFY(detail->banner()->notesShown());
+        QVERIFY2(detail->banner()->notesText().startsWith(QStringLiteral("EDITED by ")),
+                 qPrintable(detail->banner()->notesText()));
+        QVERIFY(detail->originalPayloadBox()->toPlainText().contains(
+            QStringLiteral("rm -rf /var/cache/build/*\"")));
+        const QTabWidget *tabs = detail->findChild<QTabWidget *>();
+        QCOMPARE(tabs->tabText(tabs->indexOf(detail->originalPayloadBox())),
+                 QStringLiteral("Agent's original"));
+        QCOMPARE(detail->seen().value(QStringLiteral("view_sha256")).toString(),
+                 PayloadView::viewSha256(
+                     PayloadView::derivedChanges(QStringLiteral("shell.exec"), edited)));
+        QTRY_VERIFY(m_window->approveAction()->isEnabled());
+        m_window->approveAction()->trigger();
+        QTRY_VERIFY(!recordedSeen(id).isEmpty());
+        QCOMPARE(recordedSeen(id).value(QStringLiteral("view")).toString(),
+                 QStringLiteral("derived"));
+        QCOMPARE(recordedSeen(id).value(QStringLiteral("payload_sha256")).toString(), sha(edited));
+    }
+
+    // F2 of the UI red team: a diff with one hunk of a 45-line file was "Agent's diff (matches
+    // the payload)".
+    void aPartialAgentDiffSaysHowMuchItShows()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        QJsonObject a = sampleAction(QStringLiteral("fs.write"), QStringLiteral("Bump"));
+        QString content = QStringLiteral("__version__ = '2.4.1'\n");
+        for (int i = 1; i < 45; ++i)
+            content += QStringLiteral("line %1\n").arg(i);
+        a.insert(QStringLiteral("payload"),
+                 QJsonObject{{QStringLiteral("path"), QStringLiteral("billing/__init__.py")},
+                             {QStringLiteral("content"), content}});
+        a.insert(QStringLiteral("diff"),
+                 QStringLiteral("--- a/billing/__init__.py\n+++ b/billing/__init__.py\n@@ -1,4 "
+                                "+1,4 @@\n-__version__ = '2.4.0'\n+__version__ = '2.4.1'\n line "
+                                "1\n line 2\n line 3\n"));
+        const QString id = m_server->submit(session.second, a);
+        waitForDetail(id);
+        ActionDetailView *detail = m_window->detailView();
+        QCOMPARE(detail->currentTab(), static_cast<QWidget *>(detail->diffView()));
+        QCOMPARE(
+            detail->tabText(1),
+            QStringLiteral("Agent's diff (shows 4 of 45 written lines; the rest is not in it)"));
+        QVERIFY(detail->banner()->notesShown());
+        QVERIFY2(detail->banner()->notesText().contains(
+                     QStringLiteral("shows only 4 of the 45 lines that will be written")),
+                 qPrintable(detail->banner()->notesText()));
     }
 
     void aclBeforeIsTheAgentsClaim()

@@ -8,7 +8,8 @@
 namespace interlock::ui {
 
 namespace {
-QWidget *box(QWidget *parent, const QString &name, const QString &style, AgentTextLabel **label)
+QWidget *box(QWidget *parent, const QString &name, const QString &style, AgentTextLabel **label,
+             int maxLines = 6)
 {
     auto *w = new QWidget(parent);
     w->setObjectName(name);
@@ -16,7 +17,7 @@ QWidget *box(QWidget *parent, const QString &name, const QString &style, AgentTe
     w->setStyleSheet(QStringLiteral("#%1 { %2 border-radius: 4px; }").arg(name, style));
     auto *l = new QVBoxLayout(w);
     l->setContentsMargins(6, 4, 6, 4);
-    *label = new AgentTextLabel(6, w);
+    *label = new AgentTextLabel(maxLines, w);
     l->addWidget(*label);
     w->hide();
     return w;
@@ -33,9 +34,13 @@ ActionBanner::ActionBanner(QWidget *parent)
                      &m_mismatchText);
     m_mismatchText->setStyleSheet(
         QStringLiteral("QTextEdit { background: transparent; color: white; font-weight: bold; }"));
+    m_notes =
+        box(this, QStringLiteral("viewNotes"),
+            QStringLiteral("background: #fef3c7; border: 2px solid #b45309;"), &m_notesText, 10);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_mismatch);
+    layout->addWidget(m_notes);
     layout->addWidget(m_hidden);
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Maximum);
 }
@@ -46,6 +51,24 @@ void ActionBanner::clear()
     m_mismatch->hide();
     m_hiddenText->clear();
     m_mismatchText->clear();
+    setNotes({});
+}
+
+void ActionBanner::setNotes(const QStringList &notes)
+{
+    // Our sentences, but they name reviewers and kinds: revealed like agent text.
+    m_notesText->setAgentText(notes.join(u'\n'), HiddenText::Lines::Multi);
+    m_notes->setVisible(!notes.isEmpty());
+}
+
+bool ActionBanner::notesShown() const
+{
+    return !m_notes->isHidden();
+}
+
+QString ActionBanner::notesText() const
+{
+    return m_notesText->text();
 }
 
 void ActionBanner::setAction(const QJsonObject &action)

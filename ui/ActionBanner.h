@@ -22,12 +22,20 @@ public:
     QString hiddenText() const;
     bool mismatchShown() const;
     QString mismatchText() const;
+    // What the reviewer must know about the view itself, one paragraph each: an edit by another
+    // reviewer, an agent's diff that shows part of the file, a claimed "before", a view nothing
+    // could check. Hidden when empty.
+    void setNotes(const QStringList &notes);
+    bool notesShown() const;
+    QString notesText() const;
 
 private:
     QWidget *m_hidden;
     AgentTextLabel *m_hiddenText;
     QWidget *m_mismatch;
     AgentTextLabel *m_mismatchText;
+    QWidget *m_notes;
+    AgentTextLabel *m_notesText;
 };
 
 } // namespace interlock::ui

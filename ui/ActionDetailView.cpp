@@ -102,10 +102,8 @@ QString grantLines(const QJsonArray &grants)
 } // namespace
 
 // What stands out before the diff: who gains access, or where a message goes.
-static QString exposureOf(const QJsonObject &action)
+static QString exposureOf(const QString &kind, const QJsonObject &p)
 {
-    const QString kind = action.value(QStringLiteral("kind")).toString();
-    const QJsonObject p = action.value(QStringLiteral("payload")).toObject();
     if (kind == QLatin1String("acl.change")) {
         QSet<QString> before;
         for (const QString &l : grantLines(p.value(QStringLiteral("grants_before")).toArray())
@@ -152,6 +150,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     , m_tabs(new QTabWidget(this))
     , m_diff(new DiffView(this))
     , m_agentDiff(new DiffView(this))
+    , m_original(plainBox(this, true))
 {
     QFont big = m_title->font();
     big.setPointSizeF(big.pointSizeF() * 1.3);
@@ -176,6 +175,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     layout->addWidget(m_exposure);
     m_tabs->addTab(m_diff, tr("Changes"));
     m_agentDiff->hide();
+    m_original->hide();
     m_tabs->addTab(m_payload, tr("Payload (what the agent will run)"));
     layout->addWidget(m_tabs, 5);
     clear();
@@ -191,7 +191,7 @@ void ActionDetailView::clear()
     m_banner->clear();
     m_exposure->hide();
     m_risk->setStyleSheet({});
-    for (QPlainTextEdit *e : {m_summary, m_payload})
+    for (QPlainTextEdit *e : {m_summary, m_payload, m_original})
         e->clear();
     m_diff->clear();
     clearDecisionView();
@@ -202,9 +202,11 @@ void ActionDetailView::clearDecisionView()
     m_payloadHash.clear();
     m_diffHash.clear();
     m_agentHash.clear();
-    if (const int agentTab = m_tabs->indexOf(m_agentDiff); agentTab >= 0)
-        m_tabs->removeTab(agentTab);
+    for (QWidget *extra : {static_cast<QWidget *>(m_agentDiff), static_cast<QWidget *>(m_original)})
+        if (const int tab = m_tabs->indexOf(extra); tab >= 0)
+            m_tabs->removeTab(tab);
     setDiffTab(tr("Changes"));
+    m_tabs->setTabText(m_tabs->indexOf(m_payload), tr("Payload (what the agent will run)"));
 }
 
 void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
@@ -238,19 +240,49 @@ void ActionDetailView::showUnavailable(const QString &message)
 
 void ActionDetailView::show(const QJsonObject &a)
 {
+    clearDecisionView();
     showHeader(a);
     m_banner->setAction(a);
     // What an approval would run: the approved payload after an earlier edit, else the payload.
-    const QString payloadKey = a.contains(QStringLiteral("approved_payload"))
-                                   ? QStringLiteral("approved_payload")
-                                   : QStringLiteral("payload");
-    m_payloadHash = QString::fromLatin1(sha256Hex(canonicalJson(a.value(payloadKey))));
+    // The reviewer sees that one: its JSON, its view, its risk (issue #15, F6 of the UI red team).
+    const bool edited = a.contains(QStringLiteral("approved_payload"));
+    const QJsonValue runs =
+        a.value(edited ? QStringLiteral("approved_payload") : QStringLiteral("payload"));
+    m_payloadHash = QString::fromLatin1(sha256Hex(canonicalJson(runs)));
     RevealedText::fill(
         m_payload->document(),
-        QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
-                              .toJson(QJsonDocument::Indented)),
+        QString::fromUtf8(QJsonDocument(runs.toObject()).toJson(QJsonDocument::Indented)),
         HiddenText::Lines::Multi);
-    showChanges(a);
+    QStringList notes;
+    if (edited) {
+        RevealedText::fill(
+            m_original->document(),
+            QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
+                                  .toJson(QJsonDocument::Indented)),
+            HiddenText::Lines::Multi);
+        m_tabs->addTab(m_original, tr("Agent's original"));
+        m_tabs->setTabText(m_tabs->indexOf(m_payload), tr("Payload (as edited: what will run)"));
+        const QJsonObject agentRisk = a.value(QStringLiteral("risk")).toObject();
+        notes.append(
+            tr("EDITED by %1: an approval runs their edit, not what the agent asked "
+               "for. The risk above is the edit's (the agent's original: %2 · %3). The "
+               "agent's payload is in the tab \"Agent's original\".")
+                .arg(editorOf(a),
+                     Labels::level(agentRisk.value(QStringLiteral("level")).toString()).toUpper())
+                .arg(agentRisk.value(QStringLiteral("score")).toInt()));
+    }
+    showChanges(a, runs.toObject(), edited, &notes);
+    m_banner->setNotes(notes);
+}
+
+// Who made the edit an approval would run: the first approval after it (an edit drops the others).
+QString ActionDetailView::editorOf(const QJsonObject &a)
+{
+    const QJsonArray approvals = a.value(QStringLiteral("approvals")).toArray();
+    const QString by = approvals.isEmpty()
+                           ? QString()
+                           : approvals.first().toObject().value(QStringLiteral("by")).toString();
+    return by.isEmpty() ? tr("another reviewer") : by;
 }
 
 // The status, and who decided it: a person, the policy, or "grant grt_… (made by NAME)".
@@ -274,11 +306,15 @@ void ActionDetailView::showHeader(const QJsonObject &a)
                                   a.value(QStringLiteral("session_id")).toString(),
                                   a.value(QStringLiteral("target")).toString(), decidedText(a)));
     // (the target's look-alike marks need its position in this line: the banner lists them)
-    const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
+    // After an edit, the risk of the edited payload: that is what an approval runs.
+    const bool edited = a.value(QStringLiteral("approved_risk")).isObject();
+    const QJsonObject risk =
+        a.value(edited ? QStringLiteral("approved_risk") : QStringLiteral("risk")).toObject();
     const QString level = risk.value(QStringLiteral("level")).toString();
-    m_risk->setText(QStringLiteral("%1 · %2")
-                        .arg(Labels::level(level).toUpper())
-                        .arg(risk.value(QStringLiteral("score")).toInt()));
+    const QString badge = QStringLiteral("%1 · %2")
+                              .arg(Labels::level(level).toUpper())
+                              .arg(risk.value(QStringLiteral("score")).toInt());
+    m_risk->setText(edited ? tr("%1 (of the edited payload)").arg(badge) : badge);
     m_risk->setStyleSheet(
         QStringLiteral(
             "QLabel { background: %1; color: white; font-weight: bold; border-radius: 4px; }")
@@ -295,11 +331,11 @@ void ActionDetailView::showHeader(const QJsonObject &a)
                        HiddenText::Lines::Multi, RevealedText::marks(a, QStringLiteral("summary")));
 }
 
-void ActionDetailView::showChanges(const QJsonObject &a)
+void ActionDetailView::showChanges(const QJsonObject &a, const QJsonObject &p, bool edited,
+                                   QStringList *notes)
 {
-    const QString exposure = exposureOf(a);
     const QString kind = a.value(QStringLiteral("kind")).toString();
-    const QJsonObject p = a.value(QStringLiteral("payload")).toObject();
+    const QString exposure = exposureOf(kind, p);
     const bool mcp = kind == QLatin1String("mcp.tool_call");
     // A read-only claim is still a claim, but nothing to shout about.
     const bool calm =
@@ -314,10 +350,13 @@ void ActionDetailView::showChanges(const QJsonObject &a)
     m_exposure->setVisible(!exposure.isEmpty());
     const QJsonArray agentChanges = a.value(QStringLiteral("changes")).toArray();
     const bool agentView = a.value(QStringLiteral("diff")).isString() || !agentChanges.isEmpty();
-    const QString status =
-        a.value(QStringLiteral("view_check")).toObject().value(QStringLiteral("status")).toString();
-    const bool checked = status == QLatin1String("derived") || status == QLatin1String("matches") ||
-                         status == QLatin1String("mismatch");
+    const QJsonObject check = a.value(QStringLiteral("view_check")).toObject();
+    const QString status = check.value(QStringLiteral("status")).toString();
+    // After an edit the view is derived from the edited payload, whatever the agent showed.
+    const bool checked = edited || status == QLatin1String("derived") ||
+                         status == QLatin1String("matches") ||
+                         status == QLatin1String("mismatch") || status == QLatin1String("partial");
+    bool openPayload = false;
     // The agent's own view: its diff (if any) is what the diff view shows, else its changes.
     const QString agentHash =
         a.value(QStringLiteral("diff")).isString()
@@ -358,30 +397,55 @@ void ActionDetailView::showChanges(const QJsonObject &a)
                                                      agentChanges, &claimedBefore);
         m_diff->setAction(QJsonObject{{QStringLiteral("changes"), changes}}, claimedBefore);
         m_diffHash = derivedHash;
-        if (claimedBefore)
-            setDiffTab(tr("What will run (before: claimed)"),
+        const QString what = edited ? tr("What will run (as edited)") : tr("What will run");
+        if (claimedBefore) {
+            setDiffTab(tr("%1 (before: claimed)").arg(what),
                        tr("The new content is the payload's, every line of it. The \"before\" it "
                           "is compared with is the agent's claim of what the file holds now: a "
                           "line drawn as unchanged may be new."));
-        else
-            setDiffTab(tr("What will run (from the payload)"));
-        if (agentView) {
+            notes->append(tr("Before: claimed by the agent. Lines drawn as unchanged are the "
+                             "agent's claim of what the file holds now; they will be written "
+                             "too, as they are shown."));
+        } else {
+            setDiffTab(edited ? what : tr("What will run (from the payload)"));
+        }
+        // The agent's view is of its own payload: after an edit it shows something else.
+        if (agentView && !edited) {
             m_agentDiff->setAction(a);
             m_agentHash = agentHash;
-            m_tabs->insertTab(1, m_agentDiff,
-                              status == QLatin1String("mismatch")
-                                  ? tr("Agent's diff (does NOT match what will run)")
-                                  : tr("Agent's diff (matches the payload)"));
+            QString label = tr("Agent's diff (matches the payload)");
+            if (status == QLatin1String("mismatch")) {
+                label = tr("Agent's diff (does NOT match what will run)");
+            } else if (status == QLatin1String("partial")) {
+                const int shown = check.value(QStringLiteral("shown_lines")).toInt();
+                const int total = check.value(QStringLiteral("total_lines")).toInt();
+                label = tr("Agent's diff (shows %1 of %2 written lines; the rest is not in it)")
+                            .arg(shown)
+                            .arg(total);
+                notes->append(tr("The agent's diff shows only %1 of the %2 lines that will be "
+                                 "written; the rest of the file is not in it. \"%3\" shows every "
+                                 "line.")
+                                  .arg(shown)
+                                  .arg(total)
+                                  .arg(m_tabs->tabText(m_tabs->indexOf(m_diff))));
+            }
+            m_tabs->insertTab(1, m_agentDiff, label);
         }
     } else {
         m_diff->setAction(a);
         m_diffHash = agentView ? agentHash : QString();
-        setDiffTab(agentView
-                       ? tr("Changes (supplied by the agent, not checked against the payload)")
-                       : tr("Changes"));
+        setDiffTab(agentView ? tr("Agent's changes (not checked)") : tr("Changes"));
+        // Nothing in the payload checks the agent's own view: the payload is what runs.
+        if (agentView) {
+            openPayload = true;
+            notes->append(tr("Not checked: the changes in \"%1\" are the agent's own "
+                             "description; nothing in a %2 payload can check them. What will "
+                             "run is the payload, shown here.")
+                              .arg(m_tabs->tabText(m_tabs->indexOf(m_diff)), kind));
+        }
     }
     m_tabs->setCurrentIndex(0);
-    if (m_diffHash.isEmpty() && !agentView)
+    if (openPayload || (m_diffHash.isEmpty() && !agentView))
         m_tabs->setCurrentWidget(m_payload);
 }
 

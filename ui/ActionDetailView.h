@@ -47,6 +47,8 @@ public:
     QString tabText(int index) const;
     QWidget *currentTab() const;
     class DiffView *agentDiffView() const { return m_agentDiff; }
+    // After an edit by another reviewer: the agent's payload as it asked (a tab of its own).
+    QPlainTextEdit *originalPayloadBox() const { return m_original; }
 
 private:
     void clearDecisionView();
@@ -57,7 +59,11 @@ private:
                                         const QJsonArray &agentChanges, bool *used);
     void showHeader(const QJsonObject &action);
     static QString decidedText(const QJsonObject &action);
-    void showChanges(const QJsonObject &action); // exposure line and diff
+    static QString editorOf(const QJsonObject &action);
+    // The exposure line and the diff of `payload` (the one an approval runs); appends what the
+    // reviewer must know about the view to *notes.
+    void showChanges(const QJsonObject &action, const QJsonObject &payload, bool edited,
+                     QStringList *notes);
 
     class AgentTextLabel *m_title;
     class AgentTextLabel *m_meta;
@@ -70,6 +76,7 @@ private:
     QTabWidget *m_tabs;
     class DiffView *m_diff;
     class DiffView *m_agentDiff; // a second tab when the first shows the payload-derived view
+    QPlainTextEdit *m_original;  // a last tab after an edit: the agent's own payload
     QString m_id;
     QString m_payloadHash, m_diffHash, m_agentHash;
 };

@@ -127,7 +127,9 @@ std::optional<QList<DiffFile>> parseDiff(const QString &diff)
     return files;
 }
 
-bool hunksMatch(const DiffFile &file, const QStringList &content)
+// Whether each hunk's new side is the content at its place; *shown marks the written lines the
+// hunks show (a diff can agree with every line it shows and still leave most of the file out).
+bool hunksMatch(const DiffFile &file, const QStringList &content, QList<bool> *shown)
 {
     for (const auto &[start, newSide] : file.hunks) {
         const qsizetype first = qMax<qsizetype>(start, 1) - 1;
@@ -136,6 +138,7 @@ bool hunksMatch(const DiffFile &file, const QStringList &content)
         for (qsizetype k = 0; k < newSide.size(); ++k) {
             if (newSide[k] != content[first + k])
                 return false;
+            (*shown)[first + k] = true;
         }
     }
     return true;
@@ -148,6 +151,7 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
     const QString content = text(payload, QStringLiteral("content"));
     ViewCheck out;
     bool covered = false;
+    QList<bool> shownLines;
     if (diff) {
         const auto files = parseDiff(*diff);
         if (!files) {
@@ -157,13 +161,16 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
             return out;
         }
         const QStringList contentLines = lines(content);
+        shownLines = QList<bool>(contentLines.size(), false);
         for (const DiffFile &f : *files) {
             const QString shown = f.path.isEmpty() ? written : f.path;
             const bool same = samePath(shown, written);
             covered = covered || same;
-            if (!same || f.deleted || !hunksMatch(f, contentLines))
+            if (!same || f.deleted || !hunksMatch(f, contentLines, &shownLines))
                 out.paths.append(shown);
         }
+        out.totalLines = shownLines.size();
+        out.shownLines = shownLines.count(true);
     } else {
         for (const QJsonValue &c : changes) {
             const QJsonObject change = c.toObject();
@@ -177,7 +184,15 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
     if (!covered && !out.paths.contains(written))
         out.paths.append(written);
     out.paths.removeDuplicates();
-    if (out.paths.isEmpty()) {
+    if (out.paths.isEmpty() && out.shownLines < out.totalLines) {
+        out.status = ViewCheck::Status::Partial;
+        out.message = QStringLiteral("The agent's diff shows %1 of the %2 lines that will be "
+                                     "written; the rest is not in it. Where it shows the file, "
+                                     "its new side matches the content; its old side is the "
+                                     "agent's claim.")
+                          .arg(out.shownLines)
+                          .arg(out.totalLines);
+    } else if (out.paths.isEmpty()) {
         out.status = ViewCheck::Status::Matches;
         // Only the new side is checked: nothing here knows what the file holds now.
         out.message = diff ? QStringLiteral("The new side of the agent's diff matches the content "
@@ -187,6 +202,7 @@ ViewCheck checkFileWrite(const QJsonObject &payload, const QJsonArray &changes,
                                             "written; their \"before\" is the agent's claim.");
     } else {
         out.status = ViewCheck::Status::Mismatch;
+        out.shownLines = out.totalLines = -1; // a hunk that disagrees stops the count
         out.message = QStringLiteral("What the agent shows (its %1) does not match what will be "
                                      "written to %2.")
                           .arg(diff ? QStringLiteral("diff") : QStringLiteral("changes"), written);
@@ -204,6 +220,8 @@ QString ViewCheck::statusName(Status status)
         return QStringLiteral("matches");
     case Status::Mismatch:
         return QStringLiteral("mismatch");
+    case Status::Partial:
+        return QStringLiteral("partial");
     case Status::Unchecked:
         return QStringLiteral("unchecked");
     }
@@ -217,6 +235,10 @@ QJsonObject ViewCheck::toJson() const
                   {QStringLiteral("message"), message}};
     if (!claimed.isEmpty())
         o.insert(QStringLiteral("claimed"), QJsonArray::fromStringList(claimed));
+    if (shownLines >= 0) {
+        o.insert(QStringLiteral("shown_lines"), shownLines);
+        o.insert(QStringLiteral("total_lines"), totalLines);
+    }
     return o;
 }
 

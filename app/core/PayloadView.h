@@ -13,15 +13,19 @@ struct ViewCheck {
         Derived,   // the view comes from the payload (the agent's changes/diff, if any, second)
         Matches,   // the agent's changes/diff agree with the payload
         Mismatch,  // the agent's changes/diff disagree with the payload: never trust them
+        Partial,   // fs.write: the agent's diff agrees where it shows the file, but it shows only
+                   // some of the lines that will be written (shownLines of totalLines)
         Unchecked, // the kind gives no way to check: the agent's view is its own claim
     };
     Status status = Status::Unchecked;
-    QStringList paths;   // Mismatch: the paths whose shown content is not what will run
-    QString message;     // one sentence for the reviewer
-    QStringList claimed; // payload fields that are the agent's claims, not facts
-                         // (acl.change: payload.grants_before)
+    QStringList paths;         // Mismatch: the paths whose shown content is not what will run
+    QString message;           // one sentence for the reviewer
+    QStringList claimed;       // payload fields that are the agent's claims, not facts
+                               // (acl.change: payload.grants_before)
+    qsizetype shownLines = -1; // fs.write with a diff: the written lines its hunks show
+    qsizetype totalLines = -1; // fs.write with a diff: the lines that will be written
 
-    // {"status", "paths", "message", "claimed"?}
+    // {"status", "paths", "message", "claimed"?, "shown_lines"?, "total_lines"?}
     QJsonObject toJson() const;
     static QString statusName(Status status);
 };

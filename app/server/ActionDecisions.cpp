@@ -18,14 +18,14 @@ namespace interlock {
 using namespace actionfields;
 
 namespace {
-// Which rendering a `seen.view_sha256` is: the view derived from the payload (or from the
-// edited payload), the agent's own changes or diff, or neither.
+// Which rendering a `seen.view_sha256` is: the view derived from one of `payloads`, the agent's
+// own changes or diff ("agent_partial" when that is a diff showing only some of the lines an
+// fs.write writes: it does not count as having seen the file), or neither.
 QString viewSource(const QJsonObject &action, const QString &viewSha256,
-                   const QJsonObject &editedPayload)
+                   const QList<QJsonObject> &payloads)
 {
     const QString kind = str(action, QStringLiteral("kind"));
-    for (const QJsonObject &p :
-         {action.value(QStringLiteral("payload")).toObject(), editedPayload}) {
+    for (const QJsonObject &p : payloads) {
         if (!p.isEmpty() && PayloadView::isDerivable(kind) &&
             PayloadView::viewSha256(PayloadView::derivedChanges(kind, p)) == viewSha256)
             return QStringLiteral("derived");
@@ -35,7 +35,14 @@ QString viewSource(const QJsonObject &action, const QString &viewSha256,
         diff.isString()
             ? PayloadView::viewSha256(diff.toString())
             : PayloadView::viewSha256(action.value(QStringLiteral("changes")).toArray());
-    return agent == viewSha256 ? QStringLiteral("agent") : QStringLiteral("unknown");
+    if (agent != viewSha256)
+        return QStringLiteral("unknown");
+    const QString status = action.value(QStringLiteral("view_check"))
+                               .toObject()
+                               .value(QStringLiteral("status"))
+                               .toString();
+    return status == QLatin1String("partial") ? QStringLiteral("agent_partial")
+                                              : QStringLiteral("agent");
 }
 
 // The decision's record of what the reviewer had on screen (issue #15). An approval or edit
@@ -58,14 +65,39 @@ ApiError seenRecord(const QJsonObject &action, const DecisionRequest &request, Q
                                   "approval would run (%1); reload the action.")
                        .arg(expected));
     }
+    // The views an approval can have been made on: derived from the payload it runs (an edit:
+    // from the agent's payload or the edit sent; a rejection: from either).
+    const QJsonObject original = action.value(QStringLiteral("payload")).toObject();
+    QList<QJsonObject> payloads{approvedPayload(action)};
+    if (edit)
+        payloads = {original, request.payload};
+    else if (request.kind == DecisionRequest::Kind::Reject)
+        payloads.append(original);
+    const QString view =
+        seen.viewSha256.isEmpty() ? QString() : viewSource(action, seen.viewSha256, payloads);
+    // After an edit, the agent's view and the view of its original payload are of another
+    // payload than the one this approval runs.
+    if (request.kind == DecisionRequest::Kind::Approve &&
+        action.contains(QStringLiteral("approved_payload")) && !view.isEmpty() &&
+        view != QLatin1String("derived") &&
+        (view.startsWith(QLatin1String("agent")) ||
+         viewSource(action, seen.viewSha256, {original}) == QLatin1String("derived"))) {
+        const QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
+        const QString editor =
+            approvals.isEmpty()
+                ? QStringLiteral("another reviewer")
+                : approvals.first().toObject().value(QStringLiteral("by")).toString();
+        return ApiError::conflict(
+            QStringLiteral("stale_view"),
+            QStringLiteral("The view you saw (seen.view_sha256) shows the agent's original "
+                           "payload, but this approval would run the payload as edited by %1; "
+                           "reload the action and review the edit.")
+                .arg(editor));
+    }
     *out = QJsonObject{{QStringLiteral("payload_sha256"), seen.payloadSha256},
                        {QStringLiteral("view_sha256"),
                         seen.viewSha256.isEmpty() ? QJsonValue() : QJsonValue(seen.viewSha256)},
-                       {QStringLiteral("view"),
-                        seen.viewSha256.isEmpty()
-                            ? QJsonValue()
-                            : QJsonValue(viewSource(action, seen.viewSha256,
-                                                    edit ? request.payload : QJsonObject()))}};
+                       {QStringLiteral("view"), view.isEmpty() ? QJsonValue() : QJsonValue(view)}};
     return {};
 }
 } // namespace
