@@ -5,7 +5,9 @@
 #include "ui/diff/DiffView.h"
 
 #include <QJsonArray>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QtTest>
 
 using namespace interlock::ui;
@@ -46,6 +48,36 @@ class TestActionDetailView : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // Machine text is laid out left to right whatever letters it holds: a payload line that
+    // starts with a Hebrew key was drawn right to left, its commands in reverse order (UI red
+    // team, F7).
+    void payloadIsLaidOutLeftToRight()
+    {
+        ActionDetailView view;
+        view.resize(900, 600);
+        view.QWidget::show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.show(
+            action("http.request",
+                   {{QString::fromUtf16(u"\u05D0"),
+                     QString::fromUtf16(u": \u05D1 ; rm -rf /srv/data ; : \u05D2 ; tar czf /b")}}));
+        QPlainTextEdit *payload = view.payloadBox();
+        if (auto *tabs = view.findChild<QTabWidget *>())
+            tabs->setCurrentWidget(payload);
+        const auto drawnAt = [payload](const QString &needle) {
+            const QTextCursor found = payload->document()->find(needle);
+            QTextCursor at(payload->document());
+            at.setPosition(found.selectionStart());
+            return found.isNull() ? QRect() : payload->cursorRect(at);
+        };
+        const QRect rm = drawnAt(QStringLiteral("rm -rf")),
+                    tar = drawnAt(QStringLiteral("tar czf"));
+        QVERIFY(rm.isValid() && tar.isValid());
+        QCOMPARE(rm.top(), tar.top());
+        QVERIFY2(rm.left() < tar.left(),
+                 qPrintable(QStringLiteral("rm at %1, tar at %2").arg(rm.left()).arg(tar.left())));
+    }
+
     void mcpCallShowsServerToolClaimsAndArguments()
     {
         ActionDetailView view;

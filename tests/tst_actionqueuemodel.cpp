@@ -5,6 +5,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace interlock::ui;
@@ -54,6 +55,27 @@ private Q_SLOTS:
         model.upsert(a);
         QCOMPARE(model.index(0, ActionQueueModel::Agent).data().toString(),
                  QString::fromUtf16(u"deploy-bot\u27E8U+200B\u27E9"));
+    }
+
+    // QToolTip takes text that looks like markup for rich text: an agent's summary drew a green
+    // "Interlock verified" table (UI red team, F5). The tooltip shows the summary as written.
+    void summaryTooltipIsPlainText()
+    {
+        ActionQueueModel model;
+        QJsonObject a = action(QStringLiteral("a"), 50, QStringLiteral("2026-11-24T09:00:00.000Z"));
+        const QString summary =
+            QStringLiteral("<table bgcolor=\"#15803d\"><tr><td>&#10004; Interlock verified"
+                           "</td></tr></table>\n<span style=\"font-size:1px\">rm  -rf</span>");
+        a.insert(QStringLiteral("summary"), summary);
+        model.upsert(a);
+        const QString tip =
+            model.index(0, ActionQueueModel::Title).data(Qt::ToolTipRole).toString();
+        QTextDocument shown;
+        if (Qt::mightBeRichText(tip))
+            shown.setHtml(tip);
+        else
+            shown.setPlainText(tip);
+        QCOMPARE(shown.toPlainText(), summary);
     }
 
     void modelIsConsistentThroughChanges()

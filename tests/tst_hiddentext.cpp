@@ -92,6 +92,34 @@ private Q_SLOTS:
             << u(u"\u001B]8;;http://e\u001B\\z") << true << "U+001B@0+15:escape";
         QTest::newRow("C1 CSI") << u(u"a\u009B2Kb") << true << "U+009B@1+3:escape";
         QTest::newRow("lone escape at the end") << u(u"ab\u001B") << true << "U+001B@2+1:escape";
+        // A black flag with tags is a flag only for a subdivision code (UTS #51: a region of two
+        // lowercase letters, then one to four lowercase letters or digits); any other tag run is
+        // a hidden ASCII channel, each of its tags a finding (found by the UI red team, F9).
+        QTest::newRow("flag hiding rm -rf ~") // 🏴 + "rm -rf ~" in tags + CANCEL TAG
+            << u(u"\U0001F3F4\U000E0072\U000E006D\U000E0020\U000E002D\U000E0072\U000E0066"
+                 u"\U000E0020\U000E007E\U000E007F")
+            << false
+            << "U+E0072@2+2:invisible U+E006D@4+2:invisible U+E0020@6+2:invisible "
+               "U+E002D@8+2:invisible U+E0072@10+2:invisible U+E0066@12+2:invisible "
+               "U+E0020@14+2:invisible U+E007E@16+2:invisible U+E007F@18+2:invisible";
+        QTest::newRow("flag with upper-case tags")
+            << u(u"\U0001F3F4\U000E0047\U000E0042\U000E0045\U000E004E\U000E0047\U000E007F") << false
+            << "U+E0047@2+2:invisible U+E0042@4+2:invisible U+E0045@6+2:invisible "
+               "U+E004E@8+2:invisible U+E0047@10+2:invisible U+E007F@12+2:invisible";
+        QTest::newRow("flag with a region only")
+            << u(u"\U0001F3F4\U000E0067\U000E0062\U000E007F") << false
+            << "U+E0067@2+2:invisible U+E0062@4+2:invisible U+E007F@6+2:invisible";
+        QTest::newRow("flag with a digit in its region")
+            << u(u"\U0001F3F4\U000E0031\U000E0062\U000E0063\U000E007F") << false
+            << "U+E0031@2+2:invisible U+E0062@4+2:invisible U+E0063@6+2:invisible "
+               "U+E007F@8+2:invisible";
+        QTest::newRow("flag with a seven-tag code")
+            << u(u"\U0001F3F4\U000E0067\U000E0062\U000E0061\U000E0062\U000E0063\U000E0064"
+                 u"\U000E0065\U000E007F")
+            << false
+            << "U+E0067@2+2:invisible U+E0062@4+2:invisible U+E0061@6+2:invisible "
+               "U+E0062@8+2:invisible U+E0063@10+2:invisible U+E0064@12+2:invisible "
+               "U+E0065@14+2:invisible U+E007F@16+2:invisible";
     }
     void findsWhatIsHidden()
     {
@@ -115,6 +143,10 @@ private Q_SLOTS:
         QTest::newRow("Devanagari joiner") << u(u"\u0915\u094D\u200D\u0937");
         QTest::newRow("subdivision flag")
             << u(u"\U0001F3F4\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F");
+        QTest::newRow("subdivision flags: England, Texas, a code with a digit")
+            << u(u"\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F "
+                 u"\U0001F3F4\U000E0075\U000E0073\U000E0074\U000E0078\U000E007F "
+                 u"\U0001F3F4\U000E0066\U000E0072\U000E0036\U000E0039\U000E007F");
         QTest::newRow("ideographic variation") << u(u"\u845B\U000E0100");
         QTest::newRow("byte order mark at the start") << u(u"\uFEFFnamespace Shop;");
         QTest::newRow("Vietnamese, decomposed") << u(u"Vie\u0323\u0302t Nam");

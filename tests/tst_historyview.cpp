@@ -11,11 +11,17 @@
 #include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextDocument>
 #include <QtTest>
 
 using namespace interlock;
 using namespace interlock::test;
 using namespace interlock::ui;
+
+namespace {
+const QString kHtmlTitle =
+    QStringLiteral("<table bgcolor=\"#15803d\"><tr><td>Interlock verified</td></tr></table>");
+} // namespace
 
 class TestHistoryView : public QObject
 {
@@ -51,7 +57,7 @@ private Q_SLOTS:
         const auto [session, token] = m_server->openSession(QStringLiteral("mailer"));
         decide(m_server->submit(token, sampleAction()),
                {{QStringLiteral("decision"), QStringLiteral("approve")}});
-        decide(m_server->submit(token, sampleAction()),
+        decide(m_server->submit(token, sampleAction(QStringLiteral("shell.exec"), kHtmlTitle)),
                {{QStringLiteral("decision"), QStringLiteral("reject")},
                 {QStringLiteral("comment"), QStringLiteral("<b>not</b> now")}});
         decide(m_server->submit(token, sampleAction()),
@@ -113,6 +119,18 @@ private Q_SLOTS:
         QTRY_COMPARE(h->model()->rowCount(), 1);
         h->table()->setCurrentIndex(h->model()->index(0, 0));
         QVERIFY(h->decisionText().contains(QStringLiteral("Comment: <b>not</b> now")));
+        // Tooltips show agent text as written, never as markup (UI red team, F5).
+        for (int column = 0; column < h->model()->columnCount(); ++column) {
+            const QModelIndex cell = h->model()->index(0, column);
+            const QString tip = cell.data(Qt::ToolTipRole).toString();
+            QTextDocument shown;
+            if (Qt::mightBeRichText(tip))
+                shown.setHtml(tip);
+            else
+                shown.setPlainText(tip);
+            QCOMPARE(shown.toPlainText(), cell.data().toString());
+        }
+        QCOMPARE(h->model()->index(0, HistoryModel::Title).data().toString(), kHtmlTitle);
         h->setFilters(QStringLiteral("nobody"), {}, {}, 0);
         h->apply();
         QTRY_VERIFY(!h->model()->isLoading());

@@ -240,13 +240,16 @@ private Q_SLOTS:
         QTextDocument doc;
         RevealedText::fill(&doc, QString(QStringLiteral("a") + kRlo + QStringLiteral("b")),
                            HiddenText::Lines::Single,
-                           {RevealedText::Mark{0, 1, QStringLiteral("look-alike")}});
+                           {RevealedText::Mark{0, 1, QStringLiteral("look-alike <b>x</b>")}});
         QCOMPARE(doc.toPlainText(), QStringLiteral("a⟨U+202E⟩b"));
         QTextCursor c(&doc);
         c.setPosition(3);
         QCOMPARE(c.charFormat().foreground().color(), RevealedText::placeholderText());
         c.setPosition(1);
-        QCOMPARE(c.charFormat().toolTip(), QStringLiteral("look-alike"));
+        // The mark's tooltip quotes agent text: shown as written, never as markup.
+        QTextDocument tip;
+        tip.setHtml(c.charFormat().toolTip());
+        QCOMPARE(tip.toPlainText(), QStringLiteral("look-alike <b>x</b>"));
         QCOMPARE(c.charFormat().underlineStyle(), QTextCharFormat::WaveUnderline);
         c.setPosition(doc.characterCount() - 1);
         QVERIFY(c.charFormat().foreground().color() != RevealedText::placeholderText());

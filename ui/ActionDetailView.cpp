@@ -36,8 +36,10 @@ QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
     auto *box = new QPlainTextEdit(parent);
     box->setReadOnly(true);
     box->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    if (monospace)
+    if (monospace) { // machine text (the payload's JSON): left to right whatever it holds
         box->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        layOutLeftToRight(box, box->document());
+    }
     return box;
 }
 
@@ -157,6 +159,8 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     big.setBold(true);
     m_title->setFont(big);
     m_risk->setMargin(4);
+    for (AgentTextLabel *machine : {m_meta, m_exposure}) // kind, target; what runs where
+        layOutLeftToRight(machine, machine->document());
     m_summary->setMaximumHeight(90);
 
     auto *form = new QFormLayout;

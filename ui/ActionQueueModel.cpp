@@ -111,7 +111,7 @@ QVariant ActionQueueModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ForegroundRole && index.column() == Risk)
         return QBrush(Labels::levelColor(r.level));
     if (role == Qt::ToolTipRole && index.column() == Title)
-        return RevealedText::plain(r.tip, HiddenText::Lines::Multi);
+        return RevealedText::toolTip(RevealedText::plain(r.tip, HiddenText::Lines::Multi));
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

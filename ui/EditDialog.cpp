@@ -54,6 +54,7 @@ EditDialog::EditDialog(const QJsonObject &action, QWidget *parent)
     setWindowTitle(tr("Edit before approving: %1").arg(title));
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setLineWrapMode(QPlainTextEdit::NoWrap);
+    layOutLeftToRight(m_editor, m_editor->document()); // JSON, whatever letters it holds
     // Hidden characters appear as JSON escapes (\u202e), coloured: the text stays the same JSON.
     m_editor->setPlainText(editable(m_original));
     new EscapeHighlighter(m_editor->document());

@@ -36,6 +36,16 @@ QString RevealedText::plain(const QString &text, HiddenText::Lines lines, qsizet
     return HiddenText::revealed(cut, lines);
 }
 
+QString RevealedText::toolTip(const QString &text)
+{
+    if (text.isEmpty())
+        return {};
+    QString escaped = text.toHtmlEscaped();
+    escaped.replace(u'\n', QStringLiteral("<br>"));
+    return QStringLiteral("<qt><span style=\"white-space:pre-wrap\">") + escaped +
+           QStringLiteral("</span></qt>");
+}
+
 QList<std::pair<int, int>> RevealedText::placeholders(QStringView revealed)
 {
     QList<std::pair<int, int>> out;
@@ -119,7 +129,7 @@ void RevealedText::fill(QTextDocument *doc, const QString &text, HiddenText::Lin
                 f.setUnderlineStyle(QTextCharFormat::WaveUnderline);
                 f.setUnderlineColor(placeholderText());
                 f.setForeground(placeholderText());
-                f.setToolTip(m.mark->tip);
+                f.setToolTip(toolTip(m.mark->tip)); // it quotes the agent's word
             }
         }
         cursor.insertText(r.text.mid(a, b - a), f);
@@ -241,6 +251,14 @@ void AgentTextLabel::fitHeight()
     const int h = qMin(wanted, m_maxLines * line + 2) + 2 * frameWidth();
     if (h != height())
         setFixedHeight(h);
+}
+
+void layOutLeftToRight(QWidget *widget, QTextDocument *doc)
+{
+    widget->setLayoutDirection(Qt::LeftToRight);
+    QTextOption option = doc->defaultTextOption();
+    option.setTextDirection(Qt::LeftToRight);
+    doc->setDefaultTextOption(option);
 }
 
 void RevealDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,

@@ -34,6 +34,11 @@ public:
     // characters of the original ("… (+N characters)"): a cell never lays out a novel.
     static QString plain(const QString &text, HiddenText::Lines lines = HiddenText::Lines::Single,
                          qsizetype max = 1000);
+    // A tooltip showing `text` exactly as written. QToolTip (and a text format's tooltip) takes
+    // anything that looks like markup for rich text: an agent's "<table bgcolor=…>" drew a badge
+    // of its own. This is always rich text, with `text` escaped, white space kept and newlines as
+    // line breaks, so no character of it is ever read as markup. Empty for empty text.
+    static QString toolTip(const QString &text);
     // `text` cut after `max` characters with how many more there are.
     static QString bounded(const QString &text, qsizetype max);
     // Where placeholders are in already revealed text: (start, length) pairs.
@@ -76,6 +81,13 @@ private:
     void fitHeight();
     int m_maxLines;
 };
+
+// Lays `doc`, shown by `widget`, out left to right whatever letters it holds: for machine text
+// (commands, paths, JSON, diffs, targets). By default Qt gives each paragraph the direction of
+// its first strong letter, so one Hebrew or Arabic letter first made a line right to left and
+// drew its commands in reverse order (UI red team, F7). Prose (titles, summaries) keeps Qt's
+// choice, so a Hebrew or Arabic sentence still reads as it should.
+void layOutLeftToRight(QWidget *widget, QTextDocument *doc);
 
 // Paints the display text of an item view with its placeholders coloured; elides long text.
 class RevealDelegate : public QStyledItemDelegate

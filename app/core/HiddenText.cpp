@@ -246,17 +246,25 @@ qsizetype marksLength(QStringView t, qsizetype i, int *count)
     return j - i;
 }
 
-// The tag characters of a flag (🏴 + tags + CANCEL TAG) starting after i, or 0.
+// The tag characters of a subdivision flag (🏴 + tags + CANCEL TAG) starting after i, or 0.
+// UTS #51 (emoji tag sequences) makes a flag of a subdivision code only (CLDR's
+// unicode_subdivision_id, lower-cased and without its hyphen): a region of two letters, then one
+// to four letters or digits ("gbeng", "ustx", "fr69"), as tag characters U+E0061-U+E007A and
+// U+E0030-U+E0039. Any other run of tags (upper case, spaces, punctuation, longer) is not a flag
+// but hidden ASCII, and each of its tags is a finding.
 qsizetype flagTagsLength(QStringView t, qsizetype i)
 {
+    constexpr int kRegion = 2, kMaxSuffix = 4;
     qsizetype j = i;
     int tags = 0;
-    while (j < t.size() && tags <= 8) {
+    while (j < t.size() && tags <= kRegion + kMaxSuffix) {
         qsizetype len = 0;
         const char32_t c = codePointAt(t, j, &len);
         if (c == kCancelTag)
-            return tags >= 2 ? j + len - i : 0;
-        if (c < 0xE0020 || c > 0xE007E)
+            return tags > kRegion ? j + len - i : 0;
+        const bool letter = c >= 0xE0061 && c <= 0xE007A;
+        const bool digit = c >= 0xE0030 && c <= 0xE0039;
+        if (!(letter || (digit && tags >= kRegion)))
             return 0;
         ++tags;
         j += len;

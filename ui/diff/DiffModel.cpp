@@ -1,6 +1,7 @@
 #include "DiffModel.h"
 
 #include <QHash>
+#include <QObject>
 #include <QRegularExpression>
 #include <algorithm>
 #include <dtl/dtl.hpp>
@@ -15,7 +16,15 @@ QString clip(const QString &line, const DiffLimits &limits)
 {
     if (line.size() <= limits.maxLineLength)
         return line;
-    return line.left(limits.maxLineLength) + QStringLiteral(" …");
+    // Said in words, with how much is left and where it is: a bare " …" let a tail (a second
+    // command) pass unnoticed.
+    qsizetype cut = limits.maxLineLength;
+    if (line.at(cut - 1).isHighSurrogate())
+        --cut;
+    return line.left(cut) +
+           QObject::tr(" ⟪line cut here: %n more characters not shown; the Payload tab shows the "
+                       "whole line⟫",
+                       nullptr, int(line.size() - cut));
 }
 
 QStringList splitLines(const QString &text)

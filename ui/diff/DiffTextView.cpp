@@ -33,13 +33,62 @@ QColor wordColor(const DiffTextView::Row &row, bool dark)
     return row.kind == DiffLine::Kind::Added ? (dark ? QColor(40, 120, 60) : QColor(160, 240, 160))
                                              : (dark ? QColor(140, 50, 50) : QColor(255, 170, 170));
 }
+
+// Fills the part of a (wrapped) block's text from `start`, `length` characters long, on each of
+// its lines.
+void fillText(QPainter &painter, const QTextBlock &block, const QRectF &at, int start, int length,
+              const QColor &color)
+{
+    const QTextLayout *layout = block.layout();
+    for (int i = 0; i < layout->lineCount(); ++i) {
+        const QTextLine line = layout->lineAt(i);
+        const int from = qMax(start, line.textStart());
+        const int to = qMin(start + length, line.textStart() + line.textLength());
+        if (from >= to)
+            continue;
+        const qreal x1 = line.cursorToX(from), x2 = line.cursorToX(to);
+        painter.fillRect(
+            QRectF(at.left() + qMin(x1, x2), at.top() + line.y(), qAbs(x2 - x1), line.height()),
+            color);
+    }
+}
+
+// The margin left of the text where the rows' line numbers are drawn.
+class GutterArea : public QWidget
+{
+public:
+    explicit GutterArea(DiffTextView *view)
+        : QWidget(view)
+        , m_view(view)
+    {}
+
+protected:
+    void paintEvent(QPaintEvent *event) override { m_view->paintGutter(event); }
+
+private:
+    DiffTextView *m_view;
+};
 } // namespace
 
 DiffTextView::DiffTextView(QWidget *parent)
     : QPlainTextEdit(parent)
+    , m_gutterArea(new GutterArea(this))
 {
     setReadOnly(true);
-    setLineWrapMode(QPlainTextEdit::NoWrap);
+    // Long rows wrap: a command's tail after 240 spaces was out of sight to the right (UI red
+    // team, F1). The line numbers are in a margin, so continuation lines start beside them.
+    setLineWrapMode(QPlainTextEdit::WidgetWidth);
+    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    // Commands, paths and code read left to right whatever letters they hold: by default Qt lays
+    // a row out right to left when its first strong letter is Hebrew or Arabic, and
+    // ": א ; rm -rf /srv/data ; : ב ; tar czf …" was drawn with the tar first (F7).
+    layOutLeftToRight(this, document());
+    connect(this, &QPlainTextEdit::updateRequest, m_gutterArea, [this](const QRect &rect, int dy) {
+        if (dy)
+            m_gutterArea->scroll(0, dy);
+        else
+            m_gutterArea->update(0, rect.y(), m_gutterArea->width(), rect.height());
+    });
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     setUndoRedoEnabled(false);
@@ -56,6 +105,61 @@ void DiffTextView::setRows(const QString &text, std::vector<Row> rows, int gutte
     m_rows = std::move(rows);
     m_gutter = gutter;
     setPlainText(text);
+    updateGutterWidth();
+}
+
+int DiffTextView::gutterWidth() const
+{
+    return m_gutter > 0 ? fontMetrics().horizontalAdvance(QString(m_gutter + 1, u'0')) : 0;
+}
+
+void DiffTextView::updateGutterWidth()
+{
+    setViewportMargins(gutterWidth(), 0, 0, 0);
+    const QRect area = contentsRect();
+    m_gutterArea->setGeometry(area.left(), area.top(), gutterWidth(), area.height());
+    m_gutterArea->update();
+}
+
+void DiffTextView::resizeEvent(QResizeEvent *event)
+{
+    QPlainTextEdit::resizeEvent(event);
+    updateGutterWidth();
+}
+
+void DiffTextView::paintGutter(QPaintEvent *event)
+{
+    QPainter painter(m_gutterArea);
+    painter.setLayoutDirection(Qt::LeftToRight);
+    painter.setFont(font());
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    painter.fillRect(event->rect(), palette().color(QPalette::Base));
+    painter.setPen(palette().color(QPalette::Text));
+    const QPointF offset = contentOffset();
+    const int width = m_gutterArea->width();
+    for (QTextBlock block = firstVisibleBlock(); block.isValid(); block = block.next()) {
+        const QRectF r = blockBoundingGeometry(block).translated(offset);
+        if (r.top() > event->rect().bottom())
+            break;
+        const size_t index = size_t(block.blockNumber());
+        if (index >= m_rows.size())
+            break;
+        const Row &row = m_rows[index];
+        const QColor bg = rowColor(row, dark);
+        if (bg.isValid())
+            painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
+        const QTextLayout *layout = block.layout();
+        const int lines = layout ? layout->lineCount() : 0;
+        // A row's continuation lines: ↪ where the sign is, so none passes for a row of its own.
+        const QString more =
+            row.gutter.isEmpty() ? QString() : QString(row.gutter.size() - 1, u' ') + QChar(0x21AA);
+        for (int i = 0; i < qMax(1, lines); ++i) {
+            const QTextLine line = lines ? layout->lineAt(i) : QTextLine();
+            const QRectF at(2, r.top() + (lines ? line.y() : 0), width - 2,
+                            lines ? line.height() : r.height());
+            painter.drawText(at, Qt::AlignLeft | Qt::AlignTop, i == 0 ? row.gutter : more);
+        }
+    }
 }
 
 void DiffTextView::applySyntax(std::vector<QList<SyntaxSpan>> perRow)
@@ -79,7 +183,7 @@ void DiffTextView::applySome()
         ranges.reserve(spans.size());
         for (const SyntaxSpan &s : spans) {
             QTextLayout::FormatRange r;
-            r.start = m_gutter + s.start;
+            r.start = s.start;
             r.length = s.length;
             if (s.color.isValid())
                 r.format.setForeground(s.color);
@@ -105,10 +209,23 @@ void DiffTextView::showFile(int file)
 {
     for (size_t i = 0; i < m_rows.size(); ++i) {
         if (m_rows[i].file == file) {
-            verticalScrollBar()->setValue(int(i));
+            scrollToRow(int(i));
             return;
         }
     }
+}
+
+void DiffTextView::scrollToRow(int row)
+{
+    // The scroll bar counts lines, and a wrapped row has several.
+    const QTextBlock block = document()->findBlockByNumber(row);
+    if (block.isValid())
+        verticalScrollBar()->setValue(block.firstLineNumber());
+}
+
+int DiffTextView::topRow() const
+{
+    return firstVisibleBlock().blockNumber();
 }
 
 int DiffTextView::fileAtTop() const
@@ -137,20 +254,11 @@ void DiffTextView::paintEvent(QPaintEvent *event)
                 painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
             if (!block.layout() || block.layout()->lineCount() == 0)
                 continue;
-            const QTextLine line = block.layout()->lineAt(0);
-            for (const auto &[start, length] : row.changes) {
-                const qreal x1 = line.cursorToX(m_gutter + start);
-                const qreal x2 = line.cursorToX(m_gutter + start + length);
-                painter.fillRect(QRectF(r.left() + x1, r.top(), x2 - x1, r.height()),
-                                 wordColor(row, dark));
-            }
+            for (const auto &[start, length] : row.changes)
+                fillText(painter, block, r, start, length, wordColor(row, dark));
             // Hidden characters, revealed as ⟨U+202E⟩, in their own colour (issue #15).
-            for (const auto &[start, length] : RevealedText::placeholders(block.text())) {
-                const qreal x1 = line.cursorToX(start);
-                const qreal x2 = line.cursorToX(start + length);
-                painter.fillRect(QRectF(r.left() + x1, r.top(), x2 - x1, r.height()),
-                                 RevealedText::placeholderBackground());
-            }
+            for (const auto &[start, length] : RevealedText::placeholders(block.text()))
+                fillText(painter, block, r, start, length, RevealedText::placeholderBackground());
         }
     }
     QPlainTextEdit::paintEvent(event);

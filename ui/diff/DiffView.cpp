@@ -34,9 +34,8 @@ void appendRow(DiffRendering &r, const QString &gutter, const QString &text, Kin
 {
     if (!r.rows.empty())
         r.text += u'\n';
-    r.text += gutter;
     r.text += text;
-    r.rows.push_back({kind, filler, changes, file, sideLine, oldSide});
+    r.rows.push_back({kind, filler, changes, file, sideLine, oldSide, gutter});
 }
 
 QString fileHeader(const DiffFile &f)
@@ -196,11 +195,17 @@ DiffView::DiffView(QWidget *parent)
     auto *side = new QSplitter(this);
     side->addWidget(m_old);
     side->addWidget(m_new);
-    // The two sides scroll together.
-    connect(m_old->verticalScrollBar(), &QScrollBar::valueChanged, m_new->verticalScrollBar(),
-            &QScrollBar::setValue);
-    connect(m_new->verticalScrollBar(), &QScrollBar::valueChanged, m_old->verticalScrollBar(),
-            &QScrollBar::setValue);
+    // The two sides scroll together, row for row (a wrapped row may take more lines on one side).
+    auto syncing = std::make_shared<bool>(false);
+    for (const auto &[from, to] : {std::pair{m_old, m_new}, std::pair{m_new, m_old}}) {
+        connect(from->verticalScrollBar(), &QScrollBar::valueChanged, to, [from, to, syncing] {
+            if (*syncing)
+                return;
+            *syncing = true;
+            to->scrollToRow(from->topRow());
+            *syncing = false;
+        });
+    }
     m_stack->addWidget(m_unified);
     m_stack->addWidget(side);
 

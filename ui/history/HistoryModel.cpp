@@ -90,7 +90,11 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             return QColor(0x15, 0x80, 0x3d);
         return QColor(0x6b, 0x72, 0x80);
     }
-    if (role != Qt::DisplayRole && role != Qt::ToolTipRole)
+    // The tooltip is the cell's text, never read as markup (QToolTip would take an agent's
+    // "<table …>" title for rich text).
+    if (role == Qt::ToolTipRole)
+        return RevealedText::toolTip(data(index, Qt::DisplayRole).toString());
+    if (role != Qt::DisplayRole)
         return {};
     const QJsonObject risk = a.value(QStringLiteral("risk")).toObject();
     switch (index.column()) {
