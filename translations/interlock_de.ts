@@ -57,9 +57,17 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="75"/>
+        <location filename="../ui/diff/DiffView.cpp" line="74"/>
         <source>… the rest of this diff is too large to show</source>
         <translation>… der Rest dieses Diffs ist zu groß für die Anzeige</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/diff/DiffModel.cpp" line="25"/>
+        <source> ⟪line cut here: %n more characters not shown; the Payload tab shows the whole line⟫</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -73,37 +81,37 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="102"/>
+        <location filename="../ui/RevealedText.cpp" line="112"/>
         <source>A hidden character, shown by its code point</source>
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="147"/>
+        <location filename="../ui/RevealedText.cpp" line="157"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="149"/>
+        <location filename="../ui/RevealedText.cpp" line="159"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="169"/>
+        <location filename="../ui/RevealedText.cpp" line="179"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="172"/>
+        <location filename="../ui/RevealedText.cpp" line="182"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="174"/>
+        <location filename="../ui/RevealedText.cpp" line="184"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="182"/>
+        <location filename="../ui/RevealedText.cpp" line="192"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -111,7 +119,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="309"/>
+        <location filename="../ui/RevealedText.cpp" line="327"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -142,12 +150,12 @@
 <context>
     <name>interlock::ui::ActionBanner</name>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="58"/>
+        <location filename="../ui/ActionBanner.cpp" line="81"/>
         <source>This action contains hidden characters: </source>
         <translation>Diese Aktion enthält verborgene Zeichen: </translation>
     </message>
     <message>
-        <location filename="../ui/ActionBanner.cpp" line="68"/>
+        <location filename="../ui/ActionBanner.cpp" line="91"/>
         <source>The diff supplied by the agent does not match what will run%1. The changes below are derived from the payload; the agent&apos;s diff is in its own tab.</source>
         <translation>Der vom Agenten gelieferte Diff stimmt nicht mit dem überein, was ausgeführt wird%1. Die Änderungen unten sind aus den Nutzdaten abgeleitet; der Diff des Agenten steht in einem eigenen Reiter.</translation>
     </message>
@@ -155,81 +163,82 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="164"/>
+        <location filename="../ui/ActionDetailView.cpp" line="167"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="165"/>
+        <location filename="../ui/ActionDetailView.cpp" line="168"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="171"/>
+        <location filename="../ui/ActionDetailView.cpp" line="174"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="179"/>
+        <location filename="../ui/ActionDetailView.cpp" line="183"/>
+        <location filename="../ui/ActionDetailView.cpp" line="213"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="177"/>
-        <location filename="../ui/ActionDetailView.cpp" line="207"/>
-        <location filename="../ui/ActionDetailView.cpp" line="381"/>
+        <location filename="../ui/ActionDetailView.cpp" line="180"/>
+        <location filename="../ui/ActionDetailView.cpp" line="212"/>
+        <location filename="../ui/ActionDetailView.cpp" line="441"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="73"/>
+        <location filename="../ui/ActionDetailView.cpp" line="75"/>
         <source>Claimed by the server: nothing (taken as destructive and open world)</source>
         <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="79"/>
+        <location filename="../ui/ActionDetailView.cpp" line="81"/>
         <source>%1 not claimed (taken as %2)</source>
         <translation>%1 nicht behauptet (gilt als %2)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="82"/>
+        <location filename="../ui/ActionDetailView.cpp" line="83"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="80"/>
         <location filename="../ui/ActionDetailView.cpp" line="82"/>
+        <location filename="../ui/ActionDetailView.cpp" line="84"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="83"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="84"/>
+        <location filename="../ui/ActionDetailView.cpp" line="86"/>
         <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
         <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="85"/>
+        <location filename="../ui/ActionDetailView.cpp" line="87"/>
         <source>read-only</source>
         <translation>nur lesend</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="86"/>
+        <location filename="../ui/ActionDetailView.cpp" line="88"/>
         <source>destructive</source>
         <translation>zerstörerisch</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="87"/>
+        <location filename="../ui/ActionDetailView.cpp" line="89"/>
         <source>idempotent</source>
         <translation>idempotent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="88"/>
+        <location filename="../ui/ActionDetailView.cpp" line="90"/>
         <source>open world</source>
         <translation>offen nach außen</translation>
     </message>
@@ -259,97 +268,160 @@
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="187"/>
+        <location filename="../ui/ActionDetailView.cpp" line="191"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="223"/>
+        <location filename="../ui/ActionDetailView.cpp" line="229"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="225"/>
+        <location filename="../ui/ActionDetailView.cpp" line="231"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="235"/>
+        <location filename="../ui/ActionDetailView.cpp" line="241"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="262"/>
+        <location filename="../ui/ActionDetailView.cpp" line="267"/>
+        <source>Agent&apos;s original</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="268"/>
+        <source>Payload (as edited: what will run)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="271"/>
+        <source>EDITED by %1: an approval runs their edit, not what the agent asked for. The risk above is the edit&apos;s (the agent&apos;s original: %2 · %3). The agent&apos;s payload is in the tab &quot;Agent&apos;s original&quot;.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="289"/>
+        <source>another reviewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="298"/>
         <source>%1 by: %2</source>
         <translation>%1 von: %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="271"/>
+        <location filename="../ui/ActionDetailView.cpp" line="307"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="306"/>
+        <location filename="../ui/ActionDetailView.cpp" line="321"/>
+        <source>%1 (of the edited payload)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="346"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="333"/>
+        <location filename="../ui/ActionDetailView.cpp" line="376"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="338"/>
+        <location filename="../ui/ActionDetailView.cpp" line="381"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="343"/>
+        <location filename="../ui/ActionDetailView.cpp" line="386"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="351"/>
+        <location filename="../ui/ActionDetailView.cpp" line="394"/>
         <source>Arguments (from the payload)</source>
         <translation>Argumente (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="362"/>
-        <source>What will run (before: claimed)</source>
-        <translation>Was ausgeführt wird (vorher: laut Agent)</translation>
+        <location filename="../ui/ActionDetailView.cpp" line="404"/>
+        <source>What will run (as edited)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="363"/>
+        <location filename="../ui/ActionDetailView.cpp" line="404"/>
+        <source>What will run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="406"/>
+        <source>%1 (before: claimed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="426"/>
+        <source>Agent&apos;s diff (shows %1 of %2 written lines; the rest is not in it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="429"/>
+        <source>The agent&apos;s diff shows only %1 of the %2 lines that will be written; the rest of the file is not in it. &quot;%3&quot; shows every line.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="441"/>
+        <source>Agent&apos;s changes (not checked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="445"/>
+        <source>Not checked: the changes in &quot;%1&quot; are the agent&apos;s own description; nothing in a %2 payload can check them. What will run is the payload, shown here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What will run (before: claimed)</source>
+        <translation type="vanished">Was ausgeführt wird (vorher: laut Agent)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="407"/>
         <source>The new content is the payload&apos;s, every line of it. The &quot;before&quot; it is compared with is the agent&apos;s claim of what the file holds now: a line drawn as unchanged may be new.</source>
         <translation>Der neue Inhalt stammt aus den Nutzdaten, jede Zeile davon. Das „Vorher“, mit dem er verglichen wird, ist die Behauptung des Agenten über den jetzigen Inhalt der Datei: Eine als unverändert gezeigte Zeile kann neu sein.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="367"/>
+        <location filename="../ui/ActionDetailView.cpp" line="410"/>
+        <source>Before: claimed by the agent. Lines drawn as unchanged are the agent&apos;s claim of what the file holds now; they will be written too, as they are shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="414"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="373"/>
+        <location filename="../ui/ActionDetailView.cpp" line="422"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="374"/>
+        <location filename="../ui/ActionDetailView.cpp" line="420"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="380"/>
         <source>Changes (supplied by the agent, not checked against the payload)</source>
-        <translation>Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
+        <translation type="vanished">Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="340"/>
+        <location filename="../ui/ActionDetailView.cpp" line="383"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="346"/>
+        <location filename="../ui/ActionDetailView.cpp" line="389"/>
         <source>arguments of %1 (MCP server %2)</source>
         <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
@@ -596,42 +668,42 @@
 <context>
     <name>interlock::ui::DiffView</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="166"/>
+        <location filename="../ui/diff/DiffView.cpp" line="165"/>
         <source>Files in this change ([ and ] move between them)</source>
         <translation>Dateien dieser Änderung ([ und ] wechseln zwischen ihnen)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="167"/>
+        <location filename="../ui/diff/DiffView.cpp" line="166"/>
         <source>Unified</source>
         <translation>Einspaltig</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="168"/>
+        <location filename="../ui/diff/DiffView.cpp" line="167"/>
         <source>Side by side</source>
         <translation>Nebeneinander</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="172"/>
+        <location filename="../ui/diff/DiffView.cpp" line="171"/>
         <source>One column with removed and added lines (Ctrl+1)</source>
         <translation>Eine Spalte mit entfernten und hinzugefügten Zeilen (Strg+1)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="173"/>
+        <location filename="../ui/diff/DiffView.cpp" line="172"/>
         <source>Old and new next to each other (Ctrl+2)</source>
         <translation>Alt und neu nebeneinander (Strg+2)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="289"/>
+        <location filename="../ui/diff/DiffView.cpp" line="294"/>
         <source>Building the diff…</source>
         <translation>Diff wird erstellt …</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="402"/>
+        <location filename="../ui/diff/DiffView.cpp" line="407"/>
         <source>No file changes</source>
         <translation>Keine Dateiänderungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/diff/DiffView.cpp" line="404"/>
+        <location filename="../ui/diff/DiffView.cpp" line="409"/>
         <source>%n file(s), +%1 −%2</source>
         <translation>
             <numerusform>%n Datei, +%1 −%2</numerusform>
@@ -647,32 +719,32 @@
         <translation>Vor der Freigabe bearbeiten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="61"/>
+        <location filename="../ui/EditDialog.cpp" line="62"/>
         <source>Approve edited</source>
         <translation>Bearbeitet freigeben</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="79"/>
+        <location filename="../ui/EditDialog.cpp" line="80"/>
         <source>The payload the agent will run with (JSON). Your edit is scored for risk again; the agent&apos;s version is kept.</source>
         <translation>Die Nutzdaten, mit denen der Agent arbeitet (JSON). Ihre Bearbeitung wird erneut auf Risiko bewertet; die Fassung des Agenten bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="125"/>
+        <location filename="../ui/EditDialog.cpp" line="126"/>
         <source>Line %1, column %2: %3</source>
         <translation>Zeile %1, Spalte %2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="129"/>
+        <location filename="../ui/EditDialog.cpp" line="130"/>
         <source>The payload must be a JSON object ({ … }).</source>
         <translation>Die Nutzdaten müssen ein JSON-Objekt sein ({ … }).</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="149"/>
+        <location filename="../ui/EditDialog.cpp" line="150"/>
         <source>No change yet: edit the payload, or use Approve instead.</source>
         <translation>Noch keine Änderung: Nutzdaten bearbeiten oder stattdessen „Freigeben“ verwenden.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="151"/>
+        <location filename="../ui/EditDialog.cpp" line="152"/>
         <source>Valid JSON. The diff shows your edit against the agent&apos;s version.</source>
         <translation>Gültiges JSON. Der Diff zeigt Ihre Bearbeitung gegenüber der Fassung des Agenten.</translation>
     </message>
@@ -913,47 +985,47 @@
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="134"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="136"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="152"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="154"/>
         <source>Read for</source>
         <translation>Gelesen</translation>
     </message>
