@@ -208,7 +208,7 @@ void TestShellWords::spansAreWhereTheWordsAre()
     const QString line =
         QStringLiteral("bash -c 'rm -f x' && ") + command + QStringLiteral(" ; true");
     const QList<ShellCommand> read = ShellCommands::read(line);
-    QVERIFY(read.size() >= 3); // an open quote takes the "; true" in
+    QVERIFY(read.size() >= 3);        // an open quote takes the "; true" in
     QVERIFY(read[1].spans.isEmpty()); // rm -f x, inside bash -c
     for (const ShellCommand &c : read.mid(2) + read.mid(0, 1)) {
         QCOMPARE(c.spans.size(), c.words.size());

@@ -64,9 +64,9 @@
     <message numerus="yes">
         <location filename="../ui/diff/DiffModel.cpp" line="25"/>
         <source> ⟪line cut here: %n more characters not shown; the Payload tab shows the whole line⟫</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> ⟪Zeile hier abgeschnitten: %n weiteres Zeichen nicht gezeigt; der Reiter Nutzdaten zeigt die ganze Zeile⟫</numerusform>
+            <numerusform> ⟪Zeile hier abgeschnitten: %n weitere Zeichen nicht gezeigt; der Reiter Nutzdaten zeigt die ganze Zeile⟫</numerusform>
         </translation>
     </message>
 </context>
@@ -290,22 +290,22 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="267"/>
         <source>Agent&apos;s original</source>
-        <translation type="unfinished"></translation>
+        <translation>Original des Agenten</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="268"/>
         <source>Payload (as edited: what will run)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nutzdaten (bearbeitet: was ausgeführt wird)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="271"/>
         <source>EDITED by %1: an approval runs their edit, not what the agent asked for. The risk above is the edit&apos;s (the agent&apos;s original: %2 · %3). The agent&apos;s payload is in the tab &quot;Agent&apos;s original&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>BEARBEITET von %1: Eine Freigabe führt diese Bearbeitung aus, nicht das, was der Agent beantragt hat. Das Risiko oben ist das der Bearbeitung (das Original des Agenten: %2 · %3). Die Nutzdaten des Agenten stehen im Reiter „Original des Agenten“.</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="289"/>
         <source>another reviewer</source>
-        <translation type="unfinished"></translation>
+        <translation>einer anderen prüfenden Person</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="298"/>
@@ -320,7 +320,7 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="321"/>
         <source>%1 (of the edited payload)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (der bearbeiteten Nutzdaten)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="346"/>
@@ -350,37 +350,37 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="404"/>
         <source>What will run (as edited)</source>
-        <translation type="unfinished"></translation>
+        <translation>Was ausgeführt wird (bearbeitet)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="404"/>
         <source>What will run</source>
-        <translation type="unfinished"></translation>
+        <translation>Was ausgeführt wird</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="406"/>
         <source>%1 (before: claimed)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (vorher: behauptet)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="426"/>
         <source>Agent&apos;s diff (shows %1 of %2 written lines; the rest is not in it)</source>
-        <translation type="unfinished"></translation>
+        <translation>Diff des Agenten (zeigt %1 von %2 geschriebenen Zeilen; der Rest fehlt darin)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="429"/>
         <source>The agent&apos;s diff shows only %1 of the %2 lines that will be written; the rest of the file is not in it. &quot;%3&quot; shows every line.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Diff des Agenten zeigt nur %1 der %2 Zeilen, die geschrieben werden; der Rest der Datei fehlt darin. „%3“ zeigt jede Zeile.</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="441"/>
         <source>Agent&apos;s changes (not checked)</source>
-        <translation type="unfinished"></translation>
+        <translation>Änderungen des Agenten (nicht geprüft)</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="445"/>
         <source>Not checked: the changes in &quot;%1&quot; are the agent&apos;s own description; nothing in a %2 payload can check them. What will run is the payload, shown here.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht geprüft: Die Änderungen in „%1“ sind die eigene Beschreibung des Agenten; nichts in Nutzdaten der Art %2 kann sie prüfen. Ausgeführt werden die Nutzdaten, die hier gezeigt sind.</translation>
     </message>
     <message>
         <source>What will run (before: claimed)</source>
@@ -394,7 +394,7 @@
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="410"/>
         <source>Before: claimed by the agent. Lines drawn as unchanged are the agent&apos;s claim of what the file holds now; they will be written too, as they are shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorher: vom Agenten behauptet. Als unverändert gezeigte Zeilen sind die Behauptung des Agenten, was die Datei jetzt enthält; sie werden ebenfalls geschrieben, so wie sie gezeigt sind.</translation>
     </message>
     <message>
         <location filename="../ui/ActionDetailView.cpp" line="414"/>

@@ -46,6 +46,9 @@ class ShellCommands
 {
 public:
     static QList<ShellCommand> read(const QString &commandLine);
+    // NAME=value: a variable assignment (a name of letters, digits and _, not starting with a
+    // digit).
+    static bool isAssignment(const QString &word);
 };
 
 } // namespace interlock

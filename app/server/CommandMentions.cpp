@@ -65,18 +65,6 @@ bool hasHereDocument(const QString &line)
     return false;
 }
 
-bool isAssignment(const QString &w)
-{
-    const qsizetype eq = w.indexOf(u'=');
-    if (eq <= 0 || !(w[0].isLetter() || w[0] == u'_'))
-        return false;
-    for (qsizetype i = 0; i < eq; ++i) {
-        if (!(w[i].isLetterOrNumber() || w[i] == u'_'))
-            return false;
-    }
-    return true;
-}
-
 // Shells, interpreters and database clients: what they run may be text the line printed or
 // stored (git commit -m '…' && sh -c "$(git log -1 --format=%s)"), so a line running one keeps
 // its mentions.
@@ -114,7 +102,8 @@ bool keepsTheLineFlat(const ShellCommand &c)
         runsText(c.name))
         return false;
     // PATH=/tmp/bin; …: an assignment on its own lasts for the rest of the line.
-    return c.hasProgram() || std::none_of(c.words.begin(), c.words.end(), isAssignment);
+    return c.hasProgram() ||
+           std::none_of(c.words.begin(), c.words.end(), &ShellCommands::isAssignment);
 }
 
 // Whether the command's output goes only where nothing runs it: the terminal, /dev/null, or the

@@ -127,39 +127,51 @@ void DiffTextView::resizeEvent(QResizeEvent *event)
     updateGutterWidth();
 }
 
-void DiffTextView::paintGutter(QPaintEvent *event)
+void DiffTextView::forEachVisibleRow(
+    QPainter &painter, const QRect &area, int width,
+    const std::function<void(const QTextBlock &, const QRectF &, const Row &)> &paint)
 {
-    QPainter painter(m_gutterArea);
-    painter.setLayoutDirection(Qt::LeftToRight);
-    painter.setFont(font());
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
-    painter.fillRect(event->rect(), palette().color(QPalette::Base));
-    painter.setPen(palette().color(QPalette::Text));
     const QPointF offset = contentOffset();
-    const int width = m_gutterArea->width();
     for (QTextBlock block = firstVisibleBlock(); block.isValid(); block = block.next()) {
         const QRectF r = blockBoundingGeometry(block).translated(offset);
-        if (r.top() > event->rect().bottom())
+        if (r.top() > area.bottom())
             break;
         const size_t index = size_t(block.blockNumber());
         if (index >= m_rows.size())
             break;
         const Row &row = m_rows[index];
-        const QColor bg = rowColor(row, dark);
-        if (bg.isValid())
+        if (const QColor bg = rowColor(row, dark); bg.isValid())
             painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
-        const QTextLayout *layout = block.layout();
-        const int lines = layout ? layout->lineCount() : 0;
-        // A row's continuation lines: ↪ where the sign is, so none passes for a row of its own.
-        const QString more =
-            row.gutter.isEmpty() ? QString() : QString(row.gutter.size() - 1, u' ') + QChar(0x21AA);
-        for (int i = 0; i < qMax(1, lines); ++i) {
-            const QTextLine line = lines ? layout->lineAt(i) : QTextLine();
-            const QRectF at(2, r.top() + (lines ? line.y() : 0), width - 2,
-                            lines ? line.height() : r.height());
-            painter.drawText(at, Qt::AlignLeft | Qt::AlignTop, i == 0 ? row.gutter : more);
-        }
+        paint(block, r, row);
     }
+}
+
+void DiffTextView::paintGutter(QPaintEvent *event)
+{
+    QPainter painter(m_gutterArea);
+    painter.setLayoutDirection(Qt::LeftToRight);
+    painter.setFont(font());
+    painter.fillRect(event->rect(), palette().color(QPalette::Base));
+    painter.setPen(palette().color(QPalette::Text));
+    const int width = m_gutterArea->width();
+    forEachVisibleRow(
+        painter, event->rect(), width,
+        [&](const QTextBlock &block, const QRectF &r, const Row &row) {
+            const QTextLayout *layout = block.layout();
+            const int lines = layout ? layout->lineCount() : 0;
+            // A row's continuation lines: ↪ where the sign is, so none passes for
+            // a row of its own.
+            const QString more = row.gutter.isEmpty()
+                                     ? QString()
+                                     : QString(row.gutter.size() - 1, u' ') + QChar(0x21AA);
+            for (int i = 0; i < qMax(1, lines); ++i) {
+                const QTextLine line = lines ? layout->lineAt(i) : QTextLine();
+                const QRectF at(2, r.top() + (lines ? line.y() : 0), width - 2,
+                                lines ? line.height() : r.height());
+                painter.drawText(at, Qt::AlignLeft | Qt::AlignTop, i == 0 ? row.gutter : more);
+            }
+        });
 }
 
 void DiffTextView::applySyntax(std::vector<QList<SyntaxSpan>> perRow)
@@ -239,27 +251,19 @@ void DiffTextView::paintEvent(QPaintEvent *event)
     {
         QPainter painter(viewport());
         const bool dark = palette().color(QPalette::Base).lightness() < 128;
-        const QPointF offset = contentOffset();
-        const int width = viewport()->width();
-        for (QTextBlock block = firstVisibleBlock(); block.isValid(); block = block.next()) {
-            const QRectF r = blockBoundingGeometry(block).translated(offset);
-            if (r.top() > event->rect().bottom())
-                break;
-            const size_t index = size_t(block.blockNumber());
-            if (index >= m_rows.size())
-                break;
-            const Row &row = m_rows[index];
-            const QColor bg = rowColor(row, dark);
-            if (bg.isValid())
-                painter.fillRect(QRectF(0, r.top(), width, r.height()), bg);
-            if (!block.layout() || block.layout()->lineCount() == 0)
-                continue;
-            for (const auto &[start, length] : row.changes)
-                fillText(painter, block, r, start, length, wordColor(row, dark));
-            // Hidden characters, revealed as ⟨U+202E⟩, in their own colour (issue #15).
-            for (const auto &[start, length] : RevealedText::placeholders(block.text()))
-                fillText(painter, block, r, start, length, RevealedText::placeholderBackground());
-        }
+        forEachVisibleRow(painter, event->rect(), viewport()->width(),
+                          [&](const QTextBlock &block, const QRectF &r, const Row &row) {
+                              if (!block.layout() || block.layout()->lineCount() == 0)
+                                  return;
+                              for (const auto &[start, length] : row.changes)
+                                  fillText(painter, block, r, start, length, wordColor(row, dark));
+                              // Hidden characters, revealed as ⟨U+202E⟩, in their own colour (issue
+                              // #15).
+                              for (const auto &[start, length] :
+                                   RevealedText::placeholders(block.text()))
+                                  fillText(painter, block, r, start, length,
+                                           RevealedText::placeholderBackground());
+                          });
     }
     QPlainTextEdit::paintEvent(event);
 }

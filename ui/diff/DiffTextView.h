@@ -4,6 +4,7 @@
 #include "SyntaxColors.h"
 
 #include <QPlainTextEdit>
+#include <functional>
 #include <vector>
 
 namespace interlock::ui {
@@ -56,6 +57,11 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // Calls paint(block, its rectangle on screen, its row) for each row visible in `area`, after
+    // filling the row's background (across `width`) in its colour.
+    void forEachVisibleRow(
+        QPainter &painter, const QRect &area, int width,
+        const std::function<void(const QTextBlock &, const QRectF &, const Row &)> &paint);
     void applySome();
     void updateGutterWidth();
     int gutterWidth() const;
