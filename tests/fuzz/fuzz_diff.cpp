@@ -54,7 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (DiffFile file : parsed.files) {
         lines += int(file.lines.size());
         for (const DiffLine &l : file.lines) {
-            require(l.text.size() <= limits.maxLineLength + 2, "long lines are cut (\" …\")");
+            // A cut line keeps at most maxLineLength characters and then says it was cut.
+            const qsizetype marker = l.text.indexOf(QStringLiteral(" \u27EAline cut here: "));
+            require(l.text.size() <= limits.maxLineLength ||
+                        (marker >= 0 && marker <= limits.maxLineLength &&
+                         l.text.endsWith(QChar(0x27EB))),
+                    "long lines are cut, and say so");
             for (const auto &[start, length] : l.changes)
                 require(start >= 0 && length >= 0 && start + length <= l.text.size(),
                         "intra-line changes inside the line");
