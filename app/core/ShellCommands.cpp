@@ -213,7 +213,14 @@ QList<Token> lex(const QString &s)
 
 bool isAssignment(const QString &w)
 {
-    return ShellCommands::isAssignment(w);
+    const qsizetype eq = w.indexOf(u'=');
+    if (eq <= 0 || !(w[0].isLetter() || w[0] == u'_'))
+        return false;
+    for (qsizetype i = 0; i < eq; ++i) {
+        if (!(w[i].isLetterOrNumber() || w[i] == u'_'))
+            return false;
+    }
+    return true;
 }
 
 struct Wrapper {
@@ -430,18 +437,6 @@ QList<ShellCommand> ShellCommands::read(const QString &commandLine)
     QList<ShellCommand> out;
     readInto(commandLine, QString(), 0, &out);
     return out;
-}
-
-bool ShellCommands::isAssignment(const QString &w)
-{
-    const qsizetype eq = w.indexOf(u'=');
-    if (eq <= 0 || !(w[0].isLetter() || w[0] == u'_'))
-        return false;
-    for (qsizetype i = 0; i < eq; ++i) {
-        if (!(w[i].isLetterOrNumber() || w[i] == u'_'))
-            return false;
-    }
-    return true;
 }
 
 } // namespace interlock

@@ -2,6 +2,8 @@
 
 #include <QString>
 #include <QStringList>
+#include <algorithm>
+#include <initializer_list>
 
 namespace interlock {
 
@@ -31,6 +33,12 @@ struct ShellCommand {
     QList<Span> spans;
 
     bool hasProgram() const { return program < words.size(); }
+    // Whether the program's name is one of `names` (u"grep", u"cp"…).
+    bool nameIsOneOf(std::initializer_list<const char16_t *> names) const
+    {
+        return std::any_of(names.begin(), names.end(),
+                           [this](const char16_t *n) { return name == QStringView(n); });
+    }
 };
 
 // A command line read leniently, for scoring (docs/risk-rules.md "Normalised forms"): every
@@ -46,9 +54,6 @@ class ShellCommands
 {
 public:
     static QList<ShellCommand> read(const QString &commandLine);
-    // NAME=value: a variable assignment (a name of letters, digits and _, not starting with a
-    // digit).
-    static bool isAssignment(const QString &word);
 };
 
 } // namespace interlock

@@ -7,26 +7,17 @@
 namespace interlock {
 
 namespace {
-bool isOneOf(QStringView name, std::initializer_list<const char16_t *> names)
-{
-    for (const char16_t *n : names) {
-        if (name == QStringView(n))
-            return true;
-    }
-    return false;
-}
-
 // Programs whose operands are text they print or search, never a command they run.
-bool printsOrSearches(QStringView name)
+bool printsOrSearches(const ShellCommand &c)
 {
-    return isOneOf(name, {u"grep", u"egrep", u"fgrep", u"rg", u"ag", u"ack", u"echo", u"printf"});
+    return c.nameIsOneOf({u"grep", u"egrep", u"fgrep", u"rg", u"ag", u"ack", u"echo", u"printf"});
 }
 
 // Programs a mention may be piped into: they print part of what they read, and run none of it.
-bool isHarmlessFilter(QStringView name)
+bool isHarmlessFilter(const ShellCommand &c)
 {
-    return isOneOf(name,
-                   {u"grep", u"egrep", u"fgrep", u"rg", u"head", u"tail", u"wc", u"cut", u"cat"});
+    return c.nameIsOneOf(
+        {u"grep", u"egrep", u"fgrep", u"rg", u"head", u"tail", u"wc", u"cut", u"cat"});
 }
 
 // Whether one of the programs whose words may be mentions is named in the line as a word (not
@@ -63,47 +54,6 @@ bool hasHereDocument(const QString &line)
             ++i;
     }
     return false;
-}
-
-// Shells, interpreters and database clients: what they run may be text the line printed or
-// stored (git commit -m '…' && sh -c "$(git log -1 --format=%s)"), so a line running one keeps
-// its mentions.
-bool runsText(QStringView name)
-{
-    static const char16_t *const names[] = {
-        u"sh",    u"bash",    u"dash", u"zsh",    u"ksh",     u"mksh",    u"ash",
-        u"fish",  u"csh",     u"tcsh", u"su",     u"ssh",     u"watch",   u"script",
-        u"perl",  u"ruby",    u"node", u"nodejs", u"php",     u"lua",     u"awk",
-        u"gawk",  u"mawk",    u"psql", u"mysql",  u"mariadb", u"sqlite3", u"sqlcmd",
-        u"mongo", u"mongosh", u"at",   u"batch",  u"crontab"};
-    return name.startsWith(u"python") || name == u"clickhouse-client" ||
-           std::any_of(std::begin(names), std::end(names),
-                       [name](const char16_t *n) { return name == QStringView(n); });
-}
-
-// Whether the command keeps the line one flat list of simple commands, each run as it is read:
-// not a group, loop, conditional, subshell or substitution (their output or input is redirected
-// or piped as a whole: `{ echo …; } | sh`, `if …; fi | sh`, `$(true; echo …)`), and nothing that
-// changes what a later grep, echo or git is (a function, an alias, PATH=… on its own, a sourced
-// or eval'd text, exec's redirections for the rest of the line).
-bool keepsTheLineFlat(const ShellCommand &c)
-{
-    if (c.before.contains(u'(') || c.before.contains(u')') || c.before.contains(u'`'))
-        return false;
-    for (qsizetype i = 0; i <= c.program && i < c.words.size(); ++i) {
-        if (isOneOf(c.words[i], {u"{", u"}", u"if", u"then", u"elif", u"else", u"fi", u"for",
-                                 u"while", u"until", u"do", u"done", u"case", u"esac", u"select",
-                                 u"function", u"coproc", u"[[", u"]]"}))
-            return false;
-    }
-    if (isOneOf(c.name,
-                {u"alias", u"source", u".", u"eval", u"exec", u"hash", u"enable", u"export",
-                 u"declare", u"typeset", u"readonly", u"local", u"set", u"shopt", u"trap"}) ||
-        runsText(c.name))
-        return false;
-    // PATH=/tmp/bin; …: an assignment on its own lasts for the rest of the line.
-    return c.hasProgram() ||
-           std::none_of(c.words.begin(), c.words.end(), &ShellCommands::isAssignment);
 }
 
 // Whether the command's output goes only where nothing runs it: the terminal, /dev/null, or the
@@ -152,52 +102,8 @@ bool isPlainProgram(const ShellCommand &c)
     return outputStaysText(c);
 }
 
-// The options of `words` from `from` that take a value, and which of them are the text of a
-// message or a search (masked): the indexes of the words holding those values.
-struct OptionValues {
-    const char16_t *masked;      // short options whose value is text: "m", "SG"
-    const char16_t *otherValues; // other short options taking a value
-    std::initializer_list<const char16_t *> maskedLong; // --message, --grep
-};
-
-void addValues(const ShellCommand &c, qsizetype from, const OptionValues &o, QList<qsizetype> *out)
-{
-    for (qsizetype i = from; i < c.words.size(); ++i) {
-        const QString &w = c.words[i];
-        if (w == QLatin1String("--"))
-            return;
-        if (w.startsWith(QLatin1String("--"))) {
-            const qsizetype eq = w.indexOf(u'=');
-            const QStringView name = QStringView(w).left(eq < 0 ? w.size() : eq);
-            if (isOneOf(name, o.maskedLong)) {
-                if (eq >= 0)
-                    out->append(i);
-                else if (i + 1 < c.words.size())
-                    out->append(++i);
-            }
-            continue;
-        }
-        if (!w.startsWith(u'-') || w.size() < 2)
-            continue;
-        for (qsizetype k = 1; k < w.size(); ++k) {
-            const bool masked = QStringView(o.masked).contains(w[k]);
-            if (!masked && !QStringView(o.otherValues).contains(w[k]))
-                continue;           // a flag
-            if (k + 1 < w.size()) { // -m"text", -S'text': the value in the same word
-                if (masked)
-                    out->append(i);
-            } else if (i + 1 < c.words.size()) {
-                ++i;
-                if (masked)
-                    out->append(i);
-            }
-            break;
-        }
-    }
-}
-
 // Whether `word` (up to any '=') is `option` or an abbreviation of it at least `least`
-// characters long: git, ack, ag and grep take unambiguous prefixes of long options.
+// characters long: ack, ag and grep take unambiguous prefixes of long options.
 bool abbreviates(const QString &word, QLatin1String option, qsizetype least)
 {
     const qsizetype eq = word.indexOf(u'=');
@@ -209,14 +115,13 @@ bool abbreviates(const QString &word, QLatin1String option, qsizetype least)
 QList<qsizetype> mentionedWords(const ShellCommand &c)
 {
     QList<qsizetype> out;
-    if (!printsOrSearches(c.name))
-        return {};
-    for (qsizetype i = c.program + 1; i < c.words.size(); ++i) {
-        const QString &w = c.words[i];
-        out.append(i);
+    if (printsOrSearches(c)) {
+        for (qsizetype i = c.program + 1; i < c.words.size(); ++i)
+            out.append(i);
     }
     return out;
 }
+
 // Whether the line holds what this reader may read otherwise than a shell does: a backslash
 // before a line break, any expansion
 // ($'…' is a quote to bash and not to dash, $$'…' is no quote at all, "${x:-"…"}" nests
@@ -245,16 +150,20 @@ bool readsOtherwise(const QString &line)
     return false;
 }
 
-// Whether the command is one whose words may be mentions, or a filter or cd beside them, and
-// none of its words makes it run a program (rg --pre, ack/ag --pager in any abbreviation) or set
+// Whether the command is one whose words may be mentions, or a filter or cd beside them, run as
+// named (so no keyword, alias, function, shell, interpreter or lone assignment), and none of its
+// words makes it run a program (rg --pre, ack/ag --pager in any abbreviation) or set
 // a variable (printf -v: an array subscript runs a command, HOME or PATH changes what later
 // programs read). git is not one of them: a commit message is stored where later commands of
 // the line (an editor set with -c, git log --output) run or write it.
 bool onlyKeepsText(const ShellCommand &c)
 {
-    if (!isPlainProgram(c))
+    // Not inside a group, subshell or substitution, whose output goes somewhere as a whole
+    // (`(echo …) | sh`, `` `echo …` ``).
+    if (c.before.contains(u'(') || c.before.contains(u')') || c.before.contains(u'`'))
         return false;
-    if (!printsOrSearches(c.name) && !isHarmlessFilter(c.name) && c.name != QLatin1String("cd"))
+    if (!isPlainProgram(c) ||
+        !(printsOrSearches(c) || isHarmlessFilter(c) || c.nameIsOneOf({u"cd"})))
         return false;
     for (qsizetype i = c.program + 1; i < c.words.size(); ++i) {
         const QString &w = c.words[i];
@@ -285,21 +194,19 @@ QString CommandMentions::withoutMentions(const QString &line)
     // Every command of the line one of the few that only print, search or keep text, each run as
     // it is named: whatever else runs could run the text they print or store ($_, xargs env, a
     // git commit message read back from .git/COMMIT_EDITMSG by an editor or a hook).
-    if (!std::all_of(commands.begin(), commands.end(), keepsTheLineFlat) ||
-        !std::all_of(commands.begin(), commands.end(), onlyKeepsText))
+    if (!std::all_of(commands.begin(), commands.end(), onlyKeepsText))
         return line;
     QList<std::pair<qsizetype, qsizetype>> cut; // spans of the line to replace, in order
     for (qsizetype i = 0; i < commands.size(); ++i) {
         const ShellCommand &c = commands[i];
-        if (!isPlainProgram(c))
-            continue;
-        // Piped on: only into filters that print what they read, whose output stays text.
+        // Piped on: only into filters that print what they read (each one is run as named and
+        // its output stays text, as every command of the line).
         bool stays = true;
         for (qsizetype j = i + 1;
              stays && j < commands.size() && commands[j].before.startsWith(u'|') &&
              !commands[j].before.startsWith(QLatin1String("||"));
              ++j)
-            stays = isHarmlessFilter(commands[j].name) && isPlainProgram(commands[j]) &&
+            stays = isHarmlessFilter(commands[j]) &&
                     !commands[j].before.contains(u' '); // "| (": a subshell
         if (!stays)
             continue;

@@ -5,12 +5,6 @@
 namespace interlock {
 
 namespace {
-bool isOneOf(const QString &name, std::initializer_list<const char *> names)
-{
-    return std::any_of(names.begin(), names.end(),
-                       [&name](const char *n) { return name == QLatin1String(n); });
-}
-
 // The target of a redirection ("> /etc/passwd", ">> ~/.bashrc", "2> log"); empty when it
 // writes no file (< in, 2>&1, >&-).
 QString redirectionTarget(const QString &r)
@@ -64,12 +58,12 @@ QList<SentFile> WrittenFiles::inCommand(const QString &commandLine)
         if (!c.hasProgram())
             continue;
         const QString &name = c.name;
-        if (isOneOf(name, {"tee", "chmod", "chown", "chgrp", "chattr", "setfacl", "truncate",
-                           "touch", "shred"}) ||
-            (isOneOf(name, {"sed", "perl", "ruby"}) && inPlace(c))) {
+        if (c.nameIsOneOf({u"tee", u"chmod", u"chown", u"chgrp", u"chattr", u"setfacl", u"truncate",
+                           u"touch", u"shred"}) ||
+            (c.nameIsOneOf({u"sed", u"perl", u"ruby"}) && inPlace(c))) {
             for (const QString &o : c.operands)
                 out.append({o, name});
-        } else if (isOneOf(name, {"cp", "mv", "install", "ln", "rsync"})) {
+        } else if (c.nameIsOneOf({u"cp", u"mv", u"install", u"ln", u"rsync"})) {
             QString target = optionValue(c, u't', QLatin1String("--target-directory"));
             if (target.isEmpty() && c.operands.size() > 1)
                 target = c.operands.last();

@@ -191,36 +191,35 @@ std::string runFull(const std::string &program, int argc, char **argv, std::stri
     return answer;
 }
 
-bool killedMarkerExists(const JsonScan &input)
+// The state file stem of the input's Claude session (stateDir()/KEY), or empty when its id is not
+// a plain key (the full hook then hashes it and decides).
+std::string stateStem(const JsonScan &input)
 {
     const std::string *session = input.topString("session_id");
     const std::string key = session ? plainSessionKey(*session) : std::string();
-    if (key.empty())
-        return true; // cannot tell cheaply: let the full hook decide
-    return ::access((stateDir() + "/" + key + ".killed").c_str(), F_OK) == 0;
+    return key.empty() ? std::string() : stateDir() + "/" + key;
 }
 
-// Whether the full hook must confirm the Interlock session is alive before a read-only tool
-// runs: the Claude session has a session of its own and its last confirmation is older than
-// kAliveTrustMs (or from the future: a clock set back).
-bool aliveUnconfirmed(const JsonScan &input)
+// Whether the front may answer a read-only tool itself: the Claude session is not marked killed,
+// and either has no Interlock session of its own yet (nothing to kill) or had it confirmed alive
+// less than kAliveTrustMs ago (not in the future: a clock set back). Otherwise the full hook asks
+// Interlock.
+bool readMayPassHere(const JsonScan &input)
 {
-    const std::string *session = input.topString("session_id");
-    const std::string key = session ? plainSessionKey(*session) : std::string();
-    if (key.empty())
-        return true;
-    const std::string stem = stateDir() + "/" + key;
+    const std::string stem = stateStem(input);
+    if (stem.empty() || ::access((stem + ".killed").c_str(), F_OK) == 0)
+        return false;
     if (::access((stem + ".json").c_str(), F_OK) != 0)
-        return false; // no session: nothing to kill yet
+        return true;
     struct stat st {
     };
     if (::lstat((stem + ".alive").c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        return true;
+        return false;
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
     const long long age =
         (now.tv_sec - st.st_mtim.tv_sec) * 1000LL + (now.tv_nsec - st.st_mtim.tv_nsec) / 1000000LL;
-    return age < 0 || age >= kAliveTrustMs;
+    return age >= 0 && age < kAliveTrustMs;
 }
 
 } // namespace
@@ -245,7 +244,7 @@ int runFront(int argc, char **argv, const std::string &fullProgram)
     const std::string *event = scan.topString("hook_event_name");
     const std::string *tool = scan.topString("tool_name");
     if (event && *event == "PreToolUse" && tool && listContains(options.readOnly, *tool) &&
-        !killedMarkerExists(scan) && !aliveUnconfirmed(scan)) {
+        readMayPassHere(scan)) {
         writeAll(1, allowJson("Interlock: " + *tool +
                               " is on the read-only list, allowed without review"));
         return 0;
