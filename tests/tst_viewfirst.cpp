@@ -195,7 +195,8 @@ private Q_SLOTS:
         ActionDetailView *detail = m_window->detailView();
         QTRY_VERIFY(detail->payloadText().contains(QStringLiteral("/srv/backups")));
         QCOMPARE(detail->tabText(0), QStringLiteral("What will run (as edited)"));
-        QVERIFY(detail->diffView()->unifiedView()->toPlainText().contains(
+        // The diff is laid out after the detail (DiffView builds it off the GUI thread).
+        QTRY_VERIFY(detail->diffView()->unifiedView()->toPlainText().contains(
             QStringLiteral("/srv/backups")));
         QVERIFY(detail->riskText().endsWith(QStringLiteral("(of the edited payload)")));
         QVERIFY(detail->riskText().contains(
