@@ -2,12 +2,14 @@
 // or records "no owner", and nobody approves an action of a session they opened or own, however
 // the name is written; admins included. Real HTTP on loopback, real SQLite files.
 #include "core/Identity.h"
+#include "server/Tokens.h"
 #include "support/Daemon.h"
 #include "support/TestServer.h"
 #include "ui/SessionListModel.h"
 
 #include <QJsonArray>
 #include <QProcess>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QtTest>
 
@@ -268,6 +270,51 @@ private Q_SLOTS:
         QVERIFY(ctl.out.isEmpty());
         QVERIFY2(ctl.err.contains(QStringLiteral("same name as the existing 'Dana Smith'")),
                  qPrintable(ctl.err));
+    }
+
+    // Red team F10: a reviewer token named "аlice" (Cyrillic а) beside "alice" let one person
+    // give both approvals of a critical action. A person's name drawn like another's is refused;
+    // tokens named alike before that (rows from an older server) count as one person.
+    void aPersonNameDrawnLikeAnotherIsRefused()
+    {
+        // A file from an older server: "alice" and a look-alike "аlice" of the same person.
+        QTemporaryDir dir;
+        const QString db = freshDatabase(dir, QStringLiteral("people.db"));
+        const QString alice = createToken(db, QStringLiteral("reviewer"), QStringLiteral("alice"));
+        QVERIFY(!alice.isEmpty());
+        const QString legacy = newToken();
+        withOutsideConnection(db, [&](QSqlDatabase &file) {
+            QSqlQuery q(file);
+            q.prepare(QStringLiteral("INSERT INTO tokens (hash, name, role, created_at) VALUES "
+                                     "(?, ?, 'reviewer', 0)"));
+            q.addBindValue(tokenHash(legacy));
+            q.addBindValue(QStringLiteral("\u0430lice"));
+            QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        });
+        TestServer::Options o;
+        o.database = db;
+        TestServer s(o);
+        QString error;
+        for (const QString &lookAlike : {QStringLiteral("a1ice"), QStringLiteral("al\u00EDce"),
+                                         QStringLiteral("\u0430l\u0456ce")}) {
+            error.clear();
+            QVERIFY2(s.server().createToken(Role::Reviewer, lookAlike, &error).isEmpty(),
+                     qPrintable(lookAlike));
+            QVERIFY2(error.contains(QStringLiteral("lice' (")), qPrintable(error));
+            QVERIFY2(error.contains(QStringLiteral("looks like the existing '")),
+                     qPrintable(error));
+        }
+        QVERIFY(!s.server().createToken(Role::Reviewer, QStringLiteral("alina")).isEmpty());
+        QVERIFY(!s.server().createToken(Role::Reviewer, QStringLiteral("alice")).isEmpty());
+
+        const auto session = s.openSession(QStringLiteral("cleaner"));
+        const QString action = s.submit(session.second, critical());
+        ApiResult r = s.call(alice, "POST", path(action), kApprove);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        r = s.call(legacy, "POST", path(action), kApprove);
+        QCOMPARE(r.status, 409);
+        QCOMPARE(r.error().code, QStringLiteral("already_approved"));
     }
 
     // An agent's name drawn like another agent's is refused, naming the one it looks like and

@@ -3,6 +3,7 @@
 #include "core/CanonicalJson.h"
 
 #include <QRandomGenerator>
+#include <algorithm>
 
 namespace interlock {
 
@@ -35,6 +36,7 @@ QString newId(const char *prefix)
 
 } // namespace interlock
 
+#include "AgentNames.h"
 #include "Store.h"
 #include "core/Identity.h"
 
@@ -55,12 +57,24 @@ QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, co
     if (display.size() > 128)
         return refuse(QStringLiteral("the name is longer than 128 characters"));
     const QString key = identityKey(display);
-    for (const TokenRecord &existing : store.tokenNames()) {
-        if (existing.name != display && identityKey(existing.name) == key)
+    const QString skeleton = agentNameSkeleton(display);
+    const QList<TokenRecord> names = store.tokenNames();
+    // Another token of a name already in use is the same person's, whatever else looks like it.
+    const bool known = std::any_of(names.cbegin(), names.cend(),
+                                   [&](const TokenRecord &t) { return t.name == display; });
+    for (const TokenRecord &existing : known ? QList<TokenRecord>() : names) {
+        if (identityKey(existing.name) == key)
             return refuse(QStringLiteral("'%1' is the same name as the existing '%2' once case, "
                                          "white space and invisible characters are ignored; "
                                          "use '%2' for another token of the same person")
                               .arg(display, existing.name));
+        // "аlice" (Cyrillic а) beside "alice": one person could approve twice, as two.
+        if (agentNameSkeleton(existing.name) == skeleton)
+            return refuse(
+                QStringLiteral("'%1' looks like the existing '%2' (%3); use '%2' for "
+                               "another token of the same person, or a name that "
+                               "reads differently")
+                    .arg(display, existing.name, lookAlikeDifference(display, existing.name)));
     }
     const QString token = newToken();
     TokenRecord record{display, role, {}, false};

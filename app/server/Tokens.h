@@ -19,7 +19,9 @@ enum class Role;
 // Creates a token for a person or an enrolling agent; returns it (shown once) or an empty string
 // with *error set. The name is stored as its displayName(); a name that is the same identity as
 // an existing one but written differently ("Dana" beside "dana") is refused, so that one person
-// cannot appear as two, nor two as one. Another token for the same name is fine.
+// cannot appear as two, nor two as one; so is a name drawn like an existing one (the look-alike
+// skeleton of agent names: "аlice" in Cyrillic beside "alice"). Another token for the same name
+// is fine.
 QString issueToken(Store &store, Role role, const QString &name, qint64 atMs, const QString &actor,
                    QString *error = nullptr);
 } // namespace interlock
