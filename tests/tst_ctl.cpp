@@ -242,6 +242,39 @@ private Q_SLOTS:
                  QStringLiteral(R"({"command":"systemctl reload worker"})"));
     }
 
+    // Red team F12: the second approver's `decide ID approve` completed another reviewer's edit
+    // it never saw. Now it shows the edit and asks for --version; without an edit it approves
+    // the version it read, so an edit made in between is not approved either.
+    void approvingAnotherReviewersEditNeedsTheVersion()
+    {
+        const QString token = sessionToken();
+        const QString id = submit(token);
+        const Run edit =
+            ctl({QStringLiteral("decide"), id, QStringLiteral("edit"), QStringLiteral("--payload"),
+                 QStringLiteral(R"({"command":"rm -rf /"})")},
+                m_server->token(Role::Reviewer));
+        QCOMPARE(edit.exitCode, 0);
+        // Critical: two approvals, so the edit waits for a second reviewer.
+        QVERIFY2(edit.out.contains(QStringLiteral("is now pending (1 of 2 approvals)")),
+                 qPrintable(edit.out));
+        const Run blind = ctl({QStringLiteral("decide"), id, QStringLiteral("approve")},
+                              m_server->token(Role::Admin));
+        QCOMPARE(blind.exitCode, 1);
+        QVERIFY2(blind.err.contains(QStringLiteral("was edited by reviewer-user")),
+                 qPrintable(blind.err));
+        QVERIFY2(blind.err.contains(QStringLiteral("rm -rf /")), qPrintable(blind.err));
+        const QString version =
+            QRegularExpression(QStringLiteral("--version (\\d+)")).match(blind.err).captured(1);
+        QVERIFY2(!version.isEmpty(), qPrintable(blind.err));
+        const Run read = ctl({QStringLiteral("decide"), id, QStringLiteral("approve"),
+                              QStringLiteral("--version"), version},
+                             m_server->token(Role::Admin));
+        QCOMPARE(read.exitCode, 0);
+        QVERIFY2(read.out.contains(QStringLiteral("approved")), qPrintable(read.out));
+        QCOMPARE(ctl({QStringLiteral("wait"), id}, token).out.trimmed(),
+                 QStringLiteral(R"({"command":"rm -rf /"})"));
+    }
+
     void submitFromStdin()
     {
         const QString token = sessionToken();

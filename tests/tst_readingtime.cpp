@@ -158,6 +158,53 @@ private Q_SLOTS:
         QCOMPARE(decide(Role::Reviewer, high, QStringLiteral("reject")).status, 200);
     }
 
+    // A reviewer who read the original reads the edit again: their time counts from the edit
+    // (red team F12: a second approval made 1 s after someone else's edit into a critical
+    // change passed on the reading of the original).
+    void anEditRestartsTheOtherReviewersReading()
+    {
+        const QString id = submit(90, QStringLiteral("critical"));
+        QVERIFY(!id.isEmpty());
+        open(Role::Reviewer, id);
+        open(Role::Admin, id);
+        m_s->clock()->advance(20000);
+        ApiResult r = m_s->call(
+            m_s->token(Role::Reviewer), "POST", QStringLiteral("/v1/actions/%1/decision").arg(id),
+            QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")},
+                        {QStringLiteral("payload"),
+                         QJsonObject{{QStringLiteral("command"), QStringLiteral("rm -rf /srv")}}}});
+        QCOMPARE(r.status, 200);
+        const int version = r.body.value(QStringLiteral("version")).toInt();
+        m_s->clock()->advance(1000);
+        r = open(Role::Admin, id);
+        QCOMPARE(r.body.value(QStringLiteral("review"))
+                     .toObject()
+                     .value(QStringLiteral("remaining_ms"))
+                     .toInteger(),
+                 9000);
+        const auto approve = [&] {
+            return m_s->call(m_s->token(Role::Admin), "POST",
+                             QStringLiteral("/v1/actions/%1/decision").arg(id),
+                             QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                                         {QStringLiteral("version"), version}});
+        };
+        r = approve();
+        QCOMPARE(r.status, 422);
+        QVERIFY2(errorOf(r)
+                     .value(QStringLiteral("message"))
+                     .toString()
+                     .contains(QStringLiteral("opened this critical action 1.0 s ago")),
+                 qPrintable(errorOf(r).value(QStringLiteral("message")).toString()));
+        m_s->clock()->advance(9000);
+        r = approve();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("review_ms"))
+                     .toInteger(),
+                 10000);
+    }
+
     void thePolicyNamesTheMinimum()
     {
         QFile f(QStringLiteral(":/risk/rules.json"));

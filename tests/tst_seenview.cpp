@@ -383,6 +383,52 @@ private Q_SLOTS:
                  QStringLiteral("derived"));
     }
 
+    // Red team F12: `interlockctl decide ID approve` sent neither version nor seen, and completed
+    // another reviewer's edit into a critical change its author never read. After an edit an
+    // approval must name the version or the payload it was made on.
+    void anApprovalAfterAnEditMustSayWhatItApproves()
+    {
+        TestServer s;
+        const auto session = s.openSession(QStringLiteral("a"));
+        QJsonObject action = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("Clean"));
+        action.insert(QStringLiteral("payload"), obj("{'command': 'ls /srv'}"));
+        action.insert(QStringLiteral("risk"), QJsonObject{{QStringLiteral("score"), 90}});
+        const QString id = s.submit(session.second, action);
+        const QJsonObject edited = obj("{'command': 'rm -rf /srv'}");
+        const ApiResult edit =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("edit")},
+                               {QStringLiteral("payload"), edited}});
+        QCOMPARE(edit.status, 200);
+        QCOMPARE(edit.body.value(QStringLiteral("status")).toString(), QStringLiteral("pending"));
+        const int version = edit.body.value(QStringLiteral("version")).toInt();
+
+        const ApiResult blind =
+            decide(s, id, QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")}},
+                   Role::Admin);
+        QCOMPARE(blind.status, 409);
+        QCOMPARE(blind.error().code, QStringLiteral("stale_view"));
+        QVERIFY2(blind.error().message.contains(QStringLiteral("edited by reviewer-user")),
+                 qPrintable(blind.error().message));
+        QVERIFY2(blind.error().message.contains(QStringLiteral("(%1 is current)").arg(version)),
+                 qPrintable(blind.error().message));
+        // The version read before the edit is stale; the edit's own is what this approves.
+        const ApiResult old =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                               {QStringLiteral("version"), version - 1}},
+                   Role::Admin);
+        QCOMPARE(old.status, 409);
+        QCOMPARE(old.error().code, QStringLiteral("version_conflict"));
+        const ApiResult named =
+            decide(s, id,
+                   QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                               {QStringLiteral("version"), version}},
+                   Role::Admin);
+        QCOMPARE(named.status, 200);
+        QCOMPARE(named.body.value(QStringLiteral("status")).toString(), QStringLiteral("approved"));
+    }
+
     // F2: an agent's diff that shows only some of the written lines is recorded as such, not as
     // having seen the file.
     void aPartialAgentDiffIsRecordedAsPartial()

@@ -250,6 +250,34 @@ int listCommand(const QStringList &args)
     return Ok;
 }
 
+namespace {
+// The version an approval or edit without --version is made on: the action as it is now, unless
+// another reviewer edited it. Then the approval would run a payload the person at the terminal
+// never saw: it is shown and refused, and they approve with --version once they have read it.
+int versionToDecide(ApiClient &client, const QString &id, const QString &decision, int *version)
+{
+    const ApiResult r = client.call("GET", QStringLiteral("/v1/actions/%1?prefetch=1").arg(id));
+    if (!r.ok())
+        return fail(QStringLiteral("decide failed: ") + r.describe());
+    *version = r.body.value(QStringLiteral("version")).toInt();
+    if (decision != QLatin1String("approve") ||
+        !r.body.contains(QStringLiteral("approved_payload")))
+        return Ok;
+    const QJsonArray approvals = r.body.value(QStringLiteral("approvals")).toArray();
+    const QJsonObject risk = r.body.value(QStringLiteral("approved_risk")).toObject();
+    const QString payload =
+        QString::fromUtf8(QJsonDocument(r.body.value(QStringLiteral("approved_payload")).toObject())
+                              .toJson(QJsonDocument::Indented));
+    return fail(QStringLiteral("%1 was edited by %2 after it was submitted. Approving it would run "
+                               "the edited payload (risk %3 %4):\n%5\nRead it, then approve with "
+                               "--version %6.")
+                    .arg(id, approvals.first().toObject().value(QStringLiteral("by")).toString(),
+                         QString::number(risk.value(QStringLiteral("score")).toInt()),
+                         risk.value(QStringLiteral("level")).toString(), payload.trimmed(),
+                         QString::number(*version)));
+}
+} // namespace
+
 int decideCommand(const QStringList &args)
 {
     QCommandLineParser parser;
@@ -264,9 +292,12 @@ int decideCommand(const QStringList &args)
     parser.addOption({QStringLiteral("payload"),
                       QStringLiteral("The edited payload for 'edit': JSON or @FILE."),
                       QStringLiteral("JSON")});
-    parser.addOption({QStringLiteral("version"),
-                      QStringLiteral("Refuse if the action changed since this version."),
-                      QStringLiteral("N")});
+    parser.addOption(
+        {QStringLiteral("version"),
+         QStringLiteral("Refuse if the action changed since version N. Default: the version "
+                        "read just before deciding; approving an action another "
+                        "reviewer edited needs it (decide shows the edit)."),
+         QStringLiteral("N")});
     int code = Ok;
     if (!parseArguments(
             parser, args,
@@ -295,11 +326,17 @@ int decideCommand(const QStringList &args)
             return fail(QStringLiteral("--payload: ") + error, Usage);
         body.insert(QStringLiteral("payload"), payload);
     }
-    if (parser.isSet(QStringLiteral("version")))
-        body.insert(QStringLiteral("version"), parser.value(QStringLiteral("version")).toInt());
     if (!useConnectionSecurity(parser))
         return Failed;
     ApiClient client(serverUrl(parser), token(parser));
+    if (parser.isSet(QStringLiteral("version"))) {
+        body.insert(QStringLiteral("version"), parser.value(QStringLiteral("version")).toInt());
+    } else if (pos.at(1) != QLatin1String("reject")) {
+        int version = 0;
+        if (const int code = versionToDecide(client, pos.at(0), pos.at(1), &version); code != Ok)
+            return code;
+        body.insert(QStringLiteral("version"), version);
+    }
     const ApiResult r =
         client.call("POST", QStringLiteral("/v1/actions/%1/decision").arg(pos.at(0)), body);
     if (!r.ok())

@@ -1,6 +1,7 @@
 #include "ActionFields.h"
 #include "ActionGuard.h"
 #include "ActionService.h"
+#include "AgentNames.h"
 #include "KillSwitch.h"
 #include "RiskEngine.h"
 #include "core/CanonicalJson.h"
@@ -45,6 +46,15 @@ QString viewSource(const QJsonObject &action, const QString &viewSha256,
                                               : QStringLiteral("agent");
 }
 
+// Who made the edit an approval would run: an edit restarts the approvals with the editor's.
+QString editorOf(const QJsonObject &action)
+{
+    const QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
+    return approvals.isEmpty()
+               ? QStringLiteral("another reviewer")
+               : approvals.first().toObject().value(QStringLiteral("by")).toString();
+}
+
 // The decision's record of what the reviewer had on screen (issue #15). An approval or edit
 // made on a view of another payload is refused with 409 stale_view; a rejection never is.
 ApiError seenRecord(const QJsonObject &action, const DecisionRequest &request, QJsonObject *out)
@@ -82,11 +92,7 @@ ApiError seenRecord(const QJsonObject &action, const DecisionRequest &request, Q
         view != QLatin1String("derived") &&
         (view.startsWith(QLatin1String("agent")) ||
          viewSource(action, seen.viewSha256, {original}) == QLatin1String("derived"))) {
-        const QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
-        const QString editor =
-            approvals.isEmpty()
-                ? QStringLiteral("another reviewer")
-                : approvals.first().toObject().value(QStringLiteral("by")).toString();
+        const QString editor = editorOf(action);
         return ApiError::conflict(
             QStringLiteral("stale_view"),
             QStringLiteral("The view you saw (seen.view_sha256) shows the agent's original "
@@ -129,6 +135,17 @@ ActionService::Outcome ActionService::approveByGrant(const QJsonObject &stored,
                 ApiError::conflict(QStringLiteral("version_conflict"),
                                    QStringLiteral("The action changed while approving it."))};
     return {action, false, {}};
+}
+
+qint64 ActionService::readingStart(const QJsonObject &action, const QString &reviewer,
+                                   qint64 firstView)
+{
+    if (!action.contains(QStringLiteral("approved_payload")))
+        return firstView;
+    const QJsonObject edit = action.value(QStringLiteral("approvals")).toArray().first().toObject();
+    if (identityKey(edit.value(QStringLiteral("by")).toString()) == identityKey(reviewer))
+        return firstView;
+    return qMax(firstView, fromRfc3339(edit.value(QStringLiteral("at")).toString()).value_or(0));
 }
 
 ApiError ActionService::tooFast(const QJsonObject &action, const QString &reviewer,
@@ -180,9 +197,12 @@ ActionService::Outcome ActionService::decide(const Principal &who, const QString
 
     const qint64 now = m_clock.nowMs();
     // Reading time: the decision minus this reviewer's first view of the detail.
+    // After someone else's edit, reading counts from the edit: what was read before is another
+    // payload.
     std::optional<qint64> reviewMs;
-    if (const auto first = m_store.firstView(id, who.name))
-        reviewMs = qMax<qint64>(0, now - *first);
+    if (const auto first = m_store.firstView(id, who.name)) {
+        reviewMs = qMax<qint64>(0, now - readingStart(action, who.name, *first));
+    }
     if (approving) {
         if (const ApiError e = tooFast(action, who.name, reviewMs); e.isError())
             return {action, false, e};
@@ -245,6 +265,18 @@ ApiError ActionService::undecidable(const Principal &who, const QJsonObject &act
                                   QStringLiteral("The action changed since you loaded it (version "
                                                  "%1 is current).")
                                       .arg(action.value(kVersion).toInt()));
+    // After an edit, an approval that names neither the version nor the payload it was made on
+    // may be a reviewer's verdict on the original (a script, the CLI): it would complete the
+    // edit unseen. It must say what it approves.
+    if (request.kind == DecisionRequest::Kind::Approve && !request.version && !request.seen &&
+        action.contains(QStringLiteral("approved_payload")))
+        return ApiError::conflict(
+            QStringLiteral("stale_view"),
+            QStringLiteral("This action was edited by %1 after it was submitted, so an approval "
+                           "must say what it approves: send the version you reviewed (%2 is "
+                           "current) or seen.payload_sha256 of the edited payload.")
+                .arg(editorOf(action))
+                .arg(action.value(kVersion).toInt()));
     if (request.kind != DecisionRequest::Kind::Reject)
         return selfApproval(identityKey(who.name), str(action, QStringLiteral("session_id")));
     return {};
@@ -255,10 +287,13 @@ ApiError ActionService::addApproval(QJsonObject &action, const DecisionRequest &
 {
     QJsonArray approvals = action.value(QStringLiteral("approvals")).toArray();
     if (request.kind == DecisionRequest::Kind::Approve) {
-        // Two approvals are two identities, however the names are written.
+        // Two approvals are two identities, however the names are written or drawn (tokens
+        // named alike from before issueToken refused look-alikes count as one).
         const QString me = identityKey(str(approval, QStringLiteral("by")));
+        const QString drawn = agentNameSkeleton(str(approval, QStringLiteral("by")));
         for (const QJsonValue &a : std::as_const(approvals)) {
-            if (identityKey(a.toObject().value(QStringLiteral("by")).toString()) == me)
+            const QString other = a.toObject().value(QStringLiteral("by")).toString();
+            if (identityKey(other) == me || agentNameSkeleton(other) == drawn)
                 return ApiError::conflict(QStringLiteral("already_approved"),
                                           QStringLiteral("You already approved this action; "
                                                          "another reviewer must add theirs."));

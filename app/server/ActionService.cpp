@@ -208,8 +208,9 @@ ActionService::Outcome ActionService::opened(const Principal &who, const QString
     QJsonObject review{{QStringLiteral("min_seconds"), minSeconds}};
     if (const auto first = m_store.firstView(id, who.name)) {
         review.insert(QStringLiteral("first_viewed_at"), toRfc3339(*first));
+        const qint64 from = readingStart(r.action, who.name, *first);
         review.insert(QStringLiteral("remaining_ms"),
-                      qMax<qint64>(0, qint64(minSeconds) * 1000 - (now - *first)));
+                      qMax<qint64>(0, qint64(minSeconds) * 1000 - (now - from)));
     }
     r.action.insert(QStringLiteral("review"), review);
     return r;

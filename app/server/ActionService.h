@@ -57,6 +57,10 @@ public:
     Outcome approveByGrant(const QJsonObject &action, const QString &grantId, const QString &by);
 
     static bool isPending(const QJsonObject &action);
+    // When `reviewer`'s reading of the action starts: their first view of it, or the later edit
+    // by someone else (what they read before was another payload).
+    static qint64 readingStart(const QJsonObject &action, const QString &reviewer,
+                               qint64 firstView);
     int expireDue();
     void expireIfDue();
     // Looks up the earliest deadline again (another server added actions).
