@@ -287,9 +287,11 @@ private Q_SLOTS:
             QSqlQuery q(file);
             q.prepare(QStringLiteral("INSERT INTO tokens (hash, name, role, created_at) VALUES "
                                      "(?, ?, 'reviewer', 0)"));
-            // As text: QPSQL would send a QByteArray as bytea, which a text column stores as
-            // its escaped form, and the token would never be found.
-            q.addBindValue(QString::fromLatin1(tokenHash(legacy)));
+            // Bound as each server binds it: SQLite keeps the hash as a blob, PostgreSQL as text
+            // (QPSQL would send a QByteArray as bytea, stored in a text column escaped).
+            const QByteArray hash = tokenHash(legacy);
+            q.addBindValue(testingPostgres() ? QVariant(QString::fromLatin1(hash))
+                                             : QVariant(hash));
             q.addBindValue(QStringLiteral("\u0430lice"));
             QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
         });
