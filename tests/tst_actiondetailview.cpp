@@ -2,7 +2,10 @@
 // tool call with its server, tool, the server's claims (marked as claims) and its arguments.
 #include "ui/ActionBanner.h"
 #include "ui/ActionDetailView.h"
+#include "ui/RunsWithBox.h"
 #include "ui/diff/DiffView.h"
+
+#include "core/PayloadView.h"
 
 #include <QJsonArray>
 #include <QPlainTextEdit>
@@ -203,6 +206,58 @@ private Q_SLOTS:
         QCOMPARE(view.diffView()->document().added(), 1);
         QCOMPARE(view.diffView()->document().removed(), 0);
         QCOMPARE(view.tabText(0), QStringLiteral("What will run (from the payload)"));
+    }
+
+    // Red team F4: what a command runs with besides its text is under its own heading, marked,
+    // reached with Tab, revealed like agent text; in the view the approval binds to; and a plain
+    // {command, cwd} shows no such section and the same view as before.
+    void whatACommandRunsWithIsShownUnderItsOwnHeading()
+    {
+        const QJsonObject payload{
+            {"command", "make test"},
+            {"cwd", "/srv/app"},
+            {"env", QJsonObject{{"LD_PRELOAD", QString::fromUtf16(u"/tmp/x\u200B.so")}}},
+            {"sandbox_disabled", true},
+            {"x_run_as", "root"}};
+        const QJsonArray agentChanges{
+            QJsonObject{{"path", "/srv/app"}, {"language", "Bash"}, {"after", "make test"}}};
+        ActionDetailView view;
+        view.resize(900, 700);
+        view.QWidget::show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.show(checked(action("shell.exec", payload, agentChanges), "derived"));
+        RunsWithBox *box = view.runsWithBox();
+        QVERIFY(box->isVisible());
+        QVERIFY2(box->heading().contains(QStringLiteral("Runs with 3 setting")),
+                 qPrintable(box->heading()));
+        QCOMPARE(box->text(),
+                 QStringLiteral("sandbox_disabled: true\nenv LD_PRELOAD=/tmp/x⟨U+200B⟩.so"
+                                "\nx_run_as: root\n"));
+        QVERIFY(box->box()->styleSheet().contains(QStringLiteral("#b91c1c")));
+        // Keyboard: Tab reaches it.
+        QCOMPARE(box->box()->focusPolicy() & Qt::TabFocus, Qt::TabFocus);
+        bool inChain = false;
+        QWidget *w = &view;
+        for (int i = 0; i < 200 && !inChain; ++i) {
+            w = w->nextInFocusChain();
+            inChain = w == box->box();
+        }
+        QVERIFY(inChain);
+        // The diff tab shows it too, and seen() binds to that view.
+        const QString shown = shownText(view);
+        QVERIFY2(shown.contains(QStringLiteral("x_run_as: root")), qPrintable(shown));
+        QCOMPARE(view.seen().value(QStringLiteral("view_sha256")).toString(),
+                 interlock::PayloadView::viewSha256(interlock::PayloadView::derivedChanges(
+                     QStringLiteral("shell.exec"), payload)));
+        QCOMPARE(view.tabText(1),
+                 QStringLiteral("Agent's diff (does NOT show what the command runs with)"));
+
+        // A plain command: no section, the one-item view as before.
+        const QJsonObject plain{{"command", "make test"}, {"cwd", "/srv/app"}};
+        view.show(checked(action("shell.exec", plain, agentChanges)));
+        QVERIFY(!box->isVisible());
+        QCOMPARE(view.seen().value(QStringLiteral("view_sha256")).toString(),
+                 interlock::PayloadView::viewSha256(agentChanges));
     }
 };
 

@@ -112,6 +112,42 @@ private Q_SLOTS:
         QCOMPARE(d.target, QStringLiteral("/work"));
     }
 
+    // Red team F4: Bash input fields that change what runs reach the payload (shown, scored and
+    // hashed), never dropped; the reviewer's edit of them goes back into the tool input.
+    void bashSettingsAreCarriedNotDropped()
+    {
+        const HookInput in = call("Bash", {{"command", "make"},
+                                           {"timeout", 600000},
+                                           {"dangerouslyDisableSandbox", "yes"},
+                                           {"env", QJsonObject{{"LD_PRELOAD", "/tmp/x.so"}}},
+                                           {"host", "build-7"}});
+        const ActionDraft d = ClaudeToolMapping::map(in);
+        QVERIFY2(d.refusal.isEmpty(), qPrintable(d.refusal));
+        QCOMPARE(d.payload, (QJsonObject{{"command", "make"},
+                                         {"cwd", "/work"},
+                                         {"sandbox_disabled", true},
+                                         {"env", QJsonObject{{"LD_PRELOAD", "/tmp/x.so"}}},
+                                         {"host", "build-7"}}));
+        // A plain call stays {command, cwd}; false keeps the sandbox.
+        QCOMPARE(ClaudeToolMapping::map(
+                     call("Bash", {{"command", "ls"}, {"dangerouslyDisableSandbox", false}}))
+                     .payload,
+                 (QJsonObject{{"command", "ls"}, {"cwd", "/work"}}));
+        // The reviewer takes the env and the sandbox switch out: both leave the tool input.
+        QJsonObject edited = d.payload;
+        edited.remove("env");
+        edited.remove("sandbox_disabled");
+        const QJsonObject out =
+            specific(ClaudeCodeHook::answerFor(in, d, approved(edited, "edit")));
+        QCOMPARE(out.value("permissionDecision").toString(), QStringLiteral("allow"));
+        QCOMPARE(out.value("updatedInput").toObject(),
+                 (QJsonObject{{"command", "make"}, {"timeout", 600000}, {"host", "build-7"}}));
+        // A field named like one the payload sets cannot be told apart from it: denied.
+        const ActionDraft clash =
+            ClaudeToolMapping::map(call("Bash", {{"command", "ls"}, {"cwd", "/etc"}}));
+        QVERIFY2(clash.refusal.contains("'cwd'"), qPrintable(clash.refusal));
+    }
+
     void writeDiffComesFromTheDisk()
     {
         QTemporaryDir dir;

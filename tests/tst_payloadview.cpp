@@ -50,6 +50,30 @@ private Q_SLOTS:
             << arr("[{'path': 'app', 'language': 'SQL', 'after': 'SELECT 1'}]");
         QTest::newRow("shell.exec") << "shell.exec" << obj("{'command': 'ls', 'cwd': '/srv'}")
                                     << arr("[{'path': '/srv', 'language': 'Bash', 'after': 'ls'}]");
+        // What the command runs with (red team F4): every other field is in the view, one
+        // setting a line, so the view hash an approval binds to covers it.
+        QTest::newRow("shell.exec with env and flags")
+            << "shell.exec"
+            << obj("{'command': 'make', 'cwd': '/srv', 'env': {'LD_PRELOAD': '/tmp/x.so', "
+                   "'CI': '1'}, 'elevated': true, 'sandbox_disabled': true}")
+            << arr("[{'path': '/srv', 'language': 'Bash', 'after': 'make'}, {'path': 'runs with', "
+                   "'after': 'elevated: true\\nsandbox_disabled: true\\nenv CI=1\\nenv "
+                   "LD_PRELOAD=/tmp/x.so\\n'}]");
+        QTest::newRow("shell.exec on a host keeps its cwd in view")
+            << "shell.exec" << obj("{'command': 'ls', 'cwd': '/srv', 'host': 'db-1'}")
+            << arr("[{'path': 'db-1', 'language': 'Bash', 'after': 'ls'}, {'path': 'runs with', "
+                   "'after': 'host: db-1\\ncwd: /srv\\n'}]");
+        QTest::newRow("shell.exec unknown fields verbatim, one line each")
+            << "shell.exec"
+            << QJsonObject{{"command", "ls"},
+                           {"x_run_as", "root"},
+                           {"opts", QJsonObject{{"a", QJsonArray{1}}}},
+                           {"note", "a\nb"},
+                           {"env", "PATH=/tmp"}}
+            << QJsonArray{QJsonObject{{"path", "shell"}, {"language", "Bash"}, {"after", "ls"}},
+                          QJsonObject{{"path", "runs with"},
+                                      {"after", "env: PATH=/tmp\nnote: \"a\\nb\"\n"
+                                                "opts: {\"a\":[1]}\nx_run_as: root\n"}}};
         QTest::newRow("git.push is not derived")
             << "git.push" << obj("{'remote': 'origin', 'branch': 'main'}") << QJsonArray();
     }
@@ -125,6 +149,10 @@ private Q_SLOTS:
         QTest::newRow("shell command shown otherwise: derived first")
             << "shell.exec" << obj("{'command': 'rm -rf /'}")
             << arr("[{'path': 'x', 'after': 'ls'}]") << "-"
+            << "derived" << QStringList();
+        QTest::newRow("shell command shown as it is, but not what it runs with")
+            << "shell.exec" << obj("{'command': 'ls -la', 'env': {'PATH': '/tmp/evil'}}")
+            << arr("[{'path': 'x', 'after': 'ls -la'}]") << "-"
             << "derived" << QStringList();
         QTest::newRow("git.push diff cannot be checked")
             << "git.push" << obj("{'remote': 'origin'}") << QJsonArray() << "+x"

@@ -323,6 +323,21 @@ private Q_SLOTS:
                               "o p q r s t u'}"))
             << "delete.many-mails"
             << "deletes 21 e-mails from carol" << 25;
+        QTest::newRow("a proxy in a command's environment")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'pip install x', 'env': {'HTTPS_PROXY': "
+                              "'http://10.1.2.3:3128', 'CI': '1'}}"))
+            << "shell.env-network"
+            << "sets HTTPS_PROXY in the environment, which sends the command's network traffic "
+               "through another machine or changes which servers it trusts"
+            << 30;
+        QTest::newRow("a field nobody knows on a command")
+            << submission(QStringLiteral("shell.exec"),
+                          obj("{'command': 'make', 'cwd': '/srv', 'run_as': 'root'}"))
+            << "shell.unknown-setting"
+            << "carries run_as, which Interlock does not know: whatever runs the command may "
+               "apply it"
+            << 20;
         QTest::newRow("production named with an underscore")
             << submission(QStringLiteral("sql.exec"),
                           obj("{'database': 'analytics_prod', 'statement': 'SELECT 1'}"))

@@ -274,6 +274,86 @@ private Q_SLOTS:
                  QStringLiteral("unknown"));
     }
 
+    // Red team F4: what a command runs with (env, elevated, sandbox off, host, unknown fields)
+    // changes what runs; the view an approval binds to shows it, and no other view can approve.
+    void whatACommandRunsWithIsInTheViewItsApprovalBindsTo()
+    {
+        TestServer s;
+        const auto session = s.openSession(QStringLiteral("a"));
+        const QJsonObject payload =
+            obj("{'command': 'make test', 'cwd': '/srv/app', 'env': {'LD_PRELOAD': "
+                "'/tmp/.x.so', 'CI': '1'}, 'elevated': true, 'x_remote': 'build-7'}");
+        const QJsonArray commandOnly =
+            obj("{'c': [{'path': '/srv/app', 'language': 'Bash', 'after': 'make test'}]}")
+                .value(QStringLiteral("c"))
+                .toArray();
+        QJsonObject action = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("Test"));
+        action.insert(QStringLiteral("payload"), payload);
+        action.insert(QStringLiteral("changes"), commandOnly);
+        const ApiResult r = s.call(session.second, "POST", QStringLiteral("/v1/actions"), action);
+        QCOMPARE(r.status, 201);
+        const QString id = r.body.value(QStringLiteral("id")).toString();
+        const QJsonObject check = r.body.value(QStringLiteral("view_check")).toObject();
+        QCOMPARE(check.value(QStringLiteral("status")).toString(), QStringLiteral("derived"));
+        QCOMPARE(check.value(QStringLiteral("runs_with")).toArray(),
+                 QJsonArray({QStringLiteral("elevated: true"), QStringLiteral("env CI=1"),
+                             QStringLiteral("env LD_PRELOAD=/tmp/.x.so"),
+                             QStringLiteral("x_remote: build-7")}));
+        QVERIFY(!reasonMessage(r.body, QStringLiteral("shell.env-runs-code")).isEmpty());
+        QVERIFY(!reasonMessage(r.body, QStringLiteral("shell.unsandboxed")).isEmpty());
+        const auto approve = [&](const QJsonArray &view) {
+            return decide(s, id,
+                          QJsonObject{{QStringLiteral("decision"), QStringLiteral("approve")},
+                                      {QStringLiteral("seen"),
+                                       QJsonObject{{QStringLiteral("payload_sha256"), sha(payload)},
+                                                   {QStringLiteral("view_sha256"),
+                                                    PayloadView::viewSha256(view)}}}});
+        };
+        // The agent's changes and a view of the command alone (as derived before) show none of
+        // the settings: no approval on them.
+        const ApiResult onAgents = approve(commandOnly);
+        QCOMPARE(onAgents.status, 409);
+        QCOMPARE(onAgents.error().code, QStringLiteral("stale_view"));
+        QVERIFY2(onAgents.error().message.contains(QStringLiteral("runs with")),
+                 qPrintable(onAgents.error().message));
+        const QJsonArray derived =
+            PayloadView::derivedChanges(QStringLiteral("shell.exec"), payload);
+        QCOMPARE(derived.size(), 2);
+        QCOMPARE(derived.at(1).toObject().value(QStringLiteral("after")).toString(),
+                 QStringLiteral("elevated: true\nenv CI=1\nenv LD_PRELOAD=/tmp/.x.so\nx_remote: "
+                                "build-7\n"));
+        QCOMPARE(s.call(s.token(Role::Reviewer), "GET", QStringLiteral("/v1/actions/") + id)
+                     .body.value(QStringLiteral("status"))
+                     .toString(),
+                 QStringLiteral("pending"));
+        const ApiResult onDerived = approve(derived);
+        QCOMPARE(onDerived.status, 200);
+        // (critical: the first of two approvals)
+        QCOMPARE(onDerived.body.value(QStringLiteral("approvals"))
+                     .toArray()
+                     .at(0)
+                     .toObject()
+                     .value(QStringLiteral("seen"))
+                     .toObject()
+                     .value(QStringLiteral("view"))
+                     .toString(),
+                 QStringLiteral("derived"));
+
+        // A plain {command, cwd} looks as before: one item, the same hash, no runs_with.
+        QJsonObject plain = action;
+        plain.insert(QStringLiteral("payload"), obj("{'command': 'make test', 'cwd': '/srv/app'}"));
+        const ApiResult p = s.call(session.second, "POST", QStringLiteral("/v1/actions"), plain);
+        QCOMPARE(
+            p.body.value(QStringLiteral("view_check")).toObject().value(QStringLiteral("status")),
+            QStringLiteral("matches"));
+        QVERIFY(!p.body.value(QStringLiteral("view_check"))
+                     .toObject()
+                     .contains(QStringLiteral("runs_with")));
+        QCOMPARE(PayloadView::derivedChanges(QStringLiteral("shell.exec"),
+                                             plain.value(QStringLiteral("payload")).toObject()),
+                 commandOnly);
+    }
+
     void approvingAStaleViewIsRefused()
     {
         TestServer s;

@@ -346,11 +346,40 @@ private Q_SLOTS:
         QTest::newRow("sandbox disabled")
             << QJsonObject{{"command", make}, {"sandbox_disabled", true}}
             << QStringLiteral("shell.unsandboxed");
+        // Red team F4, second round: traffic through a proxy, a flag set as text, a field
+        // nobody knows.
+        QTest::newRow("HTTPS_PROXY")
+            << QJsonObject{{"command", "pip install -r req.txt"},
+                           {"env", QJsonObject{{"HTTPS_PROXY", "http://10.0.0.9:3128"}}}}
+            << QStringLiteral("shell.env-network");
+        QTest::newRow("http_proxy")
+            << QJsonObject{{"command", "curl https://pypi.org"},
+                           {"env", QJsonObject{{"http_proxy", "http://evil.example:80"}}}}
+            << QStringLiteral("shell.env-network");
+        QTest::newRow("TLS checks off")
+            << QJsonObject{{"command", "npm ci"},
+                           {"env", QJsonObject{{"NODE_TLS_REJECT_UNAUTHORIZED", "0"}}}}
+            << QStringLiteral("shell.env-network");
+        QTest::newRow("elevated as text") << QJsonObject{{"command", make}, {"elevated", "yes"}}
+                                          << QStringLiteral("shell.unsandboxed");
+        QTest::newRow("sandbox_disabled as 1")
+            << QJsonObject{{"command", make}, {"sandbox_disabled", 1}}
+            << QStringLiteral("shell.unsandboxed");
+        QTest::newRow("unknown field")
+            << QJsonObject{{"command", make}, {"cwd", "/srv"}, {"run_as", "root"}}
+            << QStringLiteral("shell.unknown-setting");
         QTest::newRow("harmless env")
             << QJsonObject{{"command", make}, {"env", QJsonObject{{"CI", "1"}, {"LANG", "C"}}}}
             << QString();
         QTest::newRow("not elevated")
             << QJsonObject{{"command", make}, {"elevated", false}} << QString();
+        QTest::newRow("every known field, none set")
+            << QJsonObject{{"command", make},      {"cwd", "/srv"},     {"host", "gateway"},
+                           {"env", QJsonObject{}}, {"elevated", false}, {"sandbox_disabled", 0},
+                           {"background", true},   {"node", "n1"},      {"timeoutSeconds", 60},
+                           {"yieldMs", 10},        {"pty", false},      {"ask", "off"},
+                           {"title", "t"}}
+            << QString();
     }
     void theEnvironmentAndRightsOfACommandCount()
     {
@@ -359,9 +388,9 @@ private Q_SLOTS:
         const RiskAssessment a = assess(submission(QStringLiteral("shell.exec"), payload));
         const QString why = reasons(a);
         if (rule.isEmpty()) {
-            QVERIFY2(!why.contains(QLatin1String("shell.env-runs-code")) &&
-                         !why.contains(QLatin1String("shell.unsandboxed")),
-                     qPrintable(why));
+            for (const char *r : {"shell.env-runs-code", "shell.unsandboxed", "shell.env-network",
+                                  "shell.unknown-setting"})
+                QVERIFY2(!why.contains(QLatin1String(r)), qPrintable(why));
             return;
         }
         QVERIFY2(why.contains(QLatin1Char('"') + rule + QLatin1Char('"')), qPrintable(why));

@@ -3,6 +3,7 @@
 #include "ActionBanner.h"
 #include "Labels.h"
 #include "RevealedText.h"
+#include "RunsWithBox.h"
 #include "diff/DiffModel.h"
 #include "diff/DiffView.h"
 
@@ -148,6 +149,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     , m_banner(new ActionBanner(this))
     , m_summary(plainBox(this, false))
     , m_exposure(new AgentTextLabel(3, this))
+    , m_runsWith(new RunsWithBox(this))
     , m_payload(plainBox(this, true))
     , m_tabs(new QTabWidget(this))
     , m_diff(new DiffView(this))
@@ -177,6 +179,7 @@ ActionDetailView::ActionDetailView(QWidget *parent)
     bold.setBold(true);
     m_exposure->setFont(bold);
     layout->addWidget(m_exposure);
+    layout->addWidget(m_runsWith);
     m_tabs->addTab(m_diff, tr("Changes"));
     m_agentDiff->hide();
     m_original->hide();
@@ -194,6 +197,7 @@ void ActionDetailView::clear()
     m_risk->clear();
     m_banner->clear();
     m_exposure->hide();
+    m_runsWith->setSettings({});
     m_risk->setStyleSheet({});
     for (QPlainTextEdit *e : {m_summary, m_payload, m_original})
         e->clear();
@@ -230,6 +234,7 @@ void ActionDetailView::showLoading(const ActionQueueModel::Row &row)
     m_banner->clear();
     m_payload->setPlainText(tr("Loading the payload from the server…"));
     m_exposure->hide();
+    m_runsWith->setSettings({});
     m_diff->clear();
     clearDecisionView();
     m_tabs->setCurrentWidget(m_payload);
@@ -352,6 +357,10 @@ void ActionDetailView::showChanges(const QJsonObject &a, const QJsonObject &p, b
         calm ? QStringLiteral("QTextEdit { background: transparent; }")
              : QStringLiteral("QTextEdit { background: transparent; color: #b91c1c; }"));
     m_exposure->setVisible(!exposure.isEmpty());
+    // Everything else the command runs with: the diff tab shows it too, and its view hash covers
+    // it; this box keeps it in sight whichever tab is open.
+    const QStringList settings = PayloadView::runsWith(kind, p);
+    m_runsWith->setSettings(settings);
     const QJsonArray agentChanges = a.value(QStringLiteral("changes")).toArray();
     const bool agentView = a.value(QStringLiteral("diff")).isString() || !agentChanges.isEmpty();
     const QJsonObject check = a.value(QStringLiteral("view_check")).toObject();
@@ -420,6 +429,10 @@ void ActionDetailView::showChanges(const QJsonObject &a, const QJsonObject &p, b
             QString label = tr("Agent's diff (matches the payload)");
             if (status == QLatin1String("mismatch")) {
                 label = tr("Agent's diff (does NOT match what will run)");
+            } else if (!settings.isEmpty()) {
+                label = tr("Agent's diff (does NOT show what the command runs with)");
+            } else if (status == QLatin1String("derived")) {
+                label = tr("Agent's diff (its own: not what will run)");
             } else if (status == QLatin1String("partial")) {
                 const int shown = check.value(QStringLiteral("shown_lines")).toInt();
                 const int total = check.value(QStringLiteral("total_lines")).toInt();

@@ -40,6 +40,8 @@ public:
     QPlainTextEdit *payloadBox() const { return m_payload; }
     class AgentTextLabel *titleLabel() const { return m_title; }
     class DiffView *diffView() const { return m_diff; }
+    // shell.exec: what the command an approval runs also runs with (hidden when nothing).
+    class RunsWithBox *runsWithBox() const { return m_runsWith; }
 
     // The decision's `seen` for what is on screen now: payload_sha256 of the payload an approval
     // runs, view_sha256 of the diff tab shown (derived from the payload, or the agent's).
@@ -72,6 +74,7 @@ private:
     class ActionBanner *m_banner;
     QPlainTextEdit *m_summary;
     class AgentTextLabel *m_exposure; // acl.change: who gains access; message.post: where it goes
+    class RunsWithBox *m_runsWith;
     QPlainTextEdit *m_payload;
     QTabWidget *m_tabs;
     class DiffView *m_diff;

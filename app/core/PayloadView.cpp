@@ -2,7 +2,10 @@
 
 #include "CanonicalJson.h"
 
+#include <QJsonDocument>
 #include <QRegularExpression>
+
+#include <algorithm>
 
 namespace interlock {
 
@@ -36,6 +39,24 @@ QString grantLines(const QJsonValue &grants)
                text(grant, QStringLiteral("access")) + QLatin1Char('\n');
     }
     return out;
+}
+
+// A setting as one line: a plain string as written; anything else, or a string holding a line
+// break or another control character, as JSON (so one setting can never look like two).
+QString settingText(const QJsonValue &v)
+{
+    if (v.isString()) {
+        const QString s = v.toString();
+        const bool plain = std::none_of(s.begin(), s.end(), [](QChar c) {
+            return c.unicode() < 0x20 || c.unicode() == 0x7f || c == QChar::LineSeparator ||
+                   c == QChar::ParagraphSeparator;
+        });
+        if (plain && !s.isEmpty() && s.trimmed() == s)
+            return s;
+    }
+    return QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+        .mid(1)
+        .chopped(1);
 }
 
 // "a/src/x.py", "./src/x.py" and "src/x.py" name the same file; a relative path names the
@@ -235,6 +256,8 @@ QJsonObject ViewCheck::toJson() const
                   {QStringLiteral("message"), message}};
     if (!claimed.isEmpty())
         o.insert(QStringLiteral("claimed"), QJsonArray::fromStringList(claimed));
+    if (!runsWith.isEmpty())
+        o.insert(QStringLiteral("runs_with"), QJsonArray::fromStringList(runsWith));
     if (shownLines >= 0) {
         o.insert(QStringLiteral("shown_lines"), shownLines);
         o.insert(QStringLiteral("total_lines"), totalLines);
@@ -288,10 +311,48 @@ QJsonArray PayloadView::derivedChanges(const QString &kind, const QJsonObject &p
         QString where = text(p, QStringLiteral("host"));
         if (where.isEmpty())
             where = text(p, QStringLiteral("cwd"));
-        return one(where.isEmpty() ? QStringLiteral("shell") : where,
-                   text(p, QStringLiteral("command")), QStringLiteral("Bash"));
+        QJsonArray view = one(where.isEmpty() ? QStringLiteral("shell") : where,
+                              text(p, QStringLiteral("command")), QStringLiteral("Bash"));
+        const QStringList settings = runsWith(kind, p);
+        if (!settings.isEmpty())
+            view.append(QJsonObject{{kPath, QStringLiteral("runs with")},
+                                    {kAfter, QString(settings.join(QLatin1Char('\n')) + u'\n')}});
+        return view;
     }
     return {};
+}
+
+QStringList PayloadView::runsWith(const QString &kind, const QJsonObject &p)
+{
+    if (kind != QLatin1String("shell.exec"))
+        return {};
+    const QString command = QStringLiteral("command");
+    const QString cwd = QStringLiteral("cwd");
+    const QString env = QStringLiteral("env");
+    const bool onHost = p.contains(QStringLiteral("host"));
+    QStringList keys{QStringLiteral("host"), cwd, QStringLiteral("elevated"),
+                     QStringLiteral("sandbox_disabled"), env};
+    for (const QString &k : p.keys()) { // the rest in key order
+        if (!keys.contains(k))
+            keys.append(k);
+    }
+    QStringList out;
+    for (const QString &k : std::as_const(keys)) {
+        if (!p.contains(k))
+            continue;
+        const QJsonValue v = p.value(k);
+        if ((k == command || k == cwd) && v.isString() && (k == command || !onHost))
+            continue;
+        if (k == env && v.isObject() && !v.toObject().isEmpty()) {
+            const QJsonObject vars = v.toObject();
+            for (auto it = vars.begin(); it != vars.end(); ++it)
+                out.append(QStringLiteral("env ") + settingText(it.key()) + QLatin1Char('=') +
+                           settingText(it.value()));
+            continue;
+        }
+        out.append(settingText(k) + QStringLiteral(": ") + settingText(v));
+    }
+    return out;
 }
 
 ViewCheck PayloadView::check(const QString &kind, const QJsonObject &payload,
@@ -317,6 +378,15 @@ ViewCheck PayloadView::check(const QString &kind, const QJsonObject &payload,
     }
     out.status = ViewCheck::Status::Derived;
     out.message = QStringLiteral("The view is derived from the payload.");
+    out.runsWith = runsWith(kind, payload);
+    if (agentView && !out.runsWith.isEmpty()) {
+        // Its changes show a command; what it runs with is not in them, whatever they say.
+        out.message = QStringLiteral("The view is derived from the payload: the command runs with "
+                                     "%1 setting(s) the agent's %2 does not show (runs_with).")
+                          .arg(out.runsWith.size())
+                          .arg(diff ? QStringLiteral("diff") : QStringLiteral("changes"));
+        return out;
+    }
     if (agentView && !diff) {
         const QJsonArray derived = derivedChanges(kind, payload);
         const QString runs = derived.at(0).toObject().value(kAfter).toString();

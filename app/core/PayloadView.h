@@ -22,10 +22,11 @@ struct ViewCheck {
     QString message;           // one sentence for the reviewer
     QStringList claimed;       // payload fields that are the agent's claims, not facts
                                // (acl.change: payload.grants_before)
+    QStringList runsWith;      // shell.exec: the settings it runs with (PayloadView::runsWith)
     qsizetype shownLines = -1; // fs.write with a diff: the written lines its hunks show
     qsizetype totalLines = -1; // fs.write with a diff: the lines that will be written
 
-    // {"status", "paths", "message", "claimed"?, "shown_lines"?, "total_lines"?}
+    // {"status", "paths", "message", "claimed"?, "runs_with"?, "shown_lines"?, "total_lines"?}
     QJsonObject toJson() const;
     static QString statusName(Status status);
 };
@@ -42,8 +43,14 @@ public:
     // one "principal access" line per grant (before as the agent claims it)}; message.post:
     // {path: channel, after: text}; email.send: {path: "email", after: To/Cc/Bcc/Subject lines, a
     // blank line and the body}; sql.exec: {path: database, language: SQL, after: statement};
-    // shell.exec: {path: host, cwd or "shell", language: Bash, after: command}.
+    // shell.exec: {path: host, cwd or "shell", language: Bash, after: command}, then, when it
+    // runs with settings, {path: "runs with", after: runsWith() one per line}.
     static QJsonArray derivedChanges(const QString &kind, const QJsonObject &payload);
+    // shell.exec: what else in the payload changes what runs, where or how: every field but a
+    // string `command` and `cwd` (and `cwd` too when `host` is set: the view's path is the host),
+    // one line each ("host: db-1", "elevated: true", "env LD_PRELOAD=/tmp/x.so", unknown fields
+    // verbatim as "name: JSON"); empty for a plain {command, cwd} and for other kinds.
+    static QStringList runsWith(const QString &kind, const QJsonObject &payload);
     static ViewCheck check(const QString &kind, const QJsonObject &payload,
                            const QJsonArray &changes, const std::optional<QString> &diff);
 

@@ -72,6 +72,28 @@ ActionDraft refuse(const QString &why)
     return d;
 }
 
+// The Bash tool's input fields this mapping reads: `description` goes into the summary and
+// `timeout` only bounds how long the command may run; the others are in the payload.
+const QStringList kBashFields{kCommand, QStringLiteral("description"), QStringLiteral("timeout"),
+                              QStringLiteral("run_in_background"),
+                              QStringLiteral("dangerouslyDisableSandbox")};
+// Payload fields the mapping itself sets: a tool input field of that name cannot be carried.
+const QStringList kShellPayload{kCommand, QStringLiteral("cwd"), QStringLiteral("background"),
+                                QStringLiteral("sandbox_disabled")};
+
+// The Bash input fields this mapping does not know (a later Claude Code's, or the model's own):
+// Claude Code may honour them, so they go into the payload under their own names, shown to the
+// reviewer and scored, never dropped.
+QStringList unknownBashFields(const QJsonObject &input)
+{
+    QStringList out;
+    for (const QString &k : input.keys()) {
+        if (!kBashFields.contains(k))
+            out.append(k);
+    }
+    return out;
+}
+
 ActionDraft shell(const HookInput &in)
 {
     const QString command = str(in.toolInput, kCommand);
@@ -84,8 +106,18 @@ ActionDraft shell(const HookInput &in)
     d.payload = {{kCommand, command}, {QStringLiteral("cwd"), in.cwd}};
     if (in.toolInput.value(QStringLiteral("run_in_background")).toBool())
         d.payload.insert(QStringLiteral("background"), true);
-    if (in.toolInput.value(QStringLiteral("dangerouslyDisableSandbox")).toBool())
-        d.payload.insert(QStringLiteral("sandbox_disabled"), true);
+    // Any value but false may switch the sandbox off: shown as the reviewer must read it.
+    const QJsonValue unsandboxed = in.toolInput.value(QStringLiteral("dangerouslyDisableSandbox"));
+    if (!unsandboxed.isUndefined() && !unsandboxed.isNull() && unsandboxed != QJsonValue(false))
+        d.payload.insert(QStringLiteral("sandbox_disabled"),
+                         unsandboxed.isBool() ? unsandboxed : QJsonValue(true));
+    for (const QString &k : unknownBashFields(in.toolInput)) {
+        if (kShellPayload.contains(k))
+            return refuse(QStringLiteral("the Bash call has '%1', which this hook cannot show "
+                                         "apart from the payload's own '%1'")
+                              .arg(singleLine(k, 60)));
+        d.payload.insert(k, in.toolInput.value(k));
+    }
     const QString description = str(in.toolInput, QStringLiteral("description"));
     d.summary =
         description.isEmpty() ? QString() : QStringLiteral("Claude's description: ") + description;
@@ -458,9 +490,13 @@ ToolRewrite ClaudeToolMapping::rewrite(const HookInput &in, const ActionDraft &d
     }
     ToolRewrite r;
     if (tool == QLatin1String("Bash")) {
-        r = copyBack(in, draft.payload, approved,
-                     {{kCommand, kCommand},
-                      {QStringLiteral("background"), QStringLiteral("run_in_background")}});
+        QList<std::pair<QString, QString>> editable{
+            {kCommand, kCommand},
+            {QStringLiteral("background"), QStringLiteral("run_in_background")},
+            {QStringLiteral("sandbox_disabled"), QStringLiteral("dangerouslyDisableSandbox")}};
+        for (const QString &k : unknownBashFields(in.toolInput))
+            editable.append({k, k}); // carried under its own name
+        r = copyBack(in, draft.payload, approved, editable);
     } else if (tool == QLatin1String("Write")) {
         r = copyBack(in, draft.payload, approved,
                      {{kPath, QStringLiteral("file_path")}, {kContent, kContent}});

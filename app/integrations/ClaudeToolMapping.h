@@ -51,7 +51,8 @@ struct ToolRewrite {
     QString error;
 };
 
-// Claude Code tools -> Interlock actions: Bash -> shell.exec {command, cwd}; Write, Edit,
+// Claude Code tools -> Interlock actions: Bash -> shell.exec {command, cwd, background?,
+// sandbox_disabled?, and any input field it does not know under its own name}; Write, Edit,
 // MultiEdit -> fs.write {path, content} with the diff against the file on disk; WebFetch ->
 // http.request; WebSearch -> web.search; mcp__SERVER__TOOL -> mcp.tool_call {server, tool,
 // arguments}; Task/Agent -> agent.spawn (the whole input); Skill, SlashCommand -> claude.skill

@@ -100,6 +100,21 @@ ApiError seenRecord(const QJsonObject &action, const DecisionRequest &request, Q
                            "reload the action and review the edit.")
                 .arg(editor));
     }
+    // What a command runs with (env, elevated, sandbox off, host, unknown fields) is in the view
+    // derived from its payload and in the payload's JSON, never in the agent's own view: an
+    // approval made on any other view would cover settings nobody saw (red team F4).
+    const QStringList settings = PayloadView::runsWith(
+        str(action, QStringLiteral("kind")), edit ? request.payload : approvedPayload(action));
+    if (request.kind != DecisionRequest::Kind::Reject && !settings.isEmpty() && !view.isEmpty() &&
+        view != QLatin1String("derived")) {
+        return ApiError::conflict(
+            QStringLiteral("stale_view"),
+            QStringLiteral("The view you saw (seen.view_sha256, %1) does not show what the command "
+                           "runs with (%2 setting(s): environment, rights, sandbox, host or other "
+                           "fields); review the view derived from the payload or its JSON.")
+                .arg(view)
+                .arg(settings.size()));
+    }
     *out = QJsonObject{{QStringLiteral("payload_sha256"), seen.payloadSha256},
                        {QStringLiteral("view_sha256"),
                         seen.viewSha256.isEmpty() ? QJsonValue() : QJsonValue(seen.viewSha256)},

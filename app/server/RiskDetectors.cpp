@@ -211,12 +211,16 @@ QList<Finding> envKeys(const Rule &rule, const DetectorContext &c)
                          c.input.payload)}};
 }
 
-// Payload fields set to true (`elevated`, `sandbox_disabled`): {fields}.
+// Payload fields set (`elevated`, `sandbox_disabled`): {fields}. Whatever runs it may read any
+// value but false, null, 0 or "" as set ("yes", "false" and 1 switch a JavaScript flag on).
 QList<Finding> flagsTrue(const Rule &rule, const DetectorContext &c)
 {
     QStringList set;
     for (const QString &field : rule.fields) {
-        if (c.input.payload.value(field) == QJsonValue(true))
+        const QJsonValue v = c.input.payload.value(field);
+        const bool off = v.isUndefined() || v.isNull() || v == QJsonValue(false) ||
+                         (v.isDouble() && v.toDouble() == 0) || v == QJsonValue(QString());
+        if (!off)
             set.append(field);
     }
     if (set.isEmpty())
@@ -224,6 +228,23 @@ QList<Finding> flagsTrue(const Rule &rule, const DetectorContext &c)
     return {{rule.id, rule.weight,
              fillMessage(rule.message, {{QLatin1String("fields"), set.join(QStringLiteral(", "))}},
                          c.input.payload)}};
+}
+
+// Top-level payload fields other than the rule's known `fields`: what runs it may honour them,
+// and nothing here knows what they do: {fields}.
+QList<Finding> otherFields(const Rule &rule, const DetectorContext &c)
+{
+    QStringList other;
+    for (auto it = c.input.payload.constBegin(); it != c.input.payload.constEnd(); ++it) {
+        if (!rule.fields.contains(it.key()) && other.size() < 8)
+            other.append(shorten(it.key()));
+    }
+    if (other.isEmpty())
+        return {};
+    return {
+        {rule.id, rule.weight,
+         fillMessage(rule.message, {{QLatin1String("fields"), other.join(QStringLiteral(", "))}},
+                     c.input.payload)}};
 }
 
 QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
@@ -688,6 +709,8 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return envKeys(rule, c);
     case Rule::Detector::FlagsTrue:
         return flagsTrue(rule, c);
+    case Rule::Detector::OtherFields:
+        return otherFields(rule, c);
     }
     return {};
 }

@@ -34,6 +34,7 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("written_files"), Rule::Detector::WrittenFiles},
         {QStringLiteral("env_keys"), Rule::Detector::EnvKeys},
         {QStringLiteral("flags_true"), Rule::Detector::FlagsTrue},
+        {QStringLiteral("other_fields"), Rule::Detector::OtherFields},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
     };
     return map;
@@ -351,8 +352,10 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
                                       "\"patterns\""));
         break;
     case D::FlagsTrue:
+    case D::OtherFields:
         if (rule->fields.isEmpty())
-            return bad(QStringLiteral("a \"flags_true\" rule needs \"fields\""));
+            return bad(QStringLiteral("a \"flags_true\" or \"other_fields\" rule needs "
+                                      "\"fields\""));
         break;
     case D::SentFiles:
     case D::WrittenFiles:

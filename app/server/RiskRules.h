@@ -32,7 +32,8 @@ struct RiskEngine::Rule {
         SentFiles,
         WrittenFiles,
         EnvKeys,
-        FlagsTrue
+        FlagsTrue,
+        OtherFields
     };
     QString id;
     Detector detector = Detector::Kind;
