@@ -3,9 +3,11 @@
 #include "../RevealedText.h"
 
 #include <QFontDatabase>
+#include <QMimeData>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTextBlock>
+#include <QTextDocumentFragment>
 #include <QTextLayout>
 #include <QTimer>
 
@@ -119,6 +121,13 @@ void DiffTextView::updateGutterWidth()
     const QRect area = contentsRect();
     m_gutterArea->setGeometry(area.left(), area.top(), gutterWidth(), area.height());
     m_gutterArea->update();
+}
+
+QMimeData *DiffTextView::createMimeDataFromSelection() const
+{
+    auto *data = new QMimeData;
+    data->setText(RevealedText::withoutLayoutMarks(textCursor().selection().toPlainText()));
+    return data;
 }
 
 void DiffTextView::resizeEvent(QResizeEvent *event)
