@@ -2,6 +2,7 @@
 // shows them; the legitimate uses of joiners, selectors and tags stay text.
 #include "core/HiddenText.h"
 
+#include <QRandomGenerator>
 #include <QtTest>
 
 using namespace interlock;
@@ -288,6 +289,40 @@ private Q_SLOTS:
         QCOMPARE(runs.join(u' '), QStringLiteral("3+3:U+05D0 12+1:U+0627 14+2:U+10800"));
         QVERIFY(!HiddenText::isRightToLeft(u'1'));
         QVERIFY(!HiddenText::isRightToLeft(0x0660)); // ARABIC-INDIC DIGIT ZERO: a number
+    }
+
+    // A property over 2,000 random texts of blanks, letters, newlines, Hebrew and controls: what
+    // callers skip as plain holds no finding, no run of blanks survives reveal(), and the
+    // revealed spans are in order, inside the text, never overlapping.
+    void revealLeavesNoBlankRunAndPlainIsClean()
+    {
+        const QList<QChar> alphabet{
+            u' ',  u' ',          u' ',          u'\t',         u'a',          u';',          u'\n',
+            u'\r', QChar(0x00A0), QChar(0x3000), QChar(0x05D0), QChar(0x202E), QChar(0x200B), u'1'};
+        QRandomGenerator rng(15);
+        for (int round = 0; round < 2000; ++round) {
+            QString text;
+            const int length = int(rng.bounded(200));
+            while (text.size() < length) {
+                const QChar c = alphabet[int(rng.bounded(alphabet.size()))];
+                // Runs come in bursts, as an attacker writes them.
+                text += rng.bounded(4) == 0 ? QString(int(rng.bounded(70)), c) : QString(c);
+            }
+            for (const auto lines : {HiddenText::Lines::Single, HiddenText::Lines::Multi}) {
+                if (HiddenText::isPlainAscii(text, lines))
+                    QVERIFY2(HiddenText::isClean(text, lines),
+                             qPrintable(describe(HiddenText::find(text, lines))));
+                const HiddenText::Revealed r = HiddenText::reveal(text, lines);
+                for (const HiddenChar &h : HiddenText::find(r.text, lines))
+                    QVERIFY2(h.cls != HiddenClass::BlankRun, qPrintable(r.text));
+                qsizetype end = 0;
+                for (const HiddenText::Span &span : r.spans) {
+                    QVERIFY(span.sourcePosition >= end && span.sourceLength > 0);
+                    end = span.sourcePosition + span.sourceLength;
+                    QVERIFY(end <= text.size());
+                }
+            }
+        }
     }
 
     void boundedFindCountsTheRest()
