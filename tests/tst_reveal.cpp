@@ -269,6 +269,25 @@ private Q_SLOTS:
         }
     }
 
+    // Edit… shows hidden characters as JSON escapes, but blanks stay blanks: a run in a string,
+    // and the indentation of a payload 20 levels deep (a run of 80 at a line's start), which
+    // escaped would be no JSON at all.
+    void editKeepsBlankRunsAsBlanks()
+    {
+        QJsonObject payload{
+            {QStringLiteral("command"), QString(QStringLiteral("ls") + QString(240, u' ') +
+                                                QStringLiteral("; rm -rf ~") + kZwsp)}};
+        for (int level = 0; level < 20; ++level)
+            payload = QJsonObject{{QStringLiteral("x"), payload}};
+        const QString text = EditDialog::editable(payload);
+        QVERIFY(text.contains(QStringLiteral("\\u200b")));
+        QVERIFY(text.contains(QString(240, u' ')));
+        QString error;
+        const auto parsed = EditDialog::parse(text, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QCOMPARE(*parsed, payload);
+    }
+
     void revealedInHistory()
     {
         const auto session = m_server->openSession(QStringLiteral("a"));
