@@ -398,6 +398,14 @@ private Q_SLOTS:
                    {{QStringLiteral("channel"), QStringLiteral("#ops")},
                     {QStringLiteral("text"), QString::fromUtf16(u"\u05E9\u05DC\u05D5\u05DD 1 2")}})
             << "hidden.right-to-left";
+        QTest::newRow("a Hebrew display name and subject")
+            << submission(
+                   QStringLiteral("email.send"),
+                   {{QStringLiteral("to"),
+                     QString::fromUtf16(u"\u05D3\u05D5\u05D3 <david@example.com>")},
+                    {QStringLiteral("subject"), QString::fromUtf16(u"\u05E9\u05DC\u05D5\u05DD")},
+                    {QStringLiteral("body"), QStringLiteral("hi")}})
+            << "hidden.right-to-left";
         QTest::newRow("aligned columns and indented code")
             << submission(QStringLiteral("fs.write"),
                           {{QStringLiteral("path"), QStringLiteral("a.h")},

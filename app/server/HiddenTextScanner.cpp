@@ -132,14 +132,14 @@ bool isUrlKey(QStringView key)
 }
 
 // Top-level payload fields a program reads rather than a person: right-to-left letters in them
-// reorder what the reviewer sees (prose fields, messages and bodies, may be Hebrew or Arabic).
+// reorder what the reviewer sees. Prose fields (a message, a body, a subject) and names people
+// give (recipients' display names, channels, mailboxes, principals) may well be Hebrew or Arabic.
 bool isMachineKey(QStringView key)
 {
     static constexpr std::u16string_view kKeys[] = {
-        u"command",  u"cwd",    u"statement", u"path",     u"paths",   u"url",
-        u"host",     u"remote", u"endpoint",  u"webhook",  u"to",      u"cc",
-        u"bcc",      u"from",   u"reply_to",  u"resource", u"channel", u"branch",
-        u"database", u"method", u"server",    u"tool",     u"mailbox", u"principal"};
+        u"command",  u"cwd",    u"statement", u"path",    u"paths",    u"url",
+        u"host",     u"remote", u"endpoint",  u"webhook", u"resource", u"branch",
+        u"database", u"method", u"server",    u"tool"};
     for (const std::u16string_view k : kKeys) {
         if (key == QStringView(k.data(), qsizetype(k.size())))
             return true;
