@@ -212,12 +212,17 @@ void RevealedText::showInStoredOrder(QTextDocument *doc)
     int marked = 0;
     for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
         const QString text = block.text();
+        // Every such line is laid out in stored order; the first kMaxMarkedRuns runs are marked
+        // (a format per run: a million would be a million fragments).
+        bool any = false;
         QList<std::pair<qsizetype, qsizetype>> runs;
         HiddenText::forEachRightToLeft(text, [&](qsizetype at, qsizetype length, char32_t) {
-            runs.append({at, length});
+            any = true;
+            if (marked + runs.size() < kMaxMarkedRuns)
+                runs.append({at, length});
             return marked + runs.size() < kMaxMarkedRuns;
         });
-        if (runs.isEmpty())
+        if (!any)
             continue;
         const int start = block.position();
         QTextCursor c(doc);

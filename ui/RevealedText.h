@@ -107,8 +107,6 @@ class MachineTextBox : public QPlainTextEdit
     Q_OBJECT
 public:
     using QPlainTextEdit::QPlainTextEdit;
-    // The text as shown, without layout marks.
-    QString shownText() const { return RevealedText::withoutLayoutMarks(toPlainText()); }
 
 protected:
     QMimeData *createMimeDataFromSelection() const override;
