@@ -18,9 +18,9 @@
 #include <QPlainTextEdit>
 #include <QStyle>
 #include <QTableView>
+#include <QTextBlock>
 #include <QTextDocument>
 #include <QToolButton>
-#include <QTextBlock>
 #include <QtTest>
 
 using namespace interlock;
