@@ -2,6 +2,7 @@
 // shows them; the legitimate uses of joiners, selectors and tags stay text.
 #include "core/HiddenText.h"
 
+#include <QRandomGenerator>
 #include <QtTest>
 
 using namespace interlock;
@@ -35,6 +36,22 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("multiLine");
         QTest::addColumn<QString>("found");
+        QTest::newRow("240 spaces before the tail of a command")
+            << QString(QStringLiteral("ls") + QString(240, u' ') + QStringLiteral("; rm -rf ~"))
+            << true << "U+0020@2+240:blank_run";
+        QTest::newRow("tabs in a line")
+            << QString(QStringLiteral("a") + QString(16, u'\t') + QStringLiteral("b")) << true
+            << "U+0009@1+16:blank_run";
+        QTest::newRow("no-break and ideographic spaces")
+            << QString(QStringLiteral("a") + QString(10, QChar(0x00A0)) +
+                       QString(10, QChar(0x3000)) + QStringLiteral("b"))
+            << false << "U+00A0@1+20:blank_run";
+        QTest::newRow("a run before a newline of a single line")
+            << QString(QStringLiteral("a") + QString(20, u' ') + QStringLiteral("\nb")) << false
+            << "U+0020@1+20:blank_run U+000A@21+1:control";
+        QTest::newRow("an indentation of 64")
+            << QString(QStringLiteral("a\n") + QString(64, u' ') + QStringLiteral("b")) << true
+            << "U+0020@2+64:blank_run";
         QTest::newRow("right-to-left override")
             << u(u"Invoice for Q3\u202Efdp.exe") << false << "U+202E@14+1:bidi";
         QTest::newRow("isolates and marks")
@@ -155,6 +172,16 @@ private Q_SLOTS:
         QTest::newRow("math symbol variant") << u(u"a \u2264\uFE00 b");
         QTest::newRow("non-breaking and ideographic spaces") << u(u"10\u00A0000\u3000ok");
         QTest::newRow("Japanese") << u(u"\u672C\u65E5\u306E\u30EA\u30EA\u30FC\u30B9");
+        QTest::newRow("15 spaces of alignment")
+            << QString(QStringLiteral("key:") + QString(15, u' ') + QStringLiteral("value"));
+        QTest::newRow("an indented block")
+            << QString(QStringLiteral("if x:\n") + QString(63, u' ') + QStringLiteral("y\n") +
+                       QString(24, u'\t') + QStringLiteral("z"));
+        QTest::newRow("trailing blanks")
+            << QString(QStringLiteral("end") + QString(80, u' ') + QStringLiteral("\r\nnext") +
+                       QString(30, u' ') + QStringLiteral("\nlast") + QString(30, u' '));
+        QTest::newRow("Hebrew and Arabic")
+            << u(u"\u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627");
     }
     void leavesRealTextAlone()
     {
@@ -221,6 +248,81 @@ private Q_SLOTS:
                  u(u"a\u27E8U+000A\u27E9b"));
         QCOMPARE(HiddenText::revealed(QStringLiteral("a\nb"), HiddenText::Lines::Multi),
                  QStringLiteral("a\nb"));
+    }
+
+    // A run of blanks becomes one marker saying what it was: the tail after it stays in sight.
+    void revealCollapsesBlankRuns()
+    {
+        const QString text = QStringLiteral("ls") + QString(240, u' ') + QStringLiteral("; rm");
+        const HiddenText::Revealed r = HiddenText::reveal(text);
+        QCOMPARE(r.text, u(u"ls\u27EA240 spaces\u27EB; rm"));
+        QCOMPARE(r.spans.size(), 1);
+        QCOMPARE(r.spans[0].cls, HiddenClass::BlankRun);
+        QCOMPARE(r.text[r.revealedPosition(242)], QChar(u';'));
+        QCOMPARE(HiddenText::revealed(
+                     QString(QStringLiteral("a") + QString(20, u'\t') + QStringLiteral("b"))),
+                 u(u"a\u27EA20 tabs\u27EBb"));
+        QCOMPARE(HiddenText::revealed(QString(QStringLiteral("a") + QString(18, QChar(0x3000)) +
+                                              QStringLiteral("b"))),
+                 u(u"a\u27EA18 \u00D7 U+3000\u27EBb"));
+        QCOMPARE(
+            HiddenText::revealed(QString(QStringLiteral("a") + QStringLiteral(" \t").repeated(10) +
+                                         QStringLiteral("b"))),
+            u(u"a\u27EA20 blanks\u27EBb"));
+        // Plain for a caller that skips plain text: a run is not.
+        QVERIFY(HiddenText::isPlainAscii(QStringLiteral("a b\tc"), HiddenText::Lines::Multi));
+        QVERIFY(!HiddenText::isPlainAscii(QString(16, u' '), HiddenText::Lines::Multi));
+    }
+
+    void rightToLeftRuns()
+    {
+        QStringList runs;
+        HiddenText::forEachRightToLeft(u(u"rm \u05D0\u05B8\u05D1 1 /x \u0627 \U00010800"),
+                                       [&runs](qsizetype at, qsizetype length, char32_t first) {
+                                           runs.append(QStringLiteral("%1+%2:%3")
+                                                           .arg(at)
+                                                           .arg(length)
+                                                           .arg(HiddenText::codePointLabel(first)));
+                                           return true;
+                                       });
+        // Letters with their marks (the qamats), Arabic, a Cypriot letter (two UTF-16 units).
+        QCOMPARE(runs.join(u' '), QStringLiteral("3+3:U+05D0 12+1:U+0627 14+2:U+10800"));
+        QVERIFY(!HiddenText::isRightToLeft(u'1'));
+        QVERIFY(!HiddenText::isRightToLeft(0x0660)); // ARABIC-INDIC DIGIT ZERO: a number
+    }
+
+    // A property over 2,000 random texts of blanks, letters, newlines, Hebrew and controls: what
+    // callers skip as plain holds no finding, no run of blanks survives reveal(), and the
+    // revealed spans are in order, inside the text, never overlapping.
+    void revealLeavesNoBlankRunAndPlainIsClean()
+    {
+        const QList<QChar> alphabet{
+            u' ',  u' ',          u' ',          u'\t',         u'a',          u';',          u'\n',
+            u'\r', QChar(0x00A0), QChar(0x3000), QChar(0x05D0), QChar(0x202E), QChar(0x200B), u'1'};
+        QRandomGenerator rng(15);
+        for (int round = 0; round < 2000; ++round) {
+            QString text;
+            const int length = int(rng.bounded(200));
+            while (text.size() < length) {
+                const QChar c = alphabet[int(rng.bounded(alphabet.size()))];
+                // Runs come in bursts, as an attacker writes them.
+                text += rng.bounded(4) == 0 ? QString(int(rng.bounded(70)), c) : QString(c);
+            }
+            for (const auto lines : {HiddenText::Lines::Single, HiddenText::Lines::Multi}) {
+                if (HiddenText::isPlainAscii(text, lines))
+                    QVERIFY2(HiddenText::isClean(text, lines),
+                             qPrintable(describe(HiddenText::find(text, lines))));
+                const HiddenText::Revealed r = HiddenText::reveal(text, lines);
+                for (const HiddenChar &h : HiddenText::find(r.text, lines))
+                    QVERIFY2(h.cls != HiddenClass::BlankRun, qPrintable(r.text));
+                qsizetype end = 0;
+                for (const HiddenText::Span &span : r.spans) {
+                    QVERIFY(span.sourcePosition >= end && span.sourceLength > 0);
+                    end = span.sourcePosition + span.sourceLength;
+                    QVERIFY(end <= text.size());
+                }
+            }
+        }
     }
 
     void boundedFindCountsTheRest()

@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QStyle>
 #include <QTableView>
+#include <QTextBlock>
 #include <QTextDocument>
 #include <QToolButton>
 #include <QtTest>
@@ -99,6 +100,33 @@ private Q_SLOTS:
             QCOMPARE(edit.toPlainText().size(), qsizetype(n) * 8);
             QVERIFY(!edit.toPlainText().contains(kRlo));
             QVERIFY(edit.toPlainText().startsWith(QStringLiteral("⟨U+202E⟩⟨U+202E⟩")));
+        }
+    }
+
+    // Machine text of many lines each holding right-to-left letters (each line laid out in stored
+    // order, the first 200 runs marked) and of many runs of blanks (each one marker).
+    void fillingMachineTextWithRunsIsLinear()
+    {
+        QPlainTextEdit edit;
+        edit.resize(600, 200);
+        layOutLeftToRight(&edit, edit.document());
+        edit.show();
+        for (int n : {2500, 5000, 10000}) {
+            const QString rtl = QString::fromUtf16(u"a \u05D0 1 2 \u05D1\n").repeated(n);
+            const QString blanks = QString(QStringLiteral("x") + QString(16, u' ')).repeated(n);
+            QElapsedTimer t;
+            t.start();
+            RevealedText::fill(edit.document(), rtl, HiddenText::Lines::Multi);
+            QApplication::processEvents();
+            const qint64 rtlMs = t.restart();
+            QCOMPARE(edit.document()->blockCount(), n + 1);
+            QCOMPARE(edit.document()->findBlockByNumber(n - 1).text().front(), QChar(0x202D));
+            RevealedText::fill(edit.document(), blanks, HiddenText::Lines::Multi);
+            QApplication::processEvents();
+            qInfo("fill %5d lines with right-to-left letters: %lld ms; %5d runs of 16 blanks: "
+                  "%lld ms",
+                  n, rtlMs, n, t.elapsed());
+            QCOMPARE(edit.toPlainText().count(QStringLiteral("⟪16 spaces⟫")), n - 1);
         }
     }
 

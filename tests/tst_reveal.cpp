@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QScreen>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -209,6 +210,82 @@ private Q_SLOTS:
         copy->trigger();
         QVERIFY(revealed(QApplication::clipboard()->text(), QStringLiteral("⟨U+202E⟩")));
         QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("fdp.exe")));
+    }
+
+    // Text hidden with no hidden character (red team): 240 spaces push a command's tail out of
+    // sight, and Hebrew letters reorder the words between them ("echo (alef) 1 2 (bet)" was drawn
+    // with the 2 before the 1 in a left-to-right paragraph). The payload and the diff of what
+    // will run show the run as ⟪240 spaces⟫ with the tail beside it, lay the line out in stored
+    // order, and copy it without the console's layout marks.
+    void blankRunsAndRightToLeftLettersInMachineText()
+    {
+        const auto session = m_server->openSession(QStringLiteral("a"));
+        QJsonObject a = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("List"));
+        a.insert(QStringLiteral("payload"),
+                 QJsonObject{{QStringLiteral("command"),
+                              QString(QStringLiteral("ls") + QString(240, u' ') +
+                                      QString::fromUtf16(u"; echo \u05D0 1 2 \u05D1; rm -rf ~"))}});
+        const QString id = m_server->submit(session.second, a);
+        waitForDetail(id);
+        ActionDetailView *detail = m_window->detailView();
+        const QString shown = QStringLiteral("ls⟪240 spaces⟫; echo");
+        QVERIFY2(detail->payloadText().contains(shown), qPrintable(detail->payloadText()));
+        DiffTextView *unified = detail->diffView()->unifiedView();
+        QVERIFY2(RevealedText::withoutLayoutMarks(unified->toPlainText()).contains(shown),
+                 qPrintable(unified->toPlainText()));
+        QVERIFY(detail->banner()->hiddenText().contains(
+            QStringLiteral("payload.command: 240 blanks in a row at 2")));
+
+        // Where each is drawn: the tail in sight, the 1 left of the 2.
+        const auto drawnAt = [](QPlainTextEdit *box, const QString &needle, int offset = 0) {
+            const QTextCursor found = box->document()->find(needle);
+            if (found.isNull())
+                return QRect();
+            QTextCursor at(box->document());
+            at.setPosition(found.selectionStart() + offset);
+            return box->cursorRect(at);
+        };
+        const QList<QPlainTextEdit *> boxes{detail->payloadBox(), unified};
+        for (QPlainTextEdit *box : boxes) {
+            if (auto *tabs = detail->findChild<QTabWidget *>())
+                tabs->setCurrentWidget(box == unified ? detail->diffView()
+                                                      : static_cast<QWidget *>(box));
+            QApplication::processEvents();
+            const QRect ls = drawnAt(box, QStringLiteral("ls⟪")),
+                        rm = drawnAt(box, QStringLiteral("rm -rf ~")),
+                        one = drawnAt(box, QStringLiteral("1 2")),
+                        two = drawnAt(box, QStringLiteral("1 2"), 2);
+            QVERIFY(ls.isValid() && rm.isValid() && one.isValid() && two.isValid());
+            QVERIFY(rm.left() < box->viewport()->width()); // in sight, not 240 columns away
+            QVERIFY2(one.left() < two.left(), qPrintable(QStringLiteral("%1: 1 at %2, 2 at %3")
+                                                             .arg(box->metaObject()->className())
+                                                             .arg(one.left())
+                                                             .arg(two.left())));
+            box->selectAll();
+            box->copy();
+            const QString copied = QApplication::clipboard()->text();
+            QVERIFY(copied.contains(QString::fromUtf16(u"echo \u05D0 1 2 \u05D1; rm -rf ~")));
+            QVERIFY(!copied.contains(QChar(0x202D)) && !copied.contains(QChar(0x202C)));
+        }
+    }
+
+    // Edit… shows hidden characters as JSON escapes, but blanks stay blanks: a run in a string,
+    // and the indentation of a payload 20 levels deep (a run of 80 at a line's start), which
+    // escaped would be no JSON at all.
+    void editKeepsBlankRunsAsBlanks()
+    {
+        QJsonObject payload{
+            {QStringLiteral("command"), QString(QStringLiteral("ls") + QString(240, u' ') +
+                                                QStringLiteral("; rm -rf ~") + kZwsp)}};
+        for (int level = 0; level < 20; ++level)
+            payload = QJsonObject{{QStringLiteral("x"), payload}};
+        const QString text = EditDialog::editable(payload);
+        QVERIFY(text.contains(QStringLiteral("\\u200b")));
+        QVERIFY(text.contains(QString(240, u' ')));
+        QString error;
+        const auto parsed = EditDialog::parse(text, &error);
+        QVERIFY2(parsed, qPrintable(error));
+        QCOMPARE(*parsed, payload);
     }
 
     void revealedInHistory()

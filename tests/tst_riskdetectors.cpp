@@ -114,6 +114,46 @@ private Q_SLOTS:
                            {QStringLiteral("payload"), obj("{'channel': '#ops', 'text': 'x'}")}}
             << "hidden.control"
             << "target holds U+D800 <lead surrogate-D800> at 3" << 40;
+        QTest::newRow("240 spaces before the tail of a command")
+            << submission(
+                   QStringLiteral("shell.exec"),
+                   {{QStringLiteral("command"), QString(QStringLiteral("ls") + QString(240, u' ') +
+                                                        QStringLiteral("; rm -rf ~"))}})
+            << "hidden.blank-run"
+            << "payload.command holds a run of 240 blanks (U+0020 SPACE) at 2 that pushes the "
+               "rest of its line out of sight"
+            << 40;
+        QTest::newRow("a run of no-break spaces in the title")
+            << QJsonObject{{QStringLiteral("kind"), QStringLiteral("message.post")},
+                           {QStringLiteral("title"),
+                            QString(QStringLiteral("Note") + QString(30, QChar(0x00A0)) +
+                                    QStringLiteral("and more"))},
+                           {QStringLiteral("payload"), obj("{'channel': '#ops', 'text': 'x'}")}}
+            << "hidden.blank-run"
+            << "title holds a run of 30 blanks (U+00A0 NO-BREAK SPACE) at 4 that pushes the rest "
+               "of its line out of sight"
+            << 15;
+        QTest::newRow("Hebrew letters in a path")
+            << submission(QStringLiteral("fs.delete"),
+                          {{QStringLiteral("paths"),
+                            QJsonArray{QString::fromUtf16(u"/srv/\u05D0 1 2 \u05D1")}}})
+            << "hidden.right-to-left"
+            << "payload.paths[0] holds right-to-left letters (U+05D0 HEBREW LETTER ALEF) at 5, "
+               "which reorder the text around them on screen"
+            << 40;
+        QTest::newRow("Arabic in a changed file's path")
+            << QJsonObject{{QStringLiteral("kind"), QStringLiteral("fs.write")},
+                           {QStringLiteral("title"), QStringLiteral("t")},
+                           {QStringLiteral("payload"), obj("{'path': 'a.txt', 'content': 'x'}")},
+                           {QStringLiteral("changes"),
+                            QJsonArray{QJsonObject{
+                                {QStringLiteral("path"), QString::fromUtf16(u"docs/\u0645.md")},
+                                {QStringLiteral("before"), QString()},
+                                {QStringLiteral("after"), QStringLiteral("x\n")}}}}}
+            << "hidden.right-to-left"
+            << "changes[0].path holds right-to-left letters (U+0645 ARABIC LETTER MEEM) at 5, "
+               "which reorder the text around them on screen"
+            << 20;
         QTest::newRow("150 braille blanks")
             << QJsonObject{{QStringLiteral("kind"), QStringLiteral("message.post")},
                            {QStringLiteral("title"),
@@ -367,6 +407,29 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("action");
         QTest::addColumn<QString>("rule");
+        QTest::newRow("a Hebrew message")
+            << submission(
+                   QStringLiteral("message.post"),
+                   {{QStringLiteral("channel"), QStringLiteral("#ops")},
+                    {QStringLiteral("text"), QString::fromUtf16(u"\u05E9\u05DC\u05D5\u05DD 1 2")}})
+            << "hidden.right-to-left";
+        QTest::newRow("a Hebrew display name and subject")
+            << submission(
+                   QStringLiteral("email.send"),
+                   {{QStringLiteral("to"),
+                     QString::fromUtf16(u"\u05D3\u05D5\u05D3 <david@example.com>")},
+                    {QStringLiteral("subject"), QString::fromUtf16(u"\u05E9\u05DC\u05D5\u05DD")},
+                    {QStringLiteral("body"), QStringLiteral("hi")}})
+            << "hidden.right-to-left";
+        QTest::newRow("aligned columns and indented code")
+            << submission(QStringLiteral("fs.write"),
+                          {{QStringLiteral("path"), QStringLiteral("a.h")},
+                           {QStringLiteral("content"),
+                            QString(QStringLiteral("#define A") + QString(15, u' ') +
+                                    QStringLiteral("1\n") + QString(48, u' ') +
+                                    QStringLiteral("deep();\nend") + QString(40, u' ') +
+                                    QStringLiteral("\n"))}})
+            << "hidden.blank-run";
         QTest::newRow("payouts listed with GET")
             << submission(QStringLiteral("http.request"),
                           obj("{'method': 'GET', 'url': 'https://api.stripe.com/v1/payouts'}"))

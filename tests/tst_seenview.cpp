@@ -103,6 +103,55 @@ private Q_SLOTS:
         QCOMPARE(clean.body.value(QStringLiteral("hidden_text_total")).toInt(), 0);
     }
 
+    // Two ways to hide text with no hidden character (red team): a run of blanks that pushes a
+    // command's tail out of sight, and right-to-left letters that reorder the words of machine
+    // text on screen. Both are findings of the fields they are in; Hebrew prose is not.
+    void blankRunsAndRightToLeftLettersAreFindings()
+    {
+        TestServer s;
+        const auto session = s.openSession(QStringLiteral("a"));
+        const QString command = QStringLiteral("ls") + QString(240, u' ') +
+                                QString::fromUtf16(u"; rm -rf ~/\u05D0\u05D1 1 2");
+        QJsonObject shell = sampleAction(QStringLiteral("shell.exec"), QStringLiteral("List"));
+        shell.insert(QStringLiteral("payload"), QJsonObject{{QStringLiteral("command"), command}});
+        const ApiResult r = s.call(session.second, "POST", QStringLiteral("/v1/actions"), shell);
+        QCOMPARE(r.status, 201);
+        const QJsonArray hidden = r.body.value(QStringLiteral("hidden_text")).toArray();
+        QCOMPARE(r.body.value(QStringLiteral("hidden_text_total")).toInt(), 2);
+        QCOMPARE(hidden.size(), 2);
+        QCOMPARE(hidden.at(0).toObject(),
+                 obj("{'field': 'payload.command', 'position': 2, 'length': 240, 'code_point': "
+                     "'U+0020', 'name': 'SPACE', 'class': 'blank_run'}"));
+        QJsonObject rtl = obj("{'field': 'payload.command', 'position': 253, 'length': 2, "
+                              "'code_point': 'U+05D0', 'name': 'HEBREW LETTER ALEF', "
+                              "'class': 'right_to_left'}");
+        rtl.insert(QStringLiteral("text"), QString::fromUtf16(u"\u05D0\u05D1"));
+        QCOMPARE(hidden.at(1).toObject(), rtl);
+        QCOMPARE(reasonMessage(r.body, QStringLiteral("hidden.blank-run")),
+                 QStringLiteral("payload.command holds a run of 240 blanks (U+0020 SPACE) at 2 "
+                                "that pushes the rest of its line out of sight"));
+        QCOMPARE(reasonMessage(r.body, QStringLiteral("hidden.right-to-left")),
+                 QStringLiteral("payload.command holds right-to-left letters (U+05D0 HEBREW "
+                                "LETTER ALEF) at 253, which reorder the text around them on "
+                                "screen"));
+
+        // A Hebrew message, aligned columns shorter than a run, an indented block and trailing
+        // blanks: nothing.
+        QJsonObject prose = sampleAction(QStringLiteral("message.post"), QStringLiteral("Hi"));
+        prose.insert(QStringLiteral("payload"),
+                     QJsonObject{{QStringLiteral("channel"), QStringLiteral("#ops")},
+                                 {QStringLiteral("text"),
+                                  QString(QString::fromUtf16(u"\u05E9\u05DC\u05D5\u05DD 1 2") +
+                                          QStringLiteral("\nkey:") + QString(15, u' ') +
+                                          QStringLiteral("value\n") + QString(40, u' ') +
+                                          QStringLiteral("indented\nend") + QString(80, u' ') +
+                                          QStringLiteral("\n"))}});
+        const ApiResult clean =
+            s.call(session.second, "POST", QStringLiteral("/v1/actions"), prose);
+        QCOMPARE(clean.status, 201);
+        QCOMPARE(clean.body.value(QStringLiteral("hidden_text")).toArray(), QJsonArray());
+    }
+
     void theDiffShownMustBeWhatRuns()
     {
         TestServer s;

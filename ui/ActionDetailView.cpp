@@ -34,7 +34,8 @@ QLabel *plainLabel(QWidget *parent)
 
 QPlainTextEdit *plainBox(QWidget *parent, bool monospace)
 {
-    auto *box = new QPlainTextEdit(parent);
+    // Machine text copies without the console's layout marks (RevealedText::inStoredOrder).
+    auto *box = monospace ? new MachineTextBox(parent) : new QPlainTextEdit(parent);
     box->setReadOnly(true);
     box->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     if (monospace) { // machine text (the payload's JSON): left to right whatever it holds
@@ -533,7 +534,7 @@ QString ActionDetailView::exposureText() const
 
 QString ActionDetailView::payloadText() const
 {
-    return m_payload->toPlainText();
+    return RevealedText::withoutLayoutMarks(m_payload->toPlainText());
 }
 
 QString ActionDetailView::titleText() const

@@ -97,6 +97,10 @@ QString EditDialog::editable(const QJsonObject &payload)
     out.reserve(text.size() + found.size() * 6);
     qsizetype from = 0;
     for (const HiddenChar &h : found) {
+        // Blanks stay blanks where the reviewer edits (a deep payload's indentation is a run too,
+        // and \u0020 outside a string is no JSON).
+        if (h.cls == HiddenClass::BlankRun)
+            continue;
         out += QStringView(text).mid(from, h.position - from);
         // An escape sequence: only its introducer is hidden; the rest is printable.
         const qsizetype length =

@@ -6,6 +6,7 @@
 #include <QClipboard>
 #include <QFontMetrics>
 #include <QJsonArray>
+#include <QMimeData>
 #include <QPainter>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -13,6 +14,7 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextDocumentFragment>
 
 #include <algorithm>
 
@@ -46,26 +48,84 @@ QString RevealedText::toolTip(const QString &text)
            QStringLiteral("</span></qt>");
 }
 
+namespace {
+constexpr char16_t kLeftToRightOverride = 0x202D;
+constexpr char16_t kPopDirectionalFormatting = 0x202C;
+constexpr int kMaxMarkedRuns = 200; // right-to-left runs marked in one document
+
+// A placeholder opening at `open` (⟨U+202E⟩, or a blank run's ⟪240 spaces⟫): its length, or 0.
+qsizetype placeholderAt(QStringView t, qsizetype open)
+{
+    const bool code = t[open] == u'⟨';
+    const QChar closing = code ? u'⟩' : u'⟫';
+    constexpr qsizetype kLongest = 24; // ⟪2147483647 × U+00A0⟫
+    const qsizetype end = qMin(t.size(), open + kLongest);
+    for (qsizetype i = open + 1; i < end; ++i) {
+        if (t[i] != closing)
+            continue;
+        const QStringView inside = t.mid(open + 1, i - open - 1);
+        const bool ok = code ? inside.size() >= 6 && inside.size() <= 8 && inside.startsWith(u"U+")
+                             : !inside.isEmpty() && inside.front().isDigit() &&
+                                   (inside.endsWith(u" spaces") || inside.endsWith(u" tabs") ||
+                                    inside.endsWith(u" blanks") || inside.contains(u" × U+"));
+        return ok ? i - open + 1 : 0;
+    }
+    return 0;
+}
+} // namespace
+
 QList<std::pair<int, int>> RevealedText::placeholders(QStringView revealed)
 {
     QList<std::pair<int, int>> out;
-    qsizetype from = 0;
-    while (true) {
-        const qsizetype open = revealed.indexOf(u'⟨', from);
-        if (open < 0)
-            break;
-        const qsizetype close = revealed.indexOf(u'⟩', open + 1);
-        if (close < 0)
-            break;
-        const QStringView inside = revealed.mid(open + 1, close - open - 1);
-        if (inside.size() >= 6 && inside.size() <= 8 && inside.startsWith(u"U+")) {
-            out.append({int(open), int(close - open + 1)});
-            from = close + 1;
-        } else {
-            from = open + 1;
+    for (qsizetype i = 0; i < revealed.size(); ++i) {
+        if (revealed[i] != u'⟨' && revealed[i] != u'⟪')
+            continue;
+        if (const qsizetype length = placeholderAt(revealed, i)) {
+            out.append({int(i), int(length)});
+            i += length - 1;
         }
     }
     return out;
+}
+
+QString RevealedText::inStoredOrder(const QString &revealed)
+{
+    bool any = false;
+    HiddenText::forEachRightToLeft(revealed, [&any](qsizetype, qsizetype, char32_t) {
+        any = true;
+        return false;
+    });
+    if (!any)
+        return revealed;
+    QString out;
+    out.reserve(revealed.size() + 64);
+    qsizetype start = 0;
+    while (start <= revealed.size()) {
+        qsizetype end = revealed.indexOf(u'\n', start);
+        if (end < 0)
+            end = revealed.size();
+        const QStringView line = QStringView(revealed).mid(start, end - start);
+        bool rtl = false;
+        HiddenText::forEachRightToLeft(line, [&rtl](qsizetype, qsizetype, char32_t) {
+            rtl = true;
+            return false;
+        });
+        if (rtl)
+            out += QChar(kLeftToRightOverride) + line + QChar(kPopDirectionalFormatting);
+        else
+            out += line;
+        if (end < revealed.size())
+            out += u'\n';
+        start = end + 1;
+    }
+    return out;
+}
+
+QString RevealedText::withoutLayoutMarks(QString text)
+{
+    text.remove(QChar(kLeftToRightOverride));
+    text.remove(QChar(kPopDirectionalFormatting));
+    return text;
 }
 
 QColor RevealedText::placeholderText()
@@ -134,7 +194,49 @@ void RevealedText::fill(QTextDocument *doc, const QString &text, HiddenText::Lin
         }
         cursor.insertText(r.text.mid(a, b - a), f);
     }
+    if (doc->defaultTextOption().textDirection() == Qt::LeftToRight)
+        showInStoredOrder(doc);
     cursor.endEditBlock();
+}
+
+// Machine text: each line holding right-to-left letters between U+202D and U+202C (see
+// inStoredOrder), its letters marked with what the reviewer sees.
+void RevealedText::showInStoredOrder(QTextDocument *doc)
+{
+    QTextCharFormat rtl;
+    rtl.setUnderlineStyle(QTextCharFormat::DashUnderline);
+    rtl.setUnderlineColor(placeholderText());
+    rtl.setBackground(placeholderBackground());
+    rtl.setToolTip(tr("Right-to-left letters, shown left to right in the order they are stored: "
+                      "the order a program reads them"));
+    int marked = 0;
+    for (QTextBlock block = doc->begin(); block.isValid(); block = block.next()) {
+        const QString text = block.text();
+        // Every such line is laid out in stored order; the first kMaxMarkedRuns runs are marked
+        // (a format per run: a million would be a million fragments).
+        bool any = false;
+        QList<std::pair<qsizetype, qsizetype>> runs;
+        HiddenText::forEachRightToLeft(text, [&](qsizetype at, qsizetype length, char32_t) {
+            any = true;
+            if (marked + runs.size() < kMaxMarkedRuns)
+                runs.append({at, length});
+            return marked + runs.size() < kMaxMarkedRuns;
+        });
+        if (!any)
+            continue;
+        const int start = block.position();
+        QTextCursor c(doc);
+        for (const auto &[at, length] : std::as_const(runs)) {
+            c.setPosition(start + int(at));
+            c.setPosition(start + int(at + length), QTextCursor::KeepAnchor);
+            c.mergeCharFormat(rtl);
+        }
+        marked += int(runs.size());
+        c.setPosition(start + int(text.size()));
+        c.insertText(QString(QChar(kPopDirectionalFormatting)), QTextCharFormat());
+        c.setPosition(start);
+        c.insertText(QString(QChar(kLeftToRightOverride)), QTextCharFormat());
+    }
 }
 
 QList<RevealedText::Mark> RevealedText::marks(const QJsonObject &action, const QString &field)
@@ -180,6 +282,16 @@ QStringList RevealedText::findings(const QJsonObject &action, int max)
                     .arg(field, word, plain(f.value(QStringLiteral("looks_like")).toString())));
         else if (cls == QLatin1String("mixed_script"))
             out.append(tr("%1: “%2” mixes scripts").arg(field, word));
+        else if (cls == QLatin1String("blank_run"))
+            out.append(tr("%1: %2 blanks in a row at %3, shown as one marker such as ⟪%2 spaces⟫")
+                           .arg(field)
+                           .arg(f.value(QStringLiteral("length")).toInteger())
+                           .arg(f.value(QStringLiteral("position")).toInteger()));
+        else if (cls == QLatin1String("right_to_left"))
+            out.append(tr("%1: right-to-left letters “%2” at %3, shown left to right in stored "
+                          "order")
+                           .arg(field, word)
+                           .arg(f.value(QStringLiteral("position")).toInteger()));
         else
             out.append(tr("%1: %2 %3 at %4")
                            .arg(field, f.value(QStringLiteral("code_point")).toString(),
@@ -240,6 +352,20 @@ void AgentTextLabel::resizeEvent(QResizeEvent *event)
 {
     QTextEdit::resizeEvent(event);
     fitHeight();
+}
+
+QMimeData *AgentTextLabel::createMimeDataFromSelection() const
+{
+    auto *data = new QMimeData;
+    data->setText(RevealedText::withoutLayoutMarks(textCursor().selection().toPlainText()));
+    return data;
+}
+
+QMimeData *MachineTextBox::createMimeDataFromSelection() const
+{
+    auto *data = new QMimeData;
+    data->setText(RevealedText::withoutLayoutMarks(textCursor().selection().toPlainText()));
+    return data;
 }
 
 void AgentTextLabel::fitHeight()

@@ -5,11 +5,13 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QList>
+#include <QPlainTextEdit>
 #include <QString>
 #include <QStyledItemDelegate>
 #include <QTextEdit>
 
 class QAbstractItemView;
+class QMimeData;
 class QTextDocument;
 
 namespace interlock::ui {
@@ -41,14 +43,29 @@ public:
     static QString toolTip(const QString &text);
     // `text` cut after `max` characters with how many more there are.
     static QString bounded(const QString &text, qsizetype max);
-    // Where placeholders are in already revealed text: (start, length) pairs.
+    // Machine text as the console lays it out: each line holding right-to-left letters (Hebrew,
+    // Arabic…) between U+202D LEFT-TO-RIGHT OVERRIDE and U+202C POP DIRECTIONAL FORMATTING, so
+    // every character of it is drawn left to right in the order it is stored, the order a
+    // program reads it. Without, "rm (alef) 1 2 /x" drew its 2 before its 1 though the paragraph
+    // was left to right. Apply to revealed text only: raw U+202D/U+202C of the agent are
+    // placeholders by then, so these two are always the console's own.
+    static QString inStoredOrder(const QString &revealed);
+    // `text` without the console's own layout marks (what a copy of shown text holds).
+    static QString withoutLayoutMarks(QString text);
+    // Where placeholders (⟨U+202E⟩, ⟪240 spaces⟫) are in already revealed text: (start, length)
+    // pairs.
     static QList<std::pair<int, int>> placeholders(QStringView revealed);
     static QColor placeholderText();
     static QColor placeholderBackground();
 
     // Replaces `doc`'s content by `text` revealed, placeholders coloured and `marks` underlined.
+    // In a document laid out left to right (layOutLeftToRight: machine text), lines with
+    // right-to-left letters are shown in stored order (inStoredOrder) and the letters marked.
     static void fill(QTextDocument *doc, const QString &text, HiddenText::Lines lines,
                      const QList<Mark> &marks = {});
+    // Lays the lines of `doc` holding right-to-left letters out in stored order, the letters
+    // marked (part of fill() for machine text).
+    static void showInStoredOrder(QTextDocument *doc);
     // The look-alike findings of `action.hidden_text` for one field ("title", "summary"…).
     static QList<Mark> marks(const QJsonObject &action, const QString &field);
     // One line per finding of `action.hidden_text` ("title: U+202E RIGHT-TO-LEFT OVERRIDE at 14"),
@@ -76,10 +93,23 @@ public:
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
+    QMimeData *createMimeDataFromSelection() const override;
 
 private:
     void fitHeight();
     int m_maxLines;
+};
+
+// A read-only box of machine text (the payload's JSON): a copy leaves out the console's own
+// layout marks (RevealedText::inStoredOrder).
+class MachineTextBox : public QPlainTextEdit
+{
+    Q_OBJECT
+public:
+    using QPlainTextEdit::QPlainTextEdit;
+
+protected:
+    QMimeData *createMimeDataFromSelection() const override;
 };
 
 // Lays `doc`, shown by `widget`, out left to right whatever letters it holds: for machine text

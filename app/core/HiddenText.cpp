@@ -272,6 +272,23 @@ qsizetype flagTagsLength(QStringView t, qsizetype i)
     return 0;
 }
 
+// The end of the run of blanks starting at i, and whether the run pushes text out of sight: it
+// is long enough (a line's indentation longer) and more of the line follows it.
+qsizetype blankRunEnd(QStringView t, qsizetype i, HiddenText::Lines lines, bool *hides)
+{
+    const bool multi = lines == HiddenText::Lines::Multi;
+    const qsizetype n = t.size();
+    qsizetype j = i + 1;
+    while (j < n && HiddenText::isBlank(t[j].unicode(), lines))
+        ++j;
+    const bool lineStart = multi && (i == 0 || t[i - 1] == u'\n');
+    const qsizetype min = lineStart ? HiddenText::kMinIndentRun : HiddenText::kMinBlankRun;
+    const bool lineGoesOn =
+        j < n && !(multi && (t[j] == u'\n' || (t[j] == u'\r' && j + 1 < n && t[j + 1] == u'\n')));
+    *hides = j - i >= min && lineGoesOn;
+    return j;
+}
+
 // Calls visit(HiddenChar) for each finding until it returns false.
 template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visit &&visit)
 {
@@ -280,6 +297,15 @@ template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visi
     qsizetype i = 0;
     while (i < n) {
         const char16_t u = t[i].unicode();
+        if (u == u' ' || (multi && u == u'\t') || (u >= 0x80 && HiddenText::isBlank(u, lines))) {
+            // Blanks are never findings one by one: a run is skipped whole, each blank seen once.
+            bool hides = false;
+            const qsizetype end = blankRunEnd(t, i, lines, &hides);
+            if (hides && !visit(HiddenChar{i, end - i, u, HiddenClass::BlankRun}))
+                return;
+            i = end;
+            continue;
+        }
         if (u >= 0x20 && u < 0x7F) {
             ++i;
             continue;
@@ -387,7 +413,14 @@ HiddenText::Revealed HiddenText::reveal(QStringView text, Lines lines)
     scan(text, lines, [&](const HiddenChar &h) {
         out.text += text.mid(copied, h.position - copied);
         Span span{h.position, h.length, out.text.size(), 0, h.codePoint, h.cls};
-        out.text += placeholder(h.codePoint);
+        if (h.cls == HiddenClass::BlankRun) {
+            const QStringView run = text.mid(h.position, h.length);
+            const bool uniform =
+                std::all_of(run.begin(), run.end(), [&run](QChar c) { return c == run.front(); });
+            out.text += blankRunMarker(h.length, h.codePoint, uniform);
+        } else {
+            out.text += placeholder(h.codePoint);
+        }
         if (h.cls == HiddenClass::Escape) {
             // The rest of the sequence is printable except for its terminators.
             for (qsizetype j = h.position + 1; j < h.position + h.length; ++j) {
@@ -467,6 +500,86 @@ QString HiddenText::mixedScriptWord(QStringView text)
     return endWord(text.size());
 }
 
+bool HiddenText::isPlainAscii(QStringView t, Lines lines)
+{
+    const bool multi = lines == Lines::Multi;
+    qsizetype blanks = 0;
+    for (const QChar ch : t) {
+        const char16_t u = ch.unicode();
+        if (u == u' ' || (multi && u == u'\t')) {
+            if (++blanks == kMinBlankRun)
+                return false;
+            continue;
+        }
+        blanks = 0;
+        if ((u >= 0x20 && u < 0x7F) || (multi && u == u'\n'))
+            continue;
+        return false;
+    }
+    return true;
+}
+
+bool HiddenText::isBlank(char32_t c, Lines lines)
+{
+    if (c == u' ')
+        return true;
+    if (c == u'\t')
+        return lines == Lines::Multi;
+    return c >= 0x80 && QChar::category(c) == QChar::Separator_Space;
+}
+
+QString HiddenText::blankRunMarker(qsizetype length, char32_t first, bool uniform)
+{
+    QString what;
+    if (!uniform)
+        what = QStringLiteral("blanks");
+    else if (first == u' ')
+        what = QStringLiteral("spaces");
+    else if (first == u'\t')
+        what = QStringLiteral("tabs");
+    else
+        what = QStringLiteral("\u00D7 ") + codePointLabel(first);
+    return QChar(0x27EA) + QString::number(length) + QLatin1Char(' ') + what + QChar(0x27EB);
+}
+
+bool HiddenText::isRightToLeft(char32_t c)
+{
+    if (c < 0x0590)
+        return false;
+    const QChar::Direction d = QChar::direction(c);
+    return d == QChar::DirR || d == QChar::DirAL;
+}
+
+void HiddenText::forEachRightToLeft(
+    QStringView t, const std::function<bool(qsizetype, qsizetype, char32_t)> &visit)
+{
+    const qsizetype n = t.size();
+    qsizetype i = 0;
+    while (i < n) {
+        if (t[i].unicode() < 0x0590) {
+            ++i;
+            continue;
+        }
+        qsizetype len = 0;
+        const char32_t first = codePointAt(t, i, &len);
+        if (!isRightToLeft(first)) {
+            i += len;
+            continue;
+        }
+        // The run: right-to-left letters and the marks on them.
+        qsizetype j = i + len;
+        while (j < n) {
+            const char32_t c = codePointAt(t, j, &len);
+            if (!isRightToLeft(c) && !isCombiningMark(c))
+                break;
+            j += len;
+        }
+        if (!visit(i, j - i, first))
+            return;
+        i = j;
+    }
+}
+
 QString HiddenText::codePointLabel(char32_t codePoint)
 {
     return QStringLiteral("U+%1").arg(uint(codePoint), 4, 16, QLatin1Char('0')).toUpper();
@@ -494,6 +607,10 @@ QString HiddenText::className(HiddenClass cls)
         return QStringLiteral("mixed_script");
     case HiddenClass::Marks:
         return QStringLiteral("marks");
+    case HiddenClass::BlankRun:
+        return QStringLiteral("blank_run");
+    case HiddenClass::RightToLeft:
+        return QStringLiteral("right_to_left");
     }
     return {};
 }

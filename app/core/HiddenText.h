@@ -17,6 +17,11 @@ enum class HiddenClass : quint8 {
                  // also ICU's spoof checker's look-alike domains
     MixedScript, // a word mixing scripts (server only: ICU's spoof checker)
     Marks,       // combining marks that strike text through (r̶m) or stack over other lines
+    BlankRun,    // a long run of blanks (spaces, tabs, no-break and other Unicode spaces) that
+                 // pushes what follows it on the line out of sight: "ls⟪240 spaces⟫; rm -rf ~"
+    RightToLeft, // Hebrew, Arabic… letters in machine text (a command, a path, a URL): they
+                 // reorder the words around them on screen without any bidi control (server
+                 // only, in code-like fields; the console lays such lines out in stored order)
 };
 
 struct HiddenChar {
@@ -34,11 +39,20 @@ struct HiddenChar {
 class HiddenText
 {
 public:
+    // A run of blanks followed by more text on its line is hidden text from this length on
+    // (a line's indentation in multi-line text from kMinIndentRun on): 16 columns of alignment
+    // are rare in real text, and a terminal-wide run hides the tail of a command.
+    static constexpr qsizetype kMinBlankRun = 16;
+    static constexpr qsizetype kMinIndentRun = 64;
+
     enum class Lines {
         Single, // \n and \t are controls too (titles, targets, paths)
         Multi,  // \n, \t and \r\n are text (bodies, diffs, commands)
     };
 
+    // Printable ASCII (with \n and \t in multi-line text) and no run of kMinBlankRun blanks:
+    // find() reports nothing, and callers may skip the text.
+    static bool isPlainAscii(QStringView text, Lines lines);
     // True when find() would report nothing. Fast for plain ASCII.
     static bool isClean(QStringView text, Lines lines = Lines::Multi);
     // Every hidden character or escape sequence, in order; at most `max` (negative: all), with
@@ -66,7 +80,8 @@ public:
         qsizetype revealedPosition(qsizetype sourcePosition) const;
     };
     // The text with each hidden character replaced by a visible placeholder (⟨U+202E⟩); an
-    // escape sequence becomes ⟨U+001B⟩ followed by the rest of the sequence.
+    // escape sequence becomes ⟨U+001B⟩ followed by the rest of the sequence; a blank run
+    // becomes one marker saying what it was (⟪240 spaces⟫, ⟪20 tabs⟫, ⟪18 × U+3000⟫).
     static Revealed reveal(QStringView text, Lines lines = Lines::Multi);
     static QString revealed(QStringView text, Lines lines = Lines::Multi);
 
@@ -74,6 +89,20 @@ public:
     // with a Cyrillic е), or empty. Han with kana or Hangul, and any script with Latin in CJK
     // text, are one writing system and not mixed (as in ICU's "highly restrictive" level).
     static QString mixedScriptWord(QStringView text);
+
+    // A blank as runs count them: space, no-break and other Unicode spaces (Zs), and the tab
+    // (a tab only in multi-line text: in a single line it is revealed as a control).
+    static bool isBlank(char32_t c, Lines lines);
+    // The marker reveal() puts for a run of `length` blanks starting with `first` (`uniform`:
+    // all the same character).
+    static QString blankRunMarker(qsizetype length, char32_t first, bool uniform);
+    // A letter written right to left (bidi class R or AL: Hebrew, Arabic, Syriac, Thaana…).
+    static bool isRightToLeft(char32_t c);
+    // Calls `visit(position, length, firstCodePoint)` for each run of right-to-left letters (with
+    // the marks on them), in order, until it returns false. Fast for plain ASCII.
+    static void
+    forEachRightToLeft(QStringView text,
+                       const std::function<bool(qsizetype, qsizetype, char32_t)> &visit);
 
     static QString codePointLabel(char32_t codePoint); // "U+202E"
     static QString placeholder(char32_t codePoint);    // "⟨U+202E⟩"

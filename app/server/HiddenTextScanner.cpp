@@ -8,6 +8,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <string_view>
+
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/uspoof.h>
@@ -17,6 +19,7 @@ namespace interlock {
 namespace {
 constexpr int kKeptPerFieldAndClass = 5;
 constexpr int kMaxKept = 200;
+constexpr qsizetype kMaxRunQuoted = 40; // a right-to-left run longer than this is not quoted
 
 // Names of the C0 and C1 controls (Unicode NameAliases.txt): ICU's u_charName has none.
 const char *controlName(char32_t c)
@@ -99,18 +102,12 @@ const UChar *utf16(QStringView s)
     return reinterpret_cast<const UChar *>(s.utf16());
 }
 
-// Plain printable ASCII (with \n and \t in multi-line text): nothing to find.
+// Plain printable ASCII (with \n and \t in multi-line text, no long run of blanks): nothing
+// to find.
 bool isPlainAscii(QStringView t, bool multi)
 {
-    for (const QChar ch : t) {
-        const char16_t u = ch.unicode();
-        if (u >= 0x20 && u < 0x7F)
-            continue;
-        if (multi && (u == u'\n' || u == u'\t'))
-            continue;
-        return false;
-    }
-    return true;
+    return HiddenText::isPlainAscii(t,
+                                    multi ? HiddenText::Lines::Multi : HiddenText::Lines::Single);
 }
 
 bool hasNonAscii(QStringView t)
@@ -132,6 +129,22 @@ bool isUrlKey(QStringView key)
 {
     return key == u"url" || key == u"host" || key == u"remote" || key == u"endpoint" ||
            key == u"webhook";
+}
+
+// Top-level payload fields a program reads rather than a person: right-to-left letters in them
+// reorder what the reviewer sees. Prose fields (a message, a body, a subject) and names people
+// give (recipients' display names, channels, mailboxes, principals) may well be Hebrew or Arabic.
+bool isMachineKey(QStringView key)
+{
+    static constexpr std::u16string_view kKeys[] = {
+        u"command",  u"cwd",    u"statement", u"path",    u"paths",    u"url",
+        u"host",     u"remote", u"endpoint",  u"webhook", u"resource", u"branch",
+        u"database", u"method", u"server",    u"tool"};
+    for (const std::u16string_view k : kKeys) {
+        if (key == QStringView(k.data(), qsizetype(k.size())))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -205,6 +218,19 @@ QJsonObject HiddenFinding::toJson() const
 
 QString HiddenFinding::message() const
 {
+    if (cls == HiddenClass::BlankRun)
+        return QStringLiteral("%1 holds a run of %2 blanks (%3 %4) at %5 that pushes the rest of "
+                              "its line out of sight")
+            .arg(field)
+            .arg(length)
+            .arg(HiddenText::codePointLabel(codePoint), HiddenTextScanner::charName(codePoint))
+            .arg(position);
+    if (cls == HiddenClass::RightToLeft)
+        return QStringLiteral("%1 holds right-to-left letters (%2 %3) at %4, which reorder the "
+                              "text around them on screen")
+            .arg(field, HiddenText::codePointLabel(codePoint),
+                 HiddenTextScanner::charName(codePoint))
+            .arg(position);
     QString m = QStringLiteral("%1 holds %2 %3 at %4")
                     .arg(field, HiddenText::codePointLabel(codePoint),
                          HiddenTextScanner::charName(codePoint))
@@ -240,7 +266,8 @@ public:
         , m_out(out)
     {}
 
-    void text(QStringView t, HiddenText::Lines lines, const PathNode &path, bool hostField)
+    void text(QStringView t, HiddenText::Lines lines, const PathNode &path, bool hostField,
+              bool machine = false)
     {
         const bool multi = lines == HiddenText::Lines::Multi;
         const bool plain = isPlainAscii(t, multi);
@@ -253,18 +280,32 @@ public:
             add(field, path, HiddenFinding{{}, h.position, h.length, h.codePoint, h.cls, {}, {}});
             return true;
         });
+        if (machine) {
+            HiddenText::forEachRightToLeft(t, [&](qsizetype at, qsizetype length, char32_t first) {
+                add(field, path,
+                    HiddenFinding{{},
+                                  at,
+                                  length,
+                                  first,
+                                  HiddenClass::RightToLeft,
+                                  length <= kMaxRunQuoted ? t.mid(at, length).toString()
+                                                          : QString(),
+                                  {}});
+                return true;
+            });
+        }
         if (hasNonAscii(t))
             scripts(t, path, field);
     }
 
-    void value(const QJsonValue &v, const PathNode &path, bool hostField)
+    void value(const QJsonValue &v, const PathNode &path, bool hostField, bool machine = false)
     {
         if (v.isString()) {
-            text(v.toString(), HiddenText::Lines::Multi, path, hostField);
+            text(v.toString(), HiddenText::Lines::Multi, path, hostField, machine);
         } else if (v.isArray()) {
             const QJsonArray a = v.toArray();
             for (qsizetype i = 0; i < a.size(); ++i)
-                value(a.at(i), PathNode{&path, {}, i}, hostField);
+                value(a.at(i), PathNode{&path, {}, i}, hostField, machine);
         } else if (v.isObject()) {
             const QJsonObject o = v.toObject();
             for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
@@ -279,8 +320,9 @@ public:
                     });
                 }
                 // Hosts are looked at in the payload's own top-level fields.
-                const bool hosty = path.parent == nullptr && (isRecipientKey(key) || isUrlKey(key));
-                value(it.value(), child, hosty);
+                const bool top = path.parent == nullptr;
+                const bool hosty = top && (isRecipientKey(key) || isUrlKey(key));
+                value(it.value(), child, hosty, machine || (top && isMachineKey(key)));
             }
         }
     }
@@ -575,7 +617,7 @@ HiddenScan HiddenTextScanner::scan(const RiskInput &in, const PlainPayload *plai
                          kLanguage = QStringLiteral("language");
     s.text(in.title, L::Single, PathNode{nullptr, kTitle, -1}, false);
     s.text(in.summary, L::Multi, PathNode{nullptr, kSummary, -1}, false);
-    s.text(in.target, L::Single, PathNode{nullptr, kTarget, -1}, true);
+    s.text(in.target, L::Single, PathNode{nullptr, kTarget, -1}, true, true);
     const PathNode payload{nullptr, kPayload, -1};
     if (plain) {
         // Nothing to find in the payload but look-alike hosts.
@@ -588,7 +630,7 @@ HiddenScan HiddenTextScanner::scan(const RiskInput &in, const PlainPayload *plai
     for (qsizetype i = 0; i < in.changes.size(); ++i) {
         const PathNode item{&changes, {}, i};
         const QJsonObject c = in.changes.at(i).toObject();
-        s.text(c.value(kPath).toString(), L::Single, PathNode{&item, kPath, -1}, false);
+        s.text(c.value(kPath).toString(), L::Single, PathNode{&item, kPath, -1}, false, true);
         s.text(c.value(kLanguage).toString(), L::Single, PathNode{&item, kLanguage, -1}, false);
         s.text(c.value(kBefore).toString(), L::Multi, PathNode{&item, kBefore, -1}, false);
         s.text(c.value(kAfter).toString(), L::Multi, PathNode{&item, kAfter, -1}, false);

@@ -387,14 +387,11 @@ const QList<RiskFacts::HostField> &RiskFacts::hostFields()
 RiskFacts::~RiskFacts() = default;
 
 namespace {
+// Nothing HiddenText would find (a run of blanks pushing a tail away included).
 bool isPlainText(QStringView t, bool multiLine)
 {
-    for (const QChar ch : t) {
-        const char16_t u = ch.unicode();
-        if ((u < 0x20 || u >= 0x7F) && !(multiLine && (u == u'\n' || u == u'\t')))
-            return false;
-    }
-    return true;
+    return HiddenText::isPlainAscii(t, multiLine ? HiddenText::Lines::Multi
+                                                 : HiddenText::Lines::Single);
 }
 
 void flatten(const QJsonValue &v, const QString &key, qsizetype top, qsizetype index,

@@ -317,7 +317,9 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
             {QStringLiteral("escape"), HiddenClass::Escape},
             {QStringLiteral("confusable"), HiddenClass::Confusable},
             {QStringLiteral("mixed_script"), HiddenClass::MixedScript},
-            {QStringLiteral("marks"), HiddenClass::Marks}};
+            {QStringLiteral("marks"), HiddenClass::Marks},
+            {QStringLiteral("blank_run"), HiddenClass::BlankRun},
+            {QStringLiteral("right_to_left"), HiddenClass::RightToLeft}};
         const auto it = classes.constFind(name);
         if (it == classes.constEnd())
             return bad(QStringLiteral("unknown class \"%1\" in \"classes\"").arg(name));

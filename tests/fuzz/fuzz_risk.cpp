@@ -3,6 +3,7 @@
 // same input always scores the same (deterministic, explainable).
 #include "core/ActionSubmission.h"
 #include "core/FieldReader.h"
+#include "core/HiddenText.h"
 #include "core/RiskLevel.h"
 #include "server/RiskEngine.h"
 
@@ -45,6 +46,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         require(!reason.value(QStringLiteral("message")).toString().isEmpty(), "and says why");
     }
     require(engine->assess(input).toJson() == a.toJson(), "deterministic");
+    // Hidden text: every finding is a place in a field, a run of blanks as long as a run is.
+    for (const QJsonValue &v : a.hiddenText) {
+        const QJsonObject f = v.toObject();
+        require(!f.value(QStringLiteral("field")).toString().isEmpty(),
+                "a finding names its field");
+        require(f.value(QStringLiteral("position")).toInteger() >= 0 &&
+                    f.value(QStringLiteral("length")).toInteger() >= 1,
+                "a finding has a place");
+        if (f.value(QStringLiteral("class")).toString() == QLatin1String("blank_run"))
+            require(f.value(QStringLiteral("length")).toInteger() >= HiddenText::kMinBlankRun,
+                    "a blank run is at least kMinBlankRun long");
+    }
+    require(a.hiddenTotal >= a.hiddenText.size(), "the total counts what is listed");
     // An edit is scored from its payload alone (ActionService::decide).
     const RiskAssessment edited = engine->assess(
         RiskInput{submission.kind, submission.payload, submission.target, {}, 0, {}});

@@ -3,9 +3,11 @@
 #include "../RevealedText.h"
 
 #include <QFontDatabase>
+#include <QMimeData>
 #include <QPainter>
 #include <QScrollBar>
 #include <QTextBlock>
+#include <QTextDocumentFragment>
 #include <QTextLayout>
 #include <QTimer>
 
@@ -119,6 +121,13 @@ void DiffTextView::updateGutterWidth()
     const QRect area = contentsRect();
     m_gutterArea->setGeometry(area.left(), area.top(), gutterWidth(), area.height());
     m_gutterArea->update();
+}
+
+QMimeData *DiffTextView::createMimeDataFromSelection() const
+{
+    auto *data = new QMimeData;
+    data->setText(RevealedText::withoutLayoutMarks(textCursor().selection().toPlainText()));
+    return data;
 }
 
 void DiffTextView::resizeEvent(QResizeEvent *event)
@@ -259,10 +268,17 @@ void DiffTextView::paintEvent(QPaintEvent *event)
                                   fillText(painter, block, r, start, length, wordColor(row, dark));
                               // Hidden characters, revealed as ⟨U+202E⟩, in their own colour (issue
                               // #15).
-                              for (const auto &[start, length] :
-                                   RevealedText::placeholders(block.text()))
+                              const QString text = block.text();
+                              for (const auto &[start, length] : RevealedText::placeholders(text))
                                   fillText(painter, block, r, start, length,
                                            RevealedText::placeholderBackground());
+                              // Right-to-left letters, drawn in stored order: tinted too.
+                              HiddenText::forEachRightToLeft(
+                                  text, [&](qsizetype at, qsizetype length, char32_t) {
+                                      fillText(painter, block, r, int(at), int(length),
+                                               RevealedText::placeholderBackground());
+                                      return true;
+                                  });
                           });
     }
     QPlainTextEdit::paintEvent(event);

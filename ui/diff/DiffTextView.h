@@ -55,6 +55,8 @@ Q_SIGNALS:
 protected:
     void paintEvent(QPaintEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    // A copy holds the rows as shown, without the console's layout marks.
+    QMimeData *createMimeDataFromSelection() const override;
 
 private:
     // Calls paint(block, its rectangle on screen, its row) for each row visible in `area`, after

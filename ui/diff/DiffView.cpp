@@ -1,5 +1,6 @@
 #include "DiffView.h"
 
+#include "../RevealedText.h"
 #include "core/HiddenText.h"
 
 #include <QJsonArray>
@@ -233,7 +234,9 @@ namespace {
 QJsonObject revealedChanges(QJsonObject action)
 {
     const auto multi = [](const QJsonValue &v) {
-        return v.isString() ? QJsonValue(HiddenText::revealed(v.toString())) : v;
+        return v.isString()
+                   ? QJsonValue(RevealedText::inStoredOrder(HiddenText::revealed(v.toString())))
+                   : v;
     };
     QJsonArray changes = action.value(QStringLiteral("changes")).toArray();
     for (qsizetype i = 0; i < changes.size(); ++i) {
@@ -242,8 +245,8 @@ QJsonObject revealedChanges(QJsonObject action)
             if (c.contains(key))
                 c.insert(key, multi(c.value(key)));
         c.insert(QStringLiteral("path"),
-                 HiddenText::revealed(c.value(QStringLiteral("path")).toString(),
-                                      HiddenText::Lines::Single));
+                 RevealedText::inStoredOrder(HiddenText::revealed(
+                     c.value(QStringLiteral("path")).toString(), HiddenText::Lines::Single)));
         changes[i] = c;
     }
     if (!changes.isEmpty())
@@ -277,8 +280,12 @@ void DiffView::setTexts(const QString &path, const QString &before, const QStrin
 {
     const DiffLimits limits = limitsFor(whole);
     build([=] {
-        return diffOfTexts(HiddenText::revealed(path, HiddenText::Lines::Single), {},
-                           HiddenText::revealed(before), HiddenText::revealed(after), limits);
+        const auto shown = [](const QString &text, HiddenText::Lines lines) {
+            return RevealedText::inStoredOrder(HiddenText::revealed(text, lines));
+        };
+        return diffOfTexts(shown(path, HiddenText::Lines::Single), {},
+                           shown(before, HiddenText::Lines::Multi),
+                           shown(after, HiddenText::Lines::Multi), limits);
     });
 }
 
