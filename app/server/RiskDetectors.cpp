@@ -3,6 +3,7 @@
 #include "CommandMentions.h"
 #include "HiddenTextScanner.h"
 #include "MailDeletion.h"
+#include "PackageInstalls.h"
 #include "PayloadForms.h"
 #include "PersonalData.h"
 #include "RiskRules.h"
@@ -57,8 +58,8 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
         for (const QString &value : values) {
             if (value.isEmpty() || !mayMatch(rule, value))
                 continue;
-            for (const FastRegex &re : rule.patterns) {
-                const FastRegex::Match m = re.search(value);
+            for (qsizetype p = 0; p < rule.patterns.size(); ++p) {
+                const FastRegex::Match m = rule.patterns[p].search(value);
                 if (!m)
                     continue;
                 bool softened = false;
@@ -73,10 +74,12 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
                 const QString hosts = message.contains(QLatin1String("{hosts}"))
                                           ? c.facts.outsideHosts().join(QStringLiteral(", "))
                                           : QString();
+                // {name} first: a pattern's name may quote the {match}
                 best =
                     Finding{rule.id, weight,
                             fillMessage(message,
-                                        {{QLatin1String("match"), shorten(m.text(value).trimmed())},
+                                        {{QLatin1String("name"), rule.patternNames.value(p)},
+                                         {QLatin1String("match"), shorten(m.text(value).trimmed())},
                                          {QLatin1String("hosts"), hosts}},
                                         c.input.payload)};
                 if (weight >= highest)
@@ -237,6 +240,128 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
     return matchingFile(rule, c, SentFiles::inCommand(commandLine(c)));
 }
 
+bool matchesRule(const Rule &rule, const QString &path)
+{
+    for (const QString &p : SentFiles::spellings(path)) {
+        if (mayMatch(rule, p) && std::any_of(rule.patterns.begin(), rule.patterns.end(),
+                                             [&p](const FastRegex &re) { return re.matches(p); }))
+            return true;
+    }
+    return false;
+}
+
+// A credential file copied to another local file that is not one itself: {path}, {to}, {tool}.
+QList<Finding> copiedFiles(const Rule &rule, DetectorContext &c)
+{
+    static const FastRegex copiers(
+        QStringLiteral(">|\\b(tee|cp|mv|install|ln|rsync|dd|tar|zip|7z|7za|7zz|openssl)\\b"));
+    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
+    if (std::none_of(forms.begin(), forms.end(),
+                     [](const QString &s) { return copiers.matches(s); }))
+        return {};
+    for (const WrittenFiles::Copy &copy : WrittenFiles::copies(commandLine(c))) {
+        if (matchesRule(rule, copy.path) && !matchesRule(rule, copy.to))
+            return {{rule.id, rule.weight,
+                     fillMessage(rule.message,
+                                 {{QLatin1String("path"), shorten(copy.path)},
+                                  {QLatin1String("to"), shorten(copy.to)},
+                                  {QLatin1String("tool"), copy.tool}},
+                                 c.input.payload)}};
+    }
+    return {};
+}
+
+// Edits between two names (optimal string alignment: a swap of neighbours is one), or
+// `limit` + 1 once it is known to be more.
+int editDistance(QStringView a, QStringView b, int limit)
+{
+    if (qAbs(a.size() - b.size()) > limit)
+        return limit + 1;
+    const qsizetype n = b.size();
+    QVarLengthArray<int, 64> before(n + 1), previous(n + 1), current(n + 1);
+    for (qsizetype j = 0; j <= n; ++j)
+        previous[j] = int(j);
+    for (qsizetype i = 1; i <= a.size(); ++i) {
+        current[0] = int(i);
+        int rowBest = current[0];
+        for (qsizetype j = 1; j <= n; ++j) {
+            const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int d = qMin(qMin(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d = qMin(d, before[j - 2] + 1);
+            current[j] = d;
+            rowBest = qMin(rowBest, d);
+        }
+        if (rowBest > limit)
+            return limit + 1;
+        std::swap(before, previous);
+        std::swap(previous, current);
+    }
+    return previous[n];
+}
+
+// A package name one edit from a popular name of 5 letters or more, or two from one of 8 or more,
+// that is not itself popular: {package}, {popular}, {edits}, {tool}.
+QList<Finding> typosquat(const Rule &rule, DetectorContext &c)
+{
+    for (const PackageInstall &p : c.facts.packageInstalls()) {
+        if (p.name.isEmpty())
+            continue;
+        const QStringList names = rule.popular.value(p.ecosystem);
+        if (names.contains(p.name))
+            continue;
+        QString nearest;
+        int edits = 3;
+        for (const QString &popular : names) {
+            const int limit = popular.size() >= 8 ? 2 : popular.size() >= 5 ? 1 : 0;
+            if (limit == 0 || qAbs(popular.size() - p.name.size()) > limit)
+                continue;
+            const int d = editDistance(p.name, popular, limit);
+            if (d <= limit && d < edits) {
+                edits = d;
+                nearest = popular;
+            }
+        }
+        if (nearest.isEmpty())
+            continue;
+        return {{rule.id, rule.weight,
+                 fillMessage(rule.message,
+                             {{QLatin1String("package"), shorten(p.spec)},
+                              {QLatin1String("popular"), nearest},
+                              {QLatin1String("edits"), edits == 1 ? QStringLiteral("one letter")
+                                                                  : QStringLiteral("two letters")},
+                              {QLatin1String("tool"), p.tool}},
+                             c.input.payload)}};
+    }
+    return {};
+}
+
+// Exactly one of the hosts (test.pypi.org, where anyone uploads, is not pypi.org).
+bool isTrustedHost(const QString &host, const QStringList &trusted)
+{
+    return trusted.contains(host);
+}
+
+// A package installed from a URL, a git repository or another index than the public registry
+// (not one of the company's hosts, nor a `trusted_hosts` one): {package}, {source}, {tool}.
+QList<Finding> installSource(const Rule &rule, DetectorContext &c)
+{
+    for (const PackageInstall &p : c.facts.packageInstalls()) {
+        if (p.source.isEmpty() || (!p.sourceHost.isEmpty() &&
+                                   (Addresses::isInternalHost(p.sourceHost, c.internalDomains) ||
+                                    isTrustedHost(p.sourceHost, rule.trustedHosts))))
+            continue;
+        return {
+            {rule.id, rule.weight,
+             fillMessage(rule.message,
+                         {{QLatin1String("package"), shorten(p.name.isEmpty() ? p.spec : p.name)},
+                          {QLatin1String("source"), shorten(p.source)},
+                          {QLatin1String("tool"), p.tool}},
+                         c.input.payload)}};
+    }
+    return {};
+}
+
 QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
 {
     const MailDeletion &d = c.facts.mailDeletion(rule.skipMentions);
@@ -322,6 +447,27 @@ bool RiskFacts::searchTextMatches(const FastRegex &re)
     const bool matched = re.matches(searchText());
     m_searchTextMatches.append({re.pattern(), matched});
     return matched;
+}
+
+const QList<PackageInstall> &RiskFacts::packageInstalls()
+{
+    if (!m_installs) {
+        // Most commands name no package tool: not read again.
+        static const FastRegex tools(QStringLiteral(
+            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[0-9.]*|python[0-9.]*|uv|uvx|pipx|poetry|"
+            "pipenv|easy_install)\\b"));
+        m_installs = std::make_unique<QList<PackageInstall>>();
+        const QStringList &forms = fieldStrings(QStringLiteral("command"));
+        if (m_input.kind == QLatin1String("shell.exec") &&
+            std::any_of(forms.begin(), forms.end(),
+                        [](const QString &s) { return tools.matches(s); })) {
+            const QJsonValue command = m_input.payload.value(QStringLiteral("command"));
+            *m_installs = PackageInstalls::inCommand(
+                command.isArray() ? allStrings(command).join(QLatin1Char(' '))
+                                  : command.toString());
+        }
+    }
+    return *m_installs;
 }
 
 const AclFacts &RiskFacts::acl()
@@ -688,6 +834,12 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return envKeys(rule, c);
     case Rule::Detector::FlagsTrue:
         return flagsTrue(rule, c);
+    case Rule::Detector::CopiedFiles:
+        return copiedFiles(rule, c);
+    case Rule::Detector::Typosquat:
+        return typosquat(rule, c);
+    case Rule::Detector::InstallSource:
+        return installSource(rule, c);
     }
     return {};
 }

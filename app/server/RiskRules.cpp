@@ -1,8 +1,13 @@
 // Reading and validating a rules file (docs/risk-rules.md), and helpers the detectors share.
 #include "RiskRules.h"
 
+#include "PackageInstalls.h"
+
 #include <algorithm>
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 #include <cmath>
 
@@ -35,6 +40,9 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("env_keys"), Rule::Detector::EnvKeys},
         {QStringLiteral("flags_true"), Rule::Detector::FlagsTrue},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
+        {QStringLiteral("copied_files"), Rule::Detector::CopiedFiles},
+        {QStringLiteral("typosquat"), Rule::Detector::Typosquat},
+        {QStringLiteral("install_source"), Rule::Detector::InstallSource},
     };
     return map;
 }
@@ -250,6 +258,45 @@ bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
     return true;
 }
 
+// typosquat's "popular": {"npm": [names], "pypi": [names]}, or the name of a JSON file holding
+// that object (looked for in the rules file's folder, then among the built-in lists).
+bool RulesReader::readPopular(const QJsonValue &v, Rule *rule, QString *error)
+{
+    QJsonObject lists = v.toObject();
+    if (v.isString()) {
+        static const QRegularExpression fileName(
+            QStringLiteral("^[A-Za-z0-9_-][A-Za-z0-9._-]*\\.json$"));
+        const QString name = v.toString();
+        if (!fileName.match(name).hasMatch()) {
+            *error = QStringLiteral("\"popular\" must name a .json file beside the rules file "
+                                    "(no folders), or hold the lists");
+            return false;
+        }
+        QFile file(m_listDir.isEmpty() ? QString() : m_listDir + QLatin1Char('/') + name);
+        if (!file.exists())
+            file.setFileName(QStringLiteral(":/risk/") + name);
+        QJsonParseError parseError;
+        const QJsonDocument doc = file.open(QIODevice::ReadOnly)
+                                      ? QJsonDocument::fromJson(file.readAll(), &parseError)
+                                      : QJsonDocument();
+        if (!doc.isObject()) {
+            *error = QStringLiteral("\"popular\": %1 is missing or not a JSON object").arg(name);
+            return false;
+        }
+        lists = doc.object();
+    }
+    for (const QString &registry : {QStringLiteral("npm"), QStringLiteral("pypi")}) {
+        for (const QString &name : strings(lists.value(registry)))
+            rule->popular[registry].append(PackageInstalls::normalised(name, registry));
+    }
+    if (rule->popular.isEmpty()) {
+        *error = QStringLiteral("a \"typosquat\" rule needs \"popular\" lists of names for "
+                                "\"npm\" or \"pypi\"");
+        return false;
+    }
+    return true;
+}
+
 // The fields only some detectors use, and each detector's requirements.
 bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *error)
 {
@@ -333,6 +380,17 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         rule->thresholds.append({qint64(pair[0].toDouble()), pair[1].toInt()});
     }
     std::sort(rule->thresholds.begin(), rule->thresholds.end());
+    if (o.contains(QStringLiteral("pattern_names"))) {
+        rule->patternNames = strings(o.value(QStringLiteral("pattern_names")));
+        if (rule->detector != Rule::Detector::Regex ||
+            rule->patternNames.size() != rule->patterns.size() ||
+            rule->patternNames.contains(QString()))
+            return bad(QStringLiteral("\"pattern_names\" must name each of the \"patterns\" of a "
+                                      "\"regex\" rule, in order"));
+    }
+    rule->trustedHosts = strings(o.value(QStringLiteral("trusted_hosts")));
+    for (QString &host : rule->trustedHosts)
+        host = host.toLower();
 
     using D = Rule::Detector;
     switch (rule->detector) {
@@ -356,9 +414,14 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         break;
     case D::SentFiles:
     case D::WrittenFiles:
+    case D::CopiedFiles:
         if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
-            return bad(QStringLiteral("a \"sent_files\" or \"written_files\" rule needs "
-                                      "\"patterns\" or \"patterns_from\""));
+            return bad(QStringLiteral("a \"sent_files\", \"written_files\" or \"copied_files\" "
+                                      "rule needs \"patterns\" or \"patterns_from\""));
+        break;
+    case D::Typosquat:
+        return readPopular(o.value(QStringLiteral("popular")), rule, error);
+    case D::InstallSource:
         break;
     case D::Secret:
         if (rule->patterns.isEmpty())
