@@ -40,7 +40,7 @@ QString percent(double share)
 
 // The share at the expected level and the false alarms, per file and for both.
 void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
-                  const QList<CorpusCase> &heldOut)
+                  const QList<CorpusCase> &heldOut, const QString &rulesName)
 {
     const CorpusFigures c = RiskCorpus::figures(engine, corpus);
     const CorpusFigures h = RiskCorpus::figures(engine, heldOut);
@@ -56,7 +56,9 @@ void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
                                          .arg(f.harmless)
                                          .arg(f.underScored));
     };
-    printTable(QStringLiteral("Interlock bench risk: scoring quality"),
+    printTable(QStringLiteral("Interlock bench risk: scoring quality (%1, %2 rules)")
+                   .arg(rulesName)
+                   .arg(engine.ruleCount()),
                {row(QStringLiteral("risk-corpus.json"), c),
                 row(QStringLiteral("risk-heldout.json"), h), row(QStringLiteral("both"), all)});
     for (const CorpusResult &miss : all.misses)
@@ -138,14 +140,21 @@ void printHostileFigures(const RiskEngine &engine)
 }
 } // namespace
 
-int runRiskBench(int rounds)
+int runRiskBench(int rounds, const QString &baselineRules)
 {
     const auto corpus = loadCorpus(QStringLiteral("risk-corpus.json"));
     const auto heldOut = loadCorpus(QStringLiteral("risk-heldout.json"));
     if (!corpus || !heldOut)
         return fail(QStringLiteral("bench risk: the corpus is missing from this build"));
+    if (!baselineRules.isEmpty()) {
+        QString error;
+        const auto baseline = RiskEngine::fromFile(baselineRules, &error);
+        if (!baseline)
+            return fail(QStringLiteral("bench risk: --baseline-rules: ") + error, Usage);
+        printFigures(*baseline, *corpus, *heldOut, baselineRules);
+    }
     const auto engine = RiskEngine::builtIn();
-    printFigures(*engine, *corpus, *heldOut);
+    printFigures(*engine, *corpus, *heldOut, QStringLiteral("built-in rules"));
     printHostileFigures(*engine);
 
     std::vector<RiskInput> inputs;

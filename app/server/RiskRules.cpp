@@ -414,10 +414,14 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         break;
     case D::SentFiles:
     case D::WrittenFiles:
+        if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
+            return bad(QStringLiteral("a \"sent_files\" or \"written_files\" rule needs "
+                                      "\"patterns\" or \"patterns_from\""));
+        break;
     case D::CopiedFiles:
         if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
-            return bad(QStringLiteral("a \"sent_files\", \"written_files\" or \"copied_files\" "
-                                      "rule needs \"patterns\" or \"patterns_from\""));
+            return bad(QStringLiteral("a \"copied_files\" rule needs \"patterns\" or "
+                                      "\"patterns_from\""));
         break;
     case D::Typosquat:
         return readPopular(o.value(QStringLiteral("popular")), rule, error);
