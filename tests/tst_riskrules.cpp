@@ -298,6 +298,23 @@ private Q_SLOTS:
         QVERIFY2(fired(a, QStringLiteral("shell.write-sensitive")), qPrintable(reasons(a)));
     }
 
+    // A hostile line of thousands of package names is not compared name by name past the
+    // 256th, and says so instead of passing as checked.
+    void aLineOfThousandsOfPackagesFailsClosed()
+    {
+        QString line = QStringLiteral("pip install");
+        for (int i = 0; i < 20000; ++i)
+            line += QStringLiteral(" tool%1x").arg(i);
+        QElapsedTimer timer;
+        timer.start();
+        const RiskAssessment a = shell(line);
+        QVERIFY2(fired(a, QStringLiteral("shell.typosquat.unchecked")), qPrintable(reasons(a)));
+        QVERIFY2(a.level >= RiskLevel::High, qPrintable(reasons(a)));
+        qInfo("20,000 package names scored in %lld ms", timer.elapsed());
+        QVERIFY(!fired(shell(QStringLiteral("pip install requests flask numpy")),
+                       QStringLiteral("shell.typosquat.unchecked")));
+    }
+
     // The rules file: pattern names must match the patterns, and a typosquat list is named
     // without a folder or given inline.
     void rulesFileChecksTheNewFields_data()

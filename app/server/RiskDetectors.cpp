@@ -304,9 +304,20 @@ int editDistance(QStringView a, QStringView b, int limit)
 // that is not itself popular: {package}, {popular}, {edits}, {tool}.
 QList<Finding> typosquat(const Rule &rule, DetectorContext &c)
 {
+    // Each name costs a walk of the list: a line of thousands of names is not compared past the
+    // 256th distinct one, and says so (fail closed) unless a typosquat was found before.
+    constexpr int kMaxCompared = 256;
+    SmallStringSet seen;
+    int compared = 0;
     for (const PackageInstall &p : c.facts.packageInstalls()) {
-        if (p.name.isEmpty())
+        if (p.name.isEmpty() || seen.contains(p.name))
             continue;
+        if (++compared > kMaxCompared)
+            return {{rule.id + QStringLiteral(".unchecked"), rule.weight,
+                     QStringLiteral("installs more than %1 packages in one command: the names "
+                                    "after the first %1 were not compared with the popular ones")
+                         .arg(kMaxCompared)}};
+        seen.insert(p.name);
         const QStringList names = rule.popular.value(p.ecosystem);
         if (names.contains(p.name))
             continue;
@@ -457,9 +468,10 @@ const QList<PackageInstall> &RiskFacts::packageInstalls()
             "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[0-9.]*|python[0-9.]*|uv|uvx|pipx|poetry|"
             "pipenv|easy_install)\\b"));
         m_installs = std::make_unique<QList<PackageInstall>>();
-        const QStringList &forms = fieldStrings(QStringLiteral("command"));
-        if (m_input.kind == QLatin1String("shell.exec") &&
-            std::any_of(forms.begin(), forms.end(),
+        const QStringList &forms = m_input.kind == QLatin1String("shell.exec")
+                                       ? fieldStrings(QStringLiteral("command"))
+                                       : QStringList();
+        if (std::any_of(forms.begin(), forms.end(),
                         [](const QString &s) { return tools.matches(s); })) {
             const QJsonValue command = m_input.payload.value(QStringLiteral("command"));
             *m_installs = PackageInstalls::inCommand(
