@@ -83,7 +83,7 @@ private Q_SLOTS:
         row("npx create-react-ap my-app", typo, "create-react-app");
         row("uv add djnago", typo, "django");
         row("sudo pip install numpi", typo, "numpy");
-        row("npm install @types/nodee", typo, "@types/node");
+        row("npm install @typse/node", typo, "@types/node");
         row("pip install python_dateutils", typo, "python-dateutil");
     }
     void secretsCopiedOrSentAreHigh()
@@ -261,6 +261,13 @@ private Q_SLOTS:
         row("python3 -m venv .venv", typo);
         row("npm install --save-dev jest ts-jest", typo);
         row("pip install my-internal-tool", typo);
+        // near neighbours that are packages in their own right, and names a scope's owner
+        // alone publishes
+        row("pip install grequests djongo simpy torchx", typo);
+        row("npm install react-dnd @types/nock @types/nodee", typo);
+        row("npm install exec", typo);
+        row("pip install torch --index-url https://download.pytorch.org/whl/cu121",
+            "shell.install-source");
     }
     void harmlessNeighboursStayQuiet()
     {
@@ -357,6 +364,35 @@ private Q_SLOTS:
             QVERIFY2(engine, qPrintable(why));
         else
             QVERIFY2(!engine && why.contains(error), qPrintable(why));
+    }
+
+    // A rules file elsewhere (interlockd --rules FILE) reads a list beside it, else the built-in
+    // one: a copy of the shipped rules works without copying the list.
+    void aListBesideTheRulesFileComesFirst()
+    {
+        QTemporaryDir dir;
+        QFile shipped(QStringLiteral(":/risk/rules.json"));
+        QVERIFY(shipped.open(QIODevice::ReadOnly));
+        QFile copy(dir.filePath(QStringLiteral("rules.json")));
+        QVERIFY(copy.open(QIODevice::WriteOnly));
+        copy.write(shipped.readAll());
+        copy.close();
+        RiskInput in;
+        in.kind = QStringLiteral("shell.exec");
+        in.payload = {{QStringLiteral("command"), QStringLiteral("npm install expresss")}};
+        QString error;
+        auto engine = RiskEngine::fromFile(copy.fileName(), &error);
+        QVERIFY2(engine, qPrintable(error));
+        QVERIFY(fired(engine->assess(in), QStringLiteral("shell.typosquat")));
+
+        QFile list(dir.filePath(QStringLiteral("popular-packages.json")));
+        QVERIFY(list.open(QIODevice::WriteOnly));
+        list.write("{\"npm\": [\"expresss\"]}");
+        list.close();
+        engine = RiskEngine::fromFile(copy.fileName(), &error);
+        QVERIFY2(engine, qPrintable(error));
+        QVERIFY2(!fired(engine->assess(in), QStringLiteral("shell.typosquat")),
+                 "the list beside the file names it popular");
     }
 
     // An inline list works like the shipped one: one letter off a name of five or more.

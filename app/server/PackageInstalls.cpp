@@ -135,19 +135,36 @@ QString hostOf(const QString &source)
 
 bool isLocal(const QString &spec, const QString &ecosystem)
 {
-    static const QRegularExpression archive(
-        QStringLiteral("\\.(whl|tar\\.gz|tgz|zip|tar\\.bz2|egg)$"),
-        QRegularExpression::CaseInsensitiveOption);
-    return spec.startsWith(u'.') || spec.startsWith(u'/') || spec.startsWith(u'~') ||
-           spec.startsWith(u'$') || spec.startsWith(QLatin1String("file:")) ||
-           (ecosystem == QLatin1String("pypi") && spec.contains(u'/')) ||
-           archive.match(spec).hasMatch();
+    if (spec.startsWith(u'.') || spec.startsWith(u'/') || spec.startsWith(u'~') ||
+        spec.startsWith(u'$') || spec.startsWith(QLatin1String("file:")) ||
+        (ecosystem == QLatin1String("pypi") && spec.contains(u'/')))
+        return true;
+    for (const char *archive : {".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".egg"}) {
+        if (spec.endsWith(QLatin1String(archive), Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
+}
+
+bool isNameLetter(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+           c == u'_' || c == u'.' || c == u'-';
+}
+
+// npm's user/repo (or user/repo#ref): a GitHub repository.
+bool isGitHubShorthand(const QString &spec)
+{
+    const QStringView s =
+        QStringView(spec).left(spec.indexOf(u'#') < 0 ? spec.size() : spec.indexOf(u'#'));
+    const qsizetype slash = s.indexOf(u'/');
+    if (slash <= 0 || slash + 1 >= s.size() || s.indexOf(u'/', slash + 1) >= 0)
+        return false;
+    return std::all_of(s.begin(), s.end(), [](QChar c) { return c == u'/' || isNameLetter(c); });
 }
 
 bool isSource(const QString &spec, const QString &ecosystem)
 {
-    static const QRegularExpression gitHubShorthand(
-        QStringLiteral("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?$"));
     if (spec.contains(QLatin1String("://")) || spec.startsWith(QLatin1String("git+")) ||
         spec.startsWith(QLatin1String("git@")))
         return true;
@@ -157,28 +174,39 @@ bool isSource(const QString &spec, const QString &ecosystem)
         if (spec.startsWith(QLatin1String(p)))
             return true;
     }
-    return gitHubShorthand.match(spec).hasMatch();
+    return isGitHubShorthand(spec);
 }
 
 // The registry name of a spec: npm's name@range, PyPI's name[extra]==version; checked to be a
-// name and not something else (an option value read as an operand).
+// name and not something else (an option value read as an operand). No regular expressions:
+// a line may hold tens of thousands of specs.
 QString registryName(const QString &spec, const QString &ecosystem)
 {
-    QString name = spec;
+    qsizetype end = spec.size();
     if (ecosystem == QLatin1String("npm")) {
-        const qsizetype at = name.indexOf(u'@', 1);
+        const qsizetype at = spec.indexOf(u'@', 1);
         if (at > 0)
-            name = name.left(at);
+            end = at;
     } else {
-        static const QRegularExpression end(QStringLiteral("[\\[=<>!~;@ (,]"));
-        const qsizetype cut = name.indexOf(end);
-        if (cut >= 0)
-            name = name.left(cut);
+        for (qsizetype i = 0; i < spec.size(); ++i) {
+            if (QStringView(u"[=<>!~;@ (,").contains(spec[i])) {
+                end = i;
+                break;
+            }
+        }
     }
-    name = PackageInstalls::normalised(name, ecosystem);
-    static const QRegularExpression valid(
-        QStringLiteral("^(@[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*$"));
-    return valid.match(name).hasMatch() ? name : QString();
+    const QString name = PackageInstalls::normalised(spec.left(end), ecosystem);
+    // (@scope/)?name, of letters, digits and . _ -, starting with a letter or digit
+    qsizetype from = 0;
+    if (name.startsWith(u'@')) {
+        from = name.indexOf(u'/') + 1;
+        if (from < 2 || !std::all_of(name.begin() + 1, name.begin() + from - 1, isNameLetter))
+            return {};
+    }
+    if (from >= name.size() || name[from] == u'.' || name[from] == u'_' || name[from] == u'-' ||
+        !std::all_of(name.begin() + from, name.end(), isNameLetter))
+        return {};
+    return name;
 }
 
 // The packages of one command's words from `from`, read with `g`.
@@ -337,11 +365,18 @@ void readCommand(const ShellCommand &c, QList<PackageInstall> *out)
 QString PackageInstalls::normalised(const QString &name, const QString &ecosystem)
 {
     QString n = name.toLower();
-    if (ecosystem == QLatin1String("pypi")) {
-        static const QRegularExpression runs(QStringLiteral("[-_.]+"));
-        n.replace(runs, QStringLiteral("-"));
+    if (ecosystem != QLatin1String("pypi"))
+        return n;
+    QString out; // PEP 503: runs of -, _ and . are one -
+    out.reserve(n.size());
+    for (const QChar c : std::as_const(n)) {
+        const bool separator = c == u'-' || c == u'_' || c == u'.';
+        if (!separator)
+            out += c;
+        else if (!out.endsWith(u'-'))
+            out += u'-';
     }
-    return n;
+    return out;
 }
 
 QList<PackageInstall> PackageInstalls::inCommand(const QString &commandLine)

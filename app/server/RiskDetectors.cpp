@@ -323,9 +323,15 @@ QList<Finding> typosquat(const Rule &rule, DetectorContext &c)
             continue;
         QString nearest;
         int edits = 3;
+        // Inside one npm scope only its owner publishes: @types/nodee is no squat of
+        // @types/node, @typse/node is.
+        const QStringView scope = p.name.startsWith(u'@')
+                                      ? QStringView(p.name).left(p.name.indexOf(u'/') + 1)
+                                      : QStringView();
         for (const QString &popular : names) {
             const int limit = popular.size() >= 8 ? 2 : popular.size() >= 5 ? 1 : 0;
-            if (limit == 0 || qAbs(popular.size() - p.name.size()) > limit)
+            if (limit == 0 || p.name.size() < 5 || qAbs(popular.size() - p.name.size()) > limit ||
+                (!scope.isEmpty() && popular.startsWith(scope)))
                 continue;
             const int d = editDistance(p.name, popular, limit);
             if (d <= limit && d < edits) {
