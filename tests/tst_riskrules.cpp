@@ -85,6 +85,8 @@ private Q_SLOTS:
         row("sudo pip install numpi", typo, "numpy");
         row("npm install @typse/node", typo, "@types/node");
         row("pip install python_dateutils", typo, "python-dateutil");
+        row("pip install reqeustss", typo, "two letters away from the popular package requests");
+        row("npm install typescirpt", typo, "one letter away from the popular package typescript");
     }
     void secretsCopiedOrSentAreHigh()
     {
@@ -261,6 +263,7 @@ private Q_SLOTS:
         row("python3 -m venv .venv", typo);
         row("npm install --save-dev jest ts-jest", typo);
         row("pip install my-internal-tool", typo);
+        row("pip install reqxyzts", typo); // three edits from requests
         // near neighbours that are packages in their own right, and names a scope's owner
         // alone publishes
         row("pip install grequests djongo simpy torchx", typo);

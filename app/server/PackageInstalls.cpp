@@ -381,8 +381,13 @@ QString PackageInstalls::normalised(const QString &name, const QString &ecosyste
 
 QList<PackageInstall> PackageInstalls::inCommand(const QString &commandLine)
 {
+    return inCommand(ShellCommands::read(commandLine));
+}
+
+QList<PackageInstall> PackageInstalls::inCommand(const QList<ShellCommand> &commands)
+{
     QList<PackageInstall> out;
-    for (const ShellCommand &c : ShellCommands::read(commandLine)) {
+    for (const ShellCommand &c : commands) {
         if (c.hasProgram())
             readCommand(c, &out);
     }

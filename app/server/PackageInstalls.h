@@ -5,6 +5,8 @@
 
 namespace interlock {
 
+struct ShellCommand;
+
 // One package a shell command installs (or downloads and runs: npx, uvx, pipx run).
 struct PackageInstall {
     QString tool;       // "npm install", "pip install", "npx"…
@@ -30,6 +32,7 @@ class PackageInstalls
 {
 public:
     static QList<PackageInstall> inCommand(const QString &commandLine);
+    static QList<PackageInstall> inCommand(const QList<ShellCommand> &commands); // as read
     // The name as its registry compares names (npm: lower case; PyPI: PEP 503).
     static QString normalised(const QString &name, const QString &ecosystem);
 };

@@ -10,6 +10,7 @@
 #include "SentFiles.h"
 #include "SmallStringSet.h"
 #include "WrittenFiles.h"
+#include "core/ShellCommands.h"
 
 #include <QJsonDocument>
 #include <QSet>
@@ -175,12 +176,6 @@ QList<Finding> matchingFile(const Rule &rule, DetectorContext &c, const QList<Se
     return {};
 }
 
-QString commandLine(const DetectorContext &c)
-{
-    const QJsonValue command = c.input.payload.value(QStringLiteral("command"));
-    return command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString();
-}
-
 QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
 {
     // Most commands write nothing: no >, and none of the programs, in any form.
@@ -191,7 +186,7 @@ QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
     if (std::none_of(forms.begin(), forms.end(),
                      [](const QString &s) { return writers.matches(s); }))
         return {};
-    return matchingFile(rule, c, WrittenFiles::inCommand(commandLine(c)));
+    return matchingFile(rule, c, WrittenFiles::inCommand(c.facts.shellCommands()));
 }
 
 // Names set in an environment object of the payload (shell.exec `env`) that change what a
@@ -237,7 +232,7 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
     const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
     if (std::none_of(forms.begin(), forms.end(), [](const QString &s) { return tools.matches(s); }))
         return {};
-    return matchingFile(rule, c, SentFiles::inCommand(commandLine(c)));
+    return matchingFile(rule, c, SentFiles::inCommand(c.facts.shellCommands()));
 }
 
 bool matchesRule(const Rule &rule, const QString &path)
@@ -259,7 +254,7 @@ QList<Finding> copiedFiles(const Rule &rule, DetectorContext &c)
     if (std::none_of(forms.begin(), forms.end(),
                      [](const QString &s) { return copiers.matches(s); }))
         return {};
-    for (const WrittenFiles::Copy &copy : WrittenFiles::copies(commandLine(c))) {
+    for (const WrittenFiles::Copy &copy : WrittenFiles::copies(c.facts.shellCommands())) {
         if (matchesRule(rule, copy.path) && !matchesRule(rule, copy.to))
             return {{rule.id, rule.weight,
                      fillMessage(rule.message,
@@ -272,30 +267,40 @@ QList<Finding> copiedFiles(const Rule &rule, DetectorContext &c)
 }
 
 // Edits between two names (optimal string alignment: a swap of neighbours is one), or
-// `limit` + 1 once it is known to be more.
+// `limit` + 1 once it is known to be more. Only the band of cells within `limit` of the diagonal
+// is computed, on the stack: a name is compared with hundreds of popular ones.
 int editDistance(QStringView a, QStringView b, int limit)
 {
-    if (qAbs(a.size() - b.size()) > limit)
-        return limit + 1;
-    const qsizetype n = b.size();
-    QVarLengthArray<int, 64> before(n + 1), previous(n + 1), current(n + 1);
-    for (qsizetype j = 0; j <= n; ++j)
-        previous[j] = int(j);
-    for (qsizetype i = 1; i <= a.size(); ++i) {
-        current[0] = int(i);
-        int rowBest = current[0];
-        for (qsizetype j = 1; j <= n; ++j) {
+    constexpr qsizetype kLongest = 127;
+    const qsizetype m = a.size(), n = b.size();
+    const int over = limit + 1;
+    if (qAbs(m - n) > limit || n > kLongest)
+        return over;
+    int rows[3][kLongest + 2];
+    int *before = rows[2], *previous = rows[0], *current = rows[1];
+    for (qsizetype j = 0; j <= n + 1 && j <= kLongest + 1; ++j)
+        previous[j] = j <= limit ? int(j) : over;
+    for (qsizetype i = 1; i <= m; ++i) {
+        const qsizetype lo = qMax(qsizetype(1), i - limit), hi = qMin(n, i + limit);
+        current[0] = i <= limit ? int(i) : over;
+        current[lo - 1] = lo == 1 ? current[0] : over;
+        int rowBest = current[lo - 1];
+        for (qsizetype j = lo; j <= hi; ++j) {
             const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
             int d = qMin(qMin(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
             if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 d = qMin(d, before[j - 2] + 1);
-            current[j] = d;
-            rowBest = qMin(rowBest, d);
+            current[j] = qMin(d, over);
+            rowBest = qMin(rowBest, current[j]);
         }
+        if (hi + 1 <= kLongest + 1)
+            current[hi + 1] = over;
         if (rowBest > limit)
-            return limit + 1;
-        std::swap(before, previous);
-        std::swap(previous, current);
+            return over;
+        int *oldBefore = before;
+        before = previous;
+        previous = current;
+        current = oldBefore;
     }
     return previous[n];
 }
@@ -318,25 +323,29 @@ QList<Finding> typosquat(const Rule &rule, DetectorContext &c)
                                     "after the first %1 were not compared with the popular ones")
                          .arg(kMaxCompared)}};
         seen.insert(p.name);
-        const QStringList names = rule.popular.value(p.ecosystem);
-        if (names.contains(p.name))
+        const auto list = rule.popular->constFind(p.ecosystem);
+        if (list == rule.popular->constEnd() || list->names.contains(p.name) || p.name.size() < 5)
             continue;
-        QString nearest;
-        int edits = 3;
         // Inside one npm scope only its owner publishes: @types/nodee is no squat of
         // @types/node, @typse/node is.
         const QStringView scope = p.name.startsWith(u'@')
                                       ? QStringView(p.name).left(p.name.indexOf(u'/') + 1)
                                       : QStringView();
-        for (const QString &popular : names) {
-            const int limit = popular.size() >= 8 ? 2 : popular.size() >= 5 ? 1 : 0;
-            if (limit == 0 || p.name.size() < 5 || qAbs(popular.size() - p.name.size()) > limit ||
-                (!scope.isEmpty() && popular.startsWith(scope)))
-                continue;
-            const int d = editDistance(p.name, popular, limit);
-            if (d <= limit && d < edits) {
-                edits = d;
-                nearest = popular;
+        QString nearest;
+        int edits = 3;
+        const qsizetype longest = list->byLength.size() - 1;
+        for (qsizetype length = qMax(qsizetype(5), p.name.size() - 2);
+             length <= qMin(longest, p.name.size() + 2); ++length) {
+            for (const QString &popular : list->byLength[length]) {
+                const int limit = popular.size() >= 8 ? 2 : 1;
+                if (qAbs(popular.size() - p.name.size()) > limit ||
+                    (!scope.isEmpty() && popular.startsWith(scope)))
+                    continue;
+                const int d = editDistance(p.name, popular, limit);
+                if (d <= limit && d < edits) {
+                    edits = d;
+                    nearest = popular;
+                }
             }
         }
         if (nearest.isEmpty())
@@ -471,21 +480,27 @@ const QList<PackageInstall> &RiskFacts::packageInstalls()
     if (!m_installs) {
         // Most commands name no package tool: not read again.
         static const FastRegex tools(QStringLiteral(
-            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[0-9.]*|python[0-9.]*|uv|uvx|pipx|poetry|"
-            "pipenv|easy_install)\\b"));
+            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[0-9.]*|uv|uvx|pipx|poetry|pipenv|"
+            "easy_install)\\b"));
         m_installs = std::make_unique<QList<PackageInstall>>();
         const QStringList &forms = m_input.kind == QLatin1String("shell.exec")
                                        ? fieldStrings(QStringLiteral("command"))
                                        : QStringList();
         if (std::any_of(forms.begin(), forms.end(),
-                        [](const QString &s) { return tools.matches(s); })) {
-            const QJsonValue command = m_input.payload.value(QStringLiteral("command"));
-            *m_installs = PackageInstalls::inCommand(
-                command.isArray() ? allStrings(command).join(QLatin1Char(' '))
-                                  : command.toString());
-        }
+                        [](const QString &s) { return tools.matches(s); }))
+            *m_installs = PackageInstalls::inCommand(shellCommands());
     }
     return *m_installs;
+}
+
+const QList<ShellCommand> &RiskFacts::shellCommands()
+{
+    if (!m_shellCommands) {
+        const QJsonValue command = m_input.payload.value(QStringLiteral("command"));
+        m_shellCommands = std::make_unique<QList<ShellCommand>>(ShellCommands::read(
+            command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString()));
+    }
+    return *m_shellCommands;
 }
 
 const AclFacts &RiskFacts::acl()

@@ -285,11 +285,22 @@ bool RulesReader::readPopular(const QJsonValue &v, Rule *rule, QString *error)
         }
         lists = doc.object();
     }
+    auto popular = std::make_shared<QHash<QString, Rule::PopularNames>>();
     for (const QString &registry : {QStringLiteral("npm"), QStringLiteral("pypi")}) {
-        for (const QString &name : strings(lists.value(registry)))
-            rule->popular[registry].append(PackageInstalls::normalised(name, registry));
+        const QStringList names = strings(lists.value(registry));
+        if (names.isEmpty())
+            continue;
+        Rule::PopularNames &list = (*popular)[registry];
+        for (const QString &name : names) {
+            const QString n = PackageInstalls::normalised(name, registry);
+            list.names.insert(n);
+            if (list.byLength.size() <= n.size())
+                list.byLength.resize(n.size() + 1);
+            list.byLength[n.size()].append(n);
+        }
     }
-    if (rule->popular.isEmpty()) {
+    rule->popular = popular;
+    if (popular->isEmpty()) {
         *error = QStringLiteral("a \"typosquat\" rule needs \"popular\" lists of names for "
                                 "\"npm\" or \"pypi\"");
         return false;

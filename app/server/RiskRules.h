@@ -5,6 +5,7 @@
 #include "core/HiddenText.h"
 
 #include <QHash>
+#include <QSet>
 #include <QVarLengthArray>
 
 namespace interlock {
@@ -87,8 +88,13 @@ struct RiskEngine::Rule {
     QString searchMessage;
     QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
     QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
-    QHash<QString, QStringList> popular; // typosquat: registry ("npm", "pypi") -> names
-    QStringList trustedHosts;            // install_source: registries that are no "source"
+    // typosquat: registry ("npm", "pypi") -> its popular names, also by length
+    struct PopularNames {
+        QSet<QString> names;
+        QList<QStringList> byLength; // [length]: the names of that length
+    };
+    std::shared_ptr<const QHash<QString, PopularNames>> popular;
+    QStringList trustedHosts; // install_source: registries that are no "source"
 
     bool appliesTo(const QString &kind) const;
     bool preconditionHolds(const QJsonObject &payload) const;
@@ -103,6 +109,7 @@ struct Finding {
 struct HiddenScan;
 struct MailDeletion;
 struct PackageInstall;
+struct ShellCommand;
 struct PersonalData;
 
 // acl.change grants, read once per assessment (AclRisk.cpp).
@@ -168,6 +175,8 @@ public:
     };
     const QList<HostField> &hostFields();
     const AclFacts &acl();
+    // The command line of a shell.exec (an array's words joined) as ShellCommands reads it, once.
+    const QList<ShellCommand> &shellCommands();
     // The packages a shell command installs (PackageInstalls), read once.
     const QList<PackageInstall> &packageInstalls();
     // Whether `re` matches searchText(), remembered by pattern: rules sharing patterns search
@@ -182,6 +191,7 @@ private:
     std::optional<QList<HostField>> m_hostFields;
     std::optional<AclFacts> m_acl;
     std::unique_ptr<QList<PackageInstall>> m_installs;
+    std::unique_ptr<QList<ShellCommand>> m_shellCommands;
     QVarLengthArray<std::pair<QString, bool>, 8> m_searchTextMatches;
     QList<std::pair<qsizetype, qsizetype>> m_topRange; // leaves of each top key: [begin, end)
     std::optional<QStringList> m_outside;

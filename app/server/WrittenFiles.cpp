@@ -70,8 +70,13 @@ bool inPlace(const ShellCommand &c)
 
 QList<SentFile> WrittenFiles::inCommand(const QString &commandLine)
 {
+    return inCommand(ShellCommands::read(commandLine));
+}
+
+QList<SentFile> WrittenFiles::inCommand(const QList<ShellCommand> &commands)
+{
     QList<SentFile> out;
-    for (const ShellCommand &c : ShellCommands::read(commandLine)) {
+    for (const ShellCommand &c : commands) {
         for (const QString &r : c.redirections) {
             if (const QString target = redirectionTarget(r); !target.isEmpty())
                 out.append(
@@ -206,6 +211,11 @@ bool isRemotePath(const QString &p)
 
 QList<WrittenFiles::Copy> WrittenFiles::copies(const QString &commandLine)
 {
+    return copies(ShellCommands::read(commandLine));
+}
+
+QList<WrittenFiles::Copy> WrittenFiles::copies(const QList<ShellCommand> &commands)
+{
     QList<Copy> out;
     QStringList piped; // the files whose content flows into this command through a pipe
     QString pipedTool;
@@ -215,7 +225,7 @@ QList<WrittenFiles::Copy> WrittenFiles::copies(const QString &commandLine)
                 out.append({f, to, tool});
         }
     };
-    for (const ShellCommand &c : ShellCommands::read(commandLine)) {
+    for (const ShellCommand &c : commands) {
         if (c.before != QLatin1String("|") && c.before != QLatin1String("|&")) {
             piped.clear();
             pipedTool.clear();

@@ -20,6 +20,7 @@ class WrittenFiles
 {
 public:
     static QList<SentFile> inCommand(const QString &commandLine);
+    static QList<SentFile> inCommand(const QList<ShellCommand> &commands); // as read
 
     // A file a command copies to another local file (detector `copied_files`).
     struct Copy {
@@ -34,6 +35,7 @@ public:
     // and what the commands piped into them read) when the output of their pipeline goes to a
     // file (>, >>, tee FILE) or into an archive. Copies to another machine are SentFiles'.
     static QList<Copy> copies(const QString &commandLine);
+    static QList<Copy> copies(const QList<ShellCommand> &commands); // as read
 };
 
 } // namespace interlock
