@@ -78,6 +78,7 @@ private Q_SLOTS:
         row("pip install python-dateutils", typo, "python-dateutil");
         row("pip3 install --user reqeusts==2.31.0", typo, "requests");
         row("python3 -m pip install -U beautifulsoup", typo, "beautifulsoup4");
+        row("python -mpip install reqeusts", typo, "requests");
         row("npm i -D lodahs", typo, "lodash");
         row("yarn add reactt-dom", typo, "react-dom");
         row("npx create-react-ap my-app", typo, "create-react-app");

@@ -480,7 +480,7 @@ const QList<PackageInstall> &RiskFacts::packageInstalls()
     if (!m_installs) {
         // Most commands name no package tool: not read again.
         static const FastRegex tools(QStringLiteral(
-            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|pip[0-9.]*|uv|uvx|pipx|poetry|pipenv|"
+            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|m?pip[0-9.]*|uv|uvx|pipx|poetry|pipenv|"
             "easy_install)\\b"));
         m_installs = std::make_unique<QList<PackageInstall>>();
         const QStringList &forms = m_input.kind == QLatin1String("shell.exec")
