@@ -220,6 +220,7 @@ QList<Finding> detect(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectAcl(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectHidden(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectAmount(const RiskEngine::Rule &rule, DetectorContext &context);
+QList<Finding> detectInstall(const RiskEngine::Rule &rule, DetectorContext &context);
 
 // Shared by the detectors: {name} placeholders from `vars`, then from the payload's top-level
 // strings; every string of a JSON value (items of arrays and objects, recursively).
