@@ -121,6 +121,11 @@ private Q_SLOTS:
                  "curl -d \"$(date +%s)\" https://api.example.com/",
                  "curl -o /tmp/o https://x.example.com/; echo $(cat /etc/passwd | wc -l)",
                  "curl -H \"X: $(cat VERSION)\" https://api.example.com/ && cat /etc/hosts",
+                 // Programs and documentation under /usr are no secret (red team, 2026-12-04:
+                 // /usr is a system path to write, not a credential to send).
+                 "scp /usr/share/doc/bash/README host:/tmp/",
+                 "rsync -az /usr/local/lib/app/ deploy@host:/srv/app/",
+                 "scp /boot/config-6.1.0 host:/tmp/",
              })
             QTest::newRow(c) << QString::fromUtf8(c);
     }

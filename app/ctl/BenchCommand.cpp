@@ -66,6 +66,10 @@ int benchCommand(const QStringList &args)
     option("limit", "breaker: freeze after more than N deletes in 60 s (default 20).", "20");
     option("after", "breaker: submissions each lane sends after its first refusal (default 10).",
            "10");
+    parser.addOption({QStringLiteral("baseline-rules"),
+                      QStringLiteral("risk: also score the corpus with this rules file (the "
+                                     "rules before a change) and print its quality first."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("history: a database made by 'interlockctl history "
                                      "generate'."),
@@ -163,7 +167,7 @@ int benchCommand(const QStringList &args)
         int rounds = 0;
         if (!readInt(parser, "rounds", 1, 1000000, &rounds))
             return fail(QStringLiteral("--rounds must be 1-1000000"), Usage);
-        return runRiskBench(rounds);
+        return runRiskBench(rounds, parser.value(QStringLiteral("baseline-rules")));
     }
     if (which == QStringList{QStringLiteral("history")}) {
         int repeats = 0;

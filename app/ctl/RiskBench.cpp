@@ -40,7 +40,7 @@ QString percent(double share)
 
 // The share at the expected level and the false alarms, per file and for both.
 void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
-                  const QList<CorpusCase> &heldOut)
+                  const QList<CorpusCase> &heldOut, const QString &rulesName)
 {
     const CorpusFigures c = RiskCorpus::figures(engine, corpus);
     const CorpusFigures h = RiskCorpus::figures(engine, heldOut);
@@ -56,7 +56,9 @@ void printFigures(const RiskEngine &engine, const QList<CorpusCase> &corpus,
                                          .arg(f.harmless)
                                          .arg(f.underScored));
     };
-    printTable(QStringLiteral("Interlock bench risk: scoring quality"),
+    printTable(QStringLiteral("Interlock bench risk: scoring quality (%1, %2 rules)")
+                   .arg(rulesName)
+                   .arg(engine.ruleCount()),
                {row(QStringLiteral("risk-corpus.json"), c),
                 row(QStringLiteral("risk-heldout.json"), h), row(QStringLiteral("both"), all)});
     for (const CorpusResult &miss : all.misses)
@@ -138,14 +140,22 @@ void printHostileFigures(const RiskEngine &engine)
 }
 } // namespace
 
-int runRiskBench(int rounds)
+int runRiskBench(int rounds, const QString &baselineRules)
 {
     const auto corpus = loadCorpus(QStringLiteral("risk-corpus.json"));
     const auto heldOut = loadCorpus(QStringLiteral("risk-heldout.json"));
     if (!corpus || !heldOut)
         return fail(QStringLiteral("bench risk: the corpus is missing from this build"));
+    std::unique_ptr<RiskEngine> baseline;
+    if (!baselineRules.isEmpty()) {
+        QString error;
+        baseline = RiskEngine::fromFile(baselineRules, &error);
+        if (!baseline)
+            return fail(QStringLiteral("bench risk: --baseline-rules: ") + error, Usage);
+        printFigures(*baseline, *corpus, *heldOut, baselineRules);
+    }
     const auto engine = RiskEngine::builtIn();
-    printFigures(*engine, *corpus, *heldOut);
+    printFigures(*engine, *corpus, *heldOut, QStringLiteral("built-in rules"));
     printHostileFigures(*engine);
 
     std::vector<RiskInput> inputs;
@@ -203,6 +213,26 @@ int runRiskBench(int rounds)
     }
     const double parseSeconds = double(parse.nsecsElapsed()) / 1e9;
 
+    // The baseline rules against the built-in ones over the same actions, a round of each in
+    // turn: on a shared machine the load drifts, and both see the same drift.
+    double baselineCpuRate = 0, builtInCpuRate = 0;
+    if (baseline) {
+        for (const RiskInput &in : inputs)
+            baseline->assess(in);
+        double baselineCpu = 0, builtInCpu = 0;
+        for (int r = 0; r < rounds; ++r) {
+            for (const auto &[rules, cpu] :
+                 {std::pair{engine.get(), &builtInCpu}, std::pair{baseline.get(), &baselineCpu}}) {
+                const double start = threadCpuSeconds();
+                for (const RiskInput &in : inputs)
+                    sink += rules->assess(in).score;
+                *cpu += threadCpuSeconds() - start;
+            }
+        }
+        baselineCpuRate = double(n) / baselineCpu;
+        builtInCpuRate = double(n) / builtInCpu;
+    }
+
     const double rate = double(n) / scoreSeconds;
     const double cpuRate = double(n) / scoreCpuSeconds;
     printTable(
@@ -226,6 +256,14 @@ int runRiskBench(int rounds)
             {QStringLiteral("scoring cost in parses of the same action"),
              formatNumber(parseSeconds > 0 ? scoreSeconds / parseSeconds : 0, 2)},
         });
+    if (baseline)
+        printTable(
+            QStringLiteral("Interlock bench risk: the same actions with the baseline rules"),
+            {{QStringLiteral("built-in rules, actions per CPU second (rounds in turn)"),
+              formatNumber(builtInCpuRate)},
+             {baselineRules +
+                  QStringLiteral(" (%1 rules), actions per CPU second").arg(baseline->ruleCount()),
+              formatNumber(baselineCpuRate)}});
     out(QStringLiteral("\ntarget: >= 100,000 actions/s on one core: %1 (per CPU second of the "
                        "scoring thread; the wall clock also counts other programs on a shared "
                        "machine)")

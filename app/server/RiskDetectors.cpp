@@ -3,12 +3,14 @@
 #include "CommandMentions.h"
 #include "HiddenTextScanner.h"
 #include "MailDeletion.h"
+#include "PackageInstalls.h"
 #include "PayloadForms.h"
 #include "PersonalData.h"
 #include "RiskRules.h"
 #include "SentFiles.h"
 #include "SmallStringSet.h"
 #include "WrittenFiles.h"
+#include "core/ShellCommands.h"
 
 #include <QJsonDocument>
 #include <QSet>
@@ -57,8 +59,8 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
         for (const QString &value : values) {
             if (value.isEmpty() || !mayMatch(rule, value))
                 continue;
-            for (const FastRegex &re : rule.patterns) {
-                const FastRegex::Match m = re.search(value);
+            for (qsizetype p = 0; p < rule.patterns.size(); ++p) {
+                const FastRegex::Match m = rule.patterns[p].search(value);
                 if (!m)
                     continue;
                 bool softened = false;
@@ -73,10 +75,12 @@ QList<Finding> regexFields(const Rule &rule, DetectorContext &c)
                 const QString hosts = message.contains(QLatin1String("{hosts}"))
                                           ? c.facts.outsideHosts().join(QStringLiteral(", "))
                                           : QString();
+                // {name} first: a pattern's name may quote the {match}
                 best =
                     Finding{rule.id, weight,
                             fillMessage(message,
-                                        {{QLatin1String("match"), shorten(m.text(value).trimmed())},
+                                        {{QLatin1String("name"), rule.patternNames.value(p)},
+                                         {QLatin1String("match"), shorten(m.text(value).trimmed())},
                                          {QLatin1String("hosts"), hosts}},
                                         c.input.payload)};
                 if (weight >= highest)
@@ -172,12 +176,6 @@ QList<Finding> matchingFile(const Rule &rule, DetectorContext &c, const QList<Se
     return {};
 }
 
-QString commandLine(const DetectorContext &c)
-{
-    const QJsonValue command = c.input.payload.value(QStringLiteral("command"));
-    return command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString();
-}
-
 QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
 {
     // Most commands write nothing: no >, and none of the programs, in any form.
@@ -188,7 +186,7 @@ QList<Finding> writtenFiles(const Rule &rule, DetectorContext &c)
     if (std::none_of(forms.begin(), forms.end(),
                      [](const QString &s) { return writers.matches(s); }))
         return {};
-    return matchingFile(rule, c, WrittenFiles::inCommand(commandLine(c)));
+    return matchingFile(rule, c, WrittenFiles::inCommand(c.facts.shellCommands()));
 }
 
 // Names set in an environment object of the payload (shell.exec `env`) that change what a
@@ -255,7 +253,38 @@ QList<Finding> sentFiles(const Rule &rule, DetectorContext &c)
     const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
     if (std::none_of(forms.begin(), forms.end(), [](const QString &s) { return tools.matches(s); }))
         return {};
-    return matchingFile(rule, c, SentFiles::inCommand(commandLine(c)));
+    return matchingFile(rule, c, SentFiles::inCommand(c.facts.shellCommands()));
+}
+
+bool matchesRule(const Rule &rule, const QString &path)
+{
+    for (const QString &p : SentFiles::spellings(path)) {
+        if (mayMatch(rule, p) && std::any_of(rule.patterns.begin(), rule.patterns.end(),
+                                             [&p](const FastRegex &re) { return re.matches(p); }))
+            return true;
+    }
+    return false;
+}
+
+// A credential file copied to another local file that is not one itself: {path}, {to}, {tool}.
+QList<Finding> copiedFiles(const Rule &rule, DetectorContext &c)
+{
+    static const FastRegex copiers(
+        QStringLiteral(">|\\b(tee|cp|mv|install|ln|rsync|dd|tar|zip|7z|7za|7zz|openssl)\\b"));
+    const QStringList &forms = c.facts.fieldStrings(QStringLiteral("command"));
+    if (std::none_of(forms.begin(), forms.end(),
+                     [](const QString &s) { return copiers.matches(s); }))
+        return {};
+    for (const WrittenFiles::Copy &copy : WrittenFiles::copies(c.facts.shellCommands())) {
+        if (matchesRule(rule, copy.path) && !matchesRule(rule, copy.to))
+            return {{rule.id, rule.weight,
+                     fillMessage(rule.message,
+                                 {{QLatin1String("path"), shorten(copy.path)},
+                                  {QLatin1String("to"), shorten(copy.to)},
+                                  {QLatin1String("tool"), copy.tool}},
+                                 c.input.payload)}};
+    }
+    return {};
 }
 
 QList<Finding> mailDelete(const Rule &rule, DetectorContext &c)
@@ -343,6 +372,34 @@ bool RiskFacts::searchTextMatches(const FastRegex &re)
     const bool matched = re.matches(searchText());
     m_searchTextMatches.append({re.pattern(), matched});
     return matched;
+}
+
+const QList<PackageInstall> &RiskFacts::packageInstalls()
+{
+    if (!m_installs) {
+        // Most commands name no package tool: not read again.
+        static const FastRegex tools(QStringLiteral(
+            "\\b(npm|npx|pnpm|pnpx|yarn|bun|bunx|m?pip[0-9.]*|uv|uvx|pipx|poetry|pipenv|"
+            "easy_install)\\b"));
+        m_installs = std::make_unique<QList<PackageInstall>>();
+        const QStringList &forms = m_input.kind == QLatin1String("shell.exec")
+                                       ? fieldStrings(QStringLiteral("command"))
+                                       : QStringList();
+        if (std::any_of(forms.begin(), forms.end(),
+                        [](const QString &s) { return tools.matches(s); }))
+            *m_installs = PackageInstalls::inCommand(shellCommands());
+    }
+    return *m_installs;
+}
+
+const QList<ShellCommand> &RiskFacts::shellCommands()
+{
+    if (!m_shellCommands) {
+        const QJsonValue command = m_input.payload.value(QStringLiteral("command"));
+        m_shellCommands = std::make_unique<QList<ShellCommand>>(ShellCommands::read(
+            command.isArray() ? allStrings(command).join(QLatin1Char(' ')) : command.toString()));
+    }
+    return *m_shellCommands;
 }
 
 const AclFacts &RiskFacts::acl()
@@ -708,6 +765,11 @@ QList<Finding> detect(const Rule &rule, DetectorContext &c)
         return flagsTrue(rule, c);
     case Rule::Detector::OtherFields:
         return otherFields(rule, c);
+    case Rule::Detector::CopiedFiles:
+        return copiedFiles(rule, c);
+    case Rule::Detector::Typosquat:
+    case Rule::Detector::InstallSource:
+        return detectInstall(rule, c);
     }
     return {};
 }

@@ -7,6 +7,7 @@
 #include "core/ActionSubmission.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 
 namespace interlock {
@@ -51,7 +52,7 @@ std::unique_ptr<RiskEngine> RiskEngine::fromFile(const QString &path, QString *e
         *error = QStringLiteral("%1: %2").arg(path, file.errorString());
         return nullptr;
     }
-    auto engine = fromJson(file.readAll(), error);
+    auto engine = fromJson(file.readAll(), error, QFileInfo(path).absolutePath());
     if (!engine)
         *error = path + QStringLiteral(": ") + *error;
     return engine;
@@ -68,7 +69,8 @@ std::unique_ptr<RiskEngine> RiskEngine::builtIn()
     return engine;
 }
 
-std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString *error)
+std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString *error,
+                                                 const QString &listDir)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
@@ -82,7 +84,7 @@ std::unique_ptr<RiskEngine> RiskEngine::fromJson(const QByteArray &json, QString
         return nullptr;
     }
     std::unique_ptr<RiskEngine> engine(new RiskEngine);
-    RulesReader reader(doc.object());
+    RulesReader reader(doc.object(), listDir);
     if (!reader.read(&engine->m_rules, &engine->m_policy, &engine->m_internalDomains,
                      &engine->m_broad, error))
         return nullptr;

@@ -66,8 +66,10 @@ class RiskEngine
 {
 public:
     ~RiskEngine();
-    // nullptr with *error naming the line (malformed JSON) or the rule at fault.
-    static std::unique_ptr<RiskEngine> fromJson(const QByteArray &json, QString *error);
+    // nullptr with *error naming the line (malformed JSON) or the rule at fault. A list a rule
+    // names ("popular": "popular-packages.json") is read from `listDir`, else the built-in one.
+    static std::unique_ptr<RiskEngine> fromJson(const QByteArray &json, QString *error,
+                                                const QString &listDir = {});
     static std::unique_ptr<RiskEngine> fromFile(const QString &path, QString *error);
     static std::unique_ptr<RiskEngine> builtIn(); // the shipped resources/risk/rules.json
 

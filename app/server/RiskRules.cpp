@@ -1,8 +1,13 @@
 // Reading and validating a rules file (docs/risk-rules.md), and helpers the detectors share.
 #include "RiskRules.h"
 
+#include "PackageInstalls.h"
+
 #include <algorithm>
 
+#include <QFile>
+#include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSet>
 #include <cmath>
 
@@ -36,6 +41,9 @@ const QHash<QString, Rule::Detector> &detectors()
         {QStringLiteral("flags_true"), Rule::Detector::FlagsTrue},
         {QStringLiteral("other_fields"), Rule::Detector::OtherFields},
         {QStringLiteral("claimed_hints"), Rule::Detector::ClaimedHints},
+        {QStringLiteral("copied_files"), Rule::Detector::CopiedFiles},
+        {QStringLiteral("typosquat"), Rule::Detector::Typosquat},
+        {QStringLiteral("install_source"), Rule::Detector::InstallSource},
     };
     return map;
 }
@@ -251,6 +259,56 @@ bool RulesReader::readPolicy(RiskPolicy *policy, QString *error)
     return true;
 }
 
+// typosquat's "popular": {"npm": [names], "pypi": [names]}, or the name of a JSON file holding
+// that object (looked for in the rules file's folder, then among the built-in lists).
+bool RulesReader::readPopular(const QJsonValue &v, Rule *rule, QString *error)
+{
+    QJsonObject lists = v.toObject();
+    if (v.isString()) {
+        static const QRegularExpression fileName(
+            QStringLiteral("^[A-Za-z0-9_-][A-Za-z0-9._-]*\\.json$"));
+        const QString name = v.toString();
+        if (!fileName.match(name).hasMatch()) {
+            *error = QStringLiteral("\"popular\" must name a .json file beside the rules file "
+                                    "(no folders), or hold the lists");
+            return false;
+        }
+        QFile file(m_listDir.isEmpty() ? QString() : m_listDir + QLatin1Char('/') + name);
+        if (!file.exists())
+            file.setFileName(QStringLiteral(":/risk/") + name);
+        QJsonParseError parseError;
+        const QJsonDocument doc = file.open(QIODevice::ReadOnly)
+                                      ? QJsonDocument::fromJson(file.readAll(), &parseError)
+                                      : QJsonDocument();
+        if (!doc.isObject()) {
+            *error = QStringLiteral("\"popular\": %1 is missing or not a JSON object").arg(name);
+            return false;
+        }
+        lists = doc.object();
+    }
+    auto popular = std::make_shared<QHash<QString, Rule::PopularNames>>();
+    for (const QString &registry : {QStringLiteral("npm"), QStringLiteral("pypi")}) {
+        const QStringList names = strings(lists.value(registry));
+        if (names.isEmpty())
+            continue;
+        Rule::PopularNames &list = (*popular)[registry];
+        for (const QString &name : names) {
+            const QString n = PackageInstalls::normalised(name, registry);
+            list.names.insert(n);
+            if (list.byLength.size() <= n.size())
+                list.byLength.resize(n.size() + 1);
+            list.byLength[n.size()].append(n);
+        }
+    }
+    rule->popular = popular;
+    if (popular->isEmpty()) {
+        *error = QStringLiteral("a \"typosquat\" rule needs \"popular\" lists of names for "
+                                "\"npm\" or \"pypi\"");
+        return false;
+    }
+    return true;
+}
+
 // The fields only some detectors use, and each detector's requirements.
 bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *error)
 {
@@ -336,6 +394,17 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         rule->thresholds.append({qint64(pair[0].toDouble()), pair[1].toInt()});
     }
     std::sort(rule->thresholds.begin(), rule->thresholds.end());
+    if (o.contains(QStringLiteral("pattern_names"))) {
+        rule->patternNames = strings(o.value(QStringLiteral("pattern_names")));
+        if (rule->detector != Rule::Detector::Regex ||
+            rule->patternNames.size() != rule->patterns.size() ||
+            rule->patternNames.contains(QString()))
+            return bad(QStringLiteral("\"pattern_names\" must name each of the \"patterns\" of a "
+                                      "\"regex\" rule, in order"));
+    }
+    rule->trustedHosts = strings(o.value(QStringLiteral("trusted_hosts")));
+    for (QString &host : rule->trustedHosts)
+        host = host.toLower();
 
     using D = Rule::Detector;
     switch (rule->detector) {
@@ -364,6 +433,15 @@ bool RulesReader::readDetectorFields(const QJsonObject &o, Rule *rule, QString *
         if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
             return bad(QStringLiteral("a \"sent_files\" or \"written_files\" rule needs "
                                       "\"patterns\" or \"patterns_from\""));
+        break;
+    case D::CopiedFiles:
+        if (rule->patterns.isEmpty() && rule->patternsFrom.isEmpty())
+            return bad(QStringLiteral("a \"copied_files\" rule needs \"patterns\" or "
+                                      "\"patterns_from\""));
+        break;
+    case D::Typosquat:
+        return readPopular(o.value(QStringLiteral("popular")), rule, error);
+    case D::InstallSource:
         break;
     case D::Secret:
         if (rule->patterns.isEmpty())

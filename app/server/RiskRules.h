@@ -5,6 +5,7 @@
 #include "core/HiddenText.h"
 
 #include <QHash>
+#include <QSet>
 #include <QVarLengthArray>
 
 namespace interlock {
@@ -33,7 +34,10 @@ struct RiskEngine::Rule {
         WrittenFiles,
         EnvKeys,
         FlagsTrue,
-        OtherFields
+        OtherFields,
+        CopiedFiles,
+        Typosquat,
+        InstallSource
     };
     QString id;
     Detector detector = Detector::Kind;
@@ -53,7 +57,8 @@ struct RiskEngine::Rule {
     QStringList fields;
     QStringList fieldAndFields; // `field` (if any) then `fields`, made once when the file is read
     QList<FastRegex> patterns;
-    FastRegex anyPattern; // all of `patterns` in one: most values match none
+    QStringList patternNames; // regex: what each pattern finds, for {name} ("a private key")
+    FastRegex anyPattern;     // all of `patterns` in one: most values match none
     QJsonArray values;
     QList<std::pair<qint64, int>> thresholds; // (at least N, weight), ascending
     bool onlyExternal = false; // only when the action sends to or connects outside the company
@@ -84,6 +89,13 @@ struct RiskEngine::Rule {
     QString searchMessage;
     QJsonObject when;     // claimed_hints: hint -> the value that fires the rule
     QJsonObject defaults; // claimed_hints: the value of a hint the payload does not claim
+    // typosquat: registry ("npm", "pypi") -> its popular names, also by length
+    struct PopularNames {
+        QSet<QString> names;
+        QList<QStringList> byLength; // [length]: the names of that length
+    };
+    std::shared_ptr<const QHash<QString, PopularNames>> popular;
+    QStringList trustedHosts; // install_source: registries that are no "source"
 
     bool appliesTo(const QString &kind) const;
     bool preconditionHolds(const QJsonObject &payload) const;
@@ -97,6 +109,8 @@ struct Finding {
 
 struct HiddenScan;
 struct MailDeletion;
+struct PackageInstall;
+struct ShellCommand;
 struct PersonalData;
 
 // acl.change grants, read once per assessment (AclRisk.cpp).
@@ -162,6 +176,10 @@ public:
     };
     const QList<HostField> &hostFields();
     const AclFacts &acl();
+    // The command line of a shell.exec (an array's words joined) as ShellCommands reads it, once.
+    const QList<ShellCommand> &shellCommands();
+    // The packages a shell command installs (PackageInstalls), read once.
+    const QList<PackageInstall> &packageInstalls();
     // Whether `re` matches searchText(), remembered by pattern: rules sharing patterns search
     // once.
     bool searchTextMatches(const FastRegex &re);
@@ -173,6 +191,8 @@ private:
     std::optional<QString> m_searchText;
     std::optional<QList<HostField>> m_hostFields;
     std::optional<AclFacts> m_acl;
+    std::unique_ptr<QList<PackageInstall>> m_installs;
+    std::unique_ptr<QList<ShellCommand>> m_shellCommands;
     QVarLengthArray<std::pair<QString, bool>, 8> m_searchTextMatches;
     QList<std::pair<qsizetype, qsizetype>> m_topRange; // leaves of each top key: [begin, end)
     std::optional<QStringList> m_outside;
@@ -201,6 +221,7 @@ QList<Finding> detect(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectAcl(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectHidden(const RiskEngine::Rule &rule, DetectorContext &context);
 QList<Finding> detectAmount(const RiskEngine::Rule &rule, DetectorContext &context);
+QList<Finding> detectInstall(const RiskEngine::Rule &rule, DetectorContext &context);
 
 // Shared by the detectors: {name} placeholders from `vars`, then from the payload's top-level
 // strings; every string of a JSON value (items of arrays and objects, recursively).
@@ -214,8 +235,11 @@ int thresholdWeight(const QList<std::pair<qint64, int>> &thresholds, qint64 n);
 class RulesReader
 {
 public:
-    explicit RulesReader(const QJsonObject &root)
+    // `listDir`: where a rule's named lists (typosquat's "popular") are looked for before the
+    // built-in ones (":/risk").
+    explicit RulesReader(const QJsonObject &root, const QString &listDir = {})
         : m_root(root)
+        , m_listDir(listDir)
     {}
     bool read(QList<RiskEngine::Rule> *rules, RiskPolicy *policy, QStringList *internalDomains,
               QList<QRegularExpression> *broad, QString *error);
@@ -224,7 +248,9 @@ private:
     bool readRule(const QJsonValue &value, int index, RiskEngine::Rule *rule, QString *error);
     bool readDetectorFields(const QJsonObject &o, RiskEngine::Rule *rule, QString *error);
     bool readPolicy(RiskPolicy *policy, QString *error);
+    bool readPopular(const QJsonValue &v, RiskEngine::Rule *rule, QString *error);
     QJsonObject m_root;
+    QString m_listDir;
 };
 
 // Shell-style wildcard (only '*') to an anchored, case-insensitive expression; a lone "*" is the

@@ -222,6 +222,11 @@ QStringList argumentsOf(const ShellCommand &c)
 
 QList<SentFile> SentFiles::inCommand(const QString &commandLine)
 {
+    return inCommand(ShellCommands::read(commandLine));
+}
+
+QList<SentFile> SentFiles::inCommand(const QList<ShellCommand> &commands)
+{
     QList<SentFile> out;
     QStringList piped; // the files the commands piped into this one read
     QString owner;     // the command whose substitutions follow, if it sends
@@ -235,7 +240,7 @@ QList<SentFile> SentFiles::inCommand(const QString &commandLine)
         }
         subs = {};
     };
-    for (const ShellCommand &c : ShellCommands::read(commandLine)) {
+    for (const ShellCommand &c : commands) {
         if (subs.takes(c))
             continue;
         endSubstitutions();

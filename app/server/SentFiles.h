@@ -5,6 +5,8 @@
 
 namespace interlock {
 
+struct ShellCommand;
+
 // A local file a shell command sends to another machine.
 struct SentFile {
     QString path; // as written, quotes removed (~/.ssh/id_rsa, /tmp/../etc/shadow)
@@ -28,6 +30,8 @@ class SentFiles
 {
 public:
     static QList<SentFile> inCommand(const QString &commandLine);
+    // The same, from the line as ShellCommands::read read it.
+    static QList<SentFile> inCommand(const QList<ShellCommand> &commands);
     // The spellings of a path to match rules against: as written, its lexical path, $HOME and
     // ${HOME} as ~, each also with a trailing / (a folder sends what is in it).
     static QStringList spellings(const QString &path);
