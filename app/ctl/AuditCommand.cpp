@@ -15,6 +15,10 @@ int auditCommand(const QStringList &args)
     parser.addOption({QStringLiteral("db"),
                       QStringLiteral("The server's SQLite database file or PostgreSQL URL."),
                       QStringLiteral("FILE|URL")});
+    parser.addOption({QStringLiteral("audit-key"),
+                      QStringLiteral("The key file the log is keyed with (default: "
+                                     "$INTERLOCK_AUDIT_KEY, else <db file>.audit-key)."),
+                      QStringLiteral("FILE")});
     int code = Ok;
     if (!parseArguments(
             parser, args,
@@ -28,6 +32,8 @@ int auditCommand(const QStringList &args)
     if (parser.positionalArguments().mid(1) != QStringList{QStringLiteral("verify")} ||
         !parser.isSet(QStringLiteral("db")))
         return fail(QStringLiteral("usage: interlockctl audit verify --db FILE"), Usage);
+    if (parser.isSet(QStringLiteral("audit-key")))
+        AuditKey::setExplicitFile(parser.value(QStringLiteral("audit-key")));
     const QString db = parser.value(QStringLiteral("db"));
     const bool postgres = isPostgresLocation(db);
     if (!postgres && !QFileInfo(db).isFile())
@@ -52,7 +58,11 @@ int auditCommand(const QStringList &args)
                 .arg(verdict.entries));
     out(QStringLiteral("ok: %1 entries, head %2")
             .arg(verdict.entries)
-            .arg(QString::fromLatin1(verdict.head)));
+            .arg(QString::fromLatin1(verdict.head)) +
+        (verdict.keyedFrom > 0 ? QStringLiteral(", keyed from entry %1").arg(verdict.keyedFrom)
+         : verdict.entries > 0 ? QStringLiteral(" (not keyed: whoever can write the database "
+                                                "could have rewritten it)")
+                               : QString()));
     return Ok;
 }
 

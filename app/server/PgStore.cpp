@@ -78,7 +78,7 @@ bool PgStore::flushAndCommit()
             QJsonArray audit;
             for (const PendingAudit &a : m_audit) {
                 AuditEntry entry{++auditSeq, a.at, a.actor, a.type, a.subject, a.data, prev, {}};
-                entry.hash = entry.computeHash();
+                entry.hash = entry.computeHash(m_auditKey);
                 audit.append(QJsonObject{{QStringLiteral("seq"), entry.seq},
                                          {QStringLiteral("at"), entry.at},
                                          {QStringLiteral("actor"), entry.actor},

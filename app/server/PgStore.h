@@ -184,6 +184,8 @@ private:
     bool begin();
     // Writes the buffered events and audit entries under the chain lock, NOTIFYs, commits.
     bool flushAndCommit();
+    // At open, to write: an audit.keyed entry after an unkeyed head (PgAudit.cpp).
+    bool keyTheChain();
     void rollback();
 
     bool migrate(QString *error);
@@ -208,6 +210,7 @@ private:
 
     QString m_url;
     Mode m_mode;
+    AuditKey m_auditKey; // AuditKey::forDatabase() at open: required to write
     PgConnectionInfo m_info;
     QString m_connection;
     QString m_channel;

@@ -2,6 +2,8 @@
 #include "SqliteSupport.h"
 #include "core/CanonicalJson.h"
 
+#include <QDateTime>
+
 // The audit chain in the SQLite store: appending inside a transition, reading and verifying.
 namespace interlock {
 
@@ -36,7 +38,7 @@ bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &ty
         }
         head.finish();
     }
-    entry.hash = entry.computeHash();
+    entry.hash = entry.computeHash(m_auditKey);
     QSqlQuery &q = prepared(QStringLiteral("INSERT INTO audit(seq, at, actor, type, subject, data, "
                                            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(entry.seq);
@@ -48,6 +50,23 @@ bool SqliteStore::appendAudit(qint64 at, const QString &actor, const QString &ty
     q.addBindValue(entry.prevHash);
     q.addBindValue(entry.hash);
     return q.exec();
+}
+
+bool SqliteStore::keyTheChain()
+{
+    QSqlQuery &q =
+        prepared(QString::fromLatin1(kAuditColumns) + QStringLiteral("ORDER BY seq DESC LIMIT 1"));
+    if (!q.exec())
+        return false;
+    std::optional<AuditEntry> head;
+    if (q.next())
+        head = entryFrom(q);
+    q.finish();
+    if (!head || !needsKeyedMarker(*head, m_auditKey))
+        return true;
+    return appendAudit(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("system"),
+                       QString::fromLatin1(kAuditKeyedType), QString(),
+                       keyedMarkerData(m_auditKey, head->seq));
 }
 
 QList<AuditEntry> SqliteStore::auditEntries(qint64 after, int limit)
@@ -76,7 +95,7 @@ AuditVerdict SqliteStore::verifyAudit()
         v.reason = QStringLiteral("cannot read the audit table: ") + q.lastError().text();
         return v;
     }
-    AuditBatchVerifier verifier;
+    AuditBatchVerifier verifier(m_auditKey);
     while (q.next()) {
         if (!verifier.add(AuditEntry{q.value(0).toLongLong(),
                                      q.value(1).toLongLong(),

@@ -293,6 +293,11 @@ bool SqliteStore::adjustPending(const QString &sessionId, int delta)
 
 bool SqliteStore::open(QString *error)
 {
+    const auto key =
+        AuditKey::forDatabase(m_path, false, m_mode == Mode::ReadWrite && !m_path.isEmpty(), error);
+    if (!key)
+        return false;
+    m_auditKey = *key;
     if (m_mode == Mode::ReadWrite) {
         // The lock first: a second server must hear who holds the file, not that it is busy.
         // Then the file, checked while nobody else writes to it (a checkpoint in progress could
@@ -376,6 +381,11 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
     }
     if (!migrate(error))
         return false;
+    if (!keyTheChain()) {
+        *error =
+            QStringLiteral("cannot key the audit log of %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
     if (!tx.commit()) {
         *error =
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());

@@ -142,9 +142,12 @@ private:
                          const QString &subject);
     bool appendAudit(qint64 at, const QString &actor, const QString &type, const QString &subject,
                      const QJsonObject &data);
+    // At open, to write: an audit.keyed entry after an unkeyed head (SqliteAudit.cpp).
+    bool keyTheChain();
 
     QString m_path;
     Mode m_mode;
+    AuditKey m_auditKey; // AuditKey::forDatabase() at open
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     // Session and token rows as read, each kept until SQLite reports a change of its row
