@@ -212,7 +212,7 @@ private Q_SLOTS:
         QTest::addColumn<qint64>("from");
         QTest::addColumn<QString>("reason");
         QTest::newRow("from entry 7") << qint64(7) << "rewritten without the audit key";
-        QTest::newRow("the whole chain") << qint64(1) << "is not keyed";
+        QTest::newRow("the whole chain") << qint64(1) << "head anchor";
     }
     void aRewrittenChainIsFoundWithoutTheKey()
     {
@@ -282,7 +282,12 @@ private Q_SLOTS:
         TestServer s;
         makeHistory(s);
         rewriteChain(s.dbPath(), 1, [](AuditEntry &) {}); // as the code before the key wrote it
-        const int unkeyed = apiVerify(s).value(QStringLiteral("entries")).toInt();
+        QFile::remove(s.dbPath() + QStringLiteral(".audit-head")); // and with no head anchor
+        const int unkeyed =
+            s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/audit?limit=1000"))
+                .body.value(QStringLiteral("entries"))
+                .toArray()
+                .size();
         s.restart();
         s.openSession(QStringLiteral("after"));
         const QJsonObject verdict = apiVerify(s);
@@ -305,6 +310,101 @@ private Q_SLOTS:
         QCOMPARE(code, 0);
         QVERIFY2(text.contains(QStringLiteral("keyed from entry %1").arg(unkeyed + 1)),
                  qPrintable(text));
+    }
+
+    // The whole chain rewritten unkeyed, and a keyed entry written on top: keying must begin at
+    // entry 1 or with an audit.keyed entry, which cannot be made without the key.
+    void aChainRewrittenUnkeyedAndWrittenOnIsFound()
+    {
+        TestServer s;
+        makeHistory(s);
+        rewriteChain(s.dbPath(), 1, [](AuditEntry &e) {
+            if (e.seq == 3)
+                e.actor = QStringLiteral("ceo");
+        });
+        s.openSession(QStringLiteral("on-top"));
+        QCOMPARE(apiVerify(s).value(QStringLiteral("ok")).toBool(), false); // the anchor
+        QFile::remove(s.dbPath() + QStringLiteral(".audit-head")); // without it (PostgreSQL: none)
+        const auto [code, text] = ctlVerify(s.dbPath());
+        QCOMPARE(code, 1);
+        QVERIFY2(text.contains(QStringLiteral("is the first keyed entry but not an audit.keyed")),
+                 qPrintable(text));
+    }
+
+    // Red team F2: the newest entries deleted (and, on PostgreSQL, chain_head set back to match)
+    // leave a chain that is whole by itself. The head anchor kept outside the database (SQLite:
+    // <db>.audit-head; PostgreSQL: the server's memory) and --expect-head find them missing,
+    // also once the server has written on from the shortened chain.
+    void entriesCutOffTheEndAreFound()
+    {
+        TestServer s;
+        makeHistory(s);
+        const QJsonObject before = apiVerify(s);
+        const int entries = before.value(QStringLiteral("entries")).toInt();
+        const QString head = QStringLiteral("%1:%2").arg(entries).arg(
+            before.value(QStringLiteral("head")).toString());
+        QCOMPARE(before.value(QStringLiteral("ok")).toBool(), true);
+        QCOMPARE(before.value(QStringLiteral("anchor_seq")).toInt(), entries);
+        QCOMPARE(ctlVerify(s.dbPath(), {QStringLiteral("--expect-head"), head}).first, 0);
+        withOutsideConnection(s.dbPath(), [&](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM audit WHERE seq > %1").arg(entries - 3)));
+            if (testingPostgres())
+                QVERIFY(q.exec(QStringLiteral("UPDATE chain_head SET audit_seq = %1, audit_hash = "
+                                              "(SELECT hash FROM audit WHERE seq = %1)")
+                                   .arg(entries - 3)));
+        });
+        const QJsonObject after = apiVerify(s);
+        QCOMPARE(after.value(QStringLiteral("ok")).toBool(), false);
+        QCOMPARE(after.value(QStringLiteral("first_bad_seq")).toInt(), entries - 2);
+        QVERIFY2(
+            after.value(QStringLiteral("reason")).toString().contains(QStringLiteral("cut off")),
+            qPrintable(after.value(QStringLiteral("reason")).toString()));
+        const auto [code, text] = ctlVerify(s.dbPath(), {QStringLiteral("--expect-head"), head});
+        QCOMPARE(code, 1);
+        QVERIFY2(text.contains(QStringLiteral("first bad entry: %1").arg(entries - 2)),
+                 qPrintable(text));
+        if (!testingPostgres()) // the file anchor, without --expect-head
+            QCOMPARE(ctlVerify(s.dbPath()).first, 1);
+        // The server writes on from the shortened chain: still not intact.
+        s.openSession(QStringLiteral("after-1"));
+        s.openSession(QStringLiteral("after-2"));
+        QCOMPARE(apiVerify(s).value(QStringLiteral("ok")).toBool(), false);
+        QCOMPARE(ctlVerify(s.dbPath(), {QStringLiteral("--expect-head"), head}).first, 1);
+        // A head that is not SEQ:HASH is a usage error.
+        QCOMPARE(
+            ctlVerify(s.dbPath(), {QStringLiteral("--expect-head"), QStringLiteral("12:zz")}).first,
+            2);
+    }
+
+    void aMissingHeadAnchorIsNotIntact()
+    {
+        if (testingPostgres())
+            QSKIP("the anchor of a PostgreSQL database is the server's memory");
+        TestServer s;
+        makeHistory(s);
+        const QString anchor = s.dbPath() + QStringLiteral(".audit-head");
+        QFile file(anchor);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QJsonObject verdict = apiVerify(s);
+        QCOMPARE(file.readAll().trimmed(),
+                 QStringLiteral("%1:%2")
+                     .arg(verdict.value(QStringLiteral("entries")).toInt())
+                     .arg(verdict.value(QStringLiteral("head")).toString())
+                     .toLatin1());
+        QCOMPARE(int(file.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)), 0);
+        file.close();
+        QVERIFY(QFile::remove(anchor));
+        const auto [code, text] = ctlVerify(s.dbPath());
+        QCOMPARE(code, 1);
+        QVERIFY2(text.contains(QStringLiteral("head anchor")) &&
+                     text.contains(QStringLiteral("missing")),
+                 qPrintable(text));
+        // Not made anew from the database by the next server: it would accept what was cut off.
+        s.restart();
+        s.openSession(QStringLiteral("after"));
+        QVERIFY(!QFile::exists(anchor));
+        QCOMPARE(apiVerify(s).value(QStringLiteral("ok")).toBool(), false);
     }
 
     void verifyRefusesAMissingFile()

@@ -58,6 +58,8 @@ QJsonObject AuditVerdict::toJson() const
     o.insert(QStringLiteral("keyed"), keyedFrom > 0);
     if (keyedFrom > 0)
         o.insert(QStringLiteral("keyed_from"), keyedFrom);
+    if (anchorSeq > 0)
+        o.insert(QStringLiteral("anchor_seq"), anchorSeq);
     return o;
 }
 
@@ -149,8 +151,25 @@ bool AuditVerifier::add(const AuditEntry &e, AuditMatch match)
                                             "rewritten without the audit key")
                                  .arg(e.seq)
                                  .arg(m_verdict.keyedFrom));
-    if (match == AuditMatch::Keyed && m_verdict.keyedFrom == 0)
+    for (const AuditAnchor &anchor : std::as_const(m_anchors)) {
+        if (anchor.seq == e.seq && anchor.hash != e.hash)
+            return broken(e.seq, QStringLiteral("entry %1 is not the one the head anchor (%2) "
+                                                "names: the chain was rewritten, or cut back and "
+                                                "written on")
+                                     .arg(e.seq)
+                                     .arg(anchor.source));
+    }
+    if (match == AuditMatch::Keyed && m_verdict.keyedFrom == 0) {
+        // Keying begins at the first entry or with an audit.keyed entry (written by the first
+        // keyed server on an older chain; keyed, so it cannot be made up).
+        if (e.seq != 1 && e.type != QLatin1String(kAuditKeyedType))
+            return broken(e.seq, QStringLiteral("entry %1 is the first keyed entry but not an %2 "
+                                                "entry: the entries before it were rewritten "
+                                                "without the audit key")
+                                     .arg(e.seq)
+                                     .arg(QLatin1String(kAuditKeyedType)));
         m_verdict.keyedFrom = e.seq;
+    }
     m_lastKeyed = match == AuditMatch::Keyed;
     m_verdict.entries = e.seq;
     m_verdict.head = e.hash;
@@ -159,6 +178,27 @@ bool AuditVerifier::add(const AuditEntry &e, AuditMatch match)
 
 AuditVerdict AuditVerifier::finish()
 {
+    for (const AuditAnchor &anchor : std::as_const(m_anchors)) {
+        if (!m_verdict.ok)
+            break;
+        if (anchor.seq > m_verdict.entries)
+            broken(m_verdict.entries + 1,
+                   QStringLiteral("entries after %1 are missing: the head anchor (%2) names entry "
+                                  "%3 (entries were cut off the end)")
+                       .arg(m_verdict.entries)
+                       .arg(anchor.source)
+                       .arg(anchor.seq));
+        else
+            m_verdict.anchorSeq = qMax(m_verdict.anchorSeq, anchor.seq);
+    }
+    if (m_verdict.ok && !m_anchorProblem.isEmpty())
+        broken(m_verdict.entries + 1, m_anchorProblem);
+    if (m_verdict.ok && !m_anchorMissing.isEmpty() && m_verdict.keyedFrom > 0)
+        broken(m_verdict.entries + 1,
+               QStringLiteral("the head anchor %1 is missing: entries cut off the end cannot be "
+                              "ruled out (restore the file, or compare with a head recorded "
+                              "elsewhere: --expect-head SEQ:HASH)")
+                   .arg(m_anchorMissing));
     if (m_verdict.ok && !m_key.isNull() && m_verdict.entries > 0 && !m_lastKeyed)
         broken(m_verdict.entries,
                QStringLiteral("the newest entry %1 is not keyed with the audit key %2: the entries "

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditHead.h"
 #include "AuditKey.h"
 
 #include <QByteArray>
@@ -49,6 +50,7 @@ struct AuditVerdict {
     qint64 firstBadSeq = 0; // when !ok
     QString reason;
     qint64 keyedFrom = 0; // the first keyed entry (0: none)
+    qint64 anchorSeq = 0; // the newest entry a head anchor named and the chain holds (0: none)
 
     QJsonObject toJson() const;
 };
@@ -76,6 +78,14 @@ public:
     AuditVerdict finish();
     const AuditKey &key() const { return m_key; }
 
+    // Head anchors (AuditHead.h): the chain must hold the entry each names, with its hash (else
+    // it was cut back, red team F2). Give them before the first entry.
+    void expect(const AuditAnchor &anchor) { m_anchors.append(anchor); }
+    // The anchor file expected is absent: not intact once the chain holds keyed entries.
+    void anchorMissing(const QString &file) { m_anchorMissing = file; }
+    // The anchor could not be read: not intact.
+    void anchorUnreadable(const QString &problem) { m_anchorProblem = problem; }
+
 private:
     bool broken(qint64 seq, const QString &reason);
     QString alteredReason(const AuditEntry &entry) const;
@@ -83,6 +93,9 @@ private:
     AuditKey m_key;
     AuditVerdict m_verdict{true, 0, genesisHash(), 0, {}};
     bool m_lastKeyed = false;
+    QList<AuditAnchor> m_anchors;
+    QString m_anchorMissing;
+    QString m_anchorProblem;
 };
 
 // A verifier fed straight from a store's rows, in seq order: each entry comes with its data as
@@ -98,6 +111,7 @@ public:
     // Takes an entry (its `data` left empty); false once the chain is known to be broken.
     bool add(AuditEntry entry, QByteArray storedData);
     AuditVerdict finish();
+    AuditVerifier &checks() { return m_verifier; } // for the head anchors
 
 private:
     struct Pending {

@@ -68,7 +68,7 @@ QList<AuditEntry> PgStore::auditEntries(qint64 after, int limit)
     });
 }
 
-AuditVerdict PgStore::verifyAudit()
+AuditVerdict PgStore::verifyAudit(const QList<AuditAnchor> &expected)
 {
     // Pages in seq order inside one read-only snapshot: the chain verified is the chain as it
     // was when the walk began, however many servers append meanwhile.
@@ -80,6 +80,12 @@ AuditVerdict PgStore::verifyAudit()
     }
     statement(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"));
     AuditBatchVerifier verifier(m_auditKey);
+    for (const AuditAnchor &anchor : expected)
+        verifier.checks().expect(anchor);
+    bool missing = false;
+    QString problem;
+    if (const auto anchor = m_auditHead->anchor(&missing, &problem))
+        verifier.checks().expect(*anchor); // taken before the snapshot: the chain holds it
     qint64 after = std::numeric_limits<qint64>::min();
     for (bool more = true; more;) {
         QSqlQuery &q = prepared(QString::fromLatin1(kAuditColumns) +

@@ -201,6 +201,7 @@ bool PgStore::open(QString *error)
 std::unique_ptr<Store> PgStore::openReader(QString *error) const
 {
     auto reader = std::make_unique<PgStore>(m_url, Mode::ReadOnly);
+    reader->m_auditHead = m_auditHead;
     if (!reader->open(error))
         return nullptr;
     return reader;
