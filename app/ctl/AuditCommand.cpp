@@ -36,7 +36,9 @@ int auditCommand(const QStringList &args)
         return code;
     if (parser.positionalArguments().mid(1) != QStringList{QStringLiteral("verify")} ||
         !parser.isSet(QStringLiteral("db")))
-        return fail(QStringLiteral("usage: interlockctl audit verify --db FILE"), Usage);
+        return fail(QStringLiteral("usage: interlockctl audit verify --db FILE [--audit-key FILE] "
+                                   "[--expect-head SEQ:HASH]"),
+                    Usage);
     if (parser.isSet(QStringLiteral("audit-key")))
         AuditKey::setExplicitFile(parser.value(QStringLiteral("audit-key")));
     QList<AuditAnchor> expected;
