@@ -1,5 +1,6 @@
 #include "ConsoleApp.h"
 #include "interlock_config.h"
+#include "server/AuditKey.h"
 #include "server/ServerThread.h"
 #include "ui/ActionQueueModel.h"
 #include "ui/ConsoleBackend.h"
@@ -74,6 +75,11 @@ int main(int argc, char *argv[])
         {QStringLiteral("db"),
          QStringLiteral("Database of the embedded server (default: %1).").arg(defaultDb),
          QStringLiteral("FILE"), defaultDb},
+        {QStringLiteral("audit-key"),
+         QStringLiteral("Key file of the embedded server's audit log (default: "
+                        "$INTERLOCK_AUDIT_KEY, else <db file>.audit-key, created on first start; "
+                        "see docs/security.md)."),
+         QStringLiteral("FILE")},
         {QStringLiteral("port"),
          QStringLiteral(
              "Port of the embedded server on 127.0.0.1 (default 7878; 0 picks a free one)."),
@@ -101,6 +107,9 @@ int main(int argc, char *argv[])
                        "running for this user, if any)."),
         QStringLiteral("[link]"));
     parser.process(app);
+    if (parser.isSet(QStringLiteral("audit-key")))
+        AuditKey::setExplicitFile(
+            QFileInfo(parser.value(QStringLiteral("audit-key"))).absoluteFilePath());
     const QString link = parser.positionalArguments().value(0);
     const QString linkedAction = ui::DeepLink::actionId(link);
     if (!link.isEmpty() && linkedAction.isEmpty()) {

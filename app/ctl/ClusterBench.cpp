@@ -282,6 +282,17 @@ int ClusterBench::run()
         return fail(QStringLiteral("cannot create a folder in %1").arg(m_options.dir));
     if (!ProcessTree::becomeSubreaper())
         return fail(QStringLiteral("bench: cannot become a child subreaper"));
+    // Its fresh databases need an audit key (PostgreSQL has no default): a throwaway one for
+    // this process and the interlockd it starts, unless one is given.
+    if (qEnvironmentVariableIsEmpty("INTERLOCK_AUDIT_KEY")) {
+        QFile key(dir.filePath(QStringLiteral("audit-key")));
+        if (!key.open(QIODevice::WriteOnly) ||
+            key.write(QUuid::createUuid().toRfc4122() + QUuid::createUuid().toRfc4122()) != 32)
+            return fail(QStringLiteral("bench: cannot write %1").arg(key.fileName()));
+        key.close();
+        key.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        qputenv("INTERLOCK_AUDIT_KEY", QFile::encodeName(key.fileName()));
+    }
 
     // Fresh databases on the same cluster, dropped at the end.
     const QString suffix = QUuid::createUuid().toString(QUuid::Id128).left(8);

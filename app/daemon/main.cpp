@@ -1,5 +1,6 @@
 #include "interlock_config.h"
 #include "server/ApiServer.h"
+#include "server/AuditKey.h"
 #include "server/HttpServerAdapter.h"
 #include "server/LimitOptions.h"
 #include "server/ListenAddress.h"
@@ -106,8 +107,15 @@ int main(int argc, char *argv[])
         QStringLiteral("Longest PRAGMA quick_check of the database at start (default: 60; 0: no "
                        "limit)."),
         QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions({db, listen, maxBody, maxPending, rules, limit, tlsCert, tlsKey, diskReserve,
-                       checkSeconds, notify, notifySecret});
+    QCommandLineOption auditKey(
+        QStringLiteral("audit-key"),
+        QStringLiteral("File holding the secret the audit log is keyed with (HMAC-SHA256; default: "
+                       "$INTERLOCK_AUDIT_KEY, else <db file>.audit-key, created on first start; "
+                       "required for PostgreSQL, the same file for every server). Keep it "
+                       "unreadable to agents and back it up: see docs/security.md."),
+        QStringLiteral("FILE"));
+    parser.addOptions({db, auditKey, listen, maxBody, maxPending, rules, limit, tlsCert, tlsKey,
+                       diskReserve, checkSeconds, notify, notifySecret});
     parser.process(app);
 
     const auto address = parseListenAddress(parser.value(listen));
@@ -171,6 +179,8 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (parser.isSet(auditKey))
+        AuditKey::setExplicitFile(QFileInfo(parser.value(auditKey)).absoluteFilePath());
     const QString dbPath = parser.value(db);
     const bool postgres = isPostgresLocation(dbPath);
     if (!postgres)

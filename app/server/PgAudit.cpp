@@ -3,6 +3,8 @@
 #include "AuditChain.h"
 #include "PgSupport.h"
 
+#include <QDateTime>
+
 namespace interlock {
 
 using namespace pg;
@@ -24,6 +26,31 @@ AuditEntry entryFrom(const QSqlQuery &q, bool withData)
 }
 } // namespace
 
+bool PgStore::keyTheChain()
+{
+    const auto head = reading([&]() -> std::optional<std::optional<AuditEntry>> {
+        QSqlQuery &q = prepared(QString::fromLatin1(kAuditColumns) +
+                                QStringLiteral("ORDER BY seq DESC LIMIT 1"));
+        if (!execute(q))
+            return std::nullopt;
+        std::optional<AuditEntry> entry;
+        if (q.next())
+            entry = entryFrom(q, true);
+        q.finish();
+        return entry;
+    });
+    if (!head)
+        return false;
+    if (!*head || !needsKeyedMarker(**head, m_auditKey))
+        return true;
+    // Several servers starting at once may each append one: harmless, every one is keyed.
+    return appendAuditEntry(Transition{{},
+                                       keyedMarkerData(m_auditKey, (*head)->seq),
+                                       QString::fromLatin1(kAuditKeyedType),
+                                       QStringLiteral("system"),
+                                       QDateTime::currentMSecsSinceEpoch()});
+}
+
 QList<AuditEntry> PgStore::auditEntries(qint64 after, int limit)
 {
     return reading([&] {
@@ -41,7 +68,7 @@ QList<AuditEntry> PgStore::auditEntries(qint64 after, int limit)
     });
 }
 
-AuditVerdict PgStore::verifyAudit()
+AuditVerdict PgStore::verifyAudit(const QList<AuditAnchor> &expected)
 {
     // Pages in seq order inside one read-only snapshot: the chain verified is the chain as it
     // was when the walk began, however many servers append meanwhile.
@@ -52,7 +79,13 @@ AuditVerdict PgStore::verifyAudit()
         return failed;
     }
     statement(QStringLiteral("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"));
-    AuditBatchVerifier verifier;
+    AuditBatchVerifier verifier(m_auditKey);
+    for (const AuditAnchor &anchor : expected)
+        verifier.checks().expect(anchor);
+    bool missing = false;
+    QString problem;
+    if (const auto anchor = m_auditHead->anchor(&missing, &problem))
+        verifier.checks().expect(*anchor); // taken before the snapshot: the chain holds it
     qint64 after = std::numeric_limits<qint64>::min();
     for (bool more = true; more;) {
         QSqlQuery &q = prepared(QString::fromLatin1(kAuditColumns) +

@@ -157,6 +157,19 @@ bool PgStore::open(QString *error)
     const auto info = PgConnectionInfo::parse(m_url, error);
     if (!info)
         return false;
+    const auto key = AuditKey::forDatabase(m_url, true, false, error);
+    if (!key)
+        return false;
+    m_auditKey = *key;
+    if (m_mode == Mode::ReadWrite && m_auditKey.isNull()) {
+        // No default beside the database is possible; an unkeyed chain could be rewritten by
+        // anyone who can write the database (docs/security.md).
+        *error = QStringLiteral(
+            "no audit key: a PostgreSQL database needs one (--audit-key FILE or "
+            "INTERLOCK_AUDIT_KEY=FILE, the same file for every server and interlockctl that "
+            "writes it; create it with: head -c 32 /dev/urandom > FILE; chmod 600 FILE)");
+        return false;
+    }
     m_info = *info;
     if (!m_info.open(m_connection, error))
         return false;
@@ -172,6 +185,10 @@ bool PgStore::open(QString *error)
     }
     if (!migrate(error))
         return false;
+    if (m_mode == Mode::ReadWrite && !keyTheChain()) {
+        *error = QStringLiteral("cannot key the audit log");
+        return false;
+    }
     QSqlQuery schema(database());
     if (schema.exec(QStringLiteral("SELECT current_schema()")) && schema.next()) {
         QString name = schema.value(0).toString().toLower();
@@ -184,6 +201,7 @@ bool PgStore::open(QString *error)
 std::unique_ptr<Store> PgStore::openReader(QString *error) const
 {
     auto reader = std::make_unique<PgStore>(m_url, Mode::ReadOnly);
+    reader->m_auditHead = m_auditHead;
     if (!reader->open(error))
         return nullptr;
     return reader;

@@ -52,7 +52,8 @@ bool PgStore::writeTransition(const Transition &t, const QString &sessionId,
 bool PgStore::flushAndCommit()
 {
     bool ok = m_inTransaction;
-    std::pair<qint64, qint64> written{0, -1}; // the seqs of this commit's events
+    std::pair<qint64, qint64> written{0, -1};               // the seqs of this commit's events
+    std::optional<std::pair<qint64, QByteArray>> auditHead; // the newest entry after it
     if (ok && (!m_events.empty() || !m_audit.empty())) {
         // The chain lock is the last lock a transaction takes and it waits for nothing else, so
         // it adds no deadlock; it is held only for these two statements and the commit.
@@ -62,6 +63,7 @@ bool PgStore::flushAndCommit()
         qint64 eventSeq = ok ? head.value(0).toLongLong() : 0;
         qint64 auditSeq = ok ? head.value(1).toLongLong() : 0;
         QByteArray prev = ok ? head.value(2).toString().toLatin1() : QByteArray();
+        const QByteArray headHash = prev;
         head.finish();
         if (ok) {
             const qint64 firstEvent = eventSeq + 1;
@@ -78,7 +80,7 @@ bool PgStore::flushAndCommit()
             QJsonArray audit;
             for (const PendingAudit &a : m_audit) {
                 AuditEntry entry{++auditSeq, a.at, a.actor, a.type, a.subject, a.data, prev, {}};
-                entry.hash = entry.computeHash();
+                entry.hash = entry.computeHash(m_auditKey);
                 audit.append(QJsonObject{{QStringLiteral("seq"), entry.seq},
                                          {QStringLiteral("at"), entry.at},
                                          {QStringLiteral("actor"), entry.actor},
@@ -88,6 +90,11 @@ bool PgStore::flushAndCommit()
                                          {QStringLiteral("prev_hash"), text(entry.prevHash)},
                                          {QStringLiteral("hash"), text(entry.hash)}});
                 prev = entry.hash;
+            }
+            if (!m_audit.empty()) {
+                // Cut back (chain_head set back too): the anchor stays, verify reports it.
+                m_auditHead->continuesFrom(auditSeq - qint64(m_audit.size()), headHash);
+                auditHead = {auditSeq, prev};
             }
             QSqlQuery &w = prepared(QString::fromLatin1(kWriteChain));
             w.addBindValue(jsonText(events));
@@ -116,6 +123,10 @@ bool PgStore::flushAndCommit()
     m_inTransaction = false;
     m_events.clear();
     m_audit.clear();
+    if (auditHead) {
+        m_auditHead->committed(auditHead->first, auditHead->second);
+        m_auditHead->publish(m_auditHead->pending());
+    }
     if (written.first <= written.second) {
         m_ownEvents.push_back(written);
         // The last 100,000 commits' (1.6 MB): the event tap and the change feed ask within

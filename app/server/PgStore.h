@@ -95,7 +95,7 @@ public:
     qint64 lastEventSeq() override;
 
     QList<AuditEntry> auditEntries(qint64 after, int limit) override;
-    AuditVerdict verifyAudit() override;
+    AuditVerdict verifyAudit(const QList<AuditAnchor> &expected = {}) override;
 
     HistoryPage history(const HistoryQuery &query) override;
     bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) override;
@@ -184,6 +184,8 @@ private:
     bool begin();
     // Writes the buffered events and audit entries under the chain lock, NOTIFYs, commits.
     bool flushAndCommit();
+    // At open, to write: an audit.keyed entry after an unkeyed head (PgAudit.cpp).
+    bool keyTheChain();
     void rollback();
 
     bool migrate(QString *error);
@@ -208,6 +210,10 @@ private:
 
     QString m_url;
     Mode m_mode;
+    AuditKey m_auditKey; // AuditKey::forDatabase() at open: required to write
+    // The newest audit entry this server committed (AuditHead.h, memory only), shared with its
+    // readers: verify finds entries cut off the end while the server runs.
+    std::shared_ptr<AuditHead> m_auditHead = std::make_shared<AuditHead>();
     PgConnectionInfo m_info;
     QString m_connection;
     QString m_channel;

@@ -186,7 +186,14 @@ std::function<bool(QString *why)> SqliteStore::syncApart()
             return {};
         m_walSync = std::make_shared<WalFileSync>(m_path + QStringLiteral("-wal"));
     }
-    return [sync = m_walSync](QString *why) { return sync->sync(why); };
+    // The head anchor names only what is durable: what was committed before this sync began.
+    return [sync = m_walSync, head = m_auditHead](QString *why) {
+        const auto committed = head->pending();
+        if (!sync->sync(why))
+            return false;
+        head->publish(committed);
+        return true;
+    };
 }
 
 bool SqliteStore::commitGroup()
@@ -195,8 +202,10 @@ bool SqliteStore::commitGroup()
     if (!commitGroupUnsynced())
         return false;
     QString why;
-    if (!hadGroup || !m_walSync || m_walSync->sync(&why))
+    if (!hadGroup || !m_walSync || m_walSync->sync(&why)) {
+        m_auditHead->publish(m_auditHead->pending());
         return true;
+    }
     // Final: the group commit's next sync fails too, and it stops the server's answers.
     qCritical("interlock: %s", qPrintable(why));
     m_failure = StoreFailure::Other;
@@ -209,8 +218,10 @@ bool SqliteStore::commitGroupUnsynced()
         return true;
     m_groupOpen = false;
     m_failure = StoreFailure::None;
-    if (statement(QStringLiteral("COMMIT")))
+    if (statement(QStringLiteral("COMMIT"))) {
+        auditCommitted(false); // commitGroup() or the sync apart publishes it
         return true;
+    }
     const StoreFailure why = m_failure;
     statement(QStringLiteral("ROLLBACK"));
     m_failure = why;
@@ -293,7 +304,15 @@ bool SqliteStore::adjustPending(const QString &sessionId, int delta)
 
 bool SqliteStore::open(QString *error)
 {
+    const auto key =
+        AuditKey::forDatabase(m_path, false, m_mode == Mode::ReadWrite && !m_path.isEmpty(), error);
+    if (!key)
+        return false;
+    m_auditKey = *key;
+    m_auditHead = std::make_shared<AuditHead>(AuditHead::defaultFile(m_path));
     if (m_mode == Mode::ReadWrite) {
+        if (QString problem; !m_auditHead->load(&problem))
+            m_auditHead->stop(problem); // left as it is: verify reports it
         // The lock first: a second server must hear who holds the file, not that it is busy.
         // Then the file, checked while nobody else writes to it (a checkpoint in progress could
         // make a file that is fine look truncated to a reader).
@@ -376,6 +395,11 @@ bool SqliteStore::openForWriting(QSqlDatabase &db, QString *error)
     }
     if (!migrate(error))
         return false;
+    if (!keyTheChain()) {
+        *error =
+            QStringLiteral("cannot key the audit log of %1: %2").arg(m_path, db.lastError().text());
+        return false;
+    }
     if (!tx.commit()) {
         *error =
             QStringLiteral("cannot create the schema in %1: %2").arg(m_path, db.lastError().text());

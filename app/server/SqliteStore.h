@@ -78,7 +78,7 @@ public:
     qint64 lastEventSeq() override;
 
     QList<AuditEntry> auditEntries(qint64 after, int limit) override;
-    AuditVerdict verifyAudit() override;
+    AuditVerdict verifyAudit(const QList<AuditAnchor> &expected = {}) override;
 
     HistoryPage history(const HistoryQuery &query) override;
     bool recordFirstView(const QString &actionId, const QString &reviewer, qint64 at) override;
@@ -142,9 +142,17 @@ private:
                          const QString &subject);
     bool appendAudit(qint64 at, const QString &actor, const QString &type, const QString &subject,
                      const QJsonObject &data);
+    // At open, to write: an audit.keyed entry after an unkeyed head (SqliteAudit.cpp).
+    bool keyTheChain();
+    // After a COMMIT: the chain's newest entry to the head anchor, written out if `durable`.
+    void auditCommitted(bool durable);
 
     QString m_path;
     Mode m_mode;
+    AuditKey m_auditKey; // AuditKey::forDatabase() at open
+    // `<db>.audit-head` (AuditHead.h); shared with the thread that syncs apart.
+    std::shared_ptr<AuditHead> m_auditHead;
+    bool m_auditAppended = false; // since the last auditCommitted()
     QString m_connection;
     std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     // Session and token rows as read, each kept until SQLite reports a change of its row

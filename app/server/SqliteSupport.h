@@ -98,6 +98,8 @@ public:
         const QString sql = m_store.m_onGroupOpened ? QStringLiteral("RELEASE transition")
                                                     : QStringLiteral("COMMIT");
         m_committed = m_open && m_store.statement(sql);
+        if (m_committed && !m_store.m_onGroupOpened)
+            m_store.auditCommitted(true); // synchronous=FULL: durable
         return m_committed;
     }
 

@@ -248,7 +248,9 @@ public:
 
     // The hash-chained audit log (written with every transition), in seq order.
     virtual QList<AuditEntry> auditEntries(qint64 after, int limit) = 0;
-    virtual AuditVerdict verifyAudit() = 0;
+    // `expected`: head anchors named from elsewhere (--expect-head), checked beside the store's
+    // own (AuditHead).
+    virtual AuditVerdict verifyAudit(const QList<AuditAnchor> &expected = {}) = 0;
 
     // Decided actions, newest decision first (see HistoryQuery), and the grouped statistics.
     virtual HistoryPage history(const HistoryQuery &query) = 0;
