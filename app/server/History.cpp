@@ -125,7 +125,14 @@ HistoryColumns historyColumns(const QJsonObject &action, qint64 createdAt, qint6
     c.outcome = historyOutcome(action);
     if (c.outcome.isEmpty())
         return c;
-    const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    c.comment = decision.value(QStringLiteral("comment")).toString();
+    const QJsonObject cancellation = action.value(QStringLiteral("cancellation")).toObject();
+    if (c.outcome == QLatin1String("cancelled") && !cancellation.isEmpty()) {
+        decision = cancellation;
+        c.replaces = true;
+        c.comment = cancellation.value(QStringLiteral("reason")).toString();
+    }
     qint64 decidedAt = at;
     if (const auto when = fromRfc3339(decision.value(QStringLiteral("at")).toString()))
         decidedAt = *when;

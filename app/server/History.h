@@ -63,6 +63,11 @@ struct HistoryColumns {
     QString decidedBy;
     std::optional<qint64> ttdMs;
     std::optional<int> ttdBucket;
+    // A kill's cancellation (the action's `cancellation`) replaces an earlier decision's time and
+    // decider: an approved action the agent never collected was stopped by whoever killed it.
+    // Otherwise the first decision keeps them.
+    bool replaces = false;
+    QString comment; // the decision's comment, or the cancellation's reason
 };
 
 // Every outcome a decided action can have, in display order.

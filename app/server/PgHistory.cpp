@@ -24,14 +24,18 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
     const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
     if (c.outcome.isEmpty())
         return std::nullopt;
-    // The first decision keeps its time and decider; a later cancel (approved but never
-    // collected when the session was killed) changes only the outcome.
+    // The first decision keeps its time and decider, unless a kill's cancellation replaces them
+    // (HistoryColumns::replaces).
     ColumnSet set;
-    set.sql = QStringLiteral(
-        "outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = COALESCE(decided_day, "
-        "?), decided_by = COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = "
-        "COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, h_level = ?, h_comment = ?, "
-        "h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?");
+    set.sql =
+        (c.replaces ? QStringLiteral("outcome = ?, decided_at = ?, decided_day = ?, decided_by = "
+                                     "?, ttd_ms = ?, ttd_bucket = ?, ")
+                    : QStringLiteral("outcome = ?, decided_at = COALESCE(decided_at, ?), "
+                                     "decided_day = COALESCE(decided_day, ?), decided_by = "
+                                     "COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), "
+                                     "ttd_bucket = COALESCE(ttd_bucket, ?), ")) +
+        QStringLiteral("h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
+                       "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?");
     const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
     QStringList approvers;
     for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
@@ -52,7 +56,7 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
         doc.value(QStringLiteral("title")).toString(),
         doc.value(QStringLiteral("target")).toString(),
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString(),
-        decision.value(QStringLiteral("comment")).toString(),
+        c.comment,
         approvers.join(u';'),
         approvedSha.isString() ? approvedSha.toString()
                                : doc.value(QStringLiteral("payload_sha256")).toString(),

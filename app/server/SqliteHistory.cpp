@@ -99,14 +99,18 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
     if (c.outcome.isEmpty())
         return true;
-    // The first decision keeps its time and decider; a later cancel (approved but never
-    // collected when the session was killed) changes only the outcome.
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
-        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
-        "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
-        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
-        "seen_view_sha256 = ? WHERE id = ?"));
+    // The first decision keeps its time and decider, unless a kill's cancellation replaces them
+    // (HistoryColumns::replaces).
+    QSqlQuery &q = prepared(
+        QStringLiteral("UPDATE actions SET outcome = ?, ") +
+        (c.replaces ? QStringLiteral("decided_at = ?, decided_day = ?, decided_by = ?, ttd_ms = ?, "
+                                     "ttd_bucket = ?, ")
+                    : QStringLiteral("decided_at = COALESCE(decided_at, ?), decided_day = "
+                                     "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, "
+                                     "?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = "
+                                     "COALESCE(ttd_bucket, ?), ")) +
+        QStringLiteral("h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
+                       "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ? WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
     q.addBindValue(*c.decidedAt / 86'400'000);
@@ -122,7 +126,7 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     q.addBindValue(doc.value(QStringLiteral("target")).toString());
     q.addBindValue(
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString());
-    q.addBindValue(decision.value(QStringLiteral("comment")).toString());
+    q.addBindValue(c.comment);
     q.addBindValue(approvers.join(u';'));
     q.addBindValue(approvedSha.isString() ? approvedSha.toString()
                                           : doc.value(QStringLiteral("payload_sha256")).toString());

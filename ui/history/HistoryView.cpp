@@ -220,6 +220,12 @@ void HistoryView::showSelected()
     const QString comment = decision.value(QStringLiteral("comment")).toString();
     if (!comment.isEmpty())
         text += u'\n' + tr("Comment: %1").arg(comment);
+    const QJsonObject cancellation = a.value(QStringLiteral("cancellation")).toObject();
+    if (!cancellation.isEmpty())
+        text += u'\n' + tr("Cancelled by %1 at %2: %3")
+                            .arg(cancellation.value(QStringLiteral("by")).toString(),
+                                 cancellation.value(QStringLiteral("at")).toString(),
+                                 cancellation.value(QStringLiteral("reason")).toString());
     const bool edited = a.contains(QStringLiteral("approved_payload"));
     text += u'\n' + (edited ? tr("The reviewer edited the payload before approving it.")
                             : tr("No edit: what was decided is exactly what the agent submitted."));
