@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -389,6 +390,85 @@ private Q_SLOTS:
                      .toArray()
                      .size(),
                  2305);
+    }
+
+    // Red team F6: a history the database cannot give whole is an error, never a shorter list
+    // or file. A column gone: every read is refused with 500 read_failed before any of it goes
+    // out. A row that cannot be read past the first page of an export: the file ends with a
+    // statement that it is incomplete and the response without its final chunk.
+    void anUnreadableHistoryIsAnErrorNotAShorterList()
+    {
+        TestServer::Options options;
+        options.limits.maxPendingPerSession = 1000;
+        TestServer s(options);
+        const auto [id, token] = s.openSession(QStringLiteral("flood"));
+        for (int i = 0; i < 510; ++i) // past one page of either export (500 CSV, 120 JSON rows)
+            QVERIFY(!s.submit(token, sampleAction()).isEmpty());
+        QVERIFY(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .ok());
+        const auto fetch = [&s](const QByteArray &path) {
+            return rawHttp(
+                s.port(), rawRequest("GET", path, {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+        };
+        const auto damage = [&s](const QString &sql) {
+            withOutsideConnection(s.dbPath(), [&sql](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+            });
+        };
+        // The oldest decision is read last (one kill: the same time, newest seq first).
+        const QString oldest = QStringLiteral(" WHERE seq = (SELECT min(seq) FROM actions)");
+
+        // Its stored JSON broken: the page holding it and the JSON export fail, loudly.
+        damage(QStringLiteral("UPDATE actions SET doc = substr(doc, 1, 40)") + oldest);
+        QCOMPARE(s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history")).status,
+                 200); // the first 50 are whole
+        const ApiResult page =
+            s.call(s.token(Role::Manager), "GET",
+                   QStringLiteral("/v1/history?limit=500&cursor=") +
+                       s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history?limit=50"))
+                           .body.value(QStringLiteral("next_cursor"))
+                           .toString());
+        QCOMPARE(page.status, 500);
+        QCOMPARE(page.error().code, QStringLiteral("read_failed"));
+        const RawResponse json = fetch("/v1/history/export?format=json");
+        QCOMPARE(json.status, 200); // the head went out with the first page
+        QVERIFY(json.truncated);
+        QVERIFY(json.body.startsWith("{\"actions\":[{"));
+        QVERIFY2(json.body.endsWith(historyExportIncomplete(false)), json.body.right(300).data());
+        QVERIFY(json.body.contains("\"incomplete\":true"));
+        QJsonParseError error;
+        QJsonDocument::fromJson(json.body, &error);
+        QVERIFY(error.error != QJsonParseError::NoError); // no reader takes it for whole
+
+        // Its outcome column garbled: the CSV export ends with a line saying it is incomplete.
+        QVERIFY(!fetch("/v1/history/export?format=csv").truncated);
+        damage(QStringLiteral("UPDATE actions SET outcome = 'garbled'") + oldest);
+        const RawResponse csv = fetch("/v1/history/export?format=csv");
+        QCOMPARE(csv.status, 200);
+        QVERIFY(csv.truncated);
+        const QList<QByteArray> lines = csv.body.trimmed().split('\n');
+        QVERIFY2(lines.last().startsWith("\"INCOMPLETE EXPORT:"), lines.last().constData());
+        QCOMPARE(lines.size(), 1 + 500 + 1); // the header, the first page, the statement
+
+        // A column gone: nothing at all, a plain 500 (the head has not gone out yet).
+        damage(QStringLiteral("ALTER TABLE actions RENAME COLUMN decided_by TO decided_by_x"));
+        const ApiResult gone = s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history"));
+        QCOMPARE(gone.status, 500);
+        QCOMPARE(gone.error().code, QStringLiteral("read_failed"));
+        for (const QByteArray format : {"csv", "json"}) {
+            const RawResponse r = fetch("/v1/history/export?format=" + format);
+            QCOMPARE(r.status, 500);
+            QVERIFY(!r.truncated);
+            QCOMPARE(r.json()
+                         .value(QStringLiteral("error"))
+                         .toObject()
+                         .value(QStringLiteral("code"))
+                         .toString(),
+                     QStringLiteral("read_failed"));
+        }
     }
 };
 

@@ -299,4 +299,38 @@ QByteArray historyCsvLine(const QStringList &fields)
     return line;
 }
 
+bool historyRowReadable(const HistoryRow &row, bool csv, bool parse)
+{
+    if (csv)
+        return row.csv.size() > 10 && historyOutcomes().contains(row.csv[10]);
+    if (!historyOutcomes().contains(row.outcome))
+        return false;
+    const QByteArray doc = row.doc.trimmed();
+    if (!doc.startsWith('{') || !doc.endsWith('}'))
+        return false;
+    return !parse || QJsonDocument::fromJson(doc).isObject();
+}
+
+ApiError historyReadFailed()
+{
+    return ApiError{500,
+                    QStringLiteral("read_failed"),
+                    QStringLiteral("The history could not be read completely (the database "
+                                   "failed or holds a row that cannot be read), so none of it is "
+                                   "given rather than a part. The server's log has the cause."),
+                    {}};
+}
+
+QByteArray historyExportIncomplete(bool csv)
+{
+    if (csv)
+        return QByteArrayLiteral("\"INCOMPLETE EXPORT: the history could not be read past the "
+                                 "line above (read_failed); this file is NOT the whole "
+                                 "history\"\r\n");
+    return QByteArrayLiteral(
+        "],\"incomplete\":true,\"error\":{\"code\":\"read_failed\",\"message\":\"The history "
+        "could not be read past the last action above; this file is NOT the whole history (left "
+        "unclosed on purpose).\"}\n");
+}
+
 } // namespace interlock

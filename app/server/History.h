@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/ApiError.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -36,7 +38,22 @@ struct HistoryRow {
 struct HistoryPage {
     QList<HistoryRow> rows;
     std::optional<std::pair<qint64, qint64>> next;
+    // The database did not give every row asked for (the query or a step of it failed): the
+    // rows are not the page and must not be shown as if they were.
+    bool failed = false;
 };
+
+// Whether a row read for history can be told as it is: its outcome is one of historyOutcomes()
+// and, for a JSON row, its stored document is one JSON object. `parse`: parse the document
+// fully (pages); otherwise check that it is one {…} (exports, which must stay fast: a document
+// broken inside then breaks the export's JSON, which no reader takes for whole either).
+bool historyRowReadable(const HistoryRow &row, bool csv, bool parse);
+// The 500 of a history page or export whose rows could not all be read (code read_failed).
+ApiError historyReadFailed();
+// What ends a streamed export that failed after its head went out, in place of its normal end:
+// CSV, a last line saying the file is incomplete; JSON, "incomplete": true and "error" after
+// the actions, left unclosed on purpose so no JSON reader takes the file for whole.
+QByteArray historyExportIncomplete(bool csv);
 
 // One group of the statistics queries: key (day number, reviewer or agent), outcome, the
 // time-to-decision bucket (see ttdBucket) and how many actions fell into it.

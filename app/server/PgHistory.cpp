@@ -100,8 +100,10 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             q.addBindValue(b);
         q.addBindValue(query.limit + 1);
         HistoryPage page;
-        if (!execute(q))
+        if (!execute(q)) {
+            page.failed = true;
             return page;
+        }
         page.rows.reserve(query.limit);
         while (q.next()) {
             if (page.rows.size() == query.limit) {
@@ -126,6 +128,7 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             }
             page.rows.append(std::move(row));
         }
+        page.failed = !page.next && q.lastError().isValid();
         q.finish();
         return page;
     });

@@ -167,6 +167,7 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
     HistoryPage page;
     if (!q.exec()) {
         qWarning("SQLite history: %s", qPrintable(q.lastError().text()));
+        page.failed = true;
         return page;
     }
     page.rows.reserve(query.limit);
@@ -189,6 +190,11 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
             row.ttdMs = q.value(5).toLongLong();
         }
         page.rows.append(std::move(row));
+    }
+    // next() is false at the end and on an error (a damaged page, an I/O error) alike.
+    if (!page.next && q.lastError().isValid()) {
+        qWarning("SQLite history: %s", qPrintable(q.lastError().text()));
+        page.failed = true;
     }
     q.finish();
     return page;

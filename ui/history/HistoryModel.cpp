@@ -40,6 +40,11 @@ void HistoryModel::load(const QString &cursor)
             return; // a newer query replaced this one
         m_loading = false;
         if (!r.ok()) {
+            // Never a shorter table that looks whole: what was shown goes, the error is said.
+            beginResetModel();
+            m_items.clear();
+            m_next.clear();
+            endResetModel();
             Q_EMIT failed(r.describe());
             return;
         }
