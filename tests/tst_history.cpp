@@ -392,6 +392,65 @@ private Q_SLOTS:
                  2305);
     }
 
+    // Red team F7: every agent text a spreadsheet could run is defused in the CSV export (an
+    // apostrophe first), "-2+3+cmd|…" and its look-alikes too; the JSON export keeps it as sent.
+    void csvExportDefusesEveryFormula()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("poster"));
+        const QStringList formulas{
+            QStringLiteral("-2+3+cmd|' /C calc'!A0"),
+            QStringLiteral("=HYPERLINK(\"http://evil\",\"open\")"),
+            QStringLiteral("+HYPERLINK(\"http://evil\")"),
+            QStringLiteral("@SUM(1+1)*cmd|' /C calc'!A0"),
+            QStringLiteral("  =HYPERLINK(\"http://evil\")"),
+            QString(QChar(0xFF1D)) + QStringLiteral("HYPERLINK(\"http://evil\")"),
+        };
+        QStringList actions;
+        for (const QString &f : formulas) {
+            QJsonObject body = sampleAction(QStringLiteral("shell.exec"), f);
+            body.insert(QStringLiteral("target"), f);
+            actions.append(s.submit(token, body));
+            QVERIFY(!actions.last().isEmpty());
+            QVERIFY(s.call(s.token(Role::Reviewer), "POST",
+                           QStringLiteral("/v1/actions/%1/decision").arg(actions.last()),
+                           decision(QStringLiteral("reject"), f))
+                        .ok());
+        }
+        const auto fetch = [&s](const QByteArray &path) {
+            return rawHttp(
+                s.port(), rawRequest("GET", path, {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+        };
+        const RawResponse csv = fetch("/v1/history/export?format=csv");
+        QCOMPARE(csv.status, 200);
+        const RawResponse json = fetch("/v1/history/export?format=json");
+        const QJsonArray exported =
+            QJsonDocument::fromJson(json.body).object().value(QStringLiteral("actions")).toArray();
+        QCOMPARE(exported.size(), formulas.size());
+        for (qsizetype i = 0; i < formulas.size(); ++i) {
+            const QJsonObject item = byId(exported, actions[i]);
+            // Title, target and comment: in the JSON as sent (whatever the server trimmed) ...
+            const QString title = item.value(QStringLiteral("title")).toString();
+            QVERIFY2(formulas[i].contains(title.trimmed()), qPrintable(title));
+            QCOMPARE(item.value(QStringLiteral("target")).toString(), title);
+            // ... and in the CSV each one starts with the apostrophe, inside the quotes.
+            QByteArray line;
+            for (const QByteArray &l : csv.body.split('\n')) {
+                if (l.startsWith(actions[i].toUtf8()))
+                    line = l;
+            }
+            QVERIFY(!line.isEmpty());
+            QString quoted = title;
+            quoted.replace(u'"', QStringLiteral("\"\""));
+            const QByteArray defused = ('\'' + quoted).toUtf8();
+            QVERIFY2(line.count(defused) >= 2, line.constData()); // title, target (comment)
+            QVERIFY2(!line.contains(QByteArray(',' + quoted.toUtf8())) &&
+                         !line.contains(QByteArray(",\"" + quoted.toUtf8())),
+                     line.constData());
+        }
+    }
+
     // Red team F6: a history the database cannot give whole is an error, never a shorter list
     // or file. A column gone: every read is refused with 500 read_failed before any of it goes
     // out. A row that cannot be read past the first page of an export: the file ends with a

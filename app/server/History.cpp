@@ -275,6 +275,24 @@ QByteArray historyCsvHeader()
         "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256\r\n");
 }
 
+namespace {
+// A cell a spreadsheet could run (OWASP CSV injection, ASVS 1.2.10): its first character, or the
+// first after leading spaces (which some importers trim), is = + - @, a tab, CR, LF or NUL, or
+// the full-width = + - @ that some convert on input. No exception for "-digit": "-2+3+cmd|…" is
+// a formula too, and no column holds a negative number.
+bool startsLikeAFormula(const QString &cell)
+{
+    static const QString formula = QStringLiteral("=+-@\t\r\n") + QChar(u'\0') + QChar(0xFF1D) +
+                                   QChar(0xFF0B) + QChar(0xFF0D) + QChar(0xFF20);
+    for (const QChar c : cell) {
+        if (c == u' ' || c == QChar(0x3000) || c == QChar(0x00A0))
+            continue;
+        return formula.contains(c);
+    }
+    return false;
+}
+} // namespace
+
 QByteArray historyCsvLine(const QStringList &fields)
 {
     QByteArray line;
@@ -283,8 +301,7 @@ QByteArray historyCsvLine(const QStringList &fields)
         if (i)
             line += ',';
         QString f = fields[i];
-        if (!f.isEmpty() && QStringLiteral("=+-@\t\r").contains(f.front()) &&
-            !(f.front() == u'-' && f.size() > 1 && f[1].isDigit()))
+        if (startsLikeAFormula(f))
             f.prepend(u'\'');
         const bool quote =
             f.contains(u',') || f.contains(u'"') || f.contains(u'\n') || f.contains(u'\r');

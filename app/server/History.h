@@ -108,7 +108,9 @@ QByteArray historyItemJson(const HistoryRow &row);
 QJsonObject statsJson(const StatsRows &rows, std::optional<qint64> from, std::optional<qint64> to);
 
 // CSV export: the header line and one row. Every field is quoted when needed, and fields that
-// a spreadsheet would run as a formula (= + - @ at the start) are prefixed with a quote.
+// a spreadsheet would run as a formula (= + - @, tab, CR, LF or NUL at the start, also after
+// spaces, or their full-width forms) are prefixed with an apostrophe. The JSON export keeps
+// every text as it is.
 QByteArray historyCsvHeader();
 QByteArray historyCsvLine(const QStringList &fields);
 
