@@ -451,6 +451,122 @@ private Q_SLOTS:
         }
     }
 
+    // Red team F5: an action whose payload a reviewer edited is in history at the risk of what
+    // was decided (the edit's), with the submission's kept beside it: JSON decided_risk next to
+    // risk, the CSV's risk columns at the decided risk and two columns appended at the end with
+    // the submitted one; risk_min filters on the decided risk, also after the migration.
+    void historyShowsTheRiskOfWhatWasDecided()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("shell"));
+        const QJsonObject risky{
+            {QStringLiteral("command"), QStringLiteral("rm -rf / --no-preserve-root")}};
+        const QJsonObject harmless{{QStringLiteral("command"), QStringLiteral("ls build/")}};
+        // One made riskier by the edit, one made harmless; each needs a second approval after
+        // the edit when either side is critical: the admin's, on the edited version.
+        const auto editAndApprove = [&](const QJsonObject &submitted, const QJsonObject &edited) {
+            QJsonObject body = sampleAction();
+            body.insert(QStringLiteral("payload"), submitted);
+            const QString action = s.submit(token, body);
+            const ApiResult edit = s.call(s.token(Role::Reviewer), "POST",
+                                          QStringLiteral("/v1/actions/%1/decision").arg(action),
+                                          decision(QStringLiteral("edit"), {}, edited));
+            if (!edit.ok())
+                return QString();
+            if (edit.body.value(QStringLiteral("status")).toString() == QLatin1String("pending")) {
+                QJsonObject approve = decision(QStringLiteral("approve"));
+                approve.insert(QStringLiteral("version"),
+                               edit.body.value(QStringLiteral("version")));
+                if (!s.call(s.token(Role::Admin), "POST",
+                            QStringLiteral("/v1/actions/%1/decision").arg(action), approve)
+                         .ok())
+                    return QString();
+            }
+            return action;
+        };
+        const QString raised =
+            editAndApprove(sampleAction().value(QStringLiteral("payload")).toObject(), risky);
+        const QString lowered = editAndApprove(risky, harmless);
+        QVERIFY(!raised.isEmpty() && !lowered.isEmpty());
+        const auto action = [&s](const QString &a) {
+            return s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + a).body;
+        };
+        const QJsonObject raisedAction = action(raised), loweredAction = action(lowered);
+        const auto score = [](const QJsonObject &a, const char *field) {
+            return a.value(QLatin1String(field)).toObject().value(QStringLiteral("score")).toInt();
+        };
+        QVERIFY(score(raisedAction, "approved_risk") > score(raisedAction, "risk"));
+        QVERIFY(score(loweredAction, "approved_risk") < score(loweredAction, "risk"));
+
+        const auto listed = [&s](const QString &query) {
+            QStringList out;
+            for (const QJsonValue &v :
+                 s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history?") + query)
+                     .body.value(QStringLiteral("actions"))
+                     .toArray())
+                out.append(v.toObject().value(QStringLiteral("id")).toString());
+            return out;
+        };
+        const auto check = [&] {
+            const QJsonArray items =
+                s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history"))
+                    .body.value(QStringLiteral("actions"))
+                    .toArray();
+            for (const QJsonObject &a : {raisedAction, loweredAction}) {
+                const QJsonObject item = byId(items, a.value(QStringLiteral("id")).toString());
+                const QJsonObject decided = item.value(QStringLiteral("decided_risk")).toObject();
+                const QJsonObject approved = a.value(QStringLiteral("approved_risk")).toObject();
+                QCOMPARE(decided.value(QStringLiteral("score")),
+                         approved.value(QStringLiteral("score")));
+                QCOMPARE(decided.value(QStringLiteral("level")),
+                         approved.value(QStringLiteral("level")));
+                QCOMPARE(item.value(QStringLiteral("risk")), a.value(QStringLiteral("risk")));
+            }
+            // The filter: the decided risk, not the submitted one.
+            const int raisedTo = score(raisedAction, "approved_risk");
+            QVERIFY(listed(QStringLiteral("risk_min=%1").arg(raisedTo)).contains(raised));
+            const int loweredFrom = score(loweredAction, "risk");
+            QVERIFY(!listed(QStringLiteral("risk_min=%1").arg(loweredFrom)).contains(lowered));
+            // The CSV: risk_score and risk_level decided, the submitted ones appended at the end.
+            const RawResponse csv = rawHttp(
+                s.port(), rawRequest("GET", "/v1/history/export?format=csv", {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+            const QList<QByteArray> lines = csv.body.trimmed().split('\n');
+            QVERIFY(lines[0].trimmed().endsWith(
+                "seen_view_sha256,submitted_risk_score,submitted_risk_level"));
+            const QList<QByteArray> header = lines[0].trimmed().split(',');
+            QCOMPARE(header.indexOf("risk_score"), 8);
+            QCOMPARE(header.indexOf("risk_level"), 9);
+            for (const QJsonObject &a : {raisedAction, loweredAction}) {
+                QList<QByteArray> cells;
+                for (const QByteArray &line : lines) {
+                    if (line.startsWith(a.value(QStringLiteral("id")).toString().toUtf8()))
+                        cells = line.trimmed().split(','); // no quoted commas in these rows
+                }
+                QCOMPARE(cells.size(), header.size());
+                QCOMPARE(cells[8].toInt(), score(a, "approved_risk"));
+                QCOMPARE(cells[header.size() - 2].toInt(), score(a, "risk"));
+            }
+        };
+        check();
+        if (QTest::currentTestFailed())
+            return;
+
+        // A database from before migration 10: the columns are added and filled from the JSON.
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            if (!testingPostgres())
+                QVERIFY(q.exec(QStringLiteral("DROP INDEX history_order")));
+            for (const char *column : {"decided_risk", "decided_level"})
+                QVERIFY2(q.exec(QStringLiteral("ALTER TABLE actions DROP COLUMN ") +
+                                QLatin1String(column)),
+                         qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version >= 10")));
+        });
+        s.restart();
+        check();
+    }
+
     // Red team F6: a history the database cannot give whole is an error, never a shorter list
     // or file. A column gone: every read is refused with 500 read_failed before any of it goes
     // out. A row that cannot be read past the first page of an export: the file ends with a

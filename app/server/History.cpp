@@ -125,6 +125,11 @@ HistoryColumns historyColumns(const QJsonObject &action, qint64 createdAt, qint6
     c.outcome = historyOutcome(action);
     if (c.outcome.isEmpty())
         return c;
+    const QJsonObject approvedRisk = action.value(QStringLiteral("approved_risk")).toObject();
+    const QJsonObject decidedRisk =
+        approvedRisk.isEmpty() ? action.value(QStringLiteral("risk")).toObject() : approvedRisk;
+    c.decidedRisk = decidedRisk.value(QStringLiteral("score")).toInt();
+    c.decidedLevel = decidedRisk.value(QStringLiteral("level")).toString();
     QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
     c.comment = decision.value(QStringLiteral("comment")).toString();
     const QJsonObject cancellation = action.value(QStringLiteral("cancellation")).toObject();
@@ -263,7 +268,11 @@ QByteArray historyItemJson(const HistoryRow &row)
     appendJsonString(out, row.decidedBy);
     out += ",\"time_to_decision_ms\":";
     out += QByteArray::number(row.ttdMs);
-    out += '}';
+    out += ",\"decided_risk\":{\"score\":";
+    out += QByteArray::number(row.decidedRisk);
+    out += ",\"level\":";
+    appendJsonString(out, row.decidedLevel);
+    out += "}}";
     return out;
 }
 
@@ -272,7 +281,8 @@ QByteArray historyCsvHeader()
     return QByteArrayLiteral(
         "id,decided_at,created_at,agent,session_id,kind,title,target,"
         "risk_score,risk_level,outcome,decided_by,approvals,comment,"
-        "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256\r\n");
+        "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256,"
+        "submitted_risk_score,submitted_risk_level\r\n");
 }
 
 namespace {

@@ -32,7 +32,9 @@ struct HistoryRow {
     QString outcome;
     QString decidedBy;
     qint64 ttdMs = 0;
-    QStringList csv; // with csvFields, instead of the above: the columns of historyCsvHeader()
+    int decidedRisk = 0;  // the risk of what was decided: an edit's approved_risk, else risk
+    QString decidedLevel; // its level
+    QStringList csv;      // with csvFields, instead of the above: the columns of historyCsvHeader()
 };
 
 struct HistoryPage {
@@ -85,6 +87,10 @@ struct HistoryColumns {
     // Otherwise the first decision keeps them.
     bool replaces = false;
     QString comment; // the decision's comment, or the cancellation's reason
+    // The risk of what was decided: the edited payload's (approved_risk) after an edit, else the
+    // submission's. History's risk filter and risk columns use it.
+    int decidedRisk = 0;
+    QString decidedLevel;
 };
 
 // Every outcome a decided action can have, in display order.
@@ -100,8 +106,9 @@ HistoryColumns historyColumns(const QJsonObject &action, qint64 createdAt, qint6
 int ttdBucket(qint64 ms);
 qint64 ttdBucketValue(int bucket); // the bucket's representative value in ms
 
-// One history item: the stored action JSON with outcome, decided_at, decided_by and
-// time_to_decision_ms added, as compact JSON (spliced, not re-serialised: exports stay fast).
+// One history item: the stored action JSON with outcome, decided_at, decided_by,
+// time_to_decision_ms and decided_risk {score, level} added, as compact JSON (spliced, not
+// re-serialised: exports stay fast).
 QByteArray historyItemJson(const HistoryRow &row);
 
 // The JSON of GET /v1/stats from the grouped rows.

@@ -34,8 +34,10 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
                                      "decided_day = COALESCE(decided_day, ?), decided_by = "
                                      "COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), "
                                      "ttd_bucket = COALESCE(ttd_bucket, ?), ")) +
-        QStringLiteral("h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
-                       "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?");
+        QStringLiteral(
+            "h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
+            "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?, decided_risk = ?, "
+            "decided_level = ?");
     const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
     QStringList approvers;
     for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
@@ -61,7 +63,9 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
         approvedSha.isString() ? approvedSha.toString()
                                : doc.value(QStringLiteral("payload_sha256")).toString(),
         textOrNull(seen.value(QStringLiteral("payload_sha256"))),
-        textOrNull(seen.value(QStringLiteral("view_sha256")))};
+        textOrNull(seen.value(QStringLiteral("view_sha256"))),
+        c.decidedRisk,
+        c.decidedLevel};
     return set;
 }
 
@@ -88,10 +92,14 @@ HistoryPage PgStore::history(const HistoryQuery &query)
     // The CSV columns are the same as the SQLite store's; the two times are formatted here.
     const QString columns =
         query.csvFields
-            ? QStringLiteral("seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
-                             "h_target, risk_score, h_level, outcome, decided_by, h_approvers, "
-                             "h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
-            : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
+            ? QStringLiteral(
+                  "seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
+                  "h_target, coalesce(decided_risk, risk_score), coalesce(decided_level, "
+                  "h_level), outcome, decided_by, h_approvers, h_comment, ttd_ms, h_sha, "
+                  "seen_payload_sha256, seen_view_sha256, risk_score, h_level")
+            : QStringLiteral(
+                  "seq, decided_at, doc, outcome, decided_by, ttd_ms, "
+                  "coalesce(decided_risk, risk_score), coalesce(decided_level, h_level)");
     const QString sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                         w.text + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
     return reading([&] {
@@ -114,17 +122,19 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             row.seq = q.value(0).toLongLong();
             row.decidedAt = q.value(1).toLongLong();
             if (query.csvFields) {
-                row.csv.reserve(18);
+                row.csv.reserve(20);
                 row.csv.append(q.value(2).toString());
                 row.csv.append(toRfc3339(row.decidedAt));
                 row.csv.append(toRfc3339(q.value(3).toLongLong()));
-                for (int i = 4; i < 19; ++i)
+                for (int i = 4; i < 21; ++i)
                     row.csv.append(q.value(i).toString());
             } else {
                 row.doc = q.value(2).toString().toUtf8();
                 row.outcome = q.value(3).toString();
                 row.decidedBy = q.value(4).toString();
                 row.ttdMs = q.value(5).toLongLong();
+                row.decidedRisk = q.value(6).toInt();
+                row.decidedLevel = q.value(7).toString();
             }
             page.rows.append(std::move(row));
         }

@@ -129,7 +129,8 @@ private:
     bool migrate(QString *error);
     bool createTables();
     bool migrateHistory();
-    bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
+    bool migrateDecidedRisk(); // migration 10 (SqliteHistory.cpp)
+    bool migrateIdentities();  // sessions.opener and owner_claimed, the token-name index
     bool createSafety();
     bool createReadingTime();  // action_views and reviews (issue #15)
     bool keepsPendingCounts(); // nothing to do: sessions.pending has been there from the start

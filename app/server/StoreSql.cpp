@@ -33,7 +33,7 @@ Sql historyWhere(const HistoryQuery &q)
     w.addIf(QStringLiteral("outcome"), q.outcome);
     w.addIf(QStringLiteral("kind"), q.kind);
     if (q.riskMin > 0)
-        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
+        w.add(QStringLiteral("decided_risk >= ?"), q.riskMin); // what was decided (HistoryColumns)
     return w;
 }
 

@@ -24,7 +24,7 @@ struct Sql {
 };
 
 // " WHERE decided_at IS NOT NULL AND …": the filter shared by history pages, exports and the
-// statistics.
+// statistics (risk_min on the decided risk).
 Sql historyWhere(const HistoryQuery &q);
 
 // The page of actions a query asks for, highest risk first (one row more than the page, to know
