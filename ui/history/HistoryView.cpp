@@ -236,6 +236,9 @@ void HistoryView::showSelected()
                             .arg(cancellation.value(QStringLiteral("by")).toString(),
                                  cancellation.value(QStringLiteral("at")).toString(),
                                  cancellation.value(QStringLiteral("reason")).toString());
+    // The risk of what was decided (an edit's), and the submission's when it differs.
+    const QModelIndex risk = m_model->index(m_table->currentIndex().row(), HistoryModel::Risk);
+    text += u'\n' + tr("Risk of what was decided: %1").arg(risk.data().toString());
     const bool edited = a.contains(QStringLiteral("approved_payload"));
     text += u'\n' + (edited ? tr("The reviewer edited the payload before approving it.")
                             : tr("No edit: what was decided is exactly what the agent submitted."));
