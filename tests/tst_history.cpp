@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -389,6 +390,260 @@ private Q_SLOTS:
                      .toArray()
                      .size(),
                  2305);
+    }
+
+    // Red team F7: every agent text a spreadsheet could run is defused in the CSV export (an
+    // apostrophe first), "-2+3+cmd|…" and its look-alikes too; the JSON export keeps it as sent.
+    void csvExportDefusesEveryFormula()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("poster"));
+        const QStringList formulas{
+            QStringLiteral("-2+3+cmd|' /C calc'!A0"),
+            QStringLiteral("=HYPERLINK(\"http://evil\",\"open\")"),
+            QStringLiteral("+HYPERLINK(\"http://evil\")"),
+            QStringLiteral("@SUM(1+1)*cmd|' /C calc'!A0"),
+            QStringLiteral("  =HYPERLINK(\"http://evil\")"),
+            QString(QChar(0xFF1D)) + QStringLiteral("HYPERLINK(\"http://evil\")"),
+        };
+        QStringList actions;
+        for (const QString &f : formulas) {
+            QJsonObject body = sampleAction(QStringLiteral("shell.exec"), f);
+            body.insert(QStringLiteral("target"), f);
+            actions.append(s.submit(token, body));
+            QVERIFY(!actions.last().isEmpty());
+            QVERIFY(s.call(s.token(Role::Reviewer), "POST",
+                           QStringLiteral("/v1/actions/%1/decision").arg(actions.last()),
+                           decision(QStringLiteral("reject"), f))
+                        .ok());
+        }
+        const auto fetch = [&s](const QByteArray &path) {
+            return rawHttp(
+                s.port(), rawRequest("GET", path, {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+        };
+        const RawResponse csv = fetch("/v1/history/export?format=csv");
+        QCOMPARE(csv.status, 200);
+        const RawResponse json = fetch("/v1/history/export?format=json");
+        const QJsonArray exported =
+            QJsonDocument::fromJson(json.body).object().value(QStringLiteral("actions")).toArray();
+        QCOMPARE(exported.size(), formulas.size());
+        for (qsizetype i = 0; i < formulas.size(); ++i) {
+            const QJsonObject item = byId(exported, actions[i]);
+            // Title, target and comment: in the JSON as sent (whatever the server trimmed) ...
+            const QString title = item.value(QStringLiteral("title")).toString();
+            QVERIFY2(formulas[i].contains(title.trimmed()), qPrintable(title));
+            QCOMPARE(item.value(QStringLiteral("target")).toString(), title);
+            // ... and in the CSV each one starts with the apostrophe, inside the quotes.
+            QByteArray line;
+            for (const QByteArray &l : csv.body.split('\n')) {
+                if (l.startsWith(actions[i].toUtf8()))
+                    line = l;
+            }
+            QVERIFY(!line.isEmpty());
+            QString quoted = title;
+            quoted.replace(u'"', QStringLiteral("\"\""));
+            const QByteArray defused = ('\'' + quoted).toUtf8();
+            QVERIFY2(line.count(defused) >= 2, line.constData()); // title, target (comment)
+            QVERIFY2(!line.contains(QByteArray(',' + quoted.toUtf8())) &&
+                         !line.contains(QByteArray(",\"" + quoted.toUtf8())),
+                     line.constData());
+        }
+    }
+
+    // Red team F5: an action whose payload a reviewer edited is in history at the risk of what
+    // was decided (the edit's), with the submission's kept beside it: JSON decided_risk next to
+    // risk, the CSV's risk columns at the decided risk and two columns appended at the end with
+    // the submitted one; risk_min filters on the decided risk, also after the migration.
+    void historyShowsTheRiskOfWhatWasDecided()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("shell"));
+        const QJsonObject risky{
+            {QStringLiteral("command"), QStringLiteral("rm -rf / --no-preserve-root")}};
+        const QJsonObject harmless{{QStringLiteral("command"), QStringLiteral("ls build/")}};
+        // One made riskier by the edit, one made harmless; each needs a second approval after
+        // the edit when either side is critical: the admin's, on the edited version.
+        const auto editAndApprove = [&](const QJsonObject &submitted, const QJsonObject &edited) {
+            QJsonObject body = sampleAction();
+            body.insert(QStringLiteral("payload"), submitted);
+            const QString action = s.submit(token, body);
+            const ApiResult edit = s.call(s.token(Role::Reviewer), "POST",
+                                          QStringLiteral("/v1/actions/%1/decision").arg(action),
+                                          decision(QStringLiteral("edit"), {}, edited));
+            if (!edit.ok())
+                return QString();
+            if (edit.body.value(QStringLiteral("status")).toString() == QLatin1String("pending")) {
+                QJsonObject approve = decision(QStringLiteral("approve"));
+                approve.insert(QStringLiteral("version"),
+                               edit.body.value(QStringLiteral("version")));
+                if (!s.call(s.token(Role::Admin), "POST",
+                            QStringLiteral("/v1/actions/%1/decision").arg(action), approve)
+                         .ok())
+                    return QString();
+            }
+            return action;
+        };
+        const QString raised =
+            editAndApprove(sampleAction().value(QStringLiteral("payload")).toObject(), risky);
+        const QString lowered = editAndApprove(risky, harmless);
+        QVERIFY(!raised.isEmpty() && !lowered.isEmpty());
+        const auto action = [&s](const QString &a) {
+            return s.call(s.token(Role::Admin), "GET", QStringLiteral("/v1/actions/") + a).body;
+        };
+        const QJsonObject raisedAction = action(raised), loweredAction = action(lowered);
+        const auto score = [](const QJsonObject &a, const char *field) {
+            return a.value(QLatin1String(field)).toObject().value(QStringLiteral("score")).toInt();
+        };
+        QVERIFY(score(raisedAction, "approved_risk") > score(raisedAction, "risk"));
+        QVERIFY(score(loweredAction, "approved_risk") < score(loweredAction, "risk"));
+
+        const auto listed = [&s](const QString &query) {
+            QStringList out;
+            for (const QJsonValue &v :
+                 s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history?") + query)
+                     .body.value(QStringLiteral("actions"))
+                     .toArray())
+                out.append(v.toObject().value(QStringLiteral("id")).toString());
+            return out;
+        };
+        const auto check = [&] {
+            const QJsonArray items =
+                s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history"))
+                    .body.value(QStringLiteral("actions"))
+                    .toArray();
+            for (const QJsonObject &a : {raisedAction, loweredAction}) {
+                const QJsonObject item = byId(items, a.value(QStringLiteral("id")).toString());
+                const QJsonObject decided = item.value(QStringLiteral("decided_risk")).toObject();
+                const QJsonObject approved = a.value(QStringLiteral("approved_risk")).toObject();
+                QCOMPARE(decided.value(QStringLiteral("score")),
+                         approved.value(QStringLiteral("score")));
+                QCOMPARE(decided.value(QStringLiteral("level")),
+                         approved.value(QStringLiteral("level")));
+                QCOMPARE(item.value(QStringLiteral("risk")), a.value(QStringLiteral("risk")));
+            }
+            // The filter: the decided risk, not the submitted one.
+            const int raisedTo = score(raisedAction, "approved_risk");
+            QVERIFY(listed(QStringLiteral("risk_min=%1").arg(raisedTo)).contains(raised));
+            const int loweredFrom = score(loweredAction, "risk");
+            QVERIFY(!listed(QStringLiteral("risk_min=%1").arg(loweredFrom)).contains(lowered));
+            // The CSV: risk_score and risk_level decided, the submitted ones appended at the end.
+            const RawResponse csv = rawHttp(
+                s.port(), rawRequest("GET", "/v1/history/export?format=csv", {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+            const QList<QByteArray> lines = csv.body.trimmed().split('\n');
+            QVERIFY(lines[0].trimmed().endsWith(
+                "seen_view_sha256,submitted_risk_score,submitted_risk_level"));
+            const QList<QByteArray> header = lines[0].trimmed().split(',');
+            QCOMPARE(header.indexOf("risk_score"), 8);
+            QCOMPARE(header.indexOf("risk_level"), 9);
+            for (const QJsonObject &a : {raisedAction, loweredAction}) {
+                QList<QByteArray> cells;
+                for (const QByteArray &line : lines) {
+                    if (line.startsWith(a.value(QStringLiteral("id")).toString().toUtf8()))
+                        cells = line.trimmed().split(','); // no quoted commas in these rows
+                }
+                QCOMPARE(cells.size(), header.size());
+                QCOMPARE(cells[8].toInt(), score(a, "approved_risk"));
+                QCOMPARE(cells[header.size() - 2].toInt(), score(a, "risk"));
+            }
+        };
+        check();
+        if (QTest::currentTestFailed())
+            return;
+
+        // A database from before migration 10: the columns are added and filled from the JSON.
+        withOutsideConnection(s.dbPath(), [](QSqlDatabase &db) {
+            QSqlQuery q(db);
+            if (!testingPostgres())
+                QVERIFY(q.exec(QStringLiteral("DROP INDEX history_order")));
+            for (const char *column : {"decided_risk", "decided_level"})
+                QVERIFY2(q.exec(QStringLiteral("ALTER TABLE actions DROP COLUMN ") +
+                                QLatin1String(column)),
+                         qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM schema_version WHERE version >= 10")));
+        });
+        s.restart();
+        check();
+    }
+
+    // Red team F6: a history the database cannot give whole is an error, never a shorter list
+    // or file. A column gone: every read is refused with 500 read_failed before any of it goes
+    // out. A row that cannot be read past the first page of an export: the file ends with a
+    // statement that it is incomplete and the response without its final chunk.
+    void anUnreadableHistoryIsAnErrorNotAShorterList()
+    {
+        TestServer::Options options;
+        options.limits.maxPendingPerSession = 1000;
+        TestServer s(options);
+        const auto [id, token] = s.openSession(QStringLiteral("flood"));
+        for (int i = 0; i < 510; ++i) // past one page of either export (500 CSV, 120 JSON rows)
+            QVERIFY(!s.submit(token, sampleAction()).isEmpty());
+        QVERIFY(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .ok());
+        const auto fetch = [&s](const QByteArray &path) {
+            return rawHttp(
+                s.port(), rawRequest("GET", path, {},
+                                     {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+        };
+        const auto damage = [&s](const QString &sql) {
+            withOutsideConnection(s.dbPath(), [&sql](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(sql), qPrintable(q.lastError().text()));
+            });
+        };
+        // The oldest decision is read last (one kill: the same time, newest seq first).
+        const QString oldest = QStringLiteral(" WHERE seq = (SELECT min(seq) FROM actions)");
+
+        // Its stored JSON broken: the page holding it and the JSON export fail, loudly.
+        damage(QStringLiteral("UPDATE actions SET doc = substr(doc, 1, 40)") + oldest);
+        QCOMPARE(s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history")).status,
+                 200); // the first 50 are whole
+        const ApiResult page =
+            s.call(s.token(Role::Manager), "GET",
+                   QStringLiteral("/v1/history?limit=500&cursor=") +
+                       s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history?limit=50"))
+                           .body.value(QStringLiteral("next_cursor"))
+                           .toString());
+        QCOMPARE(page.status, 500);
+        QCOMPARE(page.error().code, QStringLiteral("read_failed"));
+        const RawResponse json = fetch("/v1/history/export?format=json");
+        QCOMPARE(json.status, 200); // the head went out with the first page
+        QVERIFY(json.truncated);
+        QVERIFY(json.body.startsWith("{\"actions\":[{"));
+        QVERIFY2(json.body.endsWith(historyExportIncomplete(false)), json.body.right(300).data());
+        QVERIFY(json.body.contains("\"incomplete\":true"));
+        QJsonParseError error;
+        QJsonDocument::fromJson(json.body, &error);
+        QVERIFY(error.error != QJsonParseError::NoError); // no reader takes it for whole
+
+        // Its outcome column garbled: the CSV export ends with a line saying it is incomplete.
+        QVERIFY(!fetch("/v1/history/export?format=csv").truncated);
+        damage(QStringLiteral("UPDATE actions SET outcome = 'garbled'") + oldest);
+        const RawResponse csv = fetch("/v1/history/export?format=csv");
+        QCOMPARE(csv.status, 200);
+        QVERIFY(csv.truncated);
+        const QList<QByteArray> lines = csv.body.trimmed().split('\n');
+        QVERIFY2(lines.last().startsWith("\"INCOMPLETE EXPORT:"), lines.last().constData());
+        QCOMPARE(lines.size(), 1 + 500 + 1); // the header, the first page, the statement
+
+        // A column gone: nothing at all, a plain 500 (the head has not gone out yet).
+        damage(QStringLiteral("ALTER TABLE actions RENAME COLUMN decided_by TO decided_by_x"));
+        const ApiResult gone = s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history"));
+        QCOMPARE(gone.status, 500);
+        QCOMPARE(gone.error().code, QStringLiteral("read_failed"));
+        for (const QByteArray format : {"csv", "json"}) {
+            const RawResponse r = fetch("/v1/history/export?format=" + format);
+            QCOMPARE(r.status, 500);
+            QVERIFY(!r.truncated);
+            QCOMPARE(r.json()
+                         .value(QStringLiteral("error"))
+                         .toObject()
+                         .value(QStringLiteral("code"))
+                         .toString(),
+                     QStringLiteral("read_failed"));
+        }
     }
 };
 

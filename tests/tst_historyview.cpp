@@ -174,6 +174,62 @@ private Q_SLOTS:
         QVERIFY(h->exportText().startsWith(QStringLiteral("Cannot write")));
     }
 
+    // Red team F6: a history the server cannot read whole is an error in the console, never a
+    // shorter table or a file that looks complete.
+    void anUnreadableHistoryIsAnErrorNotAShorterTable()
+    {
+        TestServer::Options options;
+        options.limits.maxPendingPerSession = 1000;
+        TestServer s(options);
+        const auto [id, token] = s.openSession(QStringLiteral("flood"));
+        for (int i = 0; i < 210; ++i) // past the console's first page of 200
+            QVERIFY(!s.submit(token, sampleAction()).isEmpty());
+        QVERIFY(
+            s.call(s.token(Role::Oncall), "POST", QStringLiteral("/v1/sessions/%1/kill").arg(id))
+                .ok());
+        const auto damage = [&s](const QString &sql) {
+            withOutsideConnection(s.dbPath(), [&sql](QSqlDatabase &db) {
+                QSqlQuery q(db);
+                QVERIFY(q.exec(sql));
+            });
+        };
+        // The oldest decision, read last, has its stored JSON broken.
+        damage(QStringLiteral("UPDATE actions SET doc = substr(doc, 1, 40) WHERE seq = (SELECT "
+                              "min(seq) FROM actions)"));
+        ConsoleBackend backend(s.url(), s.token(Role::Manager));
+        MainWindow window(&backend);
+        window.show();
+        backend.start();
+        QTRY_VERIFY(!backend.role().isEmpty());
+        HistoryView *h = window.historyView();
+        h->apply();
+        QTRY_COMPARE(h->model()->rowCount(), 200);
+        QVERIFY(h->readErrorText().isEmpty());
+        QVERIFY(h->model()->canFetchMore({}));
+        h->model()->fetchMore({});
+        QTRY_VERIFY(!h->readErrorText().isEmpty());
+        QVERIFY2(h->readErrorText().contains(QStringLiteral("could not be read")),
+                 qPrintable(h->readErrorText()));
+        QCOMPARE(h->model()->rowCount(), 0);
+
+        // The export of it fails, and leaves no file.
+        QTemporaryDir dir;
+        QSignalSpy done(h, &HistoryView::exported);
+        for (const QString &format : {QStringLiteral("json"), QStringLiteral("csv")}) {
+            if (format == QLatin1String("csv"))
+                damage(QStringLiteral("UPDATE actions SET outcome = 'garbled' WHERE seq = (SELECT "
+                                      "min(seq) FROM actions)"));
+            const QString path = dir.filePath(QStringLiteral("h.") + format);
+            h->exportTo(path, format);
+            QVERIFY(done.wait(10000));
+            QCOMPARE(done.last().at(0).toBool(), false);
+            QVERIFY2(h->exportText().startsWith(QStringLiteral("Export failed")),
+                     qPrintable(h->exportText()));
+            QVERIFY(!QFile::exists(path));
+            QVERIFY(!QFile::exists(path + QStringLiteral(".part")));
+        }
+    }
+
     void verifyShowsHeadThenTampering()
     {
         Console c;

@@ -256,6 +256,101 @@ private Q_SLOTS:
                  QStringLiteral("reviewer-user"));
     }
 
+    // Red team F11: what an emergency stop cancels says in history who stopped it and why (also
+    // an approval the agent never collected, whose approver is not who stopped it), and the
+    // audit entry of each killed session lists the actions it cancelled.
+    void historyNamesWhoStoppedTheActionsAKillCancelled()
+    {
+        TestServer s;
+        const auto [id, token] = s.openSession(QStringLiteral("mail-cleaner"));
+        const QString pending = s.submit(token, sampleAction(QStringLiteral("email.delete")));
+        const QString approved = s.submit(token, sampleAction());
+        QCOMPARE(s.call(s.token(Role::Reviewer), "POST",
+                        QStringLiteral("/v1/actions/%1/decision").arg(approved), approve())
+                     .status,
+                 200);
+        QVERIFY(s.call(s.token(Role::Oncall), "POST",
+                       QStringLiteral("/v1/sessions/%1/kill").arg(id),
+                       QJsonObject{{QStringLiteral("reason"), QStringLiteral("she typed stop")}})
+                    .ok());
+        const auto [other, otherToken] = s.openSession(QStringLiteral("poster"));
+        const QString stopped = s.submit(otherToken, sampleAction());
+        QVERIFY(s.call(s.token(Role::Admin), "POST", QStringLiteral("/v1/stop-all"),
+                       QJsonObject{{QStringLiteral("reason"), QStringLiteral("runaway agents")}})
+                    .ok());
+
+        const ApiResult history =
+            s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/history"));
+        QCOMPARE(history.status, 200);
+        QHash<QString, QJsonObject> items;
+        for (const QJsonValue &v : history.body.value(QStringLiteral("actions")).toArray())
+            items.insert(v.toObject().value(QStringLiteral("id")).toString(), v.toObject());
+        QCOMPARE(items.size(), 3);
+        for (const QString &a : {pending, approved, stopped}) {
+            const QJsonObject item = items.value(a);
+            QCOMPARE(item.value(QStringLiteral("outcome")).toString(), QStringLiteral("cancelled"));
+            const QJsonObject cancellation = item.value(QStringLiteral("cancellation")).toObject();
+            const QString killer =
+                a == stopped ? QStringLiteral("admin-user") : QStringLiteral("oncall-user");
+            QCOMPARE(item.value(QStringLiteral("decided_by")).toString(), killer);
+            QCOMPARE(cancellation.value(QStringLiteral("by")).toString(), killer);
+            QCOMPARE(item.value(QStringLiteral("decided_at")).toString(),
+                     cancellation.value(QStringLiteral("at")).toString());
+            const QString reason = cancellation.value(QStringLiteral("reason")).toString();
+            QVERIFY2(reason.contains(a == stopped ? QStringLiteral("stop-all")
+                                                  : QStringLiteral("kill of session ") + id),
+                     qPrintable(reason));
+            QVERIFY2(reason.contains(a == stopped ? QStringLiteral("runaway agents")
+                                                  : QStringLiteral("she typed stop")),
+                     qPrintable(reason));
+        }
+        // The approval stays on record beside who stopped it.
+        QCOMPARE(items.value(approved)
+                     .value(QStringLiteral("decision"))
+                     .toObject()
+                     .value(QStringLiteral("by"))
+                     .toString(),
+                 QStringLiteral("reviewer-user"));
+        // The CSV says it too: decided_by and the reason in the comment column.
+        const RawResponse csv = rawHttp(
+            s.port(), rawRequest("GET", "/v1/history/export?format=csv", {},
+                                 {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
+        QCOMPARE(csv.status, 200);
+        for (const QByteArray &line : csv.body.split('\n')) {
+            if (line.startsWith(approved.toUtf8())) {
+                QVERIFY2(line.contains(",oncall-user,"), line.constData());
+                QVERIFY2(line.contains("she typed stop"), line.constData());
+            }
+        }
+        QVERIFY(csv.body.contains(approved.toUtf8()));
+
+        // One audit entry per killed session lists what it cancelled; the chain stays intact.
+        QHash<QString, QStringList> listed;
+        for (const QJsonValue &v :
+             s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/audit?limit=1000"))
+                 .body.value(QStringLiteral("entries"))
+                 .toArray()) {
+            const QJsonObject e = v.toObject();
+            if (e.value(QStringLiteral("type")).toString() != QLatin1String("session.kill"))
+                continue;
+            QStringList ids;
+            for (const QJsonValue &c : e.value(QStringLiteral("data"))
+                                           .toObject()
+                                           .value(QStringLiteral("cancelled_actions"))
+                                           .toArray())
+                ids.append(c.toString());
+            ids.sort();
+            listed.insert(e.value(QStringLiteral("subject")).toString(), ids);
+        }
+        QStringList first{pending, approved};
+        first.sort();
+        QCOMPARE(listed.value(id), first);
+        QCOMPARE(listed.value(other), QStringList{stopped});
+        const ApiResult verify =
+            s.call(s.token(Role::Manager), "GET", QStringLiteral("/v1/audit/verify"));
+        QCOMPARE(verify.body.value(QStringLiteral("ok")).toBool(), true);
+    }
+
     void stopAllKillsEveryActiveSession()
     {
         TestServer s;

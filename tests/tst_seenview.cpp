@@ -248,10 +248,11 @@ private Q_SLOTS:
             s.port(), rawRequest("GET", "/v1/history/export?format=csv", {},
                                  {"Authorization: Bearer " + s.token(Role::Manager).toUtf8()}));
         const QList<QByteArray> lines = csv.body.split('\n');
-        QVERIFY(lines.value(0).trimmed().endsWith(
-            "payload_sha256,seen_payload_sha256,seen_view_sha256"));
-        QVERIFY(lines.value(1).trimmed().endsWith(
-            (sha(payload) + u',' + sha(payload) + u',' + view).toLatin1()));
+        // Columns 16 to 18 (the submitted risk columns come after them).
+        QVERIFY(lines.value(0).trimmed().contains(
+            ",payload_sha256,seen_payload_sha256,seen_view_sha256,submitted_risk_score,"));
+        QVERIFY(lines.value(1).trimmed().contains(
+            (u',' + sha(payload) + u',' + sha(payload) + u',' + view + u',').toLatin1()));
         withOutsideConnection(s.dbPath(), [&](QSqlDatabase &db) {
             QSqlQuery q(db);
             QVERIFY(q.exec(

@@ -125,7 +125,19 @@ HistoryColumns historyColumns(const QJsonObject &action, qint64 createdAt, qint6
     c.outcome = historyOutcome(action);
     if (c.outcome.isEmpty())
         return c;
-    const QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    const QJsonObject approvedRisk = action.value(QStringLiteral("approved_risk")).toObject();
+    const QJsonObject decidedRisk =
+        approvedRisk.isEmpty() ? action.value(QStringLiteral("risk")).toObject() : approvedRisk;
+    c.decidedRisk = decidedRisk.value(QStringLiteral("score")).toInt();
+    c.decidedLevel = decidedRisk.value(QStringLiteral("level")).toString();
+    QJsonObject decision = action.value(QStringLiteral("decision")).toObject();
+    c.comment = decision.value(QStringLiteral("comment")).toString();
+    const QJsonObject cancellation = action.value(QStringLiteral("cancellation")).toObject();
+    if (c.outcome == QLatin1String("cancelled") && !cancellation.isEmpty()) {
+        decision = cancellation;
+        c.replaces = true;
+        c.comment = cancellation.value(QStringLiteral("reason")).toString();
+    }
     qint64 decidedAt = at;
     if (const auto when = fromRfc3339(decision.value(QStringLiteral("at")).toString()))
         decidedAt = *when;
@@ -256,7 +268,11 @@ QByteArray historyItemJson(const HistoryRow &row)
     appendJsonString(out, row.decidedBy);
     out += ",\"time_to_decision_ms\":";
     out += QByteArray::number(row.ttdMs);
-    out += '}';
+    out += ",\"decided_risk\":{\"score\":";
+    out += QByteArray::number(row.decidedRisk);
+    out += ",\"level\":";
+    appendJsonString(out, row.decidedLevel);
+    out += "}}";
     return out;
 }
 
@@ -265,8 +281,27 @@ QByteArray historyCsvHeader()
     return QByteArrayLiteral(
         "id,decided_at,created_at,agent,session_id,kind,title,target,"
         "risk_score,risk_level,outcome,decided_by,approvals,comment,"
-        "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256\r\n");
+        "time_to_decision_ms,payload_sha256,seen_payload_sha256,seen_view_sha256,"
+        "submitted_risk_score,submitted_risk_level\r\n");
 }
+
+namespace {
+// A cell a spreadsheet could run (OWASP CSV injection, ASVS 1.2.10): its first character, or the
+// first after leading spaces (which some importers trim), is = + - @, a tab, CR, LF or NUL, or
+// the full-width = + - @ that some convert on input. No exception for "-digit": "-2+3+cmd|…" is
+// a formula too, and no column holds a negative number.
+bool startsLikeAFormula(const QString &cell)
+{
+    static const QString formula = QStringLiteral("=+-@\t\r\n") + QChar(u'\0') + QChar(0xFF1D) +
+                                   QChar(0xFF0B) + QChar(0xFF0D) + QChar(0xFF20);
+    for (const QChar c : cell) {
+        if (c == u' ' || c == QChar(0x3000) || c == QChar(0x00A0))
+            continue;
+        return formula.contains(c);
+    }
+    return false;
+}
+} // namespace
 
 QByteArray historyCsvLine(const QStringList &fields)
 {
@@ -276,8 +311,7 @@ QByteArray historyCsvLine(const QStringList &fields)
         if (i)
             line += ',';
         QString f = fields[i];
-        if (!f.isEmpty() && QStringLiteral("=+-@\t\r").contains(f.front()) &&
-            !(f.front() == u'-' && f.size() > 1 && f[1].isDigit()))
+        if (startsLikeAFormula(f))
             f.prepend(u'\'');
         const bool quote =
             f.contains(u',') || f.contains(u'"') || f.contains(u'\n') || f.contains(u'\r');
@@ -290,6 +324,40 @@ QByteArray historyCsvLine(const QStringList &fields)
     }
     line += "\r\n";
     return line;
+}
+
+bool historyRowReadable(const HistoryRow &row, bool csv, bool parse)
+{
+    if (csv)
+        return row.csv.size() > 10 && historyOutcomes().contains(row.csv[10]);
+    if (!historyOutcomes().contains(row.outcome))
+        return false;
+    const QByteArray doc = row.doc.trimmed();
+    if (!doc.startsWith('{') || !doc.endsWith('}'))
+        return false;
+    return !parse || QJsonDocument::fromJson(doc).isObject();
+}
+
+ApiError historyReadFailed()
+{
+    return ApiError{500,
+                    QStringLiteral("read_failed"),
+                    QStringLiteral("The history could not be read completely (the database "
+                                   "failed or holds a row that cannot be read), so none of it is "
+                                   "given rather than a part. The server's log has the cause."),
+                    {}};
+}
+
+QByteArray historyExportIncomplete(bool csv)
+{
+    if (csv)
+        return QByteArrayLiteral("\"INCOMPLETE EXPORT: the history could not be read past the "
+                                 "line above (read_failed); this file is NOT the whole "
+                                 "history\"\r\n");
+    return QByteArrayLiteral(
+        "],\"incomplete\":true,\"error\":{\"code\":\"read_failed\",\"message\":\"The history "
+        "could not be read past the last action above; this file is NOT the whole history (left "
+        "unclosed on purpose).\"}\n");
 }
 
 } // namespace interlock

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTimeZone>
+#include <algorithm>
 #include <thread>
 
 namespace interlock {
@@ -89,7 +90,10 @@ ApiError readHistoryQuery(const HttpRequest &req, int maxLimit, HistoryQuery *q)
     return {};
 }
 
-// Produces the export piece by piece, one keyset page per piece.
+// Produces the export piece by piece, one keyset page per piece. The first page is read before
+// the head goes out (start()), so a history that cannot be read at all is a plain 500; a page
+// that fails later ends the file with historyExportIncomplete() and the response without its
+// final chunk (failed()).
 class ExportProducer
 {
 public:
@@ -104,6 +108,13 @@ public:
         m_query.csvFields = csv;
     }
 
+    // Reads the first page; false if it cannot be read.
+    bool start()
+    {
+        m_page = read();
+        return m_page.has_value();
+    }
+
     QByteArray next()
     {
         if (m_done)
@@ -113,9 +124,15 @@ public:
             m_started = true;
             piece = m_csv ? historyCsvHeader() : QByteArrayLiteral("{\"actions\":[");
         }
-        const HistoryPage page = m_store.history(m_query);
-        piece.reserve(piece.size() + page.rows.size() * (m_csv ? 300 : 1100));
-        for (const HistoryRow &row : page.rows) {
+        std::optional<HistoryPage> page = std::exchange(m_page, std::nullopt);
+        if (!page)
+            page = read();
+        if (!page) {
+            m_done = m_failed = true;
+            return piece + historyExportIncomplete(m_csv);
+        }
+        piece.reserve(piece.size() + page->rows.size() * (m_csv ? 300 : 1100));
+        for (const HistoryRow &row : std::as_const(page->rows)) {
             if (m_csv) {
                 piece += historyCsvLine(row.csv);
             } else {
@@ -125,8 +142,8 @@ public:
             }
             ++m_rows;
         }
-        if (page.next) {
-            m_query.before = page.next;
+        if (page->next) {
+            m_query.before = page->next;
         } else {
             m_done = true;
             if (!m_csv)
@@ -135,13 +152,32 @@ public:
         return piece;
     }
 
+    bool failed() const { return m_failed; }
+
 private:
+    std::optional<HistoryPage> read()
+    {
+        HistoryPage page = m_store.history(m_query);
+        const bool readable =
+            std::all_of(page.rows.cbegin(), page.rows.cend(), [this](const HistoryRow &row) {
+                return historyRowReadable(row, m_csv, false);
+            });
+        if (page.failed || !readable) {
+            qWarning("interlock: a history export could not read past %lld rows%s", m_rows,
+                     page.failed ? " (the database failed)" : " (a row cannot be read)");
+            return std::nullopt;
+        }
+        return page;
+    }
+
     Store &m_store;
     HistoryQuery m_query;
     bool m_csv;
     bool m_started = false;
     bool m_done = false;
+    bool m_failed = false;
     qint64 m_rows = 0;
+    std::optional<HistoryPage> m_page; // read ahead by start()
 };
 } // namespace
 
@@ -156,6 +192,15 @@ void addHistoryRoutes(Router &router, ApiContext &api)
                        e.isError())
                        return reply->sendError(e);
                    const HistoryPage page = api.store.history(q);
+                   // A page the database did not give whole is an error, never a shorter list.
+                   if (page.failed || !std::all_of(page.rows.cbegin(), page.rows.cend(),
+                                                   [](const HistoryRow &row) {
+                                                       return historyRowReadable(row, false, true);
+                                                   })) {
+                       qWarning("interlock: a history page could not be read%s",
+                                page.failed ? " (the database failed)" : " (a row cannot be read)");
+                       return reply->sendError(historyReadFailed());
+                   }
                    QByteArray body = "{\"actions\":[";
                    for (qsizetype i = 0; i < page.rows.size(); ++i) {
                        if (i)
@@ -186,10 +231,13 @@ void addHistoryRoutes(Router &router, ApiContext &api)
             }
             const bool csv = format != QLatin1String("json");
             auto producer = std::make_shared<ExportProducer>(api.store, q, csv);
+            if (!producer->start())
+                return reply->sendError(historyReadFailed());
             const QByteArray file = csv ? "interlock-history.csv" : "interlock-history.json";
-            reply->stream(200, csv ? "text/csv; charset=utf-8" : "application/json",
-                          {{"Content-Disposition", "attachment; filename=\"" + file + '"'}},
-                          [producer] { return producer->next(); });
+            reply->stream(
+                200, csv ? "text/csv; charset=utf-8" : "application/json",
+                {{"Content-Disposition", "attachment; filename=\"" + file + '"'}},
+                [producer] { return producer->next(); }, [producer] { return producer->failed(); });
         });
 
     router.add("GET", QStringLiteral("/v1/stats"), managers,

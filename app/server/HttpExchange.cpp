@@ -92,12 +92,13 @@ void HttpReply::dispose()
 
 void HttpReply::stream(int status, const QByteArray &contentType,
                        const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
-                       std::function<QByteArray()> next)
+                       std::function<QByteArray()> next, std::function<bool()> failed)
 {
     if (!isOpen())
         return;
     m_sent = true;
     m_next = std::move(next);
+    m_failed = std::move(failed);
     m_channel->post(
         ResponsePart{ResponsePart::Kind::StreamHead, status, contentType, extraHeaders, {}});
     QTimer::singleShot(0, this, &HttpReply::pump);
@@ -143,7 +144,9 @@ void HttpReply::postPieces()
     for (QByteArray &piece : std::exchange(m_pieces, {}))
         m_channel->post(ResponsePart{ResponsePart::Kind::Chunk, 0, {}, {}, std::move(piece)});
     if (std::exchange(m_piecesEnd, false)) {
-        m_channel->post(ResponsePart{ResponsePart::Kind::StreamEnd, 0, {}, {}, {}});
+        const bool failed = m_failed && m_failed();
+        m_channel->post(ResponsePart{
+            failed ? ResponsePart::Kind::StreamCut : ResponsePart::Kind::StreamEnd, 0, {}, {}, {}});
         return endStream();
     }
     m_channel->wantRoom(kStreamBudget / 2);
@@ -154,6 +157,7 @@ void HttpReply::endStream()
     if (!m_next)
         return;
     m_next = nullptr;
+    m_failed = nullptr;
     if (m_disposed)
         deleteLater();
 }

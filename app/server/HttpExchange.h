@@ -69,9 +69,12 @@ public:
     // A response of unknown length (chunked transfer encoding), produced piece by piece: `next`
     // is called whenever the connection has room and returns the next piece; an empty piece
     // ends the response. Memory stays bounded by one piece plus the budget of unsent bytes.
+    // `failed`, asked once the stream has ended: true when it did not produce all it should
+    // have; the response then ends without its final chunk (ResponsePart::Kind::StreamCut), so
+    // no HTTP client takes it for complete.
     void stream(int status, const QByteArray &contentType,
                 const QList<std::pair<QByteArray, QByteArray>> &extraHeaders,
-                std::function<QByteArray()> next);
+                std::function<QByteArray()> next, std::function<bool()> failed = {});
     // For the gate: write the held response (or `replacement` instead, when the commit failed).
     void release(const ApiError &replacement = {});
     // For HttpReplyPtr: delete now, or once the held response has been released.
@@ -102,6 +105,7 @@ private:
     bool m_disposed = false;
     bool m_gone = false;
     std::function<QByteArray()> m_next; // set while streaming
+    std::function<bool()> m_failed;     // whether the stream that ended failed
     QList<QByteArray> m_pieces;         // read, held until what they show is durable
     bool m_piecesEnd = false;           // the last of them ends the stream
 };

@@ -24,14 +24,20 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
     const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
     if (c.outcome.isEmpty())
         return std::nullopt;
-    // The first decision keeps its time and decider; a later cancel (approved but never
-    // collected when the session was killed) changes only the outcome.
+    // The first decision keeps its time and decider, unless a kill's cancellation replaces them
+    // (HistoryColumns::replaces).
     ColumnSet set;
-    set.sql = QStringLiteral(
-        "outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = COALESCE(decided_day, "
-        "?), decided_by = COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = "
-        "COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, h_level = ?, h_comment = ?, "
-        "h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?");
+    set.sql =
+        (c.replaces ? QStringLiteral("outcome = ?, decided_at = ?, decided_day = ?, decided_by = "
+                                     "?, ttd_ms = ?, ttd_bucket = ?, ")
+                    : QStringLiteral("outcome = ?, decided_at = COALESCE(decided_at, ?), "
+                                     "decided_day = COALESCE(decided_day, ?), decided_by = "
+                                     "COALESCE(decided_by, ?), ttd_ms = COALESCE(ttd_ms, ?), "
+                                     "ttd_bucket = COALESCE(ttd_bucket, ?), ")) +
+        QStringLiteral(
+            "h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
+            "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?, decided_risk = ?, "
+            "decided_level = ?");
     const QJsonObject decision = doc.value(QStringLiteral("decision")).toObject();
     QStringList approvers;
     for (const QJsonValue &a : doc.value(QStringLiteral("approvals")).toArray())
@@ -52,12 +58,14 @@ std::optional<PgStore::ColumnSet> PgStore::historySet(const QJsonObject &doc, qi
         doc.value(QStringLiteral("title")).toString(),
         doc.value(QStringLiteral("target")).toString(),
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString(),
-        decision.value(QStringLiteral("comment")).toString(),
+        c.comment,
         approvers.join(u';'),
         approvedSha.isString() ? approvedSha.toString()
                                : doc.value(QStringLiteral("payload_sha256")).toString(),
         textOrNull(seen.value(QStringLiteral("payload_sha256"))),
-        textOrNull(seen.value(QStringLiteral("view_sha256")))};
+        textOrNull(seen.value(QStringLiteral("view_sha256"))),
+        c.decidedRisk,
+        c.decidedLevel};
     return set;
 }
 
@@ -84,10 +92,14 @@ HistoryPage PgStore::history(const HistoryQuery &query)
     // The CSV columns are the same as the SQLite store's; the two times are formatted here.
     const QString columns =
         query.csvFields
-            ? QStringLiteral("seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
-                             "h_target, risk_score, h_level, outcome, decided_by, h_approvers, "
-                             "h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
-            : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
+            ? QStringLiteral(
+                  "seq, decided_at, id, created_at, agent, session_id, kind, h_title, "
+                  "h_target, coalesce(decided_risk, risk_score), coalesce(decided_level, "
+                  "h_level), outcome, decided_by, h_approvers, h_comment, ttd_ms, h_sha, "
+                  "seen_payload_sha256, seen_view_sha256, risk_score, h_level")
+            : QStringLiteral(
+                  "seq, decided_at, doc, outcome, decided_by, ttd_ms, "
+                  "coalesce(decided_risk, risk_score), coalesce(decided_level, h_level)");
     const QString sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                         w.text + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?");
     return reading([&] {
@@ -96,8 +108,10 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             q.addBindValue(b);
         q.addBindValue(query.limit + 1);
         HistoryPage page;
-        if (!execute(q))
+        if (!execute(q)) {
+            page.failed = true;
             return page;
+        }
         page.rows.reserve(query.limit);
         while (q.next()) {
             if (page.rows.size() == query.limit) {
@@ -108,20 +122,23 @@ HistoryPage PgStore::history(const HistoryQuery &query)
             row.seq = q.value(0).toLongLong();
             row.decidedAt = q.value(1).toLongLong();
             if (query.csvFields) {
-                row.csv.reserve(18);
+                row.csv.reserve(20);
                 row.csv.append(q.value(2).toString());
                 row.csv.append(toRfc3339(row.decidedAt));
                 row.csv.append(toRfc3339(q.value(3).toLongLong()));
-                for (int i = 4; i < 19; ++i)
+                for (int i = 4; i < 21; ++i)
                     row.csv.append(q.value(i).toString());
             } else {
                 row.doc = q.value(2).toString().toUtf8();
                 row.outcome = q.value(3).toString();
                 row.decidedBy = q.value(4).toString();
                 row.ttdMs = q.value(5).toLongLong();
+                row.decidedRisk = q.value(6).toInt();
+                row.decidedLevel = q.value(7).toString();
             }
             page.rows.append(std::move(row));
         }
+        page.failed = !page.next && q.lastError().isValid();
         q.finish();
         return page;
     });

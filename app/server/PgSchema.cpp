@@ -168,6 +168,17 @@ const QList<PgMigration> &migrations()
          "agent names bound to their openers",
          {"ALTER TABLE agent_names ADD COLUMN IF NOT EXISTS opener text",
           storesql::kBindAgentNamesInUse}},
+        // The risk of what was decided (red team F5): an edit's approved_risk, else the
+        // submission's risk; history's risk filter and risk columns read it.
+        {10,
+         "decided risk columns",
+         {
+             "ALTER TABLE actions ADD COLUMN IF NOT EXISTS decided_risk integer, ADD COLUMN IF NOT "
+             "EXISTS decided_level text",
+             "UPDATE actions SET decided_risk = coalesce((doc::jsonb #>> "
+             "'{approved_risk,score}')::integer, risk_score), decided_level = coalesce(doc::jsonb "
+             "#>> '{approved_risk,level}', h_level) WHERE decided_at IS NOT NULL",
+         }},
     };
     return list;
 }

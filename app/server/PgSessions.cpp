@@ -90,7 +90,8 @@ QList<SessionRecord> PgStore::sessions(const QString &status)
 }
 
 bool PgStore::closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
-                           qint64 at, const QString &actor, QStringList *cancelled)
+                           qint64 at, const QString &actor, const QString &why,
+                           QStringList *cancelled)
 {
     QSqlQuery &update =
         prepared(QStringLiteral("UPDATE sessions SET status = ?, stop = ? WHERE id = ?"));
@@ -125,7 +126,7 @@ bool PgStore::closeSession(const SessionRecord &s, const QString &status, const 
         q.finish();
     }
     for (QJsonObject doc : std::as_const(open)) {
-        const Transition event = storesql::cancelByKill(doc, actor, at);
+        const Transition event = storesql::cancelByKill(doc, actor, at, why);
         const QString id = doc.value(QStringLiteral("id")).toString();
         QSqlQuery &q = prepared(QStringLiteral(
             "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
@@ -190,14 +191,11 @@ std::optional<SessionsEnded> PgStore::killSessions(const QStringList &ids, const
                          {QStringLiteral("killed_by"), t.actor},
                          {QStringLiteral("reason"), reason}};
         QStringList cancelled;
-        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor, &cancelled))
+        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor,
+                          storesql::killCancelReason(s.id, t, reason), &cancelled))
             return std::nullopt;
-        const QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
-                               {QStringLiteral("reason"), reason},
-                               {QStringLiteral("cancelled"), cancelled.size()}};
-        writeTransition(Transition{QStringLiteral("session.killed"), data,
-                                   QStringLiteral("session.kill"), t.actor, t.at},
-                        s.id, {}, s.id);
+        for (const Transition &written : storesql::sessionKilled(t, reason, cancelled))
+            writeTransition(written, s.id, {}, s.id);
         out.cancelledActions += cancelled;
     }
     if (!t.eventType.isEmpty()) {
@@ -233,7 +231,8 @@ std::optional<SessionsEnded> PgStore::finishSession(const QString &id, const QSt
                                                  : QStringLiteral("terminated_at"),
                 toRfc3339(t.at));
     SessionsEnded out;
-    if (!closeSession(*s, status, stop, t.at, t.actor, &out.cancelledActions) ||
+    if (!closeSession(*s, status, stop, t.at, t.actor,
+                      QStringLiteral("session %1 %2").arg(id, status), &out.cancelledActions) ||
         !writeTransition(t, id, {}, id) || !tx.commit())
         return std::nullopt;
     out.sessions.append(session(id).value_or(*s));

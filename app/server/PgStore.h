@@ -203,7 +203,7 @@ private:
     bool writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor);
     bool insertReview(const QString &actionId, const ReviewRecord &review); // PgReviews.cpp
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
-                      qint64 at, const QString &actor, QStringList *cancelled);
+                      qint64 at, const QString &actor, const QString &why, QStringList *cancelled);
     std::optional<SessionRecord> sessionRow(const QString &id, bool lock);
     InsertOutcome replayed(const QString &sessionId, const QString &key, const QByteArray &bodyHash,
                            bool *found);

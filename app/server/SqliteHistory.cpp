@@ -42,7 +42,9 @@ const char *const kHistoryColumns[] = {
     "h_title TEXT", "h_target TEXT", "h_level TEXT", "h_comment TEXT", "h_approvers TEXT",
     "h_sha TEXT",
     // What the deciding reviewer had on screen (decision.seen, issue #15).
-    "seen_payload_sha256 TEXT", "seen_view_sha256 TEXT"};
+    "seen_payload_sha256 TEXT", "seen_view_sha256 TEXT",
+    // The risk of what was decided (red team F5; migration 10).
+    "decided_risk INTEGER", "decided_level TEXT"};
 
 } // namespace
 
@@ -92,6 +94,15 @@ bool SqliteStore::migrateHistory()
     return true;
 }
 
+bool SqliteStore::migrateDecidedRisk()
+{
+    // The two columns (filled from each action's JSON), and the history index with the decided
+    // risk in place of the submitted one, so the risk filter still reads no table row.
+    return migrateHistory() && exec(QStringLiteral("DROP INDEX IF EXISTS history_order")) &&
+           exec(QStringLiteral("CREATE INDEX history_order ON actions(decided_at, decided_risk) "
+                               "WHERE decided_at IS NOT NULL"));
+}
+
 bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const QString &actor)
 {
     const qint64 createdAt =
@@ -99,14 +110,20 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     const HistoryColumns c = historyColumns(doc, createdAt, at, actor);
     if (c.outcome.isEmpty())
         return true;
-    // The first decision keeps its time and decider; a later cancel (approved but never
-    // collected when the session was killed) changes only the outcome.
-    QSqlQuery &q = prepared(QStringLiteral(
-        "UPDATE actions SET outcome = ?, decided_at = COALESCE(decided_at, ?), decided_day = "
-        "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, ?), ttd_ms = "
-        "COALESCE(ttd_ms, ?), ttd_bucket = COALESCE(ttd_bucket, ?), h_title = ?, h_target = ?, "
-        "h_level = ?, h_comment = ?, h_approvers = ?, h_sha = ?, seen_payload_sha256 = ?, "
-        "seen_view_sha256 = ? WHERE id = ?"));
+    // The first decision keeps its time and decider, unless a kill's cancellation replaces them
+    // (HistoryColumns::replaces).
+    QSqlQuery &q = prepared(
+        QStringLiteral("UPDATE actions SET outcome = ?, ") +
+        (c.replaces ? QStringLiteral("decided_at = ?, decided_day = ?, decided_by = ?, ttd_ms = ?, "
+                                     "ttd_bucket = ?, ")
+                    : QStringLiteral("decided_at = COALESCE(decided_at, ?), decided_day = "
+                                     "COALESCE(decided_day, ?), decided_by = COALESCE(decided_by, "
+                                     "?), ttd_ms = COALESCE(ttd_ms, ?), ttd_bucket = "
+                                     "COALESCE(ttd_bucket, ?), ")) +
+        QStringLiteral(
+            "h_title = ?, h_target = ?, h_level = ?, h_comment = ?, h_approvers = ?, "
+            "h_sha = ?, seen_payload_sha256 = ?, seen_view_sha256 = ?, decided_risk = ?, "
+            "decided_level = ? WHERE id = ?"));
     q.addBindValue(c.outcome);
     q.addBindValue(*c.decidedAt);
     q.addBindValue(*c.decidedAt / 86'400'000);
@@ -122,7 +139,7 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     q.addBindValue(doc.value(QStringLiteral("target")).toString());
     q.addBindValue(
         doc.value(QStringLiteral("risk")).toObject().value(QStringLiteral("level")).toString());
-    q.addBindValue(decision.value(QStringLiteral("comment")).toString());
+    q.addBindValue(c.comment);
     q.addBindValue(approvers.join(u';'));
     q.addBindValue(approvedSha.isString() ? approvedSha.toString()
                                           : doc.value(QStringLiteral("payload_sha256")).toString());
@@ -132,6 +149,8 @@ bool SqliteStore::writeHistoryColumns(const QJsonObject &doc, qint64 at, const Q
     };
     q.addBindValue(textOrNull(seen.value(QStringLiteral("payload_sha256"))));
     q.addBindValue(textOrNull(seen.value(QStringLiteral("view_sha256"))));
+    q.addBindValue(c.decidedRisk);
+    q.addBindValue(c.decidedLevel);
     q.addBindValue(doc.value(QStringLiteral("id")).toString());
     return q.exec();
 }
@@ -152,9 +171,12 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
                   "seq, decided_at, id, "
                   "strftime('%Y-%m-%dT%H:%M:%fZ', decided_at / 1000.0, 'unixepoch'), "
                   "strftime('%Y-%m-%dT%H:%M:%fZ', created_at / 1000.0, 'unixepoch'), agent, "
-                  "session_id, kind, h_title, h_target, risk_score, h_level, outcome, decided_by, "
-                  "h_approvers, h_comment, ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256")
-            : QStringLiteral("seq, decided_at, doc, outcome, decided_by, ttd_ms");
+                  "session_id, kind, h_title, h_target, coalesce(decided_risk, risk_score), "
+                  "coalesce(decided_level, h_level), outcome, decided_by, h_approvers, h_comment, "
+                  "ttd_ms, h_sha, seen_payload_sha256, seen_view_sha256, risk_score, h_level")
+            : QStringLiteral(
+                  "seq, decided_at, doc, outcome, decided_by, ttd_ms, "
+                  "coalesce(decided_risk, risk_score), coalesce(decided_level, h_level)");
     QSqlQuery &q = prepared(QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM actions") +
                             w.text + QStringLiteral(" ORDER BY decided_at DESC, seq DESC LIMIT ?"));
     for (const QVariant &b : std::as_const(w.binds))
@@ -163,6 +185,7 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
     HistoryPage page;
     if (!q.exec()) {
         qWarning("SQLite history: %s", qPrintable(q.lastError().text()));
+        page.failed = true;
         return page;
     }
     page.rows.reserve(query.limit);
@@ -175,16 +198,23 @@ HistoryPage SqliteStore::history(const HistoryQuery &query)
         row.seq = q.value(0).toLongLong();
         row.decidedAt = q.value(1).toLongLong();
         if (query.csvFields) {
-            row.csv.reserve(18);
-            for (int i = 2; i < 20; ++i)
+            row.csv.reserve(20);
+            for (int i = 2; i < 22; ++i)
                 row.csv.append(q.value(i).toString());
         } else {
             row.doc = q.value(2).toByteArray();
             row.outcome = q.value(3).toString();
             row.decidedBy = q.value(4).toString();
             row.ttdMs = q.value(5).toLongLong();
+            row.decidedRisk = q.value(6).toInt();
+            row.decidedLevel = q.value(7).toString();
         }
         page.rows.append(std::move(row));
+    }
+    // next() is false at the end and on an error (a damaged page, an I/O error) alike.
+    if (!page.next && q.lastError().isValid()) {
+        qWarning("SQLite history: %s", qPrintable(q.lastError().text()));
+        page.failed = true;
     }
     q.finish();
     return page;

@@ -42,7 +42,7 @@ const char *const kSchema[] = {
 
 namespace {
 // The version of the last migration in SqliteStore::migrate().
-constexpr int kLatest = 9;
+constexpr int kLatest = 10;
 } // namespace
 
 int sqliteSchemaVersion()
@@ -139,6 +139,8 @@ bool SqliteStore::migrate(QString *error)
         {7, "session pending counts", &SqliteStore::keepsPendingCounts},
         {8, "agent names and their skeletons", &SqliteStore::createAgentNames},
         {9, "agent names bound to their openers", &SqliteStore::bindAgentNames},
+        // migrateHistory adds (and fills) them; the history index then covers the decided risk.
+        {10, "decided risk columns", &SqliteStore::migrateDecidedRisk},
     };
     static_assert(std::size(migrations) == kLatest);
     if (current > sqliteSchemaVersion()) {

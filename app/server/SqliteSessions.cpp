@@ -102,7 +102,7 @@ QList<SessionRecord> SqliteStore::sessions(const QString &status)
 
 bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
                                const QJsonObject &stop, qint64 at, const QString &actor,
-                               QStringList *cancelled)
+                               const QString &why, QStringList *cancelled)
 {
     // Each cached statement is bound right before it runs: values bound to a statement that
     // then does not run would shift every later use of it.
@@ -136,7 +136,7 @@ bool SqliteStore::closeSession(const SessionRecord &s, const QString &status,
         q.finish();
     }
     for (QJsonObject doc : std::as_const(pending)) {
-        const Transition event = storesql::cancelByKill(doc, actor, at);
+        const Transition event = storesql::cancelByKill(doc, actor, at, why);
         const QString id = doc.value(QStringLiteral("id")).toString();
         QSqlQuery &q = prepared(QStringLiteral(
             "UPDATE actions SET status = 'cancelled', version = ?, doc = ? WHERE id = ?"));
@@ -172,15 +172,13 @@ std::optional<SessionsEnded> SqliteStore::killSessions(const QStringList &ids,
                          {QStringLiteral("killed_by"), t.actor},
                          {QStringLiteral("reason"), reason}};
         QStringList cancelled;
-        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor, &cancelled))
+        if (!closeSession(s, QStringLiteral("killed"), stop, t.at, t.actor,
+                          storesql::killCancelReason(s.id, t, reason), &cancelled))
             return std::nullopt;
-        const QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
-                               {QStringLiteral("reason"), reason},
-                               {QStringLiteral("cancelled"), cancelled.size()}};
-        if (!writeTransition(Transition{QStringLiteral("session.killed"), data,
-                                        QStringLiteral("session.kill"), t.actor, t.at},
-                             s.id, {}, s.id))
-            return std::nullopt;
+        for (const Transition &written : storesql::sessionKilled(t, reason, cancelled)) {
+            if (!writeTransition(written, s.id, {}, s.id))
+                return std::nullopt;
+        }
         out.cancelledActions += cancelled;
     }
     if (!t.eventType.isEmpty()) {
@@ -214,7 +212,8 @@ std::optional<SessionsEnded> SqliteStore::finishSession(const QString &id, const
                                                  : QStringLiteral("terminated_at"),
                 toRfc3339(t.at));
     SessionsEnded out;
-    if (!closeSession(*s, status, stop, t.at, t.actor, &out.cancelledActions) ||
+    if (!closeSession(*s, status, stop, t.at, t.actor,
+                      QStringLiteral("session %1 %2").arg(id, status), &out.cancelledActions) ||
         !writeTransition(t, id, {}, id) || !tx.commit())
         return std::nullopt;
     out.sessions.append(session(id).value_or(*s));

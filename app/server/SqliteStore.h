@@ -120,15 +120,17 @@ private:
     QSqlQuery &prepared(const QString &sql);
     bool adjustPending(const QString &sessionId, int delta);
     bool insertTokenRow(const QByteArray &hash, const TokenRecord &token, qint64 at);
-    // Within a transaction: revoke the session's tokens and cancel its pending actions.
+    // Within a transaction: revoke the session's tokens and cancel its pending actions (`why`:
+    // the reason each cancelled action keeps, storesql::cancelByKill).
     bool closeSession(const SessionRecord &s, const QString &status, const QJsonObject &stop,
-                      qint64 at, const QString &actor, QStringList *cancelled);
+                      qint64 at, const QString &actor, const QString &why, QStringList *cancelled);
     bool statement(const QString &sql); // BEGIN, COMMIT, SAVEPOINT…
     // Runs the numbered migrations the file has not had yet (SqliteSchema.cpp).
     bool migrate(QString *error);
     bool createTables();
     bool migrateHistory();
-    bool migrateIdentities(); // sessions.opener and owner_claimed, the token-name index
+    bool migrateDecidedRisk(); // migration 10 (SqliteHistory.cpp)
+    bool migrateIdentities();  // sessions.opener and owner_claimed, the token-name index
     bool createSafety();
     bool createReadingTime();  // action_views and reviews (issue #15)
     bool keepsPendingCounts(); // nothing to do: sessions.pending has been there from the start

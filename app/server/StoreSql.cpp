@@ -1,7 +1,9 @@
 #include "StoreSql.h"
 
 #include "AgentNames.h"
+#include "core/Timestamp.h"
 
+#include <QJsonArray>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -31,7 +33,7 @@ Sql historyWhere(const HistoryQuery &q)
     w.addIf(QStringLiteral("outcome"), q.outcome);
     w.addIf(QStringLiteral("kind"), q.kind);
     if (q.riskMin > 0)
-        w.add(QStringLiteral("risk_score >= ?"), q.riskMin);
+        w.add(QStringLiteral("decided_risk >= ?"), q.riskMin); // what was decided (HistoryColumns)
     return w;
 }
 
@@ -74,11 +76,14 @@ bool cancelledByKill(const QJsonObject &doc)
            doc.value(QStringLiteral("delivered_at")).isNull();
 }
 
-Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at)
+Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at, const QString &reason)
 {
     const int version = doc.value(QStringLiteral("version")).toInt() + 1;
     doc.insert(QStringLiteral("status"), QStringLiteral("cancelled"));
     doc.insert(QStringLiteral("version"), version);
+    doc.insert(QStringLiteral("cancellation"), QJsonObject{{QStringLiteral("by"), actor},
+                                                           {QStringLiteral("at"), toRfc3339(at)},
+                                                           {QStringLiteral("reason"), reason}});
     return Transition{QStringLiteral("action.updated"),
                       {{QStringLiteral("status"), QStringLiteral("cancelled")},
                        {QStringLiteral("version"), version},
@@ -87,6 +92,26 @@ Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at)
                       actor,
                       at,
                       {}};
+}
+
+QString killCancelReason(const QString &sessionId, const Transition &kill, const QString &reason)
+{
+    if (kill.eventType == QLatin1String("stop.all"))
+        return QStringLiteral("stop-all (emergency stop of every agent) by %1: %2")
+            .arg(kill.actor, reason);
+    return QStringLiteral("kill of session %1 (emergency stop) by %2: %3")
+        .arg(sessionId, kill.actor, reason);
+}
+
+QList<Transition> sessionKilled(const Transition &kill, const QString &reason,
+                                const QStringList &cancelled)
+{
+    QJsonObject data{{QStringLiteral("status"), QStringLiteral("killed")},
+                     {QStringLiteral("reason"), reason},
+                     {QStringLiteral("cancelled"), cancelled.size()}};
+    const Transition event{QStringLiteral("session.killed"), data, {}, kill.actor, kill.at};
+    data.insert(QStringLiteral("cancelled_actions"), QJsonArray::fromStringList(cancelled));
+    return {event, Transition{{}, data, QStringLiteral("session.kill"), kill.actor, kill.at}};
 }
 
 bool holdAgentNamesInUse(QSqlDatabase db, const QString &insertIgnoring)

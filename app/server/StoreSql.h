@@ -24,7 +24,7 @@ struct Sql {
 };
 
 // " WHERE decided_at IS NOT NULL AND …": the filter shared by history pages, exports and the
-// statistics.
+// statistics (risk_min on the decided risk).
 Sql historyWhere(const HistoryQuery &q);
 
 // The page of actions a query asks for, highest risk first (one row more than the page, to know
@@ -33,9 +33,19 @@ Sql actionsPage(const ActionQuery &query);
 // Reads the rows of actionsPage() once executed.
 ActionPage readActionsPage(QSqlQuery &q, int limit);
 
-// A pending action, or an approved one never delivered, cancelled by its session's kill: the
-// document changed in place (status, version) and the event to write with it.
-Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at);
+// A pending action, or an approved one never delivered, cancelled by its session's kill (or end):
+// the document changed in place (status, version, and `cancellation` {by, at, reason}: who
+// stopped it and why, which history shows as its decider and reason) and the event to write
+// with it.
+Transition cancelByKill(QJsonObject &doc, const QString &actor, qint64 at, const QString &reason);
+// The reason a kill gives the actions it cancels: names the kill (or stop-all), who made it and
+// the reason they gave.
+QString killCancelReason(const QString &sessionId, const Transition &kill, const QString &reason);
+// What one session's kill writes beside its changes: the session.killed event (with how many
+// actions it cancelled) and the session.kill audit entry, which also lists them
+// (`cancelled_actions`, ids): the audit log names every action an emergency stop cancelled.
+QList<Transition> sessionKilled(const Transition &kill, const QString &reason,
+                                const QStringList &cancelled);
 // Whether the kill cancels it (pending, or approved and never collected).
 bool cancelledByKill(const QJsonObject &doc);
 

@@ -298,7 +298,7 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
     QByteArray received;
     RawResponse response;
     QEventLoop loop;
-    const auto tryParse = [&] {
+    const auto tryParse = [&](bool closed) {
         const qsizetype end = received.indexOf("\r\n\r\n");
         if (end < 0)
             return false;
@@ -316,12 +316,15 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
             qsizetype at = end + 4;
             for (;;) {
                 const qsizetype lineEnd = received.indexOf("\r\n", at);
-                if (lineEnd < 0)
-                    return false;
                 bool ok = false;
-                const qsizetype size = received.mid(at, lineEnd - at).toLongLong(&ok, 16);
-                if (!ok || received.size() < lineEnd + 2 + size + 2)
-                    return false;
+                const qsizetype size =
+                    lineEnd < 0 ? 0 : received.mid(at, lineEnd - at).toLongLong(&ok, 16);
+                if (lineEnd < 0 || !ok || received.size() < lineEnd + 2 + size + 2) {
+                    if (!closed)
+                        return false;
+                    response.truncated = true; // closed before the final chunk
+                    break;
+                }
                 if (size == 0)
                     break;
                 body += received.mid(lineEnd + 2, size);
@@ -341,10 +344,15 @@ RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs)
     };
     QObject::connect(&socket, &QTcpSocket::readyRead, &loop, [&] {
         received += socket.readAll();
-        if (tryParse())
+        if (tryParse(false))
             loop.quit();
     });
-    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, &QEventLoop::quit);
+    QObject::connect(&socket, &QTcpSocket::disconnected, &loop, [&] {
+        received += socket.readAll();
+        if (response.status == 0)
+            tryParse(true);
+        loop.quit();
+    });
     QObject::connect(&socket, &QTcpSocket::connected, &loop, [&] { socket.write(request); });
     QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
     socket.connectToHost(QHostAddress::LocalHost, port);

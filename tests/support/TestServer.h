@@ -95,9 +95,12 @@ QJsonObject sampleAction(const QString &kind = QStringLiteral("shell.exec"),
 
 // Sends exact bytes over a fresh TCP connection and reads one HTTP response.
 struct RawResponse {
-    int status = 0;  // 0: no (complete) response
+    int status = 0;  // 0: no response (or an incomplete one of known length)
     QByteArray head; // status line and headers
     QByteArray body; // de-chunked when the response used chunked transfer encoding
+    // A chunked response whose connection closed before its final chunk: status, head and the
+    // chunks that arrived are kept, and this is set (a complete response never sets it).
+    bool truncated = false;
     QJsonObject json() const;
 };
 RawResponse rawHttp(quint16 port, const QByteArray &request, int timeoutMs = 10000);

@@ -40,6 +40,11 @@ void HistoryModel::load(const QString &cursor)
             return; // a newer query replaced this one
         m_loading = false;
         if (!r.ok()) {
+            // Never a shorter table that looks whole: what was shown goes, the error is said.
+            beginResetModel();
+            m_items.clear();
+            m_next.clear();
+            endResetModel();
             Q_EMIT failed(r.describe());
             return;
         }
@@ -105,10 +110,21 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             .toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     case Outcome:
         return Labels::status(outcome);
-    case Risk:
-        return QStringLiteral("%1 %2")
+    case Risk: {
+        // The risk of what was decided (an edit's), and the submission's beside it if it differs.
+        const QJsonObject decided = a.value(QStringLiteral("decided_risk")).toObject();
+        const QJsonObject shown = decided.isEmpty() ? risk : decided;
+        const QString text =
+            QStringLiteral("%1 %2")
+                .arg(shown.value(QStringLiteral("score")).toInt())
+                .arg(Labels::level(shown.value(QStringLiteral("level")).toString()));
+        if (shown.value(QStringLiteral("score")) == risk.value(QStringLiteral("score")))
+            return text;
+        return tr("%1 (submitted: %2 %3)")
+            .arg(text)
             .arg(risk.value(QStringLiteral("score")).toInt())
             .arg(Labels::level(risk.value(QStringLiteral("level")).toString()));
+    }
     case Agent:
         return RevealedText::plain(a.value(QStringLiteral("agent")).toString());
     case Kind:

@@ -46,6 +46,7 @@ public:
 
 Q_SIGNALS:
     void pageLoaded();
+    // A page could not be read (e.g. 500 read_failed): the model is emptied, not left short.
     void failed(const QString &message);
 
 private:

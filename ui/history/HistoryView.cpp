@@ -53,6 +53,7 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     , m_charts(new HistoryCharts(this))
     , m_verify(new QLabel(this))
     , m_export(new QLabel(this))
+    , m_readError(new QLabel(this))
     , m_exportButton(new QPushButton(tr("Export…"), this))
 {
     for (QDateEdit *d : {m_from, m_to}) {
@@ -72,7 +73,7 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
         m_outcome->addItem(label, value);
     m_risk->setRange(0, 100);
     m_risk->setPrefix(tr("risk ≥ "));
-    for (QLabel *l : {m_verify, m_export}) {
+    for (QLabel *l : {m_verify, m_export, m_readError}) {
         l->setTextFormat(Qt::PlainText);
         l->setWordWrap(true);
         l->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -115,11 +116,18 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &HistoryView::showSelected);
     connect(m_model, &HistoryModel::pageLoaded, this, [this] {
+        m_readError->hide();
+        m_readError->clear();
         if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
             m_table->setCurrentIndex(m_model->index(0, 0));
     });
-    connect(m_model, &HistoryModel::failed, this,
-            [this](const QString &message) { m_export->setText(tr("History: %1").arg(message)); });
+    m_readError->setStyleSheet(QStringLiteral("color: #b91c1c; font-weight: bold;"));
+    connect(m_model, &HistoryModel::failed, this, [this](const QString &message) {
+        m_readError->setText(tr("The history could not be read, so no part of it is shown: %1. "
+                                "Apply tries again.")
+                                 .arg(message));
+        m_readError->show();
+    });
 
     auto *detail = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detail);
@@ -145,9 +153,11 @@ HistoryView::HistoryView(ApiClient &client, QWidget *parent)
     layout->addLayout(filters);
     layout->addWidget(m_verify);
     layout->addWidget(m_export);
+    layout->addWidget(m_readError);
     layout->addWidget(tabs, 1);
     m_verify->hide();
     m_export->hide();
+    m_readError->hide();
 }
 
 QString HistoryView::filterQuery() const
@@ -220,6 +230,15 @@ void HistoryView::showSelected()
     const QString comment = decision.value(QStringLiteral("comment")).toString();
     if (!comment.isEmpty())
         text += u'\n' + tr("Comment: %1").arg(comment);
+    const QJsonObject cancellation = a.value(QStringLiteral("cancellation")).toObject();
+    if (!cancellation.isEmpty())
+        text += u'\n' + tr("Cancelled by %1 at %2: %3")
+                            .arg(cancellation.value(QStringLiteral("by")).toString(),
+                                 cancellation.value(QStringLiteral("at")).toString(),
+                                 cancellation.value(QStringLiteral("reason")).toString());
+    // The risk of what was decided (an edit's), and the submission's when it differs.
+    const QModelIndex risk = m_model->index(m_table->currentIndex().row(), HistoryModel::Risk);
+    text += u'\n' + tr("Risk of what was decided: %1").arg(risk.data().toString());
     const bool edited = a.contains(QStringLiteral("approved_payload"));
     text += u'\n' + (edited ? tr("The reviewer edited the payload before approving it.")
                             : tr("No edit: what was decided is exactly what the agent submitted."));
@@ -239,6 +258,11 @@ void HistoryView::showCharts()
 QString HistoryView::decisionText() const
 {
     return m_decision->text();
+}
+
+QString HistoryView::readErrorText() const
+{
+    return m_readError->text();
 }
 
 QString HistoryView::verifyText() const

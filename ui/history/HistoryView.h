@@ -46,6 +46,7 @@ public:
     QString decisionText() const;
     QString verifyText() const;
     QString exportText() const;
+    QString readErrorText() const; // empty unless the history could not be read
     void setFilters(const QString &agent, const QString &reviewer, const QString &outcome,
                     int riskMin);
 
@@ -73,6 +74,7 @@ private:
     HistoryCharts *m_charts;
     QLabel *m_verify;
     QLabel *m_export;
+    QLabel *m_readError;
     QPushButton *m_exportButton;
     QTabWidget *m_tabs = nullptr;
 };

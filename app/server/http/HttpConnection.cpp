@@ -233,6 +233,11 @@ void HttpConnection::deliver(ReplyChannel *channel, ResponsePart part)
     case ResponsePart::Kind::StreamEnd:
         write("0\r\n\r\n");
         return complete();
+    case ResponsePart::Kind::StreamCut:
+        // What was written stays (it ends with the producer's own statement that it failed);
+        // no final chunk, and the connection closes.
+        m_keepAlive = false;
+        return complete();
     case ResponsePart::Kind::Abandon:
         if (m_wroteHead)
             return abort();

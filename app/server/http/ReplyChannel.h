@@ -14,7 +14,9 @@ using HeaderList = QList<std::pair<QByteArray, QByteArray>>;
 // One piece of an answer, as the answering side hands it over; the connection turns it into
 // bytes (status line, framing, Connection: close, nothing after the head for HEAD).
 struct ResponsePart {
-    enum class Kind { Whole, StreamHead, Chunk, StreamEnd, Abandon };
+    // StreamCut: a stream that failed after its head went out ends without the final chunk once
+    // what was posted is written (the client sees a truncated transfer, not a complete answer).
+    enum class Kind { Whole, StreamHead, Chunk, StreamEnd, StreamCut, Abandon };
     Kind kind = Kind::Whole;
     int status = 0;
     QByteArray contentType;
