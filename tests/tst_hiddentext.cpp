@@ -274,6 +274,25 @@ private Q_SLOTS:
         QVERIFY(!HiddenText::isPlainAscii(QString(16, u' '), HiddenText::Lines::Multi));
     }
 
+    // Our own layout (pretty-printed JSON, where an agent's string cannot hold a line break):
+    // indentation, however deep, is not the agent's run and stays blanks; a run inside a line
+    // still is. tst_jsonbounds' 64-level payload read back from the console needs it.
+    void layoutIndentationIsNoRun()
+    {
+        const QString deep =
+            QStringLiteral("{\n") + QString(256, u' ') + QStringLiteral("\"a\": 1\n}");
+        QCOMPARE(HiddenText::revealed(deep, HiddenText::Lines::Layout), deep);
+        QVERIFY(HiddenText::isClean(deep, HiddenText::Lines::Layout));
+        QVERIFY(!HiddenText::isClean(deep, HiddenText::Lines::Multi));
+        const QString inLine =
+            QStringLiteral("    \"c\": \"ls") + QString(40, u' ') + QStringLiteral("; rm\"");
+        QCOMPARE(HiddenText::revealed(inLine, HiddenText::Lines::Layout),
+                 u(u"    \"c\": \"ls\u27EA40 spaces\u27EB; rm\""));
+        // Still multi-line text: tabs and line breaks are text.
+        QCOMPARE(HiddenText::revealed(QStringLiteral("a\n\tb"), HiddenText::Lines::Layout),
+                 QStringLiteral("a\n\tb"));
+    }
+
     void rightToLeftRuns()
     {
         QStringList runs;

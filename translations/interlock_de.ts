@@ -57,7 +57,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="74"/>
+        <location filename="../ui/diff/DiffView.cpp" line="75"/>
         <source>… the rest of this diff is too large to show</source>
         <translation>… der Rest dieses Diffs ist zu groß für die Anzeige</translation>
     </message>
@@ -73,7 +73,7 @@
 <context>
     <name>RevealedText</name>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="28"/>
+        <location filename="../ui/RevealedText.cpp" line="30"/>
         <source>… (+%n characters)</source>
         <translation>
             <numerusform>… (+%n Zeichen)</numerusform>
@@ -81,37 +81,52 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="112"/>
+        <location filename="../ui/RevealedText.cpp" line="172"/>
         <source>A hidden character, shown by its code point</source>
         <translation>Ein verborgenes Zeichen, als Codepunkt angezeigt</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="157"/>
+        <location filename="../ui/RevealedText.cpp" line="210"/>
+        <source>Right-to-left letters, shown left to right in the order they are stored: the order a program reads them</source>
+        <translation>Rechts-nach-links-Buchstaben, von links nach rechts in gespeicherter Reihenfolge gezeigt: der Reihenfolge, in der ein Programm sie liest</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="259"/>
         <source>Look-alike: “%1” imitates %2</source>
         <translation>Doppelgänger: „%1“ ahmt %2 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="159"/>
+        <location filename="../ui/RevealedText.cpp" line="261"/>
         <source>Mixed scripts in “%1” (%2)</source>
         <translation>Gemischte Schriften in „%1“ (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="179"/>
+        <location filename="../ui/RevealedText.cpp" line="281"/>
         <source>%1: look-alike “%2” imitates %3</source>
         <translation>%1: Doppelgänger „%2“ ahmt %3 nach</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="182"/>
+        <location filename="../ui/RevealedText.cpp" line="284"/>
         <source>%1: “%2” mixes scripts</source>
         <translation>%1: „%2“ mischt Schriften</translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="184"/>
+        <location filename="../ui/RevealedText.cpp" line="286"/>
+        <source>%1: %2 blanks in a row at %3, shown as one marker such as ⟪%2 spaces⟫</source>
+        <translation>%1: %2 Leerzeichen in Folge an Stelle %3, als eine Markierung wie ⟪%2 spaces⟫ gezeigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="291"/>
+        <source>%1: right-to-left letters “%2” at %3, shown left to right in stored order</source>
+        <translation>%1: Rechts-nach-links-Buchstaben „%2“ an Stelle %3, von links nach rechts in gespeicherter Reihenfolge gezeigt</translation>
+    </message>
+    <message>
+        <location filename="../ui/RevealedText.cpp" line="296"/>
         <source>%1: %2 %3 at %4</source>
         <translation>%1: %2 %3 an Stelle %4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/RevealedText.cpp" line="192"/>
+        <location filename="../ui/RevealedText.cpp" line="304"/>
         <source>… and %n more</source>
         <translation>
             <numerusform>… und %n weiteres</numerusform>
@@ -119,7 +134,7 @@
         </translation>
     </message>
     <message>
-        <location filename="../ui/RevealedText.cpp" line="327"/>
+        <location filename="../ui/RevealedText.cpp" line="453"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
@@ -163,222 +178,232 @@
 <context>
     <name>interlock::ui::ActionDetailView</name>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="167"/>
+        <location filename="../ui/ActionDetailView.cpp" line="170"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="168"/>
+        <location filename="../ui/ActionDetailView.cpp" line="171"/>
         <source>Why</source>
         <translation>Warum</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="174"/>
+        <location filename="../ui/ActionDetailView.cpp" line="177"/>
         <source>Summary</source>
         <translation>Zusammenfassung</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="183"/>
-        <location filename="../ui/ActionDetailView.cpp" line="213"/>
+        <location filename="../ui/ActionDetailView.cpp" line="187"/>
+        <location filename="../ui/ActionDetailView.cpp" line="218"/>
         <source>Payload (what the agent will run)</source>
         <translation>Nutzdaten (was der Agent ausführt)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="180"/>
-        <location filename="../ui/ActionDetailView.cpp" line="212"/>
-        <location filename="../ui/ActionDetailView.cpp" line="441"/>
+        <location filename="../ui/ActionDetailView.cpp" line="184"/>
+        <location filename="../ui/ActionDetailView.cpp" line="217"/>
+        <location filename="../ui/ActionDetailView.cpp" line="455"/>
         <source>Changes</source>
         <translation>Änderungen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="75"/>
+        <location filename="../ui/ActionDetailView.cpp" line="77"/>
         <source>Claimed by the server: nothing (taken as destructive and open world)</source>
         <translation>Vom Server behauptet: nichts (gilt als zerstörerisch und offen nach außen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="81"/>
+        <location filename="../ui/ActionDetailView.cpp" line="83"/>
         <source>%1 not claimed (taken as %2)</source>
         <translation>%1 nicht behauptet (gilt als %2)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="82"/>
-        <location filename="../ui/ActionDetailView.cpp" line="83"/>
+        <location filename="../ui/ActionDetailView.cpp" line="84"/>
+        <location filename="../ui/ActionDetailView.cpp" line="85"/>
         <source>yes</source>
         <translation>ja</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="82"/>
         <location filename="../ui/ActionDetailView.cpp" line="84"/>
+        <location filename="../ui/ActionDetailView.cpp" line="86"/>
         <source>no</source>
         <translation>nein</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="83"/>
+        <location filename="../ui/ActionDetailView.cpp" line="85"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="86"/>
+        <location filename="../ui/ActionDetailView.cpp" line="88"/>
         <source>Claimed by the server, not verified: %1 · %2 · %3 · %4</source>
         <translation>Vom Server behauptet, nicht geprüft: %1 · %2 · %3 · %4</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="87"/>
+        <location filename="../ui/ActionDetailView.cpp" line="89"/>
         <source>read-only</source>
         <translation>nur lesend</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="88"/>
+        <location filename="../ui/ActionDetailView.cpp" line="90"/>
         <source>destructive</source>
         <translation>zerstörerisch</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="89"/>
+        <location filename="../ui/ActionDetailView.cpp" line="91"/>
         <source>idempotent</source>
         <translation>idempotent</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="90"/>
+        <location filename="../ui/ActionDetailView.cpp" line="92"/>
         <source>open world</source>
         <translation>offen nach außen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="121"/>
+        <location filename="../ui/ActionDetailView.cpp" line="123"/>
         <source>Nobody gains access.</source>
         <translation>Niemand erhält Zugriff.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="122"/>
+        <location filename="../ui/ActionDetailView.cpp" line="124"/>
         <source>Gains access: %1</source>
         <translation>Erhält Zugriff: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="125"/>
+        <location filename="../ui/ActionDetailView.cpp" line="127"/>
         <source>MCP server %1 · tool %2</source>
         <translation>MCP-Server %1 · Werkzeug %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="134"/>
+        <location filename="../ui/ActionDetailView.cpp" line="136"/>
         <source>PUBLIC post to %1: anyone can read it</source>
         <translation>ÖFFENTLICHER Beitrag in %1: jeder kann ihn lesen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="135"/>
+        <location filename="../ui/ActionDetailView.cpp" line="137"/>
         <source>%1 post to %2</source>
         <translation>%1 Beitrag in %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="191"/>
+        <location filename="../ui/ActionDetailView.cpp" line="195"/>
         <source>Select an action</source>
         <translation>Aktion auswählen</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="229"/>
+        <location filename="../ui/ActionDetailView.cpp" line="234"/>
         <source>Loading…</source>
         <translation>Wird geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="231"/>
+        <location filename="../ui/ActionDetailView.cpp" line="236"/>
         <source>Loading the payload from the server…</source>
         <translation>Nutzdaten werden vom Server geladen …</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="241"/>
+        <location filename="../ui/ActionDetailView.cpp" line="247"/>
         <source>The full action could not be loaded: %1</source>
         <translation>Die vollständige Aktion konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="267"/>
+        <location filename="../ui/ActionDetailView.cpp" line="273"/>
         <source>Agent&apos;s original</source>
         <translation>Original des Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="268"/>
+        <location filename="../ui/ActionDetailView.cpp" line="274"/>
         <source>Payload (as edited: what will run)</source>
         <translation>Nutzdaten (bearbeitet: was ausgeführt wird)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="271"/>
+        <location filename="../ui/ActionDetailView.cpp" line="277"/>
         <source>EDITED by %1: an approval runs their edit, not what the agent asked for. The risk above is the edit&apos;s (the agent&apos;s original: %2 · %3). The agent&apos;s payload is in the tab &quot;Agent&apos;s original&quot;.</source>
         <translation>BEARBEITET von %1: Eine Freigabe führt diese Bearbeitung aus, nicht das, was der Agent beantragt hat. Das Risiko oben ist das der Bearbeitung (das Original des Agenten: %2 · %3). Die Nutzdaten des Agenten stehen im Reiter „Original des Agenten“.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="289"/>
+        <location filename="../ui/ActionDetailView.cpp" line="295"/>
         <source>another reviewer</source>
         <translation>einer anderen prüfenden Person</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="298"/>
+        <location filename="../ui/ActionDetailView.cpp" line="304"/>
         <source>%1 by: %2</source>
         <translation>%1 von: %2</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="307"/>
+        <location filename="../ui/ActionDetailView.cpp" line="313"/>
         <source>%1 · %2 · session %3 · target %4 · %5</source>
         <translation>%1 · %2 · Sitzung %3 · Ziel %4 · %5</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="321"/>
+        <location filename="../ui/ActionDetailView.cpp" line="327"/>
         <source>%1 (of the edited payload)</source>
         <translation>%1 (der bearbeiteten Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="346"/>
+        <location filename="../ui/ActionDetailView.cpp" line="352"/>
         <source>Nobody</source>
         <translation>Niemand</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="376"/>
+        <location filename="../ui/ActionDetailView.cpp" line="386"/>
         <source>grants on %1 (before: as claimed by the agent)</source>
         <translation>Berechtigungen auf %1 (vorher: laut Behauptung des Agenten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="381"/>
+        <location filename="../ui/ActionDetailView.cpp" line="391"/>
         <source>Grants (from the payload; before: claimed by the agent)</source>
         <translation>Berechtigungen (aus den Nutzdaten; vorher: vom Agenten behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="386"/>
+        <location filename="../ui/ActionDetailView.cpp" line="396"/>
         <source>Message (from the payload)</source>
         <translation>Nachricht (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="394"/>
+        <location filename="../ui/ActionDetailView.cpp" line="404"/>
         <source>Arguments (from the payload)</source>
         <translation>Argumente (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="404"/>
+        <location filename="../ui/ActionDetailView.cpp" line="414"/>
         <source>What will run (as edited)</source>
         <translation>Was ausgeführt wird (bearbeitet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="404"/>
+        <location filename="../ui/ActionDetailView.cpp" line="414"/>
         <source>What will run</source>
         <translation>Was ausgeführt wird</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="406"/>
+        <location filename="../ui/ActionDetailView.cpp" line="416"/>
         <source>%1 (before: claimed)</source>
         <translation>%1 (vorher: behauptet)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="426"/>
+        <location filename="../ui/ActionDetailView.cpp" line="434"/>
+        <source>Agent&apos;s diff (does NOT show what the command runs with)</source>
+        <translation>Diff des Agenten (zeigt NICHT, womit der Befehl läuft)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="436"/>
+        <source>Agent&apos;s diff (its own: not what will run)</source>
+        <translation>Diff des Agenten (sein eigener: nicht, was ausgeführt wird)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ActionDetailView.cpp" line="440"/>
         <source>Agent&apos;s diff (shows %1 of %2 written lines; the rest is not in it)</source>
         <translation>Diff des Agenten (zeigt %1 von %2 geschriebenen Zeilen; der Rest fehlt darin)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="429"/>
+        <location filename="../ui/ActionDetailView.cpp" line="443"/>
         <source>The agent&apos;s diff shows only %1 of the %2 lines that will be written; the rest of the file is not in it. &quot;%3&quot; shows every line.</source>
         <translation>Der Diff des Agenten zeigt nur %1 der %2 Zeilen, die geschrieben werden; der Rest der Datei fehlt darin. „%3“ zeigt jede Zeile.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="441"/>
+        <location filename="../ui/ActionDetailView.cpp" line="455"/>
         <source>Agent&apos;s changes (not checked)</source>
         <translation>Änderungen des Agenten (nicht geprüft)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="445"/>
+        <location filename="../ui/ActionDetailView.cpp" line="459"/>
         <source>Not checked: the changes in &quot;%1&quot; are the agent&apos;s own description; nothing in a %2 payload can check them. What will run is the payload, shown here.</source>
         <translation>Nicht geprüft: Die Änderungen in „%1“ sind die eigene Beschreibung des Agenten; nichts in Nutzdaten der Art %2 kann sie prüfen. Ausgeführt werden die Nutzdaten, die hier gezeigt sind.</translation>
     </message>
@@ -387,27 +412,27 @@
         <translation type="vanished">Was ausgeführt wird (vorher: laut Agent)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="407"/>
+        <location filename="../ui/ActionDetailView.cpp" line="417"/>
         <source>The new content is the payload&apos;s, every line of it. The &quot;before&quot; it is compared with is the agent&apos;s claim of what the file holds now: a line drawn as unchanged may be new.</source>
         <translation>Der neue Inhalt stammt aus den Nutzdaten, jede Zeile davon. Das „Vorher“, mit dem er verglichen wird, ist die Behauptung des Agenten über den jetzigen Inhalt der Datei: Eine als unverändert gezeigte Zeile kann neu sein.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="410"/>
+        <location filename="../ui/ActionDetailView.cpp" line="420"/>
         <source>Before: claimed by the agent. Lines drawn as unchanged are the agent&apos;s claim of what the file holds now; they will be written too, as they are shown.</source>
         <translation>Vorher: vom Agenten behauptet. Als unverändert gezeigte Zeilen sind die Behauptung des Agenten, was die Datei jetzt enthält; sie werden ebenfalls geschrieben, so wie sie gezeigt sind.</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="414"/>
+        <location filename="../ui/ActionDetailView.cpp" line="424"/>
         <source>What will run (from the payload)</source>
         <translation>Was ausgeführt wird (aus den Nutzdaten)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="422"/>
+        <location filename="../ui/ActionDetailView.cpp" line="432"/>
         <source>Agent&apos;s diff (does NOT match what will run)</source>
         <translation>Diff des Agenten (stimmt NICHT mit der Ausführung überein)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="420"/>
+        <location filename="../ui/ActionDetailView.cpp" line="430"/>
         <source>Agent&apos;s diff (matches the payload)</source>
         <translation>Diff des Agenten (stimmt mit den Nutzdaten überein)</translation>
     </message>
@@ -416,12 +441,12 @@
         <translation type="vanished">Änderungen (vom Agenten geliefert, nicht mit den Nutzdaten abgeglichen)</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="383"/>
+        <location filename="../ui/ActionDetailView.cpp" line="393"/>
         <source>message to %1</source>
         <translation>Nachricht an %1</translation>
     </message>
     <message>
-        <location filename="../ui/ActionDetailView.cpp" line="389"/>
+        <location filename="../ui/ActionDetailView.cpp" line="399"/>
         <source>arguments of %1 (MCP server %2)</source>
         <translation>Argumente von %1 (MCP-Server %2)</translation>
     </message>
@@ -668,42 +693,42 @@
 <context>
     <name>interlock::ui::DiffView</name>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="165"/>
+        <location filename="../ui/diff/DiffView.cpp" line="166"/>
         <source>Files in this change ([ and ] move between them)</source>
         <translation>Dateien dieser Änderung ([ und ] wechseln zwischen ihnen)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="166"/>
+        <location filename="../ui/diff/DiffView.cpp" line="167"/>
         <source>Unified</source>
         <translation>Einspaltig</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="167"/>
+        <location filename="../ui/diff/DiffView.cpp" line="168"/>
         <source>Side by side</source>
         <translation>Nebeneinander</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="171"/>
+        <location filename="../ui/diff/DiffView.cpp" line="172"/>
         <source>One column with removed and added lines (Ctrl+1)</source>
         <translation>Eine Spalte mit entfernten und hinzugefügten Zeilen (Strg+1)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="172"/>
+        <location filename="../ui/diff/DiffView.cpp" line="173"/>
         <source>Old and new next to each other (Ctrl+2)</source>
         <translation>Alt und neu nebeneinander (Strg+2)</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="294"/>
+        <location filename="../ui/diff/DiffView.cpp" line="301"/>
         <source>Building the diff…</source>
         <translation>Diff wird erstellt …</translation>
     </message>
     <message>
-        <location filename="../ui/diff/DiffView.cpp" line="407"/>
+        <location filename="../ui/diff/DiffView.cpp" line="414"/>
         <source>No file changes</source>
         <translation>Keine Dateiänderungen</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/diff/DiffView.cpp" line="409"/>
+        <location filename="../ui/diff/DiffView.cpp" line="416"/>
         <source>%n file(s), +%1 −%2</source>
         <translation>
             <numerusform>%n Datei, +%1 −%2</numerusform>
@@ -729,22 +754,22 @@
         <translation>Die Nutzdaten, mit denen der Agent arbeitet (JSON). Ihre Bearbeitung wird erneut auf Risiko bewertet; die Fassung des Agenten bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="126"/>
+        <location filename="../ui/EditDialog.cpp" line="130"/>
         <source>Line %1, column %2: %3</source>
         <translation>Zeile %1, Spalte %2: %3</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="130"/>
+        <location filename="../ui/EditDialog.cpp" line="134"/>
         <source>The payload must be a JSON object ({ … }).</source>
         <translation>Die Nutzdaten müssen ein JSON-Objekt sein ({ … }).</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="150"/>
+        <location filename="../ui/EditDialog.cpp" line="154"/>
         <source>No change yet: edit the payload, or use Approve instead.</source>
         <translation>Noch keine Änderung: Nutzdaten bearbeiten oder stattdessen „Freigeben“ verwenden.</translation>
     </message>
     <message>
-        <location filename="../ui/EditDialog.cpp" line="152"/>
+        <location filename="../ui/EditDialog.cpp" line="156"/>
         <source>Valid JSON. The diff shows your edit against the agent&apos;s version.</source>
         <translation>Gültiges JSON. Der Diff zeigt Ihre Bearbeitung gegenüber der Fassung des Agenten.</translation>
     </message>
@@ -965,67 +990,72 @@
 <context>
     <name>interlock::ui::HistoryModel</name>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="71"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="76"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="74"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="79"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="76"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="81"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="77"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="82"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="138"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="123"/>
+        <source>%1 (submitted: %2 %3)</source>
+        <translation>%1 (eingereicht: %2 %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryModel.cpp" line="154"/>
         <source>Decided</source>
         <translation>Entschieden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="140"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="156"/>
         <source>Outcome</source>
         <translation>Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="142"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="158"/>
         <source>Risk</source>
         <translation>Risiko</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="144"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="160"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="146"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="162"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="148"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="164"/>
         <source>Title</source>
         <translation>Titel</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="150"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="166"/>
         <source>Decided by</source>
         <translation>Entschieden von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="152"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="168"/>
         <source>Time to decision</source>
         <translation>Zeit bis zur Entscheidung</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryModel.cpp" line="154"/>
+        <location filename="../ui/history/HistoryModel.cpp" line="170"/>
         <source>Read for</source>
         <translation>Gelesen</translation>
     </message>
@@ -1033,182 +1063,196 @@
 <context>
     <name>interlock::ui::HistoryView</name>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="56"/>
+        <location filename="../ui/history/HistoryView.cpp" line="57"/>
         <source>Export…</source>
         <translation>Exportieren …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="62"/>
+        <location filename="../ui/history/HistoryView.cpp" line="63"/>
         <source>any agent</source>
         <translation>alle Agenten</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="63"/>
+        <location filename="../ui/history/HistoryView.cpp" line="64"/>
         <source>any reviewer</source>
         <translation>alle Prüfenden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="66"/>
+        <location filename="../ui/history/HistoryView.cpp" line="67"/>
         <source>Any outcome</source>
         <translation>Jedes Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="67"/>
+        <location filename="../ui/history/HistoryView.cpp" line="68"/>
         <source>Approved</source>
         <translation>Freigegeben</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="68"/>
+        <location filename="../ui/history/HistoryView.cpp" line="69"/>
         <source>Edited</source>
         <translation>Bearbeitet</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="69"/>
+        <location filename="../ui/history/HistoryView.cpp" line="70"/>
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="70"/>
+        <location filename="../ui/history/HistoryView.cpp" line="71"/>
         <source>Expired</source>
         <translation>Abgelaufen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="71"/>
+        <location filename="../ui/history/HistoryView.cpp" line="72"/>
         <source>Cancelled</source>
         <translation>Abgebrochen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="74"/>
+        <location filename="../ui/history/HistoryView.cpp" line="75"/>
         <source>risk ≥ </source>
         <translation>Risiko ≥ </translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="81"/>
+        <location filename="../ui/history/HistoryView.cpp" line="82"/>
         <source>Apply</source>
         <translation>Anwenden</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="87"/>
+        <location filename="../ui/history/HistoryView.cpp" line="88"/>
         <source>Verify integrity</source>
         <translation>Integrität prüfen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="88"/>
+        <location filename="../ui/history/HistoryView.cpp" line="89"/>
         <source>Walk the hash-chained audit log on the server and show its head</source>
         <translation>Die Hash-Kette des Prüfprotokolls auf dem Server durchlaufen und ihren Kopf anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="92"/>
+        <location filename="../ui/history/HistoryView.cpp" line="93"/>
         <source>From</source>
         <translation>Von</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="94"/>
+        <location filename="../ui/history/HistoryView.cpp" line="95"/>
         <source>to</source>
         <translation>bis</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="122"/>
         <source>History: %1</source>
-        <translation>Verlauf: %1</translation>
+        <translation type="vanished">Verlauf: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="128"/>
+        <location filename="../ui/history/HistoryView.cpp" line="126"/>
+        <source>The history could not be read, so no part of it is shown: %1. Apply tries again.</source>
+        <translation>Der Verlauf konnte nicht gelesen werden, daher wird nichts davon gezeigt: %1. „Anwenden“ versucht es erneut.</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="136"/>
         <source>What the agent asked for (left) and what was approved (right)</source>
         <translation>Was der Agent beantragt hat (links) und was freigegeben wurde (rechts)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="141"/>
+        <location filename="../ui/history/HistoryView.cpp" line="149"/>
         <source>Decisions</source>
         <translation>Entscheidungen</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="142"/>
+        <location filename="../ui/history/HistoryView.cpp" line="150"/>
         <source>Charts</source>
         <translation>Diagramme</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="211"/>
+        <location filename="../ui/history/HistoryView.cpp" line="221"/>
         <source>%1 · %2 by %3 at %4, %5 after it was submitted.</source>
         <translation>%1 · %2 von %3 am %4, %5 nach dem Einreichen.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="219"/>
+        <location filename="../ui/history/HistoryView.cpp" line="229"/>
         <source>Approvals: %1</source>
         <translation>Freigaben: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="222"/>
+        <location filename="../ui/history/HistoryView.cpp" line="232"/>
         <source>Comment: %1</source>
         <translation>Kommentar: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="224"/>
+        <location filename="../ui/history/HistoryView.cpp" line="235"/>
+        <source>Cancelled by %1 at %2: %3</source>
+        <translation>Abgebrochen von %1 um %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="241"/>
+        <source>Risk of what was decided: %1</source>
+        <translation>Risiko dessen, was entschieden wurde: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/history/HistoryView.cpp" line="243"/>
         <source>The reviewer edited the payload before approving it.</source>
         <translation>Die Nutzdaten wurden vor der Freigabe bearbeitet.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="225"/>
+        <location filename="../ui/history/HistoryView.cpp" line="244"/>
         <source>No edit: what was decided is exactly what the agent submitted.</source>
         <translation>Keine Bearbeitung: Entschieden wurde genau das, was der Agent eingereicht hat.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="258"/>
+        <location filename="../ui/history/HistoryView.cpp" line="282"/>
         <source>Verifying the audit chain…</source>
         <translation>Prüfprotokoll wird verifiziert …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="264"/>
+        <location filename="../ui/history/HistoryView.cpp" line="288"/>
         <source>Could not verify: %1</source>
         <translation>Prüfung nicht möglich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="266"/>
+        <location filename="../ui/history/HistoryView.cpp" line="290"/>
         <source>Intact: %1 audit entries, head hash %2</source>
         <translation>Unversehrt: %1 Protokolleinträge, Kopf-Hash %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="272"/>
+        <location filename="../ui/history/HistoryView.cpp" line="296"/>
         <source>NOT INTACT: entry %1: %2. The history may have been altered.</source>
         <translation>NICHT UNVERSEHRT: Eintrag %1: %2. Der Verlauf wurde möglicherweise verändert.</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="286"/>
+        <location filename="../ui/history/HistoryView.cpp" line="310"/>
         <source>Export history</source>
         <translation>Verlauf exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="288"/>
+        <location filename="../ui/history/HistoryView.cpp" line="312"/>
         <source>CSV (*.csv);;JSON (*.json)</source>
         <translation>CSV (*.csv);;JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="302"/>
+        <location filename="../ui/history/HistoryView.cpp" line="326"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="308"/>
+        <location filename="../ui/history/HistoryView.cpp" line="332"/>
         <source>Exporting…</source>
         <translation>Exportiere …</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="312"/>
+        <location filename="../ui/history/HistoryView.cpp" line="336"/>
         <source>Exporting… %1</source>
         <translation>Exportiere … %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="329"/>
+        <location filename="../ui/history/HistoryView.cpp" line="353"/>
         <source>Exported %1 to %2</source>
         <translation>%1 nach %2 exportiert</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="330"/>
+        <location filename="../ui/history/HistoryView.cpp" line="354"/>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/history/HistoryView.cpp" line="331"/>
+        <location filename="../ui/history/HistoryView.cpp" line="355"/>
         <source>cannot write the file</source>
         <translation>Datei kann nicht geschrieben werden</translation>
     </message>
@@ -1632,6 +1676,22 @@
         <location filename="../ui/history/ReviewTimeChart.cpp" line="77"/>
         <source>No reviewer decisions in this range.</source>
         <translation>Keine Entscheidungen von Prüfern in diesem Zeitraum.</translation>
+    </message>
+</context>
+<context>
+    <name>interlock::ui::RunsWithBox</name>
+    <message numerus="yes">
+        <location filename="../ui/RunsWithBox.cpp" line="44"/>
+        <source>⚠ Runs with %n setting(s) besides the command (environment, rights, sandbox, host, other fields): an approval runs them too</source>
+        <translation>
+            <numerusform>⚠ Läuft mit %n Einstellung außer dem Befehl (Umgebung, Rechte, Sandbox, Host, weitere Felder): eine Freigabe führt sie mit aus</numerusform>
+            <numerusform>⚠ Läuft mit %n Einstellungen außer dem Befehl (Umgebung, Rechte, Sandbox, Host, weitere Felder): eine Freigabe führt sie mit aus</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/RunsWithBox.cpp" line="47"/>
+        <source>Runs with</source>
+        <translation>Läuft mit</translation>
     </message>
 </context>
 <context>
@@ -2309,22 +2369,22 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/console/main.cpp" line="191"/>
+        <location filename="../app/console/main.cpp" line="200"/>
         <source>No token is saved for %1 yet; it will be kept in your keychain.</source>
         <translation>Für %1 ist noch kein Token gespeichert; es wird in Ihrem Schlüsselbund abgelegt.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="195"/>
+        <location filename="../app/console/main.cpp" line="204"/>
         <source>The token you enter is kept for this run only.</source>
         <translation>Das eingegebene Token gilt nur für diese Sitzung.</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="199"/>
+        <location filename="../app/console/main.cpp" line="208"/>
         <source>Interlock: sign in</source>
         <translation>Interlock: Anmelden</translation>
     </message>
     <message>
-        <location filename="../app/console/main.cpp" line="201"/>
+        <location filename="../app/console/main.cpp" line="210"/>
         <source>Token for %1:</source>
         <translation>Token für %1:</translation>
     </message>

@@ -262,14 +262,14 @@ void ActionDetailView::show(const QJsonObject &a)
     RevealedText::fill(
         m_payload->document(),
         QString::fromUtf8(QJsonDocument(runs.toObject()).toJson(QJsonDocument::Indented)),
-        HiddenText::Lines::Multi);
+        HiddenText::Lines::Layout);
     QStringList notes;
     if (edited) {
         RevealedText::fill(
             m_original->document(),
             QString::fromUtf8(QJsonDocument(a.value(QStringLiteral("payload")).toObject())
                                   .toJson(QJsonDocument::Indented)),
-            HiddenText::Lines::Multi);
+            HiddenText::Lines::Layout);
         m_tabs->addTab(m_original, tr("Agent's original"));
         m_tabs->setTabText(m_tabs->indexOf(m_payload), tr("Payload (as edited: what will run)"));
         const QJsonObject agentRisk = a.value(QStringLiteral("risk")).toObject();

@@ -276,13 +276,17 @@ qsizetype flagTagsLength(QStringView t, qsizetype i)
 // is long enough (a line's indentation longer) and more of the line follows it.
 qsizetype blankRunEnd(QStringView t, qsizetype i, HiddenText::Lines lines, bool *hides)
 {
-    const bool multi = lines == HiddenText::Lines::Multi;
+    const bool multi = lines != HiddenText::Lines::Single;
     const qsizetype n = t.size();
     qsizetype j = i + 1;
     while (j < n && HiddenText::isBlank(t[j].unicode(), lines))
         ++j;
     const bool lineStart = multi && (i == 0 || t[i - 1] == u'\n');
     const qsizetype min = lineStart ? HiddenText::kMinIndentRun : HiddenText::kMinBlankRun;
+    if (lineStart && lines == HiddenText::Lines::Layout) {
+        *hides = false;
+        return j;
+    }
     const bool lineGoesOn =
         j < n && !(multi && (t[j] == u'\n' || (t[j] == u'\r' && j + 1 < n && t[j + 1] == u'\n')));
     *hides = j - i >= min && lineGoesOn;
@@ -292,7 +296,7 @@ qsizetype blankRunEnd(QStringView t, qsizetype i, HiddenText::Lines lines, bool 
 // Calls visit(HiddenChar) for each finding until it returns false.
 template <typename Visit> void scan(QStringView t, HiddenText::Lines lines, Visit &&visit)
 {
-    const bool multi = lines == HiddenText::Lines::Multi;
+    const bool multi = lines != HiddenText::Lines::Single;
     const qsizetype n = t.size();
     qsizetype i = 0;
     while (i < n) {
@@ -502,7 +506,7 @@ QString HiddenText::mixedScriptWord(QStringView text)
 
 bool HiddenText::isPlainAscii(QStringView t, Lines lines)
 {
-    const bool multi = lines == Lines::Multi;
+    const bool multi = lines != Lines::Single;
     qsizetype blanks = 0;
     for (const QChar ch : t) {
         const char16_t u = ch.unicode();
@@ -524,7 +528,7 @@ bool HiddenText::isBlank(char32_t c, Lines lines)
     if (c == u' ')
         return true;
     if (c == u'\t')
-        return lines == Lines::Multi;
+        return lines != Lines::Single;
     return c >= 0x80 && QChar::category(c) == QChar::Separator_Space;
 }
 

@@ -48,6 +48,8 @@ public:
     enum class Lines {
         Single, // \n and \t are controls too (titles, targets, paths)
         Multi,  // \n, \t and \r\n are text (bodies, diffs, commands)
+        Layout, // as Multi, in text whose line starts are our own layout (pretty-printed JSON,
+                // where the agent's text cannot hold a line break): indentation is never a run
     };
 
     // Printable ASCII (with \n and \t in multi-line text) and no run of kMinBlankRun blanks:

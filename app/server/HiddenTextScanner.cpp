@@ -269,7 +269,7 @@ public:
     void text(QStringView t, HiddenText::Lines lines, const PathNode &path, bool hostField,
               bool machine = false)
     {
-        const bool multi = lines == HiddenText::Lines::Multi;
+        const bool multi = lines != HiddenText::Lines::Single;
         const bool plain = isPlainAscii(t, multi);
         if (hostField)
             hosts(t, path.key.isEmpty() && path.parent ? path.parent->key : path.key, path);
