@@ -1,10 +1,47 @@
 #include "FieldReader.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringDecoder>
 #include <cmath>
 
 namespace interlock {
+
+namespace {
+bool startsWithBom(const QString &s)
+{
+    return !s.isEmpty() && s.front() == QChar(0xFEFF);
+}
+
+// The first name or string (as a field path) that starts with U+FEFF, else empty. Qt's JSON
+// reader drops a raw byte order mark at the start of a string, and our own JSON writes it raw:
+// such a text changes on its way through storage or the console ({"\ufeffcommand": …} even
+// becomes a second "command" there). Depth is bounded by the reader's own nesting limit.
+QString firstBomText(const QJsonValue &v, const QString &path)
+{
+    if (v.isString())
+        return startsWithBom(v.toString()) ? (path.isEmpty() ? QStringLiteral("(body)") : path)
+                                           : QString();
+    if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            if (QString f = firstBomText(a.at(i), path + QStringLiteral("[%1]").arg(i));
+                !f.isEmpty())
+                return f;
+    }
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QString field = path.isEmpty() ? it.key() : path + QLatin1Char('.') + it.key();
+            if (startsWithBom(it.key()))
+                return field;
+            if (QString f = firstBomText(it.value(), field); !f.isEmpty())
+                return f;
+        }
+    }
+    return {};
+}
+} // namespace
 
 ApiError parseJsonObject(const QByteArray &body, QJsonObject *out)
 {
@@ -23,6 +60,11 @@ ApiError parseJsonObject(const QByteArray &body, QJsonObject *out)
     if (!doc.isObject())
         return ApiError::invalidField(QString(), QStringLiteral("The request body must be a JSON "
                                                                 "object."));
+    if (const QString field = firstBomText(doc.object(), QString()); !field.isEmpty())
+        return ApiError::invalidField(
+            field, QStringLiteral("A name or text starts with U+FEFF (a byte order mark), which "
+                                  "JSON readers drop: what is shown and what runs would differ. "
+                                  "Leave it out."));
     *out = doc.object();
     return {};
 }

@@ -11,7 +11,8 @@
 namespace interlock {
 
 // Parses a request body as one JSON object: invalid UTF-8 and malformed JSON are 400
-// invalid_json, any other top-level value is 422 invalid_field.
+// invalid_json, any other top-level value is 422 invalid_field, and so is a name or string that
+// starts with U+FEFF (JSON readers drop it: the text would change between storage and display).
 ApiError parseJsonObject(const QByteArray &body, QJsonObject *out);
 
 // Reads typed fields out of an untrusted JSON object, keeping the first error. Every getter
