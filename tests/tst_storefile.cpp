@@ -11,6 +11,7 @@
 #include <QtTest>
 #include <csignal>
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 using namespace interlock;
 using namespace interlock::test;
@@ -249,6 +250,27 @@ private Q_SLOTS:
         // And it starts again on what it created.
         Daemon again(db);
         QVERIFY2(again.start(), qPrintable(again.errorOutput()));
+    }
+
+    // Red team 2 F5.1: started by hand under the usual umask 022, the database and its -wal and
+    // -shm were 0644, readable by every local user (agents included) beside a 0600 audit key.
+    void aNewDatabaseIsTheServersAlone()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("interlock.db"));
+        const mode_t before = ::umask(022);
+        Daemon daemon(db);
+        const bool started = daemon.start();
+        ::umask(before);
+        QVERIFY2(started, qPrintable(daemon.errorOutput()));
+        for (const QString &file :
+             QStringList{db, db + QStringLiteral("-wal"), db + QStringLiteral("-shm")}) {
+            struct stat st {
+            };
+            QVERIFY2(::stat(QFile::encodeName(file).constData(), &st) == 0, qPrintable(file));
+            QCOMPARE(QString::number(st.st_mode & 0777, 8), QStringLiteral("600"));
+        }
+        QCOMPARE(daemon.stop(), 0);
     }
 
     void aSecondServerOnTheFileNamesTheFirst()

@@ -16,13 +16,30 @@
 #include <QUuid>
 #include <QVariant>
 
+#include <QFile>
+
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace interlock {
 
 using namespace sqlite;
 
 namespace {
+// A new database file is the server's alone, 0600 whatever the umask (SQLite gives its -wal and
+// -shm the database's mode): under the usual umask 022 every local user, agents included, read
+// every payload, comment and the audit log (red team 2, F5.1). An existing file keeps its mode.
+void createPrivately(const QString &path)
+{
+    if (path.isEmpty() || path.startsWith(QLatin1Char(':')) || QFileInfo::exists(path))
+        return;
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
+}
+
 // Every transition of a group commit is a savepoint, whose undo record (each page it changes, as
 // it was) SQLite keeps in memory only up to 64 KiB: past that, and for the rest of the group, in
 // a temporary file (in /var/tmp), written a page at a time and opened and unlinked anew for each
@@ -323,6 +340,7 @@ bool SqliteStore::open(QString *error)
             *error = problem;
             return false;
         }
+        createPrivately(m_path);
     }
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.setDatabaseName(m_path);
