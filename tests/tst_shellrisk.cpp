@@ -341,6 +341,18 @@ private Q_SLOTS:
             << QJsonObject{{"command", "git fetch"},
                            {"env", QJsonObject{{"GIT_SSH_COMMAND", "sh -c x"}}}}
             << QStringLiteral("shell.env-runs-code");
+        // Red team 2 F2.3: names that run code or change where code comes from, unscored before
+        // (low 15).
+        for (const char *name :
+             {"HOME", "ZDOTDIR", "XDG_CONFIG_HOME", "PYTHONWARNINGS", "LUA_INIT", "VIMINIT", "CC",
+              "RUSTC_WRAPPER", "GOFLAGS", "CARGO_BUILD_RUSTC_WRAPPER"})
+            QTest::newRow(name) << QJsonObject{{"command", make},
+                                               {"env", QJsonObject{{name, "/tmp/x"}}}}
+                                << QStringLiteral("shell.env-runs-code");
+        QTest::newRow("GOPROXY") << QJsonObject{{"command", "go build ./..."},
+                                                {"env",
+                                                 QJsonObject{{"GOPROXY", "http://10.0.0.9"}}}}
+                                 << QStringLiteral("shell.env-network");
         QTest::newRow("elevated") << QJsonObject{{"command", make}, {"elevated", true}}
                                   << QStringLiteral("shell.unsandboxed");
         QTest::newRow("sandbox disabled")
