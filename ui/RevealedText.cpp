@@ -110,10 +110,12 @@ QString RevealedText::inStoredOrder(const QString &revealed)
             rtl = true;
             return false;
         });
+        // Three appends: Qt 6.8 has no QChar + QStringView.
         if (rtl)
-            out += QChar(kLeftToRightOverride) + line + QChar(kPopDirectionalFormatting);
-        else
-            out += line;
+            out += QChar(kLeftToRightOverride);
+        out += line;
+        if (rtl)
+            out += QChar(kPopDirectionalFormatting);
         if (end < revealed.size())
             out += u'\n';
         start = end + 1;
