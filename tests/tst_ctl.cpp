@@ -275,6 +275,42 @@ private Q_SLOTS:
                  QStringLiteral(R"({"command":"rm -rf /"})"));
     }
 
+    // Red team 2 F5.2: `decide approve` approved a command that runs with LD_PRELOAD and elevated
+    // rights, which neither `list` nor `decide` showed. They are shown, and approved once read.
+    void approvingACommandWithSettingsShowsThem()
+    {
+        const QString token = sessionToken();
+        const Run sub = ctl({QStringLiteral("submit"), QStringLiteral("--kind"),
+                             QStringLiteral("shell.exec"), QStringLiteral("--title"),
+                             QStringLiteral("Run the tests"), QStringLiteral("--payload"),
+                             QStringLiteral(R"({"command":"make test","elevated":true,)"
+                                            R"("env":{"LD_PRELOAD":"/tmp/evil.so"}})")},
+                            token);
+        const QString id = sub.out.trimmed();
+        QVERIFY2(id.startsWith(QStringLiteral("act_")), qPrintable(sub.err));
+        const Run blind = ctl({QStringLiteral("decide"), id, QStringLiteral("approve")},
+                              m_server->token(Role::Reviewer));
+        QCOMPARE(blind.exitCode, 1);
+        QVERIFY2(blind.err.contains(QStringLiteral("runs make test with 2 setting(s)")),
+                 qPrintable(blind.err));
+        QVERIFY2(blind.err.contains(QStringLiteral("env LD_PRELOAD=/tmp/evil.so")),
+                 qPrintable(blind.err));
+        QVERIFY2(blind.err.contains(QStringLiteral("elevated: true")), qPrintable(blind.err));
+        const QString version =
+            QRegularExpression(QStringLiteral("--version (\\d+)")).match(blind.err).captured(1);
+        QVERIFY2(!version.isEmpty(), qPrintable(blind.err));
+        const Run read = ctl({QStringLiteral("decide"), id, QStringLiteral("approve"),
+                              QStringLiteral("--version"), version},
+                             m_server->token(Role::Reviewer));
+        QCOMPARE(read.exitCode, 0);
+        // A plain command is approved as before, without --version.
+        const QString plain = submit(token);
+        QCOMPARE(ctl({QStringLiteral("decide"), plain, QStringLiteral("approve")},
+                     m_server->token(Role::Reviewer))
+                     .exitCode,
+                 0);
+    }
+
     void submitFromStdin()
     {
         const QString token = sessionToken();

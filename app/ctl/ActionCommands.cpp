@@ -1,5 +1,8 @@
 #include "CtlCommon.h"
 
+#include "core/HiddenText.h"
+#include "core/PayloadView.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
@@ -260,9 +263,28 @@ int versionToDecide(ApiClient &client, const QString &id, const QString &decisio
     if (!r.ok())
         return fail(QStringLiteral("decide failed: ") + r.describe());
     *version = r.body.value(QStringLiteral("version")).toInt();
-    if (decision != QLatin1String("approve") ||
-        !r.body.contains(QStringLiteral("approved_payload")))
+    if (decision != QLatin1String("approve"))
         return Ok;
+    if (!r.body.contains(QStringLiteral("approved_payload"))) {
+        // What the command runs with besides itself (an environment, rights, a host): the list
+        // shows only the title, so they are shown here and approved with --version once read
+        // (red team 2, F5.2: LD_PRELOAD and elevated were approved unseen).
+        const QStringList settings =
+            PayloadView::runsWith(r.body.value(QStringLiteral("kind")).toString(),
+                                  r.body.value(QStringLiteral("payload")).toObject());
+        if (settings.isEmpty())
+            return Ok;
+        const QString command = r.body.value(QStringLiteral("payload"))
+                                    .toObject()
+                                    .value(QStringLiteral("command"))
+                                    .toString();
+        return fail(QStringLiteral("%1 runs %2 with %3 setting(s) besides the command; approving "
+                                   "it runs them too:\n%4\nRead them, then approve with "
+                                   "--version %5.")
+                        .arg(id, HiddenText::revealed(command), QString::number(settings.size()),
+                             HiddenText::revealed(settings.join(u'\n')),
+                             QString::number(*version)));
+    }
     const QJsonArray approvals = r.body.value(QStringLiteral("approvals")).toArray();
     const QJsonObject risk = r.body.value(QStringLiteral("approved_risk")).toObject();
     const QString payload =
